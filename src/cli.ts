@@ -1,0 +1,91 @@
+import { ConfigError, loadConfig, type Role } from './config'
+import { createLogger } from './logger'
+
+const USAGE = `sre-agent <command>
+
+Commands:
+  demo       run the two reference scenarios end to end in embedded mode and print the Slack threads
+  bot        the Slack app (HTTP on /slack/events, or Socket Mode with SLACK_APP_TOKEN) and the alert webhooks
+  worker     BullMQ workers (needs REDIS_URL); run any number of replicas
+  migrate    apply the database migrations to DATABASE_URL
+  seed       load synthetic past incidents into DATABASE_URL (for trying it out)
+  help       this text
+
+Configuration is read from the environment; see README.md.`
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'help', ...args] = argv
+  switch (command) {
+    case 'demo': {
+      const { runDemo } = await import('./embedded/demo')
+      return runDemo(args)
+    }
+    case 'bot':
+    case 'worker':
+    case 'migrate':
+    case 'seed':
+      return runRole(command, args)
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`)
+      return 0
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`)
+      return 2
+  }
+}
+
+async function runRole(command: 'bot' | 'worker' | 'migrate' | 'seed', args: string[]): Promise<number> {
+  let config
+  try {
+    config = loadConfig(process.env, command === 'seed' ? 'migrate' : (command as Role))
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`sre-agent ${command}: ${err.message}\n`)
+      return 78 // EX_CONFIG
+    }
+    throw err
+  }
+  const logger = createLogger(config.LOG_LEVEL, { role: command })
+  if (command === 'migrate') {
+    const { openDatabase, migrateDatabase } = await import('./storage/database')
+    const handle = await openDatabase(config.DATABASE_URL)
+    await migrateDatabase(handle)
+    await handle.close()
+    logger.info('migrations applied')
+    return 0
+  }
+  if (command === 'seed') {
+    const { openDatabase } = await import('./storage/database')
+    const { seedPastIncidents } = await import('../scripts/seed-history')
+    const handle = await openDatabase(config.DATABASE_URL)
+    const count = Number(args[args.indexOf('--count') + 1]) || 60
+    const n = await seedPastIncidents(handle.db, { count, seed: 42, now: new Date() })
+    await handle.close()
+    logger.info({ count: n }, 'seeded past incidents')
+    return 0
+  }
+  const { createRuntime } = await import('./runtime')
+  const runtime = await createRuntime(config, logger)
+  const stop = command === 'bot' ? await (await import('./roles/bot')).runBot(runtime, config, logger) : await (await import('./roles/worker')).runWorker(runtime)
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, 'shutting down')
+      resolve()
+    }
+    process.once('SIGINT', shutdown)
+    process.once('SIGTERM', shutdown)
+  })
+  await stop()
+  await runtime.close()
+  return 0
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`sre-agent: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,100 @@
+import { z } from 'zod'
+
+/**
+ * The one schema of the environment and the only reader of process.env.
+ * A missing or malformed setting stops start-up with a message naming it.
+ */
+
+const slackIdList = (what: string) =>
+  z
+    .string()
+    .default('')
+    .transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, `each ${what} must be a Slack user id (U…/W…) or user group id (S…)`)))
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  /** postgres://… for Postgres (AlloyDB, Cloud SQL); pglite://<dir> or pglite://memory for the embedded database. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?|pglite):\/\/.+/, 'must start with postgres://, postgresql:// or pglite://')
+    .default('pglite://memory'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** redis://… runs jobs on BullMQ; unset runs them in-process (embedded mode only). */
+  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must start with redis:// or rediss://').optional(),
+  QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('sre'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)').optional(),
+  SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+  /** Set to run over Socket Mode instead of the HTTP receiver. */
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)').optional(),
+  /** Web API base URL; only changed to point at a local Slack simulator. */
+  SLACK_API_URL: z.url().optional(),
+  INCIDENT_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)').optional(),
+  APPROVERS: slackIdList('approver'),
+
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Shared secret alert senders present as `Authorization: Bearer <token>` or `?token=`. */
+  ALERT_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ALERT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+
+  TELEMETRY_PROVIDER: z.enum(['synthetic', 'none']).default('synthetic'),
+  GCP_PROJECT_ID: z.string().default('demo-project'),
+  /** Base URL of existing automation that playbook webhook actions call. */
+  AUTOMATION_WEBHOOK_URL: z.url().optional(),
+  AUTOMATION_WEBHOOK_TOKEN: z.string().optional(),
+  PLAYBOOKS_DIR: z.string().default('playbooks'),
+  /** Below this calibrated confidence the bot says "no confident match". */
+  CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SOCKET_MODE: boolean.optional(),
+})
+
+export type Config = z.infer<typeof envSchema>
+
+export class ConfigError extends Error {
+  readonly code = 'config_invalid'
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+export type Role = 'bot' | 'worker' | 'migrate' | 'demo'
+
+/** Settings a role cannot start without. */
+const requiredByRole: Record<Role, Array<keyof Config>> = {
+  bot: ['DATABASE_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'INCIDENT_CHANNEL', 'ALERT_WEBHOOK_TOKEN'],
+  worker: ['DATABASE_URL', 'REDIS_URL', 'SLACK_BOT_TOKEN', 'INCIDENT_CHANNEL'],
+  migrate: ['DATABASE_URL'],
+  demo: [],
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, role?: Role): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = envSchema.safeParse(present)
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`))
+  }
+  const config = parsed.data
+  const problems: string[] = []
+  for (const key of role ? requiredByRole[role] : []) {
+    if (config[key] === undefined) problems.push(`${key}: required to run "${role}"`)
+  }
+  if (role === 'bot' && config.SLACK_APP_TOKEN === undefined && config.SOCKET_MODE === true) {
+    problems.push('SLACK_APP_TOKEN: required when SOCKET_MODE=true')
+  }
+  if ((role === 'bot' || role === 'worker') && config.DATABASE_URL.startsWith('pglite://') && config.REDIS_URL) {
+    problems.push('DATABASE_URL: an embedded pglite:// database cannot be shared by separate bot and worker processes; use postgres://')
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return config
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod'
+
+export const severitySchema = z.enum(['critical', 'high', 'warning', 'info'])
+export type Severity = z.infer<typeof severitySchema>
+
+export const alertSourceSchema = z.enum(['gcp', 'alertmanager', 'generic', 'slack'])
+export type AlertSource = z.infer<typeof alertSourceSchema>
+
+/**
+ * One alert, whatever webhook it came from, reduced to what correlation needs.
+ * `fingerprint` identifies "the same problem": a repeat of it updates the open
+ * incident instead of opening another.
+ */
+export const normalizedAlertSchema = z.object({
+  source: alertSourceSchema,
+  fingerprint: z.string().min(1).max(512),
+  status: z.enum(['firing', 'resolved']),
+  title: z.string().min(1).max(500),
+  summary: z.string().max(10_000).default(''),
+  service: z.string().max(200).nullable(),
+  resourceType: z.string().max(200).nullable(),
+  policyName: z.string().max(500).nullable(),
+  severity: severitySchema,
+  startedAt: z.date(),
+  endedAt: z.date().nullable(),
+  labels: z.record(z.string(), z.string()),
+  /** Link back to the alert in its own system (Cloud console, Alertmanager, ...). */
+  url: z.string().nullable(),
+})
+export type NormalizedAlert = z.infer<typeof normalizedAlertSchema>
+
+export type IncidentStatus = 'open' | 'resolved'
+export type ResolutionOutcome = 'worked' | 'failed' | 'unknown'

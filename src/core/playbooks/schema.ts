@@ -1,0 +1,129 @@
+import { z } from 'zod'
+import { METRIC_KINDS } from '../telemetry/port'
+
+/**
+ * A playbook is data: YAML in playbooks/, validated by this schema. Strings may use
+ * `{{service}}`, `{{incident.title}}`, `{{env.NAME}}` (only allow-listed settings)
+ * and `{{steps.<id>.value}}` placeholders, rendered by renderTemplate().
+ */
+
+const stepId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'step ids are lowercase kebab-case, e.g. "check-pool"')
+
+const durationSchema = z
+  .string()
+  .regex(/^\d+(s|m|h)$/, 'durations look like "90s", "15m" or "2h"')
+
+const comparisonSchema = z.enum(['>', '>=', '<', '<='])
+
+const assertionSchema = z.object({
+  /** Statistic over the queried window (metrics) or count of matching items (logs, errors, traces). */
+  stat: z.enum(['max', 'min', 'mean', 'last', 'p95', 'count']),
+  op: comparisonSchema,
+  value: z.number(),
+  /** Human wording for the trail, e.g. "pool above 90% of max". */
+  description: z.string().min(1).max(200),
+})
+
+const baseStep = {
+  id: stepId,
+  title: z.string().min(1).max(150),
+  /** Why this step exists, shown to the on-call engineer. */
+  description: z.string().max(1000).optional(),
+  timeout: durationSchema.optional(),
+}
+
+const queryStep = z.object({
+  ...baseStep,
+  kind: z.literal('query'),
+  source: z.enum(['metrics', 'logs', 'errors', 'traces']),
+  /** Defaults to the incident's service; may be a template such as "{{service}}". */
+  service: z.string().optional(),
+  metric: z.enum(METRIC_KINDS).optional(),
+  /** For logs: substring the message must contain. */
+  contains: z.string().max(200).optional(),
+  minSeverity: z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL']).optional(),
+  /** How far back from the incident's start to look. */
+  window: durationSchema.default('30m'),
+  assert: assertionSchema,
+}).refine((s) => s.source !== 'metrics' || s.metric !== undefined, {
+  message: 'a metrics query needs a "metric"',
+  path: ['metric'],
+})
+
+const approvalStep = z.object({
+  ...baseStep,
+  kind: z.literal('approval'),
+  /** The action step this gate protects; its dry-run preview is shown to approvers. */
+  for: stepId,
+  approvers: z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/)).optional(),
+  minApprovals: z.number().int().min(1).max(5).default(1),
+  expiresIn: durationSchema.default('30m'),
+})
+
+const webhookAction = z.object({
+  type: z.literal('webhook'),
+  method: z.enum(['POST', 'PUT']).default('POST'),
+  url: z.string().min(1),
+  body: z.record(z.string(), z.unknown()).default({}),
+})
+
+const actionStep = z.object({
+  ...baseStep,
+  kind: z.literal('action'),
+  risk: z.enum(['low', 'medium', 'high']),
+  action: webhookAction,
+  /** One-line human preview of the effect, e.g. "Restart pgbouncer on {{service}}". */
+  preview: z.string().min(1).max(300),
+})
+
+const notifyStep = z.object({
+  ...baseStep,
+  kind: z.literal('notify'),
+  message: z.string().min(1).max(2000),
+})
+
+export const playbookStepSchema = z.discriminatedUnion('kind', [queryStep, approvalStep, actionStep, notifyStep])
+export type PlaybookStep = z.infer<typeof playbookStepSchema>
+export type QueryStep = z.infer<typeof queryStep>
+export type ApprovalStep = z.infer<typeof approvalStep>
+export type ActionStep = z.infer<typeof actionStep>
+
+export const playbookSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]{2,62}$/),
+    title: z.string().min(1).max(150),
+    version: z.number().int().min(1),
+    description: z.string().max(2000),
+    /** When the playbook applies; any matching rule counts, more matches rank higher. */
+    match: z.object({
+      services: z.array(z.string()).default([]),
+      resourceTypes: z.array(z.string()).default([]),
+      policies: z.array(z.string()).default([]),
+      keywords: z.array(z.string().min(2)).min(1),
+    }),
+    steps: z.array(playbookStepSchema).min(1).max(40),
+  })
+  .superRefine((pb, ctx) => {
+    const ids = new Set<string>()
+    pb.steps.forEach((step, i) => {
+      if (ids.has(step.id)) ctx.addIssue({ code: 'custom', message: `duplicate step id "${step.id}"`, path: ['steps', i, 'id'] })
+      ids.add(step.id)
+    })
+    pb.steps.forEach((step, i) => {
+      if (step.kind !== 'approval') return
+      const target = pb.steps.findIndex((s) => s.id === step.for)
+      if (target === -1 || pb.steps[target]?.kind !== 'action') {
+        ctx.addIssue({ code: 'custom', message: `approval "${step.id}" must name a later action step in "for"`, path: ['steps', i, 'for'] })
+      } else if (target < i) {
+        ctx.addIssue({ code: 'custom', message: `approval "${step.id}" must come before the action "${step.for}"`, path: ['steps', i, 'for'] })
+      }
+    })
+    pb.steps.forEach((step, i) => {
+      if (step.kind !== 'action') return
+      const gated = pb.steps.some((s, j) => j < i && s.kind === 'approval' && s.for === step.id)
+      if (!gated) ctx.addIssue({ code: 'custom', message: `action "${step.id}" has no approval step before it`, path: ['steps', i] })
+    })
+  })
+export type Playbook = z.infer<typeof playbookSchema>

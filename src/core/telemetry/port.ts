@@ -1,0 +1,116 @@
+/**
+ * The one door through which analysis reads telemetry. Cloud Monitoring, Logging,
+ * Error Reporting and Trace implement it in production; the synthetic fleet does
+ * in embedded mode. Analysis code cannot tell them apart.
+ */
+
+/** Metric kinds every service is asked about, named for what they mean, not for a vendor's metric type. */
+export const METRIC_KINDS = [
+  'latency_p95_ms',
+  'error_rate',
+  'request_rate',
+  'cpu_utilization',
+  'memory_utilization',
+  'db_connections_used_ratio',
+  'pubsub_backlog',
+  'disk_used_ratio',
+  'quota_used_ratio',
+] as const
+export type MetricKind = (typeof METRIC_KINDS)[number]
+
+export interface TimeWindow {
+  start: Date
+  end: Date
+}
+
+export interface MetricQuery extends TimeWindow {
+  service: string
+  metric: MetricKind
+  /** Sampling step in seconds; providers may align to their own resolution. */
+  stepSeconds?: number
+}
+
+export interface MetricPoint {
+  at: Date
+  value: number
+}
+
+export interface MetricSeries {
+  service: string
+  metric: MetricKind
+  unit: string
+  points: MetricPoint[]
+}
+
+export type LogSeverity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL'
+
+export interface LogQuery extends TimeWindow {
+  service: string
+  /** Case-insensitive substring the message must contain. */
+  contains?: string
+  minSeverity?: LogSeverity
+  limit?: number
+}
+
+export interface LogEntry {
+  at: Date
+  service: string
+  severity: LogSeverity
+  message: string
+  /** Trace id when the entry was written inside a traced request. */
+  traceId?: string
+}
+
+export interface ErrorGroupQuery extends TimeWindow {
+  service: string
+}
+
+export interface ErrorGroupStats {
+  groupId: string
+  service: string
+  message: string
+  count: number
+  firstSeen: Date
+  lastSeen: Date
+}
+
+export interface TraceQuery extends TimeWindow {
+  service: string
+  minLatencyMs?: number
+  limit?: number
+}
+
+export interface TraceSpanSummary {
+  service: string
+  name: string
+  latencyMs: number
+}
+
+export interface TraceSummary {
+  traceId: string
+  rootService: string
+  latencyMs: number
+  startedAt: Date
+  /** The spans, slowest first. */
+  spans: TraceSpanSummary[]
+}
+
+export interface TelemetryPort {
+  /** Name shown in the reasoning trail ("synthetic", "gcp"). */
+  readonly name: string
+  metrics(query: MetricQuery): Promise<MetricSeries>
+  logs(query: LogQuery): Promise<LogEntry[]>
+  errors(query: ErrorGroupQuery): Promise<ErrorGroupStats[]>
+  traces(query: TraceQuery): Promise<TraceSummary[]>
+  /** Services the provider knows, with their direct downstream dependencies. */
+  services(): Promise<Array<{ name: string; dependsOn: string[] }>>
+}
+
+/** Thrown by a provider for a query it cannot answer (unknown metric, malformed filter). */
+export class TelemetryQueryError extends Error {
+  readonly code = 'telemetry_query_invalid'
+  constructor(message: string) {
+    super(message)
+    this.name = 'TelemetryQueryError'
+  }
+}

@@ -1,0 +1,375 @@
+import { z } from 'zod'
+import { findBlockKitViolations, type BlockSurface } from './block-kit-validator'
+import { FAKE_WORKSPACE } from './fake-workspace'
+import type { MessageContent, RecordedMessage, SlackBlock, SlackMessageStore } from './slack-message-store'
+
+/** The JSON body Slack answers a Web API call with (always HTTP 200, `ok` tells success). */
+export type WebApiAnswer = { ok: boolean; error?: string } & Record<string, unknown>
+
+export interface FakeChannel {
+  id: string
+  name?: string
+  isPrivate?: boolean
+}
+
+export interface FakeUser {
+  id: string
+  name?: string
+  realName?: string
+  isBot?: boolean
+}
+
+export interface FakeWorkspaceDirectory {
+  /** When given, only these channels exist; otherwise any channel id is accepted. */
+  channels?: ReadonlyArray<string | FakeChannel>
+  /** When given, users.info knows only these users; otherwise it makes one up per id. */
+  users?: readonly FakeUser[]
+  /** Usergroup id → member user ids. */
+  usergroups?: Readonly<Record<string, readonly string[]>>
+}
+
+export interface RecordedViewPublish {
+  userId: string
+  viewId: string
+  view: Record<string, unknown>
+  at: Date
+}
+
+const MAX_MESSAGE_TEXT = 40_000
+
+const flag = z
+  .union([z.boolean(), z.string()])
+  .optional()
+  .transform((value) => value === true || value === 'true' || value === '1')
+
+const blocksField = z.unknown().optional()
+const attachmentsField = z.array(z.record(z.string(), z.unknown())).optional()
+
+const postMessageArgs = z.object({
+  channel: z.string().min(1),
+  text: z.string().optional(),
+  blocks: blocksField,
+  attachments: attachmentsField,
+  thread_ts: z.string().optional(),
+  reply_broadcast: flag,
+})
+
+const updateArgs = z.object({
+  channel: z.string().min(1),
+  ts: z.string().min(1),
+  text: z.string().optional(),
+  blocks: blocksField,
+  attachments: attachmentsField,
+})
+
+const deleteArgs = z.object({ channel: z.string().min(1), ts: z.string().min(1) })
+
+const postEphemeralArgs = z.object({
+  channel: z.string().min(1),
+  user: z.string().min(1),
+  text: z.string().optional(),
+  blocks: blocksField,
+  attachments: attachmentsField,
+  thread_ts: z.string().optional(),
+})
+
+const permalinkArgs = z.object({ channel: z.string().min(1), message_ts: z.string().min(1) })
+const channelArgs = z.object({ channel: z.string().min(1) })
+const historyArgs = z.object({ channel: z.string().min(1), limit: z.coerce.number().int().positive().optional() })
+const repliesArgs = z.object({ channel: z.string().min(1), ts: z.string().min(1) })
+const userArgs = z.object({ user: z.string().min(1) })
+const usergroupArgs = z.object({ usergroup: z.string().min(1) })
+const publishArgs = z.object({ user_id: z.string().min(1), view: z.record(z.string(), z.unknown()) })
+
+type Args = Record<string, unknown>
+
+/** Slack's Web API methods, answered from the in-memory workspace. */
+export class FakeWebApiMethods {
+  readonly viewPublishes: RecordedViewPublish[] = []
+  private readonly channels: Map<string, FakeChannel> | undefined
+  private readonly methods: Record<string, (args: Args) => WebApiAnswer>
+  private issuedViews = 0
+
+  constructor(
+    private readonly store: SlackMessageStore,
+    private readonly directory: FakeWorkspaceDirectory = {},
+  ) {
+    this.channels =
+      directory.channels === undefined
+        ? undefined
+        : new Map(
+            directory.channels.map((channel) => {
+              const described = typeof channel === 'string' ? { id: channel } : channel
+              return [described.id, described]
+            }),
+          )
+    this.methods = {
+      'auth.test': () => this.authTest(),
+      'chat.postMessage': (args) => this.postMessage(args),
+      'chat.update': (args) => this.update(args),
+      'chat.delete': (args) => this.deleteMessage(args),
+      'chat.postEphemeral': (args) => this.postEphemeral(args),
+      'chat.getPermalink': (args) => this.getPermalink(args),
+      'conversations.info': (args) => this.conversationInfo(args),
+      'conversations.history': (args) => this.conversationHistory(args),
+      'conversations.replies': (args) => this.conversationReplies(args),
+      'users.info': (args) => this.userInfo(args),
+      'usergroups.users.list': (args) => this.usergroupUsers(args),
+      'views.publish': (args) => this.publishView(args),
+    }
+  }
+
+  call(method: string, args: Args): WebApiAnswer {
+    const handler = this.methods[method]
+    if (handler === undefined) return failure('unknown_method')
+    return handler(args)
+  }
+
+  channelExists(channel: string): boolean {
+    return this.channels === undefined || this.channels.has(channel)
+  }
+
+  /** The configured name of a channel, if any. */
+  channelName(id: string): string | undefined {
+    return this.channels?.get(id)?.name
+  }
+
+  /** Checks message content the way chat.postMessage does; undefined when Slack would accept it. */
+  rejectContent(content: MessageContent, surface: BlockSurface = 'message'): WebApiAnswer | undefined {
+    if (content.blocks !== undefined && !Array.isArray(content.blocks)) return failure('invalid_blocks_format')
+    const hasText = content.text !== undefined && content.text.length > 0
+    const hasBlocks = Array.isArray(content.blocks) && content.blocks.length > 0
+    const hasAttachments = content.attachments !== undefined && content.attachments.length > 0
+    if (!hasText && !hasBlocks && !hasAttachments) return failure('no_text')
+    if (content.text !== undefined && content.text.length > MAX_MESSAGE_TEXT) return failure('msg_too_long')
+    return content.blocks === undefined ? undefined : this.rejectBlocks(content.blocks, surface)
+  }
+
+  permalink(message: RecordedMessage): string {
+    const base = `https://${FAKE_WORKSPACE.teamDomain}.slack.com/archives/${message.channel}/p${message.ts.replace('.', '')}`
+    return message.threadTs === undefined ? base : `${base}?thread_ts=${message.threadTs}&cid=${message.channel}`
+  }
+
+  clear(): void {
+    this.viewPublishes.length = 0
+  }
+
+  private authTest(): WebApiAnswer {
+    return {
+      ok: true,
+      url: `https://${FAKE_WORKSPACE.teamDomain}.slack.com/`,
+      team: FAKE_WORKSPACE.teamName,
+      user: FAKE_WORKSPACE.botName,
+      team_id: FAKE_WORKSPACE.teamId,
+      user_id: FAKE_WORKSPACE.botUserId,
+      bot_id: FAKE_WORKSPACE.botId,
+      is_enterprise_install: false,
+    }
+  }
+
+  private postMessage(raw: Args): WebApiAnswer {
+    const parsed = postMessageArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    const args = parsed.data
+    if (!this.channelExists(args.channel)) return failure('channel_not_found')
+    const content = contentOf(args)
+    const rejection = this.rejectContent(content)
+    if (rejection !== undefined) return rejection
+    const message = this.store.post({
+      channel: args.channel,
+      user: FAKE_WORKSPACE.botUserId,
+      botId: FAKE_WORKSPACE.botId,
+      threadTs: args.thread_ts,
+      replyBroadcast: args.reply_broadcast,
+      ...content,
+    })
+    return { ok: true, channel: message.channel, ts: message.ts, message: messageJson(message) }
+  }
+
+  private update(raw: Args): WebApiAnswer {
+    const parsed = updateArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    const args = parsed.data
+    if (!this.channelExists(args.channel)) return failure('channel_not_found')
+    const existing = this.store.message(args.channel, args.ts)
+    if (existing === undefined || existing.deleted) return failure('message_not_found')
+    const content = contentOf(args)
+    const rejection = this.rejectContent({ ...existing, ...content })
+    if (rejection !== undefined) return rejection
+    const message = this.store.update(args.channel, args.ts, content)
+    if (message === undefined) return failure('message_not_found')
+    return { ok: true, channel: message.channel, ts: message.ts, text: message.text ?? '', message: messageJson(message) }
+  }
+
+  private deleteMessage(raw: Args): WebApiAnswer {
+    const parsed = deleteArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    if (!this.channelExists(parsed.data.channel)) return failure('channel_not_found')
+    const message = this.store.delete(parsed.data.channel, parsed.data.ts)
+    if (message === undefined) return failure('message_not_found')
+    return { ok: true, channel: message.channel, ts: message.ts }
+  }
+
+  private postEphemeral(raw: Args): WebApiAnswer {
+    const parsed = postEphemeralArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    const args = parsed.data
+    if (!this.channelExists(args.channel)) return failure('channel_not_found')
+    if (!this.userExists(args.user)) return failure('user_not_found')
+    const content = contentOf(args)
+    const rejection = this.rejectContent(content)
+    if (rejection !== undefined) return rejection
+    const ephemeral = this.store.postEphemeral({ channel: args.channel, user: args.user, threadTs: args.thread_ts, ...content })
+    return { ok: true, message_ts: ephemeral.messageTs }
+  }
+
+  private getPermalink(raw: Args): WebApiAnswer {
+    const parsed = permalinkArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    if (!this.channelExists(parsed.data.channel)) return failure('channel_not_found')
+    const message = this.store.message(parsed.data.channel, parsed.data.message_ts)
+    if (message === undefined || message.deleted) return failure('message_not_found')
+    return { ok: true, channel: message.channel, permalink: this.permalink(message) }
+  }
+
+  private conversationInfo(raw: Args): WebApiAnswer {
+    const parsed = channelArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    const channel = this.describeChannel(parsed.data.channel)
+    if (channel === undefined) return failure('channel_not_found')
+    return {
+      ok: true,
+      channel: {
+        id: channel.id,
+        name: channel.name ?? channel.id.toLowerCase(),
+        is_channel: !channel.isPrivate,
+        is_group: channel.isPrivate ?? false,
+        is_im: channel.id.startsWith('D'),
+        is_private: channel.isPrivate ?? false,
+        is_archived: false,
+        is_member: true,
+        created: 1_600_000_000,
+      },
+    }
+  }
+
+  private conversationHistory(raw: Args): WebApiAnswer {
+    const parsed = historyArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    if (!this.channelExists(parsed.data.channel)) return failure('channel_not_found')
+    const visible = this.store
+      .messagesIn(parsed.data.channel)
+      .filter((message) => message.threadTs === undefined || message.replyBroadcast)
+      .reverse()
+      .slice(0, parsed.data.limit ?? 100)
+    return { ok: true, messages: visible.map(messageJson), has_more: false }
+  }
+
+  private conversationReplies(raw: Args): WebApiAnswer {
+    const parsed = repliesArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    if (!this.channelExists(parsed.data.channel)) return failure('channel_not_found')
+    const thread = this.store.thread(parsed.data.channel, parsed.data.ts)
+    if (thread.length === 0) return failure('thread_not_found')
+    return { ok: true, messages: thread.map(messageJson), has_more: false }
+  }
+
+  private userInfo(raw: Args): WebApiAnswer {
+    const parsed = userArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    const id = parsed.data.user
+    const known = this.directory.users?.find((user) => user.id === id)
+    if (known === undefined && this.directory.users !== undefined && id !== FAKE_WORKSPACE.botUserId) {
+      return failure('user_not_found')
+    }
+    const isBot = id === FAKE_WORKSPACE.botUserId || (known?.isBot ?? false)
+    const name = known?.name ?? (isBot ? FAKE_WORKSPACE.botName : id.toLowerCase())
+    const realName = known?.realName ?? name
+    return {
+      ok: true,
+      user: {
+        id,
+        team_id: FAKE_WORKSPACE.teamId,
+        name,
+        real_name: realName,
+        is_bot: isBot,
+        deleted: false,
+        tz: 'Etc/UTC',
+        profile: { real_name: realName, display_name: name },
+      },
+    }
+  }
+
+  private usergroupUsers(raw: Args): WebApiAnswer {
+    const parsed = usergroupArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    const members = this.directory.usergroups?.[parsed.data.usergroup]
+    if (members === undefined) return failure('no_such_subteam')
+    return { ok: true, users: [...members] }
+  }
+
+  private publishView(raw: Args): WebApiAnswer {
+    const parsed = publishArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    const { user_id: userId, view } = parsed.data
+    if (view.type !== 'home') return failure('invalid_arguments', { response_metadata: { messages: ['[ERROR] view.type must be "home"'] } })
+    const rejection = this.rejectBlocks(view.blocks, 'home')
+    if (rejection !== undefined) return rejection
+    this.issuedViews += 1
+    const viewId = `V${String(this.issuedViews).padStart(9, '0')}`
+    this.viewPublishes.push({ userId, viewId, view, at: new Date() })
+    return { ok: true, view: { id: viewId, team_id: FAKE_WORKSPACE.teamId, app_id: FAKE_WORKSPACE.appId, ...view, hash: `${Date.now()}.${viewId}` } }
+  }
+
+  private rejectBlocks(blocks: unknown, surface: BlockSurface): WebApiAnswer | undefined {
+    if (!Array.isArray(blocks)) return failure('invalid_blocks_format')
+    const errors = findBlockKitViolations(blocks, surface)
+    if (errors.length === 0) return undefined
+    return failure('invalid_blocks', { errors, response_metadata: { messages: errors.map((error) => `[ERROR] ${error}`) } })
+  }
+
+  private describeChannel(id: string): FakeChannel | undefined {
+    if (this.channels === undefined) return { id }
+    return this.channels.get(id)
+  }
+
+  private userExists(id: string): boolean {
+    return this.directory.users === undefined || this.directory.users.some((user) => user.id === id)
+  }
+}
+
+export function failure(error: string, extra: Record<string, unknown> = {}): WebApiAnswer {
+  return { ok: false, error, ...extra }
+}
+
+function invalidArguments(error: z.ZodError): WebApiAnswer {
+  const messages = error.issues.map((issue) => `[ERROR] ${issue.path.join('.') || 'args'}: ${issue.message}`)
+  // Slack names the first missing thing when it is the channel.
+  if (error.issues.some((issue) => issue.path[0] === 'channel')) return failure('channel_not_found')
+  return failure('invalid_arguments', { response_metadata: { messages } })
+}
+
+function contentOf(args: { text?: string; blocks?: unknown; attachments?: Record<string, unknown>[] }): MessageContent {
+  const content: MessageContent = {}
+  if (args.text !== undefined) content.text = args.text
+  if (args.blocks !== undefined) content.blocks = args.blocks as SlackBlock[]
+  if (args.attachments !== undefined) content.attachments = args.attachments
+  return content
+}
+
+/** A stored message in the shape Slack's API returns it. */
+export function messageJson(message: RecordedMessage): Record<string, unknown> {
+  const lastEdit = message.edits.at(-1)
+  return {
+    type: 'message',
+    ...(message.botId === undefined ? {} : { subtype: 'bot_message', bot_id: message.botId }),
+    user: message.user,
+    team: FAKE_WORKSPACE.teamId,
+    ts: message.ts,
+    text: message.text ?? '',
+    ...(message.blocks === undefined ? {} : { blocks: message.blocks }),
+    ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
+    ...(message.threadTs === undefined ? {} : { thread_ts: message.threadTs }),
+    ...(lastEdit === undefined ? {} : { edited: { user: message.user, ts: `${Math.floor(lastEdit.at.getTime() / 1000)}.000000` } }),
+  }
+}

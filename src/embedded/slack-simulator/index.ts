@@ -1,0 +1,38 @@
+export { findBlockKitViolations, type BlockSurface } from './block-kit-validator'
+export { renderAttachmentsAsText, renderBlocksAsText, renderMrkdwnAsText } from './block-kit-text-renderer'
+export {
+  FakeSlackApi,
+  type FakeSlackApiOptions,
+  type InjectedFailure,
+  type RecordedCall,
+  type RecordedResponse,
+  type ResponseEffect,
+  type ResponseUrlOrigin,
+  type WaitOptions,
+} from './fake-slack-api'
+export type { FakeChannel, FakeUser, FakeWorkspaceDirectory, RecordedViewPublish, WebApiAnswer } from './fake-web-api-methods'
+export { FAKE_WORKSPACE } from './fake-workspace'
+export {
+  buildAppMentionEvent,
+  buildBlockActionsPayload,
+  buildEventEnvelope,
+  buildSlashCommand,
+  type AppMentionEvent,
+  type BlockActionsOptions,
+  type BlockActionsPayload,
+  type ButtonAction,
+  type EventEnvelope,
+  type PayloadBuildOptions,
+  type SlackEventPayload,
+  type SlashCommandPayload,
+} from './payload-builders'
+export type { MessageContent, MessageVersion, PostedVia, RecordedEphemeral, RecordedMessage, SlackBlock } from './slack-message-store'
+export {
+  signSlackRequest,
+  SlackRequestSender,
+  type SentSlackRequest,
+  type SigningOptions,
+  type SlackHttpResponse,
+  type SlackRequestSenderOptions,
+} from './slack-request-sender'
+export { renderTranscript, type TranscriptOptions } from './transcript'

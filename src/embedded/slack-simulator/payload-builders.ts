@@ -1,0 +1,259 @@
+import { randomBytes } from 'node:crypto'
+import type { FakeSlackApi } from './fake-slack-api'
+import { messageJson } from './fake-web-api-methods'
+import { FAKE_WORKSPACE } from './fake-workspace'
+import { compareSlackTs, type RecordedMessage, type SlackBlock } from './slack-message-store'
+
+/** The form fields Slack POSTs for a slash command (all strings, as they arrive form-encoded). */
+export interface SlashCommandPayload {
+  token: string
+  team_id: string
+  team_domain: string
+  enterprise_id?: string
+  enterprise_name?: string
+  channel_id: string
+  channel_name: string
+  user_id: string
+  user_name: string
+  command: string
+  text: string
+  api_app_id: string
+  is_enterprise_install: string
+  response_url: string
+  trigger_id: string
+}
+
+export interface ButtonAction {
+  type: 'button'
+  action_id: string
+  block_id: string
+  text: { type: 'plain_text'; text: string; emoji: boolean }
+  value?: string
+  style?: string
+  action_ts: string
+}
+
+export interface BlockActionsPayload {
+  type: 'block_actions'
+  token: string
+  api_app_id: string
+  team: { id: string; domain: string }
+  enterprise: null
+  is_enterprise_install: boolean
+  user: { id: string; username: string; name: string; team_id: string }
+  channel: { id: string; name: string }
+  container: { type: 'message'; message_ts: string; channel_id: string; is_ephemeral: boolean; thread_ts?: string }
+  message: Record<string, unknown> & { ts: string; thread_ts?: string; blocks?: SlackBlock[] }
+  state: { values: Record<string, unknown> }
+  actions: ButtonAction[]
+  response_url: string
+  trigger_id: string
+}
+
+export interface BlockActionsOptions {
+  actionId: string
+  /** Defaults to the clicked button's value when the message is found in the fake. */
+  value?: string
+  blockId?: string
+  /** The button label; defaults to the button's text when found. */
+  text?: string
+  userId?: string
+  userName?: string
+  /** Defaults to the channel of the message holding the button, else the simulated #incidents. */
+  channelId?: string
+  channelName?: string
+  /** Defaults to the latest message in the fake that has a button with `actionId`. */
+  messageTs?: string
+  threadTs?: string
+  /** Overrides the `message` object sent (otherwise taken from the fake or built minimal). */
+  message?: BlockActionsPayload['message']
+  responseUrl?: string
+  triggerId?: string
+}
+
+export type SlackEventPayload = { type: string } & Record<string, unknown>
+
+export interface EventEnvelope<E extends SlackEventPayload = SlackEventPayload> {
+  token: string
+  team_id: string
+  api_app_id: string
+  event: E
+  type: 'event_callback'
+  event_id: string
+  event_time: number
+  authorizations: Array<{ enterprise_id: null; team_id: string; user_id: string; is_bot: boolean; is_enterprise_install: boolean }>
+  is_ext_shared_channel: boolean
+  event_context: string
+}
+
+export interface AppMentionEvent extends SlackEventPayload {
+  type: 'app_mention'
+  user: string
+  text: string
+  ts: string
+  channel: string
+  event_ts: string
+  thread_ts?: string
+}
+
+export interface PayloadBuildOptions {
+  /** When given, response_url points at this fake (which then applies what is posted there) and clicked messages are looked up in it. */
+  fakeSlack?: FakeSlackApi
+}
+
+const DEFAULT_MESSAGE_TS = '1700000000.000100'
+
+export function buildSlashCommand(overrides: Partial<SlashCommandPayload> = {}, { fakeSlack }: PayloadBuildOptions = {}): SlashCommandPayload {
+  const channelId = overrides.channel_id ?? FAKE_WORKSPACE.channelId
+  const userId = overrides.user_id ?? FAKE_WORKSPACE.userId
+  return {
+    token: FAKE_WORKSPACE.verificationToken,
+    team_id: FAKE_WORKSPACE.teamId,
+    team_domain: FAKE_WORKSPACE.teamDomain,
+    channel_id: channelId,
+    channel_name: channelId === FAKE_WORKSPACE.channelId ? FAKE_WORKSPACE.channelName : channelId.toLowerCase(),
+    user_id: userId,
+    user_name: userId === FAKE_WORKSPACE.userId ? FAKE_WORKSPACE.userName : userId.toLowerCase(),
+    command: '/sre',
+    text: '',
+    api_app_id: FAKE_WORKSPACE.appId,
+    is_enterprise_install: 'false',
+    response_url: fakeSlack?.createResponseUrl({ channel: channelId, user: userId }) ?? placeholderResponseUrl(),
+    trigger_id: newTriggerId(),
+    ...overrides,
+  }
+}
+
+export function buildBlockActionsPayload(options: BlockActionsOptions, { fakeSlack }: PayloadBuildOptions = {}): BlockActionsPayload {
+  const clicked = fakeSlack === undefined ? undefined : findClickedMessage(fakeSlack, options)
+  const button = clicked === undefined ? undefined : findButton(clicked.blocks ?? [], options.actionId)
+  const channelId = options.channelId ?? clicked?.channel ?? FAKE_WORKSPACE.channelId
+  const userId = options.userId ?? FAKE_WORKSPACE.userId
+  const userName = options.userName ?? (userId === FAKE_WORKSPACE.userId ? FAKE_WORKSPACE.userName : userId.toLowerCase())
+  const messageTs = options.messageTs ?? clicked?.ts ?? DEFAULT_MESSAGE_TS
+  const threadTs = options.threadTs ?? clicked?.threadTs
+  const message = options.message ?? (clicked === undefined ? minimalMessage(messageTs, threadTs) : messageJson(clicked))
+  const label = options.text ?? plainTextOf(button?.element.text) ?? options.actionId
+  const value = options.value ?? (typeof button?.element.value === 'string' ? button.element.value : undefined)
+  const action: ButtonAction = {
+    type: 'button',
+    action_id: options.actionId,
+    block_id: options.blockId ?? button?.blockId ?? 'actions',
+    text: { type: 'plain_text', text: label, emoji: true },
+    action_ts: actionTs(),
+  }
+  if (value !== undefined) action.value = value
+  if (typeof button?.element.style === 'string') action.style = button.element.style
+  const container: BlockActionsPayload['container'] = { type: 'message', message_ts: messageTs, channel_id: channelId, is_ephemeral: false }
+  if (threadTs !== undefined) container.thread_ts = threadTs
+  const responseUrl =
+    options.responseUrl ??
+    fakeSlack?.createResponseUrl({ channel: channelId, user: userId, messageTs, ...(threadTs === undefined ? {} : { threadTs }) }) ??
+    placeholderResponseUrl()
+  return {
+    type: 'block_actions',
+    token: FAKE_WORKSPACE.verificationToken,
+    api_app_id: FAKE_WORKSPACE.appId,
+    team: { id: FAKE_WORKSPACE.teamId, domain: FAKE_WORKSPACE.teamDomain },
+    enterprise: null,
+    is_enterprise_install: false,
+    user: { id: userId, username: userName, name: userName, team_id: FAKE_WORKSPACE.teamId },
+    channel: { id: channelId, name: options.channelName ?? (channelId === FAKE_WORKSPACE.channelId ? FAKE_WORKSPACE.channelName : channelId.toLowerCase()) },
+    container,
+    message: message as BlockActionsPayload['message'],
+    state: { values: {} },
+    actions: [action],
+    response_url: responseUrl,
+    trigger_id: options.triggerId ?? newTriggerId(),
+  }
+}
+
+export function buildEventEnvelope<E extends SlackEventPayload>(event: E, overrides: Partial<EventEnvelope<E>> = {}): EventEnvelope<E> {
+  return {
+    token: FAKE_WORKSPACE.verificationToken,
+    team_id: FAKE_WORKSPACE.teamId,
+    api_app_id: FAKE_WORKSPACE.appId,
+    event,
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [
+      { enterprise_id: null, team_id: FAKE_WORKSPACE.teamId, user_id: FAKE_WORKSPACE.botUserId, is_bot: true, is_enterprise_install: false },
+    ],
+    is_ext_shared_channel: false,
+    event_context: `4-${randomBytes(12).toString('base64url')}`,
+    ...overrides,
+  }
+}
+
+export function buildAppMentionEvent(overrides: Partial<AppMentionEvent> = {}): AppMentionEvent {
+  const ts = overrides.ts ?? actionTs()
+  return {
+    type: 'app_mention',
+    user: FAKE_WORKSPACE.userId,
+    text: `<@${FAKE_WORKSPACE.botUserId}> status`,
+    ts,
+    channel: FAKE_WORKSPACE.channelId,
+    event_ts: ts,
+    ...overrides,
+  }
+}
+
+function findClickedMessage(fakeSlack: FakeSlackApi, options: BlockActionsOptions): RecordedMessage | undefined {
+  const channels = options.channelId === undefined ? fakeSlack.channels() : [options.channelId]
+  if (options.messageTs !== undefined) {
+    for (const channel of channels) {
+      const message = fakeSlack.message(channel, options.messageTs)
+      if (message !== undefined) return message
+    }
+    return undefined
+  }
+  const candidates = channels
+    .flatMap((channel) => fakeSlack.messagesIn(channel))
+    .filter((message) => findButton(message.blocks ?? [], options.actionId) !== undefined)
+  return candidates.sort((a, b) => compareSlackTs(a.ts, b.ts)).at(-1)
+}
+
+function findButton(blocks: readonly SlackBlock[], actionId: string): { blockId: string | undefined; element: Record<string, unknown> } | undefined {
+  for (const block of blocks) {
+    const elements = [...(Array.isArray(block.elements) ? block.elements : []), block.accessory]
+    for (const element of elements) {
+      if (typeof element === 'object' && element !== null && (element as Record<string, unknown>).action_id === actionId) {
+        return { blockId: typeof block.block_id === 'string' ? block.block_id : undefined, element: element as Record<string, unknown> }
+      }
+    }
+  }
+  return undefined
+}
+
+function minimalMessage(ts: string, threadTs: string | undefined): BlockActionsPayload['message'] {
+  const message: BlockActionsPayload['message'] = {
+    type: 'message',
+    user: FAKE_WORKSPACE.botUserId,
+    bot_id: FAKE_WORKSPACE.botId,
+    ts,
+    text: '',
+  }
+  if (threadTs !== undefined) message.thread_ts = threadTs
+  return message
+}
+
+function plainTextOf(text: unknown): string | undefined {
+  if (typeof text !== 'object' || text === null) return undefined
+  const value = (text as Record<string, unknown>).text
+  return typeof value === 'string' ? value : undefined
+}
+
+function actionTs(): string {
+  const now = Date.now()
+  return `${Math.floor(now / 1000)}.${String((now % 1000) * 1000 + Math.floor(Math.random() * 1000)).padStart(6, '0')}`
+}
+
+function newTriggerId(): string {
+  return `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${randomBytes(16).toString('hex')}`
+}
+
+// Outside the fake, answers to response_url go nowhere, so point at Slack's real host shape.
+function placeholderResponseUrl(): string {
+  return `https://hooks.slack.com/actions/${FAKE_WORKSPACE.teamId}/${Date.now()}/${randomBytes(12).toString('hex')}`
+}

@@ -1,0 +1,115 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { ValidationError } from '../core/errors'
+import type { Logger } from '../logger'
+import type { Database } from '../storage/database'
+import { recordDeadLetter } from '../storage/repositories/alerts'
+import type { JobQueue } from '../workers/jobs'
+import { ingestAlerts } from './ingest-alerts'
+import { alertParsers, type AlertRoute } from './parsers'
+
+export interface AlertRouteDeps {
+  db: Database
+  queue: JobQueue
+  logger: Logger
+  token: string
+  maxBodyBytes: number
+}
+
+export interface HttpRoute {
+  path: string
+  method: string[]
+  handler: (req: IncomingMessage, res: ServerResponse) => void
+}
+
+
+function readBody(req: IncomingMessage, limit: number): Promise<{ text: string; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let truncated = false
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) truncated = true
+      else chunks.push(chunk)
+    })
+    req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), truncated }))
+    req.on('error', reject)
+  })
+}
+
+/** Constant-time comparison that does not leak the token's length either. */
+export function tokensMatch(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest()
+  const b = createHash('sha256').update(expected).digest()
+  return timingSafeEqual(a, b)
+}
+
+function presentedToken(req: IncomingMessage): string {
+  const auth = req.headers.authorization ?? ''
+  const bearer = /^Bearer\s+(.+)$/i.exec(auth)?.[1]
+  if (bearer) return bearer.trim()
+  const url = new URL(req.url ?? '/', 'http://localhost')
+  // Cloud Monitoring webhooks can only carry a token in the URL or via basic auth.
+  const basic = /^Basic\s+(.+)$/i.exec(auth)?.[1]
+  if (basic) return Buffer.from(basic, 'base64').toString('utf8').split(':').slice(1).join(':')
+  return url.searchParams.get('token') ?? url.searchParams.get('auth_token') ?? ''
+}
+
+function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+  res.writeHead(status, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(body))
+}
+
+/** POST /alerts/gcp, /alerts/alertmanager, /alerts/generic. */
+export function createAlertRoutes(deps: AlertRouteDeps): HttpRoute[] {
+  return (Object.keys(alertParsers) as AlertRoute[]).map((route) => ({
+    path: `/alerts/${route}`,
+    method: ['POST'],
+    handler: (req, res) => {
+      handleAlert(route, req, res, deps).catch((err) => {
+        deps.logger.error({ err, route }, 'alert ingestion failed')
+        // 503 tells Alertmanager and Cloud Monitoring to retry the delivery.
+        if (!res.headersSent) reply(res, 503, { error: 'temporarily_unavailable', message: 'could not store the alert; retry later' })
+      })
+    },
+  }))
+}
+
+async function handleAlert(route: AlertRoute, req: IncomingMessage, res: ServerResponse, deps: AlertRouteDeps): Promise<void> {
+  if (!tokensMatch(presentedToken(req), deps.token)) {
+    reply(res, 401, { error: 'unauthorized', message: 'missing or wrong alert token (Authorization: Bearer <token> or ?token=)' })
+    return
+  }
+  const { text, truncated } = await readBody(req, deps.maxBodyBytes)
+  const keep = async (reason: string, field: string | null) =>
+    recordDeadLetter(deps.db, { route, reason, field, body: text, contentType: req.headers['content-type'] ?? null, remoteAddress: req.socket.remoteAddress ?? null })
+
+  if (truncated) {
+    const dl = await keep(`body larger than ${deps.maxBodyBytes} bytes (first bytes kept)`, null)
+    reply(res, 413, { error: 'body_too_large', message: `alert bodies are limited to ${deps.maxBodyBytes} bytes`, deadLetterId: dl.id })
+    return
+  }
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch (err) {
+    const message = `body is not valid JSON: ${(err as Error).message}`
+    const dl = await keep(message, null)
+    reply(res, 400, { error: 'invalid_json', message, deadLetterId: dl.id })
+    return
+  }
+  let alerts
+  try {
+    alerts = alertParsers[route](body)
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err
+    const dl = await keep(err.message, err.field)
+    deps.logger.warn({ route, field: err.field, deadLetter: dl.id }, 'rejected malformed alert')
+    reply(res, 400, { error: 'invalid_alert', field: err.field, message: err.message, deadLetterId: dl.id })
+    return
+  }
+  const results = await ingestAlerts(deps.db, deps.queue, alerts, body)
+  reply(res, 202, { accepted: results.length, results })
+}
+

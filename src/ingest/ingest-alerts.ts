@@ -1,0 +1,25 @@
+import type { NormalizedAlert } from '../core/incidents/types'
+import type { Database } from '../storage/database'
+import { recordAlert } from '../storage/repositories/incidents'
+import { jobIdFor, type JobQueue } from '../workers/jobs'
+
+export interface IngestedAlert {
+  fingerprint: string
+  outcome: 'opened' | 'updated' | 'resolved' | 'orphan'
+  incident: { id: string; number: number } | null
+}
+
+/**
+ * Turns accepted alerts into incidents and queues the follow-up work: analysis for
+ * a new incident, the resolved notice for a closed one. A repeat only counts.
+ */
+export async function ingestAlerts(db: Database, queue: JobQueue, alerts: NormalizedAlert[], rawBody: unknown): Promise<IngestedAlert[]> {
+  const results: IngestedAlert[] = []
+  for (const alert of alerts) {
+    const { incident, outcome } = await recordAlert(db, alert, rawBody)
+    if (incident && outcome === 'opened') await queue.enqueue('incident.analyze', { incidentId: incident.id }, { jobId: jobIdFor('analyze', incident.id) })
+    if (incident && outcome === 'resolved') await queue.enqueue('incident.resolved', { incidentId: incident.id }, { jobId: jobIdFor('resolved', incident.id) })
+    results.push({ fingerprint: alert.fingerprint, outcome, incident: incident ? { id: incident.id, number: incident.number } : null })
+  }
+  return results
+}

@@ -1,0 +1,29 @@
+import type { Config } from '../config'
+import { createAlertRoutes } from '../ingest/alert-routes'
+import type { Logger } from '../logger'
+import type { Runtime } from '../runtime'
+import { createSlackApp, type SlackApp } from '../slack/app'
+
+/** The Slack-facing process: Bolt listeners plus the alert webhooks, on one port. */
+export function createBot(runtime: Runtime, options: { slackRetries?: number } = {}): SlackApp {
+  const { config, logger, database, queue, deps } = runtime
+  return createSlackApp(
+    {
+      botToken: config.SLACK_BOT_TOKEN!,
+      signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+      appToken: config.SLACK_APP_TOKEN,
+      slackApiUrl: config.SLACK_API_URL,
+      port: config.PORT,
+      webClientRetries: options.slackRetries,
+      routes: createAlertRoutes({ db: database.db, queue, logger, token: config.ALERT_WEBHOOK_TOKEN!, maxBodyBytes: config.ALERT_MAX_BODY_BYTES }),
+    },
+    { db: database.db, queue, config, logger, now: deps.now },
+  )
+}
+
+export async function runBot(runtime: Runtime, config: Config, logger: Logger): Promise<() => Promise<void>> {
+  const bot = createBot(runtime)
+  const { port } = await bot.start()
+  logger.info({ port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', jobs: config.REDIS_URL ? 'bullmq' : 'in-process' }, 'sre-agent bot started')
+  return () => bot.stop()
+}

@@ -1,0 +1,88 @@
+import { WebClient } from '@slack/web-api'
+import type { Config } from './config'
+import { HashingEmbedder } from './core/correlation/hashing-embedder'
+import type { Embedder } from './core/correlation/embedder'
+import type { Playbook } from './core/playbooks/schema'
+import type { TelemetryPort } from './core/telemetry/port'
+import { WebhookActionExecutor, type ActionExecutor } from './integrations/actions/webhook-action-executor'
+import { createDemoFleet } from './integrations/telemetry/synthetic'
+import { UnavailableTelemetry } from './integrations/telemetry/unavailable-telemetry'
+import type { Logger } from './logger'
+import { SlackMessenger } from './slack/messenger'
+import { migrateDatabase, openDatabase, type DatabaseHandle } from './storage/database'
+import { loadPlaybookFiles } from './storage/playbook-files'
+import { EMBEDDING_DIMENSIONS } from './storage/schema'
+import { syncPlaybooks } from './storage/repositories/playbooks'
+import { BullmqJobQueue } from './workers/bullmq-queue'
+import { InProcessJobQueue } from './workers/in-process-queue'
+import { createJobHandlers } from './workers/job-handlers'
+import type { JobHandlers, JobQueue } from './workers/jobs'
+import type { WorkerDeps } from './workers/worker-deps'
+
+export interface RuntimeOverrides {
+  telemetry?: TelemetryPort
+  actions?: ActionExecutor
+  embedder?: Embedder
+  now?: () => Date
+  /** Tests turn WebClient retries off so failures answer at once. */
+  slackRetries?: number
+}
+
+export interface Runtime {
+  config: Config
+  logger: Logger
+  database: DatabaseHandle
+  queue: JobQueue
+  /** Set in embedded mode: jobs run here, in-process. */
+  inProcessQueue: InProcessJobQueue | null
+  handlers: JobHandlers
+  deps: WorkerDeps
+  playbooks: Playbook[]
+  close(): Promise<void>
+}
+
+/** Wires the ports to their implementations for one process: the only place that does. */
+export async function createRuntime(config: Config, logger: Logger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const database = await openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE })
+  // The embedded database is private to this process, so it is migrated here; Postgres by `sre-agent migrate`.
+  if (database.kind === 'pglite') await migrateDatabase(database)
+  const playbooks = loadPlaybookFiles(config.PLAYBOOKS_DIR)
+  await syncPlaybooks(database.db, playbooks)
+
+  const inProcessQueue = config.REDIS_URL ? null : new InProcessJobQueue(logger)
+  const queue: JobQueue = inProcessQueue ?? new BullmqJobQueue(config.REDIS_URL!, config.QUEUE_PREFIX)
+  const now = overrides.now ?? (() => new Date())
+  const telemetry = overrides.telemetry ?? (config.TELEMETRY_PROVIDER === 'synthetic' ? createDemoFleet(now()) : new UnavailableTelemetry())
+  const client = new WebClient(config.SLACK_BOT_TOKEN, {
+    slackApiUrl: config.SLACK_API_URL,
+    retryConfig: overrides.slackRetries === undefined ? undefined : { retries: overrides.slackRetries },
+  })
+  const deps: WorkerDeps = {
+    db: database.db,
+    queue,
+    slack: new SlackMessenger(client, database.db),
+    telemetry,
+    embedder: overrides.embedder ?? new HashingEmbedder(EMBEDDING_DIMENSIONS),
+    playbooks,
+    actions: overrides.actions ?? new WebhookActionExecutor({ token: config.AUTOMATION_WEBHOOK_TOKEN, allowedBaseUrl: config.AUTOMATION_WEBHOOK_URL }),
+    config,
+    logger,
+    now,
+  }
+  const handlers = createJobHandlers(deps)
+  inProcessQueue?.attach(handlers)
+  return {
+    config,
+    logger,
+    database,
+    queue,
+    inProcessQueue,
+    handlers,
+    deps,
+    playbooks,
+    async close() {
+      await queue.close()
+      await database.close()
+    },
+  }
+}

@@ -1,0 +1,72 @@
+import type { Server } from 'node:http'
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt'
+import type { Logger } from '../logger'
+import type { HttpRoute } from '../ingest/alert-routes'
+import { registerListeners } from './listeners'
+import type { ListenerDeps } from './listeners/listener-deps'
+
+export interface SlackAppOptions {
+  botToken: string
+  signingSecret: string
+  /** Socket Mode when set; otherwise the HTTP receiver on /slack/events. */
+  appToken?: string
+  slackApiUrl?: string
+  port: number
+  /** Extra HTTP routes served beside Slack's (the alert webhooks, health). */
+  routes: HttpRoute[]
+  /** Tests turn retries off so a failing fake answers at once. */
+  webClientRetries?: number
+}
+
+function boltLogger(logger: Logger): BoltLogger {
+  const child = logger.child({ component: 'bolt' })
+  return {
+    debug: (...m) => child.debug(m.map(String).join(' ')),
+    info: (...m) => child.info(m.map(String).join(' ')),
+    warn: (...m) => child.warn(m.map(String).join(' ')),
+    error: (...m) => child.error(m.map(String).join(' ')),
+    setLevel: () => {},
+    getLevel: () => LogLevel.INFO,
+    setName: () => {},
+  }
+}
+
+export interface SlackApp {
+  app: App
+  start(): Promise<{ port: number | null }>
+  stop(): Promise<void>
+}
+
+export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): SlackApp {
+  const clientOptions = { slackApiUrl: options.slackApiUrl, retryConfig: options.webClientRetries === undefined ? undefined : { retries: options.webClientRetries } }
+  const logger = boltLogger(deps.logger)
+  const routes = [...options.routes, { path: '/healthz', method: ['GET'], handler: (_req: unknown, res: import('node:http').ServerResponse) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('ok') } }]
+  let server: Server | null = null
+  const app = options.appToken
+    ? new App({ token: options.botToken, appToken: options.appToken, socketMode: true, customRoutes: routes, installerOptions: { port: options.port }, clientOptions, logger })
+    : new App({
+        token: options.botToken,
+        receiver: new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events', customRoutes: routes, processBeforeResponse: false, logger }),
+        clientOptions,
+        logger,
+      })
+  registerListeners(app, deps)
+  app.error(async (err) => {
+    deps.logger.error({ err: err.original ?? err, code: err.code }, 'unhandled error in a Slack listener')
+  })
+  return {
+    app,
+    async start() {
+      const started = (await app.start(options.port)) as unknown
+      if (started && typeof (started as Server).address === 'function') {
+        server = started as Server
+        const address = server.address()
+        return { port: typeof address === 'object' && address ? address.port : null }
+      }
+      return { port: options.port }
+    },
+    async stop() {
+      await app.stop()
+    },
+  }
+}

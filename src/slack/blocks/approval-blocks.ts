@@ -1,0 +1,54 @@
+import type { KnownBlock } from '@slack/types'
+import type { ApprovalActionPreview } from '../../storage/schema/approvals'
+import { confidenceBar, context, escapeMrkdwn, percent, section, type SlackMessage } from './block-kit'
+
+export const APPROVE_ACTION_ID = 'approval_approve'
+export const REJECT_ACTION_ID = 'approval_reject'
+
+export interface ApprovalView {
+  id: string
+  action: ApprovalActionPreview
+  rationale: string
+  confidence: number | null
+  status: 'pending' | 'approved' | 'rejected' | 'expired'
+  decidedBy: string | null
+  decidedAt: Date | null
+  expiresAt: Date
+  approvers: string[]
+}
+
+const RISK_ICON = { low: ':large_green_circle:', medium: ':large_yellow_circle:', high: ':red_circle:' } as const
+
+function actionPreview(a: ApprovalActionPreview): string {
+  return `*${escapeMrkdwn(a.preview)}*\n\`\`\`${a.method} ${a.url}\n${JSON.stringify(a.body, null, 2)}\`\`\``
+}
+
+function who(approvers: string[]): string {
+  if (approvers.length === 0) return 'any configured approver'
+  return approvers.map((a) => (a.startsWith('S') ? `<!subteam^${a}>` : `<@${a}>`)).join(', ')
+}
+
+/** The approval request: exactly what will run, why, how sure, who may approve, and until when. */
+export function buildApprovalRequestMessage(a: ApprovalView): SlackMessage {
+  const blocks: KnownBlock[] = [
+    section(`:raised_hand: *Approval needed* — ${RISK_ICON[a.action.risk]} ${a.action.risk} risk\n${actionPreview(a.action)}`),
+    section(`*Why:* ${escapeMrkdwn(a.rationale)}` + (a.confidence !== null ? `\n*Confidence:* ${confidenceBar(a.confidence)} ${percent(a.confidence)}` : '')),
+  ]
+  if (a.status === 'pending') {
+    blocks.push({
+      type: 'actions',
+      block_id: `approval:${a.id}`,
+      elements: [
+        { type: 'button', action_id: APPROVE_ACTION_ID, text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: a.id },
+        { type: 'button', action_id: REJECT_ACTION_ID, text: { type: 'plain_text', text: 'Reject' }, style: 'danger', value: a.id },
+      ],
+    })
+    blocks.push(context(`Approvers: ${who(a.approvers)} · expires <!date^${Math.floor(a.expiresAt.getTime() / 1000)}^{time}|${a.expiresAt.toISOString()}> · dry run shown above; nothing runs until approved`))
+  } else {
+    const verb = { approved: ':white_check_mark: Approved', rejected: ':no_entry: Rejected', expired: ':hourglass: Expired', pending: '' }[a.status]
+    const by = a.decidedBy ? ` by <@${a.decidedBy}>` : ''
+    const when = a.decidedAt ? ` at ${a.decidedAt.toISOString()}` : ` at ${a.expiresAt.toISOString()}`
+    blocks.push(context(`${verb}${by}${when}`))
+  }
+  return { text: `Approval ${a.status}: ${a.action.preview}`, blocks }
+}

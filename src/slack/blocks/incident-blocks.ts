@@ -1,0 +1,58 @@
+import type { KnownBlock } from '@slack/types'
+import { incidentLabel } from '../../core/incidents/incident-label'
+import { confidenceBar, context, escapeMrkdwn, fields, header, link, percent, section, type SlackMessage } from './block-kit'
+
+export interface IncidentView {
+  number: number
+  title: string
+  service: string | null
+  severity: string
+  status: 'open' | 'resolved'
+  source: string
+  startedAt: Date
+  resolvedAt: Date | null
+  alertCount: number
+  url: string | null
+}
+
+export interface IncidentProgress {
+  phase: 'new' | 'analyzing' | 'analyzed' | 'failed'
+  summary?: string
+  confidence?: number
+  playbookTitle?: string
+  executionStatus?: string
+}
+
+const SEVERITY_ICON: Record<string, string> = { critical: ':red_circle:', high: ':large_orange_circle:', warning: ':large_yellow_circle:', info: ':white_circle:' }
+
+/** The incident's root message in the channel, updated in place as the analysis progresses. */
+export function buildIncidentRootMessage(incident: IncidentView, progress: IncidentProgress): SlackMessage {
+  const label = incidentLabel(incident)
+  const icon = incident.status === 'resolved' ? ':white_check_mark:' : SEVERITY_ICON[incident.severity] ?? ':white_circle:'
+  const state =
+    incident.status === 'resolved'
+      ? `Resolved at ${incident.resolvedAt?.toISOString() ?? 'unknown time'}`
+      : { new: 'Opened — analysis queued', analyzing: 'Analyzing…', analyzed: 'Analyzed', failed: 'Analysis failed — see thread' }[progress.phase]
+  const blocks: KnownBlock[] = [
+    header(`${label} ${incident.title}`),
+    fields([
+      ['Service', escapeMrkdwn(incident.service ?? 'unknown')],
+      ['Severity', `${icon} ${incident.severity}`],
+      ['Status', state],
+      ['Started', `<!date^${Math.floor(incident.startedAt.getTime() / 1000)}^{date_short_pretty} {time}|${incident.startedAt.toISOString()}>`],
+    ]),
+  ]
+  if (progress.summary) blocks.push(section(`*Assessment:* ${escapeMrkdwn(progress.summary)}`))
+  const notes: string[] = []
+  if (progress.confidence !== undefined) notes.push(`Confidence ${confidenceBar(progress.confidence)} ${percent(progress.confidence)}`)
+  if (progress.playbookTitle) notes.push(`Playbook: ${escapeMrkdwn(progress.playbookTitle)}${progress.executionStatus ? ` (${progress.executionStatus.replace('_', ' ')})` : ''}`)
+  notes.push(`Source: ${incident.source}${incident.alertCount > 1 ? ` · ${incident.alertCount} alerts` : ''}${incident.url ? ` · ${link(incident.url, 'open alert')}` : ''}`)
+  blocks.push(context(...notes))
+  return { text: `${label} ${incident.title} — ${state}`, blocks }
+}
+
+export function buildResolvedReply(incident: IncidentView): SlackMessage {
+  const minutes = incident.resolvedAt ? Math.round((incident.resolvedAt.getTime() - incident.startedAt.getTime()) / 60_000) : null
+  const text = `:white_check_mark: ${incidentLabel(incident)} resolved${minutes !== null ? ` after ${minutes} min` : ''}. The alert closed.`
+  return { text, blocks: [section(text)] }
+}

@@ -1,0 +1,56 @@
+import type { KnownBlock } from '@slack/types'
+import type { Playbook, PlaybookStep } from '../../core/playbooks/schema'
+import { context, escapeMrkdwn, link, section, type SlackMessage } from './block-kit'
+
+export interface StepRecordView {
+  position: number
+  status: 'succeeded' | 'failed' | 'skipped' | 'waiting'
+  outcome: Record<string, unknown>
+}
+
+const STATUS_ICON: Record<string, string> = { succeeded: ':white_check_mark:', failed: ':x:', skipped: ':fast_forward:', waiting: ':hourglass_flowing_sand:' }
+
+function stepLine(step: PlaybookStep, index: number, record: StepRecordView | undefined, nextStep: number): string {
+  const icon = record ? STATUS_ICON[record.status] : index === nextStep ? ':arrow_forward:' : ':white_small_square:'
+  const passed = record?.outcome.passed
+  const verdict = step.kind === 'query' && record?.status === 'succeeded' ? (passed ? ' — *yes*' : ' — no') : ''
+  return `${icon} ${index + 1}. ${escapeMrkdwn(step.title)} _(${step.kind})_${verdict}`
+}
+
+/** The one progress message of a playbook run, edited in place after every step. */
+export function buildExecutionProgressMessage(
+  playbook: Playbook,
+  execution: { status: string; nextStep: number; incidentNumber: number },
+  records: StepRecordView[],
+  vars: Record<string, unknown>,
+  render: (t: string) => string,
+): SlackMessage {
+  const byPosition = new Map(records.map((r) => [r.position, r]))
+  const lines = playbook.steps.map((s, i) => stepLine({ ...s, title: render(s.title) } as PlaybookStep, i, byPosition.get(i), execution.nextStep))
+  const status = execution.status.replace('_', ' ')
+  const blocks: KnownBlock[] = [
+    section(`:clipboard: *Playbook: ${escapeMrkdwn(playbook.title)}* (v${playbook.version}) — *${status}*`),
+    section(lines.join('\n')),
+    context(`INC-${execution.incidentNumber} · service ${escapeMrkdwn(String(vars.service ?? 'unknown'))} · read-only steps run on their own; actions wait for approval`),
+  ]
+  return { text: `Playbook ${playbook.title}: ${status}`, blocks }
+}
+
+export function buildStepResultMessage(title: string, outcome: { passed: boolean; summary: string; detail: string; link: string | null }): SlackMessage {
+  const icon = outcome.passed ? ':large_orange_diamond:' : ':white_circle:'
+  const text = `${icon} *${escapeMrkdwn(title)}*\n${escapeMrkdwn(outcome.summary)}`
+  const blocks: KnownBlock[] = [section(text)]
+  const extra = outcome.detail.split('\n').slice(1).join('\n')
+  if (extra) blocks.push(context(escapeMrkdwn(extra)))
+  if (outcome.link) blocks.push(context(link(outcome.link, 'Open in Cloud console')))
+  return { text: `${title}: ${outcome.summary}`, blocks }
+}
+
+export function buildNotifyMessage(text: string): SlackMessage {
+  return { text, blocks: [section(`:loudspeaker: ${escapeMrkdwn(text)}`)] }
+}
+
+export function buildActionResultMessage(title: string, ok: boolean, detail: string): SlackMessage {
+  const text = `${ok ? ':white_check_mark:' : ':x:'} Action *${escapeMrkdwn(title)}* ${ok ? 'done' : 'failed'}: ${escapeMrkdwn(detail)}`
+  return { text, blocks: [section(text)] }
+}

@@ -1,0 +1,15 @@
+import type { App } from '@slack/bolt'
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../blocks/approval-blocks'
+import { createApprovalActionHandler } from './actions/approval-action'
+import { createSreCommandHandler } from './commands/sre-command'
+import { createAppHomeOpenedHandler } from './events/app-home-opened'
+import { createAppMentionHandler } from './events/app-mention'
+import type { ListenerDeps } from './listener-deps'
+
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  app.command('/sre', createSreCommandHandler(deps))
+  app.action(APPROVE_ACTION_ID, createApprovalActionHandler(deps, 'approved'))
+  app.action(REJECT_ACTION_ID, createApprovalActionHandler(deps, 'rejected'))
+  app.event('app_mention', createAppMentionHandler(deps))
+  app.event('app_home_opened', createAppHomeOpenedHandler(deps))
+}

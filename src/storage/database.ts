@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import * as schema from './schema'
+
+export type Schema = typeof schema
+/** Either driver: postgres.js against Postgres, or PGlite embedded. Repositories take this. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>
+
+export interface DatabaseHandle {
+  db: Database
+  kind: 'postgres' | 'pglite'
+  url: string
+  close(): Promise<void>
+}
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
+
+/** Opens the database named by DATABASE_URL (postgres://… or pglite://<dir>|memory). */
+export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<DatabaseHandle> {
+  if (url.startsWith('pglite://')) {
+    const { PGlite } = await import('@electric-sql/pglite')
+    const { vector } = await import('@electric-sql/pglite-pgvector')
+    const { drizzle } = await import('drizzle-orm/pglite')
+    const location = url.slice('pglite://'.length)
+    const dataDir = location === 'memory' ? undefined : location
+    if (dataDir) mkdirSync(dataDir, { recursive: true })
+    const client = await PGlite.create({ dataDir, extensions: { vector } })
+    const db = drizzle(client, { schema }) as unknown as Database
+    return { db, kind: 'pglite', url, close: () => client.close() }
+  }
+  const { default: postgres } = await import('postgres')
+  const { drizzle } = await import('drizzle-orm/postgres-js')
+  const client = postgres(url, { max: options.poolSize ?? 10, onnotice: () => {} })
+  const db = drizzle(client, { schema }) as unknown as Database
+  return { db, kind: 'postgres', url, close: () => client.end({ timeout: 5 }) }
+}
+
+/**
+ * Applies migrations/ in order. On Postgres an advisory lock serialises replicas
+ * that start at the same time.
+ */
+export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+  if (handle.kind === 'pglite') {
+    const { migrate } = await import('drizzle-orm/pglite/migrator')
+    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_DIR })
+    return
+  }
+  const { default: postgres } = await import('postgres')
+  const { drizzle } = await import('drizzle-orm/postgres-js')
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator')
+  // One connection, so the session-level lock and the migration share it.
+  const client = postgres(handle.url, { max: 1, onnotice: () => {} })
+  try {
+    await client`select pg_advisory_lock(727361)`
+    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR })
+    await client`select pg_advisory_unlock(727361)`
+  } finally {
+    await client.end({ timeout: 5 })
+  }
+}

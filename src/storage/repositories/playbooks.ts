@@ -1,0 +1,84 @@
+import { and, asc, eq, sql } from 'drizzle-orm'
+import type { Playbook } from '../../core/playbooks/schema'
+import { CodedError } from '../../core/errors'
+import type { Database } from '../database'
+import { executionSteps, playbookExecutions, playbooks } from '../schema'
+
+export type PlaybookExecution = typeof playbookExecutions.$inferSelect
+export type ExecutionStep = typeof executionSteps.$inferSelect
+export type ExecutionStatus = PlaybookExecution['status']
+
+/** Makes the stored catalogue match the files: new versions replace old ones. */
+export async function syncPlaybooks(db: Database, catalog: Playbook[]): Promise<void> {
+  for (const pb of catalog) {
+    await db
+      .insert(playbooks)
+      .values({ id: pb.id, title: pb.title, version: pb.version, definition: pb })
+      .onConflictDoUpdate({ target: playbooks.id, set: { title: pb.title, version: pb.version, definition: pb, updatedAt: new Date() } })
+  }
+}
+
+export async function createExecution(db: Database, values: typeof playbookExecutions.$inferInsert): Promise<PlaybookExecution> {
+  const [row] = await db.insert(playbookExecutions).values(values).returning()
+  return row!
+}
+
+export async function getExecution(db: Database, id: string): Promise<PlaybookExecution | null> {
+  const [row] = await db.select().from(playbookExecutions).where(eq(playbookExecutions.id, id))
+  return row ?? null
+}
+
+export async function getExecutionOrThrow(db: Database, id: string): Promise<PlaybookExecution> {
+  const row = await getExecution(db, id)
+  if (!row) throw new CodedError('execution_not_found', `playbook execution ${id} does not exist`)
+  return row
+}
+
+export async function listExecutionsForIncident(db: Database, incidentId: string): Promise<PlaybookExecution[]> {
+  return db.select().from(playbookExecutions).where(eq(playbookExecutions.incidentId, incidentId)).orderBy(asc(playbookExecutions.createdAt))
+}
+
+export async function updateExecution(db: Database, id: string, values: Partial<typeof playbookExecutions.$inferInsert>): Promise<PlaybookExecution> {
+  const [row] = await db.update(playbookExecutions).set({ ...values, updatedAt: new Date() }).where(eq(playbookExecutions.id, id)).returning()
+  if (!row) throw new CodedError('execution_not_found', `playbook execution ${id} does not exist`)
+  return row
+}
+
+/**
+ * Moves the execution past step `position` only if it is still there, so two workers
+ * racing on the same step cannot both advance it.
+ */
+export async function advanceExecution(db: Database, id: string, fromPosition: number, status: ExecutionStatus): Promise<boolean> {
+  const rows = await db
+    .update(playbookExecutions)
+    .set({ nextStep: fromPosition + 1, status, updatedAt: new Date() })
+    .where(and(eq(playbookExecutions.id, id), eq(playbookExecutions.nextStep, fromPosition)))
+    .returning({ id: playbookExecutions.id })
+  return rows.length === 1
+}
+
+export async function getExecutionStep(db: Database, executionId: string, position: number): Promise<ExecutionStep | null> {
+  const [row] = await db
+    .select()
+    .from(executionSteps)
+    .where(and(eq(executionSteps.executionId, executionId), eq(executionSteps.position, position)))
+  return row ?? null
+}
+
+export async function listExecutionSteps(db: Database, executionId: string): Promise<ExecutionStep[]> {
+  return db.select().from(executionSteps).where(eq(executionSteps.executionId, executionId)).orderBy(asc(executionSteps.position))
+}
+
+/** Records a step's result; a second record of the same position replaces a "waiting" one only. */
+export async function recordExecutionStep(db: Database, values: typeof executionSteps.$inferInsert): Promise<ExecutionStep> {
+  const [row] = await db
+    .insert(executionSteps)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [executionSteps.executionId, executionSteps.position],
+      set: { status: values.status, outcome: values.outcome ?? {}, finishedAt: values.finishedAt ?? null, idempotencyKey: values.idempotencyKey ?? null },
+      setWhere: sql`${executionSteps.status} = 'waiting'`,
+    })
+    .returning()
+  return row ?? (await getExecutionStep(db, values.executionId, values.position))!
+}

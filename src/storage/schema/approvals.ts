@@ -1,0 +1,36 @@
+import { index, integer, jsonb, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { incidents } from './incidents'
+import { playbookExecutions } from './playbooks'
+
+export interface ApprovalActionPreview {
+  stepId: string
+  title: string
+  preview: string
+  risk: 'low' | 'medium' | 'high'
+  method: string
+  url: string
+  body: Record<string, unknown>
+}
+
+export const approvalRequests = pgTable(
+  'approval_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id').notNull().references(() => incidents.id),
+    executionId: uuid('execution_id').references(() => playbookExecutions.id),
+    stepPosition: integer('step_position'),
+    action: jsonb('action').$type<ApprovalActionPreview>().notNull(),
+    rationale: text('rationale').notNull(),
+    confidence: real('confidence'),
+    status: text('status', { enum: ['pending', 'approved', 'rejected', 'expired'] }).notNull().default('pending'),
+    approvers: jsonb('approvers').$type<string[]>().notNull().default([]),
+    requestedBy: text('requested_by').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    slackChannel: text('slack_channel'),
+    slackTs: text('slack_ts'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('approval_requests_incident_idx').on(t.incidentId)],
+)

@@ -1,0 +1,5 @@
+export * from './incidents'
+export * from './analyses'
+export * from './playbooks'
+export * from './approvals'
+export * from './audit'

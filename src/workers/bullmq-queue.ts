@@ -1,0 +1,94 @@
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq'
+import { Redis } from 'ioredis'
+import { PermanentJobError } from '../core/errors'
+import type { Logger } from '../logger'
+import { JOB_ATTEMPTS, JOB_BACKOFF_MS, JOB_NAMES, jobSchemas, queueNameFor, type EnqueueOptions, type JobData, type JobHandlers, type JobName, type JobQueue } from './jobs'
+
+function connectionFor(url: string): Redis {
+  // BullMQ workers need maxRetriesPerRequest null so blocking commands are not cut short.
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false })
+}
+
+/** Producer side: enqueues onto BullMQ queues; used by bot replicas and by workers chaining jobs. */
+export class BullmqJobQueue implements JobQueue {
+  private readonly connection: Redis
+  private readonly queues = new Map<JobName, Queue>()
+
+  constructor(redisUrl: string, private readonly prefix: string) {
+    this.connection = connectionFor(redisUrl)
+  }
+
+  private queue(name: JobName): Queue {
+    let q = this.queues.get(name)
+    if (!q) {
+      q = new Queue(queueNameFor(name), { connection: this.connection as ConnectionOptions, prefix: this.prefix })
+      this.queues.set(name, q)
+    }
+    return q
+  }
+
+  async enqueue<N extends JobName>(name: N, data: JobData<N>, options: EnqueueOptions = {}): Promise<void> {
+    const payload = jobSchemas[name].parse(data)
+    await this.queue(name).add(name, payload, {
+      jobId: options.jobId,
+      delay: options.delayMs,
+      attempts: JOB_ATTEMPTS,
+      backoff: { type: 'exponential', delay: JOB_BACKOFF_MS },
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    })
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()))
+    await this.connection.quit().catch(() => undefined)
+  }
+}
+
+/** Consumer side: one BullMQ Worker per job name, any number of replicas. */
+export class BullmqWorkers {
+  private readonly workers: Worker[] = []
+  private readonly connections: Redis[] = []
+
+  constructor(
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+    private readonly handlers: JobHandlers,
+    private readonly logger: Logger,
+    private readonly concurrency: number,
+  ) {}
+
+  start(): void {
+    for (const name of JOB_NAMES) {
+      const connection = connectionFor(this.redisUrl)
+      this.connections.push(connection)
+      const worker = new Worker(
+        queueNameFor(name),
+        async (job) => {
+          const parsed = jobSchemas[name].safeParse(job.data)
+          if (!parsed.success) throw new UnrecoverableError(`invalid ${name} payload: ${parsed.error.message}`)
+          const handler = this.handlers[name] as (d: unknown, m: { jobId: string; attempt: number }) => Promise<void>
+          try {
+            await handler(parsed.data, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 })
+          } catch (err) {
+            if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message)
+            throw err
+          }
+        },
+        { connection: connection as ConnectionOptions, prefix: this.prefix, concurrency: this.concurrency, autorun: true },
+      )
+      worker.on('failed', (job, err) => this.logger.error({ err, job: job?.id, queue: name, attempt: job?.attemptsMade }, 'job failed'))
+      worker.on('error', (err) => this.logger.error({ err, queue: name }, 'worker error'))
+      this.workers.push(worker)
+    }
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()))
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()))
+    await Promise.all(this.connections.map((c) => c.quit().catch(() => undefined)))
+  }
+}

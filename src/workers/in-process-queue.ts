@@ -1,0 +1,75 @@
+import { PermanentJobError } from '../core/errors'
+import type { Logger } from '../logger'
+import { JOB_ATTEMPTS, JOB_BACKOFF_MS, jobSchemas, type EnqueueOptions, type JobData, type JobHandlers, type JobName, type JobQueue } from './jobs'
+
+/**
+ * Embedded mode's queue: runs the same handlers the BullMQ workers run, in this
+ * process, with the same payload validation, retries and duplicate-id suppression.
+ */
+export class InProcessJobQueue implements JobQueue {
+  private handlers: JobHandlers | null = null
+  private readonly seenIds = new Set<string>()
+  private readonly running = new Set<Promise<void>>()
+  private readonly timers = new Set<NodeJS.Timeout>()
+  private counter = 0
+  private closed = false
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Handlers need the queue (to chain jobs), so they are attached after construction. */
+  attach(handlers: JobHandlers): void {
+    this.handlers = handlers
+  }
+
+  async enqueue<N extends JobName>(name: N, data: JobData<N>, options: EnqueueOptions = {}): Promise<void> {
+    if (this.closed) throw new Error('queue is closed')
+    const payload = jobSchemas[name].parse(data)
+    const jobId = options.jobId ?? `${name}-${++this.counter}`
+    if (options.jobId) {
+      if (this.seenIds.has(jobId)) return
+      this.seenIds.add(jobId)
+    }
+    const start = () => this.track(this.run(name, payload as JobData<N>, jobId))
+    if (options.delayMs && options.delayMs > 0) {
+      const timer = setTimeout(() => { this.timers.delete(timer); start() }, options.delayMs)
+      timer.unref()
+      this.timers.add(timer)
+    } else {
+      setImmediate(start)
+      // Count it as running from now, so idle() cannot miss a job about to start.
+      this.track(new Promise<void>((resolve) => setImmediate(resolve)))
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    this.running.add(p)
+    void p.finally(() => this.running.delete(p))
+  }
+
+  private async run<N extends JobName>(name: N, data: JobData<N>, jobId: string): Promise<void> {
+    if (!this.handlers) throw new Error('no job handlers attached')
+    const handler = this.handlers[name] as (d: unknown, m: { jobId: string; attempt: number }) => Promise<void>
+    for (let attempt = 1; attempt <= JOB_ATTEMPTS; attempt++) {
+      try {
+        await handler(data, { jobId, attempt })
+        return
+      } catch (err) {
+        const permanent = err instanceof PermanentJobError
+        this.logger.error({ err, job: jobId, queue: name, attempt }, 'job failed')
+        if (permanent || attempt === JOB_ATTEMPTS) return
+        await new Promise((r) => setTimeout(r, JOB_BACKOFF_MS * 2 ** (attempt - 1)))
+      }
+    }
+  }
+
+  /** Resolves when no job is running or about to start (delayed jobs excluded). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running])
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    for (const t of this.timers) clearTimeout(t)
+    await this.idle()
+  }
+}

@@ -1,0 +1,19 @@
+import type { JobHandlers } from './jobs'
+import { processAdvancePlaybook } from './processors/advance-playbook'
+import { processAnalyzeCommand } from './processors/analyze-command'
+import { processAnalyzeIncident } from './processors/analyze-incident'
+import { processApprovalDecided, processApprovalExpire } from './processors/approval-decisions'
+import { processIncidentResolved } from './processors/resolve-incident'
+import type { WorkerDeps } from './worker-deps'
+
+/** The job handlers, shared by the BullMQ workers and the embedded in-process queue. */
+export function createJobHandlers(deps: WorkerDeps): JobHandlers {
+  return {
+    'incident.analyze': (data) => processAnalyzeIncident(deps, data),
+    'incident.resolved': (data) => processIncidentResolved(deps, data),
+    'command.analyze': (data) => processAnalyzeCommand(deps, data),
+    'playbook.advance': (data) => processAdvancePlaybook(deps, data),
+    'approval.decided': (data) => processApprovalDecided(deps, data),
+    'approval.expire': (data) => processApprovalExpire(deps, data),
+  }
+}

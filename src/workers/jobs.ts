@@ -1,0 +1,43 @@
+import { z } from 'zod'
+
+/** Every background job: its name and the zod schema of its payload. */
+export const jobSchemas = {
+  'incident.analyze': z.object({ incidentId: z.uuid() }),
+  'incident.resolved': z.object({ incidentId: z.uuid() }),
+  'command.analyze': z.object({ text: z.string().min(1).max(3000), userId: z.string().min(1), channelId: z.string().min(1), requestedAt: z.iso.datetime() }),
+  'playbook.advance': z.object({ executionId: z.uuid() }),
+  'approval.decided': z.object({ approvalId: z.uuid() }),
+  'approval.expire': z.object({ approvalId: z.uuid() }),
+} as const
+
+export type JobName = keyof typeof jobSchemas
+export type JobData<N extends JobName> = z.infer<(typeof jobSchemas)[N]>
+export const JOB_NAMES = Object.keys(jobSchemas) as JobName[]
+
+export interface EnqueueOptions {
+  /** Same id twice enqueues once (BullMQ ignores a duplicate job id). */
+  jobId?: string
+  delayMs?: number
+}
+
+/** Where work is handed to the workers: BullMQ on Redis, or in-process in embedded mode. */
+export interface JobQueue {
+  enqueue<N extends JobName>(name: N, data: JobData<N>, options?: EnqueueOptions): Promise<void>
+  close(): Promise<void>
+}
+
+export type JobHandler<N extends JobName> = (data: JobData<N>, meta: { jobId: string; attempt: number }) => Promise<void>
+export type JobHandlers = { [N in JobName]: JobHandler<N> }
+
+/** BullMQ queue names may not contain ":" or "."; one queue per job name. */
+export function queueNameFor(name: JobName): string {
+  return name.replace(/\./g, '-')
+}
+
+/** Job ids must be strings without ":"; keep them readable. */
+export function jobIdFor(...parts: Array<string | number>): string {
+  return parts.join('-').replace(/[:]/g, '_')
+}
+
+export const JOB_ATTEMPTS = 3
+export const JOB_BACKOFF_MS = 500

@@ -1,0 +1,227 @@
+import { PermanentJobError } from '../../core/errors'
+import { runQueryStep } from '../../core/playbooks/run-query-step'
+import { parseDuration, renderDeep, renderTemplate } from '../../core/playbooks/render-template'
+import type { ActionStep, ApprovalStep, Playbook, PlaybookStep } from '../../core/playbooks/schema'
+import { buildApprovalRequestMessage } from '../../slack/blocks/approval-blocks'
+import { buildActionResultMessage, buildExecutionProgressMessage, buildNotifyMessage, buildStepResultMessage } from '../../slack/blocks/playbook-blocks'
+import { createApprovalRequest, getApprovalForStep, setApprovalMessage } from '../../storage/repositories/approvals'
+import { appendAudit } from '../../storage/repositories/audit'
+import { getIncidentOrThrow } from '../../storage/repositories/incidents'
+import {
+  advanceExecution,
+  getExecution,
+  getExecutionStep,
+  listExecutionSteps,
+  recordExecutionStep,
+  updateExecution,
+  type PlaybookExecution,
+} from '../../storage/repositories/playbooks'
+import { jobIdFor, type JobData } from '../jobs'
+import type { WorkerDeps } from '../worker-deps'
+import { updateIncidentRoot } from './incident-messages'
+import { getLatestAnalysis } from '../../storage/repositories/analyses'
+
+function templateVars(deps: WorkerDeps, execution: PlaybookExecution): Record<string, unknown> {
+  // Only allow-listed settings are reachable from playbook text.
+  return { ...execution.inputs, env: { AUTOMATION_WEBHOOK_URL: deps.config.AUTOMATION_WEBHOOK_URL ?? '' } }
+}
+
+/**
+ * Runs the execution's next step, persists its result, and enqueues the step after
+ * it (one job per step). Stops at an approval gate until a human decides. A step
+ * already recorded is never run again; an action runs under an idempotency key.
+ */
+export async function processAdvancePlaybook(deps: WorkerDeps, data: JobData<'playbook.advance'>): Promise<void> {
+  const execution = await getExecution(deps.db, data.executionId)
+  if (!execution) throw new PermanentJobError(`playbook execution ${data.executionId} does not exist`)
+  if (execution.status !== 'running') return
+  const playbook = execution.definition as Playbook
+  const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
+  const vars = templateVars(deps, execution)
+  const channel = execution.slackChannel ?? incident.slackChannel!
+  const thread = incident.slackTs ?? undefined
+  const position = execution.nextStep
+  const step = playbook.steps[position]
+  const log = deps.logger.child({ incident: incident.id, execution: execution.id, step: step?.id })
+
+  const progress = await deps.slack.postOnce(`execution:${execution.id}:progress`, channel, await progressMessage(deps, execution, playbook, vars, incident.number), thread)
+  if (!execution.slackTs) await updateExecution(deps.db, execution.id, { slackTs: progress.ts })
+
+  if (!step) {
+    await finish(deps, execution, 'completed', progress, playbook, vars, incident.number)
+    return
+  }
+
+  const outcome = await runStep(deps, execution, playbook, step, position, vars, channel, thread)
+  if (outcome === 'wait') {
+    await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
+    return
+  }
+  if (outcome === 'rejected' || outcome === 'failed') {
+    await finish(deps, execution, outcome, progress, playbook, vars, incident.number)
+    return
+  }
+  const moved = await advanceExecution(deps.db, execution.id, position, 'running')
+  if (!moved) return log.info('step already advanced by another worker')
+  await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
+  await deps.queue.enqueue('playbook.advance', { executionId: execution.id }, { jobId: jobIdFor('advance', execution.id, position + 1) })
+}
+
+async function runStep(
+  deps: WorkerDeps,
+  execution: PlaybookExecution,
+  playbook: Playbook,
+  step: PlaybookStep,
+  position: number,
+  vars: Record<string, unknown>,
+  channel: string,
+  thread: string | undefined,
+): Promise<'next' | 'wait' | 'rejected' | 'failed'> {
+  const done = await getExecutionStep(deps.db, execution.id, position)
+  if (done && done.status !== 'waiting') return done.status === 'failed' ? 'failed' : 'next'
+  const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
+  const title = renderTemplate(step.title, vars)
+
+  switch (step.kind) {
+    case 'query': {
+      const result = await runQueryStep(step, {
+        telemetry: deps.telemetry,
+        service: String(vars.service),
+        startedAt: incident.startedAt,
+        now: deps.now(),
+        projectId: deps.config.GCP_PROJECT_ID,
+        vars,
+      })
+      await recordExecutionStep(deps.db, {
+        executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'succeeded',
+        outcome: { passed: result.passed, value: result.value, summary: result.summary }, finishedAt: new Date(),
+      })
+      await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, buildStepResultMessage(title, { passed: result.passed, summary: result.summary, detail: result.evidence.detail, link: result.evidence.link }), thread)
+      return 'next'
+    }
+    case 'notify': {
+      await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, buildNotifyMessage(renderTemplate(step.message, vars)), thread)
+      await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'succeeded', outcome: {}, finishedAt: new Date() })
+      return 'next'
+    }
+    case 'approval':
+      return runApprovalGate(deps, execution, playbook, step, position, vars, channel, thread)
+    case 'action':
+      return runAction(deps, execution, playbook, step, position, vars, channel, thread)
+  }
+}
+
+async function runApprovalGate(
+  deps: WorkerDeps,
+  execution: PlaybookExecution,
+  playbook: Playbook,
+  step: ApprovalStep,
+  position: number,
+  vars: Record<string, unknown>,
+  channel: string,
+  thread: string | undefined,
+): Promise<'next' | 'wait' | 'rejected' | 'failed'> {
+  const existing = await getApprovalForStep(deps.db, execution.id, position)
+  if (existing) {
+    if (existing.status === 'pending') return 'wait'
+    const status = existing.status === 'approved' ? 'succeeded' : 'failed'
+    await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status, outcome: { decision: existing.status, by: existing.decidedBy }, finishedAt: new Date() })
+    return existing.status === 'approved' ? 'next' : 'rejected'
+  }
+  const action = playbook.steps.find((s): s is ActionStep => s.id === step.for && s.kind === 'action')!
+  const rendered = renderDeep(action.action, vars)
+  const now = deps.now()
+  const approval = await createApprovalRequest(deps.db, {
+    incidentId: execution.incidentId,
+    executionId: execution.id,
+    stepPosition: position,
+    action: { stepId: action.id, title: renderTemplate(action.title, vars), preview: renderTemplate(action.preview, vars), risk: action.risk, method: rendered.method, url: rendered.url, body: rendered.body },
+    rationale: String(execution.inputs.rationale || playbook.description),
+    confidence: execution.inputs.confidence,
+    approvers: step.approvers ?? deps.config.APPROVERS,
+    requestedBy: execution.startedBy,
+    expiresAt: new Date(now.getTime() + Math.min(parseDuration(step.expiresIn), deps.config.APPROVAL_TTL_MINUTES * 60_000)),
+  })
+  await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'waiting', outcome: { approvalId: approval.id } })
+  await updateExecution(deps.db, execution.id, { status: 'waiting_approval' })
+  const posted = await deps.slack.postOnce(`approval:${approval.id}`, channel, buildApprovalRequestMessage(approval), thread)
+  await setApprovalMessage(deps.db, approval.id, posted.channel, posted.ts)
+  await appendAudit(deps.db, {
+    actor: 'system', action: 'approval.requested', incidentId: execution.incidentId, subjectType: 'approval_request', subjectId: approval.id,
+    details: { playbook: playbook.id, step: step.id, action: approval.action }, slackChannel: posted.channel, slackTs: posted.ts,
+  })
+  await deps.queue.enqueue('approval.expire', { approvalId: approval.id }, { jobId: jobIdFor('expire', approval.id), delayMs: approval.expiresAt.getTime() - now.getTime() })
+  const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
+  const analysis = await getLatestAnalysis(deps.db, incident.id)
+  await updateIncidentRoot(deps, incident, { phase: 'analyzed', summary: analysis?.summary ?? undefined, confidence: analysis?.confidence ?? undefined, playbookTitle: playbook.title, executionStatus: 'waiting_approval' })
+  return 'wait'
+}
+
+async function runAction(
+  deps: WorkerDeps,
+  execution: PlaybookExecution,
+  playbook: Playbook,
+  step: ActionStep,
+  position: number,
+  vars: Record<string, unknown>,
+  channel: string,
+  thread: string | undefined,
+): Promise<'next' | 'failed'> {
+  // The gate must have been approved: never act on anything else.
+  const gatePosition = playbook.steps.findIndex((s) => s.kind === 'approval' && s.for === step.id)
+  const gate = await getApprovalForStep(deps.db, execution.id, gatePosition)
+  if (gate?.status !== 'approved') throw new PermanentJobError(`action ${step.id} reached without an approved gate`)
+  const idempotencyKey = `${execution.id}:${step.id}`
+  // Recorded before the call: a crash after it re-sends the same key, which the automation de-duplicates.
+  await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'waiting', idempotencyKey, outcome: { started: true } })
+  const rendered = renderDeep(step.action, vars)
+  let ok = false
+  let detail: string
+  try {
+    const result = await deps.actions.execute({ method: rendered.method, url: rendered.url, body: rendered.body, idempotencyKey })
+    ok = result.ok
+    detail = result.detail
+  } catch (err) {
+    detail = err instanceof Error ? err.message : String(err)
+  }
+  await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: ok ? 'succeeded' : 'failed', idempotencyKey, outcome: { detail }, finishedAt: new Date() })
+  await appendAudit(deps.db, {
+    actor: gate.decidedBy ?? 'system', action: ok ? 'action.executed' : 'action.failed', incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id,
+    details: { step: step.id, idempotencyKey, request: { method: rendered.method, url: rendered.url }, detail, approvedBy: gate.decidedBy },
+  })
+  await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, buildActionResultMessage(renderTemplate(step.title, vars), ok, detail), thread)
+  return ok ? 'next' : 'failed'
+}
+
+async function progressMessage(deps: WorkerDeps, execution: PlaybookExecution, playbook: Playbook, vars: Record<string, unknown>, incidentNumber: number) {
+  const records = await listExecutionSteps(deps.db, execution.id)
+  return buildExecutionProgressMessage(
+    playbook,
+    { status: execution.status, nextStep: execution.nextStep, incidentNumber },
+    records.map((r) => ({ position: r.position, status: r.status, outcome: r.outcome as Record<string, unknown> })),
+    vars,
+    (t) => renderTemplate(t, vars),
+  )
+}
+
+async function refreshProgress(deps: WorkerDeps, executionId: string, progress: { channel: string; ts: string }, playbook: Playbook, vars: Record<string, unknown>, incidentNumber: number) {
+  const current = (await getExecution(deps.db, executionId))!
+  await deps.slack.update(progress.channel, progress.ts, await progressMessage(deps, current, playbook, vars, incidentNumber))
+}
+
+async function finish(
+  deps: WorkerDeps,
+  execution: PlaybookExecution,
+  status: 'completed' | 'rejected' | 'failed',
+  progress: { channel: string; ts: string },
+  playbook: Playbook,
+  vars: Record<string, unknown>,
+  incidentNumber: number,
+) {
+  await updateExecution(deps.db, execution.id, { status })
+  await appendAudit(deps.db, { actor: 'system', action: `playbook.${status}`, incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id, details: { playbook: playbook.id } })
+  await refreshProgress(deps, execution.id, progress, playbook, vars, incidentNumber)
+  const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
+  const analysis = await getLatestAnalysis(deps.db, incident.id)
+  await updateIncidentRoot(deps, incident, { phase: 'analyzed', summary: analysis?.summary ?? undefined, confidence: analysis?.confidence ?? undefined, playbookTitle: playbook.title, executionStatus: status })
+}

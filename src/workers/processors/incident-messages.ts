@@ -1,0 +1,19 @@
+import { buildIncidentRootMessage, type IncidentProgress } from '../../slack/blocks/incident-blocks'
+import type { Incident } from '../../storage/repositories/incidents'
+import { updateIncident } from '../../storage/repositories/incidents'
+import type { WorkerDeps } from '../worker-deps'
+
+/** Posts the incident's root message once and remembers where it is. */
+export async function ensureIncidentRoot(deps: WorkerDeps, incident: Incident): Promise<{ channel: string; ts: string }> {
+  if (incident.slackChannel && incident.slackTs) return { channel: incident.slackChannel, ts: incident.slackTs }
+  const channel = incident.slackChannel ?? deps.config.INCIDENT_CHANNEL
+  if (!channel) throw new Error('no channel for the incident: set INCIDENT_CHANNEL')
+  const posted = await deps.slack.postOnce(`incident:${incident.id}:root`, channel, buildIncidentRootMessage(incident, { phase: 'new' }))
+  await updateIncident(deps.db, incident.id, { slackChannel: posted.channel, slackTs: posted.ts })
+  return posted
+}
+
+export async function updateIncidentRoot(deps: WorkerDeps, incident: Incident, progress: IncidentProgress): Promise<void> {
+  if (!incident.slackChannel || !incident.slackTs) return
+  await deps.slack.update(incident.slackChannel, incident.slackTs, buildIncidentRootMessage(incident, progress))
+}

@@ -1,0 +1,23 @@
+import type { Config } from '../config'
+import type { Embedder } from '../core/correlation/embedder'
+import type { Playbook } from '../core/playbooks/schema'
+import type { TelemetryPort } from '../core/telemetry/port'
+import type { ActionExecutor } from '../integrations/actions/webhook-action-executor'
+import type { Logger } from '../logger'
+import type { SlackMessenger } from '../slack/messenger'
+import type { Database } from '../storage/database'
+import type { JobQueue } from './jobs'
+
+/** Everything a job handler may touch; built once per process by the runtime. */
+export interface WorkerDeps {
+  db: Database
+  queue: JobQueue
+  slack: SlackMessenger
+  telemetry: TelemetryPort
+  embedder: Embedder
+  playbooks: Playbook[]
+  actions: ActionExecutor
+  config: Pick<Config, 'INCIDENT_CHANNEL' | 'APPROVERS' | 'CONFIDENCE_THRESHOLD' | 'APPROVAL_TTL_MINUTES' | 'GCP_PROJECT_ID' | 'AUTOMATION_WEBHOOK_URL'>
+  logger: Logger
+  now(): Date
+}
