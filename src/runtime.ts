@@ -5,7 +5,6 @@ import type { Embedder } from './core/correlation/embedder'
 import type { Playbook } from './core/playbooks/schema'
 import type { TelemetryPort } from './core/telemetry/port'
 import { WebhookActionExecutor, type ActionExecutor } from './integrations/actions/webhook-action-executor'
-import { createDemoFleet } from './integrations/telemetry/synthetic'
 import { UnavailableTelemetry } from './integrations/telemetry/unavailable-telemetry'
 import type { Logger } from './logger'
 import { SlackMessenger } from './slack/messenger'
@@ -52,7 +51,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
   const inProcessQueue = config.REDIS_URL ? null : new InProcessJobQueue(logger)
   const queue: JobQueue = inProcessQueue ?? new BullmqJobQueue(config.REDIS_URL!, config.QUEUE_PREFIX)
   const now = overrides.now ?? (() => new Date())
-  const telemetry = overrides.telemetry ?? (config.TELEMETRY_PROVIDER === 'synthetic' ? createDemoFleet(now()) : new UnavailableTelemetry())
+  const telemetry = overrides.telemetry ?? (await telemetryFor(config, now()))
   const client = new WebClient(config.SLACK_BOT_TOKEN, {
     slackApiUrl: config.SLACK_API_URL,
     retryConfig: overrides.slackRetries === undefined ? undefined : { retries: overrides.slackRetries },
@@ -85,4 +84,11 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
       await database.close()
     },
   }
+}
+
+async function telemetryFor(config: Config, now: Date): Promise<TelemetryPort> {
+  if (config.TELEMETRY_PROVIDER !== 'synthetic') return new UnavailableTelemetry()
+  // Loaded only when asked for: production processes never carry the synthetic fleet.
+  const { createDemoFleet } = await import('./integrations/telemetry/synthetic')
+  return createDemoFleet(now)
 }

@@ -10,6 +10,8 @@ export interface ServiceCall {
   timeoutMs: number
   /** The operation as it appears in client logs and spans. */
   operation: string
+  /** The server-side span name of each call, when the calls of one request differ (three queries). */
+  spanNames?: string[]
   /** A subscription pull: the consumer's latency does not wait on it. */
   async?: boolean
 }
@@ -66,7 +68,14 @@ export const SYNTHETIC_FLEET: readonly FleetService[] = [
     team: 'checkout',
     calls: [
       { to: 'payment-api', protocol: 'http', callsPerRequest: 1, timeoutMs: 8_000, operation: 'POST /v1/payments/authorize' },
-      { to: 'checkout-db', protocol: 'sql', callsPerRequest: 3, timeoutMs: 5_000, operation: 'SELECT/INSERT checkout.orders' },
+      {
+        to: 'checkout-db',
+        protocol: 'sql',
+        callsPerRequest: 3,
+        timeoutMs: 5_000,
+        operation: 'query checkout',
+        spanNames: ['SELECT checkout.cart_snapshots', 'INSERT checkout.orders', 'UPDATE checkout.inventory_holds'],
+      },
       { to: 'cart', protocol: 'grpc', callsPerRequest: 1, timeoutMs: 2_000, operation: 'cart.v1.CartService/GetCart' },
       { to: 'inventory', protocol: 'grpc', callsPerRequest: 1, timeoutMs: 3_000, operation: 'inventory.v1.Inventory/Reserve' },
       { to: 'pubsub', protocol: 'pubsub', callsPerRequest: 1, timeoutMs: 10_000, operation: 'Publish projects/shop-prod/topics/orders' },

@@ -52,13 +52,11 @@ export const connectionPoolExhaustion: InjectionBehaviour = {
         message: `[${random.int(20_000, 65_000)}]: [1-1] db=${database},user=${database}_app FATAL:  remaining connection slots are reserved for non-replication superuser connections`,
         errorGroup: { key: 'pg-connection-slots', message: 'FATAL: remaining connection slots are reserved for non-replication superuser connections' },
       }))
-      ctx.emitAtRate(2, saturated, () => {
-        const caller = random.pick(ctx.topology.callersOf(injection.target))?.name ?? 'unknown'
-        return {
-          severity: 'WARNING',
-          message: `session watchdog: pid=${random.int(20_000, 65_000)} user=${database}_app application_name=${caller} state="idle in transaction" for ${random.int(180, 1_400)}s holding ${random.int(1, 6)} locks; last query: SELECT ... FROM orders WHERE id = $1 FOR UPDATE`,
-        })
-      })
+      const callers = ctx.topology.callersOf(injection.target).map((s) => s.name)
+      ctx.emitAtRate(2, saturated, () => ({
+        severity: 'WARNING',
+        message: `session watchdog: pid=${random.int(20_000, 65_000)} user=${database}_app application_name=${callers.length ? random.pick(callers) : 'psql'} state="idle in transaction" for ${random.int(180, 1_400)}s holding ${random.int(1, 6)} locks; last query: SELECT ... FROM orders WHERE id = $1 FOR UPDATE`,
+      }))
       return
     }
     if (!ctx.topology.syncCalls(ctx.service.name).some((c) => c.to === injection.target)) return

@@ -1,0 +1,44 @@
+import { createServer, type Server } from 'node:http'
+
+export interface AutomationCall {
+  method: string
+  path: string
+  idempotencyKey: string | null
+  body: unknown
+  duplicate: boolean
+  at: Date
+}
+
+/**
+ * Stands in for a team's existing automation in embedded mode: receives playbook
+ * webhook actions, runs each Idempotency-Key once, and records what it was asked.
+ */
+export class AutomationReceiver {
+  readonly calls: AutomationCall[] = []
+  private server: Server | null = null
+  private readonly seen = new Set<string>()
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        const key = (req.headers['idempotency-key'] as string | undefined) ?? null
+        const duplicate = key !== null && this.seen.has(key)
+        if (key) this.seen.add(key)
+        let body: unknown = null
+        try { body = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') } catch { body = Buffer.concat(chunks).toString('utf8') }
+        this.calls.push({ method: req.method ?? '', path: req.url ?? '', idempotencyKey: key, body, duplicate, at: new Date() })
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ status: duplicate ? 'duplicate-ignored' : 'accepted', run: key }))
+      })
+    })
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve))
+    const address = this.server.address()
+    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
+  }
+}

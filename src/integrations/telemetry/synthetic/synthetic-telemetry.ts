@@ -1,0 +1,194 @@
+import {
+  METRIC_KINDS,
+  TelemetryQueryError,
+  type ErrorGroupQuery,
+  type ErrorGroupStats,
+  type LogEntry,
+  type LogQuery,
+  type LogSeverity,
+  type MetricKind,
+  type MetricQuery,
+  type MetricSeries,
+  type TelemetryPort,
+  type TimeWindow,
+  type TraceQuery,
+  type TraceSummary,
+} from '../../../core/telemetry/port'
+import { errorGroupId } from './error-group-id'
+import { SYNTHETIC_FLEET, type FleetService } from './fleet'
+import { FleetTopology } from './fleet-topology'
+import type { ResolvedInjection, SyntheticIncidentInjection } from './injection'
+import { FleetLogGenerator } from './log-generator'
+import { SEVERITY_RANK } from './log-line'
+import { FleetMetricModel } from './metric-model'
+import { METRIC_UNITS } from './metric-units'
+import { resolveInjections } from './resolve-injections'
+import { FleetTraceGenerator } from './trace-generator'
+
+const MINUTE_MS = 60_000
+export const DEFAULT_SYNTHETIC_SEED = 7
+/** Lines returned when a log query sets no limit. */
+export const DEFAULT_LOG_LIMIT = 1_000
+/** Traces returned when a trace query sets no limit. */
+export const DEFAULT_TRACE_LIMIT = 20
+const MAX_METRIC_POINTS = 100_000
+/** Logs, errors and traces are generated minute by minute; longer windows are refused. */
+const MAX_EVENT_WINDOW_MS = 31 * 24 * 60 * MINUTE_MS
+
+export interface SyntheticTelemetryOptions {
+  seed?: number
+  injections?: readonly SyntheticIncidentInjection[]
+  /** Defaults to the demo shop (SYNTHETIC_FLEET). */
+  fleet?: readonly FleetService[]
+}
+
+/**
+ * Telemetry of a simulated fleet, computed on demand: any window of any service can be
+ * asked for and the same (seed, injections) always answer the same. Logs come back
+ * newest first; traces slowest first, each with its spans slowest first (a span's
+ * latency is its own time, children excluded); error groups by count, with first and
+ * last seen inside the queried window.
+ */
+export class SyntheticTelemetry implements TelemetryPort {
+  readonly name = 'synthetic'
+  readonly seed: number
+  readonly injections: readonly SyntheticIncidentInjection[]
+  private readonly topology: FleetTopology
+  private readonly resolved: readonly ResolvedInjection[]
+  private readonly model: FleetMetricModel
+  private readonly logGenerator: FleetLogGenerator
+  private readonly traceGenerator: FleetTraceGenerator
+
+  constructor(options: SyntheticTelemetryOptions = {}) {
+    this.seed = options.seed ?? DEFAULT_SYNTHETIC_SEED
+    if (!Number.isSafeInteger(this.seed)) throw new TelemetryQueryError(`seed must be an integer, got ${this.seed}`)
+    this.injections = [...(options.injections ?? [])]
+    this.topology = new FleetTopology(options.fleet ?? SYNTHETIC_FLEET)
+    this.resolved = resolveInjections(this.topology, this.injections, this.seed)
+    this.model = new FleetMetricModel(this.seed, this.topology, this.resolved)
+    this.logGenerator = new FleetLogGenerator(this.seed, this.topology, this.model, this.resolved)
+    this.traceGenerator = new FleetTraceGenerator(this.seed, this.topology, this.model)
+  }
+
+  async services(): Promise<Array<{ name: string; dependsOn: string[] }>> {
+    return this.topology.services.map((s) => ({ name: s.name, dependsOn: s.calls.map((c) => c.to) }))
+  }
+
+  async metrics(query: MetricQuery): Promise<MetricSeries> {
+    const { startMs, endMs } = checkWindow(query)
+    this.topology.getOrThrow(query.service)
+    const metric = checkMetric(query.metric)
+    const exported = this.topology.exportedMetrics(query.service)
+    if (!exported.includes(metric)) {
+      throw new TelemetryQueryError(`${query.service} does not export ${metric}; it exports ${exported.join(', ')}`)
+    }
+    const stepSeconds = query.stepSeconds ?? 60
+    if (!Number.isFinite(stepSeconds) || stepSeconds <= 0) throw new TelemetryQueryError(`stepSeconds must be a positive number, got ${stepSeconds}`)
+    const stepMs = stepSeconds * 1000
+    const first = Math.ceil(startMs / stepMs) * stepMs
+    if ((endMs - first) / stepMs > MAX_METRIC_POINTS) {
+      throw new TelemetryQueryError(`window too long for a ${stepSeconds}s step (over ${MAX_METRIC_POINTS} points); use a larger step`)
+    }
+    const points = []
+    for (let at = first; at <= endMs; at += stepMs) points.push({ at: new Date(at), value: this.model.value(query.service, metric, at) })
+    return { service: query.service, metric, unit: METRIC_UNITS[metric], points }
+  }
+
+  async logs(query: LogQuery): Promise<LogEntry[]> {
+    const { startMs, endMs } = checkEventWindow(query)
+    this.topology.getOrThrow(query.service)
+    const minRank = query.minSeverity === undefined ? 0 : checkSeverity(query.minSeverity)
+    const limit = checkLimit(query.limit, DEFAULT_LOG_LIMIT)
+    const needle = query.contains?.toLowerCase()
+    const out: LogEntry[] = []
+    // Newest minute first, so a limit stops the work as soon as it is met.
+    for (let minute = Math.floor(endMs / MINUTE_MS); minute >= Math.floor(startMs / MINUTE_MS) && out.length < limit; minute--) {
+      const lines = this.logGenerator.minute(query.service, minute, minRank)
+      for (let i = lines.length - 1; i >= 0 && out.length < limit; i--) {
+        const line = lines[i]!
+        if (line.atMs < startMs || line.atMs > endMs) continue
+        if (needle !== undefined && !line.message.toLowerCase().includes(needle)) continue
+        const entry: LogEntry = { at: new Date(line.atMs), service: query.service, severity: line.severity, message: line.message }
+        if (line.traceId) entry.traceId = line.traceId
+        out.push(entry)
+      }
+    }
+    return out
+  }
+
+  async errors(query: ErrorGroupQuery): Promise<ErrorGroupStats[]> {
+    const { startMs, endMs } = checkEventWindow(query)
+    this.topology.getOrThrow(query.service)
+    const groups = new Map<string, { message: string; count: number; firstMs: number; lastMs: number }>()
+    for (let minute = Math.floor(startMs / MINUTE_MS); minute <= Math.floor(endMs / MINUTE_MS); minute++) {
+      for (const line of this.logGenerator.minute(query.service, minute, SEVERITY_RANK.ERROR)) {
+        if (!line.errorGroup || line.atMs < startMs || line.atMs > endMs) continue
+        const group = groups.get(line.errorGroup.key)
+        if (group) {
+          group.count++
+          group.lastMs = line.atMs
+        } else {
+          groups.set(line.errorGroup.key, { message: line.errorGroup.message, count: 1, firstMs: line.atMs, lastMs: line.atMs })
+        }
+      }
+    }
+    return [...groups.entries()]
+      .map(([key, g]) => ({
+        groupId: errorGroupId(query.service, key),
+        service: query.service,
+        message: g.message,
+        count: g.count,
+        firstSeen: new Date(g.firstMs),
+        lastSeen: new Date(g.lastMs),
+      }))
+      .sort((a, b) => b.count - a.count || b.lastSeen.getTime() - a.lastSeen.getTime())
+  }
+
+  async traces(query: TraceQuery): Promise<TraceSummary[]> {
+    const { startMs, endMs } = checkEventWindow(query)
+    this.topology.getOrThrow(query.service)
+    const limit = checkLimit(query.limit, DEFAULT_TRACE_LIMIT)
+    const minLatency = query.minLatencyMs ?? 0
+    const found: TraceSummary[] = []
+    for (let minute = Math.floor(startMs / MINUTE_MS); minute <= Math.floor(endMs / MINUTE_MS); minute++) {
+      for (const trace of this.traceGenerator.minute(query.service, minute)) {
+        const at = trace.startedAt.getTime()
+        if (at >= startMs && at <= endMs && trace.latencyMs >= minLatency) found.push(trace)
+      }
+    }
+    return found.sort((a, b) => b.latencyMs - a.latencyMs || b.startedAt.getTime() - a.startedAt.getTime()).slice(0, limit)
+  }
+}
+
+function checkWindow(window: TimeWindow): { startMs: number; endMs: number } {
+  const startMs = window.start instanceof Date ? window.start.getTime() : NaN
+  const endMs = window.end instanceof Date ? window.end.getTime() : NaN
+  if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) throw new TelemetryQueryError('start and end must be valid dates')
+  if (endMs < startMs) throw new TelemetryQueryError(`end (${window.end.toISOString()}) is before start (${window.start.toISOString()})`)
+  return { startMs, endMs }
+}
+
+function checkEventWindow(window: TimeWindow): { startMs: number; endMs: number } {
+  const checked = checkWindow(window)
+  if (checked.endMs - checked.startMs > MAX_EVENT_WINDOW_MS) throw new TelemetryQueryError('window longer than 31 days; query a shorter one')
+  return checked
+}
+
+function checkMetric(metric: string): MetricKind {
+  if (!(METRIC_KINDS as readonly string[]).includes(metric)) {
+    throw new TelemetryQueryError(`unknown metric "${metric}"; expected one of ${METRIC_KINDS.join(', ')}`)
+  }
+  return metric as MetricKind
+}
+
+function checkSeverity(severity: string): number {
+  const rank = SEVERITY_RANK[severity as LogSeverity]
+  if (rank === undefined) throw new TelemetryQueryError(`unknown severity "${severity}"; expected one of ${Object.keys(SEVERITY_RANK).join(', ')}`)
+  return rank
+}
+
+function checkLimit(limit: number | undefined, fallback: number): number {
+  if (limit === undefined) return fallback
+  if (!Number.isInteger(limit) || limit < 0) throw new TelemetryQueryError(`limit must be a non-negative integer, got ${limit}`)
+  return limit
+}

@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { randomBytes } from 'node:crypto'
+import { startEmbeddedEnvironment, DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../src/slack/blocks/approval-blocks'
+import { listAuditForIncident } from '../../src/storage/repositories/audit'
+import { listDeadLetters } from '../../src/storage/repositories/alerts'
+import { getIncident, listOpenIncidents } from '../../src/storage/repositories/incidents'
+import { listExecutionsForIncident } from '../../src/storage/repositories/playbooks'
+import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
+import { eventually } from '../support/eventually'
+import { createPastIncident } from '../support/seed-incidents'
+import { TEST_REDIS_URL } from '../support/services'
+import { createTestDatabase, type TestDatabase } from '../support/test-database'
+
+const CHANNEL = FAKE_WORKSPACE.channelId
+
+describe('the bot against real Postgres, BullMQ workers on Redis and the Slack simulator', () => {
+  let database: TestDatabase
+  let env: EmbeddedEnvironment
+  const since = new Date(Date.now() - 15 * 60_000)
+
+  beforeAll(async () => {
+    database = await createTestDatabase()
+    env = await startEmbeddedEnvironment({
+      databaseUrl: database.url,
+      redisUrl: TEST_REDIS_URL,
+      queuePrefix: `test-${randomBytes(4).toString('hex')}`,
+      telemetry: ordersDbExhaustion(since),
+      env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks' },
+    })
+    await createPastIncident(env.runtime.database.db, {
+      title: 'orders-db connection pool exhausted, orders-api timeouts',
+      service: 'orders-db',
+      rootCause: 'connection leak in orders-api after a driver upgrade',
+      resolution: 'restarted pgbouncer and rolled back the driver',
+      playbookId: 'db-connection-test',
+    })
+  })
+
+  afterAll(async () => {
+    await env?.stop()
+    await database?.drop()
+  })
+
+  const postAlert = (route: string, body: unknown, token = env.alertToken) =>
+    fetch(`${env.baseUrl}/alerts/${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    })
+
+  describe('request signing', () => {
+    it('rejects a request signed with the wrong secret with 401', async () => {
+      const res = await env.sender.slashCommand({ text: 'help' }, { signingSecret: 'not-the-secret' })
+      expect(res.status).toBe(401)
+    })
+
+    it('rejects a stale timestamp with 401', async () => {
+      const res = await env.sender.slashCommand({ text: 'help' }, { stale: true })
+      expect(res.status).toBe(401)
+    })
+  })
+
+  describe('/sre', () => {
+    it('answers an unknown subcommand with help text', async () => {
+      const res = await env.sender.slashCommand({ text: 'frobnicate now' })
+      expect(res.status).toBe(200)
+      expect((res.body as { text: string }).text).toContain("I don't know `/sre frobnicate`")
+      expect((res.body as { text: string }).text).toContain('/sre analyze')
+    })
+
+    it('acks analyze at once, then opens a thread, runs the playbook and stops at its approval step', async () => {
+      const res = await env.sender.slashCommand({ text: 'analyze orders-db connection timeouts', channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
+      expect(res.status).toBe(200)
+      expect((res.body as { text: string }).text).toMatch(/Analyzing/)
+      const approval = await env.fakeSlack.waitForMessage(CHANNEL, (m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID), { timeoutMs: 15_000 })
+      await env.idle()
+
+      const incident = (await listOpenIncidents(env.runtime.database.db)).find((i) => i.title.includes('orders-db connection timeouts'))!
+      expect(incident.service).toBe('orders-db')
+      const thread = env.fakeSlack.thread(CHANNEL, incident.slackTs!)
+      expect(thread.map((m) => m.text)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^Similar incidents: INC-\d+/), expect.stringMatching(/^Evidence:/), expect.stringMatching(/^Assessment:/)]),
+      )
+      expect(approval.threadTs).toBe(incident.slackTs)
+      const [execution] = await listExecutionsForIncident(env.runtime.database.db, incident.id)
+      expect(execution).toMatchObject({ playbookId: 'db-connection-test', status: 'waiting_approval', nextStep: 2 })
+      // The root message was edited in place as the analysis progressed.
+      expect(env.fakeSlack.callsTo('chat.update').some((c) => c.args.ts === incident.slackTs)).toBe(true)
+    })
+  })
+
+  describe('approvals', () => {
+    async function pendingApproval(text: string) {
+      await env.sender.slashCommand({ text: `analyze ${text}`, channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
+      const found = await eventually(async () => {
+        const incident = (await listOpenIncidents(env.runtime.database.db)).find((i) => i.title === text)
+        const message = incident?.slackTs && env.fakeSlack.thread(CHANNEL, incident.slackTs).find((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID))
+        return message && incident ? { message, incident } : undefined
+      }, { what: 'an approval request in the new thread' })
+      await env.idle()
+      return found
+    }
+
+    it('refuses a click from a user who is not an approver, with an ephemeral message', async () => {
+      const { message, incident } = await pendingApproval('orders-db connection pool exhausted again')
+      const res = await env.sender.blockAction({ actionId: APPROVE_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId: DEMO_USERS.other.id })
+      expect(res.status).toBe(200)
+      await env.idle()
+      const refusal = env.fakeSlack.ephemerals.find((e) => e.user === DEMO_USERS.other.id)
+      expect(refusal?.text).toMatch(/not on this action's approver list/)
+      const audit = await listAuditForIncident(env.runtime.database.db, incident.id)
+      expect(audit.map((a) => a.action)).toContain('approval.refused')
+      expect(audit.map((a) => a.action)).not.toContain('approval.approved')
+      expect(env.automation.calls).toHaveLength(0)
+    })
+
+    it('approves once when the approver double-clicks, and runs the action once', async () => {
+      const { message, incident } = await pendingApproval('orders-db connection timeouts during checkout')
+      const clicks = await Promise.all([1, 2].map(() => env.sender.blockAction({ actionId: APPROVE_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId: DEMO_USERS.approver.id })))
+      expect(clicks.map((c) => c.status)).toEqual([200, 200])
+      await eventually(async () => env.automation.calls.length > 0, { what: 'the action to reach the automation' })
+      await env.idle()
+      const audit = await listAuditForIncident(env.runtime.database.db, incident.id)
+      expect(audit.filter((a) => a.action === 'approval.approved')).toHaveLength(1)
+      expect(audit.find((a) => a.action === 'approval.approved')?.actor).toBe(DEMO_USERS.approver.id)
+      expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['action.executed', 'playbook.completed']))
+      expect(env.automation.calls.filter((c) => (c.body as { incident?: string }).incident === `INC-${incident.number}`)).toHaveLength(1)
+      const second = env.fakeSlack.ephemerals.find((e) => e.user === DEMO_USERS.approver.id && /already approved/.test(e.text ?? ''))
+      expect(second).toBeDefined()
+      const [execution] = await listExecutionsForIncident(env.runtime.database.db, incident.id)
+      expect(execution?.status).toBe('completed')
+    })
+
+    it('stops the playbook when the approver rejects', async () => {
+      const { message, incident } = await pendingApproval('orders-db pool timeouts in eu')
+      await env.sender.blockAction({ actionId: REJECT_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId: DEMO_USERS.approver.id })
+      await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id))[0]?.status === 'rejected', { what: 'the run to stop' })
+      await env.idle()
+      const updated = env.fakeSlack.message(CHANNEL, message.ts)
+      expect(JSON.stringify(updated?.blocks)).toContain('Rejected')
+      expect(JSON.stringify(updated?.blocks)).not.toContain(APPROVE_ACTION_ID)
+    })
+  })
+
+  describe('alert webhooks', () => {
+    const genericAlert = (overrides: Record<string, unknown> = {}) => ({ title: 'orders-api 5xx above 5%', service: 'orders-api', severity: 'critical', fingerprint: `orders-5xx-${randomBytes(3).toString('hex')}`, ...overrides })
+
+    it('rejects a wrong token with 401', async () => {
+      const res = await postAlert('generic', genericAlert(), 'wrong-token-wrong-token')
+      expect(res.status).toBe(401)
+    })
+
+    it('answers a malformed alert with 400 naming the field, and keeps the body', async () => {
+      const body = { service: 'orders-api', severity: 'critical' }
+      const res = await postAlert('generic', body)
+      expect(res.status).toBe(400)
+      const answer = (await res.json()) as { field: string; message: string; deadLetterId: string }
+      expect(answer.field).toBe('title')
+      const kept = (await listDeadLetters(env.runtime.database.db)).find((d) => d.id === answer.deadLetterId)
+      expect(kept).toMatchObject({ route: 'generic', field: 'title' })
+      expect(JSON.parse(kept!.body)).toEqual(body)
+    })
+
+    it('answers a body that is not JSON with 400 and keeps it', async () => {
+      const res = await postAlert('alertmanager', '{"version": "4", oops')
+      expect(res.status).toBe(400)
+      const answer = (await res.json()) as { error: string; deadLetterId: string }
+      expect(answer.error).toBe('invalid_json')
+      const kept = (await listDeadLetters(env.runtime.database.db)).find((d) => d.id === answer.deadLetterId)
+      expect(kept?.body).toBe('{"version": "4", oops')
+    })
+
+    it('opens one incident for a repeated alert, posts it, and counts the repeat', async () => {
+      const alert = genericAlert()
+      const [first, second] = await Promise.all([postAlert('generic', alert), postAlert('generic', alert)])
+      expect([first.status, second.status]).toEqual([202, 202])
+      const results = [await first.json(), await second.json()] as Array<{ results: Array<{ outcome: string; incident: { id: string } }> }>
+      expect(results.map((r) => r.results[0]!.outcome).sort()).toEqual(['opened', 'updated'])
+      expect(results[0]!.results[0]!.incident.id).toBe(results[1]!.results[0]!.incident.id)
+      const incident = await getIncident(env.runtime.database.db, results[0]!.results[0]!.incident.id)
+      expect(incident?.alertCount).toBe(2)
+      await env.fakeSlack.waitForMessage(CHANNEL, (m) => (m.text ?? '').includes('orders-api 5xx above 5%'), { timeoutMs: 15_000 })
+      await env.idle()
+      expect(env.fakeSlack.rootMessagesIn(CHANNEL).filter((m) => (m.text ?? '').includes(`INC-${incident!.number} `))).toHaveLength(1)
+    })
+
+    it('resolves the incident when Cloud Monitoring sends state "closed"', async () => {
+      const startedAt = Math.floor(Date.now() / 1000) - 600
+      const incidentBody = (state: 'open' | 'closed') => ({
+        version: '1.2',
+        incident: {
+          incident_id: `0.test${startedAt}`, scoping_project_id: 'p', url: 'https://console.cloud.google.com/monitoring/alerting/incidents/x', started_at: startedAt,
+          ended_at: state === 'closed' ? startedAt + 300 : null, state, summary: 'latency above 2 s', resource: { type: 'k8s_container', labels: { container_name: 'web-api' } },
+          metric: { type: 'custom.googleapis.com/latency', displayName: 'latency', labels: {} }, policy_name: 'web-api latency > 2 s', condition_name: 'p95 > 2 s', severity: 'Warning',
+          policy_user_labels: { service: 'web-api' },
+        },
+      })
+      const opened = (await (await postAlert('gcp', incidentBody('open'))).json()) as { results: Array<{ incident: { id: string } }> }
+      await env.idle()
+      const closed = await postAlert('gcp', incidentBody('closed'))
+      expect(closed.status).toBe(202)
+      await env.idle()
+      const incident = await getIncident(env.runtime.database.db, opened.results[0]!.incident.id)
+      expect(incident?.status).toBe('resolved')
+      const thread = env.fakeSlack.thread(CHANNEL, incident!.slackTs!)
+      expect(thread.some((m) => /resolved after 5 min/.test(m.text ?? ''))).toBe(true)
+    })
+  })
+})
