@@ -9,10 +9,10 @@ const STOPWORDS = new Set(
 export function tokenize(text: string): string[] {
   return text
     .toLowerCase()
-    .replace(/[0-9a-f]{8}-[0-9a-f-]{27,}/g, ' <id> ')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f-]{27,}\b/g, ' idtoken ')
     .split(/[^a-z0-9]+/)
     .filter((t) => t.length > 1 && !STOPWORDS.has(t))
-    .map((t) => (/^\d+$/.test(t) ? '<num>' : t))
+    .map((t) => (t === 'idtoken' ? '<id>' : /^\d+$/.test(t) ? '<num>' : t))
 }
 
 function bucket(feature: string, dimensions: number): { index: number; sign: number } {

@@ -1,0 +1,268 @@
+/**
+ * End-to-end latency of `/sre analyze` on the worker-backed setup, in one process: the real Bolt bot
+ * over HTTP, BullMQ workers (default WORKER_CONCURRENCY) on the local Redis under a unique queue
+ * prefix, real Postgres+pgvector in a fresh temporary database seeded with a few hundred past
+ * incidents (hashing embeddings), the fake Slack Web API and scripted telemetry. It sends N signed
+ * slash commands, C in flight, each with a unique text, and measures (1) the ack latency — the HTTP
+ * round trip until Bolt's 200 — and (2) the time from sending the request until the first
+ * `chat.postMessage` threaded under that incident's root message reaches the fake Slack. After a
+ * short unmeasured warm-up it prints p50/p95/p99/max and the goal checks, then drops the database
+ * and deletes the `<prefix>:*` Redis keys.
+ * Run: npm run bench:e2e -- [--requests 200] [--concurrency 4] [--seed 300] [--warmup 5] [--timeout-s 180]
+ * (DATABASE_URL / REDIS_URL override postgres://postgres@127.0.0.1:5432/test and redis://127.0.0.1:6379.)
+ */
+import { randomBytes } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import { Redis } from 'ioredis'
+import postgres from 'postgres'
+import { incidentEmbeddingText } from '../src/core/correlation/embedder'
+import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
+import { DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../src/embedded/embedded-environment'
+import { FAKE_WORKSPACE } from '../src/embedded/slack-simulator'
+import { migrateDatabase, openDatabase, type Database } from '../src/storage/database'
+import { createIncident, type NewIncident } from '../src/storage/repositories/incidents'
+import { EMBEDDING_DIMENSIONS } from '../src/storage/schema'
+import { ordersDbExhaustion } from '../test/fakes/scripted-telemetry'
+
+const ACK_GOAL_P99_MS = 100
+const FIRST_POST_GOAL_P95_MS = 1000
+const CHANNEL = FAKE_WORKSPACE.channelId
+
+const { values: flags } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '4' },
+    seed: { type: 'string', default: '300' },
+    warmup: { type: 'string', default: '5' },
+    'timeout-s': { type: 'string', default: '180' },
+  },
+})
+const REQUESTS = positiveInt('requests', flags.requests)
+const CONCURRENCY = positiveInt('concurrency', flags.concurrency)
+const SEED_COUNT = positiveInt('seed', flags.seed)
+const WARMUP = Number.parseInt(flags.warmup, 10) || 0
+const TIMEOUT_MS = positiveInt('timeout-s', flags['timeout-s']) * 1000
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+interface Sent {
+  text: string
+  sentAt: number
+  ackMs: number
+}
+
+const COMMAND_TEMPLATES = [
+  'orders-db connection timeouts',
+  'orders-api timeouts acquiring db connections',
+  'web-api latency high, quotes slow',
+  'orders-db pool exhausted during checkout',
+  'web-api p95 latency above 3s',
+]
+
+async function main(): Promise<void> {
+  const runId = randomBytes(4).toString('hex')
+  const dbName = `sre_bench_${runId}`
+  const queuePrefix = `sre-bench-${runId}`
+  const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} })
+  let env: EmbeddedEnvironment | undefined
+  let dbCreated = false
+  try {
+    await admin.unsafe(`create database ${dbName}`)
+    dbCreated = true
+    const url = new URL(DATABASE_URL)
+    url.pathname = `/${dbName}`
+    const setup = await openDatabase(url.toString(), { poolSize: 4 })
+    try {
+      await migrateDatabase(setup)
+      await seedHistory(setup.db, SEED_COUNT)
+    } finally {
+      await setup.close()
+    }
+
+    env = await startEmbeddedEnvironment({
+      databaseUrl: url.toString(),
+      redisUrl: REDIS_URL,
+      queuePrefix,
+      telemetry: ordersDbExhaustion(new Date(Date.now() - 15 * 60_000)),
+      env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks', LOG_LEVEL: 'silent' },
+    })
+    const concurrency = env.runtime.config.WORKER_CONCURRENCY
+    console.log(`bench e2e: ${REQUESTS} × /sre analyze, ${CONCURRENCY} in flight, ${SEED_COUNT} past incidents, ${WARMUP} warm-up, worker concurrency ${concurrency} (BullMQ, 1 process)`)
+
+    if (WARMUP > 0) {
+      const warm = await sendAll(env, WARMUP, CONCURRENCY, `warmup-${runId}`)
+      await waitForFirstPosts(env, warm.length)
+      await env.idle(TIMEOUT_MS)
+    }
+
+    const threadedBefore = threadedRootCount(env)
+    const startedAt = performance.now()
+    const sent = await sendAll(env, REQUESTS, CONCURRENCY, `run-${runId}`)
+    const sendMs = performance.now() - startedAt
+    await waitForFirstPosts(env, threadedBefore + sent.length)
+    const drainMs = performance.now() - startedAt
+    await env.idle(TIMEOUT_MS)
+
+    const firstPostMs = await firstPostLatencies(env, sent)
+    const ack = sent.map((s) => s.ackMs)
+    console.log(`sent in ${(sendMs / 1000).toFixed(1)} s (${(REQUESTS / (sendMs / 1000)).toFixed(0)} req/s); all first posts after ${(drainMs / 1000).toFixed(1)} s`)
+    console.log('')
+    printTable([
+      ['ack (HTTP 200)', ack],
+      ['first threaded post', firstPostMs],
+    ])
+    console.log('')
+    console.log(`ack p99 < ${ACK_GOAL_P99_MS} ms: ${percentile(ack, 99) < ACK_GOAL_P99_MS ? 'PASS' : 'FAIL'}`)
+    console.log(`first post p95 < ${FIRST_POST_GOAL_P95_MS / 1000} s: ${firstPostMs.length === sent.length && percentile(firstPostMs, 95) < FIRST_POST_GOAL_P95_MS ? 'PASS' : 'FAIL'}`)
+  } finally {
+    await env?.stop().catch((err: unknown) => console.error('env.stop failed:', err))
+    if (dbCreated) await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch((err: unknown) => console.error('drop database failed:', err))
+    await admin.end({ timeout: 2 })
+    await deleteQueueKeys(queuePrefix).catch((err: unknown) => console.error('redis cleanup failed:', err))
+  }
+}
+
+/** Past incidents with varied titles across services and symptoms, resolved weeks ago, with embeddings. */
+async function seedHistory(db: Database, count: number): Promise<void> {
+  const embedder = new HashingEmbedder(EMBEDDING_DIMENSIONS)
+  const services = ['orders-db', 'orders-api', 'web-api', 'quotes', 'payments-api', 'inventory-db', 'auth-service', 'search-api']
+  const symptoms = [
+    ['connection pool exhausted', 'connection leak after a driver upgrade', 'restarted pgbouncer and rolled back the driver', 'db-connection-test'],
+    ['p95 latency above 2s', 'slow dependency call without a timeout', 'enabled the circuit breaker', 'latency-test'],
+    ['5xx error rate above 5%', 'bad deploy', 'rolled back the release', null],
+    ['CPU saturated', 'runaway batch job', 'paused the batch job', null],
+    ['disk almost full', 'log rotation disabled', 'cleaned old logs and re-enabled rotation', null],
+    ['timeouts talking to upstream', 'upstream rate limiting', 'raised the quota', null],
+    ['memory leak, pods OOMKilled', 'unbounded cache', 'capped the cache size', null],
+    ['replication lag growing', 'long-running transaction', 'killed the transaction', 'db-connection-test'],
+  ] as const
+  const outcomes = ['worked', 'worked', 'worked', 'failed', 'unknown'] as const
+  const day = 24 * 3600_000
+  for (let i = 0; i < count; i++) {
+    const service = services[i % services.length]!
+    const [symptom, rootCause, resolution, playbookId] = symptoms[(i * 3 + Math.floor(i / services.length)) % symptoms.length]!
+    const startedAt = new Date(Date.now() - (7 + (i % 180)) * day - (i % 24) * 3600_000)
+    const values: NewIncident = {
+      fingerprint: `bench-past:${i}`,
+      source: 'generic',
+      status: 'resolved',
+      severity: i % 4 === 0 ? 'critical' : 'high',
+      title: `${service} ${symptom}${i % 3 === 0 ? ` in ${['eu', 'us', 'asia'][i % 9 === 0 ? 0 : 1]}` : ''} (#${i})`,
+      summary: `${symptom} on ${service}`,
+      service,
+      startedAt,
+      resolvedAt: new Date(startedAt.getTime() + 3600_000),
+      rootCause,
+      resolution,
+      resolutionOutcome: outcomes[i % outcomes.length]!,
+      playbookId,
+    }
+    const [embedding] = await embedder.embed([incidentEmbeddingText(values)])
+    await createIncident(db, { ...values, embedding: embedding! })
+  }
+}
+
+/** Sends `count` signed `/sre analyze` commands, `concurrency` at a time; each text is unique. */
+async function sendAll(env: EmbeddedEnvironment, count: number, concurrency: number, tag: string): Promise<Sent[]> {
+  const sent: Sent[] = []
+  let next = 0
+  const lane = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++
+      const text = `${COMMAND_TEMPLATES[i % COMMAND_TEMPLATES.length]} ${tag}-${i}`
+      const sentAt = Date.now()
+      const res = await env.sender.slashCommand({ text: `analyze ${text}`, channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
+      if (res.status !== 200) throw new Error(`/sre analyze answered ${res.status}: ${JSON.stringify(res.body)}`)
+      sent.push({ text, sentAt, ackMs: res.elapsedMs })
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane))
+  return sent
+}
+
+/** Root messages (posted without thread_ts) that have at least one threaded chat.postMessage under them. */
+function threadedRootCount(env: EmbeddedEnvironment): number {
+  const posts = env.fakeSlack.callsTo('chat.postMessage')
+  const roots = new Set(posts.filter((c) => c.args.thread_ts === undefined && c.answer.ok).map((c) => c.answer.ts as string))
+  return new Set(posts.map((c) => c.args.thread_ts).filter((ts): ts is string => typeof ts === 'string' && roots.has(ts))).size
+}
+
+async function waitForFirstPosts(env: EmbeddedEnvironment, expected: number): Promise<void> {
+  const deadline = Date.now() + TIMEOUT_MS
+  while (threadedRootCount(env) < expected) {
+    if (Date.now() > deadline) {
+      console.error(`timed out after ${TIMEOUT_MS / 1000} s: ${threadedRootCount(env)} of ${expected} threads got their first post`)
+      return
+    }
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+/** Maps each command to its incident (title = the text after "analyze") and that incident's first threaded post. */
+async function firstPostLatencies(env: EmbeddedEnvironment, sent: Sent[]): Promise<number[]> {
+  const { incidents } = await import('../src/storage/schema')
+  const { eq } = await import('drizzle-orm')
+  const rows = await env.runtime.database.db.select({ title: incidents.title, slackTs: incidents.slackTs }).from(incidents).where(eq(incidents.source, 'slack'))
+  const rootByTitle = new Map(rows.map((r) => [r.title, r.slackTs]))
+  const firstPostAt = new Map<string, number>()
+  for (const call of env.fakeSlack.callsTo('chat.postMessage')) {
+    const ts = call.args.thread_ts
+    if (typeof ts === 'string' && !firstPostAt.has(ts)) firstPostAt.set(ts, call.at.getTime())
+  }
+  const latencies: number[] = []
+  let missing = 0
+  for (const s of sent) {
+    const root = rootByTitle.get(s.text)
+    const at = root ? firstPostAt.get(root) : undefined
+    if (at === undefined) missing++
+    else latencies.push(at - s.sentAt)
+  }
+  if (missing > 0) console.error(`${missing} of ${sent.length} commands got no threaded post`)
+  return latencies
+}
+
+async function deleteQueueKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 })
+  try {
+    let cursor = '0'
+    do {
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500)
+      cursor = nextCursor
+      if (keys.length > 0) await redis.del(...keys)
+    } while (cursor !== '0')
+  } finally {
+    await redis.quit()
+  }
+}
+
+function printTable(rows: Array<[string, number[]]>): void {
+  const header = ['', 'count', 'p50', 'p95', 'p99', 'max']
+  const body = rows.map(([name, xs]) => [name, String(xs.length), ...[50, 95, 99].map((p) => ms(percentile(xs, p))), ms(Math.max(...xs))])
+  const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => r[i]!.length)))
+  for (const row of [header, ...body]) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '))
+}
+
+/** Nearest-rank percentile; NaN for no samples. */
+function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) return Number.NaN
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
+}
+
+function ms(x: number): string {
+  return Number.isFinite(x) ? `${x.toFixed(1)} ms` : '—'
+}
+
+function positiveInt(name: string, raw: string): number {
+  const n = Number.parseInt(raw, 10)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(raw)}`)
+  return n
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { NormalizedAlert } from '../../src/core/incidents/types'
+import { HashingEmbedder } from '../../src/core/correlation/hashing-embedder'
+import type { Database } from '../../src/storage/database'
+import { createApprovalRequest, getApprovalRequest, recordApprovalDecision } from '../../src/storage/repositories/approvals'
+import { listAuditForIncident } from '../../src/storage/repositories/audit'
+import { findSimilarIncidents, getIncident, recordAlert } from '../../src/storage/repositories/incidents'
+import { createPastIncident } from '../support/seed-incidents'
+import { createTestDatabase, type TestDatabase } from '../support/test-database'
+
+function alert(overrides: Partial<NormalizedAlert> = {}): NormalizedAlert {
+  return {
+    source: 'generic', fingerprint: `fp-${Math.random().toString(36).slice(2)}`, status: 'firing', title: 'orders-api 5xx above 5%', summary: '',
+    service: 'orders-api', resourceType: null, policyName: null, severity: 'critical', startedAt: new Date(), endedAt: null, labels: {}, url: null,
+    ...overrides,
+  }
+}
+
+describe('incident storage on Postgres', () => {
+  let t: TestDatabase
+  let db: Database
+  beforeAll(async () => {
+    t = await createTestDatabase()
+    db = t.handle.db
+  })
+  afterAll(async () => t.drop())
+
+  describe('recordAlert', () => {
+    it('opens one incident for concurrent copies of the same alert and counts them all', async () => {
+      const a = alert()
+      const results = await Promise.all(Array.from({ length: 10 }, () => recordAlert(db, a, { raw: true })))
+      expect(results.filter((r) => r.outcome === 'opened')).toHaveLength(1)
+      expect(new Set(results.map((r) => r.incident?.id)).size).toBe(1)
+      expect((await getIncident(db, results[0]!.incident!.id))?.alertCount).toBe(10)
+    })
+
+    it('resolves the open incident, and the next firing opens a new one', async () => {
+      const a = alert()
+      const opened = await recordAlert(db, a, {})
+      const resolved = await recordAlert(db, { ...a, status: 'resolved', endedAt: new Date() }, {})
+      expect(resolved).toMatchObject({ outcome: 'resolved', incident: { id: opened.incident!.id, status: 'resolved' } })
+      const again = await recordAlert(db, a, {})
+      expect(again.outcome).toBe('opened')
+      expect(again.incident!.id).not.toBe(opened.incident!.id)
+    })
+
+    it('keeps a resolve that matches nothing as an orphan alert', async () => {
+      expect((await recordAlert(db, alert({ status: 'resolved' }), {})).outcome).toBe('orphan')
+    })
+  })
+
+  describe('findSimilarIncidents', () => {
+    it('ranks by cosine similarity and never returns incidents from after the query time', async () => {
+      const now = Date.now()
+      const close = await createPastIncident(db, { title: 'checkout-db connection pool exhausted', service: 'checkout-db', startedAt: new Date(now - 86_400_000) })
+      const far = await createPastIncident(db, { title: 'frontend TLS certificate expiring', service: 'frontend', startedAt: new Date(now - 86_400_000) })
+      const future = await createPastIncident(db, { title: 'checkout-db connection pool exhausted again', service: 'checkout-db', startedAt: new Date(now + 3_600_000) })
+      const [query] = await new HashingEmbedder().embed(['checkout-db\ncheckout-db connection pool exhausted'])
+      const found = await findSimilarIncidents(db, query!, { before: new Date(now), limit: 50 })
+      const ids = found.map((f) => f.incident.id)
+      expect(ids.indexOf(close.id)).toBeLessThan(ids.indexOf(far.id))
+      expect(ids).not.toContain(future.id)
+      expect(found[0]!.similarity).toBeGreaterThan(0.9)
+    })
+  })
+
+  describe('recordApprovalDecision', () => {
+    it('decides a request once however many clicks race, with one audit entry', async () => {
+      const { incident } = await recordAlert(db, alert(), {})
+      const request = await createApprovalRequest(db, {
+        incidentId: incident!.id, action: { stepId: 's', title: 't', preview: 'p', risk: 'low', method: 'POST', url: 'http://x', body: {} },
+        rationale: 'r', requestedBy: 'system', expiresAt: new Date(Date.now() + 60_000),
+      })
+      const decisions = await Promise.all(['U1', 'U2', 'U1', 'U3'].map((userId) => recordApprovalDecision(db, { approvalId: request.id, decision: 'approved', userId, now: new Date() })))
+      expect(decisions.filter(Boolean)).toHaveLength(1)
+      const audit = await listAuditForIncident(db, incident!.id)
+      expect(audit.filter((a) => a.action === 'approval.approved')).toHaveLength(1)
+      expect((await getApprovalRequest(db, request.id))?.decidedBy).toBe(decisions.find(Boolean)!.decidedBy)
+    })
+
+    it('does not accept a decision after expiry', async () => {
+      const { incident } = await recordAlert(db, alert(), {})
+      const request = await createApprovalRequest(db, {
+        incidentId: incident!.id, action: { stepId: 's', title: 't', preview: 'p', risk: 'low', method: 'POST', url: 'http://x', body: {} },
+        rationale: 'r', requestedBy: 'system', expiresAt: new Date(Date.now() - 1000),
+      })
+      expect(await recordApprovalDecision(db, { approvalId: request.id, decision: 'approved', userId: 'U1', now: new Date() })).toBeNull()
+    })
+  })
+})

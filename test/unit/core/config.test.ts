@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../../../src/config'
+
+function problemsOf(env: Record<string, string>, role?: Parameters<typeof loadConfig>[1]): string[] {
+  try {
+    loadConfig(env, role)
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems
+    throw err
+  }
+  return []
+}
+
+describe('loadConfig', () => {
+  it('defaults to the embedded database', () => {
+    expect(loadConfig({}).DATABASE_URL).toBe('pglite://memory')
+  })
+
+  it('names every setting a role is missing', () => {
+    const problems = problemsOf({ DATABASE_URL: 'postgres://localhost/x' }, 'bot')
+    expect(problems).toEqual(expect.arrayContaining([
+      'SLACK_BOT_TOKEN: required to run "bot"',
+      'SLACK_SIGNING_SECRET: required to run "bot"',
+      'INCIDENT_CHANNEL: required to run "bot"',
+      'ALERT_WEBHOOK_TOKEN: required to run "bot"',
+    ]))
+  })
+
+  it('names a malformed setting and says what is expected', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxp-user-token' })).toEqual(['SLACK_BOT_TOKEN: must be a bot token (xoxb-…)'])
+    expect(problemsOf({ REDIS_URL: 'localhost:6379' })).toEqual(['REDIS_URL: must start with redis:// or rediss://'])
+    expect(problemsOf({ APPROVERS: 'U123,alice' })[0]).toMatch(/^APPROVERS/)
+  })
+
+  it('parses the approver list of users and user groups', () => {
+    expect(loadConfig({ APPROVERS: 'U0ALICE, S0ONCALL' }).APPROVERS).toEqual(['U0ALICE', 'S0ONCALL'])
+  })
+
+  it('requires Redis for a worker', () => {
+    expect(problemsOf({ DATABASE_URL: 'postgres://h/db', SLACK_BOT_TOKEN: 'xoxb-1', INCIDENT_CHANNEL: 'C1234' }, 'worker')).toEqual(['REDIS_URL: required to run "worker"'])
+  })
+})
