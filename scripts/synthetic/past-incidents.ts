@@ -1,0 +1,106 @@
+import type { ResolutionOutcome, Severity } from '../../src/core/incidents/types'
+import { SeededRandom } from '../../src/integrations/telemetry/synthetic'
+import { FILLER_SCENARIOS, PINNED_INCIDENTS, type IncidentScenario, type PinnedIncident } from './past-incident-scenarios'
+
+/** A resolved incident of the synthetic fleet's history, shaped like a row of the incidents table. */
+export interface SeedIncident {
+  title: string
+  summary: string
+  service: string
+  resourceType: string
+  policyName: string
+  severity: Severity
+  startedAt: Date
+  resolvedAt: Date
+  rootCause: string
+  resolution: string
+  resolutionOutcome: ResolutionOutcome
+  playbookId: string | null
+  labels: Record<string, string>
+}
+
+export interface PastIncidentOptions {
+  seed: number
+  /** How many incidents; the demo's pinned ones come first, so fewer than 14 drops some of them. */
+  count?: number
+  now: Date
+}
+
+const MINUTE_MS = 60_000
+const DAY_MS = 24 * 60 * MINUTE_MS
+/** How far back the history reaches. */
+const HISTORY_DAYS = 180
+/** Distinguishes this generator's random stream from the telemetry's for the same seed. */
+const STREAM = 0x9a57
+
+/**
+ * About six months of resolved incidents across the fleet, oldest first. Always contains
+ * the incidents the demo scenarios rely on (PINNED_INCIDENTS), then fills up with
+ * varied incidents drawn from FILLER_SCENARIOS. The same options give the same list.
+ */
+export function generatePastIncidents(options: PastIncidentOptions): SeedIncident[] {
+  const count = options.count ?? 60
+  const nowMs = options.now.getTime()
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`)
+  if (!Number.isFinite(nowMs)) throw new RangeError('now must be a valid date')
+  const random = new SeededRandom(options.seed, STREAM)
+  const incidents = PINNED_INCIDENTS.slice(0, count).map((pinned) => fromPinned(pinned, random, nowMs))
+  while (incidents.length < count) incidents.push(fromScenario(random.pick(FILLER_SCENARIOS), random, nowMs))
+  return incidents.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())
+}
+
+function fromPinned(pinned: PinnedIncident, random: SeededRandom, nowMs: number): SeedIncident {
+  const startedAt = startOnDay(nowMs, pinned.daysAgo, random)
+  const duration = pinned.durationMinutes * random.between(0.9, 1.1)
+  return {
+    title: pinned.title,
+    summary: pinned.summary,
+    service: pinned.service,
+    resourceType: pinned.resourceType,
+    policyName: pinned.policyName,
+    severity: pinned.severity,
+    startedAt,
+    resolvedAt: new Date(startedAt.getTime() + Math.round(duration * MINUTE_MS)),
+    rootCause: pinned.rootCause,
+    resolution: pinned.resolution,
+    resolutionOutcome: pinned.resolutionOutcome,
+    playbookId: pinned.playbookId,
+    labels: { ...pinned.labels },
+  }
+}
+
+function fromScenario(scenario: IncidentScenario, random: SeededRandom, nowMs: number): SeedIncident {
+  const startedAt = startOnDay(nowMs, random.int(1, HISTORY_DAYS), random)
+  const [shortest, longest] = scenario.durationMinutes
+  // Log-uniform: most incidents are short, a few drag on.
+  const duration = shortest * Math.exp(random.next() * Math.log(longest / shortest))
+  const resolution = random.pick(scenario.resolutions)
+  return {
+    title: render(random.pick(scenario.titles), random),
+    summary: render(random.pick(scenario.summaries), random),
+    service: scenario.service,
+    resourceType: scenario.resourceType,
+    policyName: scenario.policyName,
+    severity: random.pick(scenario.severities),
+    startedAt,
+    resolvedAt: new Date(startedAt.getTime() + Math.round(duration * MINUTE_MS)),
+    rootCause: render(random.pick(scenario.rootCauses), random),
+    resolution: render(resolution.text, random),
+    resolutionOutcome: resolution.outcome,
+    playbookId: resolution.playbookId,
+    labels: { ...scenario.labels },
+  }
+}
+
+/** A start `daysAgo` days before now, mostly in waking hours (when traffic, and trouble, peaks). */
+function startOnDay(nowMs: number, daysAgo: number, random: SeededRandom): Date {
+  const day = Math.floor((nowMs - daysAgo * DAY_MS) / DAY_MS) * DAY_MS
+  const hour = random.chance(0.8) ? random.int(7, 22) : random.int(0, 23)
+  const startMs = day + hour * 60 * MINUTE_MS + random.int(0, 59) * MINUTE_MS + random.int(0, 59) * 1000
+  // Keep the most recent incidents strictly in the past.
+  return new Date(Math.min(startMs, nowMs - DAY_MS / 2))
+}
+
+function render(text: string | ((r: SeededRandom) => string), random: SeededRandom): string {
+  return typeof text === 'string' ? text : text(random)
+}
