@@ -46,7 +46,7 @@ const envSchema = z.object({
   ALERT_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ALERT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
 
-  TELEMETRY_PROVIDER: z.enum(['synthetic', 'none']).default('synthetic'),
+  TELEMETRY_PROVIDER: z.enum(['synthetic', 'none']).default('none'),
   GCP_PROJECT_ID: z.string().default('demo-project'),
   /** Base URL of existing automation that playbook webhook actions call. */
   AUTOMATION_WEBHOOK_URL: z.url().optional(),

@@ -14,6 +14,7 @@ export function createBot(runtime: Runtime, options: { slackRetries?: number } =
       appToken: config.SLACK_APP_TOKEN,
       slackApiUrl: config.SLACK_API_URL,
       port: config.PORT,
+      host: config.HOST,
       webClientRetries: options.slackRetries,
       routes: createAlertRoutes({ db: database.db, queue, logger, token: config.ALERT_WEBHOOK_TOKEN!, maxBodyBytes: config.ALERT_MAX_BODY_BYTES }),
     },

@@ -12,6 +12,7 @@ export interface SlackAppOptions {
   appToken?: string
   slackApiUrl?: string
   port: number
+  host?: string
   /** Extra HTTP routes served beside Slack's (the alert webhooks, health). */
   routes: HttpRoute[]
   /** Tests turn retries off so a failing fake answers at once. */
@@ -57,7 +58,7 @@ export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): Sl
   return {
     app,
     async start() {
-      const started = (await app.start(options.port)) as unknown
+      const started = (options.appToken ? await app.start() : await app.start({ port: options.port, host: options.host })) as unknown
       if (started && typeof (started as Server).address === 'function') {
         server = started as Server
         const address = server.address()

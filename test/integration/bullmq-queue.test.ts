@@ -56,7 +56,7 @@ describe('BullMQ job queue on Redis', () => {
     await queue.enqueue('incident.resolved', { incidentId }, { jobId: `resolved-${incidentId}` })
     await queue.enqueue('incident.resolved', { incidentId }, { jobId: `resolved-${incidentId}` })
     await queue.enqueue('incident.resolved', { incidentId: id() })
-    const done = await eventually(async () => { const c = await queue.counts('incident.resolved'); return c.completed === 2 && c.waiting + c.active === 0 && c })
+    const done = await eventually(async () => { const c = await queue.counts('incident.resolved'); return c.completed === 2 && (c.waiting ?? 0) + (c.active ?? 0) === 0 && c })
     expect(done.completed).toBe(2)
     expect(runs).toBe(2)
   })
