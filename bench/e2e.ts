@@ -96,19 +96,25 @@ async function main(): Promise<void> {
     }
 
     const threadedBefore = threadedRootCount(env)
+    const cpuBefore = process.cpuUsage()
     const startedAt = performance.now()
     const sent = await sendAll(env, REQUESTS, CONCURRENCY, `run-${runId}`)
     const sendMs = performance.now() - startedAt
     await waitForFirstPosts(env, threadedBefore + sent.length)
     const drainMs = performance.now() - startedAt
+    const cpu = process.cpuUsage(cpuBefore)
     await env.idle(TIMEOUT_MS)
 
-    const firstPostMs = await firstPostLatencies(env, sent)
+    const { rootMs, firstPostMs } = await postLatencies(env, sent)
     const ack = sent.map((s) => s.ackMs)
-    console.log(`sent in ${(sendMs / 1000).toFixed(1)} s (${(REQUESTS / (sendMs / 1000)).toFixed(0)} req/s); all first posts after ${(drainMs / 1000).toFixed(1)} s`)
+    const cpuShare = (cpu.user + cpu.system) / 1000 / drainMs
+    console.log(`sent in ${(sendMs / 1000).toFixed(1)} s (${(REQUESTS / (sendMs / 1000)).toFixed(0)} req/s); all first posts after ${(drainMs / 1000).toFixed(1)} s; this process used ${(cpuShare * 100).toFixed(0)}% of a core meanwhile`)
+    const trouble = await queueTrouble(env, queuePrefix)
+    if (trouble) console.log(`queues after the run: ${trouble}`)
     console.log('')
     printTable([
       ['ack (HTTP 200)', ack],
+      ['root message (info)', rootMs],
       ['first threaded post', firstPostMs],
     ])
     console.log('')
@@ -198,27 +204,59 @@ async function waitForFirstPosts(env: EmbeddedEnvironment, expected: number): Pr
   }
 }
 
-/** Maps each command to its incident (title = the text after "analyze") and that incident's first threaded post. */
-async function firstPostLatencies(env: EmbeddedEnvironment, sent: Sent[]): Promise<number[]> {
+/** Maps each command to its incident (title = the text after "analyze"), its root message and its first threaded post. */
+async function postLatencies(env: EmbeddedEnvironment, sent: Sent[]): Promise<{ rootMs: number[]; firstPostMs: number[] }> {
   const { incidents } = await import('../src/storage/schema')
   const { eq } = await import('drizzle-orm')
   const rows = await env.runtime.database.db.select({ title: incidents.title, slackTs: incidents.slackTs }).from(incidents).where(eq(incidents.source, 'slack'))
   const rootByTitle = new Map(rows.map((r) => [r.title, r.slackTs]))
+  const rootPostedAt = new Map<string, number>()
   const firstPostAt = new Map<string, number>()
   for (const call of env.fakeSlack.callsTo('chat.postMessage')) {
     const ts = call.args.thread_ts
     if (typeof ts === 'string' && !firstPostAt.has(ts)) firstPostAt.set(ts, call.at.getTime())
+    if (ts === undefined && typeof call.answer.ts === 'string') rootPostedAt.set(call.answer.ts, call.at.getTime())
   }
-  const latencies: number[] = []
-  let missing = 0
+  const rootMs: number[] = []
+  const firstPostMs: number[] = []
   for (const s of sent) {
     const root = rootByTitle.get(s.text)
-    const at = root ? firstPostAt.get(root) : undefined
-    if (at === undefined) missing++
-    else latencies.push(at - s.sentAt)
+    const rootAt = root ? rootPostedAt.get(root) : undefined
+    const firstAt = root ? firstPostAt.get(root) : undefined
+    if (rootAt !== undefined) rootMs.push(rootAt - s.sentAt)
+    if (firstAt !== undefined) firstPostMs.push(firstAt - s.sentAt)
   }
+  const missing = sent.length - firstPostMs.length
   if (missing > 0) console.error(`${missing} of ${sent.length} commands got no threaded post`)
-  return latencies
+  return { rootMs, firstPostMs }
+}
+
+/** Failed or retrying jobs left in the bench's queues, e.g. "incident-analyze: 2 failed"; '' when none. */
+async function queueTrouble(env: EmbeddedEnvironment, prefix: string): Promise<string> {
+  const { Queue } = await import('bullmq')
+  const { JOB_NAMES, queueNameFor } = await import('../src/workers/jobs')
+  const parts: string[] = []
+  for (const name of JOB_NAMES) {
+    const queue = new Queue(queueNameFor(name), { connection: { url: env.runtime.config.REDIS_URL }, prefix })
+    try {
+      const counts = await queue.getJobCounts('failed', 'delayed')
+      const failed = counts.failed ?? 0
+      // approval.expire jobs are delayed by design; anything else delayed is a retry.
+      const retrying = name === 'approval.expire' ? 0 : (counts.delayed ?? 0)
+      if (failed > 0 || retrying > 0) {
+        const reasons = new Map<string, number>()
+        for (const job of await queue.getJobs(['failed', 'delayed'], 0, 200)) {
+          if (!job.failedReason) continue
+          reasons.set(job.failedReason, (reasons.get(job.failedReason) ?? 0) + 1)
+        }
+        const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, n]) => `${n}× "${reason.slice(0, 160)}"`)
+        parts.push(`${queueNameFor(name)}: ${failed} failed, ${retrying} awaiting retry${top.length ? ` (${top.join(', ')})` : ''}`)
+      }
+    } finally {
+      await queue.close()
+    }
+  }
+  return parts.join('; ')
 }
 
 async function deleteQueueKeys(prefix: string): Promise<void> {

@@ -12,7 +12,7 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'incident.analyze': (data) => processAnalyzeIncident(deps, data),
     'incident.resolved': (data) => processIncidentResolved(deps, data),
     'command.analyze': (data) => processAnalyzeCommand(deps, data),
-    'playbook.advance': (data) => processAdvancePlaybook(deps, data),
+    'playbook.advance': (data, meta) => processAdvancePlaybook(deps, data, meta),
     'approval.decided': (data) => processApprovalDecided(deps, data),
     'approval.expire': (data) => processApprovalExpire(deps, data),
   }

@@ -118,3 +118,9 @@ export async function findSimilarIncidents(
     .limit(options.limit ?? 5)
   return rows.map((r) => ({ incident: r.incident, similarity: 1 - Number(r.distance) }))
 }
+
+/** Services named by any incident so far: a catalogue learnt from history. */
+export async function listKnownServices(db: Database): Promise<string[]> {
+  const rows = await db.selectDistinct({ service: incidents.service }).from(incidents).where(isNotNull(incidents.service))
+  return rows.map((r) => r.service!).sort()
+}

@@ -16,7 +16,7 @@ import {
   updateExecution,
   type PlaybookExecution,
 } from '../../storage/repositories/playbooks'
-import { jobIdFor, type JobData } from '../jobs'
+import { JOB_ATTEMPTS, jobIdFor, type JobData } from '../jobs'
 import type { WorkerDeps } from '../worker-deps'
 import { updateIncidentRoot } from './incident-messages'
 import { getLatestAnalysis } from '../../storage/repositories/analyses'
@@ -31,7 +31,7 @@ function templateVars(deps: WorkerDeps, execution: PlaybookExecution): Record<st
  * it (one job per step). Stops at an approval gate until a human decides. A step
  * already recorded is never run again; an action runs under an idempotency key.
  */
-export async function processAdvancePlaybook(deps: WorkerDeps, data: JobData<'playbook.advance'>): Promise<void> {
+export async function processAdvancePlaybook(deps: WorkerDeps, data: JobData<'playbook.advance'>, meta: { attempt: number } = { attempt: 1 }): Promise<void> {
   const execution = await getExecution(deps.db, data.executionId)
   if (!execution) throw new PermanentJobError(`playbook execution ${data.executionId} does not exist`)
   if (execution.status !== 'running') return
@@ -52,7 +52,7 @@ export async function processAdvancePlaybook(deps: WorkerDeps, data: JobData<'pl
     return
   }
 
-  const outcome = await runStep(deps, execution, playbook, step, position, vars, channel, thread)
+  const outcome = await runStep(deps, execution, playbook, step, position, vars, channel, thread, meta.attempt)
   if (outcome === 'wait') {
     await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
     return
@@ -76,22 +76,37 @@ async function runStep(
   vars: Record<string, unknown>,
   channel: string,
   thread: string | undefined,
+  attempt: number,
 ): Promise<'next' | 'wait' | 'rejected' | 'failed'> {
   const done = await getExecutionStep(deps.db, execution.id, position)
-  if (done && done.status !== 'waiting') return done.status === 'failed' ? 'failed' : 'next'
+  if (done && done.status !== 'waiting') {
+    if (done.status !== 'failed' || step.kind === 'query') return 'next'
+    return step.kind === 'approval' ? 'rejected' : 'failed'
+  }
   const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
   const title = renderTemplate(step.title, vars)
 
   switch (step.kind) {
     case 'query': {
-      const result = await runQueryStep(step, {
-        telemetry: deps.telemetry,
-        service: String(vars.service),
-        startedAt: incident.startedAt,
-        now: deps.now(),
-        projectId: deps.config.GCP_PROJECT_ID,
-        vars,
-      })
+      let result
+      try {
+        result = await runQueryStep(step, {
+          telemetry: deps.telemetry,
+          service: String(vars.service),
+          startedAt: incident.startedAt,
+          now: deps.now(),
+          projectId: deps.config.GCP_PROJECT_ID,
+          vars,
+        })
+      } catch (err) {
+        // Read-only steps retry with the job's backoff; after the last try the run goes on without this evidence.
+        const invalid = (err as { code?: string }).code === 'telemetry_query_invalid'
+        if (!invalid && attempt < JOB_ATTEMPTS) throw err
+        const reason = err instanceof Error ? err.message : String(err)
+        await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'failed', outcome: { passed: false, error: reason }, finishedAt: new Date() })
+        await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, buildStepResultMessage(title, { passed: false, summary: `could not run: ${reason}`, detail: '', link: null }), thread)
+        return 'next'
+      }
       await recordExecutionStep(deps.db, {
         executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'succeeded',
         outcome: { passed: result.passed, value: result.value, summary: result.summary }, finishedAt: new Date(),
