@@ -25,7 +25,7 @@ const envSchema = z.object({
     .string()
     .regex(/^(postgres(ql)?|pglite):\/\/.+/, 'must start with postgres://, postgresql:// or pglite://')
     .default('pglite://memory'),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(20),
   /** redis://… runs jobs on BullMQ; unset runs them in-process (embedded mode only). */
   REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must start with redis:// or rediss://').optional(),
   QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('sre'),

@@ -117,12 +117,15 @@ export async function startEmbeddedEnvironment(options: EmbeddedEnvironmentOptio
 async function waitForBullmqIdle(redisUrl: string, prefix: string, timeoutMs: number): Promise<void> {
   const { Queue } = await import('bullmq')
   const { JOB_NAMES, queueNameFor } = await import('../workers/jobs')
-  const queues = JOB_NAMES.map((n) => new Queue(queueNameFor(n), { connection: { url: redisUrl }, prefix }))
+  // Approval expiries sit delayed for their whole TTL; every other delayed job is a pending retry.
+  const queues = JOB_NAMES.map((n) => ({ name: n, queue: new Queue(queueNameFor(n), { connection: { url: redisUrl }, prefix }) }))
   const deadline = Date.now() + timeoutMs
   try {
     let quietRounds = 0
     while (Date.now() < deadline) {
-      const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children')))
+      const counts = await Promise.all(
+        queues.map(({ name, queue }) => (name === 'approval.expire' ? queue.getJobCounts('waiting', 'active') : queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children', 'delayed'))),
+      )
       const busy = counts.some((c) => Object.values(c).some((v) => v > 0))
       quietRounds = busy ? 0 : quietRounds + 1
       // Two quiet looks in a row: a job that finished may have just enqueued the next one.
@@ -131,6 +134,6 @@ async function waitForBullmqIdle(redisUrl: string, prefix: string, timeoutMs: nu
     }
     throw new Error(`jobs still running after ${timeoutMs} ms`)
   } finally {
-    await Promise.all(queues.map((q) => q.close()))
+    await Promise.all(queues.map(({ queue }) => queue.close()))
   }
 }

@@ -27,6 +27,8 @@ export interface AnalysisPorts {
   playbooks: Playbook[]
   projectId: string
   now(): Date
+  /** Called as soon as similar incidents are known, so they can be shown before telemetry is in. */
+  onSimilarIncidents?(matches: PastIncidentMatch[]): Promise<void>
 }
 
 export interface AnalysisResult {
@@ -76,6 +78,7 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     discarded: [],
     evidence: historyEvidence,
   })
+  await ports.onSimilarIncidents?.(matches)
 
   // 2. Telemetry.
   const service = incident.service

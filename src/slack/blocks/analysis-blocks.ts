@@ -1,17 +1,18 @@
 import type { KnownBlock } from '@slack/types'
 import type { AnalysisResult } from '../../core/analysis/analyze-incident'
 import type { EvidenceItem } from '../../core/analysis/evidence'
+import type { PastIncidentMatch } from '../../core/correlation/past-incident-match'
 import { confidenceBar, context, divider, escapeMrkdwn, header, link, percent, section, type SlackMessage } from './block-kit'
 
 const SOURCE_ICON: Record<EvidenceItem['source'], string> = { history: ':books:', metrics: ':chart_with_upwards_trend:', logs: ':scroll:', errors: ':boom:', traces: ':mag:' }
 const OUTCOME: Record<string, string> = { worked: ':white_check_mark: worked', failed: ':x: did not work', unknown: ':grey_question: outcome unknown' }
 
-export function buildSimilarIncidentsMessage(result: AnalysisResult): SlackMessage {
-  if (result.matches.length === 0) {
+export function buildSimilarIncidentsMessage(matches: PastIncidentMatch[]): SlackMessage {
+  if (matches.length === 0) {
     return { text: 'Similar incidents: none found', blocks: [section('*Similar past incidents*\nNone found in the history before this incident.')] }
   }
   const blocks: KnownBlock[] = [section('*Similar past incidents*')]
-  for (const m of result.matches.slice(0, 5)) {
+  for (const m of matches.slice(0, 5)) {
     const i = m.incident
     blocks.push(
       section(
@@ -22,7 +23,7 @@ export function buildSimilarIncidentsMessage(result: AnalysisResult): SlackMessa
       context(`Matched on: ${m.matchedOn.join(', ')} · ${i.startedAt.toISOString().slice(0, 10)}`),
     )
   }
-  return { text: `Similar incidents: ${result.matches.map((m) => `INC-${m.incident.number}`).join(', ')}`, blocks }
+  return { text: `Similar incidents: ${matches.map((m) => `INC-${m.incident.number}`).join(', ')}`, blocks }
 }
 
 export function buildEvidenceMessage(result: AnalysisResult): SlackMessage {

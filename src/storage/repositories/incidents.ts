@@ -1,11 +1,14 @@
-import { and, cosineDistance, desc, eq, isNotNull, lt, ne, sql } from 'drizzle-orm'
+import { and, cosineDistance, desc, eq, getTableColumns, isNotNull, lt, ne, sql } from 'drizzle-orm'
 import type { NormalizedAlert } from '../../core/incidents/types'
 import { CodedError } from '../../core/errors'
 import type { Database } from '../database'
 import { alerts, incidents } from '../schema'
 
-export type Incident = typeof incidents.$inferSelect
+export type Incident = Omit<typeof incidents.$inferSelect, 'embedding'>
 export type NewIncident = typeof incidents.$inferInsert
+
+// Every column but the 768-float embedding: it is only needed inside the similarity query.
+const { embedding: _embedding, ...incidentColumns } = getTableColumns(incidents)
 
 export interface AlertIngestResult {
   incident: Incident | null
@@ -24,7 +27,7 @@ export async function recordAlert(db: Database, alert: NormalizedAlert, payload:
         .update(incidents)
         .set({ status: 'resolved', resolvedAt: alert.endedAt ?? new Date(), updatedAt: new Date() })
         .where(and(eq(incidents.fingerprint, alert.fingerprint), eq(incidents.status, 'open')))
-        .returning()
+        .returning(incidentColumns)
       await tx.insert(alerts).values({ incidentId: resolved?.id ?? null, source: alert.source, fingerprint: alert.fingerprint, status: alert.status, payload })
       return { incident: resolved ?? null, outcome: resolved ? 'resolved' : 'orphan' }
     }
@@ -51,19 +54,30 @@ export async function recordAlert(db: Database, alert: NormalizedAlert, payload:
       .returning({ id: incidents.id, inserted: sql<boolean>`(xmax = 0)` })
     if (!row) throw new CodedError('incident_upsert_failed', `no row returned for fingerprint ${alert.fingerprint}`)
     await tx.insert(alerts).values({ incidentId: row.id, source: alert.source, fingerprint: alert.fingerprint, status: alert.status, payload })
-    const [incident] = await tx.select().from(incidents).where(eq(incidents.id, row.id))
+    const [incident] = await tx.select(incidentColumns).from(incidents).where(eq(incidents.id, row.id))
     return { incident: incident ?? null, outcome: row.inserted ? 'opened' : 'updated' }
   })
 }
 
+/**
+ * Opens an incident under `fingerprint` unless one is already open under it, and
+ * returns the open one either way: a retried job finds the incident it created.
+ */
+export async function openIncidentOnce(db: Database, values: NewIncident): Promise<Incident> {
+  await db.insert(incidents).values(values).onConflictDoNothing({ target: incidents.fingerprint, where: sql`status = 'open'` })
+  const [row] = await db.select(incidentColumns).from(incidents).where(and(eq(incidents.fingerprint, values.fingerprint), eq(incidents.status, 'open')))
+  if (!row) throw new CodedError('incident_create_failed', `no open incident under ${values.fingerprint}`)
+  return row
+}
+
 export async function createIncident(db: Database, values: NewIncident): Promise<Incident> {
-  const [row] = await db.insert(incidents).values(values).returning()
+  const [row] = await db.insert(incidents).values(values).returning(incidentColumns)
   if (!row) throw new CodedError('incident_create_failed', 'insert returned no row')
   return row
 }
 
 export async function getIncident(db: Database, id: string): Promise<Incident | null> {
-  const [row] = await db.select().from(incidents).where(eq(incidents.id, id))
+  const [row] = await db.select(incidentColumns).from(incidents).where(eq(incidents.id, id))
   return row ?? null
 }
 
@@ -74,18 +88,18 @@ export async function getIncidentOrThrow(db: Database, id: string): Promise<Inci
 }
 
 export async function getIncidentByNumber(db: Database, number: number): Promise<Incident | null> {
-  const [row] = await db.select().from(incidents).where(eq(incidents.number, number))
+  const [row] = await db.select(incidentColumns).from(incidents).where(eq(incidents.number, number))
   return row ?? null
 }
 
 export async function updateIncident(db: Database, id: string, values: Partial<NewIncident>): Promise<Incident> {
-  const [row] = await db.update(incidents).set({ ...values, updatedAt: new Date() }).where(eq(incidents.id, id)).returning()
+  const [row] = await db.update(incidents).set({ ...values, updatedAt: new Date() }).where(eq(incidents.id, id)).returning(incidentColumns)
   if (!row) throw new CodedError('incident_not_found', `incident ${id} does not exist`)
   return row
 }
 
 export async function listOpenIncidents(db: Database, limit = 20): Promise<Incident[]> {
-  return db.select().from(incidents).where(eq(incidents.status, 'open')).orderBy(desc(incidents.startedAt)).limit(limit)
+  return db.select(incidentColumns).from(incidents).where(eq(incidents.status, 'open')).orderBy(desc(incidents.startedAt)).limit(limit)
 }
 
 export interface SimilarIncidentRow {
@@ -105,7 +119,7 @@ export async function findSimilarIncidents(
 ): Promise<SimilarIncidentRow[]> {
   const distance = cosineDistance(incidents.embedding, embedding)
   const rows = await db
-    .select({ incident: incidents, distance: sql<number>`${distance}` })
+    .select({ incident: incidentColumns, distance: sql<number>`${distance}` })
     .from(incidents)
     .where(
       and(

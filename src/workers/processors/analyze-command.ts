@@ -1,8 +1,21 @@
-import { randomUUID } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { appendAudit } from '../../storage/repositories/audit'
-import { createIncident, listKnownServices } from '../../storage/repositories/incidents'
-import { jobIdFor, type JobData } from '../jobs'
+import { listKnownServices, openIncidentOnce } from '../../storage/repositories/incidents'
+import type { JobData } from '../jobs'
 import type { WorkerDeps } from '../worker-deps'
+import { processAnalyzeIncident } from './analyze-incident'
+
+const SERVICES_TTL_MS = 5 * 60_000
+const servicesCache = new WeakMap<WorkerDeps, { at: number; names: string[] }>()
+
+/** Services seen in history, refreshed every few minutes rather than per command. */
+async function knownServices(deps: WorkerDeps): Promise<string[]> {
+  const cached = servicesCache.get(deps)
+  if (cached && deps.now().getTime() - cached.at < SERVICES_TTL_MS) return cached.names
+  const names = await listKnownServices(deps.db)
+  servicesCache.set(deps, { at: deps.now().getTime(), names })
+  return names
+}
 
 /**
  * Picks the service named in free text: the first known service mentioned, else
@@ -20,10 +33,12 @@ export function serviceFromText(text: string, known: string[]): string | null {
 /** `/sre analyze <text>`: opens an incident in the channel it was asked in, then analyses it. */
 export async function processAnalyzeCommand(deps: WorkerDeps, data: JobData<'command.analyze'>): Promise<void> {
   const fromTelemetry = (await deps.telemetry.services().catch(() => [])).map((s) => s.name)
-  const known = [...fromTelemetry, ...(await listKnownServices(deps.db))]
+  const known = [...fromTelemetry, ...(await knownServices(deps))]
   const service = serviceFromText(data.text, known)
-  const incident = await createIncident(deps.db, {
-    fingerprint: `slack:${randomUUID()}`,
+  // The same command retried after a crash maps to the same incident.
+  const fingerprint = `slack:${createHash('sha256').update([data.userId, data.channelId, data.requestedAt, data.text].join('\n')).digest('hex').slice(0, 32)}`
+  const incident = await openIncidentOnce(deps.db, {
+    fingerprint,
     source: 'slack',
     title: data.text.slice(0, 200),
     summary: data.text,
@@ -33,6 +48,9 @@ export async function processAnalyzeCommand(deps: WorkerDeps, data: JobData<'com
     slackChannel: data.channelId,
     createdBy: data.userId,
   })
-  await appendAudit(deps.db, { actor: data.userId, action: 'incident.opened', incidentId: incident.id, subjectType: 'incident', subjectId: incident.id, details: { via: '/sre analyze', text: data.text }, slackChannel: data.channelId })
-  await deps.queue.enqueue('incident.analyze', { incidentId: incident.id }, { jobId: jobIdFor('analyze', incident.id) })
+  if (!incident.slackTs) {
+    await appendAudit(deps.db, { actor: data.userId, action: 'incident.opened', incidentId: incident.id, subjectType: 'incident', subjectId: incident.id, details: { via: '/sre analyze', text: data.text }, slackChannel: data.channelId })
+  }
+  // Analysed in this same job: one hop less between the command and the first reply.
+  await processAnalyzeIncident(deps, { incidentId: incident.id })
 }

@@ -36,6 +36,9 @@ export async function processAnalyzeIncident(deps: WorkerDeps, data: JobData<'in
         playbooks: deps.playbooks,
         projectId: deps.config.GCP_PROJECT_ID,
         now: deps.now,
+        onSimilarIncidents: async (matches) => {
+          await deps.slack.postOnce(`analysis:${analysis.id}:similar`, root.channel, buildSimilarIncidentsMessage(matches), root.ts)
+        },
         findSimilar: async (embedding, options) =>
           (await findSimilarIncidents(deps.db, embedding, options)).map((r) => ({ incident: r.incident, similarity: r.similarity })),
       },
@@ -70,7 +73,6 @@ export async function processAnalyzeIncident(deps: WorkerDeps, data: JobData<'in
     details: { confidence: result.confidence, hypothesis: result.hypothesis?.statement ?? null, playbook: result.playbook?.playbook.id ?? null },
   })
 
-  await deps.slack.postOnce(`analysis:${analysis.id}:similar`, root.channel, buildSimilarIncidentsMessage(result), root.ts)
   await deps.slack.postOnce(`analysis:${analysis.id}:evidence`, root.channel, buildEvidenceMessage(result), root.ts)
   await deps.slack.postOnce(`analysis:${analysis.id}:assessment`, root.channel, buildAssessmentMessage(result), root.ts)
 

@@ -29,7 +29,7 @@ function hugeAnalysis(): AnalysisResult {
 describe('Block Kit builders', () => {
   it('stay within Slack limits even for oversized analyses', () => {
     const result = hugeAnalysis()
-    for (const message of [buildSimilarIncidentsMessage(result), buildEvidenceMessage(result), buildAssessmentMessage(result)]) {
+    for (const message of [buildSimilarIncidentsMessage(result.matches), buildEvidenceMessage(result), buildAssessmentMessage(result)]) {
       expect(findBlockKitViolations(message.blocks)).toEqual([])
       expect(message.text.length).toBeLessThanOrEqual(40_000)
     }
@@ -41,7 +41,7 @@ describe('Block Kit builders', () => {
   })
 
   it('escape text from alerts so it cannot mention people or forge links', () => {
-    const text = JSON.stringify(buildSimilarIncidentsMessage(hugeAnalysis()).blocks)
+    const text = JSON.stringify(buildSimilarIncidentsMessage(hugeAnalysis().matches).blocks)
     expect(text).not.toContain('<@U123>')
     expect(text).toContain('&lt;@U123&gt;')
   })

@@ -74,6 +74,11 @@ export class SyntheticTelemetry implements TelemetryPort {
     return this.topology.services.map((s) => ({ name: s.name, dependsOn: s.calls.map((c) => c.to) }))
   }
 
+  /** Metric kinds `service` answers for; asking for any other is a TelemetryQueryError. */
+  exportedMetrics(service: string): MetricKind[] {
+    return this.topology.exportedMetrics(service)
+  }
+
   async metrics(query: MetricQuery): Promise<MetricSeries> {
     const { startMs, endMs } = checkWindow(query)
     this.topology.getOrThrow(query.service)
