@@ -9,6 +9,13 @@ export interface ScenarioResolution {
   playbookId: string | null
 }
 
+/** One way an incident of a scenario came about; its summaries and fixes belong to that cause. */
+export interface ScenarioCause {
+  rootCause: Text
+  summaries: Text[]
+  resolutions: ScenarioResolution[]
+}
+
 /** One kind of incident the fleet has had, with enough wording variants that no two read alike. */
 export interface IncidentScenario {
   key: string
@@ -16,10 +23,9 @@ export interface IncidentScenario {
   resourceType: string
   policyName: string
   severities: Severity[]
+  /** Alert titles: they describe the symptom, so they are shared by all causes. */
   titles: Text[]
-  summaries: Text[]
-  rootCauses: Text[]
-  resolutions: ScenarioResolution[]
+  causes: ScenarioCause[]
   durationMinutes: [number, number]
   labels: Record<string, string>
 }
@@ -299,20 +305,23 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
       '[FIRING:1] FrontendHighErrorRate',
       (r) => `frontend error spike right after rollout of ${revision(r, 'frontend')}`,
     ],
-    summaries: [
-      (r) => `5xx jumped from 0.2% to ${pct(r, 3, 15)} within a minute of the deploy; TypeError in ProductTile server component.`,
-      'Product pages failing to render; errors started with the new revision, previous revision healthy.',
-      (r) => `Next.js server errors on /checkout and /products after release; ${r.int(2, 9)}k failed page views.`,
-    ],
-    rootCauses: [
-      'A null price from the catalog API was not handled by the new ProductTile component.',
-      'Build used a stale environment file; the API base URL pointed at staging.',
-      'A dependency upgrade changed a default export; server render threw on every checkout page.',
-    ],
-    resolutions: [
-      { text: (r) => `Rolled back frontend to ${revision(r, 'frontend')}.`, outcome: 'worked', playbookId: 'deploy-5xx-rollback' },
-      { text: 'Rolled back the deploy and added a null guard in the follow-up release.', outcome: 'worked', playbookId: 'deploy-5xx-rollback' },
-      { text: 'Tried a hotfix forward; it failed the canary, then rolled back.', outcome: 'failed', playbookId: null },
+    causes: [
+      {
+        rootCause: 'A null price from the catalog API was not handled by the new ProductTile component.',
+        summaries: [
+          (r) => `5xx jumped from 0.2% to ${pct(r, 3, 15)} within a minute of the deploy; TypeError in ProductTile server component.`,
+          'Product pages failing to render; errors started with the new revision, previous revision healthy.',
+        ],
+        resolutions: [
+          { text: (r) => `Rolled back frontend to ${revision(r, 'frontend')}; null guard shipped the next day.`, outcome: 'worked', playbookId: 'deploy-5xx-rollback' },
+          { text: 'Tried a hotfix forward; it failed the canary, so rolled back after 25 min.', outcome: 'failed', playbookId: null },
+        ],
+      },
+      {
+        rootCause: 'The build used a stale environment file; the API base URL pointed at staging.',
+        summaries: [(r) => `Every /checkout render failing after release; ${r.int(2, 9)}k failed page views, calls going to staging hosts.`],
+        resolutions: [{ text: 'Rolled back the deploy and pinned the env file in CI.', outcome: 'worked', playbookId: 'deploy-5xx-rollback' }],
+      },
     ],
     durationMinutes: [8, 45],
     labels: prod('storefront', { source: 'gcp' }),
@@ -326,19 +335,25 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     titles: [
       'checkout-api 5xx ratio > 2%',
       (r) => `Checkout failing for ${pct(r, 4, 30)} of orders after checkout-api release`,
-      (r) => `checkout-api: TypeError in mapLineItems since ${revision(r, 'checkout-api')}`,
+      (r) => `checkout-api 500s since ${revision(r, 'checkout-api')}`,
     ],
-    summaries: [
-      'Error rate stepped up the minute the new revision took traffic; "Cannot read properties of undefined (reading \'id\')".',
-      (r) => `Orders with gift cards failing with 500; ${r.int(200, 1_800)} failed checkouts before rollback.`,
-    ],
-    rootCauses: [
-      'Line items without a variant id (gift cards) were not handled by the new promotions code.',
-      'Feature flag default flipped to on in the release; new tax path threw on EU addresses.',
-    ],
-    resolutions: [
-      { text: (r) => `Rolled back checkout-api to ${revision(r, 'checkout-api')}.`, outcome: 'worked', playbookId: 'deploy-5xx-rollback' },
-      { text: 'Disabled the feature flag; errors stopped without a rollback.', outcome: 'worked', playbookId: null },
+    causes: [
+      {
+        rootCause: 'Line items without a variant id (gift cards) were not handled by the new promotions code.',
+        summaries: [
+          "Error rate stepped up the minute the new revision took traffic; \"Cannot read properties of undefined (reading 'id')\" in mapLineItems.",
+          (r) => `Orders with gift cards failing with 500; ${r.int(200, 1_800)} failed checkouts before the rollback.`,
+        ],
+        resolutions: [{ text: (r) => `Rolled back checkout-api to ${revision(r, 'checkout-api')}.`, outcome: 'worked', playbookId: 'deploy-5xx-rollback' }],
+      },
+      {
+        rootCause: 'A feature flag default flipped to on in the release; the new tax path threw on EU addresses.',
+        summaries: ['500s only for EU shipping addresses after the release; new tax-region code in the stack traces.'],
+        resolutions: [
+          { text: 'Disabled the feature flag; errors stopped without a rollback.', outcome: 'worked', playbookId: null },
+          { text: 'Rolled back checkout-api; flag default fixed before the re-release.', outcome: 'worked', playbookId: 'deploy-5xx-rollback' },
+        ],
+      },
     ],
     durationMinutes: [6, 35],
     labels: prod('checkout', { source: 'gcp' }),
@@ -354,19 +369,20 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
       (r) => `Container restarts (OOMKilled) > 3 in 15 min: cart (${r.int(4, 14)} restarts)`,
       'cart memory climbing to limit, restarts every ~30 min',
     ],
-    summaries: [
-      'Memory grows linearly from start to the 1 GiB limit; OOMKilled, exit code 137; brief 502s on every restart.',
-      (r) => `${r.int(3, 9)} cart pods in CrashLoopBackOff after OOM kills; cart latency p95 up to ${seconds(r, 0.8, 2.5)} during GC thrash.`,
-    ],
-    rootCauses: [
-      'Recommendation cache in cart kept every cart id forever (no TTL, no size bound).',
-      'gRPC client created per request and never closed; channels leaked.',
-      'Upgraded Redis client buffered replies without limit when Memorystore was slow.',
-    ],
-    resolutions: [
-      { text: 'Rolling restart of cart, then shipped a bounded LRU for the cache.', outcome: 'worked', playbookId: 'memory-leak-oom' },
-      { text: 'Raised the memory limit to 2 GiB; it only delayed the OOM kills by an hour.', outcome: 'failed', playbookId: null },
-      { text: 'Rolled back to the previous revision without the leak.', outcome: 'worked', playbookId: 'memory-leak-oom' },
+    causes: [
+      {
+        rootCause: 'The recommendation cache in cart kept every cart id forever (no TTL, no size bound).',
+        summaries: ['Memory grows linearly from start to the 1 GiB limit; OOMKilled, exit code 137; brief 502s on every restart.'],
+        resolutions: [
+          { text: 'Rolling restart of cart, then shipped a bounded LRU for the cache.', outcome: 'worked', playbookId: 'memory-leak-oom' },
+          { text: 'Raised the memory limit to 2 GiB; it only delayed the OOM kills by an hour.', outcome: 'failed', playbookId: null },
+        ],
+      },
+      {
+        rootCause: 'A gRPC client was created per request and never closed; channels leaked.',
+        summaries: [(r) => `${r.int(3, 9)} cart pods in CrashLoopBackOff after OOM kills; cart p95 up to ${seconds(r, 0.8, 2.5)} during GC thrash.`],
+        resolutions: [{ text: 'Rolled back to the previous revision without the leak.', outcome: 'worked', playbookId: 'memory-leak-oom' }],
+      },
     ],
     durationMinutes: [30, 240],
     labels: prod('storefront', { source: 'gcp' }),
@@ -377,15 +393,18 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     resourceType: 'k8s_container',
     policyName: POLICIES.containerRestarts,
     severities: ['warning', 'high'],
-    titles: ['inventory OOMKilled (exit 137) x5', 'inventory heap out of memory during reconciliation', (r) => `inventory memory_utilization ${pct(r, 92, 99)} and rising`],
-    summaries: [
-      'JavaScript heap out of memory during the stock reconciliation; pods restarting and redelivering the same Pub/Sub messages.',
-      'Memory sawtooth with OOM kills every 40 min; orders-inventory backlog growing between restarts.',
-    ],
-    rootCauses: ['Reconciliation loaded the whole stock table into memory.', 'Message handler kept references to acked messages in a debug map left enabled.'],
-    resolutions: [
-      { text: 'Restarted inventory and paged the reconciliation job to 5k rows per batch.', outcome: 'worked', playbookId: 'memory-leak-oom' },
-      { text: 'Disabled the debug map via config; memory flat since.', outcome: 'worked', playbookId: null },
+    titles: ['inventory OOMKilled (exit 137) x5', 'inventory heap out of memory during reconciliation', (r) => `inventory memory at ${pct(r, 92, 99)} of limit and rising`],
+    causes: [
+      {
+        rootCause: 'The stock reconciliation loaded the whole stock table into memory.',
+        summaries: ['JavaScript heap out of memory during the stock reconciliation; pods restarting and redelivering the same Pub/Sub messages.'],
+        resolutions: [{ text: 'Restarted inventory and paged the reconciliation to 5k rows per batch.', outcome: 'worked', playbookId: 'memory-leak-oom' }],
+      },
+      {
+        rootCause: 'The message handler kept references to acked messages in a debug map left enabled.',
+        summaries: ['Memory sawtooth with OOM kills every 40 min; orders-inventory backlog growing between restarts.'],
+        resolutions: [{ text: 'Disabled the debug map via config; memory flat since.', outcome: 'worked', playbookId: null }],
+      },
     ],
     durationMinutes: [40, 200],
     labels: prod('fulfilment', { source: 'gcp' }),
@@ -401,20 +420,28 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
       (r) => `Pub/Sub backlog on orders-inventory: ${r.int(20, 400)}k undelivered messages`,
       'Inventory reservations lagging orders (subscription backlog)',
     ],
-    summaries: [
-      (r) => `num_undelivered_messages at ${r.int(15, 300)}k and rising; inventory consumers acking slowly, stock levels stale on product pages.`,
-      'Backlog grew after a consumer deploy; redelivery loop on a poison message.',
-      'Black Friday order burst outpaced the inventory consumers (HPA at max).',
-    ],
-    rootCauses: [
-      'A malformed OrderPlaced message (missing sku) crashed the handler, so it was redelivered forever.',
-      'inventory HPA max replicas (6) too low for peak order rate.',
-      'Firestore contention on hot SKU documents slowed each ack to 2 s.',
-    ],
-    resolutions: [
-      { text: 'Scaled inventory consumers from 6 to 20 replicas; backlog drained in 25 min.', outcome: 'worked', playbookId: 'pubsub-backlog' },
-      { text: 'Enabled a dead-letter topic with max 5 delivery attempts; poison message moved aside.', outcome: 'worked', playbookId: 'pubsub-backlog' },
-      { text: 'Restarted inventory pods; backlog kept growing because the poison message was still there.', outcome: 'failed', playbookId: null },
+    causes: [
+      {
+        rootCause: 'A malformed OrderPlaced message (missing sku) crashed the handler, so it was redelivered forever.',
+        summaries: ['Backlog grew after a consumer deploy; the same message id redelivered hundreds of times.'],
+        resolutions: [
+          { text: 'Enabled a dead-letter topic with max 5 delivery attempts; the poison message moved aside and the backlog drained.', outcome: 'worked', playbookId: 'pubsub-backlog' },
+          { text: 'Restarted inventory pods; the backlog kept growing because the poison message was still there.', outcome: 'failed', playbookId: null },
+        ],
+      },
+      {
+        rootCause: 'inventory HPA max replicas (6) too low for the peak order rate.',
+        summaries: [
+          (r) => `num_undelivered_messages at ${r.int(15, 300)}k and rising; consumers at max replicas and busy, stock levels stale on product pages.`,
+          'Black Friday order burst outpaced the inventory consumers (HPA at max).',
+        ],
+        resolutions: [{ text: 'Scaled inventory consumers from 6 to 20 replicas; backlog drained in 25 min.', outcome: 'worked', playbookId: 'pubsub-backlog' }],
+      },
+      {
+        rootCause: 'Firestore contention on hot SKU documents slowed each ack to 2 s.',
+        summaries: ['Consumers healthy but slow: each message took ~2 s on Firestore transactions for a few best-selling SKUs.'],
+        resolutions: [{ text: 'Sharded the hot stock counters; scaling out had made contention worse.', outcome: 'worked', playbookId: null }],
+      },
     ],
     durationMinutes: [20, 180],
     labels: prod('fulfilment', { subscription: 'orders-inventory', source: 'gcp' }),
@@ -430,14 +457,20 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
       'Vertex AI online prediction quota exceeded',
       (r) => `Google API quota usage > 95%: aiplatform online prediction (${pct(r, 96, 100)})`,
     ],
-    summaries: [
-      'fraud-check getting 429 RESOURCE_EXHAUSTED on online prediction; falling back to rules for a third of transactions.',
-      'A backfill job in the same project consumed the per-region prediction quota.',
-    ],
-    rootCauses: ['Model backfill job shared the production project and its online prediction quota.', 'Traffic growth; quota had not been raised since launch.'],
-    resolutions: [
-      { text: 'Paused the backfill job and requested a quota increase (approved in 2 h).', outcome: 'worked', playbookId: 'quota-exhaustion' },
-      { text: 'Requested a quota increase only; took 2 days, errors continued until the backfill finished.', outcome: 'failed', playbookId: null },
+    causes: [
+      {
+        rootCause: 'A model backfill job shared the production project and its online prediction quota.',
+        summaries: ['fraud-check getting 429 RESOURCE_EXHAUSTED on online prediction while a backfill ran; falling back to rules for a third of transactions.'],
+        resolutions: [
+          { text: 'Paused the backfill job; errors stopped within 2 min. Backfill moved to its own project.', outcome: 'worked', playbookId: 'quota-exhaustion' },
+          { text: 'Requested a quota increase only; it took 2 days and errors continued until the backfill finished.', outcome: 'failed', playbookId: null },
+        ],
+      },
+      {
+        rootCause: 'Traffic growth; the quota had not been raised since launch.',
+        summaries: ['Quota usage crept up for weeks and hit 100% at the evening peak; RESOURCE_EXHAUSTED for 6% of scoring calls.'],
+        resolutions: [{ text: 'Quota increase approved in 3 h; rule-based fallback covered the gap.', outcome: 'worked', playbookId: 'quota-exhaustion' }],
+      },
     ],
     durationMinutes: [15, 150],
     labels: prod('risk', { api: 'aiplatform.googleapis.com', source: 'gcp' }),
@@ -449,9 +482,13 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     policyName: POLICIES.quota,
     severities: ['warning', 'high'],
     titles: ['Firestore read quota exhausted (inventory)', 'inventory: RESOURCE_EXHAUSTED Quota exceeded for quota metric Read requests'],
-    summaries: ['Stock lookups failing with RESOURCE_EXHAUSTED during catalog re-index; product pages show "availability unknown".'],
-    rootCauses: ['Catalog re-index read every stock document once per locale (6x reads).'],
-    resolutions: [{ text: 'Throttled the re-index to 200 reads/s and moved it off-peak.', outcome: 'worked', playbookId: 'quota-exhaustion' }],
+    causes: [
+      {
+        rootCause: 'The catalog re-index read every stock document once per locale (6x reads).',
+        summaries: ['Stock lookups failing with RESOURCE_EXHAUSTED during the catalog re-index; product pages show "availability unknown".'],
+        resolutions: [{ text: 'Throttled the re-index to 200 reads/s and moved it off-peak.', outcome: 'worked', playbookId: 'quota-exhaustion' }],
+      },
+    ],
     durationMinutes: [20, 90],
     labels: prod('fulfilment', { api: 'firestore.googleapis.com', source: 'gcp' }),
   },
@@ -461,16 +498,24 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     resourceType: 'cloudsql_database',
     policyName: POLICIES.checkoutDbDisk,
     severities: ['warning', 'high', 'critical'],
-    titles: ['checkout-db disk usage > 90%', (r) => `Cloud SQL checkout-db storage at ${pct(r, 91, 98)}`, 'checkout-db running out of disk (WAL growth)'],
-    summaries: [
-      'Disk grew 40 GB in a day; WAL retained for an inactive logical replication slot.',
-      'Storage auto-increase disabled after the cost review; audit table growing 6 GB/day.',
-    ],
-    rootCauses: ['Inactive logical replication slot from the retired analytics CDC pipeline retained WAL.', 'Audit log table never pruned; storage auto-increase off.'],
-    resolutions: [
-      { text: 'Dropped the inactive replication slot; WAL freed 38 GB.', outcome: 'worked', playbookId: 'disk-full' },
-      { text: 'Re-enabled storage auto-increase and added a 90-day partition drop for the audit table.', outcome: 'worked', playbookId: 'disk-full' },
-      { text: 'Ran VACUUM FULL on the audit table; it needed more free space than was left and was cancelled.', outcome: 'failed', playbookId: null },
+    titles: ['checkout-db disk usage > 90%', (r) => `Cloud SQL checkout-db storage at ${pct(r, 91, 98)}`, 'checkout-db running out of disk'],
+    causes: [
+      {
+        rootCause: 'An inactive logical replication slot from the retired analytics CDC pipeline retained WAL.',
+        summaries: ['Disk grew 40 GB in a day; WAL retained for an inactive logical replication slot.'],
+        resolutions: [
+          { text: 'Dropped the inactive replication slot; WAL freed 38 GB.', outcome: 'worked', playbookId: 'disk-full' },
+          { text: 'Grew storage by 100 GB; bought a week, the slot kept retaining WAL until it was dropped.', outcome: 'failed', playbookId: 'disk-full' },
+        ],
+      },
+      {
+        rootCause: 'The audit log table was never pruned and storage auto-increase had been turned off.',
+        summaries: ['Storage auto-increase disabled after the cost review; audit table growing 6 GB/day.'],
+        resolutions: [
+          { text: 'Re-enabled storage auto-increase and added a 90-day partition drop for the audit table.', outcome: 'worked', playbookId: 'disk-full' },
+          { text: 'Ran VACUUM FULL on the audit table; it needed more free space than was left and was cancelled.', outcome: 'failed', playbookId: null },
+        ],
+      },
     ],
     durationMinutes: [40, 300],
     labels: prod('checkout', { database: 'checkout', source: 'gcp' }),
@@ -482,11 +527,17 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     policyName: POLICIES.nodeDisk,
     severities: ['warning', 'high'],
     titles: ['GKE node ephemeral storage > 85%', 'Pods evicted: node had condition DiskPressure', (r) => `DiskPressure on ${r.int(2, 5)} nodes of prod-gke-ew1 default pool`],
-    summaries: ['frontend pods evicted for ephemeral storage; Next.js image cache writing to the container filesystem.', 'Container logs not rotating on one node pool after an image change.'],
-    rootCauses: ['Image optimisation cache in /app/.next/cache had no size limit.', 'Log rotation disabled in the new node image.'],
-    resolutions: [
-      { text: 'Moved the cache to an emptyDir with sizeLimit 2Gi and cordoned/drained the full nodes.', outcome: 'worked', playbookId: 'disk-full' },
-      { text: 'Deleted old images on the nodes with crictl rmi --prune; space came back for a day.', outcome: 'unknown', playbookId: null },
+    causes: [
+      {
+        rootCause: 'The Next.js image optimisation cache in /app/.next/cache had no size limit.',
+        summaries: ['frontend pods evicted for ephemeral storage; image cache writing to the container filesystem.'],
+        resolutions: [{ text: 'Moved the cache to an emptyDir with sizeLimit 2Gi and drained the full nodes.', outcome: 'worked', playbookId: 'disk-full' }],
+      },
+      {
+        rootCause: 'Log rotation was disabled in the new node image.',
+        summaries: ['Container logs not rotating on one node pool after a node image change.'],
+        resolutions: [{ text: 'Pruned old images and logs on the nodes; space came back for a day until the node image was fixed.', outcome: 'unknown', playbookId: null }],
+      },
     ],
     durationMinutes: [25, 120],
     labels: prod('platform', { cluster: 'prod-gke-ew1', source: 'gcp' }),
@@ -500,17 +551,19 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     titles: [
       (r) => `TLS certificate for shop.example.com expires in ${r.int(3, 13)} days`,
       'Google-managed certificate stuck in PROVISIONING',
-      'mTLS client certificate for PSP expiring (payment-api)',
+      (r) => `Certificate for static.shop.example.com expires in ${r.int(2, 10)} days`,
     ],
-    summaries: [
-      'Managed certificate renewal failing: DNS CAA record does not allow pki.goog.',
-      'Certificate Manager renewal blocked after DNS moved to a new provider.',
-      'PSP client certificate issued manually last year; no renewal automation.',
-    ],
-    rootCauses: ['CAA record added during the DNS migration only allowed letsencrypt.org.', 'Manual certificate with no owner after a team change.'],
-    resolutions: [
-      { text: 'Added pki.goog to the CAA record; managed certificate renewed within 30 min.', outcome: 'worked', playbookId: 'certificate-expiry' },
-      { text: 'Issued and uploaded a new certificate, rotated the secret and restarted the ingress.', outcome: 'worked', playbookId: 'certificate-expiry' },
+    causes: [
+      {
+        rootCause: 'The CAA record added during the DNS migration only allowed letsencrypt.org.',
+        summaries: ['Managed certificate renewal failing: the DNS CAA record does not allow pki.goog.'],
+        resolutions: [{ text: 'Added pki.goog to the CAA record; the managed certificate renewed within 30 min.', outcome: 'worked', playbookId: 'certificate-expiry' }],
+      },
+      {
+        rootCause: 'A manually issued certificate with no owner after a team change.',
+        summaries: ['Certificate uploaded by hand last year; no renewal automation and nobody watching it.'],
+        resolutions: [{ text: 'Issued a new certificate, attached it to the load balancer, then moved the domain to a managed certificate.', outcome: 'worked', playbookId: 'certificate-expiry' }],
+      },
     ],
     durationMinutes: [60, 1_440],
     labels: prod('platform', { source: 'gcp' }),
@@ -522,11 +575,17 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     policyName: 'cart p95 latency > 500 ms',
     severities: ['warning', 'high'],
     titles: ['cart p95 latency > 500 ms', 'Memorystore evictions spiking; cart slow', (r) => `cart latency ${seconds(r, 0.6, 1.8)} p95 (Redis)`],
-    summaries: ['Memorystore at maxmemory, evicting hot cart keys; cart falling back to rebuilding carts from checkout-db.', 'Redis failover during maintenance window; cart reconnecting for 3 min.'],
-    rootCauses: ['Redis instance sized for last year\'s traffic; evictions under allkeys-lru.', 'Scheduled Memorystore maintenance failover.'],
-    resolutions: [
-      { text: 'Scaled Memorystore from 5 GB to 10 GB.', outcome: 'worked', playbookId: null },
-      { text: 'No action; recovered after the failover completed.', outcome: 'unknown', playbookId: null },
+    causes: [
+      {
+        rootCause: "The Redis instance was sized for last year's traffic; evicting under allkeys-lru.",
+        summaries: ['Memorystore at maxmemory, evicting hot cart keys; cart rebuilding carts from checkout-db.'],
+        resolutions: [{ text: 'Scaled Memorystore from 5 GB to 10 GB.', outcome: 'worked', playbookId: null }],
+      },
+      {
+        rootCause: 'Scheduled Memorystore maintenance failover.',
+        summaries: ['Redis failover during the maintenance window; cart reconnecting for 3 min.'],
+        resolutions: [{ text: 'No action; recovered after the failover completed.', outcome: 'unknown', playbookId: null }],
+      },
     ],
     durationMinutes: [5, 60],
     labels: prod('storefront', { source: 'gcp' }),
@@ -538,14 +597,17 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     policyName: POLICIES.checkoutApiLatency,
     severities: ['warning', 'high'],
     titles: ['checkout-api p95 latency > 3 s', 'checkout-api CPU throttled, HPA at max replicas', (r) => `checkout-api slow at peak (${seconds(r, 3.1, 5.5)} p95)`],
-    summaries: [
-      'HPA at max (10) during the evening peak; CPU throttling 40% of periods, no errors, database healthy.',
-      'Latency rose with traffic; checkout-db connections and fraud-check normal.',
-    ],
-    rootCauses: ['HPA max replicas too low for peak traffic after a marketing campaign.', 'CPU limit too tight after the JSON schema validation was added.'],
-    resolutions: [
-      { text: 'Raised HPA max replicas from 10 to 20.', outcome: 'worked', playbookId: null },
-      { text: 'Raised the CPU limit from 1 to 2 cores.', outcome: 'worked', playbookId: null },
+    causes: [
+      {
+        rootCause: 'HPA max replicas too low for peak traffic after a marketing campaign.',
+        summaries: ['HPA at max (10) during the evening peak; CPU throttled in 40% of periods, no errors, checkout-db and fraud-check healthy.'],
+        resolutions: [{ text: 'Raised HPA max replicas from 10 to 20.', outcome: 'worked', playbookId: null }],
+      },
+      {
+        rootCause: 'CPU limit too tight after JSON schema validation was added to every request.',
+        summaries: ['Latency rose with traffic; CPU throttling high while checkout-db connections and fraud-check were normal.'],
+        resolutions: [{ text: 'Raised the CPU limit from 1 to 2 cores.', outcome: 'worked', playbookId: null }],
+      },
     ],
     durationMinutes: [15, 90],
     labels: prod('checkout', { source: 'gcp' }),
@@ -557,11 +619,17 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     policyName: POLICIES.fraudErrors,
     severities: ['warning', 'high'],
     titles: ['fraud-check error ratio > 1%', 'ModelInputError spike in fraud-check', (r) => `fraud-check returning 500 for ${pct(r, 2, 9)} of scores`],
-    summaries: ['NaN features from a broken upstream aggregation; fraud-check scoring with fallback rules.', 'Feature store schema change; scoring requests failing validation.'],
-    rootCauses: ['Daily feature aggregation job wrote NaN for customers without 30 days of history.', 'Feature store column renamed without a compatibility period.'],
-    resolutions: [
-      { text: 'Re-ran the aggregation job with the null fix; errors stopped.', outcome: 'worked', playbookId: null },
-      { text: 'Rolled back fraud-check to the previous model and feature mapping.', outcome: 'worked', playbookId: 'deploy-5xx-rollback' },
+    causes: [
+      {
+        rootCause: 'The daily feature aggregation job wrote NaN for customers without 30 days of history.',
+        summaries: ['NaN features from a broken upstream aggregation; fraud-check scoring with fallback rules.'],
+        resolutions: [{ text: 'Re-ran the aggregation job with the null fix; errors stopped.', outcome: 'worked', playbookId: null }],
+      },
+      {
+        rootCause: 'A feature store column was renamed without a compatibility period.',
+        summaries: ['Scoring requests failing validation right after the fraud-check release that picked up the new feature schema.'],
+        resolutions: [{ text: 'Rolled back fraud-check to the previous model and feature mapping.', outcome: 'worked', playbookId: 'deploy-5xx-rollback' }],
+      },
     ],
     durationMinutes: [20, 120],
     labels: prod('risk', { source: 'gcp' }),
@@ -573,9 +641,13 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     policyName: POLICIES.quota,
     severities: ['high'],
     titles: ['Cloud KMS cryptographic requests quota > 95% (payment-api)', 'payment-api: RESOURCE_EXHAUSTED from cloudkms.googleapis.com'],
-    summaries: ['Card tokenization failing for 8% of payments; KMS encrypt calls rejected at the per-minute quota.'],
-    rootCauses: ['Token cache disabled by a config typo; every request called KMS.'],
-    resolutions: [{ text: 'Fixed the config to re-enable the token cache; KMS calls dropped 20x.', outcome: 'worked', playbookId: 'quota-exhaustion' }],
+    causes: [
+      {
+        rootCause: 'The token cache was disabled by a config typo, so every request called KMS.',
+        summaries: ['Card tokenization failing for 8% of payments; KMS encrypt calls rejected at the per-minute quota.'],
+        resolutions: [{ text: 'Fixed the config to re-enable the token cache; KMS calls dropped 20x.', outcome: 'worked', playbookId: 'quota-exhaustion' }],
+      },
+    ],
     durationMinutes: [10, 50],
     labels: prod('payments', { api: 'cloudkms.googleapis.com', source: 'gcp' }),
   },
@@ -586,11 +658,15 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     policyName: POLICIES.frontendLatency,
     severities: ['info', 'warning'],
     titles: ['frontend p95 latency > 1.5 s (spot node preemption)', 'Spot VM preemptions in frontend pool', 'Brief frontend latency spike during node preemption'],
-    summaries: ['Three spot nodes preempted at once; frontend pods rescheduled, cold caches for 5 min.'],
-    rootCauses: ['Spot capacity reclaimed in europe-west1-b; PodDisruptionBudget allowed too many pods down at once.'],
-    resolutions: [
-      { text: 'No action needed; recovered as pods rescheduled. Tightened the PDB afterwards.', outcome: 'unknown', playbookId: null },
-      { text: 'Moved a baseline of frontend replicas to an on-demand node pool.', outcome: 'worked', playbookId: null },
+    causes: [
+      {
+        rootCause: 'Spot capacity reclaimed in europe-west1-b; the PodDisruptionBudget allowed too many pods down at once.',
+        summaries: ['Three spot nodes preempted at once; frontend pods rescheduled with cold caches for 5 min.'],
+        resolutions: [
+          { text: 'No action needed; recovered as pods rescheduled. Tightened the PDB afterwards.', outcome: 'unknown', playbookId: null },
+          { text: 'Moved a baseline of frontend replicas to an on-demand node pool.', outcome: 'worked', playbookId: null },
+        ],
+      },
     ],
     durationMinutes: [4, 20],
     labels: prod('storefront', { source: 'gcp' }),

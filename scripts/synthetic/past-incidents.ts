@@ -60,7 +60,7 @@ function fromPinned(pinned: PinnedIncident, random: SeededRandom, nowMs: number)
     policyName: pinned.policyName,
     severity: pinned.severity,
     startedAt,
-    resolvedAt: new Date(startedAt.getTime() + Math.round(duration * MINUTE_MS)),
+    resolvedAt: new Date(startedAt.getTime() + Math.round(duration * 60) * 1000),
     rootCause: pinned.rootCause,
     resolution: pinned.resolution,
     resolutionOutcome: pinned.resolutionOutcome,
@@ -74,17 +74,18 @@ function fromScenario(scenario: IncidentScenario, random: SeededRandom, nowMs: n
   const [shortest, longest] = scenario.durationMinutes
   // Log-uniform: most incidents are short, a few drag on.
   const duration = shortest * Math.exp(random.next() * Math.log(longest / shortest))
-  const resolution = random.pick(scenario.resolutions)
+  const cause = random.pick(scenario.causes)
+  const resolution = random.pick(cause.resolutions)
   return {
     title: render(random.pick(scenario.titles), random),
-    summary: render(random.pick(scenario.summaries), random),
+    summary: render(random.pick(cause.summaries), random),
     service: scenario.service,
     resourceType: scenario.resourceType,
     policyName: scenario.policyName,
     severity: random.pick(scenario.severities),
     startedAt,
-    resolvedAt: new Date(startedAt.getTime() + Math.round(duration * MINUTE_MS)),
-    rootCause: render(random.pick(scenario.rootCauses), random),
+    resolvedAt: new Date(startedAt.getTime() + Math.round(duration * 60) * 1000),
+    rootCause: render(cause.rootCause, random),
     resolution: render(resolution.text, random),
     resolutionOutcome: resolution.outcome,
     playbookId: resolution.playbookId,

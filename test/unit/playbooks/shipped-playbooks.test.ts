@@ -36,7 +36,7 @@ describe('shipped playbooks', () => {
     expect(actions.length).toBeGreaterThan(0)
     for (const step of actions) {
       expect(step.action.url.startsWith('{{env.AUTOMATION_WEBHOOK_URL}}/')).toBe(true)
-      expect(step.action.body).toHaveProperty('incident', '{{incident.id}}')
+      expect(step.action.body).toHaveProperty('incident', '{{incident.number}}')
       expect(step.action.body).toHaveProperty('service')
     }
   })

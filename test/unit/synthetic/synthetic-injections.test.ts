@@ -3,6 +3,13 @@ import { createDemoFleet, SyntheticTelemetry, type SyntheticIncidentInjection } 
 import { metricValues, minutesBefore, NOW, p95, windowBeforeNow } from './fleet-fixtures'
 
 describe('injected incidents', () => {
+  it('createDemoFleet injects the two demo incidents relative to now', () => {
+    expect(createDemoFleet(NOW).injections).toEqual([
+      { kind: 'slow-dependency', service: 'payment-api', dependency: 'fraud-check', start: minutesBefore(NOW, 25) },
+      { kind: 'connection-pool-exhaustion', service: 'checkout-db', start: minutesBefore(NOW, 15) },
+    ])
+  })
+
   describe('demo fleet: payment-api slowed by fraud-check (started 25 min ago)', () => {
     const fleet = createDemoFleet(NOW)
     const slowStart = minutesBefore(NOW, 25)

@@ -1,3 +1,4 @@
+import { CodedError } from '../../../core/errors'
 import { METRIC_KINDS, TelemetryQueryError, type MetricKind } from '../../../core/telemetry/port'
 import type { FleetService, ServiceCall } from './fleet'
 
@@ -13,7 +14,7 @@ export class FleetTopology {
     this.byName = new Map(services.map((s) => [s.name, s]))
     for (const service of services) {
       for (const call of service.calls) {
-        if (!this.byName.has(call.to)) throw new Error(`${service.name} calls unknown service ${call.to}`)
+        if (!this.byName.has(call.to)) throw new CodedError('synthetic_fleet_invalid', `${service.name} calls unknown service ${call.to}`)
       }
     }
     for (const service of services) this.baselineLatencyP95(service.name)

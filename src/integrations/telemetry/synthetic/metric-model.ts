@@ -76,7 +76,7 @@ export class FleetMetricModel implements FleetMetricReader {
         break
       }
       case 'disk_used_ratio': {
-        // Grows through the week; the Sunday-night cleanup job takes it back down.
+        // Grows through the week; the weekly cleanup job (Sunday 00:00 UTC) takes it back down.
         const weekPhase = ((((atMs + 4 * DAY_MS) % WEEK_MS) + WEEK_MS) % WEEK_MS) / WEEK_MS
         value = (definition.baselines.disk_used_ratio ?? 0) + 0.02 * weekPhase + 0.0015 * noise
         break

@@ -1,3 +1,4 @@
+import { CodedError } from '../../../core/errors'
 import {
   METRIC_KINDS,
   TelemetryQueryError,
@@ -61,7 +62,7 @@ export class SyntheticTelemetry implements TelemetryPort {
 
   constructor(options: SyntheticTelemetryOptions = {}) {
     this.seed = options.seed ?? DEFAULT_SYNTHETIC_SEED
-    if (!Number.isSafeInteger(this.seed)) throw new TelemetryQueryError(`seed must be an integer, got ${this.seed}`)
+    if (!Number.isSafeInteger(this.seed)) throw new CodedError('synthetic_seed_invalid', `seed must be an integer, got ${this.seed}`)
     this.injections = [...(options.injections ?? [])]
     this.topology = new FleetTopology(options.fleet ?? SYNTHETIC_FLEET)
     this.resolved = resolveInjections(this.topology, this.injections, this.seed)
