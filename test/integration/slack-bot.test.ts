@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import { startEmbeddedEnvironment, DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
-import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
+import { FAKE_WORKSPACE, buildAppMentionEvent } from '../../src/embedded/slack-simulator'
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../src/slack/blocks/approval-blocks'
 import { listAuditForIncident } from '../../src/storage/repositories/audit'
 import { listDeadLetters } from '../../src/storage/repositories/alerts'
@@ -88,6 +88,24 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       expect(execution).toMatchObject({ playbookId: 'db-connection-test', status: 'waiting_approval', nextStep: 2 })
       // The root message was edited in place as the analysis progressed.
       expect(env.fakeSlack.callsTo('chat.update').some((c) => c.args.ts === incident.slackTs)).toBe(true)
+    })
+  })
+
+  describe('events', () => {
+    it('publishes the App Home with the open incidents', async () => {
+      const res = await env.sender.event({ type: 'app_home_opened', user: DEMO_USERS.approver.id, channel: 'D0HOME', tab: 'home', event_ts: '1700000000.000001' })
+      expect(res.status).toBe(200)
+      const view = await eventually(async () => env.fakeSlack.views.find((v) => v.userId === DEMO_USERS.approver.id))
+      expect(JSON.stringify(view.view)).toContain('orders-db connection timeouts')
+    })
+
+    it('analyses when mentioned with "analyze", replying in the thread', async () => {
+      const mention = buildAppMentionEvent({ text: `<@${FAKE_WORKSPACE.botUserId}> analyze orders-db pool exhausted (mention)`, user: DEMO_USERS.approver.id })
+      expect((await env.sender.event(mention)).status).toBe(200)
+      const incident = await eventually(async () => (await listOpenIncidents(env.runtime.database.db)).find((i) => i.title === 'orders-db pool exhausted (mention)'), { what: 'incident from mention' })
+      await env.idle()
+      expect(env.fakeSlack.thread(CHANNEL, mention.ts).some((m) => /On it/.test(m.text ?? ''))).toBe(true)
+      expect(incident.createdBy).toBe(DEMO_USERS.approver.id)
     })
   })
 
