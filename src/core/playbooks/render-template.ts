@@ -2,15 +2,23 @@
  * Fills `{{path.to.value}}` placeholders from a context object. Only the context's
  * own keys are reachable, and values are never evaluated: text from alerts stays text.
  */
-export function renderTemplate(template: string, context: Record<string, unknown>): string {
+export function renderTemplate(template: string, context: Record<string, unknown>, encode: (value: string) => string = (v) => v): string {
   return template.replace(/\{\{\s*([a-zA-Z0-9_.-]+)\s*\}\}/g, (whole, path: string) => {
     let value: unknown = context
     for (const key of path.split('.')) {
       if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return whole
       value = (value as Record<string, unknown>)[key]
     }
-    return value === null || value === undefined ? '' : String(value)
+    return value === null || value === undefined ? '' : encode(String(value))
   })
+}
+
+/** Renders a URL template; inserted values are percent-encoded so they cannot change the path or host. */
+export function renderUrl(template: string, context: Record<string, unknown>): string {
+  const env = (context.env ?? {}) as Record<string, unknown>
+  // Configured base URLs are trusted settings and go in verbatim; everything else is data.
+  const withBase = template.replace(/\{\{\s*env\.([A-Z_]+)\s*\}\}/g, (whole, key: string) => (Object.hasOwn(env, key) ? String(env[key]) : whole))
+  return renderTemplate(withBase, context, encodeURIComponent)
 }
 
 /** Renders every string inside a JSON-like value. */

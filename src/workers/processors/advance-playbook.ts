@@ -1,6 +1,6 @@
 import { PermanentJobError } from '../../core/errors'
 import { runQueryStep } from '../../core/playbooks/run-query-step'
-import { parseDuration, renderDeep, renderTemplate } from '../../core/playbooks/render-template'
+import { parseDuration, renderDeep, renderTemplate, renderUrl } from '../../core/playbooks/render-template'
 import type { ActionStep, ApprovalStep, Playbook, PlaybookStep } from '../../core/playbooks/schema'
 import { buildApprovalRequestMessage } from '../../slack/blocks/approval-blocks'
 import { buildActionResultMessage, buildExecutionProgressMessage, buildNotifyMessage, buildStepResultMessage } from '../../slack/blocks/playbook-blocks'
@@ -144,7 +144,7 @@ async function runApprovalGate(
     return existing.status === 'approved' ? 'next' : 'rejected'
   }
   const action = playbook.steps.find((s): s is ActionStep => s.id === step.for && s.kind === 'action')!
-  const rendered = renderDeep(action.action, vars)
+  const rendered = { ...renderDeep(action.action, vars), url: renderUrl(action.action.url, vars) }
   const now = deps.now()
   const approval = await createApprovalRequest(deps.db, {
     incidentId: execution.incidentId,
@@ -189,7 +189,7 @@ async function runAction(
   const idempotencyKey = `${execution.id}:${step.id}`
   // Recorded before the call: a crash after it re-sends the same key, which the automation de-duplicates.
   await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'waiting', idempotencyKey, outcome: { started: true } })
-  const rendered = renderDeep(step.action, vars)
+  const rendered = { ...renderDeep(step.action, vars), url: renderUrl(step.action.url, vars) }
   let ok = false
   let detail: string
   try {

@@ -77,8 +77,11 @@ export async function processAnalyzeIncident(deps: WorkerDeps, data: JobData<'in
   await deps.slack.postOnce(`analysis:${analysis.id}:assessment`, root.channel, buildAssessmentMessage(result), root.ts)
 
   const chosen = result.playbook?.playbook
-  await updateIncidentRoot(deps, incident, { phase: 'analyzed', summary: result.summary, confidence: result.confidence, playbookTitle: chosen?.title, executionStatus: chosen ? 'running' : undefined })
-  if (!chosen) return
+  // A playbook acts on a service: without one named, it is suggested, not started.
+  const target = incident.service ?? result.hypothesis?.target ?? null
+  const start = Boolean(chosen && target)
+  await updateIncidentRoot(deps, incident, { phase: 'analyzed', summary: result.summary, confidence: result.confidence, playbookTitle: chosen?.title, executionStatus: chosen ? (start ? 'running' : 'suggested: name the service to run it') : undefined })
+  if (!chosen || !target) return
 
   const running = (await listExecutionsForIncident(deps.db, incident.id)).find((e) => e.playbookId === chosen.id)
   const execution =
@@ -89,8 +92,8 @@ export async function processAnalyzeIncident(deps: WorkerDeps, data: JobData<'in
       definition: chosen,
       incidentId: incident.id,
       inputs: {
-        service: incident.service ?? result.hypothesis?.target ?? 'unknown',
-        target: result.hypothesis?.target ?? incident.service ?? 'unknown',
+        service: incident.service ?? target,
+        target: result.hypothesis?.target ?? target,
         incident: { number: incident.number, title: incident.title },
         confidence: result.confidence,
         rationale: `${result.summary} ${result.hypothesis ? `Evidence: ${result.hypothesis.because.join('; ')}.` : ''}${result.matches[0] ? ` Closest past incident INC-${result.matches[0].incident.number} was resolved by: ${result.matches[0].incident.resolution ?? 'unknown'} (${result.matches[0].incident.resolutionOutcome ?? 'unknown'}).` : ''}`.trim(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseDuration, renderDeep, renderTemplate } from '../../../src/core/playbooks/render-template'
+import { parseDuration, renderDeep, renderTemplate, renderUrl } from '../../../src/core/playbooks/render-template'
 
 describe('renderTemplate', () => {
   it('fills nested placeholders', () => {
@@ -26,5 +26,12 @@ describe('parseDuration', () => {
 
   it('rejects anything else', () => {
     expect(() => parseDuration('15 minutes')).toThrow(/not a duration/)
+  })
+})
+
+describe('renderUrl', () => {
+  it('keeps the configured base URL and percent-encodes inserted values', () => {
+    const url = renderUrl('{{env.AUTOMATION_WEBHOOK_URL}}/services/{{service}}/restart', { service: '../../admin?x=1', env: { AUTOMATION_WEBHOOK_URL: 'https://automation.internal/api' } })
+    expect(url).toBe('https://automation.internal/api/services/..%2F..%2Fadmin%3Fx%3D1/restart')
   })
 })
