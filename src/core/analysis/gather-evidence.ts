@@ -85,8 +85,13 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
   const services = [options.service, ...dependencies]
 
   const metricsTask = withDeadline(collectMetrics(telemetry, services, window, baseline), deadlineMs)
+  // Rollouts log at INFO, so they are asked for separately from the warnings.
+  const deployWindow = { start: new Date(windowStart.getTime() - 30 * 60_000), end: window.end }
   const logsTask = withDeadline(
-    Promise.all(services.map((service) => telemetry.logs({ service, ...window, minSeverity: 'WARNING', limit: 200 }))).then((r) => r.flat()),
+    Promise.all([
+      ...services.map((service) => telemetry.logs({ service, ...window, minSeverity: 'WARNING', limit: 200 })),
+      telemetry.logs({ service: options.service, ...deployWindow, contains: 'deployed', minSeverity: 'INFO', limit: 20 }),
+    ]).then((r) => r.flat()),
     deadlineMs,
   )
   const errorsTask = withDeadline(
