@@ -44,7 +44,16 @@ export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): Sl
   const routes = [...options.routes, { path: '/healthz', method: ['GET'], handler: (_req: unknown, res: import('node:http').ServerResponse) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('ok') } }]
   let server: Server | null = null
   const app = options.appToken
-    ? new App({ token: options.botToken, appToken: options.appToken, socketMode: true, customRoutes: routes, installerOptions: { port: options.port }, clientOptions, logger })
+    ? new App({
+        token: options.botToken,
+        appToken: options.appToken,
+        socketMode: true,
+        customRoutes: routes,
+        // A copy: the SocketModeClient writes 100 retries into the object it gets, by default the App's own clientOptions.
+        installerOptions: { port: options.port, clientOptions: { ...clientOptions } },
+        clientOptions,
+        logger,
+      })
     : new App({
         token: options.botToken,
         receiver: new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events', customRoutes: routes, processBeforeResponse: false, logger }),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { CodedError } from '../../core/errors'
 import {
   failure,
@@ -10,6 +11,14 @@ import {
   type WebApiAnswer,
 } from './fake-web-api-methods'
 import { FAKE_WORKSPACE } from './fake-workspace'
+import {
+  FakeSocketModeServer,
+  type RecordedSocketAck,
+  type SocketAck,
+  type SocketEnvelope,
+  type SocketEnvelopeOptions,
+  type SocketEnvelopeType,
+} from './socket-mode-server'
 import {
   SlackMessageStore,
   type MessageContent,
@@ -24,6 +33,8 @@ export interface FakeSlackApiOptions extends FakeWorkspaceDirectory {
   port?: number
   /** Tokens accepted in `Authorization: Bearer …`; defaults to the simulated bot token. */
   botTokens?: readonly string[]
+  /** App-level tokens (`xapp-…`) accepted by apps.connections.open; defaults to the simulated app token. */
+  appTokens?: readonly string[]
   /** Seconds part of the first message ts. */
   firstTsSeconds?: number
 }
@@ -79,13 +90,15 @@ const JSON_ENCODED_ARGS = ['blocks', 'attachments', 'view', 'metadata']
 
 /**
  * A local Slack: serves the Web API at `<base>/api/<method>` the way `@slack/web-api` calls it,
- * and interaction response_urls at `<base>/response/<id>`, recording everything for tests and
- * the demo transcript.
+ * interaction response_urls at `<base>/response/<id>` and Socket Mode (apps.connections.open plus
+ * the WebSocket at `<base>/link/`), recording everything for tests and the demo transcript.
  */
 export class FakeSlackApi {
   private readonly store: SlackMessageStore
   private readonly methods: FakeWebApiMethods
   private readonly botTokens: ReadonlySet<string>
+  private readonly appTokens: ReadonlySet<string>
+  private readonly socketMode: FakeSocketModeServer
   private readonly recordedCalls: RecordedCall[] = []
   private readonly recordedResponses: RecordedResponse[] = []
   private readonly pendingFailures = new Map<string, PendingFailure[]>()
@@ -98,6 +111,8 @@ export class FakeSlackApi {
     this.store = new SlackMessageStore(options.firstTsSeconds)
     this.methods = new FakeWebApiMethods(this.store, options)
     this.botTokens = new Set(options.botTokens ?? [FAKE_WORKSPACE.botToken])
+    this.appTokens = new Set(options.appTokens ?? [FAKE_WORKSPACE.appToken])
+    this.socketMode = new FakeSocketModeServer(() => this.notifyWaiters())
   }
 
   async start(): Promise<{ apiUrl: string; baseUrl: string }> {
@@ -108,6 +123,7 @@ export class FakeSlackApi {
         sendJson(response, 500, failure('fatal_error', { detail: String(error) }))
       })
     })
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.socketMode.handleUpgrade(request, socket, head))
     const host = this.options.host ?? '127.0.0.1'
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -124,6 +140,8 @@ export class FakeSlackApi {
     if (server === undefined) return
     this.server = undefined
     this.boundBaseUrl = undefined
+    // Upgraded sockets are no longer the HTTP server's to close.
+    this.socketMode.closeAll()
     // Keep-alive sockets from fetch would hold close() open.
     server.closeAllConnections()
     await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())))
@@ -148,6 +166,7 @@ export class FakeSlackApi {
     this.recordedResponses.length = 0
     this.pendingFailures.clear()
     this.responseOrigins.clear()
+    this.socketMode.clear()
   }
 
   /** Makes the next call(s) of `method` fail with `error` (queued after earlier failNext calls), e.g. failNext('chat.postMessage', 'ratelimited', { status: 429, retryAfter: 3 }). */
@@ -172,6 +191,29 @@ export class FakeSlackApi {
 
   get responses(): readonly RecordedResponse[] {
     return this.recordedResponses
+  }
+
+  /** Acks the app sent over Socket Mode, in arrival order. */
+  get socketAcks(): readonly RecordedSocketAck[] {
+    return this.socketMode.acks
+  }
+
+  /** Envelopes pushed over Socket Mode, in order. */
+  get socketEnvelopes(): readonly SocketEnvelope[] {
+    return this.socketMode.envelopes
+  }
+
+  /** Apps connected over Socket Mode right now. */
+  get socketConnectionCount(): number {
+    return this.socketMode.connectionCount
+  }
+
+  /**
+   * Pushes a Socket Mode envelope to the connected app and resolves with its ack; rejects with
+   * `slack_simulator_no_socket` when no app is connected, `slack_simulator_timeout` when it does not ack.
+   */
+  sendSocketEnvelope(type: SocketEnvelopeType, payload: object, options?: SocketEnvelopeOptions): Promise<SocketAck> {
+    return this.socketMode.send(type, payload, options)
   }
 
   get ephemerals(): readonly RecordedEphemeral[] {
@@ -299,6 +341,11 @@ export class FakeSlackApi {
       answer = failure(parsed.error)
     } else if (presentedToken === undefined) {
       answer = failure('not_authed')
+    } else if (method === 'apps.connections.open') {
+      answer = this.openSocketConnection(presentedToken)
+    } else if (this.appTokens.has(presentedToken)) {
+      // App-level tokens only open Socket Mode connections.
+      answer = failure('not_allowed_token_type')
     } else if (!this.botTokens.has(presentedToken)) {
       answer = failure('invalid_auth')
     } else {
@@ -307,6 +354,12 @@ export class FakeSlackApi {
     this.recordedCalls.push({ method, args, at: new Date(), status, answer })
     sendJson(response, status, answer)
     this.notifyWaiters()
+  }
+
+  private openSocketConnection(token: string): WebApiAnswer {
+    if (this.botTokens.has(token)) return failure('not_allowed_token_type')
+    if (!this.appTokens.has(token)) return failure('invalid_auth')
+    return { ok: true, url: this.socketMode.issueUrl(this.baseUrl) }
   }
 
   private handleResponseUrl(id: string, request: IncomingMessage, rawBody: string, response: ServerResponse): void {

@@ -5,6 +5,8 @@ export const FAKE_WORKSPACE = {
   teamName: 'SRE Simulated Workspace',
   appId: 'A0SREAGENT',
   botToken: 'xoxb-simulated-bot-token',
+  /** App-level token (connections:write) for Socket Mode. */
+  appToken: 'xapp-1-A0SREAGENT-simulated-app-token',
   botUserId: 'U0SREBOT',
   botId: 'B0SREBOT',
   botName: 'sre-agent',

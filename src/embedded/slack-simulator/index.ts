@@ -12,6 +12,7 @@ export {
 } from './fake-slack-api'
 export type { FakeChannel, FakeUser, FakeWorkspaceDirectory, RecordedViewPublish, WebApiAnswer } from './fake-web-api-methods'
 export { FAKE_WORKSPACE } from './fake-workspace'
+export type { RecordedSocketAck, SocketAck, SocketEnvelope, SocketEnvelopeOptions, SocketEnvelopeType } from './socket-mode-server'
 export {
   buildAppMentionEvent,
   buildBlockActionsPayload,
