@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { checkPlaybookFiles } from './playbooks/check-playbook-files'
+import { checkPlaybookFiles } from '../src/storage/playbook-files'
 
 /**
  * Validates every playbooks/*.yaml against the playbook schema.

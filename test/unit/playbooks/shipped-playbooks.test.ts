@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { checkPlaybookFiles } from '../../../scripts/playbooks/check-playbook-files'
+import { checkPlaybookFiles } from '../../../src/storage/playbook-files'
 import type { Playbook } from '../../../src/core/playbooks/schema'
 
 const PLAYBOOK_DIR = fileURLToPath(new URL('../../../playbooks', import.meta.url))

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { generatePastIncidents, type SeedIncident } from '../../../scripts/synthetic/past-incidents'
-import { checkPlaybookFiles } from '../../../scripts/playbooks/check-playbook-files'
+import { checkPlaybookFiles } from '../../../src/storage/playbook-files'
 import { NOW } from './fleet-fixtures'
 
 const DAY_MS = 24 * 3_600_000
