@@ -1,4 +1,4 @@
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt'
 import type { Logger } from '../logger'
 import type { HttpRoute } from '../ingest/alert-routes'
@@ -41,7 +41,7 @@ export interface SlackApp {
 export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): SlackApp {
   const clientOptions = { slackApiUrl: options.slackApiUrl, retryConfig: options.webClientRetries === undefined ? undefined : { retries: options.webClientRetries } }
   const logger = boltLogger(deps.logger)
-  const routes = [...options.routes, { path: '/healthz', method: ['GET'], handler: (_req: unknown, res: import('node:http').ServerResponse) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('ok') } }]
+  const routes = [...options.routes, { path: '/healthz', method: ['GET'], handler: (_req: IncomingMessage, res: ServerResponse) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('ok') } }]
   let server: Server | null = null
   const app = options.appToken
     ? new App({

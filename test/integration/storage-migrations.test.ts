@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../src/storage/database'
 import { appendAudit } from '../../src/storage/repositories/audit'
 import { rejectionOf } from '../support/error-chain'
-import { createPgliteDatabase, createTestDatabase, type TestDatabase } from '../support/test-database'
+import { createPgliteDatabase, createTestDatabase } from '../support/test-database'
 
 async function rows<T>(handle: DatabaseHandle, query: ReturnType<typeof sql>): Promise<T[]> {
   const result = (await handle.db.execute(query)) as unknown as { rows?: T[] } & T[]

@@ -18,8 +18,7 @@ import {
 } from '../../storage/repositories/playbooks'
 import { JOB_ATTEMPTS, jobIdFor, type JobData } from '../jobs'
 import type { WorkerDeps } from '../worker-deps'
-import { updateIncidentRoot } from './incident-messages'
-import { getLatestAnalysis } from '../../storage/repositories/analyses'
+import { refreshIncidentRoot } from './incident-messages'
 
 function templateVars(deps: WorkerDeps, execution: PlaybookExecution): Record<string, unknown> {
   // Only allow-listed settings are reachable from playbook text.
@@ -166,9 +165,7 @@ async function runApprovalGate(
     details: { playbook: playbook.id, step: step.id, action: approval.action }, slackChannel: posted.channel, slackTs: posted.ts,
   })
   await deps.queue.enqueue('approval.expire', { approvalId: approval.id }, { jobId: jobIdFor('expire', approval.id), delayMs: approval.expiresAt.getTime() - now.getTime() })
-  const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
-  const analysis = await getLatestAnalysis(deps.db, incident.id)
-  await updateIncidentRoot(deps, incident, { phase: 'analyzed', summary: analysis?.summary ?? undefined, confidence: analysis?.confidence ?? undefined, playbookTitle: playbook.title, executionStatus: 'waiting_approval' })
+  await refreshIncidentRoot(deps, execution.incidentId, { playbookTitle: playbook.title, executionStatus: 'waiting_approval' })
   return 'wait'
 }
 
@@ -236,7 +233,5 @@ async function finish(
   await updateExecution(deps.db, execution.id, { status })
   await appendAudit(deps.db, { actor: 'system', action: `playbook.${status}`, incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id, details: { playbook: playbook.id } })
   await refreshProgress(deps, execution.id, progress, playbook, vars, incidentNumber)
-  const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
-  const analysis = await getLatestAnalysis(deps.db, incident.id)
-  await updateIncidentRoot(deps, incident, { phase: 'analyzed', summary: analysis?.summary ?? undefined, confidence: analysis?.confidence ?? undefined, playbookTitle: playbook.title, executionStatus: status })
+  await refreshIncidentRoot(deps, execution.incidentId, { playbookTitle: playbook.title, executionStatus: status })
 }

@@ -1,6 +1,6 @@
 import { buildIncidentRootMessage, type IncidentProgress } from '../../slack/blocks/incident-blocks'
-import type { Incident } from '../../storage/repositories/incidents'
-import { updateIncident } from '../../storage/repositories/incidents'
+import { getLatestAnalysis } from '../../storage/repositories/analyses'
+import { getIncidentOrThrow, updateIncident, type Incident } from '../../storage/repositories/incidents'
 import type { WorkerDeps } from '../worker-deps'
 
 /** Posts the incident's root message once and remembers where it is. */
@@ -16,4 +16,11 @@ export async function ensureIncidentRoot(deps: WorkerDeps, incident: Incident): 
 export async function updateIncidentRoot(deps: WorkerDeps, incident: Incident, progress: IncidentProgress): Promise<void> {
   if (!incident.slackChannel || !incident.slackTs) return
   await deps.slack.update(incident.slackChannel, incident.slackTs, buildIncidentRootMessage(incident, progress))
+}
+
+/** Re-renders the root message from what is stored: the latest analysis plus the playbook run's state. */
+export async function refreshIncidentRoot(deps: WorkerDeps, incidentId: string, run?: { playbookTitle: string; executionStatus: string }): Promise<void> {
+  const incident = await getIncidentOrThrow(deps.db, incidentId)
+  const analysis = await getLatestAnalysis(deps.db, incident.id)
+  await updateIncidentRoot(deps, incident, { phase: 'analyzed', summary: analysis?.summary ?? undefined, confidence: analysis?.confidence ?? undefined, ...run })
 }
