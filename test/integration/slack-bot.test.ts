@@ -70,6 +70,14 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       expect((res.body as { text: string }).text).toContain('/sre analyze')
     })
 
+    it('lists the loaded playbooks', async () => {
+      const res = await env.sender.slashCommand({ text: 'playbooks' })
+      expect(res.status).toBe(200)
+      const text = JSON.stringify(res.body)
+      expect(text).toContain('db-connection-test')
+      expect(text).toContain('latency-test')
+    })
+
     it('acks analyze at once, then opens a thread, runs the playbook and stops at its approval step', async () => {
       const res = await env.sender.slashCommand({ text: 'analyze orders-db connection timeouts', channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
       expect(res.status).toBe(200)

@@ -1,8 +1,10 @@
-import { section, type SlackMessage } from './block-kit'
+import type { ActionStep, Playbook } from '../../core/playbooks/schema'
+import { escapeMrkdwn, section, type SlackMessage } from './block-kit'
 
 export const SRE_COMMANDS: Array<[string, string]> = [
   ['/sre analyze <service> <symptoms>', 'open an incident from a description and analyse it (e.g. `/sre analyze checkout-db connection timeouts`)'],
   ['/sre incidents', 'list open incidents'],
+  ['/sre playbooks', 'list the playbooks and when each applies'],
   ['/sre help', 'this help'],
 ]
 
@@ -10,4 +12,17 @@ export function buildHelpMessage(problem?: string): SlackMessage {
   const list = SRE_COMMANDS.map(([c, d]) => `• \`${c}\` — ${d}`).join('\n')
   const text = `${problem ? `${problem}\n\n` : ''}*What I can do:*\n${list}`
   return { text, blocks: [section(text)] }
+}
+
+export function buildPlaybookListMessage(playbooks: Playbook[]): SlackMessage {
+  if (playbooks.length === 0) return { text: 'No playbooks are loaded.', blocks: [section('No playbooks are loaded.')] }
+  const lines = playbooks.map((p) => {
+    const actions = p.steps.filter((s): s is ActionStep => s.kind === 'action').map((s) => `${s.risk} risk`)
+    const applies = [...p.match.services, ...p.match.keywords.slice(0, 4).map((k) => `"${k}"`)].join(', ')
+    return `• *${escapeMrkdwn(p.title)}* \`${p.id}\` v${p.version} — ${p.steps.length} steps${actions.length ? `, actions: ${actions.join(', ')}` : ''}\n    _applies to_ ${escapeMrkdwn(applies)}`
+  })
+  const blocks = [section('*Playbooks*')]
+  // One section per 10 playbooks keeps each under Slack's 3000 characters.
+  for (let i = 0; i < lines.length; i += 10) blocks.push(section(lines.slice(i, i + 10).join('\n')))
+  return { text: `${playbooks.length} playbooks`, blocks }
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../../config'
+import type { Playbook } from '../../core/playbooks/schema'
 import type { Logger } from '../../logger'
 import type { Database } from '../../storage/database'
 import type { JobQueue } from '../../workers/jobs'
@@ -8,5 +9,6 @@ export interface ListenerDeps {
   queue: JobQueue
   config: Pick<Config, 'APPROVERS'>
   logger: Logger
+  playbooks: Playbook[]
   now(): Date
 }

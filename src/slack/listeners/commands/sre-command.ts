@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { incidentLabel } from '../../../core/incidents/incident-label'
 import { listOpenIncidents } from '../../../storage/repositories/incidents'
 import { escapeMrkdwn, section } from '../../blocks/block-kit'
-import { buildHelpMessage } from '../../blocks/help-blocks'
+import { buildHelpMessage, buildPlaybookListMessage } from '../../blocks/help-blocks'
 import type { ListenerDeps } from '../listener-deps'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
@@ -35,6 +35,10 @@ export function createSreCommandHandler(deps: ListenerDeps) {
           ? `*Open incidents*\n${open.map((i) => `• *${incidentLabel(i)}* ${escapeMrkdwn(i.title)} — ${i.severity}${i.service ? `, ${escapeMrkdwn(i.service)}` : ''}`).join('\n')}`
           : 'No open incidents. :sunny:'
         await respond({ response_type: 'ephemeral', text, blocks: [section(text)] })
+        return
+      }
+      case 'playbooks': {
+        await ack({ response_type: 'ephemeral', ...buildPlaybookListMessage(deps.playbooks) })
         return
       }
       case '':
