@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { NormalizedAlert } from '../../src/core/incidents/types'
 import { HashingEmbedder } from '../../src/core/correlation/hashing-embedder'
 import type { Database } from '../../src/storage/database'
-import { createApprovalRequest, getApprovalRequest, recordApprovalDecision } from '../../src/storage/repositories/approvals'
+import { castApprovalVote, createApprovalRequest, getApprovalRequest, type VoteOutcome } from '../../src/storage/repositories/approvals'
 import { listAuditForIncident } from '../../src/storage/repositories/audit'
 import { findSimilarIncidents, getIncident, recordAlert } from '../../src/storage/repositories/incidents'
 import { createPastIncident } from '../support/seed-incidents'
@@ -64,27 +64,53 @@ describe('incident storage on Postgres', () => {
     })
   })
 
-  describe('recordApprovalDecision', () => {
-    it('decides a request once however many clicks race, with one audit entry', async () => {
+  describe('castApprovalVote', () => {
+    async function request(overrides: { minApprovals?: number; requestedBy?: string; expiresInMs?: number } = {}) {
       const { incident } = await recordAlert(db, alert(), {})
-      const request = await createApprovalRequest(db, {
+      return createApprovalRequest(db, {
         incidentId: incident!.id, action: { stepId: 's', title: 't', preview: 'p', risk: 'low', method: 'POST', url: 'http://x', body: {} },
-        rationale: 'r', requestedBy: 'system', expiresAt: new Date(Date.now() + 60_000),
+        rationale: 'r', requestedBy: overrides.requestedBy ?? 'system', minApprovals: overrides.minApprovals ?? 1,
+        expiresAt: new Date(Date.now() + (overrides.expiresInMs ?? 60_000)),
       })
-      const decisions = await Promise.all(['U1', 'U2', 'U1', 'U3'].map((userId) => recordApprovalDecision(db, { approvalId: request.id, decision: 'approved', userId, now: new Date() })))
-      expect(decisions.filter(Boolean)).toHaveLength(1)
-      const audit = await listAuditForIncident(db, incident!.id)
+    }
+    const vote = (approvalId: string, userId: string, decision: 'approved' | 'rejected' = 'approved') => castApprovalVote(db, { approvalId, decision, userId, now: new Date() })
+    const kinds = (outcomes: Array<VoteOutcome | null>) => outcomes.map((o) => o?.kind).sort()
+
+    it('decides a request once however many clicks race, with one audit entry', async () => {
+      const r = await request()
+      const outcomes = await Promise.all(['U1', 'U2', 'U1', 'U3'].map((u) => vote(r.id, u)))
+      expect(outcomes.filter((o) => o?.kind === 'approved')).toHaveLength(1)
+      const audit = await listAuditForIncident(db, r.incidentId)
       expect(audit.filter((a) => a.action === 'approval.approved')).toHaveLength(1)
-      expect((await getApprovalRequest(db, request.id))?.decidedBy).toBe(decisions.find(Boolean)!.decidedBy)
+      expect((await getApprovalRequest(db, r.id))?.decidedBy).toBe(outcomes.find((o) => o?.kind === 'approved')!.request.decidedBy)
     })
 
-    it('does not accept a decision after expiry', async () => {
-      const { incident } = await recordAlert(db, alert(), {})
-      const request = await createApprovalRequest(db, {
-        incidentId: incident!.id, action: { stepId: 's', title: 't', preview: 'p', risk: 'low', method: 'POST', url: 'http://x', body: {} },
-        rationale: 'r', requestedBy: 'system', expiresAt: new Date(Date.now() - 1000),
-      })
-      expect(await recordApprovalDecision(db, { approvalId: request.id, decision: 'approved', userId: 'U1', now: new Date() })).toBeNull()
+    it('needs two distinct approvers when two are required; a double click counts once', async () => {
+      const r = await request({ minApprovals: 2 })
+      expect(kinds(await Promise.all([vote(r.id, 'U1'), vote(r.id, 'U1')]))).toEqual(['already_voted', 'recorded'])
+      expect((await getApprovalRequest(db, r.id))?.status).toBe('pending')
+      const second = await vote(r.id, 'U2')
+      expect(second).toMatchObject({ kind: 'approved', approvedBy: ['U1', 'U2'] })
+      const audit = (await listAuditForIncident(db, r.incidentId)).map((a) => a.action)
+      expect(audit).toEqual(['approval.vote', 'approval.approved'])
+    })
+
+    it('does not let the requester approve their own request', async () => {
+      const r = await request({ requestedBy: 'U1' })
+      expect((await vote(r.id, 'U1'))?.kind).toBe('own_request')
+      expect((await vote(r.id, 'U2'))?.kind).toBe('approved')
+    })
+
+    it('lets one reject decide', async () => {
+      const r = await request({ minApprovals: 2 })
+      await vote(r.id, 'U1')
+      expect((await vote(r.id, 'U2', 'rejected'))?.kind).toBe('rejected')
+      expect((await vote(r.id, 'U3'))?.kind).toBe('closed')
+    })
+
+    it('does not accept a vote after expiry', async () => {
+      const r = await request({ expiresInMs: -1000 })
+      expect((await vote(r.id, 'U1'))?.kind).toBe('closed')
     })
   })
 })

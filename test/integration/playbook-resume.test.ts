@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
 import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-blocks'
-import { getApprovalForStep, recordApprovalDecision } from '../../src/storage/repositories/approvals'
+import { castApprovalVote, getApprovalForStep } from '../../src/storage/repositories/approvals'
 import { listAuditForIncident } from '../../src/storage/repositories/audit'
 import { listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
 import { listExecutionSteps, listExecutionsForIncident, recordExecutionStep, updateExecution } from '../../src/storage/repositories/playbooks'
@@ -60,7 +60,7 @@ describe('a playbook run resumed after a crash (in-process jobs on Postgres)', (
     const { incident, executionId } = await runUntilApproval('orders-db pool exhausted (crash mid-action)')
     const db = env.runtime.database.db
     const gate = (await getApprovalForStep(db, executionId, 2))!
-    await recordApprovalDecision(db, { approvalId: gate.id, decision: 'approved', userId: DEMO_USERS.approver.id, now: new Date() })
+    await castApprovalVote(db, { approvalId: gate.id, decision: 'approved', userId: DEMO_USERS.approver.id, now: new Date() })
     // The crashed worker had advanced past the gate, marked the action started, and called the automation.
     await recordExecutionStep(db, { executionId, position: 2, stepId: 'approve-restart', kind: 'approval', status: 'succeeded', outcome: {} })
     await updateExecution(db, executionId, { status: 'running', nextStep: 3 })

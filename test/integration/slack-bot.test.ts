@@ -159,6 +159,23 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       expect(execution?.status).toBe('completed')
     })
 
+    it('waits for a second approver on a high-risk action', async () => {
+      const { message, incident } = await pendingApproval('logs-disk disk full on the log nodes')
+      const click = (userId: string) => env.sender.blockAction({ actionId: APPROVE_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId })
+      await click(DEMO_USERS.approver.id)
+      await env.idle()
+      expect(env.fakeSlack.ephemerals.some((e) => e.user === DEMO_USERS.approver.id && /1 of 2/.test(e.text ?? ''))).toBe(true)
+      expect(JSON.stringify(env.fakeSlack.message(CHANNEL, message.ts)?.blocks)).toContain('1 of 2 approvals')
+      expect((await listExecutionsForIncident(env.runtime.database.db, incident.id))[0]?.status).toBe('waiting_approval')
+      expect(env.automation.calls.some((c) => c.path.startsWith('/disk/'))).toBe(false)
+
+      await click(FAKE_WORKSPACE.userId)
+      await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id))[0]?.status === 'completed', { what: 'the run to complete' })
+      await env.idle()
+      expect(env.automation.calls.filter((c) => c.path === '/disk/logs-disk/cleanup')).toHaveLength(1)
+      expect(JSON.stringify(env.fakeSlack.message(CHANNEL, message.ts)?.blocks)).toContain(`Approved by <@${DEMO_USERS.approver.id}> and <@${FAKE_WORKSPACE.userId}>`)
+    })
+
     it('stops the playbook when the approver rejects', async () => {
       const { message, incident } = await pendingApproval('orders-db pool timeouts in eu')
       await env.sender.blockAction({ actionId: REJECT_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId: DEMO_USERS.approver.id })

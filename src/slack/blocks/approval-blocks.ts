@@ -15,6 +15,9 @@ export interface ApprovalView {
   decidedAt: Date | null
   expiresAt: Date
   approvers: string[]
+  minApprovals: number
+  /** Who has approved so far, in order. */
+  approvedBy: string[]
 }
 
 const RISK_ICON = { low: ':large_green_circle:', medium: ':large_yellow_circle:', high: ':red_circle:' } as const
@@ -43,10 +46,12 @@ export function buildApprovalRequestMessage(a: ApprovalView): SlackMessage {
         { type: 'button', action_id: REJECT_ACTION_ID, text: { type: 'plain_text', text: 'Reject' }, style: 'danger', value: a.id },
       ],
     })
-    blocks.push(context(`Approvers: ${who(a.approvers)} · expires <!date^${Math.floor(a.expiresAt.getTime() / 1000)}^{time}|${a.expiresAt.toISOString()}> · dry run shown above; nothing runs until approved`))
+    const progress = a.minApprovals > 1 ? `${a.approvedBy.length} of ${a.minApprovals} approvals${a.approvedBy.length ? ` (${a.approvedBy.map((u) => `<@${u}>`).join(', ')})` : ''} · ` : ''
+    blocks.push(context(`${progress}Approvers: ${who(a.approvers)} · expires <!date^${Math.floor(a.expiresAt.getTime() / 1000)}^{time}|${a.expiresAt.toISOString()}> · dry run shown above; nothing runs until approved`))
   } else {
     const verb = { approved: ':white_check_mark: Approved', rejected: ':no_entry: Rejected', expired: ':hourglass: Expired', pending: '' }[a.status]
-    const by = a.decidedBy ? ` by <@${a.decidedBy}>` : ''
+    const deciders = a.status === 'approved' && a.approvedBy.length ? a.approvedBy : a.decidedBy ? [a.decidedBy] : []
+    const by = deciders.length ? ` by ${deciders.map((u) => `<@${u}>`).join(' and ')}` : ''
     const when = a.decidedAt ? ` at ${a.decidedAt.toISOString()}` : ` at ${a.expiresAt.toISOString()}`
     blocks.push(context(`${verb}${by}${when}`))
   }

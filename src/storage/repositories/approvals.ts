@@ -1,6 +1,6 @@
-import { and, eq, gt } from 'drizzle-orm'
+import { and, asc, eq } from 'drizzle-orm'
 import type { Database } from '../database'
-import { approvalRequests } from '../schema'
+import { approvalRequests, approvalVotes } from '../schema'
 import { appendAudit } from './audit'
 
 export type ApprovalRequest = typeof approvalRequests.$inferSelect
@@ -27,25 +27,6 @@ export async function setApprovalMessage(db: Database, id: string, channel: stri
   await db.update(approvalRequests).set({ slackChannel: channel, slackTs: ts }).where(eq(approvalRequests.id, id))
 }
 
-/**
- * Decides a pending, unexpired request. Returns null when it was already decided or
- * has expired: the single conditional UPDATE is what makes a double click approve once.
- */
-export async function decideApprovalRequest(
-  db: Database,
-  id: string,
-  decision: 'approved' | 'rejected',
-  userId: string,
-  now: Date,
-): Promise<ApprovalRequest | null> {
-  const [row] = await db
-    .update(approvalRequests)
-    .set({ status: decision, decidedBy: userId, decidedAt: now })
-    .where(and(eq(approvalRequests.id, id), eq(approvalRequests.status, 'pending'), gt(approvalRequests.expiresAt, now)))
-    .returning()
-  return row ?? null
-}
-
 export async function expireApprovalRequest(db: Database, id: string): Promise<ApprovalRequest | null> {
   const [row] = await db
     .update(approvalRequests)
@@ -55,27 +36,60 @@ export async function expireApprovalRequest(db: Database, id: string): Promise<A
   return row ?? null
 }
 
+export type ApprovalVote = typeof approvalVotes.$inferSelect
+
+export type VoteOutcome =
+  /** The vote completed the approval (enough distinct approvers) or rejected it. */
+  | { kind: 'approved' | 'rejected'; request: ApprovalRequest; approvedBy: string[] }
+  /** Counted; more approvers are still needed. */
+  | { kind: 'recorded'; request: ApprovalRequest; approvedBy: string[] }
+  | { kind: 'already_voted' | 'closed' | 'own_request'; request: ApprovalRequest; approvedBy: string[] }
+
+export async function listApprovalVotes(db: Database, approvalId: string): Promise<ApprovalVote[]> {
+  return db.select().from(approvalVotes).where(eq(approvalVotes.approvalId, approvalId)).orderBy(asc(approvalVotes.at))
+}
+
 /**
- * Records a human decision and its audit entry in one transaction. Null when the
- * request was no longer pending (double click, other approver first, expired).
+ * Casts one approver's vote, in one transaction with the request row locked: a
+ * double click or racing approvers are counted once each, the requester cannot
+ * approve their own request, one reject decides, and the request is approved
+ * when `min_approvals` distinct approvers have approved. Every vote is audited.
  */
-export async function recordApprovalDecision(
+export async function castApprovalVote(
   db: Database,
   input: { approvalId: string; decision: 'approved' | 'rejected'; userId: string; now: Date; slackChannel?: string; slackTs?: string },
-): Promise<ApprovalRequest | null> {
+): Promise<VoteOutcome | null> {
   return db.transaction(async (tx) => {
-    const decided = await decideApprovalRequest(tx as unknown as Database, input.approvalId, input.decision, input.userId, input.now)
-    if (!decided) return null
-    await appendAudit(tx as unknown as Database, {
-      actor: input.userId,
-      action: `approval.${input.decision}`,
-      incidentId: decided.incidentId,
-      subjectType: 'approval_request',
-      subjectId: decided.id,
-      details: { action: decided.action, executionId: decided.executionId, decidedAt: input.now.toISOString() },
-      slackChannel: input.slackChannel ?? decided.slackChannel,
-      slackTs: input.slackTs ?? decided.slackTs,
-    })
-    return decided
+    const [request] = await tx.select().from(approvalRequests).where(eq(approvalRequests.id, input.approvalId)).for('update')
+    if (!request) return null
+    const approvers = async () =>
+      (await tx.select({ userId: approvalVotes.userId }).from(approvalVotes).where(and(eq(approvalVotes.approvalId, request.id), eq(approvalVotes.vote, 'approve'))).orderBy(asc(approvalVotes.at))).map((v) => v.userId)
+    if (request.status !== 'pending' || request.expiresAt <= input.now) return { kind: 'closed', request, approvedBy: await approvers() }
+    if (input.decision === 'approved' && input.userId === request.requestedBy) return { kind: 'own_request', request, approvedBy: await approvers() }
+    const inserted = await tx
+      .insert(approvalVotes)
+      .values({ approvalId: request.id, userId: input.userId, vote: input.decision === 'approved' ? 'approve' : 'reject', at: input.now })
+      .onConflictDoNothing()
+      .returning({ id: approvalVotes.id })
+    if (inserted.length === 0) return { kind: 'already_voted', request, approvedBy: await approvers() }
+    const approvedBy = await approvers()
+    const audit = (action: string, details: Record<string, unknown>) =>
+      appendAudit(tx as unknown as Database, {
+        actor: input.userId, action, incidentId: request.incidentId, subjectType: 'approval_request', subjectId: request.id,
+        details: { action: request.action, executionId: request.executionId, at: input.now.toISOString(), ...details },
+        slackChannel: input.slackChannel ?? request.slackChannel, slackTs: input.slackTs ?? request.slackTs,
+      })
+    const done = input.decision === 'rejected' || approvedBy.length >= request.minApprovals
+    if (!done) {
+      await audit('approval.vote', { approvals: approvedBy.length, needed: request.minApprovals })
+      return { kind: 'recorded', request, approvedBy }
+    }
+    const [decided] = await tx
+      .update(approvalRequests)
+      .set({ status: input.decision, decidedBy: input.userId, decidedAt: input.now })
+      .where(eq(approvalRequests.id, request.id))
+      .returning()
+    await audit(`approval.${input.decision}`, { approvedBy })
+    return { kind: input.decision, request: decided!, approvedBy }
   })
 }

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, real, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { index, integer, jsonb, pgTable, real, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { incidents } from './incidents'
 import { playbookExecutions } from './playbooks'
 
@@ -24,6 +24,8 @@ export const approvalRequests = pgTable(
     confidence: real('confidence'),
     status: text('status', { enum: ['pending', 'approved', 'rejected', 'expired'] }).notNull().default('pending'),
     approvers: jsonb('approvers').$type<string[]>().notNull().default([]),
+    /** Distinct approvers needed; high-risk actions need at least two. */
+    minApprovals: integer('min_approvals').notNull().default(1),
     requestedBy: text('requested_by').notNull(),
     decidedBy: text('decided_by'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
@@ -33,4 +35,17 @@ export const approvalRequests = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('approval_requests_incident_idx').on(t.incidentId)],
+)
+
+/** One approver's vote on a request: an approval needs `min_approvals` distinct approve votes. */
+export const approvalVotes = pgTable(
+  'approval_votes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    approvalId: uuid('approval_id').notNull().references(() => approvalRequests.id),
+    userId: text('user_id').notNull(),
+    vote: text('vote', { enum: ['approve', 'reject'] }).notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('approval_votes_user_uq').on(t.approvalId, t.userId)],
 )

@@ -153,12 +153,14 @@ async function runApprovalGate(
     rationale: String(execution.inputs.rationale || playbook.description),
     confidence: execution.inputs.confidence,
     approvers: step.approvers ?? deps.config.APPROVERS,
+    // High-risk actions need two people whatever the playbook says.
+    minApprovals: Math.max(step.minApprovals, action.risk === 'high' ? 2 : 1),
     requestedBy: execution.startedBy,
     expiresAt: new Date(now.getTime() + Math.min(parseDuration(step.expiresIn), deps.config.APPROVAL_TTL_MINUTES * 60_000)),
   })
   await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'waiting', outcome: { approvalId: approval.id } })
   await updateExecution(deps.db, execution.id, { status: 'waiting_approval' })
-  const posted = await deps.slack.postOnce(`approval:${approval.id}`, channel, buildApprovalRequestMessage(approval), thread)
+  const posted = await deps.slack.postOnce(`approval:${approval.id}`, channel, buildApprovalRequestMessage({ ...approval, approvedBy: [] }), thread)
   await setApprovalMessage(deps.db, approval.id, posted.channel, posted.ts)
   await appendAudit(deps.db, {
     actor: 'system', action: 'approval.requested', incidentId: execution.incidentId, subjectType: 'approval_request', subjectId: approval.id,

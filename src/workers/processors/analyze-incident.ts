@@ -98,7 +98,8 @@ export async function processAnalyzeIncident(deps: WorkerDeps, data: JobData<'in
         confidence: result.confidence,
         rationale: `${result.summary} ${result.hypothesis ? `Evidence: ${result.hypothesis.because.join('; ')}.` : ''}${result.matches[0] ? ` Closest past incident INC-${result.matches[0].incident.number} was resolved by: ${result.matches[0].incident.resolution ?? 'unknown'} (${result.matches[0].incident.resolutionOutcome ?? 'unknown'}).` : ''}`.trim(),
       },
-      startedBy: incident.createdBy ?? 'system',
+      // Started by the bot, not by whoever reported the incident: they may still approve its actions.
+      startedBy: 'system',
       slackChannel: root.channel,
     }))
   if (!running) {

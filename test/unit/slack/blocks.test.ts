@@ -49,15 +49,25 @@ describe('Block Kit builders', () => {
   it('show a pending approval with Approve and Reject, and a decided one without them', () => {
     const view: ApprovalView = {
       id: 'a1', action: { stepId: 's', title: 'Restart', preview: 'Restart pgbouncer on checkout-db', risk: 'medium', method: 'POST', url: 'https://automation/x', body: { service: 'checkout-db' } },
-      rationale: 'pool at 99%', confidence: 0.8, status: 'pending', decidedBy: null, decidedAt: null, expiresAt: new Date(), approvers: ['S0ONCALL'],
+      rationale: 'pool at 99%', confidence: 0.8, status: 'pending', decidedBy: null, decidedAt: null, expiresAt: new Date(), approvers: ['S0ONCALL'], minApprovals: 1, approvedBy: [],
     }
     const pending = buildApprovalRequestMessage(view)
     expect(findBlockKitViolations(pending.blocks)).toEqual([])
     expect(JSON.stringify(pending.blocks)).toContain(APPROVE_ACTION_ID)
     expect(JSON.stringify(pending.blocks)).toContain(REJECT_ACTION_ID)
-    const approved = buildApprovalRequestMessage({ ...view, status: 'approved', decidedBy: 'U0ALICE', decidedAt: new Date() })
+    const approved = buildApprovalRequestMessage({ ...view, status: 'approved', decidedBy: 'U0ALICE', decidedAt: new Date(), approvedBy: ['U0ALICE'] })
     expect(JSON.stringify(approved.blocks)).not.toContain(APPROVE_ACTION_ID)
     expect(JSON.stringify(approved.blocks)).toContain('Approved by <@U0ALICE>')
+  })
+
+  it('show how many approvals a two-approver action still needs, and who gave them', () => {
+    const view: ApprovalView = {
+      id: 'a2', action: { stepId: 's', title: 'Drop slots', preview: 'Drop inactive replication slots', risk: 'high', method: 'POST', url: 'https://automation/x', body: {} },
+      rationale: 'disk at 97%', confidence: 0.7, status: 'pending', decidedBy: null, decidedAt: null, expiresAt: new Date(), approvers: ['S0ONCALL'], minApprovals: 2, approvedBy: ['U0ALICE'],
+    }
+    expect(JSON.stringify(buildApprovalRequestMessage(view).blocks)).toContain('1 of 2 approvals (<@U0ALICE>)')
+    const done = buildApprovalRequestMessage({ ...view, status: 'approved', decidedBy: 'U0CAROL', decidedAt: new Date(), approvedBy: ['U0ALICE', 'U0CAROL'] })
+    expect(JSON.stringify(done.blocks)).toContain('Approved by <@U0ALICE> and <@U0CAROL>')
   })
 
   it('builds a valid root message', () => {

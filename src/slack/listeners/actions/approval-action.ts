@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt'
 import { isApprover } from '../../../core/approvals/approver-policy'
-import { getApprovalRequest, recordApprovalDecision } from '../../../storage/repositories/approvals'
+import { castApprovalVote, getApprovalRequest } from '../../../storage/repositories/approvals'
 import { appendAudit } from '../../../storage/repositories/audit'
 import { jobIdFor } from '../../../workers/jobs'
 import type { ListenerDeps } from '../listener-deps'
@@ -8,8 +8,8 @@ import type { ListenerDeps } from '../listener-deps'
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs
 
 /**
- * Approve / Reject. Acks first; only configured approvers may decide; the decision
- * is one conditional UPDATE, so a double click or a second approver decides once.
+ * Approve / Reject. Acks first; only configured approvers may vote; votes are counted
+ * once per person, so a double click approves once, and two-approver actions wait for two.
  */
 export function createApprovalActionHandler(deps: ListenerDeps, decision: 'approved' | 'rejected') {
   return async ({ ack, body, action, client }: Args): Promise<void> => {
@@ -31,12 +31,21 @@ export function createApprovalActionHandler(deps: ListenerDeps, decision: 'appro
       return tell(":no_entry: You are not on this action's approver list, so your click was not counted. Ask an approver (or the incident commander) to decide.")
     }
 
-    const decided = await recordApprovalDecision(deps.db, { approvalId: approval.id, decision, userId, now: deps.now(), slackChannel: channel, slackTs: messageTs })
-    if (!decided) {
-      const current = await getApprovalRequest(deps.db, approval.id)
-      if (current?.status === 'pending' || current?.status === 'expired') return tell(':hourglass: This approval request has expired; nothing was run.')
-      return tell(`This request was already ${current?.status} by <@${current?.decidedBy}> at ${current?.decidedAt?.toISOString()}.`)
+    const outcome = await castApprovalVote(deps.db, { approvalId: approval.id, decision, userId, now: deps.now(), slackChannel: channel, slackTs: messageTs })
+    if (!outcome) return tell(':warning: This approval request no longer exists.')
+    const { request } = outcome
+    switch (outcome.kind) {
+      case 'closed':
+        if (request.status === 'pending' || request.status === 'expired') return tell(':hourglass: This approval request has expired; nothing was run.')
+        return tell(`This request was already ${request.status} by <@${request.decidedBy}> at ${request.decidedAt?.toISOString()}.`)
+      case 'own_request':
+        return tell(':no_entry: You requested this action, so someone else has to approve it.')
+      case 'already_voted':
+        return tell(`You already voted on this request; ${outcome.approvedBy.length} of ${request.minApprovals} approvals so far.`)
+      case 'recorded':
+        await tell(`:ballot_box_with_check: Your approval is recorded: ${outcome.approvedBy.length} of ${request.minApprovals}. It needs another approver.`)
+        break
     }
-    await deps.queue.enqueue('approval.decided', { approvalId: decided.id }, { jobId: jobIdFor('decided', decided.id) })
+    await deps.queue.enqueue('approval.decided', { approvalId: request.id }, { jobId: jobIdFor('decided', request.id, outcome.approvedBy.length, request.status) })
   }
 }
