@@ -30,6 +30,8 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must start with redis:// or rediss://').optional(),
   QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('sre'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  /** How long a worker's job lock lasts; a killed worker's job is taken over after about this long. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
 
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)').optional(),
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),

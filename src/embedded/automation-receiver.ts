@@ -18,6 +18,9 @@ export class AutomationReceiver {
   private server: Server | null = null
   private readonly seen = new Set<string>()
 
+  /** `hang` leaves matching calls unanswered (after running them), to stand for a caller that dies mid-call. */
+  constructor(private readonly options: { hang?: (call: AutomationCall) => boolean } = {}) {}
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = []
@@ -28,7 +31,9 @@ export class AutomationReceiver {
         if (key) this.seen.add(key)
         let body: unknown = null
         try { body = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') } catch { body = Buffer.concat(chunks).toString('utf8') }
-        this.calls.push({ method: req.method ?? '', path: req.url ?? '', idempotencyKey: key, body, duplicate, at: new Date() })
+        const call = { method: req.method ?? '', path: req.url ?? '', idempotencyKey: key, body, duplicate, at: new Date() }
+        this.calls.push(call)
+        if (this.options.hang?.(call)) return
         res.writeHead(200, { 'content-type': 'application/json' })
         res.end(JSON.stringify({ status: duplicate ? 'duplicate-ignored' : 'accepted', run: key }))
       })
@@ -39,6 +44,7 @@ export class AutomationReceiver {
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections()
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
   }
 }

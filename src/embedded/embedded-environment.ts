@@ -28,6 +28,9 @@ export interface EmbeddedEnvironmentOptions {
   env?: Record<string, string>
   /** Whether migrations should be applied to a postgres:// database here. */
   migrate?: boolean
+  /** With Redis: false leaves the jobs to separate `sre-agent worker` processes. */
+  workers?: boolean
+  automation?: AutomationReceiver
 }
 
 export interface EmbeddedEnvironment {
@@ -55,7 +58,7 @@ export async function startEmbeddedEnvironment(options: EmbeddedEnvironmentOptio
     usergroups: { [ONCALL_GROUP]: [DEMO_USERS.approver.id, FAKE_WORKSPACE.userId] },
   })
   const { apiUrl } = await fakeSlack.start()
-  const automation = new AutomationReceiver()
+  const automation = options.automation ?? new AutomationReceiver()
   const automationUrl = await automation.start()
   const signingSecret = randomBytes(16).toString('hex')
   const alertToken = randomBytes(16).toString('hex')
@@ -84,7 +87,7 @@ export async function startEmbeddedEnvironment(options: EmbeddedEnvironmentOptio
     await handle.close()
   }
   const runtime = await createRuntime(config, logger, { telemetry: options.telemetry, now: options.now, slackRetries: 0 })
-  const workers = config.REDIS_URL ? new BullmqWorkers(config.REDIS_URL, config.QUEUE_PREFIX, runtime.handlers, logger, config.WORKER_CONCURRENCY) : null
+  const workers = config.REDIS_URL && options.workers !== false ? new BullmqWorkers(config.REDIS_URL, config.QUEUE_PREFIX, runtime.handlers, logger, config.WORKER_CONCURRENCY, config.WORKER_LOCK_MS) : null
   workers?.start()
   await workers?.waitUntilReady()
   const bot = createBot(runtime, { slackRetries: 0 })

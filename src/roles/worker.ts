@@ -4,7 +4,7 @@ import { BullmqWorkers } from '../workers/bullmq-queue'
 /** A worker process: consumes every BullMQ queue; run as many replicas as needed. */
 export async function runWorker(runtime: Runtime): Promise<() => Promise<void>> {
   const { config, logger, handlers } = runtime
-  const workers = new BullmqWorkers(config.REDIS_URL!, config.QUEUE_PREFIX, handlers, logger, config.WORKER_CONCURRENCY)
+  const workers = new BullmqWorkers(config.REDIS_URL!, config.QUEUE_PREFIX, handlers, logger, config.WORKER_CONCURRENCY, config.WORKER_LOCK_MS)
   workers.start()
   await workers.waitUntilReady()
   logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'sre-agent worker started')

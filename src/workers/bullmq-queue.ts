@@ -56,6 +56,7 @@ export class BullmqWorkers {
     private readonly handlers: JobHandlers,
     private readonly logger: Logger,
     private readonly concurrency: number,
+    private readonly lockMs = 30_000,
   ) {}
 
   start(): void {
@@ -75,7 +76,8 @@ export class BullmqWorkers {
             throw err
           }
         },
-        { connection: connection as ConnectionOptions, prefix: this.prefix, concurrency: this.concurrency, autorun: true },
+        // A job whose worker died (lock not renewed) is stalled and handed to another worker.
+        { connection: connection as ConnectionOptions, prefix: this.prefix, concurrency: this.concurrency, autorun: true, lockDuration: this.lockMs, stalledInterval: this.lockMs, maxStalledCount: 2 },
       )
       worker.on('failed', (job, err) => this.logger.error({ err, job: job?.id, queue: name, attempt: job?.attemptsMade }, 'job failed'))
       worker.on('error', (err) => this.logger.error({ err, queue: name }, 'worker error'))
