@@ -3,6 +3,7 @@ import { processAdvancePlaybook } from './processors/advance-playbook'
 import { processAnalyzeCommand } from './processors/analyze-command'
 import { processAnalyzeIncident } from './processors/analyze-incident'
 import { processApprovalDecided, processApprovalExpire } from './processors/approval-decisions'
+import { processPlaybookCancelled, processRunCommand } from './processors/playbook-commands'
 import { processIncidentResolved } from './processors/resolve-incident'
 import type { WorkerDeps } from './worker-deps'
 
@@ -15,5 +16,7 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'playbook.advance': (data, meta) => processAdvancePlaybook(deps, data, meta),
     'approval.decided': (data) => processApprovalDecided(deps, data),
     'approval.expire': (data) => processApprovalExpire(deps, data),
+    'playbook.cancelled': (data) => processPlaybookCancelled(deps, data),
+    'command.run': (data) => processRunCommand(deps, data),
   }
 }

@@ -8,6 +8,8 @@ export const jobSchemas = {
   'playbook.advance': z.object({ executionId: z.uuid() }),
   'approval.decided': z.object({ approvalId: z.uuid() }),
   'approval.expire': z.object({ approvalId: z.uuid() }),
+  'playbook.cancelled': z.object({ executionId: z.uuid() }),
+  'command.run': z.object({ playbookId: z.string().min(1), incidentNumber: z.number().int().positive(), userId: z.string().min(1), channelId: z.string().min(1) }),
 } as const
 
 export type JobName = keyof typeof jobSchemas

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { startEmbeddedEnvironment, DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE, buildAppMentionEvent } from '../../src/embedded/slack-simulator'
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../src/slack/blocks/approval-blocks'
+import { CANCEL_EXECUTION_ACTION_ID } from '../../src/slack/blocks/playbook-blocks'
 import { listAuditForIncident } from '../../src/storage/repositories/audit'
 import { listDeadLetters } from '../../src/storage/repositories/alerts'
 import { getIncident, listOpenIncidents } from '../../src/storage/repositories/incidents'
@@ -174,6 +175,47 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       await env.idle()
       expect(env.automation.calls.filter((c) => c.path === '/disk/logs-disk/cleanup')).toHaveLength(1)
       expect(JSON.stringify(env.fakeSlack.message(CHANNEL, message.ts)?.blocks)).toContain(`Approved by <@${DEMO_USERS.approver.id}> and <@${FAKE_WORKSPACE.userId}>`)
+    })
+
+    it('cancels a run from its progress message, expiring its open approval', async () => {
+      const { message, incident } = await pendingApproval('orders-db pool exhausted (to cancel)')
+      const [execution] = await listExecutionsForIncident(env.runtime.database.db, incident.id)
+      const cancel = (userId: string) => env.sender.blockAction({ actionId: CANCEL_EXECUTION_ACTION_ID, messageTs: execution!.slackTs!, channelId: CHANNEL, userId })
+      await cancel(DEMO_USERS.other.id)
+      await env.idle()
+      expect(env.fakeSlack.ephemerals.some((e) => e.user === DEMO_USERS.other.id && /Only approvers/.test(e.text ?? ''))).toBe(true)
+      await cancel(DEMO_USERS.approver.id)
+      await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id))[0]?.status === 'cancelled', { what: 'the cancel' })
+      await env.idle()
+      const approvalBlocks = JSON.stringify(env.fakeSlack.message(CHANNEL, message.ts)?.blocks)
+      expect(approvalBlocks).toContain('Expired')
+      expect(approvalBlocks).not.toContain(APPROVE_ACTION_ID)
+      expect(JSON.stringify(env.fakeSlack.message(CHANNEL, execution!.slackTs!)?.blocks)).not.toContain(CANCEL_EXECUTION_ACTION_ID)
+      const audit = await listAuditForIncident(env.runtime.database.db, incident.id)
+      expect(audit.find((a) => a.action === 'playbook.cancelled')?.actor).toBe(DEMO_USERS.approver.id)
+      await env.sender.blockAction({ actionId: APPROVE_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId: DEMO_USERS.approver.id })
+      await env.idle()
+      expect(env.automation.calls.some((c) => (c.body as { incident?: string }).incident === `INC-${incident.number}`)).toBe(false)
+    })
+
+    it('runs a playbook on request with /sre run, and the requester cannot approve its action', async () => {
+      const { incident } = await pendingApproval('orders-db pool timeouts (manual run)')
+      const res = await env.sender.slashCommand({ text: `run latency-test INC-${incident.number}`, channel_id: CHANNEL, user_id: FAKE_WORKSPACE.userId })
+      expect(JSON.stringify(res.body)).toContain('Starting')
+      const run = await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id)).find((e) => e.playbookId === 'latency-test' && e.status === 'waiting_approval'), { what: 'the manual run to reach its gate' })
+      expect(run.startedBy).toBe(FAKE_WORKSPACE.userId)
+      await env.idle()
+      const gate = env.fakeSlack.thread(CHANNEL, incident.slackTs!).filter((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID) && JSON.stringify(m.blocks).includes('circuit-breaker')).at(-1)!
+      await env.sender.blockAction({ actionId: APPROVE_ACTION_ID, messageTs: gate.ts, channelId: CHANNEL, userId: FAKE_WORKSPACE.userId })
+      await env.idle()
+      expect(env.fakeSlack.ephemerals.some((e) => e.user === FAKE_WORKSPACE.userId && /someone else has to approve/.test(e.text ?? ''))).toBe(true)
+      await env.sender.blockAction({ actionId: APPROVE_ACTION_ID, messageTs: gate.ts, channelId: CHANNEL, userId: DEMO_USERS.approver.id })
+      await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id)).find((e) => e.id === run.id)?.status === 'completed', { what: 'the manual run to complete' })
+    })
+
+    it('answers /sre run with an unknown playbook with the usage', async () => {
+      const res = await env.sender.slashCommand({ text: 'run no-such-playbook INC-1' })
+      expect(JSON.stringify(res.body)).toContain('There is no playbook `no-such-playbook`')
     })
 
     it('stops the playbook when the approver rejects', async () => {

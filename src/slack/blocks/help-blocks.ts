@@ -5,6 +5,7 @@ export const SRE_COMMANDS: Array<[string, string]> = [
   ['/sre analyze <service> <symptoms>', 'open an incident from a description and analyse it (e.g. `/sre analyze checkout-db connection timeouts`)'],
   ['/sre incidents', 'list open incidents'],
   ['/sre playbooks', 'list the playbooks and when each applies'],
+  ['/sre run <playbook> <INC-n>', 'run a playbook on an incident (you then cannot approve its actions yourself)'],
   ['/sre help', 'this help'],
 ]
 

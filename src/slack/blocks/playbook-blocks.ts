@@ -17,10 +17,12 @@ function stepLine(step: PlaybookStep, index: number, record: StepRecordView | un
   return `${icon} ${index + 1}. ${escapeMrkdwn(step.title)} _(${step.kind})_${verdict}`
 }
 
+export const CANCEL_EXECUTION_ACTION_ID = 'execution_cancel'
+
 /** The one progress message of a playbook run, edited in place after every step. */
 export function buildExecutionProgressMessage(
   playbook: Playbook,
-  execution: { status: string; nextStep: number; incidentNumber: number },
+  execution: { id: string; status: string; nextStep: number; incidentNumber: number; startedBy: string },
   records: StepRecordView[],
   vars: Record<string, unknown>,
   render: (t: string) => string,
@@ -31,8 +33,15 @@ export function buildExecutionProgressMessage(
   const blocks: KnownBlock[] = [
     section(`:clipboard: *Playbook: ${escapeMrkdwn(playbook.title)}* (v${playbook.version}) — *${status}*`),
     section(lines.join('\n')),
-    context(`INC-${execution.incidentNumber} · service ${escapeMrkdwn(String(vars.service ?? 'unknown'))} · read-only steps run on their own; actions wait for approval`),
+    context(`INC-${execution.incidentNumber} · service ${escapeMrkdwn(String(vars.service ?? 'unknown'))} · started by ${execution.startedBy === 'system' ? 'sre-agent' : `<@${execution.startedBy}>`} · read-only steps run on their own; actions wait for approval`),
   ]
+  if (execution.status === 'running' || execution.status === 'waiting_approval') {
+    blocks.push({
+      type: 'actions',
+      block_id: `execution:${execution.id}`,
+      elements: [{ type: 'button', action_id: CANCEL_EXECUTION_ACTION_ID, text: { type: 'plain_text', text: 'Cancel run' }, value: execution.id, confirm: { title: { type: 'plain_text', text: 'Cancel this run?' }, text: { type: 'plain_text', text: 'Steps not yet run will not run, and open approvals expire.' }, confirm: { type: 'plain_text', text: 'Cancel run' }, deny: { type: 'plain_text', text: 'Keep going' } } }],
+    })
+  }
   return { text: `Playbook ${playbook.title}: ${status}`, blocks }
 }
 

@@ -1,6 +1,8 @@
 import type { App } from '@slack/bolt'
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../blocks/approval-blocks'
+import { CANCEL_EXECUTION_ACTION_ID } from '../blocks/playbook-blocks'
 import { createApprovalActionHandler } from './actions/approval-action'
+import { createCancelExecutionHandler } from './actions/cancel-execution-action'
 import { createSreCommandHandler } from './commands/sre-command'
 import { createAppHomeOpenedHandler } from './events/app-home-opened'
 import { createAppMentionHandler } from './events/app-mention'
@@ -10,6 +12,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command('/sre', createSreCommandHandler(deps))
   app.action(APPROVE_ACTION_ID, createApprovalActionHandler(deps, 'approved'))
   app.action(REJECT_ACTION_ID, createApprovalActionHandler(deps, 'rejected'))
+  app.action(CANCEL_EXECUTION_ACTION_ID, createCancelExecutionHandler(deps))
   app.event('app_mention', createAppMentionHandler(deps))
   app.event('app_home_opened', createAppHomeOpenedHandler(deps))
 }

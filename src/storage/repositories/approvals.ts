@@ -93,3 +93,7 @@ export async function castApprovalVote(
     return { kind: input.decision, request: decided!, approvedBy }
   })
 }
+
+export async function listApprovalRequestsForExecution(db: Database, executionId: string): Promise<ApprovalRequest[]> {
+  return db.select().from(approvalRequests).where(eq(approvalRequests.executionId, executionId)).orderBy(asc(approvalRequests.createdAt))
+}

@@ -1,8 +1,8 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Playbook } from '../../core/playbooks/schema'
 import { CodedError } from '../../core/errors'
 import type { Database } from '../database'
-import { executionSteps, playbookExecutions, playbooks } from '../schema'
+import { approvalRequests, executionSteps, playbookExecutions, playbooks } from '../schema'
 
 export type PlaybookExecution = typeof playbookExecutions.$inferSelect
 export type ExecutionStep = typeof executionSteps.$inferSelect
@@ -45,14 +45,14 @@ export async function updateExecution(db: Database, id: string, values: Partial<
 }
 
 /**
- * Moves the execution past step `position` only if it is still there, so two workers
- * racing on the same step cannot both advance it.
+ * Moves a running execution past step `position` only if it is still there, so two
+ * workers racing on the same step cannot both advance it, and a cancelled run stays cancelled.
  */
 export async function advanceExecution(db: Database, id: string, fromPosition: number, status: ExecutionStatus): Promise<boolean> {
   const rows = await db
     .update(playbookExecutions)
     .set({ nextStep: fromPosition + 1, status, updatedAt: new Date() })
-    .where(and(eq(playbookExecutions.id, id), eq(playbookExecutions.nextStep, fromPosition)))
+    .where(and(eq(playbookExecutions.id, id), eq(playbookExecutions.nextStep, fromPosition), eq(playbookExecutions.status, 'running')))
     .returning({ id: playbookExecutions.id })
   return rows.length === 1
 }
@@ -81,4 +81,18 @@ export async function recordExecutionStep(db: Database, values: typeof execution
     })
     .returning()
   return row ?? (await getExecutionStep(db, values.executionId, values.position))!
+}
+
+/** Cancels a run that has not finished; its pending approvals expire with it. Null if it had already ended. */
+export async function cancelExecution(db: Database, id: string): Promise<PlaybookExecution | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(playbookExecutions)
+      .set({ status: 'cancelled', updatedAt: new Date() })
+      .where(and(eq(playbookExecutions.id, id), inArray(playbookExecutions.status, ['running', 'waiting_approval'])))
+      .returning()
+    if (!row) return null
+    await tx.update(approvalRequests).set({ status: 'expired' }).where(and(eq(approvalRequests.executionId, id), eq(approvalRequests.status, 'pending')))
+    return row
+  })
 }

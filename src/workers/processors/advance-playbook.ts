@@ -207,18 +207,18 @@ async function runAction(
   return ok ? 'next' : 'failed'
 }
 
-async function progressMessage(deps: WorkerDeps, execution: PlaybookExecution, playbook: Playbook, vars: Record<string, unknown>, incidentNumber: number) {
+export async function progressMessage(deps: WorkerDeps, execution: PlaybookExecution, playbook: Playbook, vars: Record<string, unknown>, incidentNumber: number) {
   const records = await listExecutionSteps(deps.db, execution.id)
   return buildExecutionProgressMessage(
     playbook,
-    { status: execution.status, nextStep: execution.nextStep, incidentNumber },
+    { id: execution.id, status: execution.status, nextStep: execution.nextStep, incidentNumber, startedBy: execution.startedBy },
     records.map((r) => ({ position: r.position, status: r.status, outcome: r.outcome as Record<string, unknown> })),
     vars,
     (t) => renderTemplate(t, vars),
   )
 }
 
-async function refreshProgress(deps: WorkerDeps, executionId: string, progress: { channel: string; ts: string }, playbook: Playbook, vars: Record<string, unknown>, incidentNumber: number) {
+export async function refreshProgress(deps: WorkerDeps, executionId: string, progress: { channel: string; ts: string }, playbook: Playbook, vars: Record<string, unknown>, incidentNumber: number) {
   const current = (await getExecution(deps.db, executionId))!
   await deps.slack.update(progress.channel, progress.ts, await progressMessage(deps, current, playbook, vars, incidentNumber))
 }

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
-import { incidentLabel } from '../../../core/incidents/incident-label'
+import { incidentLabel, parseIncidentLabel } from '../../../core/incidents/incident-label'
 import { listOpenIncidents } from '../../../storage/repositories/incidents'
 import { escapeMrkdwn, section } from '../../blocks/block-kit'
 import { buildHelpMessage, buildPlaybookListMessage } from '../../blocks/help-blocks'
@@ -35,6 +35,17 @@ export function createSreCommandHandler(deps: ListenerDeps) {
           ? `*Open incidents*\n${open.map((i) => `• *${incidentLabel(i)}* ${escapeMrkdwn(i.title)} — ${i.severity}${i.service ? `, ${escapeMrkdwn(i.service)}` : ''}`).join('\n')}`
           : 'No open incidents. :sunny:'
         await respond({ response_type: 'ephemeral', text, blocks: [section(text)] })
+        return
+      }
+      case 'run': {
+        const [playbookId = '', label = ''] = rest
+        const incidentNumber = parseIncidentLabel(label)
+        if (!deps.playbooks.some((p) => p.id === playbookId) || incidentNumber === null) {
+          await ack({ response_type: 'ephemeral', ...buildHelpMessage(deps.playbooks.some((p) => p.id === playbookId) ? 'Usage: `/sre run <playbook> <INC-n>`.' : `There is no playbook \`${escapeMrkdwn(playbookId)}\`; \`/sre playbooks\` lists them.`) })
+          return
+        }
+        await ack({ response_type: 'ephemeral', text: `:arrow_forward: Starting \`${playbookId}\` on INC-${incidentNumber}; progress goes to the incident thread.` })
+        await deps.queue.enqueue('command.run', { playbookId, incidentNumber, userId: command.user_id, channelId: command.channel_id })
         return
       }
       case 'playbooks': {

@@ -1,0 +1,29 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt'
+import { isApprover } from '../../../core/approvals/approver-policy'
+import { appendAudit } from '../../../storage/repositories/audit'
+import { cancelExecution, getExecution } from '../../../storage/repositories/playbooks'
+import { jobIdFor } from '../../../workers/jobs'
+import type { ListenerDeps } from '../listener-deps'
+
+type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs
+
+/** "Cancel run" on a playbook's progress message: approvers (and whoever started the run) may stop it. */
+export function createCancelExecutionHandler(deps: ListenerDeps) {
+  return async ({ ack, body, action, client }: Args): Promise<void> => {
+    await ack()
+    const userId = body.user.id
+    const channel = body.channel?.id ?? body.container?.channel_id
+    const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts
+    const tell = async (text: string) => {
+      if (channel) await client.chat.postEphemeral({ channel, user: userId, text, thread_ts: threadTs })
+    }
+    const execution = await getExecution(deps.db, action.value ?? '')
+    if (!execution) return tell(':warning: This playbook run no longer exists.')
+    const allowed = execution.startedBy === userId || (await isApprover(userId, deps.config.APPROVERS, async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? []))
+    if (!allowed) return tell(':no_entry: Only approvers, or whoever started the run, can cancel it.')
+    const cancelled = await cancelExecution(deps.db, execution.id)
+    if (!cancelled) return tell(`This run already ended (${execution.status.replace('_', ' ')}).`)
+    await appendAudit(deps.db, { actor: userId, action: 'playbook.cancelled', incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id, details: { playbook: execution.playbookId, atStep: execution.nextStep }, slackChannel: channel, slackTs: body.message?.ts })
+    await deps.queue.enqueue('playbook.cancelled', { executionId: execution.id }, { jobId: jobIdFor('cancelled', execution.id) })
+  }
+}
