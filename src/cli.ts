@@ -1,7 +1,13 @@
+import { UsageError, type CommandRegistry } from './commands/command'
 import { ConfigError, loadConfig, type Role } from './config'
 import { createLogger } from './logger'
 
-const USAGE = `sre-agent <command>
+/** Offline tools: each in its own module under commands/, loaded only when called. */
+const tools: CommandRegistry = {
+  eval: { summary: 'run an evaluation on a public dataset (sre-agent eval <name> …)', load: async () => (await import('./commands/eval')).default },
+}
+
+const USAGE_TEMPLATE = `sre-agent <command>
 
 Commands:
   demo       run the two reference scenarios end to end in embedded mode and print the Slack threads
@@ -10,11 +16,23 @@ Commands:
   migrate    apply the database migrations to DATABASE_URL
   seed       load synthetic past incidents into DATABASE_URL (for trying it out)
   help       this text
+TOOLS_USAGE
 
 Configuration is read from the environment; see README.md.`
+const USAGE = USAGE_TEMPLATE.replace('TOOLS_USAGE\n', Object.entries(tools).map(([n, t]) => `  ${n.padEnd(10)} ${t.summary}\n`).join(''))
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...args] = argv
+  const tool = tools[command]
+  if (tool) {
+    try {
+      return await (await tool.load()).run(args)
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err
+      process.stderr.write(`sre-agent ${command}: ${err.message}\n`)
+      return 2
+    }
+  }
   switch (command) {
     case 'demo': {
       const { runDemo } = await import('./embedded/demo')

@@ -1,0 +1,21 @@
+import type { CliCommand, CommandRegistry } from './command'
+
+/** `sre-agent eval <benchmark>`: each evaluation reads a public dataset by path and prints its figures. */
+export const evaluations: CommandRegistry = {
+  // Registered by the analysis engines: duplicates, logparse, nab, petshop.
+}
+
+const command: CliCommand = {
+  summary: 'run an evaluation on a public dataset and print its figures',
+  async run(args) {
+    const [name = '', ...rest] = args
+    const entry = evaluations[name]
+    if (!entry) {
+      const known = Object.entries(evaluations).map(([n, e]) => `  ${n.padEnd(12)} ${e.summary}`).join('\n')
+      process.stderr.write(`${name ? `Unknown evaluation "${name}".` : 'Which evaluation?'}\n\nsre-agent eval <name>:\n${known || '  (none yet)'}\n`)
+      return 2
+    }
+    return (await entry.load()).run(rest)
+  },
+}
+export default command
