@@ -1,10 +1,10 @@
 import { resolve } from 'node:path'
-import { checkPlaybookFiles } from '../src/storage/playbook-files'
+import { checkPlaybookFiles, formatPlaybookProblem } from '../src/storage/playbook-files'
 
 /**
  * Validates every playbooks/*.yaml against the playbook schema.
  * Usage: node --import tsx scripts/validate-playbooks.ts [dir]   (default: playbooks)
- * Prints "ok <id>" per valid file and "<file>: <path>: <message>" per problem; exits 1 on any problem.
+ * Prints "ok <id>" per valid file and "<file>:<line>: <path>: <message>" per problem; exits 1 on any problem.
  */
 const dir = resolve(process.argv[2] ?? 'playbooks')
 const results = checkPlaybookFiles(dir)
@@ -15,7 +15,7 @@ for (const result of results) {
     continue
   }
   failed++
-  for (const problem of result.problems) console.error(`${result.file}: ${problem.path}: ${problem.message}`)
+  for (const problem of result.problems) console.error(formatPlaybookProblem(result.file, problem))
 }
 if (results.length === 0) {
   console.error(`no playbooks found in ${dir}`)
