@@ -57,6 +57,11 @@ const envSchema = z.object({
   /** Below this calibrated confidence the bot says "no confident match". */
   CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Paged when an approval expires undecided (user ids U…, group ids S…); defaults to the approvers. */
+  ESCALATION_CONTACTS: slackIdList('escalation contact'),
+  /** Highest risk a playbook may auto-approve; "none" (default) means every action waits for a human. */
+  AUTO_APPROVE_MAX_RISK: z.enum(['none', 'low', 'medium']).default('none'),
+  AUTO_APPROVE_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.9),
   SOCKET_MODE: boolean.optional(),
 })
 

@@ -18,8 +18,11 @@ export class AutomationReceiver {
   private server: Server | null = null
   private readonly seen = new Set<string>()
 
-  /** `hang` leaves matching calls unanswered (after running them), to stand for a caller that dies mid-call. */
-  constructor(private readonly options: { hang?: (call: AutomationCall) => boolean } = {}) {}
+  /**
+   * `hang` leaves matching calls unanswered (after running them), to stand for a caller
+   * that dies mid-call; `fail` answers matching calls with that HTTP status.
+   */
+  constructor(private readonly options: { hang?: (call: AutomationCall) => boolean; fail?: (call: AutomationCall) => number | undefined } = {}) {}
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
@@ -34,6 +37,12 @@ export class AutomationReceiver {
         const call = { method: req.method ?? '', path: req.url ?? '', idempotencyKey: key, body, duplicate, at: new Date() }
         this.calls.push(call)
         if (this.options.hang?.(call)) return
+        const failure = this.options.fail?.(call)
+        if (failure) {
+          res.writeHead(failure, { 'content-type': 'application/json' })
+          res.end(JSON.stringify({ error: 'automation refused the request' }))
+          return
+        }
         res.writeHead(200, { 'content-type': 'application/json' })
         res.end(JSON.stringify({ status: duplicate ? 'duplicate-ignored' : 'accepted', run: key }))
       })

@@ -17,7 +17,7 @@ export interface WorkerDeps {
   embedder: Embedder
   playbooks: Playbook[]
   actions: ActionExecutor
-  config: Pick<Config, 'INCIDENT_CHANNEL' | 'APPROVERS' | 'CONFIDENCE_THRESHOLD' | 'APPROVAL_TTL_MINUTES' | 'GCP_PROJECT_ID' | 'AUTOMATION_WEBHOOK_URL'>
+  config: Pick<Config, 'INCIDENT_CHANNEL' | 'APPROVERS' | 'CONFIDENCE_THRESHOLD' | 'APPROVAL_TTL_MINUTES' | 'GCP_PROJECT_ID' | 'AUTOMATION_WEBHOOK_URL' | 'ESCALATION_CONTACTS' | 'AUTO_APPROVE_MAX_RISK' | 'AUTO_APPROVE_MIN_CONFIDENCE'>
   logger: Logger
   now(): Date
 }

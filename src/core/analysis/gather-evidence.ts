@@ -1,3 +1,4 @@
+import { withDeadline } from '../deadline'
 import type { ErrorGroupStats, LogEntry, MetricKind, MetricSeries, TelemetryPort, TraceSummary } from '../telemetry/port'
 import { errorGroupLink, logsExplorerLink, metricsExplorerLink, traceLink } from './console-links'
 import type { EvidenceItem } from './evidence'
@@ -53,16 +54,6 @@ export interface GatherOptions {
   projectId: string
   /** Per-source deadline: a slow source is reported missing instead of holding the analysis. */
   deadlineMs?: number
-}
-
-class DeadlineExceeded extends Error {}
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded(`no answer within ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
 }
 
 function errorMessage(err: unknown): string {

@@ -60,6 +60,13 @@ const approvalStep = z.object({
   approvers: z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/)).optional(),
   minApprovals: z.number().int().min(1).max(5).default(1),
   expiresIn: durationSchema.default('30m'),
+  /** Who is paged when nobody decides in time (user or group ids); defaults to ESCALATION_CONTACTS. */
+  escalateTo: z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/)).optional(),
+  /**
+   * The playbook allows this gate to pass without a human when the configured policy
+   * allows it too (AUTO_APPROVE_MAX_RISK, AUTO_APPROVE_MIN_CONFIDENCE). Never for high risk.
+   */
+  autoApprove: z.object({ maxRisk: z.enum(['low', 'medium']), minConfidence: z.number().min(0).max(1) }).optional(),
 })
 
 const webhookAction = z.object({
@@ -118,6 +125,13 @@ export const playbookSchema = z
         ctx.addIssue({ code: 'custom', message: `approval "${step.id}" must name a later action step in "for"`, path: ['steps', i, 'for'] })
       } else if (target < i) {
         ctx.addIssue({ code: 'custom', message: `approval "${step.id}" must come before the action "${step.for}"`, path: ['steps', i, 'for'] })
+      }
+    })
+    pb.steps.forEach((step, i) => {
+      if (step.kind !== 'approval' || !step.autoApprove) return
+      const target = pb.steps.find((s) => s.id === step.for)
+      if (target?.kind === 'action' && target.risk === 'high') {
+        ctx.addIssue({ code: 'custom', message: `approval "${step.id}" cannot auto-approve the high-risk action "${target.id}"`, path: ['steps', i, 'autoApprove'] })
       }
     })
     pb.steps.forEach((step, i) => {

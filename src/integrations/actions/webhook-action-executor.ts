@@ -6,6 +6,7 @@ export interface ActionRequest {
   body: Record<string, unknown>
   /** Sent as Idempotency-Key: the automation must run a key at most once. */
   idempotencyKey: string
+  timeoutMs?: number
 }
 
 export interface ActionResult {
@@ -36,7 +37,7 @@ export class WebhookActionExecutor implements ActionExecutor {
         ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
       },
       body: JSON.stringify(request.body),
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+      signal: AbortSignal.timeout(request.timeoutMs ?? this.options.timeoutMs ?? 15_000),
     })
     const text = (await res.text()).slice(0, 500)
     return { ok: res.ok, status: res.status, detail: `${res.status} ${res.statusText}${text ? `: ${text}` : ''}` }

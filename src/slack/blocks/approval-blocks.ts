@@ -2,6 +2,9 @@ import type { KnownBlock } from '@slack/types'
 import type { ApprovalActionPreview } from '../../storage/schema/approvals'
 import { confidenceBar, context, escapeMrkdwn, percent, section, type SlackMessage } from './block-kit'
 
+/** The `decided_by` of a gate the configured policy passed without a human. */
+export const AUTO_APPROVER = 'policy'
+
 export const APPROVE_ACTION_ID = 'approval_approve'
 export const REJECT_ACTION_ID = 'approval_reject'
 
@@ -51,7 +54,7 @@ export function buildApprovalRequestMessage(a: ApprovalView): SlackMessage {
   } else {
     const verb = { approved: ':white_check_mark: Approved', rejected: ':no_entry: Rejected', expired: ':hourglass: Expired', pending: '' }[a.status]
     const deciders = a.status === 'approved' && a.approvedBy.length ? a.approvedBy : a.decidedBy ? [a.decidedBy] : []
-    const by = deciders.length ? ` by ${deciders.map((u) => `<@${u}>`).join(' and ')}` : ''
+    const by = a.decidedBy === AUTO_APPROVER ? ' automatically by policy (low risk, high confidence, allowed by the playbook)' : deciders.length ? ` by ${deciders.map((u) => `<@${u}>`).join(' and ')}` : ''
     const when = a.decidedAt ? ` at ${a.decidedAt.toISOString()}` : ` at ${a.expiresAt.toISOString()}`
     blocks.push(context(`${verb}${by}${when}`))
   }

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, lte } from 'drizzle-orm'
 import type { Database } from '../database'
 import { approvalRequests, approvalVotes } from '../schema'
 import { appendAudit } from './audit'
@@ -27,11 +27,12 @@ export async function setApprovalMessage(db: Database, id: string, channel: stri
   await db.update(approvalRequests).set({ slackChannel: channel, slackTs: ts }).where(eq(approvalRequests.id, id))
 }
 
-export async function expireApprovalRequest(db: Database, id: string): Promise<ApprovalRequest | null> {
+/** Expires a request that is still pending at or after its expiry time. */
+export async function expireApprovalRequest(db: Database, id: string, now: Date): Promise<ApprovalRequest | null> {
   const [row] = await db
     .update(approvalRequests)
     .set({ status: 'expired' })
-    .where(and(eq(approvalRequests.id, id), eq(approvalRequests.status, 'pending')))
+    .where(and(eq(approvalRequests.id, id), eq(approvalRequests.status, 'pending'), lte(approvalRequests.expiresAt, now)))
     .returning()
   return row ?? null
 }

@@ -16,9 +16,16 @@ import {
   updateExecution,
   type PlaybookExecution,
 } from '../../storage/repositories/playbooks'
+import { decideAutoApproval } from '../../core/approvals/auto-approval-policy'
+import { withDeadline } from '../../core/deadline'
+import { AUTO_APPROVER } from '../../slack/blocks/approval-blocks'
 import { JOB_ATTEMPTS, jobIdFor, type JobData } from '../jobs'
 import type { WorkerDeps } from '../worker-deps'
 import { refreshIncidentRoot } from './incident-messages'
+
+/** Defaults when a step sets no `timeout`. */
+const QUERY_TIMEOUT = '60s'
+const ACTION_TIMEOUT = '2m'
 
 function templateVars(deps: WorkerDeps, execution: PlaybookExecution): Record<string, unknown> {
   // Only allow-listed settings are reachable from playbook text.
@@ -89,14 +96,11 @@ async function runStep(
     case 'query': {
       let result
       try {
-        result = await runQueryStep(step, {
-          telemetry: deps.telemetry,
-          service: String(vars.service),
-          startedAt: incident.startedAt,
-          now: deps.now(),
-          projectId: deps.config.GCP_PROJECT_ID,
-          vars,
-        })
+        result = await withDeadline(
+          runQueryStep(step, { telemetry: deps.telemetry, service: String(vars.service), startedAt: incident.startedAt, now: deps.now(), projectId: deps.config.GCP_PROJECT_ID, vars }),
+          parseDuration(step.timeout ?? QUERY_TIMEOUT),
+          `step "${step.id}"`,
+        )
       } catch (err) {
         // Read-only steps retry with the job's backoff; after the last try the run goes on without this evidence.
         const invalid = (err as { code?: string }).code === 'telemetry_query_invalid'
@@ -135,38 +139,48 @@ async function runApprovalGate(
   channel: string,
   thread: string | undefined,
 ): Promise<'next' | 'wait' | 'rejected' | 'failed'> {
-  const existing = await getApprovalForStep(deps.db, execution.id, position)
-  if (existing) {
-    if (existing.status === 'pending') return 'wait'
-    const status = existing.status === 'approved' ? 'succeeded' : 'failed'
-    await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status, outcome: { decision: existing.status, by: existing.decidedBy }, finishedAt: new Date() })
-    return existing.status === 'approved' ? 'next' : 'rejected'
-  }
   const action = playbook.steps.find((s): s is ActionStep => s.id === step.for && s.kind === 'action')!
-  const rendered = { ...renderDeep(action.action, vars), url: renderUrl(action.action.url, vars) }
   const now = deps.now()
-  const approval = await createApprovalRequest(deps.db, {
-    incidentId: execution.incidentId,
-    executionId: execution.id,
-    stepPosition: position,
-    action: { stepId: action.id, title: renderTemplate(action.title, vars), preview: renderTemplate(action.preview, vars), risk: action.risk, method: rendered.method, url: rendered.url, body: rendered.body },
-    rationale: String(execution.inputs.rationale || playbook.description),
-    confidence: execution.inputs.confidence,
-    approvers: step.approvers ?? deps.config.APPROVERS,
-    // High-risk actions need two people whatever the playbook says.
-    minApprovals: Math.max(step.minApprovals, action.risk === 'high' ? 2 : 1),
-    requestedBy: execution.startedBy,
-    expiresAt: new Date(now.getTime() + Math.min(parseDuration(step.expiresIn), deps.config.APPROVAL_TTL_MINUTES * 60_000)),
-  })
+  let approval = await getApprovalForStep(deps.db, execution.id, position)
+  const created = !approval
+  if (!approval) {
+    const rendered = { ...renderDeep(action.action, vars), url: renderUrl(action.action.url, vars) }
+    const auto = decideAutoApproval(step, action, execution.inputs.confidence, { maxRisk: deps.config.AUTO_APPROVE_MAX_RISK, minConfidence: deps.config.AUTO_APPROVE_MIN_CONFIDENCE })
+    approval = await createApprovalRequest(deps.db, {
+      incidentId: execution.incidentId,
+      executionId: execution.id,
+      stepPosition: position,
+      action: { stepId: action.id, title: renderTemplate(action.title, vars), preview: renderTemplate(action.preview, vars), risk: action.risk, method: rendered.method, url: rendered.url, body: rendered.body },
+      rationale: String(execution.inputs.rationale || playbook.description),
+      confidence: execution.inputs.confidence,
+      approvers: step.approvers ?? deps.config.APPROVERS,
+      // High-risk actions need two people whatever the playbook says.
+      minApprovals: Math.max(step.minApprovals, action.risk === 'high' ? 2 : 1),
+      requestedBy: execution.startedBy,
+      expiresAt: new Date(now.getTime() + Math.min(parseDuration(step.expiresIn), deps.config.APPROVAL_TTL_MINUTES * 60_000)),
+      ...(auto.auto ? { status: 'approved' as const, decidedBy: AUTO_APPROVER, decidedAt: now } : {}),
+    })
+    await appendAudit(deps.db, {
+      actor: auto.auto ? AUTO_APPROVER : 'system', action: auto.auto ? 'approval.auto_approved' : 'approval.requested', incidentId: execution.incidentId, subjectType: 'approval_request', subjectId: approval.id,
+      details: { playbook: playbook.id, step: step.id, action: approval.action, policy: auto.reason },
+    })
+  }
+  if (approval.status !== 'pending') {
+    if (approval.decidedBy === AUTO_APPROVER) {
+      const posted = await deps.slack.postOnce(`approval:${approval.id}`, channel, buildApprovalRequestMessage({ ...approval, approvedBy: [] }), thread)
+      await setApprovalMessage(deps.db, approval.id, posted.channel, posted.ts)
+    }
+    const status = approval.status === 'approved' ? 'succeeded' : 'failed'
+    await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status, outcome: { decision: approval.status, by: approval.decidedBy }, finishedAt: new Date() })
+    return approval.status === 'approved' ? 'next' : 'rejected'
+  }
+  if (!created && approval.slackTs) return 'wait'
+  // First time here, or a retry after a crash part-way: each of these is safe to repeat.
   await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'waiting', outcome: { approvalId: approval.id } })
   await updateExecution(deps.db, execution.id, { status: 'waiting_approval' })
   const posted = await deps.slack.postOnce(`approval:${approval.id}`, channel, buildApprovalRequestMessage({ ...approval, approvedBy: [] }), thread)
   await setApprovalMessage(deps.db, approval.id, posted.channel, posted.ts)
-  await appendAudit(deps.db, {
-    actor: 'system', action: 'approval.requested', incidentId: execution.incidentId, subjectType: 'approval_request', subjectId: approval.id,
-    details: { playbook: playbook.id, step: step.id, action: approval.action }, slackChannel: posted.channel, slackTs: posted.ts,
-  })
-  await deps.queue.enqueue('approval.expire', { approvalId: approval.id }, { jobId: jobIdFor('expire', approval.id), delayMs: approval.expiresAt.getTime() - now.getTime() })
+  await deps.queue.enqueue('approval.expire', { approvalId: approval.id }, { jobId: jobIdFor('expire', approval.id), delayMs: Math.max(0, approval.expiresAt.getTime() - now.getTime()) })
   await refreshIncidentRoot(deps, execution.incidentId, { playbookTitle: playbook.title, executionStatus: 'waiting_approval' })
   return 'wait'
 }
@@ -192,11 +206,13 @@ async function runAction(
   let ok = false
   let detail: string
   try {
-    const result = await deps.actions.execute({ method: rendered.method, url: rendered.url, body: rendered.body, idempotencyKey })
+    const result = await deps.actions.execute({ method: rendered.method, url: rendered.url, body: rendered.body, idempotencyKey, timeoutMs: parseDuration(step.timeout ?? ACTION_TIMEOUT) })
     ok = result.ok
     detail = result.detail
   } catch (err) {
-    detail = err instanceof Error ? err.message : String(err)
+    // Not retried: the automation may have run it; a re-run must be a human's choice.
+    const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${step.timeout ?? ACTION_TIMEOUT}` : err instanceof Error ? err.message : String(err)
+    detail = `${reason}; it may or may not have run (Idempotency-Key ${idempotencyKey})`
   }
   await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: ok ? 'succeeded' : 'failed', idempotencyKey, outcome: { detail }, finishedAt: new Date() })
   await appendAudit(deps.db, {

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt'
 import { isApprover } from '../../../core/approvals/approver-policy'
 import { castApprovalVote, getApprovalRequest } from '../../../storage/repositories/approvals'
@@ -21,7 +22,9 @@ export function createApprovalActionHandler(deps: ListenerDeps, decision: 'appro
     const tell = async (text: string) => {
       if (channel) await client.chat.postEphemeral({ channel, user: userId, text, thread_ts: threadTs })
     }
-    const approval = await getApprovalRequest(deps.db, action.value ?? '')
+    // The button's value is the request id; anything else (a forged or stale payload) is answered, not queried.
+    const approvalId = z.uuid().safeParse(action.value)
+    const approval = approvalId.success ? await getApprovalRequest(deps.db, approvalId.data) : null
     if (!approval) return tell(':warning: This approval request no longer exists.')
 
     const approvers = approval.approvers.length ? approval.approvers : deps.config.APPROVERS

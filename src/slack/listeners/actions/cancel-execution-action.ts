@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt'
 import { isApprover } from '../../../core/approvals/approver-policy'
 import { appendAudit } from '../../../storage/repositories/audit'
@@ -17,7 +18,8 @@ export function createCancelExecutionHandler(deps: ListenerDeps) {
     const tell = async (text: string) => {
       if (channel) await client.chat.postEphemeral({ channel, user: userId, text, thread_ts: threadTs })
     }
-    const execution = await getExecution(deps.db, action.value ?? '')
+    const executionId = z.uuid().safeParse(action.value)
+    const execution = executionId.success ? await getExecution(deps.db, executionId.data) : null
     if (!execution) return tell(':warning: This playbook run no longer exists.')
     const allowed = execution.startedBy === userId || (await isApprover(userId, deps.config.APPROVERS, async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? []))
     if (!allowed) return tell(':no_entry: Only approvers, or whoever started the run, can cancel it.')

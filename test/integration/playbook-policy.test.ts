@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AutomationReceiver } from '../../src/embedded/automation-receiver'
+import { DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
+import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-blocks'
+import { listAuditForIncident } from '../../src/storage/repositories/audit'
+import { listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
+import { listExecutionsForIncident } from '../../src/storage/repositories/playbooks'
+import { ScriptedTelemetry } from '../fakes/scripted-telemetry'
+import { eventually } from '../support/eventually'
+import { createTestDatabase, type TestDatabase } from '../support/test-database'
+
+const CHANNEL = FAKE_WORKSPACE.channelId
+
+describe('approval policy, failing and slow actions, and expiry (in-process jobs on Postgres)', () => {
+  let database: TestDatabase
+  let env: EmbeddedEnvironment
+  const automation = new AutomationReceiver({ hang: (c) => c.path === '/slow', fail: (c) => (c.path === '/fail' ? 500 : undefined) })
+
+  beforeAll(async () => {
+    database = await createTestDatabase()
+    env = await startEmbeddedEnvironment({
+      databaseUrl: database.url,
+      automation,
+      telemetry: new ScriptedTelemetry({}),
+      env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks-policy', AUTO_APPROVE_MAX_RISK: 'low', AUTO_APPROVE_MIN_CONFIDENCE: '0' },
+    })
+  })
+  afterAll(async () => {
+    await env?.stop()
+    await database?.drop()
+  })
+
+  async function analyze(text: string): Promise<Incident> {
+    await env.sender.slashCommand({ text: `analyze ${text}`, channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
+    await env.idle()
+    return (await listOpenIncidents(env.runtime.database.db)).find((i) => i.title === text)!
+  }
+  const runOf = async (incident: Incident) => (await listExecutionsForIncident(env.runtime.database.db, incident.id))[0]!
+  const actionsOf = async (incident: Incident) => (await listAuditForIncident(env.runtime.database.db, incident.id)).map((a) => a.action)
+  const approvalIdOf = async (incident: Incident) => (await listAuditForIncident(env.runtime.database.db, incident.id)).find((a) => a.subjectType === 'approval_request')!.subjectId
+  const approve = async (incident: Incident) => {
+    // Found by its text: once decided or expired the message no longer carries the buttons.
+    const gate = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => /^Approval /.test(m.text ?? ''))!
+    await env.sender.blockAction({ actionId: APPROVE_ACTION_ID, value: await approvalIdOf(incident), messageTs: gate.ts, channelId: CHANNEL, userId: DEMO_USERS.approver.id })
+  }
+
+  it('runs a low-risk action without a human when the playbook and the policy both allow it', async () => {
+    const incident = await analyze('cache-svc eviction storm')
+    expect((await runOf(incident)).status).toBe('completed')
+    expect(automation.calls.filter((c) => c.path === '/cache/flush')).toHaveLength(1)
+    const audit = await listAuditForIncident(env.runtime.database.db, incident.id)
+    expect(audit.find((a) => a.action === 'approval.auto_approved')?.actor).toBe('policy')
+    expect(JSON.stringify(env.fakeSlack.thread(CHANNEL, incident.slackTs!).map((m) => m.blocks))).toContain('automatically by policy')
+  })
+
+  it('still asks a human for a medium-risk action when the policy stops at low', async () => {
+    const incident = await analyze('queue-svc backlog growing')
+    expect((await runOf(incident)).status).toBe('waiting_approval')
+    expect(await actionsOf(incident)).toContain('approval.requested')
+    expect(automation.calls.some((c) => c.path === '/queue/scale')).toBe(false)
+  })
+
+  it('fails the run, without retrying, when the automation rejects the action', async () => {
+    const incident = await analyze('pay-svc refunds stuck')
+    await approve(incident)
+    await eventually(async () => (await runOf(incident)).status === 'failed', { what: 'the run to fail' })
+    await env.idle()
+    expect(automation.calls.filter((c) => c.path === '/fail')).toHaveLength(1)
+    expect(await actionsOf(incident)).toContain('action.failed')
+    expect(env.fakeSlack.thread(CHANNEL, incident.slackTs!).some((m) => /failed: 500/.test(m.text ?? ''))).toBe(true)
+  })
+
+  it('gives up on an action that outlives its timeout and says it may have run', async () => {
+    const incident = await analyze('slow-svc stuck jobs')
+    await approve(incident)
+    await eventually(async () => (await runOf(incident)).status === 'failed', { what: 'the action to time out' })
+    await env.idle()
+    const result = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => /no answer within 1s/.test(m.text ?? ''))
+    expect(result?.text).toMatch(/may or may not have run \(Idempotency-Key/)
+    expect(automation.calls.filter((c) => c.path === '/slow')).toHaveLength(1)
+  })
+
+  it('expires an undecided approval, stops the run and pages the escalation contacts', async () => {
+    const incident = await analyze('exp-svc expiry drill')
+    await eventually(async () => (await runOf(incident)).status === 'failed', { timeoutMs: 10_000, what: 'the approval to expire' })
+    await env.idle()
+    const escalation = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => /Escalating to/.test(m.text ?? ''))
+    expect(escalation?.text).toContain('<@U0LEAD>')
+    expect(escalation?.text).toContain('/sre run expiring')
+    expect(await actionsOf(incident)).toContain('approval.expired')
+    await approve(incident)
+    const refusal = await eventually(async () => env.fakeSlack.ephemerals.find((e) => e.user === DEMO_USERS.approver.id), { what: 'the answer to a late click' })
+    expect(refusal.text).toBe(':hourglass: This approval request has expired; nothing was run.')
+    expect(automation.calls.some((c) => c.path === '/never')).toBe(false)
+  })
+})
