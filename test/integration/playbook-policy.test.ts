@@ -5,7 +5,8 @@ import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
 import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-blocks'
 import { listAuditForIncident } from '../../src/storage/repositories/audit'
 import { listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
-import { listExecutionsForIncident } from '../../src/storage/repositories/playbooks'
+import { listExecutionSteps, listExecutionsForIncident } from '../../src/storage/repositories/playbooks'
+import { MANUAL_DONE_ACTION_ID } from '../../src/slack/blocks/playbook-blocks'
 import { ScriptedTelemetry } from '../fakes/scripted-telemetry'
 import { eventually } from '../support/eventually'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
@@ -15,7 +16,7 @@ const CHANNEL = FAKE_WORKSPACE.channelId
 describe('approval policy, failing and slow actions, and expiry (in-process jobs on Postgres)', () => {
   let database: TestDatabase
   let env: EmbeddedEnvironment
-  const automation = new AutomationReceiver({ hang: (c) => c.path === '/slow', fail: (c) => (c.path === '/fail' ? 500 : undefined) })
+  const automation = new AutomationReceiver({ hang: (c) => c.path === '/slow', fail: (c) => (c.path === '/fail' || c.path === '/health/flow-svc' ? 500 : undefined) })
 
   beforeAll(async () => {
     database = await createTestDatabase()
@@ -79,6 +80,36 @@ describe('approval policy, failing and slow actions, and expiry (in-process jobs
     const result = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => /no answer within 1s/.test(m.text ?? ''))
     expect(result?.text).toMatch(/may or may not have run \(Idempotency-Key/)
     expect(automation.calls.filter((c) => c.path === '/slow')).toHaveLength(1)
+  })
+
+  it('probes, branches on the result, waits for a person to confirm a manual step, then asks for approval', async () => {
+    const incident = await analyze('flow-svc flow stuck')
+    const run = await runOf(incident)
+    expect(run.status).toBe('waiting_manual')
+    expect(automation.calls.some((c) => c.path === '/health/flow-svc')).toBe(true)
+    const manual = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => /^Manual step/.test(m.text ?? ''))!
+    const click = (userId: string) => env.sender.blockAction({ actionId: MANUAL_DONE_ACTION_ID, messageTs: manual.ts, channelId: CHANNEL, userId })
+    await Promise.all([click(DEMO_USERS.other.id), click(DEMO_USERS.other.id)])
+    await eventually(async () => (await runOf(incident)).status === 'waiting_approval', { what: 'the run to reach its gate' })
+    await env.idle()
+    const audit = await actionsOf(incident)
+    expect(audit.filter((a) => a === 'manual.confirmed')).toHaveLength(1)
+    expect(env.fakeSlack.message(CHANNEL, manual.ts)?.text).toMatch(/^Manual step done/)
+    await approve(incident)
+    await eventually(async () => (await runOf(incident)).status === 'completed', { what: 'the run to complete' })
+    expect(automation.calls.filter((c) => c.path === '/restart/flow-svc')).toHaveLength(1)
+    const steps = await listExecutionSteps(env.runtime.database.db, run.id)
+    expect(steps.map((s) => s.stepId)).toEqual(['check-health', 'route', 'drain-by-hand', 'gate', 'act'])
+    expect(steps.find((s) => s.stepId === 'route')?.outcome).toMatchObject({ tested: 'check-health', passed: false, goto: 3 })
+    expect(JSON.stringify(env.fakeSlack.message(CHANNEL, run.slackTs!)?.blocks)).toContain(':fast_forward: 3. Healthy')
+  })
+
+  it('ends the run at a branch when the probe says the service is healthy', async () => {
+    const incident = await analyze('flow-ok flow check')
+    const run = await runOf(incident)
+    expect(run.status).toBe('completed')
+    expect((await listExecutionSteps(env.runtime.database.db, run.id)).map((s) => s.stepId)).toEqual(['check-health', 'route'])
+    expect(automation.calls.some((c) => c.path === '/restart/flow-ok')).toBe(false)
   })
 
   it('expires an undecided approval, stops the run and pages the escalation contacts', async () => {

@@ -91,11 +91,45 @@ const notifyStep = z.object({
   message: z.string().min(1).max(2000),
 })
 
-export const playbookStepSchema = z.discriminatedUnion('kind', [queryStep, approvalStep, actionStep, notifyStep])
+/** A branch target that finishes the run. */
+export const BRANCH_END = 'end'
+
+/** An HTTP probe of an endpoint (health check, status page); read-only. */
+const checkStep = z.object({
+  ...baseStep,
+  kind: z.literal('check'),
+  method: z.enum(['GET', 'HEAD']).default('GET'),
+  url: z.string().min(1),
+  /** Statuses that count as healthy; default any 2xx or 3xx. */
+  expectStatus: z.array(z.number().int().min(100).max(599)).optional(),
+  /** Text the body must contain to count as healthy. */
+  contains: z.string().max(200).optional(),
+})
+
+/** Goes to `then` when the named earlier step's assertion held, else to `else`: later steps, or `end` to finish the run. */
+const branchStep = z.object({
+  ...baseStep,
+  kind: z.literal('branch'),
+  if: z.object({ step: stepId, passed: z.boolean().default(true) }),
+  then: stepId,
+  else: stepId,
+})
+
+/** Something a person does by hand and confirms with a button in the thread. */
+const manualStep = z.object({
+  ...baseStep,
+  kind: z.literal('manual'),
+  instruction: z.string().min(1).max(2000),
+})
+
+export const playbookStepSchema = z.discriminatedUnion('kind', [queryStep, checkStep, branchStep, manualStep, approvalStep, actionStep, notifyStep])
 export type PlaybookStep = z.infer<typeof playbookStepSchema>
 export type QueryStep = z.infer<typeof queryStep>
 export type ApprovalStep = z.infer<typeof approvalStep>
 export type ActionStep = z.infer<typeof actionStep>
+export type CheckStep = z.infer<typeof checkStep>
+export type BranchStep = z.infer<typeof branchStep>
+export type ManualStep = z.infer<typeof manualStep>
 
 export const playbookSchema = z
   .object({
@@ -115,6 +149,7 @@ export const playbookSchema = z
   .superRefine((pb, ctx) => {
     const ids = new Set<string>()
     pb.steps.forEach((step, i) => {
+      if (step.id === BRANCH_END) ctx.addIssue({ code: 'custom', message: `"${BRANCH_END}" is reserved for branches; name the step differently`, path: ['steps', i, 'id'] })
       if (ids.has(step.id)) ctx.addIssue({ code: 'custom', message: `duplicate step id "${step.id}"`, path: ['steps', i, 'id'] })
       ids.add(step.id)
     })
@@ -125,6 +160,18 @@ export const playbookSchema = z
         ctx.addIssue({ code: 'custom', message: `approval "${step.id}" must name a later action step in "for"`, path: ['steps', i, 'for'] })
       } else if (target < i) {
         ctx.addIssue({ code: 'custom', message: `approval "${step.id}" must come before the action "${step.for}"`, path: ['steps', i, 'for'] })
+      }
+    })
+    pb.steps.forEach((step, i) => {
+      if (step.kind !== 'branch') return
+      const index = (id: string) => (id === BRANCH_END ? pb.steps.length : pb.steps.findIndex((s) => s.id === id))
+      const source = index(step.if.step)
+      if (source === -1 || source >= i) ctx.addIssue({ code: 'custom', message: `branch "${step.id}" must test an earlier step, not "${step.if.step}"`, path: ['steps', i, 'if', 'step'] })
+      for (const key of ['then', 'else'] as const) {
+        const target = index(step[key])
+        // Forward only (no loops), and never straight onto an action: its approval gate must run first.
+        if (target <= i) ctx.addIssue({ code: 'custom', message: `branch "${step.id}" ${key} must name a later step, not "${step[key]}"`, path: ['steps', i, key] })
+        else if (pb.steps[target]?.kind === 'action') ctx.addIssue({ code: 'custom', message: `branch "${step.id}" cannot jump onto the action "${step[key]}"; jump to its approval step`, path: ['steps', i, key] })
       }
     })
     pb.steps.forEach((step, i) => {

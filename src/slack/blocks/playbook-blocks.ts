@@ -11,13 +11,32 @@ export interface StepRecordView {
 const STATUS_ICON: Record<string, string> = { succeeded: ':white_check_mark:', failed: ':x:', skipped: ':fast_forward:', waiting: ':hourglass_flowing_sand:' }
 
 function stepLine(step: PlaybookStep, index: number, record: StepRecordView | undefined, nextStep: number): string {
-  const icon = record ? STATUS_ICON[record.status] : index === nextStep ? ':arrow_forward:' : ':white_small_square:'
+  // A step before the current one with no record was jumped over by a branch.
+  const icon = record ? STATUS_ICON[record.status] : index === nextStep ? ':arrow_forward:' : index < nextStep ? STATUS_ICON.skipped : ':white_small_square:'
   const passed = record?.outcome.passed
   const verdict = step.kind === 'query' && record?.status === 'succeeded' ? (passed ? ' — *yes*' : ' — no') : ''
   return `${icon} ${index + 1}. ${escapeMrkdwn(step.title)} _(${step.kind})_${verdict}`
 }
 
 export const CANCEL_EXECUTION_ACTION_ID = 'execution_cancel'
+export const MANUAL_DONE_ACTION_ID = 'manual_step_done'
+
+/** A step a person does by hand; the button's value is `<execution id>:<step position>`. */
+export function buildManualStepMessage(title: string, instruction: string, value: string): SlackMessage {
+  const text = `:hand: *${escapeMrkdwn(title)}*\n${escapeMrkdwn(instruction)}`
+  return {
+    text: `Manual step: ${title}`,
+    blocks: [
+      section(text),
+      { type: 'actions', block_id: `manual:${value}`, elements: [{ type: 'button', action_id: MANUAL_DONE_ACTION_ID, text: { type: 'plain_text', text: 'Done' }, style: 'primary', value }] },
+    ],
+  }
+}
+
+export function buildManualStepDoneMessage(title: string, instruction: string, userId: string): SlackMessage {
+  const text = `:white_check_mark: *${escapeMrkdwn(title)}*\n${escapeMrkdwn(instruction)}`
+  return { text: `Manual step done: ${title}`, blocks: [section(text), context(`Done, confirmed by <@${userId}>`)] }
+}
 
 /** The one progress message of a playbook run, edited in place after every step. */
 export function buildExecutionProgressMessage(
@@ -35,7 +54,7 @@ export function buildExecutionProgressMessage(
     section(lines.join('\n')),
     context(`INC-${execution.incidentNumber} · service ${escapeMrkdwn(String(vars.service ?? 'unknown'))} · started by ${execution.startedBy === 'system' ? 'sre-agent' : `<@${execution.startedBy}>`} · read-only steps run on their own; actions wait for approval`),
   ]
-  if (execution.status === 'running' || execution.status === 'waiting_approval') {
+  if (execution.status === 'running' || execution.status === 'waiting_approval' || execution.status === 'waiting_manual') {
     blocks.push({
       type: 'actions',
       block_id: `execution:${execution.id}`,

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql, TransactionRollbackError } from 'drizzle-orm'
 import type { Playbook } from '../../core/playbooks/schema'
 import { CodedError } from '../../core/errors'
 import type { Database } from '../database'
@@ -48,10 +48,10 @@ export async function updateExecution(db: Database, id: string, values: Partial<
  * Moves a running execution past step `position` only if it is still there, so two
  * workers racing on the same step cannot both advance it, and a cancelled run stays cancelled.
  */
-export async function advanceExecution(db: Database, id: string, fromPosition: number, status: ExecutionStatus): Promise<boolean> {
+export async function advanceExecution(db: Database, id: string, fromPosition: number, status: ExecutionStatus, toPosition = fromPosition + 1): Promise<boolean> {
   const rows = await db
     .update(playbookExecutions)
-    .set({ nextStep: fromPosition + 1, status, updatedAt: new Date() })
+    .set({ nextStep: toPosition, status, updatedAt: new Date() })
     .where(and(eq(playbookExecutions.id, id), eq(playbookExecutions.nextStep, fromPosition), eq(playbookExecutions.status, 'running')))
     .returning({ id: playbookExecutions.id })
   return rows.length === 1
@@ -89,10 +89,35 @@ export async function cancelExecution(db: Database, id: string): Promise<Playboo
     const [row] = await tx
       .update(playbookExecutions)
       .set({ status: 'cancelled', updatedAt: new Date() })
-      .where(and(eq(playbookExecutions.id, id), inArray(playbookExecutions.status, ['running', 'waiting_approval'])))
+      .where(and(eq(playbookExecutions.id, id), inArray(playbookExecutions.status, ['running', 'waiting_approval', 'waiting_manual'])))
       .returning()
     if (!row) return null
     await tx.update(approvalRequests).set({ status: 'expired' }).where(and(eq(approvalRequests.executionId, id), eq(approvalRequests.status, 'pending')))
     return row
+  })
+}
+
+/**
+ * A person confirmed a manual step: marks it done and lets the run go on, once.
+ * False when it was not waiting (double click, cancelled run).
+ */
+export async function confirmManualStep(db: Database, executionId: string, position: number, userId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const steps = await tx
+      .update(executionSteps)
+      .set({ status: 'succeeded', outcome: { confirmedBy: userId }, finishedAt: new Date() })
+      .where(and(eq(executionSteps.executionId, executionId), eq(executionSteps.position, position), eq(executionSteps.kind, 'manual'), eq(executionSteps.status, 'waiting')))
+      .returning({ id: executionSteps.id })
+    if (steps.length === 0) return false
+    const runs = await tx
+      .update(playbookExecutions)
+      .set({ status: 'running', updatedAt: new Date() })
+      .where(and(eq(playbookExecutions.id, executionId), eq(playbookExecutions.status, 'waiting_manual'), eq(playbookExecutions.nextStep, position)))
+      .returning({ id: playbookExecutions.id })
+    if (runs.length === 0) tx.rollback()
+    return true
+  }).catch((err) => {
+    if (err instanceof TransactionRollbackError) return false
+    throw err
   })
 }

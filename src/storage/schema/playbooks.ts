@@ -31,7 +31,7 @@ export const playbookExecutions = pgTable(
     incidentId: uuid('incident_id').notNull().references(() => incidents.id),
     /** Values the steps' placeholders read: service, target, incident, confidence, rationale. */
     inputs: jsonb('inputs').$type<ExecutionInputs>().notNull(),
-    status: text('status', { enum: ['running', 'waiting_approval', 'completed', 'failed', 'rejected', 'cancelled'] })
+    status: text('status', { enum: ['running', 'waiting_approval', 'waiting_manual', 'completed', 'failed', 'rejected', 'cancelled'] })
       .notNull()
       .default('running'),
     nextStep: integer('next_step').notNull().default(0),

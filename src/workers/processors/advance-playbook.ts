@@ -1,9 +1,9 @@
 import { PermanentJobError } from '../../core/errors'
 import { runQueryStep } from '../../core/playbooks/run-query-step'
 import { parseDuration, renderDeep, renderTemplate, renderUrl } from '../../core/playbooks/render-template'
-import type { ActionStep, ApprovalStep, Playbook, PlaybookStep } from '../../core/playbooks/schema'
+import { BRANCH_END, type ActionStep, type ApprovalStep, type CheckStep, type Playbook, type PlaybookStep } from '../../core/playbooks/schema'
 import { buildApprovalRequestMessage } from '../../slack/blocks/approval-blocks'
-import { buildActionResultMessage, buildExecutionProgressMessage, buildNotifyMessage, buildStepResultMessage } from '../../slack/blocks/playbook-blocks'
+import { buildActionResultMessage, buildExecutionProgressMessage, buildManualStepMessage, buildNotifyMessage, buildStepResultMessage } from '../../slack/blocks/playbook-blocks'
 import { createApprovalRequest, getApprovalForStep, setApprovalMessage } from '../../storage/repositories/approvals'
 import { appendAudit } from '../../storage/repositories/audit'
 import { getIncidentOrThrow } from '../../storage/repositories/incidents'
@@ -23,8 +23,12 @@ import { JOB_ATTEMPTS, jobIdFor, type JobData } from '../jobs'
 import type { WorkerDeps } from '../worker-deps'
 import { refreshIncidentRoot } from './incident-messages'
 
+/** What a step tells the runner: go on, wait for a person, stop, or jump to a step index (branch). */
+type StepOutcome = 'next' | 'wait' | 'rejected' | 'failed' | number
+
 /** Defaults when a step sets no `timeout`. */
 const QUERY_TIMEOUT = '60s'
+const CHECK_TIMEOUT = '10s'
 const ACTION_TIMEOUT = '2m'
 
 function templateVars(deps: WorkerDeps, execution: PlaybookExecution): Record<string, unknown> {
@@ -67,10 +71,11 @@ export async function processAdvancePlaybook(deps: WorkerDeps, data: JobData<'pl
     await finish(deps, execution, outcome, progress, playbook, vars, incident.number)
     return
   }
-  const moved = await advanceExecution(deps.db, execution.id, position, 'running')
+  const next = typeof outcome === 'number' ? outcome : position + 1
+  const moved = await advanceExecution(deps.db, execution.id, position, 'running', next)
   if (!moved) return log.info('step already advanced by another worker')
   await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
-  await deps.queue.enqueue('playbook.advance', { executionId: execution.id }, { jobId: jobIdFor('advance', execution.id, position + 1) })
+  await deps.queue.enqueue('playbook.advance', { executionId: execution.id }, { jobId: jobIdFor('advance', execution.id, next) })
 }
 
 async function runStep(
@@ -83,10 +88,11 @@ async function runStep(
   channel: string,
   thread: string | undefined,
   attempt: number,
-): Promise<'next' | 'wait' | 'rejected' | 'failed'> {
+): Promise<StepOutcome> {
   const done = await getExecutionStep(deps.db, execution.id, position)
   if (done && done.status !== 'waiting') {
-    if (done.status !== 'failed' || step.kind === 'query') return 'next'
+    if (step.kind === 'branch') return Number((done.outcome as { goto: number }).goto)
+    if (done.status !== 'failed' || step.kind === 'query' || step.kind === 'check') return 'next'
     return step.kind === 'approval' ? 'rejected' : 'failed'
   }
   const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
@@ -122,11 +128,48 @@ async function runStep(
       await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'succeeded', outcome: {}, finishedAt: new Date() })
       return 'next'
     }
+    case 'check': {
+      let result
+      try {
+        result = await probeEndpoint(step, renderUrl(step.url, vars), parseDuration(step.timeout ?? CHECK_TIMEOUT))
+      } catch (err) {
+        if (attempt < JOB_ATTEMPTS) throw err
+        result = { passed: false, summary: `could not reach it: ${err instanceof Error ? err.message : String(err)}` }
+      }
+      await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'succeeded', outcome: { passed: result.passed, summary: result.summary }, finishedAt: new Date() })
+      await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, buildStepResultMessage(title, { passed: !result.passed, summary: result.summary, detail: '', link: null }), thread)
+      return 'next'
+    }
+    case 'branch': {
+      const tested = playbook.steps.findIndex((s) => s.id === step.if.step)
+      const record = await getExecutionStep(deps.db, execution.id, tested)
+      const passed = Boolean((record?.outcome as { passed?: boolean } | undefined)?.passed)
+      const chosen = passed === step.if.passed ? step.then : step.else
+      const target = chosen === BRANCH_END ? playbook.steps.length : playbook.steps.findIndex((s) => s.id === chosen)
+      await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'succeeded', outcome: { tested: step.if.step, passed, goto: target }, finishedAt: new Date() })
+      return target
+    }
+    case 'manual': {
+      await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'waiting', outcome: {} })
+      await updateExecution(deps.db, execution.id, { status: 'waiting_manual' })
+      await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, buildManualStepMessage(title, renderTemplate(step.instruction, vars), `${execution.id}:${position}`), thread)
+      return 'wait'
+    }
     case 'approval':
       return runApprovalGate(deps, execution, playbook, step, position, vars, channel, thread)
     case 'action':
       return runAction(deps, execution, playbook, step, position, vars, channel, thread)
   }
+}
+
+/** An HTTP probe: healthy when the status is expected and the body holds the expected text. */
+async function probeEndpoint(step: CheckStep, url: string, timeoutMs: number): Promise<{ passed: boolean; summary: string }> {
+  const res = await fetch(url, { method: step.method, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' })
+  const body = step.contains && step.method === 'GET' ? await res.text() : ''
+  const statusOk = step.expectStatus ? step.expectStatus.includes(res.status) : res.status >= 200 && res.status < 400
+  const textOk = !step.contains || body.includes(step.contains)
+  const passed = statusOk && textOk
+  return { passed, summary: `${step.method} ${url} → ${res.status}${step.contains ? (textOk ? `, body has "${step.contains}"` : `, body lacks "${step.contains}"`) : ''} → ${passed ? 'healthy' : 'unhealthy'}` }
 }
 
 async function runApprovalGate(
