@@ -53,6 +53,9 @@ const envSchema = z.object({
   /** Base URL of existing automation that playbook webhook actions call. */
   AUTOMATION_WEBHOOK_URL: z.url().optional(),
   AUTOMATION_WEBHOOK_TOKEN: z.string().optional(),
+  /** Kubernetes API server for scale / rollout-restart actions; unset uses the kubeconfig or in-cluster service account. */
+  KUBERNETES_API_URL: z.url().optional(),
+  KUBERNETES_TOKEN: z.string().optional(),
   PLAYBOOKS_DIR: z.string().default('playbooks'),
   /** Below this calibrated confidence the bot says "no confident match". */
   CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),

@@ -4,7 +4,10 @@ import { HashingEmbedder } from './core/correlation/hashing-embedder'
 import type { Embedder } from './core/correlation/embedder'
 import type { Playbook } from './core/playbooks/schema'
 import type { TelemetryPort } from './core/telemetry/port'
-import { WebhookActionExecutor, type ActionExecutor } from './integrations/actions/webhook-action-executor'
+import type { ActionExecutor } from './core/playbooks/action-port'
+import { KubernetesActionExecutor, loadKubeConfig } from './integrations/actions/kubernetes-action-executor'
+import { RoutingActionExecutor } from './integrations/actions/routing-action-executor'
+import { WebhookActionExecutor } from './integrations/actions/webhook-action-executor'
 import { UnavailableTelemetry } from './integrations/telemetry/unavailable-telemetry'
 import type { Logger } from './logger'
 import { SlackMessenger } from './slack/messenger'
@@ -63,7 +66,12 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
     telemetry,
     embedder: overrides.embedder ?? new HashingEmbedder(EMBEDDING_DIMENSIONS),
     playbooks,
-    actions: overrides.actions ?? new WebhookActionExecutor({ token: config.AUTOMATION_WEBHOOK_TOKEN, allowedBaseUrl: config.AUTOMATION_WEBHOOK_URL }),
+    actions:
+      overrides.actions ??
+      new RoutingActionExecutor(
+        new WebhookActionExecutor({ token: config.AUTOMATION_WEBHOOK_TOKEN, allowedBaseUrl: config.AUTOMATION_WEBHOOK_URL }),
+        () => new KubernetesActionExecutor(loadKubeConfig({ apiUrl: config.KUBERNETES_API_URL, token: config.KUBERNETES_TOKEN })),
+      ),
     config,
     logger,
     now,

@@ -7,6 +7,7 @@ import { listAuditForIncident } from '../../src/storage/repositories/audit'
 import { listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
 import { listExecutionSteps, listExecutionsForIncident } from '../../src/storage/repositories/playbooks'
 import { MANUAL_DONE_ACTION_ID } from '../../src/slack/blocks/playbook-blocks'
+import { FakeKubernetesApi } from '../fakes/kubernetes-api'
 import { ScriptedTelemetry } from '../fakes/scripted-telemetry'
 import { eventually } from '../support/eventually'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
@@ -18,18 +19,23 @@ describe('approval policy, failing and slow actions, and expiry (in-process jobs
   let env: EmbeddedEnvironment
   const automation = new AutomationReceiver({ hang: (c) => c.path === '/slow', fail: (c) => (c.path === '/fail' || c.path === '/health/flow-svc' ? 500 : undefined) })
 
+  const kube = new FakeKubernetesApi()
+
   beforeAll(async () => {
+    const kubeUrl = await kube.start()
+    kube.addDeployment('prod', 'scale-svc', 3)
     database = await createTestDatabase()
     env = await startEmbeddedEnvironment({
       databaseUrl: database.url,
       automation,
       telemetry: new ScriptedTelemetry({}),
-      env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks-policy', AUTO_APPROVE_MAX_RISK: 'low', AUTO_APPROVE_MIN_CONFIDENCE: '0' },
+      env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks-policy', AUTO_APPROVE_MAX_RISK: 'low', AUTO_APPROVE_MIN_CONFIDENCE: '0', KUBERNETES_API_URL: kubeUrl, KUBERNETES_TOKEN: 'fake-kube-token' },
     })
   })
   afterAll(async () => {
     await env?.stop()
     await database?.drop()
+    await kube.stop()
   })
 
   async function analyze(text: string): Promise<Incident> {
@@ -110,6 +116,18 @@ describe('approval policy, failing and slow actions, and expiry (in-process jobs
     expect(run.status).toBe('completed')
     expect((await listExecutionSteps(env.runtime.database.db, run.id)).map((s) => s.stepId)).toEqual(['check-health', 'route'])
     expect(automation.calls.some((c) => c.path === '/restart/flow-ok')).toBe(false)
+  })
+
+  it('previews a Kubernetes scale with a dry run, and runs exactly what was approved', async () => {
+    const incident = await analyze('scale-svc saturation at peak')
+    const gate = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => /^Approval /.test(m.text ?? ''))!
+    expect(JSON.stringify(gate.blocks)).toContain('dry run accepted: 3 → 6 replicas')
+    expect(kube.deployment('prod', 'scale-svc')?.replicas).toBe(3)
+    await approve(incident)
+    await eventually(async () => (await runOf(incident)).status === 'completed', { what: 'the scale to run' })
+    expect(kube.deployment('prod', 'scale-svc')?.replicas).toBe(6)
+    const executed = (await listAuditForIncident(env.runtime.database.db, incident.id)).find((a) => a.action === 'action.executed')
+    expect(executed?.details).toMatchObject({ request: { type: 'kubernetes', operation: 'scale', replicas: 6 } })
   })
 
   it('expires an undecided approval, stops the run and pages the escalation contacts', async () => {

@@ -76,11 +76,29 @@ const webhookAction = z.object({
   body: z.record(z.string(), z.unknown()).default({}),
 })
 
+/** A GKE/Kubernetes Deployment change through the Kubernetes API; previewed with a server-side dry run. */
+const kubernetesAction = z
+  .object({
+    type: z.literal('kubernetes'),
+    operation: z.enum(['scale', 'rollout-restart']),
+    namespace: z.string().min(1),
+    deployment: z.string().min(1),
+    /** scale: the replica count to set… */
+    replicas: z.number().int().min(0).max(1000).optional(),
+    /** …or a factor of the current count (rounded up), bounded by maxReplicas. */
+    scaleBy: z.number().positive().max(10).optional(),
+    maxReplicas: z.number().int().min(1).max(1000).default(100),
+  })
+  .refine((a) => a.operation !== 'scale' || (a.replicas === undefined) !== (a.scaleBy === undefined), {
+    message: 'a scale action needs exactly one of "replicas" or "scaleBy"',
+    path: ['replicas'],
+  })
+
 const actionStep = z.object({
   ...baseStep,
   kind: z.literal('action'),
   risk: z.enum(['low', 'medium', 'high']),
-  action: webhookAction,
+  action: z.discriminatedUnion('type', [webhookAction, kubernetesAction]),
   /** One-line human preview of the effect, e.g. "Restart pgbouncer on {{service}}". */
   preview: z.string().min(1).max(300),
 })

@@ -26,7 +26,7 @@ export interface ApprovalView {
 const RISK_ICON = { low: ':large_green_circle:', medium: ':large_yellow_circle:', high: ':red_circle:' } as const
 
 function actionPreview(a: ApprovalActionPreview): string {
-  return `*${escapeMrkdwn(a.preview)}*\n\`\`\`${a.method} ${a.url}\n${JSON.stringify(a.body, null, 2)}\`\`\``
+  return `*${escapeMrkdwn(a.preview)}*\n\`\`\`${a.method} ${a.url}\n${JSON.stringify(a.body, null, 2)}\`\`\`${a.dryRun ? `\n_${escapeMrkdwn(a.dryRun)}_` : ''}`
 }
 
 function who(approvers: string[]): string {

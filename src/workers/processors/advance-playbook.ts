@@ -1,6 +1,7 @@
 import { PermanentJobError } from '../../core/errors'
 import { runQueryStep } from '../../core/playbooks/run-query-step'
-import { parseDuration, renderDeep, renderTemplate, renderUrl } from '../../core/playbooks/render-template'
+import { renderActionRequest } from '../../core/playbooks/action-port'
+import { parseDuration, renderTemplate, renderUrl } from '../../core/playbooks/render-template'
 import { BRANCH_END, type ActionStep, type ApprovalStep, type CheckStep, type Playbook, type PlaybookStep } from '../../core/playbooks/schema'
 import { buildApprovalRequestMessage } from '../../slack/blocks/approval-blocks'
 import { buildActionResultMessage, buildExecutionProgressMessage, buildManualStepMessage, buildNotifyMessage, buildStepResultMessage } from '../../slack/blocks/playbook-blocks'
@@ -187,13 +188,17 @@ async function runApprovalGate(
   let approval = await getApprovalForStep(deps.db, execution.id, position)
   const created = !approval
   if (!approval) {
-    const rendered = { ...renderDeep(action.action, vars), url: renderUrl(action.action.url, vars) }
-    const auto = decideAutoApproval(step, action, execution.inputs.confidence, { maxRisk: deps.config.AUTO_APPROVE_MAX_RISK, minConfidence: deps.config.AUTO_APPROVE_MIN_CONFIDENCE })
+    const request = renderActionRequest(action.action, vars)
+    // The dry run makes the request exact; if it fails, approvers see why and the action cannot run as previewed.
+    const preview = await deps.actions.preview(request).catch((err: Error) => ({ method: request.type === 'webhook' ? request.method : 'PATCH', target: request.type === 'webhook' ? request.url : `${request.namespace}/${request.deployment}`, body: {}, summary: `dry run failed: ${err.message}`, request: null }))
+    const auto = preview.request
+      ? decideAutoApproval(step, action, execution.inputs.confidence, { maxRisk: deps.config.AUTO_APPROVE_MAX_RISK, minConfidence: deps.config.AUTO_APPROVE_MIN_CONFIDENCE })
+      : { auto: false, reason: preview.summary }
     approval = await createApprovalRequest(deps.db, {
       incidentId: execution.incidentId,
       executionId: execution.id,
       stepPosition: position,
-      action: { stepId: action.id, title: renderTemplate(action.title, vars), preview: renderTemplate(action.preview, vars), risk: action.risk, method: rendered.method, url: rendered.url, body: rendered.body },
+      action: { stepId: action.id, title: renderTemplate(action.title, vars), preview: renderTemplate(action.preview, vars), risk: action.risk, method: preview.method, url: preview.target, body: preview.body, dryRun: preview.summary, ...(preview.request ? { request: preview.request } : {}) },
       rationale: String(execution.inputs.rationale || playbook.description),
       confidence: execution.inputs.confidence,
       approvers: step.approvers ?? deps.config.APPROVERS,
@@ -245,22 +250,25 @@ async function runAction(
   const idempotencyKey = `${execution.id}:${step.id}`
   // Recorded before the call: a crash after it re-sends the same key, which the automation de-duplicates.
   await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'waiting', idempotencyKey, outcome: { started: true } })
-  const rendered = { ...renderDeep(step.action, vars), url: renderUrl(step.action.url, vars) }
+  // What runs is what was approved; an approval whose dry run failed carries no request and runs nothing.
+  const request = gate.action.request
   let ok = false
-  let detail: string
-  try {
-    const result = await deps.actions.execute({ method: rendered.method, url: rendered.url, body: rendered.body, idempotencyKey, timeoutMs: parseDuration(step.timeout ?? ACTION_TIMEOUT) })
-    ok = result.ok
-    detail = result.detail
-  } catch (err) {
-    // Not retried: the automation may have run it; a re-run must be a human's choice.
-    const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${step.timeout ?? ACTION_TIMEOUT}` : err instanceof Error ? err.message : String(err)
-    detail = `${reason}; it may or may not have run (Idempotency-Key ${idempotencyKey})`
+  let detail = `not run: the approved action has no runnable request (${gate.action.dryRun ?? 'no dry run'})`
+  if (request) {
+    try {
+      const result = await deps.actions.execute(request, { idempotencyKey, timeoutMs: parseDuration(step.timeout ?? ACTION_TIMEOUT) })
+      ok = result.ok
+      detail = result.detail
+    } catch (err) {
+      // Not retried: the automation may have run it; a re-run must be a human's choice.
+      const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${step.timeout ?? ACTION_TIMEOUT}` : err instanceof Error ? err.message : String(err)
+      detail = `${reason}; it may or may not have run (Idempotency-Key ${idempotencyKey})`
+    }
   }
   await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: ok ? 'succeeded' : 'failed', idempotencyKey, outcome: { detail }, finishedAt: new Date() })
   await appendAudit(deps.db, {
     actor: gate.decidedBy ?? 'system', action: ok ? 'action.executed' : 'action.failed', incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id,
-    details: { step: step.id, idempotencyKey, request: { method: rendered.method, url: rendered.url }, detail, approvedBy: gate.decidedBy },
+    details: { step: step.id, idempotencyKey, request, detail, approvedBy: gate.decidedBy },
   })
   await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, buildActionResultMessage(renderTemplate(step.title, vars), ok, detail), thread)
   return ok ? 'next' : 'failed'

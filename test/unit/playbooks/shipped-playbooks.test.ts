@@ -35,6 +35,7 @@ describe('shipped playbooks', () => {
     const actions = playbook.steps.filter((s) => s.kind === 'action')
     expect(actions.length).toBeGreaterThan(0)
     for (const step of actions) {
+      if (step.action.type !== 'webhook') throw new Error(`${step.id}: shipped playbooks act through the automation webhook`)
       expect(step.action.url.startsWith('{{env.AUTOMATION_WEBHOOK_URL}}/')).toBe(true)
       expect(step.action.body).toHaveProperty('incident', '{{incident.number}}')
       expect(step.action.body).toHaveProperty('service')

@@ -1,0 +1,98 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+
+interface FakeDeployment {
+  replicas: number
+  readyReplicas: number
+  templateAnnotations: Record<string, string>
+  generation: number
+}
+
+export interface RecordedKubeRequest {
+  method: string
+  path: string
+  contentType: string | undefined
+  dryRun: boolean
+  body: unknown
+}
+
+/**
+ * A local Kubernetes API server for the apps/v1 Deployment endpoints the agent uses
+ * (read, scale subresource, merge-patch, server-side dryRun), speaking the real REST
+ * shapes (Deployment, Scale, Status objects) so @kubernetes/client-node talks to it unchanged.
+ */
+export class FakeKubernetesApi {
+  readonly requests: RecordedKubeRequest[] = []
+  private readonly deployments = new Map<string, FakeDeployment>()
+  private server: Server | null = null
+
+  constructor(private readonly token = 'fake-kube-token') {}
+
+  addDeployment(namespace: string, name: string, replicas: number): void {
+    this.deployments.set(`${namespace}/${name}`, { replicas, readyReplicas: replicas, templateAnnotations: {}, generation: 1 })
+  }
+
+  deployment(namespace: string, name: string): FakeDeployment | undefined {
+    return this.deployments.get(`${namespace}/${name}`)
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => this.handle(req, res, Buffer.concat(chunks).toString('utf8')))
+    })
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve))
+    return `http://127.0.0.1:${(this.server.address() as { port: number }).port}`
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections()
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const body = raw ? JSON.parse(raw) : undefined
+    const dryRun = url.searchParams.get('dryRun') === 'All'
+    this.requests.push({ method: req.method ?? '', path: url.pathname, contentType: req.headers['content-type'], dryRun, body })
+    if (req.headers.authorization !== `Bearer ${this.token}`) return this.status(res, 401, 'Unauthorized', 'Unauthorized')
+    const m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)(\/scale)?$/.exec(url.pathname)
+    if (!m) return this.status(res, 404, 'NotFound', `the server could not find the requested resource (${url.pathname})`)
+    const [, namespace, name, scale] = m as unknown as [string, string, string, string | undefined]
+    const current = this.deployment(namespace, name)
+    if (!current) return this.status(res, 404, 'NotFound', `deployments.apps "${name}" not found`)
+    if (req.method === 'PATCH' && req.headers['content-type'] !== 'application/merge-patch+json') {
+      return this.status(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`)
+    }
+    const next = structuredClone(current)
+    if (req.method === 'PATCH' && scale) {
+      const replicas = (body as { spec?: { replicas?: number } })?.spec?.replicas
+      if (typeof replicas !== 'number' || replicas < 0) return this.status(res, 422, 'Invalid', 'spec.replicas: Invalid value: must be greater than or equal to 0')
+      next.replicas = replicas
+    } else if (req.method === 'PATCH') {
+      const annotations = (body as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } })?.spec?.template?.metadata?.annotations ?? {}
+      next.templateAnnotations = { ...next.templateAnnotations, ...annotations }
+      next.generation++
+    } else if (req.method !== 'GET') {
+      return this.status(res, 405, 'MethodNotAllowed', `${req.method} is not supported here`)
+    }
+    if (req.method === 'PATCH' && !dryRun) this.deployments.set(`${namespace}/${name}`, next)
+    const metadata = { name, namespace, generation: next.generation, uid: `uid-${namespace}-${name}` }
+    const json = scale
+      ? { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata, spec: { replicas: next.replicas }, status: { replicas: current.replicas, selector: `app=${name}` } }
+      : {
+          kind: 'Deployment',
+          apiVersion: 'apps/v1',
+          metadata,
+          spec: { replicas: next.replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name }, annotations: next.templateAnnotations }, spec: { containers: [{ name, image: `${name}:1` }] } } },
+          status: { replicas: current.replicas, readyReplicas: current.readyReplicas, observedGeneration: current.generation },
+        }
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify(json))
+  }
+
+  private status(res: ServerResponse, code: number, reason: string, message: string): void {
+    res.writeHead(code, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }))
+  }
+}
