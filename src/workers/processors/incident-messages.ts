@@ -15,8 +15,16 @@ export async function ensureIncidentRoot(deps: WorkerDeps, incident: Incident): 
 
 export async function updateIncidentRoot(deps: WorkerDeps, incident: Incident, progress: IncidentProgress): Promise<void> {
   if (!incident.slackChannel || !incident.slackTs) return
-  await deps.slack.update(incident.slackChannel, incident.slackTs, buildIncidentRootMessage(incident, progress))
+  try {
+    await deps.slack.update(incident.slackChannel, incident.slackTs, buildIncidentRootMessage(incident, progress))
+  } catch (err) {
+    // Someone deleted the root message: the thread's work goes on rather than failing on a cosmetic edit.
+    if (!GONE_MESSAGE_ERRORS.has((err as { data?: { error?: string } }).data?.error ?? '')) throw err
+    deps.logger.warn({ incident: incident.id, err }, 'incident root message is gone; not updated')
+  }
 }
+
+const GONE_MESSAGE_ERRORS = new Set(['message_not_found', 'cant_update_message', 'channel_not_found', 'is_archived'])
 
 /** Re-renders the root message from what is stored: the latest analysis plus the playbook run's state. */
 export async function refreshIncidentRoot(deps: WorkerDeps, incidentId: string, run?: { playbookTitle: string; executionStatus: string }): Promise<void> {
