@@ -30,6 +30,13 @@ export class SlackMessenger {
     await this.client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks, thread_ts: threadTs })
   }
 
+  /** A link to a message, or null when Slack cannot give one (the message is gone). */
+  async permalink(channel: string, ts: string | undefined): Promise<string | null> {
+    if (!ts) return null
+    const res = await this.client.chat.getPermalink({ channel, message_ts: ts }).catch(() => null)
+    return res?.permalink ?? null
+  }
+
   async usergroupMembers(usergroup: string): Promise<string[]> {
     const res = await this.client.usergroups.users.list({ usergroup })
     return res.users ?? []

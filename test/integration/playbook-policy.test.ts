@@ -128,6 +128,10 @@ describe('approval policy, failing and slow actions, and expiry (in-process jobs
     expect(kube.deployment('prod', 'scale-svc')?.replicas).toBe(6)
     const executed = (await listAuditForIncident(env.runtime.database.db, incident.id)).find((a) => a.action === 'action.executed')
     expect(executed?.details).toMatchObject({ request: { type: 'kubernetes', operation: 'scale', replicas: 6 } })
+    for (const where of ['C0CHECKOUT', 'D0ALICE']) {
+      const told = env.fakeSlack.messagesIn(where).find((m) => m.text === 'scale-svc was scaled out; check the HPA limits.')
+      expect(JSON.stringify(told?.blocks)).toContain(`INC-${incident.number}`)
+    }
   })
 
   it('expires an undecided approval, stops the run and pages the escalation contacts', async () => {

@@ -107,6 +107,8 @@ const notifyStep = z.object({
   ...baseStep,
   kind: z.literal('notify'),
   message: z.string().min(1).max(2000),
+  /** Also tell a channel (C…) or a person (U…, by DM), beyond the incident thread. */
+  to: z.array(z.string().regex(/^[CGUW][A-Z0-9]{2,}$/)).max(10).optional(),
 })
 
 /** A branch target that finishes the run. */

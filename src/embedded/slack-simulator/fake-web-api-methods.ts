@@ -171,12 +171,16 @@ export class FakeWebApiMethods {
     const parsed = postMessageArgs.safeParse(raw)
     if (!parsed.success) return invalidArguments(parsed.error)
     const args = parsed.data
-    if (!this.channelExists(args.channel)) return failure('channel_not_found')
+    // As in Slack, a user id as the channel posts into the app's DM with that user.
+    const dm = /^[UW][A-Z0-9]+$/.test(args.channel)
+    if (dm && !this.userExists(args.channel)) return failure('channel_not_found')
+    const channel = dm ? `D${args.channel.slice(1)}` : args.channel
+    if (!dm && !this.channelExists(channel)) return failure('channel_not_found')
     const content = contentOf(args)
     const rejection = this.rejectContent(content)
     if (rejection !== undefined) return rejection
     const message = this.store.post({
-      channel: args.channel,
+      channel,
       user: FAKE_WORKSPACE.botUserId,
       botId: FAKE_WORKSPACE.botId,
       threadTs: args.thread_ts,

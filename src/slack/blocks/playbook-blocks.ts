@@ -74,8 +74,10 @@ export function buildStepResultMessage(title: string, outcome: { passed: boolean
   return { text: `${title}: ${outcome.summary}`, blocks }
 }
 
-export function buildNotifyMessage(text: string): SlackMessage {
-  return { text, blocks: [section(`:loudspeaker: ${escapeMrkdwn(text)}`)] }
+export function buildNotifyMessage(text: string, about: { incidentNumber: number; permalink: string | null }): SlackMessage {
+  const blocks = [section(`:loudspeaker: ${escapeMrkdwn(text)}`)]
+  if (about.permalink) blocks.push(context(`About ${link(about.permalink, `INC-${about.incidentNumber}`)}`))
+  return { text, blocks }
 }
 
 export function buildActionResultMessage(title: string, ok: boolean, detail: string): SlackMessage {

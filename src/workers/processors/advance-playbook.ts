@@ -125,7 +125,11 @@ async function runStep(
       return 'next'
     }
     case 'notify': {
-      await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, buildNotifyMessage(renderTemplate(step.message, vars)), thread)
+      const message = buildNotifyMessage(renderTemplate(step.message, vars), { incidentNumber: incident.number, permalink: null })
+      await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, message, thread)
+      // Elsewhere the message says which incident it is about; a user id as channel opens a DM.
+      const away = buildNotifyMessage(renderTemplate(step.message, vars), { incidentNumber: incident.number, permalink: await deps.slack.permalink(channel, thread) })
+      for (const to of step.to ?? []) await deps.slack.postOnce(`execution:${execution.id}:step:${position}:to:${to}`, to, away)
       await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'succeeded', outcome: {}, finishedAt: new Date() })
       return 'next'
     }
