@@ -105,6 +105,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((role === 'bot' || role === 'worker') && config.DATABASE_URL.startsWith('pglite://') && config.REDIS_URL) {
     problems.push('DATABASE_URL: an embedded pglite:// database cannot be shared by separate bot and worker processes; use postgres://')
   }
+  if ((role === 'worker' || role === 'bot') && config.DATABASE_POOL_SIZE <= config.WORKER_CONCURRENCY) {
+    // Each running playbook step holds one connection for its lock and needs others for its queries.
+    problems.push(`DATABASE_POOL_SIZE: must be larger than WORKER_CONCURRENCY (${config.WORKER_CONCURRENCY})`)
+  }
   if (problems.length > 0) throw new ConfigError(problems)
   return config
 }

@@ -61,6 +61,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
   })
   const deps: WorkerDeps = {
     db: database.db,
+    tryWithLock: database.tryWithLock,
     queue,
     slack: new SlackMessenger(client, database.db),
     telemetry,

@@ -7,11 +7,29 @@ export type Schema = typeof schema
 /** Either driver: postgres.js against Postgres, or PGlite embedded. Repositories take this. */
 export type Database = PgDatabase<PgQueryResultHKT, Schema>
 
+/** Runs `fn` only if no other holder of `key` is running, across every process on the database. */
+export type TryWithLock = <T>(key: string, fn: () => Promise<T>) => Promise<{ ran: true; value: T } | { ran: false }>
+
 export interface DatabaseHandle {
   db: Database
   kind: 'postgres' | 'pglite'
   url: string
+  tryWithLock: TryWithLock
   close(): Promise<void>
+}
+
+/** PGlite lives in one process, so a set of held keys is the whole story. */
+function inProcessLocks(): TryWithLock {
+  const held = new Set<string>()
+  return async (key, fn) => {
+    if (held.has(key)) return { ran: false }
+    held.add(key)
+    try {
+      return { ran: true, value: await fn() }
+    } finally {
+      held.delete(key)
+    }
+  }
 }
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
@@ -27,13 +45,28 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
     if (dataDir) mkdirSync(dataDir, { recursive: true })
     const client = await PGlite.create({ dataDir, extensions: { vector } })
     const db = drizzle(client, { schema }) as unknown as Database
-    return { db, kind: 'pglite', url, close: () => client.close() }
+    return { db, kind: 'pglite', url, tryWithLock: inProcessLocks(), close: () => client.close() }
   }
   const { default: postgres } = await import('postgres')
   const { drizzle } = await import('drizzle-orm/postgres-js')
   const client = postgres(url, { max: options.poolSize ?? 10, onnotice: () => {} })
   const db = drizzle(client, { schema }) as unknown as Database
-  return { db, kind: 'postgres', url, close: () => client.end({ timeout: 5 }) }
+  // A session advisory lock on a reserved connection: released when the holder finishes or its process dies.
+  const tryWithLock: TryWithLock = async (key, fn) => {
+    const reserved = await client.reserve()
+    try {
+      const [row] = await reserved`select pg_try_advisory_lock(hashtextextended(${key}, 0)) as locked`
+      if (!row?.locked) return { ran: false }
+      try {
+        return { ran: true, value: await fn() }
+      } finally {
+        await reserved`select pg_advisory_unlock(hashtextextended(${key}, 0))`
+      }
+    } finally {
+      reserved.release()
+    }
+  }
+  return { db, kind: 'postgres', url, tryWithLock, close: () => client.end({ timeout: 5 }) }
 }
 
 /**

@@ -5,12 +5,14 @@ import type { TelemetryPort } from '../core/telemetry/port'
 import type { ActionExecutor } from '../core/playbooks/action-port'
 import type { Logger } from '../logger'
 import type { SlackMessenger } from '../slack/messenger'
-import type { Database } from '../storage/database'
+import type { Database, TryWithLock } from '../storage/database'
 import type { JobQueue } from './jobs'
 
 /** Everything a job handler may touch; built once per process by the runtime. */
 export interface WorkerDeps {
   db: Database
+  /** Mutual exclusion across workers (a playbook run advances on one worker at a time). */
+  tryWithLock: TryWithLock
   queue: JobQueue
   slack: SlackMessenger
   telemetry: TelemetryPort

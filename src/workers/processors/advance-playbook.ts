@@ -43,9 +43,19 @@ function templateVars(deps: WorkerDeps, execution: PlaybookExecution): Record<st
  * already recorded is never run again; an action runs under an idempotency key.
  */
 export async function processAdvancePlaybook(deps: WorkerDeps, data: JobData<'playbook.advance'>, meta: { attempt: number } = { attempt: 1 }): Promise<void> {
+  // One worker at a time per run: whoever holds the lock runs the current step and enqueues the next;
+  // a duplicate delivery finds it held and leaves. A holder that dies releases it with its connection.
+  const result = await deps.tryWithLock(`playbook-execution:${data.executionId}`, () => advanceOnce(deps, data, meta))
+  if (!result.ran) return deps.logger.debug({ execution: data.executionId }, 'run is being advanced by another worker')
+  // Queued only once the lock is released, or the next step's job could find it still held.
+  if (result.value !== null) await deps.queue.enqueue('playbook.advance', { executionId: data.executionId }, { jobId: jobIdFor('advance', data.executionId, result.value) })
+}
+
+/** Runs the current step; returns the position to run next, or null when the run waits or ended. */
+async function advanceOnce(deps: WorkerDeps, data: JobData<'playbook.advance'>, meta: { attempt: number }): Promise<number | null> {
   const execution = await getExecution(deps.db, data.executionId)
   if (!execution) throw new PermanentJobError(`playbook execution ${data.executionId} does not exist`)
-  if (execution.status !== 'running') return
+  if (execution.status !== 'running') return null
   const playbook = execution.definition as Playbook
   const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
   const vars = templateVars(deps, execution)
@@ -60,23 +70,26 @@ export async function processAdvancePlaybook(deps: WorkerDeps, data: JobData<'pl
 
   if (!step) {
     await finish(deps, execution, 'completed', progress, playbook, vars, incident.number)
-    return
+    return null
   }
 
   const outcome = await runStep(deps, execution, playbook, step, position, vars, channel, thread, meta.attempt)
   if (outcome === 'wait') {
     await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
-    return
+    return null
   }
   if (outcome === 'rejected' || outcome === 'failed') {
     await finish(deps, execution, outcome, progress, playbook, vars, incident.number)
-    return
+    return null
   }
   const next = typeof outcome === 'number' ? outcome : position + 1
   const moved = await advanceExecution(deps.db, execution.id, position, 'running', next)
-  if (!moved) return log.info('step already advanced by another worker')
+  if (!moved) {
+    log.info('step already advanced by another worker')
+    return null
+  }
   await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
-  await deps.queue.enqueue('playbook.advance', { executionId: execution.id }, { jobId: jobIdFor('advance', execution.id, next) })
+  return next
 }
 
 async function runStep(
