@@ -4,6 +4,7 @@ import { createLogger } from './logger'
 
 /** Offline tools: each in its own module under commands/, loaded only when called. */
 const tools: CommandRegistry = {
+  logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },
   eval: { summary: 'run an evaluation on a public dataset (sre-agent eval <name> …)', load: async () => (await import('./commands/eval')).default },
 }
 
@@ -28,9 +29,16 @@ async function main(argv: string[]): Promise<number> {
     try {
       return await (await tool.load()).run(args)
     } catch (err) {
-      if (!(err instanceof UsageError)) throw err
-      process.stderr.write(`sre-agent ${command}: ${err.message}\n`)
-      return 2
+      if (err instanceof UsageError) {
+        process.stderr.write(`sre-agent ${command}: ${err.message}\n`)
+        return 2
+      }
+      // A coded error is an expected failure (bad input file, unreadable dataset): say it, no stack trace.
+      if (err instanceof Error && typeof (err as { code?: unknown }).code === 'string') {
+        process.stderr.write(`sre-agent ${command}: ${err.message}\n`)
+        return 1
+      }
+      throw err
     }
   }
   switch (command) {

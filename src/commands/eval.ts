@@ -3,6 +3,8 @@ import type { CliCommand, CommandRegistry } from './command'
 /** `sre-agent eval <benchmark>`: each evaluation reads a public dataset by path and prints its figures. */
 export const evaluations: CommandRegistry = {
   // Registered by the analysis engines: duplicates, logparse, nab, petshop.
+  logparse: { summary: 'log-template mining on Loghub-2k: GA, PA, FGA, FTA beside Drain', load: async () => (await import('../evals/logparse')).default },
+  petshop: { summary: 'root-cause localisation on PetShop: top-1/top-3 recall, ECE, false alarms', load: async () => (await import('../evals/petshop')).default },
 }
 
 const command: CliCommand = {
