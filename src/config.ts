@@ -48,7 +48,20 @@ const envSchema = z.object({
   ALERT_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ALERT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
 
-  TELEMETRY_PROVIDER: z.enum(['synthetic', 'none']).default('none'),
+  TELEMETRY_PROVIDER: z.enum(['gcp', 'synthetic', 'none']).default('none'),
+  /** YAML naming each service's monitored resource, dependencies and metric overrides (src/integrations/gcp/service-catalog.ts). */
+  GCP_SERVICES_FILE: z.string().optional(),
+  /** Share of each API's per-project quota the agent may spend per minute, across all workers. */
+  GCP_QUOTA_MONITORING_PER_MINUTE: z.coerce.number().int().min(6).default(3000),
+  GCP_QUOTA_LOGGING_PER_MINUTE: z.coerce.number().int().min(6).default(60),
+  GCP_QUOTA_ERROR_REPORTING_PER_MINUTE: z.coerce.number().int().min(6).default(300),
+  /** Cloud Trace meters reads in units: ListTraces costs 25 of the default 300 a minute. */
+  GCP_QUOTA_TRACE_UNITS_PER_MINUTE: z.coerce.number().int().min(30).default(300),
+  /** Endpoint overrides (regional or private endpoints, emulators): host:port for gRPC, a base URL for REST. */
+  GCP_MONITORING_ENDPOINT: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port').optional(),
+  GCP_LOGGING_ENDPOINT: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port').optional(),
+  GCP_ERROR_REPORTING_URL: z.url().optional(),
+  GCP_TRACE_URL: z.url().optional(),
   GCP_PROJECT_ID: z.string().default('demo-project'),
   /** Base URL of existing automation that playbook webhook actions call. */
   AUTOMATION_WEBHOOK_URL: z.url().optional(),

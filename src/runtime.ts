@@ -90,12 +90,15 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
     playbooks,
     async close() {
       await queue.close()
+      // The GCP provider holds gRPC channels and Redis connections.
+      await (telemetry as Partial<{ close(): Promise<void> }>).close?.()
       await database.close()
     },
   }
 }
 
 async function telemetryFor(config: Config, now: Date): Promise<TelemetryPort> {
+  if (config.TELEMETRY_PROVIDER === 'gcp') return (await import('./integrations/gcp/create-gcp-telemetry')).createGcpTelemetry(config)
   if (config.TELEMETRY_PROVIDER !== 'synthetic') return new UnavailableTelemetry()
   // Loaded only when asked for: production processes never carry the synthetic fleet.
   const { createDemoFleet } = await import('./integrations/telemetry/synthetic')
