@@ -4,6 +4,7 @@ import type { CliCommand, CommandRegistry } from './command'
 export const evaluations: CommandRegistry = {
   // Registered by the analysis engines: duplicates, logparse, nab, petshop.
   logparse: { summary: 'log-template mining on Loghub-2k: GA, PA, FGA, FTA beside Drain', load: async () => (await import('../evals/logparse')).default },
+  nab: { summary: 'streaming anomaly detection on NAB: standard / low-FP / low-FN scores beside Numenta HTM', load: async () => (await import('../evals/nab')).default },
   petshop: { summary: 'root-cause localisation on PetShop: top-1/top-3 recall, ECE, false alarms', load: async () => (await import('../evals/petshop')).default },
 }
 
