@@ -1,5 +1,5 @@
 import { withDeadline } from '../deadline'
-import type { ErrorGroupStats, LogEntry, MetricKind, MetricSeries, TelemetryPort, TraceSummary } from '../telemetry/port'
+import type { AlertConditionSummary, AlertPolicySummary, ErrorGroupStats, LogEntry, MetricKind, MetricSeries, TelemetryPort, TraceSummary } from '../telemetry/port'
 import { errorGroupLink, logsExplorerLink, metricsExplorerLink, traceLink } from './console-links'
 import type { EvidenceItem } from './evidence'
 import { formatMetricValue, summarize } from './series-stats'
@@ -34,6 +34,19 @@ export interface MetricFinding {
   anomalous: boolean
 }
 
+export type TelemetrySource = 'metrics' | 'logs' | 'errors' | 'traces'
+
+/** A source that answered for some services and not others. */
+export interface PartialSource {
+  source: TelemetrySource
+  /** Services whose every query answered, of those asked. */
+  servicesAnswered: number
+  servicesAsked: number
+  failed: Array<{ service: string; what: string; reason: string }>
+  /** One line for the trail: "logs: 2 of 3 services answered; inventory: RESOURCE_EXHAUSTED". */
+  note: string
+}
+
 export interface GatheredEvidence {
   items: EvidenceItem[]
   metrics: MetricFinding[]
@@ -42,8 +55,13 @@ export interface GatheredEvidence {
   traces: TraceSummary[]
   /** Services whose telemetry was examined: the incident's service, then its dependencies. */
   services: string[]
-  sourcesAnswered: Array<'metrics' | 'logs' | 'errors' | 'traces'>
-  sourcesMissing: Array<{ source: 'metrics' | 'logs' | 'errors' | 'traces'; reason: string }>
+  sourcesAnswered: TelemetrySource[]
+  /** Sources of which nothing answered. */
+  sourcesMissing: Array<{ source: TelemetrySource; reason: string }>
+  /** Sources that answered, but not for every service. */
+  sourcesPartial: PartialSource[]
+  /** The policy that fired, when the provider can look it up and the incident names one. */
+  alertPolicy: AlertPolicySummary | null
   window: { start: Date; end: Date }
 }
 
@@ -52,8 +70,20 @@ export interface GatherOptions {
   startedAt: Date
   now: Date
   projectId: string
-  /** Per-source deadline: a slow source is reported missing instead of holding the analysis. */
+  /**
+   * Deadline of every query (they start together, so it bounds each source): a slow query is
+   * reported as not answered instead of holding the analysis.
+   */
   deadlineMs?: number
+  /** The alert policy of the incident (display or resource name), looked up when the provider can. */
+  policyName?: string | null
+}
+
+/** One question asked of a source about one service. */
+interface Asked<T> {
+  service: string
+  what: string
+  result: PromiseSettledResult<T>
 }
 
 function errorMessage(err: unknown): string {
@@ -61,9 +91,66 @@ function errorMessage(err: unknown): string {
 }
 
 /**
- * Pulls metrics, logs, errors and traces around the incident in parallel, compares
- * the incident window with the hour before it, and returns what it has even when a
- * source is slow or down (that source is listed as missing).
+ * The status of a failure, short enough for the trail: a `status` field, else the status word of
+ * a "<API>: <STATUS>: detail" message (how provider errors read after crossing the shared cache).
+ */
+function shortReason(err: unknown): string {
+  const status = (err as { status?: unknown } | null)?.status
+  if (typeof status === 'string' && /^[A-Z][A-Z_]+$/.test(status)) return status
+  const message = errorMessage(err)
+  const named = /^[\w .-]{1,40}: ([A-Z][A-Z_]{3,}): /.exec(message)
+  if (named) return named[1]!
+  return message.length > 100 ? `${message.slice(0, 99)}…` : message
+}
+
+/** Asks one question; `asker` names it when it gives no answer within the deadline. */
+async function ask<T>(service: string, what: string, work: () => Promise<T>, deadlineMs: number, asker: string): Promise<Asked<T>> {
+  // A provider that throws synchronously fails its own query, not the whole gathering.
+  const [result] = await Promise.allSettled([withDeadline(Promise.resolve().then(work), deadlineMs, asker)])
+  return { service, what, result: result! }
+}
+
+/**
+ * Tallies the answers of one source by service. The source is missing only when nothing
+ * answered; when some services did not, it is partial and says which and why.
+ */
+function tally<T>(source: TelemetrySource, asked: Array<Asked<T>>, services: string[]): { values: T[]; missing: string | null; partial: PartialSource | null } {
+  const values: T[] = []
+  const failed: PartialSource['failed'] = []
+  for (const a of asked) {
+    if (a.result.status === 'fulfilled') values.push(a.result.value)
+    else failed.push({ service: a.service, what: a.what, reason: errorMessage(a.result.reason) })
+  }
+  if (failed.length === 0) return { values, missing: null, partial: null }
+  if (values.length === 0) {
+    const reasons = [...new Set(failed.map((f) => f.reason))]
+    return { values, missing: reasons.length > 2 ? `${reasons.slice(0, 2).join('; ')}; and ${reasons.length - 2} other failures` : reasons.join('; '), partial: null }
+  }
+  const shortOf = new Map(asked.filter((a) => a.result.status === 'rejected').map((a) => [a, shortReason((a.result as PromiseRejectedResult).reason)]))
+  const askedOf = (service: string) => asked.filter((a) => a.service === service)
+  const failing = services.filter((s) => askedOf(s).some((a) => a.result.status === 'rejected'))
+  const asking = services.filter((s) => askedOf(s).length > 0)
+  const parts = failing.map((service) => {
+    const all = askedOf(service)
+    const bad = all.filter((a) => a.result.status === 'rejected')
+    const reasons = [...new Set(bad.map((a) => shortOf.get(a)!))].join(', ')
+    if (bad.length === all.length) return `${service}: ${reasons}`
+    const which = bad.length <= 2 ? bad.map((a) => a.what).join(', ') : `${bad.length} of ${all.length} queries`
+    return `${service} (${which}): ${reasons}`
+  })
+  const servicesAnswered = asking.length - failing.length
+  return {
+    values,
+    missing: null,
+    partial: { source, servicesAnswered, servicesAsked: asking.length, failed, note: `${source}: ${servicesAnswered} of ${asking.length} services answered; ${parts.join('; ')}` },
+  }
+}
+
+/**
+ * Pulls metrics, logs, errors and traces around the incident in parallel (and the alert policy
+ * that fired, when the provider can look it up), compares the incident window with the hour
+ * before it, and returns what it has: a query that fails or is slow costs only its own answer;
+ * a source is listed as missing when none of its queries answered, as partial when some did not.
  */
 export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOptions): Promise<GatheredEvidence> {
   const deadlineMs = options.deadlineMs ?? 5_000
@@ -71,27 +158,24 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
   const window = { start: windowStart, end: options.now }
   const baseline = { start: new Date(windowStart.getTime() - 70 * 60_000), end: new Date(windowStart.getTime() - 10 * 60_000) }
 
+  const policyName = options.policyName?.trim()
+  const policyTask = policyName && telemetry.alertPolicy ? ask(options.service, 'alert policy', () => telemetry.alertPolicy!({ policyName }), deadlineMs, 'the alert policy lookup') : null
+
   const topology = await withDeadline(telemetry.services(), deadlineMs).catch(() => [])
   const dependencies = topology.find((s) => s.name === options.service)?.dependsOn ?? []
   const services = [options.service, ...dependencies]
 
-  const metricsTask = withDeadline(collectMetrics(telemetry, services, window, baseline), deadlineMs)
+  const metricsTask = collectMetrics(telemetry, services, window, baseline, deadlineMs)
   // Rollouts log at INFO, so they are asked for separately from the warnings.
   const deployWindow = { start: new Date(windowStart.getTime() - 30 * 60_000), end: window.end }
-  const logsTask = withDeadline(
-    Promise.all([
-      ...services.map((service) => telemetry.logs({ service, ...window, minSeverity: 'WARNING', limit: 200 })),
-      telemetry.logs({ service: options.service, ...deployWindow, contains: 'deployed', minSeverity: 'INFO', limit: 20 }),
-    ]).then((r) => r.flat()),
-    deadlineMs,
-  )
-  const errorsTask = withDeadline(
-    Promise.all(services.map((service) => telemetry.errors({ service, ...window }))).then((r) => r.flat()),
-    deadlineMs,
-  )
-  const tracesTask = withDeadline(telemetry.traces({ service: options.service, ...window, limit: 20 }), deadlineMs)
+  const logsTask = Promise.all([
+    ...services.map((service) => ask(service, 'warnings', () => telemetry.logs({ service, ...window, minSeverity: 'WARNING', limit: 200 }), deadlineMs, 'logs')),
+    ask(options.service, 'deploy logs', () => telemetry.logs({ service: options.service, ...deployWindow, contains: 'deployed', minSeverity: 'INFO', limit: 20 }), deadlineMs, 'logs'),
+  ])
+  const errorsTask = Promise.all(services.map((service) => ask(service, 'error groups', () => telemetry.errors({ service, ...window }), deadlineMs, 'errors')))
+  const tracesTask = Promise.all([ask(options.service, 'slowest traces', () => telemetry.traces({ service: options.service, ...window, limit: 20 }), deadlineMs, 'traces')])
 
-  const [metrics, logs, errors, traces] = await Promise.allSettled([metricsTask, logsTask, errorsTask, tracesTask])
+  const [metricsAsked, logsAsked, errorsAsked, tracesAsked, policyAsked] = await Promise.all([metricsTask, logsTask, errorsTask, tracesTask, policyTask])
   const result: GatheredEvidence = {
     items: [],
     metrics: [],
@@ -101,14 +185,48 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
     services,
     sourcesAnswered: [],
     sourcesMissing: [],
+    sourcesPartial: [],
+    alertPolicy: null,
     window,
   }
   const { projectId } = options
+  const settle = <T>(source: TelemetrySource, asked: Array<Asked<T>>): T[] | null => {
+    const { values, missing, partial } = tally(source, asked, services)
+    if (missing !== null) {
+      result.sourcesMissing.push({ source, reason: missing })
+      return null
+    }
+    result.sourcesAnswered.push(source)
+    if (partial) result.sourcesPartial.push(partial)
+    return values
+  }
+  const notePartial = (source: TelemetrySource) => {
+    const partial = result.sourcesPartial.find((p) => p.source === source)
+    if (!partial) return
+    result.items.push({
+      source,
+      title: partial.note,
+      detail: partial.failed.map((f) => `${f.service} ${f.what}: ${f.reason}`).join('\n'),
+      link: null,
+      anomalous: false,
+      data: { servicesAnswered: partial.servicesAnswered, servicesAsked: partial.servicesAsked, failed: partial.failed.map((f) => ({ ...f })) },
+    })
+  }
 
-  if (metrics.status === 'fulfilled') {
-    result.sourcesAnswered.push('metrics')
-    result.metrics = metrics.value
-    for (const f of metrics.value.filter((m) => m.anomalous).sort((a, b) => b.ratio - a.ratio).slice(0, 6)) {
+  if (policyAsked) {
+    if (policyAsked.result.status === 'fulfilled') {
+      result.alertPolicy = policyAsked.result.value
+      if (result.alertPolicy) result.items.push(alertPolicyItem(result.alertPolicy))
+    } else {
+      result.items.push({ source: 'metrics', title: `Alert policy ${policyName}: not read`, detail: errorMessage(policyAsked.result.reason), link: null, anomalous: false, data: { policyName } })
+    }
+  }
+
+  const metrics = settle('metrics', metricsAsked)
+  if (metrics) {
+    const findings = metrics.filter((m): m is MetricFinding => m !== null)
+    result.metrics = findings
+    for (const f of findings.filter((m) => m.anomalous).sort((a, b) => b.ratio - a.ratio).slice(0, 6)) {
       result.items.push({
         source: 'metrics',
         title: `${f.service} ${f.metric}`,
@@ -118,34 +236,34 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
         data: { ...f },
       })
     }
-    if (!metrics.value.some((m) => m.anomalous)) {
-      result.items.push({ source: 'metrics', title: 'Metrics within normal range', detail: `${metrics.value.length} series of ${services.join(', ')} checked against the previous hour`, link: null, anomalous: false, data: {} })
+    if (!findings.some((m) => m.anomalous)) {
+      result.items.push({ source: 'metrics', title: 'Metrics within normal range', detail: `${findings.length} series of ${services.join(', ')} checked against the previous hour`, link: null, anomalous: false, data: {} })
     }
-  } else {
-    result.sourcesMissing.push({ source: 'metrics', reason: errorMessage(metrics.reason) })
+    notePartial('metrics')
   }
 
-  if (logs.status === 'fulfilled') {
-    result.sourcesAnswered.push('logs')
-    result.logs = logs.value
-    const errorsOnly = logs.value.filter((l) => l.severity === 'ERROR' || l.severity === 'CRITICAL')
-    const top = topMessages(errorsOnly.length ? errorsOnly : logs.value, 3)
+  const logAnswers = settle('logs', logsAsked)
+  if (logAnswers) {
+    const logs = logAnswers.flat()
+    result.logs = logs
+    const errorsOnly = logs.filter((l) => l.severity === 'ERROR' || l.severity === 'CRITICAL')
+    const top = topMessages(errorsOnly.length ? errorsOnly : logs, 3)
     result.items.push({
       source: 'logs',
-      title: `${errorsOnly.length} error log entries (${logs.value.length} warnings and above)`,
+      title: `${errorsOnly.length} error log entries (${logs.length} warnings and above)`,
       detail: top.length ? top.map((t) => `${t.count}× ${t.service}: ${t.message}`).join('\n') : 'no warnings or errors in the window',
       link: logsExplorerLink(projectId, `resource.labels.container_name=(${services.map((s) => `"${s}"`).join(' OR ')})\nseverity>=WARNING`, window.start, window.end),
       anomalous: errorsOnly.length >= 5,
-      data: { errorCount: errorsOnly.length, total: logs.value.length, top },
+      data: { errorCount: errorsOnly.length, total: logs.length, top },
     })
-  } else {
-    result.sourcesMissing.push({ source: 'logs', reason: errorMessage(logs.reason) })
+    notePartial('logs')
   }
 
-  if (errors.status === 'fulfilled') {
-    result.sourcesAnswered.push('errors')
-    result.errors = errors.value
-    for (const group of [...errors.value].sort((a, b) => b.count - a.count).slice(0, 3)) {
+  const errorAnswers = settle('errors', errorsAsked)
+  if (errorAnswers) {
+    const errors = errorAnswers.flat()
+    result.errors = errors
+    for (const group of [...errors].sort((a, b) => b.count - a.count).slice(0, 3)) {
       result.items.push({
         source: 'errors',
         title: `Error group on ${group.service}: ${group.count} events`,
@@ -155,14 +273,14 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
         data: { groupId: group.groupId, count: group.count },
       })
     }
-  } else {
-    result.sourcesMissing.push({ source: 'errors', reason: errorMessage(errors.reason) })
+    notePartial('errors')
   }
 
-  if (traces.status === 'fulfilled') {
-    result.sourcesAnswered.push('traces')
-    result.traces = traces.value
-    const slowest = [...traces.value].sort((a, b) => b.latencyMs - a.latencyMs)[0]
+  const traceAnswers = settle('traces', tracesAsked)
+  if (traceAnswers) {
+    const traces = traceAnswers.flat()
+    result.traces = traces
+    const slowest = [...traces].sort((a, b) => b.latencyMs - a.latencyMs)[0]
     if (slowest) {
       const span = slowest.spans[0]
       result.items.push({
@@ -174,43 +292,107 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
         data: { traceId: slowest.traceId, slowestSpanService: span?.service ?? null },
       })
     }
-  } else {
-    result.sourcesMissing.push({ source: 'traces', reason: errorMessage(traces.reason) })
+    notePartial('traces')
   }
   return result
 }
 
+/** Each watched metric of each service, now and in the hour before; null where the service does not export it. */
 async function collectMetrics(
   telemetry: TelemetryPort,
   services: string[],
   window: { start: Date; end: Date },
   baseline: { start: Date; end: Date },
-): Promise<MetricFinding[]> {
+  deadlineMs: number,
+): Promise<Array<Asked<MetricFinding | null>>> {
   const queries = services.flatMap((service) => WATCHED_METRICS.map((metric) => ({ service, metric })))
-  const findings = await Promise.all(
-    queries.map(async ({ service, metric }) => {
-      let now: MetricSeries
-      let before: MetricSeries
-      try {
-        ;[now, before] = await Promise.all([
-          telemetry.metrics({ service, metric, ...window, stepSeconds: 60 }),
-          telemetry.metrics({ service, metric, ...baseline, stepSeconds: 60 }),
-        ])
-      } catch (err) {
-        // A metric a service does not export is not evidence either way.
-        if ((err as { code?: string }).code === 'telemetry_query_invalid') return null
-        throw err
-      }
-      const current = summarize(now.points.map((p) => p.value)).p95
-      const base = summarize(before.points.map((p) => p.value)).mean
-      if (!Number.isFinite(current) || !Number.isFinite(base)) return null
-      const ratio = base > 0 ? current / base : current > 0 ? Infinity : 1
-      const level = SATURATION_LEVEL[metric]
-      const anomalous = (ratio >= 1.5 && current - base > Math.abs(base) * 0.2 && (level === undefined || current >= level * 0.6)) || (level !== undefined && current >= level)
-      return { service, metric, unit: now.unit, current, baseline: base, ratio: Number.isFinite(ratio) ? ratio : 99, anomalous }
-    }),
+  return Promise.all(
+    queries.map(({ service, metric }) =>
+      ask(
+        service,
+        metric,
+        async () => {
+          let now: MetricSeries
+          let before: MetricSeries
+          try {
+            ;[now, before] = await Promise.all([
+              telemetry.metrics({ service, metric, ...window, stepSeconds: 60 }),
+              telemetry.metrics({ service, metric, ...baseline, stepSeconds: 60 }),
+            ])
+          } catch (err) {
+            // A metric a service does not export is not evidence either way.
+            if ((err as { code?: string }).code === 'telemetry_query_invalid') return null
+            throw err
+          }
+          return compareWithBaseline(service, metric, now, before)
+        },
+        deadlineMs,
+        'metrics',
+      ),
+    ),
   )
-  return findings.filter((f): f is MetricFinding => f !== null)
+}
+
+function compareWithBaseline(service: string, metric: MetricKind, now: MetricSeries, before: MetricSeries): MetricFinding | null {
+  const current = summarize(now.points.map((p) => p.value)).p95
+  const base = summarize(before.points.map((p) => p.value)).mean
+  if (!Number.isFinite(current) || !Number.isFinite(base)) return null
+  const ratio = base > 0 ? current / base : current > 0 ? Infinity : 1
+  const level = SATURATION_LEVEL[metric]
+  const anomalous = (ratio >= 1.5 && current - base > Math.abs(base) * 0.2 && (level === undefined || current >= level * 0.6)) || (level !== undefined && current >= level)
+  return { service, metric, unit: now.unit, current, baseline: base, ratio: Number.isFinite(ratio) ? ratio : 99, anomalous }
+}
+
+const COMPARISON_WORDS: Record<string, string> = { '>': 'above', '>=': 'at or above', '<': 'below', '<=': 'at or below', '==': 'equal to', '!=': 'not equal to' }
+
+/** "p95 latency above 2 s for 5 min: above 2000 for 5 min" and the like, one per condition. */
+export function describeAlertCondition(c: AlertConditionSummary): string {
+  const lasting = c.durationSeconds ? ` for ${formatDuration(c.durationSeconds)}` : ''
+  switch (c.kind) {
+    case 'threshold':
+      return `${c.displayName} (${c.comparison ? COMPARISON_WORDS[c.comparison] : 'threshold'} ${c.threshold ?? '?'}${lasting})`
+    case 'absence':
+      return `${c.displayName} (no data${lasting})`
+    case 'log_match':
+      return `${c.displayName} (log match)`
+    case 'unknown':
+      return c.displayName
+    default:
+      return `${c.displayName} (${c.kind === 'mql' ? 'MQL' : c.kind === 'promql' ? 'PromQL' : 'SQL'} query${lasting})`
+  }
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} min`
+  return `${Number(seconds.toPrecision(3))} s`
+}
+
+/** Cloud console page of an alert policy, in the project that owns it. */
+export function alertPolicyLink(policyName: string): string | null {
+  const m = /^projects\/([^/]+)\/alertPolicies\/([^/]+)$/.exec(policyName)
+  if (!m) return null
+  return `https://console.cloud.google.com/monitoring/alerting/policies/${encodeURIComponent(m[2]!)}?project=${encodeURIComponent(m[1]!)}`
+}
+
+function alertPolicyItem(policy: AlertPolicySummary): EvidenceItem {
+  const conditions = policy.conditions.map(describeAlertCondition)
+  const shown = conditions.length > 2 ? [...conditions.slice(0, 2), `${conditions.length - 2} more`] : conditions
+  const filters = policy.conditions.filter((c) => c.filter).slice(0, 2).map((c) => `Filter: ${c.filter}`)
+  const labels = Object.entries(policy.userLabels).map(([k, v]) => `${k}=${v}`)
+  const facts = [
+    policy.severity && `severity ${policy.severity}`,
+    labels.length > 0 && `labels ${labels.join(', ')}`,
+    `${policy.notificationChannelCount} notification channel${policy.notificationChannelCount === 1 ? '' : 's'}`,
+  ].filter(Boolean)
+  return {
+    source: 'metrics',
+    title: `Alert policy ${policy.displayName}: ${shown.join(` ${policy.combiner === 'OR' ? 'or' : 'and'} `) || 'no conditions'}${policy.enabled ? '' : ' (disabled)'}`,
+    detail: [...filters, policy.documentation ? `Documentation: ${policy.documentation.split('\n')[0]!.slice(0, 300)}` : null, facts.join(' · ')].filter(Boolean).join('\n'),
+    link: alertPolicyLink(policy.name),
+    anomalous: false,
+    data: { policy: policy.name, displayName: policy.displayName, conditions: policy.conditions.map((c) => ({ ...c })), userLabels: { ...policy.userLabels }, severity: policy.severity, enabled: policy.enabled, notificationChannelCount: policy.notificationChannelCount },
+  }
 }
 
 function topMessages(entries: LogEntry[], n: number): Array<{ service: string; message: string; count: number }> {

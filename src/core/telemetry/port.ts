@@ -95,6 +95,55 @@ export interface TraceSummary {
   spans: TraceSpanSummary[]
 }
 
+export interface ErrorEventQuery extends TimeWindow {
+  service: string
+  groupId: string
+  limit?: number
+}
+
+export interface ErrorEvent {
+  at: Date
+  /** The event's message, stack trace included. */
+  message: string
+}
+
+export interface AlertPolicyQuery {
+  /**
+   * The policy's resource name (projects/P/alertPolicies/ID, or a condition's name under it)
+   * or its display name, as an alert notification carries them.
+   */
+  policyName: string
+}
+
+export type AlertComparison = '>' | '>=' | '<' | '<=' | '==' | '!='
+
+export interface AlertConditionSummary {
+  displayName: string
+  /** threshold, absence, log match, or a query (MQL, PromQL, SQL). */
+  kind: 'threshold' | 'absence' | 'log_match' | 'mql' | 'promql' | 'sql' | 'unknown'
+  /** The metric or log filter, or the query text. */
+  filter: string | null
+  comparison: AlertComparison | null
+  threshold: number | null
+  /** How long the condition must hold before the policy fires. */
+  durationSeconds: number | null
+}
+
+export interface AlertPolicySummary {
+  /** Resource name: projects/P/alertPolicies/ID. */
+  name: string
+  displayName: string
+  enabled: boolean
+  /** How the conditions combine: OR, AND, AND_WITH_MATCHING_RESOURCE. */
+  combiner: string
+  conditions: AlertConditionSummary[]
+  /** The runbook text written on the policy, redacted and truncated. */
+  documentation: string | null
+  userLabels: Record<string, string>
+  severity: string | null
+  notificationChannelCount: number
+}
+
 export interface TelemetryPort {
   /** Name shown in the reasoning trail ("synthetic", "gcp"). */
   readonly name: string
@@ -104,6 +153,12 @@ export interface TelemetryPort {
   traces(query: TraceQuery): Promise<TraceSummary[]>
   /** Services the provider knows, with their direct downstream dependencies. */
   services(): Promise<Array<{ name: string; dependsOn: string[] }>>
+  /** The alert policy an incident came from; null when none has that name. Optional: not every provider has policies. */
+  alertPolicy?(query: AlertPolicyQuery): Promise<AlertPolicySummary | null>
+  /** The latest occurrences of one error group, newest first (stack traces included). */
+  errorEvents?(query: ErrorEventQuery): Promise<ErrorEvent[]>
+  /** One trace by id, for following a trace id a log line or an error carries. */
+  trace?(traceId: string): Promise<TraceSummary | null>
 }
 
 /** Thrown by a provider for a query it cannot answer (unknown metric, malformed filter). */

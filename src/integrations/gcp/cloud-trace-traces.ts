@@ -65,8 +65,16 @@ export async function fetchTraces(clients: GcpClients, call: CallApi, request: T
 }
 
 export async function fetchTrace(clients: GcpClients, call: CallApi, traceId: string, serviceLabel: string, fallbackService: string): Promise<CachedTrace | null> {
-  const res = await call((timeout) => clients.trace.projects.traces.get({ projectId: clients.projectId, traceId }, { retry: false, timeout }), `traces.get ${traceId}`)
-  return summarizeTrace(parseResponse('trace', 'traces.get', traceSchema, res.data), serviceLabel, fallbackService)
+  const res = await call(async (timeout) => {
+    try {
+      return await clients.trace.projects.traces.get({ projectId: clients.projectId, traceId }, { retry: false, timeout })
+    } catch (err) {
+      // Most requests are not sampled: a trace id from a log line that Trace never kept is an answer, not a failure.
+      if ((err as { response?: { status?: unknown } })?.response?.status === 404) return null
+      throw err
+    }
+  }, `traces.get ${traceId}`)
+  return res === null ? null : summarizeTrace(parseResponse('trace', 'traces.get', traceSchema, res.data), serviceLabel, fallbackService)
 }
 
 /**

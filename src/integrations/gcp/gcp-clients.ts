@@ -1,5 +1,5 @@
 import { v2 as loggingV2 } from '@google-cloud/logging'
-import { MetricServiceClient } from '@google-cloud/monitoring'
+import { AlertPolicyServiceClient, MetricServiceClient } from '@google-cloud/monitoring'
 import { cloudtrace, type cloudtrace_v1 } from '@googleapis/cloudtrace'
 import { GoogleAuth } from 'google-auth-library'
 
@@ -58,6 +58,8 @@ export interface GcpClientOptions {
 export interface GcpClients {
   projectId: string
   metrics: MetricServiceClient
+  /** Same API and endpoint as `metrics` (Cloud Monitoring), so the same quota and token bucket. */
+  alertPolicies: AlertPolicyServiceClient
   logging: LogEntriesClient
   errorReporting: ErrorReportingReader
   trace: cloudtrace_v1.Cloudtrace
@@ -67,7 +69,7 @@ export interface GcpClients {
 /** Read-only is enforced by IAM (viewer roles); the scope is the one every Cloud API accepts. */
 const SCOPES = ['https://www.googleapis.com/auth/cloud-platform']
 
-/** Builds the four official clients, sharing one credential. */
+/** Builds the official clients of the four APIs, sharing one credential. */
 export function createGcpClients(options: GcpClientOptions): GcpClients {
   const auth = options.auth ?? new GoogleAuth({ scopes: SCOPES, projectId: options.projectId })
   const grpcOptions = (endpoint: GcpEndpoint | undefined): GaxClientOptions => ({
@@ -77,6 +79,7 @@ export function createGcpClients(options: GcpClientOptions): GcpClients {
     ...(options.grpcChannelCredentials ? { sslCreds: options.grpcChannelCredentials } : {}),
   })
   const metrics = new MetricServiceClient(grpcOptions(options.monitoringEndpoint))
+  const alertPolicies = new AlertPolicyServiceClient(grpcOptions(options.monitoringEndpoint))
   const logging = new loggingV2.LoggingServiceV2Client(grpcOptions(options.loggingEndpoint)) as LogEntriesClient
   const errorReporting = new ErrorReportingReader(auth, options.errorReportingUrl ?? 'https://clouderrorreporting.googleapis.com/')
   // googleapis-common types its own copy of google-auth-library; at run time it only calls auth.request().
@@ -84,11 +87,12 @@ export function createGcpClients(options: GcpClientOptions): GcpClients {
   return {
     projectId: options.projectId,
     metrics,
+    alertPolicies,
     logging,
     errorReporting,
     trace,
     async close() {
-      await Promise.all([metrics.close(), logging.close()])
+      await Promise.all([metrics.close(), alertPolicies.close(), logging.close()])
     },
   }
 }

@@ -1,6 +1,10 @@
 import {
   METRIC_KINDS,
   TelemetryQueryError,
+  type AlertPolicyQuery,
+  type AlertPolicySummary,
+  type ErrorEvent,
+  type ErrorEventQuery,
   type ErrorGroupQuery,
   type ErrorGroupStats,
   type LogEntry,
@@ -14,6 +18,7 @@ import {
   type TraceQuery,
   type TraceSummary,
 } from '../../core/telemetry/port'
+import { alertPolicyRequest, fetchAlertPolicy } from './alert-policies'
 import type { ApiCallGate, ApiStats } from './api-call-gate'
 import type { GcpApi } from './gcp-api'
 import { quantizeWindow } from './cache/request-key'
@@ -165,12 +170,15 @@ export class GcpTelemetry implements TelemetryPort {
   }
 
   /** The latest occurrences of one error group (stack traces included), newest first. */
-  async errorEvents(service: string, groupId: string, window: TimeWindow, limit = 10): Promise<Array<{ at: Date; message: string }>> {
-    const { startMs, endMs } = checkWindow(window, EVENT_RETENTION_MS)
+  async errorEvents(query: ErrorEventQuery): Promise<ErrorEvent[]> {
+    const { startMs, endMs } = checkWindow(query, EVENT_RETENTION_MS)
+    const { groupId } = query
     if (!/^[A-Za-z0-9_-]{1,256}$/.test(groupId)) throw new TelemetryQueryError(`error group id "${groupId}" is malformed`)
-    const resolved = this.catalog.resolve(service)
+    const limit = checkLimit(query.limit, 10)
+    const resolved = this.catalog.resolve(query.service)
     const { period } = periodCovering(startMs, this.now())
-    const params = { groupId, 'serviceFilter.service': resolved.errorReportingService, 'timeRange.period': period, pageSize: Math.min(checkLimit(limit, 10), 100) }
+    const params = { groupId, 'serviceFilter.service': resolved.errorReportingService, 'timeRange.period': period, pageSize: Math.min(Math.max(limit, 1), 100) }
+    if (limit === 0) return []
     const events = await this.gate.request('error_reporting', 'events.list', params, null, (call) => fetchErrorEvents(this.clients, call, params, limit, this.maxPages))
     return events.filter((e) => e.atMs >= startMs && e.atMs <= endMs).map((e) => ({ at: new Date(e.atMs), message: e.message }))
   }
@@ -205,11 +213,21 @@ export class GcpTelemetry implements TelemetryPort {
     return (rooted.length > 0 ? rooted : inWindow).slice(0, limit).map(toTraceSummary)
   }
 
-  /** One trace by id (GetTrace), for drilling into a trace a log line or an error points at. */
+  /** One trace by id (GetTrace), for drilling into a trace a log line or an error points at; null when Trace did not keep it. */
   async trace(traceId: string): Promise<TraceSummary | null> {
     if (!/^[0-9a-f]{1,32}$/i.test(traceId)) throw new TelemetryQueryError(`trace id "${traceId}" is not 32 hex digits`)
     const found = await this.gate.request('trace', 'traces.get', { traceId }, null, (call) => fetchTrace(this.clients, call, traceId, this.catalog.traceServiceLabel, 'unknown'))
     return found ? toTraceSummary(found) : null
+  }
+
+  /**
+   * The alert policy an incident came from (GetAlertPolicy by resource name, else ListAlertPolicies
+   * by display name), through the Monitoring quota; null when the project has no such policy.
+   */
+  async alertPolicy(query: AlertPolicyQuery): Promise<AlertPolicySummary | null> {
+    if (typeof query.policyName !== 'string') throw new TelemetryQueryError('alert policy name must be a string')
+    const request = alertPolicyRequest(this.clients.projectId, query.policyName)
+    return this.gate.request('monitoring', request.method, request, null, (call) => fetchAlertPolicy(this.clients, call, request))
   }
 
   /** Requests, cache hits, coalesced waits, calls and refusals per API, since start. */

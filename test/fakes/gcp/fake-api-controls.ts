@@ -33,6 +33,7 @@ export class FakeApiControls {
   refused = 0
   private readonly spent: Array<{ at: number; units: number }> = []
   private readonly scripted: FakeFailure[] = []
+  private readonly standing: Array<{ matches: (method: string, request: unknown) => boolean; failure: FakeFailure }> = []
   private malformed = 0
 
   constructor(private readonly api: string) {}
@@ -40,6 +41,11 @@ export class FakeApiControls {
   /** The next `n` calls fail with `failure`. */
   failNext(failure: FakeFailure, n = 1): void {
     for (let i = 0; i < n; i++) this.scripted.push(failure)
+  }
+
+  /** Every call `matches` picks (one service's resource, one method) fails with `failure`, until reset. */
+  failWhen(matches: (method: string, request: unknown) => boolean, failure: FakeFailure): void {
+    this.standing.push({ matches, failure })
   }
 
   /** The next `n` calls answer 200/OK with a body of the wrong shape. */
@@ -52,6 +58,7 @@ export class FakeApiControls {
     this.calls.length = 0
     this.spent.length = 0
     this.scripted.length = 0
+    this.standing.length = 0
     this.malformed = 0
     this.refused = 0
     this.latencyMs = 0
@@ -76,7 +83,7 @@ export class FakeApiControls {
   async admit(method: string, request: unknown): Promise<{ failure: FakeFailure | null; malformed: boolean }> {
     this.calls.push({ method, request, at: Date.now() })
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs))
-    const scripted = this.scripted.shift()
+    const scripted = this.scripted.shift() ?? this.standing.find((s) => s.matches(method, request))?.failure
     if (scripted) {
       if (scripted.status === 'RESOURCE_EXHAUSTED') this.refused++
       return { failure: scripted, malformed: false }

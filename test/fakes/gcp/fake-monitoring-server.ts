@@ -12,6 +12,13 @@ export interface FakeSeries {
   points(fromMs: number, toMs: number): Array<{ atMs: number; value: number }> | Promise<Array<{ atMs: number; value: number }>>
 }
 
+/** google.monitoring.v3.AlertPolicy in the proto's camelCase JSON form, as the server sends it. */
+export interface FakeAlertPolicy {
+  name: string
+  displayName: string
+  [field: string]: unknown
+}
+
 type Request = {
   name?: string
   filter?: string
@@ -38,6 +45,7 @@ class RequestProblem extends Error {
 }
 
 let monitoringPackage: LoadedPackage | null = null
+let alertPackage: LoadedPackage | null = null
 
 /**
  * google.monitoring.v3.MetricService over real gRPC, built from the .proto files shipped in
@@ -45,10 +53,13 @@ let monitoringPackage: LoadedPackage | null = null
  * them (mean, max, min, sum, count, delta, rate, next-older, percentiles), reduces across
  * series, returns points newest first, and pages (series per page, and points per page
  * when `maxPointsPerPage` is set). Unknown metric types are NOT_FOUND, bad filters INVALID_ARGUMENT.
+ * The same server answers google.monitoring.v3.AlertPolicyService (alert_service.proto):
+ * GetAlertPolicy by resource name and ListAlertPolicies with a filter and pages.
  */
 export class FakeMonitoringServer {
   readonly controls = new FakeApiControls('monitoring.googleapis.com')
   series: FakeSeries[] = []
+  alertPolicies: FakeAlertPolicy[] = []
   maxPointsPerPage = Infinity
 
   private constructor(
@@ -58,10 +69,15 @@ export class FakeMonitoringServer {
 
   static async start(): Promise<FakeMonitoringServer> {
     monitoringPackage ??= loadGrpcPackage('google/monitoring/v3/metric_service.proto', PROTO_DIRS.monitoring)
+    alertPackage ??= loadGrpcPackage('google/monitoring/v3/alert_service.proto', PROTO_DIRS.monitoring)
     const server = new grpc.Server()
     const holder: { fake?: FakeMonitoringServer } = {}
     server.addService(monitoringPackage.google.monitoring.v3.MetricService.service, {
       listTimeSeries: (call: grpc.ServerUnaryCall<Request, unknown>, callback: grpc.sendUnaryData<unknown>) => void holder.fake!.listTimeSeries(call.request, callback),
+    })
+    server.addService(alertPackage.google.monitoring.v3.AlertPolicyService.service, {
+      getAlertPolicy: (call: grpc.ServerUnaryCall<{ name?: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => void holder.fake!.getAlertPolicy(call.request, callback),
+      listAlertPolicies: (call: grpc.ServerUnaryCall<AlertListRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => void holder.fake!.listAlertPolicies(call.request, callback),
     })
     const port = await bindInsecure(server)
     holder.fake = new FakeMonitoringServer(server, port)
@@ -74,6 +90,44 @@ export class FakeMonitoringServer {
     if (malformed) return callback(null, { timeSeries: [{ points: [{ interval: {}, value: {} }] }] })
     try {
       callback(null, await this.answer(request))
+    } catch (err) {
+      if (!(err instanceof RequestProblem)) throw err
+      callback(grpcFailure({ status: err.status, message: err.message }) as grpc.ServiceError)
+    }
+  }
+
+  private async getAlertPolicy(request: { name?: string }, callback: grpc.sendUnaryData<unknown>): Promise<void> {
+    const { failure, malformed } = await this.controls.admit('GetAlertPolicy', request)
+    if (failure) return callback(grpcFailure(failure) as grpc.ServiceError)
+    if (malformed) return callback(null, { displayName: 'a policy without its name', conditions: [] })
+    if (!/^projects\/[^/]+\/alertPolicies\/[^/]+$/.test(request.name ?? '')) return callback(grpcFailure({ status: 'INVALID_ARGUMENT', message: `Field name had an invalid value: "${request.name ?? ''}"` }) as grpc.ServiceError)
+    const policy = this.alertPolicies.find((p) => p.name === request.name)
+    if (!policy) return callback(grpcFailure({ status: 'NOT_FOUND', message: `Requested entity was not found: ${request.name}` }) as grpc.ServiceError)
+    callback(null, policy)
+  }
+
+  private async listAlertPolicies(request: AlertListRequest, callback: grpc.sendUnaryData<unknown>): Promise<void> {
+    const { failure, malformed } = await this.controls.admit('ListAlertPolicies', request)
+    if (failure) return callback(grpcFailure(failure) as grpc.ServiceError)
+    if (malformed) return callback(null, { alertPolicies: [{ name: 'not/a/policy' }] })
+    try {
+      const project = /^projects\/([^/]+)$/.exec(request.name ?? '')
+      if (!project) throw new RequestProblem('INVALID_ARGUMENT', `Field name had an invalid value: "${request.name ?? ''}"`)
+      let tree
+      try {
+        tree = request.filter ? parseFilter(request.filter) : null
+      } catch (err) {
+        if (err instanceof FilterSyntaxError) throw new RequestProblem('INVALID_ARGUMENT', `Could not parse filter "${request.filter}": ${err.message}`)
+        throw err
+      }
+      const inProject = this.alertPolicies.filter((p) => p.name.startsWith(`projects/${project[1]}/alertPolicies/`))
+      const selected = tree ? inProject.filter((p) => matchesFilter(tree, (field, op, value) => compareText(alertPolicyField(p, field), op, value))) : inProject
+      const offset = request.pageToken ? Number(Buffer.from(request.pageToken, 'base64url').toString()) : 0
+      if (!Number.isInteger(offset) || offset < 0) throw new RequestProblem('INVALID_ARGUMENT', 'Invalid page token')
+      const pageSize = request.pageSize && request.pageSize > 0 ? Math.min(request.pageSize, 1_000) : 1_000
+      const page = selected.slice(offset, offset + pageSize)
+      const more = offset + pageSize < selected.length
+      callback(null, { alertPolicies: page, nextPageToken: more ? Buffer.from(String(offset + pageSize)).toString('base64url') : '', totalSize: selected.length })
     } catch (err) {
       if (!(err instanceof RequestProblem)) throw err
       callback(grpcFailure({ status: err.status, message: err.message }) as grpc.ServiceError)
@@ -145,6 +199,18 @@ export class FakeMonitoringServer {
   async close(): Promise<void> {
     await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()))
   }
+}
+
+type AlertListRequest = { name?: string; filter?: string; orderBy?: string; pageSize?: number; pageToken?: string }
+
+/** Fields of an alert policy the filter may name (a subset of what Cloud Monitoring accepts). */
+function alertPolicyField(p: FakeAlertPolicy, field: string): string | undefined {
+  const label = /^user_labels\.([A-Za-z0-9_-]+)$/.exec(field)
+  if (label) return (p.userLabels as Record<string, string> | undefined)?.[label[1]!]
+  if (field === 'display_name') return p.displayName
+  if (field === 'name') return p.name
+  if (field === 'enabled') return String((p.enabled as { value?: boolean } | undefined)?.value ?? true)
+  throw new RequestProblem('INVALID_ARGUMENT', `Field "${field}" is not supported in an alert policy filter`)
 }
 
 const PERCENTILE = /_PERCENTILE_(\d\d)$/

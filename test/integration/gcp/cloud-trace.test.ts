@@ -76,7 +76,11 @@ describe('Cloud Trace v1 through @googleapis/cloudtrace', () => {
     expect(trace).toMatchObject({ traceId: '0af7651916cd43dd8448eb211c80319c', rootService: 'cart', latencyMs: 40 })
     expect(fake.trace.controls.callsTo('GetTrace')).toHaveLength(1)
     await expect(telemetry().trace('not-hex')).rejects.toThrow(TelemetryQueryError)
-    await expect(telemetry().trace('00000000000000000000000000000001')).rejects.toThrow(/Cloud Trace rejected traces\.get 00000000000000000000000000000001: Trace .* not found/)
+    // An id from a log line whose request was not sampled: no such trace, not a failure.
+    expect(await telemetry().trace('00000000000000000000000000000001')).toBeNull()
+    expect(fake.trace.controls.callsTo('GetTrace')).toHaveLength(2)
+    fake.trace.controls.failNext({ status: 'PERMISSION_DENIED', message: 'The caller does not have permission' })
+    await expect(telemetry().trace('00000000000000000000000000000002')).rejects.toThrow('Cloud Trace: PERMISSION_DENIED: The caller does not have permission')
   })
 
   it('reports an answer of an unexpected shape as invalid', async () => {

@@ -74,7 +74,7 @@ describe('Error Reporting read API through google-auth-library', () => {
 
   it("reads a group's latest events, newest first, redacted", async () => {
     fake.errorReporting.events = events('pool-timeout', 'payment-api', [3, 1, 2], 'Error: pool timeout for user carol@example.org')
-    const latest = await telemetry().errorEvents('payment-api', 'pool-timeout', { start: new Date(NOW - 30 * MINUTE), end: new Date(NOW) }, 2)
+    const latest = await telemetry().errorEvents({ service: 'payment-api', groupId: 'pool-timeout', start: new Date(NOW - 30 * MINUTE), end: new Date(NOW), limit: 2 })
     expect(fake.errorReporting.controls.callsTo('events.list')[0]!.request).toEqual({ groupId: 'pool-timeout', 'serviceFilter.service': 'payment-api', 'timeRange.period': 'PERIOD_1_HOUR', pageSize: '2' })
     expect(latest).toEqual([
       { at: new Date(NOW - MINUTE), message: 'Error: pool timeout for user [redacted-email]' },

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { gatherEvidence } from '../../../src/core/analysis/gather-evidence'
+import type { RetryEnvironment } from '../../../src/integrations/gcp/quota/retry-with-backoff'
 import { ServiceCatalog } from '../../../src/integrations/gcp/service-catalog'
-import { buildLogEntry, buildSeries, buildTrace } from '../../fakes/gcp/fake-data-builders'
+import { buildAlertPolicy, buildLogEntry, buildSeries, buildTrace } from '../../fakes/gcp/fake-data-builders'
 import { FakeGcp } from '../../fakes/gcp/fake-gcp'
 import { gcpTelemetryAgainst } from '../../fakes/gcp/gcp-telemetry-harness'
 import { TEST_REDIS_URL } from '../../support/services'
@@ -34,11 +35,14 @@ describe('evidence for an incident, gathered from the four Google Cloud APIs', (
     for (const h of open.splice(0)) await h.close()
     for (const c of Object.values(fake.controls)) c.reset()
   })
-  const gather = (deadlineMs?: number) => {
-    const h = gcpTelemetryAgainst(fake, { redisUrl: TEST_REDIS_URL, catalog })
+  // Backoff waits are skipped (no jitter, no RetryInfo), so retried refusals end quickly.
+  const env: RetryEnvironment = { now: Date.now, random: () => 0, sleep: async () => undefined }
+  const gather = (deadlineMs?: number, policyName?: string) => {
+    const h = gcpTelemetryAgainst(fake, { redisUrl: TEST_REDIS_URL, catalog, gate: { env } })
     open.push(h)
-    return gatherEvidence(h.telemetry, { service: 'payment-api', startedAt, now, projectId: 'shop-prod', deadlineMs })
+    return gatherEvidence(h.telemetry, { service: 'payment-api', startedAt, now, projectId: 'shop-prod', deadlineMs, policyName })
   }
+  const filterOf = (request: unknown) => (request as { filter?: string }).filter ?? ''
 
   it('finds the slow dependency in metrics, logs, errors and traces', async () => {
     const evidence = await gather()
@@ -72,5 +76,59 @@ describe('evidence for an incident, gathered from the four Google Cloud APIs', (
     const evidence = await gather(800)
     expect(evidence.sourcesMissing.map((m) => m.source)).toEqual(['traces'])
     expect(evidence.sourcesMissing[0]!.reason).toMatch(/no answer within 800 ms/)
+  })
+  it('keeps the logs of the services that answered when one service is refused, and says which', async () => {
+    fake.logging.controls.failWhen((_m, request) => filterOf(request).includes('"fraud-check"'), { status: 'RESOURCE_EXHAUSTED', message: "Quota exceeded for quota metric 'Read requests'" })
+    const evidence = await gather()
+    expect(evidence.sourcesMissing).toEqual([])
+    expect(evidence.sourcesAnswered.sort()).toEqual(['errors', 'logs', 'metrics', 'traces'])
+    expect(evidence.sourcesPartial).toEqual([
+      {
+        source: 'logs',
+        servicesAnswered: 2,
+        servicesAsked: 3,
+        failed: [{ service: 'fraud-check', what: 'warnings', reason: "Cloud Logging: RESOURCE_EXHAUSTED: Quota exceeded for quota metric 'Read requests'" }],
+        note: 'logs: 2 of 3 services answered; fraud-check: RESOURCE_EXHAUSTED',
+      },
+    ])
+    expect(evidence.logs).toHaveLength(9)
+    expect(evidence.items.map((i) => i.title)).toEqual(expect.arrayContaining(['9 error log entries (9 warnings and above)', 'logs: 2 of 3 services answered; fraud-check: RESOURCE_EXHAUSTED']))
+  })
+
+  it('keeps the metrics that answered when one metric of one service fails', async () => {
+    fake.monitoring.controls.failWhen((method, request) => method === 'ListTimeSeries' && filterOf(request).includes('num_backends'), { status: 'UNAVAILABLE', message: 'The service is currently unavailable.' })
+    const evidence = await gather()
+    expect(evidence.sourcesAnswered).toContain('metrics')
+    expect(evidence.sourcesPartial.map((p) => p.note)).toEqual(['metrics: 2 of 3 services answered; checkout-db (db_connections_used_ratio): UNAVAILABLE'])
+    expect(evidence.metrics.map((m) => `${m.service} ${m.metric}`)).toEqual(expect.arrayContaining(['payment-api latency_p95_ms', 'fraud-check latency_p95_ms']))
+    expect(evidence.metrics.some((m) => m.service === 'checkout-db')).toBe(false)
+  })
+
+  it('adds the alert policy that fired, looked up in parallel, with a console link', async () => {
+    fake.monitoring.alertPolicies = [buildAlertPolicy()]
+    try {
+      const evidence = await gather(undefined, 'payment-api p95 latency')
+      expect(evidence.alertPolicy).toMatchObject({ name: 'projects/shop-prod/alertPolicies/1234567890', notificationChannelCount: 2 })
+      expect(evidence.items.find((i) => i.title.startsWith('Alert policy'))).toEqual(
+        expect.objectContaining({
+          source: 'metrics',
+          title: 'Alert policy payment-api p95 latency: p95 latency above 2 s for 5 min (above 2000 for 5 min)',
+          link: 'https://console.cloud.google.com/monitoring/alerting/policies/1234567890?project=shop-prod',
+          anomalous: false,
+        }),
+      )
+      expect(fake.monitoring.controls.callsTo('ListAlertPolicies')).toHaveLength(1)
+      expect(evidence.sourcesAnswered.sort()).toEqual(['errors', 'logs', 'metrics', 'traces'])
+    } finally {
+      fake.monitoring.alertPolicies = []
+    }
+  })
+
+  it('says the policy could not be read, without counting a telemetry source missing', async () => {
+    fake.monitoring.controls.failWhen((method) => method === 'ListAlertPolicies', { status: 'PERMISSION_DENIED', message: 'Permission monitoring.alertPolicies.list denied' })
+    const evidence = await gather(undefined, 'payment-api p95 latency')
+    expect(evidence.alertPolicy).toBeNull()
+    expect(evidence.sourcesMissing).toEqual([])
+    expect(evidence.items.find((i) => i.title.startsWith('Alert policy'))).toMatchObject({ title: 'Alert policy payment-api p95 latency: not read', detail: 'Cloud Monitoring: PERMISSION_DENIED: Permission monitoring.alertPolicies.list denied' })
   })
 })
