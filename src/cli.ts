@@ -5,8 +5,8 @@ import { createLogger } from './logger'
 /** Offline tools: each in its own module under commands/, loaded only when called. */
 const tools: CommandRegistry = {
   detect: { summary: 'score a metric series for anomalies (sre-agent detect anomalies …)', load: async () => (await import('./commands/detect')).default },
-  logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },
   eval: { summary: 'run an evaluation on a public dataset (sre-agent eval <name> …)', load: async () => (await import('./commands/eval')).default },
+  logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },
 }
 
 const USAGE_TEMPLATE = `sre-agent <command>

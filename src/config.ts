@@ -49,6 +49,7 @@ const envSchema = z.object({
   ALERT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
 
   TELEMETRY_PROVIDER: z.enum(['gcp', 'synthetic', 'none']).default('none'),
+  GCP_PROJECT_ID: z.string().default('demo-project'),
   /** YAML naming each service's monitored resource, dependencies and metric overrides (src/integrations/gcp/service-catalog.ts). */
   GCP_SERVICES_FILE: z.string().optional(),
   /** Share of each API's per-project quota the agent may spend per minute, across all workers. */
@@ -62,7 +63,6 @@ const envSchema = z.object({
   GCP_LOGGING_ENDPOINT: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port').optional(),
   GCP_ERROR_REPORTING_URL: z.url().optional(),
   GCP_TRACE_URL: z.url().optional(),
-  GCP_PROJECT_ID: z.string().default('demo-project'),
   /** Base URL of existing automation that playbook webhook actions call. */
   AUTOMATION_WEBHOOK_URL: z.url().optional(),
   AUTOMATION_WEBHOOK_TOKEN: z.string().optional(),
@@ -70,6 +70,18 @@ const envSchema = z.object({
   KUBERNETES_API_URL: z.url().optional(),
   KUBERNETES_TOKEN: z.string().optional(),
   PLAYBOOKS_DIR: z.string().default('playbooks'),
+  /** local: the offline hashing embedder; vertex: Gemini / text-embedding models on Vertex AI through @google/genai. */
+  EMBEDDINGS_PROVIDER: z.enum(['local', 'vertex']).default('local'),
+  EMBEDDINGS_MODEL: z.string().min(1).default('gemini-embedding-001'),
+  /** Output size asked of Vertex AI: at most 768, the stored vector size (smaller ones are zero-padded). */
+  EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(1).max(768).default(768),
+  EMBEDDINGS_LOCATION: z.string().min(1).default('us-central1'),
+  /** Project billed for embeddings; GCP_PROJECT_ID when unset. */
+  EMBEDDINGS_PROJECT: z.string().optional(),
+  /** Past this the similar-incident search goes on with keywords and structured signals only. */
+  EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  /** Only to reach a private endpoint or a local fake of Vertex AI. */
+  EMBEDDINGS_BASE_URL: z.url().optional(),
   /** Below this calibrated confidence the bot says "no confident match". */
   CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),

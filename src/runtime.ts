@@ -65,7 +65,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
     queue,
     slack: new SlackMessenger(client, database.db),
     telemetry,
-    embedder: overrides.embedder ?? new HashingEmbedder(EMBEDDING_DIMENSIONS),
+    embedder: overrides.embedder ?? (await embedderFor(config)),
     playbooks,
     actions:
       overrides.actions ??
@@ -95,6 +95,20 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
       await database.close()
     },
   }
+}
+
+async function embedderFor(config: Config): Promise<Embedder> {
+  if (config.EMBEDDINGS_PROVIDER !== 'vertex') return new HashingEmbedder(EMBEDDING_DIMENSIONS)
+  const { VertexEmbedder } = await import('./integrations/genai/vertex-embedder')
+  return new VertexEmbedder({
+    project: config.EMBEDDINGS_PROJECT ?? config.GCP_PROJECT_ID,
+    location: config.EMBEDDINGS_LOCATION,
+    model: config.EMBEDDINGS_MODEL,
+    dimensions: config.EMBEDDINGS_DIMENSIONS,
+    storedDimensions: EMBEDDING_DIMENSIONS,
+    timeoutMs: config.EMBEDDINGS_TIMEOUT_MS,
+    baseUrl: config.EMBEDDINGS_BASE_URL,
+  })
 }
 
 async function telemetryFor(config: Config, now: Date): Promise<TelemetryPort> {

@@ -3,6 +3,7 @@ import type { CliCommand, CommandRegistry } from './command'
 /** `sre-agent eval <benchmark>`: each evaluation reads a public dataset by path and prints its figures. */
 export const evaluations: CommandRegistry = {
   // Registered by the analysis engines: duplicates, logparse, nab, petshop.
+  duplicates: { summary: 'similar-incident retrieval on GitBugs duplicates: recall@1/5/10, MRR, ECE, Brier beside BM25', load: async () => (await import('../evals/duplicates')).default },
   logparse: { summary: 'log-template mining on Loghub-2k: GA, PA, FGA, FTA beside Drain', load: async () => (await import('../evals/logparse')).default },
   nab: { summary: 'streaming anomaly detection on NAB: standard / low-FP / low-FN scores beside Numenta HTM', load: async () => (await import('../evals/nab')).default },
   petshop: { summary: 'root-cause localisation on PetShop: top-1/top-3 recall, ECE, false alarms', load: async () => (await import('../evals/petshop')).default },

@@ -18,7 +18,7 @@ export function createBot(runtime: Runtime, options: { slackRetries?: number } =
       webClientRetries: options.slackRetries,
       routes: createAlertRoutes({ db: database.db, queue, logger, token: config.ALERT_WEBHOOK_TOKEN!, maxBodyBytes: config.ALERT_MAX_BODY_BYTES }),
     },
-    { db: database.db, queue, config, logger, now: deps.now, playbooks: runtime.playbooks },
+    { db: database.db, queue, config, logger, now: deps.now, playbooks: runtime.playbooks, embedder: deps.embedder },
   )
 }
 

@@ -213,6 +213,25 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id)).find((e) => e.id === run.id)?.status === 'completed', { what: 'the manual run to complete' })
     })
 
+    it('offers applicable playbooks with a Run button when none could start on its own', async () => {
+      const { incident } = await (async () => {
+        await env.sender.slashCommand({ text: 'analyze everything is slow today', channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
+        const found = await eventually(async () => {
+          const i = (await listOpenIncidents(env.runtime.database.db)).find((x) => x.title === 'everything is slow today')
+          const offer = i?.slackTs && env.fakeSlack.thread(CHANNEL, i.slackTs).find((m) => /^Playbooks for INC-/.test(m.text ?? ''))
+          return offer && i ? { incident: i, offer } : undefined
+        }, { what: 'the playbook offer' })
+        await env.idle()
+        return found
+      })()
+      expect(incident.service).toBeNull()
+      expect(await listExecutionsForIncident(env.runtime.database.db, incident.id)).toEqual([])
+      await env.sender.blockAction({ actionId: 'playbook_run:latency-test', channelId: CHANNEL, userId: FAKE_WORKSPACE.userId })
+      const run = await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id))[0], { what: 'the offered run to start' })
+      expect(run).toMatchObject({ playbookId: 'latency-test', startedBy: FAKE_WORKSPACE.userId })
+      await env.idle()
+    })
+
     it('answers /sre run with an unknown playbook with the usage', async () => {
       const res = await env.sender.slashCommand({ text: 'run no-such-playbook INC-1' })
       expect(JSON.stringify(res.body)).toContain('There is no playbook `no-such-playbook`')

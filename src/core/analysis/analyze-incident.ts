@@ -1,6 +1,9 @@
+import { applyCalibration, type CalibrationModel } from '../confidence/calibration'
 import { computeConfidence, type ConfidenceFactor } from '../confidence/compute-confidence'
+import { retrievalConfidence, type RetrievalConfidence } from '../confidence/retrieval-confidence'
+import { correlateIncident, type CorrelationResult, type IncidentSearchPort } from '../correlation/correlate-incident'
 import { incidentEmbeddingText, type Embedder } from '../correlation/embedder'
-import { explainMatch, type PastIncident, type PastIncidentMatch } from '../correlation/past-incident-match'
+import type { PastIncidentMatch, RankedMatch } from '../correlation/past-incident-match'
 import { rankPlaybooks, type PlaybookCandidate } from '../playbooks/select-playbook'
 import type { Playbook } from '../playbooks/schema'
 import type { ReasoningStep } from '../reasoning/reasoning-step'
@@ -19,30 +22,52 @@ export interface IncidentUnderAnalysis {
   startedAt: Date
 }
 
+/** How the history search went, for the "Similar incidents" message and the trail. */
+export interface RetrievalSummary {
+  mode: 'hybrid' | 'lexical_structured'
+  embeddingModel: string
+  keywords: string[]
+  errorSignature: string | null
+  /** Caps and fallbacks the reader must know about. */
+  notes: string[]
+  confidence: RetrievalConfidence
+  /** False when the best match is below the threshold: shown as "no confident match". */
+  confident: boolean
+  calibration: Pick<CalibrationModel, 'method' | 'samples'>
+}
+
 export interface AnalysisPorts {
   embedder: Embedder
   telemetry: TelemetryPort
-  /** Past incidents nearest to `embedding` that started before `before`. */
-  findSimilar(embedding: number[], options: { before: Date; excludeId: string; limit: number }): Promise<Array<{ incident: PastIncident; similarity: number }>>
+  search: IncidentSearchPort
+  /** Calibrations fitted on labelled outcomes (the prior until there are enough). */
+  calibration: { diagnosis: CalibrationModel; retrieval: CalibrationModel }
   playbooks: Playbook[]
   projectId: string
   now(): Date
   /** Called as soon as similar incidents are known, so they can be shown before telemetry is in. */
-  onSimilarIncidents?(matches: PastIncidentMatch[]): Promise<void>
+  onSimilarIncidents?(matches: RankedMatch[], retrieval: RetrievalSummary): Promise<void>
 }
 
 export interface AnalysisResult {
-  embedding: number[]
+  /** The incident's embedding, null when the embedder failed. */
+  embedding: number[] | null
   matches: PastIncidentMatch[]
   steps: ReasoningStep[]
   hypothesis: Hypothesis | null
   playbook: PlaybookCandidate | null
+  /** Other applicable playbooks, best first, offered in the thread with a Run button. */
+  alternatives: PlaybookCandidate[]
+  /** Calibrated probability that the diagnosis (the suggested playbook) is right. */
   confidence: number
   factors: ConfidenceFactor[]
   /** False when confidence is under the threshold: the bot says so instead of guessing. */
   confident: boolean
   summary: string
   missingSources: Array<{ source: string; reason: string }>
+  retrieval?: RetrievalSummary
+  /** What the confidence was computed from, kept so the calibration can be refitted. */
+  calibration?: { method: CalibrationModel['method']; samples: number; raw: number; logit: number; features: number[] }
 }
 
 const SIMILAR_LIMIT = 5
@@ -56,34 +81,49 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   const now = ports.now()
 
   // 1. History.
-  const [embedding] = await ports.embedder.embed([incidentEmbeddingText(incident)])
-  const similar = await ports.findSimilar(embedding!, { before: incident.startedAt, excludeId: incident.id, limit: SIMILAR_LIMIT })
-  const matches = similar.map((s) => explainMatch(incident, s.incident, s.similarity))
+  const correlation = await correlateIncident(
+    { text: incidentEmbeddingText(incident), service: incident.service, resourceType: incident.resourceType, policyName: incident.policyName, before: incident.startedAt, excludeId: incident.id, limit: SIMILAR_LIMIT },
+    { embedder: ports.embedder, search: ports.search },
+  )
+  const matches = correlation.matches
+  const retrievalScore = retrievalConfidence(matches, ports.calibration.retrieval)
+  const retrieval: RetrievalSummary = {
+    mode: correlation.mode,
+    embeddingModel: correlation.embeddingModel,
+    keywords: correlation.keywords,
+    errorSignature: correlation.errorSignature,
+    notes: correlation.notes,
+    confidence: retrievalScore,
+    confident: matches.length > 0 && retrievalScore.probability >= options.confidenceThreshold,
+    calibration: { method: ports.calibration.retrieval.method, samples: ports.calibration.retrieval.samples },
+  }
   const historyEvidence: EvidenceItem[] = matches.map((m) => ({
     source: 'history',
     title: `INC-${m.incident.number} ${m.incident.title}`,
     detail: `${m.matchedOn.join(', ')}; resolved by: ${m.incident.resolution ?? 'not recorded'} (${m.incident.resolutionOutcome ?? 'unknown'})`,
     link: null,
     anomalous: false,
-    data: { incidentId: m.incident.id, similarity: m.similarity, playbookId: m.incident.playbookId },
+    data: { incidentId: m.incident.id, similarity: m.similarity, score: m.score, playbookId: m.incident.playbookId, outcome: m.incident.resolutionOutcome, signals: m.signals },
   }))
   const top = matches[0]
   steps.push({
     position: 1,
     question: 'Have we seen this before?',
-    query: `${ports.embedder.name} embedding of the alert text; cosine nearest neighbours (HNSW) among incidents before ${incident.startedAt.toISOString()}`,
+    query: describeRetrieval(incident, correlation),
     decision: top
-      ? `Closest: INC-${top.incident.number} "${top.incident.title}" (similarity ${top.similarity.toFixed(2)}), root cause: ${top.incident.rootCause ?? 'unknown'}`
-      : 'No earlier incidents to compare with',
-    discarded: [],
+      ? `${retrieval.confident ? 'Closest' : 'No confident match; closest'}: INC-${top.incident.number} "${top.incident.title}" (${top.matchedOn.join(', ')}; ${(retrievalScore.probability * 100).toFixed(0)}% likely the same problem), root cause: ${top.incident.rootCause ?? 'unknown'}`
+      : 'Nothing similar in the history before this incident',
+    discarded: matches
+      .filter((m) => m.incident.resolutionOutcome === 'failed')
+      .map((m) => ({ hypothesis: `the fix of INC-${m.incident.number} (${m.incident.resolution ?? 'not recorded'})`, reason: 'it did not work then, so the match is ranked lower' })),
     evidence: historyEvidence,
   })
-  await ports.onSimilarIncidents?.(matches)
+  await ports.onSimilarIncidents?.(matches, retrieval)
 
   // 2. Telemetry.
   const service = incident.service
   const gathered = service
-    ? await gatherEvidence(ports.telemetry, { service, startedAt: incident.startedAt, now, projectId: ports.projectId })
+    ? await gatherEvidence(ports.telemetry, { service, startedAt: incident.startedAt, now, projectId: ports.projectId, policyName: incident.policyName })
     : null
   const metricEvidence = gathered?.items.filter((i) => i.source === 'metrics') ?? []
   const otherEvidence = gathered?.items.filter((i) => i.source !== 'metrics') ?? []
@@ -149,19 +189,28 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   const weightTotal = matches.reduce((s, m) => s + Math.max(0, m.similarity), 0)
   const agreeing = chosen ? matches.filter((m) => m.incident.playbookId === chosen.playbook.id) : []
   const outcomes = { worked: agreeing.filter((m) => m.incident.resolutionOutcome === 'worked').length, failed: agreeing.filter((m) => m.incident.resolutionOutcome === 'failed').length }
-  const { score, factors } = computeConfidence({
+  const features = retrievalScore.features
+  const { score: raw, logit, factors } = computeConfidence({
     topSimilarity: top?.similarity ?? null,
     historyAgreement: chosen && weightTotal > 0 ? agreeing.reduce((s, m) => s + Math.max(0, m.similarity), 0) / weightTotal : null,
     evidenceSupport: best && chosen && best.playbookId === chosen.playbook.id ? best.support : 0,
     sourcesAnswered: gathered?.sourcesAnswered.length ?? 0,
     sourcesAsked: 4,
     pastOutcomes: outcomes,
+    retrievalMargin: features ? Math.max(features[1]!, features[2]!) : null,
+    signalAgreement: features ? features[3]! : null,
   })
+  const diagnosisCalibration = ports.calibration.diagnosis
+  const score = applyCalibration(diagnosisCalibration, logit)
   const confident = score >= options.confidenceThreshold
   steps.push({
     position: 6,
     question: 'How sure are we?',
-    query: 'logistic combination of retrieval strength, agreement with history, telemetry support, source coverage and past success',
+    query:
+      'logistic combination of retrieval strength and margin, agreement of the retrievers and with history, telemetry support, source coverage and past success; ' +
+      (diagnosisCalibration.method === 'prior'
+        ? `calibration: the prior weights (only ${diagnosisCalibration.samples} labelled outcome(s) so far)`
+        : `calibration: ${diagnosisCalibration.method === 'platt' ? 'Platt scaling' : 'isotonic regression'} fitted on ${diagnosisCalibration.samples} labelled outcomes`),
     decision: `${(score * 100).toFixed(0)}% — ${confident ? 'above' : 'below'} the ${(options.confidenceThreshold * 100).toFixed(0)}% threshold${confident ? '' : ': no confident diagnosis, treat the suggestions as leads'}`,
     discarded: [],
     evidence: [],
@@ -170,5 +219,28 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   const summary = confident && best
     ? `Probable cause: ${best.statement}. Suggested playbook: ${chosen?.playbook.title ?? 'none'}.`
     : `No confident diagnosis (${(score * 100).toFixed(0)}%).${chosen ? ` Closest playbook: ${chosen.playbook.title}.` : ''}`
-  return { embedding: embedding!, matches, steps, hypothesis: best, playbook: chosen, confidence: score, factors, confident, summary, missingSources: missing }
+  return {
+    embedding: correlation.embedding,
+    matches,
+    steps,
+    hypothesis: best,
+    playbook: chosen,
+    alternatives: ranked.slice(1, 4),
+    confidence: score,
+    factors,
+    confident,
+    summary,
+    missingSources: missing,
+    retrieval,
+    calibration: { method: diagnosisCalibration.method, samples: diagnosisCalibration.samples, raw, logit, features: factors.map((f) => f.value) },
+  }
+}
+
+function describeRetrieval(incident: IncidentUnderAnalysis, c: CorrelationResult): string {
+  const parts = [
+    c.mode === 'hybrid' ? `${c.embeddingModel} embedding, cosine nearest neighbours (HNSW)` : 'no embedding',
+    c.keywords.length ? `BM25 on keywords ${c.keywords.slice(0, 8).join(', ')}${c.keywords.length > 8 ? ` and ${c.keywords.length - 8} more` : ''}` : 'no keywords found in the history',
+    `structured: ${[incident.service && `service ${incident.service}`, incident.policyName && `policy "${incident.policyName}"`, c.errorSignature && `error ${c.errorSignature}`].filter(Boolean).join(', ') || 'none'}`,
+  ]
+  return `Hybrid search of incidents before ${incident.startedAt.toISOString()}: ${parts.join('; ')}; fused by reciprocal rank fusion, re-ranked by past outcome and recency${c.notes.length ? `. Note: ${c.notes.join('; ')}` : ''}`
 }

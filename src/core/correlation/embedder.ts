@@ -2,6 +2,8 @@
 export interface Embedder {
   readonly name: string
   readonly dimensions: number
+  /** How much its nearest neighbours count in rank fusion beside BM25's list (1, the default, is equal). */
+  readonly rankingWeight?: number
   embed(texts: string[]): Promise<number[][]>
 }
 

@@ -20,6 +20,32 @@ function stepLine(step: PlaybookStep, index: number, record: StepRecordView | un
 
 export const CANCEL_EXECUTION_ACTION_ID = 'execution_cancel'
 export const MANUAL_DONE_ACTION_ID = 'manual_step_done'
+export const RUN_PLAYBOOK_ACTION_ID = 'playbook_run'
+
+export interface PlaybookOffer {
+  id: string
+  title: string
+  reasons: string[]
+}
+
+/**
+ * Playbooks the analysis found applicable, each with a Run button (value `<playbook id>:<incident number>`).
+ * `started` names the one already running on its own, if any.
+ */
+export function buildPlaybookOffersMessage(offers: PlaybookOffer[], incidentNumber: number, started: string | null): SlackMessage {
+  const intro = started
+    ? `:clipboard: Running *${escapeMrkdwn(started)}* (read-only steps first). Other playbooks that apply:`
+    : ':clipboard: No playbook was started on its own. These apply — run one if it fits:'
+  const blocks: KnownBlock[] = [section(intro)]
+  for (const offer of offers.slice(0, 5)) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*${escapeMrkdwn(offer.title)}* \`${offer.id}\`\n${escapeMrkdwn(offer.reasons.join('; ') || 'matches the incident')}`.slice(0, 3000) },
+      accessory: { type: 'button', action_id: `${RUN_PLAYBOOK_ACTION_ID}:${offer.id}`.slice(0, 255), text: { type: 'plain_text', text: 'Run' }, value: `${offer.id}:${incidentNumber}` },
+    })
+  }
+  return { text: started ? `Other playbooks for INC-${incidentNumber}` : `Playbooks for INC-${incidentNumber}`, blocks }
+}
 
 /** A step a person does by hand; the button's value is `<execution id>:<step position>`. */
 export function buildManualStepMessage(title: string, instruction: string, value: string): SlackMessage {

@@ -1,4 +1,5 @@
 import type { Config } from '../../config'
+import type { Embedder } from '../../core/correlation/embedder'
 import type { Playbook } from '../../core/playbooks/schema'
 import type { Logger } from '../../logger'
 import type { Database } from '../../storage/database'
@@ -10,5 +11,7 @@ export interface ListenerDeps {
   config: Pick<Config, 'APPROVERS'>
   logger: Logger
   playbooks: Playbook[]
+  /** The configured embedder, so `/sre similar` searches like the analysis does. */
+  embedder?: Embedder
   now(): Date
 }

@@ -1,6 +1,6 @@
-import { asc, desc, eq } from 'drizzle-orm'
+import { asc, desc, eq, sql } from 'drizzle-orm'
 import type { Database } from '../database'
-import { analyses, analysisSteps, confidenceFactors, evidenceItems } from '../schema'
+import { analyses, analysisConfidence, analysisSteps, confidenceCalibrations, confidenceFactors, evidenceItems } from '../schema'
 
 export type Analysis = typeof analyses.$inferSelect
 export type AnalysisStepRow = typeof analysisSteps.$inferSelect
@@ -65,4 +65,64 @@ export async function getAnalysisRecord(db: Database, analysisId: string): Promi
     db.select().from(confidenceFactors).where(eq(confidenceFactors.analysisId, analysisId)),
   ])
   return { analysis, steps, evidence, factors }
+}
+
+export type AnalysisConfidenceRow = typeof analysisConfidence.$inferInsert
+export type CalibrationKind = 'diagnosis' | 'retrieval'
+export type StoredCalibration = typeof confidenceCalibrations.$inferSelect
+
+/** Keeps what an analysis' confidence was made of; a re-run replaces it. */
+export async function recordAnalysisConfidence(db: Database, row: AnalysisConfidenceRow): Promise<void> {
+  await db.insert(analysisConfidence).values(row).onConflictDoUpdate({ target: analysisConfidence.analysisId, set: { ...row, createdAt: new Date() } })
+}
+
+export async function getLatestCalibration(db: Database, kind: CalibrationKind): Promise<StoredCalibration | null> {
+  const [row] = await db.select().from(confidenceCalibrations).where(eq(confidenceCalibrations.kind, kind)).orderBy(desc(confidenceCalibrations.fittedAt)).limit(1)
+  return row ?? null
+}
+
+export async function saveCalibration(db: Database, row: Omit<typeof confidenceCalibrations.$inferInsert, 'id' | 'fittedAt'>): Promise<StoredCalibration> {
+  const [saved] = await db.insert(confidenceCalibrations).values(row).returning()
+  return saved!
+}
+
+export interface LabelledConfidence {
+  /** For diagnosis: the uncalibrated probability; for retrieval: the feature vector. */
+  raw: number
+  features: number[] | null
+  label: 0 | 1
+}
+
+/**
+ * Analyses whose outcome is now known, labelled right (1) or wrong (0).
+ * The fix that confirms a diagnosis: the playbook recorded on the resolved incident
+ * with outcome "worked" (post-incident review), else a run of that playbook that
+ * completed on a resolved incident. A run of the suggested playbook rejected by an
+ * approver counts as wrong. Retrieval is right when the best match had been fixed
+ * with that same confirmed playbook.
+ */
+export async function listLabelledConfidence(db: Database, kind: CalibrationKind): Promise<LabelledConfidence[]> {
+  const result = await db.execute(sql`
+    with outcomes as (
+      select ac.analysis_id, ac.playbook_id, ac.diagnosis_raw, ac.top_match_playbook_id, ac.retrieval_features,
+        case
+          when i.resolution_outcome = 'worked' and i.playbook_id is not null then i.playbook_id
+          when i.status = 'resolved' then (select e.playbook_id from playbook_executions e where e.incident_id = i.id and e.status = 'completed' order by e.updated_at desc limit 1)
+        end as confirmed,
+        exists (select 1 from playbook_executions e where e.incident_id = i.id and e.playbook_id = ac.playbook_id and e.status = 'rejected') as rejected
+      from analysis_confidence ac join incidents i on i.id = ac.incident_id
+    )
+    select * from outcomes where confirmed is not null or rejected`)
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>
+  const labelled: LabelledConfidence[] = []
+  for (const r of rows) {
+    const confirmed = (r.confirmed as string | null) ?? null
+    if (kind === 'diagnosis') {
+      const right = confirmed !== null && confirmed === r.playbook_id && !r.rejected
+      labelled.push({ raw: Number(r.diagnosis_raw), features: null, label: right ? 1 : 0 })
+    } else if (confirmed !== null && Array.isArray(r.retrieval_features)) {
+      labelled.push({ raw: 0, features: (r.retrieval_features as unknown[]).map(Number), label: r.top_match_playbook_id === confirmed ? 1 : 0 })
+    }
+  }
+  return labelled
 }

@@ -1,8 +1,18 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core'
+import { bigint, check, customType, index, integer, jsonb, pgTable, real, smallint, text, timestamp, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core'
+// Circular on purpose: both sides reference each other only inside lazy `() =>` callbacks.
+import { analyses } from './analyses'
 
-/** Dimensions of stored incident embeddings; the column is fixed at this size. */
+/** Dimensions of stored incident embeddings; the column is fixed at this size (smaller models are zero-padded). */
 export const EMBEDDING_DIMENSIONS = 768
+
+/**
+ * Model of embeddings stored without naming one (rows written before the column
+ * existed used v1; seeds and helpers that only pass a vector use the local embedder).
+ */
+export const DEFAULT_EMBEDDING_MODEL = 'local-hashing-v2'
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 
 export const incidents = pgTable(
   'incidents',
@@ -29,6 +39,16 @@ export const incidents = pgTable(
     resolutionOutcome: text('resolution_outcome', { enum: ['worked', 'failed', 'unknown'] }),
     playbookId: text('playbook_id'),
     embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }),
+    /** Which embedder produced `embedding`: vectors of different models are never compared. */
+    embeddingModel: text('embedding_model').default(DEFAULT_EMBEDDING_MODEL),
+    /** First exception class or error code in the alert text (SQL function of migration 0004). */
+    errorSignature: text('error_signature').generatedAlwaysAs(sql`incident_error_signature(coalesce(title, '') || ' ' || coalesce(summary, ''))`),
+    /** Full-text document: title (A), service/policy/resource (B), summary (C). */
+    searchVector: tsvector('search_vector')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce(service, '') || ' ' || coalesce(policy_name, '') || ' ' || coalesce(resource_type, '')), 'B') || setweight(to_tsvector('english'::regconfig, left(coalesce(summary, ''), 20000)), 'C')`,
+      ),
     slackChannel: text('slack_channel'),
     slackTs: text('slack_ts'),
     createdBy: text('created_by'),
@@ -40,8 +60,76 @@ export const incidents = pgTable(
     uniqueIndex('incidents_open_fingerprint_uq').on(t.fingerprint).where(sql`status = 'open'`),
     index('incidents_embedding_hnsw').using('hnsw', t.embedding.op('vector_cosine_ops')),
     index('incidents_service_started_idx').on(t.service, t.startedAt),
+    index('incidents_policy_started_idx').on(t.policyName, t.startedAt),
+    index('incidents_signature_started_idx').on(t.errorSignature, t.startedAt),
+    index('incidents_search_gin').using('gin', t.searchVector),
     index('incidents_status_idx').on(t.status),
   ],
+)
+
+/**
+ * Document frequency of each lexeme of incidents.search_vector, kept by statement
+ * triggers (migration 0006): the IDF of the BM25 ranking without scanning the table.
+ */
+export const incidentSearchTerms = pgTable('incident_search_terms', {
+  term: text('term').primaryKey(),
+  documents: integer('documents').notNull(),
+})
+
+/** One row: how many incidents, and their total distinct lexemes (for BM25's average length). */
+export const incidentSearchTotals = pgTable(
+  'incident_search_totals',
+  {
+    id: smallint('id').primaryKey().default(1),
+    documents: bigint('documents', { mode: 'number' }).notNull().default(0),
+    lexemes: bigint('lexemes', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [check('incident_search_totals_one_row', sql`${t.id} = 1`)],
+)
+
+/**
+ * What one analysis' confidence was made of, kept so that the calibration can be
+ * refitted once the incident's outcome says whether the diagnosis was right.
+ */
+export const analysisConfidence = pgTable(
+  'analysis_confidence',
+  {
+    analysisId: uuid('analysis_id').primaryKey().references(() => analyses.id),
+    incidentId: uuid('incident_id').notNull().references(() => incidents.id),
+    /** The playbook the analysis suggested: right if the incident's fix confirms it. */
+    playbookId: text('playbook_id'),
+    diagnosisFeatures: jsonb('diagnosis_features').$type<number[]>().notNull(),
+    diagnosisRaw: real('diagnosis_raw').notNull(),
+    diagnosis: real('diagnosis').notNull(),
+    /** The best past match and its playbook: right if the incident ends up fixed the same way. */
+    topMatchId: uuid('top_match_id').references(() => incidents.id),
+    topMatchPlaybookId: text('top_match_playbook_id'),
+    retrievalFeatures: jsonb('retrieval_features').$type<number[]>(),
+    retrieval: real('retrieval'),
+    /** hybrid, or lexical_structured when embeddings were unavailable. */
+    retrievalMode: text('retrieval_mode').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('analysis_confidence_incident_idx').on(t.incidentId)],
+)
+
+/** A calibration fitted on labelled outcomes; the newest of each kind is used. */
+export const confidenceCalibrations = pgTable(
+  'confidence_calibrations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ['diagnosis', 'retrieval'] }).notNull(),
+    method: text('method', { enum: ['prior', 'platt', 'isotonic'] }).notNull(),
+    samples: integer('samples').notNull(),
+    positives: integer('positives').notNull(),
+    /** Logistic weights and bias, plus isotonic steps when fitted. */
+    model: jsonb('model').notNull(),
+    /** Cross-validated on the samples it was fitted from. */
+    ece: real('ece'),
+    brier: real('brier'),
+    fittedAt: timestamp('fitted_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('confidence_calibrations_kind_idx').on(t.kind, t.fittedAt)],
 )
 
 export const alerts = pgTable(

@@ -1,10 +1,25 @@
 import { analyzeIncident } from '../../core/analysis/analyze-incident'
+import { calibrationModelSchema, crossValidatedForecasts, fitCalibration, priorLogit, uncalibrated, PLATT_MIN_SAMPLES, type CalibrationModel } from '../../core/confidence/calibration'
+import { brierScore, expectedCalibrationError } from '../../core/confidence/calibration-metrics'
+import { RETRIEVAL_PRIOR } from '../../core/confidence/retrieval-confidence'
 import { PermanentJobError } from '../../core/errors'
-import { buildAnalysisFailedMessage, buildAssessmentMessage, buildEvidenceMessage, buildSimilarIncidentsMessage } from '../../slack/blocks/analysis-blocks'
-import { completeAnalysis, failAnalysis, getLatestAnalysis, startAnalysis } from '../../storage/repositories/analyses'
+import { incidentLabel } from '../../core/incidents/incident-label'
+import { buildAnalysisFailedMessage, buildAssessmentMessage, buildEvidenceMessage, buildReasoningTrailMessages, buildSimilarIncidentsMessage } from '../../slack/blocks/analysis-blocks'
+import {
+  completeAnalysis,
+  failAnalysis,
+  getLatestAnalysis,
+  getLatestCalibration,
+  listLabelledConfidence,
+  recordAnalysisConfidence,
+  saveCalibration,
+  startAnalysis,
+  type CalibrationKind,
+} from '../../storage/repositories/analyses'
 import { appendAudit } from '../../storage/repositories/audit'
-import { findSimilarIncidents, getIncident, updateIncident } from '../../storage/repositories/incidents'
+import { getIncident, searchIncidentCandidates, updateIncident } from '../../storage/repositories/incidents'
 import { createExecution, listExecutionsForIncident } from '../../storage/repositories/playbooks'
+import { buildPlaybookOffersMessage } from '../../slack/blocks/playbook-blocks'
 import { jobIdFor, type JobData } from '../jobs'
 import type { WorkerDeps } from '../worker-deps'
 import { ensureIncidentRoot, updateIncidentRoot } from './incident-messages'
@@ -28,19 +43,20 @@ export async function processAnalyzeIncident(deps: WorkerDeps, data: JobData<'in
 
   let result
   try {
+    const calibration = { diagnosis: await cachedCalibration(deps, 'diagnosis'), retrieval: await cachedCalibration(deps, 'retrieval') }
     result = await analyzeIncident(
       incident,
       {
         embedder: deps.embedder,
         telemetry: deps.telemetry,
+        search: { searchCandidates: (query) => searchIncidentCandidates(deps.db, query) },
+        calibration,
         playbooks: deps.playbooks,
         projectId: deps.config.GCP_PROJECT_ID,
         now: deps.now,
-        onSimilarIncidents: async (matches) => {
-          await deps.slack.postOnce(`analysis:${analysis.id}:similar`, root.channel, buildSimilarIncidentsMessage(matches), root.ts)
+        onSimilarIncidents: async (matches, retrieval) => {
+          await deps.slack.postOnce(`analysis:${analysis.id}:similar`, root.channel, buildSimilarIncidentsMessage(matches, retrieval), root.ts)
         },
-        findSimilar: async (embedding, options) =>
-          (await findSimilarIncidents(deps.db, embedding, options)).map((r) => ({ incident: r.incident, similarity: r.similarity })),
       },
       { confidenceThreshold: deps.config.CONFIDENCE_THRESHOLD },
     )
@@ -52,7 +68,7 @@ export async function processAnalyzeIncident(deps: WorkerDeps, data: JobData<'in
     throw err
   }
 
-  await updateIncident(deps.db, incident.id, { embedding: result.embedding })
+  if (result.embedding && result.retrieval) await updateIncident(deps.db, incident.id, { embedding: result.embedding, embeddingModel: result.retrieval.embeddingModel })
   await completeAnalysis(deps.db, analysis.id, {
     hypothesis: result.hypothesis?.statement ?? null,
     confidence: result.confidence,
@@ -63,6 +79,20 @@ export async function processAnalyzeIncident(deps: WorkerDeps, data: JobData<'in
       s.evidence.map((e) => ({ stepPosition: s.position, source: e.source, title: e.title, detail: e.detail, link: e.link, anomalous: e.anomalous ? 1 : 0, data: e.data })),
     ),
     factors: result.factors.map((f) => ({ name: f.name, value: f.value, weight: f.weight, explanation: f.explanation })),
+  })
+  const top = result.matches[0]
+  await recordAnalysisConfidence(deps.db, {
+    analysisId: analysis.id,
+    incidentId: incident.id,
+    playbookId: result.playbook?.playbook.id ?? null,
+    diagnosisFeatures: result.calibration?.features ?? [],
+    diagnosisRaw: result.calibration?.raw ?? result.confidence,
+    diagnosis: result.confidence,
+    topMatchId: top?.incident.id ?? null,
+    topMatchPlaybookId: top?.incident.playbookId ?? null,
+    retrievalFeatures: result.retrieval?.confidence.features ?? null,
+    retrieval: result.retrieval?.confidence.probability ?? null,
+    retrievalMode: result.retrieval?.mode ?? 'hybrid',
   })
   await appendAudit(deps.db, {
     actor: 'system',
@@ -75,12 +105,19 @@ export async function processAnalyzeIncident(deps: WorkerDeps, data: JobData<'in
 
   await deps.slack.postOnce(`analysis:${analysis.id}:evidence`, root.channel, buildEvidenceMessage(result), root.ts)
   await deps.slack.postOnce(`analysis:${analysis.id}:assessment`, root.channel, buildAssessmentMessage(result), root.ts)
+  const trail = buildReasoningTrailMessages(result.steps, { title: `Reasoning trail of ${incidentLabel(incident)}` })
+  for (const [i, message] of trail.entries()) await deps.slack.postOnce(`analysis:${analysis.id}:trail:${i}`, root.channel, message, root.ts)
 
   const chosen = result.playbook?.playbook
   // A playbook acts on a service: without one named, it is suggested, not started.
   const target = incident.service ?? result.hypothesis?.target ?? null
   const start = Boolean(chosen && target)
   await updateIncidentRoot(deps, incident, { phase: 'analyzed', summary: result.summary, confidence: result.confidence, playbookTitle: chosen?.title, executionStatus: chosen ? (start ? 'running' : 'suggested: name the service to run it') : undefined })
+  const offers = (start ? result.alternatives : [result.playbook, ...result.alternatives].filter((c) => c !== null))
+    .map((c) => ({ id: c.playbook.id, title: c.playbook.title, reasons: c.reasons }))
+  if (offers.length) {
+    await deps.slack.postOnce(`analysis:${analysis.id}:offers`, root.channel, buildPlaybookOffersMessage(offers, incident.number, start ? chosen!.title : null), root.ts)
+  }
   if (!chosen || !target) return
 
   const running = (await listExecutionsForIncident(deps.db, incident.id)).find((e) => e.playbookId === chosen.id)
@@ -115,4 +152,53 @@ export async function processAnalyzeIncident(deps: WorkerDeps, data: JobData<'in
     })
   }
   await deps.queue.enqueue('playbook.advance', { executionId: execution.id }, { jobId: jobIdFor('advance', execution.id, 0) })
+}
+
+/** A new calibration is fitted once this many more outcomes are labelled than the last one used. */
+const REFIT_EVERY = 5
+
+const logitOf = (p: number) => {
+  const q = Math.min(1 - 1e-6, Math.max(1e-6, p))
+  return Math.log(q / (1 - q))
+}
+
+/** Outcomes accrue over hours, not milliseconds: the labelled set is re-read at most this often per process. */
+const CALIBRATION_TTL_MS = 60_000
+const calibrationCache = new WeakMap<object, Map<CalibrationKind, { at: number; model: CalibrationModel }>>()
+
+async function cachedCalibration(deps: WorkerDeps, kind: CalibrationKind): Promise<CalibrationModel> {
+  const perDb = calibrationCache.get(deps.db) ?? new Map()
+  calibrationCache.set(deps.db, perDb)
+  const hit = perDb.get(kind)
+  if (hit && deps.now().getTime() - hit.at < CALIBRATION_TTL_MS) return hit.model
+  const model = await currentCalibration(deps, kind)
+  perDb.set(kind, { at: deps.now().getTime(), model })
+  return model
+}
+
+/**
+ * The newest calibration of this kind, refitted first when enough new outcomes have
+ * been labelled since (feedback accrues as incidents are resolved and actions decided).
+ */
+export async function currentCalibration(deps: Pick<WorkerDeps, 'db' | 'logger'>, kind: CalibrationKind): Promise<CalibrationModel> {
+  const latest = await getLatestCalibration(deps.db, kind)
+  const labelled = await listLabelledConfidence(deps.db, kind)
+  const stored = latest ? calibrationModelSchema.safeParse({ ...(latest.model as object), method: latest.method, samples: latest.samples, positives: latest.positives }) : null
+  if (labelled.length < PLATT_MIN_SAMPLES || (stored?.success && labelled.length < stored.data.samples + REFIT_EVERY)) {
+    return stored?.success ? stored.data : { ...uncalibrated(), samples: labelled.length }
+  }
+  const samples = labelled.map((l) => ({ logit: kind === 'diagnosis' ? logitOf(l.raw) : priorLogit(RETRIEVAL_PRIOR, l.features ?? []), label: l.label }))
+  const model = fitCalibration(samples)
+  const forecasts = crossValidatedForecasts(samples)
+  await saveCalibration(deps.db, {
+    kind,
+    method: model.method,
+    samples: model.samples,
+    positives: model.positives,
+    model: { platt: model.platt, isotonic: model.isotonic },
+    ece: expectedCalibrationError(forecasts),
+    brier: brierScore(forecasts),
+  })
+  deps.logger.info({ kind, method: model.method, samples: model.samples }, 'confidence calibration refitted')
+  return model
 }

@@ -1,14 +1,30 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
+import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt'
+import type { RetrievalSummary } from '../../../core/analysis/analyze-incident'
+import { calibrationModelSchema, uncalibrated, type CalibrationModel } from '../../../core/confidence/calibration'
+import { retrievalConfidence } from '../../../core/confidence/retrieval-confidence'
+import { correlateIncident } from '../../../core/correlation/correlate-incident'
+import { incidentEmbeddingText, type Embedder } from '../../../core/correlation/embedder'
+import { HashingEmbedder } from '../../../core/correlation/hashing-embedder'
+import type { ReasoningStep } from '../../../core/reasoning/reasoning-step'
 import { incidentLabel, parseIncidentLabel } from '../../../core/incidents/incident-label'
-import { listOpenIncidents } from '../../../storage/repositories/incidents'
-import { escapeMrkdwn, section } from '../../blocks/block-kit'
+import { getAnalysisRecord, getLatestAnalysis, getLatestCalibration } from '../../../storage/repositories/analyses'
+import { getIncidentByNumber, getIncidentEmbedding, listKnownServices, listOpenIncidents, searchIncidentCandidates } from '../../../storage/repositories/incidents'
+import { buildReasoningTrailMessages, buildSimilarIncidentsMessage } from '../../blocks/analysis-blocks'
+import { escapeMrkdwn, percent, section } from '../../blocks/block-kit'
 import { buildHelpMessage, buildPlaybookListMessage } from '../../blocks/help-blocks'
 import type { ListenerDeps } from '../listener-deps'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
+/** The embedder the history was indexed with; without one the local embedder (the default provider) is used. */
+export type SreCommandDeps = ListenerDeps & { embedder?: Embedder; confidenceThreshold?: number }
+
+/** Slack allows five replies per response_url: the trail shows four parts and says how to get the rest. */
+const TRAIL_PARTS_PER_COMMAND = 4
+const SIMILAR_LIMIT = 5
+
 /** `/sre <subcommand>`: acknowledges at once, then hands the work to a job. */
-export function createSreCommandHandler(deps: ListenerDeps) {
+export function createSreCommandHandler(deps: SreCommandDeps) {
   return async ({ command, ack, respond }: Args): Promise<void> => {
     const [sub = '', ...rest] = command.text.trim().split(/\s+/)
     const args = rest.join(' ')
@@ -48,6 +64,27 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         await deps.queue.enqueue('command.run', { playbookId, incidentNumber, userId: command.user_id, channelId: command.channel_id })
         return
       }
+      case 'similar': {
+        if (!args) {
+          await ack({ response_type: 'ephemeral', ...buildHelpMessage('`/sre similar` needs a description or an incident, e.g. `/sre similar checkout-db connection timeouts` or `/sre similar INC-42`.') })
+          return
+        }
+        await ack()
+        await answerOrApologise(deps, 'search the incident history', command.channel_id, respond, () => answerSimilar(deps, args, respond))
+        return
+      }
+      case 'trail': {
+        const [label = '', from = '1'] = rest
+        const number = parseIncidentLabel(label)
+        const first = Number(from)
+        if (number === null || !Number.isInteger(first) || first < 1) {
+          await ack({ response_type: 'ephemeral', ...buildHelpMessage('Usage: `/sre trail <INC-n> [part]`.') })
+          return
+        }
+        await ack()
+        await answerOrApologise(deps, `read the trail of INC-${number}`, command.channel_id, respond, () => answerTrail(deps, number, first, respond))
+        return
+      }
       case 'playbooks': {
         await ack({ response_type: 'ephemeral', ...buildPlaybookListMessage(deps.playbooks) })
         return
@@ -60,4 +97,108 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         await ack({ response_type: 'ephemeral', ...buildHelpMessage(`I don't know \`/sre ${escapeMrkdwn(sub)}\`.`) })
     }
   }
+}
+
+/** Runs an answer after the ack; a failure is logged and told to the user, never swallowed. */
+async function answerOrApologise(deps: SreCommandDeps, what: string, channel: string, respond: RespondFn, answer: () => Promise<void>): Promise<void> {
+  try {
+    await answer()
+  } catch (err) {
+    deps.logger.error({ err, channel }, `could not ${what}`)
+    await respond({ response_type: 'ephemeral', text: `:warning: I could not ${what} (${err instanceof Error ? escapeMrkdwn(err.message.slice(0, 300)) : 'unknown error'}). Please try again in a minute.` })
+  }
+}
+
+/** `/sre similar <text | INC-n>`: the past incidents most like it, each with why, and how sure. */
+async function answerSimilar(deps: SreCommandDeps, args: string, respond: RespondFn): Promise<void> {
+  const embedder = deps.embedder ?? new HashingEmbedder()
+  const number = parseIncidentLabel(args)
+  const incident = number === null ? null : await getIncidentByNumber(deps.db, number)
+  if (number !== null && !incident) {
+    await respond({ response_type: 'ephemeral', text: `There is no INC-${number}.` })
+    return
+  }
+  let query
+  if (incident) {
+    const stored = await getIncidentEmbedding(deps.db, incident.id)
+    query = {
+      text: incidentEmbeddingText(incident),
+      service: incident.service,
+      resourceType: incident.resourceType,
+      policyName: incident.policyName,
+      before: incident.startedAt,
+      excludeId: incident.id,
+      embedding: stored && stored.model === embedder.name ? stored : null,
+      limit: SIMILAR_LIMIT,
+    }
+  } else {
+    const known = await listKnownServices(deps.db)
+    const words = new Set(args.toLowerCase().split(/[^a-z0-9-]+/))
+    query = { text: args, service: known.find((s) => words.has(s)) ?? null, resourceType: null, policyName: null, before: deps.now(), limit: SIMILAR_LIMIT }
+  }
+  const correlation = await correlateIncident(query, { embedder, search: { searchCandidates: (q) => searchIncidentCandidates(deps.db, q) } })
+  const calibration = await latestCalibration(deps, 'retrieval')
+  const confidence = retrievalConfidence(correlation.matches, calibration)
+  const threshold = deps.confidenceThreshold ?? 0.5
+  const retrieval: RetrievalSummary = {
+    mode: correlation.mode,
+    embeddingModel: correlation.embeddingModel,
+    keywords: correlation.keywords,
+    errorSignature: correlation.errorSignature,
+    notes: correlation.notes,
+    confidence,
+    confident: correlation.matches.length > 0 && confidence.probability >= threshold,
+    calibration: { method: calibration.method, samples: calibration.samples },
+  }
+  const message = buildSimilarIncidentsMessage(correlation.matches, retrieval)
+  const subject = incident ? `${incidentLabel(incident)} ${escapeMrkdwn(incident.title)}` : `_${escapeMrkdwn(args.length > 200 ? `${args.slice(0, 200)}…` : args)}_`
+  const how = correlation.mode === 'hybrid' ? `${correlation.embeddingModel} embeddings, keywords and structured signals` : 'keywords and structured signals only'
+  await respond({
+    response_type: 'ephemeral',
+    text: message.text,
+    blocks: [section(`:mag: Past incidents like ${subject} — ranked by ${how}; best match ${percent(confidence.probability)} likely the same problem.`), ...message.blocks],
+  })
+}
+
+/** `/sre trail <INC-n> [part]`: the stored reasoning trail of the latest analysis, in as many parts as it takes. */
+async function answerTrail(deps: SreCommandDeps, number: number, first: number, respond: RespondFn): Promise<void> {
+  const incident = await getIncidentByNumber(deps.db, number)
+  const analysis = incident ? await getLatestAnalysis(deps.db, incident.id) : null
+  const record = analysis ? await getAnalysisRecord(deps.db, analysis.id) : null
+  if (!incident || !record) {
+    await respond({ response_type: 'ephemeral', text: incident ? `INC-${number} has not been analysed yet.` : `There is no INC-${number}.` })
+    return
+  }
+  const steps: ReasoningStep[] = record.steps.map((s) => ({
+    position: s.position,
+    question: s.question,
+    query: s.query,
+    decision: s.decision,
+    discarded: s.discarded,
+    evidence: record.evidence
+      .filter((e) => e.stepPosition === s.position)
+      .map((e) => ({ source: e.source, title: e.title, detail: e.detail, link: e.link, anomalous: e.anomalous === 1, data: e.data as Record<string, unknown> })),
+  }))
+  const footer = [
+    `*Outcome* (${record.analysis.status}): ${escapeMrkdwn(record.analysis.summary ?? record.analysis.error ?? 'no summary')}` +
+      (record.analysis.confidence === null ? '' : ` — confidence ${percent(record.analysis.confidence)}`),
+    ...(record.factors.length ? [record.factors.map((f) => `• ${f.name.replace(/_/g, ' ')}: ${percent(f.value)} (weight ${f.weight}) — ${escapeMrkdwn(f.explanation)}`).join('\n')] : []),
+  ]
+  const parts = buildReasoningTrailMessages(steps, { title: `Reasoning trail of ${incidentLabel(incident)}`, footer })
+  if (first > parts.length) {
+    await respond({ response_type: 'ephemeral', text: `The trail of INC-${number} has ${parts.length} part(s).` })
+    return
+  }
+  const shown = parts.slice(first - 1, first - 1 + TRAIL_PARTS_PER_COMMAND)
+  for (const part of shown) await respond({ response_type: 'ephemeral', ...part })
+  const next = first + shown.length
+  if (next <= parts.length) {
+    await respond({ response_type: 'ephemeral', text: `Parts ${next}–${parts.length} of ${parts.length} are not shown here (Slack allows five replies): \`/sre trail INC-${number} ${next}\` shows them.` })
+  }
+}
+
+async function latestCalibration(deps: SreCommandDeps, kind: 'retrieval' | 'diagnosis'): Promise<CalibrationModel> {
+  const latest = await getLatestCalibration(deps.db, kind)
+  const parsed = latest ? calibrationModelSchema.safeParse({ ...(latest.model as object), method: latest.method, samples: latest.samples, positives: latest.positives }) : null
+  return parsed?.success ? parsed.data : uncalibrated()
 }

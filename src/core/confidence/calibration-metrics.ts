@@ -1,0 +1,51 @@
+export interface Forecast {
+  /** Predicted probability that the prediction is right. */
+  probability: number
+  /** 1 when it was right. */
+  label: 0 | 1
+}
+
+/**
+ * Expected calibration error: the gap between stated confidence and observed accuracy,
+ * averaged over equal-width confidence bins and weighted by how many forecasts fall in each.
+ */
+export function expectedCalibrationError(forecasts: Forecast[], bins = 10): number {
+  if (forecasts.length === 0) return 0
+  const sums = Array.from({ length: bins }, () => ({ n: 0, confidence: 0, hits: 0 }))
+  for (const f of forecasts) {
+    const bin = sums[Math.min(bins - 1, Math.floor(f.probability * bins))]!
+    bin.n++
+    bin.confidence += f.probability
+    bin.hits += f.label
+  }
+  return sums.reduce((s, b) => (b.n === 0 ? s : s + (b.n / forecasts.length) * Math.abs(b.hits / b.n - b.confidence / b.n)), 0)
+}
+
+/** Mean squared error of the probabilities: 0 is perfect, 0.25 is a coin toss at 0.5. */
+export function brierScore(forecasts: Forecast[]): number {
+  if (forecasts.length === 0) return 0
+  return forecasts.reduce((s, f) => s + (f.probability - f.label) ** 2, 0) / forecasts.length
+}
+
+/**
+ * The ECE that a perfectly calibrated forecaster making these same forecasts would
+ * still show, from sampling alone (mean over simulated outcomes, seeded). On a few
+ * dozen queries it is large: an observed ECE is only meaningful against it.
+ */
+export function calibrationErrorFloor(probabilities: number[], options: { trials?: number; bins?: number; seed?: number } = {}): { mean: number; p90: number } {
+  if (probabilities.length === 0) return { mean: 0, p90: 0 }
+  let state = options.seed ?? 0x5eed
+  // mulberry32: a small, fast, seeded generator, so the figure is the same on every run.
+  const random = () => {
+    state = (state + 0x6d2b79f5) | 0
+    let t = Math.imul(state ^ (state >>> 15), 1 | state)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const errors: number[] = []
+  for (let trial = 0; trial < (options.trials ?? 1000); trial++) {
+    errors.push(expectedCalibrationError(probabilities.map((p) => ({ probability: p, label: random() < p ? 1 : 0 })), options.bins))
+  }
+  errors.sort((a, b) => a - b)
+  return { mean: errors.reduce((s, e) => s + e, 0) / errors.length, p90: errors[Math.floor(errors.length * 0.9)]! }
+}

@@ -1,0 +1,51 @@
+import type { RankedMatch } from '../correlation/past-incident-match'
+import { structuredWeight } from '../correlation/hybrid-ranking'
+import { applyCalibration, priorLogit, type CalibrationModel, type LogisticPrior } from './calibration'
+
+/** The signals that say whether the best match really is the same problem. */
+export const RETRIEVAL_FEATURES = ['top_similarity', 'keyword_margin', 'embedding_margin', 'agreement', 'structured', 'recency'] as const
+
+/**
+ * Hand-set weights: the prior that Platt scaling (fitted on labelled history) corrects.
+ * A strong match that stands clear of the next one in each retriever's own score,
+ * on which the retrievers agree, and that is recent, is likely right.
+ */
+export const RETRIEVAL_PRIOR: LogisticPrior = { weights: [2.5, 2.0, 1.0, 1.0, 0.8, 1.0], bias: -3.5 }
+/** A match a month old counts half as recent as one from today. */
+const RECENCY_HALF_LIFE_HOURS = 30 * 24
+
+/** How far the best match's score stands above the best of the others, relative to it, 0..1. */
+function margin(top: number | null, others: Array<number | null>): number {
+  if (top === null || top <= 0) return 0
+  const next = Math.max(0, ...others.filter((x): x is number => x !== null))
+  return Math.max(0, Math.min(1, (top - next) / top))
+}
+
+/** Feature vector of a ranked list, null when nothing was found (confidence is then 0). */
+export function retrievalFeatures(matches: RankedMatch[]): number[] | null {
+  const [top, ...rest] = matches
+  if (!top) return null
+  const keywordMargin = margin(top.signals.keywordScore, rest.map((m) => m.signals.keywordScore))
+  // Cosines crowd together (0.80 vs 0.76), so their relative margin is stretched fourfold.
+  const embeddingMargin = top.signals.embedding === null ? 0 : Math.min(1, 4 * margin(top.signals.embedding, rest.map((m) => m.signals.embedding)))
+  const ranks = [top.signals.ranks.embedding, top.signals.ranks.keywords]
+  const used = top.signals.embedding === null ? 1 : 2
+  const agreement = ranks.filter((r) => r !== null && r <= 3).length / used
+  const structured = Math.min(1, structuredWeight(top.signals) / 3)
+  const recency = 0.5 ** (top.signals.hoursBefore / RECENCY_HALF_LIFE_HOURS)
+  return [top.similarity, keywordMargin, embeddingMargin, Math.min(1, agreement), structured, recency]
+}
+
+export interface RetrievalConfidence {
+  /** Probability that the best match is the same problem (calibrated when labels allow). */
+  probability: number
+  logit: number | null
+  features: number[] | null
+}
+
+export function retrievalConfidence(matches: RankedMatch[], calibration: CalibrationModel): RetrievalConfidence {
+  const features = retrievalFeatures(matches)
+  if (!features) return { probability: 0, logit: null, features: null }
+  const logit = priorLogit(RETRIEVAL_PRIOR, features)
+  return { probability: applyCalibration(calibration, logit), logit, features }
+}

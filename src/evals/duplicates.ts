@@ -1,0 +1,265 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { applyCalibration, crossValidatedForecasts, fitCalibration, priorLogit, type LabelledScore } from '../core/confidence/calibration'
+import { brierScore, calibrationErrorFloor, expectedCalibrationError, type Forecast } from '../core/confidence/calibration-metrics'
+import { RETRIEVAL_PRIOR, retrievalFeatures } from '../core/confidence/retrieval-confidence'
+import { Bm25Index } from '../core/correlation/bm25-index'
+import { correlateIncident } from '../core/correlation/correlate-incident'
+import { incidentEmbeddingText } from '../core/correlation/embedder'
+import { HashingEmbedder } from '../core/correlation/hashing-embedder'
+import { readFlags, UsageError, type CliCommand } from '../commands/command'
+import { migrateDatabase, openDatabase } from '../storage/database'
+import { insertIncidents, searchIncidentCandidates, type NewIncident } from '../storage/repositories/incidents'
+
+/** One report of a GitBugs CSV (Summary, Issue id, Status, Priority, Resolution, Created, Resolved, Affects Version/s, Description). */
+interface BugReport {
+  id: string
+  summary: string
+  description: string
+  created: Date
+  resolved: Date | null
+  resolution: string
+}
+
+interface Query {
+  report: BugReport
+  answers: Set<string>
+}
+
+interface RankedQuery {
+  query: string
+  ranked: string[]
+  /** Uncalibrated score whose calibration is fitted as labels accrue. */
+  logit: number | null
+}
+
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 }
+/** Resolutions that mean the report was acted on; the rest are not a fix that worked or failed. */
+const WORKED = new Set(['Fixed', 'Done', 'Implemented', 'Resolved', 'Workaround'])
+const TOP_K = 10
+
+/** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++ }
+      else if (c === '"') quoted = false
+      else field += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') { row.push(field); field = '' }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++
+      row.push(field); rows.push(row); row = []; field = ''
+    } else field += c
+  }
+  if (field || row.length) { row.push(field); rows.push(row) }
+  return rows.filter((r) => r.some((f) => f.trim()))
+}
+
+/** "30/Sep/21 17:20" (Jira export, read as UTC). */
+function parseJiraDate(text: string): Date | null {
+  const m = /^(\d{1,2})\/([A-Z][a-z]{2})\/(\d{2}) (\d{1,2}):(\d{2})$/.exec(text.trim())
+  if (!m || MONTHS[m[2]!] === undefined) return null
+  return new Date(Date.UTC(2000 + Number(m[3]), MONTHS[m[2]!]!, Number(m[1]), Number(m[4]), Number(m[5])))
+}
+
+function readReports(path: string): BugReport[] {
+  const [head, ...rows] = parseCsv(readFileSync(path, 'utf8'))
+  const col = (name: string) => {
+    const i = head?.indexOf(name) ?? -1
+    if (i < 0) throw new UsageError(`${path}: no "${name}" column (is it a GitBugs bugs file?)`)
+    return i
+  }
+  const [summary, id, resolution, created, resolved, description] = ['Summary', 'Issue id', 'Resolution', 'Created', 'Resolved', 'Description'].map(col) as [number, number, number, number, number, number]
+  const reports: BugReport[] = []
+  for (const r of rows) {
+    const at = parseJiraDate(r[created] ?? '')
+    if (!r[id] || !at) continue
+    reports.push({ id: r[id]!.trim(), summary: r[summary] ?? '', description: r[description] ?? '', created: at, resolved: parseJiraDate(r[resolved] ?? ''), resolution: (r[resolution] ?? '').trim() })
+  }
+  // Minute resolution makes near-simultaneous reports tie; issue ids order them, a second apart.
+  reports.sort((a, b) => a.created.getTime() - b.created.getTime() || Number(a.id) - Number(b.id))
+  for (let i = 1; i < reports.length; i++) {
+    const prev = reports[i - 1]!
+    if (reports[i]!.created.getTime() <= prev.created.getTime()) reports[i]!.created = new Date(prev.created.getTime() + 1000)
+  }
+  return reports
+}
+
+/** Each linked report is a query; its right answers are the reports linked to it (either way) created before it. */
+function readQueries(path: string, reports: Map<string, BugReport>): { queries: Query[]; skipped: number } {
+  const [head, ...rows] = parseCsv(readFileSync(path, 'utf8'))
+  if (!head || head.length < 2) throw new UsageError(`${path}: expected "Issue id,Duplicate id" columns`)
+  const links = new Map<string, Set<string>>()
+  const link = (a: string, b: string) => links.set(a, (links.get(a) ?? new Set()).add(b))
+  const queryIds: string[] = []
+  for (const r of rows) {
+    const from = (r[0] ?? '').trim()
+    const targets = (r[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+    if (!from) continue
+    queryIds.push(from)
+    for (const to of targets) { link(from, to); link(to, from) }
+  }
+  const queries: Query[] = []
+  let skipped = 0
+  for (const id of new Set(queryIds)) {
+    const report = reports.get(id)
+    const answers = new Set([...(links.get(id) ?? [])].filter((a) => reports.get(a) && reports.get(a)!.created < (report?.created ?? new Date(0))))
+    if (!report || answers.size === 0) { skipped++; continue }
+    queries.push({ report, answers })
+  }
+  return { queries: queries.sort((a, b) => a.report.created.getTime() - b.report.created.getTime()), skipped }
+}
+
+interface Metrics {
+  recall: Record<1 | 5 | 10, number>
+  mrr: number
+  ece: number
+  brier: number
+  /** ECE a perfectly calibrated forecaster would show on these forecasts: the sampling noise. */
+  eceFloor: number
+  /** ECE and Brier when each query is calibrated on the other folds (5-fold) instead of only on earlier queries. */
+  crossFitted: { ece: number; brier: number }
+}
+
+/**
+ * Scores ranked lists, and their confidence the way production does it: the calibration
+ * used for a query is fitted only on the queries before it (labels accrue as time passes).
+ */
+function evaluate(ranked: RankedQuery[], answers: Map<string, Set<string>>): { metrics: Metrics; confidences: number[] } {
+  const labelled: LabelledScore[] = []
+  const forecasts: Forecast[] = []
+  const confidences: number[] = []
+  let mrr = 0
+  const hits = { 1: 0, 5: 0, 10: 0 }
+  for (const r of ranked) {
+    const right = answers.get(r.query)!
+    const first = r.ranked.findIndex((id) => right.has(id))
+    if (first >= 0) mrr += 1 / (first + 1)
+    for (const k of [1, 5, 10] as const) if (first >= 0 && first < k) hits[k]++
+    const label: 0 | 1 = first === 0 ? 1 : 0
+    const probability = r.logit === null ? 0 : applyCalibration(fitCalibration(labelled), r.logit)
+    confidences.push(probability)
+    forecasts.push({ probability, label })
+    if (r.logit !== null) labelled.push({ logit: r.logit, label })
+  }
+  const n = Math.max(1, ranked.length)
+  const crossFitted = crossValidatedForecasts(labelled)
+  return {
+    metrics: {
+      recall: { 1: hits[1] / n, 5: hits[5] / n, 10: hits[10] / n },
+      mrr: mrr / n,
+      ece: expectedCalibrationError(forecasts),
+      brier: brierScore(forecasts),
+      eceFloor: calibrationErrorFloor(confidences).mean,
+      crossFitted: { ece: expectedCalibrationError(crossFitted), brier: brierScore(crossFitted) },
+    },
+    confidences,
+  }
+}
+
+/** BM25's own confidence signal: how far its first result stands ahead of the second. */
+function bm25Logit(results: Array<{ score: number }>): number | null {
+  const [a, b] = results
+  if (!a) return null
+  const margin = b ? (a.score - b.score) / a.score : 1
+  return -2 + 6 * margin
+}
+
+function format(name: string, m: Metrics): string {
+  const f = (x: number) => x.toFixed(3)
+  return `${name.padEnd(26)} ${f(m.recall[1])}     ${f(m.recall[5])}     ${f(m.recall[10])}      ${f(m.mrr)}  ${f(m.ece)}  ${f(m.brier)}  ${f(m.eceFloor)}       ${f(m.crossFitted.ece)} / ${f(m.crossFitted.brier)}`
+}
+
+const command: CliCommand = {
+  summary: 'duplicate-report retrieval on a GitBugs split: hybrid search vs BM25 (recall@k, MRR, ECE, Brier)',
+  usage: 'sre-agent eval duplicates --bugs <bugs.csv> --links <links.csv> --predictions <out.jsonl> [--limit <queries>]',
+  async run(args) {
+    const flags = readFlags(args, { bugs: { required: true }, links: { required: true }, predictions: { required: true }, limit: {} })
+    const started = Date.now()
+    const reports = readReports(flags.bugs!)
+    const byId = new Map(reports.map((r) => [r.id, r]))
+    const { queries: allQueries, skipped } = readQueries(flags.links!, byId)
+    const queries = flags.limit ? allQueries.slice(0, Number(flags.limit)) : allQueries
+    if (queries.length === 0) throw new UsageError('no linked report has an earlier duplicate in the bugs file')
+    const answers = new Map(queries.map((q) => [q.report.id, q.answers]))
+    process.stdout.write(`${reports.length} reports, ${queries.length} queries with an earlier duplicate (${skipped} linked reports have none and are skipped)\n`)
+
+    // Embedded mode: PGlite in memory, the production migrations and search query.
+    const handle = await openDatabase('pglite://memory')
+    try {
+      await migrateDatabase(handle)
+      const embedder = new HashingEmbedder()
+      const text = (r: BugReport) => incidentEmbeddingText({ title: r.summary, summary: r.description })
+      const rows: NewIncident[] = []
+      for (const r of reports) {
+        const [embedding] = await embedder.embed([text(r).slice(0, 8000)])
+        rows.push({
+          fingerprint: `gitbugs:${r.id}`,
+          source: 'generic',
+          status: 'resolved',
+          title: r.summary.slice(0, 500) || `(no summary) ${r.id}`,
+          summary: r.description,
+          severity: 'warning',
+          labels: { issueId: r.id },
+          startedAt: r.created,
+          resolvedAt: r.resolved,
+          resolution: r.resolution || null,
+          resolutionOutcome: WORKED.has(r.resolution) ? 'worked' : 'unknown',
+          embedding: embedding!,
+          embeddingModel: embedder.name,
+        })
+      }
+      const ids = await insertIncidents(handle.db, rows)
+      const issueOf = new Map(ids.map((id, i) => [id, reports[i]!.id]))
+      const incidentOf = new Map(ids.map((id, i) => [reports[i]!.id, id]))
+      const loaded = Date.now()
+
+      const hybrid: RankedQuery[] = []
+      for (const q of queries) {
+        const result = await correlateIncident(
+          { text: text(q.report), service: null, resourceType: null, policyName: null, before: q.report.created, excludeId: incidentOf.get(q.report.id), limit: TOP_K },
+          { embedder, search: { searchCandidates: (query) => searchIncidentCandidates(handle.db, query) } },
+        )
+        const features = retrievalFeatures(result.matches)
+        hybrid.push({ query: q.report.id, ranked: result.matches.map((m) => issueOf.get(m.incident.id)!), logit: features ? priorLogit(RETRIEVAL_PRIOR, features) : null })
+      }
+      const searched = Date.now()
+
+      const bm25 = new Bm25Index()
+      for (const r of reports) bm25.add(r.id, `${r.summary}\n${r.description}`)
+      const baseline: RankedQuery[] = queries.map((q) => {
+        const results = bm25.search(`${q.report.summary}\n${q.report.description}`, { limit: TOP_K, accept: (id) => byId.get(id)!.created < q.report.created })
+        return { query: q.report.id, ranked: results.map((r) => r.id), logit: bm25Logit(results) }
+      })
+
+      const ours = evaluate(hybrid, answers)
+      const theirs = evaluate(baseline, answers)
+      writeFileSync(flags.predictions!, hybrid.map((r, i) => JSON.stringify({ query: r.query, ranked: r.ranked, confidence: Number(ours.confidences[i]!.toFixed(4)) })).join('\n') + '\n')
+
+      process.stdout.write(
+        [
+          '',
+          `system                     recall@1  recall@5  recall@10  MRR    ECE    Brier  ECE floor   5-fold ECE / Brier`,
+          format(`hybrid (${embedder.name})`, ours.metrics),
+          format('BM25 baseline', theirs.metrics),
+          '',
+          `MRR over the top ${TOP_K} (0 when no right answer is in it). Confidence = P(ranked[0] is a duplicate), Platt-calibrated on the earlier queries only`,
+          `(prequential, as in production). ECE: 10 equal-width bins. ECE floor: the mean ECE a perfectly calibrated forecaster would show on these`,
+          `same forecasts from sampling noise alone (simulated); below about 300 queries it is large. 5-fold: calibrated on the other folds instead.`,
+          `Loaded ${reports.length} reports into embedded Postgres in ${((loaded - started) / 1000).toFixed(1)} s; ${queries.length} hybrid searches in ${((searched - loaded) / 1000).toFixed(1)} s.`,
+          `Predictions: ${flags.predictions}`,
+          '',
+        ].join('\n'),
+      )
+      return 0
+    } finally {
+      await handle.close()
+    }
+  },
+}
+export default command

@@ -1,0 +1,26 @@
+import { z } from 'zod'
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt'
+import type { ListenerDeps } from '../listener-deps'
+
+type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs
+
+const offerValue = z.string().regex(/^([a-z][a-z0-9-]{2,62}):(\d{1,9})$/)
+
+/** "Run" next to an offered playbook: the same as `/sre run`, with the clicker as requester. */
+export function createRunPlaybookActionHandler(deps: ListenerDeps) {
+  return async ({ ack, body, action, client }: Args): Promise<void> => {
+    await ack()
+    const userId = body.user.id
+    const channel = body.channel?.id ?? body.container?.channel_id
+    const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts
+    const tell = async (text: string) => {
+      if (channel) await client.chat.postEphemeral({ channel, user: userId, text, thread_ts: threadTs })
+    }
+    const parsed = offerValue.safeParse(action.value)
+    if (!parsed.success || !channel) return tell(':warning: This offer is no longer valid.')
+    const [playbookId, incidentNumber] = [parsed.data.slice(0, parsed.data.lastIndexOf(':')), Number(parsed.data.slice(parsed.data.lastIndexOf(':') + 1))]
+    if (!deps.playbooks.some((p) => p.id === playbookId)) return tell(`There is no playbook \`${playbookId}\` any more.`)
+    await deps.queue.enqueue('command.run', { playbookId, incidentNumber, userId, channelId: channel })
+    await tell(`:arrow_forward: Starting \`${playbookId}\` on INC-${incidentNumber}. You asked for it, so someone else approves its actions.`)
+  }
+}

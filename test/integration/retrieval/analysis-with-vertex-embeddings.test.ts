@@ -1,0 +1,71 @@
+import { OAuth2Client } from 'google-auth-library'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../../src/config'
+import { incidentEmbeddingText } from '../../../src/core/correlation/embedder'
+import { FAKE_WORKSPACE, FakeSlackApi } from '../../../src/embedded/slack-simulator'
+import { VertexEmbedder } from '../../../src/integrations/genai/vertex-embedder'
+import { createLogger } from '../../../src/logger'
+import { createRuntime, type Runtime } from '../../../src/runtime'
+import { getAnalysisRecord, getLatestAnalysis } from '../../../src/storage/repositories/analyses'
+import { createIncident, getIncident, getIncidentEmbedding, type Incident } from '../../../src/storage/repositories/incidents'
+import { processAnalyzeIncident } from '../../../src/workers/processors/analyze-incident'
+import { FAKE_VERTEX_TOKEN, FakeVertexEmbeddings } from '../../fakes/vertex/fake-vertex-embeddings'
+
+const DAY = 86_400_000
+
+describe('incident analysis with Vertex AI embeddings (local fake), on embedded Postgres', () => {
+  const vertex = new FakeVertexEmbeddings()
+  const slack = new FakeSlackApi({ channels: [{ id: FAKE_WORKSPACE.channelId, name: FAKE_WORKSPACE.channelName }] })
+  let runtime: Runtime
+  let embedder: VertexEmbedder
+
+  beforeAll(async () => {
+    await vertex.start()
+    const { apiUrl } = await slack.start()
+    const auth = new OAuth2Client()
+    auth.setCredentials({ access_token: FAKE_VERTEX_TOKEN, expiry_date: Date.now() + 3_600_000 })
+    embedder = new VertexEmbedder({ project: 'sre-prod', location: 'us-central1', model: 'gemini-embedding-001', dimensions: 768, storedDimensions: 768, timeoutMs: 2000, baseUrl: vertex.baseUrl, authClient: auth })
+    const config = loadConfig({ DATABASE_URL: 'pglite://memory', SLACK_BOT_TOKEN: FAKE_WORKSPACE.botToken, SLACK_API_URL: apiUrl, INCIDENT_CHANNEL: FAKE_WORKSPACE.channelId, PLAYBOOKS_DIR: 'test/fixtures/playbooks' })
+    runtime = await createRuntime(config, createLogger('silent'), { embedder, slackRetries: 0 })
+    // History embedded by the same model, as production would have stored it.
+    const past = { fingerprint: 'past-1', source: 'generic', status: 'resolved' as const, severity: 'high' as const, title: 'orders-db connection pool exhausted, orders-api timeouts', service: 'orders-db', summary: '', startedAt: new Date(Date.now() - 20 * DAY), resolution: 'restarted pgbouncer', resolutionOutcome: 'worked' as const, resolvedAt: new Date(Date.now() - 20 * DAY + 3_600_000) }
+    const [vector] = await embedder.embed([incidentEmbeddingText(past)])
+    await createIncident(runtime.database.db, { ...past, embedding: vector!, embeddingModel: embedder.name })
+  })
+
+  afterAll(async () => {
+    await runtime?.close()
+    await slack.stop()
+    await vertex.stop()
+  })
+
+  beforeEach(() => vertex.reset())
+
+  async function analyse(title: string): Promise<{ incident: Incident; trail: string; similar: string }> {
+    const incident = await createIncident(runtime.database.db, { fingerprint: `now-${title}`, source: 'generic', severity: 'high', title, service: 'orders-db', startedAt: new Date() })
+    await processAnalyzeIncident(runtime.deps, { incidentId: incident.id })
+    const record = await getAnalysisRecord(runtime.database.db, (await getLatestAnalysis(runtime.database.db, incident.id))!.id)
+    const root = await getIncident(runtime.database.db, incident.id)
+    const similar = slack.thread(root!.slackChannel!, root!.slackTs!).find((m) => m.text?.startsWith('Similar incidents'))
+    return { incident, trail: JSON.stringify(record!.steps), similar: JSON.stringify(similar ?? null) }
+  }
+
+  it('embeds the incident with Vertex AI, finds the past one by embedding and stores the vector with its model', async () => {
+    const { incident, trail } = await analyse('orders-db pool exhausted')
+    expect(vertex.calls.length).toBeGreaterThan(0)
+    expect(trail).toContain('vertex:gemini-embedding-001@768 embedding, cosine nearest neighbours (HNSW)')
+    expect(trail).toMatch(/Closest: INC-1 .*text 0\.\d\d/)
+    expect((await getIncidentEmbedding(runtime.database.db, incident.id))?.model).toBe('vertex:gemini-embedding-001@768')
+  })
+
+  it('falls back to keywords and structured signals when Vertex AI fails, says so in the trail and the thread, and still finds the match', async () => {
+    vertex.failNext(50, 503)
+    const { incident, trail, similar } = await analyse('orders-db connection pool exhausted (fallback)')
+    expect(trail).toContain('embeddings unavailable (vertex:gemini-embedding-001@768')
+    expect(trail).toContain('ranked by keywords and structured signals only')
+    expect(trail).toMatch(/[Cc]losest: INC-\d+ .*\(keywords [01]\.\d\d/)
+    expect(similar).toContain('embeddings unavailable')
+    expect(similar).toContain('*INC-1* orders-db connection pool exhausted, orders-api timeouts')
+    expect(await getIncidentEmbedding(runtime.database.db, incident.id)).toBeNull()
+  })
+})

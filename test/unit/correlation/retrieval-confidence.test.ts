@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { uncalibrated } from '../../../src/core/confidence/calibration'
+import { retrievalConfidence, retrievalFeatures } from '../../../src/core/confidence/retrieval-confidence'
+import { rankCandidates, type SearchCandidate } from '../../../src/core/correlation/hybrid-ranking'
+
+const NOW = new Date('2026-05-14T12:00:00Z')
+function candidate(id: string, cosine: number, bm25: number, coverage: number, daysAgo = 2): SearchCandidate {
+  return {
+    incident: { id, number: 1, title: id, service: 'checkout-db', resourceType: null, policyName: null, startedAt: new Date(NOW.getTime() - daysAgo * 86_400_000), resolvedAt: null, rootCause: null, resolution: null, resolutionOutcome: null, playbookId: null },
+    cosine, bm25, keywordCoverage: coverage, matchedTerms: [], sameService: true, sameResource: false, samePolicy: false, sameSignature: false,
+    retrievedBy: { embedding: true, keywords: true, structured: true },
+  }
+}
+
+describe('retrieval confidence', () => {
+  it('is zero with nothing found', () => {
+    expect(retrievalConfidence([], uncalibrated())).toEqual({ probability: 0, logit: null, features: null })
+  })
+
+  it('is higher for a clear, strong, recent best match than for a crowded, weak, old one', () => {
+    const clear = rankCandidates([candidate('a', 0.92, 12, 0.9), candidate('b', 0.4, 2, 0.2), candidate('c', 0.35, 1, 0.1)], { at: NOW, limit: 5 })
+    const crowded = rankCandidates([candidate('a', 0.42, 2.1, 0.3, 400), candidate('b', 0.41, 2, 0.3, 400), candidate('c', 0.4, 1.9, 0.3, 400)], { at: NOW, limit: 5 })
+    expect(retrievalConfidence(clear, uncalibrated()).probability).toBeGreaterThan(0.7)
+    expect(retrievalConfidence(crowded, uncalibrated()).probability).toBeLessThan(0.3)
+    const features = retrievalFeatures(clear)!
+    expect(features).toHaveLength(6)
+    for (const f of features) expect(f).toBeGreaterThanOrEqual(0)
+    for (const f of features) expect(f).toBeLessThanOrEqual(1)
+  })
+})
