@@ -232,6 +232,18 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       await env.idle()
     })
 
+    it('names the probable cause along the service graph in the trail and the assessment', async () => {
+      await env.sender.slashCommand({ text: 'analyze web-api latency above 3 s', channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
+      const assessment = await eventually(async () => {
+        const i = (await listOpenIncidents(env.runtime.database.db)).find((x) => x.title === 'web-api latency above 3 s')
+        return i?.slackTs && env.fakeSlack.thread(CHANNEL, i.slackTs).find((m) => /^Assessment:/.test(m.text ?? ''))
+      }, { what: 'the assessment' })
+      await env.idle()
+      expect(assessment.text).toContain('The service graph points at quotes')
+      const trail = JSON.stringify(env.fakeSlack.messagesIn(CHANNEL).filter((m) => m.threadTs === assessment.threadTs).map((m) => m.blocks))
+      expect(trail).toContain('Which component is the probable cause?')
+    })
+
     it('answers /sre run with an unknown playbook with the usage', async () => {
       const res = await env.sender.slashCommand({ text: 'run no-such-playbook INC-1' })
       expect(JSON.stringify(res.body)).toContain('There is no playbook `no-such-playbook`')

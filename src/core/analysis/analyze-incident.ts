@@ -10,7 +10,9 @@ import type { ReasoningStep } from '../reasoning/reasoning-step'
 import type { TelemetryPort } from '../telemetry/port'
 import { detectHypotheses, type Hypothesis } from './detect-hypotheses'
 import type { EvidenceItem } from './evidence'
-import { gatherEvidence } from './gather-evidence'
+import { gatherEvidence, type GatheredEvidence } from './gather-evidence'
+import { rankRootCauses } from './rca/rank-root-causes'
+import { gatherRcaInput } from './rca/telemetry-input'
 
 export interface IncidentUnderAnalysis {
   id: string
@@ -56,6 +58,8 @@ export interface AnalysisResult {
   steps: ReasoningStep[]
   hypothesis: Hypothesis | null
   playbook: PlaybookCandidate | null
+  /** The component the service graph points at, with its confidence, when one deviates. */
+  probableCause: { node: string; confidence: number; path: string[] } | null
   /** Other applicable playbooks, best first, offered in the thread with a Run button. */
   alternatives: PlaybookCandidate[]
   /** Calibrated probability that the diagnosis (the suggested playbook) is right. */
@@ -152,11 +156,15 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     evidence: otherEvidence,
   })
 
-  // 3. Hypotheses.
+  // 3. Probable cause along the service graph.
+  const rca = service && gathered ? await localiseRootCause(ports, incident, service, gathered, now) : null
+  if (rca) steps.push(rca.step)
+
+  // 4. Hypotheses.
   const hypotheses = service && gathered ? detectHypotheses(service, gathered) : []
   const best = hypotheses[0] && hypotheses[0].support >= 0.3 ? hypotheses[0] : null
   steps.push({
-    position: 4,
+    position: 5,
     question: 'Which explanation fits the evidence?',
     query: `${hypotheses.length} candidate explanations from telemetry signatures and similar incidents' root causes`,
     decision: best ? `${best.statement} — ${best.because.join('; ')}` : 'No explanation is supported by the telemetry',
@@ -166,7 +174,7 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     evidence: [],
   })
 
-  // 4. What to do.
+  // 5. What to do.
   const ranked = rankPlaybooks(ports.playbooks, {
     text: `${incident.title}\n${incident.summary}`,
     service,
@@ -177,7 +185,7 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   })
   const chosen = ranked[0] ?? null
   steps.push({
-    position: 5,
+    position: 6,
     question: 'What should we do?',
     query: `ranked ${ports.playbooks.length} playbooks by match rules, the telemetry hypothesis and what worked on similar incidents`,
     decision: chosen ? `Run "${chosen.playbook.title}" (${chosen.reasons.join('; ')})` : 'No playbook applies',
@@ -204,7 +212,7 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   const score = applyCalibration(diagnosisCalibration, logit)
   const confident = score >= options.confidenceThreshold
   steps.push({
-    position: 6,
+    position: 7,
     question: 'How sure are we?',
     query:
       'logistic combination of retrieval strength and margin, agreement of the retrievers and with history, telemetry support, source coverage and past success; ' +
@@ -216,9 +224,10 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     evidence: [],
   })
 
+  const graph = rca?.cause && rca.cause.node !== service ? ` The service graph points at ${rca.cause.node} (${Math.round(rca.cause.confidence * 100)}%).` : ''
   const summary = confident && best
-    ? `Probable cause: ${best.statement}. Suggested playbook: ${chosen?.playbook.title ?? 'none'}.`
-    : `No confident diagnosis (${(score * 100).toFixed(0)}%).${chosen ? ` Closest playbook: ${chosen.playbook.title}.` : ''}`
+    ? `Probable cause: ${best.statement}.${graph} Suggested playbook: ${chosen?.playbook.title ?? 'none'}.`
+    : `No confident diagnosis (${(score * 100).toFixed(0)}%).${graph}${chosen ? ` Closest playbook: ${chosen.playbook.title}.` : ''}`
   return {
     embedding: correlation.embedding,
     matches,
@@ -226,6 +235,7 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     hypothesis: best,
     playbook: chosen,
     alternatives: ranked.slice(1, 4),
+    probableCause: rca?.cause ?? null,
     confidence: score,
     factors,
     confident,
@@ -243,4 +253,70 @@ function describeRetrieval(incident: IncidentUnderAnalysis, c: CorrelationResult
     `structured: ${[incident.service && `service ${incident.service}`, incident.policyName && `policy "${incident.policyName}"`, c.errorSignature && `error ${c.errorSignature}`].filter(Boolean).join(', ') || 'none'}`,
   ]
   return `Hybrid search of incidents before ${incident.startedAt.toISOString()}: ${parts.join('; ')}; fused by reciprocal rank fusion, re-ranked by past outcome and recency${c.notes.length ? `. Note: ${c.notes.join('; ')}` : ''}`
+}
+
+const HOUR = 3_600_000
+
+/**
+ * Walks the service graph from the alerting service through dependencies that deviate
+ * the same way (rca/), and records which component most likely started it. The alert's
+ * signal is latency unless errors moved more. A failure here costs this step, not the analysis.
+ */
+async function localiseRootCause(
+  ports: AnalysisPorts,
+  incident: IncidentUnderAnalysis,
+  service: string,
+  gathered: GatheredEvidence,
+  now: Date,
+): Promise<{ step: ReasoningStep; cause: AnalysisResult['probableCause'] } | null> {
+  const own = (metric: string) => gathered.metrics.find((m) => m.service === service && m.metric === metric)
+  const latency = own('latency_p95_ms')
+  const errors = own('error_rate')
+  // The alert's own words decide the signal ("p95 latency > 2 s", "5xx above 5%"); otherwise the one that moved more.
+  const text = `${incident.title} ${incident.policyName ?? ''}`.toLowerCase()
+  const saysLatency = /latenc|slow|p9\d|duration|timeout|response time/.test(text)
+  const saysErrors = /error|5xx|fail|availability|exception/.test(text)
+  const metric =
+    saysLatency !== saysErrors ? (saysLatency ? 'latency_p95_ms' : 'error_rate')
+    : errors?.anomalous && (!latency?.anomalous || errors.ratio > latency.ratio) ? 'error_rate' : 'latency_p95_ms'
+  const at = incident.startedAt
+  try {
+    const { input, skipped } = await gatherRcaInput(ports.telemetry, { service, metric, at }, {
+      beforeMinutes: 60, afterMinutes: 30, stepSeconds: 60, now,
+      // A few hours of normal operation give each series its own noise level.
+      history: { start: new Date(at.getTime() - 4 * HOUR), end: new Date(at.getTime() - HOUR) },
+    })
+    const report = rankRootCauses(input)
+    const top = report.ranked[0]
+    const evidence: EvidenceItem[] = report.ranked.slice(0, 3).map((c) => ({
+      source: 'metrics',
+      title: `Probable cause #${c.rank}: ${c.node}`,
+      detail: `${c.deviation.signal} ${c.deviation.baseline.toPrecision(3)} → ${c.deviation.observed.toPrecision(3)} (${c.deviation.score.toFixed(1)} noise units) along ${c.path.map((p) => p.node).join(' → ')}; ${c.notes.join('; ')}`.slice(0, 1500),
+      link: null,
+      anomalous: true,
+      data: { node: c.node, share: c.share, explainsAlert: c.explainsAlert, path: c.path.map((p) => p.node) },
+    }))
+    const decision =
+      report.status !== 'ranked' || !top
+        ? report.status === 'alert_not_anomalous'
+          ? `${service} ${metric} does not deviate from its recent baseline: nothing to localise`
+          : `no ${metric} data for ${service} around the alert`
+        : `${top.node} (confidence ${Math.round(report.confidence * 100)}%): ${top.notes[0] ?? 'deviates first along the dependency path'}`
+    return {
+      step: {
+        position: 4,
+        question: 'Which component is the probable cause?',
+        query: `${ports.telemetry.name}: ${metric} and saturation of ${service} and its dependencies, 60 min before to 30 min after ${at.toISOString()}, against the 3 hours before${skipped.length ? `; not exported: ${skipped.slice(0, 5).join(', ')}` : ''}`,
+        decision,
+        discarded: report.ranked.slice(1, 4).map((c) => ({ hypothesis: `${c.node} as the cause`, reason: `weighs ${Math.round(c.share * 100)}% against ${Math.round((top?.share ?? 0) * 100)}%: ${c.notes[0] ?? ''}` })),
+        evidence,
+      },
+      cause: top && report.status === 'ranked' ? { node: top.node, confidence: report.confidence, path: top.path.map((p) => p.node) } : null,
+    }
+  } catch (err) {
+    return {
+      step: { position: 4, question: 'Which component is the probable cause?', query: `${metric} of ${service} and its dependencies`, decision: `not localised: ${err instanceof Error ? err.message : String(err)}`, discarded: [], evidence: [] },
+      cause: null,
+    }
+  }
 }

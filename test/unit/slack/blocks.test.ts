@@ -20,7 +20,7 @@ function hugeAnalysis(): AnalysisResult {
       discarded: Array.from({ length: 5 }, () => ({ hypothesis: long(200), reason: long(300) })),
       evidence: Array.from({ length: 10 }, () => ({ source: 'logs' as const, title: long(300), detail: long(4000), link: 'https://console.cloud.google.com/logs', anomalous: true, data: {} })),
     })),
-    hypothesis: null, playbook: null, alternatives: [], confidence: 0.42,
+    hypothesis: null, playbook: null, alternatives: [], probableCause: null, confidence: 0.42,
     factors: [{ name: 'evidence_support', value: 0.5, weight: 2, explanation: long(500) }],
     confident: false, summary: long(5000), missingSources: [{ source: 'traces', reason: long(500) }],
   }
