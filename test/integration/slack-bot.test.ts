@@ -236,7 +236,7 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       await env.sender.slashCommand({ text: 'analyze web-api latency above 3 s', channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
       const assessment = await eventually(async () => {
         const i = (await listOpenIncidents(env.runtime.database.db)).find((x) => x.title === 'web-api latency above 3 s')
-        return i?.slackTs && env.fakeSlack.thread(CHANNEL, i.slackTs).find((m) => /^Assessment:/.test(m.text ?? ''))
+        return i?.slackTs ? env.fakeSlack.thread(CHANNEL, i.slackTs).find((m) => /^Assessment:/.test(m.text ?? '')) : undefined
       }, { what: 'the assessment' })
       await env.idle()
       expect(assessment.text).toContain('The service graph points at quotes')
