@@ -47,6 +47,8 @@ describe('two BullMQ workers racing on one playbook execution', () => {
       expect(env.fakeSlack.messagesIn(FAKE_WORKSPACE.channelId).filter((m) => m.text === text)).toHaveLength(1)
     }
     expect(env.fakeSlack.messagesIn(FAKE_WORKSPACE.channelId).filter((m) => /^Playbook Five notify steps/.test(m.text ?? ''))).toHaveLength(1)
-    expect((await listAuditForIncident(db, incident.id)).filter((a) => a.action === 'playbook.completed')).toHaveLength(1)
+    const audit = await listAuditForIncident(db, incident.id)
+    expect(audit.filter((a) => a.action === 'playbook.completed')).toHaveLength(1)
+    expect(audit.filter((a) => a.action === 'playbook.step_finished').map((a) => (a.details as { step: string }).step)).toEqual(['one', 'two', 'three', 'four', 'five'])
   })
 })

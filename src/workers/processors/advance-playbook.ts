@@ -88,6 +88,13 @@ async function advanceOnce(deps: WorkerDeps, data: JobData<'playbook.advance'>, 
     log.info('step already advanced by another worker')
     return null
   }
+  // Every step transition is in the audit log, with the message that shows it.
+  const record = await getExecutionStep(deps.db, execution.id, position)
+  await appendAudit(deps.db, {
+    actor: 'system', action: 'playbook.step_finished', incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id,
+    details: { step: step.id, kind: step.kind, position, status: record?.status ?? 'succeeded', outcome: record?.outcome ?? {}, next },
+    slackChannel: progress.channel, slackTs: progress.ts,
+  })
   await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
   return next
 }
