@@ -1,4 +1,5 @@
 import { withDeadline } from '../deadline'
+import { findLogPatternShifts } from './logs/log-pattern-shifts'
 import type { AlertConditionSummary, AlertPolicySummary, ErrorGroupStats, LogEntry, MetricKind, MetricSeries, TelemetryPort, TraceSummary } from '../telemetry/port'
 import { errorGroupLink, logsExplorerLink, metricsExplorerLink, traceLink } from './console-links'
 import type { EvidenceItem } from './evidence'
@@ -172,10 +173,12 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
     ...services.map((service) => ask(service, 'warnings', () => telemetry.logs({ service, ...window, minSeverity: 'WARNING', limit: 200 }), deadlineMs, 'logs')),
     ask(options.service, 'deploy logs', () => telemetry.logs({ service: options.service, ...deployWindow, contains: 'deployed', minSeverity: 'INFO', limit: 20 }), deadlineMs, 'logs'),
   ])
+  // The hour before, for the service itself: what its warnings looked like when things were fine.
+  const earlierLogsTask = ask(options.service, 'earlier warnings', () => telemetry.logs({ service: options.service, ...baseline, minSeverity: 'WARNING', limit: 500 }), deadlineMs, 'logs')
   const errorsTask = Promise.all(services.map((service) => ask(service, 'error groups', () => telemetry.errors({ service, ...window }), deadlineMs, 'errors')))
   const tracesTask = Promise.all([ask(options.service, 'slowest traces', () => telemetry.traces({ service: options.service, ...window, limit: 20 }), deadlineMs, 'traces')])
 
-  const [metricsAsked, logsAsked, errorsAsked, tracesAsked, policyAsked] = await Promise.all([metricsTask, logsTask, errorsTask, tracesTask, policyTask])
+  const [metricsAsked, logsAsked, errorsAsked, tracesAsked, policyAsked, earlierLogs] = await Promise.all([metricsTask, logsTask, errorsTask, tracesTask, policyTask, earlierLogsTask])
   const result: GatheredEvidence = {
     items: [],
     metrics: [],
@@ -256,6 +259,21 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
       anomalous: errorsOnly.length >= 5,
       data: { errorCount: errorsOnly.length, total: logs.length, top },
     })
+    if (earlierLogs.result.status === 'fulfilled') {
+      const minutes = (w: { start: Date; end: Date }) => Math.max(1, (w.end.getTime() - w.start.getTime()) / 60_000)
+      const own = logs.filter((l) => l.service === options.service && l.severity !== 'INFO')
+      const shifts = findLogPatternShifts(earlierLogs.result.value, own, { beforeMinutes: minutes(baseline), nowMinutes: minutes(window) })
+      for (const shift of shifts.slice(0, 3)) {
+        result.items.push({
+          source: 'logs',
+          title: shift.kind === 'new' ? `New log pattern on ${options.service} since ${shift.firstSeenAt.toISOString().slice(11, 16)} UTC` : `Log pattern on ${options.service} at ${shift.factor!.toFixed(0)}× its earlier rate`,
+          detail: `${shift.countNow}× ${shift.template.slice(0, 300)}${shift.kind === 'surge' ? ` (${shift.countBefore} in the hour before)` : ' (not seen in the hour before)'}`,
+          link: null,
+          anomalous: true,
+          data: { template: shift.template, kind: shift.kind, countBefore: shift.countBefore, countNow: shift.countNow, factor: shift.factor },
+        })
+      }
+    }
     notePartial('logs')
   }
 
