@@ -5,6 +5,7 @@ import { castApprovalVote, getApprovalRequest } from '../../../storage/repositor
 import { appendAudit } from '../../../storage/repositories/audit'
 import { jobIdFor } from '../../../workers/jobs'
 import type { ListenerDeps } from '../listener-deps'
+import { readButtonClick } from './button-click'
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs
 
@@ -15,13 +16,7 @@ type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddleware
 export function createApprovalActionHandler(deps: ListenerDeps, decision: 'approved' | 'rejected') {
   return async ({ ack, body, action, client }: Args): Promise<void> => {
     await ack()
-    const userId = body.user.id
-    const channel = body.channel?.id ?? body.container?.channel_id
-    const messageTs = body.message?.ts ?? body.container?.message_ts
-    const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts
-    const tell = async (text: string) => {
-      if (channel) await client.chat.postEphemeral({ channel, user: userId, text, thread_ts: threadTs })
-    }
+    const { userId, channel, messageTs, tell } = readButtonClick(body, client)
     // The button's value is the request id; anything else (a forged or stale payload) is answered, not queried.
     const approvalId = z.uuid().safeParse(action.value)
     const approval = approvalId.success ? await getApprovalRequest(deps.db, approvalId.data) : null

@@ -5,6 +5,7 @@ import { appendAudit } from '../../../storage/repositories/audit'
 import { cancelExecution, getExecution } from '../../../storage/repositories/playbooks'
 import { jobIdFor } from '../../../workers/jobs'
 import type { ListenerDeps } from '../listener-deps'
+import { readButtonClick } from './button-click'
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs
 
@@ -12,12 +13,7 @@ type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddleware
 export function createCancelExecutionHandler(deps: ListenerDeps) {
   return async ({ ack, body, action, client }: Args): Promise<void> => {
     await ack()
-    const userId = body.user.id
-    const channel = body.channel?.id ?? body.container?.channel_id
-    const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts
-    const tell = async (text: string) => {
-      if (channel) await client.chat.postEphemeral({ channel, user: userId, text, thread_ts: threadTs })
-    }
+    const { userId, channel, tell } = readButtonClick(body, client)
     const executionId = z.uuid().safeParse(action.value)
     const execution = executionId.success ? await getExecution(deps.db, executionId.data) : null
     if (!execution) return tell(':warning: This playbook run no longer exists.')

@@ -7,6 +7,7 @@ import { confirmManualStep, getExecution } from '../../../storage/repositories/p
 import { jobIdFor } from '../../../workers/jobs'
 import { buildManualStepDoneMessage } from '../../blocks/playbook-blocks'
 import type { ListenerDeps } from '../listener-deps'
+import { readButtonClick } from './button-click'
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs
 
@@ -16,12 +17,7 @@ const manualValue = z.string().regex(/^[0-9a-f-]{36}:\d{1,3}$/)
 export function createManualDoneHandler(deps: ListenerDeps) {
   return async ({ ack, body, action, client }: Args): Promise<void> => {
     await ack()
-    const userId = body.user.id
-    const channel = body.channel?.id ?? body.container?.channel_id
-    const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts
-    const tell = async (text: string) => {
-      if (channel) await client.chat.postEphemeral({ channel, user: userId, text, thread_ts: threadTs })
-    }
+    const { userId, channel, tell } = readButtonClick(body, client)
     const parsed = manualValue.safeParse(action.value)
     if (!parsed.success) return tell(':warning: This step no longer exists.')
     const [executionId, position] = [parsed.data.slice(0, 36), Number(parsed.data.slice(37))]

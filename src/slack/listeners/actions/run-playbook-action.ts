@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt'
 import type { ListenerDeps } from '../listener-deps'
+import { readButtonClick } from './button-click'
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs
 
@@ -10,12 +11,7 @@ const offerValue = z.string().regex(/^([a-z][a-z0-9-]{2,62}):(\d{1,9})$/)
 export function createRunPlaybookActionHandler(deps: ListenerDeps) {
   return async ({ ack, body, action, client }: Args): Promise<void> => {
     await ack()
-    const userId = body.user.id
-    const channel = body.channel?.id ?? body.container?.channel_id
-    const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts
-    const tell = async (text: string) => {
-      if (channel) await client.chat.postEphemeral({ channel, user: userId, text, thread_ts: threadTs })
-    }
+    const { userId, channel, tell } = readButtonClick(body, client)
     const parsed = offerValue.safeParse(action.value)
     if (!parsed.success || !channel) return tell(':warning: This offer is no longer valid.')
     const [playbookId, incidentNumber] = [parsed.data.slice(0, parsed.data.lastIndexOf(':')), Number(parsed.data.slice(parsed.data.lastIndexOf(':') + 1))]

@@ -1,0 +1,25 @@
+import type { BlockAction, ButtonAction } from '@slack/bolt'
+import type { WebClient } from '@slack/web-api'
+
+/** Who clicked, where, and a way to answer them alone (ephemerally, in the same thread). */
+export interface ButtonClick {
+  userId: string
+  channel: string | undefined
+  messageTs: string | undefined
+  tell(text: string): Promise<void>
+}
+
+export function readButtonClick(body: BlockAction<ButtonAction>, client: WebClient): ButtonClick {
+  const userId = body.user.id
+  const channel = body.channel?.id ?? body.container?.channel_id
+  const messageTs = body.message?.ts ?? body.container?.message_ts
+  const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts
+  return {
+    userId,
+    channel,
+    messageTs,
+    async tell(text) {
+      if (channel) await client.chat.postEphemeral({ channel, user: userId, text, thread_ts: threadTs })
+    },
+  }
+}
