@@ -10,6 +10,7 @@ import {
   type LogEntry,
   type LogQuery,
   type LogSeverity,
+  METRIC_UNITS,
   type MetricKind,
   type MetricQuery,
   type MetricSeries,
@@ -27,7 +28,7 @@ import { countInWindow, fetchErrorEvents, fetchErrorGroups, groupStatsParams, pe
 import type { GcpClients } from './gcp-clients'
 import { buildLogFilter } from './logging-filter'
 import { fetchLogEntries } from './logging-entries'
-import { isRatioMapping, METRIC_UNITS, type SeriesMapping } from './metric-mappings'
+import { isRatioMapping, type SeriesMapping } from './metric-mappings'
 import { buildTimeSeriesRequest, fetchSeriesPoints } from './monitoring-time-series'
 import type { ServiceCatalog } from './service-catalog'
 

@@ -78,15 +78,3 @@ export const DEFAULT_METRIC_MAPPINGS: Record<string, MetricMappings> = {
   },
 }
 
-/** Units the port reports, matching what series-stats formats. */
-export const METRIC_UNITS: Record<MetricKind, string> = {
-  latency_p95_ms: 'ms',
-  error_rate: 'ratio',
-  request_rate: 'req/s',
-  cpu_utilization: 'ratio',
-  memory_utilization: 'ratio',
-  db_connections_used_ratio: 'ratio',
-  pubsub_backlog: 'messages',
-  disk_used_ratio: 'ratio',
-  quota_used_ratio: 'ratio',
-}

@@ -2,7 +2,7 @@ export { createDemoFleet } from './demo-fleet'
 export { SYNTHETIC_FLEET, type FleetService, type ServiceCall, type ServiceQuota } from './fleet'
 export { SYNTHETIC_INCIDENT_KINDS, type SyntheticIncidentInjection, type SyntheticIncidentKind } from './injection'
 export { InvalidInjectionError } from './invalid-injection-error'
-export { METRIC_UNITS } from './metric-units'
+export { METRIC_UNITS } from '../../../core/telemetry/port'
 export { SeededRandom } from './seeded-random'
 export {
   DEFAULT_LOG_LIMIT,

@@ -7,6 +7,7 @@ import {
   type LogEntry,
   type LogQuery,
   type LogSeverity,
+  METRIC_UNITS,
   type MetricKind,
   type MetricQuery,
   type MetricSeries,
@@ -22,7 +23,6 @@ import type { ResolvedInjection, SyntheticIncidentInjection } from './injection'
 import { FleetLogGenerator } from './log-generator'
 import { SEVERITY_RANK } from './log-line'
 import { FleetMetricModel } from './metric-model'
-import { METRIC_UNITS } from './metric-units'
 import { resolveInjections } from './resolve-injections'
 import { FleetTraceGenerator } from './trace-generator'
 
