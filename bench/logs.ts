@@ -13,7 +13,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { parseCsvRecords } from '../src/core/analysis/logs/csv-text'
+import { parseCsvRecords } from '../src/core/csv-text'
 import { LogTemplateMiner } from '../src/core/analysis/logs/log-template-miner'
 
 const GOAL_LINES_PER_SECOND = 100_000

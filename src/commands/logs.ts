@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { once } from 'node:events'
-import { formatCsvRow } from '../core/analysis/logs/csv-text'
+import { formatCsvRow } from '../core/csv-text'
 import { LogTemplateMiner } from '../core/analysis/logs/log-template-miner'
 import { DEFAULT_LOG_MESSAGE_LIMITS } from '../core/analysis/logs/tokenize-log-message'
 import { readFlags, UsageError, type CliCommand } from './command'

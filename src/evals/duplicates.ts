@@ -1,3 +1,4 @@
+import { parseCsv } from '../core/csv-text'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { applyCalibration, crossValidatedForecasts, fitCalibration, priorLogit, type LabelledScore } from '../core/confidence/calibration'
 import { brierScore, calibrationErrorFloor, expectedCalibrationError, type Forecast } from '../core/confidence/calibration-metrics'
@@ -37,29 +38,6 @@ const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4,
 const WORKED = new Set(['Fixed', 'Done', 'Implemented', 'Resolved', 'Workaround'])
 const TOP_K = 10
 
-/** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++ }
-      else if (c === '"') quoted = false
-      else field += c
-    } else if (c === '"') quoted = true
-    else if (c === ',') { row.push(field); field = '' }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++
-      row.push(field); rows.push(row); row = []; field = ''
-    } else field += c
-  }
-  if (field || row.length) { row.push(field); rows.push(row) }
-  return rows.filter((r) => r.some((f) => f.trim()))
-}
-
 /** "30/Sep/21 17:20" (Jira export, read as UTC). */
 function parseJiraDate(text: string): Date | null {
   const m = /^(\d{1,2})\/([A-Z][a-z]{2})\/(\d{2}) (\d{1,2}):(\d{2})$/.exec(text.trim())
@@ -68,7 +46,7 @@ function parseJiraDate(text: string): Date | null {
 }
 
 function readReports(path: string): BugReport[] {
-  const [head, ...rows] = parseCsv(readFileSync(path, 'utf8'))
+  const [head, ...rows] = parseCsv(readFileSync(path, 'utf8')).filter((r) => r.some((f) => f.trim()))
   const col = (name: string) => {
     const i = head?.indexOf(name) ?? -1
     if (i < 0) throw new UsageError(`${path}: no "${name}" column (is it a GitBugs bugs file?)`)
@@ -92,7 +70,7 @@ function readReports(path: string): BugReport[] {
 
 /** Each linked report is a query; its right answers are the reports linked to it (either way) created before it. */
 function readQueries(path: string, reports: Map<string, BugReport>): { queries: Query[]; skipped: number } {
-  const [head, ...rows] = parseCsv(readFileSync(path, 'utf8'))
+  const [head, ...rows] = parseCsv(readFileSync(path, 'utf8')).filter((r) => r.some((f) => f.trim()))
   if (!head || head.length < 2) throw new UsageError(`${path}: expected "Issue id,Duplicate id" columns`)
   const links = new Map<string, Set<string>>()
   const link = (a: string, b: string) => links.set(a, (links.get(a) ?? new Set()).add(b))

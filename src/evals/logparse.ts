@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parseCsvRecords, formatCsvRow } from '../core/analysis/logs/csv-text'
+import { parseCsvRecords, formatCsvRow } from '../core/csv-text'
 import { DEFAULT_MINER_OPTIONS, type LogTemplateMinerOptions } from '../core/analysis/logs/log-template-miner'
 import { mineLogTemplates } from '../core/analysis/logs/mine-log-templates'
 import { scoreLogParsing, type ParsingAccuracy } from '../core/analysis/logs/parsing-accuracy'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CsvSyntaxError, formatCsvRow, parseCsv, parseCsvRecords } from '../../../src/core/analysis/logs/csv-text'
+import { CsvSyntaxError, formatCsvRow, parseCsv, parseCsvRecords } from '../../../src/core/csv-text'
 
 describe('parseCsv', () => {
   it('reads quoted fields holding commas, doubled quotes and line breaks', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { UsageError } from '../../../src/commands/command'
 import logs from '../../../src/commands/logs'
-import { parseCsv } from '../../../src/core/analysis/logs/csv-text'
+import { parseCsv } from '../../../src/core/csv-text'
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/logs/checkout-service.log')
 

@@ -1,4 +1,4 @@
-import { CodedError } from '../../errors'
+import { CodedError } from './errors'
 
 /** CSV text that cannot be read: an unterminated quote. */
 export class CsvSyntaxError extends CodedError {
