@@ -1,38 +1,29 @@
 import { randomBytes } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TelemetryQueryError } from '../../../src/core/telemetry/port'
 import { GcpApiError, GcpResponseInvalidError } from '../../../src/integrations/gcp/gcp-errors'
 import type { RetryEnvironment } from '../../../src/integrations/gcp/quota/retry-with-backoff'
 import { buildAlertPolicy } from '../../fakes/gcp/fake-data-builders'
-import { FakeGcp } from '../../fakes/gcp/fake-gcp'
-import { gcpTelemetryAgainst } from '../../fakes/gcp/gcp-telemetry-harness'
-import { TEST_REDIS_URL } from '../../support/services'
+import { useFakeGcp } from '../../fakes/gcp/gcp-telemetry-harness'
 
 const POLICY = 'projects/shop-prod/alertPolicies/1234567890'
 
 describe('alert policies through AlertPolicyServiceClient', () => {
-  let fake: FakeGcp
-  const open: Array<{ close(): Promise<void> }> = []
-  beforeAll(async () => { fake = await FakeGcp.start() })
-  afterAll(async () => { await fake.close() })
-  afterEach(async () => {
-    for (const h of open.splice(0)) await h.close()
-    fake.monitoring.controls.reset()
-    fake.monitoring.alertPolicies = []
+  const gcp = useFakeGcp({
+    reset(fake) {
+      fake.monitoring.controls.reset()
+      fake.monitoring.alertPolicies = []
+    },
   })
-  const telemetry = (options: { keyPrefix?: string } = {}) => {
-    // Backoff waits are cut short; jitter fixed at half.
-    const env: RetryEnvironment = { now: Date.now, random: () => 0.5, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) }
-    const h = gcpTelemetryAgainst(fake, { redisUrl: TEST_REDIS_URL, gate: { env }, ...options })
-    open.push(h)
-    return h.telemetry
-  }
+  // Backoff waits are cut short; jitter fixed at half.
+  const env: RetryEnvironment = { now: Date.now, random: () => 0.5, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) }
+  const telemetry = (options: { keyPrefix?: string } = {}) => gcp.telemetry({ gate: { env }, ...options })
 
   describe('by resource name (the condition name a notification carries)', () => {
     it('gets the policy the condition belongs to and summarises it', async () => {
-      fake.monitoring.alertPolicies = [buildAlertPolicy()]
+      gcp.fake.monitoring.alertPolicies = [buildAlertPolicy()]
       const policy = await telemetry().alertPolicy({ policyName: `${POLICY}/conditions/42` })
-      expect(fake.monitoring.controls.callsTo('GetAlertPolicy').map((c) => c.request)).toEqual([{ name: POLICY }])
+      expect(gcp.fake.monitoring.controls.callsTo('GetAlertPolicy').map((c) => c.request)).toEqual([{ name: POLICY }])
       expect(policy).toEqual({
         name: POLICY,
         displayName: 'payment-api p95 latency',
@@ -56,7 +47,7 @@ describe('alert policies through AlertPolicyServiceClient', () => {
     })
 
     it('summarises absence, log-match and query conditions, and a policy switched off', async () => {
-      fake.monitoring.alertPolicies = [
+      gcp.fake.monitoring.alertPolicies = [
         buildAlertPolicy({
           enabled: { value: false },
           combiner: 'AND',
@@ -82,7 +73,7 @@ describe('alert policies through AlertPolicyServiceClient', () => {
 
     it('answers null for a policy deleted since it fired', async () => {
       expect(await telemetry().alertPolicy({ policyName: 'projects/shop-prod/alertPolicies/404' })).toBeNull()
-      expect(fake.monitoring.controls.callsTo('GetAlertPolicy')).toHaveLength(1)
+      expect(gcp.fake.monitoring.controls.callsTo('GetAlertPolicy')).toHaveLength(1)
     })
 
     it('refuses a malformed resource name without calling the API', async () => {
@@ -90,48 +81,48 @@ describe('alert policies through AlertPolicyServiceClient', () => {
       expect(err).toBeInstanceOf(TelemetryQueryError)
       expect((err as Error).message).toMatch(/^alert policy name "projects\/shop-prod\/alertPolicies\/12\/\.\.\/\.\.\/metricDescriptors" is malformed/)
       await expect(telemetry().alertPolicy({ policyName: '  ' })).rejects.toThrow(/alert policy name is empty/)
-      expect(fake.monitoring.controls.calls).toHaveLength(0)
+      expect(gcp.fake.monitoring.controls.calls).toHaveLength(0)
     })
   })
 
   describe('by display name (policy_name of a notification)', () => {
     it('lists with a display_name filter and prefers the enabled policy of that name', async () => {
-      fake.monitoring.alertPolicies = [
+      gcp.fake.monitoring.alertPolicies = [
         buildAlertPolicy({ name: 'projects/shop-prod/alertPolicies/1', enabled: { value: false } }),
         buildAlertPolicy({ name: 'projects/shop-prod/alertPolicies/2' }),
         buildAlertPolicy({ name: 'projects/shop-prod/alertPolicies/3', displayName: 'checkout-db connections' }),
         buildAlertPolicy({ name: 'projects/other-project/alertPolicies/4' }),
       ]
       const policy = await telemetry().alertPolicy({ policyName: 'payment-api p95 latency' })
-      expect(fake.monitoring.controls.callsTo('ListAlertPolicies').map((c) => c.request)).toEqual([{ name: 'projects/shop-prod', filter: 'display_name = "payment-api p95 latency"', pageSize: 10 }])
+      expect(gcp.fake.monitoring.controls.callsTo('ListAlertPolicies').map((c) => c.request)).toEqual([{ name: 'projects/shop-prod', filter: 'display_name = "payment-api p95 latency"', pageSize: 10 }])
       expect(policy).toMatchObject({ name: 'projects/shop-prod/alertPolicies/2', enabled: true })
     })
 
     it('quotes the name, so a name with quotes finds its policy and cannot add a clause', async () => {
       const displayName = 'latency "p95" OR display_name = "x" \\ end'
-      fake.monitoring.alertPolicies = [buildAlertPolicy({ displayName }), buildAlertPolicy({ name: 'projects/shop-prod/alertPolicies/9', displayName: 'x' })]
+      gcp.fake.monitoring.alertPolicies = [buildAlertPolicy({ displayName }), buildAlertPolicy({ name: 'projects/shop-prod/alertPolicies/9', displayName: 'x' })]
       const policy = await telemetry().alertPolicy({ policyName: displayName })
-      expect((fake.monitoring.controls.callsTo('ListAlertPolicies')[0]!.request as { filter: string }).filter).toBe('display_name = "latency \\"p95\\" OR display_name = \\"x\\" \\\\ end"')
+      expect((gcp.fake.monitoring.controls.callsTo('ListAlertPolicies')[0]!.request as { filter: string }).filter).toBe('display_name = "latency \\"p95\\" OR display_name = \\"x\\" \\\\ end"')
       expect(policy).toMatchObject({ name: POLICY, displayName })
     })
 
     it('answers null when no policy has the name', async () => {
-      fake.monitoring.alertPolicies = [buildAlertPolicy()]
+      gcp.fake.monitoring.alertPolicies = [buildAlertPolicy()]
       expect(await telemetry().alertPolicy({ policyName: 'HighCPU' })).toBeNull()
     })
   })
 
   describe('quota, cache and errors', () => {
     it('asks the API once for identical lookups, across workers, and counts them against Cloud Monitoring', async () => {
-      fake.monitoring.alertPolicies = [buildAlertPolicy()]
-      fake.monitoring.controls.latencyMs = 100
+      gcp.fake.monitoring.alertPolicies = [buildAlertPolicy()]
+      gcp.fake.monitoring.controls.latencyMs = 100
       const keyPrefix = `test-gcp-alerts-${randomBytes(4).toString('hex')}`
       const [first, second] = [telemetry({ keyPrefix }), telemetry({ keyPrefix })]
       const answers = await Promise.all([first, second, first].map((t) => t.alertPolicy({ policyName: 'payment-api p95 latency' })))
       expect(answers.every((a) => a?.name === POLICY)).toBe(true)
-      expect(fake.monitoring.controls.callsTo('ListAlertPolicies')).toHaveLength(1)
+      expect(gcp.fake.monitoring.controls.callsTo('ListAlertPolicies')).toHaveLength(1)
       await first.alertPolicy({ policyName: 'payment-api p95 latency' })
-      expect(fake.monitoring.controls.callsTo('ListAlertPolicies')).toHaveLength(1)
+      expect(gcp.fake.monitoring.controls.callsTo('ListAlertPolicies')).toHaveLength(1)
       // Whichever worker took the lock made the one call; the other requests were answered without one.
       const [a, b] = [first.apiStats().monitoring, second.apiStats().monitoring]
       expect([a.requests, b.requests]).toEqual([3, 1])
@@ -140,15 +131,15 @@ describe('alert policies through AlertPolicyServiceClient', () => {
     })
 
     it('retries RESOURCE_EXHAUSTED, then answers', async () => {
-      fake.monitoring.alertPolicies = [buildAlertPolicy()]
-      fake.monitoring.controls.failNext({ status: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded for quota metric Read requests', retryDelayMs: 10 })
+      gcp.fake.monitoring.alertPolicies = [buildAlertPolicy()]
+      gcp.fake.monitoring.controls.failNext({ status: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded for quota metric Read requests', retryDelayMs: 10 })
       const t = telemetry()
       expect(await t.alertPolicy({ policyName: POLICY })).toMatchObject({ name: POLICY })
       expect(t.apiStats().monitoring).toMatchObject({ calls: 2, retries: 1, refusedByApi: 1 })
     })
 
     it('reports a missing permission with its code, not as "no policy"', async () => {
-      fake.monitoring.controls.failNext({ status: 'PERMISSION_DENIED', message: "Permission monitoring.alertPolicies.list denied (or the resource may not exist)." })
+      gcp.fake.monitoring.controls.failNext({ status: 'PERMISSION_DENIED', message: "Permission monitoring.alertPolicies.list denied (or the resource may not exist)." })
       const err = await telemetry().alertPolicy({ policyName: 'payment-api p95 latency' }).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(GcpApiError)
       expect((err as GcpApiError).code).toBe('gcp_permission_denied')
@@ -156,15 +147,15 @@ describe('alert policies through AlertPolicyServiceClient', () => {
     })
 
     it('says which lookup the API rejected', async () => {
-      fake.monitoring.controls.failNext({ status: 'INVALID_ARGUMENT', message: 'Filter is invalid' })
+      gcp.fake.monitoring.controls.failNext({ status: 'INVALID_ARGUMENT', message: 'Filter is invalid' })
       const err = await telemetry().alertPolicy({ policyName: 'payment-api p95 latency' }).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(TelemetryQueryError)
       expect((err as Error).message).toBe('Cloud Monitoring rejected listAlertPolicies filter display_name = "payment-api p95 latency": Filter is invalid')
     })
 
     it('reports an answer of an unexpected shape as invalid', async () => {
-      fake.monitoring.alertPolicies = [buildAlertPolicy()]
-      fake.monitoring.controls.answerMalformedNext(2)
+      gcp.fake.monitoring.alertPolicies = [buildAlertPolicy()]
+      gcp.fake.monitoring.controls.answerMalformedNext(2)
       const byName = await telemetry().alertPolicy({ policyName: POLICY }).catch((e: unknown) => e)
       expect(byName).toBeInstanceOf(GcpResponseInvalidError)
       expect((byName as Error).message).toMatch(/^Cloud Monitoring getAlertPolicy answered in an unexpected shape: name: must be an alert policy resource name/)

@@ -1,10 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TelemetryQueryError } from '../../../src/core/telemetry/port'
 import { ServiceCatalog } from '../../../src/integrations/gcp/service-catalog'
 import { buildLogEntry } from '../../fakes/gcp/fake-data-builders'
-import { FakeGcp } from '../../fakes/gcp/fake-gcp'
-import { gcpTelemetryAgainst } from '../../fakes/gcp/gcp-telemetry-harness'
-import { TEST_REDIS_URL } from '../../support/services'
+import { useFakeGcp } from '../../fakes/gcp/gcp-telemetry-harness'
 
 const MINUTE = 60_000
 const end = new Date(Date.parse('2026-05-14T10:00:00Z'))
@@ -13,23 +11,17 @@ const catalog = ServiceCatalog.load(new URL('../../fixtures/gcp/services.yaml', 
 const payment = { type: 'k8s_container', labels: { container_name: 'payment-api', namespace_name: 'payments' } }
 
 describe('Cloud Logging through LoggingServiceV2Client', () => {
-  let fake: FakeGcp
-  const open: Array<{ close(): Promise<void> }> = []
-  beforeAll(async () => { fake = await FakeGcp.start() })
-  afterAll(async () => { await fake.close() })
-  afterEach(async () => {
-    for (const h of open.splice(0)) await h.close()
-    fake.logging.controls.reset()
-    fake.logging.maxEntriesPerPage = Infinity
+  const gcp = useFakeGcp({
+    harness: { catalog },
+    reset(fake) {
+      fake.logging.controls.reset()
+      fake.logging.maxEntriesPerPage = Infinity
+    },
   })
-  const telemetry = () => {
-    const h = gcpTelemetryAgainst(fake, { redisUrl: TEST_REDIS_URL, catalog })
-    open.push(h)
-    return h.telemetry
-  }
+  const telemetry = () => gcp.telemetry()
 
   it('asks for the newest entries of the service resource in the window, at a minimum severity', async () => {
-    fake.logging.entries = [
+    gcp.fake.logging.entries = [
       buildLogEntry({ resource: payment, timestampMs: end.getTime() - 5 * MINUTE, severity: 'ERROR', textPayload: 'timeout calling fraud-check after 8000ms', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' }),
       buildLogEntry({ resource: payment, timestampMs: end.getTime() - 3 * MINUTE, severity: 'WARNING', jsonPayload: { message: 'retrying authorize', attempt: 2 } }),
       buildLogEntry({ resource: payment, timestampMs: end.getTime() - 2 * MINUTE, severity: 'INFO', textPayload: 'GET /healthz 200' }),
@@ -38,7 +30,7 @@ describe('Cloud Logging through LoggingServiceV2Client', () => {
       buildLogEntry({ resource: payment, timestampMs: start.getTime() - MINUTE, textPayload: 'before the window' }),
     ]
     const entries = await telemetry().logs({ service: 'payment-api', start, end, minSeverity: 'WARNING', limit: 50 })
-    expect(fake.logging.controls.callsTo('ListLogEntries')[0]!.request).toEqual({
+    expect(gcp.fake.logging.controls.callsTo('ListLogEntries')[0]!.request).toEqual({
       resourceNames: ['projects/shop-prod'],
       filter: 'resource.type="k8s_container" AND resource.labels.container_name="payment-api" AND resource.labels.namespace_name="payments" AND timestamp>="2026-05-14T09:40:00.000Z" AND timestamp<="2026-05-14T10:00:00.000Z" AND severity>=WARNING',
       orderBy: 'timestamp desc',
@@ -52,22 +44,22 @@ describe('Cloud Logging through LoggingServiceV2Client', () => {
   })
 
   it('searches text and JSON messages without regard to case', async () => {
-    fake.logging.entries = [
+    gcp.fake.logging.entries = [
       buildLogEntry({ resource: payment, timestampMs: end.getTime() - 4 * MINUTE, severity: 'INFO', textPayload: 'Deployed payment-api revision 00042' }),
       buildLogEntry({ resource: payment, timestampMs: end.getTime() - 3 * MINUTE, severity: 'INFO', jsonPayload: { message: 'rollout DEPLOYED to 3/3 pods' } }),
       buildLogEntry({ resource: payment, timestampMs: end.getTime() - 2 * MINUTE, severity: 'INFO', textPayload: 'GET /healthz 200' }),
     ]
     const entries = await telemetry().logs({ service: 'payment-api', start, end, contains: 'deployed', minSeverity: 'INFO' })
     expect(entries.map((e) => e.message)).toEqual(['rollout DEPLOYED to 3/3 pods', 'Deployed payment-api revision 00042'])
-    expect((fake.logging.controls.calls[0]!.request as { filter: string }).filter).toMatch(/AND \(textPayload:"deployed" OR jsonPayload\.message:"deployed"\)$/)
+    expect((gcp.fake.logging.controls.calls[0]!.request as { filter: string }).filter).toMatch(/AND \(textPayload:"deployed" OR jsonPayload\.message:"deployed"\)$/)
   })
 
   it('follows page tokens up to the limit, one call per page', async () => {
-    fake.logging.entries = Array.from({ length: 2_500 }, (_, i) => buildLogEntry({ resource: payment, timestampMs: end.getTime() - 1_000 - i * 400, textPayload: `error ${i}` }))
-    fake.logging.maxEntriesPerPage = 300
+    gcp.fake.logging.entries = Array.from({ length: 2_500 }, (_, i) => buildLogEntry({ resource: payment, timestampMs: end.getTime() - 1_000 - i * 400, textPayload: `error ${i}` }))
+    gcp.fake.logging.maxEntriesPerPage = 300
     const entries = await telemetry().logs({ service: 'payment-api', start, end, limit: 700 })
     expect(entries.map((e) => e.message)).toEqual(Array.from({ length: 700 }, (_, i) => `error ${i}`))
-    const pages = fake.logging.controls.callsTo('ListLogEntries').map((c) => c.request as { pageSize: number; pageToken?: string })
+    const pages = gcp.fake.logging.controls.callsTo('ListLogEntries').map((c) => c.request as { pageSize: number; pageToken?: string })
     expect(pages.map((p) => p.pageSize)).toEqual([700, 400, 100])
     expect(pages[0]!.pageToken).toBeUndefined()
     expect(pages[1]!.pageToken).toBeTruthy()
@@ -75,15 +67,15 @@ describe('Cloud Logging through LoggingServiceV2Client', () => {
   })
 
   it('stops following pages after five, so one query cannot spend the quota', async () => {
-    fake.logging.entries = Array.from({ length: 2_500 }, (_, i) => buildLogEntry({ resource: payment, timestampMs: end.getTime() - 1_000 - i * 400, textPayload: `error ${i}` }))
-    fake.logging.maxEntriesPerPage = 100
+    gcp.fake.logging.entries = Array.from({ length: 2_500 }, (_, i) => buildLogEntry({ resource: payment, timestampMs: end.getTime() - 1_000 - i * 400, textPayload: `error ${i}` }))
+    gcp.fake.logging.maxEntriesPerPage = 100
     const entries = await telemetry().logs({ service: 'payment-api', start, end, limit: 1_000 })
     expect(entries).toHaveLength(500)
-    expect(fake.logging.controls.callsTo('ListLogEntries')).toHaveLength(5)
+    expect(gcp.fake.logging.controls.callsTo('ListLogEntries')).toHaveLength(5)
   })
 
   it('redacts secrets and addresses before anything leaves the client', async () => {
-    fake.logging.entries = [
+    gcp.fake.logging.entries = [
       buildLogEntry({ resource: payment, timestampMs: end.getTime() - MINUTE, textPayload: 'card declined for alice@example.com, retry with Authorization: Bearer ya29.abcdefghijklmnop' }),
       buildLogEntry({ resource: payment, timestampMs: end.getTime() - 2 * MINUTE, jsonPayload: { message: 'login failed password=hunter2' } }),
     ]
@@ -92,7 +84,7 @@ describe('Cloud Logging through LoggingServiceV2Client', () => {
   })
 
   it('turns a rejected filter into a query error that quotes it, and refuses bad queries itself', async () => {
-    fake.logging.controls.failNext({ status: 'INVALID_ARGUMENT', message: 'Unparseable filter: unexpected "AND"' })
+    gcp.fake.logging.controls.failNext({ status: 'INVALID_ARGUMENT', message: 'Unparseable filter: unexpected "AND"' })
     const err = await telemetry().logs({ service: 'payment-api', start, end }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(TelemetryQueryError)
     expect((err as Error).message).toMatch(/^Cloud Logging rejected listLogEntries filter resource\.type="k8s_container".*: Unparseable filter/)

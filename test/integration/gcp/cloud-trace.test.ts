@@ -1,11 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TelemetryQueryError } from '../../../src/core/telemetry/port'
 import { GcpResponseInvalidError } from '../../../src/integrations/gcp/gcp-errors'
 import { ServiceCatalog } from '../../../src/integrations/gcp/service-catalog'
 import { buildTrace } from '../../fakes/gcp/fake-data-builders'
-import { FakeGcp } from '../../fakes/gcp/fake-gcp'
-import { gcpTelemetryAgainst } from '../../fakes/gcp/gcp-telemetry-harness'
-import { TEST_REDIS_URL } from '../../support/services'
+import { useFakeGcp } from '../../fakes/gcp/gcp-telemetry-harness'
 
 const MINUTE = 60_000
 const end = new Date(Date.parse('2026-05-14T10:00:00Z'))
@@ -13,22 +11,11 @@ const start = new Date(end.getTime() - 20 * MINUTE)
 const catalog = ServiceCatalog.load(new URL('../../fixtures/gcp/services.yaml', import.meta.url).pathname, 'shop-prod')
 
 describe('Cloud Trace v1 through @googleapis/cloudtrace', () => {
-  let fake: FakeGcp
-  const open: Array<{ close(): Promise<void> }> = []
-  beforeAll(async () => { fake = await FakeGcp.start() })
-  afterAll(async () => { await fake.close() })
-  afterEach(async () => {
-    for (const h of open.splice(0)) await h.close()
-    fake.trace.controls.reset()
-  })
-  const telemetry = () => {
-    const h = gcpTelemetryAgainst(fake, { redisUrl: TEST_REDIS_URL, catalog })
-    open.push(h)
-    return h.telemetry
-  }
+  const gcp = useFakeGcp({ harness: { catalog }, reset: (fake) => fake.trace.controls.reset() })
+  const telemetry = () => gcp.telemetry()
 
   it('lists the slowest complete traces through the service in the window', async () => {
-    fake.trace.traces = [
+    gcp.fake.trace.traces = [
       buildTrace('a1', end.getTime() - 5 * MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 3_200 }, [{ service: 'fraud-check', name: 'fraud.v1.Check', from: 100, to: 3_000 }]),
       buildTrace('a2', end.getTime() - 4 * MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 800 }),
       buildTrace('a3', end.getTime() - 3 * MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 90 }),
@@ -36,7 +23,7 @@ describe('Cloud Trace v1 through @googleapis/cloudtrace', () => {
       buildTrace('a4', start.getTime() - MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 9_000 }),
     ]
     const traces = await telemetry().traces({ service: 'payment-api', start, end, minLatencyMs: 500, limit: 10 })
-    expect(fake.trace.controls.callsTo('ListTraces')[0]!.request).toEqual({
+    expect(gcp.fake.trace.controls.callsTo('ListTraces')[0]!.request).toEqual({
       startTime: '2026-05-14T09:40:00.000Z',
       endTime: '2026-05-14T10:00:00.000Z',
       filter: '+service.name:payment-api latency:500ms',
@@ -51,7 +38,7 @@ describe('Cloud Trace v1 through @googleapis/cloudtrace', () => {
   })
 
   it('prefers traces rooted at the service, and falls back to traces passing through it', async () => {
-    fake.trace.traces = [
+    gcp.fake.trace.traces = [
       buildTrace('c1', end.getTime() - 5 * MINUTE, { service: 'checkout-api', name: 'POST /v1/checkout', ms: 8_000 }, [{ service: 'payment-api', name: 'POST /v1/payments/authorize', from: 10, to: 900 }]),
       buildTrace('p1', end.getTime() - 4 * MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 700 }),
       buildTrace('f1', end.getTime() - 3 * MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 600 }, [{ service: 'fraud-check', name: 'fraud.v1.Check', from: 10, to: 500 }]),
@@ -61,30 +48,30 @@ describe('Cloud Trace v1 through @googleapis/cloudtrace', () => {
   })
 
   it('pages at most 100 complete traces and stops at the limit', async () => {
-    fake.trace.traces = Array.from({ length: 250 }, (_, i) => buildTrace(`t${i}`, end.getTime() - MINUTE - i * 1_000, { service: 'payment-api', name: 'GET /', ms: 1_000 + i }))
+    gcp.fake.trace.traces = Array.from({ length: 250 }, (_, i) => buildTrace(`t${i}`, end.getTime() - MINUTE - i * 1_000, { service: 'payment-api', name: 'GET /', ms: 1_000 + i }))
     const traces = await telemetry().traces({ service: 'payment-api', start, end, limit: 150 })
     expect(traces).toHaveLength(150)
     expect(traces[0]!.traceId).toBe('t249')
-    const pages = fake.trace.controls.callsTo('ListTraces').map((c) => c.request as { pageSize: string; pageToken?: string })
+    const pages = gcp.fake.trace.controls.callsTo('ListTraces').map((c) => c.request as { pageSize: string; pageToken?: string })
     expect(pages.map((p) => p.pageSize)).toEqual(['100', '100'])
     expect(pages[1]!.pageToken).toBeTruthy()
   })
 
   it('gets one trace by id', async () => {
-    fake.trace.traces = [buildTrace('0af7651916cd43dd8448eb211c80319c', end.getTime() - MINUTE, { service: 'cart', name: 'GET /v1/carts/{id}', ms: 40 })]
+    gcp.fake.trace.traces = [buildTrace('0af7651916cd43dd8448eb211c80319c', end.getTime() - MINUTE, { service: 'cart', name: 'GET /v1/carts/{id}', ms: 40 })]
     const trace = await telemetry().trace('0af7651916cd43dd8448eb211c80319c')
     expect(trace).toMatchObject({ traceId: '0af7651916cd43dd8448eb211c80319c', rootService: 'cart', latencyMs: 40 })
-    expect(fake.trace.controls.callsTo('GetTrace')).toHaveLength(1)
+    expect(gcp.fake.trace.controls.callsTo('GetTrace')).toHaveLength(1)
     await expect(telemetry().trace('not-hex')).rejects.toThrow(TelemetryQueryError)
     // An id from a log line whose request was not sampled: no such trace, not a failure.
     expect(await telemetry().trace('00000000000000000000000000000001')).toBeNull()
-    expect(fake.trace.controls.callsTo('GetTrace')).toHaveLength(2)
-    fake.trace.controls.failNext({ status: 'PERMISSION_DENIED', message: 'The caller does not have permission' })
+    expect(gcp.fake.trace.controls.callsTo('GetTrace')).toHaveLength(2)
+    gcp.fake.trace.controls.failNext({ status: 'PERMISSION_DENIED', message: 'The caller does not have permission' })
     await expect(telemetry().trace('00000000000000000000000000000002')).rejects.toThrow('Cloud Trace: PERMISSION_DENIED: The caller does not have permission')
   })
 
   it('reports an answer of an unexpected shape as invalid', async () => {
-    fake.trace.controls.answerMalformedNext()
+    gcp.fake.trace.controls.answerMalformedNext()
     await expect(telemetry().traces({ service: 'payment-api', start, end })).rejects.toBeInstanceOf(GcpResponseInvalidError)
   })
 })

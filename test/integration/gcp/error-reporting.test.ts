@@ -1,11 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TelemetryQueryError } from '../../../src/core/telemetry/port'
 import { GcpApiError, GcpResponseInvalidError } from '../../../src/integrations/gcp/gcp-errors'
 import { ServiceCatalog } from '../../../src/integrations/gcp/service-catalog'
-import { FakeGcp, fakeGoogleAuth } from '../../fakes/gcp/fake-gcp'
+import { fakeGoogleAuth } from '../../fakes/gcp/fake-gcp'
 import type { FakeErrorEvent } from '../../fakes/gcp/fake-error-reporting-server'
-import { gcpTelemetryAgainst } from '../../fakes/gcp/gcp-telemetry-harness'
-import { TEST_REDIS_URL } from '../../support/services'
+import { useFakeGcp } from '../../fakes/gcp/gcp-telemetry-harness'
 
 const MINUTE = 60_000
 const NOW = Date.parse('2026-05-14T10:00:00Z')
@@ -16,32 +15,22 @@ function events(groupId: string, service: string, minutesAgo: number[], message:
 }
 
 describe('Error Reporting read API through google-auth-library', () => {
-  let fake: FakeGcp
-  const open: Array<{ close(): Promise<void> }> = []
-  beforeAll(async () => {
-    fake = await FakeGcp.start()
-    fake.errorReporting.now = () => NOW
+  const gcp = useFakeGcp({
+    harness: { catalog, telemetry: { now: () => NOW } },
+    started: (fake) => { fake.errorReporting.now = () => NOW },
+    reset: (fake) => fake.errorReporting.controls.reset(),
   })
-  afterAll(async () => { await fake.close() })
-  afterEach(async () => {
-    for (const h of open.splice(0)) await h.close()
-    fake.errorReporting.controls.reset()
-  })
-  const telemetry = (auth?: ReturnType<typeof fakeGoogleAuth>) => {
-    const h = gcpTelemetryAgainst(fake, { redisUrl: TEST_REDIS_URL, catalog, telemetry: { now: () => NOW }, auth })
-    open.push(h)
-    return h.telemetry
-  }
+  const telemetry = (auth?: ReturnType<typeof fakeGoogleAuth>) => gcp.telemetry({ auth })
 
   it('lists group stats for the service over the shortest period that covers the window, counting only the window', async () => {
-    fake.errorReporting.events = [
+    gcp.fake.errorReporting.events = [
       ...events('pool-timeout', 'payment-api', [1, 2, 3, 4, 5, 6, 7, 8], 'Error: timeout acquiring connection from pool\n    at Pool.acquire (pool.js:88)'),
       ...events('pool-timeout', 'payment-api', [600], 'Error: timeout acquiring connection from pool'),
       ...events('npe', 'payment-api', [20, 45], 'TypeError: Cannot read properties of undefined (reading \'amount\') for bob@example.com'),
       ...events('other', 'cart', [1, 2], 'Error: not this service'),
     ]
     const groups = await telemetry().errors({ service: 'payment-api', start: new Date(NOW - 30 * MINUTE), end: new Date(NOW) })
-    expect(fake.errorReporting.controls.callsTo('groupStats.list')[0]!.request).toEqual({
+    expect(gcp.fake.errorReporting.controls.callsTo('groupStats.list')[0]!.request).toEqual({
       'timeRange.period': 'PERIOD_1_HOUR',
       'serviceFilter.service': 'payment-api',
       timedCountDuration: '60s',
@@ -56,26 +45,26 @@ describe('Error Reporting read API through google-auth-library', () => {
   })
 
   it('uses the Error Reporting service name the catalog gives and a longer period for a longer window', async () => {
-    fake.errorReporting.events = events('deadlock', 'checkout-db-errors', [90], 'deadlock detected')
+    gcp.fake.errorReporting.events = events('deadlock', 'checkout-db-errors', [90], 'deadlock detected')
     const groups = await telemetry().errors({ service: 'checkout-db', start: new Date(NOW - 3 * 60 * MINUTE), end: new Date(NOW) })
-    expect(fake.errorReporting.controls.calls[0]!.request).toMatchObject({ 'timeRange.period': 'PERIOD_6_HOURS', 'serviceFilter.service': 'checkout-db-errors', timedCountDuration: '360s' })
+    expect(gcp.fake.errorReporting.controls.calls[0]!.request).toMatchObject({ 'timeRange.period': 'PERIOD_6_HOURS', 'serviceFilter.service': 'checkout-db-errors', timedCountDuration: '360s' })
     expect(groups.map((g) => [g.service, g.groupId, g.count])).toEqual([['checkout-db', 'deadlock', 1]])
   })
 
   it('follows page tokens', async () => {
-    fake.errorReporting.events = Array.from({ length: 230 }, (_, i) => events(`g${i}`, 'payment-api', [1 + (i % 50)], `Error ${i}`)).flat()
+    gcp.fake.errorReporting.events = Array.from({ length: 230 }, (_, i) => events(`g${i}`, 'payment-api', [1 + (i % 50)], `Error ${i}`)).flat()
     const groups = await telemetry().errors({ service: 'payment-api', start: new Date(NOW - 59 * MINUTE), end: new Date(NOW) })
     expect(groups).toHaveLength(230)
-    const pages = fake.errorReporting.controls.callsTo('groupStats.list').map((c) => (c.request as { pageToken?: string }).pageToken)
+    const pages = gcp.fake.errorReporting.controls.callsTo('groupStats.list').map((c) => (c.request as { pageToken?: string }).pageToken)
     expect(pages).toHaveLength(3)
     expect(pages[0]).toBeUndefined()
     expect(pages[1]).toBeTruthy()
   })
 
   it("reads a group's latest events, newest first, redacted", async () => {
-    fake.errorReporting.events = events('pool-timeout', 'payment-api', [3, 1, 2], 'Error: pool timeout for user carol@example.org')
+    gcp.fake.errorReporting.events = events('pool-timeout', 'payment-api', [3, 1, 2], 'Error: pool timeout for user carol@example.org')
     const latest = await telemetry().errorEvents({ service: 'payment-api', groupId: 'pool-timeout', start: new Date(NOW - 30 * MINUTE), end: new Date(NOW), limit: 2 })
-    expect(fake.errorReporting.controls.callsTo('events.list')[0]!.request).toEqual({ groupId: 'pool-timeout', 'serviceFilter.service': 'payment-api', 'timeRange.period': 'PERIOD_1_HOUR', pageSize: '2' })
+    expect(gcp.fake.errorReporting.controls.callsTo('events.list')[0]!.request).toEqual({ groupId: 'pool-timeout', 'serviceFilter.service': 'payment-api', 'timeRange.period': 'PERIOD_1_HOUR', pageSize: '2' })
     expect(latest).toEqual([
       { at: new Date(NOW - MINUTE), message: 'Error: pool timeout for user [redacted-email]' },
       { at: new Date(NOW - 2 * MINUTE), message: 'Error: pool timeout for user [redacted-email]' },
@@ -84,11 +73,11 @@ describe('Error Reporting read API through google-auth-library', () => {
 
   it('refuses a window Error Reporting cannot answer for', async () => {
     await expect(telemetry().errors({ service: 'payment-api', start: new Date(NOW - 31 * 24 * 60 * MINUTE), end: new Date(NOW - 30 * 24 * 60 * MINUTE) })).rejects.toThrow(TelemetryQueryError)
-    expect(fake.errorReporting.controls.calls).toHaveLength(0)
+    expect(gcp.fake.errorReporting.controls.calls).toHaveLength(0)
   })
 
   it('signs requests with the credential, and says so when it is refused', async () => {
-    fake.errorReporting.events = []
+    gcp.fake.errorReporting.events = []
     await telemetry().errors({ service: 'payment-api', start: new Date(NOW - MINUTE), end: new Date(NOW) })
     const err = await telemetry(fakeGoogleAuth('ya29.someone-else')).errors({ service: 'payment-api', start: new Date(NOW - MINUTE), end: new Date(NOW) }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(GcpApiError)
@@ -97,7 +86,7 @@ describe('Error Reporting read API through google-auth-library', () => {
   })
 
   it('reports an answer of an unexpected shape as invalid', async () => {
-    fake.errorReporting.controls.answerMalformedNext()
+    gcp.fake.errorReporting.controls.answerMalformedNext()
     const err = await telemetry().errors({ service: 'payment-api', start: new Date(NOW - MINUTE), end: new Date(NOW) }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(GcpResponseInvalidError)
     expect((err as Error).message).toMatch(/^Error Reporting groupStats\.list answered in an unexpected shape: errorGroupStats/)

@@ -1,47 +1,36 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { gatherEvidence } from '../../../src/core/analysis/gather-evidence'
 import type { RetryEnvironment } from '../../../src/integrations/gcp/quota/retry-with-backoff'
 import { ServiceCatalog } from '../../../src/integrations/gcp/service-catalog'
 import { buildAlertPolicy, buildLogEntry, buildSeries, buildTrace } from '../../fakes/gcp/fake-data-builders'
-import { FakeGcp } from '../../fakes/gcp/fake-gcp'
-import { gcpTelemetryAgainst } from '../../fakes/gcp/gcp-telemetry-harness'
-import { TEST_REDIS_URL } from '../../support/services'
+import { useFakeGcp } from '../../fakes/gcp/gcp-telemetry-harness'
 
 const MINUTE = 60_000
 const catalog = ServiceCatalog.load(new URL('../../fixtures/gcp/services.yaml', import.meta.url).pathname, 'shop-prod')
 
 describe('evidence for an incident, gathered from the four Google Cloud APIs', () => {
-  let fake: FakeGcp
-  const open: Array<{ close(): Promise<void> }> = []
   const now = new Date(Math.floor(Date.now() / MINUTE) * MINUTE)
   const startedAt = new Date(now.getTime() - 15 * MINUTE)
   const slowSince = (high: number, low: number) => (t: number) => (t > startedAt.getTime() ? high : low)
-
-  beforeAll(async () => {
-    fake = await FakeGcp.start()
-    fake.monitoring.series = [
-      buildSeries({ resourceLabels: { container_name: 'payment-api', namespace_name: 'payments' }, valueAt: slowSince(3_100, 210) }),
-      buildSeries({ metricType: 'run.googleapis.com/request_latencies', resourceType: 'cloud_run_revision', resourceLabels: { service_name: 'fraud-check' }, valueAt: slowSince(2_800, 60) }),
-      buildSeries({ metricType: 'cloudsql.googleapis.com/database/postgresql/num_backends', resourceType: 'cloudsql_database', resourceLabels: { database_id: 'shop-prod:checkout-db' }, valueAt: () => 70 }),
-    ]
-    fake.logging.entries = Array.from({ length: 9 }, (_, i) =>
-      buildLogEntry({ resource: { type: 'k8s_container', labels: { container_name: 'payment-api', namespace_name: 'payments' } }, timestampMs: now.getTime() - (i + 1) * MINUTE, textPayload: `timeout calling fraud-check after 8000ms (order ${1000 + i}, customer erin@example.com)` }),
-    )
-    fake.errorReporting.events = Array.from({ length: 12 }, (_, i) => ({ groupId: 'fraud-timeout', service: 'payment-api', atMs: now.getTime() - (i + 1) * MINUTE, message: 'DeadlineExceeded: fraud.v1.Check\n    at authorize (payments.ts:41)' }))
-    fake.trace.traces = [buildTrace('5b8efff798038103d269b633813fc60c', now.getTime() - 4 * MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 3_300 }, [{ service: 'fraud-check', name: 'fraud.v1.Check', from: 100, to: 3_150 }])]
-  })
-  afterAll(async () => { await fake.close() })
-  afterEach(async () => {
-    for (const h of open.splice(0)) await h.close()
-    for (const c of Object.values(fake.controls)) c.reset()
-  })
   // Backoff waits are skipped (no jitter, no RetryInfo), so retried refusals end quickly.
   const env: RetryEnvironment = { now: Date.now, random: () => 0, sleep: async () => undefined }
-  const gather = (deadlineMs?: number, policyName?: string) => {
-    const h = gcpTelemetryAgainst(fake, { redisUrl: TEST_REDIS_URL, catalog, gate: { env } })
-    open.push(h)
-    return gatherEvidence(h.telemetry, { service: 'payment-api', startedAt, now, projectId: 'shop-prod', deadlineMs, policyName })
-  }
+  const gcp = useFakeGcp({
+    harness: { catalog, gate: { env } },
+    started(fake) {
+      fake.monitoring.series = [
+        buildSeries({ resourceLabels: { container_name: 'payment-api', namespace_name: 'payments' }, valueAt: slowSince(3_100, 210) }),
+        buildSeries({ metricType: 'run.googleapis.com/request_latencies', resourceType: 'cloud_run_revision', resourceLabels: { service_name: 'fraud-check' }, valueAt: slowSince(2_800, 60) }),
+        buildSeries({ metricType: 'cloudsql.googleapis.com/database/postgresql/num_backends', resourceType: 'cloudsql_database', resourceLabels: { database_id: 'shop-prod:checkout-db' }, valueAt: () => 70 }),
+      ]
+      fake.logging.entries = Array.from({ length: 9 }, (_, i) =>
+        buildLogEntry({ resource: { type: 'k8s_container', labels: { container_name: 'payment-api', namespace_name: 'payments' } }, timestampMs: now.getTime() - (i + 1) * MINUTE, textPayload: `timeout calling fraud-check after 8000ms (order ${1000 + i}, customer erin@example.com)` }),
+      )
+      fake.errorReporting.events = Array.from({ length: 12 }, (_, i) => ({ groupId: 'fraud-timeout', service: 'payment-api', atMs: now.getTime() - (i + 1) * MINUTE, message: 'DeadlineExceeded: fraud.v1.Check\n    at authorize (payments.ts:41)' }))
+      fake.trace.traces = [buildTrace('5b8efff798038103d269b633813fc60c', now.getTime() - 4 * MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 3_300 }, [{ service: 'fraud-check', name: 'fraud.v1.Check', from: 100, to: 3_150 }])]
+    },
+  })
+  const gather = (deadlineMs?: number, policyName?: string) =>
+    gatherEvidence(gcp.telemetry(), { service: 'payment-api', startedAt, now, projectId: 'shop-prod', deadlineMs, policyName })
   const filterOf = (request: unknown) => (request as { filter?: string }).filter ?? ''
 
   it('finds the slow dependency in metrics, logs, errors and traces', async () => {
@@ -57,14 +46,14 @@ describe('evidence for an incident, gathered from the four Google Cloud APIs', (
   })
 
   it('reports a source that is down as missing and keeps the others', async () => {
-    fake.logging.controls.failNext({ status: 'UNAVAILABLE', message: 'The service is currently unavailable.' }, 100)
+    gcp.fake.logging.controls.failNext({ status: 'UNAVAILABLE', message: 'The service is currently unavailable.' }, 100)
     const evidence = await gather()
     expect(evidence.sourcesMissing).toEqual([{ source: 'logs', reason: 'Cloud Logging: UNAVAILABLE: The service is currently unavailable.' }])
     expect(evidence.sourcesAnswered.sort()).toEqual(['errors', 'metrics', 'traces'])
   })
 
   it('reports a source answering in an unexpected shape as missing', async () => {
-    fake.errorReporting.controls.answerMalformedNext(5)
+    gcp.fake.errorReporting.controls.answerMalformedNext(5)
     const evidence = await gather()
     expect(evidence.sourcesMissing).toHaveLength(1)
     expect(evidence.sourcesMissing[0]!.source).toBe('errors')
@@ -72,13 +61,13 @@ describe('evidence for an incident, gathered from the four Google Cloud APIs', (
   })
 
   it('reports a source slower than the deadline as missing', async () => {
-    fake.trace.controls.latencyMs = 1_500
+    gcp.fake.trace.controls.latencyMs = 1_500
     const evidence = await gather(800)
     expect(evidence.sourcesMissing.map((m) => m.source)).toEqual(['traces'])
     expect(evidence.sourcesMissing[0]!.reason).toMatch(/no answer within 800 ms/)
   })
   it('keeps the logs of the services that answered when one service is refused, and says which', async () => {
-    fake.logging.controls.failWhen((_m, request) => filterOf(request).includes('"fraud-check"'), { status: 'RESOURCE_EXHAUSTED', message: "Quota exceeded for quota metric 'Read requests'" })
+    gcp.fake.logging.controls.failWhen((_m, request) => filterOf(request).includes('"fraud-check"'), { status: 'RESOURCE_EXHAUSTED', message: "Quota exceeded for quota metric 'Read requests'" })
     const evidence = await gather()
     expect(evidence.sourcesMissing).toEqual([])
     expect(evidence.sourcesAnswered.sort()).toEqual(['errors', 'logs', 'metrics', 'traces'])
@@ -96,7 +85,7 @@ describe('evidence for an incident, gathered from the four Google Cloud APIs', (
   })
 
   it('keeps the metrics that answered when one metric of one service fails', async () => {
-    fake.monitoring.controls.failWhen((method, request) => method === 'ListTimeSeries' && filterOf(request).includes('num_backends'), { status: 'UNAVAILABLE', message: 'The service is currently unavailable.' })
+    gcp.fake.monitoring.controls.failWhen((method, request) => method === 'ListTimeSeries' && filterOf(request).includes('num_backends'), { status: 'UNAVAILABLE', message: 'The service is currently unavailable.' })
     const evidence = await gather()
     expect(evidence.sourcesAnswered).toContain('metrics')
     expect(evidence.sourcesPartial.map((p) => p.note)).toEqual(['metrics: 2 of 3 services answered; checkout-db (db_connections_used_ratio): UNAVAILABLE'])
@@ -105,7 +94,7 @@ describe('evidence for an incident, gathered from the four Google Cloud APIs', (
   })
 
   it('adds the alert policy that fired, looked up in parallel, with a console link', async () => {
-    fake.monitoring.alertPolicies = [buildAlertPolicy()]
+    gcp.fake.monitoring.alertPolicies = [buildAlertPolicy()]
     try {
       const evidence = await gather(undefined, 'payment-api p95 latency')
       expect(evidence.alertPolicy).toMatchObject({ name: 'projects/shop-prod/alertPolicies/1234567890', notificationChannelCount: 2 })
@@ -117,15 +106,15 @@ describe('evidence for an incident, gathered from the four Google Cloud APIs', (
           anomalous: false,
         }),
       )
-      expect(fake.monitoring.controls.callsTo('ListAlertPolicies')).toHaveLength(1)
+      expect(gcp.fake.monitoring.controls.callsTo('ListAlertPolicies')).toHaveLength(1)
       expect(evidence.sourcesAnswered.sort()).toEqual(['errors', 'logs', 'metrics', 'traces'])
     } finally {
-      fake.monitoring.alertPolicies = []
+      gcp.fake.monitoring.alertPolicies = []
     }
   })
 
   it('says the policy could not be read, without counting a telemetry source missing', async () => {
-    fake.monitoring.controls.failWhen((method) => method === 'ListAlertPolicies', { status: 'PERMISSION_DENIED', message: 'Permission monitoring.alertPolicies.list denied' })
+    gcp.fake.monitoring.controls.failWhen((method) => method === 'ListAlertPolicies', { status: 'PERMISSION_DENIED', message: 'Permission monitoring.alertPolicies.list denied' })
     const evidence = await gather(undefined, 'payment-api p95 latency')
     expect(evidence.alertPolicy).toBeNull()
     expect(evidence.sourcesMissing).toEqual([])

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TelemetryQueryError } from '../../../src/core/telemetry/port'
 import { ServiceCatalog } from '../../../src/integrations/gcp/service-catalog'
 import { buildLogEntry, buildSeries } from '../../fakes/gcp/fake-data-builders'
-import { FakeGcp } from '../../fakes/gcp/fake-gcp'
-import { gcpTelemetryAgainst } from '../../fakes/gcp/gcp-telemetry-harness'
+import { useFakeGcp, type HarnessOptions } from '../../fakes/gcp/gcp-telemetry-harness'
 import { eventually } from '../../support/eventually'
 import { TEST_REDIS_URL } from '../../support/services'
 
@@ -14,28 +13,12 @@ const catalog = ServiceCatalog.load(new URL('../../fixtures/gcp/services.yaml', 
 const payment = { type: 'k8s_container', labels: { container_name: 'payment-api', namespace_name: 'payments' } }
 
 describe('the Redis response cache', () => {
-  let fake: FakeGcp
   let redis: Redis
-  const open: Array<{ close(): Promise<void> }> = []
-  beforeAll(async () => {
-    fake = await FakeGcp.start()
-    fake.monitoring.series = [buildSeries({ resourceLabels: payment.labels })]
-    redis = new Redis(TEST_REDIS_URL)
-  })
-  afterAll(async () => {
-    await fake.close()
-    await redis.quit()
-  })
-  afterEach(async () => {
-    for (const h of open.splice(0)) await h.close()
-    for (const c of Object.values(fake.controls)) c.reset()
-  })
+  beforeAll(() => { redis = new Redis(TEST_REDIS_URL) })
+  afterAll(async () => { await redis.quit() })
+  const gcp = useFakeGcp({ harness: { catalog }, started: (fake) => { fake.monitoring.series = [buildSeries({ resourceLabels: payment.labels })] } })
   /** One worker process of a deployment; workers given the same prefix share cache, locks and buckets. */
-  const worker = (keyPrefix?: string, coalescing?: Parameters<typeof gcpTelemetryAgainst>[1]['coalescing']) => {
-    const h = gcpTelemetryAgainst(fake, { redisUrl: TEST_REDIS_URL, catalog, keyPrefix, coalescing })
-    open.push(h)
-    return h
-  }
+  const worker = (keyPrefix?: string, coalescing?: HarnessOptions['coalescing']) => gcp.harness({ keyPrefix, coalescing })
   const now = Date.now()
   const recent = { start: new Date(now - 20 * MINUTE), end: new Date(now) }
 
@@ -43,7 +26,7 @@ describe('the Redis response cache', () => {
     const { telemetry } = worker()
     const first = await telemetry.metrics({ service: 'payment-api', metric: 'latency_p95_ms', start: new Date(Date.parse('2026-05-14T09:40:05Z')), end: new Date(Date.parse('2026-05-14T10:00:10Z')) })
     const again = await telemetry.metrics({ service: 'payment-api', metric: 'latency_p95_ms', start: new Date(Date.parse('2026-05-14T09:40:40Z')), end: new Date(Date.parse('2026-05-14T10:00:50Z')) })
-    expect(fake.monitoring.controls.calls).toHaveLength(1)
+    expect(gcp.fake.monitoring.controls.calls).toHaveLength(1)
     expect(telemetry.apiStats().monitoring).toMatchObject({ requests: 2, fetched: 1, cacheHits: 1, calls: 1 })
     expect(again).toEqual(first)
   })
@@ -61,7 +44,7 @@ describe('the Redis response cache', () => {
   })
 
   it('stores log lines only after redaction', async () => {
-    fake.logging.entries = [buildLogEntry({ resource: payment, timestampMs: now - MINUTE, textPayload: 'refund for dave@example.com failed, api_key=AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW' })]
+    gcp.fake.logging.entries = [buildLogEntry({ resource: payment, timestampMs: now - MINUTE, textPayload: 'refund for dave@example.com failed, api_key=AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW' })]
     const { telemetry, keyPrefix } = worker()
     await telemetry.logs({ service: 'payment-api', ...recent })
     const [key] = await redis.keys(`${keyPrefix}:cache:data:logging:*`)
@@ -72,12 +55,12 @@ describe('the Redis response cache', () => {
   })
 
   it('coalesces identical concurrent requests from several workers into one call', async () => {
-    fake.latencyMs = 150
+    gcp.fake.latencyMs = 150
     const keyPrefix = `test-gcp-${randomBytes(4).toString('hex')}`
     const workers = [worker(keyPrefix), worker(keyPrefix), worker(keyPrefix)]
     const query = { service: 'payment-api', metric: 'latency_p95_ms' as const, ...recent }
     const answers = await Promise.all(workers.flatMap((w) => Array.from({ length: 8 }, () => w.telemetry.metrics(query))))
-    expect(fake.monitoring.controls.calls).toHaveLength(1)
+    expect(gcp.fake.monitoring.controls.calls).toHaveLength(1)
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1)
     const stats = workers.map((w) => w.telemetry.apiStats().monitoring)
     expect(stats.reduce((n, s) => n + s.fetched, 0)).toBe(1)
@@ -86,30 +69,30 @@ describe('the Redis response cache', () => {
   })
 
   it('shares a rejection among the waiting workers instead of asking again', async () => {
-    fake.latencyMs = 100
+    gcp.fake.latencyMs = 100
     const keyPrefix = `test-gcp-${randomBytes(4).toString('hex')}`
     const [a, b] = [worker(keyPrefix), worker(keyPrefix)]
-    fake.monitoring.controls.failNext({ status: 'INVALID_ARGUMENT', message: 'Field filter had an invalid value' })
+    gcp.fake.monitoring.controls.failNext({ status: 'INVALID_ARGUMENT', message: 'Field filter had an invalid value' })
     const query = { service: 'payment-api', metric: 'latency_p95_ms' as const, ...recent }
     const results = await Promise.allSettled([a.telemetry.metrics(query), b.telemetry.metrics(query), b.telemetry.metrics(query)])
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected'])
     for (const r of results) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(TelemetryQueryError)
     await expect(a.telemetry.metrics(query)).rejects.toThrow(/Field filter had an invalid value/)
-    expect(fake.monitoring.controls.calls).toHaveLength(1)
+    expect(gcp.fake.monitoring.controls.calls).toHaveLength(1)
   })
 
   it('lets another worker take over a request whose worker stopped answering before its lock expired', async () => {
-    fake.latencyMs = 600
+    gcp.fake.latencyMs = 600
     const keyPrefix = `test-gcp-${randomBytes(4).toString('hex')}`
     const shortLocks = { lockMs: 150, queryErrorTtlMs: 60_000, failureTtlMs: 5_000, pollMs: 25 }
     const [stuck, survivor] = [worker(keyPrefix, shortLocks), worker(keyPrefix, shortLocks)]
     const query = { service: 'payment-api', metric: 'latency_p95_ms' as const, ...recent }
     const first = stuck.telemetry.metrics(query)
-    await eventually(async () => fake.monitoring.controls.calls.length === 1)
+    await eventually(async () => gcp.fake.monitoring.controls.calls.length === 1)
     const second = await survivor.telemetry.metrics(query)
     await first
     expect(second.points.length).toBeGreaterThan(0)
-    expect(fake.monitoring.controls.calls).toHaveLength(2)
+    expect(gcp.fake.monitoring.controls.calls).toHaveLength(2)
     expect(survivor.telemetry.apiStats().monitoring).toMatchObject({ fetched: 1, coalesced: 0 })
   })
 })

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GcpApi } from '../../../src/integrations/gcp/gcp-api'
 import { GcpRateLimitedError } from '../../../src/integrations/gcp/gcp-errors'
 import { RedisTokenBucket, type RateLimit } from '../../../src/integrations/gcp/quota/redis-token-bucket'
 import { ServiceCatalog } from '../../../src/integrations/gcp/service-catalog'
 import { buildLogEntry } from '../../fakes/gcp/fake-data-builders'
-import { FakeGcp } from '../../fakes/gcp/fake-gcp'
-import { deleteKeys, GENEROUS_LIMITS, gcpTelemetryAgainst } from '../../fakes/gcp/gcp-telemetry-harness'
+import { deleteKeys, GENEROUS_LIMITS, useFakeGcp } from '../../fakes/gcp/gcp-telemetry-harness'
 import { TEST_REDIS_URL } from '../../support/services'
 
 const MINUTE = 60_000
@@ -74,30 +73,22 @@ describe('the token bucket shared in Redis', () => {
 })
 
 describe('an incident storm against a quota', () => {
-  let fake: FakeGcp
-  const open: Array<{ close(): Promise<void> }> = []
-  beforeAll(async () => { fake = await FakeGcp.start() })
-  afterAll(async () => { await fake.close() })
-  afterEach(async () => {
-    for (const h of open.splice(0)) await h.close()
-    for (const c of Object.values(fake.controls)) c.reset()
-  })
+  const gcp = useFakeGcp({ harness: { catalog } })
 
   it('never sends more calls than the quota allows, whichever worker asks', async () => {
     const now = Date.now()
-    fake.logging.entries = [buildLogEntry({ resource: { type: 'k8s_container', labels: { container_name: 'payment-api', namespace_name: 'payments' } }, timestampMs: now - MINUTE })]
-    fake.logging.controls.quota = { perMinute: 12, retryDelayMs: 30_000 }
+    gcp.fake.logging.entries = [buildLogEntry({ resource: { type: 'k8s_container', labels: { container_name: 'payment-api', namespace_name: 'payments' } }, timestampMs: now - MINUTE })]
+    gcp.fake.logging.controls.quota = { perMinute: 12, retryDelayMs: 30_000 }
     const keyPrefix = `test-gcp-${randomBytes(4).toString('hex')}`
-    const workers = [1, 2, 3].map(() => gcpTelemetryAgainst(fake, { redisUrl: TEST_REDIS_URL, catalog, keyPrefix, limits: limits({ logging: { unitsPerMinute: 12 } }), gate: { maxRateLimitWaitMs: 0 } }))
-    open.push(...workers)
+    const workers = [1, 2, 3].map(() => gcp.harness({ keyPrefix, limits: limits({ logging: { unitsPerMinute: 12 } }), gate: { maxRateLimitWaitMs: 0 } }))
     // 30 different questions (30 services), so neither the cache nor coalescing can absorb them.
     const outcomes = await Promise.allSettled(
       Array.from({ length: 30 }, (_, i) => workers[i % 3]!.telemetry.logs({ service: `service-${i}`, start: new Date(now - 30 * MINUTE), end: new Date(now) })),
     )
     const answered = outcomes.filter((o) => o.status === 'fulfilled').length
-    expect(answered).toBe(fake.logging.controls.calls.length)
-    expect(fake.logging.controls.calls.length).toBeLessThanOrEqual(12)
-    expect(fake.logging.controls.refused).toBe(0)
+    expect(answered).toBe(gcp.fake.logging.controls.calls.length)
+    expect(gcp.fake.logging.controls.calls.length).toBeLessThanOrEqual(12)
+    expect(gcp.fake.logging.controls.refused).toBe(0)
     const refusedLocally = workers.reduce((n, w) => n + w.telemetry.apiStats().logging.refusedLocally, 0)
     expect(refusedLocally).toBe(30 - answered)
     for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(GcpRateLimitedError)
