@@ -52,7 +52,9 @@ const command: CliCommand = {
       .filter((p) => p.result && p.result.score > 0)
       .sort((a, b) => b.result!.score - a.result!.score)
       .slice(0, SUMMARY_TOP)
+    const repeated = rows.filter((r, i) => i > 0 && r.timestamp === rows[i - 1]!.timestamp).length
     process.stdout.write(`${rows.length - missing} points scored${missing ? `, ${missing} without a value left unscored` : ''}; written to ${flags.out}\n`)
+    if (repeated > 0) process.stdout.write(`${repeated} row(s) repeat the previous timestamp and were scored as further points, in file order\n`)
     if (rows.length - missing < minHistory) process.stdout.write(`fewer than ${minHistory} points: every score is 0 (the detector needs that much history; see --min-history)\n`)
     for (const p of strongest) process.stdout.write(`  ${p.row.rawTimestamp}  value ${p.row.rawValue}  score ${p.result!.score.toFixed(3)}  (${p.result!.signal})\n`)
     return 0

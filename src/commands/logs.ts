@@ -13,6 +13,9 @@ input line, parameters as <*>, as in Loghub). --templates also writes EventId,Ev
 An empty line gets the empty template; a line longer than ${DEFAULT_LOG_MESSAGE_LIMITS.maxChars} characters is mined from its
 first ${DEFAULT_LOG_MESSAGE_LIMITS.maxChars} (and counted as cut); bytes that are not UTF-8 read as U+FFFD.`
 
+// NUL or the replacement character the UTF-8 decoder puts for bytes that are not UTF-8.
+const BINARY = /[\u0000\uFFFD]/
+
 const command: CliCommand = {
   summary: 'mine log templates from a file of log messages (sre-agent logs templates …)',
   usage: USAGE,
@@ -31,10 +34,12 @@ const command: CliCommand = {
     const miner = new LogTemplateMiner()
     const ids: number[] = []
     let cut = 0
+    let binary = 0
     await forEachLine(input, DEFAULT_LOG_MESSAGE_LIMITS.maxChars, (line, longer) => {
       const mined = miner.add(line)
       ids.push(mined.templateId)
       if (longer || mined.truncated) cut++
+      if (BINARY.test(line)) binary++
     })
     const seconds = (performance.now() - started) / 1000
 
@@ -62,6 +67,7 @@ const command: CliCommand = {
 
     const rate = seconds > 0 ? Math.round(ids.length / seconds) : 0
     process.stdout.write(`${ids.length} lines, ${eventIds.size} templates, ${seconds.toFixed(2)} s (${rate} lines/s) → ${flags.out}${flags.templates ? ` and ${flags.templates}` : ''}\n`)
+    if (binary > 0) process.stdout.write(`${binary} line(s) hold NUL bytes or bytes that are not UTF-8 (read as U+FFFD): is the input a text log?\n`)
     if (cut > 0) process.stdout.write(`${cut} line(s) longer than ${DEFAULT_LOG_MESSAGE_LIMITS.maxChars} characters or ${DEFAULT_LOG_MESSAGE_LIMITS.maxTokens} tokens were mined from their beginning only\n`)
     return 0
   },

@@ -54,7 +54,9 @@ describe('sre-agent detect anomalies', () => {
       '2024-01-01 00:20:00,5,0',
     ])
     const dupes = join(dir, 'dupes.out.csv')
-    expect(detect('--input', fixture('duplicate-timestamps.csv'), '--out', dupes).code).toBe(0)
+    const run = detect('--input', fixture('duplicate-timestamps.csv'), '--out', dupes)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('1 row(s) repeat the previous timestamp and were scored as further points')
     expect(readFileSync(dupes, 'utf8').trim().split('\n')).toHaveLength(5)
   })
 

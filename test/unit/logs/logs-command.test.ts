@@ -78,6 +78,7 @@ describe('sre-agent logs templates', () => {
     expect(rows[1]![2]!.length).toBeLessThanOrEqual(16_385)
     // the long line, and the garbage line for its more than 256 tokens
     expect(stdout).toContain('2 line(s) longer than 16384 characters or 256 tokens')
+    expect(stdout).toContain('1 line(s) hold NUL bytes or bytes that are not UTF-8')
   })
 
   it('says which input it cannot read and exits 66', async () => {
