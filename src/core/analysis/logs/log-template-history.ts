@@ -6,6 +6,13 @@ export const LOG_BUCKET_MS = 5 * 60_000
 /** Stored template text and example messages are cut to this many characters. */
 export const MAX_STORED_TEMPLATE_CHARS = 2048
 
+/** Text safe and small enough to store: control characters blanked, no lone surrogates, at most 2 KB. */
+export function storableText(text: string): string {
+  const cut = text.length <= MAX_STORED_TEMPLATE_CHARS ? text : `${text.slice(0, MAX_STORED_TEMPLATE_CHARS - 1)}…`
+  // eslint-disable-next-line no-control-regex
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+}
+
 /** The start of the bucket `at` falls in. */
 export function bucketStartOf(at: Date): number {
   return Math.floor(at.getTime() / LOG_BUCKET_MS) * LOG_BUCKET_MS

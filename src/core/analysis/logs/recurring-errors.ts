@@ -1,5 +1,5 @@
 import type { ErrorGroupStats, LogEntry } from '../../telemetry/port'
-import { MAX_STORED_TEMPLATE_CHARS, type ErrorSighting, type PastIncidentErrors } from './log-template-history'
+import { storableText, type ErrorSighting, type PastIncidentErrors } from './log-template-history'
 import { LogTemplateMiner, type LogTemplateMinerOptions } from './log-template-miner'
 import { mineLogTemplates } from './mine-log-templates'
 
@@ -164,13 +164,6 @@ export function summarizeIncidentErrors(logs: LogEntry[], errorGroups: ErrorGrou
     sightings.push({ service: group.service, template: example, example, errorGroupId: group.groupId, occurrences: Math.max(1, group.count), seenAt: group.firstSeen })
   }
   return sightings.filter((s) => s.example.trim() !== '').sort((a, b) => b.occurrences - a.occurrences).slice(0, limit)
-}
-
-/** Text safe and small enough to store: control characters blanked, no lone surrogates, at most 2 KB. */
-export function storableText(text: string): string {
-  const cut = text.length <= MAX_STORED_TEMPLATE_CHARS ? text : `${text.slice(0, MAX_STORED_TEMPLATE_CHARS - 1)}…`
-  // eslint-disable-next-line no-control-regex
-  return cut.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
 }
 
 function firstLine(text: string): string {
