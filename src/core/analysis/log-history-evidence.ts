@@ -79,7 +79,7 @@ function shiftItem(service: string, shift: LogPatternShift, baseline: LogBaselin
   return {
     source: 'logs',
     title,
-    detail: `${shift.countNow}× ${shift.template.slice(0, 300)} (${compared}); e.g. ${shift.example.slice(0, 200)}`,
+    detail: `${shift.countNow}× ${shift.template.slice(0, 300)}; ${compared}; e.g. ${shift.example.slice(0, 200)}`,
     link: null,
     anomalous: true,
     data: {

@@ -88,7 +88,7 @@ describe('findLogPatternShifts', () => {
 
     it('measures the surge against the same hours of previous days when the hour before was not fetched', () => {
       const { shifts, baseline } = findLogPatternShifts({ before: null, now, history, deploys: [] })
-      expect(baseline).toMatchObject({ kind: 'same-hours', days: 6, minutes: 6 * 120, description: 'the same hours of the previous 6 days and the hours before (12 h of logs)' })
+      expect(baseline).toMatchObject({ kind: 'same-hours', days: 6, minutes: 6 * 120, description: 'the same hours of the previous 6 days and the 2 hours before (12 h of logs)' })
       // 40 in 10 min against 24 in 720 min.
       expect(shifts).toEqual([expect.objectContaining({ kind: 'surge', template: 'slow query took <*> ms', countBefore: 24, countNow: 40 })])
       expect(shifts[0]!.factor).toBeCloseTo(120, 5)

@@ -37,7 +37,7 @@ export interface LogBaseline {
   kind: 'hour-before' | 'same-hours' | 'stored'
   /** How many days back the baseline reaches. */
   days: number
-  /** "the hour before", "the same hours of the previous 6 days and the hour before (9 h of logs)". */
+  /** "the hour before", "the same hours of the previous 6 days and the 2 hours before (9 h of logs)". */
   description: string
 }
 
@@ -205,14 +205,15 @@ function chooseBaseline(windowStart: Date, observed: number[]): { buckets: numbe
   const recent = all.filter((b) => b >= start - 2 * HOUR)
   const older = all.filter((b) => b < start - 2 * HOUR)
   const days = Math.max(1, Math.round((start - all[0]!) / DAY))
+  const previous = days === 1 ? 'the previous day' : `the previous ${days} days`
   const hours = (n: number) => `${Number(((n * LOG_BUCKET_MS) / HOUR).toFixed(1))} h of logs`
   if (older.length === 0) return { buckets: all, summary: { minutes: minutesOf(all), kind: 'hour-before', days: 0, description: 'the hour before' } }
   const sameHours = older.filter((b) => circularDistance((b - start) % DAY, DAY) <= HOUR)
   if (minutesOf(sameHours) >= SAME_HOURS_MIN_MINUTES) {
     const buckets = [...sameHours, ...recent]
-    return { buckets, summary: { minutes: minutesOf(buckets), kind: 'same-hours', days, description: `the same hours of the previous ${days} days and the hours before (${hours(buckets.length)})` } }
+    return { buckets, summary: { minutes: minutesOf(buckets), kind: 'same-hours', days, description: `the same hours of ${previous} and the 2 hours before (${hours(buckets.length)})` } }
   }
-  return { buckets: all, summary: { minutes: minutesOf(all), kind: 'stored', days, description: `the previous ${days} days (${hours(all.length)})` } }
+  return { buckets: all, summary: { minutes: minutesOf(all), kind: 'stored', days, description: `${previous} (${hours(all.length)})` } }
 }
 
 function minutesOf(buckets: number[]): number {
