@@ -1,8 +1,8 @@
 import { withDeadline } from '../deadline'
 import type { EvidenceItem } from './evidence'
 import type { GatheredEvidence } from './gather-evidence'
-import { findLogPatternShifts, type LogBaseline, type LogPatternShift } from './logs/log-pattern-shifts'
-import type { LogTemplateHistory } from './logs/log-template-history'
+import { compareLogPatterns, matchedStoredTemplateIds, mineLogSamples, type LogBaseline, type LogPatternShift } from './logs/log-pattern-shifts'
+import type { BucketCount, LogTemplateHistory, LogTemplateHistorySnapshot } from './logs/log-template-history'
 import { findErrorsSeenBefore, summarizeIncidentErrors, type ErrorSeenBefore } from './logs/recurring-errors'
 
 const DAY = 86_400_000
@@ -43,9 +43,10 @@ export async function gatherLogHistoryEvidence(
   let readTemplates = false
   if (own) {
     const range = { start: new Date(own.now.start.getTime() - (options.baselineDays ?? 7) * DAY), end: own.now.start }
-    const snapshot = history ? await attempt('reading template statistics', () => history.getLogTemplateHistory(service, range)) : null
+    const mined = mineLogSamples(own.before, own.now)
+    const snapshot = history ? await attempt('reading template statistics', () => readMatchedLogHistory(history, service, range, (stored) => matchedStoredTemplateIds(mined, stored))) : null
     readTemplates = snapshot !== null
-    const analysis = findLogPatternShifts({ before: own.before, now: own.now, history: snapshot, deploys: gathered.deploys })
+    const analysis = compareLogPatterns(mined, snapshot, gathered.deploys)
     for (const shift of analysis.shifts.slice(0, 3)) items.push(shiftItem(service, shift, analysis.baseline!))
     // Without the stored templates a match by pattern is impossible: storing blind would split templates.
     if (history && snapshot) await attempt('storing template statistics', () => history.recordLogTemplates(service, analysis.observations, analysis.observedBuckets))
@@ -65,6 +66,19 @@ export async function gatherLogHistoryEvidence(
     items.push({ source: 'logs', title, detail: failures.join('\n'), link: null, anomalous: false, data: { failures } })
   }
   return items
+}
+
+/** The service's stored templates, with the counts of those `matched` picks (reading every template's counts would cost far more). */
+export async function readMatchedLogHistory(
+  history: Pick<LogTemplateHistory, 'listLogTemplates' | 'listLogTemplateCounts'>,
+  service: string,
+  range: { start: Date; end: Date },
+  matched: (stored: LogTemplateHistorySnapshot['templates']) => number[],
+): Promise<LogTemplateHistorySnapshot> {
+  const snapshot = await history.listLogTemplates(service, range)
+  const ids = matched(snapshot.templates)
+  const counts = ids.length > 0 ? await history.listLogTemplateCounts(ids, range) : new Map<number, BucketCount[]>()
+  return { ...snapshot, templates: snapshot.templates.map((t) => ({ ...t, buckets: counts.get(t.id) ?? [] })) }
 }
 
 function shiftItem(service: string, shift: LogPatternShift, baseline: LogBaseline): EvidenceItem {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { and, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm'
-import { storableText, type ErrorSighting, type LogTemplateHistorySnapshot, type LogTemplateObservation, type PastIncidentErrors } from '../../core/analysis/logs/log-template-history'
+import { storableText, type BucketCount, type ErrorSighting, type LogTemplateHistorySnapshot, type LogTemplateObservation, type PastIncidentErrors } from '../../core/analysis/logs/log-template-history'
 import { SEVERITY_RANK } from '../../core/telemetry/port'
 import type { Database } from '../database'
 import { incidentErrorSightings, incidents, logObservedBuckets, logTemplateCounts, logTemplates } from '../schema'
@@ -25,32 +25,46 @@ function hashTemplate(template: string): string {
   return createHash('sha256').update(template).digest('hex')
 }
 
-/** The service's templates (most recently seen first, at most `maxTemplates`) with counts and observed buckets in [start, end). */
-export async function getLogTemplateHistory(db: Database, service: string, range: { start: Date; end: Date }, maxTemplates: number): Promise<LogTemplateHistorySnapshot> {
-  const templates = await db
-    .select({ id: logTemplates.id, template: logTemplates.template, firstSeenAt: logTemplates.firstSeenAt, lastSeenAt: logTemplates.lastSeenAt })
-    .from(logTemplates)
-    .where(eq(logTemplates.service, service))
-    .orderBy(desc(logTemplates.lastSeenAt))
-    .limit(maxTemplates)
-  const [counts, observed] = await Promise.all([
-    templates.length === 0
-      ? Promise.resolve([])
-      : db
-          .select()
-          .from(logTemplateCounts)
-          .where(and(inArray(logTemplateCounts.templateId, templates.map((t) => t.id)), gte(logTemplateCounts.bucketStart, range.start), lt(logTemplateCounts.bucketStart, range.end))),
+/** The service's templates (most recently seen first, at most `maxTemplates`, without counts) and its observed buckets in [start, end). */
+export async function listLogTemplates(db: Database, service: string, range: { start: Date; end: Date }, maxTemplates: number): Promise<LogTemplateHistorySnapshot> {
+  const [templates, observed] = await Promise.all([
+    db
+      .select({ id: logTemplates.id, template: logTemplates.template, firstSeenAt: logTemplates.firstSeenAt, lastSeenAt: logTemplates.lastSeenAt })
+      .from(logTemplates)
+      .where(eq(logTemplates.service, service))
+      .orderBy(desc(logTemplates.lastSeenAt))
+      .limit(maxTemplates),
     db
       .select({ bucketStart: logObservedBuckets.bucketStart })
       .from(logObservedBuckets)
-      .where(and(eq(logObservedBuckets.service, service), gte(logObservedBuckets.bucketStart, range.start), lt(logObservedBuckets.bucketStart, range.end))),
+      .where(and(eq(logObservedBuckets.service, service), gte(logObservedBuckets.bucketStart, range.start), lt(logObservedBuckets.bucketStart, range.end)))
+      .orderBy(logObservedBuckets.bucketStart),
   ])
-  const byTemplate = new Map<number, Array<{ start: Date; count: number }>>()
-  for (const c of counts) byTemplate.set(c.templateId, [...(byTemplate.get(c.templateId) ?? []), { start: c.bucketStart, count: c.count }])
-  return {
-    templates: templates.map((t) => ({ ...t, buckets: (byTemplate.get(t.id) ?? []).sort((a, b) => a.start.getTime() - b.start.getTime()) })),
-    observedBuckets: observed.map((o) => o.bucketStart).sort((a, b) => a.getTime() - b.getTime()),
+  return { templates: templates.map((t) => ({ ...t, buckets: [] })), observedBuckets: observed.map((o) => o.bucketStart) }
+}
+
+/** Bucket counts in [start, end) of the given templates, by template, oldest first. */
+export async function listLogTemplateCounts(db: Database, templateIds: number[], range: { start: Date; end: Date }): Promise<Map<number, BucketCount[]>> {
+  const byTemplate = new Map<number, BucketCount[]>()
+  if (templateIds.length === 0) return byTemplate
+  const rows = await db
+    .select({ templateId: logTemplateCounts.templateId, start: logTemplateCounts.bucketStart, count: logTemplateCounts.count })
+    .from(logTemplateCounts)
+    .where(and(inArray(logTemplateCounts.templateId, templateIds), gte(logTemplateCounts.bucketStart, range.start), lt(logTemplateCounts.bucketStart, range.end)))
+    .orderBy(logTemplateCounts.templateId, logTemplateCounts.bucketStart)
+  for (const { templateId, start, count } of rows) {
+    const list = byTemplate.get(templateId)
+    if (list) list.push({ start, count })
+    else byTemplate.set(templateId, [{ start, count }])
   }
+  return byTemplate
+}
+
+/** The service's templates with every count in [start, end): what it knows of the service, to inspect. */
+export async function getLogTemplateHistory(db: Database, service: string, range: { start: Date; end: Date }, maxTemplates: number): Promise<LogTemplateHistorySnapshot> {
+  const snapshot = await listLogTemplates(db, service, range, maxTemplates)
+  const counts = await listLogTemplateCounts(db, snapshot.templates.map((t) => t.id), range)
+  return { ...snapshot, templates: snapshot.templates.map((t) => ({ ...t, buckets: counts.get(t.id) ?? [] })) }
 }
 
 /**

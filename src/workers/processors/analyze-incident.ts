@@ -19,7 +19,7 @@ import {
 } from '../../storage/repositories/analyses'
 import { appendAudit } from '../../storage/repositories/audit'
 import { getIncident, searchIncidentCandidates, updateIncident } from '../../storage/repositories/incidents'
-import { getLogTemplateHistory, listEarlierIncidentErrors, replaceIncidentErrorSightings, upsertLogTemplateObservations } from '../../storage/repositories/log-templates'
+import { listEarlierIncidentErrors, listLogTemplateCounts, listLogTemplates, replaceIncidentErrorSightings, upsertLogTemplateObservations } from '../../storage/repositories/log-templates'
 import { createExecution, listExecutionsForIncident } from '../../storage/repositories/playbooks'
 import { buildPlaybookOffersMessage } from '../../slack/blocks/playbook-blocks'
 import { jobIdFor, type JobData } from '../jobs'
@@ -161,7 +161,8 @@ export async function processAnalyzeIncident(deps: WorkerDeps, data: JobData<'in
 function logTemplateHistory(deps: WorkerDeps): LogTemplateHistory {
   const maxTemplates = deps.config.LOG_TEMPLATES_PER_SERVICE
   return {
-    getLogTemplateHistory: (service, range) => getLogTemplateHistory(deps.db, service, range, maxTemplates),
+    listLogTemplates: (service, range) => listLogTemplates(deps.db, service, range, maxTemplates),
+    listLogTemplateCounts: (templateIds, range) => listLogTemplateCounts(deps.db, templateIds, range),
     recordLogTemplates: async (service, observations, observedBuckets) => {
       const retainSince = new Date(deps.now().getTime() - deps.config.LOG_TEMPLATE_RETENTION_DAYS * 86_400_000)
       const { dropped } = await upsertLogTemplateObservations(deps.db, service, observations, observedBuckets, { maxTemplatesPerService: maxTemplates, retainSince })

@@ -34,7 +34,8 @@ function failingHistory(fail: () => Promise<never>): LogTemplateHistory & { call
   }
   return {
     calls,
-    getLogTemplateHistory: call('getLogTemplateHistory'),
+    listLogTemplates: call('listLogTemplates'),
+    listLogTemplateCounts: call('listLogTemplateCounts'),
     recordLogTemplates: call('recordLogTemplates'),
     listEarlierIncidentErrors: call('listEarlierIncidentErrors'),
     replaceIncidentErrors: call('replaceIncidentErrors'),

@@ -1,7 +1,7 @@
 import { SEVERITY_RANK, type LogEntry, type LogSeverity } from '../../telemetry/port'
 import { LOG_BUCKET_MS, bucketStartOf, type LogTemplateHistorySnapshot, type LogTemplateObservation, type StoredLogTemplate } from './log-template-history'
 import { LogTemplateMiner } from './log-template-miner'
-import { hasLiteralToken, matchStoredTemplate } from './match-stored-template'
+import { StoredTemplateIndex, hasLiteralToken } from './match-stored-template'
 
 /** Log entries fetched over one window; `complete` when the fetch was not cut short by its limit. */
 export interface LogSample {
@@ -74,7 +74,8 @@ const DAY = 24 * HOUR
 /** Observed minutes at the same hours of previous days needed before they are preferred as the baseline. */
 const SAME_HOURS_MIN_MINUTES = 60
 
-interface Tally {
+/** What one template's lines added up to in the samples. */
+export interface Tally {
   buckets: Map<number, number>
   before: number
   now: number
@@ -83,6 +84,13 @@ interface Tally {
   firstNow: Date | null
   severity: LogSeverity
   example: string
+}
+
+/** The warnings of both samples mined into templates, each with its tally; nothing matched to storage yet. */
+export interface MinedLogSamples {
+  before: LogSample | null
+  now: LogSample
+  templates: Array<{ template: string; tally: Tally }>
 }
 
 /**
@@ -94,9 +102,11 @@ interface Tally {
  * were observed; without stored history it is the hour before. Also returns what to store.
  */
 export function findLogPatternShifts(input: LogPatternInput, options: LogPatternOptions = {}): LogPatternAnalysis {
-  const minCount = options.minCount ?? 3
-  const minFactor = options.minFactor ?? 10
-  const { now, before, history } = input
+  return compareLogPatterns(mineLogSamples(input.before, input.now), input.history, input.deploys, options)
+}
+
+/** Mines the warnings of the hour before, then of the window, oldest first, as they would have arrived live. */
+export function mineLogSamples(before: LogSample | null, now: LogSample): MinedLogSamples {
   const miner = new LogTemplateMiner()
   const tallies = new Map<number, Tally>()
   const add = (entry: LogEntry, phase: 'before' | 'now') => {
@@ -114,16 +124,41 @@ export function findLogPatternShifts(input: LogPatternInput, options: LogPattern
     if (phase === 'now' && (!t.firstNow || entry.at < t.firstNow)) t.firstNow = entry.at
     if (SEVERITY_RANK[entry.severity] > SEVERITY_RANK[t.severity]) t.severity = entry.severity
   }
-  // Oldest first, so templates generalise the way they would have live.
   for (const e of usable(before)) add(e, 'before')
   for (const e of usable(now)) add(e, 'now')
-
-  // Merges may have folded several ids into one template; matching to storage may fold more.
-  const groups = new Map<string, { stored: StoredLogTemplate | null; template: string; tally: Tally }>()
+  // Merges may have folded several ids into one template: one tally per surviving template.
+  const merged = new Map<number, Tally>()
   for (const [id, tally] of tallies) {
-    const text = miner.template(miner.resolve(id)) ?? tally.example
-    const match = history ? matchStoredTemplate(text, history.templates) : null
-    const key = match ? `stored:${match.stored.id}` : `mined:${miner.resolve(id)}`
+    const survivor = miner.resolve(id)
+    const into = merged.get(survivor)
+    if (into) mergeTally(into, tally)
+    else merged.set(survivor, { ...tally, buckets: new Map(tally.buckets) })
+  }
+  return { before, now, templates: [...merged].map(([id, tally]) => ({ template: miner.template(id) ?? tally.example, tally })) }
+}
+
+/** The stored templates the mined ones match by pattern: the only ones whose counts the comparison needs. */
+export function matchedStoredTemplateIds(mined: MinedLogSamples, stored: ReadonlyArray<{ id: number; template: string }>): number[] {
+  const index = new StoredTemplateIndex(stored)
+  const ids = new Set<number>()
+  for (const { template } of mined.templates) {
+    const match = index.match(template)
+    if (match) ids.add(match.stored.id)
+  }
+  return [...ids]
+}
+
+/** Compares mined templates with the stored statistics (counts are needed only for the matched templates). */
+export function compareLogPatterns(mined: MinedLogSamples, history: LogTemplateHistorySnapshot | null, deploys: Date[], options: LogPatternOptions = {}): LogPatternAnalysis {
+  const minCount = options.minCount ?? 3
+  const minFactor = options.minFactor ?? 10
+  const { before, now } = mined
+  // Matching to storage may fold several mined templates into one stored one.
+  const groups = new Map<string, { stored: StoredLogTemplate | null; template: string; tally: Tally }>()
+  const index = history ? new StoredTemplateIndex(history.templates) : null
+  for (const [i, { template: text, tally }] of mined.templates.entries()) {
+    const match = index?.match(text) ?? null
+    const key = match ? `stored:${match.stored.id}` : `mined:${i}`
     const group = groups.get(key)
     if (!group) groups.set(key, { stored: match?.stored ?? null, template: match?.template ?? text, tally: { ...tally, buckets: new Map(tally.buckets) } })
     else {
@@ -145,7 +180,7 @@ export function findLogPatternShifts(input: LogPatternInput, options: LogPattern
     const seenBefore = countBefore > 0 || tally.before > 0 || (stored !== null && stored.firstSeenAt < now.start)
     const firstSeenAt = tally.firstNow ?? tally.first
     if (!seenBefore) {
-      const deployAt = input.deploys.filter((d) => d <= firstSeenAt).sort((a, b) => b.getTime() - a.getTime())[0] ?? null
+      const deployAt = deploys.filter((d) => d <= firstSeenAt).sort((a, b) => b.getTime() - a.getTime())[0] ?? null
       shifts.push({ template, kind: 'new', countBefore: 0, countNow: tally.now, factor: null, factorIsFloor: false, firstSeenAt, deployAt, example: tally.example })
       continue
     }

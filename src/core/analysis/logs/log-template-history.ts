@@ -76,8 +76,10 @@ export interface PastIncidentErrors {
  * one analysis sees what earlier ones fetched. Implemented by storage/repositories/log-templates.
  */
 export interface LogTemplateHistory {
-  /** The service's stored templates with their bucket counts and observed buckets in [start, end). */
-  getLogTemplateHistory(service: string, range: { start: Date; end: Date }): Promise<LogTemplateHistorySnapshot>
+  /** The service's stored templates (without counts) and its observed buckets in [start, end). */
+  listLogTemplates(service: string, range: { start: Date; end: Date }): Promise<LogTemplateHistorySnapshot>
+  /** Bucket counts in [start, end) of the given templates: only those a run matched are asked for. */
+  listLogTemplateCounts(templateIds: number[], range: { start: Date; end: Date }): Promise<Map<number, BucketCount[]>>
   /** Adds one analysis' observations; a repeat of the same observations changes nothing. */
   recordLogTemplates(service: string, observations: LogTemplateObservation[], observedBuckets: Date[]): Promise<void>
   /** Error sightings of incidents that started before `before`, on any of `services`. */
