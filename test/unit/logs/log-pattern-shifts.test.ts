@@ -44,6 +44,15 @@ describe('findLogPatternShifts', () => {
       expect(findLogPatternShifts({ before, now: sample(60, 70, [entry(61, 'one-off oddity')]), history: null, deploys: [] }).shifts).toEqual([])
     })
 
+    it('still compares with an hour before that was cut short, over the span its lines cover, without storing that span as observed', () => {
+      const cut = { ...before, entries: before.entries.filter((e) => e.at >= at(20)), complete: false }
+      const result = findLogPatternShifts({ before: cut, now, history: null, deploys: [] })
+      // Lines from 12:20 to 12:50: the buckets from 12:25 to 12:45 are whole.
+      expect(result.baseline).toMatchObject({ kind: 'hour-before', minutes: 25 })
+      expect(result.shifts.find((s) => s.kind === 'new')).toMatchObject({ template: 'connection reset by peer <*>:<*>' })
+      expect(result.observedBuckets.every((b) => b >= at(60))).toBe(true)
+    })
+
     it('reports nothing when there is nothing to compare with', () => {
       const result = findLogPatternShifts({ before: null, now, history: null, deploys: [] })
       expect(result.baseline).toBeNull()

@@ -168,7 +168,7 @@ export function compareLogPatterns(mined: MinedLogSamples, history: LogTemplateH
   }
 
   const observedBuckets = [...wholeBuckets(before), ...wholeBuckets(now)]
-  const baseline = chooseBaseline(now.start, [...(history?.observedBuckets.map((d) => d.getTime()) ?? []), ...wholeBuckets(before).map((d) => d.getTime())])
+  const baseline = chooseBaseline(now.start, [...(history?.observedBuckets.map((d) => d.getTime()) ?? []), ...coveredBuckets(before).map((d) => d.getTime())])
   const shifts: LogPatternShift[] = []
   const nowMinutes = Math.max(1, (now.end.getTime() - now.start.getTime()) / 60_000)
   for (const { stored, template, tally } of groups.values()) {
@@ -216,9 +216,25 @@ function usable(sample: LogSample | null): LogEntry[] {
 /** The buckets lying wholly inside a sample fetched whole: there, a template without a count did not occur. */
 function wholeBuckets(sample: LogSample | null): Date[] {
   if (!sample?.complete) return []
+  return bucketsWithin(sample.start.getTime(), sample.end.getTime())
+}
+
+/**
+ * For this run's baseline: the whole buckets of a complete sample; of one cut short by its limit,
+ * those strictly between its earliest and latest lines (the cut may fall on either side). The
+ * latter are not stored as observed: that a fetch returns lines in time order is assumed, not known.
+ */
+function coveredBuckets(sample: LogSample | null): Date[] {
+  if (!sample) return []
+  if (sample.complete) return wholeBuckets(sample)
+  const times = usable(sample).map((e) => e.at.getTime())
+  if (times.length === 0) return []
+  return bucketsWithin(bucketStartOf(new Date(times[0]!)) + LOG_BUCKET_MS, bucketStartOf(new Date(times[times.length - 1]!)))
+}
+
+function bucketsWithin(start: number, end: number): Date[] {
   const out: Date[] = []
-  const end = sample.end.getTime()
-  for (let b = Math.ceil(sample.start.getTime() / LOG_BUCKET_MS) * LOG_BUCKET_MS; b + LOG_BUCKET_MS <= end; b += LOG_BUCKET_MS) out.push(new Date(b))
+  for (let b = Math.ceil(start / LOG_BUCKET_MS) * LOG_BUCKET_MS; b + LOG_BUCKET_MS <= end; b += LOG_BUCKET_MS) out.push(new Date(b))
   return out
 }
 
