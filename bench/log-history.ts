@@ -7,18 +7,16 @@
  * counts of the templates it matched, (3) compares, and (4) stores its observations. Each phase runs once unmeasured, then --runs times; it prints every
  * run and the median, then drops the database.
  * Run: npm run bench:log-history -- [--templates 2000] [--runs 7]
- * (DATABASE_URL overrides postgres://postgres@127.0.0.1:5432/test.)
+ * (TEST_DATABASE_URL or DATABASE_URL override postgres://postgres@127.0.0.1:5432/test.)
  */
-import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
-import postgres from 'postgres'
 import { readMatchedLogHistory } from '../src/core/analysis/log-history-evidence'
 import { compareLogPatterns, matchedStoredTemplateIds, mineLogSamples, type LogSample } from '../src/core/analysis/logs/log-pattern-shifts'
 import { LOG_BUCKET_MS, type LogTemplateObservation } from '../src/core/analysis/logs/log-template-history'
 import type { LogEntry } from '../src/core/telemetry/port'
-import { migrateDatabase, openDatabase } from '../src/storage/database'
 import { listLogTemplateCounts, listLogTemplates, upsertLogTemplateObservations } from '../src/storage/repositories/log-templates'
+import { createTestDatabase } from '../test/support/test-database'
 
 const { values: flags } = parseArgs({ options: { templates: { type: 'string', default: '2000' }, runs: { type: 'string', default: '7' } } })
 const TEMPLATES = Number(flags.templates)
@@ -35,16 +33,9 @@ const SERVICE = 'payment-api'
 const windowStart = new Date(Math.floor(Date.UTC(2026, 2, 10, 14, 0) / LOG_BUCKET_MS) * LOG_BUCKET_MS)
 const limits = { maxTemplatesPerService: TEMPLATES + 100, retainSince: new Date(windowStart.getTime() - 14 * DAY) }
 
-const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const name = `sre_bench_${randomBytes(6).toString('hex')}`
-const admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
-await admin.unsafe(`create database ${name}`)
-const url = new URL(baseUrl)
-url.pathname = `/${name}`
-const handle = await openDatabase(url.toString(), { poolSize: 4 })
+const database = await createTestDatabase()
 try {
-  await migrateDatabase(handle)
-  const db = handle.db
+  const db = database.handle.db
   // Seed in chunks: every template counted once an hour for 7 days, every bucket observed.
   const seedStart = new Date(windowStart.getTime() - 7 * DAY)
   const observed = Array.from({ length: (7 * DAY) / LOG_BUCKET_MS }, (_, i) => new Date(seedStart.getTime() + i * LOG_BUCKET_MS))
@@ -94,9 +85,7 @@ try {
   process.stdout.write(`compare (${analysis.observations.length} templates, ${analysis.shifts.length} shifts, baseline ${analysis.baseline?.description}): ${report(compare)}\n`)
   process.stdout.write(`store observations (idempotent upsert of ${analysis.observations.length} templates): ${report(store)}\n`)
 } finally {
-  await handle.close()
-  await admin.unsafe(`drop database if exists ${name} with (force)`)
-  await admin.end({ timeout: 2 })
+  await database.drop()
 }
 
 async function measure(run: () => Promise<unknown>): Promise<number[]> {
