@@ -91,6 +91,10 @@ const envSchema = z.object({
   AUTO_APPROVE_MAX_RISK: z.enum(['none', 'low', 'medium']).default('none'),
   AUTO_APPROVE_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.9),
   SOCKET_MODE: boolean.optional(),
+  /** Days of log template counts kept per service; templates not seen for this long are forgotten. */
+  LOG_TEMPLATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /** Log templates kept per service; past it new ones are compared but not stored. */
+  LOG_TEMPLATES_PER_SERVICE: z.coerce.number().int().min(10).max(100_000).default(2000),
 })
 
 export type Config = z.infer<typeof envSchema>

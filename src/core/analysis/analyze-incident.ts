@@ -11,6 +11,8 @@ import type { TelemetryPort } from '../telemetry/port'
 import { detectHypotheses, type Hypothesis } from './detect-hypotheses'
 import type { EvidenceItem } from './evidence'
 import { gatherEvidence, type GatheredEvidence } from './gather-evidence'
+import { gatherLogHistoryEvidence } from './log-history-evidence'
+import type { LogTemplateHistory } from './logs/log-template-history'
 import { rankRootCauses } from './rca/rank-root-causes'
 import { gatherRcaInput } from './rca/telemetry-input'
 
@@ -46,6 +48,8 @@ export interface AnalysisPorts {
   calibration: { diagnosis: CalibrationModel; retrieval: CalibrationModel }
   playbooks: Playbook[]
   projectId: string
+  /** Stored log template statistics and past incidents' errors; without it log patterns are compared with the hour before only. */
+  logHistory?: LogTemplateHistory
   now(): Date
   /** Called as soon as similar incidents are known, so they can be shown before telemetry is in. */
   onSimilarIncidents?(matches: RankedMatch[], retrieval: RetrievalSummary): Promise<void>
@@ -129,8 +133,9 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   const gathered = service
     ? await gatherEvidence(ports.telemetry, { service, startedAt: incident.startedAt, now, projectId: ports.projectId, policyName: incident.policyName })
     : null
+  const logHistoryEvidence = service && gathered ? await gatherLogHistoryEvidence(ports.logHistory ?? null, { incident, service, gathered }) : []
   const metricEvidence = gathered?.items.filter((i) => i.source === 'metrics') ?? []
-  const otherEvidence = gathered?.items.filter((i) => i.source !== 'metrics') ?? []
+  const otherEvidence = [...(gathered?.items.filter((i) => i.source !== 'metrics') ?? []), ...logHistoryEvidence]
   const anomalies = gathered?.metrics.filter((m) => m.anomalous) ?? []
   steps.push({
     position: 2,

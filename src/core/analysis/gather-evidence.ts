@@ -1,5 +1,5 @@
 import { withDeadline } from '../deadline'
-import { findLogPatternShifts } from './logs/log-pattern-shifts'
+import type { LogSample } from './logs/log-pattern-shifts'
 import type { AlertConditionSummary, AlertPolicySummary, ErrorGroupStats, LogEntry, MetricKind, MetricSeries, TelemetryPort, TraceSummary } from '../telemetry/port'
 import { errorGroupLink, logsExplorerLink, metricsExplorerLink, traceLink } from './console-links'
 import type { EvidenceItem } from './evidence'
@@ -16,6 +16,10 @@ const WATCHED_METRICS: MetricKind[] = [
   'pubsub_backlog',
   'disk_used_ratio',
 ]
+
+/** Past these a fetch is cut short, so its buckets do not count as fetched whole. */
+const WINDOW_WARNINGS_LIMIT = 200
+const EARLIER_WARNINGS_LIMIT = 500
 
 /** Saturation metrics are alarming at a level, whatever their baseline. */
 const SATURATION_LEVEL: Partial<Record<MetricKind, number>> = {
@@ -64,6 +68,10 @@ export interface GatheredEvidence {
   /** The policy that fired, when the provider can look it up and the incident names one. */
   alertPolicy: AlertPolicySummary | null
   window: { start: Date; end: Date }
+  /** The service's own warnings in the window and the hour before (null where not answered), for the log pattern comparison. */
+  ownWarnings: { now: LogSample; before: LogSample | null } | null
+  /** When the service's deploy log lines say it was deployed. */
+  deploys: Date[]
 }
 
 export interface GatherOptions {
@@ -170,11 +178,11 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
   // Rollouts log at INFO, so they are asked for separately from the warnings.
   const deployWindow = { start: new Date(windowStart.getTime() - 30 * 60_000), end: window.end }
   const logsTask = Promise.all([
-    ...services.map((service) => ask(service, 'warnings', () => telemetry.logs({ service, ...window, minSeverity: 'WARNING', limit: 200 }), deadlineMs, 'logs')),
+    ...services.map((service) => ask(service, 'warnings', () => telemetry.logs({ service, ...window, minSeverity: 'WARNING', limit: WINDOW_WARNINGS_LIMIT }), deadlineMs, 'logs')),
     ask(options.service, 'deploy logs', () => telemetry.logs({ service: options.service, ...deployWindow, contains: 'deployed', minSeverity: 'INFO', limit: 20 }), deadlineMs, 'logs'),
   ])
   // The hour before, for the service itself: what its warnings looked like when things were fine.
-  const earlierLogsTask = ask(options.service, 'earlier warnings', () => telemetry.logs({ service: options.service, ...baseline, minSeverity: 'WARNING', limit: 500 }), deadlineMs, 'logs')
+  const earlierLogsTask = ask(options.service, 'earlier warnings', () => telemetry.logs({ service: options.service, ...baseline, minSeverity: 'WARNING', limit: EARLIER_WARNINGS_LIMIT }), deadlineMs, 'logs')
   const errorsTask = Promise.all(services.map((service) => ask(service, 'error groups', () => telemetry.errors({ service, ...window }), deadlineMs, 'errors')))
   const tracesTask = Promise.all([ask(options.service, 'slowest traces', () => telemetry.traces({ service: options.service, ...window, limit: 20 }), deadlineMs, 'traces')])
 
@@ -191,6 +199,8 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
     sourcesPartial: [],
     alertPolicy: null,
     window,
+    ownWarnings: null,
+    deploys: [],
   }
   const { projectId } = options
   const settle = <T>(source: TelemetrySource, asked: Array<Asked<T>>): T[] | null => {
@@ -259,19 +269,15 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
       anomalous: errorsOnly.length >= 5,
       data: { errorCount: errorsOnly.length, total: logs.length, top },
     })
-    if (earlierLogs.result.status === 'fulfilled') {
-      const minutes = (w: { start: Date; end: Date }) => Math.max(1, (w.end.getTime() - w.start.getTime()) / 60_000)
-      const own = logs.filter((l) => l.service === options.service && l.severity !== 'INFO')
-      const shifts = findLogPatternShifts(earlierLogs.result.value, own, { beforeMinutes: minutes(baseline), nowMinutes: minutes(window) })
-      for (const shift of shifts.slice(0, 3)) {
-        result.items.push({
-          source: 'logs',
-          title: shift.kind === 'new' ? `New log pattern on ${options.service} since ${shift.firstSeenAt.toISOString().slice(11, 16)} UTC` : `Log pattern on ${options.service} at ${shift.factor!.toFixed(0)}× its earlier rate`,
-          detail: `${shift.countNow}× ${shift.template.slice(0, 300)}${shift.kind === 'surge' ? ` (${shift.countBefore} in the hour before)` : ' (not seen in the hour before)'}`,
-          link: null,
-          anomalous: true,
-          data: { template: shift.template, kind: shift.kind, countBefore: shift.countBefore, countNow: shift.countNow, factor: shift.factor },
-        })
+    // The service's warnings are the first question asked, its deploys the last.
+    const own = logsAsked[0]!.result
+    const deploys = logsAsked[logsAsked.length - 1]!.result
+    if (deploys.status === 'fulfilled') result.deploys = deploys.value.map((d) => d.at)
+    if (own.status === 'fulfilled') {
+      const before = earlierLogs.result
+      result.ownWarnings = {
+        now: { ...window, entries: own.value, complete: own.value.length < WINDOW_WARNINGS_LIMIT },
+        before: before.status === 'fulfilled' ? { ...baseline, entries: before.value, complete: before.value.length < EARLIER_WARNINGS_LIMIT } : null,
       }
     }
     notePartial('logs')

@@ -57,6 +57,9 @@ export interface MetricSeries {
 
 export type LogSeverity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL'
 
+/** Severities in order, for "at least WARNING" comparisons. */
+export const SEVERITY_RANK: Record<LogSeverity, number> = { DEBUG: 0, INFO: 1, WARNING: 2, ERROR: 3, CRITICAL: 4 }
+
 export interface LogQuery extends TimeWindow {
   service: string
   /** Case-insensitive substring the message must contain. */

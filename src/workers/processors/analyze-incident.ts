@@ -1,4 +1,5 @@
 import { analyzeIncident } from '../../core/analysis/analyze-incident'
+import type { LogTemplateHistory } from '../../core/analysis/logs/log-template-history'
 import { calibrationModelSchema, crossValidatedForecasts, fitCalibration, priorLogit, uncalibrated, PLATT_MIN_SAMPLES, type CalibrationModel } from '../../core/confidence/calibration'
 import { brierScore, expectedCalibrationError } from '../../core/confidence/calibration-metrics'
 import { RETRIEVAL_PRIOR } from '../../core/confidence/retrieval-confidence'
@@ -18,6 +19,7 @@ import {
 } from '../../storage/repositories/analyses'
 import { appendAudit } from '../../storage/repositories/audit'
 import { getIncident, searchIncidentCandidates, updateIncident } from '../../storage/repositories/incidents'
+import { listEarlierIncidentErrors, listLogTemplateCounts, listLogTemplates, replaceIncidentErrorSightings, upsertLogTemplateObservations } from '../../storage/repositories/log-templates'
 import { createExecution, listExecutionsForIncident } from '../../storage/repositories/playbooks'
 import { buildPlaybookOffersMessage } from '../../slack/blocks/playbook-blocks'
 import { jobIdFor, type JobData } from '../jobs'
@@ -53,6 +55,7 @@ export async function processAnalyzeIncident(deps: WorkerDeps, data: JobData<'in
         calibration,
         playbooks: deps.playbooks,
         projectId: deps.config.GCP_PROJECT_ID,
+        logHistory: logTemplateHistory(deps),
         now: deps.now,
         onSimilarIncidents: async (matches, retrieval) => {
           await deps.slack.postOnce(`analysis:${analysis.id}:similar`, root.channel, buildSimilarIncidentsMessage(matches, retrieval), root.ts)
@@ -152,6 +155,22 @@ export async function processAnalyzeIncident(deps: WorkerDeps, data: JobData<'in
     })
   }
   await deps.queue.enqueue('playbook.advance', { executionId: execution.id }, { jobId: jobIdFor('advance', execution.id, 0) })
+}
+
+/** The log template statistics and past incidents' errors, in the database, with the configured retention and cap. */
+function logTemplateHistory(deps: WorkerDeps): LogTemplateHistory {
+  const maxTemplates = deps.config.LOG_TEMPLATES_PER_SERVICE
+  return {
+    listLogTemplates: (service, range) => listLogTemplates(deps.db, service, range, maxTemplates),
+    listLogTemplateCounts: (templateIds, range) => listLogTemplateCounts(deps.db, templateIds, range),
+    recordLogTemplates: async (service, observations, observedBuckets) => {
+      const retainSince = new Date(deps.now().getTime() - deps.config.LOG_TEMPLATE_RETENTION_DAYS * 86_400_000)
+      const { dropped } = await upsertLogTemplateObservations(deps.db, service, observations, observedBuckets, { maxTemplatesPerService: maxTemplates, retainSince })
+      if (dropped > 0) deps.logger.warn({ service, dropped, maxTemplates }, 'log templates not stored: the service is at its cap')
+    },
+    listEarlierIncidentErrors: (query) => listEarlierIncidentErrors(deps.db, query),
+    replaceIncidentErrors: (incidentId, sightings) => replaceIncidentErrorSightings(deps.db, incidentId, sightings),
+  }
 }
 
 /** A new calibration is fitted once this many more outcomes are labelled than the last one used. */

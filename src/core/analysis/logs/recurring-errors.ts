@@ -1,5 +1,7 @@
 import type { ErrorGroupStats, LogEntry } from '../../telemetry/port'
+import { storableText, type ErrorSighting, type PastIncidentErrors } from './log-template-history'
 import { LogTemplateMiner, type LogTemplateMinerOptions } from './log-template-miner'
+import { mineLogTemplates } from './mine-log-templates'
 
 /** The errors seen around one incident. */
 export interface IncidentErrors {
@@ -8,6 +10,8 @@ export interface IncidentErrors {
   logs: LogEntry[]
   /** Error Reporting groups around the incident. */
   errorGroups: ErrorGroupStats[]
+  /** Errors already reduced to one example per template, as stored for a past incident. */
+  sightings?: ErrorSighting[]
 }
 
 export interface RecurringError {
@@ -60,6 +64,10 @@ export function findRecurringErrors(incidents: IncidentErrors[], options: Recurr
       const { templateId } = miner.add(message, group.lastSeen)
       sightings.push({ incidentId: incident.incidentId, templateId, service: group.service, count: Math.max(1, group.count), message, errorGroupId: group.groupId })
     }
+    for (const stored of incident.sightings ?? []) {
+      const { templateId } = miner.add(stored.example, stored.seenAt)
+      sightings.push({ incidentId: incident.incidentId, templateId, service: stored.service, count: Math.max(1, stored.occurrences), message: stored.example, errorGroupId: stored.errorGroupId })
+    }
   }
 
   const byTemplate = new Map<number, Sighting[]>()
@@ -85,6 +93,77 @@ export function findRecurringErrors(incidents: IncidentErrors[], options: Recurr
     })
   }
   return recurring.sort((a, b) => b.incidents.length - a.incidents.length || b.occurrences - a.occurrences || a.template.localeCompare(b.template))
+}
+
+/** The current incident's errors; `startedAt` decides which past incidents count as earlier. */
+export interface CurrentIncidentErrors extends IncidentErrors {
+  startedAt: Date
+}
+
+export interface ErrorSeenBefore {
+  template: string
+  example: string
+  errorGroupIds: string[]
+  services: string[]
+  /** Occurrences around the current incident. */
+  countNow: number
+  /** Earlier incidents with this error, most recent first. */
+  earlier: Array<Omit<PastIncidentErrors, 'sightings'> & { count: number }>
+}
+
+/**
+ * The current incident's errors (error-level templates and Error Reporting groups) that also
+ * appeared around incidents that started before it ("the same error as INC-12 and INC-31").
+ * Incidents that started at or after this one are ignored, whatever the caller passes.
+ */
+export function findErrorsSeenBefore(current: CurrentIncidentErrors, past: PastIncidentErrors[], options: Pick<RecurringErrorOptions, 'miner'> = {}): ErrorSeenBefore[] {
+  const earlier = past.filter((p) => p.incidentId !== current.incidentId && p.startedAt < current.startedAt)
+  if (earlier.length === 0) return []
+  const byId = new Map(earlier.map((p) => [p.incidentId, p]))
+  const recurring = findRecurringErrors([current, ...earlier.map((p) => ({ incidentId: p.incidentId, logs: [], errorGroups: [], sightings: p.sightings }))], { minIncidents: 2, miner: options.miner })
+  const found: ErrorSeenBefore[] = []
+  for (const r of recurring) {
+    const mine = r.incidents.find((i) => i.incidentId === current.incidentId)
+    if (!mine) continue
+    const others = r.incidents.flatMap((i) => {
+      const p = byId.get(i.incidentId)
+      if (!p) return []
+      const { sightings: _sightings, ...incident } = p
+      return [{ ...incident, count: i.count }]
+    })
+    found.push({ template: r.template, example: r.example, errorGroupIds: r.errorGroupIds, services: r.services, countNow: mine.count, earlier: others.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime()) })
+  }
+  return found.sort((a, b) => b.earlier.length - a.earlier.length || b.countNow - a.countNow)
+}
+
+/**
+ * The errors around one incident as stored for later ones: one sighting per error-level
+ * template per service, one per Error Reporting group, at most `limit`, most frequent first.
+ * Examples are cut to their first line and 2 KB, with control characters blanked.
+ */
+export function summarizeIncidentErrors(logs: LogEntry[], errorGroups: ErrorGroupStats[], limit = 50): ErrorSighting[] {
+  const sightings: ErrorSighting[] = []
+  const errors = logs.filter((l) => l.severity === 'ERROR' || l.severity === 'CRITICAL')
+  const byService = new Map<string, LogEntry[]>()
+  for (const e of errors) byService.set(e.service, [...(byService.get(e.service) ?? []), e])
+  for (const [service, entries] of byService) {
+    const mined = mineLogTemplates(entries.map((e) => e.message))
+    const perTemplate = new Map<number, ErrorSighting>()
+    mined.assignments.forEach(({ templateId, template }, i) => {
+      const entry = entries[i]!
+      const s = perTemplate.get(templateId)
+      if (s) {
+        s.occurrences++
+        if (entry.at < s.seenAt) s.seenAt = entry.at
+      } else perTemplate.set(templateId, { service, template: storableText(template), example: storableText(firstLine(entry.message)), errorGroupId: null, occurrences: 1, seenAt: entry.at })
+    })
+    sightings.push(...perTemplate.values())
+  }
+  for (const group of errorGroups) {
+    const example = storableText(firstLine(group.message))
+    sightings.push({ service: group.service, template: example, example, errorGroupId: group.groupId, occurrences: Math.max(1, group.count), seenAt: group.firstSeen })
+  }
+  return sightings.filter((s) => s.example.trim() !== '').sort((a, b) => b.occurrences - a.occurrences).slice(0, limit)
 }
 
 function firstLine(text: string): string {

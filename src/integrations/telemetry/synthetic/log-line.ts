@@ -9,4 +9,4 @@ export interface SyntheticLogLine {
   errorGroup?: { key: string; message: string }
 }
 
-export const SEVERITY_RANK: Record<LogSeverity, number> = { DEBUG: 0, INFO: 1, WARNING: 2, ERROR: 3, CRITICAL: 4 }
+export { SEVERITY_RANK } from '../../../core/telemetry/port'

@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto'
+import { and, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm'
+import { storableText, type BucketCount, type ErrorSighting, type LogTemplateHistorySnapshot, type LogTemplateObservation, type PastIncidentErrors } from '../../core/analysis/logs/log-template-history'
+import { SEVERITY_RANK } from '../../core/telemetry/port'
+import type { Database } from '../database'
+import { incidentErrorSightings, incidents, logObservedBuckets, logTemplateCounts, logTemplates } from '../schema'
+
+export interface LogTemplateLimits {
+  /** Templates kept per service; past it new templates are not stored (the known ones still are). */
+  maxTemplatesPerService: number
+  /** Counts, observed buckets and templates last seen before this are deleted. */
+  retainSince: Date
+}
+
+export interface UpsertLogTemplatesResult {
+  stored: number
+  /** New templates not stored because the service is at its cap. */
+  dropped: number
+}
+
+/** Error sightings kept per incident. */
+const MAX_SIGHTINGS_PER_INCIDENT = 50
+
+function hashTemplate(template: string): string {
+  return createHash('sha256').update(template).digest('hex')
+}
+
+/** The service's templates (most recently seen first, at most `maxTemplates`, without counts) and its observed buckets in [start, end). */
+export async function listLogTemplates(db: Database, service: string, range: { start: Date; end: Date }, maxTemplates: number): Promise<LogTemplateHistorySnapshot> {
+  const [templates, observed] = await Promise.all([
+    db
+      .select({ id: logTemplates.id, template: logTemplates.template, firstSeenAt: logTemplates.firstSeenAt, lastSeenAt: logTemplates.lastSeenAt })
+      .from(logTemplates)
+      .where(eq(logTemplates.service, service))
+      .orderBy(desc(logTemplates.lastSeenAt))
+      .limit(maxTemplates),
+    db
+      .select({ bucketStart: logObservedBuckets.bucketStart })
+      .from(logObservedBuckets)
+      .where(and(eq(logObservedBuckets.service, service), gte(logObservedBuckets.bucketStart, range.start), lt(logObservedBuckets.bucketStart, range.end)))
+      .orderBy(logObservedBuckets.bucketStart),
+  ])
+  return { templates: templates.map((t) => ({ ...t, buckets: [] })), observedBuckets: observed.map((o) => o.bucketStart) }
+}
+
+/** Bucket counts in [start, end) of the given templates, by template, oldest first. */
+export async function listLogTemplateCounts(db: Database, templateIds: number[], range: { start: Date; end: Date }): Promise<Map<number, BucketCount[]>> {
+  const byTemplate = new Map<number, BucketCount[]>()
+  if (templateIds.length === 0) return byTemplate
+  const rows = await db
+    .select({ templateId: logTemplateCounts.templateId, start: logTemplateCounts.bucketStart, count: logTemplateCounts.count })
+    .from(logTemplateCounts)
+    .where(and(inArray(logTemplateCounts.templateId, templateIds), gte(logTemplateCounts.bucketStart, range.start), lt(logTemplateCounts.bucketStart, range.end)))
+    .orderBy(logTemplateCounts.templateId, logTemplateCounts.bucketStart)
+  for (const { templateId, start, count } of rows) {
+    const list = byTemplate.get(templateId)
+    if (list) list.push({ start, count })
+    else byTemplate.set(templateId, [{ start, count }])
+  }
+  return byTemplate
+}
+
+/** The service's templates with every count in [start, end): what it knows of the service, to inspect. */
+export async function getLogTemplateHistory(db: Database, service: string, range: { start: Date; end: Date }, maxTemplates: number): Promise<LogTemplateHistorySnapshot> {
+  const snapshot = await listLogTemplates(db, service, range, maxTemplates)
+  const counts = await listLogTemplateCounts(db, snapshot.templates.map((t) => t.id), range)
+  return { ...snapshot, templates: snapshot.templates.map((t) => ({ ...t, buckets: counts.get(t.id) ?? [] })) }
+}
+
+/**
+ * Adds one analysis' template observations to the service's statistics, in one transaction
+ * serialised per service: bucket counts are upserted keeping the larger count, so a retried or
+ * re-run analysis (which fetches the same lines again) does not double count. Old rows are
+ * pruned first, and at most `maxTemplatesPerService` templates are kept.
+ */
+export async function upsertLogTemplateObservations(
+  db: Database,
+  service: string,
+  observations: LogTemplateObservation[],
+  observedBuckets: Date[],
+  limits: LogTemplateLimits,
+): Promise<UpsertLogTemplatesResult> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`log_templates:${service}`}, 0))`)
+    await pruneServiceLogTemplates(tx as unknown as Database, service, limits.retainSince)
+    const [{ count: existing } = { count: 0 }] = await tx.select({ count: sql<number>`count(*)::int` }).from(logTemplates).where(eq(logTemplates.service, service))
+    let room = limits.maxTemplatesPerService - existing
+    const result: UpsertLogTemplatesResult = { stored: 0, dropped: 0 }
+
+    for (const o of observations) {
+      const buckets = o.buckets.filter((b) => b.start >= limits.retainSince && b.count > 0)
+      if (o.lastSeenAt < limits.retainSince) continue
+      const template = storableText(o.template)
+      const hash = hashTemplate(o.template)
+      const severity = SEVERITY_RANK[o.maxSeverity] ?? SEVERITY_RANK.WARNING
+      let id: number | null = null
+      if (o.storedId !== null) {
+        const [sameText] = await tx.select({ id: logTemplates.id }).from(logTemplates).where(and(eq(logTemplates.service, service), eq(logTemplates.templateHash, hash), ne(logTemplates.id, o.storedId)))
+        // The generalised text is already another row's: count there, and leave the matched row's text alone.
+        const target = sameText?.id ?? o.storedId
+        const [row] = await tx
+          .update(logTemplates)
+          .set({
+            ...(sameText ? {} : { template, templateHash: hash }),
+            maxSeverity: sql`greatest(${logTemplates.maxSeverity}, ${severity})`,
+            firstSeenAt: sql`least(${logTemplates.firstSeenAt}, ${o.firstSeenAt.toISOString()}::timestamptz)`,
+            lastSeenAt: sql`greatest(${logTemplates.lastSeenAt}, ${o.lastSeenAt.toISOString()}::timestamptz)`,
+          })
+          .where(and(eq(logTemplates.id, target), eq(logTemplates.service, service)))
+          .returning({ id: logTemplates.id })
+        id = row?.id ?? null
+      }
+      if (id === null) {
+        const [known] = await tx.select({ id: logTemplates.id }).from(logTemplates).where(and(eq(logTemplates.service, service), eq(logTemplates.templateHash, hash)))
+        if (!known && room <= 0) {
+          result.dropped++
+          continue
+        }
+        const [row] = await tx
+          .insert(logTemplates)
+          .values({ service, templateHash: hash, template, maxSeverity: severity, firstSeenAt: o.firstSeenAt, lastSeenAt: o.lastSeenAt })
+          .onConflictDoUpdate({
+            target: [logTemplates.service, logTemplates.templateHash],
+            set: {
+              maxSeverity: sql`greatest(${logTemplates.maxSeverity}, excluded.max_severity)`,
+              firstSeenAt: sql`least(${logTemplates.firstSeenAt}, excluded.first_seen_at)`,
+              lastSeenAt: sql`greatest(${logTemplates.lastSeenAt}, excluded.last_seen_at)`,
+            },
+          })
+          .returning({ id: logTemplates.id })
+        id = row!.id
+        if (!known) room--
+      }
+      result.stored++
+      if (buckets.length === 0) continue
+      await tx
+        .insert(logTemplateCounts)
+        .values(buckets.map((b) => ({ templateId: id!, bucketStart: b.start, count: b.count })))
+        .onConflictDoUpdate({ target: [logTemplateCounts.templateId, logTemplateCounts.bucketStart], set: { count: sql`greatest(${logTemplateCounts.count}, excluded.count)` } })
+    }
+
+    const observed = [...new Set(observedBuckets.filter((b) => b >= limits.retainSince).map((b) => b.getTime()))]
+    if (observed.length > 0) await tx.insert(logObservedBuckets).values(observed.map((t) => ({ service, bucketStart: new Date(t) }))).onConflictDoNothing()
+    return result
+  })
+}
+
+/** Deletes the service's counts and observed buckets before `before`, and its templates last seen before it. */
+export async function pruneServiceLogTemplates(db: Database, service: string, before: Date): Promise<void> {
+  const ofService = db.select({ id: logTemplates.id }).from(logTemplates).where(eq(logTemplates.service, service))
+  await db.delete(logTemplateCounts).where(and(inArray(logTemplateCounts.templateId, ofService), lt(logTemplateCounts.bucketStart, before)))
+  await db.delete(logObservedBuckets).where(and(eq(logObservedBuckets.service, service), lt(logObservedBuckets.bucketStart, before)))
+  await db.delete(logTemplates).where(and(eq(logTemplates.service, service), lt(logTemplates.lastSeenAt, before)))
+}
+
+/** Replaces the errors stored for an incident: a re-analysis leaves one set, not two. */
+export async function replaceIncidentErrorSightings(db: Database, incidentId: string, sightings: ErrorSighting[]): Promise<void> {
+  const rows = sightings.slice(0, MAX_SIGHTINGS_PER_INCIDENT).map((s) => ({
+    incidentId,
+    service: s.service,
+    template: storableText(s.template),
+    example: storableText(s.example),
+    errorGroupId: s.errorGroupId === null ? null : storableText(s.errorGroupId),
+    occurrences: Math.max(1, Math.min(2_000_000_000, Math.round(s.occurrences) || 1)),
+    seenAt: s.seenAt,
+  }))
+  await db.transaction(async (tx) => {
+    await tx.delete(incidentErrorSightings).where(eq(incidentErrorSightings.incidentId, incidentId))
+    if (rows.length > 0) await tx.insert(incidentErrorSightings).values(rows)
+  })
+}
+
+/**
+ * The errors stored for incidents that started before `before` on any of `services`, newest
+ * incidents first, at most `limit` sightings, grouped by incident.
+ */
+export async function listEarlierIncidentErrors(
+  db: Database,
+  query: { before: Date; excludeIncidentId: string; services: string[]; limit?: number },
+): Promise<PastIncidentErrors[]> {
+  if (query.services.length === 0) return []
+  const rows = await db
+    .select({
+      incidentId: incidents.id,
+      number: incidents.number,
+      title: incidents.title,
+      startedAt: incidents.startedAt,
+      resolution: incidents.resolution,
+      resolutionOutcome: incidents.resolutionOutcome,
+      service: incidentErrorSightings.service,
+      template: incidentErrorSightings.template,
+      example: incidentErrorSightings.example,
+      errorGroupId: incidentErrorSightings.errorGroupId,
+      occurrences: incidentErrorSightings.occurrences,
+      seenAt: incidentErrorSightings.seenAt,
+    })
+    .from(incidentErrorSightings)
+    .innerJoin(incidents, eq(incidents.id, incidentErrorSightings.incidentId))
+    .where(and(lt(incidents.startedAt, query.before), ne(incidents.id, query.excludeIncidentId), inArray(incidentErrorSightings.service, query.services)))
+    .orderBy(desc(incidents.startedAt), desc(incidentErrorSightings.occurrences))
+    .limit(query.limit ?? 2000)
+  const byIncident = new Map<string, PastIncidentErrors>()
+  for (const r of rows) {
+    let incident = byIncident.get(r.incidentId)
+    if (!incident) {
+      incident = { incidentId: r.incidentId, number: r.number, title: r.title, startedAt: r.startedAt, resolution: r.resolution, resolutionOutcome: r.resolutionOutcome, sightings: [] }
+      byIncident.set(r.incidentId, incident)
+    }
+    incident.sightings.push({ service: r.service, template: r.template, example: r.example, errorGroupId: r.errorGroupId, occurrences: r.occurrences, seenAt: r.seenAt })
+  }
+  return [...byIncident.values()]
+}

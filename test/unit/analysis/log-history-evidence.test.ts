@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { gatherEvidence } from '../../../src/core/analysis/gather-evidence'
+import { gatherLogHistoryEvidence } from '../../../src/core/analysis/log-history-evidence'
+import type { LogTemplateHistory } from '../../../src/core/analysis/logs/log-template-history'
+import type { LogEntry } from '../../../src/core/telemetry/port'
+import { ScriptedTelemetry } from '../../fakes/scripted-telemetry'
+
+const MINUTE = 60_000
+const startedAt = new Date('2026-03-10T14:10:00Z')
+const now = new Date(startedAt.getTime() + 10 * MINUTE)
+const incident = { id: 'inc-1', startedAt }
+
+/** Cache misses all along; a new exception from 14:03 on. */
+function logs(window: { start: Date; end: Date }): LogEntry[] {
+  const lines: LogEntry[] = []
+  for (let t = Math.ceil(window.start.getTime() / MINUTE) * MINUTE; t <= window.end.getTime(); t += MINUTE) {
+    if ((t / MINUTE) % 10 === 0) lines.push({ at: new Date(t), service: 'payment-api', severity: 'WARNING', message: `cache miss for key user:${t % 97}` })
+    if (t >= startedAt.getTime() - 7 * MINUTE) lines.push({ at: new Date(t), service: 'payment-api', severity: 'ERROR', message: `payment ${t % 1000} failed: NullPointerException` })
+  }
+  return lines
+}
+
+async function gathered() {
+  const telemetry = new ScriptedTelemetry({ 'payment-api': { metrics: { latency_p95_ms: () => 300 }, logs } })
+  return gatherEvidence(telemetry, { service: 'payment-api', startedAt, now, projectId: 'p' })
+}
+
+/** A history whose every call fails the way `fail` says; records what was asked of it. */
+function failingHistory(fail: () => Promise<never>): LogTemplateHistory & { calls: string[] } {
+  const calls: string[] = []
+  const call = (name: string) => () => {
+    calls.push(name)
+    return fail()
+  }
+  return {
+    calls,
+    listLogTemplates: call('listLogTemplates'),
+    listLogTemplateCounts: call('listLogTemplateCounts'),
+    recordLogTemplates: call('recordLogTemplates'),
+    listEarlierIncidentErrors: call('listEarlierIncidentErrors'),
+    replaceIncidentErrors: call('replaceIncidentErrors'),
+  }
+}
+
+describe('gatherLogHistoryEvidence', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('without a history, compares with the hour before', async () => {
+    const items = await gatherLogHistoryEvidence(null, { incident, service: 'payment-api', gathered: await gathered() })
+    expect(items.map((i) => i.title)).toEqual(['New log pattern on payment-api since 14:03 UTC'])
+    expect(items[0]!.detail).toContain('not seen in the hour before')
+  })
+
+  it('when storage fails, still compares with the hour before, stores nothing blind, and says why', async () => {
+    const history = failingHistory(() => Promise.reject(new Error('connection terminated unexpectedly')))
+    const items = await gatherLogHistoryEvidence(history, { incident, service: 'payment-api', gathered: await gathered() })
+    expect(items.map((i) => i.title)).toEqual(['New log pattern on payment-api since 14:03 UTC', 'Log history not available: log patterns compared with the hour before only'])
+    expect(items[1]).toMatchObject({ anomalous: false, source: 'logs' })
+    expect(items[1]!.detail).toContain('reading template statistics: connection terminated unexpectedly')
+    expect(history.calls).not.toContain('recordLogTemplates')
+  })
+
+  it('does not wait for storage that never answers', async () => {
+    vi.useFakeTimers()
+    const history = failingHistory(() => new Promise<never>(() => undefined))
+    const evidence = await gathered()
+    const pending = gatherLogHistoryEvidence(history, { incident, service: 'payment-api', gathered: evidence }, { deadlineMs: 1000 })
+    await vi.advanceTimersByTimeAsync(5000)
+    const items = await pending
+    expect(items[0]!.title).toBe('New log pattern on payment-api since 14:03 UTC')
+    expect(items.at(-1)!.detail).toContain('gave no answer within 1 s')
+  })
+})
