@@ -58,6 +58,15 @@ describe('incident analysis with Vertex AI embeddings (local fake), on embedded 
     expect((await getIncidentEmbedding(runtime.database.db, incident.id))?.model).toBe('vertex:gemini-embedding-001@768')
   })
 
+  it('stores and shows the evidence-quality factors beside the others', async () => {
+    const { incident } = await analyse('orders-db pool exhausted (quality)')
+    const record = await getAnalysisRecord(runtime.database.db, (await getLatestAnalysis(runtime.database.db, incident.id))!.id)
+    expect(record!.factors.map((f) => f.name)).toEqual(expect.arrayContaining(['evidence_freshness', 'evidence_consistency']))
+    const root = await getIncident(runtime.database.db, incident.id)
+    const assessment = slack.thread(root!.slackChannel!, root!.slackTs!).find((m) => m.text?.startsWith('Assessment'))
+    expect(JSON.stringify(assessment)).toMatch(/evidence freshness: \d+%.*evidence consistency: \d+%/)
+  })
+
   it('falls back to keywords and structured signals when Vertex AI fails, says so in the trail and the thread, and still finds the match', async () => {
     vertex.failNext(50, 503)
     const { incident, trail, similar } = await analyse('orders-db connection pool exhausted (fallback)')
