@@ -3,6 +3,7 @@ import type { NormalizedAlert } from '../../core/incidents/types'
 import type { CandidateQuery, CandidateSearchResult } from '../../core/correlation/correlate-incident'
 import type { SearchCandidate } from '../../core/correlation/hybrid-ranking'
 import type { PastIncident } from '../../core/correlation/past-incident-match'
+import type { EmbeddingStore, IncidentToEmbed, StaleEmbeddings } from '../../core/correlation/reembed-incidents'
 import { CodedError } from '../../core/errors'
 import type { Database } from '../database'
 import { alerts, incidents } from '../schema'
@@ -325,4 +326,41 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
 export async function listKnownServices(db: Database): Promise<string[]> {
   const rows = await db.selectDistinct({ service: incidents.service }).from(incidents).where(isNotNull(incidents.service))
   return rows.map((r) => r.service!).sort()
+}
+
+// An embedding is stale when missing or made by another model: vector search cannot compare it.
+const staleFor = (model: string) => sql`(${incidents.embedding} is null or ${incidents.embeddingModel} is distinct from ${model})`
+
+/** How many incidents re-embedding with `model` has to do, by the model that made their current embedding. */
+export async function countStaleEmbeddings(db: Database, model: string): Promise<StaleEmbeddings> {
+  const current = sql<string | null>`case when ${incidents.embedding} is null then null else ${incidents.embeddingModel} end`
+  const rows = await db.select({ model: current, count: sql<number>`count(*)::int` }).from(incidents).where(staleFor(model)).groupBy(current).orderBy(desc(sql`count(*)`))
+  const byModel = rows.map((r) => ({ model: r.model ?? null, count: Number(r.count) }))
+  return { total: byModel.reduce((s, m) => s + m.count, 0), byModel }
+}
+
+/** Incidents to re-embed with `model`, in id order after `afterId` (keyset paging: each is visited once per pass). */
+export async function listStaleEmbeddings(db: Database, model: string, options: { afterId: string | null; limit: number }): Promise<IncidentToEmbed[]> {
+  return db
+    .select({ id: incidents.id, number: incidents.number, title: incidents.title, summary: incidents.summary, service: incidents.service, resourceType: incidents.resourceType, policyName: incidents.policyName })
+    .from(incidents)
+    .where(and(staleFor(model), options.afterId ? sql`${incidents.id} > ${options.afterId}::uuid` : undefined))
+    .orderBy(incidents.id)
+    .limit(options.limit)
+}
+
+/** Stores new embeddings with their model, all of a batch or none; the incidents' other fields are untouched. */
+export async function saveEmbeddings(db: Database, model: string, rows: Array<{ id: string; vector: number[] }>): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const r of rows) await tx.update(incidents).set({ embedding: r.vector, embeddingModel: model }).where(eq(incidents.id, r.id))
+  })
+}
+
+/** The embedding store of re-embedding, on this database. */
+export function incidentEmbeddingStore(db: Database): EmbeddingStore {
+  return {
+    countStale: (model) => countStaleEmbeddings(db, model),
+    listStale: (model, options) => listStaleEmbeddings(db, model, options),
+    save: (model, rows) => saveEmbeddings(db, model, rows),
+  }
 }
