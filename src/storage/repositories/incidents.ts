@@ -176,6 +176,8 @@ const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)))
 
 interface QueryTerms {
   terms: Array<{ term: string; idf: number; documents: number }>
+  /** The query's words found in the history, before the cap to the rarest MAX_QUERY_TERMS. */
+  known: number
   signature: string | null
   averageLexemes: number
 }
@@ -197,17 +199,17 @@ async function analyseQueryText(db: Database, text: string, excludeId: string | 
       where strpos(q.term, '''') = 0 and strpos(q.term, chr(92)) = 0
     )
     select c.term, c.documents, ln(1 + (t.documents - c.documents + 0.5) / (c.documents + 0.5)) as idf,
-           incident_error_signature(${text}) as signature, t.lexemes / t.documents as average_lexemes
+           incident_error_signature(${text}) as signature, t.lexemes / t.documents as average_lexemes, count(*) over () as known
     from counted c cross join totals t
     where c.documents > 0
     order by idf desc, c.term
     limit ${MAX_QUERY_TERMS}`)
   const rows = rowsOf(result)
   if (rows.length > 0) {
-    return { terms: rows.map((r) => ({ term: String(r.term), idf: num(r.idf), documents: num(r.documents) })), signature: (rows[0]!.signature as string | null) ?? null, averageLexemes: num(rows[0]!.average_lexemes) }
+    return { terms: rows.map((r) => ({ term: String(r.term), idf: num(r.idf), documents: num(r.documents) })), known: num(rows[0]!.known), signature: (rows[0]!.signature as string | null) ?? null, averageLexemes: num(rows[0]!.average_lexemes) }
   }
   const [only] = rowsOf(await db.execute(sql`select incident_error_signature(${text}) as signature`))
-  return { terms: [], signature: (only?.signature as string | null) ?? null, averageLexemes: 1 }
+  return { terms: [], known: 0, signature: (only?.signature as string | null) ?? null, averageLexemes: 1 }
 }
 
 /**
@@ -219,7 +221,7 @@ async function analyseQueryText(db: Database, text: string, excludeId: string | 
  */
 export async function searchIncidentCandidates(db: Database, query: CandidateQuery): Promise<CandidateSearchResult> {
   const text = query.text
-  const { terms, signature, averageLexemes } = text ? await analyseQueryText(db, text, query.excludeId) : { terms: [], signature: null, averageLexemes: 1 }
+  const { terms, known, signature, averageLexemes } = text ? await analyseQueryText(db, text, query.excludeId) : { terms: [], known: 0, signature: null, averageLexemes: 1 }
   const k = query.perRetriever
   const exclude = query.excludeId ? sql`and id <> ${query.excludeId}::uuid` : sql``
   const before = sql`${query.before.toISOString()}::timestamptz`
@@ -262,7 +264,7 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
     if (value === null) continue
     arms.push(sql`(select id, 'structured' as arm from incidents where ${column} = ${value} and started_at < ${before} ${exclude} order by started_at desc limit ${sql.raw(String(k))})`)
   }
-  if (arms.length === 0) return { candidates: [], keywords: [], errorSignature: signature }
+  if (arms.length === 0) return { candidates: [], keywords: [], keywordsKnown: known, errorSignature: signature }
 
   const cosine = vector ? sql`case when i.embedding is not null and i.embedding_model = ${query.embeddingModel} then 1 - (i.embedding <=> ${vector}::vector) end` : sql`null::float8`
   const rows = await db.transaction(async (tx) => {
@@ -319,7 +321,7 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
       retrievedBy: { embedding: Boolean(r.by_embedding), keywords: Boolean(r.by_keywords), structured: Boolean(r.by_structured) },
     }
   })
-  return { candidates, keywords: terms.map((t) => t.term), errorSignature: signature }
+  return { candidates, keywords: terms.map((t) => t.term), keywordsKnown: known, errorSignature: signature }
 }
 
 /** Services named by any incident so far: a catalogue learnt from history. */
