@@ -98,6 +98,8 @@ export async function reembedIncidents(embedder: Embedder, store: EmbeddingStore
 function vectorProblem(vector: number[], dimensions: number): string | null {
   if (vector.length !== dimensions) return `the embedder returned ${vector.length} dimensions, the column holds ${dimensions}`
   if (!vector.every(Number.isFinite)) return 'the embedder returned a vector with non-finite values'
+  // A zero vector has no direction: its cosine with anything is undefined.
+  if (vector.every((x) => x === 0)) return 'the embedder returned an all-zero vector (no text to embed?)'
   return null
 }
 

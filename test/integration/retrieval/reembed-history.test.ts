@@ -124,12 +124,14 @@ describe('re-embedding the history with the running model (Postgres)', () => {
       expect(await reembedIncidents(new SelectiveEmbedder(), incidentEmbeddingStore(t.handle.db), { batchSize: 10 })).toMatchObject({ embedded: 1, remaining: 0 })
     })
 
-    it('rejects vectors of the wrong size instead of storing them', async () => {
+    it('rejects vectors of the wrong size, or without a direction, instead of storing them', async () => {
       await history({ old: 2 })
       const short: Embedder = { name: 'short-model', dimensions: 768, embed: async (texts) => texts.map(() => [1, 0, 0]) }
       const report = await reembedIncidents(short, incidentEmbeddingStore(t.handle.db), { batchSize: 10 })
       expect(report.embedded).toBe(0)
       expect(report.failed.map((f) => f.reason)).toEqual(['the embedder returned 3 dimensions, the column holds 768', 'the embedder returned 3 dimensions, the column holds 768'])
+      const zero: Embedder = { name: 'zero-model', dimensions: 768, embed: async (texts) => texts.map(() => new Array<number>(768).fill(0)) }
+      expect((await reembedIncidents(zero, incidentEmbeddingStore(t.handle.db), { batchSize: 10 })).failed.map((f) => f.reason)).toEqual(Array(2).fill('the embedder returned an all-zero vector (no text to embed?)'))
     })
   })
 
