@@ -7,6 +7,7 @@ const tools: CommandRegistry = {
   detect: { summary: 'score a metric series for anomalies (sre-agent detect anomalies …)', load: async () => (await import('./commands/detect')).default },
   eval: { summary: 'run an evaluation on a public dataset (sre-agent eval <name> …)', load: async () => (await import('./commands/eval')).default },
   logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },
+  reembed: { summary: 're-embed incidents embedded by another model (sre-agent reembed [--batch N] [--dry-run])', load: async () => (await import('./commands/reembed')).default },
 }
 
 const USAGE_TEMPLATE = `sre-agent <command>

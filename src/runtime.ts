@@ -97,7 +97,8 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
   }
 }
 
-async function embedderFor(config: Config): Promise<Embedder> {
+/** The embedder the configuration names: the local one, or Vertex AI. */
+export async function embedderFor(config: Config): Promise<Embedder> {
   if (config.EMBEDDINGS_PROVIDER !== 'vertex') return new HashingEmbedder(EMBEDDING_DIMENSIONS)
   const { VertexEmbedder } = await import('./integrations/genai/vertex-embedder')
   return new VertexEmbedder({

@@ -1,7 +1,7 @@
 import { parseCsv } from '../core/csv-text'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { applyCalibration, crossValidatedForecasts, fitCalibration, priorLogit, type LabelledScore } from '../core/confidence/calibration'
-import { brierScore, calibrationErrorFloor, expectedCalibrationError, type Forecast } from '../core/confidence/calibration-metrics'
+import { brierScore, calibrationErrorFloor, expectedCalibrationError, logLoss, rankAuc, reliabilityBins, type Forecast } from '../core/confidence/calibration-metrics'
 import { RETRIEVAL_PRIOR, retrievalFeatures } from '../core/confidence/retrieval-confidence'
 import { Bm25Index } from '../core/correlation/bm25-index'
 import { correlateIncident } from '../core/correlation/correlate-incident'
@@ -31,6 +31,10 @@ interface RankedQuery {
   ranked: string[]
   /** Uncalibrated score whose calibration is fitted as labels accrue. */
   logit: number | null
+  /** The confidence features the logit was computed from (hybrid only), kept in the predictions for diagnosis. */
+  features?: number[] | null
+  /** The best match's scores beside the best of the others' (fused, BM25, cosine), for diagnosis. */
+  scores?: { fused: number[]; keywordScore: number[]; cosine: Array<number | null> } | null
 }
 
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 }
@@ -102,6 +106,12 @@ interface Metrics {
   eceFloor: number
   /** ECE and Brier when each query is calibrated on the other folds (5-fold) instead of only on earlier queries. */
   crossFitted: { ece: number; brier: number }
+  logLoss: number
+  /** How well the confidence separates right from wrong top matches, whatever its calibration. */
+  auc: number
+  /** Brier with Platt scaling fitted on every query (in-sample): the best this score allows under Platt. */
+  inSampleBrier: number
+  reliability: ReturnType<typeof reliabilityBins>
 }
 
 /**
@@ -135,6 +145,10 @@ function evaluate(ranked: RankedQuery[], answers: Map<string, Set<string>>): { m
       brier: brierScore(forecasts),
       eceFloor: calibrationErrorFloor(confidences).mean,
       crossFitted: { ece: expectedCalibrationError(crossFitted), brier: brierScore(crossFitted) },
+      logLoss: logLoss(forecasts),
+      auc: rankAuc(forecasts),
+      inSampleBrier: brierScore(labelled.map((s) => ({ probability: applyCalibration(fitCalibration(labelled), s.logit), label: s.label }))),
+      reliability: reliabilityBins(forecasts),
     },
     confidences,
   }
@@ -204,7 +218,10 @@ const command: CliCommand = {
           { embedder, search: { searchCandidates: (query) => searchIncidentCandidates(handle.db, query) } },
         )
         const features = retrievalFeatures(result.matches)
-        hybrid.push({ query: q.report.id, ranked: result.matches.map((m) => issueOf.get(m.incident.id)!), logit: features ? priorLogit(RETRIEVAL_PRIOR, features) : null })
+        const [top, ...rest] = result.matches
+        const best = (xs: Array<number | null>) => Math.max(0, ...xs.filter((x): x is number => x !== null))
+        const scores = top ? { fused: [top.score, best(rest.map((m) => m.score))], keywordScore: [top.signals.keywordScore, best(rest.map((m) => m.signals.keywordScore))], cosine: [top.signals.embedding, best(rest.map((m) => m.signals.embedding))] } : null
+        hybrid.push({ query: q.report.id, ranked: result.matches.map((m) => issueOf.get(m.incident.id)!), logit: features ? priorLogit(RETRIEVAL_PRIOR, features) : null, features, scores })
       }
       const searched = Date.now()
 
@@ -217,7 +234,7 @@ const command: CliCommand = {
 
       const ours = evaluate(hybrid, answers)
       const theirs = evaluate(baseline, answers)
-      writeFileSync(flags.predictions!, hybrid.map((r, i) => JSON.stringify({ query: r.query, ranked: r.ranked, confidence: Number(ours.confidences[i]!.toFixed(4)) })).join('\n') + '\n')
+      writeFileSync(flags.predictions!, hybrid.map((r, i) => JSON.stringify({ query: r.query, ranked: r.ranked, confidence: Number(ours.confidences[i]!.toFixed(4)), right: answers.get(r.query)!.has(r.ranked[0] ?? ''), logit: r.logit, features: r.features, scores: r.scores })).join('\n') + '\n')
 
       process.stdout.write(
         [
@@ -229,6 +246,11 @@ const command: CliCommand = {
           `MRR over the top ${TOP_K} (0 when no right answer is in it). Confidence = P(ranked[0] is a duplicate), Platt-calibrated on the earlier queries only`,
           `(prequential, as in production). ECE: 10 equal-width bins. ECE floor: the mean ECE a perfectly calibrated forecaster would show on these`,
           `same forecasts from sampling noise alone (simulated); below about 300 queries it is large. 5-fold: calibrated on the other folds instead.`,
+          `Confidence as a forecast:      AUC    log loss  in-sample Platt Brier`,
+          `hybrid                        ${ours.metrics.auc.toFixed(3)}  ${ours.metrics.logLoss.toFixed(3)}     ${ours.metrics.inSampleBrier.toFixed(3)}`,
+          `BM25 baseline                 ${theirs.metrics.auc.toFixed(3)}  ${theirs.metrics.logLoss.toFixed(3)}     ${theirs.metrics.inSampleBrier.toFixed(3)}`,
+          `Reliability of the hybrid (bin: forecasts, mean confidence -> accuracy): ${ours.metrics.reliability.map((b) => `${b.from.toFixed(1)}: ${b.count}, ${b.confidence.toFixed(2)} -> ${b.accuracy.toFixed(2)}`).join('; ')}`,
+          '',
           `Loaded ${reports.length} reports into embedded Postgres in ${((loaded - started) / 1000).toFixed(1)} s; ${queries.length} hybrid searches in ${((searched - loaded) / 1000).toFixed(1)} s.`,
           `Predictions: ${flags.predictions}`,
           '',

@@ -1,5 +1,6 @@
 import type { Runtime } from '../runtime'
 import { BullmqWorkers } from '../workers/bullmq-queue'
+import { enqueueReembedHistory } from '../workers/processors/reembed-history'
 
 /** A worker process: consumes every BullMQ queue; run as many replicas as needed. */
 export async function runWorker(runtime: Runtime): Promise<() => Promise<void>> {
@@ -8,5 +9,7 @@ export async function runWorker(runtime: Runtime): Promise<() => Promise<void>> 
   workers.start()
   await workers.waitUntilReady()
   logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'sre-agent worker started')
+  // History embedded by another model is invisible to vector search until re-embedded.
+  await enqueueReembedHistory(runtime.queue, runtime.deps.embedder.name)
   return () => workers.close()
 }

@@ -4,6 +4,7 @@ import { processAnalyzeCommand } from './processors/analyze-command'
 import { processAnalyzeIncident } from './processors/analyze-incident'
 import { processApprovalDecided, processApprovalExpire } from './processors/approval-decisions'
 import { processPlaybookCancelled, processRunCommand } from './processors/playbook-commands'
+import { processReembedHistory } from './processors/reembed-history'
 import { processIncidentResolved } from './processors/resolve-incident'
 import type { WorkerDeps } from './worker-deps'
 
@@ -18,5 +19,6 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'approval.expire': (data) => processApprovalExpire(deps, data),
     'playbook.cancelled': (data) => processPlaybookCancelled(deps, data),
     'command.run': (data) => processRunCommand(deps, data),
+    'history.reembed': async (data) => { await processReembedHistory(deps, data) },
   }
 }

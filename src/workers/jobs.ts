@@ -10,6 +10,8 @@ export const jobSchemas = {
   'approval.expire': z.object({ approvalId: z.uuid() }),
   'playbook.cancelled': z.object({ executionId: z.uuid() }),
   'command.run': z.object({ playbookId: z.string().min(1), incidentNumber: z.number().int().positive(), userId: z.string().min(1), channelId: z.string().min(1) }),
+  /** Embeds the history again with the running model; `pass` counts the passes that left failures behind. */
+  'history.reembed': z.object({ batchSize: z.number().int().min(1).max(1000).optional(), pass: z.number().int().min(0).optional() }),
 } as const
 
 export type JobName = keyof typeof jobSchemas

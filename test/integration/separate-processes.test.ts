@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FAKE_WORKSPACE, FakeSlackApi, SlackRequestSender } from '../../src/embedded/slack-simulator'
+import { HashingEmbedder } from '../../src/core/correlation/hashing-embedder'
+import { createIncident, getIncidentEmbedding } from '../../src/storage/repositories/incidents'
 import { eventually } from '../support/eventually'
 import { TEST_REDIS_URL } from '../support/services'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
@@ -69,6 +71,10 @@ describe('sre-agent migrate, bot and worker as separate processes', () => {
     const migrate = run(['migrate'], env)
     expect(await migrate.exited).toBe(0)
 
+    // History embedded by an older model: the worker re-embeds it in the background at start-up.
+    const [oldVector] = await new HashingEmbedder(768).embed(['orders-db pool exhausted'])
+    const old = await createIncident(database.handle.db, { fingerprint: 'old-model', source: 'generic', severity: 'high', status: 'resolved', title: 'orders-db pool exhausted', startedAt: new Date(Date.now() - 86_400_000), embedding: oldVector!, embeddingModel: 'local-hashing' })
+
     const bot = run(['bot'], env)
     const worker = run(['worker'], env)
     children.push(bot.child, worker.child)
@@ -83,6 +89,7 @@ describe('sre-agent migrate, bot and worker as separate processes', () => {
     // No telemetry provider is configured here: the trail must say so rather than invent evidence.
     expect(JSON.stringify(fakeSlack.thread(FAKE_WORKSPACE.channelId, root.ts).map((m) => m.blocks))).toContain('no telemetry provider configured')
     expect(assessment.text).toMatch(/confidence \d+%/)
+    await eventually(async () => (await getIncidentEmbedding(database.handle.db, old.id))?.model === 'local-hashing-v2', { timeoutMs: 30_000, what: `re-embedded history (worker: ${worker.output()})` })
 
     bot.child.kill('SIGTERM')
     worker.child.kill('SIGTERM')

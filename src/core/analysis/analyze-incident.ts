@@ -1,5 +1,6 @@
 import { applyCalibration, type CalibrationModel } from '../confidence/calibration'
 import { computeConfidence, type ConfidenceFactor } from '../confidence/compute-confidence'
+import { assessEvidenceConsistency, assessEvidenceFreshness } from '../confidence/evidence-quality'
 import { retrievalConfidence, type RetrievalConfidence } from '../confidence/retrieval-confidence'
 import { correlateIncident, type CorrelationResult, type IncidentSearchPort } from '../correlation/correlate-incident'
 import { incidentEmbeddingText, type Embedder } from '../correlation/embedder'
@@ -203,7 +204,9 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   const agreeing = chosen ? matches.filter((m) => m.incident.playbookId === chosen.playbook.id) : []
   const outcomes = { worked: agreeing.filter((m) => m.incident.resolutionOutcome === 'worked').length, failed: agreeing.filter((m) => m.incident.resolutionOutcome === 'failed').length }
   const features = retrievalScore.features
-  const { score: raw, logit, factors } = computeConfidence({
+  const freshness = assessEvidenceFreshness(gathered, incident)
+  const consistency = assessEvidenceConsistency(gathered, { service, hypothesisTarget: best?.target ?? null, probableCause: rca?.cause?.node ?? null })
+  const { score: raw, logit, factors, features: diagnosisFeatures } = computeConfidence({
     topSimilarity: top?.similarity ?? null,
     historyAgreement: chosen && weightTotal > 0 ? agreeing.reduce((s, m) => s + Math.max(0, m.similarity), 0) / weightTotal : null,
     evidenceSupport: best && chosen && best.playbookId === chosen.playbook.id ? best.support : 0,
@@ -212,6 +215,8 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     pastOutcomes: outcomes,
     retrievalMargin: features ? Math.max(features[1]!, features[2]!) : null,
     signalAgreement: features ? features[3]! : null,
+    evidenceFreshness: freshness,
+    evidenceConsistency: consistency,
   })
   const diagnosisCalibration = ports.calibration.diagnosis
   const score = applyCalibration(diagnosisCalibration, logit)
@@ -220,11 +225,13 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     position: 7,
     question: 'How sure are we?',
     query:
-      'logistic combination of retrieval strength and margin, agreement of the retrievers and with history, telemetry support, source coverage and past success; ' +
+      'logistic combination of retrieval strength and margin, agreement of the retrievers and with history, telemetry support, source coverage, freshness and consistency, and past success; ' +
       (diagnosisCalibration.method === 'prior'
         ? `calibration: the prior weights (only ${diagnosisCalibration.samples} labelled outcome(s) so far)`
         : `calibration: ${diagnosisCalibration.method === 'platt' ? 'Platt scaling' : 'isotonic regression'} fitted on ${diagnosisCalibration.samples} labelled outcomes`),
-    decision: `${(score * 100).toFixed(0)}% — ${confident ? 'above' : 'below'} the ${(options.confidenceThreshold * 100).toFixed(0)}% threshold${confident ? '' : ': no confident diagnosis, treat the suggestions as leads'}`,
+    decision:
+      `${(score * 100).toFixed(0)}% — ${confident ? 'above' : 'below'} the ${(options.confidenceThreshold * 100).toFixed(0)}% threshold${confident ? '' : ': no confident diagnosis, treat the suggestions as leads'}` +
+      (gathered ? `. Evidence quality: ${freshness.explanation}; ${consistency.explanation}` : ''),
     discarded: [],
     evidence: [],
   })
@@ -247,7 +254,7 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     summary,
     missingSources: missing,
     retrieval,
-    calibration: { method: diagnosisCalibration.method, samples: diagnosisCalibration.samples, raw, logit, features: factors.map((f) => f.value) },
+    calibration: { method: diagnosisCalibration.method, samples: diagnosisCalibration.samples, raw, logit, features: diagnosisFeatures },
   }
 }
 

@@ -37,6 +37,8 @@ export interface MetricFinding {
   baseline: number
   ratio: number
   anomalous: boolean
+  /** Time of the newest point in the incident window: how current this series is. */
+  newestAt: Date | null
 }
 
 export type TelemetrySource = 'metrics' | 'logs' | 'errors' | 'traces'
@@ -364,7 +366,8 @@ function compareWithBaseline(service: string, metric: MetricKind, now: MetricSer
   const ratio = base > 0 ? current / base : current > 0 ? Infinity : 1
   const level = SATURATION_LEVEL[metric]
   const anomalous = (ratio >= 1.5 && current - base > Math.abs(base) * 0.2 && (level === undefined || current >= level * 0.6)) || (level !== undefined && current >= level)
-  return { service, metric, unit: now.unit, current, baseline: base, ratio: Number.isFinite(ratio) ? ratio : 99, anomalous }
+  const newestAt = now.points.reduce<Date | null>((newest, p) => (newest === null || p.at > newest ? p.at : newest), null)
+  return { service, metric, unit: now.unit, current, baseline: base, ratio: Number.isFinite(ratio) ? ratio : 99, anomalous, newestAt }
 }
 
 const COMPARISON_WORDS: Record<string, string> = { '>': 'above', '>=': 'at or above', '<': 'below', '<=': 'at or below', '==': 'equal to', '!=': 'not equal to' }

@@ -49,3 +49,35 @@ export function calibrationErrorFloor(probabilities: number[], options: { trials
   errors.sort((a, b) => a - b)
   return { mean: errors.reduce((s, e) => s + e, 0) / errors.length, p90: errors[Math.floor(errors.length * 0.9)]! }
 }
+
+/** Mean negative log-likelihood of the outcomes (natural log); probabilities are kept off 0 and 1. */
+export function logLoss(forecasts: Forecast[]): number {
+  if (forecasts.length === 0) return 0
+  const clip = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p))
+  return -forecasts.reduce((s, f) => s + Math.log(f.label === 1 ? clip(f.probability) : 1 - clip(f.probability)), 0) / forecasts.length
+}
+
+/**
+ * Discrimination: the chance that a right prediction was given more confidence than a wrong one
+ * (ties count half), whatever the calibration. 0.5 when one class is absent.
+ */
+export function rankAuc(forecasts: Forecast[]): number {
+  const right = forecasts.filter((f) => f.label === 1).map((f) => f.probability)
+  const wrong = forecasts.filter((f) => f.label === 0).map((f) => f.probability)
+  if (right.length === 0 || wrong.length === 0) return 0.5
+  let wins = 0
+  for (const r of right) for (const w of wrong) wins += r > w ? 1 : r === w ? 0.5 : 0
+  return wins / (right.length * wrong.length)
+}
+
+/** Forecasts and outcomes per equal-width confidence bin: the reliability diagram as numbers. */
+export function reliabilityBins(forecasts: Forecast[], bins = 10): Array<{ from: number; to: number; count: number; confidence: number; accuracy: number }> {
+  const out = Array.from({ length: bins }, (_, i) => ({ from: i / bins, to: (i + 1) / bins, count: 0, confidence: 0, accuracy: 0 }))
+  for (const f of forecasts) {
+    const bin = out[Math.min(bins - 1, Math.floor(f.probability * bins))]!
+    bin.count++
+    bin.confidence += f.probability
+    bin.accuracy += f.label
+  }
+  return out.filter((b) => b.count > 0).map((b) => ({ ...b, confidence: b.confidence / b.count, accuracy: b.accuracy / b.count }))
+}

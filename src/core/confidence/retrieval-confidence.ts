@@ -3,14 +3,16 @@ import { structuredWeight } from '../correlation/hybrid-ranking'
 import { applyCalibration, priorLogit, type CalibrationModel, type LogisticPrior } from './calibration'
 
 /** The signals that say whether the best match really is the same problem. */
-export const RETRIEVAL_FEATURES = ['top_similarity', 'keyword_margin', 'embedding_margin', 'agreement', 'structured', 'recency'] as const
+export const RETRIEVAL_FEATURES = ['top_similarity', 'keyword_margin', 'embedding_margin', 'agreement', 'structured', 'recency', 'keyword_deficit'] as const
 
 /**
  * Hand-set weights: the prior that Platt scaling (fitted on labelled history) corrects.
  * A strong match that stands clear of the next one in each retriever's own score,
- * on which the retrievers agree, and that is recent, is likely right.
+ * on which the retrievers agree, and that is recent, is likely right. One that BM25 ranks below
+ * another loses what a keyword margin of the same size would have gained (the mirror weight).
+ * Features are only appended: rows stored before one existed read it as 0, as they were scored then.
  */
-export const RETRIEVAL_PRIOR: LogisticPrior = { weights: [2.5, 2.0, 1.0, 1.0, 0.8, 1.0], bias: -3.5 }
+export const RETRIEVAL_PRIOR: LogisticPrior = { weights: [2.5, 2.0, 1.0, 1.0, 0.8, 1.0, -2.0], bias: -3.5 }
 /** A match a month old counts half as recent as one from today. */
 const RECENCY_HALF_LIFE_HOURS = 30 * 24
 
@@ -26,6 +28,9 @@ export function retrievalFeatures(matches: RankedMatch[]): number[] | null {
   const [top, ...rest] = matches
   if (!top) return null
   const keywordMargin = margin(top.signals.keywordScore, rest.map((m) => m.signals.keywordScore))
+  // The margin is 0 both for a tie and when BM25 clearly prefers another match: the deficit tells them apart.
+  const nextKeywordScore = Math.max(0, ...rest.map((m) => m.signals.keywordScore))
+  const keywordDeficit = nextKeywordScore > top.signals.keywordScore ? (nextKeywordScore - top.signals.keywordScore) / nextKeywordScore : 0
   // Cosines crowd together (0.80 vs 0.76), so their relative margin is stretched fourfold.
   const embeddingMargin = top.signals.embedding === null ? 0 : Math.min(1, 4 * margin(top.signals.embedding, rest.map((m) => m.signals.embedding)))
   const ranks = [top.signals.ranks.embedding, top.signals.ranks.keywords]
@@ -33,7 +38,7 @@ export function retrievalFeatures(matches: RankedMatch[]): number[] | null {
   const agreement = ranks.filter((r) => r !== null && r <= 3).length / used
   const structured = Math.min(1, structuredWeight(top.signals) / 3)
   const recency = 0.5 ** (top.signals.hoursBefore / RECENCY_HALF_LIFE_HOURS)
-  return [top.similarity, keywordMargin, embeddingMargin, Math.min(1, agreement), structured, recency]
+  return [top.similarity, keywordMargin, embeddingMargin, Math.min(1, agreement), structured, recency, keywordDeficit]
 }
 
 export interface RetrievalConfidence {

@@ -26,6 +26,8 @@ export interface CandidateSearchResult {
   candidates: SearchCandidate[]
   /** The query's keywords the lexical retriever used, rarest first. */
   keywords: string[]
+  /** How many of the query's words the history knows; more than `keywords` when the query was capped to its rarest. */
+  keywordsKnown?: number
   errorSignature: string | null
 }
 
@@ -101,6 +103,9 @@ export async function correlateIncident(query: CorrelationQuery, ports: { embedd
     excludeId: query.excludeId,
     perRetriever: candidatesPerRetriever(query.limit),
   })
+  if (found.keywordsKnown !== undefined && found.keywordsKnown > found.keywords.length) {
+    notes.push(`the query has ${found.keywordsKnown} keywords known to the history; only the ${found.keywords.length} rarest were used`)
+  }
   const embeddingWeight = embeddingModel === ports.embedder.name ? (ports.embedder.rankingWeight ?? 1) : 1
   const matches = rankCandidates(found.candidates, { at: query.before, limit: query.limit, embeddingWeight })
   return { matches, embedding, embeddingModel, mode: embedding ? 'hybrid' : 'lexical_structured', keywords: found.keywords, errorSignature: found.errorSignature, notes }

@@ -87,8 +87,9 @@ export async function saveCalibration(db: Database, row: Omit<typeof confidenceC
 }
 
 export interface LabelledConfidence {
-  /** For diagnosis: the uncalibrated probability; for retrieval: the feature vector. */
+  /** For diagnosis: the uncalibrated probability (retrieval: 0). */
   raw: number
+  /** The factor values the score was computed from. */
   features: number[] | null
   label: 0 | 1
 }
@@ -104,7 +105,7 @@ export interface LabelledConfidence {
 export async function listLabelledConfidence(db: Database, kind: CalibrationKind): Promise<LabelledConfidence[]> {
   const result = await db.execute(sql`
     with outcomes as (
-      select ac.analysis_id, ac.playbook_id, ac.diagnosis_raw, ac.top_match_playbook_id, ac.retrieval_features,
+      select ac.analysis_id, ac.playbook_id, ac.diagnosis_raw, ac.diagnosis_features, ac.top_match_playbook_id, ac.retrieval_features,
         case
           when i.resolution_outcome = 'worked' and i.playbook_id is not null then i.playbook_id
           when i.status = 'resolved' then (select e.playbook_id from playbook_executions e where e.incident_id = i.id and e.status = 'completed' order by e.updated_at desc limit 1)
@@ -119,7 +120,7 @@ export async function listLabelledConfidence(db: Database, kind: CalibrationKind
     const confirmed = (r.confirmed as string | null) ?? null
     if (kind === 'diagnosis') {
       const right = confirmed !== null && confirmed === r.playbook_id && !r.rejected
-      labelled.push({ raw: Number(r.diagnosis_raw), features: null, label: right ? 1 : 0 })
+      labelled.push({ raw: Number(r.diagnosis_raw), features: Array.isArray(r.diagnosis_features) ? (r.diagnosis_features as unknown[]).map(Number) : null, label: right ? 1 : 0 })
     } else if (confirmed !== null && Array.isArray(r.retrieval_features)) {
       labelled.push({ raw: 0, features: (r.retrieval_features as unknown[]).map(Number), label: r.top_match_playbook_id === confirmed ? 1 : 0 })
     }

@@ -3,6 +3,7 @@ import type { NormalizedAlert } from '../../core/incidents/types'
 import type { CandidateQuery, CandidateSearchResult } from '../../core/correlation/correlate-incident'
 import type { SearchCandidate } from '../../core/correlation/hybrid-ranking'
 import type { PastIncident } from '../../core/correlation/past-incident-match'
+import type { EmbeddingStore, IncidentToEmbed, StaleEmbeddings } from '../../core/correlation/reembed-incidents'
 import { CodedError } from '../../core/errors'
 import type { Database } from '../database'
 import { alerts, incidents } from '../schema'
@@ -175,6 +176,8 @@ const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)))
 
 interface QueryTerms {
   terms: Array<{ term: string; idf: number; documents: number }>
+  /** The query's words found in the history, before the cap to the rarest MAX_QUERY_TERMS. */
+  known: number
   signature: string | null
   averageLexemes: number
 }
@@ -196,17 +199,17 @@ async function analyseQueryText(db: Database, text: string, excludeId: string | 
       where strpos(q.term, '''') = 0 and strpos(q.term, chr(92)) = 0
     )
     select c.term, c.documents, ln(1 + (t.documents - c.documents + 0.5) / (c.documents + 0.5)) as idf,
-           incident_error_signature(${text}) as signature, t.lexemes / t.documents as average_lexemes
+           incident_error_signature(${text}) as signature, t.lexemes / t.documents as average_lexemes, count(*) over () as known
     from counted c cross join totals t
     where c.documents > 0
     order by idf desc, c.term
     limit ${MAX_QUERY_TERMS}`)
   const rows = rowsOf(result)
   if (rows.length > 0) {
-    return { terms: rows.map((r) => ({ term: String(r.term), idf: num(r.idf), documents: num(r.documents) })), signature: (rows[0]!.signature as string | null) ?? null, averageLexemes: num(rows[0]!.average_lexemes) }
+    return { terms: rows.map((r) => ({ term: String(r.term), idf: num(r.idf), documents: num(r.documents) })), known: num(rows[0]!.known), signature: (rows[0]!.signature as string | null) ?? null, averageLexemes: num(rows[0]!.average_lexemes) }
   }
   const [only] = rowsOf(await db.execute(sql`select incident_error_signature(${text}) as signature`))
-  return { terms: [], signature: (only?.signature as string | null) ?? null, averageLexemes: 1 }
+  return { terms: [], known: 0, signature: (only?.signature as string | null) ?? null, averageLexemes: 1 }
 }
 
 /**
@@ -218,7 +221,7 @@ async function analyseQueryText(db: Database, text: string, excludeId: string | 
  */
 export async function searchIncidentCandidates(db: Database, query: CandidateQuery): Promise<CandidateSearchResult> {
   const text = query.text
-  const { terms, signature, averageLexemes } = text ? await analyseQueryText(db, text, query.excludeId) : { terms: [], signature: null, averageLexemes: 1 }
+  const { terms, known, signature, averageLexemes } = text ? await analyseQueryText(db, text, query.excludeId) : { terms: [], known: 0, signature: null, averageLexemes: 1 }
   const k = query.perRetriever
   const exclude = query.excludeId ? sql`and id <> ${query.excludeId}::uuid` : sql``
   const before = sql`${query.before.toISOString()}::timestamptz`
@@ -261,7 +264,7 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
     if (value === null) continue
     arms.push(sql`(select id, 'structured' as arm from incidents where ${column} = ${value} and started_at < ${before} ${exclude} order by started_at desc limit ${sql.raw(String(k))})`)
   }
-  if (arms.length === 0) return { candidates: [], keywords: [], errorSignature: signature }
+  if (arms.length === 0) return { candidates: [], keywords: [], keywordsKnown: known, errorSignature: signature }
 
   const cosine = vector ? sql`case when i.embedding is not null and i.embedding_model = ${query.embeddingModel} then 1 - (i.embedding <=> ${vector}::vector) end` : sql`null::float8`
   const rows = await db.transaction(async (tx) => {
@@ -318,11 +321,48 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
       retrievedBy: { embedding: Boolean(r.by_embedding), keywords: Boolean(r.by_keywords), structured: Boolean(r.by_structured) },
     }
   })
-  return { candidates, keywords: terms.map((t) => t.term), errorSignature: signature }
+  return { candidates, keywords: terms.map((t) => t.term), keywordsKnown: known, errorSignature: signature }
 }
 
 /** Services named by any incident so far: a catalogue learnt from history. */
 export async function listKnownServices(db: Database): Promise<string[]> {
   const rows = await db.selectDistinct({ service: incidents.service }).from(incidents).where(isNotNull(incidents.service))
   return rows.map((r) => r.service!).sort()
+}
+
+// An embedding is stale when missing or made by another model: vector search cannot compare it.
+const staleFor = (model: string) => sql`(${incidents.embedding} is null or ${incidents.embeddingModel} is distinct from ${model})`
+
+/** How many incidents re-embedding with `model` has to do, by the model that made their current embedding. */
+export async function countStaleEmbeddings(db: Database, model: string): Promise<StaleEmbeddings> {
+  const current = sql<string | null>`case when ${incidents.embedding} is null then null else ${incidents.embeddingModel} end`
+  const rows = await db.select({ model: current, count: sql<number>`count(*)::int` }).from(incidents).where(staleFor(model)).groupBy(current).orderBy(desc(sql`count(*)`))
+  const byModel = rows.map((r) => ({ model: r.model ?? null, count: Number(r.count) }))
+  return { total: byModel.reduce((s, m) => s + m.count, 0), byModel }
+}
+
+/** Incidents to re-embed with `model`, in id order after `afterId` (keyset paging: each is visited once per pass). */
+export async function listStaleEmbeddings(db: Database, model: string, options: { afterId: string | null; limit: number }): Promise<IncidentToEmbed[]> {
+  return db
+    .select({ id: incidents.id, number: incidents.number, title: incidents.title, summary: incidents.summary, service: incidents.service, resourceType: incidents.resourceType, policyName: incidents.policyName })
+    .from(incidents)
+    .where(and(staleFor(model), options.afterId ? sql`${incidents.id} > ${options.afterId}::uuid` : undefined))
+    .orderBy(incidents.id)
+    .limit(options.limit)
+}
+
+/** Stores new embeddings with their model, all of a batch or none; the incidents' other fields are untouched. */
+export async function saveEmbeddings(db: Database, model: string, rows: Array<{ id: string; vector: number[] }>): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const r of rows) await tx.update(incidents).set({ embedding: r.vector, embeddingModel: model }).where(eq(incidents.id, r.id))
+  })
+}
+
+/** The embedding store of re-embedding, on this database. */
+export function incidentEmbeddingStore(db: Database): EmbeddingStore {
+  return {
+    countStale: (model) => countStaleEmbeddings(db, model),
+    listStale: (model, options) => listStaleEmbeddings(db, model, options),
+    save: (model, rows) => saveEmbeddings(db, model, rows),
+  }
 }

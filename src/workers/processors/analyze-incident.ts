@@ -1,6 +1,7 @@
 import { analyzeIncident } from '../../core/analysis/analyze-incident'
 import type { LogTemplateHistory } from '../../core/analysis/logs/log-template-history'
 import { calibrationModelSchema, crossValidatedForecasts, fitCalibration, priorLogit, uncalibrated, PLATT_MIN_SAMPLES, type CalibrationModel } from '../../core/confidence/calibration'
+import { diagnosisPriorLogit, DIAGNOSIS_FEATURES_RESCORABLE } from '../../core/confidence/compute-confidence'
 import { brierScore, expectedCalibrationError } from '../../core/confidence/calibration-metrics'
 import { RETRIEVAL_PRIOR } from '../../core/confidence/retrieval-confidence'
 import { PermanentJobError } from '../../core/errors'
@@ -16,6 +17,7 @@ import {
   saveCalibration,
   startAnalysis,
   type CalibrationKind,
+  type LabelledConfidence,
 } from '../../storage/repositories/analyses'
 import { appendAudit } from '../../storage/repositories/audit'
 import { getIncident, searchIncidentCandidates, updateIncident } from '../../storage/repositories/incidents'
@@ -181,6 +183,15 @@ const logitOf = (p: number) => {
   return Math.log(q / (1 - q))
 }
 
+/**
+ * The diagnosis prior's logit of a labelled row, re-scored from its features with today's factor
+ * list (factors added since count as neutral), so old and new rows are on one scale; rows stored
+ * before the factor order was fixed keep the probability they were given.
+ */
+function diagnosisLogit(l: LabelledConfidence): number {
+  return l.features && l.features.length >= DIAGNOSIS_FEATURES_RESCORABLE ? diagnosisPriorLogit(l.features) : logitOf(l.raw)
+}
+
 /** Outcomes accrue over hours, not milliseconds: the labelled set is re-read at most this often per process. */
 const CALIBRATION_TTL_MS = 60_000
 const calibrationCache = new WeakMap<object, Map<CalibrationKind, { at: number; model: CalibrationModel }>>()
@@ -206,7 +217,7 @@ export async function currentCalibration(deps: Pick<WorkerDeps, 'db' | 'logger'>
   if (labelled.length < PLATT_MIN_SAMPLES || (stored?.success && labelled.length < stored.data.samples + REFIT_EVERY)) {
     return stored?.success ? stored.data : { ...uncalibrated(), samples: labelled.length }
   }
-  const samples = labelled.map((l) => ({ logit: kind === 'diagnosis' ? logitOf(l.raw) : priorLogit(RETRIEVAL_PRIOR, l.features ?? []), label: l.label }))
+  const samples = labelled.map((l) => ({ logit: kind === 'diagnosis' ? diagnosisLogit(l) : priorLogit(RETRIEVAL_PRIOR, l.features ?? []), label: l.label }))
   const model = fitCalibration(samples)
   const forecasts = crossValidatedForecasts(samples)
   await saveCalibration(deps.db, {

@@ -18,11 +18,12 @@ describe('incident analysis with Vertex AI embeddings (local fake), on embedded 
   const slack = new FakeSlackApi({ channels: [{ id: FAKE_WORKSPACE.channelId, name: FAKE_WORKSPACE.channelName }] })
   let runtime: Runtime
   let embedder: VertexEmbedder
+  let auth: OAuth2Client
 
   beforeAll(async () => {
     await vertex.start()
     const { apiUrl } = await slack.start()
-    const auth = new OAuth2Client()
+    auth = new OAuth2Client()
     auth.setCredentials({ access_token: FAKE_VERTEX_TOKEN, expiry_date: Date.now() + 3_600_000 })
     embedder = new VertexEmbedder({ project: 'sre-prod', location: 'us-central1', model: 'gemini-embedding-001', dimensions: 768, storedDimensions: 768, timeoutMs: 2000, baseUrl: vertex.baseUrl, authClient: auth })
     const config = loadConfig({ DATABASE_URL: 'pglite://memory', SLACK_BOT_TOKEN: FAKE_WORKSPACE.botToken, SLACK_API_URL: apiUrl, INCIDENT_CHANNEL: FAKE_WORKSPACE.channelId, PLAYBOOKS_DIR: 'test/fixtures/playbooks' })
@@ -41,9 +42,9 @@ describe('incident analysis with Vertex AI embeddings (local fake), on embedded 
 
   beforeEach(() => vertex.reset())
 
-  async function analyse(title: string): Promise<{ incident: Incident; trail: string; similar: string }> {
-    const incident = await createIncident(runtime.database.db, { fingerprint: `now-${title}`, source: 'generic', severity: 'high', title, service: 'orders-db', startedAt: new Date() })
-    await processAnalyzeIncident(runtime.deps, { incidentId: incident.id })
+  async function analyse(title: string, options: { startedAt?: Date; embedder?: VertexEmbedder } = {}): Promise<{ incident: Incident; trail: string; similar: string }> {
+    const incident = await createIncident(runtime.database.db, { fingerprint: `now-${title}`, source: 'generic', severity: 'high', title, service: 'orders-db', startedAt: options.startedAt ?? new Date() })
+    await processAnalyzeIncident({ ...runtime.deps, embedder: options.embedder ?? runtime.deps.embedder }, { incidentId: incident.id })
     const record = await getAnalysisRecord(runtime.database.db, (await getLatestAnalysis(runtime.database.db, incident.id))!.id)
     const root = await getIncident(runtime.database.db, incident.id)
     const similar = slack.thread(root!.slackChannel!, root!.slackTs!).find((m) => m.text?.startsWith('Similar incidents'))
@@ -58,6 +59,15 @@ describe('incident analysis with Vertex AI embeddings (local fake), on embedded 
     expect((await getIncidentEmbedding(runtime.database.db, incident.id))?.model).toBe('vertex:gemini-embedding-001@768')
   })
 
+  it('stores and shows the evidence-quality factors beside the others', async () => {
+    const { incident } = await analyse('orders-db pool exhausted (quality)')
+    const record = await getAnalysisRecord(runtime.database.db, (await getLatestAnalysis(runtime.database.db, incident.id))!.id)
+    expect(record!.factors.map((f) => f.name)).toEqual(expect.arrayContaining(['evidence_freshness', 'evidence_consistency']))
+    const root = await getIncident(runtime.database.db, incident.id)
+    const assessment = slack.thread(root!.slackChannel!, root!.slackTs!).find((m) => m.text?.startsWith('Assessment'))
+    expect(JSON.stringify(assessment)).toMatch(/evidence freshness: \d+%.*evidence consistency: \d+%/)
+  })
+
   it('falls back to keywords and structured signals when Vertex AI fails, says so in the trail and the thread, and still finds the match', async () => {
     vertex.failNext(50, 503)
     const { incident, trail, similar } = await analyse('orders-db connection pool exhausted (fallback)')
@@ -67,5 +77,26 @@ describe('incident analysis with Vertex AI embeddings (local fake), on embedded 
     expect(similar).toContain('embeddings unavailable')
     expect(similar).toContain('*INC-1* orders-db connection pool exhausted, orders-api timeouts')
     expect(await getIncidentEmbedding(runtime.database.db, incident.id)).toBeNull()
+  })
+
+  it('falls back the same way when Vertex AI does not answer within its timeout, and the trail says it timed out', async () => {
+    vertex.respondAfter(1500)
+    const impatient = new VertexEmbedder({ project: 'sre-prod', location: 'us-central1', model: 'gemini-embedding-001', dimensions: 768, storedDimensions: 768, timeoutMs: 200, baseUrl: vertex.baseUrl, authClient: auth })
+    const { trail, similar } = await analyse('orders-db connection pool exhausted (timeout)', { embedder: impatient })
+    expect(trail).toMatch(/embeddings unavailable \(vertex:gemini-embedding-001@768: [^)]*timed out after 200 ms/)
+    expect(trail).toContain('ranked by keywords and structured signals only')
+    expect(similar).toContain('*INC-1* orders-db connection pool exhausted, orders-api timeouts')
+  })
+
+  it('with no history before the incident, says nothing is similar and history adds nothing to the confidence', async () => {
+    const { incident, trail, similar } = await analyse('orders-db pool exhausted (before any history)', { startedAt: new Date(Date.now() - 40 * DAY) })
+    expect(similar).toContain('Nothing similar in the history before this incident, so history adds nothing to the confidence.')
+    expect(trail).toContain('Nothing similar in the history before this incident')
+    const record = await getAnalysisRecord(runtime.database.db, (await getLatestAnalysis(runtime.database.db, incident.id))!.id)
+    const factor = (name: string) => record!.factors.find((f) => f.name === name)
+    expect(factor('retrieval_strength')).toMatchObject({ value: 0, explanation: 'no past incidents to compare with' })
+    expect(factor('history_agreement')).toMatchObject({ value: 0 })
+    expect(factor('retrieval_margin')).toMatchObject({ value: 0, explanation: 'no ranking to compare' })
+    expect(record!.analysis.confidence).toBeLessThan(0.6)
   })
 })

@@ -5,6 +5,8 @@ import { loadPlaybookFiles } from '../../../src/storage/playbook-files'
 import { getLatestCalibration, listLabelledConfidence, recordAnalysisConfidence, startAnalysis } from '../../../src/storage/repositories/analyses'
 import { createIncident } from '../../../src/storage/repositories/incidents'
 import { createExecution, syncPlaybooks } from '../../../src/storage/repositories/playbooks'
+import { fitCalibration } from '../../../src/core/confidence/calibration'
+import { diagnosisPriorLogit } from '../../../src/core/confidence/compute-confidence'
 import { currentCalibration } from '../../../src/workers/processors/analyze-incident'
 import { createTestDatabase, type TestDatabase } from '../../support/test-database'
 
@@ -13,14 +15,14 @@ import { createTestDatabase, type TestDatabase } from '../../support/test-databa
  * with raw confidence `raw`; the incident was then fixed by `fixedBy` (or a run of the
  * suggestion was rejected by an approver).
  */
-async function outcome(db: DatabaseHandle['db'], o: { suggested: string; raw: number; fixedBy?: string; rejected?: boolean; topMatchPlaybook?: string }) {
+async function outcome(db: DatabaseHandle['db'], o: { suggested: string; raw: number; fixedBy?: string; rejected?: boolean; topMatchPlaybook?: string; features?: number[] }) {
   const incident = await createIncident(db, {
     fingerprint: `cal:${Math.random()}`, source: 'generic', severity: 'high', title: 'orders-db pool exhausted', startedAt: new Date(),
     status: o.fixedBy ? 'resolved' : 'open', playbookId: o.fixedBy ?? null, resolutionOutcome: o.fixedBy ? 'worked' : null,
   })
   const analysis = await startAnalysis(db, incident.id)
   await recordAnalysisConfidence(db, {
-    analysisId: analysis.id, incidentId: incident.id, playbookId: o.suggested, diagnosisFeatures: [0.5], diagnosisRaw: o.raw, diagnosis: o.raw,
+    analysisId: analysis.id, incidentId: incident.id, playbookId: o.suggested, diagnosisFeatures: o.features ?? [0.5], diagnosisRaw: o.raw, diagnosis: o.raw,
     topMatchId: null, topMatchPlaybookId: o.topMatchPlaybook ?? null, retrievalFeatures: [0.8, 0.5, 0.2, 1, 0, 0.5], retrieval: 0.6, retrievalMode: 'hybrid',
   })
   if (o.rejected) {
@@ -68,5 +70,27 @@ describe('confidence calibration refitted from labelled outcomes (Postgres)', ()
     expect((await currentCalibration(deps(), 'diagnosis')).samples).toBe(11)
     for (let i = 0; i < 4; i++) await outcome(db, { suggested: 'db-connection-test', raw: 0.9, fixedBy: 'latency-test' })
     expect((await currentCalibration(deps(), 'diagnosis')).samples).toBe(16)
+  })
+
+  it('refits from rows stored before the factor list grew (seven factors) beside new ones (nine), re-scoring both with today\'s prior', async () => {
+    const other = await createTestDatabase()
+    try {
+      await syncPlaybooks(other.handle.db, loadPlaybookFiles('test/fixtures/playbooks'))
+      const rows: Array<{ features: number[]; right: boolean }> = []
+      for (let i = 0; i < 12; i++) {
+        const strong = i % 3 !== 0
+        const seven = [strong ? 0.9 : 0.3, strong ? 0.8 : 0.2, strong ? 0.9 : 0.1, 1, 0.6, 0.5, 0.5]
+        rows.push({ features: i % 2 ? seven : [...seven, strong ? 1 : 0.3, strong ? 0.9 : 0.2], right: strong ? i % 4 !== 1 : i % 6 === 0 })
+      }
+      // The stored raw probabilities are deliberately wrong: the refit must use the features.
+      for (const r of rows) await outcome(other.handle.db, { suggested: 'db-connection-test', raw: 0.5, fixedBy: r.right ? 'db-connection-test' : 'latency-test', features: r.features })
+      const fitted = await currentCalibration({ db: other.handle.db, logger: createLogger('silent') }, 'diagnosis')
+      const expected = fitCalibration(rows.map((r) => ({ logit: diagnosisPriorLogit(r.features), label: r.right ? 1 : 0 })))
+      expect(fitted.method).toBe('platt')
+      expect(fitted.platt.a).toBeCloseTo(expected.platt.a, 6)
+      expect(fitted.platt.b).toBeCloseTo(expected.platt.b, 6)
+    } finally {
+      await other.drop()
+    }
   })
 })

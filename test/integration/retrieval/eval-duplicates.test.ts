@@ -16,7 +16,18 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
   })
 }
 
-const prediction = z.object({ query: z.string(), ranked: z.array(z.string()).max(10), confidence: z.number().min(0).max(1) }).strict()
+const pair = z.array(z.number().nullable()).length(2)
+const prediction = z
+  .object({
+    query: z.string(),
+    ranked: z.array(z.string()).max(10),
+    confidence: z.number().min(0).max(1),
+    right: z.boolean(),
+    logit: z.number().nullable(),
+    features: z.array(z.number()).length(7).nullable(),
+    scores: z.object({ fused: pair, keywordScore: pair, cosine: pair }).strict().nullable(),
+  })
+  .strict()
 
 describe('sre-agent eval duplicates (GitBugs format, offline, embedded Postgres)', () => {
   it('ranks the earlier duplicate of each linked report, writes one prediction per query and prints the figures beside BM25', async () => {
@@ -34,6 +45,9 @@ describe('sre-agent eval duplicates (GitBugs format, offline, embedded Postgres)
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => prediction.parse(JSON.parse(l)))
     expect(lines.map((l) => l.query)).toEqual(['108', '109', '111', '113', '115', '116'])
     expect(Object.fromEntries(lines.map((l) => [l.query, l.ranked[0]]))).toMatchObject({ '108': '101', '109': '102', '111': '105', '113': '106', '115': '110' })
+    expect(lines.filter((l) => l.right).map((l) => l.query)).toEqual(['108', '109', '111', '113', '115'])
+    expect(stdout).toMatch(/^hybrid +[01]\.\d{3} +\d\.\d{3} +[01]\.\d{3}$/m)
+    expect(stdout).toContain('Reliability of the hybrid (bin: forecasts, mean confidence -> accuracy): ')
     // Candidates are only reports created before the query.
     expect(lines.find((l) => l.query === '109')!.ranked).not.toContain('110')
   }, 120_000)

@@ -130,4 +130,13 @@ describe.each([
     await updateIncident(db, id, { status: 'resolved' })
     expect(await count('quokka')).toBe(1)
   })
+
+  it('caps a query with more known keywords than it uses to the rarest, and says so', async () => {
+    const words = Array.from({ length: 80 }, (_, i) => `zq${String(i).padStart(3, '0')}x`)
+    const wordy = await past(db, { title: 'many words', summary: words.join(' '), daysAgo: 60 })
+    const result = await correlateIncident({ ...query, text: words.join(' ') }, { embedder, search: search(db) })
+    expect(result.keywords).toHaveLength(64)
+    expect(result.notes).toContain('the query has 80 keywords known to the history; only the 64 rarest were used')
+    expect(result.matches[0]!.incident.id).toBe(wordy)
+  })
 })

@@ -78,6 +78,8 @@ describe('similar incidents and the reasoning trail, in embedded mode (PGlite, i
     expect(replies[0]!.text).toBe(`Reasoning trail of INC-${incident.number} (part 1 of 1)`)
     expect(all).toContain('Have we seen this before?')
     expect(all).toContain('retrieval strength')
+    expect(all).toContain('evidence freshness')
+    expect(all).toContain('evidence consistency')
     expect(all).toContain('*Outcome* (completed)')
   })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { applyCalibration, crossValidatedForecasts, fitCalibration, fitIsotonic, sigmoid, uncalibrated, type LabelledScore } from '../../../src/core/confidence/calibration'
-import { brierScore, calibrationErrorFloor, expectedCalibrationError } from '../../../src/core/confidence/calibration-metrics'
+import { brierScore, calibrationErrorFloor, expectedCalibrationError, logLoss, rankAuc, reliabilityBins } from '../../../src/core/confidence/calibration-metrics'
 
 /** Deterministic outcomes: the true probability is σ(0.5·logit − 1), so the raw logit is overconfident and too high. */
 function overconfidentHistory(n: number): LabelledScore[] {
@@ -72,5 +72,30 @@ describe('calibration metrics', () => {
     expect(few.mean).toBeGreaterThan(0.05)
     expect(many.mean).toBeLessThan(few.mean / 3)
     expect(calibrationErrorFloor([0.3, 0.7, 0.5])).toEqual(calibrationErrorFloor([0.3, 0.7, 0.5]))
+  })
+
+  describe('discrimination, log loss and reliability bins', () => {
+    const forecasts = [{ probability: 0.9, label: 1 as const }, { probability: 0.8, label: 0 as const }, { probability: 0.3, label: 1 as const }, { probability: 0.1, label: 0 as const }, { probability: 0.15, label: 0 as const }]
+
+    it('rank AUC counts the right-over-wrong pairs, ties half, and is 0.5 without both classes', () => {
+      // Right 0.9 beats all three wrong; right 0.3 beats 0.1 and 0.15: 5 of 6 pairs.
+      expect(rankAuc(forecasts)).toBeCloseTo(5 / 6, 10)
+      expect(rankAuc([{ probability: 0.4, label: 1 }, { probability: 0.4, label: 0 }])).toBe(0.5)
+      expect(rankAuc([{ probability: 0.4, label: 1 }])).toBe(0.5)
+    })
+
+    it('log loss is the mean negative log-likelihood, finite for a confident miss', () => {
+      expect(logLoss([{ probability: 0.8, label: 1 }, { probability: 0.8, label: 0 }])).toBeCloseTo(-(Math.log(0.8) + Math.log(0.2)) / 2, 10)
+      expect(Number.isFinite(logLoss([{ probability: 1, label: 0 }]))).toBe(true)
+    })
+
+    it('reliability bins give each occupied bin its count, mean confidence and accuracy', () => {
+      expect(reliabilityBins(forecasts)).toEqual([
+        { from: 0.1, to: 0.2, count: 2, confidence: expect.closeTo(0.125, 10), accuracy: 0 },
+        { from: 0.3, to: 0.4, count: 1, confidence: 0.3, accuracy: 1 },
+        { from: 0.8, to: 0.9, count: 1, confidence: 0.8, accuracy: 0 },
+        { from: 0.9, to: 1, count: 1, confidence: 0.9, accuracy: 1 },
+      ])
+    })
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { uncalibrated } from '../../../src/core/confidence/calibration'
-import { retrievalConfidence, retrievalFeatures } from '../../../src/core/confidence/retrieval-confidence'
+import { priorLogit } from '../../../src/core/confidence/calibration'
+import { RETRIEVAL_PRIOR, retrievalConfidence, retrievalFeatures } from '../../../src/core/confidence/retrieval-confidence'
 import { rankCandidates, type SearchCandidate } from '../../../src/core/correlation/hybrid-ranking'
 
 const NOW = new Date('2026-05-14T12:00:00Z')
@@ -23,8 +24,25 @@ describe('retrieval confidence', () => {
     expect(retrievalConfidence(clear, uncalibrated()).probability).toBeGreaterThan(0.7)
     expect(retrievalConfidence(crowded, uncalibrated()).probability).toBeLessThan(0.3)
     const features = retrievalFeatures(clear)!
-    expect(features).toHaveLength(6)
+    expect(features).toHaveLength(7)
     for (const f of features) expect(f).toBeGreaterThanOrEqual(0)
     for (const f of features) expect(f).toBeLessThanOrEqual(1)
+  })
+
+  it('lowers the confidence when BM25 ranks another match above the best one, which a clipped margin could not tell from a tie', () => {
+    // a wins the fusion on its embedding; b has the higher keyword score.
+    const tie = rankCandidates([candidate('a', 0.9, 5, 0.6), candidate('b', 0.5, 5, 0.6), candidate('c', 0.3, 1, 0.1)], { at: NOW, limit: 5 })
+    const behind = rankCandidates([candidate('a', 0.9, 5, 0.6), candidate('b', 0.5, 10, 0.6), candidate('c', 0.3, 1, 0.1)], { at: NOW, limit: 5 })
+    expect(tie[0]!.incident.id).toBe('a')
+    expect(behind[0]!.incident.id).toBe('a')
+    const [tieFeatures, behindFeatures] = [retrievalFeatures(tie)!, retrievalFeatures(behind)!]
+    expect([tieFeatures[1], tieFeatures[6]]).toEqual([0, 0])
+    expect([behindFeatures[1], behindFeatures[6]]).toEqual([0, 0.5])
+    expect(retrievalConfidence(behind, uncalibrated()).probability).toBeLessThan(retrievalConfidence(tie, uncalibrated()).probability)
+  })
+
+  it('scores a row stored before the deficit existed (six features) as it was scored then', () => {
+    const six = [0.8, 0.4, 0.5, 1, 0.33, 0.9]
+    expect(priorLogit(RETRIEVAL_PRIOR, six)).toBeCloseTo(-3.5 + 2.5 * 0.8 + 2.0 * 0.4 + 1.0 * 0.5 + 1.0 + 0.8 * 0.33 + 1.0 * 0.9, 10)
   })
 })
