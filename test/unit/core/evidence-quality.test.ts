@@ -59,7 +59,7 @@ describe('evidence freshness', () => {
   })
 
   it('does not count a quiet event source as stale, but does one whose newest event predates the incident', () => {
-    const base: Omit<GatheredEvidence, 'logs'> = { items: [], metrics: [], errors: [], traces: [], services: ['a'], sourcesAnswered: [], sourcesMissing: [], sourcesPartial: [], alertPolicy: null, window: { start: minutesAgo(130), end: now } }
+    const base: Omit<GatheredEvidence, 'logs'> = { items: [], metrics: [], errors: [], traces: [], services: ['a'], sourcesAnswered: [], sourcesMissing: [], sourcesPartial: [], alertPolicy: null, ownWarnings: null, deploys: [], window: { start: minutesAgo(130), end: now } }
     const quiet = assessEvidenceFreshness({ ...base, logs: [] }, { startedAt: minutesAgo(120) })
     expect(quiet).toMatchObject({ value: null, explanation: 'no timestamped telemetry to judge how current it is' })
     const old = assessEvidenceFreshness({ ...base, logs: [{ at: minutesAgo(125), service: 'a', severity: 'ERROR', message: 'x' }] }, { startedAt: minutesAgo(120) })
