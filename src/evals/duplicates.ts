@@ -1,7 +1,7 @@
 import { parseCsv } from '../core/csv-text'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { applyCalibration, crossValidatedForecasts, fitCalibration, priorLogit, type LabelledScore } from '../core/confidence/calibration'
-import { brierScore, calibrationErrorFloor, expectedCalibrationError, logLoss, rankAuc, reliabilityBins, type Forecast } from '../core/confidence/calibration-metrics'
+import { brierScore, calibrationErrorFloor, expectedCalibrationError, logLoss, rankAuc, reliabilityBins, spiegelhalterTest, type Forecast } from '../core/confidence/calibration-metrics'
 import { RETRIEVAL_PRIOR, retrievalFeatures } from '../core/confidence/retrieval-confidence'
 import { Bm25Index } from '../core/correlation/bm25-index'
 import { correlateIncident } from '../core/correlation/correlate-incident'
@@ -112,6 +112,8 @@ interface Metrics {
   /** Brier with Platt scaling fitted on every query (in-sample): the best this score allows under Platt. */
   inSampleBrier: number
   reliability: ReturnType<typeof reliabilityBins>
+  /** Spiegelhalter's z and its two-sided p: evidence against calibration that needs no bins. */
+  spiegelhalter: { z: number; p: number }
 }
 
 /**
@@ -149,9 +151,14 @@ function evaluate(ranked: RankedQuery[], answers: Map<string, Set<string>>): { m
       auc: rankAuc(forecasts),
       inSampleBrier: brierScore(labelled.map((s) => ({ probability: applyCalibration(fitCalibration(labelled), s.logit), label: s.label }))),
       reliability: reliabilityBins(forecasts),
+      spiegelhalter: spiegelhalterTest(forecasts),
     },
     confidences,
   }
+}
+
+function spiegelhalter(m: Metrics): string {
+  return `${m.spiegelhalter.z >= 0 ? '+' : ''}${m.spiegelhalter.z.toFixed(2)} (${m.spiegelhalter.p.toFixed(2)})`
 }
 
 /** BM25's own confidence signal: how far its first result stands ahead of the second. */
@@ -246,9 +253,10 @@ const command: CliCommand = {
           `MRR over the top ${TOP_K} (0 when no right answer is in it). Confidence = P(ranked[0] is a duplicate), Platt-calibrated on the earlier queries only`,
           `(prequential, as in production). ECE: 10 equal-width bins. ECE floor: the mean ECE a perfectly calibrated forecaster would show on these`,
           `same forecasts from sampling noise alone (simulated); below about 300 queries it is large. 5-fold: calibrated on the other folds instead.`,
-          `Confidence as a forecast:      AUC    log loss  in-sample Platt Brier`,
-          `hybrid                        ${ours.metrics.auc.toFixed(3)}  ${ours.metrics.logLoss.toFixed(3)}     ${ours.metrics.inSampleBrier.toFixed(3)}`,
-          `BM25 baseline                 ${theirs.metrics.auc.toFixed(3)}  ${theirs.metrics.logLoss.toFixed(3)}     ${theirs.metrics.inSampleBrier.toFixed(3)}`,
+          `Confidence as a forecast:      AUC    log loss  in-sample Platt Brier  Spiegelhalter z (p)`,
+          `hybrid                        ${ours.metrics.auc.toFixed(3)}  ${ours.metrics.logLoss.toFixed(3)}     ${ours.metrics.inSampleBrier.toFixed(3)}                  ${spiegelhalter(ours.metrics)}`,
+          `BM25 baseline                 ${theirs.metrics.auc.toFixed(3)}  ${theirs.metrics.logLoss.toFixed(3)}     ${theirs.metrics.inSampleBrier.toFixed(3)}                  ${spiegelhalter(theirs.metrics)}`,
+          `Spiegelhalter's test: p < 0.05 would be evidence of miscalibration; it needs no bins, so it is meaningful on few queries where ECE is not.`,
           `Reliability of the hybrid (bin: forecasts, mean confidence -> accuracy): ${ours.metrics.reliability.map((b) => `${b.from.toFixed(1)}: ${b.count}, ${b.confidence.toFixed(2)} -> ${b.accuracy.toFixed(2)}`).join('; ')}`,
           '',
           `Loaded ${reports.length} reports into embedded Postgres in ${((loaded - started) / 1000).toFixed(1)} s; ${queries.length} hybrid searches in ${((searched - loaded) / 1000).toFixed(1)} s.`,

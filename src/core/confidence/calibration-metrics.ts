@@ -81,3 +81,27 @@ export function reliabilityBins(forecasts: Forecast[], bins = 10): Array<{ from:
   }
   return out.filter((b) => b.count > 0).map((b) => ({ ...b, confidence: b.confidence / b.count, accuracy: b.accuracy / b.count }))
 }
+
+/**
+ * Spiegelhalter's test of calibration: z = Σ(y−p)(1−2p) / √Σ(1−2p)²p(1−p), standard normal
+ * when the forecasts are calibrated. Unlike ECE it needs no bins, so it still means something
+ * on a few dozen forecasts: a large p says the outcomes give no evidence of miscalibration.
+ */
+export function spiegelhalterTest(forecasts: Forecast[]): { z: number; p: number } {
+  let numerator = 0
+  let variance = 0
+  for (const f of forecasts) {
+    numerator += (f.label - f.probability) * (1 - 2 * f.probability)
+    variance += (1 - 2 * f.probability) ** 2 * f.probability * (1 - f.probability)
+  }
+  if (variance <= 0) return { z: 0, p: 1 }
+  const z = numerator / Math.sqrt(variance)
+  return { z, p: Math.min(1, 2 * standardNormalUpperTail(Math.abs(z))) }
+}
+
+/** P(Z > x) for a standard normal, x ≥ 0 (Abramowitz & Stegun 26.2.17, error below 7.5e-8). */
+function standardNormalUpperTail(x: number): number {
+  const t = 1 / (1 + 0.2316419 * x)
+  const density = Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI)
+  return density * t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))))
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { applyCalibration, crossValidatedForecasts, fitCalibration, fitIsotonic, sigmoid, uncalibrated, type LabelledScore } from '../../../src/core/confidence/calibration'
-import { brierScore, calibrationErrorFloor, expectedCalibrationError, logLoss, rankAuc, reliabilityBins } from '../../../src/core/confidence/calibration-metrics'
+import { brierScore, calibrationErrorFloor, expectedCalibrationError, logLoss, rankAuc, reliabilityBins, spiegelhalterTest } from '../../../src/core/confidence/calibration-metrics'
 
 /** Deterministic outcomes: the true probability is σ(0.5·logit − 1), so the raw logit is overconfident and too high. */
 function overconfidentHistory(n: number): LabelledScore[] {
@@ -87,6 +87,20 @@ describe('calibration metrics', () => {
     it('log loss is the mean negative log-likelihood, finite for a confident miss', () => {
       expect(logLoss([{ probability: 0.8, label: 1 }, { probability: 0.8, label: 0 }])).toBeCloseTo(-(Math.log(0.8) + Math.log(0.2)) / 2, 10)
       expect(Number.isFinite(logLoss([{ probability: 1, label: 0 }]))).toBe(true)
+    })
+
+    it("Spiegelhalter's test: z from the outcomes' deviations, a two-sided normal p, no evidence when outcomes match", () => {
+      // Four forecasts of 0.25, two right: z = 0.5 / sqrt(4 · 0.5² · 0.25 · 0.75) = 1.1547, p = 0.2482.
+      const quarter = (label: 0 | 1) => ({ probability: 0.25, label })
+      const test = spiegelhalterTest([quarter(1), quarter(1), quarter(0), quarter(0)])
+      expect(test.z).toBeCloseTo(1.1547, 4)
+      expect(test.p).toBeCloseTo(0.2482, 4)
+      const matching = spiegelhalterTest(Array.from({ length: 10 }, (_, i) => ({ probability: 0.8, label: (i < 8 ? 1 : 0) as 0 | 1 })))
+      expect(matching.z).toBeCloseTo(0, 10)
+      expect(matching.p).toBeCloseTo(1, 6)
+      const overconfident = spiegelhalterTest(Array.from({ length: 20 }, () => ({ probability: 0.9, label: 0 as const })))
+      expect(overconfident.p).toBeLessThan(1e-6)
+      expect(spiegelhalterTest([{ probability: 0.5, label: 1 }])).toEqual({ z: 0, p: 1 })
     })
 
     it('reliability bins give each occupied bin its count, mean confidence and accuracy', () => {
