@@ -5,6 +5,7 @@ import { processAnalyzeIncident } from './processors/analyze-incident'
 import { processApprovalDecided, processApprovalExpire } from './processors/approval-decisions'
 import { processPlaybookCancelled, processRunCommand } from './processors/playbook-commands'
 import { processIncidentResolved } from './processors/resolve-incident'
+import { processTelemetryScan } from './processors/telemetry-scan'
 import type { WorkerDeps } from './worker-deps'
 
 /** The job handlers, shared by the BullMQ workers and the embedded in-process queue. */
@@ -18,5 +19,6 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'approval.expire': (data) => processApprovalExpire(deps, data),
     'playbook.cancelled': (data) => processPlaybookCancelled(deps, data),
     'command.run': (data) => processRunCommand(deps, data),
+    'telemetry.scan': (_data, meta) => processTelemetryScan(deps, meta),
   }
 }

@@ -10,6 +10,8 @@ export const jobSchemas = {
   'approval.expire': z.object({ approvalId: z.uuid() }),
   'playbook.cancelled': z.object({ executionId: z.uuid() }),
   'command.run': z.object({ playbookId: z.string().min(1), incidentNumber: z.number().int().positive(), userId: z.string().min(1), channelId: z.string().min(1) }),
+  /** Scheduled: scores every service's recent metrics and warns before failures. */
+  'telemetry.scan': z.object({}),
 } as const
 
 export type JobName = keyof typeof jobSchemas
@@ -25,6 +27,10 @@ export interface EnqueueOptions {
 /** Where work is handed to the workers: BullMQ on Redis, or in-process in embedded mode. */
 export interface JobQueue {
   enqueue<N extends JobName>(name: N, data: JobData<N>, options?: EnqueueOptions): Promise<void>
+  /** Runs the job every `everyMs`; the same `schedulerId` from any number of processes is one schedule. */
+  schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: { everyMs: number }): Promise<void>
+  /** Stops a schedule of job `name`; nothing happens when there is none. */
+  unschedule(schedulerId: string, name: JobName): Promise<void>
   close(): Promise<void>
 }
 

@@ -1,0 +1,70 @@
+import { metricsExplorerLink } from '../../core/analysis/console-links'
+import { describeMetricWarning, type MetricWarning } from '../../core/analysis/scan/metric-warnings'
+import { scanFleetMetrics } from '../../core/analysis/scan/scan-fleet-metrics'
+import { buildTelemetryWarningMessage } from '../../slack/blocks/telemetry-warning-blocks'
+import { appendAudit, getPostedMessage } from '../../storage/repositories/audit'
+import type { WorkerDeps } from '../worker-deps'
+
+const MINUTE_MS = 60_000
+// A scan run by hand while the schedule is off still looks this far back.
+const UNSCHEDULED_RECENT_MINUTES = 5
+
+/**
+ * Scores every service's recent metrics and posts one warning per (service, metric) per cooldown:
+ * a run of anomalous points, or a saturation metric heading for its limit. The claim is taken
+ * before posting, under the job id, so a second worker scanning at the same time stays quiet and a
+ * retry of this job finishes what it started; each warning is written to the audit log.
+ */
+export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: string }): Promise<void> {
+  const { config } = deps
+  const log = deps.logger.child({ job: meta.jobId, queue: 'telemetry.scan' })
+  const channel = config.TELEMETRY_WARNING_CHANNEL ?? config.INCIDENT_CHANNEL
+  if (!channel) return log.warn('telemetry scan skipped: no TELEMETRY_WARNING_CHANNEL or INCIDENT_CHANNEL to warn in')
+  const now = deps.now()
+  const scan = await scanFleetMetrics(deps.telemetry, {
+    now,
+    // One interval plus the minute a point takes to land: no run falls between two scans.
+    recentMinutes: (config.TELEMETRY_SCAN_INTERVAL_MINUTES || UNSCHEDULED_RECENT_MINUTES) + 1,
+    horizonMinutes: config.TELEMETRY_FORECAST_HORIZON_MINUTES,
+  })
+  if (scan.failed.length) log.warn({ failed: scan.failed.slice(0, 10), count: scan.failed.length }, 'telemetry scan: some series gave no answer')
+  const cooldownMs = config.TELEMETRY_WARNING_COOLDOWN_MINUTES * MINUTE_MS
+  let posted = 0
+  for (const warning of onePerMetric(scan.warnings)) {
+    const slot = `${warning.service}:${warning.metric}`
+    if (!(await deps.warningClaims.claim(slot, meta.jobId, cooldownMs))) continue
+    const key = `telemetry-warning:${slot}:${meta.jobId}`
+    // A retry that already posted this one (and wrote its audit entry) moves on.
+    if (await getPostedMessage(deps.db, key)) continue
+    const from = warning.kind === 'anomaly' ? new Date(warning.onsetAt.getTime() - 60 * MINUTE_MS) : new Date(now.getTime() - 60 * MINUTE_MS)
+    const consoleLink = metricsExplorerLink(config.GCP_PROJECT_ID, warning.service, warning.metric, from, now)
+    const message = await deps.slack.postOnce(key, channel, buildTelemetryWarningMessage({ warning, consoleLink, cooldownMinutes: config.TELEMETRY_WARNING_COOLDOWN_MINUTES }))
+    await appendAudit(deps.db, {
+      actor: 'system',
+      action: 'telemetry.warning',
+      subjectType: 'metric',
+      subjectId: slot,
+      details: { ...auditDetails(warning), summary: describeMetricWarning(warning), link: consoleLink, jobId: meta.jobId },
+      slackChannel: message.channel,
+      slackTs: message.ts,
+    })
+    posted++
+  }
+  log.info({ scanned: scan.scanned, notExported: scan.notExported, failed: scan.failed.length, warnings: scan.warnings.length, posted }, 'telemetry scan done')
+}
+
+/** A forecast says more than an anomaly on the same series (how long is left), so it wins. */
+function onePerMetric(warnings: MetricWarning[]): MetricWarning[] {
+  const bySlot = new Map<string, MetricWarning>()
+  for (const w of warnings) {
+    const slot = `${w.service}:${w.metric}`
+    if (!bySlot.has(slot) || w.kind === 'saturation') bySlot.set(slot, w)
+  }
+  return [...bySlot.values()]
+}
+
+function auditDetails(w: MetricWarning): Record<string, unknown> {
+  return w.kind === 'anomaly'
+    ? { kind: w.kind, service: w.service, metric: w.metric, onsetAt: w.onsetAt.toISOString(), lastAt: w.lastAt.toISOString(), score: w.score, signal: w.signal, points: w.points, value: w.value, valueBefore: Number.isFinite(w.valueBefore) ? w.valueBefore : null }
+    : { kind: w.kind, service: w.service, metric: w.metric, level: w.level, risePerMinute: w.risePerMinute, minutesToFull: w.minutesToFull, fullAt: w.fullAt.toISOString() }
+}
