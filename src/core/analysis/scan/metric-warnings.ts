@@ -91,13 +91,17 @@ export function utcTime(at: Date): string {
   return `${at.toISOString().slice(11, 16)} UTC`
 }
 
+/** Like formatMetricValue, but a small ratio keeps two digits (an error rate of 0.4 % is not "0%"). */
+function formatLevel(value: number, unit: string): string {
+  return unit === 'ratio' && Math.abs(value) < 0.1 && value !== 0 ? `${Number((value * 100).toPrecision(2))}%` : formatMetricValue(value, unit)
+}
+
 /** One line: "checkout-db connections at 78%, rising 2.0%/min: full in ~11 min". */
 export function describeMetricWarning(w: MetricWarning): string {
   if (w.kind === 'anomaly') {
-    const before = Number.isFinite(w.valueBefore) ? ` vs ${formatMetricValue(w.valueBefore, w.unit)} in the hour before` : ''
-    return `${w.service} ${w.metric} anomalous since ${utcTime(w.onsetAt)}, score ${w.score.toFixed(2)}: ${formatMetricValue(w.value, w.unit)}${before}`
+    return `${w.service} ${w.metric} anomalous since ${utcTime(w.onsetAt)}, score ${w.score.toFixed(2)}: ${formatLevel(w.value, w.unit)} vs ${formatLevel(w.valueBefore, w.unit)} before`
   }
   const rise = w.unit === 'ratio' ? `${Number((w.risePerMinute * 100).toPrecision(2))}%/min` : `${formatMetricValue(w.risePerMinute, w.unit)}/min`
   const when = w.minutesToFull < 1 ? 'full within a minute' : `full in ~${Math.round(w.minutesToFull)} min (${utcTime(w.fullAt)})`
-  return `${w.service} ${METRIC_LABEL[w.metric]} at ${formatMetricValue(w.level, w.unit)}, rising ${rise}: ${when}`
+  return `${w.service} ${METRIC_LABEL[w.metric]} at ${formatLevel(w.level, w.unit)}, rising ${rise}: ${when}`
 }
