@@ -1,28 +1,32 @@
 import type { KnownBlock } from '@slack/types'
 import { describeMetricWarning, type MetricWarning } from '../../core/analysis/scan/metric-warnings'
-import { formatMetricValue } from '../../core/analysis/series-stats'
 import { context, escapeMrkdwn, link, section, type SlackMessage } from './block-kit'
 
 export interface TelemetryWarningView {
   warning: MetricWarning
   /** Metrics Explorer on the series, over the points the warning was read from. */
   consoleLink: string
-  cooldownMinutes: number
 }
 
-/** A proactive warning from the telemetry scan: what is heading for trouble, the numbers, the chart. */
-export function buildTelemetryWarningMessage(view: TelemetryWarningView): SlackMessage {
-  const { warning: w } = view
-  const line = describeMetricWarning(w)
-  const heading = w.kind === 'anomaly' ? ':warning: *Anomaly before any alert*' : ':hourglass_flowing_sand: *Saturation ahead*'
-  const facts =
-    w.kind === 'anomaly'
-      ? `${w.points} consecutive anomalous points (detector: ${w.signal?.replace(/-/g, ' ') ?? 'surprise'}); median ${formatMetricValue(w.value, w.unit)} since the onset`
-      : `Trend over the last 30 min: ${formatMetricValue(w.level, w.unit)} now, limit 100%`
+// Slack allows 50 blocks; a fleet-wide failure is summarised rather than cut off.
+const MAX_LISTED = 20
+
+/**
+ * What one telemetry scan found heading for trouble, forecasts first (they say how long is left),
+ * then anomalies by onset (the earliest is the likeliest start), each with its chart.
+ */
+export function buildTelemetryWarningMessage(views: TelemetryWarningView[], cooldownMinutes: number): SlackMessage {
+  const ordered = [...views].sort((a, b) => rank(a.warning) - rank(b.warning))
+  const lines = ordered.map((v) => describeMetricWarning(v.warning))
   const blocks: KnownBlock[] = [
-    section(`${heading}\n${escapeMrkdwn(line)}`),
-    section(`${escapeMrkdwn(facts)}\n${link(view.consoleLink, 'Open in Metrics Explorer')}`),
-    context(`Proactive warning from the telemetry scan · no other warning about ${escapeMrkdwn(`${w.service} ${w.metric}`)} for ${view.cooldownMinutes} min`),
+    section(`:warning: *Telemetry scan: ${views.length === 1 ? 'one metric' : `${views.length} metrics`} heading for trouble*`),
+    ...ordered.slice(0, MAX_LISTED).map((v, i) => section(`${v.warning.kind === 'saturation' ? ':hourglass_flowing_sand:' : ':chart_with_upwards_trend:'} ${escapeMrkdwn(lines[i]!)} · ${link(v.consoleLink, 'chart')}`)),
   ]
-  return { text: `Warning: ${line}`, blocks }
+  if (ordered.length > MAX_LISTED) blocks.push(section(escapeMrkdwn(`and ${ordered.length - MAX_LISTED} more: ${ordered.slice(MAX_LISTED).map((v) => `${v.warning.service} ${v.warning.metric}`).join(', ')}`)))
+  blocks.push(context(`Proactive warning from the telemetry scan · each metric is warned about at most once in ${cooldownMinutes} min`))
+  return { text: `Warning: ${lines[0] ?? 'nothing'}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}`, blocks }
+}
+
+function rank(w: MetricWarning): number {
+  return w.kind === 'saturation' ? w.fullAt.getTime() - 1e15 : w.onsetAt.getTime()
 }

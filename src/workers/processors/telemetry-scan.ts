@@ -10,10 +10,11 @@ const MINUTE_MS = 60_000
 const UNSCHEDULED_RECENT_MINUTES = 5
 
 /**
- * Scores every service's recent metrics and posts one warning per (service, metric) per cooldown:
- * a run of anomalous points, or a saturation metric heading for its limit. The claim is taken
- * before posting, under the job id, so a second worker scanning at the same time stays quiet and a
- * retry of this job finishes what it started; each warning is written to the audit log.
+ * Scores every service's recent metrics and warns, in one message per scan, of each (service,
+ * metric) not warned about within the cooldown: a run of anomalous points, or a saturation metric
+ * heading for its limit. Each slot is claimed before posting, under the job id, so a second worker
+ * scanning at the same time stays quiet and a retry of this job finishes what it started; each
+ * warning is written to the audit log.
  */
 export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: string }): Promise<void> {
   const { config } = deps
@@ -29,36 +30,43 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
   })
   if (scan.failed.length) log.warn({ failed: scan.failed.slice(0, 10), count: scan.failed.length }, 'telemetry scan: some series gave no answer')
   const cooldownMs = config.TELEMETRY_WARNING_COOLDOWN_MINUTES * MINUTE_MS
-  let posted = 0
+  const claimed: MetricWarning[] = []
   for (const warning of onePerMetric(scan.warnings)) {
-    const slot = `${warning.service}:${warning.metric}`
-    if (!(await deps.warningClaims.claim(slot, meta.jobId, cooldownMs))) continue
-    const key = `telemetry-warning:${slot}:${meta.jobId}`
-    // A retry that already posted this one (and wrote its audit entry) moves on.
-    if (await getPostedMessage(deps.db, key)) continue
+    if (await deps.warningClaims.claim(slotOf(warning), meta.jobId, cooldownMs)) claimed.push(warning)
+  }
+  const summary = { scanned: scan.scanned, notExported: scan.notExported, failed: scan.failed.length, found: scan.warnings.length, warned: claimed.length }
+  if (claimed.length === 0) return log.info(summary, 'telemetry scan done')
+  const key = `telemetry-scan:${meta.jobId}`
+  // An earlier attempt of this job posted and audited these; a slot it did not hold then waits for the cooldown.
+  if (await getPostedMessage(deps.db, key)) return log.info(summary, 'telemetry scan retried after posting')
+  const views = claimed.map((warning) => {
     const from = warning.kind === 'anomaly' ? new Date(warning.onsetAt.getTime() - 60 * MINUTE_MS) : new Date(now.getTime() - 60 * MINUTE_MS)
-    const consoleLink = metricsExplorerLink(config.GCP_PROJECT_ID, warning.service, warning.metric, from, now)
-    const message = await deps.slack.postOnce(key, channel, buildTelemetryWarningMessage({ warning, consoleLink, cooldownMinutes: config.TELEMETRY_WARNING_COOLDOWN_MINUTES }))
+    return { warning, consoleLink: metricsExplorerLink(config.GCP_PROJECT_ID, warning.service, warning.metric, from, now) }
+  })
+  const message = await deps.slack.postOnce(key, channel, buildTelemetryWarningMessage(views, config.TELEMETRY_WARNING_COOLDOWN_MINUTES))
+  for (const { warning, consoleLink } of views) {
     await appendAudit(deps.db, {
       actor: 'system',
       action: 'telemetry.warning',
       subjectType: 'metric',
-      subjectId: slot,
+      subjectId: slotOf(warning),
       details: { ...auditDetails(warning), summary: describeMetricWarning(warning), link: consoleLink, jobId: meta.jobId },
       slackChannel: message.channel,
       slackTs: message.ts,
     })
-    posted++
   }
-  log.info({ scanned: scan.scanned, notExported: scan.notExported, failed: scan.failed.length, warnings: scan.warnings.length, posted }, 'telemetry scan done')
+  log.info(summary, 'telemetry scan done')
+}
+
+function slotOf(w: MetricWarning): string {
+  return `${w.service}:${w.metric}`
 }
 
 /** A forecast says more than an anomaly on the same series (how long is left), so it wins. */
 function onePerMetric(warnings: MetricWarning[]): MetricWarning[] {
   const bySlot = new Map<string, MetricWarning>()
   for (const w of warnings) {
-    const slot = `${w.service}:${w.metric}`
-    if (!bySlot.has(slot) || w.kind === 'saturation') bySlot.set(slot, w)
+    if (!bySlot.has(slotOf(w)) || w.kind === 'saturation') bySlot.set(slotOf(w), w)
   }
   return [...bySlot.values()]
 }
