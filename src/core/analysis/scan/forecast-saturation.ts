@@ -7,7 +7,7 @@ export interface SaturationForecastOptions {
   limit: number
   /** Forecasts further out than this are not returned. */
   horizonMinutes: number
-  /** Minutes of recent points the trend is fitted on. */
+  /** Minutes of recent points the trend is fitted on (15: on the demo fleet's memory leak, 30 forecast 13 min late). */
   windowMinutes?: number
   /** Fewer finite points than this in the window: no forecast. */
   minPoints?: number
@@ -29,7 +29,7 @@ const MINUTE_MS = 60_000
 const NOISE_WIDTHS = 4
 // Nor is a rise smaller than this share of the limit over the window (a noise-free crawl).
 const MIN_RISE_SHARE = 0.02
-// Theil–Sen is quadratic in the points; a 30-minute window at 60 s stays far below this.
+// Theil–Sen is quadratic in the points; a 15-minute window at 60 s stays far below this.
 const MAX_FIT_POINTS = 180
 
 /**
@@ -39,7 +39,7 @@ const MAX_FIT_POINTS = 180
  * or flat series, or one already at the limit gives null.
  */
 export function forecastSaturation(points: readonly TimedValue[], options: SaturationForecastOptions): SaturationForecast | null {
-  const windowMs = (options.windowMinutes ?? 30) * MINUTE_MS
+  const windowMs = (options.windowMinutes ?? 15) * MINUTE_MS
   const recent = cleanSeries(points).points.filter((p) => p.at <= options.now && p.at > options.now - windowMs).slice(-MAX_FIT_POINTS)
   if (recent.length < (options.minPoints ?? 10)) return null
   const slopes: number[] = []
