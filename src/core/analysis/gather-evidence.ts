@@ -16,7 +16,7 @@ export interface MetricFinding {
   baseline: number
   ratio: number
   anomalous: boolean
-  /** Highest score of the streaming detector's first run of surprising points reaching into the window, in [0, 1]; 0 without one. */
+  /** Highest surprise of the detector's first upward episode reaching into the window, in [0, 1]; 0 without one (or when the window is under 1.2× its baseline and its level, where the detector is not run). */
   anomalyScore: number
   /** First point of that run, when the finding is anomalous: when the metric became so (it may precede the window). */
   anomalousSince: Date | null
@@ -358,12 +358,15 @@ function assessMetric(service: string, metric: MetricKind, series: MetricSeries,
   const ratio = base > 0 ? current / base : current > 0 ? Infinity : 1
   const level = SATURATION_LEVEL[metric]
   const high = level === undefined || current >= level * 0.6
-  const episode = findAnomalyEpisodes(series.points.map((p) => ({ at: p.at.getTime(), value: p.value })), INCIDENT_EPISODE_RULE).find(
-    (e) => e.lastAt >= window.start.getTime() && !(e.value <= e.valueBefore),
-  )
+  const atLevel = level !== undefined && current >= level
+  // Below 1.2× and under its level a series cannot be evidence, so the detector (~0.25 ms a series, more when cold) is spared.
+  const episode =
+    ratio >= DETECTED_MIN_RATIO || atLevel
+      ? findAnomalyEpisodes(series.points.map((p) => ({ at: p.at.getTime(), value: p.value })), INCIDENT_EPISODE_RULE).find((e) => e.lastAt >= window.start.getTime() && !(e.value <= e.valueBefore))
+      : undefined
   const anomalous =
     (ratio >= 1.5 && current - base > Math.abs(base) * 0.2 && high) ||
-    (level !== undefined && current >= level) ||
+    atLevel ||
     (episode !== undefined && ratio >= DETECTED_MIN_RATIO && high)
   return {
     service,

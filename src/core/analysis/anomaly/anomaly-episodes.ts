@@ -1,6 +1,6 @@
 import { cleanSeries, median, robustSpread } from '../rca/clean-series'
 import { scoreMetricSeries } from './score-metric-series'
-import type { AnomalySignal, StreamingAnomalyDetectorOptions } from './streaming-anomaly-detector'
+import { DEFAULT_DETECTOR_OPTIONS, type AnomalySignal, type StreamingAnomalyDetectorOptions } from './streaming-anomaly-detector'
 
 export interface TimedValue {
   /** Epoch milliseconds. */
@@ -59,7 +59,9 @@ const MIN_POINTS_BEFORE = 10
  */
 export function findAnomalyEpisodes(points: readonly TimedValue[], rule: EpisodeRule, detector: Partial<StreamingAnomalyDetectorOptions> = {}): AnomalyEpisode[] {
   const clean = cleanSeries(points).points
-  const scores = scoreMetricSeries(clean.map((p) => ({ timestamp: p.at, value: p.value })), detector)
+  // A memory no longer than the series forgets nothing, so the scores are the same, with smaller buffers.
+  const historyPoints = Math.min(detector.historyPoints ?? DEFAULT_DETECTOR_OPTIONS.historyPoints, Math.max(1, clean.length))
+  const scores = scoreMetricSeries(clean.map((p) => ({ timestamp: p.at, value: p.value })), { ...detector, historyPoints })
   const episodes: AnomalyEpisode[] = []
   for (let i = 0; i < clean.length; i++) {
     if (scores[i]!.surprise < rule.threshold) continue
