@@ -304,6 +304,8 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
 
 /** Hours of history fetched with the window: the detector needs ~150 points to warm up, and the baseline hour is inside. */
 const HISTORY_HOURS = 4
+// Onsets are looked for this far into the window at most (the incident's start is near its beginning).
+const DETECTOR_HOURS_INTO_WINDOW = 6
 // A statistically surprising rise smaller than this is not worth naming as evidence.
 const DETECTED_MIN_RATIO = 1.2
 
@@ -362,7 +364,7 @@ function assessMetric(service: string, metric: MetricKind, series: MetricSeries,
   // Below 1.2× and under its level a series cannot be evidence, so the detector (~0.25 ms a series, more when cold) is spared.
   const episode =
     ratio >= DETECTED_MIN_RATIO || atLevel
-      ? findAnomalyEpisodes(series.points.map((p) => ({ at: p.at.getTime(), value: p.value })), INCIDENT_EPISODE_RULE).find((e) => e.lastAt >= window.start.getTime() && !(e.value <= e.valueBefore))
+      ? findAnomalyEpisodes(pointsToScore(series, window), INCIDENT_EPISODE_RULE).find((e) => e.lastAt >= window.start.getTime() && !(e.value <= e.valueBefore))
       : undefined
   const anomalous =
     (ratio >= 1.5 && current - base > Math.abs(base) * 0.2 && high) ||
@@ -379,6 +381,12 @@ function assessMetric(service: string, metric: MetricKind, series: MetricSeries,
     anomalyScore: episode?.score ?? 0,
     anomalousSince: anomalous && episode ? new Date(episode.onsetAt) : null,
   }
+}
+
+/** The history and the first hours of the window: an incident analysed long after it began still costs a bounded few hundred points a series. */
+function pointsToScore(series: MetricSeries, window: { start: Date; end: Date }): Array<{ at: number; value: number }> {
+  const last = window.start.getTime() + DETECTOR_HOURS_INTO_WINDOW * 3_600_000
+  return series.points.filter((p) => p.at.getTime() <= last).map((p) => ({ at: p.at.getTime(), value: p.value }))
 }
 
 const COMPARISON_WORDS: Record<string, string> = { '>': 'above', '>=': 'at or above', '<': 'below', '<=': 'at or below', '==': 'equal to', '!=': 'not equal to' }

@@ -48,6 +48,13 @@ describe('findAnomalyEpisodes', () => {
     expect(findAnomalyEpisodes([{ at: NaN, value: 1 }], SCAN_EPISODE_RULE)).toEqual([])
   })
 
+  it('handles an episode longer than any argument list (a shift that lasts for months of minutes)', () => {
+    const long = Array.from({ length: 200_000 }, (_, i) => ({ at: T0 + i * MINUTE, value: i >= 200 ? 5 : 1 }))
+    const episodes = findAnomalyEpisodes(long, SCAN_EPISODE_RULE)
+    expect(episodes).toHaveLength(1)
+    expect(episodes[0]).toMatchObject({ onsetAt: T0 + 200 * MINUTE, lastAt: T0 + 199_999 * MINUTE, points: 199_800 })
+  })
+
   it('dates a drop too, with the value before it so the caller can tell the direction', () => {
     const [episode] = findAnomalyEpisodes(series((i, v) => (i >= 200 ? v - 60 : v)), SCAN_EPISODE_RULE)
     expect(episode!.value).toBeLessThan(episode!.valueBefore)

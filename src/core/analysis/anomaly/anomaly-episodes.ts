@@ -79,7 +79,7 @@ export function findAnomalyEpisodes(points: readonly TimedValue[], rule: Episode
       onsetAt,
       lastAt: clean[end - 1]!.at,
       points: end - i,
-      score: Math.max(...scores.slice(i, end).map((s) => s!.surprise)),
+      score: scores.slice(i, end).reduce((max, s) => Math.max(max, s!.surprise), 0),
       signal: scores[i]!.signal,
       value: median(run.map((p) => p.value)),
       valueBefore: level,
