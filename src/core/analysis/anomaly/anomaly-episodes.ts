@@ -63,10 +63,13 @@ export function findAnomalyEpisodes(points: readonly TimedValue[], rule: Episode
   const historyPoints = Math.min(detector.historyPoints ?? DEFAULT_DETECTOR_OPTIONS.historyPoints, Math.max(1, clean.length))
   const scores = scoreMetricSeries(clean.map((p) => ({ timestamp: p.at, value: p.value })), { ...detector, historyPoints })
   const episodes: AnomalyEpisode[] = []
+  // First point of the hour before point i; only moves forward, so the whole pass stays linear.
+  let hourStart = 0
   for (let i = 0; i < clean.length; i++) {
     if (scores[i]!.surprise < rule.threshold) continue
     const onsetAt = clean[i]!.at
-    const before = clean.filter((p) => p.at < onsetAt && p.at >= onsetAt - BEFORE_MS)
+    while (clean[hourStart]!.at < onsetAt - BEFORE_MS) hourStart++
+    const before = clean.slice(hourStart, i)
     if (before.length < MIN_POINTS_BEFORE) continue
     const level = median(before.filter((p) => p.at >= onsetAt - LEVEL_MS).map((p) => p.value))
     const noise = robustSpread(before.map((p) => p.value))
