@@ -54,7 +54,7 @@ describe('the proactive telemetry scan on BullMQ, two worker replicas and the Sl
     try {
       await Promise.all(['race-a', 'race-b'].map((jobId) => env.runtime.queue.enqueue('telemetry.scan', {}, { jobId })))
       await eventually(async () => (await queue.getJobCounts('completed')).completed === 2, { what: 'the two racing scans' })
-      // One message for the scan that won, listing every metric of the failure; the other scan found them claimed.
+      // One message for the scan that won, listing every metric of the failure; the other stood aside.
       expect(warnings()).toHaveLength(1)
       const [message] = warnings()
       const blocks = JSON.stringify(message!.blocks)
@@ -65,7 +65,7 @@ describe('the proactive telemetry scan on BullMQ, two worker replicas and the Sl
 
       // Each job retried (as after a crash once it had posted) finishes without posting again.
       for (const jobId of ['race-a', 'race-b']) await env.runtime.handlers['telemetry.scan']({}, { jobId, attempt: 2 })
-      // Every replica upserts the schedule at start: one scheduler, whose first scan runs at once, inside the cooldown.
+      // Every replica upserts the schedule at start: one scheduler, whose first scan runs at once (and stands aside too).
       await applyTelemetryScanSchedule(env.runtime.queue, { ...env.runtime.config, TELEMETRY_SCAN_INTERVAL_MINUTES: 5 }, logger)
       await applyTelemetryScanSchedule(env.runtime.queue, { ...env.runtime.config, TELEMETRY_SCAN_INTERVAL_MINUTES: 5 }, logger)
       expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual([TELEMETRY_SCAN_SCHEDULER_ID])
@@ -95,5 +95,32 @@ describe('the proactive telemetry scan on BullMQ, two worker replicas and the Sl
     } finally {
       await queue.close()
     }
+  })
+})
+
+describe('the telemetry scan in embedded mode (PGlite, in-process jobs, claims in memory)', () => {
+  let env: EmbeddedEnvironment
+  let clock = NOW
+  const warnings = () => env.fakeSlack.messagesIn(FAKE_WORKSPACE.channelId).filter((m) => m.text?.startsWith('Warning: '))
+
+  beforeAll(async () => {
+    env = await startEmbeddedEnvironment({
+      telemetry: new SyntheticTelemetry({ seed: 7, injections: [{ kind: 'connection-pool-exhaustion', service: 'checkout-db', start: FAULT_AT }] }),
+      now: () => clock,
+    })
+  })
+  afterAll(async () => env?.stop())
+
+  it('does not warn again of an episode still going on once the cooldown is over', async () => {
+    const scan = env.runtime.handlers['telemetry.scan']
+    await scan({}, { jobId: 'first', attempt: 1 })
+    expect(warnings()).toHaveLength(1)
+    expect(warnings()[0]!.text).toMatch(/^Warning: checkout-\S+ \S+ anomalous since 14:0\d UTC/)
+    // An hour and a quarter later the pool is still exhausted: same episodes, same onsets.
+    clock = new Date(NOW.getTime() + 75 * 60_000)
+    await scan({}, { jobId: 'later', attempt: 1 })
+    expect(warnings()).toHaveLength(1)
+    const audited = await env.runtime.database.db.select().from(auditLog).where(eq(auditLog.action, 'telemetry.warning'))
+    expect(audited.every((a) => (a.details as { jobId: string }).jobId === 'first')).toBe(true)
   })
 })

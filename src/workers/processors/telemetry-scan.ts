@@ -6,21 +6,26 @@ import { appendAudit, getPostedMessage } from '../../storage/repositories/audit'
 import type { WorkerDeps } from '../worker-deps'
 
 const MINUTE_MS = 60_000
+// Longer than the scan's 4 h of history, after which an onset can no longer be seen again.
+const EPISODE_MEMORY_MS = 24 * 60 * MINUTE_MS
 // A scan run by hand while the schedule is off still looks this far back.
 const UNSCHEDULED_RECENT_MINUTES = 5
 
 /**
  * Scores every service's recent metrics and warns, in one message per scan, of each (service,
- * metric) not warned about within the cooldown: a run of anomalous points, or a saturation metric
- * heading for its limit. Each slot is claimed before posting, under the job id, so a second worker
- * scanning at the same time stays quiet and a retry of this job finishes what it started; each
- * warning is written to the audit log.
+ * metric) not warned about within the cooldown: an anomaly episode not warned of before (by its
+ * onset), or a saturation metric heading for its limit. The scan, each slot and each episode are
+ * claimed under the job id, so a second worker scanning at the same time stays quiet and a retry
+ * of this job finishes what it started; each warning is written to the audit log.
  */
 export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: string }): Promise<void> {
   const { config } = deps
   const log = deps.logger.child({ job: meta.jobId, queue: 'telemetry.scan' })
   const channel = config.TELEMETRY_WARNING_CHANNEL ?? config.INCIDENT_CHANNEL
   if (!channel) return log.warn('telemetry scan skipped: no TELEMETRY_WARNING_CHANNEL or INCIDENT_CHANNEL to warn in')
+  // Two scans at once (a replica's manual run, a retry beside the next schedule) would split the warnings over two messages.
+  const leaseMs = (Math.max(1, config.TELEMETRY_SCAN_INTERVAL_MINUTES) * MINUTE_MS) / 2
+  if (!(await deps.warningClaims.claim('scan', meta.jobId, leaseMs))) return log.info('telemetry scan skipped: another scan is running')
   const now = deps.now()
   const scan = await scanFleetMetrics(deps.telemetry, {
     now,
@@ -32,6 +37,8 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
   const cooldownMs = config.TELEMETRY_WARNING_COOLDOWN_MINUTES * MINUTE_MS
   const claimed: MetricWarning[] = []
   for (const warning of onePerMetric(scan.warnings)) {
+    // An episode still going on after the cooldown has been warned of; one that began during the cooldown is part of what was.
+    if (warning.kind === 'anomaly' && !(await deps.warningClaims.claim(`${slotOf(warning)}:onset:${warning.onsetAt.getTime()}`, meta.jobId, EPISODE_MEMORY_MS))) continue
     if (await deps.warningClaims.claim(slotOf(warning), meta.jobId, cooldownMs)) claimed.push(warning)
   }
   const summary = { scanned: scan.scanned, notExported: scan.notExported, failed: scan.failed.length, found: scan.warnings.length, warned: claimed.length }
