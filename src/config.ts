@@ -49,6 +49,14 @@ const envSchema = z.object({
   ALERT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
 
   TELEMETRY_PROVIDER: z.enum(['gcp', 'synthetic', 'none']).default('none'),
+  /** Minutes between proactive scans of every service's metrics for anomalies and saturation trends; 0 turns the scan off. */
+  TELEMETRY_SCAN_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
+  /** A (service, metric) is warned about at most once per this many minutes; at least the scan interval. */
+  TELEMETRY_WARNING_COOLDOWN_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  /** Saturation reached further ahead than this is not warned about. */
+  TELEMETRY_FORECAST_HORIZON_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Channel of proactive warnings; INCIDENT_CHANNEL when unset. */
+  TELEMETRY_WARNING_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)').optional(),
   GCP_PROJECT_ID: z.string().default('demo-project'),
   /** YAML naming each service's monitored resource, dependencies and metric overrides (src/integrations/gcp/service-catalog.ts). */
   GCP_SERVICES_FILE: z.string().optional(),
@@ -137,6 +145,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((role === 'worker' || role === 'bot') && config.DATABASE_POOL_SIZE <= config.WORKER_CONCURRENCY) {
     // Each running playbook step holds one connection for its lock and needs others for its queries.
     problems.push(`DATABASE_POOL_SIZE: must be larger than WORKER_CONCURRENCY (${config.WORKER_CONCURRENCY})`)
+  }
+  if (config.TELEMETRY_SCAN_INTERVAL_MINUTES > 0 && config.TELEMETRY_WARNING_COOLDOWN_MINUTES < config.TELEMETRY_SCAN_INTERVAL_MINUTES) {
+    // A shorter cooldown would let the next scan warn again about the run the last one reported.
+    problems.push(`TELEMETRY_WARNING_COOLDOWN_MINUTES: must be at least TELEMETRY_SCAN_INTERVAL_MINUTES (${config.TELEMETRY_SCAN_INTERVAL_MINUTES})`)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config

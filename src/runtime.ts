@@ -8,6 +8,8 @@ import type { ActionExecutor } from './core/playbooks/action-port'
 import { KubernetesActionExecutor, loadKubeConfig } from './integrations/actions/kubernetes-action-executor'
 import { RoutingActionExecutor } from './integrations/actions/routing-action-executor'
 import { WebhookActionExecutor } from './integrations/actions/webhook-action-executor'
+import { MemoryWarningClaims } from './integrations/claims/memory-warning-claims'
+import { RedisWarningClaims } from './integrations/claims/redis-warning-claims'
 import { UnavailableTelemetry } from './integrations/telemetry/unavailable-telemetry'
 import type { Logger } from './logger'
 import { SlackMessenger } from './slack/messenger'
@@ -59,12 +61,14 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
     slackApiUrl: config.SLACK_API_URL,
     retryConfig: overrides.slackRetries === undefined ? undefined : { retries: overrides.slackRetries },
   })
+  const warningClaims = config.REDIS_URL ? new RedisWarningClaims(config.REDIS_URL, config.QUEUE_PREFIX) : new MemoryWarningClaims(() => now().getTime())
   const deps: WorkerDeps = {
     db: database.db,
     tryWithLock: database.tryWithLock,
     queue,
     slack: new SlackMessenger(client, database.db),
     telemetry,
+    warningClaims,
     embedder: overrides.embedder ?? (await embedderFor(config)),
     playbooks,
     actions:
@@ -90,6 +94,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
     playbooks,
     async close() {
       await queue.close()
+      await warningClaims.close()
       // The GCP provider holds gRPC channels and Redis connections.
       await (telemetry as Partial<{ close(): Promise<void> }>).close?.()
       await database.close()

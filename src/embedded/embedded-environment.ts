@@ -120,14 +120,14 @@ export async function startEmbeddedEnvironment(options: EmbeddedEnvironmentOptio
 async function waitForBullmqIdle(redisUrl: string, prefix: string, timeoutMs: number): Promise<void> {
   const { Queue } = await import('bullmq')
   const { JOB_NAMES, queueNameFor } = await import('../workers/jobs')
-  // Approval expiries sit delayed for their whole TTL; every other delayed job is a pending retry.
+  // Approval expiries sit delayed for their whole TTL, the next scheduled scan until it is due; every other delayed job is a pending retry.
   const queues = JOB_NAMES.map((n) => ({ name: n, queue: new Queue(queueNameFor(n), { connection: { url: redisUrl }, prefix }) }))
   const deadline = Date.now() + timeoutMs
   try {
     let quietRounds = 0
     while (Date.now() < deadline) {
       const counts = await Promise.all(
-        queues.map(({ name, queue }) => (name === 'approval.expire' ? queue.getJobCounts('waiting', 'active') : queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children', 'delayed'))),
+        queues.map(({ name, queue }) => (name === 'approval.expire' || name === 'telemetry.scan' ? queue.getJobCounts('waiting', 'active') : queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children', 'delayed'))),
       )
       const busy = counts.some((c) => Object.values(c).some((v) => v > 0))
       quietRounds = busy ? 0 : quietRounds + 1

@@ -3,6 +3,7 @@ import { createAlertRoutes } from '../ingest/alert-routes'
 import type { Logger } from '../logger'
 import type { Runtime } from '../runtime'
 import { createSlackApp, type SlackApp } from '../slack/app'
+import { applyTelemetryScanSchedule } from '../workers/telemetry-scan-schedule'
 
 /** The Slack-facing process: Bolt listeners plus the alert webhooks, on one port. */
 export function createBot(runtime: Runtime, options: { slackRetries?: number } = {}): SlackApp {
@@ -25,6 +26,8 @@ export function createBot(runtime: Runtime, options: { slackRetries?: number } =
 export async function runBot(runtime: Runtime, config: Config, logger: Logger): Promise<() => Promise<void>> {
   const bot = createBot(runtime)
   const { port } = await bot.start()
+  // Without Redis the jobs run in this process, the scan's timer too; with Redis the workers schedule it.
+  if (!config.REDIS_URL) await applyTelemetryScanSchedule(runtime.queue, config, logger)
   logger.info({ port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', jobs: config.REDIS_URL ? 'bullmq' : 'in-process' }, 'sre-agent bot started')
   return () => bot.stop()
 }

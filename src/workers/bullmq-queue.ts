@@ -9,6 +9,13 @@ function connectionFor(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false })
 }
 
+const JOB_OPTIONS = {
+  attempts: JOB_ATTEMPTS,
+  backoff: { type: 'exponential', delay: JOB_BACKOFF_MS },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+}
+
 /** Producer side: enqueues onto BullMQ queues; used by bot replicas and by workers chaining jobs. */
 export class BullmqJobQueue implements JobQueue {
   private readonly connection: Redis
@@ -29,14 +36,17 @@ export class BullmqJobQueue implements JobQueue {
 
   async enqueue<N extends JobName>(name: N, data: JobData<N>, options: EnqueueOptions = {}): Promise<void> {
     const payload = jobSchemas[name].parse(data)
-    await this.queue(name).add(name, payload, {
-      jobId: options.jobId,
-      delay: options.delayMs,
-      attempts: JOB_ATTEMPTS,
-      backoff: { type: 'exponential', delay: JOB_BACKOFF_MS },
-      removeOnComplete: { age: 3600, count: 1000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    })
+    await this.queue(name).add(name, payload, { jobId: options.jobId, delay: options.delayMs, ...JOB_OPTIONS })
+  }
+
+  /** A BullMQ job scheduler: Redis holds one per id, so every worker replica may upsert it at start. */
+  async schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: { everyMs: number }): Promise<void> {
+    const payload = jobSchemas[name].parse(data)
+    await this.queue(name).upsertJobScheduler(schedulerId, { every: options.everyMs }, { name, data: payload, opts: JOB_OPTIONS })
+  }
+
+  async unschedule(schedulerId: string, name: JobName): Promise<void> {
+    await this.queue(name).removeJobScheduler(schedulerId)
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ export class InProcessJobQueue implements JobQueue {
   private readonly seenIds = new Set<string>()
   private readonly running = new Set<Promise<void>>()
   private readonly timers = new Set<NodeJS.Timeout>()
+  private readonly schedules = new Map<string, NodeJS.Timeout>()
   private counter = 0
   private closed = false
 
@@ -62,6 +63,26 @@ export class InProcessJobQueue implements JobQueue {
     }
   }
 
+  /** A timer in this process (embedded mode has one); a run still going when the next is due is not doubled. */
+  async schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: { everyMs: number }): Promise<void> {
+    if (this.closed) throw new Error('queue is closed')
+    const payload = jobSchemas[name].parse(data) as JobData<N>
+    await this.unschedule(schedulerId)
+    let running = false
+    const timer = setInterval(() => {
+      if (running) return
+      running = true
+      this.track(this.run(name, payload, `${schedulerId}-${++this.counter}`).finally(() => { running = false }))
+    }, options.everyMs)
+    timer.unref()
+    this.schedules.set(schedulerId, timer)
+  }
+
+  async unschedule(schedulerId: string): Promise<void> {
+    clearInterval(this.schedules.get(schedulerId))
+    this.schedules.delete(schedulerId)
+  }
+
   /** Resolves when no job is running or about to start (delayed jobs excluded). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running])
@@ -70,6 +91,7 @@ export class InProcessJobQueue implements JobQueue {
   async close(): Promise<void> {
     this.closed = true
     for (const t of this.timers) clearTimeout(t)
+    for (const id of [...this.schedules.keys()]) await this.unschedule(id)
     await this.idle()
   }
 }

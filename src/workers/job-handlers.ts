@@ -6,6 +6,7 @@ import { processApprovalDecided, processApprovalExpire } from './processors/appr
 import { processPlaybookCancelled, processRunCommand } from './processors/playbook-commands'
 import { processReembedHistory } from './processors/reembed-history'
 import { processIncidentResolved } from './processors/resolve-incident'
+import { processTelemetryScan } from './processors/telemetry-scan'
 import type { WorkerDeps } from './worker-deps'
 
 /** The job handlers, shared by the BullMQ workers and the embedded in-process queue. */
@@ -20,5 +21,6 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'playbook.cancelled': (data) => processPlaybookCancelled(deps, data),
     'command.run': (data) => processRunCommand(deps, data),
     'history.reembed': async (data) => { await processReembedHistory(deps, data) },
+    'telemetry.scan': (_data, meta) => processTelemetryScan(deps, meta),
   }
 }

@@ -12,6 +12,8 @@ export const jobSchemas = {
   'command.run': z.object({ playbookId: z.string().min(1), incidentNumber: z.number().int().positive(), userId: z.string().min(1), channelId: z.string().min(1) }),
   /** Embeds the history again with the running model; `pass` counts the passes that left failures behind. */
   'history.reembed': z.object({ batchSize: z.number().int().min(1).max(1000).optional(), pass: z.number().int().min(0).optional() }),
+  /** Scheduled: scores every service's recent metrics and warns before failures. */
+  'telemetry.scan': z.object({}),
 } as const
 
 export type JobName = keyof typeof jobSchemas
@@ -27,6 +29,10 @@ export interface EnqueueOptions {
 /** Where work is handed to the workers: BullMQ on Redis, or in-process in embedded mode. */
 export interface JobQueue {
   enqueue<N extends JobName>(name: N, data: JobData<N>, options?: EnqueueOptions): Promise<void>
+  /** Runs the job every `everyMs`; the same `schedulerId` from any number of processes is one schedule. */
+  schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: { everyMs: number }): Promise<void>
+  /** Stops a schedule of job `name`; nothing happens when there is none. */
+  unschedule(schedulerId: string, name: JobName): Promise<void>
   close(): Promise<void>
 }
 

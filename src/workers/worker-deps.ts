@@ -1,4 +1,5 @@
 import type { Config } from '../config'
+import type { WarningClaimsPort } from '../core/analysis/scan/warning-claims'
 import type { Embedder } from '../core/correlation/embedder'
 import type { Playbook } from '../core/playbooks/schema'
 import type { TelemetryPort } from '../core/telemetry/port'
@@ -16,10 +17,12 @@ export interface WorkerDeps {
   queue: JobQueue
   slack: SlackMessenger
   telemetry: TelemetryPort
+  /** Who may post a proactive telemetry warning now (Redis across workers, memory in embedded mode). */
+  warningClaims: WarningClaimsPort
   embedder: Embedder
   playbooks: Playbook[]
   actions: ActionExecutor
-  config: Pick<Config, 'INCIDENT_CHANNEL' | 'APPROVERS' | 'CONFIDENCE_THRESHOLD' | 'APPROVAL_TTL_MINUTES' | 'GCP_PROJECT_ID' | 'AUTOMATION_WEBHOOK_URL' | 'ESCALATION_CONTACTS' | 'AUTO_APPROVE_MAX_RISK' | 'AUTO_APPROVE_MIN_CONFIDENCE' | 'LOG_TEMPLATE_RETENTION_DAYS' | 'LOG_TEMPLATES_PER_SERVICE'>
+  config: Pick<Config, 'INCIDENT_CHANNEL' | 'APPROVERS' | 'CONFIDENCE_THRESHOLD' | 'APPROVAL_TTL_MINUTES' | 'GCP_PROJECT_ID' | 'AUTOMATION_WEBHOOK_URL' | 'ESCALATION_CONTACTS' | 'AUTO_APPROVE_MAX_RISK' | 'AUTO_APPROVE_MIN_CONFIDENCE' | 'LOG_TEMPLATE_RETENTION_DAYS' | 'LOG_TEMPLATES_PER_SERVICE' | 'TELEMETRY_SCAN_INTERVAL_MINUTES' | 'TELEMETRY_WARNING_COOLDOWN_MINUTES' | 'TELEMETRY_FORECAST_HORIZON_MINUTES' | 'TELEMETRY_WARNING_CHANNEL'>
   logger: Logger
   now(): Date
 }

@@ -13,7 +13,7 @@ const id = () => '00000000-0000-4000-8000-' + randomBytes(6).toString('hex')
 
 function handlers(overrides: Partial<JobHandlers>): JobHandlers {
   const none = async () => {}
-  return { 'incident.analyze': none, 'incident.resolved': none, 'command.analyze': none, 'command.run': none, 'playbook.advance': none, 'playbook.cancelled': none, 'approval.decided': none, 'approval.expire': none, 'history.reembed': none, ...overrides }
+  return { 'incident.analyze': none, 'incident.resolved': none, 'command.analyze': none, 'command.run': none, 'playbook.advance': none, 'playbook.cancelled': none, 'approval.decided': none, 'approval.expire': none, 'history.reembed': none, 'telemetry.scan': none, ...overrides }
 }
 
 describe('BullMQ job queue on Redis', () => {

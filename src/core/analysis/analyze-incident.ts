@@ -11,11 +11,12 @@ import type { ReasoningStep } from '../reasoning/reasoning-step'
 import type { TelemetryPort } from '../telemetry/port'
 import { detectHypotheses, type Hypothesis } from './detect-hypotheses'
 import type { EvidenceItem } from './evidence'
-import { gatherEvidence, type GatheredEvidence } from './gather-evidence'
+import { gatherEvidence, type GatheredEvidence, type MetricFinding } from './gather-evidence'
 import { gatherLogHistoryEvidence } from './log-history-evidence'
 import type { LogTemplateHistory } from './logs/log-template-history'
 import { rankRootCauses } from './rca/rank-root-causes'
 import { gatherRcaInput } from './rca/telemetry-input'
+import { utcTime } from './scan/metric-warnings'
 
 export interface IncidentUnderAnalysis {
   id: string
@@ -142,10 +143,10 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     position: 2,
     question: 'What do the metrics show?',
     query: gathered
-      ? `${ports.telemetry.name}: ${gathered.services.join(', ')} — latency, errors, saturation over ${gathered.window.start.toISOString()}…${gathered.window.end.toISOString()} vs the hour before`
+      ? `${ports.telemetry.name}: ${gathered.services.join(', ')} — latency, errors, saturation over ${gathered.window.start.toISOString()}…${gathered.window.end.toISOString()} vs the hour before, each series scored by the streaming anomaly detector over the 4 h before`
       : 'no service on the alert, so no metrics to query',
     decision: anomalies.length
-      ? anomalies.slice(0, 3).map((a) => `${a.service} ${a.metric} ${a.ratio.toFixed(1)}× baseline`).join('; ')
+      ? describeAnomalies(anomalies)
       : gathered ? 'Nothing outside its normal range' : 'Skipped',
     discarded: [],
     evidence: metricEvidence,
@@ -256,6 +257,15 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     retrieval,
     calibration: { method: diagnosisCalibration.method, samples: diagnosisCalibration.samples, raw, logit, features: diagnosisFeatures },
   }
+}
+
+/** The first three anomalies, those the detector dated first in order of onset (the earliest is the likeliest start). */
+function describeAnomalies(anomalies: MetricFinding[]): string {
+  const dated = anomalies.filter((a) => a.anomalousSince).sort((a, b) => a.anomalousSince!.getTime() - b.anomalousSince!.getTime())
+  return [...dated, ...anomalies.filter((a) => !a.anomalousSince)]
+    .slice(0, 3)
+    .map((a) => (a.anomalousSince ? `${a.service} ${a.metric} anomalous since ${utcTime(a.anomalousSince)}, score ${a.anomalyScore.toFixed(2)} (${a.ratio.toFixed(1)}× baseline)` : `${a.service} ${a.metric} ${a.ratio.toFixed(1)}× baseline`))
+    .join('; ')
 }
 
 function describeRetrieval(incident: IncidentUnderAnalysis, c: CorrelationResult): string {

@@ -1,4 +1,5 @@
 import type { GatheredEvidence, MetricFinding } from './gather-evidence'
+import { utcTime } from './scan/metric-warnings'
 
 /** A candidate explanation; `playbookId` names the playbook that addresses it. */
 export interface Hypothesis {
@@ -13,6 +14,11 @@ export interface Hypothesis {
 }
 
 const has = (logs: GatheredEvidence['logs'], pattern: RegExp) => logs.filter((l) => pattern.test(l.message))
+
+/** " since 14:02 UTC" when the anomaly detector dated the rise, so the trail shows which moved first. */
+function since(f: MetricFinding): string {
+  return f.anomalousSince ? ` since ${utcTime(f.anomalousSince)}` : ''
+}
 
 function finding(ev: GatheredEvidence, service: string, metric: MetricFinding['metric']) {
   return ev.metrics.find((m) => m.service === service && m.metric === metric)
@@ -34,7 +40,7 @@ export function detectHypotheses(service: string, ev: GatheredEvidence): Hypothe
     const timeouts = has(ev.logs, new RegExp(`(timeout|timed out|deadline).*${dep}|${dep}.*(timeout|timed out|deadline)`, 'i'))
     const because: string[] = []
     let support = 0
-    if (depLatency?.anomalous) { support += 0.45; because.push(`${dep} p95 latency ${depLatency.ratio.toFixed(1)}× its baseline`) }
+    if (depLatency?.anomalous) { support += 0.45; because.push(`${dep} p95 latency ${depLatency.ratio.toFixed(1)}× its baseline${since(depLatency)}`) }
     if (ev.traces.length && slowSpans / ev.traces.length >= 0.5) { support += 0.35; because.push(`${slowSpans}/${ev.traces.length} slow traces spend most time in ${dep}`) }
     if (timeouts.length >= 3) { support += 0.2; because.push(`${timeouts.length} timeout log lines naming ${dep}`) }
     if (dep.includes('db') || /sql|postgres/i.test(dep)) continue
@@ -49,7 +55,7 @@ export function detectHypotheses(service: string, ev: GatheredEvidence): Hypothe
     const because: string[] = []
     let support = 0
     if (pool.current >= 0.9) { support += 0.6; because.push(`${s} connections at ${(pool.current * 100).toFixed(0)}% of max`) }
-    else if (pool.anomalous) { support += 0.3; because.push(`${s} connections ${pool.ratio.toFixed(1)}× baseline`) }
+    else if (pool.anomalous) { support += 0.3; because.push(`${s} connections ${pool.ratio.toFixed(1)}× baseline${since(pool)}`) }
     if (poolLogs.length >= 3) { support += 0.4; because.push(`${poolLogs.length} log lines about exhausted or timed-out connections`) }
     out.push({ id: `pool-exhaustion:${s}`, statement: `Connection pool exhaustion on ${s}`, playbookId: 'db-connection-exhaustion', target: s, support: Math.min(1, support), because })
   }
@@ -60,7 +66,7 @@ export function detectHypotheses(service: string, ev: GatheredEvidence): Hypothe
   {
     const because: string[] = []
     let support = 0
-    if (errorRate?.anomalous) { support += 0.5; because.push(`error rate ${errorRate.ratio.toFixed(1)}× baseline`) }
+    if (errorRate?.anomalous) { support += 0.5; because.push(`error rate ${errorRate.ratio.toFixed(1)}× baseline${since(errorRate)}`) }
     if (deploys.length) { support += 0.5; because.push(`deploy in the window: "${deploys[0]!.message.slice(0, 80)}"`) }
     out.push({ id: `bad-deploy:${service}`, statement: `A recent deploy of ${service} introduced errors`, playbookId: 'deploy-5xx-rollback', target: service, support: deploys.length ? support : Math.min(support, 0.3), because })
   }

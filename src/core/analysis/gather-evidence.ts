@@ -1,33 +1,16 @@
 import { withDeadline } from '../deadline'
 import type { LogSample } from './logs/log-pattern-shifts'
+import { findAnomalyEpisodes, INCIDENT_EPISODE_RULE } from './anomaly/anomaly-episodes'
 import type { AlertConditionSummary, AlertPolicySummary, ErrorGroupStats, LogEntry, MetricKind, MetricSeries, TelemetryPort, TraceSummary } from '../telemetry/port'
 import { errorGroupLink, logsExplorerLink, metricsExplorerLink, traceLink } from './console-links'
 import type { EvidenceItem } from './evidence'
+import { utcTime } from './scan/metric-warnings'
 import { formatMetricValue, summarize } from './series-stats'
-
-/** Metrics where higher means worse; each is asked of the service and its direct dependencies. */
-const WATCHED_METRICS: MetricKind[] = [
-  'latency_p95_ms',
-  'error_rate',
-  'db_connections_used_ratio',
-  'memory_utilization',
-  'cpu_utilization',
-  'quota_used_ratio',
-  'pubsub_backlog',
-  'disk_used_ratio',
-]
+import { SATURATION_LEVEL, WATCHED_METRICS } from './watched-metrics'
 
 /** Past these a fetch is cut short, so its buckets do not count as fetched whole. */
 const WINDOW_WARNINGS_LIMIT = 200
 const EARLIER_WARNINGS_LIMIT = 500
-
-/** Saturation metrics are alarming at a level, whatever their baseline. */
-const SATURATION_LEVEL: Partial<Record<MetricKind, number>> = {
-  db_connections_used_ratio: 0.9,
-  memory_utilization: 0.9,
-  quota_used_ratio: 0.95,
-  disk_used_ratio: 0.9,
-}
 
 export interface MetricFinding {
   service: string
@@ -39,6 +22,10 @@ export interface MetricFinding {
   anomalous: boolean
   /** Time of the newest point in the incident window: how current this series is. */
   newestAt: Date | null
+  /** Highest surprise of the detector's first upward episode reaching into the window, in [0, 1]; 0 without one (or when the window is under 1.2× its baseline and its level, where the detector is not run). */
+  anomalyScore: number
+  /** First point of that run, when the finding is anomalous: when the metric became so (it may precede the window). */
+  anomalousSince: Date | null
 }
 
 export type TelemetrySource = 'metrics' | 'logs' | 'errors' | 'traces'
@@ -245,14 +232,14 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
       result.items.push({
         source: 'metrics',
         title: `${f.service} ${f.metric}`,
-        detail: `${formatMetricValue(f.current, f.unit)} now vs ${formatMetricValue(f.baseline, f.unit)} in the hour before (${f.ratio.toFixed(1)}×)`,
-        link: metricsExplorerLink(projectId, f.service, f.metric, baseline.start, window.end),
+        detail: `${formatMetricValue(f.current, f.unit)} now vs ${formatMetricValue(f.baseline, f.unit)} in the hour before (${f.ratio.toFixed(1)}×)${f.anomalousSince ? `; anomalous since ${utcTime(f.anomalousSince)}, score ${f.anomalyScore.toFixed(2)}` : ''}`,
+        link: metricsExplorerLink(projectId, f.service, f.metric, f.anomalousSince && f.anomalousSince < baseline.start ? f.anomalousSince : baseline.start, window.end),
         anomalous: true,
-        data: { ...f },
+        data: { ...f, anomalousSince: f.anomalousSince?.toISOString() ?? null },
       })
     }
     if (!findings.some((m) => m.anomalous)) {
-      result.items.push({ source: 'metrics', title: 'Metrics within normal range', detail: `${findings.length} series of ${services.join(', ')} checked against the previous hour`, link: null, anomalous: false, data: {} })
+      result.items.push({ source: 'metrics', title: 'Metrics within normal range', detail: `${findings.length} series of ${services.join(', ')} checked against the previous hour and scored by the anomaly detector over ${HISTORY_HOURS} h`, link: null, anomalous: false, data: {} })
     }
     notePartial('metrics')
   }
@@ -323,7 +310,18 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
   return result
 }
 
-/** Each watched metric of each service, now and in the hour before; null where the service does not export it. */
+/** Hours of history fetched with the window: the detector needs ~150 points to warm up, and the baseline hour is inside. */
+const HISTORY_HOURS = 4
+// Onsets are looked for this far into the window at most (the incident's start is near its beginning).
+const DETECTOR_HOURS_INTO_WINDOW = 6
+// A statistically surprising rise smaller than this is not worth naming as evidence.
+const DETECTED_MIN_RATIO = 1.2
+
+/**
+ * Each watched metric of each service, now and in the hour before, from one query per series
+ * that also carries the history the anomaly detector warms up on; null where the service does
+ * not export it.
+ */
 async function collectMetrics(
   telemetry: TelemetryPort,
   services: string[],
@@ -332,25 +330,22 @@ async function collectMetrics(
   deadlineMs: number,
 ): Promise<Array<Asked<MetricFinding | null>>> {
   const queries = services.flatMap((service) => WATCHED_METRICS.map((metric) => ({ service, metric })))
+  const history = { start: new Date(window.start.getTime() - HISTORY_HOURS * 3_600_000), end: window.end }
   return Promise.all(
     queries.map(({ service, metric }) =>
       ask(
         service,
         metric,
         async () => {
-          let now: MetricSeries
-          let before: MetricSeries
+          let series: MetricSeries
           try {
-            ;[now, before] = await Promise.all([
-              telemetry.metrics({ service, metric, ...window, stepSeconds: 60 }),
-              telemetry.metrics({ service, metric, ...baseline, stepSeconds: 60 }),
-            ])
+            series = await telemetry.metrics({ service, metric, ...history, stepSeconds: 60 })
           } catch (err) {
             // A metric a service does not export is not evidence either way.
             if ((err as { code?: string }).code === 'telemetry_query_invalid') return null
             throw err
           }
-          return compareWithBaseline(service, metric, now, before)
+          return assessMetric(service, metric, series, window, baseline)
         },
         deadlineMs,
         'metrics',
@@ -359,15 +354,49 @@ async function collectMetrics(
   )
 }
 
-function compareWithBaseline(service: string, metric: MetricKind, now: MetricSeries, before: MetricSeries): MetricFinding | null {
-  const current = summarize(now.points.map((p) => p.value)).p95
-  const base = summarize(before.points.map((p) => p.value)).mean
+/**
+ * Compares the window with the hour before (p95 against the mean), and dates the rise with the
+ * streaming detector: the first run of surprising points that reaches into the window. A
+ * saturation metric is anomalous at its level whatever its baseline; any metric at 1.5× its
+ * baseline; a detected rise when it is also at least 1.2× (a tiny but unusual change is not evidence).
+ */
+function assessMetric(service: string, metric: MetricKind, series: MetricSeries, window: { start: Date; end: Date }, baseline: { start: Date; end: Date }): MetricFinding | null {
+  const within = (w: { start: Date; end: Date }) => series.points.filter((p) => p.at >= w.start && p.at <= w.end).map((p) => p.value)
+  const current = summarize(within(window)).p95
+  const base = summarize(within(baseline)).mean
   if (!Number.isFinite(current) || !Number.isFinite(base)) return null
   const ratio = base > 0 ? current / base : current > 0 ? Infinity : 1
   const level = SATURATION_LEVEL[metric]
-  const anomalous = (ratio >= 1.5 && current - base > Math.abs(base) * 0.2 && (level === undefined || current >= level * 0.6)) || (level !== undefined && current >= level)
-  const newestAt = now.points.reduce<Date | null>((newest, p) => (newest === null || p.at > newest ? p.at : newest), null)
-  return { service, metric, unit: now.unit, current, baseline: base, ratio: Number.isFinite(ratio) ? ratio : 99, anomalous, newestAt }
+  const newestAt = series.points.reduce<Date | null>((newest, p) => (p.at <= window.end && (newest === null || p.at > newest) ? p.at : newest), null)
+  const high = level === undefined || current >= level * 0.6
+  const atLevel = level !== undefined && current >= level
+  // Below 1.2× and under its level a series cannot be evidence, so the detector (~0.25 ms a series, more when cold) is spared.
+  const episode =
+    ratio >= DETECTED_MIN_RATIO || atLevel
+      ? findAnomalyEpisodes(pointsToScore(series, window), INCIDENT_EPISODE_RULE).find((e) => e.lastAt >= window.start.getTime() && !(e.value <= e.valueBefore))
+      : undefined
+  const anomalous =
+    (ratio >= 1.5 && current - base > Math.abs(base) * 0.2 && high) ||
+    atLevel ||
+    (episode !== undefined && ratio >= DETECTED_MIN_RATIO && high)
+  return {
+    service,
+    metric,
+    unit: series.unit,
+    current,
+    baseline: base,
+    ratio: Number.isFinite(ratio) ? ratio : 99,
+    anomalous,
+    anomalyScore: episode?.score ?? 0,
+    anomalousSince: anomalous && episode ? new Date(episode.onsetAt) : null,
+    newestAt,
+  }
+}
+
+/** The history and the first hours of the window: an incident analysed long after it began still costs a bounded few hundred points a series. */
+function pointsToScore(series: MetricSeries, window: { start: Date; end: Date }): Array<{ at: number; value: number }> {
+  const last = window.start.getTime() + DETECTOR_HOURS_INTO_WINDOW * 3_600_000
+  return series.points.filter((p) => p.at.getTime() <= last).map((p) => ({ at: p.at.getTime(), value: p.value }))
 }
 
 const COMPARISON_WORDS: Record<string, string> = { '>': 'above', '>=': 'at or above', '<': 'below', '<=': 'at or below', '==': 'equal to', '!=': 'not equal to' }

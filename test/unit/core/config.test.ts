@@ -32,6 +32,13 @@ describe('loadConfig', () => {
     expect(problemsOf({ APPROVERS: 'U123,alice' })[0]).toMatch(/^APPROVERS/)
   })
 
+  it('schedules the telemetry scan every 5 minutes unless told otherwise, and refuses a cooldown shorter than the interval', () => {
+    expect(loadConfig({})).toMatchObject({ TELEMETRY_SCAN_INTERVAL_MINUTES: 5, TELEMETRY_WARNING_COOLDOWN_MINUTES: 60, TELEMETRY_FORECAST_HORIZON_MINUTES: 30 })
+    expect(loadConfig({ TELEMETRY_SCAN_INTERVAL_MINUTES: '0', TELEMETRY_WARNING_COOLDOWN_MINUTES: '1' }).TELEMETRY_SCAN_INTERVAL_MINUTES).toBe(0)
+    expect(problemsOf({ TELEMETRY_SCAN_INTERVAL_MINUTES: '15', TELEMETRY_WARNING_COOLDOWN_MINUTES: '10' })).toEqual(['TELEMETRY_WARNING_COOLDOWN_MINUTES: must be at least TELEMETRY_SCAN_INTERVAL_MINUTES (15)'])
+    expect(problemsOf({ TELEMETRY_WARNING_CHANNEL: '#alerts' })).toEqual(['TELEMETRY_WARNING_CHANNEL: must be a channel id (C…)'])
+  })
+
   it('parses the approver list of users and user groups', () => {
     expect(loadConfig({ APPROVERS: 'U0ALICE, S0ONCALL' }).APPROVERS).toEqual(['U0ALICE', 'S0ONCALL'])
   })

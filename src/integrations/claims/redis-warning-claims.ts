@@ -1,0 +1,23 @@
+import { Redis } from 'ioredis'
+import type { WarningClaimsPort } from '../../core/analysis/scan/warning-claims'
+
+/** Claims in Redis, shared by every worker replica: SET NX PX takes a slot atomically. */
+export class RedisWarningClaims implements WarningClaimsPort {
+  private readonly redis: Redis
+
+  constructor(redisUrl: string, private readonly prefix: string) {
+    // Lazy: bot processes build the same runtime and never claim anything.
+    this.redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 })
+  }
+
+  async claim(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    const redisKey = `${this.prefix}:warning-claim:${key}`
+    if ((await this.redis.set(redisKey, holder, 'PX', ttlMs, 'NX')) === 'OK') return true
+    return (await this.redis.get(redisKey)) === holder
+  }
+
+  async close(): Promise<void> {
+    if (this.redis.status === 'wait') this.redis.disconnect()
+    else await this.redis.quit().catch(() => undefined)
+  }
+}

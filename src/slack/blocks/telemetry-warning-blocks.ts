@@ -1,0 +1,32 @@
+import type { KnownBlock } from '@slack/types'
+import { describeMetricWarning, type MetricWarning } from '../../core/analysis/scan/metric-warnings'
+import { context, escapeMrkdwn, link, section, type SlackMessage } from './block-kit'
+
+export interface TelemetryWarningView {
+  warning: MetricWarning
+  /** Metrics Explorer on the series, over the points the warning was read from. */
+  consoleLink: string
+}
+
+// Slack allows 50 blocks; a fleet-wide failure is summarised rather than cut off.
+const MAX_LISTED = 20
+
+/**
+ * What one telemetry scan found heading for trouble, forecasts first (they say how long is left),
+ * then anomalies by onset (the earliest is the likeliest start), each with its chart.
+ */
+export function buildTelemetryWarningMessage(views: TelemetryWarningView[], cooldownMinutes: number): SlackMessage {
+  const ordered = [...views].sort((a, b) => rank(a.warning) - rank(b.warning))
+  const lines = ordered.map((v) => describeMetricWarning(v.warning))
+  const blocks: KnownBlock[] = [
+    section(`:warning: *Telemetry scan: ${views.length === 1 ? 'one metric' : `${views.length} metrics`} heading for trouble*`),
+    ...ordered.slice(0, MAX_LISTED).map((v, i) => section(`${v.warning.kind === 'saturation' ? ':hourglass_flowing_sand:' : ':chart_with_upwards_trend:'} ${escapeMrkdwn(lines[i]!)} · ${link(v.consoleLink, 'chart')}`)),
+  ]
+  if (ordered.length > MAX_LISTED) blocks.push(section(escapeMrkdwn(`and ${ordered.length - MAX_LISTED} more: ${ordered.slice(MAX_LISTED).map((v) => `${v.warning.service} ${v.warning.metric}`).join(', ')}`)))
+  blocks.push(context(`Proactive warning from the telemetry scan · each metric is warned about at most once in ${cooldownMinutes} min`))
+  return { text: `Warning: ${lines[0] ?? 'nothing'}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}`, blocks }
+}
+
+function rank(w: MetricWarning): number {
+  return w.kind === 'saturation' ? w.fullAt.getTime() - 1e15 : w.onsetAt.getTime()
+}

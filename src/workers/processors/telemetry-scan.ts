@@ -1,0 +1,85 @@
+import { metricsExplorerLink } from '../../core/analysis/console-links'
+import { describeMetricWarning, type MetricWarning } from '../../core/analysis/scan/metric-warnings'
+import { scanFleetMetrics } from '../../core/analysis/scan/scan-fleet-metrics'
+import { buildTelemetryWarningMessage } from '../../slack/blocks/telemetry-warning-blocks'
+import { appendAudit, getPostedMessage } from '../../storage/repositories/audit'
+import type { WorkerDeps } from '../worker-deps'
+
+const MINUTE_MS = 60_000
+// Longer than the scan's 4 h of history, after which an onset can no longer be seen again.
+const EPISODE_MEMORY_MS = 24 * 60 * MINUTE_MS
+// A scan run by hand while the schedule is off still looks this far back.
+const UNSCHEDULED_RECENT_MINUTES = 5
+
+/**
+ * Scores every service's recent metrics and warns, in one message per scan, of each (service,
+ * metric) not warned about within the cooldown: an anomaly episode not warned of before (by its
+ * onset), or a saturation metric heading for its limit. The scan, each slot and each episode are
+ * claimed under the job id, so a second worker scanning at the same time stays quiet and a retry
+ * of this job finishes what it started; each warning is written to the audit log.
+ */
+export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: string }): Promise<void> {
+  const { config } = deps
+  const log = deps.logger.child({ job: meta.jobId, queue: 'telemetry.scan' })
+  const channel = config.TELEMETRY_WARNING_CHANNEL ?? config.INCIDENT_CHANNEL
+  if (!channel) return log.warn('telemetry scan skipped: no TELEMETRY_WARNING_CHANNEL or INCIDENT_CHANNEL to warn in')
+  // Two scans at once (a replica's manual run, a retry beside the next schedule) would split the warnings over two messages.
+  const leaseMs = (Math.max(1, config.TELEMETRY_SCAN_INTERVAL_MINUTES) * MINUTE_MS) / 2
+  if (!(await deps.warningClaims.claim('scan', meta.jobId, leaseMs))) return log.info('telemetry scan skipped: another scan is running')
+  const now = deps.now()
+  const scan = await scanFleetMetrics(deps.telemetry, {
+    now,
+    // One interval plus the minute a point takes to land: no run falls between two scans.
+    recentMinutes: (config.TELEMETRY_SCAN_INTERVAL_MINUTES || UNSCHEDULED_RECENT_MINUTES) + 1,
+    horizonMinutes: config.TELEMETRY_FORECAST_HORIZON_MINUTES,
+  })
+  if (scan.failed.length) log.warn({ failed: scan.failed.slice(0, 10), count: scan.failed.length }, 'telemetry scan: some series gave no answer')
+  const cooldownMs = config.TELEMETRY_WARNING_COOLDOWN_MINUTES * MINUTE_MS
+  const claimed: MetricWarning[] = []
+  for (const warning of onePerMetric(scan.warnings)) {
+    // An episode still going on after the cooldown has been warned of; one that began during the cooldown is part of what was.
+    if (warning.kind === 'anomaly' && !(await deps.warningClaims.claim(`${slotOf(warning)}:onset:${warning.onsetAt.getTime()}`, meta.jobId, EPISODE_MEMORY_MS))) continue
+    if (await deps.warningClaims.claim(slotOf(warning), meta.jobId, cooldownMs)) claimed.push(warning)
+  }
+  const summary = { scanned: scan.scanned, notExported: scan.notExported, failed: scan.failed.length, found: scan.warnings.length, warned: claimed.length }
+  if (claimed.length === 0) return log.info(summary, 'telemetry scan done')
+  const key = `telemetry-scan:${meta.jobId}`
+  // An earlier attempt of this job posted and audited these; a slot it did not hold then waits for the cooldown.
+  if (await getPostedMessage(deps.db, key)) return log.info(summary, 'telemetry scan retried after posting')
+  const views = claimed.map((warning) => {
+    const from = warning.kind === 'anomaly' ? new Date(warning.onsetAt.getTime() - 60 * MINUTE_MS) : new Date(now.getTime() - 60 * MINUTE_MS)
+    return { warning, consoleLink: metricsExplorerLink(config.GCP_PROJECT_ID, warning.service, warning.metric, from, now) }
+  })
+  const message = await deps.slack.postOnce(key, channel, buildTelemetryWarningMessage(views, config.TELEMETRY_WARNING_COOLDOWN_MINUTES))
+  for (const { warning, consoleLink } of views) {
+    await appendAudit(deps.db, {
+      actor: 'system',
+      action: 'telemetry.warning',
+      subjectType: 'metric',
+      subjectId: slotOf(warning),
+      details: { ...auditDetails(warning), summary: describeMetricWarning(warning), link: consoleLink, jobId: meta.jobId },
+      slackChannel: message.channel,
+      slackTs: message.ts,
+    })
+  }
+  log.info(summary, 'telemetry scan done')
+}
+
+function slotOf(w: MetricWarning): string {
+  return `${w.service}:${w.metric}`
+}
+
+/** A forecast says more than an anomaly on the same series (how long is left), so it wins. */
+function onePerMetric(warnings: MetricWarning[]): MetricWarning[] {
+  const bySlot = new Map<string, MetricWarning>()
+  for (const w of warnings) {
+    if (!bySlot.has(slotOf(w)) || w.kind === 'saturation') bySlot.set(slotOf(w), w)
+  }
+  return [...bySlot.values()]
+}
+
+function auditDetails(w: MetricWarning): Record<string, unknown> {
+  return w.kind === 'anomaly'
+    ? { kind: w.kind, service: w.service, metric: w.metric, onsetAt: w.onsetAt.toISOString(), lastAt: w.lastAt.toISOString(), score: w.score, signal: w.signal, points: w.points, value: w.value, valueBefore: Number.isFinite(w.valueBefore) ? w.valueBefore : null }
+    : { kind: w.kind, service: w.service, metric: w.metric, level: w.level, risePerMinute: w.risePerMinute, minutesToFull: w.minutesToFull, fullAt: w.fullAt.toISOString() }
+}
