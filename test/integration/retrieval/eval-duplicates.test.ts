@@ -46,7 +46,7 @@ describe('sre-agent eval duplicates (GitBugs format, offline, embedded Postgres)
     expect(lines.map((l) => l.query)).toEqual(['108', '109', '111', '113', '115', '116'])
     expect(Object.fromEntries(lines.map((l) => [l.query, l.ranked[0]]))).toMatchObject({ '108': '101', '109': '102', '111': '105', '113': '106', '115': '110' })
     expect(lines.filter((l) => l.right).map((l) => l.query)).toEqual(['108', '109', '111', '113', '115'])
-    expect(stdout).toMatch(/^hybrid +[01]\.\d{3} +\d\.\d{3} +[01]\.\d{3}$/m)
+    expect(stdout).toMatch(/^hybrid +[01]\.\d{3} +\d\.\d{3} +[01]\.\d{3} +[+-]\d+\.\d{2} \([01]\.\d{2}\)$/m)
     expect(stdout).toContain('Reliability of the hybrid (bin: forecasts, mean confidence -> accuracy): ')
     // Candidates are only reports created before the query.
     expect(lines.find((l) => l.query === '109')!.ranked).not.toContain('110')
