@@ -9,8 +9,8 @@ import { formatMetricValue, summarize } from './series-stats'
 import { SATURATION_LEVEL, WATCHED_METRICS } from './watched-metrics'
 
 /** Past these a fetch is cut short, so its buckets do not count as fetched whole. */
-const WINDOW_WARNINGS_LIMIT = 200
-const EARLIER_WARNINGS_LIMIT = 500
+const WINDOW_WARNINGS_LIMIT = 1_000
+const EARLIER_WARNINGS_LIMIT = 1_000
 
 export interface MetricFinding {
   service: string

@@ -87,7 +87,9 @@ function shiftItem(service: string, shift: LogPatternShift, baseline: LogBaselin
     shift.kind === 'new'
       ? shift.deployAt
         ? `New log pattern on ${service} since the deploy at ${hhmm(shift.deployAt)}`
-        : `New log pattern on ${service} since ${hhmm(shift.firstSeenAt)}`
+        : shift.firstSeenIsBound
+          ? `New log pattern on ${service}, already firing at ${hhmm(shift.firstSeenAt)} (the earliest of the lines fetched)`
+          : `New log pattern on ${service} since ${hhmm(shift.firstSeenAt)}`
       : `Log pattern on ${service} at ${shift.factorIsFloor ? '≥' : ''}${shift.factor!.toFixed(0)}× its baseline`
   const compared = shift.kind === 'new' ? `not seen in ${baseline.description}` : `${shift.countBefore} in ${baseline.description}`
   return {
@@ -103,6 +105,7 @@ function shiftItem(service: string, shift: LogPatternShift, baseline: LogBaselin
       countNow: shift.countNow,
       factor: shift.factor,
       firstSeenAt: shift.firstSeenAt.toISOString(),
+      firstSeenIsBound: shift.firstSeenIsBound,
       deployAt: shift.deployAt?.toISOString() ?? null,
       baseline: { ...baseline },
     },

@@ -53,6 +53,13 @@ describe('gatherLogHistoryEvidence', () => {
     expect(items[0]!.detail).toContain('not seen in the hour before')
   })
 
+  it('does not claim when a pattern began when the window fetch was cut short by its limit', async () => {
+    const g = await gathered()
+    g.ownWarnings = { ...g.ownWarnings!, now: { ...g.ownWarnings!.now, complete: false } }
+    const items = await gatherLogHistoryEvidence(null, { incident, service: 'payment-api', gathered: g })
+    expect(items.map((i) => i.title)).toEqual(['New log pattern on payment-api, already firing at 14:03 UTC (the earliest of the lines fetched)'])
+  })
+
   it('when storage fails, still compares with the hour before, stores nothing blind, and says why', async () => {
     const history = failingHistory(() => Promise.reject(new Error('connection terminated unexpectedly')))
     const items = await gatherLogHistoryEvidence(history, { incident, service: 'payment-api', gathered: await gathered() })

@@ -30,6 +30,12 @@ describe('findLogPatternShifts', () => {
       expect(shifts.find((s) => s.kind === 'new')).toMatchObject({ template: 'connection reset by peer <*>:<*>', countNow: 12, countBefore: 0, deployAt: null, firstSeenAt: at(63) })
     })
 
+    it('says a new pattern may be older than its first fetched line when the window fetch was cut short', () => {
+      const cut = findLogPatternShifts({ before, now: { ...now, complete: false }, history: null, deploys: [] })
+      expect(cut.shifts.find((s) => s.kind === 'new')).toMatchObject({ firstSeenAt: at(63), firstSeenIsBound: true })
+      expect(shifts.find((s) => s.kind === 'new')).toMatchObject({ firstSeenIsBound: false })
+    })
+
     it('reports a pattern far above its earlier rate, with the factor', () => {
       const surge = shifts.find((s) => s.kind === 'surge')
       expect(surge).toMatchObject({ template: 'slow query took <*> ms', countBefore: 2, countNow: 40, factorIsFloor: false })

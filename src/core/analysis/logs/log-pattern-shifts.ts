@@ -22,6 +22,8 @@ export interface LogPatternShift {
   /** The pattern is known but absent from the baseline: the factor assumes one occurrence there, so it is a floor. */
   factorIsFloor: boolean
   firstSeenAt: Date
+  /** The window's fetch was cut short by its limit (newest lines first), so the pattern may be older than firstSeenAt. */
+  firstSeenIsBound: boolean
   /** For a new pattern, the latest deploy before it first appeared. */
   deployAt: Date | null
   example: string
@@ -181,11 +183,11 @@ export function compareLogPatterns(mined: MinedLogSamples, history: LogTemplateH
     const firstSeenAt = tally.firstNow ?? tally.first
     if (!seenBefore) {
       const deployAt = deploys.filter((d) => d <= firstSeenAt).sort((a, b) => b.getTime() - a.getTime())[0] ?? null
-      shifts.push({ template, kind: 'new', countBefore: 0, countNow: tally.now, factor: null, factorIsFloor: false, firstSeenAt, deployAt, example: tally.example })
+      shifts.push({ template, kind: 'new', countBefore: 0, countNow: tally.now, factor: null, factorIsFloor: false, firstSeenAt, firstSeenIsBound: !now.complete, deployAt, example: tally.example })
       continue
     }
     const factor = tally.now / nowMinutes / (Math.max(1, countBefore) / baseline.summary.minutes)
-    if (factor >= minFactor) shifts.push({ template, kind: 'surge', countBefore, countNow: tally.now, factor, factorIsFloor: countBefore === 0, firstSeenAt, deployAt: null, example: tally.example })
+    if (factor >= minFactor) shifts.push({ template, kind: 'surge', countBefore, countNow: tally.now, factor, factorIsFloor: countBefore === 0, firstSeenAt, firstSeenIsBound: !now.complete, deployAt: null, example: tally.example })
   }
 
   const observations: LogTemplateObservation[] = []
