@@ -11,6 +11,7 @@ import {
   type LogQuery,
   type LogSeverity,
   METRIC_UNITS,
+  type MetricGrid,
   type MetricKind,
   type MetricQuery,
   type MetricSeries,
@@ -67,6 +68,8 @@ export interface GcpTelemetryOptions {
  */
 export class GcpTelemetry implements TelemetryPort {
   readonly name = 'gcp'
+  /** Aligned periods ending at multiples of the step (window ends are rounded to it), at least a minute (see metrics()). */
+  readonly metricGrid: MetricGrid = { points: 'period_end', minStepSeconds: 60 }
   private readonly clients: GcpClients
   private readonly catalog: ServiceCatalog
   private readonly gate: ApiCallGate

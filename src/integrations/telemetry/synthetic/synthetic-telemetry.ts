@@ -8,6 +8,7 @@ import {
   type LogQuery,
   type LogSeverity,
   METRIC_UNITS,
+  type MetricGrid,
   type MetricKind,
   type MetricQuery,
   type MetricSeries,
@@ -52,6 +53,8 @@ export interface SyntheticTelemetryOptions {
  */
 export class SyntheticTelemetry implements TelemetryPort {
   readonly name = 'synthetic'
+  /** Samples at multiples of the step within the window (see metrics()). */
+  readonly metricGrid: MetricGrid = { points: 'instant' }
   readonly seed: number
   readonly injections: readonly SyntheticIncidentInjection[]
   private readonly topology: FleetTopology
