@@ -1,18 +1,19 @@
-import type {
-  AlertPolicyQuery,
-  AlertPolicySummary,
-  ErrorEvent,
-  ErrorEventQuery,
-  ErrorGroupQuery,
-  ErrorGroupStats,
-  LogEntry,
-  LogQuery,
-  MetricGrid,
-  MetricQuery,
-  MetricSeries,
-  TelemetryPort,
-  TraceQuery,
-  TraceSummary,
+import {
+  MetricNotExportedError,
+  type AlertPolicyQuery,
+  type AlertPolicySummary,
+  type ErrorEvent,
+  type ErrorEventQuery,
+  type ErrorGroupQuery,
+  type ErrorGroupStats,
+  type LogEntry,
+  type LogQuery,
+  type MetricGrid,
+  type MetricQuery,
+  type MetricSeries,
+  type TelemetryPort,
+  type TraceQuery,
+  type TraceSummary,
 } from './port'
 import { canSliceMetricSeries, sliceMetricSeries } from './slice-metric-series'
 
@@ -28,7 +29,8 @@ interface AskedSeries {
  * window inside one already asked (same service, metric and step) is cut from it instead of
  * asking the provider again; an identical query still on its way is waited for. Cutting needs
  * the provider's metricGrid (without it only the very same window is reused). Failures are not
- * remembered. Logs, errors, traces and policies pass through. Made for one analysis and dropped
+ * remembered, except that a service does not export a metric (true of any window). Logs, errors,
+ * traces and policies pass through. Made for one analysis and dropped
  * with it: what it remembers is never refreshed.
  */
 export class MetricSeriesReuse implements TelemetryPort {
@@ -38,6 +40,7 @@ export class MetricSeriesReuse implements TelemetryPort {
   readonly errorEvents?: (query: ErrorEventQuery) => Promise<ErrorEvent[]>
   readonly trace?: (traceId: string) => Promise<TraceSummary | null>
   private readonly asked = new Map<string, AskedSeries[]>()
+  private readonly notExported = new Map<string, MetricNotExportedError>()
   /** Metric queries sent to the wrapped port. */
   private sent = 0
 
@@ -59,6 +62,8 @@ export class MetricSeriesReuse implements TelemetryPort {
     const endMs = query.end instanceof Date ? query.end.getTime() : NaN
     // A window the provider will refuse is its to refuse, with its own message.
     if (!(startMs <= endMs)) return this.inner.metrics(query)
+    const refusal = this.notExported.get(JSON.stringify([query.service, query.metric]))
+    if (refusal) throw refusal
     const key = JSON.stringify([query.service, query.metric, query.stepSeconds ?? null])
     const sliceable = canSliceMetricSeries(this.metricGrid, query.stepSeconds)
     for (const earlier of [...(this.asked.get(key) ?? [])]) {
@@ -67,7 +72,8 @@ export class MetricSeriesReuse implements TelemetryPort {
       let series: MetricSeries
       try {
         series = await earlier.answer
-      } catch {
+      } catch (err) {
+        if (err instanceof MetricNotExportedError) throw err
         // It failed for its asker; this query asks for itself.
         continue
       }
@@ -81,7 +87,8 @@ export class MetricSeriesReuse implements TelemetryPort {
     const answer = Promise.resolve().then(() => this.inner.metrics({ ...query }))
     const entry: AskedSeries = { startMs, endMs, answer }
     this.asked.set(key, [...(this.asked.get(key) ?? []), entry])
-    answer.catch(() => {
+    answer.catch((err: unknown) => {
+      if (err instanceof MetricNotExportedError) this.notExported.set(JSON.stringify([query.service, query.metric]), err)
       const left = (this.asked.get(key) ?? []).filter((e) => e !== entry)
       if (left.length) this.asked.set(key, left)
       else this.asked.delete(key)

@@ -201,3 +201,15 @@ export class TelemetryQueryError extends Error {
     this.name = 'TelemetryQueryError'
   }
 }
+
+/** Thrown for a metric a service does not export at all: the answer for any window, so worth remembering. */
+export class MetricNotExportedError extends TelemetryQueryError {
+  constructor(
+    readonly service: string,
+    readonly metric: MetricKind,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'MetricNotExportedError'
+  }
+}

@@ -1,5 +1,6 @@
 import {
   METRIC_KINDS,
+  MetricNotExportedError,
   TelemetryQueryError,
   type AlertPolicyQuery,
   type AlertPolicySummary,
@@ -99,7 +100,7 @@ export class GcpTelemetry implements TelemetryPort {
     const mapping = service.metrics[metric]
     if (!mapping) {
       const mapped = Object.keys(service.metrics)
-      throw new TelemetryQueryError(`${service.name} (${service.resource.type}) has no Cloud Monitoring metric for ${metric}; mapped: ${mapped.length ? mapped.join(', ') : 'none'}`)
+      throw new MetricNotExportedError(service.name, metric, `${service.name} (${service.resource.type}) has no Cloud Monitoring metric for ${metric}; mapped: ${mapped.length ? mapped.join(', ') : 'none'}`)
     }
     // Cloud Monitoring aligns to whole minutes at the least.
     const stepSeconds = Math.max(60, Math.ceil(checkPositive(query.stepSeconds ?? 60, 'stepSeconds')))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MetricSeriesReuse } from '../../../src/core/telemetry/metric-series-reuse'
-import { TelemetryQueryError, type MetricQuery, type MetricSeries } from '../../../src/core/telemetry/port'
+import { MetricNotExportedError, type MetricQuery, type MetricSeries } from '../../../src/core/telemetry/port'
 import { sliceMetricSeries } from '../../../src/core/telemetry/slice-metric-series'
 import { SyntheticTelemetry } from '../../../src/integrations/telemetry/synthetic'
 import { CountingTelemetry } from '../../fakes/counting-telemetry'
@@ -83,11 +83,13 @@ describe('MetricSeriesReuse: one analysis asks each series once', () => {
       expect(counting.metricQueries).toHaveLength(2)
     })
 
-    it('for every query of a metric the service does not export, with the provider error', async () => {
+    it('not again for a metric the service does not export, whatever the window', async () => {
       const { counting, reuse } = reuseOverSynthetic()
-      await expect(reuse.metrics({ ...latency(at(60), at(0)), service: 'checkout-db', metric: 'pubsub_backlog' })).rejects.toBeInstanceOf(TelemetryQueryError)
-      await expect(reuse.metrics({ ...latency(at(60), at(0)), service: 'checkout-db', metric: 'pubsub_backlog' })).rejects.toBeInstanceOf(TelemetryQueryError)
-      expect(counting.metricQueries).toHaveLength(2)
+      const pubsubBacklog = (start: Date, end: Date) => ({ ...latency(start, end), service: 'checkout-db', metric: 'pubsub_backlog' as const })
+      const refusals = await Promise.allSettled([reuse.metrics(pubsubBacklog(at(60), at(0))), reuse.metrics(pubsubBacklog(at(30), at(0)))])
+      await expect(reuse.metrics(pubsubBacklog(at(240), at(0)))).rejects.toThrow('checkout-db does not export pubsub_backlog')
+      expect(refusals.map((r) => r.status === 'rejected' && r.reason instanceof MetricNotExportedError)).toEqual([true, true])
+      expect(counting.metricQueries).toHaveLength(1)
     })
 
     it('for a window it would refuse, so the provider says why', async () => {
