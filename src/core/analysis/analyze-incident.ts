@@ -8,6 +8,7 @@ import type { PastIncidentMatch, RankedMatch } from '../correlation/past-inciden
 import { rankPlaybooks, type PlaybookCandidate } from '../playbooks/select-playbook'
 import type { Playbook } from '../playbooks/schema'
 import type { ReasoningStep } from '../reasoning/reasoning-step'
+import { MetricSeriesReuse } from '../telemetry/metric-series-reuse'
 import type { TelemetryPort } from '../telemetry/port'
 import { detectHypotheses, type Hypothesis } from './detect-hypotheses'
 import type { EvidenceItem } from './evidence'
@@ -130,10 +131,11 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   })
   await ports.onSimilarIncidents?.(matches, retrieval)
 
-  // 2. Telemetry.
+  // 2. Telemetry. One analysis asks each series once: the root-cause windows are cut from the evidence's answers.
+  const telemetry = new MetricSeriesReuse(ports.telemetry)
   const service = incident.service
   const gathered = service
-    ? await gatherEvidence(ports.telemetry, { service, startedAt: incident.startedAt, now, projectId: ports.projectId, policyName: incident.policyName })
+    ? await gatherEvidence(telemetry, { service, startedAt: incident.startedAt, now, projectId: ports.projectId, policyName: incident.policyName })
     : null
   const logHistoryEvidence = service && gathered ? await gatherLogHistoryEvidence(ports.logHistory ?? null, { incident, service, gathered }) : []
   const metricEvidence = gathered?.items.filter((i) => i.source === 'metrics') ?? []
@@ -164,7 +166,7 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   })
 
   // 3. Probable cause along the service graph.
-  const rca = service && gathered ? await localiseRootCause(ports.telemetry, incident, service, gathered, now) : null
+  const rca = service && gathered ? await localiseRootCause(telemetry, incident, service, gathered, now) : null
   if (rca) steps.push(rca.step)
 
   // 4. Hypotheses.
