@@ -30,8 +30,8 @@ interface AskedSeries {
  * asking the provider again; an identical query still on its way is waited for. Cutting needs
  * the provider's metricGrid (without it only the very same window is reused). Failures are not
  * remembered, except that a service does not export a metric (true of any window). Logs, errors,
- * traces and policies pass through. Made for one analysis and dropped
- * with it: what it remembers is never refreshed.
+ * traces and policies pass through. Made for one analysis and dropped with it: what it
+ * remembers is never refreshed.
  */
 export class MetricSeriesReuse implements TelemetryPort {
   readonly name: string
