@@ -6,7 +6,7 @@
  * their limit: Monitoring 6,000 / min, Logging 60 / min (entries.list), Error Reporting
  * 600 / min, Trace 300 units / min (a ListTraces costs 25, GetTrace 1).
  *
- * N incident analyses (gatherEvidence, the same call the worker makes) start together, spread
+ * N incident analyses (gatherEvidence then localiseRootCause, the telemetry an analysis asks for) start together, spread
  * over W worker processes sharing one Redis. Each alert storm hits the services of the fleet
  * several times: a service's alerts (several policies firing) start within the same minute;
  * different services' incidents started up to 4 minutes apart.
@@ -18,7 +18,7 @@
  *               (backoff on 429 still on), so the fakes' quotas do the refusing.
  * Printed per run: calls per API (accepted / refused by the API, and the most units sent within
  * any 60 s, refused calls included, against the quota), calls the shared limit refused before
- * sending, cache hit ratio, evidence-gathering time p50 / p95 / max, and how many analyses got
+ * sending, cache hit ratio, provider requests per analysis, the time of both steps p50 / p95 / max, and how many analyses got
  * each source. The fakes and both workers share this machine's cores: in the isolated run the
  * fakes themselves become the bottleneck, so its times say more about the machine than the APIs.
  * Run: npm run bench:telemetry -- [--incidents 50] [--workers 2] [--latency-ms 100] [--deadline-ms 5000] [--runs shared,isolated]
@@ -30,7 +30,9 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as grpc from '@grpc/grpc-js'
 import { Redis } from 'ioredis'
+import { localiseRootCause } from '../src/core/analysis/analyze-incident'
 import { gatherEvidence } from '../src/core/analysis/gather-evidence'
+import { MetricSeriesReuse } from '../src/core/telemetry/metric-series-reuse'
 import type { ApiStats } from '../src/integrations/gcp/api-call-gate'
 import { LIST_TRACES_UNITS } from '../src/integrations/gcp/cloud-trace-traces'
 import { assembleGcpTelemetry } from '../src/integrations/gcp/create-gcp-telemetry'
@@ -77,6 +79,8 @@ interface WorkerTask {
 
 interface WorkerResult {
   durationsMs: number[]
+  /** Of each analysis, the time until the evidence was in. */
+  evidenceMs: number[]
   answered: Record<Source, number>
   missing: Record<Source, string[]>
   stats: Record<GcpApi, ApiStats>
@@ -203,11 +207,19 @@ async function runWorker(): Promise<void> {
   await new Promise<void>((resolve) => process.once('message', () => resolve()))
   const answered = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<Source, number>
   const missing = Object.fromEntries(SOURCES.map((s) => [s, []])) as unknown as Record<Source, string[]>
+  const evidenceMs: number[] = []
   const durationsMs = await Promise.all(
     task.incidents.map(async (incident, i) => {
       const provider = providers[task.run === 'shared' ? 0 : i]!
       const t0 = performance.now()
-      const evidence = await gatherEvidence(provider, { service: incident.service, startedAt: new Date(incident.startedAt), now: new Date(task.now), projectId: PROJECT, deadlineMs: task.deadlineMs })
+      const startedAt = new Date(incident.startedAt)
+      const now = new Date(task.now)
+      // As analyzeIncident does: one analysis asks each series once.
+      const telemetry = new MetricSeriesReuse(provider)
+      const evidence = await gatherEvidence(telemetry, { service: incident.service, startedAt, now, projectId: PROJECT, deadlineMs: task.deadlineMs })
+      evidenceMs.push(performance.now() - t0)
+      const alert = { id: `bench-${i}`, title: `${incident.service} alert`, summary: '', service: incident.service, resourceType: 'k8s_container', policyName: null, startedAt }
+      await localiseRootCause(telemetry, alert, incident.service, evidence, now)
       const ms = performance.now() - t0
       for (const s of evidence.sourcesAnswered) answered[s]++
       for (const m of evidence.sourcesMissing) missing[m.source].push(m.reason)
@@ -216,7 +228,7 @@ async function runWorker(): Promise<void> {
   )
   const stats = providers.map((p) => p.apiStats())
   const summed = Object.fromEntries(GCP_APIS.map((api) => [api, sumStats(stats.map((s) => s[api]))])) as Record<GcpApi, ApiStats>
-  process.send!({ type: 'result', result: { durationsMs, answered, missing, stats: summed } satisfies WorkerResult })
+  process.send!({ type: 'result', result: { durationsMs, evidenceMs, answered, missing, stats: summed } satisfies WorkerResult })
   for (const p of providers) await p.close()
   await redis.quit()
   process.disconnect()
@@ -261,7 +273,9 @@ function report(run: RunName, results: WorkerResult[], fake: FakeGcp, incidents:
   const refusedLocally = GCP_APIS.reduce((n, a) => n + stats[a].refusedLocally, 0)
   const p95 = percentile(durations, 95)
   process.stdout.write(`cache hit ratio (hits + coalesced) / requests: ${(served / requests).toFixed(3)} (${served} of ${requests})\n`)
-  process.stdout.write(`evidence gathering ms: p50 ${percentile(durations, 50).toFixed(0)}  p95 ${p95.toFixed(0)}  max ${durations.at(-1)!.toFixed(0)}\n`)
+  process.stdout.write(`provider requests per analysis: monitoring ${(stats.monitoring.requests / incidents).toFixed(1)}, all APIs ${(requests / incidents).toFixed(1)}; monitoring calls sent per analysis ${(controls.monitoring.calls.length / incidents).toFixed(2)}\n`)
+  const evidenceMs = results.flatMap((r) => r.evidenceMs).sort((a, b) => a - b)
+  process.stdout.write(`evidence + root cause ms: p50 ${percentile(durations, 50).toFixed(0)}  p95 ${p95.toFixed(0)}  max ${durations.at(-1)!.toFixed(0)}  (evidence alone: p50 ${percentile(evidenceMs, 50).toFixed(0)}  p95 ${percentile(evidenceMs, 95).toFixed(0)})\n`)
   process.stdout.write(`calls refused: by the APIs ${refusedByApi}, by the shared limit before sending ${refusedLocally}\n`)
   const answered = Object.fromEntries(SOURCES.map((s) => [s, results.reduce((n, r) => n + r.answered[s], 0)]))
   process.stdout.write(`analyses with each source: ${SOURCES.map((s) => `${s} ${answered[s]}/${incidents}`).join(', ')}\n`)

@@ -8,6 +8,7 @@ import type { PastIncidentMatch, RankedMatch } from '../correlation/past-inciden
 import { rankPlaybooks, type PlaybookCandidate } from '../playbooks/select-playbook'
 import type { Playbook } from '../playbooks/schema'
 import type { ReasoningStep } from '../reasoning/reasoning-step'
+import { MetricSeriesReuse } from '../telemetry/metric-series-reuse'
 import type { TelemetryPort } from '../telemetry/port'
 import { detectHypotheses, type Hypothesis } from './detect-hypotheses'
 import type { EvidenceItem } from './evidence'
@@ -130,10 +131,11 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   })
   await ports.onSimilarIncidents?.(matches, retrieval)
 
-  // 2. Telemetry.
+  // 2. Telemetry. One analysis asks each series once: the root-cause windows are cut from the evidence's answers.
+  const telemetry = new MetricSeriesReuse(ports.telemetry)
   const service = incident.service
   const gathered = service
-    ? await gatherEvidence(ports.telemetry, { service, startedAt: incident.startedAt, now, projectId: ports.projectId, policyName: incident.policyName })
+    ? await gatherEvidence(telemetry, { service, startedAt: incident.startedAt, now, projectId: ports.projectId, policyName: incident.policyName })
     : null
   const logHistoryEvidence = service && gathered ? await gatherLogHistoryEvidence(ports.logHistory ?? null, { incident, service, gathered }) : []
   const metricEvidence = gathered?.items.filter((i) => i.source === 'metrics') ?? []
@@ -164,7 +166,7 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   })
 
   // 3. Probable cause along the service graph.
-  const rca = service && gathered ? await localiseRootCause(ports, incident, service, gathered, now) : null
+  const rca = service && gathered ? await localiseRootCause(telemetry, incident, service, gathered, now) : null
   if (rca) steps.push(rca.step)
 
   // 4. Hypotheses.
@@ -284,8 +286,8 @@ const HOUR = 3_600_000
  * the same way (rca/), and records which component most likely started it. The alert's
  * signal is latency unless errors moved more. A failure here costs this step, not the analysis.
  */
-async function localiseRootCause(
-  ports: AnalysisPorts,
+export async function localiseRootCause(
+  telemetry: TelemetryPort,
   incident: IncidentUnderAnalysis,
   service: string,
   gathered: GatheredEvidence,
@@ -303,7 +305,7 @@ async function localiseRootCause(
     : errors?.anomalous && (!latency?.anomalous || errors.ratio > latency.ratio) ? 'error_rate' : 'latency_p95_ms'
   const at = incident.startedAt
   try {
-    const { input, skipped } = await gatherRcaInput(ports.telemetry, { service, metric, at }, {
+    const { input, skipped } = await gatherRcaInput(telemetry, { service, metric, at }, {
       beforeMinutes: 60, afterMinutes: 30, stepSeconds: 60, now,
       // A few hours of normal operation give each series its own noise level.
       history: { start: new Date(at.getTime() - 4 * HOUR), end: new Date(at.getTime() - HOUR) },
@@ -328,7 +330,7 @@ async function localiseRootCause(
       step: {
         position: 4,
         question: 'Which component is the probable cause?',
-        query: `${ports.telemetry.name}: ${metric} and saturation of ${service} and its dependencies, 60 min before to 30 min after ${at.toISOString()}, against the 3 hours before${skipped.length ? `; not exported: ${skipped.slice(0, 5).join(', ')}` : ''}`,
+        query: `${telemetry.name}: ${metric} and saturation of ${service} and its dependencies, 60 min before to 30 min after ${at.toISOString()}, against the 3 hours before${skipped.length ? `; not exported: ${skipped.slice(0, 5).join(', ')}` : ''}`,
         decision,
         discarded: report.ranked.slice(1, 4).map((c) => ({ hypothesis: `${c.node} as the cause`, reason: `weighs ${Math.round(c.share * 100)}% against ${Math.round((top?.share ?? 0) * 100)}%: ${c.notes[0] ?? ''}` })),
         evidence,

@@ -43,6 +43,20 @@ export interface MetricQuery extends TimeWindow {
   stepSeconds?: number
 }
 
+/**
+ * Where a provider puts the points of a metric answer, so an answer can be cut to a narrower
+ * window and give exactly what the provider would have answered for it. Points sit at whole
+ * multiples of the step since the epoch in both kinds.
+ * - 'instant': a sample at each step time within [start, end].
+ * - 'period_end': a point stands for the step that ends at its time; those overlapping the
+ *   window are returned: start < at < end + step (Cloud Monitoring's aligned periods).
+ */
+export interface MetricGrid {
+  points: 'instant' | 'period_end'
+  /** Steps below this are raised to it. */
+  minStepSeconds?: number
+}
+
 export interface MetricPoint {
   at: Date
   value: number
@@ -163,6 +177,8 @@ export interface AlertPolicySummary {
 export interface TelemetryPort {
   /** Name shown in the reasoning trail ("synthetic", "gcp"). */
   readonly name: string
+  /** How metric points are placed; without it an answer is reused only for the very same window. */
+  readonly metricGrid?: MetricGrid
   metrics(query: MetricQuery): Promise<MetricSeries>
   logs(query: LogQuery): Promise<LogEntry[]>
   errors(query: ErrorGroupQuery): Promise<ErrorGroupStats[]>
@@ -183,5 +199,17 @@ export class TelemetryQueryError extends Error {
   constructor(message: string) {
     super(message)
     this.name = 'TelemetryQueryError'
+  }
+}
+
+/** Thrown for a metric a service does not export at all: the answer for any window, so worth remembering. */
+export class MetricNotExportedError extends TelemetryQueryError {
+  constructor(
+    readonly service: string,
+    readonly metric: MetricKind,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'MetricNotExportedError'
   }
 }

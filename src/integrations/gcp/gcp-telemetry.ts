@@ -1,5 +1,6 @@
 import {
   METRIC_KINDS,
+  MetricNotExportedError,
   TelemetryQueryError,
   type AlertPolicyQuery,
   type AlertPolicySummary,
@@ -11,6 +12,7 @@ import {
   type LogQuery,
   type LogSeverity,
   METRIC_UNITS,
+  type MetricGrid,
   type MetricKind,
   type MetricQuery,
   type MetricSeries,
@@ -67,6 +69,8 @@ export interface GcpTelemetryOptions {
  */
 export class GcpTelemetry implements TelemetryPort {
   readonly name = 'gcp'
+  /** Aligned periods ending at multiples of the step (window ends are rounded to it), at least a minute (see metrics()). */
+  readonly metricGrid: MetricGrid = { points: 'period_end', minStepSeconds: 60 }
   private readonly clients: GcpClients
   private readonly catalog: ServiceCatalog
   private readonly gate: ApiCallGate
@@ -96,7 +100,7 @@ export class GcpTelemetry implements TelemetryPort {
     const mapping = service.metrics[metric]
     if (!mapping) {
       const mapped = Object.keys(service.metrics)
-      throw new TelemetryQueryError(`${service.name} (${service.resource.type}) has no Cloud Monitoring metric for ${metric}; mapped: ${mapped.length ? mapped.join(', ') : 'none'}`)
+      throw new MetricNotExportedError(service.name, metric, `${service.name} (${service.resource.type}) has no Cloud Monitoring metric for ${metric}; mapped: ${mapped.length ? mapped.join(', ') : 'none'}`)
     }
     // Cloud Monitoring aligns to whole minutes at the least.
     const stepSeconds = Math.max(60, Math.ceil(checkPositive(query.stepSeconds ?? 60, 'stepSeconds')))

@@ -4,6 +4,7 @@ import { rankRootCauses } from '../../../src/core/analysis/rca/rank-root-causes'
 import { alertSignalOf, gatherRcaInput, rcaInputFromTelemetry } from '../../../src/core/analysis/rca/telemetry-input'
 import type { MetricKind, MetricSeries } from '../../../src/core/telemetry/port'
 import { SyntheticTelemetry } from '../../../src/integrations/telemetry/synthetic'
+import { CountingTelemetry } from '../../fakes/counting-telemetry'
 
 const T0 = Date.parse('2024-05-06T12:00:00Z')
 const MIN = 60_000
@@ -75,5 +76,31 @@ describe('gatherRcaInput with the synthetic fleet', () => {
     const at = new Date(now.getTime() - 10 * MIN)
     const report = rankRootCauses((await gatherRcaInput(telemetry, { service: 'frontend', metric: 'latency_p95_ms', at }, options(at))).input)
     expect(report.status).toBe('alert_not_anomalous')
+  })
+})
+
+describe('gatherRcaInput asks each series once when the history adjoins the recent window', () => {
+  const now = new Date('2024-05-06T14:00:00Z')
+  const at = new Date(now.getTime() - 10 * MIN)
+  const synthetic = new SyntheticTelemetry({ seed: 7, injections: [{ kind: 'connection-pool-exhaustion', service: 'checkout-db', start: new Date(at.getTime() - 5 * MIN) }] })
+  const alert = { service: 'checkout-api', metric: 'error_rate' as const, at }
+  const options = (historyEndMinutes: number) => ({ beforeMinutes: 60, afterMinutes: 30, stepSeconds: 60, now, history: { start: new Date(at.getTime() - 240 * MIN), end: new Date(at.getTime() - historyEndMinutes * MIN) } })
+
+  it('with one query covering both windows, cut in two, and the same input as two queries give', async () => {
+    const once = new CountingTelemetry(synthetic)
+    const twice = new CountingTelemetry(synthetic, { hideGrid: true })
+    const cut = await gatherRcaInput(once, alert, options(60))
+    const asked = await gatherRcaInput(twice, alert, options(60))
+    expect(cut).toEqual(asked)
+    expect(cut.input.history!.get('checkout-db')!.get('saturation')!.length).toBe(181)
+    expect([...once.queriesPerSeries().values()].every((n) => n === 1)).toBe(true)
+    expect(once.metricQueries.every((q) => q.start.getTime() === at.getTime() - 240 * MIN && q.end.getTime() === now.getTime())).toBe(true)
+    expect(twice.metricQueries).toHaveLength(2 * once.metricQueries.length)
+  })
+
+  it('with a query per window when the history ends well before the recent window', async () => {
+    const counting = new CountingTelemetry(synthetic)
+    await gatherRcaInput(counting, alert, options(120))
+    expect([...counting.queriesPerSeries().values()].every((n) => n === 2)).toBe(true)
   })
 })

@@ -1,6 +1,7 @@
 import { CodedError } from '../../../core/errors'
 import {
   METRIC_KINDS,
+  MetricNotExportedError,
   TelemetryQueryError,
   type ErrorGroupQuery,
   type ErrorGroupStats,
@@ -8,6 +9,7 @@ import {
   type LogQuery,
   type LogSeverity,
   METRIC_UNITS,
+  type MetricGrid,
   type MetricKind,
   type MetricQuery,
   type MetricSeries,
@@ -52,6 +54,8 @@ export interface SyntheticTelemetryOptions {
  */
 export class SyntheticTelemetry implements TelemetryPort {
   readonly name = 'synthetic'
+  /** Samples at multiples of the step within the window (see metrics()). */
+  readonly metricGrid: MetricGrid = { points: 'instant' }
   readonly seed: number
   readonly injections: readonly SyntheticIncidentInjection[]
   private readonly topology: FleetTopology
@@ -86,7 +90,7 @@ export class SyntheticTelemetry implements TelemetryPort {
     const metric = checkMetric(query.metric)
     const exported = this.topology.exportedMetrics(query.service)
     if (!exported.includes(metric)) {
-      throw new TelemetryQueryError(`${query.service} does not export ${metric}; it exports ${exported.join(', ')}`)
+      throw new MetricNotExportedError(query.service, metric, `${query.service} does not export ${metric}; it exports ${exported.join(', ')}`)
     }
     const stepSeconds = query.stepSeconds ?? 60
     if (!Number.isFinite(stepSeconds) || stepSeconds <= 0) throw new TelemetryQueryError(`stepSeconds must be a positive number, got ${stepSeconds}`)
