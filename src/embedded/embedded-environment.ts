@@ -18,6 +18,8 @@ export const DEMO_USERS = {
 } as const
 export const ONCALL_GROUP = 'S0ONCALL'
 export const CHECKOUT_CHANNEL = 'C0CHECKOUT'
+/** Where the telemetry scan warns when TELEMETRY_WARNING_CHANNEL names it (the demo does). */
+export const WARNINGS_CHANNEL = 'C0SREWARN'
 
 export interface EmbeddedEnvironmentOptions {
   /** Defaults to pglite://memory (embedded). A postgres:// URL runs on real Postgres. */
@@ -56,7 +58,7 @@ export interface EmbeddedEnvironment {
  */
 export async function startEmbeddedEnvironment(options: EmbeddedEnvironmentOptions = {}): Promise<EmbeddedEnvironment> {
   const fakeSlack = new FakeSlackApi({
-    channels: [{ id: FAKE_WORKSPACE.channelId, name: FAKE_WORKSPACE.channelName }, { id: CHECKOUT_CHANNEL, name: 'checkout-team' }],
+    channels: [{ id: FAKE_WORKSPACE.channelId, name: FAKE_WORKSPACE.channelName }, { id: CHECKOUT_CHANNEL, name: 'checkout-team' }, { id: WARNINGS_CHANNEL, name: 'sre-warnings' }],
     users: [DEMO_USERS.approver, DEMO_USERS.other, { id: FAKE_WORKSPACE.userId, name: FAKE_WORKSPACE.userName }],
     usergroups: { [ONCALL_GROUP]: [DEMO_USERS.approver.id, FAKE_WORKSPACE.userId] },
   })
