@@ -1,12 +1,14 @@
 import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
 import { incidentEmbeddingText, type Embedder } from '../src/core/correlation/embedder'
 import type { Database } from '../src/storage/database'
+import { replaceIncidentErrorSightings } from '../src/storage/repositories/log-templates'
 import { incidents } from '../src/storage/schema'
 import { generatePastIncidents } from './synthetic/past-incidents'
 
 /**
- * Loads a synthetic history of resolved incidents, with embeddings, so correlation
- * has something to find. Used by the demo, the benchmarks and `sre-agent seed`.
+ * Loads a synthetic history of resolved incidents, with embeddings and the errors their
+ * analyses stored, so correlation and "the same error as INC-12" have something to find.
+ * Used by the demo, the benchmarks and `sre-agent seed`.
  */
 export async function seedPastIncidents(
   db: Database,
@@ -34,6 +36,13 @@ export async function seedPastIncidents(
     playbookId: p.playbookId,
     embedding: embeddings[i]!,
   }))
-  for (let i = 0; i < rows.length; i += 500) await db.insert(incidents).values(rows.slice(i, i + 500))
+  const ids = new Map<string, string>()
+  for (let i = 0; i < rows.length; i += 500) {
+    const inserted = await db.insert(incidents).values(rows.slice(i, i + 500)).returning({ id: incidents.id, fingerprint: incidents.fingerprint })
+    for (const row of inserted) ids.set(row.fingerprint, row.id)
+  }
+  for (const [i, p] of past.entries()) {
+    if (p.errors.length > 0) await replaceIncidentErrorSightings(db, ids.get(rows[i]!.fingerprint)!, p.errors)
+  }
   return rows.length
 }

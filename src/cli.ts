@@ -13,7 +13,7 @@ const tools: CommandRegistry = {
 const USAGE_TEMPLATE = `sre-agent <command>
 
 Commands:
-  demo       run the two reference scenarios end to end in embedded mode and print the Slack threads
+  demo       run the three reference scenarios end to end in embedded mode and print the Slack threads
   bot        the Slack app (HTTP on /slack/events, or Socket Mode with SLACK_APP_TOKEN) and the alert webhooks
   worker     BullMQ workers (needs REDIS_URL); run any number of replicas
   migrate    apply the database migrations to DATABASE_URL

@@ -9,11 +9,21 @@ export interface ScenarioResolution {
   playbookId: string | null
 }
 
+/**
+ * Errors seen around a past incident, as its analysis stored them for later ones: error log lines
+ * of one shape (their variable parts drawn per line), or an Error Reporting group. A group's key
+ * gives it the same id in every incident, as Error Reporting keeps a group across incidents.
+ */
+export type PastIncidentError =
+  | { service: string; count: number; logLine: (r: SeededRandom) => string }
+  | { service: string; count: number; errorGroup: { key: string; message: string } }
+
 /** One way an incident of a scenario came about; its summaries and fixes belong to that cause. */
 export interface ScenarioCause {
   rootCause: Text
   summaries: Text[]
   resolutions: ScenarioResolution[]
+  errors?: PastIncidentError[]
 }
 
 /** One kind of incident the fleet has had, with enough wording variants that no two read alike. */
@@ -45,6 +55,7 @@ export interface PinnedIncident {
   playbookId: string | null
   durationMinutes: number
   labels: Record<string, string>
+  errors?: PastIncidentError[]
 }
 
 /** Alert policy names, shared with the demo's alerts and the playbooks' match rules. */
@@ -68,6 +79,27 @@ export const POLICIES = {
 
 const prod = (team: string, extra: Record<string, string> = {}) => ({ env: 'prod', region: 'europe-west1', team, ...extra })
 
+/** payment-api's calls to fraud-check hitting their 2.5 s deadline: the log line and the Error Reporting group. */
+const fraudCheckTimeouts = (lines: number): PastIncidentError[] => [
+  { service: 'payment-api', count: lines, logLine: (r) => `upstream request timeout: POST /v1/score on fraud-check timed out after 2500ms (attempt ${r.chance(0.6) ? '2/2' : '1/2'}) request_id=${r.hex(16)}` },
+  { service: 'payment-api', count: lines, errorGroup: { key: 'deadline:fraud-check', message: 'UpstreamTimeoutError: call to fraud-check (POST /v1/score) exceeded its 2500ms deadline' } },
+]
+/** checkout-db refusing connections past max_connections (Cloud SQL's postgres log). */
+const checkoutDbSlotsFull = (lines: number): PastIncidentError[] => [
+  { service: 'checkout-db', count: lines, logLine: (r) => `[${r.int(20_000, 65_000)}]: [1-1] db=checkout,user=checkout_app FATAL:  remaining connection slots are reserved for non-replication superuser connections` },
+  { service: 'checkout-db', count: lines, errorGroup: { key: 'pg-connection-slots', message: 'FATAL: remaining connection slots are reserved for non-replication superuser connections' } },
+]
+/** checkout-api requests giving up on a connection from its checkout-db pool. */
+const checkoutApiPoolTimeouts = (lines: number): PastIncidentError[] => [
+  { service: 'checkout-api', count: lines, logLine: (r) => `timeout acquiring connection from pool after 5000ms (pool=checkout-db active=50 idle=0 waiting=${r.int(12, 90)}) request_id=${r.hex(16)}` },
+  { service: 'checkout-api', count: lines, errorGroup: { key: 'pool-acquire-timeout:checkout-db', message: 'TimeoutError: timeout acquiring connection from pool checkout-db' } },
+]
+/** A Node.js service killed at its memory limit. */
+const heapOutOfMemory = (service: string, kills: number): PastIncidentError[] => [
+  { service, count: kills, errorGroup: { key: 'heap-out-of-memory', message: 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory' } },
+  { service, count: kills, errorGroup: { key: 'oom-killed', message: `Container ${service} OOMKilled (exit code 137)` } },
+]
+
 /**
  * History the two demo scenarios lean on. Payment latency: slow fraud-check fixed by
  * the circuit breaker (once after a failed scale-out), plus look-alikes with other
@@ -89,6 +121,7 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     playbookId: null,
     durationMinutes: 74,
     labels: prod('payments', { dependency: 'fraud-check', source: 'gcp' }),
+    errors: fraudCheckTimeouts(900),
   },
   {
     daysAgo: 162,
@@ -104,6 +137,7 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     playbookId: 'latency-slow-dependency',
     durationMinutes: 19,
     labels: prod('payments', { dependency: 'fraud-check', source: 'gcp' }),
+    errors: fraudCheckTimeouts(260),
   },
   {
     daysAgo: 131,
@@ -134,6 +168,7 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     playbookId: null,
     durationMinutes: 95,
     labels: prod('checkout', { database: 'checkout', source: 'gcp' }),
+    errors: [...checkoutDbSlotsFull(700), ...checkoutApiPoolTimeouts(900)],
   },
   {
     daysAgo: 117,
@@ -149,6 +184,7 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     playbookId: 'db-connection-exhaustion',
     durationMinutes: 16,
     labels: prod('checkout', { database: 'checkout', source: 'gcp' }),
+    errors: [...checkoutDbSlotsFull(380), ...checkoutApiPoolTimeouts(520)],
   },
   {
     daysAgo: 98,
@@ -164,6 +200,7 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     playbookId: 'latency-slow-dependency',
     durationMinutes: 24,
     labels: prod('payments', { dependency: 'fraud-check', source: 'alertmanager' }),
+    errors: fraudCheckTimeouts(610),
   },
   {
     daysAgo: 88,
@@ -209,6 +246,7 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     playbookId: 'db-connection-exhaustion',
     durationMinutes: 22,
     labels: prod('checkout', { database: 'checkout', source: 'gcp' }),
+    errors: checkoutDbSlotsFull(240),
   },
   {
     daysAgo: 55,
@@ -239,6 +277,7 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     playbookId: 'latency-slow-dependency',
     durationMinutes: 31,
     labels: prod('payments', { dependency: 'fraud-check', source: 'gcp' }),
+    errors: fraudCheckTimeouts(840),
   },
   {
     daysAgo: 23,
@@ -254,6 +293,7 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     playbookId: 'db-connection-exhaustion',
     durationMinutes: 18,
     labels: prod('checkout', { database: 'checkout', source: 'gcp' }),
+    errors: checkoutApiPoolTimeouts(610),
   },
   {
     daysAgo: 12,
@@ -269,6 +309,7 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     playbookId: 'latency-slow-dependency',
     durationMinutes: 22,
     labels: prod('payments', { dependency: 'fraud-check', source: 'gcp' }),
+    errors: fraudCheckTimeouts(470),
   },
   {
     daysAgo: 6,
@@ -284,6 +325,7 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     playbookId: 'db-connection-exhaustion',
     durationMinutes: 14,
     labels: prod('checkout', { database: 'checkout', source: 'gcp' }),
+    errors: checkoutApiPoolTimeouts(330),
   },
 ]
 
@@ -377,11 +419,13 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
           { text: 'Rolling restart of cart, then shipped a bounded LRU for the cache.', outcome: 'worked', playbookId: 'memory-leak-oom' },
           { text: 'Raised the memory limit to 2 GiB; it only delayed the OOM kills by an hour.', outcome: 'failed', playbookId: null },
         ],
+        errors: heapOutOfMemory('cart', 6),
       },
       {
         rootCause: 'A gRPC client was created per request and never closed; channels leaked.',
         summaries: [(r) => `${r.int(3, 9)} cart pods in CrashLoopBackOff after OOM kills; cart p95 up to ${seconds(r, 0.8, 2.5)} during GC thrash.`],
         resolutions: [{ text: 'Rolled back to the previous revision without the leak.', outcome: 'worked', playbookId: 'memory-leak-oom' }],
+        errors: heapOutOfMemory('cart', 9),
       },
     ],
     durationMinutes: [30, 240],
@@ -399,11 +443,13 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
         rootCause: 'The stock reconciliation loaded the whole stock table into memory.',
         summaries: ['JavaScript heap out of memory during the stock reconciliation; pods restarting and redelivering the same Pub/Sub messages.'],
         resolutions: [{ text: 'Restarted inventory and paged the reconciliation to 5k rows per batch.', outcome: 'worked', playbookId: 'memory-leak-oom' }],
+        errors: heapOutOfMemory('inventory', 3),
       },
       {
         rootCause: 'The message handler kept references to acked messages in a debug map left enabled.',
         summaries: ['Memory sawtooth with OOM kills every 40 min; orders-inventory backlog growing between restarts.'],
         resolutions: [{ text: 'Disabled the debug map via config; memory flat since.', outcome: 'worked', playbookId: null }],
+        errors: heapOutOfMemory('inventory', 5),
       },
     ],
     durationMinutes: [40, 200],

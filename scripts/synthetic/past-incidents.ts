@@ -1,6 +1,10 @@
+import type { ErrorSighting } from '../../src/core/analysis/logs/log-template-history'
+import { summarizeIncidentErrors } from '../../src/core/analysis/logs/recurring-errors'
 import type { ResolutionOutcome, Severity } from '../../src/core/incidents/types'
+import type { ErrorGroupStats, LogEntry } from '../../src/core/telemetry/port'
 import { SeededRandom } from '../../src/integrations/telemetry/synthetic'
-import { FILLER_SCENARIOS, PINNED_INCIDENTS, type IncidentScenario, type PinnedIncident } from './past-incident-scenarios'
+import { errorGroupId } from '../../src/integrations/telemetry/synthetic/error-group-id'
+import { FILLER_SCENARIOS, PINNED_INCIDENTS, type IncidentScenario, type PastIncidentError, type PinnedIncident } from './past-incident-scenarios'
 
 /** A resolved incident of the synthetic fleet's history, shaped like a row of the incidents table. */
 export interface SeedIncident {
@@ -17,6 +21,8 @@ export interface SeedIncident {
   resolutionOutcome: ResolutionOutcome
   playbookId: string | null
   labels: Record<string, string>
+  /** The errors its analysis stored (one per error template and Error Reporting group): "the same error as INC-12" comes from these. */
+  errors: ErrorSighting[]
 }
 
 export interface PastIncidentOptions {
@@ -32,6 +38,8 @@ const DAY_MS = 24 * 60 * MINUTE_MS
 const HISTORY_DAYS = 180
 /** Distinguishes this generator's random stream from the telemetry's for the same seed. */
 const STREAM = 0x9a57
+/** The errors' streams, one per incident: drawing error lines shifts nothing else in the history. */
+const ERROR_STREAM = 0xe770
 
 /**
  * About six months of resolved incidents across the fleet, oldest first. Always contains
@@ -44,14 +52,16 @@ export function generatePastIncidents(options: PastIncidentOptions): SeedInciden
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`)
   if (!Number.isFinite(nowMs)) throw new RangeError('now must be a valid date')
   const random = new SeededRandom(options.seed, STREAM)
-  const incidents = PINNED_INCIDENTS.slice(0, count).map((pinned) => fromPinned(pinned, random, nowMs))
-  while (incidents.length < count) incidents.push(fromScenario(random.pick(FILLER_SCENARIOS), random, nowMs))
+  const errorRandom = (index: number) => new SeededRandom(options.seed, ERROR_STREAM, index)
+  const incidents = PINNED_INCIDENTS.slice(0, count).map((pinned, i) => fromPinned(pinned, random, nowMs, errorRandom(i)))
+  while (incidents.length < count) incidents.push(fromScenario(random.pick(FILLER_SCENARIOS), random, nowMs, errorRandom(incidents.length)))
   return incidents.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())
 }
 
-function fromPinned(pinned: PinnedIncident, random: SeededRandom, nowMs: number): SeedIncident {
+function fromPinned(pinned: PinnedIncident, random: SeededRandom, nowMs: number, errorRandom: SeededRandom): SeedIncident {
   const startedAt = startOnDay(nowMs, pinned.daysAgo, random)
   const duration = pinned.durationMinutes * random.between(0.9, 1.1)
+  const resolvedAt = new Date(startedAt.getTime() + Math.round(duration * 60) * 1000)
   return {
     title: pinned.title,
     summary: pinned.summary,
@@ -60,22 +70,24 @@ function fromPinned(pinned: PinnedIncident, random: SeededRandom, nowMs: number)
     policyName: pinned.policyName,
     severity: pinned.severity,
     startedAt,
-    resolvedAt: new Date(startedAt.getTime() + Math.round(duration * 60) * 1000),
+    resolvedAt,
     rootCause: pinned.rootCause,
     resolution: pinned.resolution,
     resolutionOutcome: pinned.resolutionOutcome,
     playbookId: pinned.playbookId,
     labels: { ...pinned.labels },
+    errors: storedErrors(pinned.errors ?? [], startedAt, resolvedAt, errorRandom),
   }
 }
 
-function fromScenario(scenario: IncidentScenario, random: SeededRandom, nowMs: number): SeedIncident {
+function fromScenario(scenario: IncidentScenario, random: SeededRandom, nowMs: number, errorRandom: SeededRandom): SeedIncident {
   const startedAt = startOnDay(nowMs, random.int(1, HISTORY_DAYS), random)
   const [shortest, longest] = scenario.durationMinutes
   // Log-uniform: most incidents are short, a few drag on.
   const duration = shortest * Math.exp(random.next() * Math.log(longest / shortest))
   const cause = random.pick(scenario.causes)
   const resolution = random.pick(cause.resolutions)
+  const resolvedAt = new Date(startedAt.getTime() + Math.round(duration * 60) * 1000)
   return {
     title: render(random.pick(scenario.titles), random),
     summary: render(random.pick(cause.summaries), random),
@@ -84,13 +96,33 @@ function fromScenario(scenario: IncidentScenario, random: SeededRandom, nowMs: n
     policyName: scenario.policyName,
     severity: random.pick(scenario.severities),
     startedAt,
-    resolvedAt: new Date(startedAt.getTime() + Math.round(duration * 60) * 1000),
+    resolvedAt,
     rootCause: render(cause.rootCause, random),
     resolution: render(resolution.text, random),
     resolutionOutcome: resolution.outcome,
     playbookId: resolution.playbookId,
     labels: { ...scenario.labels },
+    errors: storedErrors(cause.errors ?? [], startedAt, resolvedAt, errorRandom),
   }
+}
+
+/** What the incident's analysis would have stored of its errors: the log lines and groups, summarised as it summarises them. */
+function storedErrors(errors: PastIncidentError[], startedAt: Date, resolvedAt: Date, random: SeededRandom): ErrorSighting[] {
+  if (errors.length === 0) return []
+  const start = startedAt.getTime()
+  const span = resolvedAt.getTime() - start
+  // The errors start shortly after the incident does and stop before it is resolved.
+  const within = (share: number) => new Date(start + Math.round(share * span))
+  const logs: LogEntry[] = []
+  const groups: ErrorGroupStats[] = []
+  for (const error of errors) {
+    if ('logLine' in error) {
+      for (let i = 0; i < error.count; i++) logs.push({ at: within(random.between(0.05, 0.9)), service: error.service, severity: 'ERROR', message: error.logLine(random) })
+    } else {
+      groups.push({ groupId: errorGroupId(error.service, error.errorGroup.key), service: error.service, message: error.errorGroup.message, count: error.count, firstSeen: within(0.05), lastSeen: within(0.9) })
+    }
+  }
+  return summarizeIncidentErrors(logs, groups)
 }
 
 /** A start `daysAgo` days before now, mostly in waking hours (when traffic, and trouble, peaks). */

@@ -1,15 +1,45 @@
 import { performance } from 'node:perf_hooks'
+import { and, eq } from 'drizzle-orm'
 import { seedPastIncidents } from '../../scripts/seed-history'
+import { utcTime } from '../core/analysis/scan/metric-warnings'
 import { incidentLabel } from '../core/incidents/incident-label'
+import { createDemoFleet, DEFAULT_SYNTHETIC_SEED } from '../integrations/telemetry/synthetic'
 import { APPROVE_ACTION_ID } from '../slack/blocks/approval-blocks'
 import { listAuditForIncident } from '../storage/repositories/audit'
 import { getIncidentByNumber, listOpenIncidents } from '../storage/repositories/incidents'
 import { listExecutionsForIncident } from '../storage/repositories/playbooks'
-import { CHECKOUT_CHANNEL, DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from './embedded-environment'
+import { auditLog } from '../storage/schema'
+import { CHECKOUT_CHANNEL, DEMO_USERS, startEmbeddedEnvironment, WARNINGS_CHANNEL, type EmbeddedEnvironment } from './embedded-environment'
 import { FAKE_WORKSPACE, renderTranscript } from './slack-simulator'
 
-const out = (line = '') => process.stdout.write(`${line}\n`)
-const rule = (title: string) => out(`\n${'═'.repeat(8)} ${title} ${'═'.repeat(Math.max(4, 70 - title.length))}`)
+const MINUTE_MS = 60_000
+/** The fixes for scenarios 1 and 2 are out this long after the demo starts. */
+const MITIGATED_AFTER_MS = 60 * MINUTE_MS
+/** Scenario 3's leak starts this long after the demo starts: the scan's 4 hours of history hold no trace of the first two. */
+const LEAK_STARTS_AFTER_MS = 6 * 60 * MINUTE_MS
+/** The first scan runs this long into the leak: memory has climbed enough for a forecast. */
+const FIRST_SCAN_AFTER_LEAK_MS = 15 * MINUTE_MS
+
+/** Where the demo prints: a line, and a ruled title per scenario. */
+interface DemoOutput {
+  (line?: string): void
+  rule(title: string): void
+}
+
+function demoOutput(stream: NodeJS.WritableStream): DemoOutput {
+  const out = ((line = '') => void stream.write(`${line}\n`)) as DemoOutput
+  out.rule = (title) => out(`\n${'═'.repeat(8)} ${title} ${'═'.repeat(Math.max(4, 70 - title.length))}`)
+  return out
+}
+
+/** The demo's clock: real time until a scenario moves it forward (the synthetic fleet answers for any time). */
+class DemoClock {
+  private offsetMs = 0
+  readonly now = () => new Date(Date.now() + this.offsetMs)
+  advanceTo(at: Date): void {
+    this.offsetMs = at.getTime() - Date.now()
+  }
+}
 
 class DemoExpectationFailed extends Error {}
 function expectThat(condition: unknown, what: string): void {
@@ -50,8 +80,8 @@ export function buildPaymentLatencyAlert(now: Date) {
   }
 }
 
-async function scenarioCorrelation(env: EmbeddedEnvironment): Promise<void> {
-  rule('Scenario 1: past-incident correlation')
+async function scenarioCorrelation(env: EmbeddedEnvironment, out: DemoOutput): Promise<void> {
+  out.rule('Scenario 1: past-incident correlation')
   out('A Cloud Monitoring alert "payment-api p95 latency > 2 s" arrives at POST /alerts/gcp …')
   const res = await fetch(`${env.baseUrl}/alerts/gcp`, {
     method: 'POST',
@@ -68,6 +98,7 @@ async function scenarioCorrelation(env: EmbeddedEnvironment): Promise<void> {
   const thread = env.fakeSlack.thread(FAKE_WORKSPACE.channelId, incident!.slackTs!)
   expectThat(thread.some((m) => m.text?.startsWith('Similar incidents: INC-')), 'similar incidents posted in the thread')
   expectThat(thread.some((m) => m.text?.startsWith('Assessment:')), 'assessment with confidence posted')
+  await expectSameErrorAsEarlierFraudCheckIncidents(env, JSON.stringify(thread.map((m) => m.blocks ?? [])))
   const approvalMessage = thread.find((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID))
   expectThat(approvalMessage, 'an approval request with buttons in the thread')
 
@@ -91,8 +122,18 @@ async function scenarioCorrelation(env: EmbeddedEnvironment): Promise<void> {
   expectThat(env.automation.calls.length === 1, 'the action ran exactly once')
 }
 
-async function scenarioPlaybook(env: EmbeddedEnvironment): Promise<void> {
-  rule('Scenario 2: playbook-driven debugging')
+/** The evidence names earlier incidents with the same error, and they are the fraud-check timeout incidents of the history. */
+async function expectSameErrorAsEarlierFraudCheckIncidents(env: EmbeddedEnvironment, threadBlocks: string): Promise<void> {
+  const named = /Same error as ((?:INC-\d+(?:, | and )?)+)(?: and \d+ more)?: [^"]*fraud-check/.exec(threadBlocks)
+  expectThat(named, 'the evidence says the fraud-check timeout is the same error as earlier incidents ("Same error as INC-…")')
+  for (const [, number] of named![1]!.matchAll(/INC-(\d+)/g)) {
+    const earlier = await getIncidentByNumber(env.runtime.database.db, Number(number))
+    expectThat(earlier?.labels['dependency'] === 'fraud-check', `INC-${number}, named as having the same error, is a fraud-check incident of the history`)
+  }
+}
+
+async function scenarioPlaybook(env: EmbeddedEnvironment, out: DemoOutput): Promise<void> {
+  out.rule('Scenario 2: playbook-driven debugging')
   out(`${DEMO_USERS.approver.name} types in #checkout-team: /sre analyze checkout-db connection timeouts`)
   const started = performance.now()
   const ack = await env.sender.slashCommand({ text: 'analyze checkout-db connection timeouts', channel_id: CHECKOUT_CHANNEL, channel_name: 'checkout-team', user_id: DEMO_USERS.approver.id, user_name: DEMO_USERS.approver.name })
@@ -110,17 +151,55 @@ async function scenarioPlaybook(env: EmbeddedEnvironment): Promise<void> {
   out(`\nPlaybook ${execution!.playbookId}: ${execution!.status.replace('_', ' ')} after ${execution!.nextStep} read-only steps.`)
 }
 
-export async function runDemo(_args: string[]): Promise<number> {
+async function scenarioWarningBeforeFailure(env: EmbeddedEnvironment, clock: DemoClock, leakAt: Date, out: DemoOutput): Promise<void> {
+  out.rule('Scenario 3: warning before failure')
+  const firstScanAt = new Date(leakAt.getTime() + FIRST_SCAN_AFTER_LEAK_MS)
+  clock.advanceTo(firstScanAt)
+  out(`${LEAK_STARTS_AFTER_MS / (60 * MINUTE_MS)} hours later both incidents are long mitigated. Since ${utcTime(leakAt)} inventory has been leaking memory: a slow climb, no alert has fired.`)
+  const warnings = () => env.fakeSlack.messagesIn(WARNINGS_CHANNEL).filter((m) => m.text?.startsWith('Warning: '))
+
+  out(`${utcTime(firstScanAt)}: the scheduled telemetry scan runs (job telemetry.scan, as the ${env.runtime.config.TELEMETRY_SCAN_INTERVAL_MINUTES}-minute schedule enqueues it) …`)
+  await env.runtime.queue.enqueue('telemetry.scan', {})
+  await env.idle()
+  const posted = warnings()
+  expectThat(posted.length === 1, `exactly one warning posted by the scan (got ${posted.length})`)
+  const [warning] = posted
+  const said = `${warning!.text}\n${JSON.stringify(warning!.blocks ?? [])}`
+  expectThat(/inventory memory at \d+%, rising [\d.]+%\/min: full in ~\d+ min/.test(said), `the warning names inventory's memory and forecasts when it is full (got "${warning!.text}")`)
+  out(`→ posted in #${env.fakeSlack.channelName(WARNINGS_CHANNEL)}: ${warning!.text}`)
+
+  const secondScanAt = new Date(firstScanAt.getTime() + env.runtime.config.TELEMETRY_SCAN_INTERVAL_MINUTES * MINUTE_MS)
+  clock.advanceTo(secondScanAt)
+  out(`${utcTime(secondScanAt)}: the next scan runs; inventory's memory is still climbing …`)
+  await env.runtime.queue.enqueue('telemetry.scan', {})
+  await env.idle()
+  const repeated = warnings().filter((m) => m !== warning && /inventory (memory|memory_utilization)/.test(`${m.text}${JSON.stringify(m.blocks ?? [])}`))
+  expectThat(repeated.length === 0, 'the second scan does not warn about inventory memory again')
+  const audited = await env.runtime.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'telemetry.warning'), eq(auditLog.subjectId, 'inventory:memory_utilization')))
+  expectThat(audited.length === 1, `one audit entry for the inventory memory warning (got ${audited.length})`)
+  out(`→ nothing new to say: inventory memory was warned about ${Math.round((secondScanAt.getTime() - firstScanAt.getTime()) / MINUTE_MS)} min ago (at most once per ${env.runtime.config.TELEMETRY_WARNING_COOLDOWN_MINUTES} min)`)
+
+  out(`\nSlack #${env.fakeSlack.channelName(WARNINGS_CHANNEL)} as the team sees it:\n`)
+  out(renderTranscript(env.fakeSlack, { channels: [WARNINGS_CHANNEL] }))
+}
+
+export async function runDemo(_args: string[], stream: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const out = demoOutput(stream)
   out('sre-agent demo — embedded mode: PGlite + pgvector, in-process jobs, local Slack simulator, synthetic GCP telemetry')
-  const now = new Date()
-  const env = await startEmbeddedEnvironment({ now: () => new Date() })
+  const clock = new DemoClock()
+  const now = clock.now()
+  const leakAt = new Date(now.getTime() + LEAK_STARTS_AFTER_MS)
+  // Both incidents are fixed within the hour; hours later inventory starts leaking memory (scenario 3).
+  const telemetry = createDemoFleet(now, DEFAULT_SYNTHETIC_SEED, { mitigatedAt: new Date(now.getTime() + MITIGATED_AFTER_MS), inventoryLeakAt: leakAt })
+  const env = await startEmbeddedEnvironment({ now: clock.now, telemetry, env: { TELEMETRY_WARNING_CHANNEL: WARNINGS_CHANNEL } })
   try {
     const seeded = await seedPastIncidents(env.runtime.database.db, { count: 60, seed: 7, now })
-    out(`Seeded ${seeded} past incidents (synthetic history) and ${env.runtime.playbooks.length} playbooks.`)
-    await scenarioCorrelation(env)
-    await scenarioPlaybook(env)
-    rule('Done')
-    out('Both scenarios ran end to end.')
+    out(`Seeded ${seeded} past incidents (synthetic history, with the errors their analyses stored) and ${env.runtime.playbooks.length} playbooks.`)
+    await scenarioCorrelation(env, out)
+    await scenarioPlaybook(env, out)
+    await scenarioWarningBeforeFailure(env, clock, leakAt, out)
+    out.rule('Done')
+    out('All three scenarios ran end to end.')
     return 0
   } catch (err) {
     if (err instanceof DemoExpectationFailed) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { Queue } from 'bullmq'
 import { loadConfig } from '../config'
 import type { TelemetryPort } from '../core/telemetry/port'
 import { createLogger, type Logger } from '../logger'
@@ -6,6 +7,8 @@ import { createBot } from '../roles/bot'
 import { createRuntime, type Runtime } from '../runtime'
 import type { SlackApp } from '../slack/app'
 import { BullmqWorkers } from '../workers/bullmq-queue'
+import { JOB_NAMES, queueNameFor } from '../workers/jobs'
+import { enqueueReembedHistory } from '../workers/processors/reembed-history'
 import { AutomationReceiver } from './automation-receiver'
 import { FAKE_WORKSPACE, FakeSlackApi, SlackRequestSender } from './slack-simulator'
 
@@ -15,6 +18,8 @@ export const DEMO_USERS = {
 } as const
 export const ONCALL_GROUP = 'S0ONCALL'
 export const CHECKOUT_CHANNEL = 'C0CHECKOUT'
+/** Where the telemetry scan warns when TELEMETRY_WARNING_CHANNEL names it (the demo does). */
+export const WARNINGS_CHANNEL = 'C0SREWARN'
 
 export interface EmbeddedEnvironmentOptions {
   /** Defaults to pglite://memory (embedded). A postgres:// URL runs on real Postgres. */
@@ -53,7 +58,7 @@ export interface EmbeddedEnvironment {
  */
 export async function startEmbeddedEnvironment(options: EmbeddedEnvironmentOptions = {}): Promise<EmbeddedEnvironment> {
   const fakeSlack = new FakeSlackApi({
-    channels: [{ id: FAKE_WORKSPACE.channelId, name: FAKE_WORKSPACE.channelName }, { id: CHECKOUT_CHANNEL, name: 'checkout-team' }],
+    channels: [{ id: FAKE_WORKSPACE.channelId, name: FAKE_WORKSPACE.channelName }, { id: CHECKOUT_CHANNEL, name: 'checkout-team' }, { id: WARNINGS_CHANNEL, name: 'sre-warnings' }],
     users: [DEMO_USERS.approver, DEMO_USERS.other, { id: FAKE_WORKSPACE.userId, name: FAKE_WORKSPACE.userName }],
     usergroups: { [ONCALL_GROUP]: [DEMO_USERS.approver.id, FAKE_WORKSPACE.userId] },
   })
@@ -90,6 +95,8 @@ export async function startEmbeddedEnvironment(options: EmbeddedEnvironmentOptio
   const workers = config.REDIS_URL && options.workers !== false ? new BullmqWorkers(config.REDIS_URL, config.QUEUE_PREFIX, runtime.handlers, logger, config.WORKER_CONCURRENCY, config.WORKER_LOCK_MS) : null
   workers?.start()
   await workers?.waitUntilReady()
+  // As a worker does at start: history embedded by an older model is re-embedded (separate workers do it themselves).
+  if (runtime.inProcessQueue || workers) await enqueueReembedHistory(runtime.queue, runtime.deps.embedder.name)
   const bot = createBot(runtime, { slackRetries: 0 })
   const { port } = await bot.start()
   const baseUrl = `http://127.0.0.1:${port}`
@@ -118,18 +125,13 @@ export async function startEmbeddedEnvironment(options: EmbeddedEnvironmentOptio
 }
 
 async function waitForBullmqIdle(redisUrl: string, prefix: string, timeoutMs: number): Promise<void> {
-  const { Queue } = await import('bullmq')
-  const { JOB_NAMES, queueNameFor } = await import('../workers/jobs')
-  // Approval expiries sit delayed for their whole TTL, the next scheduled scan until it is due; every other delayed job is a pending retry.
-  const queues = JOB_NAMES.map((n) => ({ name: n, queue: new Queue(queueNameFor(n), { connection: { url: redisUrl }, prefix }) }))
+  const { Queue: BullQueue } = await import('bullmq')
+  const queues = JOB_NAMES.map((n) => new BullQueue(queueNameFor(n), { connection: { url: redisUrl }, prefix }))
   const deadline = Date.now() + timeoutMs
   try {
     let quietRounds = 0
     while (Date.now() < deadline) {
-      const counts = await Promise.all(
-        queues.map(({ name, queue }) => (name === 'approval.expire' || name === 'telemetry.scan' ? queue.getJobCounts('waiting', 'active') : queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children', 'delayed'))),
-      )
-      const busy = counts.some((c) => Object.values(c).some((v) => v > 0))
+      const busy = (await Promise.all(queues.map(hasPendingWork))).some(Boolean)
       quietRounds = busy ? 0 : quietRounds + 1
       // Two quiet looks in a row: a job that finished may have just enqueued the next one.
       if (quietRounds >= 2) return
@@ -137,6 +139,18 @@ async function waitForBullmqIdle(redisUrl: string, prefix: string, timeoutMs: nu
     }
     throw new Error(`jobs still running after ${timeoutMs} ms`)
   } finally {
-    await Promise.all(queues.map(({ queue }) => queue.close()))
+    await Promise.all(queues.map((queue) => queue.close()))
   }
+}
+
+/**
+ * Whether a queue has work to wait for: a job waiting or running, or a failed one waiting for its
+ * retry. A delayed job that never ran is planned for later (an approval's expiry, the next scheduled
+ * scan, the next re-embedding pass) and idle does not wait for it.
+ */
+async function hasPendingWork(queue: Queue): Promise<boolean> {
+  const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children', 'delayed')
+  if (Object.entries(counts).some(([state, n]) => state !== 'delayed' && n > 0)) return true
+  if (!counts.delayed) return false
+  return (await queue.getDelayed()).some((job) => job.attemptsMade > 0)
 }

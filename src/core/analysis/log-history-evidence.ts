@@ -118,7 +118,7 @@ function recurringErrorItem(seen: ErrorSeenBefore): EvidenceItem {
   const fixed = seen.earlier.find((e) => e.resolution)
   return {
     source: 'errors',
-    title: `Same error as ${named}: ${seen.template.slice(0, 200)}${fixed ? ` (resolved by ${fixed.resolution!.slice(0, 120)})` : ''}`,
+    title: `Same error as ${named}: ${seen.template.slice(0, 200)}${fixed ? ` (resolved by ${clipAtWord(fixed.resolution!, 120)})` : ''}`,
     detail: [
       `${seen.countNow}× around this incident on ${seen.services.join(', ')}`,
       ...seen.earlier.slice(0, 3).map((e) => `INC-${e.number} ${e.title} (${e.startedAt.toISOString().slice(0, 10)}): ${e.count}×; resolved by: ${e.resolution ?? 'not recorded'} (${e.resolutionOutcome ?? 'unknown'})`),
@@ -131,6 +131,14 @@ function recurringErrorItem(seen: ErrorSeenBefore): EvidenceItem {
       incidents: seen.earlier.map((e) => ({ incidentId: e.incidentId, number: e.number, count: e.count, resolution: e.resolution, outcome: e.resolutionOutcome })),
     },
   }
+}
+
+/** A resolution cut mid-word reads as a different fix ("raised min nodes to"): cut at a word and say so. */
+function clipAtWord(text: string, max: number): string {
+  if (text.length <= max) return text
+  const cut = text.slice(0, max - 1)
+  const lastSpace = cut.lastIndexOf(' ')
+  return `${(lastSpace > max / 2 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:(]+$/, '')}…`
 }
 
 function joinWithAnd(parts: string[]): string {

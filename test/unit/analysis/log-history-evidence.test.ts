@@ -69,6 +69,23 @@ describe('gatherLogHistoryEvidence', () => {
     expect(history.calls).not.toContain('recordLogTemplates')
   })
 
+  it('names the earlier incident with the same error and its fix, cut at a word when long', async () => {
+    const resolution = 'Enabled circuit breaker on calls from payment-api to fraud-check (fallback scoring) and raised the endpoint min nodes to 4.'
+    const earlier = { incidentId: 'inc-0', number: 12, title: 'payment-api slow', startedAt: new Date(startedAt.getTime() - 3 * 86_400_000), resolution, resolutionOutcome: 'worked' as const }
+    const sightings = [{ service: 'payment-api', template: 'payment <*> failed: NullPointerException', example: 'payment 120 failed: NullPointerException', errorGroupId: null, occurrences: 40, seenAt: earlier.startedAt }]
+    const history: LogTemplateHistory = {
+      listLogTemplates: async () => ({ templates: [], observedBuckets: [] }),
+      listLogTemplateCounts: async () => new Map(),
+      recordLogTemplates: async () => undefined,
+      listEarlierIncidentErrors: async () => [{ ...earlier, sightings }],
+      replaceIncidentErrors: async () => undefined,
+    }
+    const items = await gatherLogHistoryEvidence(history, { incident, service: 'payment-api', gathered: await gathered() })
+    const same = items.find((i) => i.title.startsWith('Same error as INC-12'))!
+    expect(same.title).toBe('Same error as INC-12: payment <*> failed: NullPointerException (resolved by Enabled circuit breaker on calls from payment-api to fraud-check (fallback scoring) and raised the endpoint min nodes…)')
+    expect(same.detail).toContain(`resolved by: ${resolution} (worked)`)
+  })
+
   it('does not wait for storage that never answers', async () => {
     vi.useFakeTimers()
     const history = failingHistory(() => new Promise<never>(() => undefined))

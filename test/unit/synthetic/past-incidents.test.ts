@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { generatePastIncidents, type SeedIncident } from '../../../scripts/synthetic/past-incidents'
+import { findErrorsSeenBefore } from '../../../src/core/analysis/logs/recurring-errors'
+import { createDemoFleet } from '../../../src/integrations/telemetry/synthetic'
+import { errorGroupId } from '../../../src/integrations/telemetry/synthetic/error-group-id'
 import { checkPlaybookFiles } from '../../../src/storage/playbook-files'
 import { NOW } from './fleet-fixtures'
 
@@ -62,6 +65,48 @@ describe('generatePastIncidents', () => {
       expect(worked.some((i) => /pgbouncer/i.test(i.resolution))).toBe(true)
       expect(worked.some((i) => /idle-in-transaction|idle in transaction/i.test(i.resolution))).toBe(true)
       expect(history.some((i) => /default_pool_size/.test(i.resolution))).toBe(true)
+    })
+  })
+
+  describe('the errors their analyses stored', () => {
+    const paymentFraud = history.filter((i) => i.service === 'payment-api' && i.labels['dependency'] === 'fraud-check')
+
+    it('gives each fraud-check timeout incident the timeout log line and its Error Reporting group, seen while it lasted', () => {
+      expect(paymentFraud).toHaveLength(5)
+      for (const incident of paymentFraud) {
+        const group = incident.errors.find((e) => e.errorGroupId !== null)
+        const line = incident.errors.find((e) => e.errorGroupId === null)
+        expect(group).toMatchObject({ service: 'payment-api', errorGroupId: errorGroupId('payment-api', 'deadline:fraud-check'), example: 'UpstreamTimeoutError: call to fraud-check (POST /v1/score) exceeded its 2500ms deadline' })
+        expect(line!.example).toMatch(/^upstream request timeout: POST \/v1\/score on fraud-check timed out after 2500ms \(attempt [12]\/2\) request_id=[0-9a-f]{16}$/)
+        expect(line!.template).toContain('on fraud-check timed out after')
+        expect(line!.occurrences).toBeGreaterThan(100)
+        for (const e of incident.errors) {
+          expect(e.seenAt.getTime()).toBeGreaterThanOrEqual(incident.startedAt.getTime())
+          expect(e.seenAt.getTime()).toBeLessThan(incident.resolvedAt.getTime())
+        }
+      }
+    })
+
+    it('leaves incidents without a characteristic error without errors', () => {
+      const withoutErrors = history.filter((i) => /FX-rate|GC pauses|Adyen|index on order_items/.test(i.rootCause + i.summary))
+      expect(withoutErrors.length).toBeGreaterThanOrEqual(3)
+      for (const incident of withoutErrors) expect(incident.errors).toEqual([])
+    })
+
+    it('are the same errors the demo fleet logs now: the fraud-check timeouts match all five earlier incidents', async () => {
+      const fleet = createDemoFleet(NOW)
+      const window = { start: new Date(NOW.getTime() - 20 * 60_000), end: NOW }
+      const current = {
+        incidentId: 'now',
+        startedAt: window.start,
+        logs: await fleet.logs({ service: 'payment-api', ...window, minSeverity: 'ERROR', limit: 500 }),
+        errorGroups: await fleet.errors({ service: 'payment-api', ...window }),
+      }
+      const past = history.map((i, n) => ({ incidentId: `past-${n}`, number: n + 1, title: i.title, startedAt: i.startedAt, resolution: i.resolution, resolutionOutcome: i.resolutionOutcome, sightings: i.errors }))
+      const seen = findErrorsSeenBefore(current, past)
+      const timeout = seen.find((s) => s.template.startsWith('UpstreamTimeoutError: call to fraud-check'))
+      expect(timeout!.earlier.map((e) => e.title).sort()).toEqual(paymentFraud.map((i) => i.title).sort())
+      expect(seen.find((s) => s.template.includes('on fraud-check timed out after'))!.earlier).toHaveLength(5)
     })
   })
 

@@ -10,6 +10,16 @@ describe('injected incidents', () => {
     ])
   })
 
+  it('createDemoFleet ends both incidents when mitigated and starts the inventory leak when told', () => {
+    const mitigatedAt = new Date(NOW.getTime() + 60 * 60_000)
+    const inventoryLeakAt = new Date(NOW.getTime() + 6 * 3_600_000)
+    expect(createDemoFleet(NOW, 7, { mitigatedAt, inventoryLeakAt }).injections).toEqual([
+      { kind: 'slow-dependency', service: 'payment-api', dependency: 'fraud-check', start: minutesBefore(NOW, 25), end: mitigatedAt },
+      { kind: 'connection-pool-exhaustion', service: 'checkout-db', start: minutesBefore(NOW, 15), end: mitigatedAt },
+      { kind: 'memory-leak', service: 'inventory', start: inventoryLeakAt },
+    ])
+  })
+
   describe('demo fleet: payment-api slowed by fraud-check (started 25 min ago)', () => {
     const fleet = createDemoFleet(NOW)
     const slowStart = minutesBefore(NOW, 25)

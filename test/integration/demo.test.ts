@@ -1,0 +1,39 @@
+import { Writable } from 'node:stream'
+import { describe, expect, it } from 'vitest'
+import { runDemo } from '../../src/embedded/demo'
+
+/** Collects what the demo prints. */
+function captured(): { stream: Writable; text: () => string } {
+  const chunks: string[] = []
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk))
+      done()
+    },
+  })
+  return { stream, text: () => chunks.join('') }
+}
+
+describe('sre-agent demo (embedded mode)', () => {
+  it('runs the three scenarios end to end and meets its own expectations', { timeout: 120_000 }, async () => {
+    const output = captured()
+    const code = await runDemo([], output.stream)
+    const text = output.text()
+    expect(code, text.slice(-2000)).toBe(0)
+    expect(text).toContain('Seeded 60 past incidents')
+
+    // Scenario 1: the fraud-check timeout is recognised from the seeded incidents' stored errors.
+    expect(text).toContain('Scenario 1: past-incident correlation')
+    expect(text).toMatch(/Same error as INC-\d+(, INC-\d+)*( and (INC-)?\d+( more)?)?: (upstream request timeout: POST <\*> on fraud-check|UpstreamTimeoutError: call to fraud-check)[^\n]*\(resolved by [^\n]*circuit breaker/)
+
+    expect(text).toContain('Scenario 2: playbook-driven debugging')
+    expect(text).toContain('Playbook db-connection-exhaustion: waiting approval')
+
+    // Scenario 3: one warning with a forecast, in the warnings channel, not repeated by the next scan.
+    expect(text).toContain('Scenario 3: warning before failure')
+    expect(text).toMatch(/→ posted in #sre-warnings: Warning: inventory memory at \d+%, rising [\d.]+%\/min: full in ~\d+ min \(\d\d:\d\d UTC\)/)
+    expect(text).toMatch(/→ nothing new to say: inventory memory was warned about 5 min ago/)
+    expect(text).toMatch(/#sre-warnings \(C0SREWARN\)\n━+\n\[[\d.]+\] @sre-agent\n {2}:warning: \*Telemetry scan:/)
+    expect(text).toContain('All three scenarios ran end to end.')
+  })
+})
