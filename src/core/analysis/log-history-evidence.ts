@@ -55,7 +55,7 @@ export async function gatherLogHistoryEvidence(
   if (history) {
     const current = { incidentId: incident.id, startedAt: incident.startedAt, logs: gathered.logs, errorGroups: gathered.errors }
     const past = await attempt("reading earlier incidents' errors", () => history.listEarlierIncidentErrors({ before: incident.startedAt, excludeIncidentId: incident.id, services: gathered.services }))
-    for (const seen of past ? findErrorsSeenBefore(current, past).slice(0, 3) : []) items.push(recurringErrorItem(seen))
+    if (past) items.push(...groupByIncidents(findErrorsSeenBefore(current, past)).slice(0, 3).map(recurringErrorItem))
     const sightings = summarizeIncidentErrors(gathered.logs, gathered.errors)
     // A re-run whose error sources did not answer keeps what the first run stored.
     if (sightings.length > 0) await attempt("storing this incident's errors", () => history.replaceIncidentErrors(incident.id, sightings))
@@ -112,22 +112,35 @@ function shiftItem(service: string, shift: LogPatternShift, baseline: LogBaselin
   }
 }
 
-function recurringErrorItem(seen: ErrorSeenBefore): EvidenceItem {
+/** A log line and the Error Reporting group of one failure recur with the same incidents: one item, not two. */
+function groupByIncidents(seen: ErrorSeenBefore[]): ErrorSeenBefore[][] {
+  const groups = new Map<string, ErrorSeenBefore[]>()
+  for (const s of seen) {
+    const key = s.earlier.map((e) => e.incidentId).sort().join(',')
+    groups.set(key, [...(groups.get(key) ?? []), s])
+  }
+  return [...groups.values()]
+}
+
+function recurringErrorItem(group: ErrorSeenBefore[]): EvidenceItem {
+  const seen = group[0]!
   const labels = seen.earlier.map((e) => `INC-${e.number}`)
   const named = labels.length <= 3 ? joinWithAnd(labels) : `${labels.slice(0, 2).join(', ')} and ${labels.length - 2} more`
   const fixed = seen.earlier.find((e) => e.resolution)
+  const others = group.length > 1 ? ` and ${group.length - 1} more error${group.length > 2 ? 's' : ''} seen with it` : ''
   return {
     source: 'errors',
-    title: `Same error as ${named}: ${seen.template.slice(0, 200)}${fixed ? ` (resolved by ${clipAtWord(fixed.resolution!, 120)})` : ''}`,
+    title: `Same error as ${named}: ${seen.template.slice(0, 200)}${others}${fixed ? ` (resolved by ${clipAtWord(fixed.resolution!, 120)})` : ''}`,
     detail: [
-      `${seen.countNow}× around this incident on ${seen.services.join(', ')}`,
+      ...group.map((g) => `${g.countNow}× around this incident on ${g.services.join(', ')}: ${g.template.slice(0, 200)}`),
       ...seen.earlier.slice(0, 3).map((e) => `INC-${e.number} ${e.title} (${e.startedAt.toISOString().slice(0, 10)}): ${e.count}×; resolved by: ${e.resolution ?? 'not recorded'} (${e.resolutionOutcome ?? 'unknown'})`),
     ].join('\n'),
     link: null,
     anomalous: true,
     data: {
       template: seen.template,
-      errorGroupIds: seen.errorGroupIds,
+      templates: group.map((g) => g.template),
+      errorGroupIds: [...new Set(group.flatMap((g) => g.errorGroupIds))],
       incidents: seen.earlier.map((e) => ({ incidentId: e.incidentId, number: e.number, count: e.count, resolution: e.resolution, outcome: e.resolutionOutcome })),
     },
   }

@@ -86,6 +86,29 @@ describe('gatherLogHistoryEvidence', () => {
     expect(same.detail).toContain(`resolved by: ${resolution} (worked)`)
   })
 
+  it('makes one item of the errors that recur with the same earlier incidents (a log line and its Error Reporting group)', async () => {
+    const earlier = { incidentId: 'inc-0', number: 12, title: 'payment-api slow', startedAt: new Date(startedAt.getTime() - 3 * 86_400_000), resolution: 'rolled back', resolutionOutcome: 'worked' as const }
+    const group = { groupId: 'npe-group', service: 'payment-api', message: 'TypeError: Cannot read properties of undefined (reading card)\n    at tokenize', count: 30, firstSeen: new Date(startedAt.getTime() - 5 * MINUTE), lastSeen: now }
+    const sightings = [
+      { service: 'payment-api', template: 'payment <*> failed: NullPointerException', example: 'payment 120 failed: NullPointerException', errorGroupId: null, occurrences: 40, seenAt: earlier.startedAt },
+      { service: 'payment-api', template: 'TypeError: Cannot read properties of undefined (reading card)', example: 'TypeError: Cannot read properties of undefined (reading card)', errorGroupId: 'npe-group', occurrences: 25, seenAt: earlier.startedAt },
+    ]
+    const history: LogTemplateHistory = {
+      listLogTemplates: async () => ({ templates: [], observedBuckets: [] }),
+      listLogTemplateCounts: async () => new Map(),
+      recordLogTemplates: async () => undefined,
+      listEarlierIncidentErrors: async () => [{ ...earlier, sightings }],
+      replaceIncidentErrors: async () => undefined,
+    }
+    const telemetry = new ScriptedTelemetry({ 'payment-api': { metrics: { latency_p95_ms: () => 300 }, logs, errors: [group] } })
+    const evidence = await gatherEvidence(telemetry, { service: 'payment-api', startedAt, now, projectId: 'p' })
+    const items = (await gatherLogHistoryEvidence(history, { incident, service: 'payment-api', gathered: evidence })).filter((i) => i.title.startsWith('Same error as'))
+    expect(items).toHaveLength(1)
+    expect(items[0]!.title).toMatch(/^Same error as INC-12: .+ and 1 more error seen with it \(resolved by rolled back\)$/)
+    expect(items[0]!.data).toMatchObject({ errorGroupIds: ['npe-group'] })
+    expect((items[0]!.data as { templates: string[] }).templates).toHaveLength(2)
+  })
+
   it('does not wait for storage that never answers', async () => {
     vi.useFakeTimers()
     const history = failingHistory(() => new Promise<never>(() => undefined))
