@@ -42,6 +42,17 @@ function failingHistory(fail: () => Promise<never>): LogTemplateHistory & { call
   }
 }
 
+/** A history with no stored templates, whose earlier incidents had the given errors. */
+function historyOfEarlierErrors(earlier: Awaited<ReturnType<LogTemplateHistory['listEarlierIncidentErrors']>>): LogTemplateHistory {
+  return {
+    listLogTemplates: async () => ({ templates: [], observedBuckets: [] }),
+    listLogTemplateCounts: async () => new Map(),
+    recordLogTemplates: async () => undefined,
+    listEarlierIncidentErrors: async () => earlier,
+    replaceIncidentErrors: async () => undefined,
+  }
+}
+
 describe('gatherLogHistoryEvidence', () => {
   afterEach(() => {
     vi.useRealTimers()
@@ -73,13 +84,7 @@ describe('gatherLogHistoryEvidence', () => {
     const resolution = 'Enabled circuit breaker on calls from payment-api to fraud-check (fallback scoring) and raised the endpoint min nodes to 4.'
     const earlier = { incidentId: 'inc-0', number: 12, title: 'payment-api slow', startedAt: new Date(startedAt.getTime() - 3 * 86_400_000), resolution, resolutionOutcome: 'worked' as const }
     const sightings = [{ service: 'payment-api', template: 'payment <*> failed: NullPointerException', example: 'payment 120 failed: NullPointerException', errorGroupId: null, occurrences: 40, seenAt: earlier.startedAt }]
-    const history: LogTemplateHistory = {
-      listLogTemplates: async () => ({ templates: [], observedBuckets: [] }),
-      listLogTemplateCounts: async () => new Map(),
-      recordLogTemplates: async () => undefined,
-      listEarlierIncidentErrors: async () => [{ ...earlier, sightings }],
-      replaceIncidentErrors: async () => undefined,
-    }
+    const history = historyOfEarlierErrors([{ ...earlier, sightings }])
     const items = await gatherLogHistoryEvidence(history, { incident, service: 'payment-api', gathered: await gathered() })
     const same = items.find((i) => i.title.startsWith('Same error as INC-12'))!
     expect(same.title).toBe('Same error as INC-12: payment <*> failed: NullPointerException (resolved by Enabled circuit breaker on calls from payment-api to fraud-check (fallback scoring) and raised the endpoint min nodes…)')
@@ -93,13 +98,7 @@ describe('gatherLogHistoryEvidence', () => {
       { service: 'payment-api', template: 'payment <*> failed: NullPointerException', example: 'payment 120 failed: NullPointerException', errorGroupId: null, occurrences: 40, seenAt: earlier.startedAt },
       { service: 'payment-api', template: 'TypeError: Cannot read properties of undefined (reading card)', example: 'TypeError: Cannot read properties of undefined (reading card)', errorGroupId: 'npe-group', occurrences: 25, seenAt: earlier.startedAt },
     ]
-    const history: LogTemplateHistory = {
-      listLogTemplates: async () => ({ templates: [], observedBuckets: [] }),
-      listLogTemplateCounts: async () => new Map(),
-      recordLogTemplates: async () => undefined,
-      listEarlierIncidentErrors: async () => [{ ...earlier, sightings }],
-      replaceIncidentErrors: async () => undefined,
-    }
+    const history = historyOfEarlierErrors([{ ...earlier, sightings }])
     const telemetry = new ScriptedTelemetry({ 'payment-api': { metrics: { latency_p95_ms: () => 300 }, logs, errors: [group] } })
     const evidence = await gatherEvidence(telemetry, { service: 'payment-api', startedAt, now, projectId: 'p' })
     const items = (await gatherLogHistoryEvidence(history, { incident, service: 'payment-api', gathered: evidence })).filter((i) => i.title.startsWith('Same error as'))
