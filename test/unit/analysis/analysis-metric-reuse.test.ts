@@ -3,10 +3,9 @@ import { analyzeIncident, localiseRootCause, type IncidentUnderAnalysis } from '
 import { gatherEvidence } from '../../../src/core/analysis/gather-evidence'
 import { RCA_METRIC_KINDS } from '../../../src/core/analysis/rca/telemetry-input'
 import { WATCHED_METRICS } from '../../../src/core/analysis/watched-metrics'
-import { uncalibrated } from '../../../src/core/confidence/calibration'
-import { HashingEmbedder } from '../../../src/core/correlation/hashing-embedder'
 import { SyntheticTelemetry, type SyntheticIncidentInjection } from '../../../src/integrations/telemetry/synthetic'
 import { CountingTelemetry } from '../../fakes/counting-telemetry'
+import { telemetryOnlyAnalysisPorts } from '../../support/analysis-ports'
 
 const MIN = 60_000
 const now = new Date('2026-03-10T14:00:00Z')
@@ -30,15 +29,7 @@ const cases: Array<{ name: string; incident: IncidentUnderAnalysis; injection: S
 async function analyze(telemetry: CountingTelemetry, incident: IncidentUnderAnalysis) {
   return analyzeIncident(
     incident,
-    {
-      embedder: new HashingEmbedder(256),
-      telemetry,
-      search: { searchCandidates: async () => ({ candidates: [], keywords: [], errorSignature: null }) },
-      calibration: { diagnosis: uncalibrated(), retrieval: uncalibrated() },
-      playbooks: [],
-      projectId: 'demo-project',
-      now: () => now,
-    },
+    telemetryOnlyAnalysisPorts(telemetry, now),
     { confidenceThreshold: 0.5 },
   )
 }

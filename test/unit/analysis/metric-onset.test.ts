@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { analyzeIncident } from '../../../src/core/analysis/analyze-incident'
 import { gatherEvidence } from '../../../src/core/analysis/gather-evidence'
-import { uncalibrated } from '../../../src/core/confidence/calibration'
-import { HashingEmbedder } from '../../../src/core/correlation/hashing-embedder'
 import { SyntheticTelemetry } from '../../../src/integrations/telemetry/synthetic'
 import { ordersDbExhaustion, ScriptedTelemetry } from '../../fakes/scripted-telemetry'
+import { telemetryOnlyAnalysisPorts } from '../../support/analysis-ports'
 
 const now = new Date('2026-03-10T14:00:00Z')
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000)
@@ -45,15 +44,7 @@ describe('the live analysis dates each anomalous metric', () => {
     const telemetry = new SyntheticTelemetry({ seed: 7, injections: [{ kind: 'connection-pool-exhaustion', service: 'checkout-db', start }] })
     const result = await analyzeIncident(
       { id: '00000000-0000-4000-8000-000000000001', title: 'checkout-api p95 latency above 2 s', summary: 'checkout slow', service: 'checkout-api', resourceType: 'k8s_container', policyName: null, startedAt: minutesAgo(9) },
-      {
-        embedder: new HashingEmbedder(256),
-        telemetry,
-        search: { searchCandidates: async () => ({ candidates: [], keywords: [], errorSignature: null }) },
-        calibration: { diagnosis: uncalibrated(), retrieval: uncalibrated() },
-        playbooks: [],
-        projectId: 'demo-project',
-        now: () => now,
-      },
+      telemetryOnlyAnalysisPorts(telemetry, now),
       { confidenceThreshold: 0.5 },
     )
     const step = result.steps.find((s) => s.question === 'What do the metrics show?')!
