@@ -1,4 +1,4 @@
-import type { ErrorGroupQuery, ErrorGroupStats, LogEntry, LogQuery, MetricGrid, MetricQuery, MetricSeries, TelemetryPort, TraceQuery, TraceSummary } from '../../src/core/telemetry/port'
+import type { ErrorGroupQuery, ErrorGroupStats, LogAnswer, LogQuery, MetricGrid, MetricQuery, MetricSeries, TelemetryPort, TraceQuery, TraceSummary } from '../../src/core/telemetry/port'
 
 /** Wraps a telemetry port and records every metric query it passes on; can fail the next ones, or hide the grid. */
 export class CountingTelemetry implements TelemetryPort {
@@ -31,7 +31,7 @@ export class CountingTelemetry implements TelemetryPort {
     return this.inner.metrics(query)
   }
 
-  logs(query: LogQuery): Promise<LogEntry[]> {
+  logs(query: LogQuery): Promise<LogAnswer> {
     return this.inner.logs(query)
   }
 

@@ -1,7 +1,7 @@
 import { withDeadline } from '../deadline'
 import type { LogSample } from './logs/log-pattern-shifts'
 import { findAnomalyEpisodes, INCIDENT_EPISODE_RULE } from './anomaly/anomaly-episodes'
-import type { AlertConditionSummary, AlertPolicySummary, ErrorGroupStats, LogEntry, MetricKind, MetricSeries, TelemetryPort, TraceSummary } from '../telemetry/port'
+import type { AlertConditionSummary, AlertPolicySummary, ErrorGroupStats, LogAnswer, LogEntry, MetricKind, MetricSeries, TelemetryPort, TraceSummary } from '../telemetry/port'
 import { errorGroupLink, logsExplorerLink, metricsExplorerLink, traceLink } from './console-links'
 import type { EvidenceItem } from './evidence'
 import { utcTime } from './scan/metric-warnings'
@@ -11,6 +11,11 @@ import { SATURATION_LEVEL, WATCHED_METRICS } from './watched-metrics'
 /** Past these a fetch is cut short, so its buckets do not count as fetched whole. */
 const WINDOW_WARNINGS_LIMIT = 1_000
 const EARLIER_WARNINGS_LIMIT = 1_000
+
+/** Whether a logs answer holds every entry of its window: under the limit, and not trimmed after a fetch the limit stopped. */
+function readWhole(answer: LogAnswer, limit: number): boolean {
+  return !answer.cutShort && answer.length < limit
+}
 
 export interface MetricFinding {
   service: string
@@ -265,8 +270,8 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
     if (own.status === 'fulfilled') {
       const before = earlierLogs.result
       result.ownWarnings = {
-        now: { ...window, entries: own.value, complete: own.value.length < WINDOW_WARNINGS_LIMIT },
-        before: before.status === 'fulfilled' ? { ...baseline, entries: before.value, complete: before.value.length < EARLIER_WARNINGS_LIMIT } : null,
+        now: { ...window, entries: own.value, complete: readWhole(own.value, WINDOW_WARNINGS_LIMIT) },
+        before: before.status === 'fulfilled' ? { ...baseline, entries: before.value, complete: readWhole(before.value, EARLIER_WARNINGS_LIMIT) } : null,
       }
     }
     notePartial('logs')

@@ -6,7 +6,7 @@ import {
   type ErrorEventQuery,
   type ErrorGroupQuery,
   type ErrorGroupStats,
-  type LogEntry,
+  type LogAnswer,
   type LogQuery,
   type MetricGrid,
   type MetricQuery,
@@ -97,7 +97,7 @@ export class MetricSeriesReuse implements TelemetryPort {
     return { ...series, points: [...series.points] }
   }
 
-  logs(query: LogQuery): Promise<LogEntry[]> {
+  logs(query: LogQuery): Promise<LogAnswer> {
     return this.inner.logs(query)
   }
 

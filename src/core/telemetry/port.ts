@@ -174,13 +174,21 @@ export interface AlertPolicySummary {
   notificationChannelCount: number
 }
 
+/**
+ * Log entries, newest first. A provider that fetches more than the window (to share answers between
+ * callers) and trims afterwards sets `cutShort` when its limit stopped the fetch inside the window:
+ * older entries of the window were not returned although fewer than `limit` are. Without the flag,
+ * fewer entries than the limit means the window was read whole.
+ */
+export type LogAnswer = LogEntry[] & { cutShort?: boolean }
+
 export interface TelemetryPort {
   /** Name shown in the reasoning trail ("synthetic", "gcp"). */
   readonly name: string
   /** How metric points are placed; without it an answer is reused only for the very same window. */
   readonly metricGrid?: MetricGrid
   metrics(query: MetricQuery): Promise<MetricSeries>
-  logs(query: LogQuery): Promise<LogEntry[]>
+  logs(query: LogQuery): Promise<LogAnswer>
   errors(query: ErrorGroupQuery): Promise<ErrorGroupStats[]>
   traces(query: TraceQuery): Promise<TraceSummary[]>
   /** Services the provider knows, with their direct downstream dependencies. */

@@ -8,6 +8,7 @@ import {
   type ErrorEventQuery,
   type ErrorGroupQuery,
   type ErrorGroupStats,
+  type LogAnswer,
   type LogEntry,
   type LogQuery,
   type LogSeverity,
@@ -128,7 +129,7 @@ export class GcpTelemetry implements TelemetryPort {
     return { service: service.name, metric, unit: METRIC_UNITS[metric], points: inWindow.map(([t, value]) => ({ at: new Date(t), value })) }
   }
 
-  async logs(query: LogQuery): Promise<LogEntry[]> {
+  async logs(query: LogQuery): Promise<LogAnswer> {
     const { startMs, endMs } = checkWindow(query, EVENT_RETENTION_MS)
     const limit = checkLimit(query.limit, DEFAULT_LOG_LIMIT)
     if (query.minSeverity !== undefined && !SEVERITIES.includes(query.minSeverity)) {
@@ -153,7 +154,7 @@ export class GcpTelemetry implements TelemetryPort {
     }
     if (limit === 0) return []
     const entries = await this.gate.request('logging', 'listLogEntries', { request, limit }, window.endMs, (call) => fetchLogEntries(this.clients, call, request, limit, this.maxPages))
-    return entries
+    const answer: LogAnswer = entries
       .filter((e) => e.atMs >= startMs && e.atMs <= endMs)
       .slice(0, limit)
       .map((e) => {
@@ -161,6 +162,10 @@ export class GcpTelemetry implements TelemetryPort {
         if (e.traceId) entry.traceId = e.traceId
         return entry
       })
+    // The fetch stopped at its limit before reaching the window's start, and trimming lines past its end hid that.
+    const oldest = entries[entries.length - 1]
+    if (entries.length >= limit && oldest !== undefined && oldest.atMs >= startMs && answer.length < limit) answer.cutShort = true
+    return answer
   }
 
   async errors(query: ErrorGroupQuery): Promise<ErrorGroupStats[]> {

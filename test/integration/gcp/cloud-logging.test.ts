@@ -66,6 +66,21 @@ describe('Cloud Logging through LoggingServiceV2Client', () => {
     expect(pages[2]!.pageToken).not.toBe(pages[1]!.pageToken)
   })
 
+  it('says when its limit stopped the fetch inside the window, though lines past the end were trimmed', async () => {
+    // The window ends mid-minute; the request asks to the end of that minute, so it can share answers.
+    const midMinute = new Date(end.getTime() - 30_000)
+    gcp.fake.logging.entries = [
+      ...[5, 10, 20].map((s) => buildLogEntry({ resource: payment, timestampMs: midMinute.getTime() + s * 1_000, textPayload: `after the window ${s}` })),
+      ...Array.from({ length: 10 }, (_, i) => buildLogEntry({ resource: payment, timestampMs: midMinute.getTime() - (i + 1) * MINUTE, textPayload: `in the window ${i}` })),
+    ]
+    const cut = await telemetry().logs({ service: 'payment-api', start, end: midMinute, limit: 5 })
+    expect(cut.map((e) => e.message)).toEqual(['in the window 0', 'in the window 1'])
+    expect(cut.cutShort).toBe(true)
+    const whole = await telemetry().logs({ service: 'payment-api', start, end: midMinute, limit: 20 })
+    expect(whole).toHaveLength(10)
+    expect(whole.cutShort).toBeUndefined()
+  })
+
   it('stops following pages after five, so one query cannot spend the quota', async () => {
     gcp.fake.logging.entries = Array.from({ length: 2_500 }, (_, i) => buildLogEntry({ resource: payment, timestampMs: end.getTime() - 1_000 - i * 400, textPayload: `error ${i}` }))
     gcp.fake.logging.maxEntriesPerPage = 100

@@ -37,6 +37,16 @@ const quota = () => new GcpApiError('logging', 'RESOURCE_EXHAUSTED', "Quota exce
 describe('gatherEvidence', () => {
   afterEach(() => { vi.useRealTimers() })
 
+  it("counts the service's warnings as read whole only when the provider says its limit did not cut the fetch", async () => {
+    const base = ordersDbExhaustion(minutesAgo(15))
+    const whole = await gatherEvidence(base, options)
+    expect(whole.ownWarnings!.now.complete).toBe(true)
+    const cutting: TelemetryPort = { ...failing(() => null), logs: async (q) => Object.assign(await base.logs(q), { cutShort: true }) }
+    const cut = await gatherEvidence(cutting, options)
+    expect(cut.ownWarnings!.now.complete).toBe(false)
+    expect(cut.ownWarnings!.before!.complete).toBe(false)
+  })
+
   describe('when a query fails', () => {
     it('keeps the services that answered, and the trail says which did not and why', async () => {
       const evidence = await gatherEvidence(failing((method, service) => (method === 'logs' && service === 'orders-db' ? quota() : null)), options)

@@ -161,6 +161,11 @@ describe('findLogPatternShifts', () => {
       expect(result.observedBuckets).toEqual(buckets(at(-60), 55))
     })
 
+    it('does not mark as observed the last five minutes of the incident window, which may still be arriving', () => {
+      const now = sample(0, 20, [entry(1, 'disk almost full on volume data', 'WARNING')])
+      expect(findLogPatternShifts({ before: null, now, history: null, deploys: [] }).observedBuckets).toEqual(buckets(at(0), 15))
+    })
+
     it('survives empty messages, binary garbage and a multi-megabyte line, and skips INFO lines and bad times', () => {
       const garbage = String.fromCharCode(...Array.from({ length: 4000 }, (_, i) => (i * 7919) % 65536))
       const now = sample(0, 10, [

@@ -169,7 +169,8 @@ export function compareLogPatterns(mined: MinedLogSamples, history: LogTemplateH
     }
   }
 
-  const observedBuckets = [...wholeBuckets(before), ...wholeBuckets(now)]
+  // The incident window ends at the fetch, so its last minutes may not have arrived yet.
+  const observedBuckets = [...wholeBuckets(before), ...wholeBuckets(now, INGESTION_LAG_MS)]
   const baseline = chooseBaseline(now.start, [...(history?.observedBuckets.map((d) => d.getTime()) ?? []), ...coveredBuckets(before).map((d) => d.getTime())])
   const shifts: LogPatternShift[] = []
   const nowMinutes = Math.max(1, (now.end.getTime() - now.start.getTime()) / 60_000)
@@ -216,9 +217,13 @@ function usable(sample: LogSample | null): LogEntry[] {
 }
 
 /** The buckets lying wholly inside a sample fetched whole: there, a template without a count did not occur. */
-function wholeBuckets(sample: LogSample | null): Date[] {
+/** Lines reach a logging backend late: a bucket this close to the moment of the fetch may still be filling. */
+const INGESTION_LAG_MS = 5 * 60_000
+
+/** Buckets wholly inside a complete sample; `lagMs` leaves out those still filling when the sample ends at the fetch. */
+function wholeBuckets(sample: LogSample | null, lagMs = 0): Date[] {
   if (!sample?.complete) return []
-  return bucketsWithin(sample.start.getTime(), sample.end.getTime())
+  return bucketsWithin(sample.start.getTime(), sample.end.getTime() - lagMs)
 }
 
 /**
