@@ -111,6 +111,15 @@ describe('the telemetry scan in embedded mode (PGlite, in-process jobs, claims i
   })
   afterAll(async () => env?.stop())
 
+  it('gives the slots back when the warning cannot be posted, so the next scan warns instead of staying silent', async () => {
+    const scan = env.runtime.handlers['telemetry.scan']
+    env.fakeSlack.failNext('chat.postMessage', 'channel_not_found')
+    await expect(scan({}, { jobId: 'unposted', attempt: 3 })).rejects.toThrow(/channel_not_found/)
+    expect(warnings()).toHaveLength(0)
+    await scan({}, { jobId: 'first', attempt: 1 })
+    expect(warnings()).toHaveLength(1)
+  })
+
   it('does not warn again of an episode still going on once the cooldown is over', async () => {
     const scan = env.runtime.handlers['telemetry.scan']
     await scan({}, { jobId: 'first', attempt: 1 })

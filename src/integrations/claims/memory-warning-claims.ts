@@ -18,6 +18,10 @@ export class MemoryWarningClaims implements WarningClaimsPort {
     return true
   }
 
+  async release(key: string, holder: string): Promise<void> {
+    if (this.held.get(key)?.holder === holder) this.held.delete(key)
+  }
+
   async close(): Promise<void> {
     this.held.clear()
   }

@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis'
 import type { WarningClaimsPort } from '../../core/analysis/scan/warning-claims'
 
+const RELEASE_IF_HELD = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+
 /** Claims in Redis, shared by every worker replica: SET NX PX takes a slot atomically. */
 export class RedisWarningClaims implements WarningClaimsPort {
   private readonly redis: Redis
@@ -14,6 +16,11 @@ export class RedisWarningClaims implements WarningClaimsPort {
     const redisKey = `${this.prefix}:warning-claim:${key}`
     if ((await this.redis.set(redisKey, holder, 'PX', ttlMs, 'NX')) === 'OK') return true
     return (await this.redis.get(redisKey)) === holder
+  }
+
+  async release(key: string, holder: string): Promise<void> {
+    // Compare and delete in one step: a claim that expired and was taken by another scan stays theirs.
+    await this.redis.eval(RELEASE_IF_HELD, 1, `${this.prefix}:warning-claim:${key}`, holder)
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm'
+import { and, asc, eq } from 'drizzle-orm'
 import type { Database } from '../database'
 import { auditLog, slackMessages } from '../schema'
 
@@ -8,6 +8,17 @@ export type NewAuditEntry = Omit<typeof auditLog.$inferInsert, 'id' | 'at'>
 export async function appendAudit(db: Database, entry: NewAuditEntry): Promise<AuditEntry> {
   const [row] = await db.insert(auditLog).values(entry).returning()
   return row!
+}
+
+/** Several entries in one statement: all are written or none. */
+export async function appendAudits(db: Database, entries: NewAuditEntry[]): Promise<void> {
+  if (entries.length > 0) await db.insert(auditLog).values(entries)
+}
+
+/** Whether entries of `action` about a Slack message were written (a retried job must not write them twice). */
+export async function hasAuditForMessage(db: Database, action: string, message: { channel: string; ts: string }): Promise<boolean> {
+  const [row] = await db.select({ id: auditLog.id }).from(auditLog).where(and(eq(auditLog.action, action), eq(auditLog.slackChannel, message.channel), eq(auditLog.slackTs, message.ts))).limit(1)
+  return row !== undefined
 }
 
 export async function listAuditForIncident(db: Database, incidentId: string): Promise<AuditEntry[]> {

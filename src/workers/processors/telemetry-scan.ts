@@ -2,7 +2,7 @@ import { metricsExplorerLink } from '../../core/analysis/console-links'
 import { describeMetricWarning, type MetricWarning } from '../../core/analysis/scan/metric-warnings'
 import { scanFleetMetrics } from '../../core/analysis/scan/scan-fleet-metrics'
 import { buildTelemetryWarningMessage } from '../../slack/blocks/telemetry-warning-blocks'
-import { appendAudit, getPostedMessage } from '../../storage/repositories/audit'
+import { appendAudits, getPostedMessage, hasAuditForMessage } from '../../storage/repositories/audit'
 import type { WorkerDeps } from '../worker-deps'
 
 const MINUTE_MS = 60_000
@@ -36,23 +36,36 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
   if (scan.failed.length) log.warn({ failed: scan.failed.slice(0, 10), count: scan.failed.length }, 'telemetry scan: some series gave no answer')
   const cooldownMs = config.TELEMETRY_WARNING_COOLDOWN_MINUTES * MINUTE_MS
   const claimed: MetricWarning[] = []
+  const heldKeys: string[] = []
   for (const warning of onePerMetric(scan.warnings)) {
     // An episode still going on after the cooldown has been warned of; one that began during the cooldown is part of what was.
-    if (warning.kind === 'anomaly' && !(await deps.warningClaims.claim(`${slotOf(warning)}:onset:${warning.onsetAt.getTime()}`, meta.jobId, EPISODE_MEMORY_MS))) continue
-    if (await deps.warningClaims.claim(slotOf(warning), meta.jobId, cooldownMs)) claimed.push(warning)
+    const onsetKey = warning.kind === 'anomaly' ? `${slotOf(warning)}:onset:${warning.onsetAt.getTime()}` : null
+    if (onsetKey && !(await deps.warningClaims.claim(onsetKey, meta.jobId, EPISODE_MEMORY_MS))) continue
+    if (await deps.warningClaims.claim(slotOf(warning), meta.jobId, cooldownMs)) {
+      claimed.push(warning)
+      heldKeys.push(slotOf(warning), ...(onsetKey ? [onsetKey] : []))
+    } else if (onsetKey) await deps.warningClaims.release(onsetKey, meta.jobId)
   }
   const summary = { scanned: scan.scanned, notExported: scan.notExported, failed: scan.failed.length, found: scan.warnings.length, warned: claimed.length }
   if (claimed.length === 0) return log.info(summary, 'telemetry scan done')
   const key = `telemetry-scan:${meta.jobId}`
-  // An earlier attempt of this job posted and audited these; a slot it did not hold then waits for the cooldown.
-  if (await getPostedMessage(deps.db, key)) return log.info(summary, 'telemetry scan retried after posting')
   const views = claimed.map((warning) => {
     const from = warning.kind === 'anomaly' ? new Date(warning.onsetAt.getTime() - 60 * MINUTE_MS) : new Date(now.getTime() - 60 * MINUTE_MS)
     return { warning, consoleLink: metricsExplorerLink(config.GCP_PROJECT_ID, warning.service, warning.metric, from, now) }
   })
-  const message = await deps.slack.postOnce(key, channel, buildTelemetryWarningMessage(views, config.TELEMETRY_WARNING_COOLDOWN_MINUTES))
-  for (const { warning, consoleLink } of views) {
-    await appendAudit(deps.db, {
+  let message: { channel: string; ts: string }
+  try {
+    message = await deps.slack.postOnce(key, channel, buildTelemetryWarningMessage(views, config.TELEMETRY_WARNING_COOLDOWN_MINUTES))
+  } catch (err) {
+    // Not posted: the slots go back, so the next scan warns instead of the cooldown passing in silence.
+    if (!(await getPostedMessage(deps.db, key))) for (const k of [...heldKeys, 'scan']) await deps.warningClaims.release(k, meta.jobId).catch(() => undefined)
+    throw err
+  }
+  // A retry of a job that posted writes the entries it could not write then, once (one statement: all or none).
+  if (await hasAuditForMessage(deps.db, 'telemetry.warning', message)) return log.info(summary, 'telemetry scan retried after posting')
+  await appendAudits(
+    deps.db,
+    views.map(({ warning, consoleLink }) => ({
       actor: 'system',
       action: 'telemetry.warning',
       subjectType: 'metric',
@@ -60,8 +73,8 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
       details: { ...auditDetails(warning), summary: describeMetricWarning(warning), link: consoleLink, jobId: meta.jobId },
       slackChannel: message.channel,
       slackTs: message.ts,
-    })
-  }
+    })),
+  )
   log.info(summary, 'telemetry scan done')
 }
 

@@ -8,5 +8,7 @@ export interface WarningClaimsPort {
    * already (a retried job claims again under the same holder and must be let through).
    */
   claim(key: string, holder: string, ttlMs: number): Promise<boolean>
+  /** Gives `key` up if `holder` still holds it (a warning that could not be posted must not hold its slot). */
+  release(key: string, holder: string): Promise<void>
   close(): Promise<void>
 }
