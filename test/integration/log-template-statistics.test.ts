@@ -1,10 +1,12 @@
 import { eq } from 'drizzle-orm'
+import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findLogPatternShifts } from '../../src/core/analysis/logs/log-pattern-shifts'
 import type { LogTemplateObservation } from '../../src/core/analysis/logs/log-template-history'
 import type { Database } from '../../src/storage/database'
 import { getLogTemplateHistory, listEarlierIncidentErrors, replaceIncidentErrorSightings, upsertLogTemplateObservations } from '../../src/storage/repositories/log-templates'
 import { logTemplateCounts, logTemplates } from '../../src/storage/schema'
+import { rejectionOf } from '../support/error-chain'
 import { createPastIncident } from '../support/seed-incidents'
 import { createPgliteDatabase, createTestDatabase, type TestDatabase } from '../support/test-database'
 
@@ -44,6 +46,19 @@ describe('log template statistics in Postgres', () => {
         ['slow query took <*> ms', [4, 2]],
       ])
       expect(history.observedBuckets).toEqual([at(0), at(5)])
+    })
+
+    it('gives up, storing nothing, when another write holds the service longer than the lock timeout', async () => {
+      const holder = postgres(database.url, { max: 1, onnotice: () => {} })
+      try {
+        await holder.begin(async (tx) => {
+          await tx`select pg_advisory_xact_lock(hashtextextended(${'log_templates:storm-api'}, 0))`
+          expect(await rejectionOf(upsertLogTemplateObservations(db, 'storm-api', [observation('queue full, dropping <*>', [[0, 3]])], [at(0)], limits))).toMatch(/canceling statement due to lock timeout/)
+        })
+      } finally {
+        await holder.end({ timeout: 2 })
+      }
+      expect((await getLogTemplateHistory(db, 'storm-api', everything, 100)).templates).toEqual([])
     })
 
     it('keeps the larger count of a bucket counted by two fetches, and widens first and last seen', async () => {

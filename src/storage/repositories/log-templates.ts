@@ -12,6 +12,10 @@ export interface LogTemplateLimits {
   retainSince: Date
 }
 
+/** Under the analysis' 5 s deadline for storing: a write waiting longer for another's lock, or slower, is cancelled. */
+const WRITE_LOCK_TIMEOUT_MS = 2_000
+const WRITE_STATEMENT_TIMEOUT_MS = 4_000
+
 export interface UpsertLogTemplatesResult {
   stored: number
   /** New templates not stored because the service is at its cap. */
@@ -81,6 +85,9 @@ export async function upsertLogTemplateObservations(
   limits: LogTemplateLimits,
 ): Promise<UpsertLogTemplatesResult> {
   return db.transaction(async (tx) => {
+    // The analysis gives up on this write after a few seconds; so does the database, instead of queueing behind a storm.
+    await tx.execute(sql.raw(`set local lock_timeout = '${WRITE_LOCK_TIMEOUT_MS}ms'`))
+    await tx.execute(sql.raw(`set local statement_timeout = '${WRITE_STATEMENT_TIMEOUT_MS}ms'`))
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`log_templates:${service}`}, 0))`)
     await pruneServiceLogTemplates(tx as unknown as Database, service, limits.retainSince)
     const [{ count: existing } = { count: 0 }] = await tx.select({ count: sql<number>`count(*)::int` }).from(logTemplates).where(eq(logTemplates.service, service))
