@@ -148,5 +148,16 @@ describe('log template statistics in Postgres', () => {
       expect(all.map((e) => e.number)).toEqual([second.number, first.number])
       expect(all[0]!.sightings.map((s) => [s.example, s.errorGroupId]).sort()).toEqual([['NullPointerException in Tokenizer', 'g-7'], ['card 9876 declined: gateway timeout', null]])
     })
+
+    it('looks back a year, not over the whole history', async () => {
+      const year = 365 * 24 * 60
+      const old = await createPastIncident(db, { title: 'queue stuck long ago', service: 'billing-api', startedAt: at(-year - 60) })
+      const recent = await createPastIncident(db, { title: 'queue stuck last month', service: 'billing-api', startedAt: at(-30 * 24 * 60) })
+      for (const incident of [old, recent]) await replaceIncidentErrorSightings(db, incident.id, [{ service: 'billing-api', template: 'queue stuck', example: 'queue stuck', errorGroupId: null, occurrences: 1, seenAt: incident.startedAt }])
+      const earlier = await listEarlierIncidentErrors(db, { before: at(0), excludeIncidentId: recent.id, services: ['billing-api'] })
+      expect(earlier).toEqual([])
+      const found = await listEarlierIncidentErrors(db, { before: at(0), excludeIncidentId: old.id, services: ['billing-api'] })
+      expect(found.map((e) => e.number)).toEqual([recent.number])
+    })
   })
 })

@@ -160,6 +160,9 @@ export async function pruneServiceLogTemplates(db: Database, service: string, be
   await db.delete(logTemplates).where(and(eq(logTemplates.service, service), lt(logTemplates.lastSeenAt, before)))
 }
 
+/** How far back "the same error as INC-…" looks: a year covers quarterly and yearly recurrences. */
+const ERROR_LOOKBACK_MS = 365 * 24 * 3_600_000
+
 /** Replaces the errors stored for an incident: a re-analysis leaves one set, not two. */
 export async function replaceIncidentErrorSightings(db: Database, incidentId: string, sightings: ErrorSighting[]): Promise<void> {
   const rows = sightings.slice(0, MAX_SIGHTINGS_PER_INCIDENT).map((s) => ({
@@ -203,7 +206,15 @@ export async function listEarlierIncidentErrors(
     })
     .from(incidentErrorSightings)
     .innerJoin(incidents, eq(incidents.id, incidentErrorSightings.incidentId))
-    .where(and(lt(incidents.startedAt, query.before), ne(incidents.id, query.excludeIncidentId), inArray(incidentErrorSightings.service, query.services)))
+    .where(
+      and(
+        lt(incidents.startedAt, query.before),
+        ne(incidents.id, query.excludeIncidentId),
+        inArray(incidentErrorSightings.service, query.services),
+        // Bounded in time on the (service, seen_at) index: the cost stays flat as the history grows.
+        gte(incidentErrorSightings.seenAt, new Date(query.before.getTime() - ERROR_LOOKBACK_MS)),
+      ),
+    )
     .orderBy(desc(incidents.startedAt), desc(incidentErrorSightings.occurrences))
     .limit(query.limit ?? 2000)
   const byIncident = new Map<string, PastIncidentErrors>()
