@@ -3,8 +3,7 @@ import { createAlertRoutes } from '../ingest/alert-routes'
 import type { Logger } from '../logger'
 import type { Runtime } from '../runtime'
 import { createSlackApp, type SlackApp } from '../slack/app'
-import { enqueueReembedHistory } from '../workers/processors/reembed-history'
-import { applyTelemetryScanSchedule } from '../workers/telemetry-scan-schedule'
+import { startBackgroundJobs } from '../workers/start-background-jobs'
 
 /** The Slack-facing process: Bolt listeners plus the alert webhooks, on one port. */
 export function createBot(runtime: Runtime, options: { slackRetries?: number } = {}): SlackApp {
@@ -27,12 +26,8 @@ export function createBot(runtime: Runtime, options: { slackRetries?: number } =
 export async function runBot(runtime: Runtime, config: Config, logger: Logger): Promise<() => Promise<void>> {
   const bot = createBot(runtime)
   const { port } = await bot.start()
-  // Without Redis the jobs run in this process, the scan's timer too; with Redis the workers schedule it.
-  if (!config.REDIS_URL) {
-    await applyTelemetryScanSchedule(runtime.queue, config, logger)
-    // As a worker does at start: history embedded by an older model is invisible to vector search until re-embedded.
-    await enqueueReembedHistory(runtime.queue, runtime.deps.embedder.name)
-  }
+  // Without Redis the jobs run in this process, the schedules' timers too; with Redis the workers start them.
+  if (!config.REDIS_URL) await startBackgroundJobs(runtime.queue, config, logger, runtime.deps.embedder.name)
   logger.info({ port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', jobs: config.REDIS_URL ? 'bullmq' : 'in-process' }, 'sre-agent bot started')
   return () => bot.stop()
 }

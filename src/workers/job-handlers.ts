@@ -5,6 +5,7 @@ import { processAnalyzeIncident } from './processors/analyze-incident'
 import { processApprovalDecided, processApprovalExpire } from './processors/approval-decisions'
 import { processPlaybookCancelled, processRunCommand } from './processors/playbook-commands'
 import { processReembedHistory } from './processors/reembed-history'
+import { processHistoryPrune } from './processors/prune-history'
 import { processIncidentResolved } from './processors/resolve-incident'
 import { processTelemetryScan } from './processors/telemetry-scan'
 import type { WorkerDeps } from './worker-deps'
@@ -22,5 +23,6 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'command.run': (data) => processRunCommand(deps, data),
     'history.reembed': async (data) => { await processReembedHistory(deps, data) },
     'telemetry.scan': (_data, meta) => processTelemetryScan(deps, meta),
+    'history.prune': () => processHistoryPrune(deps),
   }
 }

@@ -14,6 +14,8 @@ export const jobSchemas = {
   'history.reembed': z.object({ batchSize: z.number().int().min(1).max(1000).optional(), pass: z.number().int().min(0).optional() }),
   /** Scheduled: scores every service's recent metrics and warns before failures. */
   'telemetry.scan': z.object({}),
+  /** Scheduled: deletes log statistics past their retention, for every service. */
+  'history.prune': z.object({}),
 } as const
 
 export type JobName = keyof typeof jobSchemas

@@ -7,14 +7,12 @@ import { BullmqJobQueue, BullmqWorkers } from '../../src/workers/bullmq-queue'
 import { queueNameFor, type JobHandlers, type JobName } from '../../src/workers/jobs'
 import { eventually } from '../support/eventually'
 import { TEST_REDIS_URL } from '../support/services'
+import { handlersDoingNothing } from '../support/job-handlers'
 
 const logger = createLogger('silent')
 const id = () => '00000000-0000-4000-8000-' + randomBytes(6).toString('hex')
 
-function handlers(overrides: Partial<JobHandlers>): JobHandlers {
-  const none = async () => {}
-  return { 'incident.analyze': none, 'incident.resolved': none, 'command.analyze': none, 'command.run': none, 'playbook.advance': none, 'playbook.cancelled': none, 'approval.decided': none, 'approval.expire': none, 'history.reembed': none, 'telemetry.scan': none, ...overrides }
-}
+const handlers = handlersDoingNothing
 
 describe('BullMQ job queue on Redis', () => {
   const cleanup: Array<() => Promise<void>> = []

@@ -7,10 +7,11 @@ import { startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/em
 import { createLogger } from '../../src/logger'
 import { createIncident, incidentEmbeddingStore } from '../../src/storage/repositories/incidents'
 import { BullmqWorkers } from '../../src/workers/bullmq-queue'
-import { JOB_NAMES, queueNameFor, type JobHandlers } from '../../src/workers/jobs'
+import { JOB_NAMES, queueNameFor } from '../../src/workers/jobs'
 import { REEMBED_RETRY_MS } from '../../src/workers/processors/reembed-history'
 import { TEST_REDIS_URL } from '../support/services'
 import { createTestDatabase } from '../support/test-database'
+import { handlersDoingNothing } from '../support/job-handlers'
 
 const DAY = 86_400_000
 const local = new HashingEmbedder(768)
@@ -47,16 +48,14 @@ describe('the embedded environment', () => {
     let scanAttempts = 0
 
     it('waits for a failed job to be retried, and not for jobs planned for later (an expiry, the next re-embedding pass)', async () => {
-      const none = async () => {}
-      const handlers: JobHandlers = {
-        'incident.analyze': none, 'incident.resolved': none, 'command.analyze': none, 'command.run': none, 'playbook.advance': none, 'playbook.cancelled': none, 'approval.decided': none,
+      const handlers = handlersDoingNothing({
         'approval.expire': async () => { ran.push('approval.expire') },
         'history.reembed': async () => { ran.push('history.reembed') },
         'telemetry.scan': async () => {
           scanAttempts++
           if (scanAttempts === 1) throw new Error('the first attempt fails')
         },
-      }
+      })
       const database = await createTestDatabase()
       cleanups.push(() => database.drop())
       env = await startEmbeddedEnvironment({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL, queuePrefix: prefix, workers: false })

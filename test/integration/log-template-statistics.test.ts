@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findLogPatternShifts } from '../../src/core/analysis/logs/log-pattern-shifts'
 import type { LogTemplateObservation } from '../../src/core/analysis/logs/log-template-history'
 import type { Database } from '../../src/storage/database'
-import { getLogTemplateHistory, listEarlierIncidentErrors, replaceIncidentErrorSightings, upsertLogTemplateObservations } from '../../src/storage/repositories/log-templates'
+import { getLogTemplateHistory, listEarlierIncidentErrors, pruneLogHistory, replaceIncidentErrorSightings, upsertLogTemplateObservations } from '../../src/storage/repositories/log-templates'
 import { logTemplateCounts, logTemplates } from '../../src/storage/schema'
 import { rejectionOf } from '../support/error-chain'
 import { createPastIncident } from '../support/seed-incidents'
@@ -98,6 +98,18 @@ describe('log template statistics in Postgres', () => {
       expect(history.observedBuckets).toEqual([at(3000)])
       // Other services keep theirs.
       expect((await getLogTemplateHistory(db, 'rerun-api', everything, 100)).templates).toHaveLength(2)
+    })
+
+    it('prunes every service past the retention, a service no longer analysed included, keeping what is recent', async () => {
+      const old = at(-20 * 24 * 60)
+      await upsertLogTemplateObservations(db, 'retired-api', [observation('legacy queue drained', [[-20 * 24 * 60, 2]])], [old], { ...limits, retainSince: at(-30 * 24 * 60) })
+      await upsertLogTemplateObservations(db, 'active-api', [observation('cache warm', [[-20 * 24 * 60, 1], [0, 3]])], [old, at(0)], { ...limits, retainSince: at(-30 * 24 * 60) })
+      const { services } = await pruneLogHistory(db, limits.retainSince)
+      expect(services).toBeGreaterThanOrEqual(2)
+      expect((await getLogTemplateHistory(db, 'retired-api', everything, 100)).templates).toEqual([])
+      const active = await getLogTemplateHistory(db, 'active-api', everything, 100)
+      expect(active.templates.map((t) => [t.template, t.buckets.map((b) => [b.start, b.count])])).toEqual([['cache warm', [[at(0), 3]]]])
+      expect(active.observedBuckets).toEqual([at(0)])
     })
 
     it('stores hostile lines (3 MB, binary, NUL bytes, empty) without failing, each template cut to 2 KB', async () => {

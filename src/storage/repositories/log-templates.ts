@@ -88,7 +88,7 @@ export async function upsertLogTemplateObservations(
     // The analysis gives up on this write after a few seconds; so does the database, instead of queueing behind a storm.
     await tx.execute(sql.raw(`set local lock_timeout = '${WRITE_LOCK_TIMEOUT_MS}ms'`))
     await tx.execute(sql.raw(`set local statement_timeout = '${WRITE_STATEMENT_TIMEOUT_MS}ms'`))
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`log_templates:${service}`}, 0))`)
+    await lockServiceLogTemplates(tx as unknown as Database, service)
     await pruneServiceLogTemplates(tx as unknown as Database, service, limits.retainSince)
     const [{ count: existing } = { count: 0 }] = await tx.select({ count: sql<number>`count(*)::int` }).from(logTemplates).where(eq(logTemplates.service, service))
     let room = limits.maxTemplatesPerService - existing
@@ -150,6 +150,27 @@ export async function upsertLogTemplateObservations(
     if (observed.length > 0) await tx.insert(logObservedBuckets).values(observed.map((t) => ({ service, bucketStart: new Date(t) }))).onConflictDoNothing()
     return result
   })
+}
+
+/** Serialises the writes of one service's statistics until the transaction ends. */
+async function lockServiceLogTemplates(tx: Database, service: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`log_templates:${service}`}, 0))`)
+}
+
+/**
+ * Prunes every service's statistics older than `before`, services no longer analysed included, one
+ * service at a time under the lock its writes take (so a prune and a write never deadlock).
+ */
+export async function pruneLogHistory(db: Database, before: Date): Promise<{ services: number }> {
+  const rows = await db.select({ service: logTemplates.service }).from(logTemplates).union(db.select({ service: logObservedBuckets.service }).from(logObservedBuckets))
+  const services = rows.map((r) => r.service)
+  for (const service of services) {
+    await db.transaction(async (tx) => {
+      await lockServiceLogTemplates(tx as unknown as Database, service)
+      await pruneServiceLogTemplates(tx as unknown as Database, service, before)
+    })
+  }
+  return { services: services.length }
 }
 
 /** Deletes the service's counts and observed buckets before `before`, and its templates last seen before it. */

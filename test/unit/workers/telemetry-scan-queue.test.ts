@@ -5,21 +5,17 @@ import { MemoryWarningClaims } from '../../../src/integrations/claims/memory-war
 import { createLogger } from '../../../src/logger'
 import { buildTelemetryWarningMessage } from '../../../src/slack/blocks/telemetry-warning-blocks'
 import { InProcessJobQueue } from '../../../src/workers/in-process-queue'
-import type { JobHandlers } from '../../../src/workers/jobs'
 import { applyTelemetryScanSchedule } from '../../../src/workers/telemetry-scan-schedule'
+import { handlersDoingNothing } from '../../support/job-handlers'
+import { HISTORY_PRUNE_EVERY_MS, startBackgroundJobs } from '../../../src/workers/start-background-jobs'
 
 const MINUTE = 60_000
 const logger = createLogger('silent')
 
 function queueCountingScans() {
   const runs: string[] = []
-  const none = async () => {}
   const queue = new InProcessJobQueue(logger)
-  const handlers: JobHandlers = {
-    'incident.analyze': none, 'incident.resolved': none, 'command.analyze': none, 'command.run': none, 'playbook.advance': none,
-    'playbook.cancelled': none, 'approval.decided': none, 'approval.expire': none, 'history.reembed': none,
-    'telemetry.scan': async (_d, meta) => { runs.push(meta.jobId) },
-  }
+  const handlers = handlersDoingNothing({ 'telemetry.scan': async (_d, meta) => { runs.push(meta.jobId) } })
   queue.attach(handlers)
   return { queue, runs }
 }
@@ -41,6 +37,23 @@ describe('the telemetry scan in embedded mode', () => {
     expect(await applyTelemetryScanSchedule(queue, { ...scanConfig, TELEMETRY_SCAN_INTERVAL_MINUTES: 0 }, logger)).toBe(false)
     await vi.advanceTimersByTimeAsync(30 * MINUTE)
     expect(runs).toHaveLength(3)
+    await queue.close()
+  })
+
+  it('starts, with the scan, the hourly prune of log statistics and the re-embedding of history', async () => {
+    vi.useFakeTimers()
+    const ran: string[] = []
+    const queue = new InProcessJobQueue(logger)
+    queue.attach(handlersDoingNothing({
+      'telemetry.scan': async () => { ran.push('scan') },
+      'history.prune': async () => { ran.push('prune') },
+      'history.reembed': async () => { ran.push('reembed') },
+    }))
+    await startBackgroundJobs(queue, { ...scanConfig, LOG_TEMPLATE_RETENTION_DAYS: 14 }, logger, 'local-hashing-v2')
+    await vi.advanceTimersByTimeAsync(HISTORY_PRUNE_EVERY_MS)
+    expect(ran.filter((r) => r === 'prune')).toHaveLength(1)
+    expect(ran.filter((r) => r === 'scan')).toHaveLength(12)
+    expect(ran).toContain('reembed')
     await queue.close()
   })
 

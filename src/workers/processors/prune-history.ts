@@ -1,0 +1,15 @@
+import { pruneLogHistory } from '../../storage/repositories/log-templates'
+import type { WorkerDeps } from '../worker-deps'
+
+const DAY_MS = 86_400_000
+
+/**
+ * Deletes log statistics older than LOG_TEMPLATE_RETENTION_DAYS for every service. Each analysis
+ * prunes its own service as it writes; this reaches the services no longer analysed (renamed,
+ * retired), whose rows would otherwise stay forever.
+ */
+export async function processHistoryPrune(deps: Pick<WorkerDeps, 'db' | 'config' | 'logger' | 'now'>): Promise<void> {
+  const before = new Date(deps.now().getTime() - deps.config.LOG_TEMPLATE_RETENTION_DAYS * DAY_MS)
+  const { services } = await pruneLogHistory(deps.db, before)
+  deps.logger.info({ services, before: before.toISOString() }, 'log history pruned')
+}
