@@ -1,6 +1,7 @@
 import { metricsExplorerLink } from '../../core/analysis/console-links'
 import { describeMetricWarning, type MetricWarning } from '../../core/analysis/scan/metric-warnings'
 import { scanFleetMetrics } from '../../core/analysis/scan/scan-fleet-metrics'
+import { claimEpisode } from '../../core/analysis/scan/warning-claims'
 import { buildTelemetryWarningMessage } from '../../slack/blocks/telemetry-warning-blocks'
 import { appendAudits, getPostedMessage, hasAuditForMessage } from '../../storage/repositories/audit'
 import type { WorkerDeps } from '../worker-deps'
@@ -39,12 +40,12 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
   const heldKeys: string[] = []
   for (const warning of onePerMetric(scan.warnings)) {
     // An episode still going on after the cooldown has been warned of; one that began during the cooldown is part of what was.
-    const onsetKey = warning.kind === 'anomaly' ? `${slotOf(warning)}:onset:${warning.onsetAt.getTime()}` : null
-    if (onsetKey && !(await deps.warningClaims.claim(onsetKey, meta.jobId, EPISODE_MEMORY_MS))) continue
+    const episodeKeys = warning.kind === 'anomaly' ? await claimEpisode(deps.warningClaims, slotOf(warning), warning.onsetAt, meta.jobId, EPISODE_MEMORY_MS) : []
+    if (episodeKeys === null) continue
     if (await deps.warningClaims.claim(slotOf(warning), meta.jobId, cooldownMs)) {
       claimed.push(warning)
-      heldKeys.push(slotOf(warning), ...(onsetKey ? [onsetKey] : []))
-    } else if (onsetKey) await deps.warningClaims.release(onsetKey, meta.jobId)
+      heldKeys.push(slotOf(warning), ...episodeKeys)
+    } else for (const k of episodeKeys) await deps.warningClaims.release(k, meta.jobId)
   }
   const summary = { scanned: scan.scanned, notExported: scan.notExported, failed: scan.failed.length, found: scan.warnings.length, warned: claimed.length }
   if (claimed.length === 0) return log.info(summary, 'telemetry scan done')
