@@ -92,3 +92,8 @@ export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
     await client.end({ timeout: 5 })
   }
 }
+
+/** The rows of a raw `execute`: postgres.js answers an array, PGlite an object holding `rows`. */
+export function rowsOf<R = Record<string, unknown>>(result: unknown): R[] {
+  return (Array.isArray(result) ? result : (result as { rows: R[] }).rows) as R[]
+}

@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findLogPatternShifts } from '../../src/core/analysis/logs/log-pattern-shifts'
 import type { LogTemplateObservation } from '../../src/core/analysis/logs/log-template-history'
 import type { Database } from '../../src/storage/database'
-import { getLogTemplateHistory, listEarlierIncidentErrors, pruneLogHistory, replaceIncidentErrorSightings, upsertLogTemplateObservations } from '../../src/storage/repositories/log-templates'
+import { getLogTemplateHistory, listEarlierIncidentErrors, pruneLogHistory, pruneServiceLogTemplates, replaceIncidentErrorSightings, upsertLogTemplateObservations } from '../../src/storage/repositories/log-templates'
 import { logTemplateCounts, logTemplates } from '../../src/storage/schema'
-import { rejectionOf } from '../support/error-chain'
 import { createPastIncident } from '../support/seed-incidents'
 import { createPgliteDatabase, createTestDatabase, type TestDatabase } from '../support/test-database'
 
@@ -48,17 +47,18 @@ describe('log template statistics in Postgres', () => {
       expect(history.observedBuckets).toEqual([at(0), at(5)])
     })
 
-    it('gives up, storing nothing, when another write holds the service longer than the lock timeout', async () => {
+    it('stands aside, storing nothing and waiting for nothing, while another analysis of the service is writing', async () => {
       const holder = postgres(database.url, { max: 1, onnotice: () => {} })
       try {
         await holder.begin(async (tx) => {
           await tx`select pg_advisory_xact_lock(hashtextextended(${'log_templates:storm-api'}, 0))`
-          expect(await rejectionOf(upsertLogTemplateObservations(db, 'storm-api', [observation('queue full, dropping <*>', [[0, 3]])], [at(0)], limits))).toMatch(/canceling statement due to lock timeout/)
+          expect(await upsertLogTemplateObservations(db, 'storm-api', [observation('queue full, dropping <*>', [[0, 3]])], [at(0)], limits)).toEqual({ stored: 0, dropped: 0, busy: true })
         })
       } finally {
         await holder.end({ timeout: 2 })
       }
       expect((await getLogTemplateHistory(db, 'storm-api', everything, 100)).templates).toEqual([])
+      expect(await upsertLogTemplateObservations(db, 'storm-api', [observation('queue full, dropping <*>', [[0, 3]])], [at(0)], limits)).toMatchObject({ stored: 1, busy: false })
     })
 
     it('keeps the larger count of a bucket counted by two fetches, and widens first and last seen', async () => {
@@ -84,15 +84,15 @@ describe('log template statistics in Postgres', () => {
       const capped = { ...limits, maxTemplatesPerService: 3 }
       await upsertLogTemplateObservations(db, 'capped-api', ['a', 'b', 'c'].map((w) => observation(`event ${w} happened`, [[0, 1]])), [], capped)
       const result = await upsertLogTemplateObservations(db, 'capped-api', ['a', 'd', 'e'].map((w) => observation(`event ${w} happened`, [[5, 2]])), [], capped)
-      expect(result).toEqual({ stored: 1, dropped: 2 })
+      expect(result).toEqual({ stored: 1, dropped: 2, busy: false })
       const { templates } = await getLogTemplateHistory(db, 'capped-api', everything, 100)
       expect(templates.map((t) => t.template).sort()).toEqual(['event a happened', 'event b happened', 'event c happened'])
       expect(templates.find((t) => t.template === 'event a happened')!.buckets.map((b) => b.count)).toEqual([1, 2])
     })
 
-    it('prunes counts, observed buckets and templates older than the retention', async () => {
+    it("prunes a service's counts, observed buckets and templates older than the retention", async () => {
       await upsertLogTemplateObservations(db, 'old-api', [observation('gone soon', [[0, 1]]), observation('kept on', [[0, 1], [3000, 1]])], [at(0), at(3000)], limits)
-      await upsertLogTemplateObservations(db, 'old-api', [], [], { ...limits, retainSince: at(1000) })
+      await pruneServiceLogTemplates(db, 'old-api', at(1000))
       const history = await getLogTemplateHistory(db, 'old-api', everything, 100)
       expect(history.templates.map((t) => [t.template, t.buckets.map((b) => b.start)])).toEqual([['kept on', [at(3000)]]])
       expect(history.observedBuckets).toEqual([at(3000)])

@@ -5,7 +5,7 @@ import type { SearchCandidate } from '../../core/correlation/hybrid-ranking'
 import type { PastIncident } from '../../core/correlation/past-incident-match'
 import type { EmbeddingStore, IncidentToEmbed, StaleEmbeddings } from '../../core/correlation/reembed-incidents'
 import { CodedError } from '../../core/errors'
-import type { Database } from '../database'
+import { rowsOf, type Database } from '../database'
 import { alerts, incidents } from '../schema'
 
 export type Incident = Omit<typeof incidents.$inferSelect, 'embedding' | 'searchVector'>
@@ -166,10 +166,6 @@ const MAX_QUERY_TERMS = 64
 const LEXICAL_POOL = 500
 /** HNSW beam width: recall of the approximate search against exact (see bench/search.ts). */
 const HNSW_EF_SEARCH = 100
-
-function rowsOf(result: unknown): Array<Record<string, unknown>> {
-  return (Array.isArray(result) ? result : (result as { rows: Array<Record<string, unknown>> }).rows) as Array<Record<string, unknown>>
-}
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v))
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)))

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
-import { and, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm'
 import { storableText, type BucketCount, type ErrorSighting, type LogTemplateHistorySnapshot, type LogTemplateObservation, type PastIncidentErrors } from '../../core/analysis/logs/log-template-history'
 import { SEVERITY_RANK } from '../../core/telemetry/port'
-import type { Database } from '../database'
+import { rowsOf, type Database } from '../database'
 import { incidentErrorSightings, incidents, logObservedBuckets, logTemplateCounts, logTemplates } from '../schema'
 
 export interface LogTemplateLimits {
@@ -12,14 +12,15 @@ export interface LogTemplateLimits {
   retainSince: Date
 }
 
-/** Under the analysis' 5 s deadline for storing: a write waiting longer for another's lock, or slower, is cancelled. */
-const WRITE_LOCK_TIMEOUT_MS = 2_000
+/** Under the analysis' 5 s deadline for storing: a slower statement is cancelled instead of outliving it. */
 const WRITE_STATEMENT_TIMEOUT_MS = 4_000
 
 export interface UpsertLogTemplatesResult {
   stored: number
   /** New templates not stored because the service is at its cap. */
   dropped: number
+  /** Nothing stored: another analysis of the service was writing. */
+  busy: boolean
 }
 
 /** Error sightings kept per incident. */
@@ -74,8 +75,9 @@ export async function getLogTemplateHistory(db: Database, service: string, range
 /**
  * Adds one analysis' template observations to the service's statistics, in one transaction
  * serialised per service: bucket counts are upserted keeping the larger count, so a retried or
- * re-run analysis (which fetches the same lines again) does not double count. Old rows are
- * pruned first, and at most `maxTemplatesPerService` templates are kept.
+ * re-run analysis (which fetches the same lines again) does not double count. At most
+ * `maxTemplatesPerService` templates are kept. A handful of statements
+ * whatever the number of templates (each round trip costs a busy worker more than the work).
  */
 export async function upsertLogTemplateObservations(
   db: Database,
@@ -85,65 +87,92 @@ export async function upsertLogTemplateObservations(
   limits: LogTemplateLimits,
 ): Promise<UpsertLogTemplatesResult> {
   return db.transaction(async (tx) => {
-    // The analysis gives up on this write after a few seconds; so does the database, instead of queueing behind a storm.
-    await tx.execute(sql.raw(`set local lock_timeout = '${WRITE_LOCK_TIMEOUT_MS}ms'`))
-    await tx.execute(sql.raw(`set local statement_timeout = '${WRITE_STATEMENT_TIMEOUT_MS}ms'`))
-    await lockServiceLogTemplates(tx as unknown as Database, service)
-    await pruneServiceLogTemplates(tx as unknown as Database, service, limits.retainSince)
+    // The analysis gives up on this write after a few seconds, so does the database. In a storm on one
+    // service, analyses waiting for each other's lock would hold pool connections the others need; the
+    // analysis writing now fetched nearly the same lines, so this one stands aside.
+    const [lock] = rowsOf<{ locked: boolean }>(
+      await tx.execute(sql`select set_config('statement_timeout', ${String(WRITE_STATEMENT_TIMEOUT_MS)}, true), pg_try_advisory_xact_lock(${serviceLockKey(service)}) as locked`),
+    )
+    if (!lock?.locked) return { stored: 0, dropped: 0, busy: true }
+    // Rows past the retention are deleted by the hourly history.prune job; until then they are only ignored.
     const [{ count: existing } = { count: 0 }] = await tx.select({ count: sql<number>`count(*)::int` }).from(logTemplates).where(eq(logTemplates.service, service))
     let room = limits.maxTemplatesPerService - existing
-    const result: UpsertLogTemplatesResult = { stored: 0, dropped: 0 }
+    const result: UpsertLogTemplatesResult = { stored: 0, dropped: 0, busy: false }
 
-    for (const o of observations) {
-      const buckets = o.buckets.filter((b) => b.start >= limits.retainSince && b.count > 0)
-      if (o.lastSeenAt < limits.retainSince) continue
-      const template = storableText(o.template)
-      const hash = hashTemplate(o.template)
-      const severity = SEVERITY_RANK[o.maxSeverity] ?? SEVERITY_RANK.WARNING
-      let id: number | null = null
-      if (o.storedId !== null) {
-        const [sameText] = await tx.select({ id: logTemplates.id }).from(logTemplates).where(and(eq(logTemplates.service, service), eq(logTemplates.templateHash, hash), ne(logTemplates.id, o.storedId)))
-        // The generalised text is already another row's: count there, and leave the matched row's text alone.
-        const target = sameText?.id ?? o.storedId
-        const [row] = await tx
-          .update(logTemplates)
-          .set({
-            ...(sameText ? {} : { template, templateHash: hash }),
-            maxSeverity: sql`greatest(${logTemplates.maxSeverity}, ${severity})`,
-            firstSeenAt: sql`least(${logTemplates.firstSeenAt}, ${o.firstSeenAt.toISOString()}::timestamptz)`,
-            lastSeenAt: sql`greatest(${logTemplates.lastSeenAt}, ${o.lastSeenAt.toISOString()}::timestamptz)`,
-          })
-          .where(and(eq(logTemplates.id, target), eq(logTemplates.service, service)))
-          .returning({ id: logTemplates.id })
-        id = row?.id ?? null
-      }
-      if (id === null) {
-        const [known] = await tx.select({ id: logTemplates.id }).from(logTemplates).where(and(eq(logTemplates.service, service), eq(logTemplates.templateHash, hash)))
-        if (!known && room <= 0) {
-          result.dropped++
+    const prepared = observations
+      .filter((o) => o.lastSeenAt >= limits.retainSince)
+      .map((o) => ({
+        o,
+        hash: hashTemplate(o.template),
+        text: storableText(o.template),
+        severity: SEVERITY_RANK[o.maxSeverity] ?? SEVERITY_RANK.WARNING,
+        buckets: o.buckets.filter((b) => b.start >= limits.retainSince && b.count > 0),
+      }))
+    if (prepared.length > 0) {
+      const storedIds = prepared.flatMap((p) => (p.o.storedId === null ? [] : [p.o.storedId]))
+      const known = await tx
+        .select({ id: logTemplates.id, hash: logTemplates.templateHash })
+        .from(logTemplates)
+        .where(and(eq(logTemplates.service, service), or(inArray(logTemplates.templateHash, prepared.map((p) => p.hash)), storedIds.length > 0 ? inArray(logTemplates.id, storedIds) : undefined)))
+      const idByHash = new Map(known.map((r) => [r.hash, r.id]))
+      const storedRows = new Set(known.map((r) => r.id))
+      // By hash: one row per text, the widest first/last seen and highest severity, the larger count per bucket.
+      const upserts = new Map<string, (typeof prepared)[number]>()
+      const countsById: Array<{ id: number; buckets: BucketCount[] }> = []
+      for (const p of prepared) {
+        if (p.o.storedId !== null && storedRows.has(p.o.storedId) && !idByHash.has(p.hash)) {
+          // The matched row generalised: it takes the new text, keeping its id and counts (rare: one statement each).
+          await tx
+            .update(logTemplates)
+            .set({
+              template: p.text,
+              templateHash: p.hash,
+              maxSeverity: sql`greatest(${logTemplates.maxSeverity}, ${p.severity})`,
+              firstSeenAt: sql`least(${logTemplates.firstSeenAt}, ${p.o.firstSeenAt.toISOString()}::timestamptz)`,
+              lastSeenAt: sql`greatest(${logTemplates.lastSeenAt}, ${p.o.lastSeenAt.toISOString()}::timestamptz)`,
+            })
+            .where(and(eq(logTemplates.id, p.o.storedId), eq(logTemplates.service, service)))
+          idByHash.set(p.hash, p.o.storedId)
+          countsById.push({ id: p.o.storedId, buckets: p.buckets })
+          result.stored++
           continue
         }
-        const [row] = await tx
-          .insert(logTemplates)
-          .values({ service, templateHash: hash, template, maxSeverity: severity, firstSeenAt: o.firstSeenAt, lastSeenAt: o.lastSeenAt })
-          .onConflictDoUpdate({
-            target: [logTemplates.service, logTemplates.templateHash],
-            set: {
-              maxSeverity: sql`greatest(${logTemplates.maxSeverity}, excluded.max_severity)`,
-              firstSeenAt: sql`least(${logTemplates.firstSeenAt}, excluded.first_seen_at)`,
-              lastSeenAt: sql`greatest(${logTemplates.lastSeenAt}, excluded.last_seen_at)`,
-            },
-          })
-          .returning({ id: logTemplates.id })
-        id = row!.id
-        if (!known) room--
+        // Known text (the matched row, or another row that already has the generalised text): counted there.
+        if (!idByHash.has(p.hash) && !upserts.has(p.hash)) {
+          if (room <= 0) {
+            result.dropped++
+            continue
+          }
+          room--
+        }
+        result.stored++
+        const same = upserts.get(p.hash)
+        upserts.set(p.hash, same ? mergeObservations(same, p) : p)
       }
-      result.stored++
-      if (buckets.length === 0) continue
-      await tx
-        .insert(logTemplateCounts)
-        .values(buckets.map((b) => ({ templateId: id!, bucketStart: b.start, count: b.count })))
-        .onConflictDoUpdate({ target: [logTemplateCounts.templateId, logTemplateCounts.bucketStart], set: { count: sql`greatest(${logTemplateCounts.count}, excluded.count)` } })
+
+      const rows = [...upserts.values()]
+      const ids = rows.length === 0 ? [] : await tx
+        .insert(logTemplates)
+        .values(rows.map((p) => ({ service, templateHash: p.hash, template: p.text, maxSeverity: p.severity, firstSeenAt: p.o.firstSeenAt, lastSeenAt: p.o.lastSeenAt })))
+        .onConflictDoUpdate({
+          target: [logTemplates.service, logTemplates.templateHash],
+          set: {
+            maxSeverity: sql`greatest(${logTemplates.maxSeverity}, excluded.max_severity)`,
+            firstSeenAt: sql`least(${logTemplates.firstSeenAt}, excluded.first_seen_at)`,
+            lastSeenAt: sql`greatest(${logTemplates.lastSeenAt}, excluded.last_seen_at)`,
+          },
+        })
+        .returning({ id: logTemplates.id, hash: logTemplates.templateHash })
+      const idOfHash = new Map(ids.map((r) => [r.hash, r.id]))
+      for (const p of rows) countsById.push({ id: idOfHash.get(p.hash)!, buckets: p.buckets })
+
+      const counts = mergeCounts(countsById)
+      for (let i = 0; i < counts.length; i += COUNT_ROWS_PER_STATEMENT) {
+        await tx
+          .insert(logTemplateCounts)
+          .values(counts.slice(i, i + COUNT_ROWS_PER_STATEMENT))
+          .onConflictDoUpdate({ target: [logTemplateCounts.templateId, logTemplateCounts.bucketStart], set: { count: sql`greatest(${logTemplateCounts.count}, excluded.count)` } })
+      }
     }
 
     const observed = [...new Set(observedBuckets.filter((b) => b >= limits.retainSince).map((b) => b.getTime()))]
@@ -152,9 +181,42 @@ export async function upsertLogTemplateObservations(
   })
 }
 
+// Three parameters a row, far under Postgres' 65,535 per statement.
+const COUNT_ROWS_PER_STATEMENT = 5_000
+
+interface PreparedObservation {
+  o: LogTemplateObservation
+  severity: number
+  buckets: BucketCount[]
+}
+
+/** Two observations of one text in one analysis: as two upserts in turn would leave it. */
+function mergeObservations<P extends PreparedObservation>(a: P, b: P): P {
+  const o = { ...a.o, firstSeenAt: a.o.firstSeenAt < b.o.firstSeenAt ? a.o.firstSeenAt : b.o.firstSeenAt, lastSeenAt: a.o.lastSeenAt > b.o.lastSeenAt ? a.o.lastSeenAt : b.o.lastSeenAt }
+  return { ...a, o, severity: Math.max(a.severity, b.severity), buckets: [...a.buckets, ...b.buckets] }
+}
+
+/** One row per (template, bucket), the larger count: a statement may not update a row twice. */
+function mergeCounts(list: Array<{ id: number; buckets: BucketCount[] }>): Array<{ templateId: number; bucketStart: Date; count: number }> {
+  const byKey = new Map<string, { templateId: number; bucketStart: Date; count: number }>()
+  for (const { id, buckets } of list) {
+    for (const b of buckets) {
+      const key = `${id}:${b.start.getTime()}`
+      const seen = byKey.get(key)
+      if (!seen || seen.count < b.count) byKey.set(key, { templateId: id, bucketStart: b.start, count: b.count })
+    }
+  }
+  return [...byKey.values()]
+}
+
+/** The advisory lock that serialises the writes of one service's statistics. */
+function serviceLockKey(service: string) {
+  return sql`hashtextextended(${`log_templates:${service}`}, 0)`
+}
+
 /** Serialises the writes of one service's statistics until the transaction ends. */
 async function lockServiceLogTemplates(tx: Database, service: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`log_templates:${service}`}, 0))`)
+  await tx.execute(sql`select pg_advisory_xact_lock(${serviceLockKey(service)})`)
 }
 
 /**

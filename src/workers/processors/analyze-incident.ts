@@ -167,7 +167,8 @@ function logTemplateHistory(deps: WorkerDeps): LogTemplateHistory {
     listLogTemplateCounts: (templateIds, range) => listLogTemplateCounts(deps.db, templateIds, range),
     recordLogTemplates: async (service, observations, observedBuckets) => {
       const retainSince = new Date(deps.now().getTime() - deps.config.LOG_TEMPLATE_RETENTION_DAYS * 86_400_000)
-      const { dropped } = await upsertLogTemplateObservations(deps.db, service, observations, observedBuckets, { maxTemplatesPerService: maxTemplates, retainSince })
+      const { dropped, busy } = await upsertLogTemplateObservations(deps.db, service, observations, observedBuckets, { maxTemplatesPerService: maxTemplates, retainSince })
+      if (busy) deps.logger.debug({ service }, 'log templates not stored: another analysis of the service was storing nearly the same lines')
       if (dropped > 0) deps.logger.warn({ service, dropped, maxTemplates }, 'log templates not stored: the service is at its cap')
     },
     listEarlierIncidentErrors: (query) => listEarlierIncidentErrors(deps.db, query),
