@@ -153,7 +153,8 @@ export class GcpTelemetry implements TelemetryPort {
       pageSize: MAX_LIMIT,
     }
     if (limit === 0) return []
-    const entries = await this.gate.request('logging', 'listLogEntries', { request, limit }, window.endMs, (call) => fetchLogEntries(this.clients, call, request, limit, this.maxPages))
+    // The cached shape changed (entries and whether more were left): a new name keeps old answers out.
+    const { entries, more } = await this.gate.request('logging', 'listLogEntries:v2', { request, limit }, window.endMs, (call) => fetchLogEntries(this.clients, call, request, limit, this.maxPages))
     const answer: LogAnswer = entries
       .filter((e) => e.atMs >= startMs && e.atMs <= endMs)
       .slice(0, limit)
@@ -162,9 +163,10 @@ export class GcpTelemetry implements TelemetryPort {
         if (e.traceId) entry.traceId = e.traceId
         return entry
       })
-    // The fetch stopped at its limit before reaching the window's start, and trimming lines past its end hid that.
+    // The fetch stopped (at its limit, or at the page cap with older entries left) before reaching the
+    // window's start, and trimming lines past its end may have hidden that.
     const oldest = entries[entries.length - 1]
-    if (entries.length >= limit && oldest !== undefined && oldest.atMs >= startMs && answer.length < limit) answer.cutShort = true
+    if ((more || entries.length >= limit) && (oldest === undefined || oldest.atMs >= startMs) && answer.length < limit) answer.cutShort = true
     return answer
   }
 

@@ -46,8 +46,14 @@ export interface LogEntriesRequest {
   pageSize: number
 }
 
-/** Newest entries first, up to `limit`, following page tokens (each page is one call against the quota). */
-export async function fetchLogEntries(clients: GcpClients, call: CallApi, request: LogEntriesRequest, limit: number, maxPages: number): Promise<CachedLogEntry[]> {
+/** Entries newest first; `more` when Cloud Logging had older ones left (a page token) when the fetch stopped. */
+export interface FetchedLogEntries {
+  entries: CachedLogEntry[]
+  more: boolean
+}
+
+/** Newest entries first, up to `limit`, following page tokens (each page is one call against the quota) up to `maxPages`. */
+export async function fetchLogEntries(clients: GcpClients, call: CallApi, request: LogEntriesRequest, limit: number, maxPages: number): Promise<FetchedLogEntries> {
   const out: CachedLogEntry[] = []
   let pageToken: string | undefined
   for (let page = 0; page < maxPages && out.length < limit; page++) {
@@ -65,7 +71,7 @@ export async function fetchLogEntries(clients: GcpClients, call: CallApi, reques
     pageToken = response.nextPageToken || undefined
     if (!pageToken) break
   }
-  return out.slice(0, limit)
+  return { entries: out.slice(0, limit), more: pageToken !== undefined || out.length > limit }
 }
 
 function messageOf(entry: z.infer<typeof logEntrySchema>): string {

@@ -86,6 +86,7 @@ describe('Cloud Logging through LoggingServiceV2Client', () => {
     gcp.fake.logging.maxEntriesPerPage = 100
     const entries = await telemetry().logs({ service: 'payment-api', start, end, limit: 1_000 })
     expect(entries).toHaveLength(500)
+    expect(entries.cutShort).toBe(true)
     expect(gcp.fake.logging.controls.callsTo('ListLogEntries')).toHaveLength(5)
   })
 
