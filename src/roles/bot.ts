@@ -27,7 +27,7 @@ export async function runBot(runtime: Runtime, config: Config, logger: Logger): 
   const bot = createBot(runtime)
   const { port } = await bot.start()
   // Without Redis the jobs run in this process, the schedules' timers too; with Redis the workers start them.
-  if (!config.REDIS_URL) await startBackgroundJobs(runtime.queue, config, logger, runtime.deps.embedder.name)
+  if (!config.REDIS_URL) await startBackgroundJobs(runtime.queue, config, logger, runtime.deps.embedder.name, runtime.deps.now())
   logger.info({ port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', jobs: config.REDIS_URL ? 'bullmq' : 'in-process' }, 'sre-agent bot started')
   return () => bot.stop()
 }

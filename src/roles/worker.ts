@@ -8,7 +8,7 @@ export async function runWorker(runtime: Runtime): Promise<() => Promise<void>> 
   const workers = new BullmqWorkers(config.REDIS_URL!, config.QUEUE_PREFIX, handlers, logger, config.WORKER_CONCURRENCY, config.WORKER_LOCK_MS)
   workers.start()
   await workers.waitUntilReady()
-  await startBackgroundJobs(runtime.queue, config, logger, runtime.deps.embedder.name)
+  await startBackgroundJobs(runtime.queue, config, logger, runtime.deps.embedder.name, runtime.deps.now())
   logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'sre-agent worker started')
   return () => workers.close()
 }

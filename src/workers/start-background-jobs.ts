@@ -1,6 +1,6 @@
 import type { Config } from '../config'
 import type { Logger } from '../logger'
-import type { JobQueue } from './jobs'
+import { jobIdFor, type JobQueue } from './jobs'
 import { enqueueReembedHistory } from './processors/reembed-history'
 import { applyTelemetryScanSchedule } from './telemetry-scan-schedule'
 
@@ -14,9 +14,11 @@ type BackgroundConfig = Parameters<typeof applyTelemetryScanSchedule>[1] & Pick<
  * What a process that runs jobs sets going at start: the proactive telemetry scan, the hourly prune
  * of log statistics, and the re-embedding of history stored by another model than the running one.
  */
-export async function startBackgroundJobs(queue: JobQueue, config: BackgroundConfig, logger: Logger, embeddingModel: string): Promise<void> {
+export async function startBackgroundJobs(queue: JobQueue, config: BackgroundConfig, logger: Logger, embeddingModel: string, now: Date): Promise<void> {
   await applyTelemetryScanSchedule(queue, config, logger)
   await queue.schedule(HISTORY_PRUNE_SCHEDULER_ID, 'history.prune', {}, { everyMs: HISTORY_PRUNE_EVERY_MS })
+  // Once at start as well, so a process restarted more often than hourly still prunes; replicas starting in the same hour prune once.
+  await queue.enqueue('history.prune', {}, { jobId: jobIdFor('history-prune-start', Math.floor(now.getTime() / HISTORY_PRUNE_EVERY_MS)) })
   // History embedded by another model is invisible to vector search until re-embedded.
   await enqueueReembedHistory(queue, embeddingModel)
 }

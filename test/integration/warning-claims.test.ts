@@ -26,11 +26,17 @@ describe.each<[string, WarningClaimsPort]>([
   it('know an episode again when the next scan dates its onset a few minutes apart, and a later one as new', async () => {
     const slot = `checkout-db:memory_utilization:${randomBytes(4).toString('hex')}`
     const onset = new Date('2026-03-10T14:14:00Z')
-    const first = await claimEpisode(claims, slot, onset, 'scan-1', 24 * 60 * MINUTE)
-    expect(first).toHaveLength(3)
-    expect(await claimEpisode(claims, slot, onset, 'scan-1', 24 * 60 * MINUTE)).toEqual(first)
-    for (const shift of [-3, 2, 9]) expect(await claimEpisode(claims, slot, new Date(onset.getTime() + shift * MINUTE), 'scan-2', 24 * 60 * MINUTE)).toBeNull()
-    // Nothing the refused scans took was kept: the first holder's claim is whole, a new episode an hour on is free.
-    expect(await claimEpisode(claims, slot, new Date(onset.getTime() + 60 * MINUTE), 'scan-3', 24 * 60 * MINUTE)).toHaveLength(3)
+    const day = 24 * 60 * MINUTE
+    expect(await claimEpisode(claims, slot, onset, 'scan-1', day)).toHaveLength(3)
+    // Its retry holds them already: nothing newly taken, so nothing a failure would give back.
+    expect(await claimEpisode(claims, slot, onset, 'scan-1', day)).toEqual([])
+    for (const shift of [-3, 2, 4]) expect(await claimEpisode(claims, slot, new Date(onset.getTime() + shift * MINUTE), 'scan-2', day)).toBeNull()
+    // The first holder's retry dating it a cell later takes one new key: all that a failure of that retry would give back.
+    const later = await claimEpisode(claims, slot, new Date(onset.getTime() + 4 * MINUTE), 'scan-1', day)
+    expect(later).toHaveLength(1)
+    // An episode starting a quarter of an hour later is another episode.
+    expect(await claimEpisode(claims, slot, new Date(onset.getTime() + 21 * MINUTE), 'scan-3', day)).toHaveLength(3)
+    for (const k of later!) await claims.release(k, 'scan-1')
+    expect(await claimEpisode(claims, slot, onset, 'scan-2', day)).toBeNull()
   })
 })

@@ -9,13 +9,17 @@ export class MemoryWarningClaims implements WarningClaimsPort {
   constructor(private readonly now: () => number = Date.now) {}
 
   async claim(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    return (await this.take(key, holder, ttlMs)) !== 'refused'
+  }
+
+  async take(key: string, holder: string, ttlMs: number): Promise<'taken' | 'held' | 'refused'> {
     const now = this.now()
     // Episode claims accumulate; expired ones are dropped now and then so the map stays small.
     if (this.held.size > PRUNE_ABOVE) for (const [k, v] of this.held) if (v.until <= now) this.held.delete(k)
     const current = this.held.get(key)
-    if (current && current.until > now) return current.holder === holder
+    if (current && current.until > now) return current.holder === holder ? 'held' : 'refused'
     this.held.set(key, { holder, until: now + ttlMs })
-    return true
+    return 'taken'
   }
 
   async release(key: string, holder: string): Promise<void> {

@@ -13,9 +13,13 @@ export class RedisWarningClaims implements WarningClaimsPort {
   }
 
   async claim(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    return (await this.take(key, holder, ttlMs)) !== 'refused'
+  }
+
+  async take(key: string, holder: string, ttlMs: number): Promise<'taken' | 'held' | 'refused'> {
     const redisKey = `${this.prefix}:warning-claim:${key}`
-    if ((await this.redis.set(redisKey, holder, 'PX', ttlMs, 'NX')) === 'OK') return true
-    return (await this.redis.get(redisKey)) === holder
+    if ((await this.redis.set(redisKey, holder, 'PX', ttlMs, 'NX')) === 'OK') return 'taken'
+    return (await this.redis.get(redisKey)) === holder ? 'held' : 'refused'
   }
 
   async release(key: string, holder: string): Promise<void> {

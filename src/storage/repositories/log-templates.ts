@@ -8,7 +8,7 @@ import { incidentErrorSightings, incidents, logObservedBuckets, logTemplateCount
 export interface LogTemplateLimits {
   /** Templates kept per service; past it new templates are not stored (the known ones still are). */
   maxTemplatesPerService: number
-  /** Counts, observed buckets and templates last seen before this are deleted. */
+  /** Counts, observed buckets and templates last seen before this are not stored (the hourly history.prune job deletes them). */
   retainSince: Date
 }
 

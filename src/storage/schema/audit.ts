@@ -16,7 +16,7 @@ export const auditLog = pgTable(
     slackChannel: text('slack_channel'),
     slackTs: text('slack_ts'),
   },
-  (t) => [index('audit_log_incident_idx').on(t.incidentId, t.at)],
+  (t) => [index('audit_log_incident_idx').on(t.incidentId, t.at), index('audit_log_slack_message_idx').on(t.slackChannel, t.slackTs)],
 )
 
 /** Slack messages already posted under a stable key, so a retried job never posts twice. */

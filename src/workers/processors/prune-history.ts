@@ -4,9 +4,9 @@ import type { WorkerDeps } from '../worker-deps'
 const DAY_MS = 86_400_000
 
 /**
- * Deletes log statistics older than LOG_TEMPLATE_RETENTION_DAYS for every service. Each analysis
- * prunes its own service as it writes; this reaches the services no longer analysed (renamed,
- * retired), whose rows would otherwise stay forever.
+ * Deletes log statistics older than LOG_TEMPLATE_RETENTION_DAYS for every service, those no longer
+ * analysed (renamed, retired) included. Analyses only write (and ignore older rows when they read),
+ * so this job is what keeps the tables bounded.
  */
 export async function processHistoryPrune(deps: Pick<WorkerDeps, 'db' | 'config' | 'logger' | 'now'>): Promise<void> {
   const before = new Date(deps.now().getTime() - deps.config.LOG_TEMPLATE_RETENTION_DAYS * DAY_MS)

@@ -39,7 +39,7 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
   const claimed: MetricWarning[] = []
   const heldKeys: string[] = []
   for (const warning of onePerMetric(scan.warnings)) {
-    // An episode still going on after the cooldown has been warned of; one that began during the cooldown is part of what was.
+    // An episode warned of is not announced again while it lasts; one that began during the slot's cooldown is, once the cooldown ends.
     const episodeKeys = warning.kind === 'anomaly' ? await claimEpisode(deps.warningClaims, slotOf(warning), warning.onsetAt, meta.jobId, EPISODE_MEMORY_MS) : []
     if (episodeKeys === null) continue
     if (await deps.warningClaims.claim(slotOf(warning), meta.jobId, cooldownMs)) {

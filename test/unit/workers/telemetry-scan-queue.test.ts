@@ -49,9 +49,10 @@ describe('the telemetry scan in embedded mode', () => {
       'history.prune': async () => { ran.push('prune') },
       'history.reembed': async () => { ran.push('reembed') },
     }))
-    await startBackgroundJobs(queue, { ...scanConfig, LOG_TEMPLATE_RETENTION_DAYS: 14 }, logger, 'local-hashing-v2')
+    await startBackgroundJobs(queue, { ...scanConfig, LOG_TEMPLATE_RETENTION_DAYS: 14 }, logger, 'local-hashing-v2', new Date())
     await vi.advanceTimersByTimeAsync(HISTORY_PRUNE_EVERY_MS)
-    expect(ran.filter((r) => r === 'prune')).toHaveLength(1)
+    // Once at start, then every hour.
+    expect(ran.filter((r) => r === 'prune')).toHaveLength(2)
     expect(ran.filter((r) => r === 'scan')).toHaveLength(12)
     expect(ran).toContain('reembed')
     await queue.close()

@@ -1,0 +1,1 @@
+CREATE INDEX "audit_log_slack_message_idx" ON "audit_log" USING btree ("slack_channel","slack_ts");
