@@ -168,7 +168,7 @@ function logTemplateHistory(deps: WorkerDeps): LogTemplateHistory {
     recordLogTemplates: async (service, observations, observedBuckets) => {
       const retainSince = new Date(deps.now().getTime() - deps.config.LOG_TEMPLATE_RETENTION_DAYS * 86_400_000)
       const { dropped, busy } = await upsertLogTemplateObservations(deps.db, service, observations, observedBuckets, { maxTemplatesPerService: maxTemplates, retainSince })
-      if (busy) deps.logger.debug({ service }, 'log templates not stored: another analysis of the service was storing nearly the same lines')
+      if (busy) deps.logger.info({ service }, 'log templates not stored: another analysis of the service was storing at the same moment')
       if (dropped > 0) deps.logger.warn({ service, dropped, maxTemplates }, 'log templates not stored: the service is at its cap')
     },
     listEarlierIncidentErrors: (query) => listEarlierIncidentErrors(deps.db, query),
