@@ -1,20 +1,5 @@
-import {
-  MetricNotExportedError,
-  type AlertPolicyQuery,
-  type AlertPolicySummary,
-  type ErrorEvent,
-  type ErrorEventQuery,
-  type ErrorGroupQuery,
-  type ErrorGroupStats,
-  type LogAnswer,
-  type LogQuery,
-  type MetricGrid,
-  type MetricQuery,
-  type MetricSeries,
-  type TelemetryPort,
-  type TraceQuery,
-  type TraceSummary,
-} from './port'
+import { ForwardingTelemetry } from './forwarding-telemetry'
+import { MetricNotExportedError, type MetricQuery, type MetricSeries } from './port'
 import { canSliceMetricSeries, sliceMetricSeries } from './slice-metric-series'
 
 /** A metric answer asked of the wrapped port, settled or still on its way. */
@@ -33,31 +18,18 @@ interface AskedSeries {
  * traces and policies pass through. Made for one analysis and dropped with it: what it
  * remembers is never refreshed.
  */
-export class MetricSeriesReuse implements TelemetryPort {
-  readonly name: string
-  readonly metricGrid?: MetricGrid
-  readonly alertPolicy?: (query: AlertPolicyQuery) => Promise<AlertPolicySummary | null>
-  readonly errorEvents?: (query: ErrorEventQuery) => Promise<ErrorEvent[]>
-  readonly trace?: (traceId: string) => Promise<TraceSummary | null>
+export class MetricSeriesReuse extends ForwardingTelemetry {
   private readonly asked = new Map<string, AskedSeries[]>()
   private readonly notExported = new Map<string, MetricNotExportedError>()
   /** Metric queries sent to the wrapped port. */
   private sent = 0
-
-  constructor(private readonly inner: TelemetryPort) {
-    this.name = inner.name
-    if (inner.metricGrid) this.metricGrid = inner.metricGrid
-    if (inner.alertPolicy) this.alertPolicy = inner.alertPolicy.bind(inner)
-    if (inner.errorEvents) this.errorEvents = inner.errorEvents.bind(inner)
-    if (inner.trace) this.trace = inner.trace.bind(inner)
-  }
 
   /** Metric queries sent to the wrapped port so far (the others were answered from what it remembers). */
   get metricQueriesSent(): number {
     return this.sent
   }
 
-  async metrics(query: MetricQuery): Promise<MetricSeries> {
+  override async metrics(query: MetricQuery): Promise<MetricSeries> {
     const startMs = query.start instanceof Date ? query.start.getTime() : NaN
     const endMs = query.end instanceof Date ? query.end.getTime() : NaN
     // A window the provider will refuse is its to refuse, with its own message.
@@ -95,21 +67,5 @@ export class MetricSeriesReuse implements TelemetryPort {
     })
     const series = await answer
     return { ...series, points: [...series.points] }
-  }
-
-  logs(query: LogQuery): Promise<LogAnswer> {
-    return this.inner.logs(query)
-  }
-
-  errors(query: ErrorGroupQuery): Promise<ErrorGroupStats[]> {
-    return this.inner.errors(query)
-  }
-
-  traces(query: TraceQuery): Promise<TraceSummary[]> {
-    return this.inner.traces(query)
-  }
-
-  services(): Promise<Array<{ name: string; dependsOn: string[] }>> {
-    return this.inner.services()
   }
 }

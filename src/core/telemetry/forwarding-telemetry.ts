@@ -1,0 +1,54 @@
+import type {
+  AlertPolicyQuery,
+  AlertPolicySummary,
+  ErrorEvent,
+  ErrorEventQuery,
+  ErrorGroupQuery,
+  ErrorGroupStats,
+  LogAnswer,
+  LogQuery,
+  MetricGrid,
+  MetricQuery,
+  MetricSeries,
+  TelemetryPort,
+  TraceQuery,
+  TraceSummary,
+} from './port'
+
+/** A telemetry port that passes every question on to another: decorators override what they change. */
+export class ForwardingTelemetry implements TelemetryPort {
+  readonly name: string
+  readonly metricGrid?: MetricGrid
+  readonly alertPolicy?: (query: AlertPolicyQuery) => Promise<AlertPolicySummary | null>
+  readonly errorEvents?: (query: ErrorEventQuery) => Promise<ErrorEvent[]>
+  readonly trace?: (traceId: string) => Promise<TraceSummary | null>
+
+  /** `metricGrid: false` hides the wrapped port's grid (as a provider without one). */
+  constructor(protected readonly inner: TelemetryPort, options: { metricGrid?: boolean } = {}) {
+    this.name = inner.name
+    if (inner.metricGrid && options.metricGrid !== false) this.metricGrid = inner.metricGrid
+    if (inner.alertPolicy) this.alertPolicy = inner.alertPolicy.bind(inner)
+    if (inner.errorEvents) this.errorEvents = inner.errorEvents.bind(inner)
+    if (inner.trace) this.trace = inner.trace.bind(inner)
+  }
+
+  metrics(query: MetricQuery): Promise<MetricSeries> {
+    return this.inner.metrics(query)
+  }
+
+  logs(query: LogQuery): Promise<LogAnswer> {
+    return this.inner.logs(query)
+  }
+
+  errors(query: ErrorGroupQuery): Promise<ErrorGroupStats[]> {
+    return this.inner.errors(query)
+  }
+
+  traces(query: TraceQuery): Promise<TraceSummary[]> {
+    return this.inner.traces(query)
+  }
+
+  services(): Promise<Array<{ name: string; dependsOn: string[] }>> {
+    return this.inner.services()
+  }
+}
