@@ -43,6 +43,21 @@ export interface RetrievalSummary {
   calibration: Pick<CalibrationModel, 'method' | 'samples'>
 }
 
+/** How a history search went and how sure its best match is, calibrated as labels allow. */
+export function summarizeRetrieval(correlation: CorrelationResult, calibration: CalibrationModel, confidenceThreshold: number): RetrievalSummary {
+  const confidence = retrievalConfidence(correlation.matches, calibration)
+  return {
+    mode: correlation.mode,
+    embeddingModel: correlation.embeddingModel,
+    keywords: correlation.keywords,
+    errorSignature: correlation.errorSignature,
+    notes: correlation.notes,
+    confidence,
+    confident: correlation.matches.length > 0 && confidence.probability >= confidenceThreshold,
+    calibration: { method: calibration.method, samples: calibration.samples },
+  }
+}
+
 export interface AnalysisPorts {
   embedder: Embedder
   telemetry: TelemetryPort
@@ -97,17 +112,8 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     { embedder: ports.embedder, search: ports.search },
   )
   const matches = correlation.matches
-  const retrievalScore = retrievalConfidence(matches, ports.calibration.retrieval)
-  const retrieval: RetrievalSummary = {
-    mode: correlation.mode,
-    embeddingModel: correlation.embeddingModel,
-    keywords: correlation.keywords,
-    errorSignature: correlation.errorSignature,
-    notes: correlation.notes,
-    confidence: retrievalScore,
-    confident: matches.length > 0 && retrievalScore.probability >= options.confidenceThreshold,
-    calibration: { method: ports.calibration.retrieval.method, samples: ports.calibration.retrieval.samples },
-  }
+  const retrieval = summarizeRetrieval(correlation, ports.calibration.retrieval, options.confidenceThreshold)
+  const retrievalScore = retrieval.confidence
   const historyEvidence: EvidenceItem[] = matches.map((m) => ({
     source: 'history',
     title: `INC-${m.incident.number} ${m.incident.title}`,

@@ -1,7 +1,6 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt'
-import type { RetrievalSummary } from '../../../core/analysis/analyze-incident'
+import { summarizeRetrieval } from '../../../core/analysis/analyze-incident'
 import { calibrationModelSchema, uncalibrated, type CalibrationModel } from '../../../core/confidence/calibration'
-import { retrievalConfidence } from '../../../core/confidence/retrieval-confidence'
 import { correlateIncident } from '../../../core/correlation/correlate-incident'
 import { incidentEmbeddingText, type Embedder } from '../../../core/correlation/embedder'
 import { HashingEmbedder } from '../../../core/correlation/hashing-embedder'
@@ -138,18 +137,8 @@ async function answerSimilar(deps: SreCommandDeps, args: string, respond: Respon
   }
   const correlation = await correlateIncident(query, { embedder, search: { searchCandidates: (q) => searchIncidentCandidates(deps.db, q) } })
   const calibration = await latestCalibration(deps, 'retrieval')
-  const confidence = retrievalConfidence(correlation.matches, calibration)
-  const threshold = deps.confidenceThreshold ?? 0.5
-  const retrieval: RetrievalSummary = {
-    mode: correlation.mode,
-    embeddingModel: correlation.embeddingModel,
-    keywords: correlation.keywords,
-    errorSignature: correlation.errorSignature,
-    notes: correlation.notes,
-    confidence,
-    confident: correlation.matches.length > 0 && confidence.probability >= threshold,
-    calibration: { method: calibration.method, samples: calibration.samples },
-  }
+  const retrieval = summarizeRetrieval(correlation, calibration, deps.confidenceThreshold ?? 0.5)
+  const { confidence } = retrieval
   const message = buildSimilarIncidentsMessage(correlation.matches, retrieval)
   const subject = incident ? `${incidentLabel(incident)} ${escapeMrkdwn(incident.title)}` : `_${escapeMrkdwn(args.length > 200 ? `${args.slice(0, 200)}…` : args)}_`
   const how = correlation.mode === 'hybrid' ? `${correlation.embeddingModel} embeddings, keywords and structured signals` : 'keywords and structured signals only'
