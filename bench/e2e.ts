@@ -255,7 +255,8 @@ async function postLatencies(env: EmbeddedEnvironment, sent: Sent[]): Promise<{ 
 /** Failed or retrying jobs left in the bench's queues, e.g. "incident-analyze: 2 failed"; '' when none. */
 async function queueTrouble(env: EmbeddedEnvironment, prefix: string): Promise<string> {
   const { Queue } = await import('bullmq')
-  const { JOB_NAMES, queueNameFor } = await import('../src/workers/jobs')
+  const { queueNameFor } = await import('../src/workers/jobs')
+  const { JOB_NAMES } = await import('../src/core/jobs/job-queue')
   const parts: string[] = []
   for (const name of JOB_NAMES) {
     const queue = new Queue(queueNameFor(name), { connection: { url: env.runtime.config.REDIS_URL }, prefix })

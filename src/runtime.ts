@@ -20,7 +20,8 @@ import { syncPlaybooks } from './storage/repositories/playbooks'
 import { BullmqJobQueue } from './workers/bullmq-queue'
 import { InProcessJobQueue } from './workers/in-process-queue'
 import { createJobHandlers } from './workers/job-handlers'
-import type { JobHandlers, JobQueue } from './workers/jobs'
+import type { JobQueue } from './core/jobs/job-queue'
+import type { JobHandlers } from './workers/jobs'
 import type { WorkerDeps } from './workers/worker-deps'
 
 export interface RuntimeOverrides {

@@ -4,7 +4,7 @@ import { ValidationError } from '../core/errors'
 import type { Logger } from '../logger'
 import type { Database } from '../storage/database'
 import { recordDeadLetter } from '../storage/repositories/alerts'
-import type { JobQueue } from '../workers/jobs'
+import type { JobQueue } from '../core/jobs/job-queue'
 import { ingestAlerts } from './ingest-alerts'
 import { alertParsers, type AlertRoute } from './parsers'
 

@@ -1,7 +1,7 @@
 import type { NormalizedAlert } from '../core/incidents/types'
 import type { Database } from '../storage/database'
 import { recordAlert } from '../storage/repositories/incidents'
-import { jobIdFor, type JobQueue } from '../workers/jobs'
+import { jobIdFor, type JobQueue } from '../core/jobs/job-queue'
 
 export interface IngestedAlert {
   fingerprint: string

@@ -2,7 +2,8 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullm
 import { Redis } from 'ioredis'
 import { PermanentJobError } from '../core/errors'
 import type { Logger } from '../logger'
-import { JOB_ATTEMPTS, JOB_BACKOFF_MS, JOB_NAMES, jobSchemas, queueNameFor, type EnqueueOptions, type JobData, type JobHandlers, type JobName, type JobQueue } from './jobs'
+import { JOB_NAMES, jobSchemas, type EnqueueOptions, type JobData, type JobName, type JobQueue } from '../core/jobs/job-queue'
+import { JOB_ATTEMPTS, JOB_BACKOFF_MS, queueNameFor, type JobHandlers } from './jobs'
 
 function connectionFor(url: string): Redis {
   // BullMQ workers need maxRetriesPerRequest null so blocking commands are not cut short.

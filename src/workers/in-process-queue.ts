@@ -1,6 +1,7 @@
 import { PermanentJobError } from '../core/errors'
 import type { Logger } from '../logger'
-import { JOB_ATTEMPTS, JOB_BACKOFF_MS, jobSchemas, type EnqueueOptions, type JobData, type JobHandlers, type JobName, type JobQueue } from './jobs'
+import { jobSchemas, type EnqueueOptions, type JobData, type JobName, type JobQueue } from '../core/jobs/job-queue'
+import { JOB_ATTEMPTS, JOB_BACKOFF_MS, type JobHandlers } from './jobs'
 
 /**
  * Embedded mode's queue: runs the same handlers the BullMQ workers run, in this

@@ -1,42 +1,4 @@
-import { z } from 'zod'
-
-/** Every background job: its name and the zod schema of its payload. */
-export const jobSchemas = {
-  'incident.analyze': z.object({ incidentId: z.uuid() }),
-  'incident.resolved': z.object({ incidentId: z.uuid() }),
-  'command.analyze': z.object({ text: z.string().min(1).max(3000), userId: z.string().min(1), channelId: z.string().min(1), requestedAt: z.iso.datetime() }),
-  'playbook.advance': z.object({ executionId: z.uuid() }),
-  'approval.decided': z.object({ approvalId: z.uuid() }),
-  'approval.expire': z.object({ approvalId: z.uuid() }),
-  'playbook.cancelled': z.object({ executionId: z.uuid() }),
-  'command.run': z.object({ playbookId: z.string().min(1), incidentNumber: z.number().int().positive(), userId: z.string().min(1), channelId: z.string().min(1) }),
-  /** Embeds the history again with the running model; `pass` counts the passes that left failures behind. */
-  'history.reembed': z.object({ batchSize: z.number().int().min(1).max(1000).optional(), pass: z.number().int().min(0).optional() }),
-  /** Scheduled: scores every service's recent metrics and warns before failures. */
-  'telemetry.scan': z.object({}),
-  /** Scheduled: deletes log statistics past their retention, for every service. */
-  'history.prune': z.object({}),
-} as const
-
-export type JobName = keyof typeof jobSchemas
-export type JobData<N extends JobName> = z.infer<(typeof jobSchemas)[N]>
-export const JOB_NAMES = Object.keys(jobSchemas) as JobName[]
-
-export interface EnqueueOptions {
-  /** Same id twice enqueues once (BullMQ ignores a duplicate job id). */
-  jobId?: string
-  delayMs?: number
-}
-
-/** Where work is handed to the workers: BullMQ on Redis, or in-process in embedded mode. */
-export interface JobQueue {
-  enqueue<N extends JobName>(name: N, data: JobData<N>, options?: EnqueueOptions): Promise<void>
-  /** Runs the job every `everyMs`; the same `schedulerId` from any number of processes is one schedule. */
-  schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: { everyMs: number }): Promise<void>
-  /** Stops a schedule of job `name`; nothing happens when there is none. */
-  unschedule(schedulerId: string, name: JobName): Promise<void>
-  close(): Promise<void>
-}
+import type { JobData, JobName } from '../core/jobs/job-queue'
 
 export type JobHandler<N extends JobName> = (data: JobData<N>, meta: { jobId: string; attempt: number }) => Promise<void>
 export type JobHandlers = { [N in JobName]: JobHandler<N> }
@@ -46,10 +8,6 @@ export function queueNameFor(name: JobName): string {
   return name.replace(/\./g, '-')
 }
 
-/** Job ids must be strings without ":"; keep them readable. */
-export function jobIdFor(...parts: Array<string | number>): string {
-  return parts.join('-').replace(/[:]/g, '_')
-}
 
 export const JOB_ATTEMPTS = 3
 export const JOB_BACKOFF_MS = 500

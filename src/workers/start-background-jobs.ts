@@ -1,6 +1,6 @@
 import type { Config } from '../config'
 import type { Logger } from '../logger'
-import { jobIdFor, type JobQueue } from './jobs'
+import { jobIdFor, type JobQueue } from '../core/jobs/job-queue'
 import { enqueueReembedHistory } from './processors/reembed-history'
 import { applyTelemetryScanSchedule } from './telemetry-scan-schedule'
 

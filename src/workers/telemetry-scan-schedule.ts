@@ -1,6 +1,6 @@
 import type { Config } from '../config'
 import type { Logger } from '../logger'
-import type { JobQueue } from './jobs'
+import type { JobQueue } from '../core/jobs/job-queue'
 
 /** One schedule per deployment: BullMQ keeps one job scheduler per id, however many workers upsert it. */
 export const TELEMETRY_SCAN_SCHEDULER_ID = 'telemetry-scan'

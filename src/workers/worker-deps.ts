@@ -7,7 +7,7 @@ import type { ActionExecutor } from '../core/playbooks/action-port'
 import type { Logger } from '../logger'
 import type { SlackMessenger } from '../slack/messenger'
 import type { Database, TryWithLock } from '../storage/database'
-import type { JobQueue } from './jobs'
+import type { JobQueue } from '../core/jobs/job-queue'
 
 /** Everything a job handler may touch; built once per process by the runtime. */
 export interface WorkerDeps {

@@ -3,7 +3,7 @@ import type { Embedder } from '../../core/correlation/embedder'
 import type { Playbook } from '../../core/playbooks/schema'
 import type { Logger } from '../../logger'
 import type { Database } from '../../storage/database'
-import type { JobQueue } from '../../workers/jobs'
+import type { JobQueue } from '../../core/jobs/job-queue'
 
 export interface ListenerDeps {
   db: Database

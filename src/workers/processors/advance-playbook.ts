@@ -20,7 +20,8 @@ import {
 import { decideAutoApproval } from '../../core/approvals/auto-approval-policy'
 import { withDeadline } from '../../core/deadline'
 import { AUTO_APPROVER } from '../../slack/blocks/approval-blocks'
-import { JOB_ATTEMPTS, jobIdFor, type JobData } from '../jobs'
+import { jobIdFor, type JobData } from '../../core/jobs/job-queue'
+import { JOB_ATTEMPTS } from '../jobs'
 import type { WorkerDeps } from '../worker-deps'
 import { refreshIncidentRoot } from './incident-messages'
 

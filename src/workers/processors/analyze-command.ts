@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { appendAudit } from '../../storage/repositories/audit'
 import { listKnownServices, openIncidentOnce } from '../../storage/repositories/incidents'
-import type { JobData } from '../jobs'
+import type { JobData } from '../../core/jobs/job-queue'
 import type { WorkerDeps } from '../worker-deps'
 import { processAnalyzeIncident } from './analyze-incident'
 

@@ -24,7 +24,7 @@ import { getIncident, searchIncidentCandidates, updateIncident } from '../../sto
 import { listEarlierIncidentErrors, listLogTemplateCounts, listLogTemplates, replaceIncidentErrorSightings, upsertLogTemplateObservations } from '../../storage/repositories/log-templates'
 import { createExecution, listExecutionsForIncident } from '../../storage/repositories/playbooks'
 import { buildPlaybookOffersMessage } from '../../slack/blocks/playbook-blocks'
-import { jobIdFor, type JobData } from '../jobs'
+import { jobIdFor, type JobData } from '../../core/jobs/job-queue'
 import type { WorkerDeps } from '../worker-deps'
 import { ensureIncidentRoot, updateIncidentRoot } from './incident-messages'
 

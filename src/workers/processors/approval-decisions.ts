@@ -8,7 +8,7 @@ import { incidentLabel } from '../../core/incidents/incident-label'
 import type { Playbook } from '../../core/playbooks/schema'
 import { escapeMrkdwn, section } from '../../slack/blocks/block-kit'
 import { refreshIncidentRoot } from './incident-messages'
-import { jobIdFor, type JobData } from '../jobs'
+import { jobIdFor, type JobData } from '../../core/jobs/job-queue'
 import type { WorkerDeps } from '../worker-deps'
 
 /** After a decision: show it on the request message and let the playbook go on (or stop). */

@@ -1,6 +1,6 @@
 import { describeStale, reembedIncidents, type ReembedReport } from '../../core/correlation/reembed-incidents'
 import { incidentEmbeddingStore } from '../../storage/repositories/incidents'
-import { jobIdFor, type JobData, type JobQueue } from '../jobs'
+import { jobIdFor, type JobData, type JobQueue } from '../../core/jobs/job-queue'
 import type { WorkerDeps } from '../worker-deps'
 
 export const REEMBED_BATCH = 100

@@ -2,7 +2,7 @@ import { PermanentJobError } from '../../core/errors'
 import { buildResolvedReply } from '../../slack/blocks/incident-blocks'
 import { appendAudit } from '../../storage/repositories/audit'
 import { getIncident } from '../../storage/repositories/incidents'
-import type { JobData } from '../jobs'
+import type { JobData } from '../../core/jobs/job-queue'
 import type { WorkerDeps } from '../worker-deps'
 import { refreshIncidentRoot } from './incident-messages'
 

@@ -3,7 +3,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { isApprover } from '../../../core/approvals/approver-policy'
 import { appendAudit } from '../../../storage/repositories/audit'
 import { cancelExecution, getExecution } from '../../../storage/repositories/playbooks'
-import { jobIdFor } from '../../../workers/jobs'
+import { jobIdFor } from '../../../core/jobs/job-queue'
 import type { ListenerDeps } from '../listener-deps'
 import { readButtonClick } from './button-click'
 

@@ -1,0 +1,47 @@
+import { z } from 'zod'
+
+/**
+ * The port through which the bot, the alert routes and the workers hand work to the workers:
+ * every background job's name and the zod schema of its payload, and the queue that takes them.
+ */
+export const jobSchemas = {
+  'incident.analyze': z.object({ incidentId: z.uuid() }),
+  'incident.resolved': z.object({ incidentId: z.uuid() }),
+  'command.analyze': z.object({ text: z.string().min(1).max(3000), userId: z.string().min(1), channelId: z.string().min(1), requestedAt: z.iso.datetime() }),
+  'playbook.advance': z.object({ executionId: z.uuid() }),
+  'approval.decided': z.object({ approvalId: z.uuid() }),
+  'approval.expire': z.object({ approvalId: z.uuid() }),
+  'playbook.cancelled': z.object({ executionId: z.uuid() }),
+  'command.run': z.object({ playbookId: z.string().min(1), incidentNumber: z.number().int().positive(), userId: z.string().min(1), channelId: z.string().min(1) }),
+  /** Embeds the history again with the running model; `pass` counts the passes that left failures behind. */
+  'history.reembed': z.object({ batchSize: z.number().int().min(1).max(1000).optional(), pass: z.number().int().min(0).optional() }),
+  /** Scheduled: scores every service's recent metrics and warns before failures. */
+  'telemetry.scan': z.object({}),
+  /** Scheduled: deletes log statistics past their retention, for every service. */
+  'history.prune': z.object({}),
+} as const
+
+export type JobName = keyof typeof jobSchemas
+export type JobData<N extends JobName> = z.infer<(typeof jobSchemas)[N]>
+export const JOB_NAMES = Object.keys(jobSchemas) as JobName[]
+
+export interface EnqueueOptions {
+  /** Same id twice enqueues once (BullMQ ignores a duplicate job id). */
+  jobId?: string
+  delayMs?: number
+}
+
+/** Where work is handed to the workers: BullMQ on Redis, or in-process in embedded mode. */
+export interface JobQueue {
+  enqueue<N extends JobName>(name: N, data: JobData<N>, options?: EnqueueOptions): Promise<void>
+  /** Runs the job every `everyMs`; the same `schedulerId` from any number of processes is one schedule. */
+  schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: { everyMs: number }): Promise<void>
+  /** Stops a schedule of job `name`; nothing happens when there is none. */
+  unschedule(schedulerId: string, name: JobName): Promise<void>
+  close(): Promise<void>
+}
+
+/** Job ids must be strings without ":"; keep them readable. */
+export function jobIdFor(...parts: Array<string | number>): string {
+  return parts.join('-').replace(/[:]/g, '_')
+}
