@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { appendAudit } from '../../storage/repositories/audit'
 import { listKnownServices, openIncidentOnce } from '../../storage/repositories/incidents'
 import type { JobData } from '../../core/jobs/job-queue'
+import { serviceFromText } from '../../core/incidents/service-from-text'
 import type { WorkerDeps } from '../worker-deps'
 import { processAnalyzeIncident } from './analyze-incident'
 
@@ -15,19 +16,6 @@ async function knownServices(deps: WorkerDeps): Promise<string[]> {
   const names = await listKnownServices(deps.db)
   servicesCache.set(deps, { at: deps.now().getTime(), names })
   return names
-}
-
-/**
- * Picks the service named in free text: the first known service mentioned, else
- * the first word when it looks like a service name (the documented usage is
- * `/sre analyze <service> <symptoms>`).
- */
-export function serviceFromText(text: string, known: string[]): string | null {
-  const words = text.toLowerCase().split(/[^a-z0-9-]+/).filter(Boolean)
-  const mentioned = words.find((w) => known.includes(w))
-  if (mentioned) return mentioned
-  const first = words[0]
-  return first && /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(first) ? first : null
 }
 
 /** `/sre analyze <text>`: opens an incident in the channel it was asked in, then analyses it. */
