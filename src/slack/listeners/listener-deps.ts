@@ -8,7 +8,7 @@ import type { JobQueue } from '../../core/jobs/job-queue'
 export interface ListenerDeps {
   db: Database
   queue: JobQueue
-  config: Pick<Config, 'APPROVERS'>
+  config: Pick<Config, 'APPROVERS' | 'CONFIDENCE_THRESHOLD'>
   logger: Logger
   playbooks: Playbook[]
   /** The configured embedder, so `/sre similar` searches like the analysis does. */

@@ -32,9 +32,13 @@ export function createApprovalActionHandler(deps: ListenerDeps, decision: 'appro
     const outcome = await castApprovalVote(deps.db, { approvalId: approval.id, decision, userId, now: deps.now(), slackChannel: channel, slackTs: messageTs })
     if (!outcome) return tell(':warning: This approval request no longer exists.')
     const { request } = outcome
+    const jobId = jobIdFor('decided', request.id, outcome.approvedBy.length, request.status)
+    const decided = () => deps.queue.enqueue('approval.decided', { approvalId: request.id }, { jobId })
     switch (outcome.kind) {
       case 'closed':
         if (request.status === 'pending' || request.status === 'expired') return tell(':hourglass: This approval request has expired; nothing was run.')
+        // Queued again under the same id: a decision whose job could not be queued the first time is not lost (the job is idempotent).
+        await decided()
         return tell(`This request was already ${request.status} by <@${request.decidedBy}> at ${request.decidedAt?.toISOString()}.`)
       case 'own_request':
         return tell(':no_entry: You requested this action, so someone else has to approve it.')
@@ -44,6 +48,6 @@ export function createApprovalActionHandler(deps: ListenerDeps, decision: 'appro
         await tell(`:ballot_box_with_check: Your approval is recorded: ${outcome.approvedBy.length} of ${request.minApprovals}. It needs another approver.`)
         break
     }
-    await deps.queue.enqueue('approval.decided', { approvalId: request.id }, { jobId: jobIdFor('decided', request.id, outcome.approvedBy.length, request.status) })
+    await decided()
   }
 }

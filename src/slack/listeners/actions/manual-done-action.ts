@@ -24,13 +24,18 @@ export function createManualDoneHandler(deps: ListenerDeps) {
     const execution = await getExecution(deps.db, executionId)
     const step = (execution?.definition as Playbook | undefined)?.steps[position]
     if (!execution || step?.kind !== 'manual') return tell(':warning: This step no longer exists.')
-    if (!(await confirmManualStep(deps.db, executionId, position, userId))) return tell(`This step is not waiting any more (the run is ${execution.status.replace('_', ' ')}).`)
+    const advance = () => deps.queue.enqueue('playbook.advance', { executionId }, { jobId: jobIdFor('advance', executionId, position, 'manual') })
+    if (!(await confirmManualStep(deps.db, executionId, position, userId))) {
+      // Confirmed but not moved on yet: queued again under the same id, so a confirmation whose job could not be queued is not lost.
+      if (execution.status === 'running' && execution.nextStep === position) await advance()
+      return tell(`This step is not waiting any more (the run is ${execution.status.replace('_', ' ')}).`)
+    }
     await appendAudit(deps.db, { actor: userId, action: 'manual.confirmed', incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id, details: { step: step.id }, slackChannel: channel, slackTs: body.message?.ts })
     const vars = execution.inputs as Record<string, unknown>
     if (channel && body.message?.ts) {
       const done = buildManualStepDoneMessage(renderTemplate(step.title, vars), renderTemplate(step.instruction, vars), userId)
       await client.chat.update({ channel, ts: body.message.ts, text: done.text, blocks: done.blocks })
     }
-    await deps.queue.enqueue('playbook.advance', { executionId }, { jobId: jobIdFor('advance', executionId, position, 'manual') })
+    await advance()
   }
 }

@@ -2,10 +2,11 @@ import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@
 import { summarizeRetrieval } from '../../../core/analysis/analyze-incident'
 import { calibrationModelSchema, uncalibrated, type CalibrationModel } from '../../../core/confidence/calibration'
 import { correlateIncident } from '../../../core/correlation/correlate-incident'
-import { incidentEmbeddingText, type Embedder } from '../../../core/correlation/embedder'
+import { incidentEmbeddingText } from '../../../core/correlation/embedder'
 import { HashingEmbedder } from '../../../core/correlation/hashing-embedder'
 import type { ReasoningStep } from '../../../core/reasoning/reasoning-step'
 import { incidentLabel, parseIncidentLabel } from '../../../core/incidents/incident-label'
+import { serviceFromText } from '../../../core/incidents/service-from-text'
 import { getAnalysisRecord, getLatestAnalysis, getLatestCalibration } from '../../../storage/repositories/analyses'
 import { getIncidentByNumber, getIncidentEmbedding, listKnownServices, listOpenIncidents, searchIncidentCandidates } from '../../../storage/repositories/incidents'
 import { buildReasoningTrailMessages, buildSimilarIncidentsMessage } from '../../blocks/analysis-blocks'
@@ -15,15 +16,32 @@ import type { ListenerDeps } from '../listener-deps'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
-/** The embedder the history was indexed with; without one the local embedder (the default provider) is used. */
-export type SreCommandDeps = ListenerDeps & { embedder?: Embedder; confidenceThreshold?: number }
-
 /** Slack allows five replies per response_url: the trail shows four parts and says how to get the rest. */
 const TRAIL_PARTS_PER_COMMAND = 4
 const SIMILAR_LIMIT = 5
 
-/** `/sre <subcommand>`: acknowledges at once, then hands the work to a job. */
-export function createSreCommandHandler(deps: SreCommandDeps) {
+/** What `/sre <text>` was doing when it failed, to complete "I could not …". */
+export function whatSreCommandDoes(text: string): string {
+  const [sub = ''] = text.trim().split(/\s+/)
+  switch (sub.toLowerCase()) {
+    case 'analyze':
+    case 'analyse':
+      return 'start the analysis'
+    case 'incidents':
+      return 'list the open incidents'
+    case 'run':
+      return 'start the playbook run'
+    case 'similar':
+      return 'search the incident history'
+    case 'trail':
+      return 'read the reasoning trail'
+    default:
+      return 'answer your command'
+  }
+}
+
+/** `/sre <subcommand>`: acknowledges at once, then hands the work to a job; a failure after the ack is answered by answerFailures. */
+export function createSreCommandHandler(deps: ListenerDeps) {
   return async ({ command, ack, respond }: Args): Promise<void> => {
     const [sub = '', ...rest] = command.text.trim().split(/\s+/)
     const args = rest.join(' ')
@@ -35,12 +53,8 @@ export function createSreCommandHandler(deps: SreCommandDeps) {
           return
         }
         await ack({ response_type: 'ephemeral', text: `:mag: Analyzing _${escapeMrkdwn(args)}_ — an incident thread will open in this channel.` })
-        try {
-          await deps.queue.enqueue('command.analyze', { text: args, userId: command.user_id, channelId: command.channel_id, requestedAt: deps.now().toISOString() })
-        } catch (err) {
-          deps.logger.error({ err, channel: command.channel_id }, 'could not queue /sre analyze')
-          await respond({ response_type: 'ephemeral', text: ':warning: I could not start the analysis (the job queue is unavailable). Please try again in a minute.' })
-        }
+        const requestedAt = deps.now().toISOString()
+        await deps.queue.enqueue('command.analyze', { text: args, userId: command.user_id, channelId: command.channel_id, requestedAt })
         return
       }
       case 'incidents': {
@@ -69,7 +83,7 @@ export function createSreCommandHandler(deps: SreCommandDeps) {
           return
         }
         await ack()
-        await answerOrApologise(deps, 'search the incident history', command.channel_id, respond, () => answerSimilar(deps, args, respond))
+        await answerSimilar(deps, args, respond)
         return
       }
       case 'trail': {
@@ -81,7 +95,7 @@ export function createSreCommandHandler(deps: SreCommandDeps) {
           return
         }
         await ack()
-        await answerOrApologise(deps, `read the trail of INC-${number}`, command.channel_id, respond, () => answerTrail(deps, number, first, respond))
+        await answerTrail(deps, number, first, respond)
         return
       }
       case 'playbooks': {
@@ -98,18 +112,8 @@ export function createSreCommandHandler(deps: SreCommandDeps) {
   }
 }
 
-/** Runs an answer after the ack; a failure is logged and told to the user, never swallowed. */
-async function answerOrApologise(deps: SreCommandDeps, what: string, channel: string, respond: RespondFn, answer: () => Promise<void>): Promise<void> {
-  try {
-    await answer()
-  } catch (err) {
-    deps.logger.error({ err, channel }, `could not ${what}`)
-    await respond({ response_type: 'ephemeral', text: `:warning: I could not ${what} (${err instanceof Error ? escapeMrkdwn(err.message.slice(0, 300)) : 'unknown error'}). Please try again in a minute.` })
-  }
-}
-
 /** `/sre similar <text | INC-n>`: the past incidents most like it, each with why, and how sure. */
-async function answerSimilar(deps: SreCommandDeps, args: string, respond: RespondFn): Promise<void> {
+async function answerSimilar(deps: ListenerDeps, args: string, respond: RespondFn): Promise<void> {
   const embedder = deps.embedder ?? new HashingEmbedder()
   const number = parseIncidentLabel(args)
   const incident = number === null ? null : await getIncidentByNumber(deps.db, number)
@@ -131,13 +135,12 @@ async function answerSimilar(deps: SreCommandDeps, args: string, respond: Respon
       limit: SIMILAR_LIMIT,
     }
   } else {
-    const known = await listKnownServices(deps.db)
-    const words = new Set(args.toLowerCase().split(/[^a-z0-9-]+/))
-    query = { text: args, service: known.find((s) => words.has(s)) ?? null, resourceType: null, policyName: null, before: deps.now(), limit: SIMILAR_LIMIT }
+    const service = serviceFromText(args, await listKnownServices(deps.db))
+    query = { text: args, service, resourceType: null, policyName: null, before: deps.now(), limit: SIMILAR_LIMIT }
   }
   const correlation = await correlateIncident(query, { embedder, search: { searchCandidates: (q) => searchIncidentCandidates(deps.db, q) } })
   const calibration = await latestCalibration(deps, 'retrieval')
-  const retrieval = summarizeRetrieval(correlation, calibration, deps.confidenceThreshold ?? 0.5)
+  const retrieval = summarizeRetrieval(correlation, calibration, deps.config.CONFIDENCE_THRESHOLD)
   const { confidence } = retrieval
   const message = buildSimilarIncidentsMessage(correlation.matches, retrieval)
   const subject = incident ? `${incidentLabel(incident)} ${escapeMrkdwn(incident.title)}` : `_${escapeMrkdwn(args.length > 200 ? `${args.slice(0, 200)}…` : args)}_`
@@ -150,7 +153,7 @@ async function answerSimilar(deps: SreCommandDeps, args: string, respond: Respon
 }
 
 /** `/sre trail <INC-n> [part]`: the stored reasoning trail of the latest analysis, in as many parts as it takes. */
-async function answerTrail(deps: SreCommandDeps, number: number, first: number, respond: RespondFn): Promise<void> {
+async function answerTrail(deps: ListenerDeps, number: number, first: number, respond: RespondFn): Promise<void> {
   const incident = await getIncidentByNumber(deps.db, number)
   const analysis = incident ? await getLatestAnalysis(deps.db, incident.id) : null
   const record = analysis ? await getAnalysisRecord(deps.db, analysis.id) : null
@@ -186,7 +189,7 @@ async function answerTrail(deps: SreCommandDeps, number: number, first: number, 
   }
 }
 
-async function latestCalibration(deps: SreCommandDeps, kind: 'retrieval' | 'diagnosis'): Promise<CalibrationModel> {
+async function latestCalibration(deps: ListenerDeps, kind: 'retrieval' | 'diagnosis'): Promise<CalibrationModel> {
   const latest = await getLatestCalibration(deps.db, kind)
   const parsed = latest ? calibrationModelSchema.safeParse({ ...(latest.model as object), method: latest.method, samples: latest.samples, positives: latest.positives }) : null
   return parsed?.success ? parsed.data : uncalibrated()

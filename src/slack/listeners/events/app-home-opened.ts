@@ -5,9 +5,11 @@ import { context, escapeMrkdwn, header, section } from '../../blocks/block-kit'
 import { SRE_COMMANDS } from '../../blocks/help-blocks'
 import type { ListenerDeps } from '../listener-deps'
 
+type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs
+
 /** The App Home tab: open incidents and the commands. */
 export function createAppHomeOpenedHandler(deps: ListenerDeps) {
-  return async ({ event, client }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs): Promise<void> => {
+  return async ({ event, client }: Args): Promise<void> => {
     if (event.tab !== 'home') return
     const open = await listOpenIncidents(deps.db, 20)
     await client.views.publish({
@@ -24,4 +26,13 @@ export function createAppHomeOpenedHandler(deps: ListenerDeps) {
       },
     })
   }
+}
+
+/** The Home tab has nowhere to post an ephemeral: a failure is shown on the tab itself, with the commands that still work. */
+export async function showHomeFailure({ event, client }: Args, message: string): Promise<void> {
+  if (event.tab !== 'home') return
+  await client.views.publish({
+    user_id: event.user,
+    view: { type: 'home', blocks: [section(message), header('Commands'), section(SRE_COMMANDS.map(([c, d]) => `• \`${c}\` — ${d}`).join('\n'))] },
+  })
 }

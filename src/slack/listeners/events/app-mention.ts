@@ -2,11 +2,19 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt'
 import { buildHelpMessage } from '../../blocks/help-blocks'
 import type { ListenerDeps } from '../listener-deps'
 
+const ANALYZE = /^analy[sz]e\s+(.+)$/is
+
+const withoutMentions = (text: string) => text.replace(/<@[A-Z0-9]+>/g, '').trim()
+
+/** What a mention was asking for when it failed, to complete "I could not …". */
+export function whatMentionAsks(text: string): string {
+  return ANALYZE.test(withoutMentions(text)) ? 'start the analysis' : 'answer your mention'
+}
+
 /** "@sre-agent analyze …" works like the slash command; anything else gets help, in the thread. */
 export function createAppMentionHandler(deps: ListenerDeps) {
   return async ({ event, say }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs): Promise<void> => {
-    const text = event.text.replace(/<@[A-Z0-9]+>/g, '').trim()
-    const m = /^analy[sz]e\s+(.+)$/is.exec(text)
+    const m = ANALYZE.exec(withoutMentions(event.text))
     const threadTs = event.thread_ts ?? event.ts
     if (m && event.user) {
       await deps.queue.enqueue('command.analyze', { text: m[1]!.trim(), userId: event.user, channelId: event.channel, requestedAt: deps.now().toISOString() })
