@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CodedError } from './core/errors'
 
 /**
  * The one schema of the environment and the only reader of process.env.
@@ -107,10 +108,9 @@ const envSchema = z.object({
 
 export type Config = z.infer<typeof envSchema>
 
-export class ConfigError extends Error {
-  readonly code = 'config_invalid'
+export class ConfigError extends CodedError<'config_invalid'> {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    super('config_invalid', `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems })
     this.name = 'ConfigError'
   }
 }
