@@ -86,7 +86,8 @@ export class CoalescingResponseCache {
       return value
     } catch (err) {
       const ttl = err instanceof TelemetryQueryError ? this.options.queryErrorTtlMs : this.options.failureTtlMs
-      const failure: Envelope = { ok: false, error: { code: isCodedError(err) ? err.code : 'gcp_call_failed', message: err instanceof Error ? err.message : String(err) } }
+      const code = isCodedError(err) ? err.code : 'gcp_call_failed'
+      const failure: Envelope = { ok: false, error: { code, message: err instanceof Error ? err.message : String(err) } }
       if (ttl > 0) await this.redis.set(dataKey, JSON.stringify(failure), 'PX', ttl).catch(() => undefined)
       throw err
     } finally {
