@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CodedError } from './core/errors'
 
 /**
  * The one schema of the environment and the only reader of process.env.
@@ -12,12 +13,7 @@ const slackIdList = (what: string) =>
     .transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, `each ${what} must be a Slack user id (U…/W…) or user group id (S…)`)))
 
-const boolean = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes')
-
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   /** postgres://… for Postgres (AlloyDB, Cloud SQL); pglite://<dir> or pglite://memory for the embedded database. */
@@ -34,6 +30,7 @@ const envSchema = z.object({
   WORKER_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
 
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)').optional(),
+  /** Verifies Slack's HTTP requests; not used in Socket Mode. */
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
   /** Set to run over Socket Mode instead of the HTTP receiver. */
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)').optional(),
@@ -98,7 +95,6 @@ const envSchema = z.object({
   /** Highest risk a playbook may auto-approve; "none" (default) means every action waits for a human. */
   AUTO_APPROVE_MAX_RISK: z.enum(['none', 'low', 'medium']).default('none'),
   AUTO_APPROVE_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.9),
-  SOCKET_MODE: boolean.optional(),
   /** Days of log template counts kept per service; templates not seen for this long are forgotten. */
   LOG_TEMPLATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /** Log templates kept per service; past it new ones are compared but not stored. */
@@ -107,10 +103,12 @@ const envSchema = z.object({
 
 export type Config = z.infer<typeof envSchema>
 
-export class ConfigError extends Error {
-  readonly code = 'config_invalid'
+/** Every variable read from the environment (the README's settings table lists each). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as Array<keyof Config>
+
+export class ConfigError extends CodedError<'config_invalid'> {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    super('config_invalid', `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems })
     this.name = 'ConfigError'
   }
 }
@@ -119,7 +117,7 @@ export type Role = 'bot' | 'worker' | 'migrate' | 'demo'
 
 /** Settings a role cannot start without. */
 const requiredByRole: Record<Role, Array<keyof Config>> = {
-  bot: ['DATABASE_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'INCIDENT_CHANNEL', 'ALERT_WEBHOOK_TOKEN'],
+  bot: ['DATABASE_URL', 'SLACK_BOT_TOKEN', 'INCIDENT_CHANNEL', 'ALERT_WEBHOOK_TOKEN'],
   worker: ['DATABASE_URL', 'REDIS_URL', 'SLACK_BOT_TOKEN', 'INCIDENT_CHANNEL'],
   migrate: ['DATABASE_URL'],
   demo: [],
@@ -136,8 +134,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const key of role ? requiredByRole[role] : []) {
     if (config[key] === undefined) problems.push(`${key}: required to run "${role}"`)
   }
-  if (role === 'bot' && config.SLACK_APP_TOKEN === undefined && config.SOCKET_MODE === true) {
-    problems.push('SLACK_APP_TOKEN: required when SOCKET_MODE=true')
+  if (role === 'bot' && config.SLACK_APP_TOKEN === undefined && config.SLACK_SIGNING_SECRET === undefined) {
+    problems.push('SLACK_SIGNING_SECRET: required to run "bot" over HTTP (or set SLACK_APP_TOKEN to use Socket Mode, which does not need it)')
   }
   if ((role === 'bot' || role === 'worker') && config.DATABASE_URL.startsWith('pglite://') && config.REDIS_URL) {
     problems.push('DATABASE_URL: an embedded pglite:// database cannot be shared by separate bot and worker processes; use postgres://')

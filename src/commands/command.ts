@@ -1,3 +1,5 @@
+import { CodedError } from '../core/errors'
+
 /** A `sre-agent <name>` command: resolves to its exit code. Loaded lazily so start-up stays cheap. */
 export interface CliCommand {
   summary: string
@@ -26,6 +28,10 @@ export function readFlags(args: string[], spec: Record<string, { required?: bool
   return values
 }
 
-export class UsageError extends Error {
-  readonly code = 'usage'
+/** Wrong arguments: the CLI prints the message and exits with status 2. */
+export class UsageError extends CodedError<'usage'> {
+  constructor(message: string) {
+    super('usage', message)
+    this.name = 'UsageError'
+  }
 }

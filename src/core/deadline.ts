@@ -1,8 +1,9 @@
+import { CodedError } from './errors'
+
 /** Raised when work did not finish within its deadline. */
-export class DeadlineExceeded extends Error {
-  readonly code = 'deadline_exceeded'
+export class DeadlineExceeded extends CodedError<'deadline_exceeded'> {
   constructor(what: string, ms: number) {
-    super(`${what} gave no answer within ${ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`}`)
+    super('deadline_exceeded', `${what} gave no answer within ${ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`}`)
     this.name = 'DeadlineExceeded'
   }
 }

@@ -191,7 +191,7 @@ const command: CliCommand = {
     try {
       return await evaluate(args)
     } catch (err) {
-      if (!(err instanceof CodedError)) throw err
+      if (!(err instanceof CodedError) || err instanceof UsageError) throw err
       process.stderr.write(`sre-agent eval petshop: ${err.message} (${err.code})\n`)
       return 1
     }

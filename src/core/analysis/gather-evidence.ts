@@ -1,4 +1,5 @@
 import { withDeadline } from '../deadline'
+import { hasErrorCode } from '../errors'
 import type { LogSample } from './logs/log-pattern-shifts'
 import { findAnomalyEpisodes, INCIDENT_EPISODE_RULE } from './anomaly/anomaly-episodes'
 import type { AlertConditionSummary, AlertPolicySummary, ErrorGroupStats, LogAnswer, LogEntry, MetricKind, MetricSeries, TelemetryPort, TraceSummary } from '../telemetry/port'
@@ -347,7 +348,7 @@ async function collectMetrics(
             series = await telemetry.metrics({ service, metric, ...history, stepSeconds: 60 })
           } catch (err) {
             // A metric a service does not export is not evidence either way.
-            if ((err as { code?: string }).code === 'telemetry_query_invalid') return null
+            if (hasErrorCode(err, 'telemetry_query_invalid')) return null
             throw err
           }
           return assessMetric(service, metric, series, window, baseline)

@@ -4,6 +4,8 @@
  * in embedded mode. Analysis code cannot tell them apart.
  */
 
+import { CodedError } from '../errors'
+
 /** Metric kinds every service is asked about, named for what they mean, not for a vendor's metric type. */
 export const METRIC_KINDS = [
   'latency_p95_ms',
@@ -202,10 +204,9 @@ export interface TelemetryPort {
 }
 
 /** Thrown by a provider for a query it cannot answer (unknown metric, malformed filter). */
-export class TelemetryQueryError extends Error {
-  readonly code = 'telemetry_query_invalid'
+export class TelemetryQueryError extends CodedError<'telemetry_query_invalid'> {
   constructor(message: string) {
-    super(message)
+    super('telemetry_query_invalid', message)
     this.name = 'TelemetryQueryError'
   }
 }

@@ -1,4 +1,4 @@
-import { PermanentJobError } from '../../core/errors'
+import { hasErrorCode, PermanentJobError } from '../../core/errors'
 import { runQueryStep } from '../../core/playbooks/run-query-step'
 import { renderActionRequest } from '../../core/playbooks/action-port'
 import { parseDuration, renderTemplate, renderUrl } from '../../core/playbooks/render-template'
@@ -131,7 +131,7 @@ async function runStep(
         )
       } catch (err) {
         // Read-only steps retry with the job's backoff; after the last try the run goes on without this evidence.
-        const invalid = (err as { code?: string }).code === 'telemetry_query_invalid'
+        const invalid = hasErrorCode(err, 'telemetry_query_invalid')
         if (!invalid && attempt < JOB_ATTEMPTS) throw err
         const reason = err instanceof Error ? err.message : String(err)
         await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'failed', outcome: { passed: false, error: reason }, finishedAt: new Date() })

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../../../src/config'
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../../src/config'
 
 function problemsOf(env: Record<string, string>, role?: Parameters<typeof loadConfig>[1]): string[] {
   try {
@@ -20,7 +21,7 @@ describe('loadConfig', () => {
     const problems = problemsOf({ DATABASE_URL: 'postgres://localhost/x' }, 'bot')
     expect(problems).toEqual(expect.arrayContaining([
       'SLACK_BOT_TOKEN: required to run "bot"',
-      'SLACK_SIGNING_SECRET: required to run "bot"',
+      'SLACK_SIGNING_SECRET: required to run "bot" over HTTP (or set SLACK_APP_TOKEN to use Socket Mode, which does not need it)',
       'INCIDENT_CHANNEL: required to run "bot"',
       'ALERT_WEBHOOK_TOKEN: required to run "bot"',
     ]))
@@ -45,5 +46,33 @@ describe('loadConfig', () => {
 
   it('requires Redis for a worker', () => {
     expect(problemsOf({ DATABASE_URL: 'postgres://h/db', SLACK_BOT_TOKEN: 'xoxb-1', INCIDENT_CHANNEL: 'C1234' }, 'worker')).toEqual(['REDIS_URL: required to run "worker"'])
+  })
+
+  describe('Slack transport', () => {
+    const bot = { DATABASE_URL: 'postgres://h/db', SLACK_BOT_TOKEN: 'xoxb-1', INCIDENT_CHANNEL: 'C1234', ALERT_WEBHOOK_TOKEN: 'a-webhook-token-16+' }
+
+    it('needs the signing secret over HTTP', () => {
+      expect(problemsOf(bot, 'bot')).toEqual([
+        'SLACK_SIGNING_SECRET: required to run "bot" over HTTP (or set SLACK_APP_TOKEN to use Socket Mode, which does not need it)',
+      ])
+      expect(problemsOf({ ...bot, SLACK_SIGNING_SECRET: 'signing-secret' }, 'bot')).toEqual([])
+    })
+
+    it('does not need the signing secret in Socket Mode, which SLACK_APP_TOKEN alone turns on', () => {
+      expect(problemsOf({ ...bot, SLACK_APP_TOKEN: 'xapp-1-A0SRE-1' }, 'bot')).toEqual([])
+      // SOCKET_MODE is not a setting: it neither asks for an app token nor turns Socket Mode on.
+      expect(problemsOf({ ...bot, SOCKET_MODE: 'true' }, 'bot')).toEqual([expect.stringMatching(/^SLACK_SIGNING_SECRET: required/)])
+      const config = loadConfig({ ...bot, SOCKET_MODE: 'true', NODE_ENV: 'production' })
+      expect(config).not.toHaveProperty('SOCKET_MODE')
+      expect(config).not.toHaveProperty('NODE_ENV')
+    })
+  })
+
+  it('has every variable it reads listed in the README settings table', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')
+    const table = readme.slice(readme.indexOf('| variable | needed by | meaning |'))
+    const rows = table.slice(0, table.indexOf('\n\n'))
+    expect(CONFIG_VARIABLES.filter((name) => !rows.includes(`\`${name}\``))).toEqual([])
+    expect(CONFIG_VARIABLES).toContain('SLACK_API_URL')
   })
 })

@@ -1,4 +1,5 @@
 import { withDeadline } from '../../deadline'
+import { hasErrorCode } from '../../errors'
 import type { MetricKind, TelemetryPort } from '../../telemetry/port'
 import { WATCHED_METRICS } from '../watched-metrics'
 import { assessMetricSeries, type AssessOptions, type MetricWarning } from './metric-warnings'
@@ -38,7 +39,7 @@ export async function scanFleetMetrics(telemetry: TelemetryPort, options: FleetS
         scan.scanned++
         scan.warnings.push(...assessMetricSeries(series, options))
       } catch (err) {
-        if ((err as { code?: string }).code === 'telemetry_query_invalid') scan.notExported++
+        if (hasErrorCode(err, 'telemetry_query_invalid')) scan.notExported++
         else scan.failed.push({ service, metric, reason: err instanceof Error ? err.message : String(err) })
       }
     }),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { CodedError } from '../../../core/errors'
+import { CodedError, isCodedError, isErrorCode } from '../../../core/errors'
 import { TelemetryQueryError } from '../../../core/telemetry/port'
 
 /** hit: answered from Redis; coalesced: waited for an identical request another caller made; fetched: this caller asked the API. */
@@ -86,7 +86,8 @@ export class CoalescingResponseCache {
       return value
     } catch (err) {
       const ttl = err instanceof TelemetryQueryError ? this.options.queryErrorTtlMs : this.options.failureTtlMs
-      const failure: Envelope = { ok: false, error: { code: (err as { code?: unknown }).code === undefined ? 'gcp_call_failed' : String((err as { code: unknown }).code), message: err instanceof Error ? err.message : String(err) } }
+      const code = isCodedError(err) ? err.code : 'gcp_call_failed'
+      const failure: Envelope = { ok: false, error: { code, message: err instanceof Error ? err.message : String(err) } }
       if (ttl > 0) await this.redis.set(dataKey, JSON.stringify(failure), 'PX', ttl).catch(() => undefined)
       throw err
     } finally {
@@ -148,5 +149,6 @@ function decode(raw: string | null): Envelope | null {
 function unwrap(envelope: Envelope): unknown {
   if (envelope.ok) return envelope.value
   if (envelope.error.code === 'telemetry_query_invalid') throw new TelemetryQueryError(envelope.error.message)
-  throw new CodedError(envelope.error.code, envelope.error.message)
+  // Written by another worker, perhaps of another version: a code we do not know is a failed call.
+  throw new CodedError(isErrorCode(envelope.error.code) ? envelope.error.code : 'gcp_call_failed', envelope.error.message)
 }
