@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { gatherEvidence } from '../../../src/core/analysis/gather-evidence'
+import { gatherEvidence } from '../../../src/core/analysis/evidence/gather-evidence'
 import type { RetryEnvironment } from '../../../src/integrations/gcp/quota/retry-with-backoff'
 import { ServiceCatalog } from '../../../src/integrations/gcp/service-catalog'
 import { buildAlertPolicy, buildLogEntry, buildSeries, buildTrace } from '../../fakes/gcp/fake-data-builders'
@@ -30,7 +30,7 @@ describe('evidence for an incident, gathered from the four Google Cloud APIs', (
     },
   })
   const gather = (deadlineMs?: number, policyName?: string) =>
-    gatherEvidence(gcp.telemetry(), { service: 'payment-api', startedAt, now, projectId: 'shop-prod', deadlineMs, policyName })
+    gatherEvidence(gcp.telemetry(), { service: 'payment-api', startedAt, now, deadlineMs, policyName })
   const filterOf = (request: unknown) => (request as { filter?: string }).filter ?? ''
 
   it('finds the slow dependency in metrics, logs, errors and traces', async () => {
