@@ -45,6 +45,20 @@ describe('evidence for an incident, gathered from the four Google Cloud APIs', (
     expect(evidence.metrics.find((m) => m.service === 'checkout-db' && m.metric === 'db_connections_used_ratio')).toMatchObject({ anomalous: false })
   })
 
+  it('links each piece of evidence into the project, each service placed where the catalog says it runs', async () => {
+    const evidence = await gather()
+    const logs = evidence.items.find((i) => i.source === 'logs')!.link!
+    expect(logs.startsWith('https://console.cloud.google.com/logs/query;query=')).toBe(true)
+    expect(logs.endsWith('?project=shop-prod')).toBe(true)
+    expect(decodeURIComponent(logs).split('\n')[0]).toBe(
+      'https://console.cloud.google.com/logs/query;query=(resource.labels.container_name=("payment-api")) OR ' +
+        '(resource.type="cloud_run_revision" AND resource.labels.service_name="fraud-check") OR ' +
+        '(resource.type="cloudsql_database" AND resource.labels.database_id="shop-prod:checkout-db")',
+    )
+    expect(evidence.items.find((i) => i.source === 'errors')!.link).toBe('https://console.cloud.google.com/errors/detail/fraud-timeout?project=shop-prod')
+    expect(evidence.items.find((i) => i.title === 'fraud-check latency_p95_ms')!.link).toMatch(/^https:\/\/console\.cloud\.google\.com\/monitoring\/metrics-explorer\?project=shop-prod&/)
+  })
+
   it('reports a source that is down as missing and keeps the others', async () => {
     gcp.fake.logging.controls.failNext({ status: 'UNAVAILABLE', message: 'The service is currently unavailable.' }, 100)
     const evidence = await gather()
