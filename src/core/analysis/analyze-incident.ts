@@ -128,7 +128,9 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     position: 2,
     question: 'What do the metrics show?',
     query: gathered
-      ? `${ports.telemetry.name}: ${gathered.services.join(', ')}${dependencyNote(gathered)} — latency, errors, saturation over ${gathered.window.start.toISOString()}…${gathered.window.end.toISOString()} vs the hour before, each series scored by the streaming anomaly detector over the 4 h before`
+      ? `${ports.telemetry.name}: ${gathered.services.join(', ')}${dependencyNote(gathered)} — latency, errors, saturation over ` +
+        `${gathered.window.start.toISOString()}…${gathered.window.end.toISOString()} vs the hour before, ` +
+        'each series scored by the streaming anomaly detector over the 4 h before'
       : 'no service on the alert, so no metrics to query',
     decision: anomalies.length
       ? describeAnomalies(anomalies)

@@ -14,7 +14,15 @@ export interface NamedRetrievalFeatures {
 }
 
 /** Their order in the stored vector and in the prior's weights. */
-const FEATURE_ORDER: ReadonlyArray<keyof NamedRetrievalFeatures> = ['topSimilarity', 'keywordMargin', 'embeddingMargin', 'agreement', 'structured', 'recency', 'keywordDeficit']
+const FEATURE_ORDER: ReadonlyArray<keyof NamedRetrievalFeatures> = [
+  'topSimilarity',
+  'keywordMargin',
+  'embeddingMargin',
+  'agreement',
+  'structured',
+  'recency',
+  'keywordDeficit',
+]
 
 /** A feature vector by name; one stored before a feature existed reads it as 0, as it was scored then. */
 export function nameRetrievalFeatures(vector: readonly number[]): NamedRetrievalFeatures {

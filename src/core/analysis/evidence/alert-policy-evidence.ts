@@ -1,7 +1,14 @@
 import type { AlertConditionSummary, AlertPolicySummary, ConsoleLinks } from '../../telemetry/port'
 import type { EvidenceItem } from '../evidence'
 
-const COMPARISON_WORDS: Record<string, string> = { '>': 'above', '>=': 'at or above', '<': 'below', '<=': 'at or below', '==': 'equal to', '!=': 'not equal to' }
+const COMPARISON_WORDS: Record<string, string> = {
+  '>': 'above',
+  '>=': 'at or above',
+  '<': 'below',
+  '<=': 'at or below',
+  '==': 'equal to',
+  '!=': 'not equal to',
+}
 
 /** "p95 latency above 2 s for 5 min: above 2000 for 5 min" and the like, one per condition. */
 export function describeAlertCondition(c: AlertConditionSummary): string {
@@ -38,9 +45,10 @@ export function alertPolicyEvidence(policy: AlertPolicySummary, links: ConsoleLi
     `${policy.notificationChannelCount} notification channel${policy.notificationChannelCount === 1 ? '' : 's'}`,
   ].filter(Boolean)
   const documentation = policy.documentation ? `Documentation: ${policy.documentation.split('\n')[0]!.slice(0, 300)}` : null
+  const joined = shown.join(` ${policy.combiner === 'OR' ? 'or' : 'and'} `) || 'no conditions'
   return {
     source: 'metrics',
-    title: `Alert policy ${policy.displayName}: ${shown.join(` ${policy.combiner === 'OR' ? 'or' : 'and'} `) || 'no conditions'}${policy.enabled ? '' : ' (disabled)'}`,
+    title: `Alert policy ${policy.displayName}: ${joined}${policy.enabled ? '' : ' (disabled)'}`,
     detail: [...filters, documentation, facts.join(' · ')].filter(Boolean).join('\n'),
     link: links?.alertPolicy(policy.name) ?? null,
     anomalous: false,

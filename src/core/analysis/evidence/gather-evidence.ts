@@ -46,7 +46,8 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
   const ask = <T>(service: string, what: string, work: () => Promise<T>, asker: string) => askWithDeadline(service, what, work, deadlineMs, asker)
 
   const policyName = options.policyName?.trim()
-  const policyTask = policyName && telemetry.alertPolicy ? ask(options.service, 'alert policy', () => telemetry.alertPolicy!({ policyName }), 'the alert policy lookup') : null
+  const lookUpPolicy = telemetry.alertPolicy?.bind(telemetry)
+  const policyTask = policyName && lookUpPolicy ? ask(options.service, 'alert policy', () => lookUpPolicy({ policyName }), 'the alert policy lookup') : null
 
   // Without the service graph the service alone is examined, and the trail says why.
   let dependencyLookupFailure: string | null = null
@@ -61,8 +62,15 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
   // Rollouts log at INFO, so they are asked for separately from the warnings.
   const deployWindow = { start: new Date(windowStart.getTime() - 30 * 60_000), end: window.end }
   const logsTask = Promise.all([
-    ...services.map((service) => ask(service, 'warnings', () => telemetry.logs({ service, ...window, minSeverity: 'WARNING', limit: WINDOW_WARNINGS_LIMIT }), 'logs')),
-    ask(options.service, 'deploy logs', () => telemetry.logs({ service: options.service, ...deployWindow, contains: 'deployed', minSeverity: 'INFO', limit: 20 }), 'logs'),
+    ...services.map((service) =>
+      ask(service, 'warnings', () => telemetry.logs({ service, ...window, minSeverity: 'WARNING', limit: WINDOW_WARNINGS_LIMIT }), 'logs'),
+    ),
+    ask(
+      options.service,
+      'deploy logs',
+      () => telemetry.logs({ service: options.service, ...deployWindow, contains: 'deployed', minSeverity: 'INFO', limit: 20 }),
+      'logs',
+    ),
   ])
   // The hour before, for the service itself: what its warnings looked like when things were fine.
   const earlierLogsTask = ask(
@@ -159,7 +167,9 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
       result.items.push({
         source: 'metrics',
         title: 'Metrics within normal range',
-        detail: `${findings.length} series of ${services.join(', ')} checked against the previous hour and scored by the anomaly detector over ${HISTORY_HOURS} h`,
+        detail:
+          `${findings.length} series of ${services.join(', ')} checked against the previous hour ` +
+          `and scored by the anomaly detector over ${HISTORY_HOURS} h`,
         link: null,
         anomalous: false,
         data: {},

@@ -36,7 +36,8 @@ export function tallyAnswers<T>(
   if (failed.length === 0) return { values, missing: null, partial: null }
   if (values.length === 0) {
     const reasons = [...new Set(failed.map((f) => f.reason))]
-    return { values, missing: reasons.length > 2 ? `${reasons.slice(0, 2).join('; ')}; and ${reasons.length - 2} other failures` : reasons.join('; '), partial: null }
+    const missing = reasons.length > 2 ? `${reasons.slice(0, 2).join('; ')}; and ${reasons.length - 2} other failures` : reasons.join('; ')
+    return { values, missing, partial: null }
   }
   const shortOf = new Map(asked.filter((a) => a.result.status === 'rejected').map((a) => [a, shortReason((a.result as PromiseRejectedResult).reason)]))
   const askedOf = (service: string) => asked.filter((a) => a.service === service)
@@ -51,9 +52,6 @@ export function tallyAnswers<T>(
     return `${service} (${which}): ${reasons}`
   })
   const servicesAnswered = asking.length - failing.length
-  return {
-    values,
-    missing: null,
-    partial: { source, servicesAnswered, servicesAsked: asking.length, failed, note: `${source}: ${servicesAnswered} of ${asking.length} services answered; ${parts.join('; ')}` },
-  }
+  const note = `${source}: ${servicesAnswered} of ${asking.length} services answered; ${parts.join('; ')}`
+  return { values, missing: null, partial: { source, servicesAnswered, servicesAsked: asking.length, failed, note } }
 }

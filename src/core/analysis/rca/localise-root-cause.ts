@@ -55,7 +55,10 @@ export async function localiseRootCause(
     const evidence: EvidenceItem[] = report.ranked.slice(0, 3).map((c) => ({
       source: 'metrics',
       title: `Probable cause #${c.rank}: ${c.node}`,
-      detail: `${c.deviation.signal} ${c.deviation.baseline.toPrecision(3)} → ${c.deviation.observed.toPrecision(3)} (${c.deviation.score.toFixed(1)} noise units) along ${c.path.map((p) => p.node).join(' → ')}; ${c.notes.join('; ')}`.slice(0, 1500),
+      detail: (
+        `${c.deviation.signal} ${c.deviation.baseline.toPrecision(3)} → ${c.deviation.observed.toPrecision(3)} ` +
+        `(${c.deviation.score.toFixed(1)} noise units) along ${c.path.map((p) => p.node).join(' → ')}; ${c.notes.join('; ')}`
+      ).slice(0, 1500),
       link: null,
       anomalous: true,
       data: { node: c.node, share: c.share, explainsAlert: c.explainsAlert, path: c.path.map((p) => p.node) },
@@ -71,7 +74,9 @@ export async function localiseRootCause(
       step: {
         position: 4,
         question: 'Which component is the probable cause?',
-        query: `${telemetry.name}: ${metric} and saturation of ${service} and its dependencies, 60 min before to 30 min after ${at.toISOString()}, against the 3 hours before${notExported}`,
+        query:
+          `${telemetry.name}: ${metric} and saturation of ${service} and its dependencies, ` +
+          `60 min before to 30 min after ${at.toISOString()}, against the 3 hours before${notExported}`,
         decision,
         discarded: report.ranked.slice(1, 4).map((c) => ({
           hypothesis: `${c.node} as the cause`,

@@ -17,7 +17,12 @@ export interface DemoFleetTimeline {
  * 25 minutes, and checkout-db ran out of connections 15 minutes ago, stalling checkout-api.
  * It stands in for GKE workloads of the Google Cloud project `projectId`, whose console its evidence links to.
  */
-export function createDemoFleet(now: Date, seed: number = DEFAULT_SYNTHETIC_SEED, timeline: DemoFleetTimeline = {}, projectId = 'demo-project'): SyntheticTelemetry {
+export function createDemoFleet(
+  now: Date,
+  seed: number = DEFAULT_SYNTHETIC_SEED,
+  timeline: DemoFleetTimeline = {},
+  projectId = 'demo-project',
+): SyntheticTelemetry {
   const end = timeline.mitigatedAt ? { end: timeline.mitigatedAt } : {}
   const injections: SyntheticIncidentInjection[] = [
     { kind: 'slow-dependency', service: 'payment-api', dependency: 'fraud-check', start: new Date(now.getTime() - 25 * MINUTE_MS), ...end },
