@@ -30,8 +30,8 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as grpc from '@grpc/grpc-js'
 import { Redis } from 'ioredis'
-import { localiseRootCause } from '../src/core/analysis/analyze-incident'
-import { gatherEvidence } from '../src/core/analysis/gather-evidence'
+import { localiseRootCause } from '../src/core/analysis/rca/localise-root-cause'
+import { gatherEvidence } from '../src/core/analysis/evidence/gather-evidence'
 import { MetricSeriesReuse } from '../src/core/telemetry/metric-series-reuse'
 import type { ApiStats } from '../src/integrations/gcp/api-call-gate'
 import { LIST_TRACES_UNITS } from '../src/integrations/gcp/cloud-trace-traces'
@@ -216,7 +216,7 @@ async function runWorker(): Promise<void> {
       const now = new Date(task.now)
       // As analyzeIncident does: one analysis asks each series once.
       const telemetry = new MetricSeriesReuse(provider)
-      const evidence = await gatherEvidence(telemetry, { service: incident.service, startedAt, now, projectId: PROJECT, deadlineMs: task.deadlineMs })
+      const evidence = await gatherEvidence(telemetry, { service: incident.service, startedAt, now, deadlineMs: task.deadlineMs })
       evidenceMs.push(performance.now() - t0)
       const alert = { id: `bench-${i}`, title: `${incident.service} alert`, summary: '', service: incident.service, resourceType: 'k8s_container', policyName: null, startedAt }
       await localiseRootCause(telemetry, alert, incident.service, evidence, now)

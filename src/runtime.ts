@@ -122,6 +122,6 @@ async function telemetryFor(config: Config, now: Date): Promise<TelemetryPort> {
   if (config.TELEMETRY_PROVIDER === 'gcp') return (await import('./integrations/gcp/create-gcp-telemetry')).createGcpTelemetry(config)
   if (config.TELEMETRY_PROVIDER !== 'synthetic') return new UnavailableTelemetry()
   // Loaded only when asked for: production processes never carry the synthetic fleet.
-  const { createDemoFleet } = await import('./integrations/telemetry/synthetic')
-  return createDemoFleet(now)
+  const { createDemoFleet, DEFAULT_SYNTHETIC_SEED } = await import('./integrations/telemetry/synthetic')
+  return createDemoFleet(now, DEFAULT_SYNTHETIC_SEED, {}, config.GCP_PROJECT_ID)
 }

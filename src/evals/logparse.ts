@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { parseCsvRecords, formatCsvRow } from '../core/csv-text'
 import { DEFAULT_MINER_OPTIONS, type LogTemplateMinerOptions } from '../core/analysis/logs/log-template-miner'
 import { mineLogTemplates } from '../core/analysis/logs/mine-log-templates'
-import { scoreLogParsing, type ParsingAccuracy } from '../core/analysis/logs/parsing-accuracy'
+import { scoreLogParsing, type ParsingAccuracy } from './logparse/parsing-accuracy'
 import { CodedError } from '../core/errors'
 import { readFlags, UsageError, type CliCommand } from '../commands/command'
 

@@ -11,7 +11,6 @@ export function telemetryOnlyAnalysisPorts(telemetry: TelemetryPort, now: Date):
     search: { searchCandidates: async () => ({ candidates: [], keywords: [], errorSignature: null }) },
     calibration: { diagnosis: uncalibrated(), retrieval: uncalibrated() },
     playbooks: [],
-    projectId: 'demo-project',
     now: () => now,
   }
 }

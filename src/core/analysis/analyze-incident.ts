@@ -1,10 +1,11 @@
 import { applyCalibration, type CalibrationModel } from '../confidence/calibration'
 import { computeConfidence, type ConfidenceFactor } from '../confidence/compute-confidence'
 import { assessEvidenceConsistency, assessEvidenceFreshness } from '../confidence/evidence-quality'
-import { retrievalConfidence, type RetrievalConfidence } from '../confidence/retrieval-confidence'
+import { nameRetrievalFeatures } from '../confidence/retrieval-confidence'
 import { correlateIncident, type CorrelationResult, type IncidentSearchPort } from '../correlation/correlate-incident'
 import { incidentEmbeddingText, type Embedder } from '../correlation/embedder'
 import type { PastIncidentMatch, RankedMatch } from '../correlation/past-incident-match'
+import { summarizeRetrieval, type RetrievalSummary } from '../correlation/summarize-retrieval'
 import { rankPlaybooks, type PlaybookCandidate } from '../playbooks/select-playbook'
 import type { Playbook } from '../playbooks/schema'
 import type { ReasoningStep } from '../reasoning/reasoning-step'
@@ -12,11 +13,12 @@ import { MetricSeriesReuse } from '../telemetry/metric-series-reuse'
 import type { TelemetryPort } from '../telemetry/port'
 import { detectHypotheses, type Hypothesis } from './detect-hypotheses'
 import type { EvidenceItem } from './evidence'
-import { gatherEvidence, type GatheredEvidence, type MetricFinding } from './gather-evidence'
+import type { MetricFinding } from './evidence/assess-metric'
+import { gatherEvidence } from './evidence/gather-evidence'
+import type { GatheredEvidence } from './evidence/gathered-evidence'
 import { gatherLogHistoryEvidence } from './log-history-evidence'
 import type { LogTemplateHistory } from './logs/log-template-history'
-import { rankRootCauses } from './rca/rank-root-causes'
-import { gatherRcaInput } from './rca/telemetry-input'
+import { localiseRootCause, type ProbableCause } from './rca/localise-root-cause'
 import { utcTime } from './scan/metric-warnings'
 
 export interface IncidentUnderAnalysis {
@@ -29,34 +31,8 @@ export interface IncidentUnderAnalysis {
   startedAt: Date
 }
 
-/** How the history search went, for the "Similar incidents" message and the trail. */
-export interface RetrievalSummary {
-  mode: 'hybrid' | 'lexical_structured'
-  embeddingModel: string
-  keywords: string[]
-  errorSignature: string | null
-  /** Caps and fallbacks the reader must know about. */
-  notes: string[]
-  confidence: RetrievalConfidence
-  /** False when the best match is below the threshold: shown as "no confident match". */
-  confident: boolean
-  calibration: Pick<CalibrationModel, 'method' | 'samples'>
-}
-
-/** How a history search went and how sure its best match is, calibrated as labels allow. */
-export function summarizeRetrieval(correlation: CorrelationResult, calibration: CalibrationModel, confidenceThreshold: number): RetrievalSummary {
-  const confidence = retrievalConfidence(correlation.matches, calibration)
-  return {
-    mode: correlation.mode,
-    embeddingModel: correlation.embeddingModel,
-    keywords: correlation.keywords,
-    errorSignature: correlation.errorSignature,
-    notes: correlation.notes,
-    confidence,
-    confident: correlation.matches.length > 0 && confidence.probability >= confidenceThreshold,
-    calibration: { method: calibration.method, samples: calibration.samples },
-  }
-}
+// Re-exported for the callers that read the retrieval summary with the analysis.
+export { summarizeRetrieval, type RetrievalSummary } from '../correlation/summarize-retrieval'
 
 export interface AnalysisPorts {
   embedder: Embedder
@@ -65,7 +41,8 @@ export interface AnalysisPorts {
   /** Calibrations fitted on labelled outcomes (the prior until there are enough). */
   calibration: { diagnosis: CalibrationModel; retrieval: CalibrationModel }
   playbooks: Playbook[]
-  projectId: string
+  /** No longer read: evidence links come from `telemetry.links`. Optional until callers stop passing it. */
+  projectId?: string
   /** Stored log template statistics and past incidents' errors; without it log patterns are compared with the hour before only. */
   logHistory?: LogTemplateHistory
   now(): Date
@@ -81,7 +58,7 @@ export interface AnalysisResult {
   hypothesis: Hypothesis | null
   playbook: PlaybookCandidate | null
   /** The component the service graph points at, with its confidence, when one deviates. */
-  probableCause: { node: string; confidence: number; path: string[] } | null
+  probableCause: ProbableCause | null
   /** Other applicable playbooks, best first, offered in the thread with a Run button. */
   alternatives: PlaybookCandidate[]
   /** Calibrated probability that the diagnosis (the suggested playbook) is right. */
@@ -106,7 +83,7 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   const steps: ReasoningStep[] = []
   const now = ports.now()
 
-  // 1. History.
+  // Step 1: history.
   const correlation = await correlateIncident(
     { text: incidentEmbeddingText(incident), service: incident.service, resourceType: incident.resourceType, policyName: incident.policyName, before: incident.startedAt, excludeId: incident.id, limit: SIMILAR_LIMIT },
     { embedder: ports.embedder, search: ports.search },
@@ -137,11 +114,11 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   })
   await ports.onSimilarIncidents?.(matches, retrieval)
 
-  // 2. Telemetry. One analysis asks each series once: the root-cause windows are cut from the evidence's answers.
+  // Steps 2 and 3: telemetry. One analysis asks each series once: the root-cause windows are cut from the evidence's answers.
   const telemetry = new MetricSeriesReuse(ports.telemetry)
   const service = incident.service
   const gathered = service
-    ? await gatherEvidence(telemetry, { service, startedAt: incident.startedAt, now, projectId: ports.projectId, policyName: incident.policyName })
+    ? await gatherEvidence(telemetry, { service, startedAt: incident.startedAt, now, policyName: incident.policyName })
     : null
   const logHistoryEvidence = service && gathered ? await gatherLogHistoryEvidence(ports.logHistory ?? null, { incident, service, gathered }) : []
   const metricEvidence = gathered?.items.filter((i) => i.source === 'metrics') ?? []
@@ -151,7 +128,9 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     position: 2,
     question: 'What do the metrics show?',
     query: gathered
-      ? `${ports.telemetry.name}: ${gathered.services.join(', ')} — latency, errors, saturation over ${gathered.window.start.toISOString()}…${gathered.window.end.toISOString()} vs the hour before, each series scored by the streaming anomaly detector over the 4 h before`
+      ? `${ports.telemetry.name}: ${gathered.services.join(', ')}${dependencyNote(gathered)} — latency, errors, saturation over ` +
+        `${gathered.window.start.toISOString()}…${gathered.window.end.toISOString()} vs the hour before, ` +
+        'each series scored by the streaming anomaly detector over the 4 h before'
       : 'no service on the alert, so no metrics to query',
     decision: anomalies.length
       ? describeAnomalies(anomalies)
@@ -171,11 +150,11 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     evidence: otherEvidence,
   })
 
-  // 3. Probable cause along the service graph.
+  // Step 4 (when there is a service): the probable cause along the service graph.
   const rca = service && gathered ? await localiseRootCause(telemetry, incident, service, gathered, now) : null
   if (rca) steps.push(rca.step)
 
-  // 4. Hypotheses.
+  // Step 5: hypotheses.
   const hypotheses = service && gathered ? detectHypotheses(service, gathered) : []
   const best = hypotheses[0] && hypotheses[0].support >= 0.3 ? hypotheses[0] : null
   steps.push({
@@ -189,7 +168,7 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     evidence: [],
   })
 
-  // 5. What to do.
+  // Step 6: what to do.
   const ranked = rankPlaybooks(ports.playbooks, {
     text: `${incident.title}\n${incident.summary}`,
     service,
@@ -208,11 +187,11 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     evidence: [],
   })
 
-  // 5. Confidence.
+  // Step 7: confidence.
   const weightTotal = matches.reduce((s, m) => s + Math.max(0, m.similarity), 0)
   const agreeing = chosen ? matches.filter((m) => m.incident.playbookId === chosen.playbook.id) : []
   const outcomes = { worked: agreeing.filter((m) => m.incident.resolutionOutcome === 'worked').length, failed: agreeing.filter((m) => m.incident.resolutionOutcome === 'failed').length }
-  const features = retrievalScore.features
+  const features = retrievalScore.features ? nameRetrievalFeatures(retrievalScore.features) : null
   const freshness = assessEvidenceFreshness(gathered, incident)
   const consistency = assessEvidenceConsistency(gathered, { service, hypothesisTarget: best?.target ?? null, probableCause: rca?.cause?.node ?? null })
   const { score: raw, logit, factors, features: diagnosisFeatures } = computeConfidence({
@@ -222,8 +201,8 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     sourcesAnswered: gathered?.sourcesAnswered.length ?? 0,
     sourcesAsked: 4,
     pastOutcomes: outcomes,
-    retrievalMargin: features ? Math.max(features[1]!, features[2]!) : null,
-    signalAgreement: features ? features[3]! : null,
+    retrievalMargin: features ? Math.max(features.keywordMargin, features.embeddingMargin) : null,
+    signalAgreement: features?.agreement ?? null,
     evidenceFreshness: freshness,
     evidenceConsistency: consistency,
   })
@@ -267,6 +246,11 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   }
 }
 
+/** Said in the trail when the service graph could not be read, so a reader knows the dependencies went unexamined. */
+function dependencyNote(gathered: GatheredEvidence): string {
+  return gathered.dependencyLookupFailure === null ? '' : ` (dependency lookup failed: ${gathered.dependencyLookupFailure}; its dependencies were not examined)`
+}
+
 /** The first three anomalies, those the detector dated first in order of onset (the earliest is the likeliest start). */
 function describeAnomalies(anomalies: MetricFinding[]): string {
   const dated = anomalies.filter((a) => a.anomalousSince).sort((a, b) => a.anomalousSince!.getTime() - b.anomalousSince!.getTime())
@@ -283,70 +267,4 @@ function describeRetrieval(incident: IncidentUnderAnalysis, c: CorrelationResult
     `structured: ${[incident.service && `service ${incident.service}`, incident.policyName && `policy "${incident.policyName}"`, c.errorSignature && `error ${c.errorSignature}`].filter(Boolean).join(', ') || 'none'}`,
   ]
   return `Hybrid search of incidents before ${incident.startedAt.toISOString()}: ${parts.join('; ')}; fused by reciprocal rank fusion, re-ranked by past outcome and recency${c.notes.length ? `. Note: ${c.notes.join('; ')}` : ''}`
-}
-
-const HOUR = 3_600_000
-
-/**
- * Walks the service graph from the alerting service through dependencies that deviate
- * the same way (rca/), and records which component most likely started it. The alert's
- * signal is latency unless errors moved more. A failure here costs this step, not the analysis.
- */
-export async function localiseRootCause(
-  telemetry: TelemetryPort,
-  incident: IncidentUnderAnalysis,
-  service: string,
-  gathered: GatheredEvidence,
-  now: Date,
-): Promise<{ step: ReasoningStep; cause: AnalysisResult['probableCause'] } | null> {
-  const own = (metric: string) => gathered.metrics.find((m) => m.service === service && m.metric === metric)
-  const latency = own('latency_p95_ms')
-  const errors = own('error_rate')
-  // The alert's own words decide the signal ("p95 latency > 2 s", "5xx above 5%"); otherwise the one that moved more.
-  const text = `${incident.title} ${incident.policyName ?? ''}`.toLowerCase()
-  const saysLatency = /latenc|slow|p9\d|duration|timeout|response time/.test(text)
-  const saysErrors = /error|5xx|fail|availability|exception/.test(text)
-  const metric =
-    saysLatency !== saysErrors ? (saysLatency ? 'latency_p95_ms' : 'error_rate')
-    : errors?.anomalous && (!latency?.anomalous || errors.ratio > latency.ratio) ? 'error_rate' : 'latency_p95_ms'
-  const at = incident.startedAt
-  try {
-    const { input, skipped } = await gatherRcaInput(telemetry, { service, metric, at }, {
-      beforeMinutes: 60, afterMinutes: 30, stepSeconds: 60, now,
-      // A few hours of normal operation give each series its own noise level.
-      history: { start: new Date(at.getTime() - 4 * HOUR), end: new Date(at.getTime() - HOUR) },
-    })
-    const report = rankRootCauses(input)
-    const top = report.ranked[0]
-    const evidence: EvidenceItem[] = report.ranked.slice(0, 3).map((c) => ({
-      source: 'metrics',
-      title: `Probable cause #${c.rank}: ${c.node}`,
-      detail: `${c.deviation.signal} ${c.deviation.baseline.toPrecision(3)} → ${c.deviation.observed.toPrecision(3)} (${c.deviation.score.toFixed(1)} noise units) along ${c.path.map((p) => p.node).join(' → ')}; ${c.notes.join('; ')}`.slice(0, 1500),
-      link: null,
-      anomalous: true,
-      data: { node: c.node, share: c.share, explainsAlert: c.explainsAlert, path: c.path.map((p) => p.node) },
-    }))
-    const decision =
-      report.status !== 'ranked' || !top
-        ? report.status === 'alert_not_anomalous'
-          ? `${service} ${metric} does not deviate from its recent baseline: nothing to localise`
-          : `no ${metric} data for ${service} around the alert`
-        : `${top.node} (confidence ${Math.round(report.confidence * 100)}%): ${top.notes[0] ?? 'deviates first along the dependency path'}`
-    return {
-      step: {
-        position: 4,
-        question: 'Which component is the probable cause?',
-        query: `${telemetry.name}: ${metric} and saturation of ${service} and its dependencies, 60 min before to 30 min after ${at.toISOString()}, against the 3 hours before${skipped.length ? `; not exported: ${skipped.slice(0, 5).join(', ')}` : ''}`,
-        decision,
-        discarded: report.ranked.slice(1, 4).map((c) => ({ hypothesis: `${c.node} as the cause`, reason: `weighs ${Math.round(c.share * 100)}% against ${Math.round((top?.share ?? 0) * 100)}%: ${c.notes[0] ?? ''}` })),
-        evidence,
-      },
-      cause: top && report.status === 'ranked' ? { node: top.node, confidence: report.confidence, path: top.path.map((p) => p.node) } : null,
-    }
-  } catch (err) {
-    return {
-      step: { position: 4, question: 'Which component is the probable cause?', query: `${metric} of ${service} and its dependencies`, decision: `not localised: ${err instanceof Error ? err.message : String(err)}`, discarded: [], evidence: [] },
-      cause: null,
-    }
-  }
 }

@@ -1,4 +1,5 @@
-import type { GatheredEvidence, MetricFinding } from './gather-evidence'
+import type { GatheredEvidence } from './evidence/gathered-evidence'
+import type { MetricFinding } from './evidence/assess-metric'
 import { utcTime } from './scan/metric-warnings'
 
 /** A candidate explanation; `playbookId` names the playbook that addresses it. */

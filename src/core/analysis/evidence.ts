@@ -4,7 +4,7 @@ export interface EvidenceItem {
   source: EvidenceSource
   title: string
   detail: string
-  /** Deep link to the Cloud console view that shows this evidence. */
+  /** Deep link to the view in the telemetry provider's console that shows this evidence. */
   link: string | null
   anomalous: boolean
   data: Record<string, unknown>

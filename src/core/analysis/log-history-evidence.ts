@@ -1,6 +1,6 @@
 import { withDeadline } from '../deadline'
 import type { EvidenceItem } from './evidence'
-import type { GatheredEvidence } from './gather-evidence'
+import type { GatheredEvidence } from './evidence/gathered-evidence'
 import { compareLogPatterns, matchedStoredTemplateIds, mineLogSamples, type LogBaseline, type LogPatternShift } from './logs/log-pattern-shifts'
 import type { BucketCount, LogTemplateHistory, LogTemplateHistorySnapshot } from './logs/log-template-history'
 import { findErrorsSeenBefore, summarizeIncidentErrors, type ErrorSeenBefore } from './logs/recurring-errors'

@@ -1,4 +1,4 @@
-import type { GatheredEvidence, TelemetrySource } from '../analysis/gather-evidence'
+import type { GatheredEvidence, TelemetrySource } from '../analysis/evidence/gathered-evidence'
 
 /** Cloud Monitoring and Logging ingest within a few minutes: a lag up to this is normal. */
 const NORMAL_LAG_MS = 5 * 60_000

@@ -2,8 +2,41 @@ import type { RankedMatch } from '../correlation/past-incident-match'
 import { structuredWeight } from '../correlation/hybrid-ranking'
 import { applyCalibration, priorLogit, type CalibrationModel, type LogisticPrior } from './calibration'
 
-/** The signals that say whether the best match really is the same problem. */
-export const RETRIEVAL_FEATURES = ['top_similarity', 'keyword_margin', 'embedding_margin', 'agreement', 'structured', 'recency', 'keyword_deficit'] as const
+/** The signals that say whether the best match really is the same problem, each in [0, 1]. */
+export interface NamedRetrievalFeatures {
+  topSimilarity: number
+  keywordMargin: number
+  embeddingMargin: number
+  agreement: number
+  structured: number
+  recency: number
+  keywordDeficit: number
+}
+
+/** Their order in the stored vector and in the prior's weights. */
+const FEATURE_ORDER: ReadonlyArray<keyof NamedRetrievalFeatures> = [
+  'topSimilarity',
+  'keywordMargin',
+  'embeddingMargin',
+  'agreement',
+  'structured',
+  'recency',
+  'keywordDeficit',
+]
+
+/** A feature vector by name; one stored before a feature existed reads it as 0, as it was scored then. */
+export function nameRetrievalFeatures(vector: readonly number[]): NamedRetrievalFeatures {
+  const at = (name: keyof NamedRetrievalFeatures) => vector[FEATURE_ORDER.indexOf(name)] ?? 0
+  return {
+    topSimilarity: at('topSimilarity'),
+    keywordMargin: at('keywordMargin'),
+    embeddingMargin: at('embeddingMargin'),
+    agreement: at('agreement'),
+    structured: at('structured'),
+    recency: at('recency'),
+    keywordDeficit: at('keywordDeficit'),
+  }
+}
 
 /**
  * Hand-set weights: the prior that Platt scaling (fitted on labelled history) corrects.
@@ -38,7 +71,8 @@ export function retrievalFeatures(matches: RankedMatch[]): number[] | null {
   const agreement = ranks.filter((r) => r !== null && r <= 3).length / used
   const structured = Math.min(1, structuredWeight(top.signals) / 3)
   const recency = 0.5 ** (top.signals.hoursBefore / RECENCY_HALF_LIFE_HOURS)
-  return [top.similarity, keywordMargin, embeddingMargin, Math.min(1, agreement), structured, recency, keywordDeficit]
+  const named: NamedRetrievalFeatures = { topSimilarity: top.similarity, keywordMargin, embeddingMargin, agreement: Math.min(1, agreement), structured, recency, keywordDeficit }
+  return FEATURE_ORDER.map((name) => named[name])
 }
 
 export interface RetrievalConfidence {

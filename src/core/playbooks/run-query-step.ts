@@ -1,5 +1,4 @@
 import { compare, formatMetricValue, summarize } from '../analysis/series-stats'
-import { logsExplorerLink, metricsExplorerLink } from '../analysis/console-links'
 import type { EvidenceItem } from '../analysis/evidence'
 import type { TelemetryPort } from '../telemetry/port'
 import { parseDuration, renderTemplate } from './render-template'
@@ -15,7 +14,8 @@ export interface QueryStepOutcome {
 /** Runs one read-only query step against telemetry and decides its assertion. */
 export async function runQueryStep(
   step: QueryStep,
-  ctx: { telemetry: TelemetryPort; service: string; startedAt: Date; now: Date; projectId: string; vars: Record<string, unknown> },
+  // projectId is no longer read (links come from ctx.telemetry.links); optional until callers stop passing it.
+  ctx: { telemetry: TelemetryPort; service: string; startedAt: Date; now: Date; projectId?: string; vars: Record<string, unknown> },
 ): Promise<QueryStepOutcome> {
   const service = step.service ? renderTemplate(step.service, ctx.vars) : ctx.service
   const start = new Date(Math.min(ctx.startedAt.getTime(), ctx.now.getTime()) - parseDuration(step.window))
@@ -30,14 +30,14 @@ export async function runQueryStep(
       const stats = summarize(series.points.map((p) => p.value))
       value = step.assert.stat === 'count' ? stats.count : stats[step.assert.stat]
       unit = series.unit
-      link = metricsExplorerLink(ctx.projectId, service, step.metric!, window.start, window.end)
+      link = ctx.telemetry.links?.metric({ service, metric: step.metric!, ...window }) ?? null
       break
     }
     case 'logs': {
       const entries = await ctx.telemetry.logs({ service, ...window, contains: step.contains, minSeverity: step.minSeverity, limit: 1000 })
       value = entries.length
       sample = entries.slice(0, 3).map((e) => `${e.severity} ${e.message.slice(0, 160)}`)
-      link = logsExplorerLink(ctx.projectId, `resource.labels.container_name="${service}"${step.contains ? `\n"${step.contains}"` : ''}`, window.start, window.end)
+      link = ctx.telemetry.links?.logs({ services: [service], contains: step.contains, ...window }) ?? null
       break
     }
     case 'errors': {

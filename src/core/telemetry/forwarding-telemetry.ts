@@ -1,5 +1,6 @@
 import type {
   AlertPolicyQuery,
+  ConsoleLinks,
   AlertPolicySummary,
   ErrorEvent,
   ErrorEventQuery,
@@ -22,6 +23,7 @@ export class ForwardingTelemetry implements TelemetryPort {
   readonly alertPolicy?: (query: AlertPolicyQuery) => Promise<AlertPolicySummary | null>
   readonly errorEvents?: (query: ErrorEventQuery) => Promise<ErrorEvent[]>
   readonly trace?: (traceId: string) => Promise<TraceSummary | null>
+  readonly links?: ConsoleLinks
 
   /** `metricGrid: false` hides the wrapped port's grid (as a provider without one). */
   constructor(protected readonly inner: TelemetryPort, options: { metricGrid?: boolean } = {}) {
@@ -30,6 +32,7 @@ export class ForwardingTelemetry implements TelemetryPort {
     if (inner.alertPolicy) this.alertPolicy = inner.alertPolicy.bind(inner)
     if (inner.errorEvents) this.errorEvents = inner.errorEvents.bind(inner)
     if (inner.trace) this.trace = inner.trace.bind(inner)
+    if (inner.links) this.links = inner.links
   }
 
   metrics(query: MetricQuery): Promise<MetricSeries> {

@@ -184,6 +184,20 @@ export interface AlertPolicySummary {
  */
 export type LogAnswer = LogEntry[] & { cutShort?: boolean }
 
+/**
+ * Pages of the provider's own console where a person checks a piece of evidence by hand;
+ * each provider knows how its services are addressed there. Null where it has no such page.
+ */
+export interface ConsoleLinks {
+  metric(query: { service: string; metric: MetricKind } & TimeWindow): string | null
+  /** Log lines of these services in the window, at `minSeverity` or above, containing `contains`. */
+  logs(query: { services: readonly string[]; minSeverity?: LogSeverity; contains?: string } & TimeWindow): string | null
+  errorGroup(groupId: string): string | null
+  trace(traceId: string): string | null
+  /** The page of an alert policy, by its resource name. */
+  alertPolicy(policyName: string): string | null
+}
+
 export interface TelemetryPort {
   /** Name shown in the reasoning trail ("synthetic", "gcp"). */
   readonly name: string
@@ -201,6 +215,8 @@ export interface TelemetryPort {
   errorEvents?(query: ErrorEventQuery): Promise<ErrorEvent[]>
   /** One trace by id, for following a trace id a log line or an error carries. */
   trace?(traceId: string): Promise<TraceSummary | null>
+  /** Where evidence from this provider can be checked by hand; without it evidence carries no links. */
+  readonly links?: ConsoleLinks
 }
 
 /** Thrown by a provider for a query it cannot answer (unknown metric, malformed filter). */

@@ -1,6 +1,6 @@
 import { CodedError } from '../../core/errors'
-import type { CostMatrix, ScoredSeries } from '../../core/analysis/nab/nab-types'
-import { scoreNabCorpus } from '../../core/analysis/nab/score-nab-corpus'
+import type { CostMatrix, ScoredSeries } from './nab-types'
+import { scoreNabCorpus } from './score-nab-corpus'
 
 export interface ReproductionCheck {
   profile: string

@@ -1,10 +1,10 @@
 import { scoreMetricSeries } from '../../core/analysis/anomaly/score-metric-series'
 import { DEFAULT_DETECTOR_OPTIONS, type StreamingAnomalyDetectorOptions } from '../../core/analysis/anomaly/streaming-anomaly-detector'
-import type { CostMatrix } from '../../core/analysis/nab/nab-types'
-import { normalizeNabScore } from '../../core/analysis/nab/normalize-nab-score'
-import { optimizeCorpusThreshold } from '../../core/analysis/nab/optimize-corpus-threshold'
-import { scoreSeriesAtThreshold } from '../../core/analysis/nab/score-series-at-threshold'
-import { sweepSeries, type SweptSeries } from '../../core/analysis/nab/sweep-series'
+import type { CostMatrix } from './nab-types'
+import { normalizeNabScore } from './normalize-nab-score'
+import { optimizeCorpusThreshold } from './optimize-corpus-threshold'
+import { scoreSeriesAtThreshold } from './score-series-at-threshold'
+import { sweepSeries, type SweptSeries } from './sweep-series'
 import type { NabSeries } from './read-nab-corpus'
 
 /** The configurations the defaults were picked from (best standard score over the whole corpus part). */

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { CodedError } from '../../core/errors'
 import { parseMetricCsv, parseTimestamp } from '../../core/analysis/anomaly/parse-metric-csv'
-import type { AnomalyWindow, CostMatrix } from '../../core/analysis/nab/nab-types'
+import type { AnomalyWindow, CostMatrix } from './nab-types'
 
 const labelsSchema = z.record(z.string(), z.array(z.tuple([z.string(), z.string()])))
 const profilesSchema = z.record(z.string(), z.object({ CostMatrix: z.object({ tpWeight: z.number(), fpWeight: z.number(), fnWeight: z.number() }) }))

@@ -4,6 +4,7 @@ import {
   TelemetryQueryError,
   type AlertPolicyQuery,
   type AlertPolicySummary,
+  type ConsoleLinks,
   type ErrorEvent,
   type ErrorEventQuery,
   type ErrorGroupQuery,
@@ -26,6 +27,7 @@ import { alertPolicyRequest, fetchAlertPolicy } from './alert-policies'
 import type { ApiCallGate, ApiStats } from './api-call-gate'
 import type { GcpApi } from './gcp-api'
 import { quantizeWindow } from './cache/request-key'
+import { GcpConsoleLinks } from './console-links'
 import { buildTraceFilter, fetchTrace, fetchTraces, MAX_COMPLETE_PAGE, type CachedTrace, type TraceListRequest } from './cloud-trace-traces'
 import { countInWindow, fetchErrorEvents, fetchErrorGroups, groupStatsParams, periodCovering } from './error-reporting-groups'
 import type { GcpClients } from './gcp-clients'
@@ -72,6 +74,8 @@ export class GcpTelemetry implements TelemetryPort {
   readonly name = 'gcp'
   /** Aligned periods ending at multiples of the step (window ends are rounded to it), at least a minute (see metrics()). */
   readonly metricGrid: MetricGrid = { points: 'period_end', minStepSeconds: 60 }
+  /** Console pages in the project, each service placed where the catalog says it runs. */
+  readonly links: ConsoleLinks
   private readonly clients: GcpClients
   private readonly catalog: ServiceCatalog
   private readonly gate: ApiCallGate
@@ -88,6 +92,14 @@ export class GcpTelemetry implements TelemetryPort {
     this.startQuantumMs = options.startQuantumMs ?? 10 * 60_000
     this.maxPages = options.maxPages ?? 5
     this.now = options.now ?? Date.now
+    this.links = new GcpConsoleLinks(this.clients.projectId, (service) => {
+      // A name the catalog refuses has no resource; the link then takes it for a container of that name.
+      try {
+        return this.catalog.resolve(service).resource
+      } catch {
+        return null
+      }
+    })
   }
 
   async services(): Promise<Array<{ name: string; dependsOn: string[] }>> {

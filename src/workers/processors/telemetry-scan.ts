@@ -1,4 +1,4 @@
-import { metricsExplorerLink } from '../../core/analysis/console-links'
+import { metricsExplorerLink } from '../../integrations/gcp/console-links'
 import { describeMetricWarning, type MetricWarning } from '../../core/analysis/scan/metric-warnings'
 import { scanFleetMetrics } from '../../core/analysis/scan/scan-fleet-metrics'
 import { claimEpisode } from '../../core/analysis/scan/warning-claims'

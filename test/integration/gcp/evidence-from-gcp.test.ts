@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { gatherEvidence } from '../../../src/core/analysis/gather-evidence'
+import { gatherEvidence } from '../../../src/core/analysis/evidence/gather-evidence'
 import type { RetryEnvironment } from '../../../src/integrations/gcp/quota/retry-with-backoff'
 import { ServiceCatalog } from '../../../src/integrations/gcp/service-catalog'
 import { buildAlertPolicy, buildLogEntry, buildSeries, buildTrace } from '../../fakes/gcp/fake-data-builders'
@@ -30,7 +30,7 @@ describe('evidence for an incident, gathered from the four Google Cloud APIs', (
     },
   })
   const gather = (deadlineMs?: number, policyName?: string) =>
-    gatherEvidence(gcp.telemetry(), { service: 'payment-api', startedAt, now, projectId: 'shop-prod', deadlineMs, policyName })
+    gatherEvidence(gcp.telemetry(), { service: 'payment-api', startedAt, now, deadlineMs, policyName })
   const filterOf = (request: unknown) => (request as { filter?: string }).filter ?? ''
 
   it('finds the slow dependency in metrics, logs, errors and traces', async () => {
@@ -43,6 +43,20 @@ describe('evidence for an incident, gathered from the four Google Cloud APIs', (
     expect(evidence.items.find((i) => i.source === 'traces')!.detail).toMatch(/^most time in fraud-check \(fraud\.v1\.Check/)
     expect(evidence.logs.every((l) => !l.message.includes('erin@example.com'))).toBe(true)
     expect(evidence.metrics.find((m) => m.service === 'checkout-db' && m.metric === 'db_connections_used_ratio')).toMatchObject({ anomalous: false })
+  })
+
+  it('links each piece of evidence into the project, each service placed where the catalog says it runs', async () => {
+    const evidence = await gather()
+    const logs = evidence.items.find((i) => i.source === 'logs')!.link!
+    expect(logs.startsWith('https://console.cloud.google.com/logs/query;query=')).toBe(true)
+    expect(logs.endsWith('?project=shop-prod')).toBe(true)
+    expect(decodeURIComponent(logs).split('\n')[0]).toBe(
+      'https://console.cloud.google.com/logs/query;query=(resource.labels.container_name=("payment-api")) OR ' +
+        '(resource.type="cloud_run_revision" AND resource.labels.service_name="fraud-check") OR ' +
+        '(resource.type="cloudsql_database" AND resource.labels.database_id="shop-prod:checkout-db")',
+    )
+    expect(evidence.items.find((i) => i.source === 'errors')!.link).toBe('https://console.cloud.google.com/errors/detail/fraud-timeout?project=shop-prod')
+    expect(evidence.items.find((i) => i.title === 'fraud-check latency_p95_ms')!.link).toMatch(/^https:\/\/console\.cloud\.google\.com\/monitoring\/metrics-explorer\?project=shop-prod&/)
   })
 
   it('reports a source that is down as missing and keeps the others', async () => {

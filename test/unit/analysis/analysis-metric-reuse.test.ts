@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { analyzeIncident, localiseRootCause, type IncidentUnderAnalysis } from '../../../src/core/analysis/analyze-incident'
-import { gatherEvidence } from '../../../src/core/analysis/gather-evidence'
+import { analyzeIncident, type IncidentUnderAnalysis } from '../../../src/core/analysis/analyze-incident'
+import { localiseRootCause } from '../../../src/core/analysis/rca/localise-root-cause'
+import { gatherEvidence } from '../../../src/core/analysis/evidence/gather-evidence'
 import { RCA_METRIC_KINDS } from '../../../src/core/analysis/rca/telemetry-input'
 import { WATCHED_METRICS } from '../../../src/core/analysis/watched-metrics'
 import { SyntheticTelemetry, type SyntheticIncidentInjection } from '../../../src/integrations/telemetry/synthetic'
@@ -58,7 +59,7 @@ describe('one analysis asks Cloud Monitoring each series once', () => {
         const result = await analyze(new CountingTelemetry(synthetic), c.incident)
         // Before the reuse: the evidence asks the provider, the root-cause step asks it again, window by window.
         const direct = new CountingTelemetry(synthetic, { hideGrid: true })
-        const gathered = await gatherEvidence(direct, { service: c.incident.service!, startedAt: c.incident.startedAt, now, projectId: 'demo-project', policyName: null })
+        const gathered = await gatherEvidence(direct, { service: c.incident.service!, startedAt: c.incident.startedAt, now, policyName: null })
         const rca = await localiseRootCause(direct, c.incident, c.incident.service!, gathered, now)
         expect(result.probableCause).toEqual(rca!.cause)
         expect(result.probableCause!.node).toBe(c.cause)

@@ -1,19 +1,21 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { describeAlertCondition, gatherEvidence } from '../../../src/core/analysis/gather-evidence'
+import { describeAlertCondition } from '../../../src/core/analysis/evidence/alert-policy-evidence'
+import { gatherEvidence } from '../../../src/core/analysis/evidence/gather-evidence'
 import type { AlertPolicyQuery, AlertPolicySummary, TelemetryPort } from '../../../src/core/telemetry/port'
+import { GcpConsoleLinks } from '../../../src/integrations/gcp/console-links'
 import { GcpApiError } from '../../../src/integrations/gcp/gcp-errors'
 import { ordersDbExhaustion } from '../../fakes/scripted-telemetry'
 
 const now = new Date('2026-03-10T14:00:00Z')
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000)
-const options = { service: 'orders-api', startedAt: minutesAgo(10), now, projectId: 'shop-prod' }
+const options = { service: 'orders-api', startedAt: minutesAgo(10), now }
 
 type Method = 'metrics' | 'logs' | 'errors' | 'traces'
 /** What a query of `method` about `service` does instead of answering: fail, or never answer. */
 type Failure = (method: Method, service: string) => Error | 'hang' | null
 
 /** The scripted orders fleet (orders-api calling orders-db), some of whose queries fail as told. */
-function failing(fail: Failure, extra: Partial<Pick<TelemetryPort, 'alertPolicy'>> = {}): TelemetryPort {
+function failing(fail: Failure, extra: Partial<Pick<TelemetryPort, 'alertPolicy' | 'links'>> = {}): TelemetryPort {
   const base = ordersDbExhaustion(minutesAgo(15))
   const guard = <Q extends { service: string }, R>(method: Method, run: (q: Q) => Promise<R>) => (q: Q): Promise<R> => {
     const failure = fail(method, q.service)
@@ -112,6 +114,32 @@ describe('gatherEvidence', () => {
     })
   })
 
+  describe('when the dependency lookup fails', () => {
+    it('examines the service alone and says why its dependencies are unknown', async () => {
+      const telemetry: TelemetryPort = { ...failing(() => null), services: async () => { throw new GcpApiError('monitoring', 'UNAVAILABLE', 'connection reset', true) } }
+      const evidence = await gatherEvidence(telemetry, options)
+      expect(evidence.services).toEqual(['orders-api'])
+      expect(evidence.dependencyLookupFailure).toBe('UNAVAILABLE')
+      expect(evidence.sourcesAnswered).toEqual(['metrics', 'logs', 'errors', 'traces'])
+    })
+
+    it('gives up on a lookup slower than the deadline', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      const telemetry: TelemetryPort = { ...failing(() => null), services: () => new Promise<never>(() => undefined) }
+      const gathering = gatherEvidence(telemetry, { ...options, deadlineMs: 2_000 })
+      await vi.advanceTimersByTimeAsync(2_000)
+      const evidence = await gathering
+      expect(evidence.services).toEqual(['orders-api'])
+      expect(evidence.dependencyLookupFailure).toBe('the dependency lookup gave no answer within 2 s')
+    })
+
+    it('leaves nothing to report when the lookup answers', async () => {
+      const evidence = await gatherEvidence(failing(() => null), options)
+      expect(evidence.services).toEqual(['orders-api', 'orders-db'])
+      expect(evidence.dependencyLookupFailure).toBeNull()
+    })
+  })
+
   describe('the alert policy', () => {
     const policy: AlertPolicySummary = {
       name: 'projects/shop-prod/alertPolicies/987',
@@ -130,7 +158,7 @@ describe('gatherEvidence', () => {
 
     it('is asked for by the incident policy name and added to the evidence with a console link', async () => {
       const asked: AlertPolicyQuery[] = []
-      const telemetry = failing(() => null, { alertPolicy: async (q) => (asked.push(q), policy) })
+      const telemetry = failing(() => null, { alertPolicy: async (q) => (asked.push(q), policy), links: new GcpConsoleLinks('shop-prod') })
       const evidence = await gatherEvidence(telemetry, { ...options, policyName: ' orders latency ' })
       expect(asked).toEqual([{ policyName: 'orders latency' }])
       expect(evidence.alertPolicy).toEqual(policy)

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { gatherEvidence } from '../../../src/core/analysis/gather-evidence'
+import { gatherEvidence } from '../../../src/core/analysis/evidence/gather-evidence'
 import { gatherLogHistoryEvidence } from '../../../src/core/analysis/log-history-evidence'
 import type { LogTemplateHistory } from '../../../src/core/analysis/logs/log-template-history'
 import type { LogEntry } from '../../../src/core/telemetry/port'
@@ -22,7 +22,7 @@ function logs(window: { start: Date; end: Date }): LogEntry[] {
 
 async function gathered() {
   const telemetry = new ScriptedTelemetry({ 'payment-api': { metrics: { latency_p95_ms: () => 300 }, logs } })
-  return gatherEvidence(telemetry, { service: 'payment-api', startedAt, now, projectId: 'p' })
+  return gatherEvidence(telemetry, { service: 'payment-api', startedAt, now })
 }
 
 /** A history whose every call fails the way `fail` says; records what was asked of it. */
@@ -100,7 +100,7 @@ describe('gatherLogHistoryEvidence', () => {
     ]
     const history = historyOfEarlierErrors([{ ...earlier, sightings }])
     const telemetry = new ScriptedTelemetry({ 'payment-api': { metrics: { latency_p95_ms: () => 300 }, logs, errors: [group] } })
-    const evidence = await gatherEvidence(telemetry, { service: 'payment-api', startedAt, now, projectId: 'p' })
+    const evidence = await gatherEvidence(telemetry, { service: 'payment-api', startedAt, now })
     const items = (await gatherLogHistoryEvidence(history, { incident, service: 'payment-api', gathered: evidence })).filter((i) => i.title.startsWith('Same error as'))
     expect(items).toHaveLength(1)
     expect(items[0]!.title).toMatch(/^Same error as INC-12: .+ and 1 more error seen with it \(resolved by rolled back\)$/)

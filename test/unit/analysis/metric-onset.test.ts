@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { analyzeIncident } from '../../../src/core/analysis/analyze-incident'
-import { gatherEvidence } from '../../../src/core/analysis/gather-evidence'
+import { gatherEvidence } from '../../../src/core/analysis/evidence/gather-evidence'
 import { SyntheticTelemetry } from '../../../src/integrations/telemetry/synthetic'
 import { ordersDbExhaustion, ScriptedTelemetry } from '../../fakes/scripted-telemetry'
 import { telemetryOnlyAnalysisPorts } from '../../support/analysis-ports'
@@ -10,7 +10,7 @@ const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000)
 
 describe('the live analysis dates each anomalous metric', () => {
   it('names when each metric became anomalous, with the detector score, in the finding and its evidence', async () => {
-    const evidence = await gatherEvidence(ordersDbExhaustion(minutesAgo(15)), { service: 'orders-api', startedAt: minutesAgo(10), now, projectId: 'shop-prod' })
+    const evidence = await gatherEvidence(ordersDbExhaustion(minutesAgo(15)), { service: 'orders-api', startedAt: minutesAgo(10), now })
     const latency = evidence.metrics.find((m) => m.service === 'orders-api' && m.metric === 'latency_p95_ms')!
     expect(latency).toMatchObject({ anomalous: true, anomalousSince: minutesAgo(15), anomalyScore: 1 })
     const item = evidence.items.find((i) => i.title === 'orders-api latency_p95_ms')!
@@ -22,9 +22,9 @@ describe('the live analysis dates each anomalous metric', () => {
   })
 
   it('leaves a flat metric undated and not anomalous', async () => {
-    const evidence = await gatherEvidence(ordersDbExhaustion(minutesAgo(15)), { service: 'web-api', startedAt: minutesAgo(10), now, projectId: 'shop-prod' })
+    const evidence = await gatherEvidence(ordersDbExhaustion(minutesAgo(15)), { service: 'web-api', startedAt: minutesAgo(10), now })
     const telemetry = new ScriptedTelemetry({ calm: { metrics: { latency_p95_ms: () => 120, error_rate: () => 0.001 } } })
-    const calm = await gatherEvidence(telemetry, { service: 'calm', startedAt: minutesAgo(10), now, projectId: 'shop-prod' })
+    const calm = await gatherEvidence(telemetry, { service: 'calm', startedAt: minutesAgo(10), now })
     expect(calm.metrics.map((m) => [m.metric, m.anomalous, m.anomalousSince, m.anomalyScore])).toEqual([['latency_p95_ms', false, null, 0], ['error_rate', false, null, 0]])
     // One query per watched metric carries the window, the baseline hour and the detector's warm-up (it was two); then 3 log queries, errors, traces.
     expect(telemetry.calls).toBe(8 + 5)
@@ -34,7 +34,7 @@ describe('the live analysis dates each anomalous metric', () => {
   it('flags a rise the detector dates although it is under 1.5× its baseline', async () => {
     // 20 % slower from 13:50 on a quiet series: below the ratio rule, far outside the noise.
     const telemetry = new ScriptedTelemetry({ api: { metrics: { latency_p95_ms: (at) => (at >= minutesAgo(10) ? 156 : 120 + (at.getTime() / 60_000) % 3) } } })
-    const evidence = await gatherEvidence(telemetry, { service: 'api', startedAt: minutesAgo(10), now, projectId: 'shop-prod' })
+    const evidence = await gatherEvidence(telemetry, { service: 'api', startedAt: minutesAgo(10), now })
     expect(evidence.metrics[0]).toMatchObject({ anomalous: true, anomalousSince: minutesAgo(10) })
     expect(evidence.metrics[0]!.ratio).toBeLessThan(1.5)
   })

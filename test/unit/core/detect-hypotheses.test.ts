@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { detectHypotheses } from '../../../src/core/analysis/detect-hypotheses'
-import { gatherEvidence } from '../../../src/core/analysis/gather-evidence'
+import { gatherEvidence } from '../../../src/core/analysis/evidence/gather-evidence'
 import { SyntheticTelemetry } from '../../../src/integrations/telemetry/synthetic'
 import { ordersDbExhaustion } from '../../fakes/scripted-telemetry'
 
@@ -8,7 +8,7 @@ const now = new Date('2026-03-10T14:00:00Z')
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000)
 
 async function topHypothesis(telemetry: ConstructorParameters<typeof SyntheticTelemetry>[0] | undefined, service: string, startedMinutesAgo = 10) {
-  const evidence = await gatherEvidence(new SyntheticTelemetry(telemetry), { service, startedAt: minutesAgo(startedMinutesAgo), now, projectId: 'p' })
+  const evidence = await gatherEvidence(new SyntheticTelemetry(telemetry), { service, startedAt: minutesAgo(startedMinutesAgo), now })
   return { evidence, hypotheses: detectHypotheses(service, evidence) }
 }
 
@@ -33,7 +33,7 @@ describe('detectHypotheses on synthetic telemetry', () => {
   it('reports a source that fails as missing, and keeps the others', async () => {
     const telemetry = ordersDbExhaustion(minutesAgo(15))
     telemetry.traces = async () => { throw new Error('Cloud Trace unavailable (503)') }
-    const evidence = await gatherEvidence(telemetry, { service: 'orders-api', startedAt: minutesAgo(10), now: new Date(), projectId: 'p' })
+    const evidence = await gatherEvidence(telemetry, { service: 'orders-api', startedAt: minutesAgo(10), now: new Date() })
     expect(evidence.sourcesMissing).toEqual([{ source: 'traces', reason: 'Cloud Trace unavailable (503)' }])
     expect(evidence.sourcesAnswered).toEqual(['metrics', 'logs', 'errors'])
     expect(detectHypotheses('orders-api', evidence)[0]?.playbookId).toBe('db-connection-exhaustion')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { gatherEvidence, type GatheredEvidence } from '../../../src/core/analysis/gather-evidence'
+import { gatherEvidence } from '../../../src/core/analysis/evidence/gather-evidence'
+import type { GatheredEvidence } from '../../../src/core/analysis/evidence/gathered-evidence'
 import { computeConfidence, diagnosisPriorLogit, type ConfidenceInputs } from '../../../src/core/confidence/compute-confidence'
 import { assessEvidenceConsistency, assessEvidenceFreshness } from '../../../src/core/confidence/evidence-quality'
 import type { MetricSeries, TelemetryPort } from '../../../src/core/telemetry/port'
@@ -7,7 +8,7 @@ import { ordersDbExhaustion, ScriptedTelemetry } from '../../fakes/scripted-tele
 
 const now = new Date('2026-03-10T14:00:00Z')
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000)
-const incident = { service: 'orders-api', startedAt: minutesAgo(10), now, projectId: 'shop-prod' }
+const incident = { service: 'orders-api', startedAt: minutesAgo(10), now }
 
 /** The same fleet, whose metric series stop `lagMinutes` before now (an exporter or ingestion stalled). */
 function lagging(telemetry: TelemetryPort, lagMinutes: number): TelemetryPort {
@@ -59,7 +60,7 @@ describe('evidence freshness', () => {
   })
 
   it('does not count a quiet event source as stale, but does one whose newest event predates the incident', () => {
-    const base: Omit<GatheredEvidence, 'logs'> = { items: [], metrics: [], errors: [], traces: [], services: ['a'], sourcesAnswered: [], sourcesMissing: [], sourcesPartial: [], alertPolicy: null, ownWarnings: null, deploys: [], window: { start: minutesAgo(130), end: now } }
+    const base: Omit<GatheredEvidence, 'logs'> = { items: [], metrics: [], errors: [], traces: [], services: ['a'], dependencyLookupFailure: null, sourcesAnswered: [], sourcesMissing: [], sourcesPartial: [], alertPolicy: null, ownWarnings: null, deploys: [], window: { start: minutesAgo(130), end: now } }
     const quiet = assessEvidenceFreshness({ ...base, logs: [] }, { startedAt: minutesAgo(120) })
     expect(quiet).toMatchObject({ value: null, explanation: 'no timestamped telemetry to judge how current it is' })
     const old = assessEvidenceFreshness({ ...base, logs: [{ at: minutesAgo(125), service: 'a', severity: 'ERROR', message: 'x' }] }, { startedAt: minutesAgo(120) })

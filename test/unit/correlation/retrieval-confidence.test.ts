@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { uncalibrated } from '../../../src/core/confidence/calibration'
 import { priorLogit } from '../../../src/core/confidence/calibration'
-import { RETRIEVAL_PRIOR, retrievalConfidence, retrievalFeatures } from '../../../src/core/confidence/retrieval-confidence'
+import { nameRetrievalFeatures, RETRIEVAL_PRIOR, retrievalConfidence, retrievalFeatures } from '../../../src/core/confidence/retrieval-confidence'
 import { rankCandidates, type SearchCandidate } from '../../../src/core/correlation/hybrid-ranking'
 
 const NOW = new Date('2026-05-14T12:00:00Z')
@@ -35,10 +35,16 @@ describe('retrieval confidence', () => {
     const behind = rankCandidates([candidate('a', 0.9, 5, 0.6), candidate('b', 0.5, 10, 0.6), candidate('c', 0.3, 1, 0.1)], { at: NOW, limit: 5 })
     expect(tie[0]!.incident.id).toBe('a')
     expect(behind[0]!.incident.id).toBe('a')
-    const [tieFeatures, behindFeatures] = [retrievalFeatures(tie)!, retrievalFeatures(behind)!]
-    expect([tieFeatures[1], tieFeatures[6]]).toEqual([0, 0])
-    expect([behindFeatures[1], behindFeatures[6]]).toEqual([0, 0.5])
+    const [tieFeatures, behindFeatures] = [nameRetrievalFeatures(retrievalFeatures(tie)!), nameRetrievalFeatures(retrievalFeatures(behind)!)]
+    expect([tieFeatures.keywordMargin, tieFeatures.keywordDeficit]).toEqual([0, 0])
+    expect([behindFeatures.keywordMargin, behindFeatures.keywordDeficit]).toEqual([0, 0.5])
     expect(retrievalConfidence(behind, uncalibrated()).probability).toBeLessThan(retrievalConfidence(tie, uncalibrated()).probability)
+  })
+
+  it('names the features of a vector in the order the prior weighs them, reading a feature stored before it existed as 0', () => {
+    expect(nameRetrievalFeatures([0.8, 0.4, 0.5, 1, 0.33, 0.9])).toEqual({
+      topSimilarity: 0.8, keywordMargin: 0.4, embeddingMargin: 0.5, agreement: 1, structured: 0.33, recency: 0.9, keywordDeficit: 0,
+    })
   })
 
   it('scores a row stored before the deficit existed (six features) as it was scored then', () => {

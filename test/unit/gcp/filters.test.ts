@@ -42,6 +42,11 @@ describe('Cloud Logging filters', () => {
     expect(filter.endsWith('AND (textPayload:"say \\"deployed\\"" OR jsonPayload.message:"say \\"deployed\\"")')).toBe(true)
     expect(() => parseFilter(filter)).not.toThrow()
   })
+
+  it("pick a Compute Engine instance by its name through the log label Logging keeps it in", () => {
+    const filter = buildLogFilter({ ...base, resourceType: 'gce_instance', resourceLabels: { instance_name: 'batch-1', zone: 'europe-west1-b' } })
+    expect(filter.startsWith('resource.type="gce_instance" AND labels."compute.googleapis.com/resource_name"="batch-1" AND resource.labels.zone="europe-west1-b" AND ')).toBe(true)
+  })
 })
 
 describe('Cloud Trace filters', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { MetricSeriesReuse } from '../../../src/core/telemetry/metric-series-reuse'
 import { MetricNotExportedError, type MetricQuery, type MetricSeries } from '../../../src/core/telemetry/port'
 import { sliceMetricSeries } from '../../../src/core/telemetry/slice-metric-series'
+import { GcpConsoleLinks } from '../../../src/integrations/gcp/console-links'
 import { SyntheticTelemetry } from '../../../src/integrations/telemetry/synthetic'
 import { CountingTelemetry } from '../../fakes/counting-telemetry'
 import { ScriptedTelemetry } from '../../fakes/scripted-telemetry'
@@ -130,6 +131,13 @@ describe('MetricSeriesReuse: one analysis asks each series once', () => {
     expect(reuse.alertPolicy).toBeUndefined()
     const withPolicies = new MetricSeriesReuse({ ...synthetic, name: 'gcp', metrics: (q) => synthetic.metrics(q), logs: async () => [], errors: async () => [], traces: async () => [], services: async () => [], alertPolicy: async ({ policyName }) => ({ name: policyName, displayName: policyName, enabled: true, combiner: 'OR', conditions: [], documentation: null, userLabels: {}, severity: null, notificationChannelCount: 0 }) })
     expect(await withPolicies.alertPolicy!({ policyName: 'p95' })).toMatchObject({ displayName: 'p95' })
+  })
+
+  it("passes the provider's console links through, and has none when it has none", () => {
+    const links = new GcpConsoleLinks('shop-prod')
+    const linked = new MetricSeriesReuse(new CountingTelemetry(new SyntheticTelemetry({ seed: 7, links })))
+    expect(linked.links).toBe(links)
+    expect(reuseOverSynthetic().reuse.links).toBeUndefined()
   })
 })
 

@@ -1,3 +1,4 @@
+import { GcpConsoleLinks } from '../../gcp/console-links'
 import type { SyntheticIncidentInjection } from './injection'
 import { DEFAULT_SYNTHETIC_SEED, SyntheticTelemetry } from './synthetic-telemetry'
 
@@ -14,13 +15,19 @@ export interface DemoFleetTimeline {
 /**
  * The fleet the demo runs against: fraud-check has been slowing payment-api down for
  * 25 minutes, and checkout-db ran out of connections 15 minutes ago, stalling checkout-api.
+ * It stands in for GKE workloads of the Google Cloud project `projectId`, whose console its evidence links to.
  */
-export function createDemoFleet(now: Date, seed: number = DEFAULT_SYNTHETIC_SEED, timeline: DemoFleetTimeline = {}): SyntheticTelemetry {
+export function createDemoFleet(
+  now: Date,
+  seed: number = DEFAULT_SYNTHETIC_SEED,
+  timeline: DemoFleetTimeline = {},
+  projectId = 'demo-project',
+): SyntheticTelemetry {
   const end = timeline.mitigatedAt ? { end: timeline.mitigatedAt } : {}
   const injections: SyntheticIncidentInjection[] = [
     { kind: 'slow-dependency', service: 'payment-api', dependency: 'fraud-check', start: new Date(now.getTime() - 25 * MINUTE_MS), ...end },
     { kind: 'connection-pool-exhaustion', service: 'checkout-db', start: new Date(now.getTime() - 15 * MINUTE_MS), ...end },
   ]
   if (timeline.inventoryLeakAt) injections.push({ kind: 'memory-leak', service: 'inventory', start: timeline.inventoryLeakAt })
-  return new SyntheticTelemetry({ seed, injections })
+  return new SyntheticTelemetry({ seed, injections, links: new GcpConsoleLinks(projectId) })
 }

@@ -3,6 +3,7 @@ import {
   METRIC_KINDS,
   MetricNotExportedError,
   TelemetryQueryError,
+  type ConsoleLinks,
   type ErrorGroupQuery,
   type ErrorGroupStats,
   type LogEntry,
@@ -43,6 +44,8 @@ export interface SyntheticTelemetryOptions {
   injections?: readonly SyntheticIncidentInjection[]
   /** Defaults to the demo shop (SYNTHETIC_FLEET). */
   fleet?: readonly FleetService[]
+  /** Where evidence links point, as for the provider the fleet stands in for; none by default. */
+  links?: ConsoleLinks
 }
 
 /**
@@ -56,6 +59,7 @@ export class SyntheticTelemetry implements TelemetryPort {
   readonly name = 'synthetic'
   /** Samples at multiples of the step within the window (see metrics()). */
   readonly metricGrid: MetricGrid = { points: 'instant' }
+  readonly links?: ConsoleLinks
   readonly seed: number
   readonly injections: readonly SyntheticIncidentInjection[]
   private readonly topology: FleetTopology
@@ -68,6 +72,7 @@ export class SyntheticTelemetry implements TelemetryPort {
     this.seed = options.seed ?? DEFAULT_SYNTHETIC_SEED
     if (!Number.isSafeInteger(this.seed)) throw new CodedError('synthetic_seed_invalid', `seed must be an integer, got ${this.seed}`)
     this.injections = [...(options.injections ?? [])]
+    if (options.links) this.links = options.links
     this.topology = new FleetTopology(options.fleet ?? SYNTHETIC_FLEET)
     this.resolved = resolveInjections(this.topology, this.injections, this.seed)
     this.model = new FleetMetricModel(this.seed, this.topology, this.resolved)

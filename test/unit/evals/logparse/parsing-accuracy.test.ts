@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { scoreLogParsing } from '../../../src/core/analysis/logs/parsing-accuracy'
+import { scoreLogParsing } from '../../../../src/evals/logparse/parsing-accuracy'
 
 describe('scoreLogParsing (Loghub-2.0 metrics)', () => {
   it('scores a perfect parse 1 everywhere', () => {

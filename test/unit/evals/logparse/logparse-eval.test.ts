@@ -2,10 +2,10 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import logparse from '../../../src/evals/logparse'
-import { formatCsvRow, parseCsvRecords } from '../../../src/core/csv-text'
+import logparse from '../../../../src/evals/logparse'
+import { formatCsvRow, parseCsvRecords } from '../../../../src/core/csv-text'
 
-const DATASET = join(import.meta.dirname, '../../fixtures/logs/loghub-mini')
+const DATASET = join(import.meta.dirname, '../../../fixtures/logs/loghub-mini')
 const STRUCTURED = 'Checkout/Checkout_2k.log_structured_corrected.csv'
 
 describe('sre-agent eval logparse', () => {

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { parseTimestamp } from '../../../src/core/analysis/anomaly/parse-metric-csv'
-import type { AnomalyWindow, CostMatrix, ScoredSeries } from '../../../src/core/analysis/nab/nab-types'
-import { normalizeNabScore } from '../../../src/core/analysis/nab/normalize-nab-score'
-import { optimizeCorpusThreshold } from '../../../src/core/analysis/nab/optimize-corpus-threshold'
-import { scaledSigmoid } from '../../../src/core/analysis/nab/scaled-sigmoid'
-import { scoreNabCorpus } from '../../../src/core/analysis/nab/score-nab-corpus'
-import { scoreSeriesAtThreshold } from '../../../src/core/analysis/nab/score-series-at-threshold'
-import { probationLength, sweepSeries } from '../../../src/core/analysis/nab/sweep-series'
-import { checkScorerReproduction } from '../../../src/evals/nab/check-scorer-reproduction'
+import { parseTimestamp } from '../../../../src/core/analysis/anomaly/parse-metric-csv'
+import type { AnomalyWindow, CostMatrix, ScoredSeries } from '../../../../src/evals/nab/nab-types'
+import { normalizeNabScore } from '../../../../src/evals/nab/normalize-nab-score'
+import { optimizeCorpusThreshold } from '../../../../src/evals/nab/optimize-corpus-threshold'
+import { scaledSigmoid } from '../../../../src/evals/nab/scaled-sigmoid'
+import { scoreNabCorpus } from '../../../../src/evals/nab/score-nab-corpus'
+import { scoreSeriesAtThreshold } from '../../../../src/evals/nab/score-series-at-threshold'
+import { probationLength, sweepSeries } from '../../../../src/evals/nab/sweep-series'
+import { checkScorerReproduction } from '../../../../src/evals/nab/check-scorer-reproduction'
 
 const STANDARD: CostMatrix = { tpWeight: 1, fpWeight: 0.11, fnWeight: 1 }
 const LOW_FN: CostMatrix = { tpWeight: 1, fpWeight: 0.11, fnWeight: 2 }
@@ -131,12 +131,12 @@ describe('NAB scorer', () => {
     // Rows 1-800 of Numenta's published results for realTraffic/speed_7578.csv. Numenta's early
     // detections (up to row 117) stay inside the slice's probationary period (120 rows) and none
     // fall in rows 120-168, so NAB's S(t) values for these rows are those of the whole file.
-    const fixture = JSON.parse(readFileSync(new URL('../../fixtures/anomaly/numenta-speed-7578-first-800-rows.json', import.meta.url), 'utf8')) as {
+    const fixture = JSON.parse(readFileSync(new URL('../../../fixtures/anomaly/numenta-speed-7578-first-800-rows.json', import.meta.url), 'utf8')) as {
       windows: Array<[string, string]>
       thresholds: Record<string, number>
       profiles: Record<string, CostMatrix>
     }
-    const lines = readFileSync(new URL('../../fixtures/anomaly/numenta-speed-7578-first-800-rows.csv', import.meta.url), 'utf8').trim().split('\n')
+    const lines = readFileSync(new URL('../../../fixtures/anomaly/numenta-speed-7578-first-800-rows.csv', import.meta.url), 'utf8').trim().split('\n')
     const header = lines[0]!.split(',')
     const rows = lines.slice(1).map((l) => l.split(','))
     const series: ScoredSeries = {

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { readNabCorpus } from '../../../src/evals/nab/read-nab-corpus'
+import { readNabCorpus } from '../../../../src/evals/nab/read-nab-corpus'
 
-const mini = (path: string) => fileURLToPath(new URL(`../../fixtures/anomaly/nab-mini/${path}`, import.meta.url))
+const mini = (path: string) => fileURLToPath(new URL(`../../../fixtures/anomaly/nab-mini/${path}`, import.meta.url))
 
 describe('readNabCorpus', () => {
   it('reads the labelled series with their windows, skipping files the labels do not name', async () => {

@@ -1,4 +1,4 @@
-import { CodedError } from '../../errors'
+import { CodedError } from '../../core/errors'
 
 /** A series or label set the NAB scorer cannot score without guessing (unsorted time, overlapping windows, non-finite scores). */
 export class InvalidNabInputError extends CodedError {
