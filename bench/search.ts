@@ -25,7 +25,8 @@ import { incidentEmbeddingText } from '../src/core/correlation/embedder'
 import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
 import { SeededRandom } from '../src/integrations/telemetry/synthetic'
 import { migrateDatabase, openDatabase, type Database } from '../src/storage/database'
-import { insertIncidents, searchIncidentCandidates, type NewIncident } from '../src/storage/repositories/incidents'
+import { insertIncidents, type NewIncident } from '../src/storage/repositories/incidents'
+import { searchIncidentCandidates } from '../src/storage/repositories/similar-incidents-search'
 
 const P95_GOAL_MS = 25
 const RECALL_GOAL = 0.95

@@ -28,12 +28,6 @@ export async function getExecution(db: Database, id: string): Promise<PlaybookEx
   return row ?? null
 }
 
-export async function getExecutionOrThrow(db: Database, id: string): Promise<PlaybookExecution> {
-  const row = await getExecution(db, id)
-  if (!row) throw new CodedError('execution_not_found', `playbook execution ${id} does not exist`)
-  return row
-}
-
 export async function listExecutionsForIncident(db: Database, incidentId: string): Promise<PlaybookExecution[]> {
   return db.select().from(playbookExecutions).where(eq(playbookExecutions.incidentId, incidentId)).orderBy(asc(playbookExecutions.createdAt))
 }
