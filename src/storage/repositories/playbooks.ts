@@ -102,7 +102,7 @@ export async function recordExecutionStep(db: Database, values: typeof execution
 
 /** Cancels a run that has not finished; its pending approvals expire with it. Null if it had already ended. */
 export async function cancelExecution(db: Database, id: string): Promise<PlaybookExecution | null> {
-  return db.transaction(async (tx) => {
+  const row = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(playbookExecutions)
       .set({ status: 'cancelled', updatedAt: new Date() })
@@ -110,8 +110,10 @@ export async function cancelExecution(db: Database, id: string): Promise<Playboo
       .returning()
     if (!row) return null
     await tx.update(approvalRequests).set({ status: 'expired' }).where(and(eq(approvalRequests.executionId, id), eq(approvalRequests.status, 'pending')))
-    return toExecution(row)
+    return row
   })
+  // Checked once committed: a run whose row no longer parses can still be stopped.
+  return row ? toExecution(row) : null
 }
 
 /**
