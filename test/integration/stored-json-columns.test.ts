@@ -5,7 +5,7 @@ import { rowsOf, type Database } from '../../src/storage/database'
 import { loadPlaybookFiles } from '../../src/storage/playbook-files'
 import { getAnalysisRecord, startAnalysis } from '../../src/storage/repositories/analyses'
 import { appendAudit, listAuditForIncident } from '../../src/storage/repositories/audit'
-import { createIncident } from '../../src/storage/repositories/incidents'
+import { createIncident, getIncident, listOpenIncidents } from '../../src/storage/repositories/incidents'
 import {
   cancelExecution,
   createExecution,
@@ -104,6 +104,17 @@ describe('jsonb columns read back from Postgres through their schemas', () => {
       await db.execute(sql`insert into execution_steps (execution_id, position, step_id, kind, status, outcome)
         values (${execution.id}, 1, 'choose', 'branch', 'succeeded', '{"tested": "check-pool", "passed": true}')`)
       await expect(getExecutionStep(db, execution.id, 1)).rejects.toThrow(/outcome\.goto/)
+    })
+  })
+
+  describe('an incident', () => {
+    it('fails to read an incident whose labels are not all strings, naming the row and the label', async () => {
+      const fingerprint = `labels:${Math.random()}`
+      const incident = await createIncident(db, { fingerprint, source: 'generic', severity: 'high', title: 't', startedAt: new Date(), labels: { zone: 'eu' } })
+      expect((await getIncident(db, incident.id))?.labels).toEqual({ zone: 'eu' })
+      await db.execute(sql`update incidents set labels = '{"zone": 3}' where id = ${incident.id}`)
+      await expect(getIncident(db, incident.id)).rejects.toThrow(`incidents row ${incident.id} does not match its schema: labels.zone: `)
+      await expect(listOpenIncidents(db, 1000)).rejects.toMatchObject({ code: 'stored_row_invalid', details: { rowId: incident.id, column: 'labels' } })
     })
   })
 

@@ -3,7 +3,7 @@ import type { NormalizedAlert } from '../../core/incidents/types'
 import { CodedError } from '../../core/errors'
 import type { Database } from '../database'
 import { alerts, incidents } from '../schema'
-import { incidentColumns, type Incident } from './incidents'
+import { incidentColumns, toIncident, type Incident } from './incidents'
 
 export interface AlertIngestResult {
   incident: Incident | null
@@ -24,7 +24,7 @@ export async function recordAlert(db: Database, alert: NormalizedAlert, payload:
         .where(and(eq(incidents.fingerprint, alert.fingerprint), eq(incidents.status, 'open')))
         .returning(incidentColumns)
       await tx.insert(alerts).values({ incidentId: resolved?.id ?? null, source: alert.source, fingerprint: alert.fingerprint, status: alert.status, payload })
-      return { incident: resolved ?? null, outcome: resolved ? 'resolved' : 'orphan' }
+      return { incident: resolved ? toIncident(resolved) : null, outcome: resolved ? 'resolved' : 'orphan' }
     }
     const [row] = await tx
       .insert(incidents)
@@ -50,6 +50,6 @@ export async function recordAlert(db: Database, alert: NormalizedAlert, payload:
     if (!row) throw new CodedError('incident_upsert_failed', `no row returned for fingerprint ${alert.fingerprint}`)
     await tx.insert(alerts).values({ incidentId: row.id, source: alert.source, fingerprint: alert.fingerprint, status: alert.status, payload })
     const [incident] = await tx.select(incidentColumns).from(incidents).where(eq(incidents.id, row.id))
-    return { incident: incident ?? null, outcome: row.inserted ? 'opened' : 'updated' }
+    return { incident: incident ? toIncident(incident) : null, outcome: row.inserted ? 'opened' : 'updated' }
   })
 }

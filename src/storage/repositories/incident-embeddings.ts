@@ -15,7 +15,12 @@ const staleFor = (model: string) => sql`(${incidents.embedding} is null or ${inc
 /** How many incidents re-embedding with `model` has to do, by the model that made their current embedding. */
 export async function countStaleEmbeddings(db: Database, model: string): Promise<StaleEmbeddings> {
   const current = sql<string | null>`case when ${incidents.embedding} is null then null else ${incidents.embeddingModel} end`
-  const rows = await db.select({ model: current, count: sql<number>`count(*)::int` }).from(incidents).where(staleFor(model)).groupBy(current).orderBy(desc(sql`count(*)`))
+  const rows = await db
+    .select({ model: current, count: sql<number>`count(*)::int` })
+    .from(incidents)
+    .where(staleFor(model))
+    .groupBy(current)
+    .orderBy(desc(sql`count(*)`))
   const byModel = rows.map((r) => ({ model: r.model ?? null, count: Number(r.count) }))
   return { total: byModel.reduce((s, m) => s + m.count, 0), byModel }
 }
@@ -23,7 +28,15 @@ export async function countStaleEmbeddings(db: Database, model: string): Promise
 /** Incidents to re-embed with `model`, in id order after `afterId` (keyset paging: each is visited once per pass). */
 export async function listStaleEmbeddings(db: Database, model: string, options: { afterId: string | null; limit: number }): Promise<IncidentToEmbed[]> {
   return db
-    .select({ id: incidents.id, number: incidents.number, title: incidents.title, summary: incidents.summary, service: incidents.service, resourceType: incidents.resourceType, policyName: incidents.policyName })
+    .select({
+      id: incidents.id,
+      number: incidents.number,
+      title: incidents.title,
+      summary: incidents.summary,
+      service: incidents.service,
+      resourceType: incidents.resourceType,
+      policyName: incidents.policyName,
+    })
     .from(incidents)
     .where(and(staleFor(model), options.afterId ? sql`${incidents.id} > ${options.afterId}::uuid` : undefined))
     .orderBy(incidents.id)

@@ -1,7 +1,8 @@
 import { and, desc, eq, getTableColumns, isNotNull, sql } from 'drizzle-orm'
 import { CodedError } from '../../core/errors'
 import type { Database } from '../database'
-import { incidents } from '../schema'
+import { parseStoredColumn } from '../parse-stored-column'
+import { incidentLabelsSchema, incidents } from '../schema'
 
 export type Incident = Omit<typeof incidents.$inferSelect, 'embedding' | 'searchVector'>
 export type NewIncident = typeof incidents.$inferInsert
@@ -9,6 +10,11 @@ export type NewIncident = typeof incidents.$inferInsert
 // Every column but the 768-float embedding and the tsvector: they are only needed inside the search queries.
 const { embedding: _embedding, searchVector: _searchVector, ...columns } = getTableColumns(incidents)
 export const incidentColumns = columns
+
+/** An incident as read back, its labels checked against their schema. */
+export function toIncident(row: Incident): Incident {
+  return { ...row, labels: parseStoredColumn(incidentLabelsSchema, row.labels, { table: 'incidents', rowId: row.id, column: 'labels' }) }
+}
 
 /**
  * Opens an incident under `fingerprint` unless one is already open under it, and
@@ -18,13 +24,13 @@ export async function openIncidentOnce(db: Database, values: NewIncident): Promi
   await db.insert(incidents).values(values).onConflictDoNothing({ target: incidents.fingerprint, where: sql`status = 'open'` })
   const [row] = await db.select(incidentColumns).from(incidents).where(and(eq(incidents.fingerprint, values.fingerprint), eq(incidents.status, 'open')))
   if (!row) throw new CodedError('incident_create_failed', `no open incident under ${values.fingerprint}`)
-  return row
+  return toIncident(row)
 }
 
 export async function createIncident(db: Database, values: NewIncident): Promise<Incident> {
   const [row] = await db.insert(incidents).values(values).returning(incidentColumns)
   if (!row) throw new CodedError('incident_create_failed', 'insert returned no row')
-  return row
+  return toIncident(row)
 }
 
 /** Bulk load of history (evaluations, benchmarks, imports), in batches; returns the ids in order. */
@@ -39,7 +45,7 @@ export async function insertIncidents(db: Database, rows: NewIncident[], batchSi
 
 export async function getIncident(db: Database, id: string): Promise<Incident | null> {
   const [row] = await db.select(incidentColumns).from(incidents).where(eq(incidents.id, id))
-  return row ?? null
+  return row ? toIncident(row) : null
 }
 
 export async function getIncidentOrThrow(db: Database, id: string): Promise<Incident> {
@@ -50,17 +56,18 @@ export async function getIncidentOrThrow(db: Database, id: string): Promise<Inci
 
 export async function getIncidentByNumber(db: Database, number: number): Promise<Incident | null> {
   const [row] = await db.select(incidentColumns).from(incidents).where(eq(incidents.number, number))
-  return row ?? null
+  return row ? toIncident(row) : null
 }
 
 export async function updateIncident(db: Database, id: string, values: Partial<NewIncident>): Promise<Incident> {
   const [row] = await db.update(incidents).set({ ...values, updatedAt: new Date() }).where(eq(incidents.id, id)).returning(incidentColumns)
   if (!row) throw new CodedError('incident_not_found', `incident ${id} does not exist`)
-  return row
+  return toIncident(row)
 }
 
 export async function listOpenIncidents(db: Database, limit = 20): Promise<Incident[]> {
-  return db.select(incidentColumns).from(incidents).where(eq(incidents.status, 'open')).orderBy(desc(incidents.startedAt)).limit(limit)
+  const rows = await db.select(incidentColumns).from(incidents).where(eq(incidents.status, 'open')).orderBy(desc(incidents.startedAt)).limit(limit)
+  return rows.map(toIncident)
 }
 
 /** Services named by any incident so far: a catalogue learnt from history. */

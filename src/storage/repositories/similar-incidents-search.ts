@@ -4,7 +4,7 @@ import type { SearchCandidate } from '../../core/correlation/hybrid-ranking'
 import type { PastIncident } from '../../core/correlation/past-incident-match'
 import { rowsOf, type Database } from '../database'
 import { incidents } from '../schema'
-import { incidentColumns, type Incident } from './incidents'
+import { incidentColumns, toIncident, type Incident } from './incidents'
 
 export interface SimilarIncidentRow {
   incident: Incident
@@ -34,7 +34,7 @@ export async function findSimilarIncidents(
     )
     .orderBy(distance)
     .limit(options.limit ?? 5)
-  return rows.map((r) => ({ incident: r.incident, similarity: 1 - Number(r.distance) }))
+  return rows.map((r) => ({ incident: toIncident(r.incident), similarity: 1 - Number(r.distance) }))
 }
 
 /** BM25 parameters (Robertson & Zaragoza): term-frequency saturation and length normalisation. */
