@@ -11,11 +11,12 @@ import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import postgres from 'postgres'
-import { generatePastIncidents } from '../scripts/synthetic/past-incidents'
+import { generatePastIncidents } from '../src/storage/seed/synthetic-past-incidents'
 import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
 import { reembedIncidents } from '../src/core/correlation/reembed-incidents'
 import { migrateDatabase, openDatabase } from '../src/storage/database'
-import { incidentEmbeddingStore, insertIncidents, type NewIncident } from '../src/storage/repositories/incidents'
+import { insertIncidents, type NewIncident } from '../src/storage/repositories/incidents'
+import { incidentEmbeddingStore } from '../src/storage/repositories/incident-embeddings'
 
 const { values: flags } = parseArgs({ options: { count: { type: 'string', default: '20000' }, batches: { type: 'string', default: '100,500' } } })
 const COUNT = Number(flags.count)

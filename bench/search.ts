@@ -19,13 +19,14 @@ import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import postgres from 'postgres'
-import { generatePastIncidents, type SeedIncident } from '../scripts/synthetic/past-incidents'
+import { generatePastIncidents, type SeedIncident } from '../src/storage/seed/synthetic-past-incidents'
 import { correlateIncident } from '../src/core/correlation/correlate-incident'
 import { incidentEmbeddingText } from '../src/core/correlation/embedder'
 import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
 import { SeededRandom } from '../src/integrations/telemetry/synthetic'
 import { migrateDatabase, openDatabase, type Database } from '../src/storage/database'
-import { insertIncidents, searchIncidentCandidates, type NewIncident } from '../src/storage/repositories/incidents'
+import { insertIncidents, type NewIncident } from '../src/storage/repositories/incidents'
+import { searchIncidentCandidates } from '../src/storage/repositories/similar-incidents-search'
 
 const P95_GOAL_MS = 25
 const RECALL_GOAL = 0.95

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import type { ErrorGroupStats, LogEntry, TraceSummary } from '../src/core/telemetry/port'
 import { createDemoFleet, DEFAULT_SYNTHETIC_SEED, METRIC_UNITS, SyntheticTelemetry } from '../src/integrations/telemetry/synthetic'
-import { generatePastIncidents } from './synthetic/past-incidents'
+import { generatePastIncidents } from '../src/storage/seed/synthetic-past-incidents'
 
 const USAGE = `Writes the synthetic fleet's telemetry and incident history to a folder.
 

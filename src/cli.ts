@@ -86,7 +86,7 @@ async function runRole(command: 'bot' | 'worker' | 'migrate' | 'seed', args: str
   }
   if (command === 'seed') {
     const { openDatabase } = await import('./storage/database')
-    const { seedPastIncidents } = await import('../scripts/seed-history')
+    const { seedPastIncidents } = await import('./storage/seed/seed-past-incidents')
     const handle = await openDatabase(config.DATABASE_URL)
     const count = Number(args[args.indexOf('--count') + 1]) || 60
     const n = await seedPastIncidents(handle.db, { count, seed: 42, now: new Date() })

@@ -47,7 +47,7 @@ const command: CliCommand = {
       process.stderr.write('sre-agent reembed: DATABASE_URL is not set (or names an in-memory database, empty at every start): nothing to re-embed\n')
       return 78 // EX_CONFIG
     }
-    const [{ openDatabase, migrateDatabase }, { embedderFor }, { incidentEmbeddingStore }] = await Promise.all([import('../storage/database'), import('../runtime'), import('../storage/repositories/incidents')])
+    const [{ openDatabase, migrateDatabase }, { embedderFor }, { incidentEmbeddingStore }] = await Promise.all([import('../storage/database'), import('../runtime'), import('../storage/repositories/incident-embeddings')])
     const embedder = await embedderFor(config)
     const handle = await openDatabase(config.DATABASE_URL, { poolSize: 2 })
     try {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { and, eq } from 'drizzle-orm'
-import { seedPastIncidents } from '../../scripts/seed-history'
+import { seedPastIncidents } from '../storage/seed/seed-past-incidents'
 import { utcTime } from '../core/analysis/scan/metric-warnings'
 import { incidentLabel } from '../core/incidents/incident-label'
 import { createDemoFleet, DEFAULT_SYNTHETIC_SEED } from '../integrations/telemetry/synthetic'

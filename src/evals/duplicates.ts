@@ -9,7 +9,8 @@ import { incidentEmbeddingText } from '../core/correlation/embedder'
 import { HashingEmbedder } from '../core/correlation/hashing-embedder'
 import { readFlags, UsageError, type CliCommand } from '../commands/command'
 import { migrateDatabase, openDatabase } from '../storage/database'
-import { insertIncidents, searchIncidentCandidates, type NewIncident } from '../storage/repositories/incidents'
+import { insertIncidents, type NewIncident } from '../storage/repositories/incidents'
+import { searchIncidentCandidates } from '../storage/repositories/similar-incidents-search'
 
 /** One report of a GitBugs CSV (Summary, Issue id, Status, Priority, Resolution, Created, Resolved, Affects Version/s, Description). */
 interface BugReport {

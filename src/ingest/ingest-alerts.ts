@@ -1,6 +1,6 @@
 import type { NormalizedAlert } from '../core/incidents/types'
 import type { Database } from '../storage/database'
-import { recordAlert } from '../storage/repositories/incidents'
+import { recordAlert } from '../storage/repositories/incident-alerts'
 import { jobIdFor, type JobQueue } from '../core/jobs/job-queue'
 
 export interface IngestedAlert {

@@ -1,6 +1,16 @@
 import { asc, desc, eq, sql } from 'drizzle-orm'
 import type { Database } from '../database'
-import { analyses, analysisConfidence, analysisSteps, confidenceCalibrations, confidenceFactors, evidenceItems } from '../schema'
+import { parseStoredColumn } from '../parse-stored-column'
+import {
+  analyses,
+  analysisConfidence,
+  analysisSteps,
+  confidenceCalibrations,
+  confidenceFactors,
+  discardedHypothesesSchema,
+  evidenceDataSchema,
+  evidenceItems,
+} from '../schema'
 
 export type Analysis = typeof analyses.$inferSelect
 export type AnalysisStepRow = typeof analysisSteps.$inferSelect
@@ -64,7 +74,15 @@ export async function getAnalysisRecord(db: Database, analysisId: string): Promi
     db.select().from(evidenceItems).where(eq(evidenceItems.analysisId, analysisId)).orderBy(asc(evidenceItems.stepPosition)),
     db.select().from(confidenceFactors).where(eq(confidenceFactors.analysisId, analysisId)),
   ])
-  return { analysis, steps, evidence, factors }
+  return {
+    analysis,
+    steps: steps.map((s) => ({
+      ...s,
+      discarded: parseStoredColumn(discardedHypothesesSchema, s.discarded, { table: 'analysis_steps', rowId: s.id, column: 'discarded' }),
+    })),
+    evidence: evidence.map((e) => ({ ...e, data: parseStoredColumn(evidenceDataSchema, e.data, { table: 'evidence_items', rowId: e.id, column: 'data' }) })),
+    factors,
+  }
 }
 
 export type AnalysisConfidenceRow = typeof analysisConfidence.$inferInsert

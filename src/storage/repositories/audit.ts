@@ -1,13 +1,18 @@
 import { and, asc, eq } from 'drizzle-orm'
 import type { Database } from '../database'
-import { auditLog, slackMessages } from '../schema'
+import { parseStoredColumn } from '../parse-stored-column'
+import { auditDetailsSchema, auditLog, slackMessages } from '../schema'
 
 export type AuditEntry = typeof auditLog.$inferSelect
 export type NewAuditEntry = Omit<typeof auditLog.$inferInsert, 'id' | 'at'>
 
+function toAuditEntry(row: AuditEntry): AuditEntry {
+  return { ...row, details: parseStoredColumn(auditDetailsSchema, row.details, { table: 'audit_log', rowId: String(row.id), column: 'details' }) }
+}
+
 export async function appendAudit(db: Database, entry: NewAuditEntry): Promise<AuditEntry> {
   const [row] = await db.insert(auditLog).values(entry).returning()
-  return row!
+  return toAuditEntry(row!)
 }
 
 /** Several entries in one statement: all are written or none. */
@@ -22,7 +27,8 @@ export async function hasAuditForMessage(db: Database, action: string, message: 
 }
 
 export async function listAuditForIncident(db: Database, incidentId: string): Promise<AuditEntry[]> {
-  return db.select().from(auditLog).where(eq(auditLog.incidentId, incidentId)).orderBy(asc(auditLog.id))
+  const rows = await db.select().from(auditLog).where(eq(auditLog.incidentId, incidentId)).orderBy(asc(auditLog.id))
+  return rows.map(toAuditEntry)
 }
 
 export async function getPostedMessage(db: Database, key: string): Promise<{ channel: string; ts: string } | null> {

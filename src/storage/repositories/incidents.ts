@@ -1,66 +1,19 @@
-import { and, cosineDistance, desc, eq, getTableColumns, isNotNull, lt, ne, sql, type SQL } from 'drizzle-orm'
-import type { NormalizedAlert } from '../../core/incidents/types'
-import type { CandidateQuery, CandidateSearchResult } from '../../core/correlation/correlate-incident'
-import type { SearchCandidate } from '../../core/correlation/hybrid-ranking'
-import type { PastIncident } from '../../core/correlation/past-incident-match'
-import type { EmbeddingStore, IncidentToEmbed, StaleEmbeddings } from '../../core/correlation/reembed-incidents'
+import { and, desc, eq, getTableColumns, isNotNull, sql } from 'drizzle-orm'
 import { CodedError } from '../../core/errors'
-import { rowsOf, type Database } from '../database'
-import { alerts, incidents } from '../schema'
+import type { Database } from '../database'
+import { parseStoredColumn } from '../parse-stored-column'
+import { incidentLabelsSchema, incidents } from '../schema'
 
 export type Incident = Omit<typeof incidents.$inferSelect, 'embedding' | 'searchVector'>
 export type NewIncident = typeof incidents.$inferInsert
 
 // Every column but the 768-float embedding and the tsvector: they are only needed inside the search queries.
-const { embedding: _embedding, searchVector: _searchVector, ...incidentColumns } = getTableColumns(incidents)
+const { embedding: _embedding, searchVector: _searchVector, ...columns } = getTableColumns(incidents)
+export const incidentColumns = columns
 
-export interface AlertIngestResult {
-  incident: Incident | null
-  /** opened: a new incident; updated: a repeat of an open one; resolved: closed by this alert; orphan: a resolve with nothing open. */
-  outcome: 'opened' | 'updated' | 'resolved' | 'orphan'
-}
-
-/**
- * Records one alert: opens an incident, counts a repeat on the open one, or resolves it.
- * The partial unique index on open fingerprints makes this safe across bot replicas.
- */
-export async function recordAlert(db: Database, alert: NormalizedAlert, payload: unknown): Promise<AlertIngestResult> {
-  return db.transaction(async (tx) => {
-    if (alert.status === 'resolved') {
-      const [resolved] = await tx
-        .update(incidents)
-        .set({ status: 'resolved', resolvedAt: alert.endedAt ?? new Date(), updatedAt: new Date() })
-        .where(and(eq(incidents.fingerprint, alert.fingerprint), eq(incidents.status, 'open')))
-        .returning(incidentColumns)
-      await tx.insert(alerts).values({ incidentId: resolved?.id ?? null, source: alert.source, fingerprint: alert.fingerprint, status: alert.status, payload })
-      return { incident: resolved ?? null, outcome: resolved ? 'resolved' : 'orphan' }
-    }
-    const [row] = await tx
-      .insert(incidents)
-      .values({
-        fingerprint: alert.fingerprint,
-        source: alert.source,
-        title: alert.title,
-        summary: alert.summary,
-        service: alert.service,
-        resourceType: alert.resourceType,
-        policyName: alert.policyName,
-        severity: alert.severity,
-        labels: alert.labels,
-        url: alert.url,
-        startedAt: alert.startedAt,
-      })
-      .onConflictDoUpdate({
-        target: incidents.fingerprint,
-        targetWhere: sql`status = 'open'`,
-        set: { alertCount: sql`${incidents.alertCount} + 1`, updatedAt: new Date() },
-      })
-      .returning({ id: incidents.id, inserted: sql<boolean>`(xmax = 0)` })
-    if (!row) throw new CodedError('incident_upsert_failed', `no row returned for fingerprint ${alert.fingerprint}`)
-    await tx.insert(alerts).values({ incidentId: row.id, source: alert.source, fingerprint: alert.fingerprint, status: alert.status, payload })
-    const [incident] = await tx.select(incidentColumns).from(incidents).where(eq(incidents.id, row.id))
-    return { incident: incident ?? null, outcome: row.inserted ? 'opened' : 'updated' }
-  })
+/** An incident as read back, its labels checked against their schema. */
+export function toIncident(row: Incident): Incident {
+  return { ...row, labels: parseStoredColumn(incidentLabelsSchema, row.labels, { table: 'incidents', rowId: row.id, column: 'labels' }) }
 }
 
 /**
@@ -71,13 +24,13 @@ export async function openIncidentOnce(db: Database, values: NewIncident): Promi
   await db.insert(incidents).values(values).onConflictDoNothing({ target: incidents.fingerprint, where: sql`status = 'open'` })
   const [row] = await db.select(incidentColumns).from(incidents).where(and(eq(incidents.fingerprint, values.fingerprint), eq(incidents.status, 'open')))
   if (!row) throw new CodedError('incident_create_failed', `no open incident under ${values.fingerprint}`)
-  return row
+  return toIncident(row)
 }
 
 export async function createIncident(db: Database, values: NewIncident): Promise<Incident> {
   const [row] = await db.insert(incidents).values(values).returning(incidentColumns)
   if (!row) throw new CodedError('incident_create_failed', 'insert returned no row')
-  return row
+  return toIncident(row)
 }
 
 /** Bulk load of history (evaluations, benchmarks, imports), in batches; returns the ids in order. */
@@ -92,7 +45,7 @@ export async function insertIncidents(db: Database, rows: NewIncident[], batchSi
 
 export async function getIncident(db: Database, id: string): Promise<Incident | null> {
   const [row] = await db.select(incidentColumns).from(incidents).where(eq(incidents.id, id))
-  return row ?? null
+  return row ? toIncident(row) : null
 }
 
 export async function getIncidentOrThrow(db: Database, id: string): Promise<Incident> {
@@ -103,262 +56,22 @@ export async function getIncidentOrThrow(db: Database, id: string): Promise<Inci
 
 export async function getIncidentByNumber(db: Database, number: number): Promise<Incident | null> {
   const [row] = await db.select(incidentColumns).from(incidents).where(eq(incidents.number, number))
-  return row ?? null
+  return row ? toIncident(row) : null
 }
 
 export async function updateIncident(db: Database, id: string, values: Partial<NewIncident>): Promise<Incident> {
   const [row] = await db.update(incidents).set({ ...values, updatedAt: new Date() }).where(eq(incidents.id, id)).returning(incidentColumns)
   if (!row) throw new CodedError('incident_not_found', `incident ${id} does not exist`)
-  return row
+  return toIncident(row)
 }
 
 export async function listOpenIncidents(db: Database, limit = 20): Promise<Incident[]> {
-  return db.select(incidentColumns).from(incidents).where(eq(incidents.status, 'open')).orderBy(desc(incidents.startedAt)).limit(limit)
-}
-
-export interface SimilarIncidentRow {
-  incident: Incident
-  /** Cosine similarity in [-1, 1]. */
-  similarity: number
-}
-
-/**
- * Nearest past incidents by embedding (HNSW, cosine), only among those that started
- * before `before`, so a query never sees its own future.
- */
-export async function findSimilarIncidents(
-  db: Database,
-  embedding: number[],
-  options: { before: Date; excludeId?: string; limit?: number },
-): Promise<SimilarIncidentRow[]> {
-  const distance = cosineDistance(incidents.embedding, embedding)
-  const rows = await db
-    .select({ incident: incidentColumns, distance: sql<number>`${distance}` })
-    .from(incidents)
-    .where(
-      and(
-        isNotNull(incidents.embedding),
-        lt(incidents.startedAt, options.before),
-        options.excludeId ? ne(incidents.id, options.excludeId) : undefined,
-      ),
-    )
-    .orderBy(distance)
-    .limit(options.limit ?? 5)
-  return rows.map((r) => ({ incident: r.incident, similarity: 1 - Number(r.distance) }))
-}
-
-/** An incident's stored embedding and the model that made it, or null when it has none. */
-export async function getIncidentEmbedding(db: Database, id: string): Promise<{ vector: number[]; model: string } | null> {
-  const [row] = await db.select({ vector: incidents.embedding, model: incidents.embeddingModel }).from(incidents).where(eq(incidents.id, id))
-  return row?.vector && row.model ? { vector: row.vector, model: row.model } : null
-}
-
-/** BM25 parameters (Robertson & Zaragoza): term-frequency saturation and length normalisation. */
-const BM25_K1 = 1.2
-const BM25_B = 0.75
-/** Keywords kept per query (rarest first): bounds the cost of huge queries. */
-const MAX_QUERY_TERMS = 64
-/**
- * Lexical candidates scored per query. They are the incidents holding the query's
- * rarest words, taken rarest first while their document counts add up to this:
- * an incident sharing only common words is left to the embedding retriever.
- */
-const LEXICAL_POOL = 500
-/** HNSW beam width: recall of the approximate search against exact (see bench/search.ts). */
-const HNSW_EF_SEARCH = 100
-
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v))
-const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)))
-
-interface QueryTerms {
-  terms: Array<{ term: string; idf: number; documents: number }>
-  /** The query's words found in the history, before the cap to the rarest MAX_QUERY_TERMS. */
-  known: number
-  signature: string | null
-  averageLexemes: number
-}
-
-/**
- * The query's keywords with their IDF (from the trigger-kept statistics) and its error
- * signature. The excluded incident (the query itself, when stored) is not counted:
- * a word only it contains matches nothing and is dropped.
- */
-async function analyseQueryText(db: Database, text: string, excludeId: string | undefined): Promise<QueryTerms> {
-  const own = excludeId ? sql`(select tsvector_to_array(search_vector) from incidents where id = ${excludeId}::uuid)` : sql`array[]::text[]`
-  const result = await db.execute(sql`
-    with totals as (select greatest(documents, 1)::float8 as documents, greatest(lexemes, 1)::float8 as lexemes from incident_search_totals where id = 1),
-    own as (select coalesce(${own}, array[]::text[]) as terms),
-    query_terms as (select distinct unnest(tsvector_to_array(to_tsvector('english'::regconfig, ${text}))) as term),
-    counted as (
-      select q.term, s.documents - (q.term = any(own.terms))::int as documents
-      from query_terms q join incident_search_terms s on s.term = q.term cross join own
-      where strpos(q.term, '''') = 0 and strpos(q.term, chr(92)) = 0
-    )
-    select c.term, c.documents, ln(1 + (t.documents - c.documents + 0.5) / (c.documents + 0.5)) as idf,
-           incident_error_signature(${text}) as signature, t.lexemes / t.documents as average_lexemes, count(*) over () as known
-    from counted c cross join totals t
-    where c.documents > 0
-    order by idf desc, c.term
-    limit ${MAX_QUERY_TERMS}`)
-  const rows = rowsOf(result)
-  if (rows.length > 0) {
-    return { terms: rows.map((r) => ({ term: String(r.term), idf: num(r.idf), documents: num(r.documents) })), known: num(rows[0]!.known), signature: (rows[0]!.signature as string | null) ?? null, averageLexemes: num(rows[0]!.average_lexemes) }
-  }
-  const [only] = rowsOf(await db.execute(sql`select incident_error_signature(${text}) as signature`))
-  return { terms: [], known: 0, signature: (only?.signature as string | null) ?? null, averageLexemes: 1 }
-}
-
-/**
- * Candidates for hybrid ranking, from three retrievers over incidents that started
- * before `query.before`: HNSW cosine search on embeddings of the same model, BM25
- * over the full-text index, and structured matches (same service, alert policy or
- * error signature, most recent first). Every candidate comes back with every signal
- * measured, so each match can explain itself. Outcomes recorded after `before` are hidden.
- */
-export async function searchIncidentCandidates(db: Database, query: CandidateQuery): Promise<CandidateSearchResult> {
-  const text = query.text
-  const { terms, known, signature, averageLexemes } = text ? await analyseQueryText(db, text, query.excludeId) : { terms: [], known: 0, signature: null, averageLexemes: 1 }
-  const k = query.perRetriever
-  const exclude = query.excludeId ? sql`and id <> ${query.excludeId}::uuid` : sql``
-  const before = sql`${query.before.toISOString()}::timestamptz`
-  const vector = query.embedding ? `[${query.embedding.join(',')}]` : null
-  const termsJson = JSON.stringify(terms.map(({ term, idf }) => ({ term, idf })))
-  const selective: typeof terms = []
-  let pooled = 0
-  for (const t of terms) {
-    if (selective.length > 0 && pooled + t.documents > LEXICAL_POOL) break
-    selective.push(t)
-    pooled += t.documents
-  }
-  const anyTerm = selective.map((t) => `'${t.term}'`).join(' | ')
-
-  // BM25 with the term frequency read from the field a term is in: 2 in the title or
-  // service/policy (weights A, B), 1 in the summary only; document length in lexemes.
-  const k1 = sql.raw(String(BM25_K1))
-  const b = sql.raw(String(BM25_B))
-  const averageLength = sql`${averageLexemes}::float8`
-  // float8 throughout: numeric arithmetic here costs more than the text matching.
-  // Most query words are absent from most incidents: one test settles those.
-  const termFrequency = (v: SQL) => sql`cross join lateral (select (case when not ${v} @@ q.anywhere then 0 when ${v} @@ q.in_title then 2 else 1 end)::float8 as tf) f`
-  const bm25Term = (v: SQL) => sql`q.idf * f.tf * (${k1}::float8 + 1) / (f.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * length(${v})::float8 / ${averageLength}))`
-
-  const arms: SQL[] = []
-  if (vector) {
-    arms.push(sql`(select id, 'embedding' as arm from incidents
-      where embedding is not null and embedding_model = ${query.embeddingModel} and started_at < ${before} ${exclude}
-      order by embedding <=> ${vector}::vector limit ${sql.raw(String(k))})`)
-  }
-  if (anyTerm) {
-    arms.push(sql`(select id, 'keywords' as arm from (
-        select id, (select coalesce(sum(${bm25Term(sql`pool.search_vector`)}), 0) from query_terms q ${termFrequency(sql`pool.search_vector`)}) as score from (
-          select id, search_vector from incidents where search_vector @@ ${anyTerm}::tsquery and started_at < ${before} ${exclude} limit ${sql.raw(String(LEXICAL_POOL))}
-        ) pool
-      ) scored order by score desc limit ${sql.raw(String(k))})`)
-  }
-  const structured: Array<[SQL, string | null]> = [[sql`service`, query.service], [sql`policy_name`, query.policyName], [sql`error_signature`, signature]]
-  for (const [column, value] of structured) {
-    if (value === null) continue
-    arms.push(sql`(select id, 'structured' as arm from incidents where ${column} = ${value} and started_at < ${before} ${exclude} order by started_at desc limit ${sql.raw(String(k))})`)
-  }
-  if (arms.length === 0) return { candidates: [], keywords: [], keywordsKnown: known, errorSignature: signature }
-
-  const cosine = vector ? sql`case when i.embedding is not null and i.embedding_model = ${query.embeddingModel} then 1 - (i.embedding <=> ${vector}::vector) end` : sql`null::float8`
-  const rows = await db.transaction(async (tx) => {
-    // Iterative scan: keep walking the graph until enough rows pass the as-of filter (pgvector ≥ 0.8).
-    await tx.execute(sql`select set_config('hnsw.ef_search', ${String(Math.max(HNSW_EF_SEARCH, k))}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`)
-    const query = sql`
-        with query_terms as materialized (
-          select term, idf, (quote_literal(term) || ':AB')::tsquery as in_title, quote_literal(term)::tsquery as anywhere
-          from jsonb_to_recordset(${termsJson}::jsonb) as t(term text, idf float8)
-        ),
-        hits as (${sql.join(arms, sql` union all `)}),
-        found as (select id, bool_or(arm = 'embedding') as by_embedding, bool_or(arm = 'keywords') as by_keywords, bool_or(arm = 'structured') as by_structured from hits group by id)
-        select i.id, i.number, i.title, i.service, i.resource_type, i.policy_name, i.error_signature, i.started_at, i.resolved_at,
-               i.root_cause, i.resolution, i.playbook_id,
-               case when i.resolved_at is not null and i.resolved_at <= ${before} then i.resolution_outcome end as resolution_outcome,
-               ${cosine} as cosine,
-               s.bm25, coalesce(s.matched_idf / nullif((select sum(idf) from query_terms), 0), 0) as keyword_coverage, s.matched_terms,
-               found.by_embedding, found.by_keywords, found.by_structured
-        from found join incidents i on i.id = found.id
-        cross join lateral (
-          select coalesce(sum(${bm25Term(sql`i.search_vector`)}), 0) as bm25, coalesce(sum(q.idf) filter (where f.tf > 0), 0) as matched_idf,
-                 coalesce(array_agg(q.term order by q.idf desc) filter (where f.tf > 0), '{}') as matched_terms
-          from query_terms q ${termFrequency(sql`i.search_vector`)}
-        ) s`
-    return rowsOf(await tx.execute(query))
-  })
-
-  const candidates = rows.map((r): SearchCandidate => {
-    const incident: PastIncident = {
-      id: String(r.id),
-      number: num(r.number),
-      title: String(r.title),
-      service: (r.service as string | null) ?? null,
-      resourceType: (r.resource_type as string | null) ?? null,
-      policyName: (r.policy_name as string | null) ?? null,
-      errorSignature: (r.error_signature as string | null) ?? null,
-      startedAt: date(r.started_at),
-      resolvedAt: r.resolved_at ? date(r.resolved_at) : null,
-      rootCause: (r.root_cause as string | null) ?? null,
-      resolution: (r.resolution as string | null) ?? null,
-      resolutionOutcome: (r.resolution_outcome as PastIncident['resolutionOutcome']) ?? null,
-      playbookId: (r.playbook_id as string | null) ?? null,
-    }
-    return {
-      incident,
-      cosine: r.cosine === null || r.cosine === undefined ? null : num(r.cosine),
-      bm25: num(r.bm25),
-      keywordCoverage: num(r.keyword_coverage),
-      matchedTerms: (r.matched_terms as string[] | null) ?? [],
-      sameService: Boolean(query.service && incident.service === query.service),
-      sameResource: Boolean(query.resourceType && incident.resourceType === query.resourceType),
-      samePolicy: Boolean(query.policyName && incident.policyName === query.policyName),
-      sameSignature: Boolean(signature && incident.errorSignature === signature),
-      retrievedBy: { embedding: Boolean(r.by_embedding), keywords: Boolean(r.by_keywords), structured: Boolean(r.by_structured) },
-    }
-  })
-  return { candidates, keywords: terms.map((t) => t.term), keywordsKnown: known, errorSignature: signature }
+  const rows = await db.select(incidentColumns).from(incidents).where(eq(incidents.status, 'open')).orderBy(desc(incidents.startedAt)).limit(limit)
+  return rows.map(toIncident)
 }
 
 /** Services named by any incident so far: a catalogue learnt from history. */
 export async function listKnownServices(db: Database): Promise<string[]> {
   const rows = await db.selectDistinct({ service: incidents.service }).from(incidents).where(isNotNull(incidents.service))
   return rows.map((r) => r.service!).sort()
-}
-
-// An embedding is stale when missing or made by another model: vector search cannot compare it.
-const staleFor = (model: string) => sql`(${incidents.embedding} is null or ${incidents.embeddingModel} is distinct from ${model})`
-
-/** How many incidents re-embedding with `model` has to do, by the model that made their current embedding. */
-export async function countStaleEmbeddings(db: Database, model: string): Promise<StaleEmbeddings> {
-  const current = sql<string | null>`case when ${incidents.embedding} is null then null else ${incidents.embeddingModel} end`
-  const rows = await db.select({ model: current, count: sql<number>`count(*)::int` }).from(incidents).where(staleFor(model)).groupBy(current).orderBy(desc(sql`count(*)`))
-  const byModel = rows.map((r) => ({ model: r.model ?? null, count: Number(r.count) }))
-  return { total: byModel.reduce((s, m) => s + m.count, 0), byModel }
-}
-
-/** Incidents to re-embed with `model`, in id order after `afterId` (keyset paging: each is visited once per pass). */
-export async function listStaleEmbeddings(db: Database, model: string, options: { afterId: string | null; limit: number }): Promise<IncidentToEmbed[]> {
-  return db
-    .select({ id: incidents.id, number: incidents.number, title: incidents.title, summary: incidents.summary, service: incidents.service, resourceType: incidents.resourceType, policyName: incidents.policyName })
-    .from(incidents)
-    .where(and(staleFor(model), options.afterId ? sql`${incidents.id} > ${options.afterId}::uuid` : undefined))
-    .orderBy(incidents.id)
-    .limit(options.limit)
-}
-
-/** Stores new embeddings with their model, all of a batch or none; the incidents' other fields are untouched. */
-export async function saveEmbeddings(db: Database, model: string, rows: Array<{ id: string; vector: number[] }>): Promise<void> {
-  await db.transaction(async (tx) => {
-    for (const r of rows) await tx.update(incidents).set({ embedding: r.vector, embeddingModel: model }).where(eq(incidents.id, r.id))
-  })
-}
-
-/** The embedding store of re-embedding, on this database. */
-export function incidentEmbeddingStore(db: Database): EmbeddingStore {
-  return {
-    countStale: (model) => countStaleEmbeddings(db, model),
-    listStale: (model, options) => listStaleEmbeddings(db, model, options),
-    save: (model, rows) => saveEmbeddings(db, model, rows),
-  }
 }

@@ -1,12 +1,33 @@
 import { and, asc, eq, inArray, sql, TransactionRollbackError } from 'drizzle-orm'
-import type { Playbook } from '../../core/playbooks/schema'
+import { z } from 'zod'
+import { playbookSchema, type Playbook } from '../../core/playbooks/schema'
 import { CodedError } from '../../core/errors'
 import type { Database } from '../database'
-import { approvalRequests, executionSteps, playbookExecutions, playbooks } from '../schema'
+import { parseStoredColumn } from '../parse-stored-column'
+import { approvalRequests, executionInputsSchema, executionSteps, playbookExecutions, playbooks, stepOutcomeSchema } from '../schema'
 
 export type PlaybookExecution = typeof playbookExecutions.$inferSelect
 export type ExecutionStep = typeof executionSteps.$inferSelect
 export type ExecutionStatus = PlaybookExecution['status']
+
+/** A run's definition and inputs as read back, checked against their schemas. */
+function toExecution(row: PlaybookExecution): PlaybookExecution {
+  const where = (column: string) => ({ table: 'playbook_executions', rowId: row.id, column })
+  return {
+    ...row,
+    definition: parseStoredColumn(playbookSchema, row.definition, where('definition')),
+    inputs: parseStoredColumn(executionInputsSchema, row.inputs, where('inputs')),
+  }
+}
+
+// A finished branch is resumed from the position it chose.
+const branchOutcomeSchema = stepOutcomeSchema.extend({ goto: z.number().int().min(0) })
+
+/** A step's outcome as read back, checked against its schema. */
+function toExecutionStep(row: ExecutionStep): ExecutionStep {
+  const schema = row.kind === 'branch' && row.status === 'succeeded' ? branchOutcomeSchema : stepOutcomeSchema
+  return { ...row, outcome: parseStoredColumn(schema, row.outcome, { table: 'execution_steps', rowId: row.id, column: 'outcome' }) }
+}
 
 /** Makes the stored catalogue match the files: new versions replace old ones. */
 export async function syncPlaybooks(db: Database, catalog: Playbook[]): Promise<void> {
@@ -20,28 +41,23 @@ export async function syncPlaybooks(db: Database, catalog: Playbook[]): Promise<
 
 export async function createExecution(db: Database, values: typeof playbookExecutions.$inferInsert): Promise<PlaybookExecution> {
   const [row] = await db.insert(playbookExecutions).values(values).returning()
-  return row!
+  return toExecution(row!)
 }
 
 export async function getExecution(db: Database, id: string): Promise<PlaybookExecution | null> {
   const [row] = await db.select().from(playbookExecutions).where(eq(playbookExecutions.id, id))
-  return row ?? null
-}
-
-export async function getExecutionOrThrow(db: Database, id: string): Promise<PlaybookExecution> {
-  const row = await getExecution(db, id)
-  if (!row) throw new CodedError('execution_not_found', `playbook execution ${id} does not exist`)
-  return row
+  return row ? toExecution(row) : null
 }
 
 export async function listExecutionsForIncident(db: Database, incidentId: string): Promise<PlaybookExecution[]> {
-  return db.select().from(playbookExecutions).where(eq(playbookExecutions.incidentId, incidentId)).orderBy(asc(playbookExecutions.createdAt))
+  const rows = await db.select().from(playbookExecutions).where(eq(playbookExecutions.incidentId, incidentId)).orderBy(asc(playbookExecutions.createdAt))
+  return rows.map(toExecution)
 }
 
 export async function updateExecution(db: Database, id: string, values: Partial<typeof playbookExecutions.$inferInsert>): Promise<PlaybookExecution> {
   const [row] = await db.update(playbookExecutions).set({ ...values, updatedAt: new Date() }).where(eq(playbookExecutions.id, id)).returning()
   if (!row) throw new CodedError('execution_not_found', `playbook execution ${id} does not exist`)
-  return row
+  return toExecution(row)
 }
 
 /**
@@ -62,11 +78,12 @@ export async function getExecutionStep(db: Database, executionId: string, positi
     .select()
     .from(executionSteps)
     .where(and(eq(executionSteps.executionId, executionId), eq(executionSteps.position, position)))
-  return row ?? null
+  return row ? toExecutionStep(row) : null
 }
 
 export async function listExecutionSteps(db: Database, executionId: string): Promise<ExecutionStep[]> {
-  return db.select().from(executionSteps).where(eq(executionSteps.executionId, executionId)).orderBy(asc(executionSteps.position))
+  const rows = await db.select().from(executionSteps).where(eq(executionSteps.executionId, executionId)).orderBy(asc(executionSteps.position))
+  return rows.map(toExecutionStep)
 }
 
 /** Records a step's result; a second record of the same position replaces a "waiting" one only. */
@@ -80,12 +97,12 @@ export async function recordExecutionStep(db: Database, values: typeof execution
       setWhere: sql`${executionSteps.status} = 'waiting'`,
     })
     .returning()
-  return row ?? (await getExecutionStep(db, values.executionId, values.position))!
+  return row ? toExecutionStep(row) : (await getExecutionStep(db, values.executionId, values.position))!
 }
 
 /** Cancels a run that has not finished; its pending approvals expire with it. Null if it had already ended. */
 export async function cancelExecution(db: Database, id: string): Promise<PlaybookExecution | null> {
-  return db.transaction(async (tx) => {
+  const row = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(playbookExecutions)
       .set({ status: 'cancelled', updatedAt: new Date() })
@@ -95,6 +112,8 @@ export async function cancelExecution(db: Database, id: string): Promise<Playboo
     await tx.update(approvalRequests).set({ status: 'expired' }).where(and(eq(approvalRequests.executionId, id), eq(approvalRequests.status, 'pending')))
     return row
   })
+  // Checked once committed: a run whose row no longer parses can still be stopped.
+  return row ? toExecution(row) : null
 }
 
 /**

@@ -1,5 +1,11 @@
 import { index, integer, jsonb, pgTable, real, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { z } from 'zod'
 import { incidents } from './incidents'
+
+/** Hypotheses a reasoning step ruled out, each with why. */
+export const discardedHypothesesSchema = z.array(z.object({ hypothesis: z.string(), reason: z.string() }))
+/** The figures behind one evidence item (ids, counts, scores), shown by /sre trail. */
+export const evidenceDataSchema = z.record(z.string(), z.unknown())
 
 export const analyses = pgTable(
   'analyses',
@@ -28,7 +34,7 @@ export const analysisSteps = pgTable(
     question: text('question').notNull(),
     query: text('query').notNull(),
     decision: text('decision').notNull(),
-    discarded: jsonb('discarded').$type<Array<{ hypothesis: string; reason: string }>>().notNull().default([]),
+    discarded: jsonb('discarded').$type<z.infer<typeof discardedHypothesesSchema>>().notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique('analysis_steps_position_uq').on(t.analysisId, t.position)],
@@ -46,7 +52,7 @@ export const evidenceItems = pgTable(
     /** Deep link to the Cloud console (or the past incident). */
     link: text('link'),
     anomalous: integer('anomalous').notNull().default(0),
-    data: jsonb('data').notNull().default({}),
+    data: jsonb('data').$type<z.infer<typeof evidenceDataSchema>>().notNull().default({}),
   },
   (t) => [index('evidence_items_analysis_idx').on(t.analysisId)],
 )

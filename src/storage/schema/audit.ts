@@ -1,4 +1,8 @@
 import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { z } from 'zod'
+
+/** What an audited action was about: step, request, decision, ids. */
+export const auditDetailsSchema = z.record(z.string(), z.unknown())
 
 /** Append-only: a trigger (migration 0002) rejects UPDATE and DELETE. */
 export const auditLog = pgTable(
@@ -12,7 +16,7 @@ export const auditLog = pgTable(
     incidentId: uuid('incident_id'),
     subjectType: text('subject_type').notNull(),
     subjectId: text('subject_id').notNull(),
-    details: jsonb('details').notNull().default({}),
+    details: jsonb('details').$type<z.infer<typeof auditDetailsSchema>>().notNull().default({}),
     slackChannel: text('slack_channel'),
     slackTs: text('slack_ts'),
   },

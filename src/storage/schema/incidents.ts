@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { z } from 'zod'
 import { bigint, check, customType, index, integer, jsonb, pgTable, real, smallint, text, timestamp, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core'
 // Circular on purpose: both sides reference each other only inside lazy `() =>` callbacks.
 import { analyses } from './analyses'
@@ -11,6 +12,9 @@ export const EMBEDDING_DIMENSIONS = 768
  * existed used v1; seeds and helpers that only pass a vector use the local embedder).
  */
 export const DEFAULT_EMBEDDING_MODEL = 'local-hashing-v2'
+
+/** The alert's labels (zone, cluster, team, ...), as the ingest schemas accept them. */
+export const incidentLabelsSchema = z.record(z.string(), z.string())
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 
@@ -29,7 +33,7 @@ export const incidents = pgTable(
     resourceType: text('resource_type'),
     policyName: text('policy_name'),
     severity: text('severity', { enum: ['critical', 'high', 'warning', 'info'] }).notNull(),
-    labels: jsonb('labels').$type<Record<string, string>>().notNull().default({}),
+    labels: jsonb('labels').$type<z.infer<typeof incidentLabelsSchema>>().notNull().default({}),
     url: text('url'),
     alertCount: integer('alert_count').notNull().default(1),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),

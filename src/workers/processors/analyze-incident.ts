@@ -20,7 +20,8 @@ import {
   type LabelledConfidence,
 } from '../../storage/repositories/analyses'
 import { appendAudit } from '../../storage/repositories/audit'
-import { getIncident, searchIncidentCandidates, updateIncident } from '../../storage/repositories/incidents'
+import { getIncident, updateIncident } from '../../storage/repositories/incidents'
+import { searchIncidentCandidates } from '../../storage/repositories/similar-incidents-search'
 import { listEarlierIncidentErrors, listLogTemplateCounts, listLogTemplates, replaceIncidentErrorSightings, upsertLogTemplateObservations } from '../../storage/repositories/log-templates'
 import { createExecution, listExecutionsForIncident } from '../../storage/repositories/playbooks'
 import { buildPlaybookOffersMessage } from '../../slack/blocks/playbook-blocks'

@@ -1,5 +1,5 @@
 import { describeStale, reembedIncidents, type ReembedReport } from '../../core/correlation/reembed-incidents'
-import { incidentEmbeddingStore } from '../../storage/repositories/incidents'
+import { incidentEmbeddingStore } from '../../storage/repositories/incident-embeddings'
 import { jobIdFor, type JobData, type JobQueue } from '../../core/jobs/job-queue'
 import type { WorkerDeps } from '../worker-deps'
 

@@ -10,6 +10,8 @@ import { diagnosisPriorLogit } from '../../../src/core/confidence/compute-confid
 import { currentCalibration } from '../../../src/workers/processors/analyze-incident'
 import { createTestDatabase, type TestDatabase } from '../../support/test-database'
 
+const catalog = loadPlaybookFiles('test/fixtures/playbooks')
+
 /**
  * One analysed incident whose outcome is known: the analysis suggested `suggested`
  * with raw confidence `raw`; the incident was then fixed by `fixedBy` (or a run of the
@@ -26,7 +28,7 @@ async function outcome(db: DatabaseHandle['db'], o: { suggested: string; raw: nu
     topMatchId: null, topMatchPlaybookId: o.topMatchPlaybook ?? null, retrievalFeatures: [0.8, 0.5, 0.2, 1, 0, 0.5], retrieval: 0.6, retrievalMode: 'hybrid',
   })
   if (o.rejected) {
-    await createExecution(db, { playbookId: o.suggested, playbookVersion: 1, definition: {}, incidentId: incident.id, inputs: { service: 'orders-db', target: 'orders-db', incident: { number: incident.number, title: incident.title }, confidence: o.raw, rationale: '' }, startedBy: 'system', status: 'rejected' })
+    await createExecution(db, { playbookId: o.suggested, playbookVersion: 1, definition: catalog.find((p) => p.id === o.suggested)!, incidentId: incident.id, inputs: { service: 'orders-db', target: 'orders-db', incident: { number: incident.number, title: incident.title }, confidence: o.raw, rationale: '' }, startedBy: 'system', status: 'rejected' })
   }
 }
 
@@ -38,7 +40,7 @@ describe('confidence calibration refitted from labelled outcomes (Postgres)', ()
   beforeAll(async () => {
     t = await createTestDatabase()
     db = t.handle.db
-    await syncPlaybooks(db, loadPlaybookFiles('test/fixtures/playbooks'))
+    await syncPlaybooks(db, catalog)
   })
   afterAll(async () => t?.drop())
 

@@ -4,7 +4,8 @@ import { correlateIncident } from '../../../src/core/correlation/correlate-incid
 import { incidentEmbeddingText, type Embedder } from '../../../src/core/correlation/embedder'
 import { HashingEmbedder } from '../../../src/core/correlation/hashing-embedder'
 import type { DatabaseHandle } from '../../../src/storage/database'
-import { createIncident, searchIncidentCandidates, updateIncident, type NewIncident } from '../../../src/storage/repositories/incidents'
+import { createIncident, updateIncident, type NewIncident } from '../../../src/storage/repositories/incidents'
+import { searchIncidentCandidates } from '../../../src/storage/repositories/similar-incidents-search'
 import { createPgliteDatabase, createTestDatabase, type TestDatabase } from '../../support/test-database'
 
 const NOW = new Date('2026-05-14T12:00:00Z')

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { generatePastIncidents, type SeedIncident } from '../../../scripts/synthetic/past-incidents'
+import { generatePastIncidents, type SeedIncident } from '../../../src/storage/seed/synthetic-past-incidents'
 import { findErrorsSeenBefore } from '../../../src/core/analysis/logs/recurring-errors'
 import { createDemoFleet } from '../../../src/integrations/telemetry/synthetic'
 import { errorGroupId } from '../../../src/integrations/telemetry/synthetic/error-group-id'

@@ -1,5 +1,5 @@
-import type { SeededRandom } from '../../src/integrations/telemetry/synthetic'
-import type { ResolutionOutcome, Severity } from '../../src/core/incidents/types'
+import type { SeededRandom } from '../../integrations/telemetry/synthetic'
+import type { ResolutionOutcome, Severity } from '../../core/incidents/types'
 
 type Text = string | ((r: SeededRandom) => string)
 

@@ -1,9 +1,9 @@
-import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
-import { incidentEmbeddingText, type Embedder } from '../src/core/correlation/embedder'
-import type { Database } from '../src/storage/database'
-import { replaceIncidentErrorSightings } from '../src/storage/repositories/log-templates'
-import { incidents } from '../src/storage/schema'
-import { generatePastIncidents } from './synthetic/past-incidents'
+import { HashingEmbedder } from '../../core/correlation/hashing-embedder'
+import { incidentEmbeddingText, type Embedder } from '../../core/correlation/embedder'
+import type { Database } from '../database'
+import { replaceIncidentErrorSightings } from '../repositories/log-templates'
+import { incidents } from '../schema'
+import { generatePastIncidents } from './synthetic-past-incidents'
 
 /**
  * Loads a synthetic history of resolved incidents, with embeddings and the errors their

@@ -1,9 +1,9 @@
-import type { ErrorSighting } from '../../src/core/analysis/logs/log-template-history'
-import { summarizeIncidentErrors } from '../../src/core/analysis/logs/recurring-errors'
-import type { ResolutionOutcome, Severity } from '../../src/core/incidents/types'
-import type { ErrorGroupStats, LogEntry } from '../../src/core/telemetry/port'
-import { SeededRandom } from '../../src/integrations/telemetry/synthetic'
-import { errorGroupId } from '../../src/integrations/telemetry/synthetic/error-group-id'
+import type { ErrorSighting } from '../../core/analysis/logs/log-template-history'
+import { summarizeIncidentErrors } from '../../core/analysis/logs/recurring-errors'
+import type { ResolutionOutcome, Severity } from '../../core/incidents/types'
+import type { ErrorGroupStats, LogEntry } from '../../core/telemetry/port'
+import { SeededRandom } from '../../integrations/telemetry/synthetic'
+import { errorGroupId } from '../../integrations/telemetry/synthetic/error-group-id'
 import { FILLER_SCENARIOS, PINNED_INCIDENTS, type IncidentScenario, type PastIncidentError, type PinnedIncident } from './past-incident-scenarios'
 
 /** A resolved incident of the synthetic fleet's history, shaped like a row of the incidents table. */
