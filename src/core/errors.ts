@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'incident_create_failed',
   'incident_not_found',
   'execution_not_found',
+  'stored_row_invalid',
   'playbook_invalid',
   // integrations
   'action_type_mismatch',
