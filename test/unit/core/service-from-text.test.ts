@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { serviceFromText } from '../../../src/workers/processors/analyze-command'
+import { serviceFromText } from '../../../src/workers/processors/incident-open-and-analyze'
 
 describe('serviceFromText', () => {
   it('finds a known service anywhere in the text', () => {

@@ -44,6 +44,6 @@ export function createApprovalActionHandler(deps: ListenerDeps, decision: 'appro
         await tell(`:ballot_box_with_check: Your approval is recorded: ${outcome.approvedBy.length} of ${request.minApprovals}. It needs another approver.`)
         break
     }
-    await deps.queue.enqueue('approval.decided', { approvalId: request.id }, { jobId: jobIdFor('decided', request.id, outcome.approvedBy.length, request.status) })
+    await deps.queue.enqueue('approval.apply-decision', { approvalId: request.id }, { jobId: jobIdFor('decided', request.id, outcome.approvedBy.length, request.status) })
   }
 }

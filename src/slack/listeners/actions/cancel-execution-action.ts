@@ -22,6 +22,6 @@ export function createCancelExecutionHandler(deps: ListenerDeps) {
     const cancelled = await cancelExecution(deps.db, execution.id)
     if (!cancelled) return tell(`This run already ended (${execution.status.replace('_', ' ')}).`)
     await appendAudit(deps.db, { actor: userId, action: 'playbook.cancelled', incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id, details: { playbook: execution.playbookId, atStep: execution.nextStep }, slackChannel: channel, slackTs: body.message?.ts })
-    await deps.queue.enqueue('playbook.cancelled', { executionId: execution.id }, { jobId: jobIdFor('cancelled', execution.id) })
+    await deps.queue.enqueue('playbook.show-cancellation', { executionId: execution.id }, { jobId: jobIdFor('cancelled', execution.id) })
   }
 }

@@ -11,6 +11,7 @@ import { getIncidentByNumber, getIncidentEmbedding, listKnownServices, listOpenI
 import { buildReasoningTrailMessages, buildSimilarIncidentsMessage } from '../../blocks/analysis-blocks'
 import { escapeMrkdwn, percent, section } from '../../blocks/block-kit'
 import { buildHelpMessage, buildPlaybookListMessage } from '../../blocks/help-blocks'
+import { playbookStartJobId } from '../../../core/jobs/job-queue'
 import type { ListenerDeps } from '../listener-deps'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
@@ -36,7 +37,7 @@ export function createSreCommandHandler(deps: SreCommandDeps) {
         }
         await ack({ response_type: 'ephemeral', text: `:mag: Analyzing _${escapeMrkdwn(args)}_ — an incident thread will open in this channel.` })
         try {
-          await deps.queue.enqueue('command.analyze', { text: args, userId: command.user_id, channelId: command.channel_id, requestedAt: deps.now().toISOString() })
+          await deps.queue.enqueue('incident.open-and-analyze', { text: args, userId: command.user_id, channelId: command.channel_id, requestedAt: deps.now().toISOString() })
         } catch (err) {
           deps.logger.error({ err, channel: command.channel_id }, 'could not queue /sre analyze')
           await respond({ response_type: 'ephemeral', text: ':warning: I could not start the analysis (the job queue is unavailable). Please try again in a minute.' })
@@ -60,7 +61,7 @@ export function createSreCommandHandler(deps: SreCommandDeps) {
           return
         }
         await ack({ response_type: 'ephemeral', text: `:arrow_forward: Starting \`${playbookId}\` on INC-${incidentNumber}; progress goes to the incident thread.` })
-        await deps.queue.enqueue('command.run', { playbookId, incidentNumber, userId: command.user_id, channelId: command.channel_id })
+        await deps.queue.enqueue('playbook.start', { playbookId, incidentNumber, userId: command.user_id, channelId: command.channel_id }, { jobId: playbookStartJobId(playbookId, incidentNumber, deps.now()) })
         return
       }
       case 'similar': {
