@@ -15,7 +15,13 @@ import type {
 } from '../core/incidents/incident-thread'
 import { renderTemplate } from '../core/playbooks/render-template'
 import type { Logger } from '../logger'
-import { buildAnalysisFailedMessage, buildAssessmentMessage, buildEvidenceMessage, buildReasoningTrailMessages, buildSimilarIncidentsMessage } from './blocks/analysis-blocks'
+import {
+  buildAnalysisFailedMessage,
+  buildAssessmentMessage,
+  buildEvidenceMessage,
+  buildReasoningTrailMessages,
+  buildSimilarIncidentsMessage,
+} from './blocks/analysis-blocks'
 import { buildApprovalRequestMessage } from './blocks/approval-blocks'
 import { escapeMrkdwn, section } from './blocks/block-kit'
 import { buildIncidentRootMessage, buildResolvedReply } from './blocks/incident-blocks'
@@ -107,7 +113,8 @@ export class SlackIncidentThread implements IncidentThread {
   }
 
   async askManualStep(where: RunThread, position: number, title: string, instruction: string): Promise<void> {
-    await this.slack.postOnce(stepKey(where, position), where.channel, buildManualStepMessage(title, instruction, `${where.executionId}:${position}`), where.thread)
+    const message = buildManualStepMessage(title, instruction, `${where.executionId}:${position}`)
+    await this.slack.postOnce(stepKey(where, position), where.channel, message, where.thread)
   }
 
   async postActionResult(where: RunThread, position: number, title: string, ok: boolean, detail: string): Promise<void> {
@@ -124,9 +131,12 @@ export class SlackIncidentThread implements IncidentThread {
 
   async escalateExpiredApproval(approvalId: string, root: PostedMessage, escalation: ApprovalEscalation): Promise<void> {
     const { contacts, restart } = escalation
-    const who = contacts.length ? contacts.map((c) => (c.startsWith('S') ? `<!subteam^${c}>` : `<@${c}>`)).join(' ') : 'nobody (no approvers or escalation contacts are configured)'
+    const who = contacts.length
+      ? contacts.map((c) => (c.startsWith('S') ? `<!subteam^${c}>` : `<@${c}>`)).join(' ')
+      : 'nobody (no approvers or escalation contacts are configured)'
     const again = restart ? ` Restart it with \`/sre run ${restart.playbookId} ${restart.incidentLabel}\` once someone can decide.` : ''
-    const text = `:rotating_light: Escalating to ${who}: nobody decided on *${escapeMrkdwn(escalation.actionPreview)}* before it expired, so the playbook run stopped.${again}`
+    const waiting = escapeMrkdwn(escalation.actionPreview)
+    const text = `:rotating_light: Escalating to ${who}: nobody decided on *${waiting}* before it expired, so the playbook run stopped.${again}`
     await this.slack.postOnce(`approval:${approvalId}:escalation`, root.channel, { text, blocks: [section(text)] }, root.ts)
   }
 

@@ -53,7 +53,9 @@ export class SlackMessenger {
   }
 
   async ephemeral(channel: string, user: string, message: SlackMessage, threadTs?: string): Promise<void> {
-    await this.client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks, thread_ts: threadTs }).catch(permanentWhenChannelMissing(channel))
+    await this.client.chat
+      .postEphemeral({ channel, user, text: message.text, blocks: message.blocks, thread_ts: threadTs })
+      .catch(permanentWhenChannelMissing(channel))
   }
 
   /** A link to a message, or null when Slack cannot give one (the message is gone). */

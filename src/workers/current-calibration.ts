@@ -25,7 +25,9 @@ export async function cachedCalibration(deps: Pick<WorkerDeps, 'db' | 'logger' |
 export async function currentCalibration(deps: Pick<WorkerDeps, 'db' | 'logger'>, kind: CalibrationKind): Promise<CalibrationModel> {
   const latest = await getLatestCalibration(deps.db, kind)
   const labelled = await listLabelledConfidence(deps.db, kind)
-  const stored = latest ? calibrationModelSchema.safeParse({ ...(latest.model as object), method: latest.method, samples: latest.samples, positives: latest.positives }) : null
+  const stored = latest
+    ? calibrationModelSchema.safeParse({ ...(latest.model as object), method: latest.method, samples: latest.samples, positives: latest.positives })
+    : null
   const refit = refitCalibration(kind, labelled, stored?.success ? stored.data : null)
   if (!refit.refitted) return refit.model
   const { model } = refit

@@ -23,7 +23,9 @@ export function withFinalFailure<N extends JobName>(
     } catch (err) {
       if (isFinalFailure(err, meta.attempt)) {
         const reason = err instanceof Error ? err.message : String(err)
-        await onFinalFailure(data, reason).catch((hookErr: unknown) => logger.error({ err: hookErr, job: meta.jobId }, 'could not record the final failure of a job'))
+        await onFinalFailure(data, reason).catch((hookErr: unknown) =>
+          logger.error({ err: hookErr, job: meta.jobId }, 'could not record the final failure of a job'),
+        )
       }
       throw err
     }

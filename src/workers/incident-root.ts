@@ -21,5 +21,6 @@ export async function refreshIncidentRoot(
 ): Promise<void> {
   const incident = await getIncidentOrThrow(deps.db, incidentId)
   const analysis = await getLatestAnalysis(deps.db, incident.id)
-  await deps.thread.showIncidentProgress(incident, { phase: 'analyzed', summary: analysis?.summary ?? undefined, confidence: analysis?.confidence ?? undefined, ...run })
+  const analysed = { summary: analysis?.summary ?? undefined, confidence: analysis?.confidence ?? undefined }
+  await deps.thread.showIncidentProgress(incident, { phase: 'analyzed', ...analysed, ...run })
 }

@@ -19,7 +19,11 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'incident.analyze': (data) => processIncidentAnalyze(deps, data),
     'incident.announce-resolution': (data) => processIncidentAnnounceResolution(deps, data),
     'incident.open-and-analyze': (data) => processIncidentOpenAndAnalyze(deps, data),
-    'playbook.advance': withFinalFailure((data, meta) => processPlaybookAdvance(deps, data, meta), (data, reason) => failPlaybookRun(deps, data, reason), deps.logger),
+    'playbook.advance': withFinalFailure(
+      (data, meta) => processPlaybookAdvance(deps, data, meta),
+      (data, reason) => failPlaybookRun(deps, data, reason),
+      deps.logger,
+    ),
     'approval.apply-decision': (data) => processApprovalApplyDecision(deps, data),
     'approval.expire': (data) => processApprovalExpire(deps, data),
     'playbook.show-cancellation': (data) => processPlaybookShowCancellation(deps, data),

@@ -18,7 +18,11 @@ describe('what people see when a playbook run fails or is asked for twice (in-pr
 
   beforeAll(async () => {
     database = await createTestDatabase()
-    env = await startEmbeddedEnvironment({ databaseUrl: database.url, telemetry: new ScriptedTelemetry({}), env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks-failure' } })
+    env = await startEmbeddedEnvironment({
+      databaseUrl: database.url,
+      telemetry: new ScriptedTelemetry({}),
+      env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks-failure' },
+    })
     await env.sender.slashCommand({ text: 'analyze paging-svc paging storm', channel_id: CHANNEL, user_id: USER })
     await env.idle()
     incident = (await listOpenIncidents(env.runtime.database.db)).find((i) => i.title === 'paging-svc paging storm')!
@@ -28,7 +32,8 @@ describe('what people see when a playbook run fails or is asked for twice (in-pr
     await database?.drop()
   })
 
-  const runsOf = async (playbookId: string) => (await listExecutionsForIncident(env.runtime.database.db, incident.id)).filter((e) => e.playbookId === playbookId)
+  const runsOf = async (playbookId: string) =>
+    (await listExecutionsForIncident(env.runtime.database.db, incident.id)).filter((e) => e.playbookId === playbookId)
   const threadTexts = () => env.fakeSlack.thread(CHANNEL, incident.slackTs!).map((m) => m.text ?? '')
   const startRequest = (playbookId: string) => ({ playbookId, incidentNumber: incident.number, userId: USER, channelId: CHANNEL })
 
@@ -62,8 +67,10 @@ describe('what people see when a playbook run fails or is asked for twice (in-pr
 
   describe('a run asked for twice', () => {
     it('starts once when the Run button is double-clicked', async () => {
-      const offer = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => JSON.stringify(m.blocks ?? []).includes(`${RUN_PLAYBOOK_ACTION_ID}:hand-steps`))
-      const click = () => env.sender.blockAction({ actionId: `${RUN_PLAYBOOK_ACTION_ID}:hand-steps`, value: `hand-steps:${incident.number}`, messageTs: offer?.ts, channelId: CHANNEL, userId: USER })
+      const actionId = `${RUN_PLAYBOOK_ACTION_ID}:hand-steps`
+      const offer = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => JSON.stringify(m.blocks ?? []).includes(actionId))
+      expect(offer).toBeDefined()
+      const click = () => env.sender.blockAction({ actionId, value: `hand-steps:${incident.number}`, messageTs: offer!.ts, channelId: CHANNEL, userId: USER })
       await Promise.all([click(), click()])
       await env.idle()
       expect((await runsOf('hand-steps')).filter((e) => e.status === 'waiting_manual')).toHaveLength(1)

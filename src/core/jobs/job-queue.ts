@@ -9,13 +9,23 @@ export const jobSchemas = {
   'incident.analyze': z.object({ incidentId: z.uuid() }),
   'incident.announce-resolution': z.object({ incidentId: z.uuid() }),
   /** `/sre analyze <text>` or a mention: opens an incident from the text and analyses it. */
-  'incident.open-and-analyze': z.object({ text: z.string().min(1).max(3000), userId: z.string().min(1), channelId: z.string().min(1), requestedAt: z.iso.datetime() }),
+  'incident.open-and-analyze': z.object({
+    text: z.string().min(1).max(3000),
+    userId: z.string().min(1),
+    channelId: z.string().min(1),
+    requestedAt: z.iso.datetime(),
+  }),
   'playbook.advance': z.object({ executionId: z.uuid() }),
   'approval.apply-decision': z.object({ approvalId: z.uuid() }),
   'approval.expire': z.object({ approvalId: z.uuid() }),
   'playbook.show-cancellation': z.object({ executionId: z.uuid() }),
   /** A person asked for a run (`/sre run`, a Run button); enqueue with playbookStartJobId. */
-  'playbook.start': z.object({ playbookId: z.string().min(1), incidentNumber: z.number().int().positive(), userId: z.string().min(1), channelId: z.string().min(1) }),
+  'playbook.start': z.object({
+    playbookId: z.string().min(1),
+    incidentNumber: z.number().int().positive(),
+    userId: z.string().min(1),
+    channelId: z.string().min(1),
+  }),
   /** Embeds the history again with the running model; `pass` counts the passes that left failures behind. */
   'history.reembed': z.object({ batchSize: z.number().int().min(1).max(1000).optional(), pass: z.number().int().min(0).optional() }),
   /** Scheduled: scores every service's recent metrics and warns before failures. */

@@ -21,9 +21,13 @@ export async function processApprovalExpire(deps: WorkerDeps, data: JobData<'app
   if (execution?.status === 'waiting_approval') await updateExecution(deps.db, execution.id, { status: 'failed' })
   const playbook = execution?.definition as Playbook | undefined
   const gate = playbook && expired.stepPosition !== null ? playbook.steps[expired.stepPosition] : undefined
-  const contacts = (gate?.kind === 'approval' ? gate.escalateTo : undefined) ?? (deps.config.ESCALATION_CONTACTS.length ? deps.config.ESCALATION_CONTACTS : expired.approvers)
+  const configured = deps.config.ESCALATION_CONTACTS.length ? deps.config.ESCALATION_CONTACTS : expired.approvers
+  const contacts = (gate?.kind === 'approval' ? gate.escalateTo : undefined) ?? configured
   const incident = await getIncidentOrThrow(deps.db, expired.incidentId)
-  await appendAudit(deps.db, { actor: 'system', action: 'approval.expired', incidentId: expired.incidentId, subjectType: 'approval_request', subjectId: expired.id, details: { action: expired.action, escalatedTo: contacts } })
+  await appendAudit(deps.db, {
+    actor: 'system', action: 'approval.expired', incidentId: expired.incidentId, subjectType: 'approval_request', subjectId: expired.id,
+    details: { action: expired.action, escalatedTo: contacts },
+  })
   if (incident.slackChannel && incident.slackTs) {
     await deps.thread.escalateExpiredApproval(expired.id, { channel: incident.slackChannel, ts: incident.slackTs }, {
       actionPreview: expired.action.preview,

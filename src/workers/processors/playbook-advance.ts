@@ -63,10 +63,12 @@ export async function failPlaybookRun(deps: WorkerDeps, data: JobData<'playbook.
   const channel = execution.slackChannel ?? incident.slackChannel
   if (!channel) return
   // Each is tried on its own: a missing channel or message must not keep the others from being said.
-  const say = (what: string, show: () => Promise<void>) => show().catch((err: unknown) => deps.logger.warn({ err, execution: execution.id }, `run failure: ${what} not shown`))
+  const say = (what: string, show: () => Promise<void>) =>
+    show().catch((err: unknown) => deps.logger.warn({ err, execution: execution.id }, `run failure: ${what} not shown`))
   const vars = templateVars(deps, execution)
   if (execution.slackTs) await say('progress', () => refreshProgress(deps, execution.id, { channel, ts: execution.slackTs! }, playbook, vars, incident.number))
-  await say('reason', () => deps.thread.announceRunFailure({ executionId: execution.id, channel, thread: incident.slackTs ?? undefined }, playbook.title, reason))
+  const where: RunThread = { executionId: execution.id, channel, thread: incident.slackTs ?? undefined }
+  await say('reason', () => deps.thread.announceRunFailure(where, playbook.title, reason))
   await say('root', () => refreshIncidentRoot(deps, incident.id, { playbookTitle: playbook.title, executionStatus: 'failed' }))
 }
 
@@ -159,7 +161,8 @@ async function runStep(
       // Stored as `passed` (branches test it): whether the query's condition held, i.e. the symptom was found.
       const conditionHeld = result.passed
       await record('succeeded', { passed: conditionHeld, value: result.value, summary: result.summary })
-      await deps.thread.postStepResult(where, position, title, { flagged: conditionHeld, summary: result.summary, detail: result.evidence.detail, link: result.evidence.link })
+      const { detail, link } = result.evidence
+      await deps.thread.postStepResult(where, position, title, { flagged: conditionHeld, summary: result.summary, detail, link })
       return 'next'
     }
     case 'notify': {

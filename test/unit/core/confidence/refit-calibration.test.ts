@@ -10,7 +10,13 @@ function outcomes(count: number): LabelledOutcome[] {
   })
 }
 
-const storedWith = (samples: number): CalibrationModel => ({ method: 'platt', platt: { a: 0.8, b: 0.1 }, isotonic: null, samples, positives: Math.floor(samples / 2) })
+const storedWith = (samples: number): CalibrationModel => ({
+  method: 'platt',
+  platt: { a: 0.8, b: 0.1 },
+  isotonic: null,
+  samples,
+  positives: Math.floor(samples / 2),
+})
 
 describe('refitCalibration', () => {
   it('keeps the prior while there are too few outcomes to fit, counting them', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { judgeCheck, probeRequestFor } from '../../../../src/core/playbooks/endpoint-probe'
 import type { CheckStep } from '../../../../src/core/playbooks/schema'
 
-const step = (overrides: Partial<CheckStep> = {}): CheckStep => ({ id: 'health', kind: 'check', title: 'Health', method: 'GET', url: '{{url}}', ...overrides }) as CheckStep
+const step = (overrides: Partial<CheckStep> = {}): CheckStep => ({ id: 'health', kind: 'check', title: 'Health', method: 'GET', url: '{{url}}', ...overrides })
 const url = 'http://svc/health'
 
 describe('a check step', () => {
@@ -18,6 +18,7 @@ describe('a check step', () => {
   it('reads the body only when it looks for text in it, and says whether it was there', () => {
     expect(probeRequestFor(step({ contains: 'ok' }), url, 1000)).toEqual({ method: 'GET', url, timeoutMs: 1000, readBody: true })
     expect(probeRequestFor(step({ method: 'HEAD', contains: 'ok' }), url, 1000).readBody).toBe(false)
-    expect(judgeCheck(step({ contains: 'ok' }), url, { status: 200, body: 'status: down' }).summary).toBe('GET http://svc/health → 200, body lacks "ok" → unhealthy')
+    const verdict = judgeCheck(step({ contains: 'ok' }), url, { status: 200, body: 'status: down' })
+    expect(verdict).toEqual({ healthy: false, summary: 'GET http://svc/health → 200, body lacks "ok" → unhealthy' })
   })
 })
