@@ -12,6 +12,8 @@ import { MemoryWarningClaims } from './integrations/claims/memory-warning-claims
 import { RedisWarningClaims } from './integrations/claims/redis-warning-claims'
 import { UnavailableTelemetry } from './integrations/telemetry/unavailable-telemetry'
 import type { Logger } from './logger'
+import { HttpProbe } from './integrations/probes/http-probe'
+import { SlackIncidentThread } from './slack/incident-thread-presenter'
 import { SlackMessenger } from './slack/messenger'
 import { migrateDatabase, openDatabase, type DatabaseHandle } from './storage/database'
 import { loadPlaybookFiles } from './storage/playbook-files'
@@ -67,7 +69,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
     db: database.db,
     tryWithLock: database.tryWithLock,
     queue,
-    slack: new SlackMessenger(client, database.db),
+    thread: new SlackIncidentThread(new SlackMessenger(client, database.db), logger),
     telemetry,
     warningClaims,
     embedder: overrides.embedder ?? (await embedderFor(config)),
@@ -78,6 +80,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
         new WebhookActionExecutor({ token: config.AUTOMATION_WEBHOOK_TOKEN, allowedBaseUrl: config.AUTOMATION_WEBHOOK_URL }),
         () => new KubernetesActionExecutor(loadKubeConfig({ apiUrl: config.KUBERNETES_API_URL, token: config.KUBERNETES_TOKEN })),
       ),
+    probe: new HttpProbe(),
     config,
     logger,
     now,

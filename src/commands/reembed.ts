@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '../config'
 import { describeStale, reembedIncidents } from '../core/correlation/reembed-incidents'
-import { REEMBED_BATCH } from '../workers/processors/reembed-history'
+import { REEMBED_BATCH } from '../workers/processors/history-reembed'
 import { UsageError, type CliCommand } from './command'
 
 const USAGE = `sre-agent reembed [--batch N] [--dry-run]

@@ -9,7 +9,7 @@ import type { SlackApp } from '../slack/app'
 import { BullmqWorkers } from '../workers/bullmq-queue'
 import { JOB_NAMES } from '../core/jobs/job-queue'
 import { queueNameFor } from '../workers/jobs'
-import { enqueueReembedHistory } from '../workers/processors/reembed-history'
+import { enqueueReembedHistory } from '../workers/processors/history-reembed'
 import { AutomationReceiver } from './automation-receiver'
 import { FAKE_WORKSPACE, FakeSlackApi, SlackRequestSender } from './slack-simulator'
 

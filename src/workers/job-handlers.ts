@@ -1,27 +1,38 @@
+import { withFinalFailure } from './final-failure'
 import type { JobHandlers } from './jobs'
-import { processAdvancePlaybook } from './processors/advance-playbook'
-import { processAnalyzeCommand } from './processors/analyze-command'
-import { processAnalyzeIncident } from './processors/analyze-incident'
-import { processApprovalDecided, processApprovalExpire } from './processors/approval-decisions'
-import { processPlaybookCancelled, processRunCommand } from './processors/playbook-commands'
-import { processReembedHistory } from './processors/reembed-history'
-import { processHistoryPrune } from './processors/prune-history'
-import { processIncidentResolved } from './processors/resolve-incident'
+import { processApprovalApplyDecision } from './processors/approval-apply-decision'
+import { processApprovalExpire } from './processors/approval-expire'
+import { processHistoryPrune } from './processors/history-prune'
+import { processHistoryReembed } from './processors/history-reembed'
+import { processIncidentAnalyze } from './processors/incident-analyze'
+import { processIncidentAnnounceResolution } from './processors/incident-announce-resolution'
+import { processIncidentOpenAndAnalyze } from './processors/incident-open-and-analyze'
+import { failPlaybookRun, processPlaybookAdvance } from './processors/playbook-advance'
+import { processPlaybookShowCancellation } from './processors/playbook-show-cancellation'
+import { processPlaybookStart } from './processors/playbook-start'
 import { processTelemetryScan } from './processors/telemetry-scan'
 import type { WorkerDeps } from './worker-deps'
 
 /** The job handlers, shared by the BullMQ workers and the embedded in-process queue. */
 export function createJobHandlers(deps: WorkerDeps): JobHandlers {
   return {
-    'incident.analyze': (data) => processAnalyzeIncident(deps, data),
-    'incident.resolved': (data) => processIncidentResolved(deps, data),
-    'command.analyze': (data) => processAnalyzeCommand(deps, data),
-    'playbook.advance': (data, meta) => processAdvancePlaybook(deps, data, meta),
-    'approval.decided': (data) => processApprovalDecided(deps, data),
+    'incident.analyze': (data) => processIncidentAnalyze(deps, data),
+    'incident.announce-resolution': (data) => processIncidentAnnounceResolution(deps, data),
+    'incident.open-and-analyze': (data) => processIncidentOpenAndAnalyze(deps, data),
+    'playbook.advance': withFinalFailure(
+      (data, meta) => processPlaybookAdvance(deps, data, meta),
+      (data, reason) => failPlaybookRun(deps, data, reason),
+      deps.logger,
+    ),
+    'approval.apply-decision': (data) => processApprovalApplyDecision(deps, data),
     'approval.expire': (data) => processApprovalExpire(deps, data),
-    'playbook.cancelled': (data) => processPlaybookCancelled(deps, data),
-    'command.run': (data) => processRunCommand(deps, data),
-    'history.reembed': async (data) => { await processReembedHistory(deps, data) },
+    'playbook.show-cancellation': (data) => processPlaybookShowCancellation(deps, data),
+    'playbook.start': withFinalFailure(
+      (data) => processPlaybookStart(deps, data),
+      (data, reason) => deps.thread.tellUser(data.channelId, data.userId, `Could not start \`${data.playbookId}\` on INC-${data.incidentNumber}: ${reason}`),
+      deps.logger,
+    ),
+    'history.reembed': async (data) => { await processHistoryReembed(deps, data) },
     'telemetry.scan': (_data, meta) => processTelemetryScan(deps, meta),
     'history.prune': () => processHistoryPrune(deps),
   }

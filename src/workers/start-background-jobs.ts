@@ -1,7 +1,7 @@
 import type { Config } from '../config'
 import type { Logger } from '../logger'
 import { jobIdFor, type JobQueue } from '../core/jobs/job-queue'
-import { enqueueReembedHistory } from './processors/reembed-history'
+import { enqueueReembedHistory } from './processors/history-reembed'
 import { applyTelemetryScanSchedule } from './telemetry-scan-schedule'
 
 /** One schedule per deployment, however many processes upsert it. */

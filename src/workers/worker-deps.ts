@@ -4,8 +4,9 @@ import type { Embedder } from '../core/correlation/embedder'
 import type { Playbook } from '../core/playbooks/schema'
 import type { TelemetryPort } from '../core/telemetry/port'
 import type { ActionExecutor } from '../core/playbooks/action-port'
+import type { EndpointProbe } from '../core/playbooks/endpoint-probe'
+import type { IncidentThread } from '../core/incidents/incident-thread'
 import type { Logger } from '../logger'
-import type { SlackMessenger } from '../slack/messenger'
 import type { Database, TryWithLock } from '../storage/database'
 import type { JobQueue } from '../core/jobs/job-queue'
 
@@ -15,13 +16,16 @@ export interface WorkerDeps {
   /** Mutual exclusion across workers (a playbook run advances on one worker at a time). */
   tryWithLock: TryWithLock
   queue: JobQueue
-  slack: SlackMessenger
+  /** What people are shown: the incident's thread and the messages in it. */
+  thread: IncidentThread
   telemetry: TelemetryPort
   /** Who may post a proactive telemetry warning now (Redis across workers, memory in embedded mode). */
   warningClaims: WarningClaimsPort
   embedder: Embedder
   playbooks: Playbook[]
   actions: ActionExecutor
+  /** Reaches the endpoints playbook `check` steps probe. */
+  probe: EndpointProbe
   config: Pick<Config, 'INCIDENT_CHANNEL' | 'APPROVERS' | 'CONFIDENCE_THRESHOLD' | 'APPROVAL_TTL_MINUTES' | 'GCP_PROJECT_ID' | 'AUTOMATION_WEBHOOK_URL' | 'ESCALATION_CONTACTS' | 'AUTO_APPROVE_MAX_RISK' | 'AUTO_APPROVE_MIN_CONFIDENCE' | 'LOG_TEMPLATE_RETENTION_DAYS' | 'LOG_TEMPLATES_PER_SERVICE' | 'TELEMETRY_SCAN_INTERVAL_MINUTES' | 'TELEMETRY_WARNING_COOLDOWN_MINUTES' | 'TELEMETRY_FORECAST_HORIZON_MINUTES' | 'TELEMETRY_WARNING_CHANNEL'>
   logger: Logger
   now(): Date

@@ -50,12 +50,12 @@ describe('BullMQ job queue on Redis', () => {
 
   it('runs a job id once even when enqueued twice', async () => {
     let runs = 0
-    const queue = await start(handlers({ 'incident.resolved': async () => { runs++ } }))
+    const queue = await start(handlers({ 'incident.announce-resolution': async () => { runs++ } }))
     const incidentId = id()
-    await queue.enqueue('incident.resolved', { incidentId }, { jobId: `resolved-${incidentId}` })
-    await queue.enqueue('incident.resolved', { incidentId }, { jobId: `resolved-${incidentId}` })
-    await queue.enqueue('incident.resolved', { incidentId: id() })
-    const done = await eventually(async () => { const c = await queue.counts('incident.resolved'); return c.completed === 2 && (c.waiting ?? 0) + (c.active ?? 0) === 0 && c })
+    await queue.enqueue('incident.announce-resolution', { incidentId }, { jobId: `resolved-${incidentId}` })
+    await queue.enqueue('incident.announce-resolution', { incidentId }, { jobId: `resolved-${incidentId}` })
+    await queue.enqueue('incident.announce-resolution', { incidentId: id() })
+    const done = await eventually(async () => { const c = await queue.counts('incident.announce-resolution'); return c.completed === 2 && (c.waiting ?? 0) + (c.active ?? 0) === 0 && c })
     expect(done.completed).toBe(2)
     expect(runs).toBe(2)
   })
@@ -63,7 +63,7 @@ describe('BullMQ job queue on Redis', () => {
   it('retries a transient failure and gives up at once on a permanent one', async () => {
     const attempts: Record<string, number> = {}
     const queue = await start(handlers({
-      'approval.decided': async (d, meta) => {
+      'approval.apply-decision': async (d, meta) => {
         attempts[d.approvalId] = meta.attempt
         if (meta.attempt < 2) throw new Error('transient')
       },
@@ -74,7 +74,7 @@ describe('BullMQ job queue on Redis', () => {
     }))
     const transient = id()
     const permanent = id()
-    await queue.enqueue('approval.decided', { approvalId: transient })
+    await queue.enqueue('approval.apply-decision', { approvalId: transient })
     await queue.enqueue('approval.expire', { approvalId: permanent })
     await eventually(async () => attempts[transient] === 2, { what: 'the retry' })
     await eventually(async () => (await queue.counts('approval.expire')).failed === 1, { what: 'the permanent failure' })

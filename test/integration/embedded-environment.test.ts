@@ -10,7 +10,7 @@ import { incidentEmbeddingStore } from '../../src/storage/repositories/incident-
 import { BullmqWorkers } from '../../src/workers/bullmq-queue'
 import { JOB_NAMES } from '../../src/core/jobs/job-queue'
 import { queueNameFor } from '../../src/workers/jobs'
-import { REEMBED_RETRY_MS } from '../../src/workers/processors/reembed-history'
+import { REEMBED_RETRY_MS } from '../../src/workers/processors/history-reembed'
 import { TEST_REDIS_URL } from '../support/services'
 import { createTestDatabase } from '../support/test-database'
 import { handlersDoingNothing } from '../support/job-handlers'

@@ -7,7 +7,7 @@ import { createRuntime, type Runtime } from '../../src/runtime'
 import { getAnalysisRecord, getLatestAnalysis, type EvidenceItemRow } from '../../src/storage/repositories/analyses'
 import { createIncident, updateIncident } from '../../src/storage/repositories/incidents'
 import { getLogTemplateHistory } from '../../src/storage/repositories/log-templates'
-import { processAnalyzeIncident } from '../../src/workers/processors/analyze-incident'
+import { processIncidentAnalyze } from '../../src/workers/processors/incident-analyze'
 import { ScriptedTelemetry } from '../fakes/scripted-telemetry'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
@@ -55,7 +55,7 @@ describe('log history in the live analysis (Postgres)', () => {
 
   async function analyse(title: string, startedAt: Date): Promise<{ id: string; number: number; logEvidence: EvidenceItemRow[] }> {
     const incident = await createIncident(runtime.database.db, { fingerprint: `log-history-${title}`, source: 'generic', severity: 'high', title, service: 'payment-api', startedAt })
-    await processAnalyzeIncident(runtime.deps, { incidentId: incident.id })
+    await processIncidentAnalyze(runtime.deps, { incidentId: incident.id })
     const record = await getAnalysisRecord(runtime.database.db, (await getLatestAnalysis(runtime.database.db, incident.id))!.id)
     return { id: incident.id, number: incident.number, logEvidence: record!.evidence.filter((e) => e.source === 'logs' || e.source === 'errors') }
   }

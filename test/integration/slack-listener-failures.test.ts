@@ -93,7 +93,7 @@ describe('every Slack listener tells the user when the database or the job queue
     deps.config = { APPROVERS: [APPROVER], CONFIDENCE_THRESHOLD: 0.5 }
   })
 
-  const JOB_NAMES_USED: JobName[] = ['command.run', 'command.analyze', 'approval.decided', 'playbook.cancelled', 'playbook.advance']
+  const JOB_NAMES_USED: JobName[] = ['playbook.start', 'incident.open-and-analyze', 'approval.apply-decision', 'playbook.show-cancellation', 'playbook.advance']
 
   async function withQueue<T>(name: JobName, use: (queue: Queue) => Promise<T>): Promise<T> {
     const queue = new Queue(queueNameFor(name), { connection: { url: TEST_REDIS_URL }, prefix })
@@ -175,11 +175,11 @@ describe('every Slack listener tells the user when the database or the job queue
       const res = await sender.slashCommand({ text: `run latency-test INC-${incident.number}`, channel_id: CHANNEL, user_id: user })
       expect(JSON.stringify(res.body)).toContain('Starting')
       expect((await ephemeralsTo(user))[0]!.text).toMatch(/^:warning: I could not start the playbook run \(Connection is closed\.\)/)
-      expect(await queued('command.run', { userId: user })).toEqual([])
+      expect(await queued('playbook.start', { userId: user })).toEqual([])
 
       deps.queue = jobs
       await sender.slashCommand({ text: `run latency-test INC-${incident.number}`, channel_id: CHANNEL, user_id: user })
-      expect(await queuedAtLeastOne('command.run', { userId: user })).toHaveLength(1)
+      expect(await queuedAtLeastOne('playbook.start', { userId: user })).toHaveLength(1)
       expect(fakeSlack.ephemerals.filter((e) => e.user === user && COULD_NOT.test(e.text ?? ''))).toHaveLength(1)
     })
 
@@ -187,7 +187,7 @@ describe('every Slack listener tells the user when the database or the job queue
       deps.db = closedDatabase.db
       const user = freshUser()
       await sender.slashCommand({ text: `run latency-test INC-${incident.number}`, channel_id: CHANNEL, user_id: user })
-      expect(await queuedAtLeastOne('command.run', { userId: user })).toHaveLength(1)
+      expect(await queuedAtLeastOne('playbook.start', { userId: user })).toHaveLength(1)
     })
 
     it('analyze: a failing queue is told after the ack', async () => {
@@ -196,7 +196,7 @@ describe('every Slack listener tells the user when the database or the job queue
       const res = await sender.slashCommand({ text: 'analyze orders-db timeouts', channel_id: CHANNEL, user_id: user })
       expect((res.body as { text: string }).text).toMatch(/Analyzing/)
       expect((await ephemeralsTo(user))[0]!.text).toMatch(/^:warning: I could not start the analysis \(Connection is closed\.\)/)
-      expect(await queued('command.analyze', { userId: user })).toEqual([])
+      expect(await queued('incident.open-and-analyze', { userId: user })).toEqual([])
     })
 
     it('similar and trail: a failing database is told', async () => {
@@ -234,7 +234,7 @@ describe('every Slack listener tells the user when the database or the job queue
       await sender.blockAction({ actionId: APPROVE_ACTION_ID, value: approval.id, messageTs: await postedMessage(), channelId: CHANNEL, userId: APPROVER })
       const [answer] = await ephemeralsTo(APPROVER, 1, seen(APPROVER))
       expect(answer!.text).toMatch(/^:warning: I could not record your approval \(/)
-      expect(await queued('approval.decided', { approvalId: approval.id })).toEqual([])
+      expect(await queued('approval.apply-decision', { approvalId: approval.id })).toEqual([])
       expect(await listApprovalVotes(db, approval.id)).toEqual([])
     })
 
@@ -253,7 +253,7 @@ describe('every Slack listener tells the user when the database or the job queue
       expect((await ephemeralsTo(APPROVER, 2, before))[1]!.text).toMatch(/already approved/)
       await click()
       await ephemeralsTo(APPROVER, 3, before)
-      expect(await queued('approval.decided', { approvalId: approval.id })).toHaveLength(1)
+      expect(await queued('approval.apply-decision', { approvalId: approval.id })).toHaveLength(1)
       expect(await listApprovalVotes(db, approval.id)).toHaveLength(1)
     })
 
@@ -278,7 +278,7 @@ describe('every Slack listener tells the user when the database or the job queue
       expect((await ephemeralsTo(APPROVER, 3, before))[2]!.text).toMatch(/already ended \(cancelled\)/)
       await click()
       await ephemeralsTo(APPROVER, 4, before)
-      expect(await queued('playbook.cancelled', { executionId: execution.id })).toHaveLength(1)
+      expect(await queued('playbook.show-cancellation', { executionId: execution.id })).toHaveLength(1)
     })
 
     it('Done: a failing database is told; a failing queue is told and a second click moves the run on once', async () => {
@@ -313,13 +313,13 @@ describe('every Slack listener tells the user when the database or the job queue
       deps.queue = unavailableQueue
       await sender.blockAction({ ...offer, userId: user })
       expect((await ephemeralsTo(user))[0]!.text).toMatch(/^:warning: I could not start the playbook run \(Connection is closed\.\)/)
-      expect(await queued('command.run', { userId: user })).toEqual([])
+      expect(await queued('playbook.start', { userId: user })).toEqual([])
 
       deps.queue = jobs
       deps.db = closedDatabase.db
       await sender.blockAction({ ...offer, userId: user })
       expect((await ephemeralsTo(user, 2))[1]!.text).toMatch(/^:arrow_forward: Starting `latency-test`/)
-      expect(await queued('command.run', { userId: user })).toHaveLength(1)
+      expect(await queued('playbook.start', { userId: user })).toHaveLength(1)
     })
   })
 
@@ -332,7 +332,7 @@ describe('every Slack listener tells the user when the database or the job queue
       const [answer] = await ephemeralsTo(user)
       expect(answer).toMatchObject({ channel: CHANNEL, threadTs: ts, postedVia: 'web_api' })
       expect(answer!.text).toMatch(/^:warning: I could not start the analysis \(Connection is closed\.\)/)
-      expect(await queued('command.analyze', { userId: user })).toEqual([])
+      expect(await queued('incident.open-and-analyze', { userId: user })).toEqual([])
     })
 
     it('the App Home: a failing database is shown on the tab', async () => {

@@ -1,5 +1,8 @@
 import type { ActionStep, ApprovalStep } from '../playbooks/schema'
 
+/** The `decided_by` of a gate the configured policy passed without a human. */
+export const AUTO_APPROVER = 'policy'
+
 const RISK_ORDER = { low: 0, medium: 1, high: 2 } as const
 
 export interface AutoApprovalPolicy {

@@ -4,15 +4,28 @@ import { z } from 'zod'
  * The port through which the bot, the alert routes and the workers hand work to the workers:
  * every background job's name and the zod schema of its payload, and the queue that takes them.
  */
+// Job names are commands, `<subject>.<verb>`: what the job does, not what happened before it.
 export const jobSchemas = {
   'incident.analyze': z.object({ incidentId: z.uuid() }),
-  'incident.resolved': z.object({ incidentId: z.uuid() }),
-  'command.analyze': z.object({ text: z.string().min(1).max(3000), userId: z.string().min(1), channelId: z.string().min(1), requestedAt: z.iso.datetime() }),
+  'incident.announce-resolution': z.object({ incidentId: z.uuid() }),
+  /** `/sre analyze <text>` or a mention: opens an incident from the text and analyses it. */
+  'incident.open-and-analyze': z.object({
+    text: z.string().min(1).max(3000),
+    userId: z.string().min(1),
+    channelId: z.string().min(1),
+    requestedAt: z.iso.datetime(),
+  }),
   'playbook.advance': z.object({ executionId: z.uuid() }),
-  'approval.decided': z.object({ approvalId: z.uuid() }),
+  'approval.apply-decision': z.object({ approvalId: z.uuid() }),
   'approval.expire': z.object({ approvalId: z.uuid() }),
-  'playbook.cancelled': z.object({ executionId: z.uuid() }),
-  'command.run': z.object({ playbookId: z.string().min(1), incidentNumber: z.number().int().positive(), userId: z.string().min(1), channelId: z.string().min(1) }),
+  'playbook.show-cancellation': z.object({ executionId: z.uuid() }),
+  /** A person asked for a run (`/sre run`, a Run button); enqueue with playbookStartJobId. */
+  'playbook.start': z.object({
+    playbookId: z.string().min(1),
+    incidentNumber: z.number().int().positive(),
+    userId: z.string().min(1),
+    channelId: z.string().min(1),
+  }),
   /** Embeds the history again with the running model; `pass` counts the passes that left failures behind. */
   'history.reembed': z.object({ batchSize: z.number().int().min(1).max(1000).optional(), pass: z.number().int().min(0).optional() }),
   /** Scheduled: scores every service's recent metrics and warns before failures. */
@@ -39,6 +52,14 @@ export interface JobQueue {
   /** Stops a schedule of job `name`; nothing happens when there is none. */
   unschedule(schedulerId: string, name: JobName): Promise<void>
   close(): Promise<void>
+}
+
+/**
+ * One start per playbook, incident and minute: a double click or a repeated command enqueues once
+ * (the processor also refuses a second run while one is active).
+ */
+export function playbookStartJobId(playbookId: string, incidentNumber: number, at: Date): string {
+  return jobIdFor('start', playbookId, incidentNumber, Math.floor(at.getTime() / 60_000))
 }
 
 /** Job ids must be strings without ":"; keep them readable. */

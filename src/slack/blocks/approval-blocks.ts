@@ -1,27 +1,11 @@
 import type { KnownBlock } from '@slack/types'
-import type { ApprovalActionPreview } from '../../storage/schema/approvals'
+import type { ApprovalActionPreview } from '../../core/approvals/approval-action-preview'
+import type { ApprovalRequestView } from '../../core/approvals/approval-request-view'
+import { AUTO_APPROVER } from '../../core/approvals/auto-approval-policy'
 import { confidenceBar, context, escapeMrkdwn, percent, section, type SlackMessage } from './block-kit'
-
-/** The `decided_by` of a gate the configured policy passed without a human. */
-export const AUTO_APPROVER = 'policy'
 
 export const APPROVE_ACTION_ID = 'approval_approve'
 export const REJECT_ACTION_ID = 'approval_reject'
-
-export interface ApprovalView {
-  id: string
-  action: ApprovalActionPreview
-  rationale: string
-  confidence: number | null
-  status: 'pending' | 'approved' | 'rejected' | 'expired'
-  decidedBy: string | null
-  decidedAt: Date | null
-  expiresAt: Date
-  approvers: string[]
-  minApprovals: number
-  /** Who has approved so far, in order. */
-  approvedBy: string[]
-}
 
 const RISK_ICON = { low: ':large_green_circle:', medium: ':large_yellow_circle:', high: ':red_circle:' } as const
 
@@ -35,7 +19,7 @@ function who(approvers: string[]): string {
 }
 
 /** The approval request: exactly what will run, why, how sure, who may approve, and until when. */
-export function buildApprovalRequestMessage(a: ApprovalView): SlackMessage {
+export function buildApprovalRequestMessage(a: ApprovalRequestView): SlackMessage {
   const blocks: KnownBlock[] = [
     section(`:raised_hand: *Approval needed* — ${RISK_ICON[a.action.risk]} ${a.action.risk} risk\n${actionPreview(a.action)}`),
     section(`*Why:* ${escapeMrkdwn(a.rationale)}` + (a.confidence !== null ? `\n*Confidence:* ${confidenceBar(a.confidence)} ${percent(a.confidence)}` : '')),

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types'
 import { incidentLabel } from '../../core/incidents/incident-label'
+import type { IncidentProgress } from '../../core/incidents/incident-thread'
 import { confidenceBar, context, escapeMrkdwn, fields, header, link, percent, section, type SlackMessage } from './block-kit'
 
 export interface IncidentView {
@@ -13,14 +14,6 @@ export interface IncidentView {
   resolvedAt: Date | null
   alertCount: number
   url: string | null
-}
-
-export interface IncidentProgress {
-  phase: 'new' | 'analyzing' | 'analyzed' | 'failed'
-  summary?: string
-  confidence?: number
-  playbookTitle?: string
-  executionStatus?: string
 }
 
 const SEVERITY_ICON: Record<string, string> = { critical: ':red_circle:', high: ':large_orange_circle:', warning: ':large_yellow_circle:', info: ':white_circle:' }

@@ -1,32 +1,22 @@
 import type { KnownBlock } from '@slack/types'
+import type { PlaybookOffer, StepRecordView, StepResultView } from '../../core/incidents/incident-thread'
 import type { Playbook, PlaybookStep } from '../../core/playbooks/schema'
 import { context, escapeMrkdwn, link, section, type SlackMessage } from './block-kit'
-
-export interface StepRecordView {
-  position: number
-  status: 'succeeded' | 'failed' | 'skipped' | 'waiting'
-  outcome: Record<string, unknown>
-}
 
 const STATUS_ICON: Record<string, string> = { succeeded: ':white_check_mark:', failed: ':x:', skipped: ':fast_forward:', waiting: ':hourglass_flowing_sand:' }
 
 function stepLine(step: PlaybookStep, index: number, record: StepRecordView | undefined, nextStep: number): string {
   // A step before the current one with no record was jumped over by a branch.
   const icon = record ? STATUS_ICON[record.status] : index === nextStep ? ':arrow_forward:' : index < nextStep ? STATUS_ICON.skipped : ':white_small_square:'
-  const passed = record?.outcome.passed
-  const verdict = step.kind === 'query' && record?.status === 'succeeded' ? (passed ? ' — *yes*' : ' — no') : ''
+  // A query step's stored `passed`: whether its condition held.
+  const held = record?.outcome.passed
+  const verdict = step.kind === 'query' && record?.status === 'succeeded' ? (held ? ' — *yes*' : ' — no') : ''
   return `${icon} ${index + 1}. ${escapeMrkdwn(step.title)} _(${step.kind})_${verdict}`
 }
 
 export const CANCEL_EXECUTION_ACTION_ID = 'execution_cancel'
 export const MANUAL_DONE_ACTION_ID = 'manual_step_done'
 export const RUN_PLAYBOOK_ACTION_ID = 'playbook_run'
-
-export interface PlaybookOffer {
-  id: string
-  title: string
-  reasons: string[]
-}
 
 /**
  * Playbooks the analysis found applicable, each with a Run button (value `<playbook id>:<incident number>`).
@@ -90,8 +80,8 @@ export function buildExecutionProgressMessage(
   return { text: `Playbook ${playbook.title}: ${status}`, blocks }
 }
 
-export function buildStepResultMessage(title: string, outcome: { passed: boolean; summary: string; detail: string; link: string | null }): SlackMessage {
-  const icon = outcome.passed ? ':large_orange_diamond:' : ':white_circle:'
+export function buildStepResultMessage(title: string, outcome: StepResultView): SlackMessage {
+  const icon = outcome.flagged ? ':large_orange_diamond:' : ':white_circle:'
   const text = `${icon} *${escapeMrkdwn(title)}*\n${escapeMrkdwn(outcome.summary)}`
   const blocks: KnownBlock[] = [section(text)]
   const extra = outcome.detail.split('\n').slice(1).join('\n')
@@ -108,5 +98,11 @@ export function buildNotifyMessage(text: string, about: { incidentNumber: number
 
 export function buildActionResultMessage(title: string, ok: boolean, detail: string): SlackMessage {
   const text = `${ok ? ':white_check_mark:' : ':x:'} Action *${escapeMrkdwn(title)}* ${ok ? 'done' : 'failed'}: ${escapeMrkdwn(detail)}`
+  return { text, blocks: [section(text)] }
+}
+
+/** A run that stopped on an error: what stopped it, and that nothing after it ran. */
+export function buildRunFailedMessage(playbookTitle: string, reason: string): SlackMessage {
+  const text = `:x: Playbook *${escapeMrkdwn(playbookTitle)}* stopped: ${escapeMrkdwn(reason)}. The steps after it did not run; start it again with \`/sre run\` once the cause is fixed.`
   return { text, blocks: [section(text)] }
 }

@@ -1,12 +1,7 @@
 import type { KnownBlock } from '@slack/types'
 import { describeMetricWarning, type MetricWarning } from '../../core/analysis/scan/metric-warnings'
+import type { TelemetryWarningView } from '../../core/incidents/incident-thread'
 import { context, escapeMrkdwn, link, section, type SlackMessage } from './block-kit'
-
-export interface TelemetryWarningView {
-  warning: MetricWarning
-  /** Metrics Explorer on the series, over the points the warning was read from. */
-  consoleLink: string
-}
 
 // Slack allows 50 blocks; a fleet-wide failure is summarised rather than cut off.
 const MAX_LISTED = 20

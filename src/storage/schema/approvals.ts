@@ -1,22 +1,7 @@
-import type { ActionRequest } from '../../core/playbooks/action-port'
+import type { ApprovalActionPreview } from '../../core/approvals/approval-action-preview'
 import { index, integer, jsonb, pgTable, real, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { incidents } from './incidents'
 import { playbookExecutions } from './playbooks'
-
-export interface ApprovalActionPreview {
-  stepId: string
-  title: string
-  preview: string
-  risk: 'low' | 'medium' | 'high'
-  method: string
-  /** Where the action goes: a webhook URL, or a Kubernetes object. */
-  url: string
-  body: Record<string, unknown>
-  /** What the dry run said, e.g. "dry run accepted: 3 → 6 replicas". */
-  dryRun?: string
-  /** The exact request approved; this, and nothing rendered later, is what runs. */
-  request?: ActionRequest
-}
 
 export const approvalRequests = pgTable(
   'approval_requests',

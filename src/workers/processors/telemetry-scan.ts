@@ -2,8 +2,7 @@ import { metricsExplorerLink } from '../../integrations/gcp/console-links'
 import { describeMetricWarning, type MetricWarning } from '../../core/analysis/scan/metric-warnings'
 import { scanFleetMetrics } from '../../core/analysis/scan/scan-fleet-metrics'
 import { claimEpisode } from '../../core/analysis/scan/warning-claims'
-import { buildTelemetryWarningMessage } from '../../slack/blocks/telemetry-warning-blocks'
-import { appendAudits, getPostedMessage, hasAuditForMessage } from '../../storage/repositories/audit'
+import { appendAudits, hasAuditForMessage } from '../../storage/repositories/audit'
 import type { WorkerDeps } from '../worker-deps'
 
 const MINUTE_MS = 60_000
@@ -49,17 +48,16 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
   }
   const summary = { scanned: scan.scanned, notExported: scan.notExported, failed: scan.failed.length, found: scan.warnings.length, warned: claimed.length }
   if (claimed.length === 0) return log.info(summary, 'telemetry scan done')
-  const key = `telemetry-scan:${meta.jobId}`
   const views = claimed.map((warning) => {
     const from = warning.kind === 'anomaly' ? new Date(warning.onsetAt.getTime() - 60 * MINUTE_MS) : new Date(now.getTime() - 60 * MINUTE_MS)
     return { warning, consoleLink: metricsExplorerLink(config.GCP_PROJECT_ID, warning.service, warning.metric, from, now) }
   })
   let message: { channel: string; ts: string }
   try {
-    message = await deps.slack.postOnce(key, channel, buildTelemetryWarningMessage(views, config.TELEMETRY_WARNING_COOLDOWN_MINUTES))
+    message = await deps.thread.postTelemetryWarning(meta.jobId, channel, views, config.TELEMETRY_WARNING_COOLDOWN_MINUTES)
   } catch (err) {
     // Not posted: the slots go back, so the next scan warns instead of the cooldown passing in silence.
-    if (!(await getPostedMessage(deps.db, key))) for (const k of [...heldKeys, 'scan']) await deps.warningClaims.release(k, meta.jobId).catch(() => undefined)
+    if (!(await deps.thread.findTelemetryWarning(meta.jobId))) for (const k of [...heldKeys, 'scan']) await deps.warningClaims.release(k, meta.jobId).catch(() => undefined)
     throw err
   }
   // A retry of a job that posted writes the entries it could not write then, once (one statement: all or none).

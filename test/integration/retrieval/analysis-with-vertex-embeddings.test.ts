@@ -9,7 +9,7 @@ import { createRuntime, type Runtime } from '../../../src/runtime'
 import { getAnalysisRecord, getLatestAnalysis } from '../../../src/storage/repositories/analyses'
 import { createIncident, getIncident, type Incident } from '../../../src/storage/repositories/incidents'
 import { getIncidentEmbedding } from '../../../src/storage/repositories/incident-embeddings'
-import { processAnalyzeIncident } from '../../../src/workers/processors/analyze-incident'
+import { processIncidentAnalyze } from '../../../src/workers/processors/incident-analyze'
 import { FAKE_VERTEX_TOKEN, FakeVertexEmbeddings } from '../../fakes/vertex/fake-vertex-embeddings'
 
 const DAY = 86_400_000
@@ -45,7 +45,7 @@ describe('incident analysis with Vertex AI embeddings (local fake), on embedded 
 
   async function analyse(title: string, options: { startedAt?: Date; embedder?: VertexEmbedder } = {}): Promise<{ incident: Incident; trail: string; similar: string }> {
     const incident = await createIncident(runtime.database.db, { fingerprint: `now-${title}`, source: 'generic', severity: 'high', title, service: 'orders-db', startedAt: options.startedAt ?? new Date() })
-    await processAnalyzeIncident({ ...runtime.deps, embedder: options.embedder ?? runtime.deps.embedder }, { incidentId: incident.id })
+    await processIncidentAnalyze({ ...runtime.deps, embedder: options.embedder ?? runtime.deps.embedder }, { incidentId: incident.id })
     const record = await getAnalysisRecord(runtime.database.db, (await getLatestAnalysis(runtime.database.db, incident.id))!.id)
     const root = await getIncident(runtime.database.db, incident.id)
     const similar = slack.thread(root!.slackChannel!, root!.slackTs!).find((m) => m.text?.startsWith('Similar incidents'))

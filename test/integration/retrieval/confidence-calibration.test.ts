@@ -7,7 +7,7 @@ import { createIncident } from '../../../src/storage/repositories/incidents'
 import { createExecution, syncPlaybooks } from '../../../src/storage/repositories/playbooks'
 import { fitCalibration } from '../../../src/core/confidence/calibration'
 import { diagnosisPriorLogit } from '../../../src/core/confidence/compute-confidence'
-import { currentCalibration } from '../../../src/workers/processors/analyze-incident'
+import { currentCalibration } from '../../../src/workers/current-calibration'
 import { createTestDatabase, type TestDatabase } from '../../support/test-database'
 
 const catalog = loadPlaybookFiles('test/fixtures/playbooks')

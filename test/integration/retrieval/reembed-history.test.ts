@@ -12,7 +12,7 @@ import { incidentEmbeddingStore, getIncidentEmbedding } from '../../../src/stora
 import { searchIncidentCandidates } from '../../../src/storage/repositories/similar-incidents-search'
 import { BullmqJobQueue } from '../../../src/workers/bullmq-queue'
 import { queueNameFor } from '../../../src/workers/jobs'
-import { processReembedHistory, REEMBED_RETRY_MS } from '../../../src/workers/processors/reembed-history'
+import { processHistoryReembed, REEMBED_RETRY_MS } from '../../../src/workers/processors/history-reembed'
 import { TEST_REDIS_URL } from '../../support/services'
 import { createTestDatabase, type TestDatabase } from '../../support/test-database'
 
@@ -153,12 +153,12 @@ describe('re-embedding the history with the running model (Postgres)', () => {
       const gate = new Promise<void>((r) => (release = r))
       const slow: Embedder = { name: local.name, dimensions: 768, embed: async (texts) => { entered(); await gate; return local.embed(texts) } }
       const deps = { db: t.handle.db, tryWithLock: t.handle.tryWithLock, queue, logger }
-      const first = processReembedHistory({ ...deps, embedder: slow }, {})
+      const first = processHistoryReembed({ ...deps, embedder: slow }, {})
       await inside
       // Another replica, on its own connection pool.
       const other = await (await import('../../../src/storage/database')).openDatabase(t.url, { poolSize: 2 })
       try {
-        expect(await processReembedHistory({ ...deps, db: other.db, tryWithLock: other.tryWithLock, embedder: local }, {})).toBeNull()
+        expect(await processHistoryReembed({ ...deps, db: other.db, tryWithLock: other.tryWithLock, embedder: local }, {})).toBeNull()
       } finally {
         await other.close()
       }
@@ -168,7 +168,7 @@ describe('re-embedding the history with the running model (Postgres)', () => {
 
     it('schedules a later pass when incidents were left behind', async () => {
       const made = await history({ old: 2, poisoned: 1 })
-      const report = await processReembedHistory({ db: t.handle.db, tryWithLock: t.handle.tryWithLock, queue, logger, embedder: new SelectiveEmbedder('poison') }, {})
+      const report = await processHistoryReembed({ db: t.handle.db, tryWithLock: t.handle.tryWithLock, queue, logger, embedder: new SelectiveEmbedder('poison') }, {})
       expect(report).toMatchObject({ embedded: 2, failed: [{ id: made.at(-1)!.id }] })
       const bull = new Queue(queueNameFor('history.reembed'), { connection: { url: TEST_REDIS_URL }, prefix })
       try {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { AnalysisResult } from '../../../src/core/analysis/analyze-incident'
 import { findBlockKitViolations } from '../../../src/embedded/slack-simulator'
 import { buildAssessmentMessage, buildEvidenceMessage, buildSimilarIncidentsMessage } from '../../../src/slack/blocks/analysis-blocks'
-import { APPROVE_ACTION_ID, REJECT_ACTION_ID, buildApprovalRequestMessage, type ApprovalView } from '../../../src/slack/blocks/approval-blocks'
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID, buildApprovalRequestMessage } from '../../../src/slack/blocks/approval-blocks'
+import type { ApprovalRequestView } from '../../../src/core/approvals/approval-request-view'
 import { buildIncidentRootMessage } from '../../../src/slack/blocks/incident-blocks'
 
 const long = (n: number) => 'x'.repeat(n)
@@ -47,7 +48,7 @@ describe('Block Kit builders', () => {
   })
 
   it('show a pending approval with Approve and Reject, and a decided one without them', () => {
-    const view: ApprovalView = {
+    const view: ApprovalRequestView = {
       id: 'a1', action: { stepId: 's', title: 'Restart', preview: 'Restart pgbouncer on checkout-db', risk: 'medium', method: 'POST', url: 'https://automation/x', body: { service: 'checkout-db' } },
       rationale: 'pool at 99%', confidence: 0.8, status: 'pending', decidedBy: null, decidedAt: null, expiresAt: new Date(), approvers: ['S0ONCALL'], minApprovals: 1, approvedBy: [],
     }
@@ -61,7 +62,7 @@ describe('Block Kit builders', () => {
   })
 
   it('show how many approvals a two-approver action still needs, and who gave them', () => {
-    const view: ApprovalView = {
+    const view: ApprovalRequestView = {
       id: 'a2', action: { stepId: 's', title: 'Drop slots', preview: 'Drop inactive replication slots', risk: 'high', method: 'POST', url: 'https://automation/x', body: {} },
       rationale: 'disk at 97%', confidence: 0.7, status: 'pending', decidedBy: null, decidedAt: null, expiresAt: new Date(), approvers: ['S0ONCALL'], minApprovals: 2, approvedBy: ['U0ALICE'],
     }

@@ -33,7 +33,7 @@ export function createApprovalActionHandler(deps: ListenerDeps, decision: 'appro
     if (!outcome) return tell(':warning: This approval request no longer exists.')
     const { request } = outcome
     const jobId = jobIdFor('decided', request.id, outcome.approvedBy.length, request.status)
-    const decided = () => deps.queue.enqueue('approval.decided', { approvalId: request.id }, { jobId })
+    const decided = () => deps.queue.enqueue('approval.apply-decision', { approvalId: request.id }, { jobId })
     switch (outcome.kind) {
       case 'closed':
         if (request.status === 'pending' || request.status === 'expired') return tell(':hourglass: This approval request has expired; nothing was run.')

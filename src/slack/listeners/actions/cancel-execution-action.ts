@@ -19,7 +19,7 @@ export function createCancelExecutionHandler(deps: ListenerDeps) {
     if (!execution) return tell(':warning: This playbook run no longer exists.')
     const allowed = execution.startedBy === userId || (await isApprover(userId, deps.config.APPROVERS, async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? []))
     if (!allowed) return tell(':no_entry: Only approvers, or whoever started the run, can cancel it.')
-    const announce = () => deps.queue.enqueue('playbook.cancelled', { executionId: execution.id }, { jobId: jobIdFor('cancelled', execution.id) })
+    const announce = () => deps.queue.enqueue('playbook.show-cancellation', { executionId: execution.id }, { jobId: jobIdFor('cancelled', execution.id) })
     const cancelled = await cancelExecution(deps.db, execution.id)
     if (!cancelled) {
       // Queued again under the same id: a cancel whose job could not be queued the first time still reaches the thread.

@@ -14,6 +14,7 @@ import { searchIncidentCandidates } from '../../../storage/repositories/similar-
 import { buildReasoningTrailMessages, buildSimilarIncidentsMessage } from '../../blocks/analysis-blocks'
 import { escapeMrkdwn, percent, section } from '../../blocks/block-kit'
 import { buildHelpMessage, buildPlaybookListMessage } from '../../blocks/help-blocks'
+import { playbookStartJobId } from '../../../core/jobs/job-queue'
 import type { ListenerDeps } from '../listener-deps'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
@@ -56,7 +57,7 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         }
         await ack({ response_type: 'ephemeral', text: `:mag: Analyzing _${escapeMrkdwn(args)}_ — an incident thread will open in this channel.` })
         const requestedAt = deps.now().toISOString()
-        await deps.queue.enqueue('command.analyze', { text: args, userId: command.user_id, channelId: command.channel_id, requestedAt })
+        await deps.queue.enqueue('incident.open-and-analyze', { text: args, userId: command.user_id, channelId: command.channel_id, requestedAt })
         return
       }
       case 'incidents': {
@@ -76,7 +77,7 @@ export function createSreCommandHandler(deps: ListenerDeps) {
           return
         }
         await ack({ response_type: 'ephemeral', text: `:arrow_forward: Starting \`${playbookId}\` on INC-${incidentNumber}; progress goes to the incident thread.` })
-        await deps.queue.enqueue('command.run', { playbookId, incidentNumber, userId: command.user_id, channelId: command.channel_id })
+        await deps.queue.enqueue('playbook.start', { playbookId, incidentNumber, userId: command.user_id, channelId: command.channel_id }, { jobId: playbookStartJobId(playbookId, incidentNumber, deps.now()) })
         return
       }
       case 'similar': {

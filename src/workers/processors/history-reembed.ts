@@ -20,7 +20,7 @@ export async function enqueueReembedHistory(queue: JobQueue, model: string): Pro
  * interrupt: each batch is saved as it goes and the next pass starts from what is left.
  * Incidents the embedder failed on are logged and tried again by a later pass.
  */
-export async function processReembedHistory(deps: Pick<WorkerDeps, 'db' | 'tryWithLock' | 'embedder' | 'queue' | 'logger'>, data: JobData<'history.reembed'>): Promise<ReembedReport | null> {
+export async function processHistoryReembed(deps: Pick<WorkerDeps, 'db' | 'tryWithLock' | 'embedder' | 'queue' | 'logger'>, data: JobData<'history.reembed'>): Promise<ReembedReport | null> {
   const log = deps.logger.child({ job: 'history.reembed', model: deps.embedder.name })
   const outcome = await deps.tryWithLock(LOCK_KEY, () =>
     reembedIncidents(deps.embedder, incidentEmbeddingStore(deps.db), {

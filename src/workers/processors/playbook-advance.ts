@@ -1,29 +1,23 @@
+import { approvalExpiresAt, requiredApprovals } from '../../core/approvals/approval-requirements'
+import { AUTO_APPROVER, decideAutoApproval } from '../../core/approvals/auto-approval-policy'
+import { withDeadline } from '../../core/deadline'
 import { hasErrorCode, PermanentJobError } from '../../core/errors'
-import { runQueryStep } from '../../core/playbooks/run-query-step'
+import type { PostedMessage, RunThread } from '../../core/incidents/incident-thread'
+import { jobIdFor, type JobData } from '../../core/jobs/job-queue'
 import { renderActionRequest } from '../../core/playbooks/action-port'
+import { isActiveRun } from '../../core/playbooks/active-run'
+import { judgeCheck, probeRequestFor, type CheckVerdict } from '../../core/playbooks/endpoint-probe'
 import { parseDuration, renderTemplate, renderUrl } from '../../core/playbooks/render-template'
-import { BRANCH_END, type ActionStep, type ApprovalStep, type CheckStep, type Playbook, type PlaybookStep } from '../../core/playbooks/schema'
-import { buildApprovalRequestMessage } from '../../slack/blocks/approval-blocks'
-import { buildActionResultMessage, buildExecutionProgressMessage, buildManualStepMessage, buildNotifyMessage, buildStepResultMessage } from '../../slack/blocks/playbook-blocks'
+import { runQueryStep } from '../../core/playbooks/run-query-step'
+import { BRANCH_END, type ActionStep, type ApprovalStep, type Playbook, type PlaybookStep } from '../../core/playbooks/schema'
 import { createApprovalRequest, getApprovalForStep, setApprovalMessage } from '../../storage/repositories/approvals'
 import { appendAudit } from '../../storage/repositories/audit'
 import { getIncidentOrThrow } from '../../storage/repositories/incidents'
-import {
-  advanceExecution,
-  getExecution,
-  getExecutionStep,
-  listExecutionSteps,
-  recordExecutionStep,
-  updateExecution,
-  type PlaybookExecution,
-} from '../../storage/repositories/playbooks'
-import { decideAutoApproval } from '../../core/approvals/auto-approval-policy'
-import { withDeadline } from '../../core/deadline'
-import { AUTO_APPROVER } from '../../slack/blocks/approval-blocks'
-import { jobIdFor, type JobData } from '../../core/jobs/job-queue'
+import { advanceExecution, getExecution, getExecutionStep, recordExecutionStep, updateExecution, type PlaybookExecution } from '../../storage/repositories/playbooks'
+import { refreshIncidentRoot } from '../incident-root'
 import { JOB_ATTEMPTS } from '../jobs'
+import { playbookRunView, refreshProgress } from '../playbook-run-view'
 import type { WorkerDeps } from '../worker-deps'
-import { refreshIncidentRoot } from './incident-messages'
 
 /** What a step tells the runner: go on, wait for a person, stop, or jump to a step index (branch). */
 type StepOutcome = 'next' | 'wait' | 'rejected' | 'failed' | number
@@ -43,13 +37,39 @@ function templateVars(deps: WorkerDeps, execution: PlaybookExecution): Record<st
  * it (one job per step). Stops at an approval gate until a human decides. A step
  * already recorded is never run again; an action runs under an idempotency key.
  */
-export async function processAdvancePlaybook(deps: WorkerDeps, data: JobData<'playbook.advance'>, meta: { attempt: number } = { attempt: 1 }): Promise<void> {
+export async function processPlaybookAdvance(deps: WorkerDeps, data: JobData<'playbook.advance'>, meta: { attempt: number } = { attempt: 1 }): Promise<void> {
   // One worker at a time per run: whoever holds the lock runs the current step and enqueues the next;
   // a duplicate delivery finds it held and leaves. A holder that dies releases it with its connection.
   const result = await deps.tryWithLock(`playbook-execution:${data.executionId}`, () => advanceOnce(deps, data, meta))
   if (!result.ran) return deps.logger.debug({ execution: data.executionId }, 'run is being advanced by another worker')
   // Queued only once the lock is released, or the next step's job could find it still held.
   if (result.value !== null) await deps.queue.enqueue('playbook.advance', { executionId: data.executionId }, { jobId: jobIdFor('advance', data.executionId, result.value) })
+}
+
+/**
+ * The step's job failed for good (its last attempt, or an error no retry can fix): the run stops
+ * as failed, and its progress message, the thread and the root message say so and why.
+ */
+export async function failPlaybookRun(deps: WorkerDeps, data: JobData<'playbook.advance'>, reason: string): Promise<void> {
+  const execution = await getExecution(deps.db, data.executionId)
+  if (!execution || !isActiveRun(execution.status)) return
+  await updateExecution(deps.db, execution.id, { status: 'failed' })
+  const playbook = execution.definition as Playbook
+  await appendAudit(deps.db, {
+    actor: 'system', action: 'playbook.failed', incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id,
+    details: { playbook: playbook.id, atStep: execution.nextStep, error: reason },
+  })
+  const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
+  const channel = execution.slackChannel ?? incident.slackChannel
+  if (!channel) return
+  // Each is tried on its own: a missing channel or message must not keep the others from being said.
+  const say = (what: string, show: () => Promise<void>) =>
+    show().catch((err: unknown) => deps.logger.warn({ err, execution: execution.id }, `run failure: ${what} not shown`))
+  const vars = templateVars(deps, execution)
+  if (execution.slackTs) await say('progress', () => refreshProgress(deps, execution.id, { channel, ts: execution.slackTs! }, playbook, vars, incident.number))
+  const where: RunThread = { executionId: execution.id, channel, thread: incident.slackTs ?? undefined }
+  await say('reason', () => deps.thread.announceRunFailure(where, playbook.title, reason))
+  await say('root', () => refreshIncidentRoot(deps, incident.id, { playbookTitle: playbook.title, executionStatus: 'failed' }))
 }
 
 /** Runs the current step; returns the position to run next, or null when the run waits or ended. */
@@ -60,13 +80,12 @@ async function advanceOnce(deps: WorkerDeps, data: JobData<'playbook.advance'>, 
   const playbook = execution.definition as Playbook
   const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
   const vars = templateVars(deps, execution)
-  const channel = execution.slackChannel ?? incident.slackChannel!
-  const thread = incident.slackTs ?? undefined
+  const where: RunThread = { executionId: execution.id, channel: execution.slackChannel ?? incident.slackChannel!, thread: incident.slackTs ?? undefined }
   const position = execution.nextStep
   const step = playbook.steps[position]
   const log = deps.logger.child({ incident: incident.id, execution: execution.id, step: step?.id })
 
-  const progress = await deps.slack.postOnce(`execution:${execution.id}:progress`, channel, await progressMessage(deps, execution, playbook, vars, incident.number), thread)
+  const progress = await deps.thread.startPlaybookProgress(await playbookRunView(deps, execution, playbook, vars, incident.number), where)
   if (!execution.slackTs) await updateExecution(deps.db, execution.id, { slackTs: progress.ts })
 
   if (!step) {
@@ -74,7 +93,7 @@ async function advanceOnce(deps: WorkerDeps, data: JobData<'playbook.advance'>, 
     return null
   }
 
-  const outcome = await runStep(deps, execution, playbook, step, position, vars, channel, thread, meta.attempt)
+  const outcome = await runStep(deps, execution, playbook, step, position, vars, where, meta.attempt)
   if (outcome === 'wait') {
     await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
     return null
@@ -107,8 +126,7 @@ async function runStep(
   step: PlaybookStep,
   position: number,
   vars: Record<string, unknown>,
-  channel: string,
-  thread: string | undefined,
+  where: RunThread,
   attempt: number,
 ): Promise<StepOutcome> {
   const done = await getExecutionStep(deps.db, execution.id, position)
@@ -119,6 +137,8 @@ async function runStep(
   }
   const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
   const title = renderTemplate(step.title, vars)
+  const record = (status: 'succeeded' | 'failed', outcome: Record<string, unknown>) =>
+    recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status, outcome, finishedAt: deps.now() })
 
   switch (step.kind) {
     case 'query': {
@@ -134,68 +154,57 @@ async function runStep(
         const invalid = hasErrorCode(err, 'telemetry_query_invalid')
         if (!invalid && attempt < JOB_ATTEMPTS) throw err
         const reason = err instanceof Error ? err.message : String(err)
-        await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'failed', outcome: { passed: false, error: reason }, finishedAt: new Date() })
-        await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, buildStepResultMessage(title, { passed: false, summary: `could not run: ${reason}`, detail: '', link: null }), thread)
+        await record('failed', { passed: false, error: reason })
+        await deps.thread.postStepResult(where, position, title, { flagged: false, summary: `could not run: ${reason}`, detail: '', link: null })
         return 'next'
       }
-      await recordExecutionStep(deps.db, {
-        executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'succeeded',
-        outcome: { passed: result.passed, value: result.value, summary: result.summary }, finishedAt: new Date(),
-      })
-      await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, buildStepResultMessage(title, { passed: result.passed, summary: result.summary, detail: result.evidence.detail, link: result.evidence.link }), thread)
+      // Stored as `passed` (branches test it): whether the query's condition held, i.e. the symptom was found.
+      const conditionHeld = result.passed
+      await record('succeeded', { passed: conditionHeld, value: result.value, summary: result.summary })
+      const { detail, link } = result.evidence
+      await deps.thread.postStepResult(where, position, title, { flagged: conditionHeld, summary: result.summary, detail, link })
       return 'next'
     }
     case 'notify': {
-      const message = buildNotifyMessage(renderTemplate(step.message, vars), { incidentNumber: incident.number, permalink: null })
-      await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, message, thread)
-      // Elsewhere the message says which incident it is about; a user id as channel opens a DM.
-      const away = buildNotifyMessage(renderTemplate(step.message, vars), { incidentNumber: incident.number, permalink: await deps.slack.permalink(channel, thread) })
-      for (const to of step.to ?? []) await deps.slack.postOnce(`execution:${execution.id}:step:${position}:to:${to}`, to, away)
-      await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'succeeded', outcome: {}, finishedAt: new Date() })
+      await deps.thread.notify(where, position, renderTemplate(step.message, vars), incident.number, step.to ?? [])
+      await record('succeeded', {})
       return 'next'
     }
     case 'check': {
-      let result
+      let verdict: CheckVerdict
+      const url = renderUrl(step.url, vars)
       try {
-        result = await probeEndpoint(step, renderUrl(step.url, vars), parseDuration(step.timeout ?? CHECK_TIMEOUT))
+        const response = await deps.probe.probe(probeRequestFor(step, url, parseDuration(step.timeout ?? CHECK_TIMEOUT)))
+        verdict = judgeCheck(step, url, response)
       } catch (err) {
         if (attempt < JOB_ATTEMPTS) throw err
-        result = { passed: false, summary: `could not reach it: ${err instanceof Error ? err.message : String(err)}` }
+        verdict = { healthy: false, summary: `could not reach it: ${err instanceof Error ? err.message : String(err)}` }
       }
-      await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'succeeded', outcome: { passed: result.passed, summary: result.summary }, finishedAt: new Date() })
-      await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, buildStepResultMessage(title, { passed: !result.passed, summary: result.summary, detail: '', link: null }), thread)
+      // Stored as `passed` (branches test it): whether the endpoint is healthy; an unhealthy one is what the thread flags.
+      await record('succeeded', { passed: verdict.healthy, summary: verdict.summary })
+      await deps.thread.postStepResult(where, position, title, { flagged: !verdict.healthy, summary: verdict.summary, detail: '', link: null })
       return 'next'
     }
     case 'branch': {
       const tested = playbook.steps.findIndex((s) => s.id === step.if.step)
-      const record = await getExecutionStep(deps.db, execution.id, tested)
-      const passed = Boolean((record?.outcome as { passed?: boolean } | undefined)?.passed)
-      const chosen = passed === step.if.passed ? step.then : step.else
+      const testedRecord = await getExecutionStep(deps.db, execution.id, tested)
+      const testedStepPassed = Boolean((testedRecord?.outcome as { passed?: boolean } | undefined)?.passed)
+      const chosen = testedStepPassed === step.if.passed ? step.then : step.else
       const target = chosen === BRANCH_END ? playbook.steps.length : playbook.steps.findIndex((s) => s.id === chosen)
-      await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'succeeded', outcome: { tested: step.if.step, passed, goto: target }, finishedAt: new Date() })
+      await record('succeeded', { tested: step.if.step, passed: testedStepPassed, goto: target })
       return target
     }
     case 'manual': {
       await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'waiting', outcome: {} })
       await updateExecution(deps.db, execution.id, { status: 'waiting_manual' })
-      await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, buildManualStepMessage(title, renderTemplate(step.instruction, vars), `${execution.id}:${position}`), thread)
+      await deps.thread.askManualStep(where, position, title, renderTemplate(step.instruction, vars))
       return 'wait'
     }
     case 'approval':
-      return runApprovalGate(deps, execution, playbook, step, position, vars, channel, thread)
+      return runApprovalGate(deps, execution, playbook, step, position, vars, where)
     case 'action':
-      return runAction(deps, execution, playbook, step, position, vars, channel, thread)
+      return runAction(deps, execution, playbook, step, position, vars, where)
   }
-}
-
-/** An HTTP probe: healthy when the status is expected and the body holds the expected text. */
-async function probeEndpoint(step: CheckStep, url: string, timeoutMs: number): Promise<{ passed: boolean; summary: string }> {
-  const res = await fetch(url, { method: step.method, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' })
-  const body = step.contains && step.method === 'GET' ? await res.text() : ''
-  const statusOk = step.expectStatus ? step.expectStatus.includes(res.status) : res.status >= 200 && res.status < 400
-  const textOk = !step.contains || body.includes(step.contains)
-  const passed = statusOk && textOk
-  return { passed, summary: `${step.method} ${url} → ${res.status}${step.contains ? (textOk ? `, body has "${step.contains}"` : `, body lacks "${step.contains}"`) : ''} → ${passed ? 'healthy' : 'unhealthy'}` }
 }
 
 async function runApprovalGate(
@@ -205,8 +214,7 @@ async function runApprovalGate(
   step: ApprovalStep,
   position: number,
   vars: Record<string, unknown>,
-  channel: string,
-  thread: string | undefined,
+  where: RunThread,
 ): Promise<'next' | 'wait' | 'rejected' | 'failed'> {
   const action = playbook.steps.find((s): s is ActionStep => s.id === step.for && s.kind === 'action')!
   const now = deps.now()
@@ -215,7 +223,13 @@ async function runApprovalGate(
   if (!approval) {
     const request = renderActionRequest(action.action, vars)
     // The dry run makes the request exact; if it fails, approvers see why and the action cannot run as previewed.
-    const preview = await deps.actions.preview(request).catch((err: Error) => ({ method: request.type === 'webhook' ? request.method : 'PATCH', target: request.type === 'webhook' ? request.url : `${request.namespace}/${request.deployment}`, body: {}, summary: `dry run failed: ${err.message}`, request: null }))
+    const preview = await deps.actions.preview(request).catch((err: Error) => ({
+      method: request.type === 'webhook' ? request.method : 'PATCH',
+      target: request.type === 'webhook' ? request.url : `${request.namespace}/${request.deployment}`,
+      body: {},
+      summary: `dry run failed: ${err.message}`,
+      request: null,
+    }))
     const auto = preview.request
       ? decideAutoApproval(step, action, execution.inputs.confidence, { maxRisk: deps.config.AUTO_APPROVE_MAX_RISK, minConfidence: deps.config.AUTO_APPROVE_MIN_CONFIDENCE })
       : { auto: false, reason: preview.summary }
@@ -223,35 +237,40 @@ async function runApprovalGate(
       incidentId: execution.incidentId,
       executionId: execution.id,
       stepPosition: position,
-      action: { stepId: action.id, title: renderTemplate(action.title, vars), preview: renderTemplate(action.preview, vars), risk: action.risk, method: preview.method, url: preview.target, body: preview.body, dryRun: preview.summary, ...(preview.request ? { request: preview.request } : {}) },
+      action: {
+        stepId: action.id, title: renderTemplate(action.title, vars), preview: renderTemplate(action.preview, vars), risk: action.risk,
+        method: preview.method, url: preview.target, body: preview.body, dryRun: preview.summary, ...(preview.request ? { request: preview.request } : {}),
+      },
       rationale: String(execution.inputs.rationale || playbook.description),
       confidence: execution.inputs.confidence,
       approvers: step.approvers ?? deps.config.APPROVERS,
-      // High-risk actions need two people whatever the playbook says.
-      minApprovals: Math.max(step.minApprovals, action.risk === 'high' ? 2 : 1),
+      minApprovals: requiredApprovals(step.minApprovals, action.risk),
       requestedBy: execution.startedBy,
-      expiresAt: new Date(now.getTime() + Math.min(parseDuration(step.expiresIn), deps.config.APPROVAL_TTL_MINUTES * 60_000)),
+      expiresAt: approvalExpiresAt(now, parseDuration(step.expiresIn), deps.config.APPROVAL_TTL_MINUTES),
       ...(auto.auto ? { status: 'approved' as const, decidedBy: AUTO_APPROVER, decidedAt: now } : {}),
     })
     await appendAudit(deps.db, {
-      actor: auto.auto ? AUTO_APPROVER : 'system', action: auto.auto ? 'approval.auto_approved' : 'approval.requested', incidentId: execution.incidentId, subjectType: 'approval_request', subjectId: approval.id,
+      actor: auto.auto ? AUTO_APPROVER : 'system', action: auto.auto ? 'approval.auto_approved' : 'approval.requested', incidentId: execution.incidentId,
+      subjectType: 'approval_request', subjectId: approval.id,
       details: { playbook: playbook.id, step: step.id, action: approval.action, policy: auto.reason },
     })
   }
   if (approval.status !== 'pending') {
     if (approval.decidedBy === AUTO_APPROVER) {
-      const posted = await deps.slack.postOnce(`approval:${approval.id}`, channel, buildApprovalRequestMessage({ ...approval, approvedBy: [] }), thread)
+      const posted = await deps.thread.askApproval({ ...approval, approvedBy: [] }, where)
       await setApprovalMessage(deps.db, approval.id, posted.channel, posted.ts)
     }
     const status = approval.status === 'approved' ? 'succeeded' : 'failed'
-    await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status, outcome: { decision: approval.status, by: approval.decidedBy }, finishedAt: new Date() })
+    await recordExecutionStep(deps.db, {
+      executionId: execution.id, position, stepId: step.id, kind: step.kind, status, outcome: { decision: approval.status, by: approval.decidedBy }, finishedAt: deps.now(),
+    })
     return approval.status === 'approved' ? 'next' : 'rejected'
   }
   if (!created && approval.slackTs) return 'wait'
   // First time here, or a retry after a crash part-way: each of these is safe to repeat.
   await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'waiting', outcome: { approvalId: approval.id } })
   await updateExecution(deps.db, execution.id, { status: 'waiting_approval' })
-  const posted = await deps.slack.postOnce(`approval:${approval.id}`, channel, buildApprovalRequestMessage({ ...approval, approvedBy: [] }), thread)
+  const posted = await deps.thread.askApproval({ ...approval, approvedBy: [] }, where)
   await setApprovalMessage(deps.db, approval.id, posted.channel, posted.ts)
   await deps.queue.enqueue('approval.expire', { approvalId: approval.id }, { jobId: jobIdFor('expire', approval.id), delayMs: Math.max(0, approval.expiresAt.getTime() - now.getTime()) })
   await refreshIncidentRoot(deps, execution.incidentId, { playbookTitle: playbook.title, executionStatus: 'waiting_approval' })
@@ -265,8 +284,7 @@ async function runAction(
   step: ActionStep,
   position: number,
   vars: Record<string, unknown>,
-  channel: string,
-  thread: string | undefined,
+  where: RunThread,
 ): Promise<'next' | 'failed'> {
   // The gate must have been approved: never act on anything else.
   const gatePosition = playbook.steps.findIndex((s) => s.kind === 'approval' && s.for === step.id)
@@ -290,36 +308,22 @@ async function runAction(
       detail = `${reason}; it may or may not have run (Idempotency-Key ${idempotencyKey})`
     }
   }
-  await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: ok ? 'succeeded' : 'failed', idempotencyKey, outcome: { detail }, finishedAt: new Date() })
+  await recordExecutionStep(deps.db, {
+    executionId: execution.id, position, stepId: step.id, kind: step.kind, status: ok ? 'succeeded' : 'failed', idempotencyKey, outcome: { detail }, finishedAt: deps.now(),
+  })
   await appendAudit(deps.db, {
     actor: gate.decidedBy ?? 'system', action: ok ? 'action.executed' : 'action.failed', incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id,
     details: { step: step.id, idempotencyKey, request, detail, approvedBy: gate.decidedBy },
   })
-  await deps.slack.postOnce(`execution:${execution.id}:step:${position}`, channel, buildActionResultMessage(renderTemplate(step.title, vars), ok, detail), thread)
+  await deps.thread.postActionResult(where, position, renderTemplate(step.title, vars), ok, detail)
   return ok ? 'next' : 'failed'
-}
-
-export async function progressMessage(deps: WorkerDeps, execution: PlaybookExecution, playbook: Playbook, vars: Record<string, unknown>, incidentNumber: number) {
-  const records = await listExecutionSteps(deps.db, execution.id)
-  return buildExecutionProgressMessage(
-    playbook,
-    { id: execution.id, status: execution.status, nextStep: execution.nextStep, incidentNumber, startedBy: execution.startedBy },
-    records.map((r) => ({ position: r.position, status: r.status, outcome: r.outcome as Record<string, unknown> })),
-    vars,
-    (t) => renderTemplate(t, vars),
-  )
-}
-
-export async function refreshProgress(deps: WorkerDeps, executionId: string, progress: { channel: string; ts: string }, playbook: Playbook, vars: Record<string, unknown>, incidentNumber: number) {
-  const current = (await getExecution(deps.db, executionId))!
-  await deps.slack.update(progress.channel, progress.ts, await progressMessage(deps, current, playbook, vars, incidentNumber))
 }
 
 async function finish(
   deps: WorkerDeps,
   execution: PlaybookExecution,
   status: 'completed' | 'rejected' | 'failed',
-  progress: { channel: string; ts: string },
+  progress: PostedMessage,
   playbook: Playbook,
   vars: Record<string, unknown>,
   incidentNumber: number,

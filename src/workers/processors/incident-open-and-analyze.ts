@@ -4,7 +4,7 @@ import { listKnownServices, openIncidentOnce } from '../../storage/repositories/
 import type { JobData } from '../../core/jobs/job-queue'
 import { serviceFromText } from '../../core/incidents/service-from-text'
 import type { WorkerDeps } from '../worker-deps'
-import { processAnalyzeIncident } from './analyze-incident'
+import { processIncidentAnalyze } from './incident-analyze'
 
 const SERVICES_TTL_MS = 5 * 60_000
 const servicesCache = new WeakMap<WorkerDeps, { at: number; names: string[] }>()
@@ -19,7 +19,7 @@ async function knownServices(deps: WorkerDeps): Promise<string[]> {
 }
 
 /** `/sre analyze <text>`: opens an incident in the channel it was asked in, then analyses it. */
-export async function processAnalyzeCommand(deps: WorkerDeps, data: JobData<'command.analyze'>): Promise<void> {
+export async function processIncidentOpenAndAnalyze(deps: WorkerDeps, data: JobData<'incident.open-and-analyze'>): Promise<void> {
   const fromTelemetry = (await deps.telemetry.services().catch(() => [])).map((s) => s.name)
   const known = [...fromTelemetry, ...(await knownServices(deps))]
   const service = serviceFromText(data.text, known)
@@ -40,5 +40,5 @@ export async function processAnalyzeCommand(deps: WorkerDeps, data: JobData<'com
     await appendAudit(deps.db, { actor: data.userId, action: 'incident.opened', incidentId: incident.id, subjectType: 'incident', subjectId: incident.id, details: { via: '/sre analyze', text: data.text }, slackChannel: data.channelId })
   }
   // Analysed in this same job: one hop less between the command and the first reply.
-  await processAnalyzeIncident(deps, { incidentId: incident.id })
+  await processIncidentAnalyze(deps, { incidentId: incident.id })
 }

@@ -1,0 +1,166 @@
+import type { AnalysisResult, RetrievalSummary } from '../core/analysis/analyze-incident'
+import type { ApprovalRequestView } from '../core/approvals/approval-request-view'
+import type { PastIncidentMatch } from '../core/correlation/past-incident-match'
+import type {
+  ApprovalEscalation,
+  IncidentProgress,
+  IncidentThread,
+  PlaybookOffer,
+  PlaybookRunView,
+  PostedMessage,
+  RunThread,
+  StepResultView,
+  TelemetryWarningView,
+  ThreadIncident,
+} from '../core/incidents/incident-thread'
+import { renderTemplate } from '../core/playbooks/render-template'
+import type { Logger } from '../logger'
+import {
+  buildAnalysisFailedMessage,
+  buildAssessmentMessage,
+  buildEvidenceMessage,
+  buildReasoningTrailMessages,
+  buildSimilarIncidentsMessage,
+} from './blocks/analysis-blocks'
+import { buildApprovalRequestMessage } from './blocks/approval-blocks'
+import { escapeMrkdwn, section } from './blocks/block-kit'
+import { buildIncidentRootMessage, buildResolvedReply } from './blocks/incident-blocks'
+import {
+  buildActionResultMessage,
+  buildExecutionProgressMessage,
+  buildManualStepMessage,
+  buildNotifyMessage,
+  buildPlaybookOffersMessage,
+  buildRunFailedMessage,
+  buildStepResultMessage,
+} from './blocks/playbook-blocks'
+import { buildTelemetryWarningMessage } from './blocks/telemetry-warning-blocks'
+import { slackErrorCode, type SlackMessenger } from './messenger'
+
+// Edits of a root message that is no longer there: the thread's work goes on without them.
+const GONE_MESSAGE_ERRORS = new Set(['message_not_found', 'cant_update_message', 'channel_not_found', 'is_archived'])
+
+/**
+ * The incident thread in Slack: Block Kit messages in the incident's thread, each posted once under
+ * a stable key (so a retried job edits instead of repeating) and edited in place as things move on.
+ */
+export class SlackIncidentThread implements IncidentThread {
+  constructor(
+    private readonly slack: SlackMessenger,
+    private readonly logger: Logger,
+  ) {}
+
+  openThread(incident: ThreadIncident, channel: string): Promise<PostedMessage> {
+    return this.slack.postOnce(`incident:${incident.id}:root`, channel, buildIncidentRootMessage(incident, { phase: 'new' }))
+  }
+
+  async showIncidentProgress(incident: ThreadIncident, progress: IncidentProgress): Promise<void> {
+    if (!incident.slackChannel || !incident.slackTs) return
+    try {
+      await this.slack.update(incident.slackChannel, incident.slackTs, buildIncidentRootMessage(incident, progress))
+    } catch (err) {
+      // Someone deleted the root message: the thread's work goes on rather than failing on a cosmetic edit.
+      if (!GONE_MESSAGE_ERRORS.has(slackErrorCode(err))) throw err
+      this.logger.warn({ incident: incident.id, err }, 'incident root message is gone; not updated')
+    }
+  }
+
+  async announceResolution(incident: ThreadIncident): Promise<void> {
+    if (!incident.slackChannel || !incident.slackTs) return
+    await this.slack.postOnce(`incident:${incident.id}:resolved`, incident.slackChannel, buildResolvedReply(incident), incident.slackTs)
+  }
+
+  async postSimilarIncidents(analysisId: string, root: PostedMessage, matches: PastIncidentMatch[], retrieval: RetrievalSummary): Promise<void> {
+    await this.slack.postOnce(`analysis:${analysisId}:similar`, root.channel, buildSimilarIncidentsMessage(matches, retrieval), root.ts)
+  }
+
+  async postAnalysis(analysisId: string, root: PostedMessage, result: AnalysisResult, incidentLabel: string): Promise<void> {
+    await this.slack.postOnce(`analysis:${analysisId}:evidence`, root.channel, buildEvidenceMessage(result), root.ts)
+    await this.slack.postOnce(`analysis:${analysisId}:assessment`, root.channel, buildAssessmentMessage(result), root.ts)
+    const trail = buildReasoningTrailMessages(result.steps, { title: `Reasoning trail of ${incidentLabel}` })
+    for (const [i, message] of trail.entries()) await this.slack.postOnce(`analysis:${analysisId}:trail:${i}`, root.channel, message, root.ts)
+  }
+
+  async postAnalysisFailure(analysisId: string, root: PostedMessage, reason: string): Promise<void> {
+    await this.slack.postOnce(`analysis:${analysisId}:failed`, root.channel, buildAnalysisFailedMessage(reason), root.ts)
+  }
+
+  async offerPlaybooks(analysisId: string, root: PostedMessage, offers: PlaybookOffer[], incidentNumber: number, started: string | null): Promise<void> {
+    await this.slack.postOnce(`analysis:${analysisId}:offers`, root.channel, buildPlaybookOffersMessage(offers, incidentNumber, started), root.ts)
+  }
+
+  startPlaybookProgress(run: PlaybookRunView, where: RunThread): Promise<PostedMessage> {
+    return this.slack.postOnce(`execution:${run.execution.id}:progress`, where.channel, progressMessage(run), where.thread)
+  }
+
+  async showPlaybookProgress(run: PlaybookRunView, progress: PostedMessage): Promise<void> {
+    await this.slack.update(progress.channel, progress.ts, progressMessage(run))
+  }
+
+  async announceRunFailure(where: RunThread, playbookTitle: string, reason: string): Promise<void> {
+    await this.slack.postOnce(`execution:${where.executionId}:failed`, where.channel, buildRunFailedMessage(playbookTitle, reason), where.thread)
+  }
+
+  async postStepResult(where: RunThread, position: number, title: string, result: StepResultView): Promise<void> {
+    await this.slack.postOnce(stepKey(where, position), where.channel, buildStepResultMessage(title, result), where.thread)
+  }
+
+  async notify(where: RunThread, position: number, text: string, incidentNumber: number, to: string[]): Promise<void> {
+    await this.slack.postOnce(stepKey(where, position), where.channel, buildNotifyMessage(text, { incidentNumber, permalink: null }), where.thread)
+    // Elsewhere the message says which incident it is about; a user id as channel opens a DM.
+    const away = buildNotifyMessage(text, { incidentNumber, permalink: await this.slack.permalink(where.channel, where.thread) })
+    for (const recipient of to) await this.slack.postOnce(`${stepKey(where, position)}:to:${recipient}`, recipient, away)
+  }
+
+  async askManualStep(where: RunThread, position: number, title: string, instruction: string): Promise<void> {
+    const message = buildManualStepMessage(title, instruction, `${where.executionId}:${position}`)
+    await this.slack.postOnce(stepKey(where, position), where.channel, message, where.thread)
+  }
+
+  async postActionResult(where: RunThread, position: number, title: string, ok: boolean, detail: string): Promise<void> {
+    await this.slack.postOnce(stepKey(where, position), where.channel, buildActionResultMessage(title, ok, detail), where.thread)
+  }
+
+  askApproval(approval: ApprovalRequestView, where: { channel: string; thread: string | undefined }): Promise<PostedMessage> {
+    return this.slack.postOnce(`approval:${approval.id}`, where.channel, buildApprovalRequestMessage(approval), where.thread)
+  }
+
+  async showApproval(approval: ApprovalRequestView, message: PostedMessage): Promise<void> {
+    await this.slack.update(message.channel, message.ts, buildApprovalRequestMessage(approval))
+  }
+
+  async escalateExpiredApproval(approvalId: string, root: PostedMessage, escalation: ApprovalEscalation): Promise<void> {
+    const { contacts, restart } = escalation
+    const who = contacts.length
+      ? contacts.map((c) => (c.startsWith('S') ? `<!subteam^${c}>` : `<@${c}>`)).join(' ')
+      : 'nobody (no approvers or escalation contacts are configured)'
+    const again = restart ? ` Restart it with \`/sre run ${restart.playbookId} ${restart.incidentLabel}\` once someone can decide.` : ''
+    const waiting = escapeMrkdwn(escalation.actionPreview)
+    const text = `:rotating_light: Escalating to ${who}: nobody decided on *${waiting}* before it expired, so the playbook run stopped.${again}`
+    await this.slack.postOnce(`approval:${approvalId}:escalation`, root.channel, { text, blocks: [section(text)] }, root.ts)
+  }
+
+  postTelemetryWarning(scanId: string, channel: string, warnings: TelemetryWarningView[], cooldownMinutes: number): Promise<PostedMessage> {
+    return this.slack.postOnce(telemetryWarningKey(scanId), channel, buildTelemetryWarningMessage(warnings, cooldownMinutes))
+  }
+
+  findTelemetryWarning(scanId: string): Promise<PostedMessage | null> {
+    return this.slack.findPosted(telemetryWarningKey(scanId))
+  }
+
+  async tellUser(channel: string, user: string, text: string): Promise<void> {
+    await this.slack.ephemeral(channel, user, { text, blocks: [] })
+  }
+}
+
+function telemetryWarningKey(scanId: string): string {
+  return `telemetry-scan:${scanId}`
+}
+
+function stepKey(where: RunThread, position: number): string {
+  return `execution:${where.executionId}:step:${position}`
+}
+
+function progressMessage(run: PlaybookRunView) {
+  return buildExecutionProgressMessage(run.playbook, run.execution, run.records, run.vars, (t) => renderTemplate(t, run.vars))
+}
