@@ -71,7 +71,7 @@ describe('every Slack listener tells the user when the database or the job queue
     const { apiUrl } = await fakeSlack.start()
     slackApi = new WebClient(FAKE_WORKSPACE.botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 } })
     jobs = new BullmqJobQueue(TEST_REDIS_URL, prefix)
-    deps = { db, queue: jobs, config: { APPROVERS: [APPROVER], CONFIDENCE_THRESHOLD: 0.5 }, logger: createLogger('silent'), playbooks, now: () => new Date() }
+    deps = { db, queue: jobs, config: { APPROVERS: [APPROVER], CONFIDENCE_THRESHOLD: 0.5 }, logger: createLogger('silent'), playbooks, now: () => new Date(clock) }
     const signingSecret = randomBytes(16).toString('hex')
     const options = { botToken: FAKE_WORKSPACE.botToken, signingSecret, slackApiUrl: apiUrl, port: 0, host: '127.0.0.1', routes: [], webClientRetries: 0 }
     slack = createSlackApp(options, deps)
@@ -88,11 +88,14 @@ describe('every Slack listener tells the user when the database or the job queue
   })
 
   beforeEach(() => {
+    // Each test a minute later: a playbook start is one job per playbook, incident and minute, whoever clicks.
+    clock += 60_000
     deps.db = db
     deps.queue = jobs
     deps.config = { APPROVERS: [APPROVER], CONFIDENCE_THRESHOLD: 0.5 }
   })
 
+  let clock = Date.now()
   const JOB_NAMES_USED: JobName[] = ['playbook.start', 'incident.open-and-analyze', 'approval.apply-decision', 'playbook.show-cancellation', 'playbook.advance']
 
   async function withQueue<T>(name: JobName, use: (queue: Queue) => Promise<T>): Promise<T> {
