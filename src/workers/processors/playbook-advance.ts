@@ -145,7 +145,7 @@ async function runStep(
       let result
       try {
         result = await withDeadline(
-          runQueryStep(step, { telemetry: deps.telemetry, service: String(vars.service), startedAt: incident.startedAt, now: deps.now(), projectId: deps.config.GCP_PROJECT_ID, vars }),
+          runQueryStep(step, { telemetry: deps.telemetry, service: String(vars.service), startedAt: incident.startedAt, now: deps.now(), vars }),
           parseDuration(step.timeout ?? QUERY_TIMEOUT),
           `step "${step.id}"`,
         )
