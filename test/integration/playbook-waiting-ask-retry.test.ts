@@ -37,7 +37,8 @@ describe('a run set waiting whose question did not reach Slack, retried by its j
     return (await listOpenIncidents(env.runtime.database.db)).find((i) => i.title === text)!
   }
 
-  const questionsIn = (incident: Incident, actionId: string) => env!.fakeSlack.thread(CHANNEL, incident.slackTs!).filter((m) => carries(actionId)({ blocks: m.blocks }))
+  const questionsIn = (incident: Incident, actionId: string) =>
+    env!.fakeSlack.thread(CHANNEL, incident.slackTs!).filter((m) => carries(actionId)({ blocks: m.blocks }))
   const failedPosts = (actionId: string) =>
     env!.fakeSlack.callsTo('chat.postMessage').filter((c) => carries(actionId)(c.args) && !(c.status === 200 && c.answer.ok))
 
