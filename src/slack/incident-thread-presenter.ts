@@ -1,4 +1,5 @@
-import type { AnalysisResult, RetrievalSummary } from '../core/analysis/analyze-incident'
+import type { AnalysisResult } from '../core/analysis/analyze-incident'
+import type { RetrievalSummary } from '../core/correlation/summarize-retrieval'
 import type { ApprovalRequestView } from '../core/approvals/approval-request-view'
 import type { PastIncidentMatch } from '../core/correlation/past-incident-match'
 import type {

@@ -4,6 +4,7 @@ import type { Playbook } from '../../src/core/playbooks/schema'
 import { rowsOf, type Database } from '../../src/storage/database'
 import { loadPlaybookFiles } from '../../src/storage/playbook-files'
 import { getAnalysisRecord, startAnalysis } from '../../src/storage/repositories/analyses'
+import { createApprovalRequest, getApprovalForStep, getApprovalRequest, listApprovalRequestsForExecution } from '../../src/storage/repositories/approvals'
 import { appendAudit, listAuditForIncident } from '../../src/storage/repositories/audit'
 import { createIncident, getIncident, listOpenIncidents } from '../../src/storage/repositories/incidents'
 import {
@@ -115,6 +116,35 @@ describe('jsonb columns read back from Postgres through their schemas', () => {
       await db.execute(sql`update incidents set labels = '{"zone": 3}' where id = ${incident.id}`)
       await expect(getIncident(db, incident.id)).rejects.toThrow(`incidents row ${incident.id} does not match its schema: labels.zone: `)
       await expect(listOpenIncidents(db, 1000)).rejects.toMatchObject({ code: 'stored_row_invalid', details: { rowId: incident.id, column: 'labels' } })
+    })
+  })
+
+  describe('an approval request', () => {
+    const request = { type: 'kubernetes' as const, operation: 'rollout-restart' as const, namespace: 'prod', deployment: 'pgbouncer' }
+    const action = {
+      stepId: 'restart-pooler', title: 'Restart pgbouncer', preview: 'Restart pgbouncer in front of orders-db', risk: 'medium' as const,
+      method: 'PATCH', url: 'prod/pgbouncer', body: {}, dryRun: 'dry run accepted', request,
+    }
+    const requestFor = async (execution: PlaybookExecution) =>
+      createApprovalRequest(db, {
+        incidentId: execution.incidentId, executionId: execution.id, stepPosition: 2, action, rationale: 'pool', confidence: 0.7,
+        approvers: [], minApprovals: 1, requestedBy: 'system', expiresAt: new Date(Date.now() + 60 * 60_000),
+      })
+
+    it('comes back with the action it was created with, request included', async () => {
+      const approval = await requestFor(await run())
+      expect((await getApprovalRequest(db, approval.id))?.action).toEqual(action)
+    })
+
+    it('fails to read a request whose approved action has an unknown type, naming the row and the field', async () => {
+      const execution = await run()
+      const approval = await requestFor(execution)
+      await db.execute(sql`update approval_requests set action = jsonb_set(action, '{request,type}', '"shell"') where id = ${approval.id}`)
+      const where = { table: 'approval_requests', rowId: approval.id, column: 'action' }
+      await expect(getApprovalRequest(db, approval.id)).rejects.toMatchObject({ code: 'stored_row_invalid', details: where })
+      await expect(getApprovalForStep(db, execution.id, 2)).rejects.toThrow(new RegExp(`approval_requests row ${approval.id} .*action\\.request`))
+      await db.execute(sql`update approval_requests set action = action - 'risk' where id = ${approval.id}`)
+      await expect(listApprovalRequestsForExecution(db, execution.id)).rejects.toThrow(/action\.risk/)
     })
   })
 

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { GcpConsoleLinks } from '../../src/integrations/gcp/console-links'
 import { SyntheticTelemetry } from '../../src/integrations/telemetry/synthetic'
 import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
 import { createLogger } from '../../src/logger'
@@ -19,6 +20,14 @@ const FAULT_AT = new Date('2026-03-10T14:00:00Z')
 // Eight minutes into a pool exhaustion of checkout-db: its connections, latency and errors have jumped.
 const NOW = new Date(FAULT_AT.getTime() + 8 * 60_000)
 
+/** checkout-db out of connections since FAULT_AT, on a fleet whose charts are in the Cloud console of `demo-project`. */
+const fleetWithFault = () =>
+  new SyntheticTelemetry({
+    seed: 7,
+    injections: [{ kind: 'connection-pool-exhaustion', service: 'checkout-db', start: FAULT_AT }],
+    links: new GcpConsoleLinks('demo-project'),
+  })
+
 describe('the proactive telemetry scan on BullMQ, two worker replicas and the Slack fake', () => {
   let database: TestDatabase
   let env: EmbeddedEnvironment
@@ -33,7 +42,7 @@ describe('the proactive telemetry scan on BullMQ, two worker replicas and the Sl
       databaseUrl: database.url,
       redisUrl: TEST_REDIS_URL,
       queuePrefix,
-      telemetry: new SyntheticTelemetry({ seed: 7, injections: [{ kind: 'connection-pool-exhaustion', service: 'checkout-db', start: FAULT_AT }] }),
+      telemetry: fleetWithFault(),
       now: () => NOW,
     })
     second = new BullmqWorkers(TEST_REDIS_URL, queuePrefix, env.runtime.handlers, logger, 8)
@@ -105,7 +114,7 @@ describe('the telemetry scan in embedded mode (PGlite, in-process jobs, claims i
 
   beforeAll(async () => {
     env = await startEmbeddedEnvironment({
-      telemetry: new SyntheticTelemetry({ seed: 7, injections: [{ kind: 'connection-pool-exhaustion', service: 'checkout-db', start: FAULT_AT }] }),
+      telemetry: fleetWithFault(),
       now: () => clock,
     })
   })

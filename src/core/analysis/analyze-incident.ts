@@ -31,9 +31,6 @@ export interface IncidentUnderAnalysis {
   startedAt: Date
 }
 
-// Re-exported for the callers that read the retrieval summary with the analysis.
-export { summarizeRetrieval, type RetrievalSummary } from '../correlation/summarize-retrieval'
-
 export interface AnalysisPorts {
   embedder: Embedder
   telemetry: TelemetryPort
@@ -41,8 +38,6 @@ export interface AnalysisPorts {
   /** Calibrations fitted on labelled outcomes (the prior until there are enough). */
   calibration: { diagnosis: CalibrationModel; retrieval: CalibrationModel }
   playbooks: Playbook[]
-  /** No longer read: evidence links come from `telemetry.links`. Optional until callers stop passing it. */
-  projectId?: string
   /** Stored log template statistics and past incidents' errors; without it log patterns are compared with the hour before only. */
   logHistory?: LogTemplateHistory
   now(): Date

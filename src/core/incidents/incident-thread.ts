@@ -1,4 +1,5 @@
-import type { AnalysisResult, RetrievalSummary } from '../analysis/analyze-incident'
+import type { AnalysisResult } from '../analysis/analyze-incident'
+import type { RetrievalSummary } from '../correlation/summarize-retrieval'
 import type { MetricWarning } from '../analysis/scan/metric-warnings'
 import type { ApprovalRequestView } from '../approvals/approval-request-view'
 import type { PastIncidentMatch } from '../correlation/past-incident-match'
@@ -121,6 +122,6 @@ export interface ApprovalEscalation {
 
 export interface TelemetryWarningView {
   warning: MetricWarning
-  /** Metrics Explorer on the series, over the points the warning was read from. */
-  consoleLink: string
+  /** The provider's chart of the series, over the points the warning was read from; null when the provider has no console. */
+  consoleLink: string | null
 }

@@ -1,11 +1,22 @@
+import { z } from 'zod'
 import { renderDeep, renderTemplate, renderUrl } from './render-template'
 import type { ActionStep } from './schema'
 
-/** An action with every placeholder filled: exactly what an approver approves and a worker runs. */
-export type ActionRequest =
-  | { type: 'webhook'; method: 'POST' | 'PUT'; url: string; body: Record<string, unknown> }
-  | { type: 'kubernetes'; operation: 'scale'; namespace: string; deployment: string; replicas?: number; scaleBy?: number; maxReplicas: number }
-  | { type: 'kubernetes'; operation: 'rollout-restart'; namespace: string; deployment: string }
+/** An action with every placeholder filled: exactly what an approver approves and a worker runs (and what is stored until then). */
+export const actionRequestSchema = z.union([
+  z.object({ type: z.literal('webhook'), method: z.enum(['POST', 'PUT']), url: z.string(), body: z.record(z.string(), z.unknown()) }),
+  z.object({
+    type: z.literal('kubernetes'),
+    operation: z.literal('scale'),
+    namespace: z.string(),
+    deployment: z.string(),
+    replicas: z.number().optional(),
+    scaleBy: z.number().optional(),
+    maxReplicas: z.number(),
+  }),
+  z.object({ type: z.literal('kubernetes'), operation: z.literal('rollout-restart'), namespace: z.string(), deployment: z.string() }),
+])
+export type ActionRequest = z.infer<typeof actionRequestSchema>
 
 /** What the approval message shows: the call, its target, the body, and a dry-run summary. */
 export interface ActionPreview {

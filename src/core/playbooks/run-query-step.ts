@@ -14,8 +14,7 @@ export interface QueryStepOutcome {
 /** Runs one read-only query step against telemetry and decides its assertion. */
 export async function runQueryStep(
   step: QueryStep,
-  // projectId is no longer read (links come from ctx.telemetry.links); optional until callers stop passing it.
-  ctx: { telemetry: TelemetryPort; service: string; startedAt: Date; now: Date; projectId?: string; vars: Record<string, unknown> },
+  ctx: { telemetry: TelemetryPort; service: string; startedAt: Date; now: Date; vars: Record<string, unknown> },
 ): Promise<QueryStepOutcome> {
   const service = step.service ? renderTemplate(step.service, ctx.vars) : ctx.service
   const start = new Date(Math.min(ctx.startedAt.getTime(), ctx.now.getTime()) - parseDuration(step.window))

@@ -55,6 +55,8 @@ export interface InjectedFailure {
   retryAfter?: number
   /** How many of the next calls fail; defaults to 1. */
   times?: number
+  /** Only calls whose arguments this accepts fail (and count towards `times`); others pass through. Defaults to every call. */
+  matching?: (args: Record<string, unknown>) => boolean
 }
 
 /** What an interaction's response_url acts on: the channel, the user and, for a click, the message. */
@@ -172,7 +174,7 @@ export class FakeSlackApi {
   /** Makes the next call(s) of `method` fail with `error` (queued after earlier failNext calls), e.g. failNext('chat.postMessage', 'ratelimited', { status: 429, retryAfter: 3 }). */
   failNext(method: string, error: string, options: InjectedFailure = {}): void {
     const status = options.status ?? 200
-    const pending: PendingFailure = { error, status, remaining: options.times ?? 1 }
+    const pending: PendingFailure = { error, status, remaining: options.times ?? 1, matching: options.matching ?? (() => true) }
     const retryAfter = options.retryAfter ?? (status === 429 ? 1 : undefined)
     if (retryAfter !== undefined) pending.retryAfter = retryAfter
     this.pendingFailures.set(method, [...(this.pendingFailures.get(method) ?? []), pending])
@@ -330,7 +332,7 @@ export class FakeSlackApi {
     const { token, ...args } = parsed.args
     const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]
     const presentedToken = bearer ?? (typeof token === 'string' ? token : undefined)
-    const injected = this.takeInjectedFailure(method)
+    const injected = this.takeInjectedFailure(method, args)
     let status = 200
     let answer: WebApiAnswer
     if (injected !== undefined) {
@@ -426,10 +428,10 @@ export class FakeSlackApi {
     return answer
   }
 
-  private takeInjectedFailure(method: string): PendingFailure | undefined {
+  private takeInjectedFailure(method: string, args: Record<string, unknown>): PendingFailure | undefined {
     const queue = this.pendingFailures.get(method)
     const pending = queue?.[0]
-    if (queue === undefined || pending === undefined) return undefined
+    if (queue === undefined || pending === undefined || !pending.matching(args)) return undefined
     pending.remaining -= 1
     if (pending.remaining <= 0) queue.shift()
     if (queue.length === 0) this.pendingFailures.delete(method)
@@ -446,6 +448,7 @@ interface PendingFailure {
   status: number
   retryAfter?: number
   remaining: number
+  matching: (args: Record<string, unknown>) => boolean
 }
 
 interface ParsedArgs {

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types'
-import type { AnalysisResult, RetrievalSummary } from '../../core/analysis/analyze-incident'
+import type { AnalysisResult } from '../../core/analysis/analyze-incident'
+import type { RetrievalSummary } from '../../core/correlation/summarize-retrieval'
 import type { EvidenceItem } from '../../core/analysis/evidence'
 import type { PastIncidentMatch } from '../../core/correlation/past-incident-match'
 import type { ReasoningStep } from '../../core/reasoning/reasoning-step'

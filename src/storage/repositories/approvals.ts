@@ -1,18 +1,25 @@
 import { and, asc, eq, lte } from 'drizzle-orm'
+import { approvalActionPreviewSchema } from '../../core/approvals/approval-action-preview'
 import type { Database } from '../database'
+import { parseStoredColumn } from '../parse-stored-column'
 import { approvalRequests, approvalVotes } from '../schema'
 import { appendAudit } from './audit'
 
 export type ApprovalRequest = typeof approvalRequests.$inferSelect
 
+/** The action is what runs once approved: a row whose action does not parse fails here, naming the row. */
+function toApprovalRequest(row: ApprovalRequest): ApprovalRequest {
+  return { ...row, action: parseStoredColumn(approvalActionPreviewSchema, row.action, { table: 'approval_requests', rowId: row.id, column: 'action' }) }
+}
+
 export async function createApprovalRequest(db: Database, values: typeof approvalRequests.$inferInsert): Promise<ApprovalRequest> {
   const [row] = await db.insert(approvalRequests).values(values).returning()
-  return row!
+  return toApprovalRequest(row!)
 }
 
 export async function getApprovalRequest(db: Database, id: string): Promise<ApprovalRequest | null> {
   const [row] = await db.select().from(approvalRequests).where(eq(approvalRequests.id, id))
-  return row ?? null
+  return row ? toApprovalRequest(row) : null
 }
 
 export async function getApprovalForStep(db: Database, executionId: string, stepPosition: number): Promise<ApprovalRequest | null> {
@@ -20,7 +27,7 @@ export async function getApprovalForStep(db: Database, executionId: string, step
     .select()
     .from(approvalRequests)
     .where(and(eq(approvalRequests.executionId, executionId), eq(approvalRequests.stepPosition, stepPosition)))
-  return row ?? null
+  return row ? toApprovalRequest(row) : null
 }
 
 export async function setApprovalMessage(db: Database, id: string, channel: string, ts: string): Promise<void> {
@@ -34,7 +41,7 @@ export async function expireApprovalRequest(db: Database, id: string, now: Date)
     .set({ status: 'expired' })
     .where(and(eq(approvalRequests.id, id), eq(approvalRequests.status, 'pending'), lte(approvalRequests.expiresAt, now)))
     .returning()
-  return row ?? null
+  return row ? toApprovalRequest(row) : null
 }
 
 export type ApprovalVote = typeof approvalVotes.$inferSelect
@@ -61,8 +68,9 @@ export async function castApprovalVote(
   input: { approvalId: string; decision: 'approved' | 'rejected'; userId: string; now: Date; slackChannel?: string; slackTs?: string },
 ): Promise<VoteOutcome | null> {
   return db.transaction(async (tx) => {
-    const [request] = await tx.select().from(approvalRequests).where(eq(approvalRequests.id, input.approvalId)).for('update')
-    if (!request) return null
+    const [locked] = await tx.select().from(approvalRequests).where(eq(approvalRequests.id, input.approvalId)).for('update')
+    if (!locked) return null
+    const request = toApprovalRequest(locked)
     const approvers = async () =>
       (await tx.select({ userId: approvalVotes.userId }).from(approvalVotes).where(and(eq(approvalVotes.approvalId, request.id), eq(approvalVotes.vote, 'approve'))).orderBy(asc(approvalVotes.at))).map((v) => v.userId)
     if (request.status !== 'pending' || request.expiresAt <= input.now) return { kind: 'closed', request, approvedBy: await approvers() }
@@ -91,10 +99,11 @@ export async function castApprovalVote(
       .where(eq(approvalRequests.id, request.id))
       .returning()
     await audit(`approval.${input.decision}`, { approvedBy })
-    return { kind: input.decision, request: decided!, approvedBy }
+    return { kind: input.decision, request: toApprovalRequest(decided!), approvedBy }
   })
 }
 
 export async function listApprovalRequestsForExecution(db: Database, executionId: string): Promise<ApprovalRequest[]> {
-  return db.select().from(approvalRequests).where(eq(approvalRequests.executionId, executionId)).orderBy(asc(approvalRequests.createdAt))
+  const rows = await db.select().from(approvalRequests).where(eq(approvalRequests.executionId, executionId)).orderBy(asc(approvalRequests.createdAt))
+  return rows.map(toApprovalRequest)
 }

@@ -41,7 +41,6 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
         search: { searchCandidates: (query) => searchIncidentCandidates(deps.db, query) },
         calibration,
         playbooks: deps.playbooks,
-        projectId: deps.config.GCP_PROJECT_ID,
         logHistory: logTemplateHistory(deps),
         now: deps.now,
         onSimilarIncidents: (matches, retrieval) => deps.thread.postSimilarIncidents(analysis.id, root, matches, retrieval),

@@ -10,7 +10,7 @@ import { judgeCheck, probeRequestFor, type CheckVerdict } from '../../core/playb
 import { parseDuration, renderTemplate, renderUrl } from '../../core/playbooks/render-template'
 import { runQueryStep } from '../../core/playbooks/run-query-step'
 import { BRANCH_END, type ActionStep, type ApprovalStep, type Playbook, type PlaybookStep } from '../../core/playbooks/schema'
-import { createApprovalRequest, getApprovalForStep, setApprovalMessage } from '../../storage/repositories/approvals'
+import { createApprovalRequest, getApprovalForStep, setApprovalMessage, type ApprovalRequest } from '../../storage/repositories/approvals'
 import { appendAudit } from '../../storage/repositories/audit'
 import { getIncidentOrThrow } from '../../storage/repositories/incidents'
 import { advanceExecution, getExecution, getExecutionStep, recordExecutionStep, updateExecution, type PlaybookExecution } from '../../storage/repositories/playbooks'
@@ -76,7 +76,8 @@ export async function failPlaybookRun(deps: WorkerDeps, data: JobData<'playbook.
 async function advanceOnce(deps: WorkerDeps, data: JobData<'playbook.advance'>, meta: { attempt: number }): Promise<number | null> {
   const execution = await getExecution(deps.db, data.executionId)
   if (!execution) throw new PermanentJobError(`playbook execution ${data.executionId} does not exist`)
-  if (execution.status !== 'running') return null
+  const waiting = execution.status === 'waiting_manual' || execution.status === 'waiting_approval'
+  if (execution.status !== 'running' && !waiting) return null
   const playbook = execution.definition as Playbook
   const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
   const vars = templateVars(deps, execution)
@@ -87,6 +88,13 @@ async function advanceOnce(deps: WorkerDeps, data: JobData<'playbook.advance'>, 
 
   const progress = await deps.thread.startPlaybookProgress(await playbookRunView(deps, execution, playbook, vars, incident.number), where)
   if (!execution.slackTs) await updateExecution(deps.db, execution.id, { slackTs: progress.ts })
+
+  if (waiting) {
+    // A retry of the job that set the run waiting: its question may never have reached the thread.
+    if (step) await askAgain(deps, execution, playbook, step, position, vars, where)
+    await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
+    return null
+  }
 
   if (!step) {
     await finish(deps, execution, 'completed', progress, playbook, vars, incident.number)
@@ -145,7 +153,7 @@ async function runStep(
       let result
       try {
         result = await withDeadline(
-          runQueryStep(step, { telemetry: deps.telemetry, service: String(vars.service), startedAt: incident.startedAt, now: deps.now(), projectId: deps.config.GCP_PROJECT_ID, vars }),
+          runQueryStep(step, { telemetry: deps.telemetry, service: String(vars.service), startedAt: incident.startedAt, now: deps.now(), vars }),
           parseDuration(step.timeout ?? QUERY_TIMEOUT),
           `step "${step.id}"`,
         )
@@ -270,11 +278,40 @@ async function runApprovalGate(
   // First time here, or a retry after a crash part-way: each of these is safe to repeat.
   await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'waiting', outcome: { approvalId: approval.id } })
   await updateExecution(deps.db, execution.id, { status: 'waiting_approval' })
+  await askForApproval(deps, execution, playbook, approval, where)
+  return 'wait'
+}
+
+/** Posts the request (once per approval), remembers where, and schedules its expiry. */
+async function askForApproval(deps: WorkerDeps, execution: PlaybookExecution, playbook: Playbook, approval: ApprovalRequest, where: RunThread): Promise<void> {
   const posted = await deps.thread.askApproval({ ...approval, approvedBy: [] }, where)
   await setApprovalMessage(deps.db, approval.id, posted.channel, posted.ts)
-  await deps.queue.enqueue('approval.expire', { approvalId: approval.id }, { jobId: jobIdFor('expire', approval.id), delayMs: Math.max(0, approval.expiresAt.getTime() - now.getTime()) })
+  const delayMs = Math.max(0, approval.expiresAt.getTime() - deps.now().getTime())
+  await deps.queue.enqueue('approval.expire', { approvalId: approval.id }, { jobId: jobIdFor('expire', approval.id), delayMs })
   await refreshIncidentRoot(deps, execution.incidentId, { playbookTitle: playbook.title, executionStatus: 'waiting_approval' })
-  return 'wait'
+}
+
+/**
+ * The run already waits on this step, so a retry asks its question again: the post is keyed, so
+ * it appears once, whether or not the first try got through. Nothing is recorded or created again.
+ */
+async function askAgain(
+  deps: WorkerDeps,
+  execution: PlaybookExecution,
+  playbook: Playbook,
+  step: PlaybookStep,
+  position: number,
+  vars: Record<string, unknown>,
+  where: RunThread,
+): Promise<void> {
+  if ((await getExecutionStep(deps.db, execution.id, position))?.status !== 'waiting') return
+  if (step.kind === 'manual' && execution.status === 'waiting_manual') {
+    await deps.thread.askManualStep(where, position, renderTemplate(step.title, vars), renderTemplate(step.instruction, vars))
+  }
+  if (step.kind === 'approval' && execution.status === 'waiting_approval') {
+    const approval = await getApprovalForStep(deps.db, execution.id, position)
+    if (approval?.status === 'pending' && !approval.slackTs) await askForApproval(deps, execution, playbook, approval, where)
+  }
 }
 
 async function runAction(

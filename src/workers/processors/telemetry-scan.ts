@@ -1,4 +1,3 @@
-import { metricsExplorerLink } from '../../integrations/gcp/console-links'
 import { describeMetricWarning, type MetricWarning } from '../../core/analysis/scan/metric-warnings'
 import { scanFleetMetrics } from '../../core/analysis/scan/scan-fleet-metrics'
 import { claimEpisode } from '../../core/analysis/scan/warning-claims'
@@ -50,7 +49,7 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
   if (claimed.length === 0) return log.info(summary, 'telemetry scan done')
   const views = claimed.map((warning) => {
     const from = warning.kind === 'anomaly' ? new Date(warning.onsetAt.getTime() - 60 * MINUTE_MS) : new Date(now.getTime() - 60 * MINUTE_MS)
-    return { warning, consoleLink: metricsExplorerLink(config.GCP_PROJECT_ID, warning.service, warning.metric, from, now) }
+    return { warning, consoleLink: deps.telemetry.links?.metric({ service: warning.service, metric: warning.metric, start: from, end: now }) ?? null }
   })
   let message: { channel: string; ts: string }
   try {

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt'
-import { summarizeRetrieval } from '../../../core/analysis/analyze-incident'
+import { summarizeRetrieval } from '../../../core/correlation/summarize-retrieval'
 import { calibrationModelSchema, uncalibrated, type CalibrationModel } from '../../../core/confidence/calibration'
 import { correlateIncident } from '../../../core/correlation/correlate-incident'
 import { incidentEmbeddingText } from '../../../core/correlation/embedder'
