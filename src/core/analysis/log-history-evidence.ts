@@ -1,4 +1,5 @@
 import { withDeadline } from '../deadline'
+import { errorMessage } from '../errors'
 import type { EvidenceItem } from './evidence'
 import type { GatheredEvidence } from './evidence/gathered-evidence'
 import { compareLogPatterns, matchedStoredTemplateIds, mineLogSamples, type LogBaseline, type LogPatternShift } from './logs/log-pattern-shifts'
@@ -34,7 +35,7 @@ export async function gatherLogHistoryEvidence(
     try {
       return await withDeadline(Promise.resolve().then(work), deadlineMs, `log history (${what})`)
     } catch (err) {
-      failures.push(`${what}: ${err instanceof Error ? err.message : String(err)}`)
+      failures.push(`${what}: ${errorMessage(err)}`)
       return null
     }
   }

@@ -1,6 +1,6 @@
 import { analyzeIncident } from '../../core/analysis/analyze-incident'
 import type { LogTemplateHistory } from '../../core/analysis/logs/log-template-history'
-import { PermanentJobError } from '../../core/errors'
+import { errorMessage, PermanentJobError } from '../../core/errors'
 import { incidentLabel } from '../../core/incidents/incident-label'
 import { completeAnalysis, failAnalysis, getLatestAnalysis, recordAnalysisConfidence, startAnalysis } from '../../storage/repositories/analyses'
 import { appendAudit } from '../../storage/repositories/audit'
@@ -49,7 +49,7 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
       { confidenceThreshold: deps.config.CONFIDENCE_THRESHOLD },
     )
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err)
+    const message = errorMessage(err)
     await failAnalysis(deps.db, analysis.id, message)
     await deps.thread.postAnalysisFailure(analysis.id, root, message)
     await deps.thread.showIncidentProgress(incident, { phase: 'failed' })

@@ -1,4 +1,5 @@
 import { withDeadline } from '../../deadline'
+import { errorMessage } from '../../errors'
 import type { LogAnswer, TelemetryPort } from '../../telemetry/port'
 import { utcTime } from '../scan/metric-warnings'
 import { formatMetricValue } from '../series-stats'
@@ -139,7 +140,7 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
       result.items.push({
         source: 'metrics',
         title: `Alert policy ${policyName}: not read`,
-        detail: reason instanceof Error ? reason.message : String(reason),
+        detail: errorMessage(reason),
         link: null,
         anomalous: false,
         data: { policyName },

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../errors'
 import type { ReasoningStep } from '../../reasoning/reasoning-step'
 import type { TelemetryPort } from '../../telemetry/port'
 import type { EvidenceItem } from '../evidence'
@@ -92,7 +93,7 @@ export async function localiseRootCause(
         position: 4,
         question: 'Which component is the probable cause?',
         query: `${metric} of ${service} and its dependencies`,
-        decision: `not localised: ${err instanceof Error ? err.message : String(err)}`,
+        decision: `not localised: ${errorMessage(err)}`,
         discarded: [],
         evidence: [],
       },

@@ -1,5 +1,5 @@
 import { withDeadline } from '../../deadline'
-import { hasErrorCode } from '../../errors'
+import { errorMessage, hasErrorCode } from '../../errors'
 import type { MetricKind, TelemetryPort } from '../../telemetry/port'
 import { WATCHED_METRICS } from '../watched-metrics'
 import { assessMetricSeries, type AssessOptions, type MetricWarning } from './metric-warnings'
@@ -40,7 +40,7 @@ export async function scanFleetMetrics(telemetry: TelemetryPort, options: FleetS
         scan.warnings.push(...assessMetricSeries(series, options))
       } catch (err) {
         if (hasErrorCode(err, 'telemetry_query_invalid')) scan.notExported++
-        else scan.failed.push({ service, metric, reason: err instanceof Error ? err.message : String(err) })
+        else scan.failed.push({ service, metric, reason: errorMessage(err) })
       }
     }),
   )
