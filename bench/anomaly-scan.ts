@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
 import { describeMetricWarning } from '../src/core/analysis/scan/metric-warnings'
 import { scanFleetMetrics } from '../src/core/analysis/scan/scan-fleet-metrics'
+import { HOUR_MS, MINUTE_MS } from '../src/core/durations'
 import { SyntheticTelemetry, type SyntheticIncidentInjection } from '../src/integrations/telemetry/synthetic'
 
 const { values: flags } = parseArgs({ options: { days: { type: 'string', default: '7' }, every: { type: 'string', default: '35' }, seed: { type: 'string', default: '7' } } })
@@ -35,7 +36,7 @@ let falseWarnings = 0
 let scanMs = 0
 for (let minute = 0; minute < DAYS * 24 * 60; minute += EVERY) {
   const began = performance.now()
-  const scan = await scanFleetMetrics(healthy, { ...options, now: new Date(START + minute * 60_000) })
+  const scan = await scanFleetMetrics(healthy, { ...options, now: new Date(START + minute * MINUTE_MS) })
   scanMs += performance.now() - began
   scans++
   series += scan.scanned
@@ -46,7 +47,7 @@ out(`healthy fleet: ${scans} scans over ${DAYS} days (every ${EVERY} min), ${ser
 out(`  warnings: ${falseWarnings} (${((falseWarnings / series) * 100).toFixed(3)} % of series)`)
 out(`  cost: ${(scanMs / scans).toFixed(1)} ms per scan, ${((scanMs / series) * 1000).toFixed(0)} µs per series (generation + scoring, one core)`)
 
-const FAULT_AT = new Date(START + 30 * 3_600_000)
+const FAULT_AT = new Date(START + 30 * HOUR_MS)
 const faults: Array<{ injection: SyntheticIncidentInjection; watch: string }> = [
   { injection: { kind: 'connection-pool-exhaustion', service: 'checkout-db', start: FAULT_AT }, watch: 'checkout-db' },
   { injection: { kind: 'memory-leak', service: 'checkout-api', start: FAULT_AT }, watch: 'checkout-api' },
@@ -59,7 +60,7 @@ for (const { injection, watch } of faults) {
   const telemetry = new SyntheticTelemetry({ seed: SEED, injections: [injection] })
   let found = false
   for (let after = 1; after <= 20 && !found; after++) {
-    const scan = await scanFleetMetrics(telemetry, { ...options, now: new Date(FAULT_AT.getTime() + after * 60_000) })
+    const scan = await scanFleetMetrics(telemetry, { ...options, now: new Date(FAULT_AT.getTime() + after * MINUTE_MS) })
     const own = scan.warnings.filter((w) => w.service === watch)
     if (own.length === 0) continue
     found = true
@@ -72,7 +73,7 @@ for (const { injection, watch } of faults) {
 
 const leak = new SyntheticTelemetry({ seed: SEED, injections: [faults[1]!.injection] })
 for (let after = 1; after <= 34; after++) {
-  const scan = await scanFleetMetrics(leak, { ...options, now: new Date(FAULT_AT.getTime() + after * 60_000) })
+  const scan = await scanFleetMetrics(leak, { ...options, now: new Date(FAULT_AT.getTime() + after * MINUTE_MS) })
   const forecast = scan.warnings.find((w) => w.kind === 'saturation' && w.service === 'checkout-api')
   if (forecast) {
     out(`\nmemory leak (OOM kill at +34 min): first forecast at +${after} min: ${describeMetricWarning(forecast)}`)

@@ -20,6 +20,7 @@ import { Redis } from 'ioredis'
 import postgres from 'postgres'
 import { incidentEmbeddingText } from '../src/core/correlation/embedder'
 import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../src/core/durations'
 import { DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE } from '../src/embedded/slack-simulator'
 import { migrateDatabase, openDatabase, type Database } from '../src/storage/database'
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
       databaseUrl: url.toString(),
       redisUrl: REDIS_URL,
       queuePrefix,
-      telemetry: ordersDbExhaustion(new Date(Date.now() - 15 * 60_000)),
+      telemetry: ordersDbExhaustion(new Date(Date.now() - 15 * MINUTE_MS)),
       env: { PLAYBOOKS_DIR: flags.playbooks, LOG_LEVEL: 'silent' },
     })
     const concurrency = env.runtime.config.WORKER_CONCURRENCY
@@ -161,11 +162,10 @@ async function seedHistory(db: Database, count: number): Promise<void> {
     ['replication lag growing', 'long-running transaction', 'killed the transaction', 'db-connection-test'],
   ] as const
   const outcomes = ['worked', 'worked', 'worked', 'failed', 'unknown'] as const
-  const day = 24 * 3600_000
   for (let i = 0; i < count; i++) {
     const service = services[i % services.length]!
     const [symptom, rootCause, resolution, playbookId] = symptoms[(i * 3 + Math.floor(i / services.length)) % symptoms.length]!
-    const startedAt = new Date(Date.now() - (7 + (i % 180)) * day - (i % 24) * 3600_000)
+    const startedAt = new Date(Date.now() - (7 + (i % 180)) * DAY_MS - (i % 24) * HOUR_MS)
     const values: NewIncident = {
       fingerprint: `bench-past:${i}`,
       source: 'generic',
@@ -175,7 +175,7 @@ async function seedHistory(db: Database, count: number): Promise<void> {
       summary: `${symptom} on ${service}`,
       service,
       startedAt,
-      resolvedAt: new Date(startedAt.getTime() + 3600_000),
+      resolvedAt: new Date(startedAt.getTime() + HOUR_MS),
       rootCause,
       resolution,
       resolutionOutcome: outcomes[i % outcomes.length]!,

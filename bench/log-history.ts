@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util'
 import { readMatchedLogHistory } from '../src/core/analysis/log-history-evidence'
 import { compareLogPatterns, matchedStoredTemplateIds, mineLogSamples, type LogSample } from '../src/core/analysis/logs/log-pattern-shifts'
 import { LOG_BUCKET_MS, type LogTemplateObservation } from '../src/core/analysis/logs/log-template-history'
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../src/core/durations'
 import type { LogEntry } from '../src/core/telemetry/port'
 import { listLogTemplateCounts, listLogTemplates, upsertLogTemplateObservations } from '../src/storage/repositories/log-templates'
 import { createTestDatabase } from '../test/support/test-database'
@@ -27,23 +28,21 @@ if (!Number.isInteger(TEMPLATES) || TEMPLATES < 1 || !Number.isInteger(RUNS) || 
 }
 
 const WORDS = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu amber birch cedar dune ember fjord glade harbor island jasper knoll lagoon meadow'.split(' ')
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
 const SERVICE = 'payment-api'
 const windowStart = new Date(Math.floor(Date.UTC(2026, 2, 10, 14, 0) / LOG_BUCKET_MS) * LOG_BUCKET_MS)
-const limits = { maxTemplatesPerService: TEMPLATES + 100, retainSince: new Date(windowStart.getTime() - 14 * DAY) }
+const limits = { maxTemplatesPerService: TEMPLATES + 100, retainSince: new Date(windowStart.getTime() - 14 * DAY_MS) }
 
 const database = await createTestDatabase()
 try {
   const db = database.handle.db
   // Seed in chunks: every template counted once an hour for 7 days, every bucket observed.
-  const seedStart = new Date(windowStart.getTime() - 7 * DAY)
-  const observed = Array.from({ length: (7 * DAY) / LOG_BUCKET_MS }, (_, i) => new Date(seedStart.getTime() + i * LOG_BUCKET_MS))
+  const seedStart = new Date(windowStart.getTime() - 7 * DAY_MS)
+  const observed = Array.from({ length: (7 * DAY_MS) / LOG_BUCKET_MS }, (_, i) => new Date(seedStart.getTime() + i * LOG_BUCKET_MS))
   const seeded = performance.now()
   for (let from = 0; from < TEMPLATES; from += 200) {
     const chunk: LogTemplateObservation[] = []
     for (let i = from; i < Math.min(TEMPLATES, from + 200); i++) {
-      const buckets = Array.from({ length: 7 * 24 }, (_, h) => ({ start: new Date(seedStart.getTime() + h * HOUR + (i % 12) * LOG_BUCKET_MS), count: 1 + (i % 3) }))
+      const buckets = Array.from({ length: 7 * 24 }, (_, h) => ({ start: new Date(seedStart.getTime() + h * HOUR_MS + (i % 12) * LOG_BUCKET_MS), count: 1 + (i % 3) }))
       chunk.push({ storedId: null, template: `${WORDS[i % WORDS.length]} stage ${WORDS[Math.floor(i / WORDS.length) % WORDS.length]} batch ${i} took <*> ms`, maxSeverity: 'WARNING', firstSeenAt: buckets[0]!.start, lastSeenAt: buckets[buckets.length - 1]!.start, buckets })
     }
     await upsertLogTemplateObservations(db, SERVICE, chunk, from === 0 ? observed : [], limits)
@@ -56,18 +55,18 @@ try {
   const known = (i: number, ms: number) => `${WORDS[i % WORDS.length]} stage ${WORDS[Math.floor(i / WORDS.length) % WORDS.length]} batch ${i} took ${ms} ms`
   const fresh = (i: number) => `${WORDS[i % 10]} ${WORDS[(i % 10) + 10]} failed for order ${1000 + i} with ${WORDS[(i % 10) + 20]}`
   const before: LogSample = {
-    start: new Date(windowStart.getTime() - HOUR),
+    start: new Date(windowStart.getTime() - HOUR_MS),
     end: windowStart,
     complete: true,
-    entries: Array.from({ length: 500 }, (_, i) => entry(windowStart.getTime() - HOUR + i * 7_000, known(i % 30, 100 + i))),
+    entries: Array.from({ length: 500 }, (_, i) => entry(windowStart.getTime() - HOUR_MS + i * 7_000, known(i % 30, 100 + i))),
   }
   const now: LogSample = {
     start: windowStart,
-    end: new Date(windowStart.getTime() + 10 * 60_000),
+    end: new Date(windowStart.getTime() + 10 * MINUTE_MS),
     complete: true,
     entries: Array.from({ length: 200 }, (_, i) => entry(windowStart.getTime() + i * 3_000, i % 2 ? known(i % 30, 900 + i) : fresh(i))),
   }
-  const range = { start: new Date(windowStart.getTime() - 7 * DAY), end: windowStart }
+  const range = { start: new Date(windowStart.getTime() - 7 * DAY_MS), end: windowStart }
 
   const mine = await measure(async () => mineLogSamples(before, now))
   const mined = mineLogSamples(before, now)

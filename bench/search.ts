@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import postgres from 'postgres'
+import { DAY_MS } from '../src/core/durations'
 import { generatePastIncidents, type SeedIncident } from '../src/storage/seed/synthetic-past-incidents'
 import { correlateIncident } from '../src/core/correlation/correlate-incident'
 import { incidentEmbeddingText } from '../src/core/correlation/embedder'
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
     const random = new SeededRandom(7, 0x9e11)
     const queries = syntheticIncidents(Math.max(QUERIES, RECALL_QUERIES), 4242).map((q) => ({
       ...q,
-      before: random.chance(0.8) ? NOW : new Date(NOW.getTime() - random.int(1, 170) * 86_400_000),
+      before: random.chance(0.8) ? NOW : new Date(NOW.getTime() - random.int(1, 170) * DAY_MS),
     }))
     const search = { searchCandidates: (q: Parameters<typeof searchIncidentCandidates>[1]) => searchIncidentCandidates(db, q) }
     for (const q of queries.slice(0, 30)) {

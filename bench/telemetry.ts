@@ -32,6 +32,7 @@ import * as grpc from '@grpc/grpc-js'
 import { Redis } from 'ioredis'
 import { localiseRootCause } from '../src/core/analysis/rca/localise-root-cause'
 import { gatherEvidence } from '../src/core/analysis/evidence/gather-evidence'
+import { MINUTE_MS } from '../src/core/durations'
 import { MetricSeriesReuse } from '../src/core/telemetry/metric-series-reuse'
 import type { ApiStats } from '../src/integrations/gcp/api-call-gate'
 import { LIST_TRACES_UNITS } from '../src/integrations/gcp/cloud-trace-traces'
@@ -46,7 +47,6 @@ import { deleteKeys } from '../test/fakes/gcp/gcp-telemetry-harness'
 import { serveSyntheticFleet, syntheticFleetCatalog } from '../test/fakes/gcp/synthetic-gcp-source'
 
 const PROJECT = 'shop-prod'
-const MINUTE = 60_000
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const SOURCES = ['metrics', 'logs', 'errors', 'traces'] as const
 type Source = (typeof SOURCES)[number]
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const runs = flags.runs.split(',').map((r) => r.trim()) as RunName[]
   for (const r of runs) if (r !== 'shared' && r !== 'isolated') throw new Error(`--runs takes shared and/or isolated, got "${r}"`)
 
-  const now = Math.floor(Date.now() / MINUTE) * MINUTE
+  const now = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS
   const fake = await FakeGcp.start()
   const redis = new Redis(REDIS_URL)
   const prefixes: string[] = []
@@ -149,7 +149,7 @@ function incidentStorm(n: number, now: number): Incident[] {
     const service = names[i % names.length]!
     const serviceIndex = SYNTHETIC_FLEET.findIndex((s) => s.name === service)
     // One service's alerts start within the same minute; services differ by up to 4 minutes.
-    return { service, startedAt: now - (12 + (serviceIndex % 5)) * MINUTE + ((i * 7) % 50) * 1_000 }
+    return { service, startedAt: now - (12 + (serviceIndex % 5)) * MINUTE_MS + ((i * 7) % 50) * 1_000 }
   })
 }
 

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
+import { HOUR_MS, MINUTE_MS } from '../src/core/durations'
 import type { ErrorGroupStats, LogEntry, TraceSummary } from '../src/core/telemetry/port'
 import { createDemoFleet, DEFAULT_SYNTHETIC_SEED, METRIC_UNITS, SyntheticTelemetry } from '../src/integrations/telemetry/synthetic'
 import { generatePastIncidents } from '../src/storage/seed/synthetic-past-incidents'
@@ -33,8 +34,8 @@ const argsSchema = z
     incidents: z.coerce.number().int().min(0).default(60),
   })
   .transform((args) => {
-    const to = args.to ?? new Date(Math.floor(Date.now() / 60_000) * 60_000)
-    const from = args.from ?? new Date(to.getTime() - 6 * 3_600_000)
+    const to = args.to ?? new Date(Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS)
+    const from = args.from ?? new Date(to.getTime() - 6 * HOUR_MS)
     return { ...args, from, to }
   })
   .refine((args) => args.from <= args.to, { message: 'must not be after --to', path: ['from'] })

@@ -3,6 +3,7 @@ import { InvalidMetricSeriesError } from '../core/analysis/anomaly/invalid-metri
 import { parseMetricCsv } from '../core/analysis/anomaly/parse-metric-csv'
 import { scoreMetricSeries } from '../core/analysis/anomaly/score-metric-series'
 import { DEFAULT_DETECTOR_OPTIONS } from '../core/analysis/anomaly/streaming-anomaly-detector'
+import { errorMessage } from '../core/errors'
 import { readFlags, UsageError, type CliCommand } from './command'
 
 const USAGE = `sre-agent detect anomalies --input <timestamp,value csv> --out <csv> [--missing error|skip] [--min-history ${DEFAULT_DETECTOR_OPTIONS.minHistory}]
@@ -31,7 +32,7 @@ const command: CliCommand = {
     try {
       text = await readFile(flags.input!, 'utf8')
     } catch (err) {
-      process.stderr.write(`sre-agent detect anomalies: cannot read ${flags.input}: ${(err as Error).message}\n`)
+      process.stderr.write(`sre-agent detect anomalies: cannot read ${flags.input}: ${errorMessage(err)}\n`)
       return 1
     }
     let rows

@@ -4,6 +4,7 @@ import { once } from 'node:events'
 import { formatCsvRow } from '../core/csv-text'
 import { LogTemplateMiner } from '../core/analysis/logs/log-template-miner'
 import { DEFAULT_LOG_MESSAGE_LIMITS } from '../core/analysis/logs/tokenize-log-message'
+import { errorMessage } from '../core/errors'
 import { readFlags, UsageError, type CliCommand } from './command'
 
 const USAGE = `sre-agent logs templates --input <file, one log message per line> --out <out.csv> [--templates <templates.csv>]
@@ -80,7 +81,7 @@ async function unreadable(path: string): Promise<string | null> {
     return s.isFile() ? null : 'not a regular file'
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((err as Error).message)
+    return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : errorMessage(err)
   }
 }
 

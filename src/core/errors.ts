@@ -121,3 +121,13 @@ export class PermanentJobError extends CodedError<'permanent_job_failure'> {
     this.name = 'PermanentJobError'
   }
 }
+
+/**
+ * The message of anything thrown: an Error's message, else the value as text. With `rootCause`, the message of the
+ * innermost Error in the `cause` chain (drizzle wraps the driver's own words behind the SQL).
+ */
+export function errorMessage(err: unknown, options: { rootCause?: boolean } = {}): string {
+  let current = err
+  if (options.rootCause) while (current instanceof Error && current.cause instanceof Error) current = current.cause
+  return current instanceof Error ? current.message : String(current)
+}

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { and, eq } from 'drizzle-orm'
+import { HOUR_MS, MINUTE_MS } from '../core/durations'
 import { seedPastIncidents } from '../storage/seed/seed-past-incidents'
 import { utcTime } from '../core/analysis/scan/metric-warnings'
 import { incidentLabel } from '../core/incidents/incident-label'
@@ -12,11 +13,10 @@ import { auditLog } from '../storage/schema'
 import { CHECKOUT_CHANNEL, DEMO_USERS, startEmbeddedEnvironment, WARNINGS_CHANNEL, type EmbeddedEnvironment } from './embedded-environment'
 import { FAKE_WORKSPACE, renderTranscript } from './slack-simulator'
 
-const MINUTE_MS = 60_000
 /** The fixes for scenarios 1 and 2 are out this long after the demo starts. */
-const MITIGATED_AFTER_MS = 60 * MINUTE_MS
+const MITIGATED_AFTER_MS = HOUR_MS
 /** Scenario 3's leak starts this long after the demo starts: the scan's 4 hours of history hold no trace of the first two. */
-const LEAK_STARTS_AFTER_MS = 6 * 60 * MINUTE_MS
+const LEAK_STARTS_AFTER_MS = 6 * HOUR_MS
 /** The first scan runs this long into the leak: memory has climbed enough for a forecast. */
 const FIRST_SCAN_AFTER_LEAK_MS = 15 * MINUTE_MS
 

@@ -4,7 +4,7 @@ import { parseCsvRecords, formatCsvRow } from '../core/csv-text'
 import { DEFAULT_MINER_OPTIONS, type LogTemplateMinerOptions } from '../core/analysis/logs/log-template-miner'
 import { mineLogTemplates } from '../core/analysis/logs/mine-log-templates'
 import { scoreLogParsing, type ParsingAccuracy } from './logparse/parsing-accuracy'
-import { CodedError } from '../core/errors'
+import { CodedError, errorMessage } from '../core/errors'
 import { readFlags, UsageError, type CliCommand } from '../commands/command'
 
 /**
@@ -103,7 +103,7 @@ async function listSystems(dataset: string): Promise<string[]> {
   try {
     entries = await readdir(dataset)
   } catch (err) {
-    throw new CodedError('logparse_dataset_missing', `cannot read ${dataset}: ${(err as Error).message}`)
+    throw new CodedError('logparse_dataset_missing', `cannot read ${dataset}: ${errorMessage(err)}`)
   }
   const systems: string[] = []
   for (const name of entries.sort()) {

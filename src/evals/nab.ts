@@ -4,7 +4,7 @@ import { scoreMetricSeries } from '../core/analysis/anomaly/score-metric-series'
 import type { ScoredSeries } from './nab/nab-types'
 import { scoreNabCorpus, type ProfileResult } from './nab/score-nab-corpus'
 import { readFlags, UsageError, type CliCommand } from '../commands/command'
-import { CodedError } from '../core/errors'
+import { CodedError, errorMessage } from '../core/errors'
 import { checkScorerReproduction, REPRODUCTION_TOLERANCE } from './nab/check-scorer-reproduction'
 import { crossValidateByCategory, DETECTOR_GRID, isDefaultConfig } from './nab/cross-validate-by-category'
 import { readDetectorResults, readNabCorpus, readProfiles, readThresholds } from './nab/read-nab-corpus'
@@ -22,7 +22,7 @@ const command: CliCommand = {
       const code = (err as { code?: unknown }).code
       if (!(err instanceof CodedError) && typeof code !== 'string') throw err
       if (err instanceof UsageError) throw err
-      process.stderr.write(`sre-agent eval nab: ${(err as Error).message}${err instanceof CodedError ? ` [${err.code}]` : ''}\n`)
+      process.stderr.write(`sre-agent eval nab: ${errorMessage(err)}${err instanceof CodedError ? ` [${err.code}]` : ''}\n`)
       return 1
     }
   },

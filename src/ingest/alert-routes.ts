@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { ValidationError } from '../core/errors'
+import { errorMessage, ValidationError } from '../core/errors'
 import type { Logger } from '../logger'
 import type { Database } from '../storage/database'
 import { recordDeadLetter } from '../storage/repositories/alerts'
@@ -94,7 +94,7 @@ async function handleAlert(route: AlertRoute, req: IncomingMessage, res: ServerR
   try {
     body = JSON.parse(text)
   } catch (err) {
-    const message = `body is not valid JSON: ${(err as Error).message}`
+    const message = `body is not valid JSON: ${errorMessage(err)}`
     const dl = await keep(message, null)
     reply(res, 400, { error: 'invalid_json', message, deadLetterId: dl.id })
     return

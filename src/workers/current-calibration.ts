@@ -1,10 +1,11 @@
 import { calibrationModelSchema, type CalibrationModel } from '../core/confidence/calibration'
 import { refitCalibration, type CalibrationKind } from '../core/confidence/refit-calibration'
+import { MINUTE_MS } from '../core/durations'
 import { getLatestCalibration, listLabelledConfidence, saveCalibration } from '../storage/repositories/analyses'
 import type { WorkerDeps } from './worker-deps'
 
 /** Outcomes accrue over hours, not milliseconds: the labelled set is re-read at most this often per process. */
-const CALIBRATION_TTL_MS = 60_000
+const CALIBRATION_TTL_MS = MINUTE_MS
 const calibrationCache = new WeakMap<object, Map<CalibrationKind, { at: number; model: CalibrationModel }>>()
 
 /** currentCalibration, re-read at most once a minute per database. */

@@ -1,4 +1,4 @@
-import { PermanentJobError } from '../core/errors'
+import { errorMessage, PermanentJobError } from '../core/errors'
 import type { JobData, JobName } from '../core/jobs/job-queue'
 import type { Logger } from '../logger'
 import { JOB_ATTEMPTS, type JobHandler } from './jobs'
@@ -22,7 +22,7 @@ export function withFinalFailure<N extends JobName>(
       await handler(data, meta)
     } catch (err) {
       if (isFinalFailure(err, meta.attempt)) {
-        const reason = err instanceof Error ? err.message : String(err)
+        const reason = errorMessage(err)
         await onFinalFailure(data, reason).catch((hookErr: unknown) =>
           logger.error({ err: hookErr, job: meta.jobId }, 'could not record the final failure of a job'),
         )

@@ -1,4 +1,5 @@
 import type { Config } from '../config'
+import { HOUR_MS } from '../core/durations'
 import type { Logger } from '../logger'
 import { jobIdFor, type JobQueue } from '../core/jobs/job-queue'
 import { enqueueReembedHistory } from './processors/history-reembed'
@@ -6,7 +7,7 @@ import { applyTelemetryScanSchedule } from './telemetry-scan-schedule'
 
 /** One schedule per deployment, however many processes upsert it. */
 export const HISTORY_PRUNE_SCHEDULER_ID = 'history-prune'
-export const HISTORY_PRUNE_EVERY_MS = 3_600_000
+export const HISTORY_PRUNE_EVERY_MS = HOUR_MS
 
 type BackgroundConfig = Parameters<typeof applyTelemetryScanSchedule>[1] & Pick<Config, 'LOG_TEMPLATE_RETENTION_DAYS'>
 

@@ -1,4 +1,5 @@
 import type { Config } from '../config'
+import { MINUTE_MS } from '../core/durations'
 import type { Logger } from '../logger'
 import type { JobQueue } from '../core/jobs/job-queue'
 
@@ -19,7 +20,7 @@ export async function applyTelemetryScanSchedule(queue: JobQueue, config: ScanCo
     logger.info({ interval: config.TELEMETRY_SCAN_INTERVAL_MINUTES, provider: config.TELEMETRY_PROVIDER, channel: channel ?? null }, 'telemetry scan off')
     return false
   }
-  await queue.schedule(TELEMETRY_SCAN_SCHEDULER_ID, 'telemetry.scan', {}, { everyMs: config.TELEMETRY_SCAN_INTERVAL_MINUTES * 60_000 })
+  await queue.schedule(TELEMETRY_SCAN_SCHEDULER_ID, 'telemetry.scan', {}, { everyMs: config.TELEMETRY_SCAN_INTERVAL_MINUTES * MINUTE_MS })
   logger.info({ everyMinutes: config.TELEMETRY_SCAN_INTERVAL_MINUTES, channel }, 'telemetry scan scheduled')
   return true
 }

@@ -1,11 +1,11 @@
 import { withDeadline } from '../deadline'
+import { DAY_MS } from '../durations'
+import { errorMessage } from '../errors'
 import type { EvidenceItem } from './evidence'
 import type { GatheredEvidence } from './evidence/gathered-evidence'
 import { compareLogPatterns, matchedStoredTemplateIds, mineLogSamples, type LogBaseline, type LogPatternShift } from './logs/log-pattern-shifts'
 import type { BucketCount, LogTemplateHistory, LogTemplateHistorySnapshot } from './logs/log-template-history'
 import { findErrorsSeenBefore, summarizeIncidentErrors, type ErrorSeenBefore } from './logs/recurring-errors'
-
-const DAY = 86_400_000
 
 export interface LogHistoryOptions {
   /** How far back stored template counts make the baseline (default 7 days). */
@@ -34,7 +34,7 @@ export async function gatherLogHistoryEvidence(
     try {
       return await withDeadline(Promise.resolve().then(work), deadlineMs, `log history (${what})`)
     } catch (err) {
-      failures.push(`${what}: ${err instanceof Error ? err.message : String(err)}`)
+      failures.push(`${what}: ${errorMessage(err)}`)
       return null
     }
   }
@@ -42,7 +42,7 @@ export async function gatherLogHistoryEvidence(
   const own = gathered.ownWarnings
   let readTemplates = false
   if (own) {
-    const range = { start: new Date(own.now.start.getTime() - (options.baselineDays ?? 7) * DAY), end: own.now.start }
+    const range = { start: new Date(own.now.start.getTime() - (options.baselineDays ?? 7) * DAY_MS), end: own.now.start }
     const mined = mineLogSamples(own.before, own.now)
     const snapshot = history ? await attempt('reading template statistics', () => readMatchedLogHistory(history, service, range, (stored) => matchedStoredTemplateIds(mined, stored))) : null
     readTemplates = snapshot !== null

@@ -1,4 +1,4 @@
-const MINUTE_MS = 60_000
+import { MINUTE_MS } from '../durations'
 
 /** Distinct approvers a gate needs: high-risk actions need two people whatever the playbook says. */
 export function requiredApprovals(playbookMinimum: number, risk: 'low' | 'medium' | 'high'): number {

@@ -1,9 +1,10 @@
 import type { GatheredEvidence, TelemetrySource } from '../analysis/evidence/gathered-evidence'
+import { MINUTE_MS } from '../durations'
 
 /** Cloud Monitoring and Logging ingest within a few minutes: a lag up to this is normal. */
-const NORMAL_LAG_MS = 5 * 60_000
+const NORMAL_LAG_MS = 5 * MINUTE_MS
 /** Past the normal lag, a source's freshness halves every this long. */
-const LAG_HALF_LIFE_MS = 15 * 60_000
+const LAG_HALF_LIFE_MS = 15 * MINUTE_MS
 /** Error log lines on a service before the logs are taken to point at it. */
 const ERROR_LOG_LINES = 3
 /** Events in an error group before it points at its service (or a group first seen in the window). */
@@ -51,12 +52,12 @@ export function assessEvidenceFreshness(gathered: GatheredEvidence | null, incid
   const lagging = sources.filter((s) => s.value < 1)
   const explanation = lagging.length
     ? `stale telemetry: ${lagging.map((s) => `${s.source} ${describeLag(s.lagMs)} behind`).join(', ')}`
-    : `${sources.map((s) => s.source).join(', ')} current (newest data within ${NORMAL_LAG_MS / 60_000} min)`
+    : `${sources.map((s) => s.source).join(', ')} current (newest data within ${NORMAL_LAG_MS / MINUTE_MS} min)`
   return { value, sources, explanation }
 }
 
 function describeLag(ms: number): string {
-  const minutes = Math.round(ms / 60_000)
+  const minutes = Math.round(ms / MINUTE_MS)
   return minutes < 120 ? `${minutes} min` : `${(minutes / 60).toFixed(1)} h`
 }
 

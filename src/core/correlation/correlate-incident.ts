@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors'
 import type { Embedder } from './embedder'
 import { rankCandidates, type SearchCandidate } from './hybrid-ranking'
 import type { RankedMatch } from './past-incident-match'
@@ -88,7 +89,7 @@ export async function correlateIncident(query: CorrelationQuery, ports: { embedd
       if (!vector || vector.length === 0) throw new Error('no vector returned')
       embedding = vector
     } catch (err) {
-      notes.push(`embeddings unavailable (${ports.embedder.name}: ${err instanceof Error ? err.message : String(err)}); ranked by keywords and structured signals only`)
+      notes.push(`embeddings unavailable (${ports.embedder.name}: ${errorMessage(err)}); ranked by keywords and structured signals only`)
     }
   }
 

@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../durations'
 import type { MatchSignals, PastIncident, RankedMatch } from './past-incident-match'
 
 /** One past incident returned by any of the retrievers, with every signal measured against the query. */
@@ -34,7 +35,6 @@ const UNIT = 1 / (RRF_K + 1)
 const OUTCOME_ADJUSTMENT = { worked: 0.02 * UNIT, failed: -0.2 * UNIT, unknown: 0 } as const
 /** Time proximity ranks the pooled candidates as one more, half-weight list. */
 const RECENCY_WEIGHT = 0.5
-const HOUR_MS = 3_600_000
 
 /** Structured agreement: an alert policy or error signature says more than a service name. */
 export function structuredWeight(c: Pick<SearchCandidate, 'samePolicy' | 'sameSignature' | 'sameService' | 'sameResource'>): number {

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors'
 import { incidentEmbeddingText, type Embedder } from './embedder'
 
 /** What an incident's embedding is computed from. */
@@ -44,8 +45,6 @@ export interface ReembedOptions {
   onBatch?(progress: { embedded: number; failed: number; of: number }): void
 }
 
-const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(err))
-
 /**
  * Brings every incident's embedding to the running embedder's model, batch by batch, so vector
  * search sees the whole history again after a model or dimension change. Each batch is saved as
@@ -83,7 +82,7 @@ export async function reembedIncidents(embedder: Embedder, store: EmbeddingStore
           if (problem) failed.push({ id: incident.id, number: incident.number, reason: problem })
           else done.push({ id: incident.id, vector: vector! })
         } catch (err) {
-          failed.push({ id: incident.id, number: incident.number, reason: reasonOf(err) })
+          failed.push({ id: incident.id, number: incident.number, reason: errorMessage(err) })
         }
       }
     }

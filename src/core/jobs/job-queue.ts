@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MINUTE_MS } from '../durations'
 
 /**
  * The port through which the bot, the alert routes and the workers hand work to the workers:
@@ -59,7 +60,7 @@ export interface JobQueue {
  * (the processor also refuses a second run while one is active).
  */
 export function playbookStartJobId(playbookId: string, incidentNumber: number, at: Date): string {
-  return jobIdFor('start', playbookId, incidentNumber, Math.floor(at.getTime() / 60_000))
+  return jobIdFor('start', playbookId, incidentNumber, Math.floor(at.getTime() / MINUTE_MS))
 }
 
 /** Job ids must be strings without ":"; keep them readable. */

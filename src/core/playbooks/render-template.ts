@@ -1,3 +1,4 @@
+import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../durations'
 /**
  * Fills `{{path.to.value}}` placeholders from a context object. Only the context's
  * own keys are reachable, and values are never evaluated: text from alerts stays text.
@@ -34,5 +35,5 @@ export function renderDeep<T>(value: T, context: Record<string, unknown>): T {
 export function parseDuration(text: string): number {
   const m = /^(\d+)(s|m|h)$/.exec(text)
   if (!m) throw new Error(`not a duration: ${text}`)
-  return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h']
+  return Number(m[1]) * { s: SECOND_MS, m: MINUTE_MS, h: HOUR_MS }[m[2] as 's' | 'm' | 'h']
 }

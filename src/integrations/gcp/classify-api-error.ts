@@ -1,3 +1,4 @@
+import { errorMessage } from '../../core/errors'
 import { TelemetryQueryError } from '../../core/telemetry/port'
 import { GCP_API_TITLES, type GcpApi } from './gcp-api'
 import { GcpApiError } from './gcp-errors'
@@ -26,7 +27,7 @@ interface Classified {
  */
 export function classifyApiError(api: GcpApi, err: unknown, asked: string): TelemetryQueryError | GcpApiError {
   if (err instanceof GcpApiError || err instanceof TelemetryQueryError) return err
-  const c = fromRest(err) ?? fromGrpc(err) ?? fromNetwork(err) ?? { status: 'UNKNOWN', message: err instanceof Error ? err.message : String(err), retryDelayMs: null }
+  const c = fromRest(err) ?? fromGrpc(err) ?? fromNetwork(err) ?? { status: 'UNKNOWN', message: errorMessage(err), retryDelayMs: null }
   if (QUERY_PROBLEMS.has(c.status)) return new TelemetryQueryError(`${GCP_API_TITLES[api]} rejected ${asked}: ${c.message}`)
   return new GcpApiError(api, c.status, c.message, RETRYABLE.has(c.status), c.retryDelayMs)
 }

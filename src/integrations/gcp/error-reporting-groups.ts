@@ -1,11 +1,11 @@
 import { z } from 'zod'
+import { HOUR_MS } from '../../core/durations'
 import { TelemetryQueryError } from '../../core/telemetry/port'
 import type { CallApi } from './api-call-gate'
 import type { GcpClients } from './gcp-clients'
 import { redactSecrets } from './redact-secrets'
 import { int64Schema, parseResponse, rfc3339Schema } from './response-fields'
 
-const HOUR_MS = 3_600_000
 /** QueryTimeRange.Period: Error Reporting only answers for these spans, ending now. */
 const PERIODS: Array<[string, number]> = [
   ['PERIOD_1_HOUR', HOUR_MS],

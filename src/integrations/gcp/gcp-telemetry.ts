@@ -1,3 +1,4 @@
+import { DAY_MS, MINUTE_MS } from '../../core/durations'
 import {
   METRIC_KINDS,
   MetricNotExportedError,
@@ -37,7 +38,6 @@ import { isRatioMapping, type SeriesMapping } from './metric-mappings'
 import { buildTimeSeriesRequest, fetchSeriesPoints } from './monitoring-time-series'
 import type { ServiceCatalog } from './service-catalog'
 
-const DAY_MS = 24 * 3_600_000
 /** Cloud Monitoring keeps most metrics six weeks; logs in the default bucket, spans and error events 30 days. */
 const METRIC_RETENTION_MS = 42 * DAY_MS
 const EVENT_RETENTION_MS = 30 * DAY_MS
@@ -88,8 +88,8 @@ export class GcpTelemetry implements TelemetryPort {
     this.clients = options.clients
     this.catalog = options.catalog
     this.gate = options.gate
-    this.quantumMs = options.windowQuantumMs ?? 60_000
-    this.startQuantumMs = options.startQuantumMs ?? 10 * 60_000
+    this.quantumMs = options.windowQuantumMs ?? MINUTE_MS
+    this.startQuantumMs = options.startQuantumMs ?? 10 * MINUTE_MS
     this.maxPages = options.maxPages ?? 5
     this.now = options.now ?? Date.now
     this.links = new GcpConsoleLinks(this.clients.projectId, (service) => {

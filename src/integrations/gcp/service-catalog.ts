@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
+import { errorMessage } from '../../core/errors'
 import { METRIC_KINDS, TelemetryQueryError, type MetricKind } from '../../core/telemetry/port'
 import { GcpCatalogError } from './gcp-errors'
 import { DEFAULT_METRIC_MAPPINGS, labelKeySchema, metricMappingSchema, type MetricMapping, type MetricMappings } from './metric-mappings'
@@ -101,7 +102,7 @@ export class ServiceCatalog {
     try {
       raw = parseYaml(readFileSync(path, 'utf8'))
     } catch (err) {
-      throw new GcpCatalogError(`${path}: ${(err as Error).message.split('\n')[0]}`)
+      throw new GcpCatalogError(`${path}: ${errorMessage(err).split('\n')[0]}`)
     }
     return ServiceCatalog.parse(raw, projectId, path)
   }

@@ -2,7 +2,7 @@ import { GoogleGenAI, type GoogleGenAIOptions } from '@google/genai'
 import type { AuthClient } from 'google-auth-library'
 import { z } from 'zod'
 import type { Embedder } from '../../core/correlation/embedder'
-import { CodedError } from '../../core/errors'
+import { CodedError, errorMessage } from '../../core/errors'
 
 export interface VertexEmbedderOptions {
   project: string
@@ -103,7 +103,7 @@ export class VertexEmbedder implements Embedder {
         config: { outputDimensionality: this.options.dimensions, taskType: 'SEMANTIC_SIMILARITY', autoTruncate: true, abortSignal },
       })
     } catch (err) {
-      const reason = abortSignal.aborted ? `timed out after ${this.options.timeoutMs} ms` : err instanceof Error ? err.message : String(err)
+      const reason = abortSignal.aborted ? `timed out after ${this.options.timeoutMs} ms` : errorMessage(err)
       throw new CodedError('embedding_failed', `Vertex AI ${this.options.model}: ${reason}`, { cause: err })
     }
     const embeddings = response.embeddings ?? []

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types'
+import { MINUTE_MS } from '../../core/durations'
 import { incidentLabel } from '../../core/incidents/incident-label'
 import type { IncidentProgress } from '../../core/incidents/incident-thread'
 import { confidenceBar, context, escapeMrkdwn, fields, header, link, percent, section, type SlackMessage } from './block-kit'
@@ -45,7 +46,7 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
 }
 
 export function buildResolvedReply(incident: IncidentView): SlackMessage {
-  const minutes = incident.resolvedAt ? Math.round((incident.resolvedAt.getTime() - incident.startedAt.getTime()) / 60_000) : null
+  const minutes = incident.resolvedAt ? Math.round((incident.resolvedAt.getTime() - incident.startedAt.getTime()) / MINUTE_MS) : null
   const text = `:white_check_mark: ${incidentLabel(incident)} resolved${minutes !== null ? ` after ${minutes} min` : ''}. The alert closed.`
   return { text, blocks: [section(text)] }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { AllMiddlewareArgs, RespondFn } from '@slack/bolt'
+import { errorMessage } from '../../core/errors'
 import { escapeMrkdwn } from '../blocks/block-kit'
 import type { ListenerDeps } from './listener-deps'
 
@@ -45,10 +46,7 @@ export function askerOf(body: unknown): Asker {
 
 /** Why it failed, for the user: the driver's own words (drizzle wraps them in `cause` behind the SQL), one line, escaped. */
 export function failureReason(err: unknown): string {
-  let root = err
-  while (root instanceof Error && root.cause instanceof Error) root = root.cause
-  const message = root instanceof Error ? root.message : String(err)
-  const line = message.split('\n')[0]!.trim() || 'unknown error'
+  const line = errorMessage(err, { rootCause: true }).split('\n')[0]!.trim() || 'unknown error'
   return escapeMrkdwn(line.length > 200 ? `${line.slice(0, 200)}…` : line)
 }
 

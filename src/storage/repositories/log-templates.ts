@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { and, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm'
 import { storableText, type BucketCount, type ErrorSighting, type LogTemplateHistorySnapshot, type LogTemplateObservation, type PastIncidentErrors } from '../../core/analysis/logs/log-template-history'
+import { DAY_MS } from '../../core/durations'
 import { SEVERITY_RANK } from '../../core/telemetry/port'
 import { rowsOf, type Database } from '../database'
 import { incidentErrorSightings, incidents, logObservedBuckets, logTemplateCounts, logTemplates } from '../schema'
@@ -244,7 +245,7 @@ export async function pruneServiceLogTemplates(db: Database, service: string, be
 }
 
 /** How far back "the same error as INC-…" looks: a year covers quarterly and yearly recurrences. */
-const ERROR_LOOKBACK_MS = 365 * 24 * 3_600_000
+const ERROR_LOOKBACK_MS = 365 * DAY_MS
 
 /** Replaces the errors stored for an incident: a re-analysis leaves one set, not two. */
 export async function replaceIncidentErrorSightings(db: Database, incidentId: string, sightings: ErrorSighting[]): Promise<void> {

@@ -1,5 +1,6 @@
 import type { ErrorSighting } from '../../core/analysis/logs/log-template-history'
 import { summarizeIncidentErrors } from '../../core/analysis/logs/recurring-errors'
+import { DAY_MS, MINUTE_MS } from '../../core/durations'
 import type { ResolutionOutcome, Severity } from '../../core/incidents/types'
 import type { ErrorGroupStats, LogEntry } from '../../core/telemetry/port'
 import { SeededRandom } from '../../integrations/telemetry/synthetic'
@@ -32,8 +33,6 @@ export interface PastIncidentOptions {
   now: Date
 }
 
-const MINUTE_MS = 60_000
-const DAY_MS = 24 * 60 * MINUTE_MS
 /** How far back the history reaches. */
 const HISTORY_DAYS = 180
 /** Distinguishes this generator's random stream from the telemetry's for the same seed. */

@@ -1,7 +1,6 @@
+import { DAY_MS } from '../../core/durations'
 import { pruneLogHistory } from '../../storage/repositories/log-templates'
 import type { WorkerDeps } from '../worker-deps'
-
-const DAY_MS = 86_400_000
 
 /**
  * Deletes log statistics older than LOG_TEMPLATE_RETENTION_DAYS for every service, those no longer

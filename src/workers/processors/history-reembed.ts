@@ -1,11 +1,12 @@
 import { describeStale, reembedIncidents, type ReembedReport } from '../../core/correlation/reembed-incidents'
+import { MINUTE_MS } from '../../core/durations'
 import { incidentEmbeddingStore } from '../../storage/repositories/incident-embeddings'
 import { jobIdFor, type JobData, type JobQueue } from '../../core/jobs/job-queue'
 import type { WorkerDeps } from '../worker-deps'
 
 export const REEMBED_BATCH = 100
 /** A pass that left failures behind is followed by another this much later, up to MAX_PASSES. */
-export const REEMBED_RETRY_MS = 15 * 60_000
+export const REEMBED_RETRY_MS = 15 * MINUTE_MS
 const MAX_PASSES = 5
 const LOCK_KEY = 'history.reembed'
 

@@ -1,6 +1,7 @@
 import { analyzeIncident } from '../../core/analysis/analyze-incident'
 import type { LogTemplateHistory } from '../../core/analysis/logs/log-template-history'
-import { PermanentJobError } from '../../core/errors'
+import { DAY_MS } from '../../core/durations'
+import { errorMessage, PermanentJobError } from '../../core/errors'
 import { incidentLabel } from '../../core/incidents/incident-label'
 import { completeAnalysis, failAnalysis, getLatestAnalysis, recordAnalysisConfidence, startAnalysis } from '../../storage/repositories/analyses'
 import { appendAudit } from '../../storage/repositories/audit'
@@ -48,7 +49,7 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
       { confidenceThreshold: deps.config.CONFIDENCE_THRESHOLD },
     )
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err)
+    const message = errorMessage(err)
     await failAnalysis(deps.db, analysis.id, message)
     await deps.thread.postAnalysisFailure(analysis.id, root, message)
     await deps.thread.showIncidentProgress(incident, { phase: 'failed' })
@@ -145,7 +146,7 @@ function logTemplateHistory(deps: WorkerDeps): LogTemplateHistory {
     listLogTemplates: (service, range) => listLogTemplates(deps.db, service, range, maxTemplates),
     listLogTemplateCounts: (templateIds, range) => listLogTemplateCounts(deps.db, templateIds, range),
     recordLogTemplates: async (service, observations, observedBuckets) => {
-      const retainSince = new Date(deps.now().getTime() - deps.config.LOG_TEMPLATE_RETENTION_DAYS * 86_400_000)
+      const retainSince = new Date(deps.now().getTime() - deps.config.LOG_TEMPLATE_RETENTION_DAYS * DAY_MS)
       const { dropped, busy } = await upsertLogTemplateObservations(deps.db, service, observations, observedBuckets, { maxTemplatesPerService: maxTemplates, retainSince })
       if (busy) deps.logger.info({ service }, 'log templates not stored: another analysis of the service was storing at the same moment')
       if (dropped > 0) deps.logger.warn({ service, dropped, maxTemplates }, 'log templates not stored: the service is at its cap')

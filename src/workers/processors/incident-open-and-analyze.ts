@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { MINUTE_MS } from '../../core/durations'
 import { appendAudit } from '../../storage/repositories/audit'
 import { listKnownServices, openIncidentOnce } from '../../storage/repositories/incidents'
 import type { JobData } from '../../core/jobs/job-queue'
@@ -6,7 +7,7 @@ import { serviceFromText } from '../../core/incidents/service-from-text'
 import type { WorkerDeps } from '../worker-deps'
 import { processIncidentAnalyze } from './incident-analyze'
 
-const SERVICES_TTL_MS = 5 * 60_000
+const SERVICES_TTL_MS = 5 * MINUTE_MS
 const servicesCache = new WeakMap<WorkerDeps, { at: number; names: string[] }>()
 
 /** Services seen in history, refreshed every few minutes rather than per command. */

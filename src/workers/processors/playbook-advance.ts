@@ -1,7 +1,7 @@
 import { approvalExpiresAt, requiredApprovals } from '../../core/approvals/approval-requirements'
 import { AUTO_APPROVER, decideAutoApproval } from '../../core/approvals/auto-approval-policy'
 import { withDeadline } from '../../core/deadline'
-import { hasErrorCode, PermanentJobError } from '../../core/errors'
+import { errorMessage, hasErrorCode, PermanentJobError } from '../../core/errors'
 import type { PostedMessage, RunThread } from '../../core/incidents/incident-thread'
 import { jobIdFor, type JobData } from '../../core/jobs/job-queue'
 import { renderActionRequest } from '../../core/playbooks/action-port'
@@ -161,7 +161,7 @@ async function runStep(
         // Read-only steps retry with the job's backoff; after the last try the run goes on without this evidence.
         const invalid = hasErrorCode(err, 'telemetry_query_invalid')
         if (!invalid && attempt < JOB_ATTEMPTS) throw err
-        const reason = err instanceof Error ? err.message : String(err)
+        const reason = errorMessage(err)
         await record('failed', { passed: false, error: reason })
         await deps.thread.postStepResult(where, position, title, { flagged: false, summary: `could not run: ${reason}`, detail: '', link: null })
         return 'next'
@@ -186,7 +186,7 @@ async function runStep(
         verdict = judgeCheck(step, url, response)
       } catch (err) {
         if (attempt < JOB_ATTEMPTS) throw err
-        verdict = { healthy: false, summary: `could not reach it: ${err instanceof Error ? err.message : String(err)}` }
+        verdict = { healthy: false, summary: `could not reach it: ${errorMessage(err)}` }
       }
       // Stored as `passed` (branches test it): whether the endpoint is healthy; an unhealthy one is what the thread flags.
       await record('succeeded', { passed: verdict.healthy, summary: verdict.summary })
@@ -341,7 +341,7 @@ async function runAction(
       detail = result.detail
     } catch (err) {
       // Not retried: the automation may have run it; a re-run must be a human's choice.
-      const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${step.timeout ?? ACTION_TIMEOUT}` : err instanceof Error ? err.message : String(err)
+      const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${step.timeout ?? ACTION_TIMEOUT}` : errorMessage(err)
       detail = `${reason}; it may or may not have run (Idempotency-Key ${idempotencyKey})`
     }
   }

@@ -1,12 +1,12 @@
+import { DAY_MS, MINUTE_MS } from '../../core/durations'
 import { describeMetricWarning, type MetricWarning } from '../../core/analysis/scan/metric-warnings'
 import { scanFleetMetrics } from '../../core/analysis/scan/scan-fleet-metrics'
 import { claimEpisode } from '../../core/analysis/scan/warning-claims'
 import { appendAudits, hasAuditForMessage } from '../../storage/repositories/audit'
 import type { WorkerDeps } from '../worker-deps'
 
-const MINUTE_MS = 60_000
 // Longer than the scan's 4 h of history, after which an onset can no longer be seen again.
-const EPISODE_MEMORY_MS = 24 * 60 * MINUTE_MS
+const EPISODE_MEMORY_MS = DAY_MS
 // A scan run by hand while the schedule is off still looks this far back.
 const UNSCHEDULED_RECENT_MINUTES = 5
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { readFlags, UsageError } from '../../../src/commands/command'
 import { ConfigError, loadConfig } from '../../../src/config'
 import { DeadlineExceeded, withDeadline } from '../../../src/core/deadline'
-import { CodedError, hasErrorCode, isCodedError, isErrorCode, PermanentJobError, ValidationError } from '../../../src/core/errors'
+import { CodedError, errorMessage, hasErrorCode, isCodedError, isErrorCode, PermanentJobError, ValidationError } from '../../../src/core/errors'
 import { MetricNotExportedError, TelemetryQueryError } from '../../../src/core/telemetry/port'
 
 function thrownBy(run: () => unknown): unknown {
@@ -98,5 +98,31 @@ describe('the typed errors', () => {
   it('ValidationError and PermanentJobError keep their codes', () => {
     expect(new ValidationError('x', 'title')).toMatchObject({ code: 'validation_failed', name: 'ValidationError', field: 'title' })
     expect(new PermanentJobError('no such incident')).toMatchObject({ code: 'permanent_job_failure', name: 'PermanentJobError' })
+  })
+})
+
+describe('errorMessage', () => {
+  it("gives an Error's own message, not its name or stack", () => {
+    expect(errorMessage(new TelemetryQueryError('Cloud Monitoring rejected the filter'))).toBe('Cloud Monitoring rejected the filter')
+    expect(errorMessage(new Error(''))).toBe('')
+  })
+
+  it('gives anything else thrown as text', () => {
+    expect(errorMessage('socket hang up')).toBe('socket hang up')
+    expect(errorMessage(404)).toBe('404')
+    expect(errorMessage(undefined)).toBe('undefined')
+    expect(errorMessage({ message: 'not an Error' })).toBe('[object Object]')
+  })
+
+  it('gives the outer message unless asked for the root cause', () => {
+    const driver = new Error('connect ECONNREFUSED 127.0.0.1:5432')
+    const wrapped = new Error('Failed query: select 1', { cause: new Error('pool error', { cause: driver }) })
+    expect(errorMessage(wrapped)).toBe('Failed query: select 1')
+    expect(errorMessage(wrapped, { rootCause: true })).toBe('connect ECONNREFUSED 127.0.0.1:5432')
+  })
+
+  it('stops at the last Error when the cause is not one', () => {
+    expect(errorMessage(new Error('outer', { cause: 'a string cause' }), { rootCause: true })).toBe('outer')
+    expect(errorMessage('plain', { rootCause: true })).toBe('plain')
   })
 })

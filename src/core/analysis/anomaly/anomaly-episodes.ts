@@ -1,3 +1,4 @@
+import { HOUR_MS, MINUTE_MS } from '../../durations'
 import { cleanSeries, median, robustSpread } from '../rca/clean-series'
 import { scoreMetricSeries } from './score-metric-series'
 import { DEFAULT_DETECTOR_OPTIONS, type AnomalySignal, type StreamingAnomalyDetectorOptions } from './streaming-anomaly-detector'
@@ -44,8 +45,8 @@ export interface AnomalyEpisode {
   valueBefore: number
 }
 
-const BEFORE_MS = 3_600_000
-const LEVEL_MS = 30 * 60_000
+const BEFORE_MS = HOUR_MS
+const LEVEL_MS = 30 * MINUTE_MS
 const DISPLACEMENT_NOISE_WIDTHS = 4
 // Fewer points than this before a surprise: no level to measure a displacement from.
 const MIN_POINTS_BEFORE = 10

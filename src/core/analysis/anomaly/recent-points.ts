@@ -1,6 +1,7 @@
-const DAY_MS = 86_400_000
+import { DAY_MS, HOUR_MS } from '../../durations'
+
 // A same-time-of-day neighbour must lie within this distance of the exact lag, or the day is skipped.
-const LAG_TOLERANCE_MS = DAY_MS / 24
+const LAG_TOLERANCE_MS = HOUR_MS
 
 /**
  * The recent (timestamp, value) points of one series in a ring buffer, answering the two

@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../../durations'
 import { findAnomalyEpisodes, INCIDENT_EPISODE_RULE } from '../anomaly/anomaly-episodes'
 import type { MetricKind, MetricSeries } from '../../telemetry/port'
 import { summarize } from '../series-stats'
@@ -74,6 +75,6 @@ export function assessMetric(
 
 /** The history and the first hours of the window: an incident analysed long after it began still costs a bounded few hundred points a series. */
 function pointsToScore(series: MetricSeries, window: { start: Date; end: Date }): Array<{ at: number; value: number }> {
-  const last = window.start.getTime() + DETECTOR_HOURS_INTO_WINDOW * 3_600_000
+  const last = window.start.getTime() + DETECTOR_HOURS_INTO_WINDOW * HOUR_MS
   return series.points.filter((p) => p.at.getTime() <= last).map((p) => ({ at: p.at.getTime(), value: p.value }))
 }

@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../../durations'
 import { hasErrorCode } from '../../errors'
 import type { MetricSeries, TelemetryPort } from '../../telemetry/port'
 import { WATCHED_METRICS } from '../watched-metrics'
@@ -20,7 +21,7 @@ export async function collectMetricFindings(
   deadlineMs: number,
 ): Promise<Array<Asked<MetricFinding | null>>> {
   const queries = services.flatMap((service) => WATCHED_METRICS.map((metric) => ({ service, metric })))
-  const history = { start: new Date(window.start.getTime() - HISTORY_HOURS * 3_600_000), end: window.end }
+  const history = { start: new Date(window.start.getTime() - HISTORY_HOURS * HOUR_MS), end: window.end }
   return Promise.all(
     queries.map(({ service, metric }) =>
       askWithDeadline(

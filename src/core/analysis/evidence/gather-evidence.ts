@@ -1,4 +1,6 @@
 import { withDeadline } from '../../deadline'
+import { MINUTE_MS } from '../../durations'
+import { errorMessage } from '../../errors'
 import type { LogAnswer, TelemetryPort } from '../../telemetry/port'
 import { utcTime } from '../scan/metric-warnings'
 import { formatMetricValue } from '../series-stats'
@@ -40,9 +42,9 @@ export interface GatherOptions {
  */
 export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOptions): Promise<GatheredEvidence> {
   const deadlineMs = options.deadlineMs ?? 5_000
-  const windowStart = new Date(options.startedAt.getTime() - 10 * 60_000)
+  const windowStart = new Date(options.startedAt.getTime() - 10 * MINUTE_MS)
   const window = { start: windowStart, end: options.now }
-  const baseline = { start: new Date(windowStart.getTime() - 70 * 60_000), end: new Date(windowStart.getTime() - 10 * 60_000) }
+  const baseline = { start: new Date(windowStart.getTime() - 70 * MINUTE_MS), end: new Date(windowStart.getTime() - 10 * MINUTE_MS) }
   const ask = <T>(service: string, what: string, work: () => Promise<T>, asker: string) => askWithDeadline(service, what, work, deadlineMs, asker)
 
   const policyName = options.policyName?.trim()
@@ -60,7 +62,7 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
 
   const metricsTask = collectMetricFindings(telemetry, services, window, baseline, deadlineMs)
   // Rollouts log at INFO, so they are asked for separately from the warnings.
-  const deployWindow = { start: new Date(windowStart.getTime() - 30 * 60_000), end: window.end }
+  const deployWindow = { start: new Date(windowStart.getTime() - 30 * MINUTE_MS), end: window.end }
   const logsTask = Promise.all([
     ...services.map((service) =>
       ask(service, 'warnings', () => telemetry.logs({ service, ...window, minSeverity: 'WARNING', limit: WINDOW_WARNINGS_LIMIT }), 'logs'),
@@ -139,7 +141,7 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
       result.items.push({
         source: 'metrics',
         title: `Alert policy ${policyName}: not read`,
-        detail: reason instanceof Error ? reason.message : String(reason),
+        detail: errorMessage(reason),
         link: null,
         anomalous: false,
         data: { policyName },

@@ -1,9 +1,6 @@
+import { errorMessage } from '../../errors'
 import type { Asked } from './ask-with-deadline'
 import type { PartialSource, TelemetrySource } from './gathered-evidence'
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
 
 /**
  * The status of a failure, short enough for the trail: a `status` field, else the status word of

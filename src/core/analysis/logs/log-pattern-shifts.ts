@@ -1,3 +1,4 @@
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../durations'
 import { SEVERITY_RANK, type LogEntry, type LogSeverity } from '../../telemetry/port'
 import { LOG_BUCKET_MS, bucketStartOf, type LogTemplateHistorySnapshot, type LogTemplateObservation, type StoredLogTemplate } from './log-template-history'
 import { LogTemplateMiner } from './log-template-miner'
@@ -71,8 +72,6 @@ export interface LogPatternOptions {
   minFactor?: number
 }
 
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
 /** Observed minutes at the same hours of previous days needed before they are preferred as the baseline. */
 const SAME_HOURS_MIN_MINUTES = 60
 
@@ -173,7 +172,7 @@ export function compareLogPatterns(mined: MinedLogSamples, history: LogTemplateH
   const observedBuckets = [...wholeBuckets(before), ...wholeBuckets(now, INGESTION_LAG_MS)]
   const baseline = chooseBaseline(now.start, [...(history?.observedBuckets.map((d) => d.getTime()) ?? []), ...coveredBuckets(before).map((d) => d.getTime())])
   const shifts: LogPatternShift[] = []
-  const nowMinutes = Math.max(1, (now.end.getTime() - now.start.getTime()) / 60_000)
+  const nowMinutes = Math.max(1, (now.end.getTime() - now.start.getTime()) / MINUTE_MS)
   for (const { stored, template, tally } of groups.values()) {
     if (!baseline || tally.now < minCount || !hasLiteralToken(template)) continue
     const storedCounts = new Map(stored?.buckets.map((b) => [b.start.getTime(), b.count]))
@@ -218,7 +217,7 @@ function usable(sample: LogSample | null): LogEntry[] {
 
 /** The buckets lying wholly inside a sample fetched whole: there, a template without a count did not occur. */
 /** Lines reach a logging backend late: a bucket this close to the moment of the fetch may still be filling. */
-const INGESTION_LAG_MS = 5 * 60_000
+const INGESTION_LAG_MS = 5 * MINUTE_MS
 
 /** Buckets wholly inside a complete sample; `lagMs` leaves out those still filling when the sample ends at the fetch. */
 function wholeBuckets(sample: LogSample | null, lagMs = 0): Date[] {
@@ -260,13 +259,13 @@ function chooseBaseline(windowStart: Date, observed: number[]): { buckets: numbe
   const start = windowStart.getTime()
   const all = [...new Set(observed)].filter((b) => b + LOG_BUCKET_MS <= start).sort((a, b) => a - b)
   if (all.length === 0) return null
-  const recent = all.filter((b) => b >= start - 2 * HOUR)
-  const older = all.filter((b) => b < start - 2 * HOUR)
-  const days = Math.max(1, Math.round((start - all[0]!) / DAY))
+  const recent = all.filter((b) => b >= start - 2 * HOUR_MS)
+  const older = all.filter((b) => b < start - 2 * HOUR_MS)
+  const days = Math.max(1, Math.round((start - all[0]!) / DAY_MS))
   const previous = days === 1 ? 'the previous day' : `the previous ${days} days`
-  const hours = (n: number) => `${Number(((n * LOG_BUCKET_MS) / HOUR).toFixed(1))} h of logs`
+  const hours = (n: number) => `${Number(((n * LOG_BUCKET_MS) / HOUR_MS).toFixed(1))} h of logs`
   if (older.length === 0) return { buckets: all, summary: { minutes: minutesOf(all), kind: 'hour-before', days: 0, description: 'the hour before' } }
-  const sameHours = older.filter((b) => circularDistance((b - start) % DAY, DAY) <= HOUR)
+  const sameHours = older.filter((b) => circularDistance((b - start) % DAY_MS, DAY_MS) <= HOUR_MS)
   if (minutesOf(sameHours) >= SAME_HOURS_MIN_MINUTES) {
     const buckets = [...sameHours, ...recent]
     return { buckets, summary: { minutes: minutesOf(buckets), kind: 'same-hours', days, description: `the same hours of ${previous} and the 2 hours before (${hours(buckets.length)})` } }
@@ -275,7 +274,7 @@ function chooseBaseline(windowStart: Date, observed: number[]): { buckets: numbe
 }
 
 function minutesOf(buckets: number[]): number {
-  return (buckets.length * LOG_BUCKET_MS) / 60_000
+  return (buckets.length * LOG_BUCKET_MS) / MINUTE_MS
 }
 
 /** Distance of an offset from a multiple of `period`, e.g. how far apart two times of day are. */

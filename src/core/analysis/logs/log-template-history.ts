@@ -1,7 +1,8 @@
+import { MINUTE_MS } from '../../durations'
 import type { LogSeverity } from '../../telemetry/port'
 
 /** Template counts are kept per service in buckets of this size. */
-export const LOG_BUCKET_MS = 5 * 60_000
+export const LOG_BUCKET_MS = 5 * MINUTE_MS
 
 /** Stored template text and example messages are cut to this many characters. */
 export const MAX_STORED_TEMPLATE_CHARS = 2048

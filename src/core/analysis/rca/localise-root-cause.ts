@@ -1,11 +1,11 @@
+import { HOUR_MS } from '../../durations'
+import { errorMessage } from '../../errors'
 import type { ReasoningStep } from '../../reasoning/reasoning-step'
 import type { TelemetryPort } from '../../telemetry/port'
 import type { EvidenceItem } from '../evidence'
 import type { GatheredEvidence } from '../evidence/gathered-evidence'
 import { rankRootCauses } from './rank-root-causes'
 import { gatherRcaInput } from './telemetry-input'
-
-const HOUR = 3_600_000
 
 /** The component the service graph points at, with its confidence and the path that leads to it. */
 export interface ProbableCause {
@@ -48,7 +48,7 @@ export async function localiseRootCause(
     const { input, skipped } = await gatherRcaInput(telemetry, { service, metric, at }, {
       beforeMinutes: 60, afterMinutes: 30, stepSeconds: 60, now,
       // A few hours of normal operation give each series its own noise level.
-      history: { start: new Date(at.getTime() - 4 * HOUR), end: new Date(at.getTime() - HOUR) },
+      history: { start: new Date(at.getTime() - 4 * HOUR_MS), end: new Date(at.getTime() - HOUR_MS) },
     })
     const report = rankRootCauses(input)
     const top = report.ranked[0]
@@ -92,7 +92,7 @@ export async function localiseRootCause(
         position: 4,
         question: 'Which component is the probable cause?',
         query: `${metric} of ${service} and its dependencies`,
-        decision: `not localised: ${err instanceof Error ? err.message : String(err)}`,
+        decision: `not localised: ${errorMessage(err)}`,
         discarded: [],
         evidence: [],
       },

@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../../durations'
 import { typicalStep } from './clean-series'
 import { clamp01, explainedShare, propagation } from './explained-share'
 import { followDeviations } from './follow-deviations'
@@ -24,9 +25,9 @@ export interface RcaConfig extends DeviationConfig {
 export const DEFAULT_RCA_CONFIG: RcaConfig = {
   anomalyThreshold: 4,
   saturationLevel: 0.9,
-  lagToleranceMs: 60_000,
-  incidentWindowMs: 15 * 60_000,
-  defaultStepMs: 60_000,
+  lagToleranceMs: MINUTE_MS,
+  incidentWindowMs: 15 * MINUTE_MS,
+  defaultStepMs: MINUTE_MS,
   defaultRelativeNoise: 0.1,
   minRelativeNoise: 0.02,
   minHistoryPoints: 10,

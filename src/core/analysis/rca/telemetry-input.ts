@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../../durations'
 import type { MetricKind, MetricSeries, TelemetryPort, TimeWindow } from '../../telemetry/port'
 import { TelemetryQueryError } from '../../telemetry/port'
 import { canSliceMetricSeries, sliceMetricSeries } from '../../telemetry/slice-metric-series'
@@ -59,7 +60,7 @@ function toSeriesByNode(all: readonly MetricSeries[]): Map<string, Map<RcaSignal
     else if (s.metric === 'error_rate') node.set('errors', points)
     else if (s.metric === 'request_rate') {
       // Rates per second times the point's interval: the requests each point covers.
-      const stepSeconds = (typicalStep(points) ?? 60_000) / 1000
+      const stepSeconds = (typicalStep(points) ?? MINUTE_MS) / 1000
       node.set('requests', points.map((p) => ({ at: p.at, value: p.value * stepSeconds })))
     } else if ((SATURATION_KINDS as readonly string[]).includes(s.metric)) saturation.set(s.service, [...(saturation.get(s.service) ?? []), points])
   }
@@ -94,8 +95,8 @@ export async function gatherRcaInput(telemetry: TelemetryPort, alert: TelemetryA
   const dependsOn = new Map(services.map((s) => [s.name, s.dependsOn]))
   const involved: string[] = [alert.service]
   for (let i = 0; i < involved.length; i++) for (const d of dependsOn.get(involved[i]!) ?? []) if (!involved.includes(d)) involved.push(d)
-  const start = new Date(alert.at.getTime() - options.beforeMinutes * 60_000)
-  const end = new Date(Math.min(options.now.getTime(), alert.at.getTime() + options.afterMinutes * 60_000))
+  const start = new Date(alert.at.getTime() - options.beforeMinutes * MINUTE_MS)
+  const end = new Date(Math.min(options.now.getTime(), alert.at.getTime() + options.afterMinutes * MINUTE_MS))
   const skipped: string[] = []
   const step = options.stepSeconds
   const ask = async (service: string, metric: MetricKind, window: TimeWindow): Promise<MetricSeries | null> => {

@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../../durations'
 import type { TimedValue } from '../anomaly/anomaly-episodes'
 import { cleanSeries, median, robustSpread } from '../rca/clean-series'
 
@@ -24,7 +25,6 @@ export interface SaturationForecast {
   limit: number
 }
 
-const MINUTE_MS = 60_000
 // A rise smaller than this many noise widths over the window is noise, not a trend.
 const NOISE_WIDTHS = 4
 // Nor is a rise smaller than this share of the limit over the window (a noise-free crawl).

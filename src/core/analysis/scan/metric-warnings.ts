@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../../durations'
 import { findAnomalyEpisodes, SCAN_EPISODE_RULE, type EpisodeRule } from '../anomaly/anomaly-episodes'
 import type { AnomalySignal } from '../anomaly/streaming-anomaly-detector'
 import { formatMetricValue } from '../series-stats'
@@ -54,7 +55,7 @@ export function assessMetricSeries(series: MetricSeries, options: AssessOptions)
   const episodes = findAnomalyEpisodes(points, options.rule ?? SCAN_EPISODE_RULE)
   const latest = episodes[episodes.length - 1]
   // A run that went down (latency dropping) is not a warning for a metric where higher is worse.
-  if (latest && latest.lastAt >= now - options.recentMinutes * 60_000 && !(latest.value <= latest.valueBefore)) {
+  if (latest && latest.lastAt >= now - options.recentMinutes * MINUTE_MS && !(latest.value <= latest.valueBefore)) {
     warnings.push({
       kind: 'anomaly',
       service: series.service,

@@ -1,5 +1,6 @@
 import { withDeadline } from '../../deadline'
-import { hasErrorCode } from '../../errors'
+import { MINUTE_MS } from '../../durations'
+import { errorMessage, hasErrorCode } from '../../errors'
 import type { MetricKind, TelemetryPort } from '../../telemetry/port'
 import { WATCHED_METRICS } from '../watched-metrics'
 import { assessMetricSeries, type AssessOptions, type MetricWarning } from './metric-warnings'
@@ -28,7 +29,7 @@ export interface FleetScan {
 export async function scanFleetMetrics(telemetry: TelemetryPort, options: FleetScanOptions): Promise<FleetScan> {
   const deadlineMs = options.deadlineMs ?? 10_000
   const end = options.now
-  const start = new Date(end.getTime() - (options.historyMinutes ?? 240) * 60_000)
+  const start = new Date(end.getTime() - (options.historyMinutes ?? 240) * MINUTE_MS)
   const services = await withDeadline(telemetry.services(), deadlineMs, 'the service list')
   const scan: FleetScan = { warnings: [], scanned: 0, notExported: 0, failed: [] }
   const pairs = services.flatMap((s) => WATCHED_METRICS.map((metric) => ({ service: s.name, metric })))
@@ -40,7 +41,7 @@ export async function scanFleetMetrics(telemetry: TelemetryPort, options: FleetS
         scan.warnings.push(...assessMetricSeries(series, options))
       } catch (err) {
         if (hasErrorCode(err, 'telemetry_query_invalid')) scan.notExported++
-        else scan.failed.push({ service, metric, reason: err instanceof Error ? err.message : String(err) })
+        else scan.failed.push({ service, metric, reason: errorMessage(err) })
       }
     }),
   )

@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../../durations'
 /**
  * Who may warn about a (service, metric) now: the first scan to claim it holds it for the cooldown,
  * so two workers scanning at once, or a later scan, do not warn twice.
@@ -20,7 +21,7 @@ export interface WarningClaimsPort {
  * has moved, so the same episode can be dated a point or two apart (under 5 minutes apart always
  * collides, 10 minutes or more never does).
  */
-const ONSET_CELL_MS = 5 * 60_000
+const ONSET_CELL_MS = 5 * MINUTE_MS
 
 /**
  * Claims an anomaly episode of `slot` for `holder`, unless another holder warned of an episode

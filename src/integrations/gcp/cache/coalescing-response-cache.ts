@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { CodedError, isCodedError, isErrorCode } from '../../../core/errors'
+import { CodedError, errorMessage, isCodedError, isErrorCode } from '../../../core/errors'
 import { TelemetryQueryError } from '../../../core/telemetry/port'
 
 /** hit: answered from Redis; coalesced: waited for an identical request another caller made; fetched: this caller asked the API. */
@@ -87,7 +87,7 @@ export class CoalescingResponseCache {
     } catch (err) {
       const ttl = err instanceof TelemetryQueryError ? this.options.queryErrorTtlMs : this.options.failureTtlMs
       const code = isCodedError(err) ? err.code : 'gcp_call_failed'
-      const failure: Envelope = { ok: false, error: { code, message: err instanceof Error ? err.message : String(err) } }
+      const failure: Envelope = { ok: false, error: { code, message: errorMessage(err) } }
       if (ttl > 0) await this.redis.set(dataKey, JSON.stringify(failure), 'PX', ttl).catch(() => undefined)
       throw err
     } finally {

@@ -1,3 +1,4 @@
+import { HOUR_MS, MINUTE_MS } from '../../../core/durations'
 import type { GcpApi } from '../gcp-api'
 
 export interface Freshness {
@@ -15,10 +16,10 @@ export interface Freshness {
  * relative to "now", so they never settle.
  */
 export const DEFAULT_FRESHNESS: Record<GcpApi, Freshness> = {
-  monitoring: { liveTtlMs: 60_000, settledTtlMs: 60 * 60_000, settlesAfterMs: 5 * 60_000 },
-  logging: { liveTtlMs: 20_000, settledTtlMs: 30 * 60_000, settlesAfterMs: 10 * 60_000 },
-  error_reporting: { liveTtlMs: 60_000, settledTtlMs: 60_000, settlesAfterMs: Infinity },
-  trace: { liveTtlMs: 30_000, settledTtlMs: 30 * 60_000, settlesAfterMs: 10 * 60_000 },
+  monitoring: { liveTtlMs: 60_000, settledTtlMs: HOUR_MS, settlesAfterMs: 5 * MINUTE_MS },
+  logging: { liveTtlMs: 20_000, settledTtlMs: 30 * MINUTE_MS, settlesAfterMs: 10 * MINUTE_MS },
+  error_reporting: { liveTtlMs: 60_000, settledTtlMs: MINUTE_MS, settlesAfterMs: Infinity },
+  trace: { liveTtlMs: 30_000, settledTtlMs: 30 * MINUTE_MS, settlesAfterMs: 10 * MINUTE_MS },
 }
 
 export function ttlFor(freshness: Freshness, windowEndMs: number | null, nowMs: number): number {

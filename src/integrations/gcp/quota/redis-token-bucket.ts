@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import { MINUTE_MS } from '../../../core/durations'
 import type { GcpApi } from '../gcp-api'
 import { GcpRateLimitedError } from '../gcp-errors'
 
@@ -97,5 +98,5 @@ export class RedisTokenBucket {
 
 function bucketShape(limit: RateLimit): { capacity: number; perMs: number } {
   const capacity = limit.burst ?? Math.max(limit.largestCost ?? 1, Math.floor(limit.unitsPerMinute / 2))
-  return { capacity, perMs: (limit.unitsPerMinute - capacity) / 60_000 }
+  return { capacity, perMs: (limit.unitsPerMinute - capacity) / MINUTE_MS }
 }

@@ -1,8 +1,7 @@
+import { MINUTE_MS } from '../../../core/durations'
 import { GcpConsoleLinks } from '../../gcp/console-links'
 import type { SyntheticIncidentInjection } from './injection'
 import { DEFAULT_SYNTHETIC_SEED, SyntheticTelemetry } from './synthetic-telemetry'
-
-const MINUTE_MS = 60_000
 
 /** What happens to the demo fleet after `now`; without it the two incidents go on and nothing else does. */
 export interface DemoFleetTimeline {

@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../../../core/durations'
 import type { FleetService } from './fleet'
 import type { FleetTopology } from './fleet-topology'
 import type { ResolvedInjection } from './injection'
@@ -10,7 +11,6 @@ import { SeededRandom } from './seeded-random'
 import { hashString } from './stable-hash'
 import { sampledTrace, TRACES_PER_MINUTE } from './trace-sampling'
 
-const MINUTE_MS = 60_000
 /** Independent random streams, so skipping INFO lines never changes the ERROR lines. */
 const STREAM = { info: 1, debug: 2, rare: 3, timeouts: 4, injection: 100 } as const
 /** Timeout lines per minute when every call to a dependency hits its deadline (a rate-limited logger). */

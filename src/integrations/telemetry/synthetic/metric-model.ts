@@ -1,3 +1,4 @@
+import { DAY_MS, MINUTE_MS, WEEK_MS } from '../../../core/durations'
 import { METRIC_KINDS, type MetricKind } from '../../../core/telemetry/port'
 import type { ServiceCall } from './fleet'
 import type { FleetTopology } from './fleet-topology'
@@ -8,9 +9,6 @@ import { clamp01 } from './injection-intensity'
 import { trafficFactor } from './seasonality'
 import { gaussianFromHash, hashInts, hashString, unitFromHash } from './stable-hash'
 
-const MINUTE_MS = 60_000
-const DAY_MS = 24 * 60 * MINUTE_MS
-const WEEK_MS = 7 * DAY_MS
 /** A caller's one-minute p95 reflects its dependency's a minute late. */
 const HOP_LAG_MS = MINUTE_MS
 /** Knot spacing of the slow wander that keeps series from looking like white noise. */

@@ -1,5 +1,4 @@
-const HOUR_MS = 3_600_000
-const DAY_MS = 24 * HOUR_MS
+import { DAY_MS, HOUR_MS } from '../../../core/durations'
 
 /** Weekend traffic relative to a weekday at the same hour. */
 const WEEKEND_LEVEL = 0.74

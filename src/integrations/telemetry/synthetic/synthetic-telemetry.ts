@@ -1,3 +1,4 @@
+import { DAY_MS, MINUTE_MS } from '../../../core/durations'
 import { CodedError } from '../../../core/errors'
 import {
   METRIC_KINDS,
@@ -29,7 +30,6 @@ import { FleetMetricModel } from './metric-model'
 import { resolveInjections } from './resolve-injections'
 import { FleetTraceGenerator } from './trace-generator'
 
-const MINUTE_MS = 60_000
 export const DEFAULT_SYNTHETIC_SEED = 7
 /** Lines returned when a log query sets no limit. */
 export const DEFAULT_LOG_LIMIT = 1_000
@@ -37,7 +37,7 @@ export const DEFAULT_LOG_LIMIT = 1_000
 export const DEFAULT_TRACE_LIMIT = 20
 const MAX_METRIC_POINTS = 100_000
 /** Logs, errors and traces are generated minute by minute; longer windows are refused. */
-const MAX_EVENT_WINDOW_MS = 31 * 24 * 60 * MINUTE_MS
+const MAX_EVENT_WINDOW_MS = 31 * DAY_MS
 
 export interface SyntheticTelemetryOptions {
   seed?: number

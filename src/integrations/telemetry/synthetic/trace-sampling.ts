@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../../../core/durations'
 import { hashInts } from './stable-hash'
 
 /** Requests per service per minute that traces() returns, like a fixed-rate trace sampler. */
@@ -7,6 +8,6 @@ export const TRACES_PER_MINUTE = 3
 export function sampledTrace(seed: number, serviceHash: number, minute: number, k: number): { traceId: string; startMs: number } {
   let traceId = ''
   for (let part = 0; part < 4; part++) traceId += hashInts(seed, serviceHash, minute, k, part, 0x7ace).toString(16).padStart(8, '0')
-  const offsetMs = hashInts(seed, serviceHash, minute, k, 0x51a7) % 60_000
-  return { traceId, startMs: minute * 60_000 + offsetMs }
+  const offsetMs = hashInts(seed, serviceHash, minute, k, 0x51a7) % MINUTE_MS
+  return { traceId, startMs: minute * MINUTE_MS + offsetMs }
 }

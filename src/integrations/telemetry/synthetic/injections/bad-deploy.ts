@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../../../../core/durations'
 import type { ResolvedInjection } from '../injection'
 import type { InjectionBehaviour } from '../injection-behaviour'
 import { injectionIntensity } from '../injection-intensity'
@@ -43,7 +44,7 @@ export const badDeploy: InjectionBehaviour = {
     if (ctx.service.name !== injection.target) return
     const { random } = ctx
     const release = releaseOf(injection)
-    const minuteEnd = ctx.minuteStartMs + 60_000
+    const minuteEnd = ctx.minuteStartMs + MINUTE_MS
     const image = `europe-west1-docker.pkg.dev/shop-prod/services/${injection.service}@sha256:${release.digest}`
     if (injection.startMs >= ctx.minuteStartMs && injection.startMs < minuteEnd) {
       ctx.emit({ atMs: injection.startMs, severity: 'INFO', message: `Deployed revision ${release.current} (image ${image}) to production; traffic 100% → ${release.current}, previous ${release.previous}` })

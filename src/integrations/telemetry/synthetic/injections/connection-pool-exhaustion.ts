@@ -1,8 +1,9 @@
+import { MINUTE_MS } from '../../../../core/durations'
 import type { InjectionBehaviour } from '../injection-behaviour'
 import { injectionIntensity } from '../injection-intensity'
 import { InvalidInjectionError } from '../invalid-injection-error'
 
-const SHAPE = { rampMs: 3 * 60_000, recoveryMs: 4 * 60_000 }
+const SHAPE = { rampMs: 3 * MINUTE_MS, recoveryMs: 4 * MINUTE_MS }
 /** Callers queue for a connection a moment after the server stops handing them out. */
 const CALLER_SHAPE = { ...SHAPE, lagMs: 30_000 }
 const POOL_SIZE = 50

@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../../../../core/durations'
 import type { ResolvedInjection } from '../injection'
 import type { InjectionBehaviour } from '../injection-behaviour'
 import { clamp01 } from '../injection-intensity'
@@ -5,9 +6,9 @@ import { InvalidInjectionError } from '../invalid-injection-error'
 import { SeededRandom } from '../seeded-random'
 
 /** From a fresh start to the memory limit. */
-const CYCLE_MS = 34 * 60_000
+const CYCLE_MS = 34 * MINUTE_MS
 /** In-flight requests fail and traffic dips while the container restarts. */
-const RESTART_DISRUPTION_MS = 60_000
+const RESTART_DISRUPTION_MS = MINUTE_MS
 
 interface LeakPhase {
   /** Memory used as a share of the limit. */
@@ -73,7 +74,7 @@ export const memoryLeak: InjectionBehaviour = {
     const firstKill = Math.max(1, Math.ceil((ctx.minuteStartMs - injection.startMs) / CYCLE_MS))
     for (let k = firstKill; ; k++) {
       const killAt = injection.startMs + k * CYCLE_MS
-      if (killAt >= ctx.minuteStartMs + 60_000) break
+      if (killAt >= ctx.minuteStartMs + MINUTE_MS) break
       if (injection.endMs !== null && killAt >= injection.endMs) break
       const pod = podPrefix + new SeededRandom(injection.key, k).token(5)
       ctx.emit({

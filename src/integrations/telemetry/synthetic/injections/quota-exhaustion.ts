@@ -1,9 +1,10 @@
+import { MINUTE_MS } from '../../../../core/durations'
 import type { InjectionBehaviour } from '../injection-behaviour'
 import { clamp01, injectionIntensity } from '../injection-intensity'
 import { InvalidInjectionError } from '../invalid-injection-error'
 import { SeededRandom } from '../seeded-random'
 
-const SHAPE = { rampMs: 6 * 60_000, recoveryMs: 5 * 60_000 }
+const SHAPE = { rampMs: 6 * MINUTE_MS, recoveryMs: 5 * MINUTE_MS }
 
 /** Requests start being refused once usage is pinned at the limit. */
 function refusedShare(intensity: number): number {

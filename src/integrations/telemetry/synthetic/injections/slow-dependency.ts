@@ -1,12 +1,13 @@
+import { MINUTE_MS } from '../../../../core/durations'
 import type { InjectionBehaviour } from '../injection-behaviour'
 import { injectionIntensity } from '../injection-intensity'
 import { InvalidInjectionError } from '../invalid-injection-error'
 
 /** How much slower the dependency gets at full intensity. */
 const ADDED_LATENCY_MS = 3_200
-const SHAPE = { rampMs: 5 * 60_000, recoveryMs: 3 * 60_000 }
+const SHAPE = { rampMs: 5 * MINUTE_MS, recoveryMs: 3 * MINUTE_MS }
 /** The caller notices a little after the dependency does (p95 is computed over a minute). */
-const CALLER_SHAPE = { ...SHAPE, lagMs: 60_000 }
+const CALLER_SHAPE = { ...SHAPE, lagMs: MINUTE_MS }
 
 /**
  * The dependency slows down (a hot table behind it, a saturated worker pool); the
