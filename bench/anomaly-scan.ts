@@ -20,7 +20,9 @@ import { scanFleetMetrics } from '../src/core/analysis/scan/scan-fleet-metrics'
 import { HOUR_MS, MINUTE_MS } from '../src/core/durations'
 import { SyntheticTelemetry, type SyntheticIncidentInjection } from '../src/integrations/telemetry/synthetic'
 
-const { values: flags } = parseArgs({ options: { days: { type: 'string', default: '7' }, every: { type: 'string', default: '35' }, seed: { type: 'string', default: '7' } } })
+const { values: flags } = parseArgs({
+  options: { days: { type: 'string', default: '7' }, every: { type: 'string', default: '35' }, seed: { type: 'string', default: '7' } },
+})
 const DAYS = positiveInt('days', flags.days)
 const EVERY = positiveInt('every', flags.every)
 const SEED = positiveInt('seed', flags.seed)
@@ -64,7 +66,9 @@ for (const { injection, watch } of faults) {
     const own = scan.warnings.filter((w) => w.service === watch)
     if (own.length === 0) continue
     found = true
-    out(`  ${injection.kind.padEnd(28)} +${after} min: ${own.length} warning(s) on ${watch}, ${scan.warnings.length} in the fleet; e.g. ${describeMetricWarning(own[0]!)}`)
+    out(
+      `  ${injection.kind.padEnd(28)} +${after} min: ${own.length} warning(s) on ${watch}, ${scan.warnings.length} in the fleet; e.g. ${describeMetricWarning(own[0]!)}`,
+    )
     const forecast = own.find((w) => w.kind === 'saturation')
     if (forecast) out(`  ${''.padEnd(28)} ${describeMetricWarning(forecast)}`)
   }

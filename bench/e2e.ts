@@ -109,7 +109,9 @@ async function main(): Promise<void> {
       env: { PLAYBOOKS_DIR: flags.playbooks, LOG_LEVEL: 'silent' },
     })
     const concurrency = env.runtime.config.WORKER_CONCURRENCY
-    console.log(`bench e2e: ${REQUESTS} × /sre analyze, ${RATE > 0 ? `${RATE} req/s paced, ` : 'burst, '}${CONCURRENCY} in flight, ${SEED_COUNT} past incidents, ${WARMUP} warm-up, worker concurrency ${concurrency} (BullMQ, 1 process)`)
+    console.log(
+      `bench e2e: ${REQUESTS} × /sre analyze, ${RATE > 0 ? `${RATE} req/s paced, ` : 'burst, '}${CONCURRENCY} in flight, ${SEED_COUNT} past incidents, ${WARMUP} warm-up, worker concurrency ${concurrency} (BullMQ, 1 process)`,
+    )
 
     if (WARMUP > 0) {
       const warm = await sendAll(env, WARMUP, CONCURRENCY, `warmup-${runId}`)
@@ -130,7 +132,9 @@ async function main(): Promise<void> {
     const { rootMs, firstPostMs } = await postLatencies(env, sent)
     const ack = sent.map((s) => s.ackMs)
     const cpuShare = (cpu.user + cpu.system) / 1000 / drainMs
-    console.log(`sent in ${(sendMs / 1000).toFixed(1)} s (${(REQUESTS / (sendMs / 1000)).toFixed(0)} req/s); all first posts after ${(drainMs / 1000).toFixed(1)} s; this process used ${(cpuShare * 100).toFixed(0)}% of a core meanwhile`)
+    console.log(
+      `sent in ${(sendMs / 1000).toFixed(1)} s (${(REQUESTS / (sendMs / 1000)).toFixed(0)} req/s); all first posts after ${(drainMs / 1000).toFixed(1)} s; this process used ${(cpuShare * 100).toFixed(0)}% of a core meanwhile`,
+    )
     const trouble = await queueTrouble(env, queuePrefix)
     if (trouble) console.log(`queues after the run: ${trouble}`)
     console.log('')
@@ -141,7 +145,9 @@ async function main(): Promise<void> {
     ])
     console.log('')
     console.log(`ack p99 < ${ACK_GOAL_P99_MS} ms: ${percentile(ack, 99) < ACK_GOAL_P99_MS ? 'PASS' : 'FAIL'}`)
-    console.log(`first post p95 < ${FIRST_POST_GOAL_P95_MS / 1000} s: ${firstPostMs.length === sent.length && percentile(firstPostMs, 95) < FIRST_POST_GOAL_P95_MS ? 'PASS' : 'FAIL'}`)
+    console.log(
+      `first post p95 < ${FIRST_POST_GOAL_P95_MS / 1000} s: ${firstPostMs.length === sent.length && percentile(firstPostMs, 95) < FIRST_POST_GOAL_P95_MS ? 'PASS' : 'FAIL'}`,
+    )
   } finally {
     await cleanUp()
   }
@@ -271,7 +277,10 @@ async function queueTrouble(env: EmbeddedEnvironment, prefix: string): Promise<s
           if (!job.failedReason) continue
           reasons.set(job.failedReason, (reasons.get(job.failedReason) ?? 0) + 1)
         }
-        const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, n]) => `${n}× "${reason.slice(0, 160)}"`)
+        const top = [...reasons]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 3)
+          .map(([reason, n]) => `${n}× "${reason.slice(0, 160)}"`)
         parts.push(`${queueNameFor(name)}: ${failed} failed, ${retrying} awaiting retry${top.length ? ` (${top.join(', ')})` : ''}`)
       }
     } finally {

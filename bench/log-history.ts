@@ -27,7 +27,10 @@ if (!Number.isInteger(TEMPLATES) || TEMPLATES < 1 || !Number.isInteger(RUNS) || 
   process.exit(64)
 }
 
-const WORDS = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu amber birch cedar dune ember fjord glade harbor island jasper knoll lagoon meadow'.split(' ')
+const WORDS =
+  'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu amber birch cedar dune ember fjord glade harbor island jasper knoll lagoon meadow'.split(
+    ' ',
+  )
 const SERVICE = 'payment-api'
 const windowStart = new Date(Math.floor(Date.UTC(2026, 2, 10, 14, 0) / LOG_BUCKET_MS) * LOG_BUCKET_MS)
 const limits = { maxTemplatesPerService: TEMPLATES + 100, retainSince: new Date(windowStart.getTime() - 14 * DAY_MS) }
@@ -42,12 +45,24 @@ try {
   for (let from = 0; from < TEMPLATES; from += 200) {
     const chunk: LogTemplateObservation[] = []
     for (let i = from; i < Math.min(TEMPLATES, from + 200); i++) {
-      const buckets = Array.from({ length: 7 * 24 }, (_, h) => ({ start: new Date(seedStart.getTime() + h * HOUR_MS + (i % 12) * LOG_BUCKET_MS), count: 1 + (i % 3) }))
-      chunk.push({ storedId: null, template: `${WORDS[i % WORDS.length]} stage ${WORDS[Math.floor(i / WORDS.length) % WORDS.length]} batch ${i} took <*> ms`, maxSeverity: 'WARNING', firstSeenAt: buckets[0]!.start, lastSeenAt: buckets[buckets.length - 1]!.start, buckets })
+      const buckets = Array.from({ length: 7 * 24 }, (_, h) => ({
+        start: new Date(seedStart.getTime() + h * HOUR_MS + (i % 12) * LOG_BUCKET_MS),
+        count: 1 + (i % 3),
+      }))
+      chunk.push({
+        storedId: null,
+        template: `${WORDS[i % WORDS.length]} stage ${WORDS[Math.floor(i / WORDS.length) % WORDS.length]} batch ${i} took <*> ms`,
+        maxSeverity: 'WARNING',
+        firstSeenAt: buckets[0]!.start,
+        lastSeenAt: buckets[buckets.length - 1]!.start,
+        buckets,
+      })
     }
     await upsertLogTemplateObservations(db, SERVICE, chunk, from === 0 ? observed : [], limits)
   }
-  process.stdout.write(`seeded ${TEMPLATES} templates × ${7 * 24} buckets and ${observed.length} observed buckets of ${SERVICE} in ${((performance.now() - seeded) / 1000).toFixed(1)} s\n`)
+  process.stdout.write(
+    `seeded ${TEMPLATES} templates × ${7 * 24} buckets and ${observed.length} observed buckets of ${SERVICE} in ${((performance.now() - seeded) / 1000).toFixed(1)} s\n`,
+  )
   process.stdout.write(`node ${process.version}, ${RUNS} measured runs per phase after one warm-up run\n\n`)
 
   const entry = (at: number, message: string): LogEntry => ({ at: new Date(at), service: SERVICE, severity: 'WARNING', message })
@@ -70,7 +85,10 @@ try {
 
   const mine = await measure(async () => mineLogSamples(before, now))
   const mined = mineLogSamples(before, now)
-  const storage = { listLogTemplates: (service: string, r: typeof range) => listLogTemplates(db, service, r, TEMPLATES), listLogTemplateCounts: (ids: number[], r: typeof range) => listLogTemplateCounts(db, ids, r) }
+  const storage = {
+    listLogTemplates: (service: string, r: typeof range) => listLogTemplates(db, service, r, TEMPLATES),
+    listLogTemplateCounts: (ids: number[], r: typeof range) => listLogTemplateCounts(db, ids, r),
+  }
   const readHistory = () => readMatchedLogHistory(storage, SERVICE, range, (stored) => matchedStoredTemplateIds(mined, stored))
   const read = await measure(readHistory)
   const history = await readHistory()
@@ -80,8 +98,12 @@ try {
   const store = await measure(() => upsertLogTemplateObservations(db, SERVICE, analysis.observations, analysis.observedBuckets, limits))
 
   process.stdout.write(`mine 700 warnings (${mined.templates.length} templates): ${report(mine)}\n`)
-  process.stdout.write(`read ${history.templates.length} stored templates, ${history.observedBuckets.length} observed buckets and the ${countRows} counts of the ${history.templates.filter((t) => t.buckets.length).length} matched: ${report(read)}\n`)
-  process.stdout.write(`compare (${analysis.observations.length} templates, ${analysis.shifts.length} shifts, baseline ${analysis.baseline?.description}): ${report(compare)}\n`)
+  process.stdout.write(
+    `read ${history.templates.length} stored templates, ${history.observedBuckets.length} observed buckets and the ${countRows} counts of the ${history.templates.filter((t) => t.buckets.length).length} matched: ${report(read)}\n`,
+  )
+  process.stdout.write(
+    `compare (${analysis.observations.length} templates, ${analysis.shifts.length} shifts, baseline ${analysis.baseline?.description}): ${report(compare)}\n`,
+  )
   process.stdout.write(`store observations (idempotent upsert of ${analysis.observations.length} templates): ${report(store)}\n`)
 } finally {
   await database.drop()

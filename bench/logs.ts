@@ -44,7 +44,11 @@ const perSystem = measure(() => {
 })
 report('per system, fresh miner each', perSystem)
 
-const stream = mixedStream(systems.flatMap((s) => s.messages), REPEAT, SEED)
+const stream = mixedStream(
+  systems.flatMap((s) => s.messages),
+  REPEAT,
+  SEED,
+)
 let templates = 0
 const mixed = measure(() => {
   const miner = new LogTemplateMiner()
@@ -79,9 +83,11 @@ function median(values: number[]): number {
 }
 
 async function readSystems(dataset: string): Promise<Array<{ name: string; messages: string[] }>> {
-  const names = (await readdir(dataset).catch(() => {
-    throw new Error(`cannot read --dataset ${dataset} (expected <System>/<System>_2k.log_structured_corrected.csv inside)`)
-  })).sort()
+  const names = (
+    await readdir(dataset).catch(() => {
+      throw new Error(`cannot read --dataset ${dataset} (expected <System>/<System>_2k.log_structured_corrected.csv inside)`)
+    })
+  ).sort()
   const systems: Array<{ name: string; messages: string[] }> = []
   for (const name of names) {
     const text = await readFile(join(dataset, name, `${name}_2k.log_structured_corrected.csv`), 'utf8').catch(() => null)

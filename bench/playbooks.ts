@@ -26,7 +26,9 @@ import { createExecution, getExecution } from '../src/storage/repositories/playb
 import { BullmqWorkers } from '../src/workers/bullmq-queue'
 import type { JobHandlers } from '../src/workers/jobs'
 
-const { values: flags } = parseArgs({ options: { executions: { type: 'string', default: '100' }, sequential: { type: 'string', default: '30' }, concurrency: { type: 'string', default: '8' } } })
+const { values: flags } = parseArgs({
+  options: { executions: { type: 'string', default: '100' }, sequential: { type: 'string', default: '30' }, concurrency: { type: 'string', default: '8' } },
+})
 const EXECUTIONS = Number(flags.executions)
 const SEQUENTIAL = Number(flags.sequential)
 const CONCURRENCY = Number(flags.concurrency)
@@ -52,8 +54,15 @@ async function main(): Promise<void> {
     await migrateDatabase(migrator)
     await migrator.close()
     const config = loadConfig({
-      DATABASE_URL: url.toString(), REDIS_URL, QUEUE_PREFIX: prefix, SLACK_BOT_TOKEN: FAKE_WORKSPACE.botToken, SLACK_API_URL: apiUrl,
-      INCIDENT_CHANNEL: FAKE_WORKSPACE.channelId, PLAYBOOKS_DIR: 'bench/fixtures/playbooks', LOG_LEVEL: 'silent', WORKER_CONCURRENCY: String(CONCURRENCY),
+      DATABASE_URL: url.toString(),
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      SLACK_BOT_TOKEN: FAKE_WORKSPACE.botToken,
+      SLACK_API_URL: apiUrl,
+      INCIDENT_CHANNEL: FAKE_WORKSPACE.channelId,
+      PLAYBOOKS_DIR: 'bench/fixtures/playbooks',
+      LOG_LEVEL: 'silent',
+      WORKER_CONCURRENCY: String(CONCURRENCY),
     })
     const runtime = await createRuntime(config, createLogger('silent'), { slackRetries: 0 })
     cleanups.push(() => runtime.close())
@@ -83,9 +92,23 @@ async function main(): Promise<void> {
       for (let i = 0; i < n; i++) {
         const k = counter++
         const root = await fakeClient.chat.postMessage({ channel: FAKE_WORKSPACE.channelId, text: `bench ${k}` })
-        const incident = await createIncident(db, { fingerprint: `bench:${k}`, source: 'generic', title: `bench ${k}`, severity: 'info', service: 'bench', startedAt: new Date(), slackChannel: FAKE_WORKSPACE.channelId, slackTs: root.ts! })
+        const incident = await createIncident(db, {
+          fingerprint: `bench:${k}`,
+          source: 'generic',
+          title: `bench ${k}`,
+          severity: 'info',
+          service: 'bench',
+          startedAt: new Date(),
+          slackChannel: FAKE_WORKSPACE.channelId,
+          slackTs: root.ts!,
+        })
         const execution = await createExecution(db, {
-          playbookId: playbook.id, playbookVersion: playbook.version, definition: playbook, incidentId: incident.id, startedBy: 'system', slackChannel: FAKE_WORKSPACE.channelId,
+          playbookId: playbook.id,
+          playbookVersion: playbook.version,
+          definition: playbook,
+          incidentId: incident.id,
+          startedBy: 'system',
+          slackChannel: FAKE_WORKSPACE.channelId,
           inputs: { service: 'bench', target: 'bench', incident: { number: incident.number, title: incident.title }, confidence: null, rationale: 'bench' },
         })
         ids.push(execution.id)
@@ -97,13 +120,21 @@ async function main(): Promise<void> {
       await Promise.all(ids.map((executionId) => runtime.queue.enqueue('playbook.advance', { executionId }, { jobId: `advance-${executionId}-0` })))
       for (;;) {
         const states = await Promise.all(ids.map((id) => getExecution(db, id)))
-        if (states.every((e) => e?.status === 'completed' || e?.status === 'failed')) return { seconds: (performance.now() - started) / 1000, failed: states.filter((e) => e?.status !== 'completed').length }
+        if (states.every((e) => e?.status === 'completed' || e?.status === 'failed'))
+          return { seconds: (performance.now() - started) / 1000, failed: states.filter((e) => e?.status !== 'completed').length }
         if (performance.now() - started > 300_000) throw new Error('executions did not finish within 5 minutes')
         await new Promise((r) => setTimeout(r, 5))
       }
     }
-    const gapsOf = (ids: string[]) => ids.flatMap((id) => { const t = starts.get(id) ?? []; return t.slice(1).map((v, i) => v - t[i]!) }).sort((a, b) => a - b)
-    const line = (gaps: number[]) => `p50 ${percentile(gaps, 50).toFixed(1)} ms   p95 ${percentile(gaps, 95).toFixed(1)} ms   p99 ${percentile(gaps, 99).toFixed(1)} ms   max ${gaps.at(-1)!.toFixed(1)} ms  (${gaps.length} hops)`
+    const gapsOf = (ids: string[]) =>
+      ids
+        .flatMap((id) => {
+          const t = starts.get(id) ?? []
+          return t.slice(1).map((v, i) => v - t[i]!)
+        })
+        .sort((a, b) => a - b)
+    const line = (gaps: number[]) =>
+      `p50 ${percentile(gaps, 50).toFixed(1)} ms   p95 ${percentile(gaps, 95).toFixed(1)} ms   p99 ${percentile(gaps, 99).toFixed(1)} ms   max ${gaps.at(-1)!.toFixed(1)} ms  (${gaps.length} hops)`
 
     await runAll(await createRuns(2)) // warm-up: connections, JIT
     const sequentialIds = await createRuns(SEQUENTIAL)
@@ -113,10 +144,14 @@ async function main(): Promise<void> {
     const loaded = await runAll(loadedIds)
     const busy = gapsOf(loadedIds)
     const steps = playbook.steps.length
-    console.log(`bench playbooks: ${steps}-step chains (+1 finishing job), 2 BullMQ workers × concurrency ${CONCURRENCY}, Postgres + Redis + local Slack fake, one process`)
+    console.log(
+      `bench playbooks: ${steps}-step chains (+1 finishing job), 2 BullMQ workers × concurrency ${CONCURRENCY}, Postgres + Redis + local Slack fake, one process`,
+    )
     console.log(`orchestration overhead per step, one execution at a time (${SEQUENTIAL} executions):`)
     console.log(`  ${line(idle)}`)
-    console.log(`${EXECUTIONS} executions at once: ${(EXECUTIONS / loaded.seconds).toFixed(1)} executions/s, ${((EXECUTIONS * steps) / loaded.seconds).toFixed(0)} steps/s (${loaded.seconds.toFixed(2)} s; ${loaded.failed} not completed)`)
+    console.log(
+      `${EXECUTIONS} executions at once: ${(EXECUTIONS / loaded.seconds).toFixed(1)} executions/s, ${((EXECUTIONS * steps) / loaded.seconds).toFixed(0)} steps/s (${loaded.seconds.toFixed(2)} s; ${loaded.failed} not completed)`,
+    )
     console.log(`  per-step latency under that load (mostly queueing): ${line(busy)}`)
     console.log(`overhead p95 < 50 ms: ${percentile(idle, 95) < 50 ? 'PASS' : 'FAIL'}`)
   } finally {

@@ -37,8 +37,17 @@ try {
   // One old-model vector for all: what the old model said does not matter, only that it is another model's.
   const [old] = await embedder.embed(['an incident embedded by the older model'])
   const rows: NewIncident[] = seeds.map((s, i) => ({
-    fingerprint: `bench:${i}`, source: 'generic', status: 'resolved', severity: 'high', title: s.title, summary: `${s.summary} (#${i})`, service: s.service, policyName: s.policyName,
-    startedAt: s.startedAt, embedding: old!, embeddingModel: 'local-hashing',
+    fingerprint: `bench:${i}`,
+    source: 'generic',
+    status: 'resolved',
+    severity: 'high',
+    title: s.title,
+    summary: `${s.summary} (#${i})`,
+    service: s.service,
+    policyName: s.policyName,
+    startedAt: s.startedAt,
+    embedding: old!,
+    embeddingModel: 'local-hashing',
   }))
   const loading = performance.now()
   await insertIncidents(handle.db, rows)
@@ -51,7 +60,9 @@ try {
     const started = performance.now()
     const report = await reembedIncidents(running, incidentEmbeddingStore(handle.db), { batchSize })
     const seconds = (performance.now() - started) / 1000
-    out.write(`batch ${String(batchSize).padStart(4)}: re-embedded ${report.embedded.toLocaleString('en-US')} in ${seconds.toFixed(1)} s = ${Math.round(report.embedded / seconds).toLocaleString('en-US')} incidents/s (${report.failed.length} failed, ${report.remaining} left)\n`)
+    out.write(
+      `batch ${String(batchSize).padStart(4)}: re-embedded ${report.embedded.toLocaleString('en-US')} in ${seconds.toFixed(1)} s = ${Math.round(report.embedded / seconds).toLocaleString('en-US')} incidents/s (${report.failed.length} failed, ${report.remaining} left)\n`,
+    )
   }
 } finally {
   await handle.close()

@@ -46,11 +46,59 @@ const RECALL_QUERIES = Number(flags['recall-queries'])
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const NOW = new Date('2026-05-14T12:00:00Z')
 
-const PREFIXES = ['checkout', 'payment', 'orders', 'inventory', 'search', 'auth', 'profile', 'cart', 'shipping', 'billing', 'ledger', 'fraud', 'catalog', 'pricing', 'notify']
+const PREFIXES = [
+  'checkout',
+  'payment',
+  'orders',
+  'inventory',
+  'search',
+  'auth',
+  'profile',
+  'cart',
+  'shipping',
+  'billing',
+  'ledger',
+  'fraud',
+  'catalog',
+  'pricing',
+  'notify',
+]
 const SUFFIXES = ['api', 'db', 'worker', 'gateway']
 const REGIONS = ['europe-west1', 'europe-west4', 'us-central1', 'us-east1', 'asia-northeast1', 'asia-southeast1', 'australia-southeast1', 'southamerica-east1']
-const COMPONENTS = ['ingress', 'sidecar', 'pgbouncer', 'redis', 'kafka consumer', 'cron job', 'feature flag', 'TLS proxy', 'DNS resolver', 'node pool', 'autoscaler', 'service mesh', 'load balancer', 'config map', 'secret rotation', 'schema migration', 'batch export', 'cache warmer', 'rate limiter', 'circuit breaker']
-const SYMPTOMS = ['after the deploy', 'during the nightly batch', 'at peak traffic', 'after a config push', 'on one zone only', 'after the node upgrade', 'while the cache was cold', 'after a certificate rotation', 'during a failover drill', 'behind a slow dependency']
+const COMPONENTS = [
+  'ingress',
+  'sidecar',
+  'pgbouncer',
+  'redis',
+  'kafka consumer',
+  'cron job',
+  'feature flag',
+  'TLS proxy',
+  'DNS resolver',
+  'node pool',
+  'autoscaler',
+  'service mesh',
+  'load balancer',
+  'config map',
+  'secret rotation',
+  'schema migration',
+  'batch export',
+  'cache warmer',
+  'rate limiter',
+  'circuit breaker',
+]
+const SYMPTOMS = [
+  'after the deploy',
+  'during the nightly batch',
+  'at peak traffic',
+  'after a config push',
+  'on one zone only',
+  'after the node upgrade',
+  'while the cache was cold',
+  'after a certificate rotation',
+  'during a failover drill',
+  'behind a slow dependency',
+]
 
 /** The fleet's scenarios, moved onto 60 services, each incident given its own detail line. */
 function syntheticIncidents(count: number, seed: number): SeedIncident[] {
@@ -111,7 +159,26 @@ async function main(): Promise<void> {
     const rows: NewIncident[] = []
     for (const [i, p] of history.entries()) {
       const [embedding] = await embedder.embed([incidentEmbeddingText(p)])
-      rows.push({ fingerprint: `bench:${i}`, source: 'generic', status: 'resolved', title: p.title, summary: p.summary, service: p.service, resourceType: p.resourceType, policyName: p.policyName, severity: p.severity, labels: p.labels, startedAt: p.startedAt, resolvedAt: p.resolvedAt, rootCause: p.rootCause, resolution: p.resolution, resolutionOutcome: p.resolutionOutcome, playbookId: p.playbookId, embedding: embedding!, embeddingModel: embedder.name })
+      rows.push({
+        fingerprint: `bench:${i}`,
+        source: 'generic',
+        status: 'resolved',
+        title: p.title,
+        summary: p.summary,
+        service: p.service,
+        resourceType: p.resourceType,
+        policyName: p.policyName,
+        severity: p.severity,
+        labels: p.labels,
+        startedAt: p.startedAt,
+        resolvedAt: p.resolvedAt,
+        rootCause: p.rootCause,
+        resolution: p.resolution,
+        resolutionOutcome: p.resolutionOutcome,
+        playbookId: p.playbookId,
+        embedding: embedding!,
+        embeddingModel: embedder.name,
+      })
     }
     const embedSeconds = (Date.now() - started) / 1000
     out(`embedding: ${(COUNT / embedSeconds).toFixed(0)} incidents/s (${embedSeconds.toFixed(1)} s, local hashing embedder, one core)`)
@@ -126,7 +193,9 @@ async function main(): Promise<void> {
       }
     }
     const ingestSeconds = (Date.now() - started) / 1000
-    out(`ingestion: ${(COUNT / ingestSeconds).toFixed(0)} incidents/s (${ingestSeconds.toFixed(1)} s; batches of 500 with HNSW, GIN, btree indexes and term-statistics triggers live)`)
+    out(
+      `ingestion: ${(COUNT / ingestSeconds).toFixed(0)} incidents/s (${ingestSeconds.toFixed(1)} s; batches of 500 with HNSW, GIN, btree indexes and term-statistics triggers live)`,
+    )
     // What autovacuum does in steady state: flushes the GIN pending list, refreshes statistics.
     await db.execute(sql.raw('vacuum analyze incidents'))
 
@@ -137,7 +206,10 @@ async function main(): Promise<void> {
     }))
     const search = { searchCandidates: (q: Parameters<typeof searchIncidentCandidates>[1]) => searchIncidentCandidates(db, q) }
     for (const q of queries.slice(0, 30)) {
-      await correlateIncident({ text: incidentEmbeddingText(q), service: q.service, resourceType: q.resourceType, policyName: q.policyName, before: q.before, limit: 5 }, { embedder, search })
+      await correlateIncident(
+        { text: incidentEmbeddingText(q), service: q.service, resourceType: q.resourceType, policyName: q.policyName, before: q.before, limit: 5 },
+        { embedder, search },
+      )
     }
     const latencies: number[] = []
     const nowLatencies: number[] = []
@@ -145,7 +217,10 @@ async function main(): Promise<void> {
     let found = 0
     for (const q of queries.slice(0, QUERIES)) {
       const t0 = performance.now()
-      const result = await correlateIncident({ text: incidentEmbeddingText(q), service: q.service, resourceType: q.resourceType, policyName: q.policyName, before: q.before, limit: 5 }, { embedder, search })
+      const result = await correlateIncident(
+        { text: incidentEmbeddingText(q), service: q.service, resourceType: q.resourceType, policyName: q.policyName, before: q.before, limit: 5 },
+        { embedder, search },
+      )
       const ms = performance.now() - t0
       latencies.push(ms)
       if (q.before.getTime() === NOW.getTime()) nowLatencies.push(ms)
@@ -158,7 +233,9 @@ async function main(): Promise<void> {
     }
     latencies.sort((a, b) => a - b)
     const p95 = percentile(latencies, 0.95)
-    out(`hybrid search (embed + keyword statistics + HNSW/BM25/structured SQL + fusion, one client, ${QUERIES} queries, ${((found / QUERIES) * 100).toFixed(0)}% with matches):`)
+    out(
+      `hybrid search (embed + keyword statistics + HNSW/BM25/structured SQL + fusion, one client, ${QUERIES} queries, ${((found / QUERIES) * 100).toFixed(0)}% with matches):`,
+    )
     out(`  all        ${summary(latencies)}`)
     out(`  as of now  ${summary(nowLatencies)}`)
     out(`  as of past ${summary(asOfLatencies)}   (${asOfLatencies.length} queries searching only the history before a past time)`)
@@ -177,9 +254,13 @@ async function main(): Promise<void> {
     }
     const recallIds = idHits / total
     const recallDistance = distanceHits / total
-    out(`HNSW recall@10 vs exact (ef_search 100, iterative scan, same as-of filter, ${RECALL_QUERIES} queries): ${recallDistance.toFixed(3)} by distance (ties count), ${recallIds.toFixed(3)} by id`)
+    out(
+      `HNSW recall@10 vs exact (ef_search 100, iterative scan, same as-of filter, ${RECALL_QUERIES} queries): ${recallDistance.toFixed(3)} by distance (ties count), ${recallIds.toFixed(3)} by id`,
+    )
     out()
-    out(`goal p95 < ${P95_GOAL_MS} ms: ${p95 < P95_GOAL_MS ? 'met' : 'NOT met'} (${p95.toFixed(1)} ms); goal recall@10 ≥ ${RECALL_GOAL}: ${recallDistance >= RECALL_GOAL ? 'met' : 'NOT met'} (${recallDistance.toFixed(3)})`)
+    out(
+      `goal p95 < ${P95_GOAL_MS} ms: ${p95 < P95_GOAL_MS ? 'met' : 'NOT met'} (${p95.toFixed(1)} ms); goal recall@10 ≥ ${RECALL_GOAL}: ${recallDistance >= RECALL_GOAL ? 'met' : 'NOT met'} (${recallDistance.toFixed(3)})`,
+    )
   } finally {
     await handle.close()
     if (flags.keep) out(`kept database ${name}`)

@@ -61,7 +61,12 @@ const SHARED_LIMITS: Record<GcpApi, RateLimit> = {
   error_reporting: { unitsPerMinute: 300 },
   trace: { unitsPerMinute: 300, largestCost: LIST_TRACES_UNITS },
 }
-const NO_LIMIT: Record<GcpApi, RateLimit> = { monitoring: { unitsPerMinute: 1e9 }, logging: { unitsPerMinute: 1e9 }, error_reporting: { unitsPerMinute: 1e9 }, trace: { unitsPerMinute: 1e9 } }
+const NO_LIMIT: Record<GcpApi, RateLimit> = {
+  monitoring: { unitsPerMinute: 1e9 },
+  logging: { unitsPerMinute: 1e9 },
+  error_reporting: { unitsPerMinute: 1e9 },
+  trace: { unitsPerMinute: 1e9 },
+}
 
 interface Incident {
   service: string
@@ -117,8 +122,12 @@ async function main(): Promise<void> {
     await serveSyntheticFleet(fake, createDemoFleet(new Date(now)), syntheticFleetCatalog(PROJECT), now)
     const storm = incidentStorm(incidents, now)
     const services = new Set(storm.map((i) => i.service))
-    process.stdout.write(`${incidents} incident analyses on ${services.size} services over ${workers} worker processes; ${latencyMs} ms injected per call; per-source deadline ${deadlineMs} ms\n`)
-    process.stdout.write(`project quota / min: ${GCP_APIS.map((a) => `${a} ${PROJECT_QUOTA[a]}`).join(', ')} (trace in units; ListTraces = ${LIST_TRACES_UNITS})\n\n`)
+    process.stdout.write(
+      `${incidents} incident analyses on ${services.size} services over ${workers} worker processes; ${latencyMs} ms injected per call; per-source deadline ${deadlineMs} ms\n`,
+    )
+    process.stdout.write(
+      `project quota / min: ${GCP_APIS.map((a) => `${a} ${PROJECT_QUOTA[a]}`).join(', ')} (trace in units; ListTraces = ${LIST_TRACES_UNITS})\n\n`,
+    )
     for (const run of runs) {
       const arm = () => {
         for (const c of Object.values(fake.controls)) {
@@ -143,7 +152,16 @@ async function main(): Promise<void> {
 
 /** Alerts fire for every service of the shop, the ones on the failing money path most often. */
 function incidentStorm(n: number, now: number): Incident[] {
-  const weights: Record<string, number> = { 'payment-api': 4, 'checkout-api': 3, 'checkout-db': 3, 'fraud-check': 2, frontend: 2, cart: 1, inventory: 1, pubsub: 1 }
+  const weights: Record<string, number> = {
+    'payment-api': 4,
+    'checkout-api': 3,
+    'checkout-db': 3,
+    'fraud-check': 2,
+    frontend: 2,
+    cart: 1,
+    inventory: 1,
+    pubsub: 1,
+  }
   const names = SYNTHETIC_FLEET.map((s) => s.name).flatMap((name) => Array.from({ length: weights[name] ?? 1 }, () => name))
   return Array.from({ length: n }, (_, i) => {
     const service = names[i % names.length]!
@@ -153,25 +171,40 @@ function incidentStorm(n: number, now: number): Incident[] {
   })
 }
 
-async function runStorm(run: RunName, storm: Incident[], workers: number, base: Omit<WorkerTask, 'run' | 'incidents'> & { forgetWarmUp(): void }): Promise<WorkerResult[]> {
+async function runStorm(
+  run: RunName,
+  storm: Incident[],
+  workers: number,
+  base: Omit<WorkerTask, 'run' | 'incidents'> & { forgetWarmUp(): void },
+): Promise<WorkerResult[]> {
   const children: ChildProcess[] = []
   const script = fileURLToPath(import.meta.url)
   try {
     const ready: Array<Promise<void>> = []
     const done: Array<Promise<WorkerResult>> = []
     for (let w = 0; w < workers; w++) {
-      const child = fork(script, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_TELEMETRY_WORKER: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      const child = fork(script, [], {
+        execArgv: ['--import', 'tsx'],
+        env: { ...process.env, BENCH_TELEMETRY_WORKER: '1' },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      })
       children.push(child)
       const { forgetWarmUp: _, ...shared } = base
       const task: WorkerTask = { ...shared, run, incidents: storm.filter((_, i) => i % workers === w) }
-      ready.push(new Promise((resolve, reject) => {
-        child.once('message', (m: { type: string }) => (m.type === 'ready' ? resolve() : reject(new Error(`worker ${w}: ${JSON.stringify(m)}`))))
-        child.once('exit', (code) => reject(new Error(`worker ${w} exited with ${code} before it was ready`)))
-      }))
-      done.push(new Promise((resolve, reject) => {
-        child.on('message', (m: { type: string; result?: WorkerResult }) => { if (m.type === 'result') resolve(m.result!) })
-        child.once('exit', (code) => reject(new Error(`worker ${w} exited with ${code} before answering`)))
-      }))
+      ready.push(
+        new Promise((resolve, reject) => {
+          child.once('message', (m: { type: string }) => (m.type === 'ready' ? resolve() : reject(new Error(`worker ${w}: ${JSON.stringify(m)}`))))
+          child.once('exit', (code) => reject(new Error(`worker ${w} exited with ${code} before it was ready`)))
+        }),
+      )
+      done.push(
+        new Promise((resolve, reject) => {
+          child.on('message', (m: { type: string; result?: WorkerResult }) => {
+            if (m.type === 'result') resolve(m.result!)
+          })
+          child.once('exit', (code) => reject(new Error(`worker ${w} exited with ${code} before answering`)))
+        }),
+      )
       child.send({ type: 'task', task })
     }
     await Promise.all(ready)
@@ -202,7 +235,10 @@ async function runWorker(): Promise<void> {
     return assembleGcpTelemetry({ clients, catalog, redis, keyPrefix, limits, telemetry: { now: () => task.now } })
   }
   // shared: one provider per worker process, one namespace for the deployment. isolated: one per analysis.
-  const providers = task.run === 'shared' ? [await build(task.keyPrefix, SHARED_LIMITS)] : await Promise.all(task.incidents.map((_, i) => build(`${task.keyPrefix}:${process.pid}:${i}`, NO_LIMIT)))
+  const providers =
+    task.run === 'shared'
+      ? [await build(task.keyPrefix, SHARED_LIMITS)]
+      : await Promise.all(task.incidents.map((_, i) => build(`${task.keyPrefix}:${process.pid}:${i}`, NO_LIMIT)))
   process.send!({ type: 'ready' })
   await new Promise<void>((resolve) => process.once('message', () => resolve()))
   const answered = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<Source, number>
@@ -218,7 +254,15 @@ async function runWorker(): Promise<void> {
       const telemetry = new MetricSeriesReuse(provider)
       const evidence = await gatherEvidence(telemetry, { service: incident.service, startedAt, now, deadlineMs: task.deadlineMs })
       evidenceMs.push(performance.now() - t0)
-      const alert = { id: `bench-${i}`, title: `${incident.service} alert`, summary: '', service: incident.service, resourceType: 'k8s_container', policyName: null, startedAt }
+      const alert = {
+        id: `bench-${i}`,
+        title: `${incident.service} alert`,
+        summary: '',
+        service: incident.service,
+        resourceType: 'k8s_container',
+        policyName: null,
+        startedAt,
+      }
       await localiseRootCause(telemetry, alert, incident.service, evidence, now)
       const ms = performance.now() - t0
       for (const s of evidence.sourcesAnswered) answered[s]++
@@ -238,8 +282,18 @@ async function runWorker(): Promise<void> {
 async function warmUp(clients: GcpClients): Promise<void> {
   const ignore = () => undefined
   await Promise.all([
-    clients.metrics.listTimeSeries({ name: `projects/${PROJECT}`, filter: 'metric.type = "warm.googleapis.com/up"', interval: { endTime: { seconds: 1 } }, view: 'HEADERS' }, { autoPaginate: false, retry: null, timeout: 5_000 }).catch(ignore),
-    clients.logging.listLogEntries({ resourceNames: [`projects/${PROJECT}`], filter: 'logName="warm-up"', pageSize: 1 }, { autoPaginate: false, retry: null, timeout: 5_000 }).catch(ignore),
+    clients.metrics
+      .listTimeSeries(
+        { name: `projects/${PROJECT}`, filter: 'metric.type = "warm.googleapis.com/up"', interval: { endTime: { seconds: 1 } }, view: 'HEADERS' },
+        { autoPaginate: false, retry: null, timeout: 5_000 },
+      )
+      .catch(ignore),
+    clients.logging
+      .listLogEntries(
+        { resourceNames: [`projects/${PROJECT}`], filter: 'logName="warm-up"', pageSize: 1 },
+        { autoPaginate: false, retry: null, timeout: 5_000 },
+      )
+      .catch(ignore),
     clients.errorReporting.groupStats(PROJECT, { 'serviceFilter.service': 'warm-up', pageSize: 1 }, 5_000).catch(ignore),
     clients.trace.projects.traces.get({ projectId: PROJECT, traceId: '0' }, { retry: false, timeout: 5_000 }).catch(ignore),
   ])
@@ -273,9 +327,13 @@ function report(run: RunName, results: WorkerResult[], fake: FakeGcp, incidents:
   const refusedLocally = GCP_APIS.reduce((n, a) => n + stats[a].refusedLocally, 0)
   const p95 = percentile(durations, 95)
   process.stdout.write(`cache hit ratio (hits + coalesced) / requests: ${(served / requests).toFixed(3)} (${served} of ${requests})\n`)
-  process.stdout.write(`provider requests per analysis: monitoring ${(stats.monitoring.requests / incidents).toFixed(1)}, all APIs ${(requests / incidents).toFixed(1)}; monitoring calls sent per analysis ${(controls.monitoring.calls.length / incidents).toFixed(2)}\n`)
+  process.stdout.write(
+    `provider requests per analysis: monitoring ${(stats.monitoring.requests / incidents).toFixed(1)}, all APIs ${(requests / incidents).toFixed(1)}; monitoring calls sent per analysis ${(controls.monitoring.calls.length / incidents).toFixed(2)}\n`,
+  )
   const evidenceMs = results.flatMap((r) => r.evidenceMs).sort((a, b) => a - b)
-  process.stdout.write(`evidence + root cause ms: p50 ${percentile(durations, 50).toFixed(0)}  p95 ${p95.toFixed(0)}  max ${durations.at(-1)!.toFixed(0)}  (evidence alone: p50 ${percentile(evidenceMs, 50).toFixed(0)}  p95 ${percentile(evidenceMs, 95).toFixed(0)})\n`)
+  process.stdout.write(
+    `evidence + root cause ms: p50 ${percentile(durations, 50).toFixed(0)}  p95 ${p95.toFixed(0)}  max ${durations.at(-1)!.toFixed(0)}  (evidence alone: p50 ${percentile(evidenceMs, 50).toFixed(0)}  p95 ${percentile(evidenceMs, 95).toFixed(0)})\n`,
+  )
   process.stdout.write(`calls refused: by the APIs ${refusedByApi}, by the shared limit before sending ${refusedLocally}\n`)
   const answered = Object.fromEntries(SOURCES.map((s) => [s, results.reduce((n, r) => n + r.answered[s], 0)]))
   process.stdout.write(`analyses with each source: ${SOURCES.map((s) => `${s} ${answered[s]}/${incidents}`).join(', ')}\n`)

@@ -101,7 +101,9 @@ async function main(): Promise<number> {
 
   console.log(`wrote ${out}`)
   console.log(`  window ${manifest.window.from} → ${manifest.window.to}, step ${args.step}s, seed ${args.seed}, scenario ${args.scenario}`)
-  console.log(`  metrics/ ${services.length} services; logs ${logs.length}; error groups ${errorGroups.length}; traces ${traces.length}; past incidents ${incidents.length}`)
+  console.log(
+    `  metrics/ ${services.length} services; logs ${logs.length}; error groups ${errorGroups.length}; traces ${traces.length}; past incidents ${incidents.length}`,
+  )
   return 0
 }
 

@@ -7,7 +7,10 @@ const tools: CommandRegistry = {
   detect: { summary: 'score a metric series for anomalies (sre-agent detect anomalies …)', load: async () => (await import('./commands/detect')).default },
   eval: { summary: 'run an evaluation on a public dataset (sre-agent eval <name> …)', load: async () => (await import('./commands/eval')).default },
   logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },
-  reembed: { summary: 're-embed incidents embedded by another model (sre-agent reembed [--batch N] [--dry-run])', load: async () => (await import('./commands/reembed')).default },
+  reembed: {
+    summary: 're-embed incidents embedded by another model (sre-agent reembed [--batch N] [--dry-run])',
+    load: async () => (await import('./commands/reembed')).default,
+  },
 }
 
 const USAGE_TEMPLATE = `sre-agent <command>
@@ -22,7 +25,12 @@ Commands:
 TOOLS_USAGE
 
 Configuration is read from the environment; see README.md.`
-const USAGE = USAGE_TEMPLATE.replace('TOOLS_USAGE\n', Object.entries(tools).map(([n, t]) => `  ${n.padEnd(10)} ${t.summary}\n`).join(''))
+const USAGE = USAGE_TEMPLATE.replace(
+  'TOOLS_USAGE\n',
+  Object.entries(tools)
+    .map(([n, t]) => `  ${n.padEnd(10)} ${t.summary}\n`)
+    .join(''),
+)
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...args] = argv
@@ -96,7 +104,8 @@ async function runRole(command: 'bot' | 'worker' | 'migrate' | 'seed', args: str
   }
   const { createRuntime } = await import('./runtime')
   const runtime = await createRuntime(config, logger)
-  const stop = command === 'bot' ? await (await import('./roles/bot')).runBot(runtime, config, logger) : await (await import('./roles/worker')).runWorker(runtime)
+  const stop =
+    command === 'bot' ? await (await import('./roles/bot')).runBot(runtime, config, logger) : await (await import('./roles/worker')).runWorker(runtime)
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info({ signal }, 'shutting down')

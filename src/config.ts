@@ -10,7 +10,12 @@ const slackIdList = (what: string) =>
   z
     .string()
     .default('')
-    .transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, `each ${what} must be a Slack user id (U…/W…) or user group id (S…)`)))
 
 const envSchema = z.object({
@@ -23,20 +28,35 @@ const envSchema = z.object({
     .default('pglite://memory'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(20),
   /** redis://… runs jobs on BullMQ; unset runs them in-process (embedded mode only). */
-  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must start with redis:// or rediss://').optional(),
-  QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('sre'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must start with redis:// or rediss://')
+    .optional(),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/)
+    .default('sre'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   /** How long a worker's job lock lasts; a killed worker's job is taken over after about this long. */
   WORKER_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
 
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)').optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must be a bot token (xoxb-…)')
+    .optional(),
   /** Verifies Slack's HTTP requests; not used in Socket Mode. */
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
   /** Set to run over Socket Mode instead of the HTTP receiver. */
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)').optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must be an app-level token (xapp-…)')
+    .optional(),
   /** Web API base URL; only changed to point at a local Slack simulator. */
   SLACK_API_URL: z.url().optional(),
-  INCIDENT_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)').optional(),
+  INCIDENT_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)')
+    .optional(),
   APPROVERS: slackIdList('approver'),
 
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -49,11 +69,24 @@ const envSchema = z.object({
   /** Minutes between proactive scans of every service's metrics for anomalies and saturation trends; 0 turns the scan off. */
   TELEMETRY_SCAN_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
   /** A (service, metric) is warned about at most once per this many minutes; at least the scan interval. */
-  TELEMETRY_WARNING_COOLDOWN_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  TELEMETRY_WARNING_COOLDOWN_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   /** Saturation reached further ahead than this is not warned about. */
-  TELEMETRY_FORECAST_HORIZON_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  TELEMETRY_FORECAST_HORIZON_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   /** Channel of proactive warnings; INCIDENT_CHANNEL when unset. */
-  TELEMETRY_WARNING_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)').optional(),
+  TELEMETRY_WARNING_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)')
+    .optional(),
   GCP_PROJECT_ID: z.string().default('demo-project'),
   /** YAML naming each service's monitored resource, dependencies and metric overrides (src/integrations/gcp/service-catalog.ts). */
   GCP_SERVICES_FILE: z.string().optional(),
@@ -64,8 +97,14 @@ const envSchema = z.object({
   /** Cloud Trace meters reads in units: ListTraces costs 25 of the default 300 a minute. */
   GCP_QUOTA_TRACE_UNITS_PER_MINUTE: z.coerce.number().int().min(30).default(300),
   /** Endpoint overrides (regional or private endpoints, emulators): host:port for gRPC, a base URL for REST. */
-  GCP_MONITORING_ENDPOINT: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port').optional(),
-  GCP_LOGGING_ENDPOINT: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port').optional(),
+  GCP_MONITORING_ENDPOINT: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port')
+    .optional(),
+  GCP_LOGGING_ENDPOINT: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port')
+    .optional(),
   GCP_ERROR_REPORTING_URL: z.url().optional(),
   GCP_TRACE_URL: z.url().optional(),
   /** Base URL of existing automation that playbook webhook actions call. */
@@ -89,7 +128,12 @@ const envSchema = z.object({
   EMBEDDINGS_BASE_URL: z.url().optional(),
   /** Below this calibrated confidence the bot says "no confident match". */
   CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
-  APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  APPROVAL_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   /** Paged when an approval expires undecided (user ids U…, group ids S…); defaults to the approvers. */
   ESCALATION_CONTACTS: slackIdList('escalation contact'),
   /** Highest risk a playbook may auto-approve; "none" (default) means every action waits for a human. */

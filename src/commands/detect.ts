@@ -23,7 +23,12 @@ const command: CliCommand = {
   async run(args) {
     const [sub, ...rest] = args
     if (sub !== 'anomalies') throw new UsageError(`${sub ? `unknown subcommand "${sub}"` : 'which detection?'}\n\n${USAGE}`)
-    const flags = readFlags(rest, { input: { required: true }, out: { required: true }, missing: { default: 'error' }, 'min-history': { default: String(DEFAULT_DETECTOR_OPTIONS.minHistory) } })
+    const flags = readFlags(rest, {
+      input: { required: true },
+      out: { required: true },
+      missing: { default: 'error' },
+      'min-history': { default: String(DEFAULT_DETECTOR_OPTIONS.minHistory) },
+    })
     if (flags.missing !== 'error' && flags.missing !== 'skip') throw new UsageError('--missing must be "error" or "skip"')
     const minHistory = Number(flags['min-history'])
     if (!Number.isInteger(minHistory) || minHistory < 1) throw new UsageError('--min-history must be a positive integer')
@@ -56,8 +61,10 @@ const command: CliCommand = {
     const repeated = rows.filter((r, i) => i > 0 && r.timestamp === rows[i - 1]!.timestamp).length
     process.stdout.write(`${rows.length - missing} points scored${missing ? `, ${missing} without a value left unscored` : ''}; written to ${flags.out}\n`)
     if (repeated > 0) process.stdout.write(`${repeated} row(s) repeat the previous timestamp and were scored as further points, in file order\n`)
-    if (rows.length - missing < minHistory) process.stdout.write(`fewer than ${minHistory} points: every score is 0 (the detector needs that much history; see --min-history)\n`)
-    for (const p of strongest) process.stdout.write(`  ${p.row.rawTimestamp}  value ${p.row.rawValue}  score ${p.result!.score.toFixed(3)}  (${p.result!.signal})\n`)
+    if (rows.length - missing < minHistory)
+      process.stdout.write(`fewer than ${minHistory} points: every score is 0 (the detector needs that much history; see --min-history)\n`)
+    for (const p of strongest)
+      process.stdout.write(`  ${p.row.rawTimestamp}  value ${p.row.rawValue}  score ${p.result!.score.toFixed(3)}  (${p.result!.signal})\n`)
     return 0
   },
 }

@@ -22,7 +22,8 @@ function parseArgs(args: string[]): { batch: number; dryRun: boolean } {
     else if (arg === '--batch' || arg.startsWith('--batch=')) {
       const value = arg.includes('=') ? arg.slice('--batch='.length) : args[++i]
       const n = Number(value)
-      if (!value || !Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`--batch needs a whole number from 1 to 1000, not "${value ?? ''}"\n\n${USAGE}`)
+      if (!value || !Number.isInteger(n) || n < 1 || n > 1000)
+        throw new UsageError(`--batch needs a whole number from 1 to 1000, not "${value ?? ''}"\n\n${USAGE}`)
       batch = n
     } else if (arg === '--help' || arg === '-h') throw new UsageError(USAGE)
     else throw new UsageError(`unexpected argument "${arg}"\n\n${USAGE}`)
@@ -47,7 +48,11 @@ const command: CliCommand = {
       process.stderr.write('sre-agent reembed: DATABASE_URL is not set (or names an in-memory database, empty at every start): nothing to re-embed\n')
       return 78 // EX_CONFIG
     }
-    const [{ openDatabase, migrateDatabase }, { embedderFor }, { incidentEmbeddingStore }] = await Promise.all([import('../storage/database'), import('../runtime'), import('../storage/repositories/incident-embeddings')])
+    const [{ openDatabase, migrateDatabase }, { embedderFor }, { incidentEmbeddingStore }] = await Promise.all([
+      import('../storage/database'),
+      import('../runtime'),
+      import('../storage/repositories/incident-embeddings'),
+    ])
     const embedder = await embedderFor(config)
     const handle = await openDatabase(config.DATABASE_URL, { poolSize: 2 })
     try {
@@ -60,14 +65,18 @@ const command: CliCommand = {
         onBatch: (p) => out.write(`  ${p.embedded.toLocaleString('en-US')} embedded, ${p.failed} failed, of ${p.of.toLocaleString('en-US')}\n`),
       })
       if (dryRun) {
-        out.write(`${report.before.total.toLocaleString('en-US')} incident(s) to embed with ${report.model}${report.before.total ? `: ${describeStale(report.before)}` : ''} (dry run, nothing written)\n`)
+        out.write(
+          `${report.before.total.toLocaleString('en-US')} incident(s) to embed with ${report.model}${report.before.total ? `: ${describeStale(report.before)}` : ''} (dry run, nothing written)\n`,
+        )
         return 0
       }
       if (report.before.total === 0) {
         out.write(`Every incident is embedded with ${report.model}: nothing to do.\n`)
         return 0
       }
-      out.write(`Embedded ${report.embedded.toLocaleString('en-US')} of ${report.before.total.toLocaleString('en-US')} incident(s) with ${report.model} (were: ${describeStale(report.before)}).\n`)
+      out.write(
+        `Embedded ${report.embedded.toLocaleString('en-US')} of ${report.before.total.toLocaleString('en-US')} incident(s) with ${report.model} (were: ${describeStale(report.before)}).\n`,
+      )
       if (report.failed.length) {
         process.stderr.write(`${report.failed.length} incident(s) could not be embedded and were left as they were; run again later:\n`)
         for (const f of report.failed.slice(0, 20)) process.stderr.write(`  INC-${f.number}: ${f.reason}\n`)

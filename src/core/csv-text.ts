@@ -2,7 +2,10 @@ import { CodedError } from './errors'
 
 /** CSV text that cannot be read: an unterminated quote. */
 export class CsvSyntaxError extends CodedError {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super('csv_syntax', message, { line })
     this.name = 'CsvSyntaxError'
   }

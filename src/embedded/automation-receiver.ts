@@ -33,7 +33,11 @@ export class AutomationReceiver {
         const duplicate = key !== null && this.seen.has(key)
         if (key) this.seen.add(key)
         let body: unknown = null
-        try { body = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') } catch { body = Buffer.concat(chunks).toString('utf8') }
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null')
+        } catch {
+          body = Buffer.concat(chunks).toString('utf8')
+        }
         const call = { method: req.method ?? '', path: req.url ?? '', idempotencyKey: key, body, duplicate, at: new Date() }
         this.calls.push(call)
         if (this.options.hang?.(call)) return

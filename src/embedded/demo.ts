@@ -62,7 +62,10 @@ export function buildPaymentLatencyAlert(now: Date) {
       summary: 'p95 latency of payment-api is above the threshold of 2 s (currently 3.4 s).',
       apigee_url: '',
       observed_value: '3.4',
-      resource: { type: 'k8s_container', labels: { project_id: 'demo-project', location: 'europe-west1', cluster_name: 'prod-eu', namespace_name: 'payments', container_name: 'payment-api' } },
+      resource: {
+        type: 'k8s_container',
+        labels: { project_id: 'demo-project', location: 'europe-west1', cluster_name: 'prod-eu', namespace_name: 'payments', container_name: 'payment-api' },
+      },
       resource_type_display_name: 'Kubernetes Container',
       resource_id: '',
       resource_display_name: 'payment-api',
@@ -71,7 +74,12 @@ export function buildPaymentLatencyAlert(now: Date) {
       metadata: { system_labels: {}, user_labels: { service: 'payment-api', team: 'payments' } },
       policy_name: 'payment-api p95 latency > 2 s',
       policy_user_labels: { service: 'payment-api' },
-      documentation: { content: 'Check the payment-api dashboards and dependencies.', mime_type: 'text/markdown', subject: 'payment-api p95 latency > 2 s', links: [] },
+      documentation: {
+        content: 'Check the payment-api dashboards and dependencies.',
+        mime_type: 'text/markdown',
+        subject: 'payment-api p95 latency > 2 s',
+        links: [],
+      },
       condition: { name: 'projects/demo-project/alertPolicies/1/conditions/1', displayName: 'p95 latency above 2 s for 5 min' },
       condition_name: 'p95 latency above 2 s for 5 min',
       threshold_value: '2',
@@ -96,17 +104,41 @@ async function scenarioCorrelation(env: EmbeddedEnvironment, out: DemoOutput): P
   const incident = await getIncidentByNumber(env.runtime.database.db, body.results[0]!.incident!.number)
   expectThat(incident?.slackTs, 'root message posted')
   const thread = env.fakeSlack.thread(FAKE_WORKSPACE.channelId, incident!.slackTs!)
-  expectThat(thread.some((m) => m.text?.startsWith('Similar incidents: INC-')), 'similar incidents posted in the thread')
-  expectThat(thread.some((m) => m.text?.startsWith('Assessment:')), 'assessment with confidence posted')
+  expectThat(
+    thread.some((m) => m.text?.startsWith('Similar incidents: INC-')),
+    'similar incidents posted in the thread',
+  )
+  expectThat(
+    thread.some((m) => m.text?.startsWith('Assessment:')),
+    'assessment with confidence posted',
+  )
   await expectSameErrorAsEarlierFraudCheckIncidents(env, JSON.stringify(thread.map((m) => m.blocks ?? [])))
   const approvalMessage = thread.find((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID))
   expectThat(approvalMessage, 'an approval request with buttons in the thread')
 
   out(`\n${DEMO_USERS.other.name} (not an approver) clicks Approve …`)
-  await env.sender.blockAction({ actionId: APPROVE_ACTION_ID, userId: DEMO_USERS.other.id, userName: DEMO_USERS.other.name, messageTs: approvalMessage!.ts, channelId: FAKE_WORKSPACE.channelId, threadTs: incident!.slackTs! })
+  await env.sender.blockAction({
+    actionId: APPROVE_ACTION_ID,
+    userId: DEMO_USERS.other.id,
+    userName: DEMO_USERS.other.name,
+    messageTs: approvalMessage!.ts,
+    channelId: FAKE_WORKSPACE.channelId,
+    threadTs: incident!.slackTs!,
+  })
   await env.idle()
   out(`${DEMO_USERS.approver.name} (on-call approver) clicks Approve — twice, as people do …`)
-  const clicks = await Promise.all([1, 2].map(() => env.sender.blockAction({ actionId: APPROVE_ACTION_ID, userId: DEMO_USERS.approver.id, userName: DEMO_USERS.approver.name, messageTs: approvalMessage!.ts, channelId: FAKE_WORKSPACE.channelId, threadTs: incident!.slackTs! })))
+  const clicks = await Promise.all(
+    [1, 2].map(() =>
+      env.sender.blockAction({
+        actionId: APPROVE_ACTION_ID,
+        userId: DEMO_USERS.approver.id,
+        userName: DEMO_USERS.approver.name,
+        messageTs: approvalMessage!.ts,
+        channelId: FAKE_WORKSPACE.channelId,
+        threadTs: incident!.slackTs!,
+      }),
+    ),
+  )
   out(`→ both clicks acked: HTTP ${clicks.map((c) => `${c.status} in ${c.elapsedMs.toFixed(0)} ms`).join(', ')}`)
   await env.idle()
 
@@ -116,8 +148,14 @@ async function scenarioCorrelation(env: EmbeddedEnvironment, out: DemoOutput): P
   out(`\nAudit log of ${incidentLabel(incident!)} (append-only):`)
   for (const a of audit) out(`  ${a.at.toISOString()}  ${a.actor.padEnd(8)} ${a.action}`)
   expectThat(audit.filter((a) => a.action === 'approval.approved').length === 1, 'exactly one approval recorded for the double click')
-  expectThat(audit.some((a) => a.action === 'approval.refused'), 'the non-approver click refused')
-  expectThat(audit.some((a) => a.action === 'action.executed'), 'the approved action executed')
+  expectThat(
+    audit.some((a) => a.action === 'approval.refused'),
+    'the non-approver click refused',
+  )
+  expectThat(
+    audit.some((a) => a.action === 'action.executed'),
+    'the approved action executed',
+  )
   out(`\nAutomation endpoint received: ${env.automation.calls.map((c) => `${c.method} ${c.path} (Idempotency-Key ${c.idempotencyKey})`).join('; ')}`)
   expectThat(env.automation.calls.length === 1, 'the action ran exactly once')
 }
@@ -136,7 +174,13 @@ async function scenarioPlaybook(env: EmbeddedEnvironment, out: DemoOutput): Prom
   out.rule('Scenario 2: playbook-driven debugging')
   out(`${DEMO_USERS.approver.name} types in #checkout-team: /sre analyze checkout-db connection timeouts`)
   const started = performance.now()
-  const ack = await env.sender.slashCommand({ text: 'analyze checkout-db connection timeouts', channel_id: CHECKOUT_CHANNEL, channel_name: 'checkout-team', user_id: DEMO_USERS.approver.id, user_name: DEMO_USERS.approver.name })
+  const ack = await env.sender.slashCommand({
+    text: 'analyze checkout-db connection timeouts',
+    channel_id: CHECKOUT_CHANNEL,
+    channel_name: 'checkout-team',
+    user_id: DEMO_USERS.approver.id,
+    user_name: DEMO_USERS.approver.name,
+  })
   out(`→ acked in ${ack.elapsedMs.toFixed(0)} ms: ${JSON.stringify((ack.body as { text?: string }).text ?? ack.body)}`)
   expectThat(ack.status === 200, 'slash command acked')
   await env.idle()
@@ -155,17 +199,24 @@ async function scenarioWarningBeforeFailure(env: EmbeddedEnvironment, clock: Dem
   out.rule('Scenario 3: warning before failure')
   const firstScanAt = new Date(leakAt.getTime() + FIRST_SCAN_AFTER_LEAK_MS)
   clock.advanceTo(firstScanAt)
-  out(`${LEAK_STARTS_AFTER_MS / (60 * MINUTE_MS)} hours later both incidents are long mitigated. Since ${utcTime(leakAt)} inventory has been leaking memory: a slow climb, no alert has fired.`)
+  out(
+    `${LEAK_STARTS_AFTER_MS / (60 * MINUTE_MS)} hours later both incidents are long mitigated. Since ${utcTime(leakAt)} inventory has been leaking memory: a slow climb, no alert has fired.`,
+  )
   const warnings = () => env.fakeSlack.messagesIn(WARNINGS_CHANNEL).filter((m) => m.text?.startsWith('Warning: '))
 
-  out(`${utcTime(firstScanAt)}: the scheduled telemetry scan runs (job telemetry.scan, as the ${env.runtime.config.TELEMETRY_SCAN_INTERVAL_MINUTES}-minute schedule enqueues it) …`)
+  out(
+    `${utcTime(firstScanAt)}: the scheduled telemetry scan runs (job telemetry.scan, as the ${env.runtime.config.TELEMETRY_SCAN_INTERVAL_MINUTES}-minute schedule enqueues it) …`,
+  )
   await env.runtime.queue.enqueue('telemetry.scan', {})
   await env.idle()
   const posted = warnings()
   expectThat(posted.length === 1, `exactly one warning posted by the scan (got ${posted.length})`)
   const [warning] = posted
   const said = `${warning!.text}\n${JSON.stringify(warning!.blocks ?? [])}`
-  expectThat(/inventory memory at \d+%, rising [\d.]+%\/min: full in ~\d+ min/.test(said), `the warning names inventory's memory and forecasts when it is full (got "${warning!.text}")`)
+  expectThat(
+    /inventory memory at \d+%, rising [\d.]+%\/min: full in ~\d+ min/.test(said),
+    `the warning names inventory's memory and forecasts when it is full (got "${warning!.text}")`,
+  )
   out(`→ posted in #${env.fakeSlack.channelName(WARNINGS_CHANNEL)}: ${warning!.text}`)
 
   const secondScanAt = new Date(firstScanAt.getTime() + env.runtime.config.TELEMETRY_SCAN_INTERVAL_MINUTES * MINUTE_MS)
@@ -175,9 +226,14 @@ async function scenarioWarningBeforeFailure(env: EmbeddedEnvironment, clock: Dem
   await env.idle()
   const repeated = warnings().filter((m) => m !== warning && /inventory (memory|memory_utilization)/.test(`${m.text}${JSON.stringify(m.blocks ?? [])}`))
   expectThat(repeated.length === 0, 'the second scan does not warn about inventory memory again')
-  const audited = await env.runtime.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'telemetry.warning'), eq(auditLog.subjectId, 'inventory:memory_utilization')))
+  const audited = await env.runtime.database.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.action, 'telemetry.warning'), eq(auditLog.subjectId, 'inventory:memory_utilization')))
   expectThat(audited.length === 1, `one audit entry for the inventory memory warning (got ${audited.length})`)
-  out(`→ nothing new to say: inventory memory was warned about ${Math.round((secondScanAt.getTime() - firstScanAt.getTime()) / MINUTE_MS)} min ago (at most once per ${env.runtime.config.TELEMETRY_WARNING_COOLDOWN_MINUTES} min)`)
+  out(
+    `→ nothing new to say: inventory memory was warned about ${Math.round((secondScanAt.getTime() - firstScanAt.getTime()) / MINUTE_MS)} min ago (at most once per ${env.runtime.config.TELEMETRY_WARNING_COOLDOWN_MINUTES} min)`,
+  )
 
   out(`\nSlack #${env.fakeSlack.channelName(WARNINGS_CHANNEL)} as the team sees it:\n`)
   out(renderTranscript(env.fakeSlack, { channels: [WARNINGS_CHANNEL] }))

@@ -59,7 +59,11 @@ export interface EmbeddedEnvironment {
  */
 export async function startEmbeddedEnvironment(options: EmbeddedEnvironmentOptions = {}): Promise<EmbeddedEnvironment> {
   const fakeSlack = new FakeSlackApi({
-    channels: [{ id: FAKE_WORKSPACE.channelId, name: FAKE_WORKSPACE.channelName }, { id: CHECKOUT_CHANNEL, name: 'checkout-team' }, { id: WARNINGS_CHANNEL, name: 'sre-warnings' }],
+    channels: [
+      { id: FAKE_WORKSPACE.channelId, name: FAKE_WORKSPACE.channelName },
+      { id: CHECKOUT_CHANNEL, name: 'checkout-team' },
+      { id: WARNINGS_CHANNEL, name: 'sre-warnings' },
+    ],
     users: [DEMO_USERS.approver, DEMO_USERS.other, { id: FAKE_WORKSPACE.userId, name: FAKE_WORKSPACE.userName }],
     usergroups: { [ONCALL_GROUP]: [DEMO_USERS.approver.id, FAKE_WORKSPACE.userId] },
   })
@@ -93,7 +97,10 @@ export async function startEmbeddedEnvironment(options: EmbeddedEnvironmentOptio
     await handle.close()
   }
   const runtime = await createRuntime(config, logger, { telemetry: options.telemetry, now: options.now, slackRetries: 0 })
-  const workers = config.REDIS_URL && options.workers !== false ? new BullmqWorkers(config.REDIS_URL, config.QUEUE_PREFIX, runtime.handlers, logger, config.WORKER_CONCURRENCY, config.WORKER_LOCK_MS) : null
+  const workers =
+    config.REDIS_URL && options.workers !== false
+      ? new BullmqWorkers(config.REDIS_URL, config.QUEUE_PREFIX, runtime.handlers, logger, config.WORKER_CONCURRENCY, config.WORKER_LOCK_MS)
+      : null
   workers?.start()
   await workers?.waitUntilReady()
   // As a worker does at start: history embedded by an older model is re-embedded (separate workers do it themselves).

@@ -1,7 +1,16 @@
 import { parseCsv } from '../core/csv-text'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { applyCalibration, crossValidatedForecasts, fitCalibration, priorLogit, type LabelledScore } from '../core/confidence/calibration'
-import { brierScore, calibrationErrorFloor, expectedCalibrationError, logLoss, rankAuc, reliabilityBins, spiegelhalterTest, type Forecast } from '../core/confidence/calibration-metrics'
+import {
+  brierScore,
+  calibrationErrorFloor,
+  expectedCalibrationError,
+  logLoss,
+  rankAuc,
+  reliabilityBins,
+  spiegelhalterTest,
+  type Forecast,
+} from '../core/confidence/calibration-metrics'
 import { RETRIEVAL_PRIOR, retrievalFeatures } from '../core/confidence/retrieval-confidence'
 import { Bm25Index } from '../core/correlation/bm25-index'
 import { correlateIncident } from '../core/correlation/correlate-incident'
@@ -57,12 +66,26 @@ function readReports(path: string): BugReport[] {
     if (i < 0) throw new UsageError(`${path}: no "${name}" column (is it a GitBugs bugs file?)`)
     return i
   }
-  const [summary, id, resolution, created, resolved, description] = ['Summary', 'Issue id', 'Resolution', 'Created', 'Resolved', 'Description'].map(col) as [number, number, number, number, number, number]
+  const [summary, id, resolution, created, resolved, description] = ['Summary', 'Issue id', 'Resolution', 'Created', 'Resolved', 'Description'].map(col) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
   const reports: BugReport[] = []
   for (const r of rows) {
     const at = parseJiraDate(r[created] ?? '')
     if (!r[id] || !at) continue
-    reports.push({ id: r[id]!.trim(), summary: r[summary] ?? '', description: r[description] ?? '', created: at, resolved: parseJiraDate(r[resolved] ?? ''), resolution: (r[resolution] ?? '').trim() })
+    reports.push({
+      id: r[id]!.trim(),
+      summary: r[summary] ?? '',
+      description: r[description] ?? '',
+      created: at,
+      resolved: parseJiraDate(r[resolved] ?? ''),
+      resolution: (r[resolution] ?? '').trim(),
+    })
   }
   // Minute resolution makes near-simultaneous reports tie; issue ids order them, a second apart.
   reports.sort((a, b) => a.created.getTime() - b.created.getTime() || Number(a.id) - Number(b.id))
@@ -82,17 +105,26 @@ function readQueries(path: string, reports: Map<string, BugReport>): { queries: 
   const queryIds: string[] = []
   for (const r of rows) {
     const from = (r[0] ?? '').trim()
-    const targets = (r[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+    const targets = (r[1] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
     if (!from) continue
     queryIds.push(from)
-    for (const to of targets) { link(from, to); link(to, from) }
+    for (const to of targets) {
+      link(from, to)
+      link(to, from)
+    }
   }
   const queries: Query[] = []
   let skipped = 0
   for (const id of new Set(queryIds)) {
     const report = reports.get(id)
     const answers = new Set([...(links.get(id) ?? [])].filter((a) => reports.get(a) && reports.get(a)!.created < (report?.created ?? new Date(0))))
-    if (!report || answers.size === 0) { skipped++; continue }
+    if (!report || answers.size === 0) {
+      skipped++
+      continue
+    }
     queries.push({ report, answers })
   }
   return { queries: queries.sort((a, b) => a.report.created.getTime() - b.report.created.getTime()), skipped }
@@ -187,7 +219,9 @@ const command: CliCommand = {
     const queries = flags.limit ? allQueries.slice(0, Number(flags.limit)) : allQueries
     if (queries.length === 0) throw new UsageError('no linked report has an earlier duplicate in the bugs file')
     const answers = new Map(queries.map((q) => [q.report.id, q.answers]))
-    process.stdout.write(`${reports.length} reports, ${queries.length} queries with an earlier duplicate (${skipped} linked reports have none and are skipped)\n`)
+    process.stdout.write(
+      `${reports.length} reports, ${queries.length} queries with an earlier duplicate (${skipped} linked reports have none and are skipped)\n`,
+    )
 
     // Embedded mode: PGlite in memory, the production migrations and search query.
     const handle = await openDatabase('pglite://memory')
@@ -222,14 +256,34 @@ const command: CliCommand = {
       const hybrid: RankedQuery[] = []
       for (const q of queries) {
         const result = await correlateIncident(
-          { text: text(q.report), service: null, resourceType: null, policyName: null, before: q.report.created, excludeId: incidentOf.get(q.report.id), limit: TOP_K },
+          {
+            text: text(q.report),
+            service: null,
+            resourceType: null,
+            policyName: null,
+            before: q.report.created,
+            excludeId: incidentOf.get(q.report.id),
+            limit: TOP_K,
+          },
           { embedder, search: { searchCandidates: (query) => searchIncidentCandidates(handle.db, query) } },
         )
         const features = retrievalFeatures(result.matches)
         const [top, ...rest] = result.matches
         const best = (xs: Array<number | null>) => Math.max(0, ...xs.filter((x): x is number => x !== null))
-        const scores = top ? { fused: [top.score, best(rest.map((m) => m.score))], keywordScore: [top.signals.keywordScore, best(rest.map((m) => m.signals.keywordScore))], cosine: [top.signals.embedding, best(rest.map((m) => m.signals.embedding))] } : null
-        hybrid.push({ query: q.report.id, ranked: result.matches.map((m) => issueOf.get(m.incident.id)!), logit: features ? priorLogit(RETRIEVAL_PRIOR, features) : null, features, scores })
+        const scores = top
+          ? {
+              fused: [top.score, best(rest.map((m) => m.score))],
+              keywordScore: [top.signals.keywordScore, best(rest.map((m) => m.signals.keywordScore))],
+              cosine: [top.signals.embedding, best(rest.map((m) => m.signals.embedding))],
+            }
+          : null
+        hybrid.push({
+          query: q.report.id,
+          ranked: result.matches.map((m) => issueOf.get(m.incident.id)!),
+          logit: features ? priorLogit(RETRIEVAL_PRIOR, features) : null,
+          features,
+          scores,
+        })
       }
       const searched = Date.now()
 
@@ -242,7 +296,22 @@ const command: CliCommand = {
 
       const ours = evaluate(hybrid, answers)
       const theirs = evaluate(baseline, answers)
-      writeFileSync(flags.predictions!, hybrid.map((r, i) => JSON.stringify({ query: r.query, ranked: r.ranked, confidence: Number(ours.confidences[i]!.toFixed(4)), right: answers.get(r.query)!.has(r.ranked[0] ?? ''), logit: r.logit, features: r.features, scores: r.scores })).join('\n') + '\n')
+      writeFileSync(
+        flags.predictions!,
+        hybrid
+          .map((r, i) =>
+            JSON.stringify({
+              query: r.query,
+              ranked: r.ranked,
+              confidence: Number(ours.confidences[i]!.toFixed(4)),
+              right: answers.get(r.query)!.has(r.ranked[0] ?? ''),
+              logit: r.logit,
+              features: r.features,
+              scores: r.scores,
+            }),
+          )
+          .join('\n') + '\n',
+      )
 
       process.stdout.write(
         [

@@ -9,7 +9,8 @@ import { checkScorerReproduction, REPRODUCTION_TOLERANCE } from './nab/check-sco
 import { crossValidateByCategory, DETECTOR_GRID, isDefaultConfig } from './nab/cross-validate-by-category'
 import { readDetectorResults, readNabCorpus, readProfiles, readThresholds } from './nab/read-nab-corpus'
 
-const USAGE = 'sre-agent eval nab --data <nab>/data --labels <nab>/labels/combined_windows.json --out <results dir> [--profiles <nab>/config/profiles.json] [--thresholds <nab>/config/thresholds.json] [--numenta <nab>/results/numenta] [--cross-validate]'
+const USAGE =
+  'sre-agent eval nab --data <nab>/data --labels <nab>/labels/combined_windows.json --out <results dir> [--profiles <nab>/config/profiles.json] [--thresholds <nab>/config/thresholds.json] [--numenta <nab>/results/numenta] [--cross-validate]'
 
 const command: CliCommand = {
   summary: 'NAB: our streaming anomaly detector vs Numenta HTM, scored by our NAB scorer (checked against NAB)',
@@ -31,7 +32,10 @@ const command: CliCommand = {
 async function evaluate(args: string[]): Promise<number> {
   // A bare switch: readFlags only knows flags with values.
   const crossValidate = args.includes('--cross-validate')
-  const flags = readFlags(args.filter((a) => a !== '--cross-validate'), { data: { required: true }, labels: { required: true }, out: { required: true }, profiles: {}, thresholds: {}, numenta: {} })
+  const flags = readFlags(
+    args.filter((a) => a !== '--cross-validate'),
+    { data: { required: true }, labels: { required: true }, out: { required: true }, profiles: {}, thresholds: {}, numenta: {} },
+  )
   const nabRoot = dirname(resolve(flags.data!))
   const profiles = await readProfiles(flags.profiles ?? join(nabRoot, 'config/profiles.json'))
   const published = await readThresholds(flags.thresholds ?? join(nabRoot, 'config/thresholds.json'))
@@ -63,17 +67,22 @@ async function evaluate(args: string[]): Promise<number> {
     corpus.map(async (s) => {
       const [category, file] = s.path.split('/') as [string, string]
       const results = await readDetectorResults(join(numentaDir, category, `numenta_${file}`))
-      if (results.timestamps.length !== s.timestamps.length || results.timestamps.some((t, r) => t !== s.timestamps[r])) throw new CodedError('nab_results_mismatch', `${s.path}: Numenta's results file does not have the data file's rows`)
+      if (results.timestamps.length !== s.timestamps.length || results.timestamps.some((t, r) => t !== s.timestamps[r]))
+        throw new CodedError('nab_results_mismatch', `${s.path}: Numenta's results file does not have the data file's rows`)
       return { name: s.path, timestamps: s.timestamps, windows: s.windows, anomalyScores: results.anomalyScores, rowScores: results.rowScores }
     }),
   )
   const numentaThresholds = published.numenta
   if (!numentaThresholds) throw new CodedError('nab_thresholds_missing', 'thresholds file has no "numenta" entry')
 
-  out.write(`Scorer check: Numenta's output scored at its published thresholds vs NAB's own per-file scores (sum of S(t)_<profile>), tolerance ${REPRODUCTION_TOLERANCE}\n`)
+  out.write(
+    `Scorer check: Numenta's output scored at its published thresholds vs NAB's own per-file scores (sum of S(t)_<profile>), tolerance ${REPRODUCTION_TOLERANCE}\n`,
+  )
   const checks = checkScorerReproduction(numenta, profiles, Object.fromEntries(Object.entries(numentaThresholds).map(([p, v]) => [p, v.threshold])))
   for (const c of checks) {
-    out.write(`  ${c.profile.padEnd(20)} threshold ${c.threshold.toFixed(4)}  ${c.filesWithin}/${c.files} files within ${REPRODUCTION_TOLERANCE}  max |diff| per file ${c.maxFileDifference.toExponential(1)}, per row ${c.maxRowDifference.toExponential(1)}\n`)
+    out.write(
+      `  ${c.profile.padEnd(20)} threshold ${c.threshold.toFixed(4)}  ${c.filesWithin}/${c.files} files within ${REPRODUCTION_TOLERANCE}  max |diff| per file ${c.maxFileDifference.toExponential(1)}, per row ${c.maxRowDifference.toExponential(1)}\n`,
+    )
   }
   const reproduced = checks.every((c) => c.filesWithin === c.files)
   out.write(`  => ${reproduced ? 'the scorer reproduces NAB' : 'MISMATCH: the scorer does not reproduce NAB'}\n\n`)
@@ -97,15 +106,28 @@ async function evaluate(args: string[]): Promise<number> {
     }
   }
   if (crossValidate) {
-    out.write(`\nLeave-one-category-out (${DETECTOR_GRID.length} detector configurations; for each category the configuration and the thresholds are chosen on the other categories)\n`)
-    const cv = crossValidateByCategory(corpus, numenta.map((s) => s.anomalyScores), profiles)
+    out.write(
+      `\nLeave-one-category-out (${DETECTOR_GRID.length} detector configurations; for each category the configuration and the thresholds are chosen on the other categories)\n`,
+    )
+    const cv = crossValidateByCategory(
+      corpus,
+      numenta.map((s) => s.anomalyScores),
+      profiles,
+    )
     for (const fold of cv.folds) {
-      const scores = Object.keys(profiles).map((p) => `${p} ${fold.ours[p]!.toFixed(2)}/${fold.numenta[p]!.toFixed(2)}`).join('  ')
-      out.write(`  ${fold.category.padEnd(22)} picked ${JSON.stringify(fold.picked)}${isDefaultConfig(fold.picked) ? ' (the defaults)' : ''}\n  ${''.padEnd(22)} raw sre-agent/Numenta: ${scores}\n`)
+      const scores = Object.keys(profiles)
+        .map((p) => `${p} ${fold.ours[p]!.toFixed(2)}/${fold.numenta[p]!.toFixed(2)}`)
+        .join('  ')
+      out.write(
+        `  ${fold.category.padEnd(22)} picked ${JSON.stringify(fold.picked)}${isDefaultConfig(fold.picked) ? ' (the defaults)' : ''}\n  ${''.padEnd(22)} raw sre-agent/Numenta: ${scores}\n`,
+      )
     }
-    for (const [profile, n] of Object.entries(cv.normalized)) out.write(`  ${profile.padEnd(20)} held-out normalised: sre-agent ${n.ours.toFixed(2)}, Numenta HTM ${n.numenta.toFixed(2)}\n`)
+    for (const [profile, n] of Object.entries(cv.normalized))
+      out.write(`  ${profile.padEnd(20)} held-out normalised: sre-agent ${n.ours.toFixed(2)}, Numenta HTM ${n.numenta.toFixed(2)}\n`)
   }
-  out.write(`\nDetector: ${pointCount.toLocaleString('en')} points in ${detectSeconds.toFixed(2)} s (${Math.round(pointCount / detectSeconds).toLocaleString('en')} points/s, one core); scores written to ${flags.out}/<category>/<name>.csv\n`)
+  out.write(
+    `\nDetector: ${pointCount.toLocaleString('en')} points in ${detectSeconds.toFixed(2)} s (${Math.round(pointCount / detectSeconds).toLocaleString('en')} points/s, one core); scores written to ${flags.out}/<category>/<name>.csv\n`,
+  )
   return reproduced ? 0 : 1
 }
 

@@ -38,7 +38,8 @@ export function parsePetshopGraph(text: string, source = 'graph.csv'): RcaEdge[]
   const edges: RcaEdge[] = []
   for (const [i, row] of rows.entries()) {
     const [caller, ...cells] = row
-    if (!caller || cells.length !== callees.length) throw new CodedError('petshop_file_invalid', `${source}: row ${i + 2} has ${cells.length} cells for ${callees.length} columns`)
+    if (!caller || cells.length !== callees.length)
+      throw new CodedError('petshop_file_invalid', `${source}: row ${i + 2} has ${cells.length} cells for ${callees.length} columns`)
     cells.forEach((cell, j) => {
       const v = Number(cell)
       if (!Number.isFinite(v)) throw new CodedError('petshop_file_invalid', `${source}: row ${i + 2}, column ${j + 2} is not a number`)
@@ -56,7 +57,8 @@ export function parsePetshopGraph(text: string, source = 'graph.csv'): RcaEdge[]
 export function parsePetshopMetrics(text: string, latencyStatistic: string, source = 'metrics.csv'): SeriesByNode {
   const rows = parseCsv(text)
   const [nodes, metrics, statistics] = rows
-  if (!nodes || !metrics || !statistics || nodes.length !== metrics.length || nodes.length !== statistics.length) throw new CodedError('petshop_file_invalid', `${source}: expected three header rows of equal length`)
+  if (!nodes || !metrics || !statistics || nodes.length !== metrics.length || nodes.length !== statistics.length)
+    throw new CodedError('petshop_file_invalid', `${source}: expected three header rows of equal length`)
   const data = rows.slice(3).filter((r) => r[0] !== 'unix_timestamp')
   const series = new Map<string, Map<RcaSignal, RcaPoint[]>>()
   for (let j = 1; j < nodes.length; j++) {
@@ -124,7 +126,8 @@ async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promise<T> {
     throw err
   }
   const parsed = schema.safeParse(json)
-  if (!parsed.success) throw new CodedError('petshop_file_invalid', `${path}: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`)
+  if (!parsed.success)
+    throw new CodedError('petshop_file_invalid', `${path}: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`)
   return parsed.data
 }
 
@@ -133,14 +136,24 @@ export async function readAlertTarget(issueDir: string): Promise<Target> {
   return (await readJsonFile(join(issueDir, 'target.json'), targetSchema)).target
 }
 
-export function predictIssue(query: string, graph: readonly RcaEdge[], metrics: SeriesByNode, history: SeriesByNode | undefined, target: Target, config: RcaConfig = DEFAULT_RCA_CONFIG): PetshopPrediction {
-  const report = rankRootCauses({
-    graph,
-    series: metrics,
-    ...(history ? { history } : {}),
-    alert: { node: target.node, signal: target.metric === 'latency' ? 'latency' : 'errors', at: target.timestamp * 1000 },
-    latencyStatistic: latencyStatisticOf(target.agg),
-  }, config)
+export function predictIssue(
+  query: string,
+  graph: readonly RcaEdge[],
+  metrics: SeriesByNode,
+  history: SeriesByNode | undefined,
+  target: Target,
+  config: RcaConfig = DEFAULT_RCA_CONFIG,
+): PetshopPrediction {
+  const report = rankRootCauses(
+    {
+      graph,
+      series: metrics,
+      ...(history ? { history } : {}),
+      alert: { node: target.node, signal: target.metric === 'latency' ? 'latency' : 'errors', at: target.timestamp * 1000 },
+      latencyStatistic: latencyStatisticOf(target.agg),
+    },
+    config,
+  )
   return { query, kind: target.metric, report }
 }
 
@@ -160,7 +173,13 @@ function score(rows: ReadonlyArray<{ top1: boolean; top3: boolean }>): Score {
  * each with an alert placed like the issues' (between its second and third point) and
  * the earlier normal points as history. Nothing is wrong, so the right answer is "not anomalous".
  */
-export function falseAlarmCheck(graph: readonly RcaEdge[], normalText: string, targets: ReadonlyArray<Pick<Target, 'node' | 'metric' | 'agg'>>, useHistory: boolean, config: RcaConfig = DEFAULT_RCA_CONFIG) {
+export function falseAlarmCheck(
+  graph: readonly RcaEdge[],
+  normalText: string,
+  targets: ReadonlyArray<Pick<Target, 'node' | 'metric' | 'agg'>>,
+  useHistory: boolean,
+  config: RcaConfig = DEFAULT_RCA_CONFIG,
+) {
   const results: Array<{ metric: Target['metric']; status: RootCauseReport['status']; confidence: number }> = []
   for (const t of targets) {
     const all = parsePetshopMetrics(normalText, t.agg, 'noissue/metrics.csv')
@@ -170,14 +189,18 @@ export function falseAlarmCheck(graph: readonly RcaEdge[], normalText: string, t
     for (let start = Math.min(100, Math.floor(times.length / 2)); start + 5 <= times.length; start += 5) {
       const from = times[start]!
       const to = times[start + 4]!
-      const slice = (lo: number, hi: number) => new Map([...all].map(([node, s]) => [node, new Map([...s].map(([sig, pts]) => [sig, pts.filter((p) => p.at >= lo && p.at <= hi)]))]))
-      const report = rankRootCauses({
-        graph,
-        series: slice(from, to),
-        ...(useHistory ? { history: slice(-Infinity, from - 1) } : {}),
-        alert: { node: t.node, signal: t.metric === 'latency' ? 'latency' : 'errors', at: from + 1.5 * step },
-        latencyStatistic: latencyStatisticOf(t.agg),
-      }, config)
+      const slice = (lo: number, hi: number) =>
+        new Map([...all].map(([node, s]) => [node, new Map([...s].map(([sig, pts]) => [sig, pts.filter((p) => p.at >= lo && p.at <= hi)]))]))
+      const report = rankRootCauses(
+        {
+          graph,
+          series: slice(from, to),
+          ...(useHistory ? { history: slice(-Infinity, from - 1) } : {}),
+          alert: { node: t.node, signal: t.metric === 'latency' ? 'latency' : 'errors', at: from + 1.5 * step },
+          latencyStatistic: latencyStatisticOf(t.agg),
+        },
+        config,
+      )
       results.push({ metric: t.metric, status: report.status, confidence: report.confidence })
     }
   }
@@ -186,7 +209,8 @@ export function falseAlarmCheck(graph: readonly RcaEdge[], normalText: string, t
 
 const command: CliCommand = {
   summary: 'root-cause localisation on PetShop (top-1/top-3 recall, ECE, false alarms)',
-  usage: 'sre-agent eval petshop --dataset <dir with graph.csv, train/, test/, noissue/> --predictions <out.jsonl> [--history noissue|none] [--anomaly-threshold 4] [--verbose true]',
+  usage:
+    'sre-agent eval petshop --dataset <dir with graph.csv, train/, test/, noissue/> --predictions <out.jsonl> [--history noissue|none] [--anomaly-threshold 4] [--verbose true]',
   async run(args) {
     try {
       return await evaluate(args)
@@ -201,7 +225,13 @@ export default command
 
 /** Predicts every issue from graph, metrics and alert; only then reads the answers and prints the figures. */
 async function evaluate(args: string[]): Promise<number> {
-  const flags = readFlags(args, { dataset: { required: true }, predictions: { required: true }, history: { default: 'noissue' }, 'anomaly-threshold': { default: String(DEFAULT_RCA_CONFIG.anomalyThreshold) }, verbose: { default: 'false' } })
+  const flags = readFlags(args, {
+    dataset: { required: true },
+    predictions: { required: true },
+    history: { default: 'noissue' },
+    'anomaly-threshold': { default: String(DEFAULT_RCA_CONFIG.anomalyThreshold) },
+    verbose: { default: 'false' },
+  })
   if (flags.history !== 'noissue' && flags.history !== 'none') throw new UsageError('--history must be noissue or none')
   const threshold = Number(flags['anomaly-threshold'])
   if (!(threshold > 0)) throw new UsageError('--anomaly-threshold must be a positive number')
@@ -227,20 +257,44 @@ async function evaluate(args: string[]): Promise<number> {
     const metrics = parsePetshopMetrics(await readText(join(issue.dir, 'metrics.csv')), target.agg, `${issue.query}/metrics.csv`)
     predictions.push(predictIssue(issue.query, graph, metrics, history, target, config))
   }
-  await writeFile(flags.predictions!, predictions.map((p) => JSON.stringify({ query: p.query, ranked: p.report.ranked.map((c) => c.node), confidence: round(p.report.confidence) })).join('\n') + '\n')
+  await writeFile(
+    flags.predictions!,
+    predictions.map((p) => JSON.stringify({ query: p.query, ranked: p.report.ranked.map((c) => c.node), confidence: round(p.report.confidence) })).join('\n') +
+      '\n',
+  )
 
   // 2. Only now read the answers.
-  const rows: Array<{ split: string; kind: Target['metric']; top1: boolean; top3: boolean; confidence: number; truth: string; report: RootCauseReport; query: string }> = []
+  const rows: Array<{
+    split: string
+    kind: Target['metric']
+    top1: boolean
+    top3: boolean
+    confidence: number
+    truth: string
+    report: RootCauseReport
+    query: string
+  }> = []
   for (const [i, issue] of issues.entries()) {
     const truth = (await readJsonFile(join(issue.dir, 'target.json'), rootCauseSchema)).root_cause.node
     const p = predictions[i]!
     const ranked = p.report.ranked.map((c) => c.node)
-    rows.push({ split: issue.split, kind: p.kind, top1: inTopK(ranked, truth, 1), top3: inTopK(ranked, truth, 3), confidence: p.report.confidence, truth, report: p.report, query: p.query })
+    rows.push({
+      split: issue.split,
+      kind: p.kind,
+      top1: inTopK(ranked, truth, 1),
+      top3: inTopK(ranked, truth, 3),
+      confidence: p.report.confidence,
+      truth,
+      report: p.report,
+      query: p.query,
+    })
   }
 
   const out = process.stdout
   out.write(`PetShop root-cause localisation: ${dataset}\n`)
-  out.write(`history: ${flags.history === 'noissue' ? 'noissue/metrics.csv (noise levels; levels come from each issue\'s own pre-alert points)' : 'none (each issue\'s own pre-alert points only)'}\n`)
+  out.write(
+    `history: ${flags.history === 'noissue' ? "noissue/metrics.csv (noise levels; levels come from each issue's own pre-alert points)" : "none (each issue's own pre-alert points only)"}\n`,
+  )
   out.write(`anomaly threshold: ${config.anomalyThreshold} noise units${config.anomalyThreshold === DEFAULT_RCA_CONFIG.anomalyThreshold ? ' (default)' : ''}\n`)
   out.write(`predictions: ${flags.predictions} (${predictions.length} issues)\n\n`)
   out.write(`${'split'.padEnd(12)}${'kind'.padEnd(14)}${'n'.padStart(4)}${'top-1'.padStart(8)}${'top-3'.padStart(8)}   published baseline top-1/top-3\n`)
@@ -248,13 +302,20 @@ async function evaluate(args: string[]): Promise<number> {
     for (const kind of ['latency', 'availability'] as const) {
       const s = score(rows.filter((r) => (split === 'train+test' || r.split === split) && r.kind === kind))
       const b = PUBLISHED_BASELINE[kind]
-      out.write(`${split.padEnd(12)}${kind.padEnd(14)}${String(s.n).padStart(4)}${fmt(s.top1).padStart(8)}${fmt(s.top3).padStart(8)}   ${split === 'train+test' ? `${fmt(b.top1)}/${fmt(b.top3)}` : ''}\n`)
+      out.write(
+        `${split.padEnd(12)}${kind.padEnd(14)}${String(s.n).padStart(4)}${fmt(s.top1).padStart(8)}${fmt(s.top3).padStart(8)}   ${split === 'train+test' ? `${fmt(b.top1)}/${fmt(b.top3)}` : ''}\n`,
+      )
     }
   }
   const calibration = expectedCalibrationError(rows.map((r) => ({ confidence: r.confidence, correct: r.top1 })))
   const meanConfidence = rows.reduce((s, r) => s + r.confidence, 0) / rows.length
-  out.write(`\nconfidence of the top candidate: mean ${fmt(meanConfidence)}, top-1 accuracy ${fmt(rows.filter((r) => r.top1).length / rows.length)}, ECE (10 bins) ${fmt(calibration.ece)}\n`)
-  for (const b of calibration.bins.filter((b) => b.count > 0)) out.write(`  confidence ${b.from.toFixed(1)}-${b.to.toFixed(1)}: ${b.count} issue(s), mean confidence ${fmt(b.meanConfidence)}, top-1 accuracy ${fmt(b.accuracy)}\n`)
+  out.write(
+    `\nconfidence of the top candidate: mean ${fmt(meanConfidence)}, top-1 accuracy ${fmt(rows.filter((r) => r.top1).length / rows.length)}, ECE (10 bins) ${fmt(calibration.ece)}\n`,
+  )
+  for (const b of calibration.bins.filter((b) => b.count > 0))
+    out.write(
+      `  confidence ${b.from.toFixed(1)}-${b.to.toFixed(1)}: ${b.count} issue(s), mean confidence ${fmt(b.meanConfidence)}, top-1 accuracy ${fmt(b.accuracy)}\n`,
+    )
 
   const checks = falseAlarmCheck(graph, normalText, uniqueTargets(targets), flags.history === 'noissue', config)
   out.write(`\nfalse-alarm check on noissue/metrics.csv (${checks.length} windows of normal operation, alert placed as in the issues):\n`)
@@ -262,13 +323,18 @@ async function evaluate(args: string[]): Promise<number> {
     const k = checks.filter((c) => c.metric === kind)
     const ranked = k.filter((c) => c.status === 'ranked')
     if (k.length === 0) continue
-    out.write(`  ${kind.padEnd(13)} ${k.length} windows: ${k.length - ranked.length} answered "alert not anomalous" (specificity ${fmt((k.length - ranked.length) / k.length)}), ${ranked.length} ranked a cause (mean confidence ${ranked.length ? fmt(ranked.reduce((s, c) => s + c.confidence, 0) / ranked.length) : 'n/a'})\n`)
+    out.write(
+      `  ${kind.padEnd(13)} ${k.length} windows: ${k.length - ranked.length} answered "alert not anomalous" (specificity ${fmt((k.length - ranked.length) / k.length)}), ${ranked.length} ranked a cause (mean confidence ${ranked.length ? fmt(ranked.reduce((s, c) => s + c.confidence, 0) / ranked.length) : 'n/a'})\n`,
+    )
   }
 
   if (flags.verbose === 'true') {
     out.write('\nper issue (truth, then the top three with their share):\n')
     for (const r of rows) {
-      const top = r.report.ranked.slice(0, 3).map((c) => `${c.node} ${fmt(c.share)}`).join(' | ')
+      const top = r.report.ranked
+        .slice(0, 3)
+        .map((c) => `${c.node} ${fmt(c.share)}`)
+        .join(' | ')
       out.write(`  ${r.query.padEnd(16)} ${r.kind.padEnd(13)} ${r.top1 ? 'top1' : r.top3 ? 'top3' : 'miss'} truth=${r.truth}  [${r.report.status}] ${top}\n`)
     }
   }

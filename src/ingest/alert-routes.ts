@@ -22,7 +22,6 @@ export interface HttpRoute {
   handler: (req: IncomingMessage, res: ServerResponse) => void
 }
 
-
 function readBody(req: IncomingMessage, limit: number): Promise<{ text: string; truncated: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -83,7 +82,14 @@ async function handleAlert(route: AlertRoute, req: IncomingMessage, res: ServerR
   }
   const { text, truncated } = await readBody(req, deps.maxBodyBytes)
   const keep = async (reason: string, field: string | null) =>
-    recordDeadLetter(deps.db, { route, reason, field, body: text, contentType: req.headers['content-type'] ?? null, remoteAddress: req.socket.remoteAddress ?? null })
+    recordDeadLetter(deps.db, {
+      route,
+      reason,
+      field,
+      body: text,
+      contentType: req.headers['content-type'] ?? null,
+      remoteAddress: req.socket.remoteAddress ?? null,
+    })
 
   if (truncated) {
     const dl = await keep(`body larger than ${deps.maxBodyBytes} bytes (first bytes kept)`, null)
@@ -112,4 +118,3 @@ async function handleAlert(route: AlertRoute, req: IncomingMessage, res: ServerR
   const results = await ingestAlerts(deps.db, deps.queue, alerts, body)
   reply(res, 202, { accepted: results.length, results })
 }
-

@@ -18,7 +18,8 @@ export async function ingestAlerts(db: Database, queue: JobQueue, alerts: Normal
   for (const alert of alerts) {
     const { incident, outcome } = await recordAlert(db, alert, rawBody)
     if (incident && outcome === 'opened') await queue.enqueue('incident.analyze', { incidentId: incident.id }, { jobId: jobIdFor('analyze', incident.id) })
-    if (incident && outcome === 'resolved') await queue.enqueue('incident.announce-resolution', { incidentId: incident.id }, { jobId: jobIdFor('resolved', incident.id) })
+    if (incident && outcome === 'resolved')
+      await queue.enqueue('incident.announce-resolution', { incidentId: incident.id }, { jobId: jobIdFor('resolved', incident.id) })
     results.push({ fingerprint: alert.fingerprint, outcome, incident: incident ? { id: incident.id, number: incident.number } : null })
   }
   return results

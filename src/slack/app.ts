@@ -39,9 +39,22 @@ export interface SlackApp {
 }
 
 export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): SlackApp {
-  const clientOptions = { slackApiUrl: options.slackApiUrl, retryConfig: options.webClientRetries === undefined ? undefined : { retries: options.webClientRetries } }
+  const clientOptions = {
+    slackApiUrl: options.slackApiUrl,
+    retryConfig: options.webClientRetries === undefined ? undefined : { retries: options.webClientRetries },
+  }
   const logger = boltLogger(deps.logger)
-  const routes = [...options.routes, { path: '/healthz', method: ['GET'], handler: (_req: IncomingMessage, res: ServerResponse) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('ok') } }]
+  const routes = [
+    ...options.routes,
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req: IncomingMessage, res: ServerResponse) => {
+        res.writeHead(200, { 'content-type': 'text/plain' })
+        res.end('ok')
+      },
+    },
+  ]
   let server: Server | null = null
   const app = options.appToken
     ? new App({
@@ -56,7 +69,13 @@ export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): Sl
       })
     : new App({
         token: options.botToken,
-        receiver: new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events', customRoutes: routes, processBeforeResponse: false, logger }),
+        receiver: new HTTPReceiver({
+          signingSecret: options.signingSecret,
+          endpoints: '/slack/events',
+          customRoutes: routes,
+          processBeforeResponse: false,
+          logger,
+        }),
         clientOptions,
         logger,
       })

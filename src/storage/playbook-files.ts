@@ -4,9 +4,7 @@ import { isNode, LineCounter, parseDocument } from 'yaml'
 import { CodedError } from '../core/errors'
 import { playbookSchema, type Playbook } from '../core/playbooks/schema'
 
-export type PlaybookFileResult =
-  | { file: string; ok: true; playbook: Playbook }
-  | { file: string; ok: false; problems: PlaybookProblem[] }
+export type PlaybookFileResult = { file: string; ok: true; playbook: Playbook } | { file: string; ok: false; problems: PlaybookProblem[] }
 
 /** One thing wrong with a playbook file: the field (dotted path), its line when known, and what is wrong. */
 export interface PlaybookProblem {
@@ -17,7 +15,9 @@ export interface PlaybookProblem {
 
 /** Parses and validates every *.yaml / *.yml in `dir`, one result per file, sorted by name. */
 export function checkPlaybookFiles(dir: string): PlaybookFileResult[] {
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
   const results: PlaybookFileResult[] = files.map((file) => checkPlaybookFile(join(dir, file), file))
   // Two files with one id would make the catalog ambiguous; report the later one.
   const seen = new Map<string, string>()
@@ -25,7 +25,9 @@ export function checkPlaybookFiles(dir: string): PlaybookFileResult[] {
     if (!result.ok) return result
     const earlier = seen.get(result.playbook.id)
     seen.set(result.playbook.id, result.file)
-    return earlier ? { file: result.file, ok: false, problems: [{ path: 'id', line: null, message: `id "${result.playbook.id}" is also used by ${earlier}` }] } : result
+    return earlier
+      ? { file: result.file, ok: false, problems: [{ path: 'id', line: null, message: `id "${result.playbook.id}" is also used by ${earlier}` }] }
+      : result
   })
 }
 
@@ -40,7 +42,11 @@ function checkPlaybookFile(path: string, file: string): PlaybookFileResult {
   return {
     file,
     ok: false,
-    problems: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', line: lineOf(doc, lineCounter, issue.path), message: issue.message })),
+    problems: parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.') || '(root)',
+      line: lineOf(doc, lineCounter, issue.path),
+      message: issue.message,
+    })),
   }
 }
 

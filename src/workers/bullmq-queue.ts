@@ -22,7 +22,10 @@ export class BullmqJobQueue implements JobQueue {
   private readonly connection: Redis
   private readonly queues = new Map<JobName, Queue>()
 
-  constructor(redisUrl: string, private readonly prefix: string) {
+  constructor(
+    redisUrl: string,
+    private readonly prefix: string,
+  ) {
     this.connection = connectionFor(redisUrl)
   }
 
@@ -88,7 +91,15 @@ export class BullmqWorkers {
           }
         },
         // A job whose worker died (lock not renewed) is stalled and handed to another worker.
-        { connection: connection as ConnectionOptions, prefix: this.prefix, concurrency: this.concurrency, autorun: true, lockDuration: this.lockMs, stalledInterval: this.lockMs, maxStalledCount: 2 },
+        {
+          connection: connection as ConnectionOptions,
+          prefix: this.prefix,
+          concurrency: this.concurrency,
+          autorun: true,
+          lockDuration: this.lockMs,
+          stalledInterval: this.lockMs,
+          maxStalledCount: 2,
+        },
       )
       worker.on('failed', (job, err) => this.logger.error({ err, job: job?.id, queue: name, attempt: job?.attemptsMade }, 'job failed'))
       worker.on('error', (err) => this.logger.error({ err, queue: name }, 'worker error'))

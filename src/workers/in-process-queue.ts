@@ -33,7 +33,10 @@ export class InProcessJobQueue implements JobQueue {
     }
     const start = () => this.track(this.run(name, payload as JobData<N>, jobId))
     if (options.delayMs && options.delayMs > 0) {
-      const timer = setTimeout(() => { this.timers.delete(timer); start() }, options.delayMs)
+      const timer = setTimeout(() => {
+        this.timers.delete(timer)
+        start()
+      }, options.delayMs)
       timer.unref()
       this.timers.add(timer)
     } else {
@@ -73,7 +76,11 @@ export class InProcessJobQueue implements JobQueue {
     const timer = setInterval(() => {
       if (running) return
       running = true
-      this.track(this.run(name, payload, `${schedulerId}-${++this.counter}`).finally(() => { running = false }))
+      this.track(
+        this.run(name, payload, `${schedulerId}-${++this.counter}`).finally(() => {
+          running = false
+        }),
+      )
     }, options.everyMs)
     timer.unref()
     this.schedules.set(schedulerId, timer)

@@ -32,7 +32,9 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
       (data, reason) => deps.thread.tellUser(data.channelId, data.userId, `Could not start \`${data.playbookId}\` on INC-${data.incidentNumber}: ${reason}`),
       deps.logger,
     ),
-    'history.reembed': async (data) => { await processHistoryReembed(deps, data) },
+    'history.reembed': async (data) => {
+      await processHistoryReembed(deps, data)
+    },
     'telemetry.scan': (_data, meta) => processTelemetryScan(deps, meta),
     'history.prune': () => processHistoryPrune(deps),
   }

@@ -8,6 +8,5 @@ export function queueNameFor(name: JobName): string {
   return name.replace(/\./g, '-')
 }
 
-
 export const JOB_ATTEMPTS = 3
 export const JOB_BACKOFF_MS = 500

@@ -62,15 +62,22 @@ export class FakeKubernetesApi {
     const current = this.deployment(namespace, name)
     if (!current) return this.status(res, 404, 'NotFound', `deployments.apps "${name}" not found`)
     if (req.method === 'PATCH' && req.headers['content-type'] !== 'application/merge-patch+json') {
-      return this.status(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`)
+      return this.status(
+        res,
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+      )
     }
     const next = structuredClone(current)
     if (req.method === 'PATCH' && scale) {
       const replicas = (body as { spec?: { replicas?: number } })?.spec?.replicas
-      if (typeof replicas !== 'number' || replicas < 0) return this.status(res, 422, 'Invalid', 'spec.replicas: Invalid value: must be greater than or equal to 0')
+      if (typeof replicas !== 'number' || replicas < 0)
+        return this.status(res, 422, 'Invalid', 'spec.replicas: Invalid value: must be greater than or equal to 0')
       next.replicas = replicas
     } else if (req.method === 'PATCH') {
-      const annotations = (body as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } })?.spec?.template?.metadata?.annotations ?? {}
+      const annotations =
+        (body as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } })?.spec?.template?.metadata?.annotations ?? {}
       next.templateAnnotations = { ...next.templateAnnotations, ...annotations }
       next.generation++
     } else if (req.method !== 'GET') {
@@ -79,12 +86,22 @@ export class FakeKubernetesApi {
     if (req.method === 'PATCH' && !dryRun) this.deployments.set(`${namespace}/${name}`, next)
     const metadata = { name, namespace, generation: next.generation, uid: `uid-${namespace}-${name}` }
     const json = scale
-      ? { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata, spec: { replicas: next.replicas }, status: { replicas: current.replicas, selector: `app=${name}` } }
+      ? {
+          kind: 'Scale',
+          apiVersion: 'autoscaling/v1',
+          metadata,
+          spec: { replicas: next.replicas },
+          status: { replicas: current.replicas, selector: `app=${name}` },
+        }
       : {
           kind: 'Deployment',
           apiVersion: 'apps/v1',
           metadata,
-          spec: { replicas: next.replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name }, annotations: next.templateAnnotations }, spec: { containers: [{ name, image: `${name}:1` }] } } },
+          spec: {
+            replicas: next.replicas,
+            selector: { matchLabels: { app: name } },
+            template: { metadata: { labels: { app: name }, annotations: next.templateAnnotations }, spec: { containers: [{ name, image: `${name}:1` }] } },
+          },
           status: { replicas: current.replicas, readyReplicas: current.readyReplicas, observedGeneration: current.generation },
         }
     res.writeHead(200, { 'content-type': 'application/json' })

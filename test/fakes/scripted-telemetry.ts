@@ -66,16 +66,30 @@ export function ordersDbExhaustion(since: Date): ScriptedTelemetry {
     'orders-api': {
       dependsOn: ['orders-db'],
       metrics: { latency_p95_ms: (at) => (after(at) ? 2600 : 180), error_rate: (at) => (after(at) ? 0.08 : 0.002) },
-      logs: (w) => Array.from({ length: 12 }, (_, i) => ({ at: new Date(Math.max(since.getTime(), w.start.getTime()) + i * 30_000), service: 'orders-api', severity: 'ERROR' as const, message: `timeout acquiring connection from pool after 5000ms (request ${1000 + i})` })),
+      logs: (w) =>
+        Array.from({ length: 12 }, (_, i) => ({
+          at: new Date(Math.max(since.getTime(), w.start.getTime()) + i * 30_000),
+          service: 'orders-api',
+          severity: 'ERROR' as const,
+          message: `timeout acquiring connection from pool after 5000ms (request ${1000 + i})`,
+        })),
     },
     'orders-db': {
       metrics: { db_connections_used_ratio: (at) => (after(at) ? 0.99 : 0.35), latency_p95_ms: (at) => (after(at) ? 900 : 20) },
-      logs: (w) => Array.from({ length: 6 }, (_, i) => ({ at: new Date(Math.max(since.getTime(), w.start.getTime()) + i * 45_000), service: 'orders-db', severity: 'ERROR' as const, message: 'FATAL: remaining connection slots are reserved for non-replication superuser connections' })),
+      logs: (w) =>
+        Array.from({ length: 6 }, (_, i) => ({
+          at: new Date(Math.max(since.getTime(), w.start.getTime()) + i * 45_000),
+          service: 'orders-db',
+          severity: 'ERROR' as const,
+          message: 'FATAL: remaining connection slots are reserved for non-replication superuser connections',
+        })),
     },
     'web-api': {
       dependsOn: ['quotes'],
       metrics: { latency_p95_ms: (at) => (after(at) ? 3400 : 250) },
-      traces: [{ traceId: 'abc123', rootService: 'web-api', latencyMs: 3500, startedAt: since, spans: [{ service: 'quotes', name: 'GET /quote', latencyMs: 3200 }] }],
+      traces: [
+        { traceId: 'abc123', rootService: 'web-api', latencyMs: 3500, startedAt: since, spans: [{ service: 'quotes', name: 'GET /quote', latencyMs: 3200 }] },
+      ],
     },
     quotes: { metrics: { latency_p95_ms: (at) => (after(at) ? 3100 : 90) } },
   })

@@ -27,7 +27,10 @@ describe('BullMQ job queue on Redis', () => {
     const workers = new BullmqWorkers(TEST_REDIS_URL, prefix, h, logger, 2)
     workers.start()
     await workers.waitUntilReady()
-    cleanup.push(async () => { await workers.close(); await queue.close() })
+    cleanup.push(async () => {
+      await workers.close()
+      await queue.close()
+    })
     const counts = async (name: JobName) => {
       const q = new Queue(queueNameFor(name), { connection: { url: TEST_REDIS_URL }, prefix })
       try {
@@ -41,7 +44,13 @@ describe('BullMQ job queue on Redis', () => {
 
   it('delivers the validated payload to the handler', async () => {
     const seen: string[] = []
-    const queue = await start(handlers({ 'incident.analyze': async (d) => { seen.push(d.incidentId) } }))
+    const queue = await start(
+      handlers({
+        'incident.analyze': async (d) => {
+          seen.push(d.incidentId)
+        },
+      }),
+    )
     const incidentId = id()
     await queue.enqueue('incident.analyze', { incidentId })
     await eventually(async () => seen.length === 1)
@@ -50,28 +59,39 @@ describe('BullMQ job queue on Redis', () => {
 
   it('runs a job id once even when enqueued twice', async () => {
     let runs = 0
-    const queue = await start(handlers({ 'incident.announce-resolution': async () => { runs++ } }))
+    const queue = await start(
+      handlers({
+        'incident.announce-resolution': async () => {
+          runs++
+        },
+      }),
+    )
     const incidentId = id()
     await queue.enqueue('incident.announce-resolution', { incidentId }, { jobId: `resolved-${incidentId}` })
     await queue.enqueue('incident.announce-resolution', { incidentId }, { jobId: `resolved-${incidentId}` })
     await queue.enqueue('incident.announce-resolution', { incidentId: id() })
-    const done = await eventually(async () => { const c = await queue.counts('incident.announce-resolution'); return c.completed === 2 && (c.waiting ?? 0) + (c.active ?? 0) === 0 && c })
+    const done = await eventually(async () => {
+      const c = await queue.counts('incident.announce-resolution')
+      return c.completed === 2 && (c.waiting ?? 0) + (c.active ?? 0) === 0 && c
+    })
     expect(done.completed).toBe(2)
     expect(runs).toBe(2)
   })
 
   it('retries a transient failure and gives up at once on a permanent one', async () => {
     const attempts: Record<string, number> = {}
-    const queue = await start(handlers({
-      'approval.apply-decision': async (d, meta) => {
-        attempts[d.approvalId] = meta.attempt
-        if (meta.attempt < 2) throw new Error('transient')
-      },
-      'approval.expire': async (d) => {
-        attempts[d.approvalId] = (attempts[d.approvalId] ?? 0) + 1
-        throw new PermanentJobError('no such approval')
-      },
-    }))
+    const queue = await start(
+      handlers({
+        'approval.apply-decision': async (d, meta) => {
+          attempts[d.approvalId] = meta.attempt
+          if (meta.attempt < 2) throw new Error('transient')
+        },
+        'approval.expire': async (d) => {
+          attempts[d.approvalId] = (attempts[d.approvalId] ?? 0) + 1
+          throw new PermanentJobError('no such approval')
+        },
+      }),
+    )
     const transient = id()
     const permanent = id()
     await queue.enqueue('approval.apply-decision', { approvalId: transient })

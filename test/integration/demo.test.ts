@@ -24,7 +24,9 @@ describe('sre-agent demo (embedded mode)', () => {
 
     // Scenario 1: the fraud-check timeout is recognised from the seeded incidents' stored errors.
     expect(text).toContain('Scenario 1: past-incident correlation')
-    expect(text).toMatch(/Same error as INC-\d+(, INC-\d+)*( and (INC-)?\d+( more)?)?: (upstream request timeout: POST <\*> on fraud-check|UpstreamTimeoutError: call to fraud-check)[^\n]*\(resolved by [^\n]*circuit breaker/)
+    expect(text).toMatch(
+      /Same error as INC-\d+(, INC-\d+)*( and (INC-)?\d+( more)?)?: (upstream request timeout: POST <\*> on fraud-check|UpstreamTimeoutError: call to fraud-check)[^\n]*\(resolved by [^\n]*circuit breaker/,
+    )
 
     expect(text).toContain('Scenario 2: playbook-driven debugging')
     expect(text).toContain('Playbook db-connection-exhaustion: waiting approval')

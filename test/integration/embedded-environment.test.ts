@@ -29,7 +29,15 @@ describe('the embedded environment', () => {
       const database = await createTestDatabase()
       cleanups.push(() => database.drop())
       for (let n = 1; n <= 3; n++) {
-        const values = { fingerprint: `old-${n}`, source: 'generic', severity: 'high' as const, status: 'resolved' as const, title: `orders-db connection pool exhausted ${n}`, service: 'orders-db', startedAt: new Date(Date.now() - n * DAY) }
+        const values = {
+          fingerprint: `old-${n}`,
+          source: 'generic',
+          severity: 'high' as const,
+          status: 'resolved' as const,
+          title: `orders-db connection pool exhausted ${n}`,
+          service: 'orders-db',
+          startedAt: new Date(Date.now() - n * DAY),
+        }
         const [vector] = await local.embed([incidentEmbeddingText(values)])
         await createIncident(database.handle.db, { ...values, embedding: vector, embeddingModel: 'local-hashing' })
       }
@@ -51,8 +59,12 @@ describe('the embedded environment', () => {
 
     it('waits for a failed job to be retried, and not for jobs planned for later (an expiry, the next re-embedding pass)', async () => {
       const handlers = handlersDoingNothing({
-        'approval.expire': async () => { ran.push('approval.expire') },
-        'history.reembed': async () => { ran.push('history.reembed') },
+        'approval.expire': async () => {
+          ran.push('approval.expire')
+        },
+        'history.reembed': async () => {
+          ran.push('history.reembed')
+        },
         'telemetry.scan': async () => {
           scanAttempts++
           if (scanAttempts === 1) throw new Error('the first attempt fails')

@@ -12,8 +12,19 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 function alert(overrides: Partial<NormalizedAlert> = {}): NormalizedAlert {
   return {
-    source: 'generic', fingerprint: `fp-${Math.random().toString(36).slice(2)}`, status: 'firing', title: 'orders-api 5xx above 5%', summary: '',
-    service: 'orders-api', resourceType: null, policyName: null, severity: 'critical', startedAt: new Date(), endedAt: null, labels: {}, url: null,
+    source: 'generic',
+    fingerprint: `fp-${Math.random().toString(36).slice(2)}`,
+    status: 'firing',
+    title: 'orders-api 5xx above 5%',
+    summary: '',
+    service: 'orders-api',
+    resourceType: null,
+    policyName: null,
+    severity: 'critical',
+    startedAt: new Date(),
+    endedAt: null,
+    labels: {},
+    url: null,
     ...overrides,
   }
 }
@@ -54,9 +65,17 @@ describe('incident storage on Postgres', () => {
   describe('findSimilarIncidents', () => {
     it('ranks by cosine similarity and never returns incidents from after the query time', async () => {
       const now = Date.now()
-      const close = await createPastIncident(db, { title: 'checkout-db connection pool exhausted', service: 'checkout-db', startedAt: new Date(now - 86_400_000) })
+      const close = await createPastIncident(db, {
+        title: 'checkout-db connection pool exhausted',
+        service: 'checkout-db',
+        startedAt: new Date(now - 86_400_000),
+      })
       const far = await createPastIncident(db, { title: 'frontend TLS certificate expiring', service: 'frontend', startedAt: new Date(now - 86_400_000) })
-      const future = await createPastIncident(db, { title: 'checkout-db connection pool exhausted again', service: 'checkout-db', startedAt: new Date(now + 3_600_000) })
+      const future = await createPastIncident(db, {
+        title: 'checkout-db connection pool exhausted again',
+        service: 'checkout-db',
+        startedAt: new Date(now + 3_600_000),
+      })
       const [query] = await new HashingEmbedder().embed(['checkout-db\ncheckout-db connection pool exhausted'])
       const found = await findSimilarIncidents(db, query!, { before: new Date(now), limit: 50 })
       const ids = found.map((f) => f.incident.id)
@@ -70,12 +89,16 @@ describe('incident storage on Postgres', () => {
     async function request(overrides: { minApprovals?: number; requestedBy?: string; expiresInMs?: number } = {}) {
       const { incident } = await recordAlert(db, alert(), {})
       return createApprovalRequest(db, {
-        incidentId: incident!.id, action: { stepId: 's', title: 't', preview: 'p', risk: 'low', method: 'POST', url: 'http://x', body: {} },
-        rationale: 'r', requestedBy: overrides.requestedBy ?? 'system', minApprovals: overrides.minApprovals ?? 1,
+        incidentId: incident!.id,
+        action: { stepId: 's', title: 't', preview: 'p', risk: 'low', method: 'POST', url: 'http://x', body: {} },
+        rationale: 'r',
+        requestedBy: overrides.requestedBy ?? 'system',
+        minApprovals: overrides.minApprovals ?? 1,
         expiresAt: new Date(Date.now() + (overrides.expiresInMs ?? 60_000)),
       })
     }
-    const vote = (approvalId: string, userId: string, decision: 'approved' | 'rejected' = 'approved') => castApprovalVote(db, { approvalId, decision, userId, now: new Date() })
+    const vote = (approvalId: string, userId: string, decision: 'approved' | 'rejected' = 'approved') =>
+      castApprovalVote(db, { approvalId, decision, userId, now: new Date() })
     const kinds = (outcomes: Array<VoteOutcome | null>) => outcomes.map((o) => o?.kind).sort()
 
     it('decides a request once however many clicks race, with one audit entry', async () => {

@@ -16,16 +16,35 @@ describe('Kubernetes actions through @kubernetes/client-node against a local Kub
 
   describe('scale', () => {
     it('previews with a server-side dry run that changes nothing, resolving "scale by" to a replica count', async () => {
-      const preview = await executor.preview({ type: 'kubernetes', operation: 'scale', namespace: 'payments', deployment: 'payment-api', scaleBy: 2, maxReplicas: 5 })
+      const preview = await executor.preview({
+        type: 'kubernetes',
+        operation: 'scale',
+        namespace: 'payments',
+        deployment: 'payment-api',
+        scaleBy: 2,
+        maxReplicas: 5,
+      })
       expect(preview.summary).toBe('dry run accepted: 3 → 5 replicas')
       expect(preview.request).toMatchObject({ operation: 'scale', replicas: 5 })
       expect(kube.deployment('payments', 'payment-api')?.replicas).toBe(3)
       const patch = kube.requests.find((r) => r.method === 'PATCH')
-      expect(patch).toMatchObject({ path: '/apis/apps/v1/namespaces/payments/deployments/payment-api/scale', dryRun: true, contentType: 'application/merge-patch+json', body: { spec: { replicas: 5 } } })
+      expect(patch).toMatchObject({
+        path: '/apis/apps/v1/namespaces/payments/deployments/payment-api/scale',
+        dryRun: true,
+        contentType: 'application/merge-patch+json',
+        body: { spec: { replicas: 5 } },
+      })
     })
 
     it('sets the approved replica count, and setting it again changes nothing more', async () => {
-      const request = { type: 'kubernetes' as const, operation: 'scale' as const, namespace: 'payments', deployment: 'payment-api', replicas: 6, maxReplicas: 10 }
+      const request = {
+        type: 'kubernetes' as const,
+        operation: 'scale' as const,
+        namespace: 'payments',
+        deployment: 'payment-api',
+        replicas: 6,
+        maxReplicas: 10,
+      }
       const first = await executor.execute(request, { idempotencyKey: 'k1', timeoutMs: 5000 })
       const again = await executor.execute(request, { idempotencyKey: 'k1', timeoutMs: 5000 })
       expect([first.ok, again.ok]).toEqual([true, true])
@@ -34,9 +53,9 @@ describe('Kubernetes actions through @kubernetes/client-node against a local Kub
     })
 
     it('reports a missing deployment clearly in the dry run', async () => {
-      await expect(executor.preview({ type: 'kubernetes', operation: 'scale', namespace: 'payments', deployment: 'nope', replicas: 2, maxReplicas: 10 })).rejects.toThrow(
-        'dry run of scale on deployment payments/nope failed: Kubernetes API 404: deployments.apps "nope" not found',
-      )
+      await expect(
+        executor.preview({ type: 'kubernetes', operation: 'scale', namespace: 'payments', deployment: 'nope', replicas: 2, maxReplicas: 10 }),
+      ).rejects.toThrow('dry run of scale on deployment payments/nope failed: Kubernetes API 404: deployments.apps "nope" not found')
     })
   })
 
@@ -56,7 +75,10 @@ describe('Kubernetes actions through @kubernetes/client-node against a local Kub
 
     it('answers a refused call with a failed result naming the API error, not a crash', async () => {
       const wrongToken = new KubernetesActionExecutor(loadKubeConfig({ apiUrl, token: 'not-the-token' }))
-      const result = await wrongToken.execute({ type: 'kubernetes', operation: 'rollout-restart', namespace: 'payments', deployment: 'fraud-check' }, { idempotencyKey: 'k', timeoutMs: 2000 })
+      const result = await wrongToken.execute(
+        { type: 'kubernetes', operation: 'rollout-restart', namespace: 'payments', deployment: 'fraud-check' },
+        { idempotencyKey: 'k', timeoutMs: 2000 },
+      )
       expect(result).toEqual({ ok: false, detail: 'Kubernetes API 401: Unauthorized' })
     })
   })

@@ -27,8 +27,15 @@ function paymentLogs(window: { start: Date; end: Date }): LogEntry[] {
     if ((t / MINUTE) % 10 === 0) lines.push({ at, service: 'payment-api', severity: 'WARNING', message: `cache miss for key user:${(t / MINUTE) % 977}` })
     const failing = (start: Date, perMinute: number) => (t >= start.getTime() - 7 * MINUTE && t <= start.getTime() + 10 * MINUTE ? perMinute : 0)
     const failures = failing(firstStart, 1) + failing(secondStart, 5)
-    for (let i = 0; i < failures; i++) lines.push({ at, service: 'payment-api', severity: 'ERROR', message: `payment ${(t / MINUTE) % 10_000}${i} failed: NullPointerException in CardTokenizer.tokenize` })
-    if (t === firstDeploy.getTime()) lines.push({ at, service: 'payment-api', severity: 'INFO', message: 'Deployed revision payment-api-v42 to production; traffic 100% → v42' })
+    for (let i = 0; i < failures; i++)
+      lines.push({
+        at,
+        service: 'payment-api',
+        severity: 'ERROR',
+        message: `payment ${(t / MINUTE) % 10_000}${i} failed: NullPointerException in CardTokenizer.tokenize`,
+      })
+    if (t === firstDeploy.getTime())
+      lines.push({ at, service: 'payment-api', severity: 'INFO', message: 'Deployed revision payment-api-v42 to production; traffic 100% → v42' })
   }
   return lines
 }
@@ -42,7 +49,13 @@ describe('log history in the live analysis (Postgres)', () => {
   beforeAll(async () => {
     database = await createTestDatabase()
     const { apiUrl } = await slack.start()
-    const config = loadConfig({ DATABASE_URL: database.url, SLACK_BOT_TOKEN: FAKE_WORKSPACE.botToken, SLACK_API_URL: apiUrl, INCIDENT_CHANNEL: FAKE_WORKSPACE.channelId, PLAYBOOKS_DIR: 'test/fixtures/playbooks' })
+    const config = loadConfig({
+      DATABASE_URL: database.url,
+      SLACK_BOT_TOKEN: FAKE_WORKSPACE.botToken,
+      SLACK_API_URL: apiUrl,
+      INCIDENT_CHANNEL: FAKE_WORKSPACE.channelId,
+      PLAYBOOKS_DIR: 'test/fixtures/playbooks',
+    })
     const telemetry = new ScriptedTelemetry({ 'payment-api': { metrics: { latency_p95_ms: () => 300, error_rate: () => 0.01 }, logs: paymentLogs } })
     runtime = await createRuntime(config, createLogger('silent'), { telemetry, now: () => now, slackRetries: 0 })
   })
@@ -54,7 +67,14 @@ describe('log history in the live analysis (Postgres)', () => {
   })
 
   async function analyse(title: string, startedAt: Date): Promise<{ id: string; number: number; logEvidence: EvidenceItemRow[] }> {
-    const incident = await createIncident(runtime.database.db, { fingerprint: `log-history-${title}`, source: 'generic', severity: 'high', title, service: 'payment-api', startedAt })
+    const incident = await createIncident(runtime.database.db, {
+      fingerprint: `log-history-${title}`,
+      source: 'generic',
+      severity: 'high',
+      title,
+      service: 'payment-api',
+      startedAt,
+    })
     await processIncidentAnalyze(runtime.deps, { incidentId: incident.id })
     const record = await getAnalysisRecord(runtime.database.db, (await getLatestAnalysis(runtime.database.db, incident.id))!.id)
     return { id: incident.id, number: incident.number, logEvidence: record!.evidence.filter((e) => e.source === 'logs' || e.source === 'errors') }
@@ -66,9 +86,17 @@ describe('log history in the live analysis (Postgres)', () => {
     expect(titles).toContain('New log pattern on payment-api since the deploy at 14:02 UTC')
     expect(titles.some((t) => t.startsWith('Same error as'))).toBe(false)
     const stored = await getLogTemplateHistory(runtime.database.db, 'payment-api', { start: new Date(firstStart.getTime() - DAY), end: secondStart }, 100)
-    expect(stored.templates.map((t) => t.template).sort()).toEqual(['cache miss for key user:<*>', 'payment <*> failed: NullPointerException in CardTokenizer.tokenize'])
+    expect(stored.templates.map((t) => t.template).sort()).toEqual([
+      'cache miss for key user:<*>',
+      'payment <*> failed: NullPointerException in CardTokenizer.tokenize',
+    ])
     expect(stored.observedBuckets.length).toBeGreaterThanOrEqual(12)
-    await updateIncident(runtime.database.db, first.id, { status: 'resolved', resolvedAt: new Date(firstStart.getTime() + 30 * MINUTE), resolution: 'rolled back to payment-api-v41', resolutionOutcome: 'worked' })
+    await updateIncident(runtime.database.db, first.id, {
+      status: 'resolved',
+      resolvedAt: new Date(firstStart.getTime() + 30 * MINUTE),
+      resolution: 'rolled back to payment-api-v41',
+      resolutionOutcome: 'worked',
+    })
   })
 
   it('a day later, knows the pattern from storage: a surge against the stored baseline, and the same error as the first incident', async () => {
@@ -77,8 +105,14 @@ describe('log history in the live analysis (Postgres)', () => {
     const titles = second.logEvidence.map((e) => e.title)
     expect(titles.some((t) => t.startsWith('New log pattern'))).toBe(false)
     const surge = second.logEvidence.find((e) => /^Log pattern on payment-api at \d+× its baseline$/.test(e.title))
-    expect(surge?.data).toMatchObject({ kind: 'surge', template: 'payment <*> failed: NullPointerException in CardTokenizer.tokenize', baseline: { kind: 'same-hours', days: 1 } })
-    expect(titles).toContain('Same error as INC-1: payment <*> failed: NullPointerException in CardTokenizer.tokenize (resolved by rolled back to payment-api-v41)')
+    expect(surge?.data).toMatchObject({
+      kind: 'surge',
+      template: 'payment <*> failed: NullPointerException in CardTokenizer.tokenize',
+      baseline: { kind: 'same-hours', days: 1 },
+    })
+    expect(titles).toContain(
+      'Same error as INC-1: payment <*> failed: NullPointerException in CardTokenizer.tokenize (resolved by rolled back to payment-api-v41)',
+    )
   })
 
   it('re-running the second analysis changes neither the stored counts nor what it finds', async () => {

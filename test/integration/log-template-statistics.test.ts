@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findLogPatternShifts } from '../../src/core/analysis/logs/log-pattern-shifts'
 import type { LogTemplateObservation } from '../../src/core/analysis/logs/log-template-history'
 import type { Database } from '../../src/storage/database'
-import { getLogTemplateHistory, listEarlierIncidentErrors, pruneLogHistory, pruneServiceLogTemplates, replaceIncidentErrorSightings, upsertLogTemplateObservations } from '../../src/storage/repositories/log-templates'
+import {
+  getLogTemplateHistory,
+  listEarlierIncidentErrors,
+  pruneLogHistory,
+  pruneServiceLogTemplates,
+  replaceIncidentErrorSightings,
+  upsertLogTemplateObservations,
+} from '../../src/storage/repositories/log-templates'
 import { logTemplateCounts, logTemplates } from '../../src/storage/schema'
 import { createPastIncident } from '../support/seed-incidents'
 import { createPgliteDatabase, createTestDatabase, type TestDatabase } from '../support/test-database'
@@ -36,7 +43,13 @@ describe('log template statistics in Postgres', () => {
 
   describe('upsertLogTemplateObservations', () => {
     it('does not double count when the same analysis is stored twice', async () => {
-      const observations = [observation('slow query took <*> ms', [[0, 4], [5, 2]]), observation('cache miss for key <*>', [[5, 1]])]
+      const observations = [
+        observation('slow query took <*> ms', [
+          [0, 4],
+          [5, 2],
+        ]),
+        observation('cache miss for key <*>', [[5, 1]]),
+      ]
       await upsertLogTemplateObservations(db, 'rerun-api', observations, [at(0), at(5)], limits)
       await upsertLogTemplateObservations(db, 'rerun-api', observations, [at(0), at(5)], limits)
       const history = await getLogTemplateHistory(db, 'rerun-api', everything, 100)
@@ -52,23 +65,62 @@ describe('log template statistics in Postgres', () => {
       try {
         await holder.begin(async (tx) => {
           await tx`select pg_advisory_xact_lock(hashtextextended(${'log_templates:storm-api'}, 0))`
-          expect(await upsertLogTemplateObservations(db, 'storm-api', [observation('queue full, dropping <*>', [[0, 3]])], [at(0)], limits)).toEqual({ stored: 0, dropped: 0, busy: true })
+          expect(await upsertLogTemplateObservations(db, 'storm-api', [observation('queue full, dropping <*>', [[0, 3]])], [at(0)], limits)).toEqual({
+            stored: 0,
+            dropped: 0,
+            busy: true,
+          })
         })
       } finally {
         await holder.end({ timeout: 2 })
       }
       expect((await getLogTemplateHistory(db, 'storm-api', everything, 100)).templates).toEqual([])
-      expect(await upsertLogTemplateObservations(db, 'storm-api', [observation('queue full, dropping <*>', [[0, 3]])], [at(0)], limits)).toMatchObject({ stored: 1, busy: false })
+      expect(await upsertLogTemplateObservations(db, 'storm-api', [observation('queue full, dropping <*>', [[0, 3]])], [at(0)], limits)).toMatchObject({
+        stored: 1,
+        busy: false,
+      })
     })
 
     it('keeps the larger count of a bucket counted by two fetches, and widens first and last seen', async () => {
       await upsertLogTemplateObservations(db, 'overlap-api', [observation('disk almost full on <*>', [[0, 3]])], [], limits)
-      await upsertLogTemplateObservations(db, 'overlap-api', [observation('disk almost full on <*>', [[-5, 1], [0, 7]], { maxSeverity: 'ERROR' })], [], limits)
-      await upsertLogTemplateObservations(db, 'overlap-api', [observation('disk almost full on <*>', [[0, 2], [10, 1]])], [], limits)
+      await upsertLogTemplateObservations(
+        db,
+        'overlap-api',
+        [
+          observation(
+            'disk almost full on <*>',
+            [
+              [-5, 1],
+              [0, 7],
+            ],
+            { maxSeverity: 'ERROR' },
+          ),
+        ],
+        [],
+        limits,
+      )
+      await upsertLogTemplateObservations(
+        db,
+        'overlap-api',
+        [
+          observation('disk almost full on <*>', [
+            [0, 2],
+            [10, 1],
+          ]),
+        ],
+        [],
+        limits,
+      )
       const [row] = await db.select().from(logTemplates).where(eq(logTemplates.service, 'overlap-api'))
       expect(row).toMatchObject({ firstSeenAt: at(-5), lastSeenAt: at(10), maxSeverity: 3 })
       const counts = await db.select().from(logTemplateCounts).where(eq(logTemplateCounts.templateId, row!.id))
-      expect(counts.map((c) => [c.bucketStart.getTime(), c.count]).sort()).toEqual([[at(-5).getTime(), 1], [at(0).getTime(), 7], [at(10).getTime(), 1]].sort())
+      expect(counts.map((c) => [c.bucketStart.getTime(), c.count]).sort()).toEqual(
+        [
+          [at(-5).getTime(), 1],
+          [at(0).getTime(), 7],
+          [at(10).getTime(), 1],
+        ].sort(),
+      )
     })
 
     it('gives a generalised template the stored row, keeping its id and counts', async () => {
@@ -82,8 +134,20 @@ describe('log template statistics in Postgres', () => {
 
     it('stores at most the cap of templates per service, still counting the known ones', async () => {
       const capped = { ...limits, maxTemplatesPerService: 3 }
-      await upsertLogTemplateObservations(db, 'capped-api', ['a', 'b', 'c'].map((w) => observation(`event ${w} happened`, [[0, 1]])), [], capped)
-      const result = await upsertLogTemplateObservations(db, 'capped-api', ['a', 'd', 'e'].map((w) => observation(`event ${w} happened`, [[5, 2]])), [], capped)
+      await upsertLogTemplateObservations(
+        db,
+        'capped-api',
+        ['a', 'b', 'c'].map((w) => observation(`event ${w} happened`, [[0, 1]])),
+        [],
+        capped,
+      )
+      const result = await upsertLogTemplateObservations(
+        db,
+        'capped-api',
+        ['a', 'd', 'e'].map((w) => observation(`event ${w} happened`, [[5, 2]])),
+        [],
+        capped,
+      )
       expect(result).toEqual({ stored: 1, dropped: 2, busy: false })
       const { templates } = await getLogTemplateHistory(db, 'capped-api', everything, 100)
       expect(templates.map((t) => t.template).sort()).toEqual(['event a happened', 'event b happened', 'event c happened'])
@@ -91,7 +155,19 @@ describe('log template statistics in Postgres', () => {
     })
 
     it("prunes a service's counts, observed buckets and templates older than the retention", async () => {
-      await upsertLogTemplateObservations(db, 'old-api', [observation('gone soon', [[0, 1]]), observation('kept on', [[0, 1], [3000, 1]])], [at(0), at(3000)], limits)
+      await upsertLogTemplateObservations(
+        db,
+        'old-api',
+        [
+          observation('gone soon', [[0, 1]]),
+          observation('kept on', [
+            [0, 1],
+            [3000, 1],
+          ]),
+        ],
+        [at(0), at(3000)],
+        limits,
+      )
       await pruneServiceLogTemplates(db, 'old-api', at(1000))
       const history = await getLogTemplateHistory(db, 'old-api', everything, 100)
       expect(history.templates.map((t) => [t.template, t.buckets.map((b) => b.start)])).toEqual([['kept on', [at(3000)]]])
@@ -102,8 +178,22 @@ describe('log template statistics in Postgres', () => {
 
     it('prunes every service past the retention, a service no longer analysed included, keeping what is recent', async () => {
       const old = at(-20 * 24 * 60)
-      await upsertLogTemplateObservations(db, 'retired-api', [observation('legacy queue drained', [[-20 * 24 * 60, 2]])], [old], { ...limits, retainSince: at(-30 * 24 * 60) })
-      await upsertLogTemplateObservations(db, 'active-api', [observation('cache warm', [[-20 * 24 * 60, 1], [0, 3]])], [old, at(0)], { ...limits, retainSince: at(-30 * 24 * 60) })
+      await upsertLogTemplateObservations(db, 'retired-api', [observation('legacy queue drained', [[-20 * 24 * 60, 2]])], [old], {
+        ...limits,
+        retainSince: at(-30 * 24 * 60),
+      })
+      await upsertLogTemplateObservations(
+        db,
+        'active-api',
+        [
+          observation('cache warm', [
+            [-20 * 24 * 60, 1],
+            [0, 3],
+          ]),
+        ],
+        [old, at(0)],
+        { ...limits, retainSince: at(-30 * 24 * 60) },
+      )
       const { services } = await pruneLogHistory(db, limits.retainSince)
       expect(services).toBeGreaterThanOrEqual(2)
       expect((await getLogTemplateHistory(db, 'retired-api', everything, 100)).templates).toEqual([])
@@ -114,14 +204,18 @@ describe('log template statistics in Postgres', () => {
 
     it('stores hostile lines (3 MB, binary, NUL bytes, empty) without failing, each template cut to 2 KB', async () => {
       const garbage = String.fromCharCode(...Array.from({ length: 5000 }, (_, i) => (i * 7919 + 1) % 65536))
-      const entries = [
-        `payload ${'x'.repeat(3_000_000)}`,
-        garbage,
-        'nul\u0000inside\u0000this line',
-        '',
-        '\ud800 lone surrogate here',
-      ].map((message, i) => ({ at: at(i), service: 'hostile-api', severity: 'ERROR' as const, message }))
-      const { observations, observedBuckets } = findLogPatternShifts({ before: null, now: { start: at(0), end: at(10), entries, complete: true }, history: null, deploys: [] })
+      const entries = [`payload ${'x'.repeat(3_000_000)}`, garbage, 'nul\u0000inside\u0000this line', '', '\ud800 lone surrogate here'].map((message, i) => ({
+        at: at(i),
+        service: 'hostile-api',
+        severity: 'ERROR' as const,
+        message,
+      }))
+      const { observations, observedBuckets } = findLogPatternShifts({
+        before: null,
+        now: { start: at(0), end: at(10), entries, complete: true },
+        history: null,
+        deploys: [],
+      })
       await upsertLogTemplateObservations(db, 'hostile-api', observations, observedBuckets, limits)
       const { templates } = await getLogTemplateHistory(db, 'hostile-api', everything, 100)
       expect(templates.length).toBeGreaterThanOrEqual(3)
@@ -144,28 +238,52 @@ describe('log template statistics in Postgres', () => {
   })
 
   describe('incident error sightings', () => {
-    it('replaces an incident\'s errors on a re-run and lists only earlier incidents on the given services', async () => {
-      const first = await createPastIncident(db, { title: 'payments failing', service: 'payment-api', startedAt: at(-3000), resolution: 'rolled back v41', resolutionOutcome: 'worked' })
+    it("replaces an incident's errors on a re-run and lists only earlier incidents on the given services", async () => {
+      const first = await createPastIncident(db, {
+        title: 'payments failing',
+        service: 'payment-api',
+        startedAt: at(-3000),
+        resolution: 'rolled back v41',
+        resolutionOutcome: 'worked',
+      })
       const second = await createPastIncident(db, { title: 'payments failing again', service: 'payment-api', startedAt: at(-1000) })
       const later = await createPastIncident(db, { title: 'after the one analysed', service: 'payment-api', startedAt: at(500) })
-      const sighting = (example: string, service = 'payment-api') => ({ service, template: example, example, errorGroupId: null, occurrences: 3, seenAt: at(-1000) })
+      const sighting = (example: string, service = 'payment-api') => ({
+        service,
+        template: example,
+        example,
+        errorGroupId: null,
+        occurrences: 3,
+        seenAt: at(-1000),
+      })
       await replaceIncidentErrorSightings(db, first.id, [sighting('card 1234 declined: gateway timeout'), sighting('inventory lookup failed', 'inventory-api')])
       await replaceIncidentErrorSightings(db, second.id, [sighting('stale value')])
-      await replaceIncidentErrorSightings(db, second.id, [sighting('card 9876 declined: gateway timeout'), { ...sighting('NullPointerException in Tokenizer'), errorGroupId: 'g-7' }])
+      await replaceIncidentErrorSightings(db, second.id, [
+        sighting('card 9876 declined: gateway timeout'),
+        { ...sighting('NullPointerException in Tokenizer'), errorGroupId: 'g-7' },
+      ])
       await replaceIncidentErrorSightings(db, later.id, [sighting('card 5555 declined: gateway timeout')])
 
       const earlier = await listEarlierIncidentErrors(db, { before: at(0), excludeIncidentId: second.id, services: ['payment-api'] })
-      expect(earlier.map((e) => [e.number, e.resolution, e.sightings.map((s) => s.example)])).toEqual([[first.number, 'rolled back v41', ['card 1234 declined: gateway timeout']]])
+      expect(earlier.map((e) => [e.number, e.resolution, e.sightings.map((s) => s.example)])).toEqual([
+        [first.number, 'rolled back v41', ['card 1234 declined: gateway timeout']],
+      ])
       const all = await listEarlierIncidentErrors(db, { before: at(0), excludeIncidentId: later.id, services: ['payment-api', 'inventory-api'] })
       expect(all.map((e) => e.number)).toEqual([second.number, first.number])
-      expect(all[0]!.sightings.map((s) => [s.example, s.errorGroupId]).sort()).toEqual([['NullPointerException in Tokenizer', 'g-7'], ['card 9876 declined: gateway timeout', null]])
+      expect(all[0]!.sightings.map((s) => [s.example, s.errorGroupId]).sort()).toEqual([
+        ['NullPointerException in Tokenizer', 'g-7'],
+        ['card 9876 declined: gateway timeout', null],
+      ])
     })
 
     it('looks back a year, not over the whole history', async () => {
       const year = 365 * 24 * 60
       const old = await createPastIncident(db, { title: 'queue stuck long ago', service: 'billing-api', startedAt: at(-year - 60) })
       const recent = await createPastIncident(db, { title: 'queue stuck last month', service: 'billing-api', startedAt: at(-30 * 24 * 60) })
-      for (const incident of [old, recent]) await replaceIncidentErrorSightings(db, incident.id, [{ service: 'billing-api', template: 'queue stuck', example: 'queue stuck', errorGroupId: null, occurrences: 1, seenAt: incident.startedAt }])
+      for (const incident of [old, recent])
+        await replaceIncidentErrorSightings(db, incident.id, [
+          { service: 'billing-api', template: 'queue stuck', example: 'queue stuck', errorGroupId: null, occurrences: 1, seenAt: incident.startedAt },
+        ])
       const earlier = await listEarlierIncidentErrors(db, { before: at(0), excludeIncidentId: recent.id, services: ['billing-api'] })
       expect(earlier).toEqual([])
       const found = await listEarlierIncidentErrors(db, { before: at(0), excludeIncidentId: old.id, services: ['billing-api'] })

@@ -17,7 +17,10 @@ const CHANNEL = FAKE_WORKSPACE.channelId
 describe('approval policy, failing and slow actions, and expiry (in-process jobs on Postgres)', () => {
   let database: TestDatabase
   let env: EmbeddedEnvironment
-  const automation = new AutomationReceiver({ hang: (c) => c.path === '/slow', fail: (c) => (c.path === '/fail' || c.path === '/health/flow-svc' ? 500 : undefined) })
+  const automation = new AutomationReceiver({
+    hang: (c) => c.path === '/slow',
+    fail: (c) => (c.path === '/fail' || c.path === '/health/flow-svc' ? 500 : undefined),
+  })
 
   const kube = new FakeKubernetesApi()
 
@@ -29,7 +32,13 @@ describe('approval policy, failing and slow actions, and expiry (in-process jobs
       databaseUrl: database.url,
       automation,
       telemetry: new ScriptedTelemetry({}),
-      env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks-policy', AUTO_APPROVE_MAX_RISK: 'low', AUTO_APPROVE_MIN_CONFIDENCE: '0', KUBERNETES_API_URL: kubeUrl, KUBERNETES_TOKEN: 'fake-kube-token' },
+      env: {
+        PLAYBOOKS_DIR: 'test/fixtures/playbooks-policy',
+        AUTO_APPROVE_MAX_RISK: 'low',
+        AUTO_APPROVE_MIN_CONFIDENCE: '0',
+        KUBERNETES_API_URL: kubeUrl,
+        KUBERNETES_TOKEN: 'fake-kube-token',
+      },
     })
   })
   afterAll(async () => {
@@ -45,11 +54,18 @@ describe('approval policy, failing and slow actions, and expiry (in-process jobs
   }
   const runOf = async (incident: Incident) => (await listExecutionsForIncident(env.runtime.database.db, incident.id))[0]!
   const actionsOf = async (incident: Incident) => (await listAuditForIncident(env.runtime.database.db, incident.id)).map((a) => a.action)
-  const approvalIdOf = async (incident: Incident) => (await listAuditForIncident(env.runtime.database.db, incident.id)).find((a) => a.subjectType === 'approval_request')!.subjectId
+  const approvalIdOf = async (incident: Incident) =>
+    (await listAuditForIncident(env.runtime.database.db, incident.id)).find((a) => a.subjectType === 'approval_request')!.subjectId
   const approve = async (incident: Incident) => {
     // Found by its text: once decided or expired the message no longer carries the buttons.
     const gate = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => /^Approval /.test(m.text ?? ''))!
-    await env.sender.blockAction({ actionId: APPROVE_ACTION_ID, value: await approvalIdOf(incident), messageTs: gate.ts, channelId: CHANNEL, userId: DEMO_USERS.approver.id })
+    await env.sender.blockAction({
+      actionId: APPROVE_ACTION_ID,
+      value: await approvalIdOf(incident),
+      messageTs: gate.ts,
+      channelId: CHANNEL,
+      userId: DEMO_USERS.approver.id,
+    })
   }
 
   it('runs a low-risk action without a human when the playbook and the policy both allow it', async () => {
@@ -143,7 +159,9 @@ describe('approval policy, failing and slow actions, and expiry (in-process jobs
     expect(escalation?.text).toContain('/sre run expiring')
     expect(await actionsOf(incident)).toContain('approval.expired')
     await approve(incident)
-    const refusal = await eventually(async () => env.fakeSlack.ephemerals.find((e) => e.user === DEMO_USERS.approver.id), { what: 'the answer to a late click' })
+    const refusal = await eventually(async () => env.fakeSlack.ephemerals.find((e) => e.user === DEMO_USERS.approver.id), {
+      what: 'the answer to a late click',
+    })
     expect(refusal.text).toBe(':hourglass: This approval request has expired; nothing was run.')
     expect(automation.calls.some((c) => c.path === '/never')).toBe(false)
   })

@@ -17,7 +17,11 @@ describe('a playbook run resumed after a crash (in-process jobs on Postgres)', (
   let env: EmbeddedEnvironment
   beforeAll(async () => {
     database = await createTestDatabase()
-    env = await startEmbeddedEnvironment({ databaseUrl: database.url, telemetry: ordersDbExhaustion(new Date(Date.now() - 15 * 60_000)), env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks' } })
+    env = await startEmbeddedEnvironment({
+      databaseUrl: database.url,
+      telemetry: ordersDbExhaustion(new Date(Date.now() - 15 * 60_000)),
+      env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks' },
+    })
   })
   afterAll(async () => {
     await env?.stop()
@@ -47,7 +51,9 @@ describe('a playbook run resumed after a crash (in-process jobs on Postgres)', (
     const { incident, executionId } = await runUntilApproval('orders-db pool exhausted (approved replay)')
     const approval = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID))!
     await env.sender.blockAction({ actionId: APPROVE_ACTION_ID, messageTs: approval.ts, channelId: CHANNEL, userId: DEMO_USERS.approver.id })
-    await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id))[0]?.status === 'completed', { what: 'the run to complete' })
+    await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id))[0]?.status === 'completed', {
+      what: 'the run to complete',
+    })
     await Promise.all([1, 2].map(() => env.runtime.handlers['playbook.advance']({ executionId }, { jobId: 'replay', attempt: 2 })))
     await env.idle()
     const calls = env.automation.calls.filter((c) => (c.body as { incident?: string }).incident === `INC-${incident.number}`)
@@ -65,7 +71,15 @@ describe('a playbook run resumed after a crash (in-process jobs on Postgres)', (
     await recordExecutionStep(db, { executionId, position: 2, stepId: 'approve-restart', kind: 'approval', status: 'succeeded', outcome: {} })
     await updateExecution(db, executionId, { status: 'running', nextStep: 3 })
     const key = `${executionId}:restart-pooler`
-    await recordExecutionStep(db, { executionId, position: 3, stepId: 'restart-pooler', kind: 'action', status: 'waiting', idempotencyKey: key, outcome: { started: true } })
+    await recordExecutionStep(db, {
+      executionId,
+      position: 3,
+      stepId: 'restart-pooler',
+      kind: 'action',
+      status: 'waiting',
+      idempotencyKey: key,
+      outcome: { started: true },
+    })
     await fetch(`${env.runtime.config.AUTOMATION_WEBHOOK_URL}/pgbouncer/restart`, { method: 'POST', headers: { 'idempotency-key': key }, body: '{}' })
 
     await env.runtime.handlers['playbook.advance']({ executionId }, { jobId: 'after-crash', attempt: 1 })

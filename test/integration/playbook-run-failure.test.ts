@@ -47,7 +47,12 @@ describe('what people see when a playbook run fails or is asked for twice (in-pr
       expect(threadTexts().find((t) => t.includes('stopped'))).toContain('Slack channel C0GONE cannot be posted in (channel_not_found)')
       const progress = env.fakeSlack.message(CHANNEL, run!.slackTs!)
       expect(progress?.text).toBe('Playbook Failure fixture paging a channel that does not exist: failed')
-      expect(env.fakeSlack.message(CHANNEL, incident.slackTs!)?.blocks?.map((b) => JSON.stringify(b)).join('')).toContain('(failed)')
+      expect(
+        env.fakeSlack
+          .message(CHANNEL, incident.slackTs!)
+          ?.blocks?.map((b) => JSON.stringify(b))
+          .join(''),
+      ).toContain('(failed)')
       const audit = await listAuditForIncident(env.runtime.database.db, incident.id)
       expect(audit.find((a) => a.action === 'playbook.failed')?.details).toMatchObject({ playbook: 'page-away', atStep: 0 })
     })
@@ -60,7 +65,12 @@ describe('what people see when a playbook run fails or is asked for twice (in-pr
       await env.idle()
       const [run] = await runsOf('hand-steps')
       expect(run?.status).toBe('failed')
-      expect(env.fakeSlack.callsTo('chat.postMessage').slice(attemptsBefore).map((c) => c.status === 200 && c.answer.ok)).toEqual([false, false, false, true])
+      expect(
+        env.fakeSlack
+          .callsTo('chat.postMessage')
+          .slice(attemptsBefore)
+          .map((c) => c.status === 200 && c.answer.ok),
+      ).toEqual([false, false, false, true])
       expect(threadTexts().find((t) => t.includes('Failure fixture with a step done by hand* stopped'))).toContain('internal_error')
     })
   })

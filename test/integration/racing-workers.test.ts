@@ -18,7 +18,12 @@ describe('two BullMQ workers racing on one playbook execution', () => {
   beforeAll(async () => {
     database = await createTestDatabase()
     const queuePrefix = `race-${randomBytes(4).toString('hex')}`
-    env = await startEmbeddedEnvironment({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL, queuePrefix, env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks-race' } })
+    env = await startEmbeddedEnvironment({
+      databaseUrl: database.url,
+      redisUrl: TEST_REDIS_URL,
+      queuePrefix,
+      env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks-race' },
+    })
     second = new BullmqWorkers(TEST_REDIS_URL, queuePrefix, env.runtime.handlers, createLogger('silent'), 8)
     second.start()
     await second.waitUntilReady()
@@ -32,13 +37,28 @@ describe('two BullMQ workers racing on one playbook execution', () => {
   it('runs each step once when the same step job is delivered many times at once', async () => {
     const db = env.runtime.database.db
     const playbook = env.runtime.playbooks.find((p) => p.id === 'chain')!
-    const incident = await createIncident(db, { fingerprint: 'race:1', source: 'generic', title: 'race', severity: 'info', service: 'race-svc', startedAt: new Date(), slackChannel: FAKE_WORKSPACE.channelId })
+    const incident = await createIncident(db, {
+      fingerprint: 'race:1',
+      source: 'generic',
+      title: 'race',
+      severity: 'info',
+      service: 'race-svc',
+      startedAt: new Date(),
+      slackChannel: FAKE_WORKSPACE.channelId,
+    })
     const execution = await createExecution(db, {
-      playbookId: playbook.id, playbookVersion: 1, definition: playbook, incidentId: incident.id, startedBy: 'system', slackChannel: FAKE_WORKSPACE.channelId,
+      playbookId: playbook.id,
+      playbookVersion: 1,
+      definition: playbook,
+      incidentId: incident.id,
+      startedBy: 'system',
+      slackChannel: FAKE_WORKSPACE.channelId,
       inputs: { service: 'race-svc', target: 'race-svc', incident: { number: incident.number, title: incident.title }, confidence: null, rationale: 'race' },
     })
     // Distinct job ids defeat BullMQ's own de-duplication: only the runner's guards are left.
-    await Promise.all(Array.from({ length: 12 }, (_, i) => env.runtime.queue.enqueue('playbook.advance', { executionId: execution.id }, { jobId: `race-${i}` })))
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) => env.runtime.queue.enqueue('playbook.advance', { executionId: execution.id }, { jobId: `race-${i}` })),
+    )
     await eventually(async () => (await getExecution(db, execution.id))?.status === 'completed', { what: 'the run to complete' })
     await env.idle()
 
@@ -49,6 +69,12 @@ describe('two BullMQ workers racing on one playbook execution', () => {
     expect(env.fakeSlack.messagesIn(FAKE_WORKSPACE.channelId).filter((m) => /^Playbook Five notify steps/.test(m.text ?? ''))).toHaveLength(1)
     const audit = await listAuditForIncident(db, incident.id)
     expect(audit.filter((a) => a.action === 'playbook.completed')).toHaveLength(1)
-    expect(audit.filter((a) => a.action === 'playbook.step_finished').map((a) => (a.details as { step: string }).step)).toEqual(['one', 'two', 'three', 'four', 'five'])
+    expect(audit.filter((a) => a.action === 'playbook.step_finished').map((a) => (a.details as { step: string }).step)).toEqual([
+      'one',
+      'two',
+      'three',
+      'four',
+      'five',
+    ])
   })
 })

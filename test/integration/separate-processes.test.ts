@@ -74,7 +74,16 @@ describe('sre-agent migrate, bot and worker as separate processes', () => {
 
     // History embedded by an older model: the worker re-embeds it in the background at start-up.
     const [oldVector] = await new HashingEmbedder(768).embed(['orders-db pool exhausted'])
-    const old = await createIncident(database.handle.db, { fingerprint: 'old-model', source: 'generic', severity: 'high', status: 'resolved', title: 'orders-db pool exhausted', startedAt: new Date(Date.now() - 86_400_000), embedding: oldVector!, embeddingModel: 'local-hashing' })
+    const old = await createIncident(database.handle.db, {
+      fingerprint: 'old-model',
+      source: 'generic',
+      severity: 'high',
+      status: 'resolved',
+      title: 'orders-db pool exhausted',
+      startedAt: new Date(Date.now() - 86_400_000),
+      embedding: oldVector!,
+      embeddingModel: 'local-hashing',
+    })
 
     const bot = run(['bot'], env)
     const worker = run(['worker'], env)
@@ -85,12 +94,21 @@ describe('sre-agent migrate, bot and worker as separate processes', () => {
     const sender = new SlackRequestSender({ baseUrl: base, signingSecret: env.SLACK_SIGNING_SECRET!, fakeSlack })
     const ack = await sender.slashCommand({ text: 'analyze orders-db connection timeouts' })
     expect(ack.status).toBe(200)
-    const root = await eventually(async () => fakeSlack.rootMessagesIn(FAKE_WORKSPACE.channelId).find((m) => (m.text ?? '').includes('orders-db connection timeouts')), { timeoutMs: 30_000, what: `root message (worker: ${worker.output()})` })
-    const assessment = await eventually(async () => fakeSlack.thread(FAKE_WORKSPACE.channelId, root.ts).find((m) => (m.text ?? '').startsWith('Assessment:')), { timeoutMs: 30_000, what: 'assessment in the thread' })
+    const root = await eventually(
+      async () => fakeSlack.rootMessagesIn(FAKE_WORKSPACE.channelId).find((m) => (m.text ?? '').includes('orders-db connection timeouts')),
+      { timeoutMs: 30_000, what: `root message (worker: ${worker.output()})` },
+    )
+    const assessment = await eventually(async () => fakeSlack.thread(FAKE_WORKSPACE.channelId, root.ts).find((m) => (m.text ?? '').startsWith('Assessment:')), {
+      timeoutMs: 30_000,
+      what: 'assessment in the thread',
+    })
     // No telemetry provider is configured here: the trail must say so rather than invent evidence.
     expect(JSON.stringify(fakeSlack.thread(FAKE_WORKSPACE.channelId, root.ts).map((m) => m.blocks))).toContain('no telemetry provider configured')
     expect(assessment.text).toMatch(/confidence \d+%/)
-    await eventually(async () => (await getIncidentEmbedding(database.handle.db, old.id))?.model === 'local-hashing-v2', { timeoutMs: 30_000, what: `re-embedded history (worker: ${worker.output()})` })
+    await eventually(async () => (await getIncidentEmbedding(database.handle.db, old.id))?.model === 'local-hashing-v2', {
+      timeoutMs: 30_000,
+      what: `re-embedded history (worker: ${worker.output()})`,
+    })
 
     bot.child.kill('SIGTERM')
     worker.child.kill('SIGTERM')

@@ -90,7 +90,11 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       expect(incident.service).toBe('orders-db')
       const thread = env.fakeSlack.thread(CHANNEL, incident.slackTs!)
       expect(thread.map((m) => m.text)).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^Similar incidents: INC-\d+/), expect.stringMatching(/^Evidence:/), expect.stringMatching(/^Assessment:/)]),
+        expect.arrayContaining([
+          expect.stringMatching(/^Similar incidents: INC-\d+/),
+          expect.stringMatching(/^Evidence:/),
+          expect.stringMatching(/^Assessment:/),
+        ]),
       )
       expect(approval.threadTs).toBe(incident.slackTs)
       const [execution] = await listExecutionsForIncident(env.runtime.database.db, incident.id)
@@ -102,7 +106,13 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
 
   describe('events', () => {
     it('publishes the App Home with the open incidents', async () => {
-      const res = await env.sender.event({ type: 'app_home_opened', user: DEMO_USERS.approver.id, channel: 'D0HOME', tab: 'home', event_ts: '1700000000.000001' })
+      const res = await env.sender.event({
+        type: 'app_home_opened',
+        user: DEMO_USERS.approver.id,
+        channel: 'D0HOME',
+        tab: 'home',
+        event_ts: '1700000000.000001',
+      })
       expect(res.status).toBe(200)
       const view = await eventually(async () => env.fakeSlack.views.find((v) => v.userId === DEMO_USERS.approver.id))
       expect(JSON.stringify(view.view)).toContain('orders-db connection timeouts')
@@ -111,7 +121,10 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
     it('analyses when mentioned with "analyze", replying in the thread', async () => {
       const mention = buildAppMentionEvent({ text: `<@${FAKE_WORKSPACE.botUserId}> analyze orders-db pool exhausted (mention)`, user: DEMO_USERS.approver.id })
       expect((await env.sender.event(mention)).status).toBe(200)
-      const incident = await eventually(async () => (await listOpenIncidents(env.runtime.database.db)).find((i) => i.title === 'orders-db pool exhausted (mention)'), { what: 'incident from mention' })
+      const incident = await eventually(
+        async () => (await listOpenIncidents(env.runtime.database.db)).find((i) => i.title === 'orders-db pool exhausted (mention)'),
+        { what: 'incident from mention' },
+      )
       await env.idle()
       expect(env.fakeSlack.thread(CHANNEL, mention.ts).some((m) => /On it/.test(m.text ?? ''))).toBe(true)
       expect(incident.createdBy).toBe(DEMO_USERS.approver.id)
@@ -121,11 +134,15 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
   describe('approvals', () => {
     async function pendingApproval(text: string) {
       await env.sender.slashCommand({ text: `analyze ${text}`, channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
-      const found = await eventually(async () => {
-        const incident = (await listOpenIncidents(env.runtime.database.db)).find((i) => i.title === text)
-        const message = incident?.slackTs && env.fakeSlack.thread(CHANNEL, incident.slackTs).find((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID))
-        return message && incident ? { message, incident } : undefined
-      }, { what: 'an approval request in the new thread' })
+      const found = await eventually(
+        async () => {
+          const incident = (await listOpenIncidents(env.runtime.database.db)).find((i) => i.title === text)
+          const message =
+            incident?.slackTs && env.fakeSlack.thread(CHANNEL, incident.slackTs).find((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID))
+          return message && incident ? { message, incident } : undefined
+        },
+        { what: 'an approval request in the new thread' },
+      )
       await env.idle()
       return found
     }
@@ -145,7 +162,9 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
 
     it('approves once when the approver double-clicks, and runs the action once', async () => {
       const { message, incident } = await pendingApproval('orders-db connection timeouts during checkout')
-      const clicks = await Promise.all([1, 2].map(() => env.sender.blockAction({ actionId: APPROVE_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId: DEMO_USERS.approver.id })))
+      const clicks = await Promise.all(
+        [1, 2].map(() => env.sender.blockAction({ actionId: APPROVE_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId: DEMO_USERS.approver.id })),
+      )
       expect(clicks.map((c) => c.status)).toEqual([200, 200])
       await eventually(async () => env.automation.calls.length > 0, { what: 'the action to reach the automation' })
       await env.idle()
@@ -154,7 +173,10 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       expect(audit.find((a) => a.action === 'approval.approved')?.actor).toBe(DEMO_USERS.approver.id)
       expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['action.executed', 'playbook.completed']))
       expect(env.automation.calls.filter((c) => (c.body as { incident?: string }).incident === `INC-${incident.number}`)).toHaveLength(1)
-      const second = await eventually(async () => env.fakeSlack.ephemerals.find((e) => e.user === DEMO_USERS.approver.id && /already approved/.test(e.text ?? '')), { what: 'the answer to the second click' })
+      const second = await eventually(
+        async () => env.fakeSlack.ephemerals.find((e) => e.user === DEMO_USERS.approver.id && /already approved/.test(e.text ?? '')),
+        { what: 'the answer to the second click' },
+      )
       expect(second).toBeDefined()
       const [execution] = await listExecutionsForIncident(env.runtime.database.db, incident.id)
       expect(execution?.status).toBe('completed')
@@ -165,25 +187,36 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       const click = (userId: string) => env.sender.blockAction({ actionId: APPROVE_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId })
       await click(DEMO_USERS.approver.id)
       await env.idle()
-      await eventually(async () => env.fakeSlack.ephemerals.some((e) => e.user === DEMO_USERS.approver.id && /1 of 2/.test(e.text ?? '')), { what: 'the vote receipt' })
-      await eventually(async () => JSON.stringify(env.fakeSlack.message(CHANNEL, message.ts)?.blocks).includes('1 of 2 approvals'), { what: 'the request to show 1 of 2' })
+      await eventually(async () => env.fakeSlack.ephemerals.some((e) => e.user === DEMO_USERS.approver.id && /1 of 2/.test(e.text ?? '')), {
+        what: 'the vote receipt',
+      })
+      await eventually(async () => JSON.stringify(env.fakeSlack.message(CHANNEL, message.ts)?.blocks).includes('1 of 2 approvals'), {
+        what: 'the request to show 1 of 2',
+      })
       expect((await listExecutionsForIncident(env.runtime.database.db, incident.id))[0]?.status).toBe('waiting_approval')
       expect(env.automation.calls.some((c) => c.path.startsWith('/disk/'))).toBe(false)
 
       await click(FAKE_WORKSPACE.userId)
-      await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id))[0]?.status === 'completed', { what: 'the run to complete' })
+      await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id))[0]?.status === 'completed', {
+        what: 'the run to complete',
+      })
       await env.idle()
       expect(env.automation.calls.filter((c) => c.path === '/disk/logs-disk/cleanup')).toHaveLength(1)
-      expect(JSON.stringify(env.fakeSlack.message(CHANNEL, message.ts)?.blocks)).toContain(`Approved by <@${DEMO_USERS.approver.id}> and <@${FAKE_WORKSPACE.userId}>`)
+      expect(JSON.stringify(env.fakeSlack.message(CHANNEL, message.ts)?.blocks)).toContain(
+        `Approved by <@${DEMO_USERS.approver.id}> and <@${FAKE_WORKSPACE.userId}>`,
+      )
     })
 
     it('cancels a run from its progress message, expiring its open approval', async () => {
       const { message, incident } = await pendingApproval('orders-db pool exhausted (to cancel)')
       const [execution] = await listExecutionsForIncident(env.runtime.database.db, incident.id)
-      const cancel = (userId: string) => env.sender.blockAction({ actionId: CANCEL_EXECUTION_ACTION_ID, messageTs: execution!.slackTs!, channelId: CHANNEL, userId })
+      const cancel = (userId: string) =>
+        env.sender.blockAction({ actionId: CANCEL_EXECUTION_ACTION_ID, messageTs: execution!.slackTs!, channelId: CHANNEL, userId })
       await cancel(DEMO_USERS.other.id)
       await env.idle()
-      await eventually(async () => env.fakeSlack.ephemerals.some((e) => e.user === DEMO_USERS.other.id && /Only approvers/.test(e.text ?? '')), { what: 'the cancel refusal' })
+      await eventually(async () => env.fakeSlack.ephemerals.some((e) => e.user === DEMO_USERS.other.id && /Only approvers/.test(e.text ?? '')), {
+        what: 'the cancel refusal',
+      })
       await cancel(DEMO_USERS.approver.id)
       await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id))[0]?.status === 'cancelled', { what: 'the cancel' })
       await env.idle()
@@ -202,25 +235,42 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       const { incident } = await pendingApproval('orders-db pool timeouts (manual run)')
       const res = await env.sender.slashCommand({ text: `run latency-test INC-${incident.number}`, channel_id: CHANNEL, user_id: FAKE_WORKSPACE.userId })
       expect(JSON.stringify(res.body)).toContain('Starting')
-      const run = await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id)).find((e) => e.playbookId === 'latency-test' && e.status === 'waiting_approval'), { what: 'the manual run to reach its gate' })
+      const run = await eventually(
+        async () =>
+          (await listExecutionsForIncident(env.runtime.database.db, incident.id)).find(
+            (e) => e.playbookId === 'latency-test' && e.status === 'waiting_approval',
+          ),
+        { what: 'the manual run to reach its gate' },
+      )
       expect(run.startedBy).toBe(FAKE_WORKSPACE.userId)
       await env.idle()
-      const gate = env.fakeSlack.thread(CHANNEL, incident.slackTs!).filter((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID) && JSON.stringify(m.blocks).includes('circuit-breaker')).at(-1)!
+      const gate = env.fakeSlack
+        .thread(CHANNEL, incident.slackTs!)
+        .filter((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID) && JSON.stringify(m.blocks).includes('circuit-breaker'))
+        .at(-1)!
       await env.sender.blockAction({ actionId: APPROVE_ACTION_ID, messageTs: gate.ts, channelId: CHANNEL, userId: FAKE_WORKSPACE.userId })
       await env.idle()
-      await eventually(async () => env.fakeSlack.ephemerals.some((e) => e.user === FAKE_WORKSPACE.userId && /someone else has to approve/.test(e.text ?? '')), { what: 'the self-approval refusal' })
+      await eventually(async () => env.fakeSlack.ephemerals.some((e) => e.user === FAKE_WORKSPACE.userId && /someone else has to approve/.test(e.text ?? '')), {
+        what: 'the self-approval refusal',
+      })
       await env.sender.blockAction({ actionId: APPROVE_ACTION_ID, messageTs: gate.ts, channelId: CHANNEL, userId: DEMO_USERS.approver.id })
-      await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id)).find((e) => e.id === run.id)?.status === 'completed', { what: 'the manual run to complete' })
+      await eventually(
+        async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id)).find((e) => e.id === run.id)?.status === 'completed',
+        { what: 'the manual run to complete' },
+      )
     })
 
     it('offers applicable playbooks with a Run button when none could start on its own', async () => {
       const { incident } = await (async () => {
         await env.sender.slashCommand({ text: 'analyze everything is slow today', channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
-        const found = await eventually(async () => {
-          const i = (await listOpenIncidents(env.runtime.database.db)).find((x) => x.title === 'everything is slow today')
-          const offer = i?.slackTs && env.fakeSlack.thread(CHANNEL, i.slackTs).find((m) => /^Playbooks for INC-/.test(m.text ?? ''))
-          return offer && i ? { incident: i, offer } : undefined
-        }, { what: 'the playbook offer' })
+        const found = await eventually(
+          async () => {
+            const i = (await listOpenIncidents(env.runtime.database.db)).find((x) => x.title === 'everything is slow today')
+            const offer = i?.slackTs && env.fakeSlack.thread(CHANNEL, i.slackTs).find((m) => /^Playbooks for INC-/.test(m.text ?? ''))
+            return offer && i ? { incident: i, offer } : undefined
+          },
+          { what: 'the playbook offer' },
+        )
         await env.idle()
         return found
       })()
@@ -234,13 +284,21 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
 
     it('names the probable cause along the service graph in the trail and the assessment', async () => {
       await env.sender.slashCommand({ text: 'analyze web-api latency above 3 s', channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
-      const assessment = await eventually(async () => {
-        const i = (await listOpenIncidents(env.runtime.database.db)).find((x) => x.title === 'web-api latency above 3 s')
-        return i?.slackTs ? env.fakeSlack.thread(CHANNEL, i.slackTs).find((m) => /^Assessment:/.test(m.text ?? '')) : undefined
-      }, { what: 'the assessment' })
+      const assessment = await eventually(
+        async () => {
+          const i = (await listOpenIncidents(env.runtime.database.db)).find((x) => x.title === 'web-api latency above 3 s')
+          return i?.slackTs ? env.fakeSlack.thread(CHANNEL, i.slackTs).find((m) => /^Assessment:/.test(m.text ?? '')) : undefined
+        },
+        { what: 'the assessment' },
+      )
       await env.idle()
       expect(assessment.text).toContain('The service graph points at quotes')
-      const trail = JSON.stringify(env.fakeSlack.messagesIn(CHANNEL).filter((m) => m.threadTs === assessment.threadTs).map((m) => m.blocks))
+      const trail = JSON.stringify(
+        env.fakeSlack
+          .messagesIn(CHANNEL)
+          .filter((m) => m.threadTs === assessment.threadTs)
+          .map((m) => m.blocks),
+      )
       expect(trail).toContain('Which component is the probable cause?')
     })
 
@@ -252,7 +310,9 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
     it('stops the playbook when the approver rejects', async () => {
       const { message, incident } = await pendingApproval('orders-db pool timeouts in eu')
       await env.sender.blockAction({ actionId: REJECT_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId: DEMO_USERS.approver.id })
-      await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id))[0]?.status === 'rejected', { what: 'the run to stop' })
+      await eventually(async () => (await listExecutionsForIncident(env.runtime.database.db, incident.id))[0]?.status === 'rejected', {
+        what: 'the run to stop',
+      })
       await env.idle()
       const updated = env.fakeSlack.message(CHANNEL, message.ts)
       expect(JSON.stringify(updated?.blocks)).toContain('Rejected')
@@ -261,7 +321,13 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
   })
 
   describe('alert webhooks', () => {
-    const genericAlert = (overrides: Record<string, unknown> = {}) => ({ title: 'orders-api 5xx above 5%', service: 'orders-api', severity: 'critical', fingerprint: `orders-5xx-${randomBytes(3).toString('hex')}`, ...overrides })
+    const genericAlert = (overrides: Record<string, unknown> = {}) => ({
+      title: 'orders-api 5xx above 5%',
+      service: 'orders-api',
+      severity: 'critical',
+      fingerprint: `orders-5xx-${randomBytes(3).toString('hex')}`,
+      ...overrides,
+    })
 
     it('rejects a wrong token with 401', async () => {
       const res = await postAlert('generic', genericAlert(), 'wrong-token-wrong-token')
@@ -307,9 +373,18 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       const incidentBody = (state: 'open' | 'closed') => ({
         version: '1.2',
         incident: {
-          incident_id: `0.test${startedAt}`, scoping_project_id: 'p', url: 'https://console.cloud.google.com/monitoring/alerting/incidents/x', started_at: startedAt,
-          ended_at: state === 'closed' ? startedAt + 300 : null, state, summary: 'latency above 2 s', resource: { type: 'k8s_container', labels: { container_name: 'web-api' } },
-          metric: { type: 'custom.googleapis.com/latency', displayName: 'latency', labels: {} }, policy_name: 'web-api latency > 2 s', condition_name: 'p95 > 2 s', severity: 'Warning',
+          incident_id: `0.test${startedAt}`,
+          scoping_project_id: 'p',
+          url: 'https://console.cloud.google.com/monitoring/alerting/incidents/x',
+          started_at: startedAt,
+          ended_at: state === 'closed' ? startedAt + 300 : null,
+          state,
+          summary: 'latency above 2 s',
+          resource: { type: 'k8s_container', labels: { container_name: 'web-api' } },
+          metric: { type: 'custom.googleapis.com/latency', displayName: 'latency', labels: {} },
+          policy_name: 'web-api latency > 2 s',
+          condition_name: 'p95 > 2 s',
+          severity: 'Warning',
           policy_user_labels: { service: 'web-api' },
         },
       })

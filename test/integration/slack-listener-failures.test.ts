@@ -62,8 +62,13 @@ describe('every Slack listener tells the user when the database or the job queue
     playbooks = loadPlaybookFiles('test/fixtures/playbooks')
     await syncPlaybooks(db, playbooks)
     incident = await createIncident(db, {
-      fingerprint: 'edges:1', source: 'generic', title: 'orders-db pool exhausted', severity: 'high', service: 'orders-db',
-      startedAt: new Date(), slackChannel: CHANNEL,
+      fingerprint: 'edges:1',
+      source: 'generic',
+      title: 'orders-db pool exhausted',
+      severity: 'high',
+      service: 'orders-db',
+      startedAt: new Date(),
+      slackChannel: CHANNEL,
     })
 
     const users = [{ id: APPROVER, name: 'alice' }, { id: REQUESTER, name: 'bob' }, ...MEMBERS]
@@ -71,7 +76,14 @@ describe('every Slack listener tells the user when the database or the job queue
     const { apiUrl } = await fakeSlack.start()
     slackApi = new WebClient(FAKE_WORKSPACE.botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 } })
     jobs = new BullmqJobQueue(TEST_REDIS_URL, prefix)
-    deps = { db, queue: jobs, config: { APPROVERS: [APPROVER], CONFIDENCE_THRESHOLD: 0.5 }, logger: createLogger('silent'), playbooks, now: () => new Date(clock) }
+    deps = {
+      db,
+      queue: jobs,
+      config: { APPROVERS: [APPROVER], CONFIDENCE_THRESHOLD: 0.5 },
+      logger: createLogger('silent'),
+      playbooks,
+      now: () => new Date(clock),
+    }
     const signingSecret = randomBytes(16).toString('hex')
     const options = { botToken: FAKE_WORKSPACE.botToken, signingSecret, slackApiUrl: apiUrl, port: 0, host: '127.0.0.1', routes: [], webClientRetries: 0 }
     slack = createSlackApp(options, deps)
@@ -119,10 +131,13 @@ describe('every Slack listener tells the user when the database or the job queue
 
   /** The ephemerals `user` got after `from` of them, once there are `count`. */
   async function ephemeralsTo(user: string, count = 1, from = 0): Promise<RecordedEphemeral[]> {
-    return eventually(async () => {
-      const mine = fakeSlack.ephemerals.filter((e) => e.user === user).slice(from)
-      return mine.length >= count && mine
-    }, { what: `${count} ephemeral(s) to ${user}` })
+    return eventually(
+      async () => {
+        const mine = fakeSlack.ephemerals.filter((e) => e.user === user).slice(from)
+        return mine.length >= count && mine
+      },
+      { what: `${count} ephemeral(s) to ${user}` },
+    )
   }
 
   const seen = (user: string) => fakeSlack.ephemerals.filter((e) => e.user === user).length
@@ -138,8 +153,13 @@ describe('every Slack listener tells the user when the database or the job queue
   async function runningExecution(status: 'waiting_approval' | 'waiting_manual', steps: Playbook['steps'] = playbooks[0]!.steps) {
     const playbook = playbooks[0]!
     return createExecution(db, {
-      playbookId: playbook.id, playbookVersion: playbook.version, definition: { ...playbook, steps }, incidentId: incident.id,
-      startedBy: REQUESTER, status, slackChannel: CHANNEL,
+      playbookId: playbook.id,
+      playbookVersion: playbook.version,
+      definition: { ...playbook, steps },
+      incidentId: incident.id,
+      startedBy: REQUESTER,
+      status,
+      slackChannel: CHANNEL,
       inputs: { service: 'orders-db', target: 'orders-db', incident: { number: incident.number, title: incident.title }, confidence: null, rationale: 'test' },
     })
   }
@@ -147,14 +167,19 @@ describe('every Slack listener tells the user when the database or the job queue
   async function pendingApproval() {
     const execution = await runningExecution('waiting_approval')
     return createApprovalRequest(db, {
-      incidentId: incident.id, executionId: execution.id,
+      incidentId: incident.id,
+      executionId: execution.id,
       action: { stepId: 's', title: 't', preview: 'p', risk: 'low', method: 'POST', url: 'http://x', body: {} },
-      rationale: 'r', requestedBy: REQUESTER, approvers: [APPROVER], minApprovals: 1, expiresAt: new Date(Date.now() + 3_600_000),
+      rationale: 'r',
+      requestedBy: REQUESTER,
+      approvers: [APPROVER],
+      minApprovals: 1,
+      expiresAt: new Date(Date.now() + 3_600_000),
     })
   }
 
   describe('/sre', () => {
-    it('incidents: a failing database is told, not swallowed; the reason is the driver\'s, without SQL', async () => {
+    it("incidents: a failing database is told, not swallowed; the reason is the driver's, without SQL", async () => {
       deps.db = closedDatabase.db
       const user = freshUser()
       const res = await sender.slashCommand({ text: 'incidents', channel_id: CHANNEL, user_id: user })

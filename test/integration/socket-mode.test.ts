@@ -59,7 +59,10 @@ describe('the bot over Socket Mode against the Slack simulator', () => {
 
   describe('/sre analyze', () => {
     it('acks with the ephemeral response in the ack payload, then answers in the incident thread', async () => {
-      const command = buildSlashCommand({ text: 'analyze orders-db connection timeouts', channel_id: CHANNEL, user_id: DEMO_USERS.approver.id }, { fakeSlack: env.fakeSlack })
+      const command = buildSlashCommand(
+        { text: 'analyze orders-db connection timeouts', channel_id: CHANNEL, user_id: DEMO_USERS.approver.id },
+        { fakeSlack: env.fakeSlack },
+      )
 
       const ack = await env.fakeSlack.sendSocketEnvelope('slash_commands', command)
 
@@ -110,7 +113,12 @@ describe('the bot over Socket Mode against the Slack simulator', () => {
       fetch(`${env.baseUrl}/alerts/generic`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ title: 'orders-api 5xx above 5%', service: 'orders-api', severity: 'critical', fingerprint: `socket-${randomBytes(3).toString('hex')}` }),
+        body: JSON.stringify({
+          title: 'orders-api 5xx above 5%',
+          service: 'orders-api',
+          severity: 'critical',
+          fingerprint: `socket-${randomBytes(3).toString('hex')}`,
+        }),
       })
 
     it('accepts an alert with the webhook token (202) and refuses a wrong one (401)', async () => {

@@ -11,8 +11,20 @@ async function rows<T>(handle: DatabaseHandle, query: ReturnType<typeof sql>): P
 }
 
 describe.each([
-  ['Postgres', async () => { const t = await createTestDatabase(); return { handle: t.handle, done: () => t.drop() } }],
-  ['PGlite (embedded)', async () => { const h = await createPgliteDatabase(); return { handle: h, done: () => h.close() } }],
+  [
+    'Postgres',
+    async () => {
+      const t = await createTestDatabase()
+      return { handle: t.handle, done: () => t.drop() }
+    },
+  ],
+  [
+    'PGlite (embedded)',
+    async () => {
+      const h = await createPgliteDatabase()
+      return { handle: h, done: () => h.close() }
+    },
+  ],
 ])('migrations on %s', (_name, open) => {
   let handle: DatabaseHandle
   let done: () => Promise<void>

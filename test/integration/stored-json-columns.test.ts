@@ -38,7 +38,11 @@ describe('jsonb columns read back from Postgres through their schemas', () => {
     const title = 'orders-db pool exhausted'
     const incident = await createIncident(db, { fingerprint: `run:${Math.random()}`, source: 'generic', severity: 'high', title, startedAt: new Date() })
     return createExecution(db, {
-      playbookId: playbook.id, playbookVersion: playbook.version, definition: playbook, incidentId: incident.id, startedBy: 'system',
+      playbookId: playbook.id,
+      playbookVersion: playbook.version,
+      definition: playbook,
+      incidentId: incident.id,
+      startedBy: 'system',
       inputs: { service: 'orders-db', target: 'orders-db', incident: { number: incident.number, title }, confidence: 0.7, rationale: 'pool', region: 'eu' },
     })
   }
@@ -57,7 +61,10 @@ describe('jsonb columns read back from Postgres through their schemas', () => {
       expect(read?.definition).toEqual(playbook)
       expect(read?.inputs).toMatchObject({ service: 'orders-db', confidence: 0.7, region: 'eu' })
       const outcomes = (await listExecutionSteps(db, execution.id)).map((s) => s.outcome)
-      expect(outcomes).toEqual([{ passed: true, value: 97, summary: 'pool at 97%' }, { tested: 'check-pool', passed: true, goto: 3 }])
+      expect(outcomes).toEqual([
+        { passed: true, value: 97, summary: 'pool at 97%' },
+        { tested: 'check-pool', passed: true, goto: 3 },
+      ])
     })
 
     it('keeps a query value that was not a finite number, which JSON stores as null', async () => {
@@ -93,8 +100,10 @@ describe('jsonb columns read back from Postgres through their schemas', () => {
 
     it('fails to read a step outcome of the wrong type, naming the row and the field', async () => {
       const execution = await run()
-      const [step] = rowsOf<{ id: string }>(await db.execute(sql`insert into execution_steps (execution_id, position, step_id, kind, status, outcome)
-        values (${execution.id}, 0, 'check-pool', 'query', 'succeeded', '{"passed": "yes"}') returning id`))
+      const [step] = rowsOf<{ id: string }>(
+        await db.execute(sql`insert into execution_steps (execution_id, position, step_id, kind, status, outcome)
+        values (${execution.id}, 0, 'check-pool', 'query', 'succeeded', '{"passed": "yes"}') returning id`),
+      )
       const where = { table: 'execution_steps', rowId: step!.id, column: 'outcome' }
       await expect(getExecutionStep(db, execution.id, 0)).rejects.toMatchObject({ code: 'stored_row_invalid', details: where })
       await expect(listExecutionSteps(db, execution.id)).rejects.toThrow(/execution_steps row .* outcome\.passed/)
@@ -122,13 +131,28 @@ describe('jsonb columns read back from Postgres through their schemas', () => {
   describe('an approval request', () => {
     const request = { type: 'kubernetes' as const, operation: 'rollout-restart' as const, namespace: 'prod', deployment: 'pgbouncer' }
     const action = {
-      stepId: 'restart-pooler', title: 'Restart pgbouncer', preview: 'Restart pgbouncer in front of orders-db', risk: 'medium' as const,
-      method: 'PATCH', url: 'prod/pgbouncer', body: {}, dryRun: 'dry run accepted', request,
+      stepId: 'restart-pooler',
+      title: 'Restart pgbouncer',
+      preview: 'Restart pgbouncer in front of orders-db',
+      risk: 'medium' as const,
+      method: 'PATCH',
+      url: 'prod/pgbouncer',
+      body: {},
+      dryRun: 'dry run accepted',
+      request,
     }
     const requestFor = async (execution: PlaybookExecution) =>
       createApprovalRequest(db, {
-        incidentId: execution.incidentId, executionId: execution.id, stepPosition: 2, action, rationale: 'pool', confidence: 0.7,
-        approvers: [], minApprovals: 1, requestedBy: 'system', expiresAt: new Date(Date.now() + 60 * 60_000),
+        incidentId: execution.incidentId,
+        executionId: execution.id,
+        stepPosition: 2,
+        action,
+        rationale: 'pool',
+        confidence: 0.7,
+        approvers: [],
+        minApprovals: 1,
+        requestedBy: 'system',
+        expiresAt: new Date(Date.now() + 60 * 60_000),
       })
 
     it('comes back with the action it was created with, request included', async () => {
@@ -152,8 +176,10 @@ describe('jsonb columns read back from Postgres through their schemas', () => {
     it('fails to read an analysis whose evidence data is not an object, naming the evidence row', async () => {
       const execution = await run()
       const analysis = await startAnalysis(db, execution.incidentId)
-      const [item] = rowsOf<{ id: string }>(await db.execute(sql`insert into evidence_items (analysis_id, step_position, source, title, detail, data)
-        values (${analysis.id}, 0, 'metrics', 'pool', 'pool at 97%', '[97]') returning id`))
+      const [item] = rowsOf<{ id: string }>(
+        await db.execute(sql`insert into evidence_items (analysis_id, step_position, source, title, detail, data)
+        values (${analysis.id}, 0, 'metrics', 'pool', 'pool at 97%', '[97]') returning id`),
+      )
       await expect(getAnalysisRecord(db, analysis.id)).rejects.toThrow(`evidence_items row ${item!.id} does not match its schema: data: `)
     })
 

@@ -89,7 +89,11 @@ describe('the proactive telemetry scan on BullMQ, two worker replicas and the Sl
         actor: 'system',
         slackChannel: FAKE_WORKSPACE.channelId,
         slackTs: message!.ts,
-        details: expect.objectContaining({ kind: 'anomaly', onsetAt: expect.stringMatching(/^2026-03-10T14:0\d/), jobId: expect.stringMatching(/^race-[ab]$/) }),
+        details: expect.objectContaining({
+          kind: 'anomaly',
+          onsetAt: expect.stringMatching(/^2026-03-10T14:0\d/),
+          jobId: expect.stringMatching(/^race-[ab]$/),
+        }),
       })
     } finally {
       await queue.close()

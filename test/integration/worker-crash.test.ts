@@ -59,11 +59,15 @@ describe('a worker process killed (SIGKILL) in the middle of an approved action'
   it('is resumed by another worker, which re-sends the action under the same idempotency key', async () => {
     const first = startWorker()
     await env.sender.slashCommand({ text: 'analyze checkout-db connection timeouts', channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
-    const { incident, approval } = await eventually(async () => {
-      const incident = (await listOpenIncidents(env.runtime.database.db)).find((i) => i.title === 'checkout-db connection timeouts')
-      const approval = incident?.slackTs && env.fakeSlack.thread(CHANNEL, incident.slackTs).find((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID))
-      return incident && approval ? { incident, approval } : undefined
-    }, { timeoutMs: 30_000, what: `the approval request (worker: ${first.output()})` })
+    const { incident, approval } = await eventually(
+      async () => {
+        const incident = (await listOpenIncidents(env.runtime.database.db)).find((i) => i.title === 'checkout-db connection timeouts')
+        const approval =
+          incident?.slackTs && env.fakeSlack.thread(CHANNEL, incident.slackTs).find((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID))
+        return incident && approval ? { incident, approval } : undefined
+      },
+      { timeoutMs: 30_000, what: `the approval request (worker: ${first.output()})` },
+    )
 
     await env.sender.blockAction({ actionId: APPROVE_ACTION_ID, messageTs: approval.ts, channelId: CHANNEL, userId: DEMO_USERS.approver.id })
     const call = await eventually(async () => automation.calls.find((c) => c.path === ACTION_PATH), { timeoutMs: 30_000, what: 'the action call' })
@@ -71,10 +75,13 @@ describe('a worker process killed (SIGKILL) in the middle of an approved action'
     await new Promise((resolve) => first.child.once('exit', resolve))
 
     const second = startWorker()
-    const execution = await eventually(async () => {
-      const [execution] = await listExecutionsForIncident(env.runtime.database.db, incident.id)
-      return execution?.status === 'completed' ? execution : undefined
-    }, { timeoutMs: 30_000, what: `the second worker to finish the run (worker: ${second.output()})` })
+    const execution = await eventually(
+      async () => {
+        const [execution] = await listExecutionsForIncident(env.runtime.database.db, incident.id)
+        return execution?.status === 'completed' ? execution : undefined
+      },
+      { timeoutMs: 30_000, what: `the second worker to finish the run (worker: ${second.output()})` },
+    )
 
     expect(execution.status).toBe('completed')
     const withKey = automation.calls.filter((c) => c.idempotencyKey === call.idempotencyKey)

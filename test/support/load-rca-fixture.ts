@@ -26,7 +26,11 @@ export function fixtureInput(f: RcaFixture, overrides: Partial<RcaInput> = {}): 
   const series = new Map<string, Map<RcaSignal, RcaPoint[]>>()
   for (const [node, bySignal] of Object.entries(f.series)) {
     const m = new Map<RcaSignal, RcaPoint[]>()
-    for (const [signal, values] of Object.entries(bySignal)) m.set(signal as RcaSignal, (values ?? []).map((v, i) => ({ at: start + i * f.stepSeconds * 1000, value: v ?? NaN })))
+    for (const [signal, values] of Object.entries(bySignal))
+      m.set(
+        signal as RcaSignal,
+        (values ?? []).map((v, i) => ({ at: start + i * f.stepSeconds * 1000, value: v ?? NaN })),
+      )
     series.set(node, m)
   }
   return { graph: f.graph, series, alert: { node: f.alert.node, signal: f.alert.signal, at: Date.parse(f.alert.at) }, ...overrides }

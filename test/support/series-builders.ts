@@ -21,7 +21,10 @@ export function gaussian(random: () => number): number {
 /** A daily sine around 100 with amplitude 20, plus Gaussian noise of the given standard deviation. */
 export function dailySine(days: number, noise = 0, seed = 2): number[] {
   const random = seededRandom(seed)
-  return Array.from({ length: days * POINTS_PER_DAY }, (_, i) => 100 + 20 * Math.sin((2 * Math.PI * i) / POINTS_PER_DAY) + (noise ? noise * gaussian(random) : 0))
+  return Array.from(
+    { length: days * POINTS_PER_DAY },
+    (_, i) => 100 + 20 * Math.sin((2 * Math.PI * i) / POINTS_PER_DAY) + (noise ? noise * gaussian(random) : 0),
+  )
 }
 
 export function timestampOf(index: number): Date {

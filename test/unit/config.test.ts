@@ -19,12 +19,14 @@ describe('loadConfig', () => {
 
   it('names every setting a role is missing', () => {
     const problems = problemsOf({ DATABASE_URL: 'postgres://localhost/x' }, 'bot')
-    expect(problems).toEqual(expect.arrayContaining([
-      'SLACK_BOT_TOKEN: required to run "bot"',
-      'SLACK_SIGNING_SECRET: required to run "bot" over HTTP (or set SLACK_APP_TOKEN to use Socket Mode, which does not need it)',
-      'INCIDENT_CHANNEL: required to run "bot"',
-      'ALERT_WEBHOOK_TOKEN: required to run "bot"',
-    ]))
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'SLACK_BOT_TOKEN: required to run "bot"',
+        'SLACK_SIGNING_SECRET: required to run "bot" over HTTP (or set SLACK_APP_TOKEN to use Socket Mode, which does not need it)',
+        'INCIDENT_CHANNEL: required to run "bot"',
+        'ALERT_WEBHOOK_TOKEN: required to run "bot"',
+      ]),
+    )
   })
 
   it('names a malformed setting and says what is expected', () => {
@@ -36,7 +38,9 @@ describe('loadConfig', () => {
   it('schedules the telemetry scan every 5 minutes unless told otherwise, and refuses a cooldown shorter than the interval', () => {
     expect(loadConfig({})).toMatchObject({ TELEMETRY_SCAN_INTERVAL_MINUTES: 5, TELEMETRY_WARNING_COOLDOWN_MINUTES: 60, TELEMETRY_FORECAST_HORIZON_MINUTES: 30 })
     expect(loadConfig({ TELEMETRY_SCAN_INTERVAL_MINUTES: '0', TELEMETRY_WARNING_COOLDOWN_MINUTES: '1' }).TELEMETRY_SCAN_INTERVAL_MINUTES).toBe(0)
-    expect(problemsOf({ TELEMETRY_SCAN_INTERVAL_MINUTES: '15', TELEMETRY_WARNING_COOLDOWN_MINUTES: '10' })).toEqual(['TELEMETRY_WARNING_COOLDOWN_MINUTES: must be at least TELEMETRY_SCAN_INTERVAL_MINUTES (15)'])
+    expect(problemsOf({ TELEMETRY_SCAN_INTERVAL_MINUTES: '15', TELEMETRY_WARNING_COOLDOWN_MINUTES: '10' })).toEqual([
+      'TELEMETRY_WARNING_COOLDOWN_MINUTES: must be at least TELEMETRY_SCAN_INTERVAL_MINUTES (15)',
+    ])
     expect(problemsOf({ TELEMETRY_WARNING_CHANNEL: '#alerts' })).toEqual(['TELEMETRY_WARNING_CHANNEL: must be a channel id (C…)'])
   })
 
@@ -45,7 +49,9 @@ describe('loadConfig', () => {
   })
 
   it('requires Redis for a worker', () => {
-    expect(problemsOf({ DATABASE_URL: 'postgres://h/db', SLACK_BOT_TOKEN: 'xoxb-1', INCIDENT_CHANNEL: 'C1234' }, 'worker')).toEqual(['REDIS_URL: required to run "worker"'])
+    expect(problemsOf({ DATABASE_URL: 'postgres://h/db', SLACK_BOT_TOKEN: 'xoxb-1', INCIDENT_CHANNEL: 'C1234' }, 'worker')).toEqual([
+      'REDIS_URL: required to run "worker"',
+    ])
   })
 
   describe('Slack transport', () => {

@@ -74,13 +74,25 @@ const SIMILAR_LIMIT = 5
  * The analysis of one incident, as a recorded chain of questions: have we seen it
  * before, what does telemetry say, which explanation fits, what to do, how sure.
  */
-export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: AnalysisPorts, options: { confidenceThreshold: number }): Promise<AnalysisResult> {
+export async function analyzeIncident(
+  incident: IncidentUnderAnalysis,
+  ports: AnalysisPorts,
+  options: { confidenceThreshold: number },
+): Promise<AnalysisResult> {
   const steps: ReasoningStep[] = []
   const now = ports.now()
 
   // Step 1: history.
   const correlation = await correlateIncident(
-    { text: incidentEmbeddingText(incident), service: incident.service, resourceType: incident.resourceType, policyName: incident.policyName, before: incident.startedAt, excludeId: incident.id, limit: SIMILAR_LIMIT },
+    {
+      text: incidentEmbeddingText(incident),
+      service: incident.service,
+      resourceType: incident.resourceType,
+      policyName: incident.policyName,
+      before: incident.startedAt,
+      excludeId: incident.id,
+      limit: SIMILAR_LIMIT,
+    },
     { embedder: ports.embedder, search: ports.search },
   )
   const matches = correlation.matches
@@ -92,7 +104,14 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     detail: `${m.matchedOn.join(', ')}; resolved by: ${m.incident.resolution ?? 'not recorded'} (${m.incident.resolutionOutcome ?? 'unknown'})`,
     link: null,
     anomalous: false,
-    data: { incidentId: m.incident.id, similarity: m.similarity, score: m.score, playbookId: m.incident.playbookId, outcome: m.incident.resolutionOutcome, signals: m.signals },
+    data: {
+      incidentId: m.incident.id,
+      similarity: m.similarity,
+      score: m.score,
+      playbookId: m.incident.playbookId,
+      outcome: m.incident.resolutionOutcome,
+      signals: m.signals,
+    },
   }))
   const top = matches[0]
   steps.push({
@@ -104,7 +123,10 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
       : 'Nothing similar in the history before this incident',
     discarded: matches
       .filter((m) => m.incident.resolutionOutcome === 'failed')
-      .map((m) => ({ hypothesis: `the fix of INC-${m.incident.number} (${m.incident.resolution ?? 'not recorded'})`, reason: 'it did not work then, so the match is ranked lower' })),
+      .map((m) => ({
+        hypothesis: `the fix of INC-${m.incident.number} (${m.incident.resolution ?? 'not recorded'})`,
+        reason: 'it did not work then, so the match is ranked lower',
+      })),
     evidence: historyEvidence,
   })
   await ports.onSimilarIncidents?.(matches, retrieval)
@@ -112,9 +134,7 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   // Steps 2 and 3: telemetry. One analysis asks each series once: the root-cause windows are cut from the evidence's answers.
   const telemetry = new MetricSeriesReuse(ports.telemetry)
   const service = incident.service
-  const gathered = service
-    ? await gatherEvidence(telemetry, { service, startedAt: incident.startedAt, now, policyName: incident.policyName })
-    : null
+  const gathered = service ? await gatherEvidence(telemetry, { service, startedAt: incident.startedAt, now, policyName: incident.policyName }) : null
   const logHistoryEvidence = service && gathered ? await gatherLogHistoryEvidence(ports.logHistory ?? null, { incident, service, gathered }) : []
   const metricEvidence = gathered?.items.filter((i) => i.source === 'metrics') ?? []
   const otherEvidence = [...(gathered?.items.filter((i) => i.source !== 'metrics') ?? []), ...logHistoryEvidence]
@@ -127,9 +147,7 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
         `${gathered.window.start.toISOString()}…${gathered.window.end.toISOString()} vs the hour before, ` +
         'each series scored by the streaming anomaly detector over the 4 h before'
       : 'no service on the alert, so no metrics to query',
-    decision: anomalies.length
-      ? describeAnomalies(anomalies)
-      : gathered ? 'Nothing outside its normal range' : 'Skipped',
+    decision: anomalies.length ? describeAnomalies(anomalies) : gathered ? 'Nothing outside its normal range' : 'Skipped',
     discarded: [],
     evidence: metricEvidence,
   })
@@ -159,7 +177,13 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     decision: best ? `${best.statement} — ${best.because.join('; ')}` : 'No explanation is supported by the telemetry',
     discarded: hypotheses
       .filter((h) => h !== best)
-      .map((h) => ({ hypothesis: h.statement, reason: h.support === 0 ? 'no sign of it in the telemetry' : `weaker support (${(h.support * 100).toFixed(0)}%): ${h.because.join('; ') || 'little evidence'}` })),
+      .map((h) => ({
+        hypothesis: h.statement,
+        reason:
+          h.support === 0
+            ? 'no sign of it in the telemetry'
+            : `weaker support (${(h.support * 100).toFixed(0)}%): ${h.because.join('; ') || 'little evidence'}`,
+      })),
     evidence: [],
   })
 
@@ -178,18 +202,28 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
     question: 'What should we do?',
     query: `ranked ${ports.playbooks.length} playbooks by match rules, the telemetry hypothesis and what worked on similar incidents`,
     decision: chosen ? `Run "${chosen.playbook.title}" (${chosen.reasons.join('; ')})` : 'No playbook applies',
-    discarded: ranked.slice(1, 3).map((c) => ({ hypothesis: `playbook "${c.playbook.title}"`, reason: `scored ${c.score.toFixed(1)} vs ${chosen!.score.toFixed(1)}` })),
+    discarded: ranked
+      .slice(1, 3)
+      .map((c) => ({ hypothesis: `playbook "${c.playbook.title}"`, reason: `scored ${c.score.toFixed(1)} vs ${chosen!.score.toFixed(1)}` })),
     evidence: [],
   })
 
   // Step 7: confidence.
   const weightTotal = matches.reduce((s, m) => s + Math.max(0, m.similarity), 0)
   const agreeing = chosen ? matches.filter((m) => m.incident.playbookId === chosen.playbook.id) : []
-  const outcomes = { worked: agreeing.filter((m) => m.incident.resolutionOutcome === 'worked').length, failed: agreeing.filter((m) => m.incident.resolutionOutcome === 'failed').length }
+  const outcomes = {
+    worked: agreeing.filter((m) => m.incident.resolutionOutcome === 'worked').length,
+    failed: agreeing.filter((m) => m.incident.resolutionOutcome === 'failed').length,
+  }
   const features = retrievalScore.features ? nameRetrievalFeatures(retrievalScore.features) : null
   const freshness = assessEvidenceFreshness(gathered, incident)
   const consistency = assessEvidenceConsistency(gathered, { service, hypothesisTarget: best?.target ?? null, probableCause: rca?.cause?.node ?? null })
-  const { score: raw, logit, factors, features: diagnosisFeatures } = computeConfidence({
+  const {
+    score: raw,
+    logit,
+    factors,
+    features: diagnosisFeatures,
+  } = computeConfidence({
     topSimilarity: top?.similarity ?? null,
     historyAgreement: chosen && weightTotal > 0 ? agreeing.reduce((s, m) => s + Math.max(0, m.similarity), 0) / weightTotal : null,
     evidenceSupport: best && chosen && best.playbookId === chosen.playbook.id ? best.support : 0,
@@ -220,9 +254,10 @@ export async function analyzeIncident(incident: IncidentUnderAnalysis, ports: An
   })
 
   const graph = rca?.cause && rca.cause.node !== service ? ` The service graph points at ${rca.cause.node} (${Math.round(rca.cause.confidence * 100)}%).` : ''
-  const summary = confident && best
-    ? `Probable cause: ${best.statement}.${graph} Suggested playbook: ${chosen?.playbook.title ?? 'none'}.`
-    : `No confident diagnosis (${(score * 100).toFixed(0)}%).${graph}${chosen ? ` Closest playbook: ${chosen.playbook.title}.` : ''}`
+  const summary =
+    confident && best
+      ? `Probable cause: ${best.statement}.${graph} Suggested playbook: ${chosen?.playbook.title ?? 'none'}.`
+      : `No confident diagnosis (${(score * 100).toFixed(0)}%).${graph}${chosen ? ` Closest playbook: ${chosen.playbook.title}.` : ''}`
   return {
     embedding: correlation.embedding,
     matches,
@@ -251,14 +286,20 @@ function describeAnomalies(anomalies: MetricFinding[]): string {
   const dated = anomalies.filter((a) => a.anomalousSince).sort((a, b) => a.anomalousSince!.getTime() - b.anomalousSince!.getTime())
   return [...dated, ...anomalies.filter((a) => !a.anomalousSince)]
     .slice(0, 3)
-    .map((a) => (a.anomalousSince ? `${a.service} ${a.metric} anomalous since ${utcTime(a.anomalousSince)}, score ${a.anomalyScore.toFixed(2)} (${a.ratio.toFixed(1)}× baseline)` : `${a.service} ${a.metric} ${a.ratio.toFixed(1)}× baseline`))
+    .map((a) =>
+      a.anomalousSince
+        ? `${a.service} ${a.metric} anomalous since ${utcTime(a.anomalousSince)}, score ${a.anomalyScore.toFixed(2)} (${a.ratio.toFixed(1)}× baseline)`
+        : `${a.service} ${a.metric} ${a.ratio.toFixed(1)}× baseline`,
+    )
     .join('; ')
 }
 
 function describeRetrieval(incident: IncidentUnderAnalysis, c: CorrelationResult): string {
   const parts = [
     c.mode === 'hybrid' ? `${c.embeddingModel} embedding, cosine nearest neighbours (HNSW)` : 'no embedding',
-    c.keywords.length ? `BM25 on keywords ${c.keywords.slice(0, 8).join(', ')}${c.keywords.length > 8 ? ` and ${c.keywords.length - 8} more` : ''}` : 'no keywords found in the history',
+    c.keywords.length
+      ? `BM25 on keywords ${c.keywords.slice(0, 8).join(', ')}${c.keywords.length > 8 ? ` and ${c.keywords.length - 8} more` : ''}`
+      : 'no keywords found in the history',
     `structured: ${[incident.service && `service ${incident.service}`, incident.policyName && `policy "${incident.policyName}"`, c.errorSignature && `error ${c.errorSignature}`].filter(Boolean).join(', ') || 'none'}`,
   ]
   return `Hybrid search of incidents before ${incident.startedAt.toISOString()}: ${parts.join('; ')}; fused by reciprocal rank fusion, re-ranked by past outcome and recency${c.notes.length ? `. Note: ${c.notes.join('; ')}` : ''}`

@@ -44,17 +44,22 @@ export async function gatherLogHistoryEvidence(
   if (own) {
     const range = { start: new Date(own.now.start.getTime() - (options.baselineDays ?? 7) * DAY_MS), end: own.now.start }
     const mined = mineLogSamples(own.before, own.now)
-    const snapshot = history ? await attempt('reading template statistics', () => readMatchedLogHistory(history, service, range, (stored) => matchedStoredTemplateIds(mined, stored))) : null
+    const snapshot = history
+      ? await attempt('reading template statistics', () => readMatchedLogHistory(history, service, range, (stored) => matchedStoredTemplateIds(mined, stored)))
+      : null
     readTemplates = snapshot !== null
     const analysis = compareLogPatterns(mined, snapshot, gathered.deploys)
     for (const shift of analysis.shifts.slice(0, 3)) items.push(shiftItem(service, shift, analysis.baseline!))
     // Without the stored templates a match by pattern is impossible: storing blind would split templates.
-    if (history && snapshot) await attempt('storing template statistics', () => history.recordLogTemplates(service, analysis.observations, analysis.observedBuckets))
+    if (history && snapshot)
+      await attempt('storing template statistics', () => history.recordLogTemplates(service, analysis.observations, analysis.observedBuckets))
   }
 
   if (history) {
     const current = { incidentId: incident.id, startedAt: incident.startedAt, logs: gathered.logs, errorGroups: gathered.errors }
-    const past = await attempt("reading earlier incidents' errors", () => history.listEarlierIncidentErrors({ before: incident.startedAt, excludeIncidentId: incident.id, services: gathered.services }))
+    const past = await attempt("reading earlier incidents' errors", () =>
+      history.listEarlierIncidentErrors({ before: incident.startedAt, excludeIncidentId: incident.id, services: gathered.services }),
+    )
     if (past) items.push(...groupByIncidents(findErrorsSeenBefore(current, past)).slice(0, 3).map(recurringErrorItem))
     const sightings = summarizeIncidentErrors(gathered.logs, gathered.errors)
     // A re-run whose error sources did not answer keeps what the first run stored.
@@ -62,7 +67,10 @@ export async function gatherLogHistoryEvidence(
   }
 
   if (failures.length > 0) {
-    const title = own && history && !readTemplates ? 'Log history not available: log patterns compared with the hour before only' : 'Log history: not all of it could be read or stored'
+    const title =
+      own && history && !readTemplates
+        ? 'Log history not available: log patterns compared with the hour before only'
+        : 'Log history: not all of it could be read or stored'
     items.push({ source: 'logs', title, detail: failures.join('\n'), link: null, anomalous: false, data: { failures } })
   }
   return items
@@ -116,7 +124,10 @@ function shiftItem(service: string, shift: LogPatternShift, baseline: LogBaselin
 function groupByIncidents(seen: ErrorSeenBefore[]): ErrorSeenBefore[][] {
   const groups = new Map<string, ErrorSeenBefore[]>()
   for (const s of seen) {
-    const key = s.earlier.map((e) => e.incidentId).sort().join(',')
+    const key = s.earlier
+      .map((e) => e.incidentId)
+      .sort()
+      .join(',')
     groups.set(key, [...(groups.get(key) ?? []), s])
   }
   return [...groups.values()]
@@ -133,7 +144,12 @@ function recurringErrorItem(group: ErrorSeenBefore[]): EvidenceItem {
     title: `Same error as ${named}: ${seen.template.slice(0, 200)}${others}${fixed ? ` (resolved by ${clipAtWord(fixed.resolution!, 120)})` : ''}`,
     detail: [
       ...group.map((g) => `${g.countNow}× around this incident on ${g.services.join(', ')}: ${g.template.slice(0, 200)}`),
-      ...seen.earlier.slice(0, 3).map((e) => `INC-${e.number} ${e.title} (${e.startedAt.toISOString().slice(0, 10)}): ${e.count}×; resolved by: ${e.resolution ?? 'not recorded'} (${e.resolutionOutcome ?? 'unknown'})`),
+      ...seen.earlier
+        .slice(0, 3)
+        .map(
+          (e) =>
+            `INC-${e.number} ${e.title} (${e.startedAt.toISOString().slice(0, 10)}): ${e.count}×; resolved by: ${e.resolution ?? 'not recorded'} (${e.resolutionOutcome ?? 'unknown'})`,
+        ),
     ].join('\n'),
     link: null,
     anomalous: true,
@@ -141,7 +157,13 @@ function recurringErrorItem(group: ErrorSeenBefore[]): EvidenceItem {
       template: seen.template,
       templates: group.map((g) => g.template),
       errorGroupIds: [...new Set(group.flatMap((g) => g.errorGroupIds))],
-      incidents: seen.earlier.map((e) => ({ incidentId: e.incidentId, number: e.number, count: e.count, resolution: e.resolution, outcome: e.resolutionOutcome })),
+      incidents: seen.earlier.map((e) => ({
+        incidentId: e.incidentId,
+        number: e.number,
+        count: e.count,
+        resolution: e.resolution,
+        outcome: e.resolutionOutcome,
+      })),
     },
   }
 }

@@ -15,10 +15,14 @@ export function summarize(values: number[]): { max: number; min: number; mean: n
 
 export function compare(value: number, op: '>' | '>=' | '<' | '<=', threshold: number): boolean {
   switch (op) {
-    case '>': return value > threshold
-    case '>=': return value >= threshold
-    case '<': return value < threshold
-    case '<=': return value <= threshold
+    case '>':
+      return value > threshold
+    case '>=':
+      return value >= threshold
+    case '<':
+      return value < threshold
+    case '<=':
+      return value <= threshold
   }
 }
 

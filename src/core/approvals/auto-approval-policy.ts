@@ -29,7 +29,13 @@ export function decideAutoApproval(
   if (RISK_ORDER[action.risk] > allowed) return { auto: false, reason: `${action.risk} risk is above what may be auto-approved` }
   const needed = Math.max(gate.autoApprove.minConfidence, policy.minConfidence)
   if (confidence === null || confidence < needed) {
-    return { auto: false, reason: `confidence ${confidence === null ? 'unknown' : `${Math.round(confidence * 100)}%`} is below the ${Math.round(needed * 100)}% needed to auto-approve` }
+    return {
+      auto: false,
+      reason: `confidence ${confidence === null ? 'unknown' : `${Math.round(confidence * 100)}%`} is below the ${Math.round(needed * 100)}% needed to auto-approve`,
+    }
   }
-  return { auto: true, reason: `${action.risk} risk, confidence ${Math.round(confidence * 100)}% ≥ ${Math.round(needed * 100)}%, allowed by the playbook and the policy` }
+  return {
+    auto: true,
+    reason: `${action.risk} risk, confidence ${Math.round(confidence * 100)}% ≥ ${Math.round(needed * 100)}%, allowed by the playbook and the policy`,
+  }
 }

@@ -44,7 +44,12 @@ export function calibrationErrorFloor(probabilities: number[], options: { trials
   }
   const errors: number[] = []
   for (let trial = 0; trial < (options.trials ?? 1000); trial++) {
-    errors.push(expectedCalibrationError(probabilities.map((p) => ({ probability: p, label: random() < p ? 1 : 0 })), options.bins))
+    errors.push(
+      expectedCalibrationError(
+        probabilities.map((p) => ({ probability: p, label: random() < p ? 1 : 0 })),
+        options.bins,
+      ),
+    )
   }
   errors.sort((a, b) => a - b)
   return { mean: errors.reduce((s, e) => s + e, 0) / errors.length, p90: errors[Math.floor(errors.length * 0.9)]! }

@@ -68,25 +68,56 @@ export function computeConfidence(inputs: ConfidenceInputs): { score: number; lo
   // Laplace smoothing: two past successes are encouraging, not proof.
   const success = (worked + 1) / (worked + failed + 2)
   const shown: Array<Omit<ConfidenceFactor, 'weight'>> = [
-    { name: 'retrieval_strength', value: strength, explanation: inputs.topSimilarity === null ? 'no past incidents to compare with' : `best past match has similarity ${inputs.topSimilarity.toFixed(2)}` },
-    { name: 'history_agreement', value: agreement, explanation: inputs.historyAgreement === null ? 'no similar incidents point at a playbook' : `${(agreement * 100).toFixed(0)}% of similar incidents (by similarity) were handled with this playbook` },
-    { name: 'evidence_support', value: clamp01(inputs.evidenceSupport), explanation: `telemetry support for the hypothesis: ${(clamp01(inputs.evidenceSupport) * 100).toFixed(0)}%` },
+    {
+      name: 'retrieval_strength',
+      value: strength,
+      explanation: inputs.topSimilarity === null ? 'no past incidents to compare with' : `best past match has similarity ${inputs.topSimilarity.toFixed(2)}`,
+    },
+    {
+      name: 'history_agreement',
+      value: agreement,
+      explanation:
+        inputs.historyAgreement === null
+          ? 'no similar incidents point at a playbook'
+          : `${(agreement * 100).toFixed(0)}% of similar incidents (by similarity) were handled with this playbook`,
+    },
+    {
+      name: 'evidence_support',
+      value: clamp01(inputs.evidenceSupport),
+      explanation: `telemetry support for the hypothesis: ${(clamp01(inputs.evidenceSupport) * 100).toFixed(0)}%`,
+    },
     { name: 'evidence_coverage', value: coverage, explanation: `${inputs.sourcesAnswered} of ${inputs.sourcesAsked} telemetry sources answered` },
     { name: 'past_success', value: success, explanation: `this fix worked ${worked} time(s) and failed ${failed} time(s) on similar incidents` },
   ]
   if (inputs.retrievalMargin !== undefined) {
     const margin = clamp01(inputs.retrievalMargin ?? 0)
-    shown.push({ name: 'retrieval_margin', value: margin, explanation: inputs.retrievalMargin === null ? 'no ranking to compare' : `the best match stands ${(margin * 100).toFixed(0)}% clear of the next` })
+    shown.push({
+      name: 'retrieval_margin',
+      value: margin,
+      explanation: inputs.retrievalMargin === null ? 'no ranking to compare' : `the best match stands ${(margin * 100).toFixed(0)}% clear of the next`,
+    })
   }
   if (inputs.signalAgreement !== undefined) {
     const agreement = clamp01(inputs.signalAgreement ?? 0)
-    shown.push({ name: 'signal_agreement', value: agreement, explanation: inputs.signalAgreement === null ? 'no ranking to compare' : `${(agreement * 100).toFixed(0)}% of the retrievers put the best match in their top 3` })
+    shown.push({
+      name: 'signal_agreement',
+      value: agreement,
+      explanation:
+        inputs.signalAgreement === null ? 'no ranking to compare' : `${(agreement * 100).toFixed(0)}% of the retrievers put the best match in their top 3`,
+    })
   }
   // Unknown freshness or consistency (no telemetry, nothing implicated) is neutral: coverage already counts what is missing.
-  for (const [name, input] of [['evidence_freshness', inputs.evidenceFreshness], ['evidence_consistency', inputs.evidenceConsistency]] as const) {
+  for (const [name, input] of [
+    ['evidence_freshness', inputs.evidenceFreshness],
+    ['evidence_consistency', inputs.evidenceConsistency],
+  ] as const) {
     if (input === undefined) continue
     const neutral = DIAGNOSIS_FACTORS.find((f) => f.name === name)!.neutral
-    shown.push({ name, value: input.value === null ? neutral : clamp01(input.value), explanation: input.value === null ? `${input.explanation} (counted as neutral)` : input.explanation })
+    shown.push({
+      name,
+      value: input.value === null ? neutral : clamp01(input.value),
+      explanation: input.value === null ? `${input.explanation} (counted as neutral)` : input.explanation,
+    })
   }
   const valueOf = new Map(shown.map((f) => [f.name, f.value]))
   const features = DIAGNOSIS_FACTORS.map((f) => valueOf.get(f.name) ?? f.neutral)

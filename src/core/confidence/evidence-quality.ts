@@ -97,11 +97,20 @@ export function assessEvidenceConsistency(
   const verdicts: SignalVerdict[] = implicated.map(({ signal, implicates }) => ({
     signal,
     implicates,
-    verdict: implicates.includes(reference) ? 'agrees' : reference !== context.service && implicates.every((s) => s === context.service) ? 'symptom' : 'contradicts',
+    verdict: implicates.includes(reference)
+      ? 'agrees'
+      : reference !== context.service && implicates.every((s) => s === context.service)
+        ? 'symptom'
+        : 'contradicts',
   }))
   const opinions = verdicts.filter((v) => v.verdict !== 'symptom')
   if (opinions.length === 0) {
-    return { value: null, reference, verdicts, explanation: verdicts.length ? `only symptoms on ${context.service}; nothing points elsewhere than ${reference}` : 'no source points at any service' }
+    return {
+      value: null,
+      reference,
+      verdicts,
+      explanation: verdicts.length ? `only symptoms on ${context.service}; nothing points elsewhere than ${reference}` : 'no source points at any service',
+    }
   }
   const agreeing = opinions.filter((v) => v.verdict === 'agrees')
   const contradicting = opinions.filter((v) => v.verdict === 'contradicts')
@@ -119,18 +128,30 @@ function implicatedServices(gathered: GatheredEvidence, probableCause: string | 
     const unique = [...new Set(services)]
     if (unique.length) out.push({ signal, implicates: unique })
   }
-  add('metrics', gathered.metrics.filter((m) => m.anomalous).map((m) => m.service))
+  add(
+    'metrics',
+    gathered.metrics.filter((m) => m.anomalous).map((m) => m.service),
+  )
   const errorLines = new Map<string, number>()
   for (const l of gathered.logs) if (l.severity === 'ERROR' || l.severity === 'CRITICAL') errorLines.set(l.service, (errorLines.get(l.service) ?? 0) + 1)
-  add('logs', [...errorLines].filter(([, n]) => n >= ERROR_LOG_LINES).map(([s]) => s))
-  add('errors', gathered.errors.filter((e) => e.count >= ERROR_GROUP_EVENTS || e.firstSeen >= gathered.window.start).map((e) => e.service))
+  add(
+    'logs',
+    [...errorLines].filter(([, n]) => n >= ERROR_LOG_LINES).map(([s]) => s),
+  )
+  add(
+    'errors',
+    gathered.errors.filter((e) => e.count >= ERROR_GROUP_EVENTS || e.firstSeen >= gathered.window.start).map((e) => e.service),
+  )
   const slowest = new Map<string, number>()
   for (const t of gathered.traces) {
     const span = t.spans[0]
     if (span) slowest.set(span.service, (slowest.get(span.service) ?? 0) + 1)
   }
   // A service most of the slow traces spend their time in.
-  add('traces', [...slowest].filter(([, n]) => n * 2 >= gathered.traces.length).map(([s]) => s))
+  add(
+    'traces',
+    [...slowest].filter(([, n]) => n * 2 >= gathered.traces.length).map(([s]) => s),
+  )
   if (probableCause) add('service graph', [probableCause])
   return out
 }

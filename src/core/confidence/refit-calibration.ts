@@ -17,9 +17,7 @@ export interface LabelledOutcome {
   label: 0 | 1
 }
 
-export type CalibrationRefit =
-  | { refitted: false; model: CalibrationModel }
-  | { refitted: true; model: CalibrationModel; ece: number; brier: number }
+export type CalibrationRefit = { refitted: false; model: CalibrationModel } | { refitted: true; model: CalibrationModel; ece: number; brier: number }
 
 const logitOf = (p: number) => {
   const q = Math.min(1 - 1e-6, Math.max(1e-6, p))

@@ -60,18 +60,39 @@ function margin(top: number | null, others: Array<number | null>): number {
 export function retrievalFeatures(matches: RankedMatch[]): number[] | null {
   const [top, ...rest] = matches
   if (!top) return null
-  const keywordMargin = margin(top.signals.keywordScore, rest.map((m) => m.signals.keywordScore))
+  const keywordMargin = margin(
+    top.signals.keywordScore,
+    rest.map((m) => m.signals.keywordScore),
+  )
   // The margin is 0 both for a tie and when BM25 clearly prefers another match: the deficit tells them apart.
   const nextKeywordScore = Math.max(0, ...rest.map((m) => m.signals.keywordScore))
   const keywordDeficit = nextKeywordScore > top.signals.keywordScore ? (nextKeywordScore - top.signals.keywordScore) / nextKeywordScore : 0
   // Cosines crowd together (0.80 vs 0.76), so their relative margin is stretched fourfold.
-  const embeddingMargin = top.signals.embedding === null ? 0 : Math.min(1, 4 * margin(top.signals.embedding, rest.map((m) => m.signals.embedding)))
+  const embeddingMargin =
+    top.signals.embedding === null
+      ? 0
+      : Math.min(
+          1,
+          4 *
+            margin(
+              top.signals.embedding,
+              rest.map((m) => m.signals.embedding),
+            ),
+        )
   const ranks = [top.signals.ranks.embedding, top.signals.ranks.keywords]
   const used = top.signals.embedding === null ? 1 : 2
   const agreement = ranks.filter((r) => r !== null && r <= 3).length / used
   const structured = Math.min(1, structuredWeight(top.signals) / 3)
   const recency = 0.5 ** (top.signals.hoursBefore / RECENCY_HALF_LIFE_HOURS)
-  const named: NamedRetrievalFeatures = { topSimilarity: top.similarity, keywordMargin, embeddingMargin, agreement: Math.min(1, agreement), structured, recency, keywordDeficit }
+  const named: NamedRetrievalFeatures = {
+    topSimilarity: top.similarity,
+    keywordMargin,
+    embeddingMargin,
+    agreement: Math.min(1, agreement),
+    structured,
+    recency,
+    keywordDeficit,
+  }
   return FEATURE_ORDER.map((name) => named[name])
 }
 

@@ -72,10 +72,19 @@ export async function correlateIncident(query: CorrelationQuery, ports: { embedd
   const notes: string[] = []
   const trimmed = query.text.trim()
   const text = trimmed.length > MAX_QUERY_CHARS ? trimmed.slice(0, MAX_QUERY_CHARS) : trimmed
-  if (trimmed.length > MAX_QUERY_CHARS) notes.push(`the query was ${trimmed.length.toLocaleString('en-US')} characters; only the first ${MAX_QUERY_CHARS.toLocaleString('en-US')} were used`)
+  if (trimmed.length > MAX_QUERY_CHARS)
+    notes.push(`the query was ${trimmed.length.toLocaleString('en-US')} characters; only the first ${MAX_QUERY_CHARS.toLocaleString('en-US')} were used`)
   const structured = Boolean(query.service || query.policyName || query.resourceType)
   if (!text && !structured) {
-    return { matches: [], embedding: null, embeddingModel: ports.embedder.name, mode: 'lexical_structured', keywords: [], errorSignature: null, notes: [...notes, 'the query was empty: nothing to search for'] }
+    return {
+      matches: [],
+      embedding: null,
+      embeddingModel: ports.embedder.name,
+      mode: 'lexical_structured',
+      keywords: [],
+      errorSignature: null,
+      notes: [...notes, 'the query was empty: nothing to search for'],
+    }
   }
 
   let embedding: number[] | null = null
@@ -109,5 +118,13 @@ export async function correlateIncident(query: CorrelationQuery, ports: { embedd
   }
   const embeddingWeight = embeddingModel === ports.embedder.name ? (ports.embedder.rankingWeight ?? 1) : 1
   const matches = rankCandidates(found.candidates, { at: query.before, limit: query.limit, embeddingWeight })
-  return { matches, embedding, embeddingModel, mode: embedding ? 'hybrid' : 'lexical_structured', keywords: found.keywords, errorSignature: found.errorSignature, notes }
+  return {
+    matches,
+    embedding,
+    embeddingModel,
+    mode: embedding ? 'hybrid' : 'lexical_structured',
+    keywords: found.keywords,
+    errorSignature: found.errorSignature,
+    notes,
+  }
 }

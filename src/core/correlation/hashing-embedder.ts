@@ -48,7 +48,17 @@ export function stem(word: string): string {
   return word
 }
 const STEM_RULES: Array<[string, string]> = [
-  ['ies', 'y'], ['sses', 'ss'], ['ings', ''], ['ing', ''], ['edly', ''], ['ed', ''], ['ers', 'er'], ['ations', 'ate'], ['ation', 'ate'], ['ments', 'ment'], ['s', ''],
+  ['ies', 'y'],
+  ['sses', 'ss'],
+  ['ings', ''],
+  ['ing', ''],
+  ['edly', ''],
+  ['ed', ''],
+  ['ers', 'er'],
+  ['ations', 'ate'],
+  ['ation', 'ate'],
+  ['ments', 'ment'],
+  ['s', ''],
 ]
 
 function bucket(feature: string, dimensions: number): { index: number; sign: number } {

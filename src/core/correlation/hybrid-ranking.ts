@@ -42,7 +42,11 @@ export function structuredWeight(c: Pick<SearchCandidate, 'samePolicy' | 'sameSi
 }
 
 /** Ranks from 1; candidates the comparison cannot tell apart share a rank (1, 2, 2, 4). */
-function ranksBy(candidates: SearchCandidate[], member: (c: SearchCandidate) => boolean, better: (a: SearchCandidate, b: SearchCandidate) => number): Map<string, number> {
+function ranksBy(
+  candidates: SearchCandidate[],
+  member: (c: SearchCandidate) => boolean,
+  better: (a: SearchCandidate, b: SearchCandidate) => number,
+): Map<string, number> {
   const sorted = candidates.filter(member).sort(better)
   const ranks = new Map<string, number>()
   sorted.forEach((c, i) => ranks.set(c.incident.id, i > 0 && better(sorted[i - 1]!, c) === 0 ? ranks.get(sorted[i - 1]!.incident.id)! : i + 1))
@@ -57,14 +61,31 @@ function ranksBy(candidates: SearchCandidate[], member: (c: SearchCandidate) => 
 export function rankCandidates(candidates: SearchCandidate[], options: RankingOptions): RankedMatch[] {
   const at = options.at.getTime()
   const recency = (c: SearchCandidate) => at - c.incident.startedAt.getTime()
-  const embeddingRanks = ranksBy(candidates, (c) => c.retrievedBy.embedding && c.cosine !== null, (a, b) => b.cosine! - a.cosine! || recency(a) - recency(b))
-  const keywordRanks = ranksBy(candidates, (c) => c.retrievedBy.keywords && c.bm25 > 0, (a, b) => b.bm25 - a.bm25 || recency(a) - recency(b))
-  const pooled = (c: SearchCandidate) => (c.retrievedBy.embedding && c.cosine !== null) || (c.retrievedBy.keywords && c.bm25 > 0) || (c.retrievedBy.structured && structuredWeight(c) > 0)
+  const embeddingRanks = ranksBy(
+    candidates,
+    (c) => c.retrievedBy.embedding && c.cosine !== null,
+    (a, b) => b.cosine! - a.cosine! || recency(a) - recency(b),
+  )
+  const keywordRanks = ranksBy(
+    candidates,
+    (c) => c.retrievedBy.keywords && c.bm25 > 0,
+    (a, b) => b.bm25 - a.bm25 || recency(a) - recency(b),
+  )
+  const pooled = (c: SearchCandidate) =>
+    (c.retrievedBy.embedding && c.cosine !== null) || (c.retrievedBy.keywords && c.bm25 > 0) || (c.retrievedBy.structured && structuredWeight(c) > 0)
   const recencyRanks = ranksBy(candidates, pooled, (a, b) => recency(a) - recency(b))
-  const structuredRanks = ranksBy(candidates, (c) => c.retrievedBy.structured && structuredWeight(c) > 0, (a, b) => structuredWeight(b) - structuredWeight(a) || recency(a) - recency(b))
+  const structuredRanks = ranksBy(
+    candidates,
+    (c) => c.retrievedBy.structured && structuredWeight(c) > 0,
+    (a, b) => structuredWeight(b) - structuredWeight(a) || recency(a) - recency(b),
+  )
 
   const matches = candidates.map((c): RankedMatch => {
-    const ranks = { embedding: embeddingRanks.get(c.incident.id) ?? null, keywords: keywordRanks.get(c.incident.id) ?? null, structured: structuredRanks.get(c.incident.id) ?? null }
+    const ranks = {
+      embedding: embeddingRanks.get(c.incident.id) ?? null,
+      keywords: keywordRanks.get(c.incident.id) ?? null,
+      structured: structuredRanks.get(c.incident.id) ?? null,
+    }
     const hoursBefore = Math.max(0, recency(c) / HOUR_MS)
     const fused =
       (ranks.embedding ? (options.embeddingWeight ?? 1) / (RRF_K + ranks.embedding) : 0) +

@@ -4,7 +4,10 @@
  * `/sre analyze <service> <symptoms>`).
  */
 export function serviceFromText(text: string, known: readonly string[]): string | null {
-  const words = text.toLowerCase().split(/[^a-z0-9-]+/).filter(Boolean)
+  const words = text
+    .toLowerCase()
+    .split(/[^a-z0-9-]+/)
+    .filter(Boolean)
   const mentioned = words.find((w) => known.includes(w))
   if (mentioned) return mentioned
   const first = words[0]

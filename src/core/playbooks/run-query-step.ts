@@ -62,6 +62,13 @@ export async function runQueryStep(
     passed,
     value,
     summary,
-    evidence: { source: step.source, title: renderTemplate(step.title, ctx.vars), detail: [summary, ...sample].join('\n'), link, anomalous: passed, data: { service, value } },
+    evidence: {
+      source: step.source,
+      title: renderTemplate(step.title, ctx.vars),
+      detail: [summary, ...sample].join('\n'),
+      link,
+      anomalous: passed,
+      data: { service, value },
+    },
   }
 }

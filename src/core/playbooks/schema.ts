@@ -7,13 +7,9 @@ import { METRIC_KINDS } from '../telemetry/port'
  * and `{{steps.<id>.value}}` placeholders, rendered by renderTemplate().
  */
 
-const stepId = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'step ids are lowercase kebab-case, e.g. "check-pool"')
+const stepId = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'step ids are lowercase kebab-case, e.g. "check-pool"')
 
-const durationSchema = z
-  .string()
-  .regex(/^\d+(s|m|h)$/, 'durations look like "90s", "15m" or "2h"')
+const durationSchema = z.string().regex(/^\d+(s|m|h)$/, 'durations look like "90s", "15m" or "2h"')
 
 const comparisonSchema = z.enum(['>', '>=', '<', '<='])
 
@@ -34,23 +30,25 @@ const baseStep = {
   timeout: durationSchema.optional(),
 }
 
-const queryStep = z.object({
-  ...baseStep,
-  kind: z.literal('query'),
-  source: z.enum(['metrics', 'logs', 'errors', 'traces']),
-  /** Defaults to the incident's service; may be a template such as "{{service}}". */
-  service: z.string().optional(),
-  metric: z.enum(METRIC_KINDS).optional(),
-  /** For logs: substring the message must contain. */
-  contains: z.string().max(200).optional(),
-  minSeverity: z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL']).optional(),
-  /** How far back from the incident's start to look. */
-  window: durationSchema.default('30m'),
-  assert: assertionSchema,
-}).refine((s) => s.source !== 'metrics' || s.metric !== undefined, {
-  message: 'a metrics query needs a "metric"',
-  path: ['metric'],
-})
+const queryStep = z
+  .object({
+    ...baseStep,
+    kind: z.literal('query'),
+    source: z.enum(['metrics', 'logs', 'errors', 'traces']),
+    /** Defaults to the incident's service; may be a template such as "{{service}}". */
+    service: z.string().optional(),
+    metric: z.enum(METRIC_KINDS).optional(),
+    /** For logs: substring the message must contain. */
+    contains: z.string().max(200).optional(),
+    minSeverity: z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL']).optional(),
+    /** How far back from the incident's start to look. */
+    window: durationSchema.default('30m'),
+    assert: assertionSchema,
+  })
+  .refine((s) => s.source !== 'metrics' || s.metric !== undefined, {
+    message: 'a metrics query needs a "metric"',
+    path: ['metric'],
+  })
 
 const approvalStep = z.object({
   ...baseStep,
@@ -108,7 +106,10 @@ const notifyStep = z.object({
   kind: z.literal('notify'),
   message: z.string().min(1).max(2000),
   /** Also tell a channel (C…) or a person (U…, by DM), beyond the incident thread. */
-  to: z.array(z.string().regex(/^[CGUW][A-Z0-9]{2,}$/)).max(10).optional(),
+  to: z
+    .array(z.string().regex(/^[CGUW][A-Z0-9]{2,}$/))
+    .max(10)
+    .optional(),
 })
 
 /** A branch target that finishes the run. */
@@ -169,7 +170,8 @@ export const playbookSchema = z
   .superRefine((pb, ctx) => {
     const ids = new Set<string>()
     pb.steps.forEach((step, i) => {
-      if (step.id === BRANCH_END) ctx.addIssue({ code: 'custom', message: `"${BRANCH_END}" is reserved for branches; name the step differently`, path: ['steps', i, 'id'] })
+      if (step.id === BRANCH_END)
+        ctx.addIssue({ code: 'custom', message: `"${BRANCH_END}" is reserved for branches; name the step differently`, path: ['steps', i, 'id'] })
       if (ids.has(step.id)) ctx.addIssue({ code: 'custom', message: `duplicate step id "${step.id}"`, path: ['steps', i, 'id'] })
       ids.add(step.id)
     })
@@ -186,19 +188,30 @@ export const playbookSchema = z
       if (step.kind !== 'branch') return
       const index = (id: string) => (id === BRANCH_END ? pb.steps.length : pb.steps.findIndex((s) => s.id === id))
       const source = index(step.if.step)
-      if (source === -1 || source >= i) ctx.addIssue({ code: 'custom', message: `branch "${step.id}" must test an earlier step, not "${step.if.step}"`, path: ['steps', i, 'if', 'step'] })
+      if (source === -1 || source >= i)
+        ctx.addIssue({ code: 'custom', message: `branch "${step.id}" must test an earlier step, not "${step.if.step}"`, path: ['steps', i, 'if', 'step'] })
       for (const key of ['then', 'else'] as const) {
         const target = index(step[key])
         // Forward only (no loops), and never straight onto an action: its approval gate must run first.
-        if (target <= i) ctx.addIssue({ code: 'custom', message: `branch "${step.id}" ${key} must name a later step, not "${step[key]}"`, path: ['steps', i, key] })
-        else if (pb.steps[target]?.kind === 'action') ctx.addIssue({ code: 'custom', message: `branch "${step.id}" cannot jump onto the action "${step[key]}"; jump to its approval step`, path: ['steps', i, key] })
+        if (target <= i)
+          ctx.addIssue({ code: 'custom', message: `branch "${step.id}" ${key} must name a later step, not "${step[key]}"`, path: ['steps', i, key] })
+        else if (pb.steps[target]?.kind === 'action')
+          ctx.addIssue({
+            code: 'custom',
+            message: `branch "${step.id}" cannot jump onto the action "${step[key]}"; jump to its approval step`,
+            path: ['steps', i, key],
+          })
       }
     })
     pb.steps.forEach((step, i) => {
       if (step.kind !== 'approval' || !step.autoApprove) return
       const target = pb.steps.find((s) => s.id === step.for)
       if (target?.kind === 'action' && target.risk === 'high') {
-        ctx.addIssue({ code: 'custom', message: `approval "${step.id}" cannot auto-approve the high-risk action "${target.id}"`, path: ['steps', i, 'autoApprove'] })
+        ctx.addIssue({
+          code: 'custom',
+          message: `approval "${step.id}" cannot auto-approve the high-risk action "${target.id}"`,
+          path: ['steps', i, 'autoApprove'],
+        })
       }
     })
     pb.steps.forEach((step, i) => {

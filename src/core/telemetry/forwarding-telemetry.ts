@@ -26,7 +26,10 @@ export class ForwardingTelemetry implements TelemetryPort {
   readonly links?: ConsoleLinks
 
   /** `metricGrid: false` hides the wrapped port's grid (as a provider without one). */
-  constructor(protected readonly inner: TelemetryPort, options: { metricGrid?: boolean } = {}) {
+  constructor(
+    protected readonly inner: TelemetryPort,
+    options: { metricGrid?: boolean } = {},
+  ) {
     this.name = inner.name
     if (inner.metricGrid && options.metricGrid !== false) this.metricGrid = inner.metricGrid
     if (inner.alertPolicy) this.alertPolicy = inner.alertPolicy.bind(inner)

@@ -128,7 +128,12 @@ function richText(node: Json): string {
     case 'rich_text_list':
       return elements.map((item) => `• ${richText(item)}`).join('\n')
     case 'rich_text_quote':
-      return elements.map(richText).join('').split('\n').map((line) => `> ${line}`).join('\n')
+      return elements
+        .map(richText)
+        .join('')
+        .split('\n')
+        .map((line) => `> ${line}`)
+        .join('\n')
     case 'rich_text_preformatted':
       return elements.map(richText).join('')
     case 'rich_text':

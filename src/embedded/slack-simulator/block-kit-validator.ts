@@ -4,20 +4,7 @@ export type BlockSurface = 'message' | 'home' | 'modal'
 const MAX_BLOCKS: Record<BlockSurface, number> = { message: 50, home: 100, modal: 100 }
 const SURFACE_NAMES: Record<BlockSurface, string> = { message: 'a message', home: 'a home tab', modal: 'a modal' }
 
-const KNOWN_BLOCK_TYPES = new Set([
-  'actions',
-  'context',
-  'divider',
-  'file',
-  'header',
-  'image',
-  'input',
-  'markdown',
-  'rich_text',
-  'section',
-  'table',
-  'video',
-])
+const KNOWN_BLOCK_TYPES = new Set(['actions', 'context', 'divider', 'file', 'header', 'image', 'input', 'markdown', 'rich_text', 'section', 'table', 'video'])
 
 const SELECT_TYPES = new Set([
   'static_select',
@@ -45,14 +32,7 @@ const INTERACTIVE_TYPES = new Set([
   'rich_text_input',
 ])
 
-const INPUT_TYPES = new Set([
-  ...INTERACTIVE_TYPES,
-  'plain_text_input',
-  'email_text_input',
-  'url_text_input',
-  'number_input',
-  'file_input',
-])
+const INPUT_TYPES = new Set([...INTERACTIVE_TYPES, 'plain_text_input', 'email_text_input', 'url_text_input', 'number_input', 'file_input'])
 
 const ACCESSORY_TYPES = new Set([...INTERACTIVE_TYPES, 'image'])
 
@@ -111,9 +91,7 @@ function checkBlock(walk: Walk, block: unknown, at: Pointer): void {
       )
       return
     case 'context':
-      checkElements(walk, block.elements, [...at, 'elements'], 'context block', 10, (element, elementAt) =>
-        checkContextElement(walk, element, elementAt),
-      )
+      checkElements(walk, block.elements, [...at, 'elements'], 'context block', 10, (element, elementAt) => checkContextElement(walk, element, elementAt))
       return
     case 'image':
       checkImage(walk, block, at, 'image block')
@@ -148,22 +126,13 @@ function checkSection(walk: Walk, block: Record<string, unknown>, at: Pointer): 
       if (block.fields.length > 10) {
         report(walk, [...at, 'fields'], `has ${block.fields.length} fields, at most 10 are allowed`, 'section block')
       }
-      block.fields.forEach((field, index) =>
-        checkText(walk, field, [...at, 'fields', index], 'section block', { max: 2000, required: true }),
-      )
+      block.fields.forEach((field, index) => checkText(walk, field, [...at, 'fields', index], 'section block', { max: 2000, required: true }))
     }
   }
   if (block.accessory !== undefined) checkElement(walk, block.accessory, [...at, 'accessory'], ACCESSORY_TYPES)
 }
 
-function checkElements(
-  walk: Walk,
-  elements: unknown,
-  at: Pointer,
-  owner: string,
-  max: number,
-  checkOne: (element: unknown, elementAt: Pointer) => void,
-): void {
+function checkElements(walk: Walk, elements: unknown, at: Pointer, owner: string, max: number, checkOne: (element: unknown, elementAt: Pointer) => void): void {
   if (!Array.isArray(elements) || elements.length === 0) {
     report(walk, at, 'elements must be a non-empty array', owner)
     return

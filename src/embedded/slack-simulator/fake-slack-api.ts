@@ -3,13 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { CodedError } from '../../core/errors'
-import {
-  failure,
-  FakeWebApiMethods,
-  type FakeWorkspaceDirectory,
-  type RecordedViewPublish,
-  type WebApiAnswer,
-} from './fake-web-api-methods'
+import { failure, FakeWebApiMethods, type FakeWorkspaceDirectory, type RecordedViewPublish, type WebApiAnswer } from './fake-web-api-methods'
 import { FAKE_WORKSPACE } from './fake-workspace'
 import {
   FakeSocketModeServer,
@@ -19,13 +13,7 @@ import {
   type SocketEnvelopeOptions,
   type SocketEnvelopeType,
 } from './socket-mode-server'
-import {
-  SlackMessageStore,
-  type MessageContent,
-  type RecordedEphemeral,
-  type RecordedMessage,
-  type SlackBlock,
-} from './slack-message-store'
+import { SlackMessageStore, type MessageContent, type RecordedEphemeral, type RecordedMessage, type SlackBlock } from './slack-message-store'
 
 export interface FakeSlackApiOptions extends FakeWorkspaceDirectory {
   host?: string

@@ -49,7 +49,9 @@ export class ServerWebSocket {
       rejectUpgrade(socket, 400, 'Bad Request')
       return undefined
     }
-    const acceptKey = createHash('sha1').update(key + HANDSHAKE_GUID).digest('base64')
+    const acceptKey = createHash('sha1')
+      .update(key + HANDSHAKE_GUID)
+      .digest('base64')
     socket.write(['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${acceptKey}`, '', ''].join('\r\n'))
     const connection = new ServerWebSocket(socket, handlers)
     if (head.length > 0) connection.receive(head)

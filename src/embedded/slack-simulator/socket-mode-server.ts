@@ -188,4 +188,3 @@ function acceptsResponsePayload(type: SocketEnvelopeType, payload: object): bool
   const interactionType = (payload as { type?: unknown }).type
   return interactionType === 'view_submission' || interactionType === 'block_suggestion'
 }
-

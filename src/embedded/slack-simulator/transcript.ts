@@ -54,7 +54,10 @@ function renderEntry(entry: Entry, indent: typeof ROOT): string[] {
     const { ephemeral } = entry
     const marks = [`(only visible to @${ephemeral.user})`]
     if (ephemeral.postedVia === 'response_url') marks.push('(via response_url)')
-    return [`${indent.header}[${ephemeral.messageTs}] ${authorOf(FAKE_WORKSPACE.botUserId)} ${marks.join(' ')}`, ...indentAll(contentLines(ephemeral), indent.body)]
+    return [
+      `${indent.header}[${ephemeral.messageTs}] ${authorOf(FAKE_WORKSPACE.botUserId)} ${marks.join(' ')}`,
+      ...indentAll(contentLines(ephemeral), indent.body),
+    ]
   }
   const { message } = entry
   const marks: string[] = []
@@ -79,9 +82,7 @@ function renderStrayResponses(responses: readonly RecordedResponse[]): string {
 
 function contentLines(content: MessageContent): string[] {
   const lines =
-    content.blocks !== undefined && content.blocks.length > 0
-      ? renderBlocksAsText(content.blocks)
-      : renderMrkdwnAsText(content.text ?? '').split('\n')
+    content.blocks !== undefined && content.blocks.length > 0 ? renderBlocksAsText(content.blocks) : renderMrkdwnAsText(content.text ?? '').split('\n')
   if (content.attachments !== undefined) lines.push(...renderAttachmentsAsText(content.attachments))
   return lines
 }

@@ -9,7 +9,9 @@ import type { NabSeries } from './read-nab-corpus'
 
 /** The configurations the defaults were picked from (best standard score over the whole corpus part). */
 export const DETECTOR_GRID: Array<Partial<StreamingAnomalyDetectorOptions>> = [0.985, 0.99, 0.995].flatMap((tailQuantile) =>
-  [25, 50].flatMap((suppressionPoints) => [8, 16].flatMap((medianWindow) => [50, 150].map((minHistory) => ({ tailQuantile, suppressionPoints, medianWindow, minHistory })))),
+  [25, 50].flatMap((suppressionPoints) =>
+    [8, 16].flatMap((medianWindow) => [50, 150].map((minHistory) => ({ tailQuantile, suppressionPoints, medianWindow, minHistory }))),
+  ),
 )
 
 export interface CategoryFold {
@@ -32,13 +34,28 @@ export interface CrossValidation {
  * scores the held-out category with both — an estimate of how the selection generalises.
  * Numenta gets the same treatment for its threshold.
  */
-export function crossValidateByCategory(corpus: readonly NabSeries[], numentaScores: readonly number[][], profiles: Record<string, CostMatrix>): CrossValidation {
+export function crossValidateByCategory(
+  corpus: readonly NabSeries[],
+  numentaScores: readonly number[][],
+  profiles: Record<string, CostMatrix>,
+): CrossValidation {
   const swept: SweptSeries[] = corpus.map((s) => sweepSeries(s.timestamps, s.windows))
-  const scoresByConfig = DETECTOR_GRID.map((config) => corpus.map((s) => scoreMetricSeries(s.timestamps.map((timestamp, i) => ({ timestamp, value: s.values[i]! })), config).map((p) => p!.score)))
+  const scoresByConfig = DETECTOR_GRID.map((config) =>
+    corpus.map((s) =>
+      scoreMetricSeries(
+        s.timestamps.map((timestamp, i) => ({ timestamp, value: s.values[i]! })),
+        config,
+      ).map((p) => p!.score),
+    ),
+  )
   const categoryOf = (s: NabSeries) => s.path.split('/')[0]!
   const categories = [...new Set(corpus.map(categoryOf))]
   const indices = (keep: (category: string) => boolean) => corpus.flatMap((s, i) => (keep(categoryOf(s)) ? [i] : []))
-  const best = (scores: readonly number[][], rows: number[], cost: CostMatrix) => optimizeCorpusThreshold(rows.map((i) => ({ swept: swept[i]!, anomalyScores: scores[i]! })), cost)
+  const best = (scores: readonly number[][], rows: number[], cost: CostMatrix) =>
+    optimizeCorpusThreshold(
+      rows.map((i) => ({ swept: swept[i]!, anomalyScores: scores[i]! })),
+      cost,
+    )
   const standard = profiles.standard ?? Object.values(profiles)[0]!
 
   const folds = categories.map((category): CategoryFold => {

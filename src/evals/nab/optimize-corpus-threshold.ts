@@ -33,7 +33,8 @@ export function optimizeCorpusThreshold(corpus: readonly SweptScoredSeries[], co
   let r = 0
   let windowBase = 0
   for (const { swept, anomalyScores } of corpus) {
-    if (anomalyScores.length !== swept.windowOfRow.length) throw new InvalidNabInputError(`${anomalyScores.length} anomaly scores for ${swept.windowOfRow.length} rows`)
+    if (anomalyScores.length !== swept.windowOfRow.length)
+      throw new InvalidNabInputError(`${anomalyScores.length} anomaly scores for ${swept.windowOfRow.length} rows`)
     for (let w = 0; w < swept.windowFirstRow.length; w++) {
       windowBest[windowBase + w] = swept.windowScorable[w] ? -cost.fnWeight : 0
       if (swept.windowScorable[w]) total -= cost.fnWeight

@@ -21,7 +21,8 @@ export interface NabSeries {
 
 async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T> {
   const parsed = schema.safeParse(JSON.parse(await readFile(path, 'utf8')))
-  if (!parsed.success) throw new CodedError('nab_file_invalid', `${path}: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`)
+  if (!parsed.success)
+    throw new CodedError('nab_file_invalid', `${path}: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`)
   return parsed.data
 }
 
@@ -38,7 +39,10 @@ export async function readThresholds(path: string): Promise<Record<string, Recor
 /** Every `<category>/<name>.csv` under the data directory that has an entry in the labels file, with its windows. */
 export async function readNabCorpus(dataDir: string, labelsPath: string): Promise<NabSeries[]> {
   const labels = await readJson(labelsPath, labelsSchema)
-  const categories = (await readdir(dataDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+  const categories = (await readdir(dataDir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()
   const corpus: NabSeries[] = []
   for (const category of categories) {
     const files = (await readdir(join(dataDir, category))).filter((f) => f.endsWith('.csv')).sort()
@@ -52,10 +56,18 @@ export async function readNabCorpus(dataDir: string, labelsPath: string): Promis
       const windows = limits.map(([start, end]) => {
         const w = { start: parseTimestamp(start), end: parseTimestamp(end) }
         // NAB enters and leaves a window on exact timestamps; a limit between rows would be scored differently.
-        if (!known.has(w.start) || !known.has(w.end)) throw new CodedError('nab_label_mismatch', `${path}: window [${start}, ${end}] does not start and end on rows of the series`)
+        if (!known.has(w.start) || !known.has(w.end))
+          throw new CodedError('nab_label_mismatch', `${path}: window [${start}, ${end}] does not start and end on rows of the series`)
         return w
       })
-      corpus.push({ path, rawTimestamps: rows.map((r) => r.rawTimestamp), timestamps, rawValues: rows.map((r) => r.rawValue), values: rows.map((r) => r.value), windows })
+      corpus.push({
+        path,
+        rawTimestamps: rows.map((r) => r.rawTimestamp),
+        timestamps,
+        rawValues: rows.map((r) => r.rawValue),
+        values: rows.map((r) => r.value),
+        windows,
+      })
     }
   }
   if (corpus.length === 0) throw new CodedError('nab_corpus_empty', `no labelled series under ${dataDir}`)

@@ -25,12 +25,24 @@ const NULL_DETECTOR_SCORE = 0.5
  * Scores a detector over a corpus the NAB way, for each profile: the corpus-wide optimal
  * threshold, the summed raw score, and the score normalised between the null and a perfect detector.
  */
-export function scoreNabCorpus(corpus: readonly ScoredSeries[], profiles: Record<string, CostMatrix>, options: { thresholds?: Record<string, number> } = {}): ProfileResult[] {
+export function scoreNabCorpus(
+  corpus: readonly ScoredSeries[],
+  profiles: Record<string, CostMatrix>,
+  options: { thresholds?: Record<string, number> } = {},
+): ProfileResult[] {
   const swept: SweptSeries[] = corpus.map((s) => sweepSeries(s.timestamps, s.windows))
   const scorableWindows = swept.reduce((sum, s) => sum + s.windowScorable.filter(Boolean).length, 0)
   return Object.entries(profiles).map(([profile, cost]) => {
-    const threshold = options.thresholds?.[profile] ?? optimizeCorpusThreshold(corpus.map((s, i) => ({ swept: swept[i]!, anomalyScores: s.anomalyScores })), cost).threshold
-    const nullRaw = optimizeCorpusThreshold(swept.map((sw) => ({ swept: sw, anomalyScores: new Array<number>(sw.windowOfRow.length).fill(NULL_DETECTOR_SCORE) })), cost).score
+    const threshold =
+      options.thresholds?.[profile] ??
+      optimizeCorpusThreshold(
+        corpus.map((s, i) => ({ swept: swept[i]!, anomalyScores: s.anomalyScores })),
+        cost,
+      ).threshold
+    const nullRaw = optimizeCorpusThreshold(
+      swept.map((sw) => ({ swept: sw, anomalyScores: new Array<number>(sw.windowOfRow.length).fill(NULL_DETECTOR_SCORE) })),
+      cost,
+    ).score
     const perfectRaw = scorableWindows * cost.tpWeight
     const perSeries = corpus.map((s, i) => ({ name: s.name, ...scoreSeriesAtThreshold(swept[i]!, s.anomalyScores, threshold, cost) }))
     const raw = perSeries.reduce((sum, s) => sum + s.score, 0)

@@ -45,9 +45,7 @@ export type AlertmanagerAlert = z.infer<typeof alertmanagerAlertSchema>
 export const alertmanagerWebhookSchema = z.looseObject({
   version: z.literal('4', {
     error: (issue) =>
-      issue.input === undefined
-        ? undefined
-        : `must be "4" (the Alertmanager webhook format this parser reads), got ${describeReceivedValue(issue.input)}`,
+      issue.input === undefined ? undefined : `must be "4" (the Alertmanager webhook format this parser reads), got ${describeReceivedValue(issue.input)}`,
   }),
   status: z.enum(['firing', 'resolved']),
   receiver: optionalText,
@@ -127,9 +125,7 @@ function mapAlertmanagerSeverity(severity: string | undefined): Severity {
 
 /** Alertmanager hashes the labels exactly as received, so only the string-valued ones count. */
 function stringLabelsOf(labels: VendorLabelMap): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-  )
+  return Object.fromEntries(Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
 }
 
 /** Go's time.Time{} serializes as "0001-01-01T00:00:00Z". */

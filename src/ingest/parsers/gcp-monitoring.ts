@@ -101,12 +101,7 @@ export function parseGcpMonitoringAlert(body: unknown): NormalizedAlert[] {
       // 0 is how Go-based senders spell "not ended".
       endedAt: isClosed && incident.ended_at ? fromUnixSeconds(incident.ended_at) : null,
       // Later maps win: labels an operator set on purpose beat Google's resource labels.
-      labels: flattenLabels(
-        incident.resource?.labels,
-        incident.metric?.labels,
-        incident.metadata?.user_labels,
-        incident.policy_user_labels,
-      ),
+      labels: flattenLabels(incident.resource?.labels, incident.metric?.labels, incident.metadata?.user_labels, incident.policy_user_labels),
       url: nonBlankText(incident.url) ?? null,
     }),
   ]

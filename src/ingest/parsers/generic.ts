@@ -39,10 +39,7 @@ export const genericAlertSchema = z
     service: optionalText.describe('The affected service, as named in your service catalog.'),
     summary: optionalText.describe('Details for the on-call engineer. Over 10 000 characters is cut.'),
     severity: severitySchema.default('warning').describe('"critical", "high", "warning" (default) or "info".'),
-    status: z
-      .enum(['firing', 'resolved'])
-      .default('firing')
-      .describe('"firing" (default) or "resolved"; send "resolved" with the same fingerprint to close.'),
+    status: z.enum(['firing', 'resolved']).default('firing').describe('"firing" (default) or "resolved"; send "resolved" with the same fingerprint to close.'),
     fingerprint: z
       .string()
       .trim()
@@ -51,15 +48,10 @@ export const genericAlertSchema = z
       .optional()
       .describe('Identifies "the same problem" across repeats. Default: SHA-256 of service and title. Stored prefixed "gen:".'),
     startedAt: timestampSchema.optional().describe('ISO 8601 with time zone, e.g. "2024-05-14T02:00:12Z". Default: when received.'),
-    endedAt: timestampSchema
-      .optional()
-      .describe('ISO 8601 with time zone; read only when status is "resolved". Default then: when received.'),
+    endedAt: timestampSchema.optional().describe('ISO 8601 with time zone; read only when status is "resolved". Default then: when received.'),
     resourceType: optionalText.describe('Kind of resource, e.g. "cloud_run_revision" or "k8s_container".'),
     policy: optionalText.describe('Name of the rule or check that fired.'),
-    labels: z
-      .record(z.string(), z.string())
-      .optional()
-      .describe(`String labels used for correlation; at most ${MAX_LABELS} are kept.`),
+    labels: z.record(z.string(), z.string()).optional().describe(`String labels used for correlation; at most ${MAX_LABELS} are kept.`),
     url: optionalText.describe('Link back to the alert in its own system.'),
   })
   .superRefine((alert, ctx) => {
@@ -86,9 +78,7 @@ export type GenericAlertBatch = z.infer<typeof genericAlertBatchSchema>
  */
 export function parseGenericAlert(body: unknown, now: Date = new Date()): NormalizedAlert[] {
   // Picked by hand rather than by z.union so errors point into the shape that was meant.
-  const alerts = isBatch(body)
-    ? parseOrThrowValidationError(genericAlertBatchSchema, body).alerts
-    : [parseOrThrowValidationError(genericAlertSchema, body)]
+  const alerts = isBatch(body) ? parseOrThrowValidationError(genericAlertBatchSchema, body).alerts : [parseOrThrowValidationError(genericAlertSchema, body)]
   return alerts.map((alert) => normalizeGenericAlert(alert, now))
 }
 
@@ -116,7 +106,9 @@ function normalizeGenericAlert(alert: GenericAlert, now: Date): NormalizedAlert 
 
 /** A newline joins the two so "ab"+"c" and "a"+"bc" hash differently. */
 function hashServiceAndTitle(service: string | undefined, title: string): string {
-  return createHash('sha256').update(`${service ?? ''}\n${title}`).digest('hex')
+  return createHash('sha256')
+    .update(`${service ?? ''}\n${title}`)
+    .digest('hex')
 }
 
 function isBatch(body: unknown): boolean {

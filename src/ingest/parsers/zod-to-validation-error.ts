@@ -105,13 +105,7 @@ function describeExpectedType(expected: string): string {
   }
 }
 
-function describeBound(
-  bound: 'at least' | 'at most',
-  origin: string,
-  limit: number | bigint,
-  inclusive: boolean | undefined,
-  input: unknown,
-): string {
+function describeBound(bound: 'at least' | 'at most', origin: string, limit: number | bigint, inclusive: boolean | undefined, input: unknown): string {
   const comparison = inclusive === false ? (bound === 'at least' ? 'more than' : 'fewer than') : bound
   switch (origin) {
     case 'string':

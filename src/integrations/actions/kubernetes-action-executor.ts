@@ -56,7 +56,13 @@ export class KubernetesActionExecutor implements ActionExecutor {
       if (k8s.operation === 'rollout-restart') {
         const deployment = await this.apps.readNamespacedDeployment({ name: k8s.deployment, namespace: k8s.namespace })
         const ready = deployment.status?.readyReplicas ?? 0
-        return { method: 'PATCH (rollout restart)', target: where, body: this.restartPatch('<idempotency key>', '<now>'), summary: `restarts all ${deployment.spec?.replicas ?? 0} pods one by one (${ready} ready now)`, request: k8s }
+        return {
+          method: 'PATCH (rollout restart)',
+          target: where,
+          body: this.restartPatch('<idempotency key>', '<now>'),
+          summary: `restarts all ${deployment.spec?.replicas ?? 0} pods one by one (${ready} ready now)`,
+          request: k8s,
+        }
       }
       const scale = await this.apps.readNamespacedDeploymentScale({ name: k8s.deployment, namespace: k8s.namespace })
       const current = scale.spec?.replicas ?? 0
@@ -64,7 +70,13 @@ export class KubernetesActionExecutor implements ActionExecutor {
       const body = { spec: { replicas: target } }
       // Server-side dry run: admission and validation run, nothing is persisted.
       const dry = await this.apps.patchNamespacedDeploymentScale({ name: k8s.deployment, namespace: k8s.namespace, body, dryRun: 'All' }, MERGE_PATCH)
-      return { method: 'PATCH (scale)', target: `${where}/scale`, body, summary: `dry run accepted: ${current} → ${dry.spec?.replicas ?? target} replicas`, request: { ...k8s, replicas: target, scaleBy: undefined } }
+      return {
+        method: 'PATCH (scale)',
+        target: `${where}/scale`,
+        body,
+        summary: `dry run accepted: ${current} → ${dry.spec?.replicas ?? target} replicas`,
+        request: { ...k8s, replicas: target, scaleBy: undefined },
+      }
     } catch (err) {
       throw new CodedError('kubernetes_preview_failed', `dry run of ${k8s.operation} on ${where} failed: ${describe(err)}`)
     }
@@ -77,14 +89,20 @@ export class KubernetesActionExecutor implements ActionExecutor {
       if (k8s.operation === 'scale') {
         // An absolute count (resolved at approval time) makes a repeated call harmless.
         if (k8s.replicas === undefined) throw new CodedError('kubernetes_scale_unresolved', 'scale target was not resolved by a dry run')
-        const scaled = await this.apps.patchNamespacedDeploymentScale({ name: k8s.deployment, namespace: k8s.namespace, body: { spec: { replicas: k8s.replicas } } }, MERGE_PATCH)
+        const scaled = await this.apps.patchNamespacedDeploymentScale(
+          { name: k8s.deployment, namespace: k8s.namespace, body: { spec: { replicas: k8s.replicas } } },
+          MERGE_PATCH,
+        )
         return { ok: true, detail: `deployment ${where} scaled to ${scaled.spec?.replicas ?? k8s.replicas} replicas` }
       }
       const deployment = await this.apps.readNamespacedDeployment({ name: k8s.deployment, namespace: k8s.namespace })
       if (deployment.spec?.template?.metadata?.annotations?.[RESTART_KEY_ANNOTATION] === options.idempotencyKey) {
         return { ok: true, detail: `deployment ${where} was already restarted under this key; not restarted again` }
       }
-      await this.apps.patchNamespacedDeployment({ name: k8s.deployment, namespace: k8s.namespace, body: this.restartPatch(options.idempotencyKey, new Date().toISOString()) }, MERGE_PATCH)
+      await this.apps.patchNamespacedDeployment(
+        { name: k8s.deployment, namespace: k8s.namespace, body: this.restartPatch(options.idempotencyKey, new Date().toISOString()) },
+        MERGE_PATCH,
+      )
       return { ok: true, detail: `deployment ${where} rollout restart started` }
     } catch (err) {
       if (err instanceof CodedError) throw err

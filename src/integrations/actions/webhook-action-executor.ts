@@ -30,7 +30,8 @@ export class WebhookActionExecutor implements ActionExecutor {
 
   private check(request: ActionRequest): WebhookRequest {
     if (request.type !== 'webhook') throw new CodedError('action_type_mismatch', `not a webhook action: ${request.type}`)
-    if (!/^https?:\/\//.test(request.url)) throw new CodedError('action_url_invalid', `action URL "${request.url}" is not http(s); is AUTOMATION_WEBHOOK_URL set?`)
+    if (!/^https?:\/\//.test(request.url))
+      throw new CodedError('action_url_invalid', `action URL "${request.url}" is not http(s); is AUTOMATION_WEBHOOK_URL set?`)
     if (this.options.allowedBaseUrl && !request.url.startsWith(this.options.allowedBaseUrl)) {
       throw new CodedError('action_url_not_allowed', `action URL ${request.url} is outside AUTOMATION_WEBHOOK_URL`)
     }

@@ -7,7 +7,10 @@ const RELEASE_IF_HELD = "if redis.call('get', KEYS[1]) == ARGV[1] then return re
 export class RedisWarningClaims implements WarningClaimsPort {
   private readonly redis: Redis
 
-  constructor(redisUrl: string, private readonly prefix: string) {
+  constructor(
+    redisUrl: string,
+    private readonly prefix: string,
+  ) {
     // Lazy: bot processes build the same runtime and never claim anything.
     this.redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 })
   }

@@ -70,8 +70,14 @@ export function alertPolicyRequest(projectId: string, policyName: string): Alert
   if (text === '') throw new TelemetryQueryError('alert policy name is empty')
   const byName = RESOURCE_NAME.exec(text)
   if (byName) return { method: 'getAlertPolicy', name: byName[1]! }
-  if (/^projects\//.test(text) && text.includes('/alertPolicies/')) throw new TelemetryQueryError(`alert policy name "${text.slice(0, 200)}" is malformed; expected projects/PROJECT/alertPolicies/ID`)
-  return { method: 'listAlertPolicies', name: `projects/${projectId}`, filter: `display_name = ${quoteFilterString(text, 'alert policy display name')}`, pageSize: DISPLAY_NAME_PAGE_SIZE }
+  if (/^projects\//.test(text) && text.includes('/alertPolicies/'))
+    throw new TelemetryQueryError(`alert policy name "${text.slice(0, 200)}" is malformed; expected projects/PROJECT/alertPolicies/ID`)
+  return {
+    method: 'listAlertPolicies',
+    name: `projects/${projectId}`,
+    filter: `display_name = ${quoteFilterString(text, 'alert policy display name')}`,
+    pageSize: DISPLAY_NAME_PAGE_SIZE,
+  }
 }
 
 export async function fetchAlertPolicy(clients: GcpClients, call: CallApi, request: AlertPolicyRequest): Promise<AlertPolicySummary | null> {
@@ -121,12 +127,31 @@ function summarizeCondition(c: NonNullable<AlertPolicy['conditions']>[number]): 
   const base = { displayName, filter: null, comparison: null, threshold: null, durationSeconds: null }
   if (c.conditionThreshold) {
     const t = c.conditionThreshold
-    return { ...base, kind: 'threshold', filter: text(t.filter), comparison: t.comparison ? (COMPARISONS[t.comparison] ?? null) : null, threshold: t.thresholdValue ?? null, durationSeconds: seconds(t.duration) }
+    return {
+      ...base,
+      kind: 'threshold',
+      filter: text(t.filter),
+      comparison: t.comparison ? (COMPARISONS[t.comparison] ?? null) : null,
+      threshold: t.thresholdValue ?? null,
+      durationSeconds: seconds(t.duration),
+    }
   }
   if (c.conditionAbsent) return { ...base, kind: 'absence', filter: text(c.conditionAbsent.filter), durationSeconds: seconds(c.conditionAbsent.duration) }
   if (c.conditionMatchedLog) return { ...base, kind: 'log_match', filter: text(c.conditionMatchedLog.filter) }
-  if (c.conditionMonitoringQueryLanguage) return { ...base, kind: 'mql', filter: text(c.conditionMonitoringQueryLanguage.query), durationSeconds: seconds(c.conditionMonitoringQueryLanguage.duration) }
-  if (c.conditionPrometheusQueryLanguage) return { ...base, kind: 'promql', filter: text(c.conditionPrometheusQueryLanguage.query), durationSeconds: seconds(c.conditionPrometheusQueryLanguage.duration) }
+  if (c.conditionMonitoringQueryLanguage)
+    return {
+      ...base,
+      kind: 'mql',
+      filter: text(c.conditionMonitoringQueryLanguage.query),
+      durationSeconds: seconds(c.conditionMonitoringQueryLanguage.duration),
+    }
+  if (c.conditionPrometheusQueryLanguage)
+    return {
+      ...base,
+      kind: 'promql',
+      filter: text(c.conditionPrometheusQueryLanguage.query),
+      durationSeconds: seconds(c.conditionPrometheusQueryLanguage.duration),
+    }
   if (c.conditionSql) return { ...base, kind: 'sql', filter: text(c.conditionSql.query) }
   return { ...base, kind: 'unknown' }
 }

@@ -43,7 +43,18 @@ export interface ApiCallGateOptions {
   env?: RetryEnvironment
 }
 
-const emptyStats = (): ApiStats => ({ requests: 0, cacheHits: 0, coalesced: 0, fetched: 0, failed: 0, calls: 0, retries: 0, refusedByApi: 0, refusedLocally: 0, rateLimitWaitMs: 0 })
+const emptyStats = (): ApiStats => ({
+  requests: 0,
+  cacheHits: 0,
+  coalesced: 0,
+  fetched: 0,
+  failed: 0,
+  calls: 0,
+  retries: 0,
+  refusedByApi: 0,
+  refusedLocally: 0,
+  rateLimitWaitMs: 0,
+})
 
 /**
  * Every request to a Google API passes here: the response cache (with cross-worker

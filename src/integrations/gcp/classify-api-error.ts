@@ -4,9 +4,36 @@ import { GCP_API_TITLES, type GcpApi } from './gcp-api'
 import { GcpApiError } from './gcp-errors'
 
 /** gRPC status codes by number, as google-gax reports them in `err.code`. */
-const GRPC_STATUS = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'] as const
+const GRPC_STATUS = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+] as const
 
-const HTTP_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED' }
+const HTTP_STATUS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+}
 
 /** Quota and overload answers: waiting helps. gRPC UNAVAILABLE is what an HTTP 503 is on the wire. */
 const RETRYABLE = new Set(['RESOURCE_EXHAUSTED', 'UNAVAILABLE'])
@@ -74,7 +101,10 @@ export function parseDuration(text: string): number | null {
 }
 
 function retryAfterHeader(headers: unknown): number | null {
-  const raw = typeof (headers as Headers)?.get === 'function' ? (headers as Headers).get('retry-after') : (headers as Record<string, unknown> | undefined)?.['retry-after']
+  const raw =
+    typeof (headers as Headers)?.get === 'function'
+      ? (headers as Headers).get('retry-after')
+      : (headers as Record<string, unknown> | undefined)?.['retry-after']
   if (typeof raw !== 'string' || raw === '') return null
   const seconds = Number(raw)
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)

@@ -16,7 +16,10 @@ const spanSchema = z.object({
   name: z.string().nullish(),
   startTime: rfc3339Schema,
   endTime: rfc3339Schema,
-  parentSpanId: z.union([z.string(), z.number()]).nullish().transform((v) => (v === null || v === undefined || v === '' || v === '0' || v === 0 ? null : String(v))),
+  parentSpanId: z
+    .union([z.string(), z.number()])
+    .nullish()
+    .transform((v) => (v === null || v === undefined || v === '' || v === '0' || v === 0 ? null : String(v))),
   labels: z.record(z.string(), z.string()).nullish(),
 })
 const traceSchema = z.object({ traceId: z.string().min(1), spans: z.array(spanSchema).nullish() })
@@ -47,12 +50,24 @@ export function buildTraceFilter(serviceLabel: string, service: string, minLaten
   return terms.join(' ')
 }
 
-export async function fetchTraces(clients: GcpClients, call: CallApi, request: TraceListRequest, limit: number, serviceLabel: string, queriedService: string, maxPages: number): Promise<CachedTrace[]> {
+export async function fetchTraces(
+  clients: GcpClients,
+  call: CallApi,
+  request: TraceListRequest,
+  limit: number,
+  serviceLabel: string,
+  queriedService: string,
+  maxPages: number,
+): Promise<CachedTrace[]> {
   const out: CachedTrace[] = []
   let pageToken: string | undefined
   for (let page = 0; page < maxPages && out.length < limit; page++) {
     const params = pageToken ? { ...request, pageToken } : request
-    const res = await call((timeout) => clients.trace.projects.traces.list(params, { retry: false, timeout }), `traces.list filter ${request.filter}`, LIST_TRACES_UNITS)
+    const res = await call(
+      (timeout) => clients.trace.projects.traces.list(params, { retry: false, timeout }),
+      `traces.list filter ${request.filter}`,
+      LIST_TRACES_UNITS,
+    )
     const response = parseResponse('trace', 'traces.list', listTracesResponseSchema, res.data)
     for (const trace of response.traces ?? []) {
       const summary = summarizeTrace(trace, serviceLabel, queriedService)
@@ -64,7 +79,13 @@ export async function fetchTraces(clients: GcpClients, call: CallApi, request: T
   return out
 }
 
-export async function fetchTrace(clients: GcpClients, call: CallApi, traceId: string, serviceLabel: string, fallbackService: string): Promise<CachedTrace | null> {
+export async function fetchTrace(
+  clients: GcpClients,
+  call: CallApi,
+  traceId: string,
+  serviceLabel: string,
+  fallbackService: string,
+): Promise<CachedTrace | null> {
   const res = await call(async (timeout) => {
     try {
       return await clients.trace.projects.traces.get({ projectId: clients.projectId, traceId }, { retry: false, timeout })
@@ -104,8 +125,18 @@ export function summarizeTrace(trace: z.infer<typeof traceSchema>, serviceLabel:
   for (const r of roots) visit(r, r.labels?.[serviceLabel] ?? rootService)
   const summaries = spans.map((s) => {
     const own = durationUs(s) - (children.get(s.spanId) ?? []).reduce((sum, c) => sum + durationUs(c), 0)
-    return { service: serviceOf.get(s.spanId) ?? rootService, name: redactSecrets(s.name ?? '(unnamed span)').slice(0, 200), latencyMs: Math.max(0, own) / 1000 }
+    return {
+      service: serviceOf.get(s.spanId) ?? rootService,
+      name: redactSecrets(s.name ?? '(unnamed span)').slice(0, 200),
+      latencyMs: Math.max(0, own) / 1000,
+    }
   })
   summaries.sort((a, b) => b.latencyMs - a.latencyMs)
-  return { traceId: trace.traceId, rootService, latencyMs: (endUs - startUs) / 1000, startedAtMs: Math.floor(startUs / 1000), spans: summaries.slice(0, MAX_SPANS) }
+  return {
+    traceId: trace.traceId,
+    rootService,
+    latencyMs: (endUs - startUs) / 1000,
+    startedAtMs: Math.floor(startUs / 1000),
+    spans: summaries.slice(0, MAX_SPANS),
+  }
 }

@@ -65,12 +65,20 @@ export function groupStatsParams(service: string, period: { period: string; peri
   }
 }
 
-export async function fetchErrorGroups(clients: GcpClients, call: CallApi, params: Record<string, string | number>, maxPages: number): Promise<CachedErrorGroup[]> {
+export async function fetchErrorGroups(
+  clients: GcpClients,
+  call: CallApi,
+  params: Record<string, string | number>,
+  maxPages: number,
+): Promise<CachedErrorGroup[]> {
   const out: CachedErrorGroup[] = []
   let pageToken: string | undefined
   for (let page = 0; page < maxPages; page++) {
     const pageParams = pageToken ? { ...params, pageToken } : params
-    const raw = await call((timeout) => clients.errorReporting.groupStats(clients.projectId, pageParams, timeout), `groupStats.list for service "${params['serviceFilter.service']}"`)
+    const raw = await call(
+      (timeout) => clients.errorReporting.groupStats(clients.projectId, pageParams, timeout),
+      `groupStats.list for service "${params['serviceFilter.service']}"`,
+    )
     const response = parseResponse('error_reporting', 'groupStats.list', listGroupStatsResponseSchema, raw)
     for (const g of response.errorGroupStats ?? []) {
       out.push({
@@ -94,7 +102,13 @@ export function countInWindow(group: CachedErrorGroup, startMs: number, endMs: n
   return group.timed.reduce((sum, [s, e, n]) => (e > startMs && s <= endMs ? sum + n : sum), 0)
 }
 
-export async function fetchErrorEvents(clients: GcpClients, call: CallApi, params: Record<string, string | number>, limit: number, maxPages: number): Promise<CachedErrorEvent[]> {
+export async function fetchErrorEvents(
+  clients: GcpClients,
+  call: CallApi,
+  params: Record<string, string | number>,
+  limit: number,
+  maxPages: number,
+): Promise<CachedErrorEvent[]> {
   const out: CachedErrorEvent[] = []
   let pageToken: string | undefined
   for (let page = 0; page < maxPages && out.length < limit; page++) {

@@ -33,7 +33,14 @@ export class ErrorReportingReader {
   }
 
   private async get(path: string, params: Record<string, string | number>, timeoutMs: number): Promise<unknown> {
-    const res = await this.auth.request({ url: new URL(path, this.rootUrl).href, method: 'GET', params, timeout: timeoutMs, retry: false, responseType: 'json' })
+    const res = await this.auth.request({
+      url: new URL(path, this.rootUrl).href,
+      method: 'GET',
+      params,
+      timeout: timeoutMs,
+      retry: false,
+      responseType: 'json',
+    })
     return res.data
   }
 }
@@ -83,7 +90,11 @@ export function createGcpClients(options: GcpClientOptions): GcpClients {
   const logging = new loggingV2.LoggingServiceV2Client(grpcOptions(options.loggingEndpoint)) as LogEntriesClient
   const errorReporting = new ErrorReportingReader(auth, options.errorReportingUrl ?? 'https://clouderrorreporting.googleapis.com/')
   // googleapis-common types its own copy of google-auth-library; at run time it only calls auth.request().
-  const trace = cloudtrace({ version: 'v1', auth: auth as unknown as cloudtrace_v1.Options['auth'], ...(options.traceUrl ? { rootUrl: options.traceUrl } : {}) })
+  const trace = cloudtrace({
+    version: 'v1',
+    auth: auth as unknown as cloudtrace_v1.Options['auth'],
+    ...(options.traceUrl ? { rootUrl: options.traceUrl } : {}),
+  })
   return {
     projectId: options.projectId,
     metrics,

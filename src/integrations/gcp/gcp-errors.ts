@@ -14,7 +14,15 @@ export class GcpApiError extends CodedError {
     readonly retryable: boolean,
     readonly retryDelayMs: number | null = null,
   ) {
-    super(status === 'RESOURCE_EXHAUSTED' ? 'gcp_quota_exhausted' : status === 'PERMISSION_DENIED' || status === 'UNAUTHENTICATED' ? 'gcp_permission_denied' : 'gcp_api_error', `${GCP_API_TITLES[api]}: ${status}: ${message}`, { api, status })
+    super(
+      status === 'RESOURCE_EXHAUSTED'
+        ? 'gcp_quota_exhausted'
+        : status === 'PERMISSION_DENIED' || status === 'UNAUTHENTICATED'
+          ? 'gcp_permission_denied'
+          : 'gcp_api_error',
+      `${GCP_API_TITLES[api]}: ${status}: ${message}`,
+      { api, status },
+    )
     this.name = 'GcpApiError'
   }
 }

@@ -113,12 +113,17 @@ export class GcpTelemetry implements TelemetryPort {
     const mapping = service.metrics[metric]
     if (!mapping) {
       const mapped = Object.keys(service.metrics)
-      throw new MetricNotExportedError(service.name, metric, `${service.name} (${service.resource.type}) has no Cloud Monitoring metric for ${metric}; mapped: ${mapped.length ? mapped.join(', ') : 'none'}`)
+      throw new MetricNotExportedError(
+        service.name,
+        metric,
+        `${service.name} (${service.resource.type}) has no Cloud Monitoring metric for ${metric}; mapped: ${mapped.length ? mapped.join(', ') : 'none'}`,
+      )
     }
     // Cloud Monitoring aligns to whole minutes at the least.
     const stepSeconds = Math.max(60, Math.ceil(checkPositive(query.stepSeconds ?? 60, 'stepSeconds')))
     const stepMs = stepSeconds * 1000
-    if ((endMs - startMs) / stepMs > MAX_METRIC_POINTS) throw new TelemetryQueryError(`window too long for a ${stepSeconds}s step (over ${MAX_METRIC_POINTS} points); use a larger step`)
+    if ((endMs - startMs) / stepMs > MAX_METRIC_POINTS)
+      throw new TelemetryQueryError(`window too long for a ${stepSeconds}s step (over ${MAX_METRIC_POINTS} points); use a larger step`)
     const window = { startMs: quantizeWindow(startMs, endMs, lcm(stepMs, this.startQuantumMs)).startMs, endMs: quantizeWindow(startMs, endMs, stepMs).endMs }
     const series = (m: SeriesMapping) => {
       const request = buildTimeSeriesRequest(this.clients.projectId, service.resource, m, window, stepSeconds)
@@ -166,7 +171,9 @@ export class GcpTelemetry implements TelemetryPort {
     }
     if (limit === 0) return []
     // The cached shape changed (entries and whether more were left): a new name keeps old answers out.
-    const { entries, more } = await this.gate.request('logging', 'listLogEntries:v2', { request, limit }, window.endMs, (call) => fetchLogEntries(this.clients, call, request, limit, this.maxPages))
+    const { entries, more } = await this.gate.request('logging', 'listLogEntries:v2', { request, limit }, window.endMs, (call) =>
+      fetchLogEntries(this.clients, call, request, limit, this.maxPages),
+    )
     const answer: LogAnswer = entries
       .filter((e) => e.atMs >= startMs && e.atMs <= endMs)
       .slice(0, limit)
@@ -186,9 +193,18 @@ export class GcpTelemetry implements TelemetryPort {
     const { startMs, endMs } = checkWindow(query, EVENT_RETENTION_MS)
     const service = this.catalog.resolve(query.service)
     const params = groupStatsParams(service.errorReportingService, periodCovering(startMs, this.now()), 100)
-    const groups = await this.gate.request('error_reporting', 'groupStats.list', params, null, (call) => fetchErrorGroups(this.clients, call, params, this.maxPages))
+    const groups = await this.gate.request('error_reporting', 'groupStats.list', params, null, (call) =>
+      fetchErrorGroups(this.clients, call, params, this.maxPages),
+    )
     return groups
-      .map((g) => ({ groupId: g.groupId, service: service.name, message: g.message, count: countInWindow(g, startMs, endMs), firstSeen: new Date(g.firstSeenMs), lastSeen: new Date(g.lastSeenMs) }))
+      .map((g) => ({
+        groupId: g.groupId,
+        service: service.name,
+        message: g.message,
+        count: countInWindow(g, startMs, endMs),
+        firstSeen: new Date(g.firstSeenMs),
+        lastSeen: new Date(g.lastSeenMs),
+      }))
       .filter((g) => g.count > 0)
       .sort((a, b) => b.count - a.count || b.lastSeen.getTime() - a.lastSeen.getTime())
   }
@@ -203,7 +219,9 @@ export class GcpTelemetry implements TelemetryPort {
     const { period } = periodCovering(startMs, this.now())
     const params = { groupId, 'serviceFilter.service': resolved.errorReportingService, 'timeRange.period': period, pageSize: Math.min(Math.max(limit, 1), 100) }
     if (limit === 0) return []
-    const events = await this.gate.request('error_reporting', 'events.list', params, null, (call) => fetchErrorEvents(this.clients, call, params, limit, this.maxPages))
+    const events = await this.gate.request('error_reporting', 'events.list', params, null, (call) =>
+      fetchErrorEvents(this.clients, call, params, limit, this.maxPages),
+    )
     return events.filter((e) => e.atMs >= startMs && e.atMs <= endMs).map((e) => ({ at: new Date(e.atMs), message: e.message }))
   }
 
@@ -229,7 +247,9 @@ export class GcpTelemetry implements TelemetryPort {
       view: 'COMPLETE',
     }
     const wanted = Math.ceil(limit / MAX_COMPLETE_PAGE) * MAX_COMPLETE_PAGE
-    const traces = await this.gate.request('trace', 'traces.list', { request, wanted }, window.endMs, (call) => fetchTraces(this.clients, call, request, wanted, this.catalog.traceServiceLabel, service.name, this.maxPages))
+    const traces = await this.gate.request('trace', 'traces.list', { request, wanted }, window.endMs, (call) =>
+      fetchTraces(this.clients, call, request, wanted, this.catalog.traceServiceLabel, service.name, this.maxPages),
+    )
     const inWindow = traces
       .filter((t) => t.startedAtMs >= startMs && t.startedAtMs <= endMs && t.latencyMs >= minLatencyMs)
       .sort((a, b) => b.latencyMs - a.latencyMs || b.startedAtMs - a.startedAtMs)
@@ -240,7 +260,9 @@ export class GcpTelemetry implements TelemetryPort {
   /** One trace by id (GetTrace), for drilling into a trace a log line or an error points at; null when Trace did not keep it. */
   async trace(traceId: string): Promise<TraceSummary | null> {
     if (!/^[0-9a-f]{1,32}$/i.test(traceId)) throw new TelemetryQueryError(`trace id "${traceId}" is not 32 hex digits`)
-    const found = await this.gate.request('trace', 'traces.get', { traceId }, null, (call) => fetchTrace(this.clients, call, traceId, this.catalog.traceServiceLabel, 'unknown'))
+    const found = await this.gate.request('trace', 'traces.get', { traceId }, null, (call) =>
+      fetchTrace(this.clients, call, traceId, this.catalog.traceServiceLabel, 'unknown'),
+    )
     return found ? toTraceSummary(found) : null
   }
 
@@ -284,7 +306,8 @@ function checkWindow(window: TimeWindow, maxMs: number): { startMs: number; endM
 }
 
 function checkMetric(metric: string): MetricKind {
-  if (!(METRIC_KINDS as readonly string[]).includes(metric)) throw new TelemetryQueryError(`unknown metric "${metric}"; expected one of ${METRIC_KINDS.join(', ')}`)
+  if (!(METRIC_KINDS as readonly string[]).includes(metric))
+    throw new TelemetryQueryError(`unknown metric "${metric}"; expected one of ${METRIC_KINDS.join(', ')}`)
   return metric as MetricKind
 }
 
@@ -295,6 +318,7 @@ function checkLimit(limit: number | undefined, fallback: number): number {
 }
 
 function checkPositive(value: number, what: string, zeroAllowed = false): number {
-  if (!Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) throw new TelemetryQueryError(`${what} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number, got ${value}`)
+  if (!Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0))
+    throw new TelemetryQueryError(`${what} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number, got ${value}`)
   return value
 }

@@ -35,8 +35,24 @@ export interface CachedLogEntry {
 
 /** LogSeverity names and numbers of google.logging.type, folded into the port's five. */
 const SEVERITY: Record<string, LogSeverity> = {
-  DEFAULT: 'INFO', DEBUG: 'DEBUG', INFO: 'INFO', NOTICE: 'INFO', WARNING: 'WARNING', ERROR: 'ERROR', CRITICAL: 'CRITICAL', ALERT: 'CRITICAL', EMERGENCY: 'CRITICAL',
-  0: 'INFO', 100: 'DEBUG', 200: 'INFO', 300: 'INFO', 400: 'WARNING', 500: 'ERROR', 600: 'CRITICAL', 700: 'CRITICAL', 800: 'CRITICAL',
+  DEFAULT: 'INFO',
+  DEBUG: 'DEBUG',
+  INFO: 'INFO',
+  NOTICE: 'INFO',
+  WARNING: 'WARNING',
+  ERROR: 'ERROR',
+  CRITICAL: 'CRITICAL',
+  ALERT: 'CRITICAL',
+  EMERGENCY: 'CRITICAL',
+  0: 'INFO',
+  100: 'DEBUG',
+  200: 'INFO',
+  300: 'INFO',
+  400: 'WARNING',
+  500: 'ERROR',
+  600: 'CRITICAL',
+  700: 'CRITICAL',
+  800: 'CRITICAL',
 }
 
 export interface LogEntriesRequest {
@@ -53,17 +69,30 @@ export interface FetchedLogEntries {
 }
 
 /** Newest entries first, up to `limit`, following page tokens (each page is one call against the quota) up to `maxPages`. */
-export async function fetchLogEntries(clients: GcpClients, call: CallApi, request: LogEntriesRequest, limit: number, maxPages: number): Promise<FetchedLogEntries> {
+export async function fetchLogEntries(
+  clients: GcpClients,
+  call: CallApi,
+  request: LogEntriesRequest,
+  limit: number,
+  maxPages: number,
+): Promise<FetchedLogEntries> {
   const out: CachedLogEntry[] = []
   let pageToken: string | undefined
   for (let page = 0; page < maxPages && out.length < limit; page++) {
     const pageRequest = { ...request, pageSize: Math.min(request.pageSize, limit - out.length), ...(pageToken ? { pageToken } : {}) }
-    const [, , raw] = await call((timeout) => clients.logging.listLogEntries(pageRequest, { autoPaginate: false, retry: null, timeout }), `listLogEntries filter ${request.filter}`)
+    const [, , raw] = await call(
+      (timeout) => clients.logging.listLogEntries(pageRequest, { autoPaginate: false, retry: null, timeout }),
+      `listLogEntries filter ${request.filter}`,
+    )
     const response = parseResponse('logging', 'listLogEntries', listLogEntriesResponseSchema, raw)
     for (const entry of response.entries) {
       const at = entry.timestamp ?? entry.receiveTimestamp
       if (!at) continue
-      const item: CachedLogEntry = { atMs: timestampMs(at), severity: SEVERITY[String(entry.severity ?? 'DEFAULT')] ?? 'INFO', message: redactSecrets(messageOf(entry)).slice(0, MAX_MESSAGE_CHARS) }
+      const item: CachedLogEntry = {
+        atMs: timestampMs(at),
+        severity: SEVERITY[String(entry.severity ?? 'DEFAULT')] ?? 'INFO',
+        message: redactSecrets(messageOf(entry)).slice(0, MAX_MESSAGE_CHARS),
+      }
       const traceId = entry.trace ? entry.trace.slice(entry.trace.lastIndexOf('/') + 1) : ''
       if (traceId) item.traceId = traceId
       out.push(item)

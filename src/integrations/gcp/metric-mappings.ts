@@ -2,9 +2,44 @@ import { z } from 'zod'
 import type { MetricKind } from '../../core/telemetry/port'
 
 /** Aggregation.Aligner values of google.monitoring.v3 (common.proto). */
-export const ALIGNERS = ['ALIGN_NONE', 'ALIGN_DELTA', 'ALIGN_RATE', 'ALIGN_INTERPOLATE', 'ALIGN_NEXT_OLDER', 'ALIGN_MIN', 'ALIGN_MAX', 'ALIGN_MEAN', 'ALIGN_COUNT', 'ALIGN_SUM', 'ALIGN_STDDEV', 'ALIGN_COUNT_TRUE', 'ALIGN_COUNT_FALSE', 'ALIGN_FRACTION_TRUE', 'ALIGN_PERCENTILE_99', 'ALIGN_PERCENTILE_95', 'ALIGN_PERCENTILE_50', 'ALIGN_PERCENTILE_05', 'ALIGN_PERCENT_CHANGE'] as const
+export const ALIGNERS = [
+  'ALIGN_NONE',
+  'ALIGN_DELTA',
+  'ALIGN_RATE',
+  'ALIGN_INTERPOLATE',
+  'ALIGN_NEXT_OLDER',
+  'ALIGN_MIN',
+  'ALIGN_MAX',
+  'ALIGN_MEAN',
+  'ALIGN_COUNT',
+  'ALIGN_SUM',
+  'ALIGN_STDDEV',
+  'ALIGN_COUNT_TRUE',
+  'ALIGN_COUNT_FALSE',
+  'ALIGN_FRACTION_TRUE',
+  'ALIGN_PERCENTILE_99',
+  'ALIGN_PERCENTILE_95',
+  'ALIGN_PERCENTILE_50',
+  'ALIGN_PERCENTILE_05',
+  'ALIGN_PERCENT_CHANGE',
+] as const
 /** Aggregation.Reducer values of google.monitoring.v3 (common.proto). */
-export const REDUCERS = ['REDUCE_NONE', 'REDUCE_MEAN', 'REDUCE_MIN', 'REDUCE_MAX', 'REDUCE_SUM', 'REDUCE_STDDEV', 'REDUCE_COUNT', 'REDUCE_COUNT_TRUE', 'REDUCE_COUNT_FALSE', 'REDUCE_FRACTION_TRUE', 'REDUCE_PERCENTILE_99', 'REDUCE_PERCENTILE_95', 'REDUCE_PERCENTILE_50', 'REDUCE_PERCENTILE_05'] as const
+export const REDUCERS = [
+  'REDUCE_NONE',
+  'REDUCE_MEAN',
+  'REDUCE_MIN',
+  'REDUCE_MAX',
+  'REDUCE_SUM',
+  'REDUCE_STDDEV',
+  'REDUCE_COUNT',
+  'REDUCE_COUNT_TRUE',
+  'REDUCE_COUNT_FALSE',
+  'REDUCE_FRACTION_TRUE',
+  'REDUCE_PERCENTILE_99',
+  'REDUCE_PERCENTILE_95',
+  'REDUCE_PERCENTILE_50',
+  'REDUCE_PERCENTILE_05',
+] as const
 
 export const labelKeySchema = z.string().regex(/^[a-z_][a-z0-9_]{0,99}$/i, 'must be a label key (letters, digits, underscores)')
 export const metricTypeSchema = z
@@ -32,7 +67,12 @@ export function isRatioMapping(m: MetricMapping): m is RatioMapping {
   return 'numerator' in m
 }
 
-const series = (metricType: string, perSeriesAligner: SeriesMapping['perSeriesAligner'], crossSeriesReducer: SeriesMapping['crossSeriesReducer'], extra: Partial<SeriesMapping> = {}): SeriesMapping => ({
+const series = (
+  metricType: string,
+  perSeriesAligner: SeriesMapping['perSeriesAligner'],
+  crossSeriesReducer: SeriesMapping['crossSeriesReducer'],
+  extra: Partial<SeriesMapping> = {},
+): SeriesMapping => ({
   metricType,
   metricLabels: {},
   perSeriesAligner,
@@ -66,7 +106,9 @@ export const DEFAULT_METRIC_MAPPINGS: Record<string, MetricMappings> = {
       denominator: series('istio.io/service/server/request_count', 'ALIGN_RATE', 'REDUCE_SUM'),
     },
     cpu_utilization: series('kubernetes.io/container/cpu/limit_utilization', 'ALIGN_MEAN', 'REDUCE_MAX'),
-    memory_utilization: series('kubernetes.io/container/memory/limit_utilization', 'ALIGN_MAX', 'REDUCE_MAX', { metricLabels: { memory_type: 'non-evictable' } }),
+    memory_utilization: series('kubernetes.io/container/memory/limit_utilization', 'ALIGN_MAX', 'REDUCE_MAX', {
+      metricLabels: { memory_type: 'non-evictable' },
+    }),
   },
   cloudsql_database: {
     cpu_utilization: series('cloudsql.googleapis.com/database/cpu/utilization', 'ALIGN_MEAN', 'REDUCE_MAX'),
@@ -77,4 +119,3 @@ export const DEFAULT_METRIC_MAPPINGS: Record<string, MetricMappings> = {
     pubsub_backlog: series('pubsub.googleapis.com/subscription/num_undelivered_messages', 'ALIGN_MEAN', 'REDUCE_SUM'),
   },
 }
-

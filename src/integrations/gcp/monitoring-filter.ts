@@ -10,8 +10,10 @@ export interface MonitoringSelector {
 /** The listTimeSeries filter that selects one metric of one service's resource, every value quoted. */
 export function buildMonitoringFilter(s: MonitoringSelector): string {
   const clauses = [`metric.type = ${quoteFilterString(s.metricType, 'metric type')}`, `resource.type = ${quoteFilterString(s.resourceType, 'resource type')}`]
-  for (const [key, value] of sortedEntries(s.resourceLabels)) clauses.push(`resource.labels.${filterLabelKey(key, 'resource label')} = ${quoteFilterString(value, `resource label ${key}`)}`)
-  for (const [key, value] of sortedEntries(s.metricLabels)) clauses.push(`metric.labels.${filterLabelKey(key, 'metric label')} = ${quoteFilterString(value, `metric label ${key}`)}`)
+  for (const [key, value] of sortedEntries(s.resourceLabels))
+    clauses.push(`resource.labels.${filterLabelKey(key, 'resource label')} = ${quoteFilterString(value, `resource label ${key}`)}`)
+  for (const [key, value] of sortedEntries(s.metricLabels))
+    clauses.push(`metric.labels.${filterLabelKey(key, 'metric label')} = ${quoteFilterString(value, `metric label ${key}`)}`)
   return clauses.join(' AND ')
 }
 

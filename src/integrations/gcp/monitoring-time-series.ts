@@ -42,9 +42,19 @@ export function buildTimeSeriesRequest(
 ): TimeSeriesRequest {
   return {
     name: `projects/${projectId}`,
-    filter: buildMonitoringFilter({ metricType: mapping.metricType, resourceType: resource.type, resourceLabels: resource.labels, metricLabels: mapping.metricLabels }),
+    filter: buildMonitoringFilter({
+      metricType: mapping.metricType,
+      resourceType: resource.type,
+      resourceLabels: resource.labels,
+      metricLabels: mapping.metricLabels,
+    }),
     interval: { startTime: { seconds: Math.floor(window.startMs / 1000) }, endTime: { seconds: Math.ceil(window.endMs / 1000) } },
-    aggregation: { alignmentPeriod: { seconds: stepSeconds }, perSeriesAligner: mapping.perSeriesAligner, crossSeriesReducer: mapping.crossSeriesReducer, groupByFields: [] },
+    aggregation: {
+      alignmentPeriod: { seconds: stepSeconds },
+      perSeriesAligner: mapping.perSeriesAligner,
+      crossSeriesReducer: mapping.crossSeriesReducer,
+      groupByFields: [],
+    },
     view: 'FULL',
     pageSize: MAX_PAGE_SIZE,
   }
@@ -57,7 +67,12 @@ export async function fetchSeriesPoints(clients: GcpClients, call: CallApi, requ
   for (let page = 0; page < maxPages; page++) {
     const pageRequest = pageToken ? { ...request, pageToken } : request
     const [, , raw] = await call(
-      (timeout) => clients.metrics.listTimeSeries(pageRequest as Parameters<GcpClients['metrics']['listTimeSeries']>[0], { autoPaginate: false, retry: null, timeout } satisfies GaxCallOptions),
+      (timeout) =>
+        clients.metrics.listTimeSeries(pageRequest as Parameters<GcpClients['metrics']['listTimeSeries']>[0], {
+          autoPaginate: false,
+          retry: null,
+          timeout,
+        } satisfies GaxCallOptions),
       `listTimeSeries filter ${request.filter}`,
     )
     const response = parseResponse('monitoring', 'listTimeSeries', listTimeSeriesResponseSchema, raw)
@@ -65,7 +80,8 @@ export async function fetchSeriesPoints(clients: GcpClients, call: CallApi, requ
       for (const point of series.points) {
         const at = timestampMs(point.interval.endTime)
         const v = point.value
-        const value = v.doubleValue ?? (v.int64Value != null ? Number(v.int64Value) : v.boolValue != null ? Number(v.boolValue) : (v.distributionValue?.mean ?? 0))
+        const value =
+          v.doubleValue ?? (v.int64Value != null ? Number(v.int64Value) : v.boolValue != null ? Number(v.boolValue) : (v.distributionValue?.mean ?? 0))
         // Reduced to one series there is one value per period; if the API still splits it, keep the worst.
         byTime.set(at, Math.max(value, byTime.get(at) ?? -Infinity))
       }

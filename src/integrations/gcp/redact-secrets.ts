@@ -7,7 +7,11 @@ const RULES: Array<{ pattern: RegExp; replace: string | ((match: string, ...grou
   { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, replace: '[redacted-private-key]' },
   // user:password@ in any URL, before the email rule sees "password@host".
   { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/:@]+):([^\s/@]+)@/gi, replace: '$1$2:[redacted]@' },
-  { pattern: /\b(authorization|proxy-authorization|x-api-key|x-goog-api-key|cookie|set-cookie)(["']?\s*[:=]\s*["']?)(?:(bearer|basic|token|digest)\s+)?[^\s"',;]+/gi, replace: (_m, key, sep, scheme) => `${key}${sep}${scheme ? `${scheme} ` : ''}[redacted]` },
+  {
+    pattern:
+      /\b(authorization|proxy-authorization|x-api-key|x-goog-api-key|cookie|set-cookie)(["']?\s*[:=]\s*["']?)(?:(bearer|basic|token|digest)\s+)?[^\s"',;]+/gi,
+    replace: (_m, key, sep, scheme) => `${key}${sep}${scheme ? `${scheme} ` : ''}[redacted]`,
+  },
   { pattern: /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, replace: '$1 [redacted]' },
   { pattern: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g, replace: '[redacted-jwt]' },
   { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replace: '[redacted-google-api-key]' },
@@ -20,12 +24,14 @@ const RULES: Array<{ pattern: RegExp; replace: string | ((match: string, ...grou
   { pattern: /\bglpat-[0-9A-Za-z_-]{20,}\b/g, replace: '[redacted-gitlab-token]' },
   // Words that name a secret whatever is glued to them (SecretAccessKey, DB_PASSWORD, privateKeyId).
   {
-    pattern: /\b([a-z0-9_-]*(?:password|passwd|secret|private[_-]?key|api[_-]?key|apikey|access[_-]?key|credentials?)[a-z0-9_-]*)(["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"'&,;}\]]+/gi,
+    pattern:
+      /\b([a-z0-9_-]*(?:password|passwd|secret|private[_-]?key|api[_-]?key|apikey|access[_-]?key|credentials?)[a-z0-9_-]*)(["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"'&,;}\]]+/gi,
     replace: '$1$2[redacted]',
   },
   // Words that name a secret only as a whole word or suffix (access_token, X-Goog-Signature; not tokens_used).
   {
-    pattern: /\b((?:[a-z0-9]+[_-])*(?:pwd|token|session(?:[_-]?id)?|sid|sig|signature|auth)(?:[_-](?:id|key|value))?)(["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"'&,;}\]]+/gi,
+    pattern:
+      /\b((?:[a-z0-9]+[_-])*(?:pwd|token|session(?:[_-]?id)?|sid|sig|signature|auth)(?:[_-](?:id|key|value))?)(["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"'&,;}\]]+/gi,
     replace: '$1$2[redacted]',
   },
   { pattern: /(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g, replace: '[redacted-email]' },

@@ -39,7 +39,10 @@ export const serviceCatalogSchema = z.strictObject({
       /** Resource type assumed for services the catalog does not list. */
       resourceType: z.enum(Object.keys(IMPLICIT_NAME_LABEL) as [string, ...string[]]).default('k8s_container'),
       /** Span label that carries the service name in Cloud Trace. */
-      traceServiceLabel: z.string().regex(/^[A-Za-z0-9_./-]{1,128}$/, 'must be a span label key such as service.name').default('service.name'),
+      traceServiceLabel: z
+        .string()
+        .regex(/^[A-Za-z0-9_./-]{1,128}$/, 'must be a span label key such as service.name')
+        .default('service.name'),
     })
     .default({ resourceType: 'k8s_container', traceServiceLabel: 'service.name' }),
   /** Replaces or removes default mappings for every service of a resource type. */
@@ -116,7 +119,10 @@ export class ServiceCatalog {
     const checked = serviceNameSchema.safeParse(name)
     if (!checked.success) throw new TelemetryQueryError(`service "${name}" ${checked.error.issues[0]!.message}`)
     const listed = this.file.services[name]
-    const resource = listed?.resource ?? { type: this.file.defaults.resourceType, labels: IMPLICIT_NAME_LABEL[this.file.defaults.resourceType]!(name, this.projectId) }
+    const resource = listed?.resource ?? {
+      type: this.file.defaults.resourceType,
+      labels: IMPLICIT_NAME_LABEL[this.file.defaults.resourceType]!(name, this.projectId),
+    }
     const metrics: MetricMappings = {}
     const layers = [DEFAULT_METRIC_MAPPINGS[resource.type] ?? {}, this.file.resourceTypes[resource.type] ?? {}, listed?.metrics ?? {}]
     for (const layer of layers) {

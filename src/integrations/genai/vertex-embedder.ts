@@ -44,7 +44,10 @@ export class VertexEmbedder implements Embedder {
 
   constructor(private readonly options: VertexEmbedderOptions) {
     if (options.dimensions > options.storedDimensions) {
-      throw new CodedError('embedding_config_invalid', `EMBEDDINGS_DIMENSIONS ${options.dimensions} is larger than the stored vector size ${options.storedDimensions}`)
+      throw new CodedError(
+        'embedding_config_invalid',
+        `EMBEDDINGS_DIMENSIONS ${options.dimensions} is larger than the stored vector size ${options.storedDimensions}`,
+      )
     }
     // Vectors of another model or size are not comparable: the name says both.
     this.name = `vertex:${options.model}@${options.dimensions}`
@@ -53,7 +56,11 @@ export class VertexEmbedder implements Embedder {
       vertexai: true,
       project: options.project,
       location: options.location,
-      httpOptions: { ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), timeout: options.timeoutMs, retryOptions: { attempts: 2, initialDelay: 0.1, maxDelay: 0.5 } },
+      httpOptions: {
+        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        timeout: options.timeoutMs,
+        retryOptions: { attempts: 2, initialDelay: 0.1, maxDelay: 0.5 },
+      },
       ...(options.authClient ? { googleAuthOptions: { authClient: options.authClient as never } } : {}),
     }
     this.client = new GoogleGenAI(clientOptions)
@@ -113,7 +120,10 @@ export class VertexEmbedder implements Embedder {
     return embeddings.map((e) => {
       const parsed = embeddingSchema.safeParse(e)
       if (!parsed.success || parsed.data.values.length !== this.options.dimensions) {
-        throw new CodedError('embedding_failed', `Vertex AI ${this.options.model} returned a vector of ${parsed.success ? parsed.data.values.length : 'no'} values, expected ${this.options.dimensions}`)
+        throw new CodedError(
+          'embedding_failed',
+          `Vertex AI ${this.options.model} returned a vector of ${parsed.success ? parsed.data.values.length : 'no'} values, expected ${this.options.dimensions}`,
+        )
       }
       const values = parsed.data.values
       const norm = Math.hypot(...values)

@@ -9,9 +9,19 @@ export class UnavailableTelemetry implements TelemetryPort {
   private fail(): Promise<never> {
     return Promise.reject(new Error('no telemetry provider configured (TELEMETRY_PROVIDER=none)'))
   }
-  metrics() { return this.fail() }
-  logs() { return this.fail() }
-  errors() { return this.fail() }
-  traces() { return this.fail() }
-  async services() { return [] }
+  metrics() {
+    return this.fail()
+  }
+  logs() {
+    return this.fail()
+  }
+  errors() {
+    return this.fail()
+  }
+  traces() {
+    return this.fail()
+  }
+  async services() {
+    return []
+  }
 }

@@ -33,12 +33,24 @@ export function buildApprovalRequestMessage(a: ApprovalRequestView): SlackMessag
         { type: 'button', action_id: REJECT_ACTION_ID, text: { type: 'plain_text', text: 'Reject' }, style: 'danger', value: a.id },
       ],
     })
-    const progress = a.minApprovals > 1 ? `${a.approvedBy.length} of ${a.minApprovals} approvals${a.approvedBy.length ? ` (${a.approvedBy.map((u) => `<@${u}>`).join(', ')})` : ''} · ` : ''
-    blocks.push(context(`${progress}Approvers: ${who(a.approvers)} · expires <!date^${Math.floor(a.expiresAt.getTime() / 1000)}^{time}|${a.expiresAt.toISOString()}> · dry run shown above; nothing runs until approved`))
+    const progress =
+      a.minApprovals > 1
+        ? `${a.approvedBy.length} of ${a.minApprovals} approvals${a.approvedBy.length ? ` (${a.approvedBy.map((u) => `<@${u}>`).join(', ')})` : ''} · `
+        : ''
+    blocks.push(
+      context(
+        `${progress}Approvers: ${who(a.approvers)} · expires <!date^${Math.floor(a.expiresAt.getTime() / 1000)}^{time}|${a.expiresAt.toISOString()}> · dry run shown above; nothing runs until approved`,
+      ),
+    )
   } else {
     const verb = { approved: ':white_check_mark: Approved', rejected: ':no_entry: Rejected', expired: ':hourglass: Expired', pending: '' }[a.status]
     const deciders = a.status === 'approved' && a.approvedBy.length ? a.approvedBy : a.decidedBy ? [a.decidedBy] : []
-    const by = a.decidedBy === AUTO_APPROVER ? ' automatically by policy (low risk, high confidence, allowed by the playbook)' : deciders.length ? ` by ${deciders.map((u) => `<@${u}>`).join(' and ')}` : ''
+    const by =
+      a.decidedBy === AUTO_APPROVER
+        ? ' automatically by policy (low risk, high confidence, allowed by the playbook)'
+        : deciders.length
+          ? ` by ${deciders.map((u) => `<@${u}>`).join(' and ')}`
+          : ''
     const when = a.decidedAt ? ` at ${a.decidedAt.toISOString()}` : ` at ${a.expiresAt.toISOString()}`
     blocks.push(context(`${verb}${by}${when}`))
   }

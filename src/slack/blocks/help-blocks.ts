@@ -4,7 +4,7 @@ import { escapeMrkdwn, section, type SlackMessage } from './block-kit'
 export const SRE_COMMANDS: Array<[string, string]> = [
   ['/sre analyze <service> <symptoms>', 'open an incident from a description and analyse it (e.g. `/sre analyze checkout-db connection timeouts`)'],
   ['/sre similar <text | INC-n>', 'past incidents like a description or an incident, with what fixed them'],
-  ['/sre trail <INC-n>', 'the reasoning trail of an incident\'s analysis'],
+  ['/sre trail <INC-n>', "the reasoning trail of an incident's analysis"],
   ['/sre incidents', 'list open incidents'],
   ['/sre playbooks', 'list the playbooks and when each applies'],
   ['/sre run <playbook> <INC-n>', 'run a playbook on an incident (you then cannot approve its actions yourself)'],

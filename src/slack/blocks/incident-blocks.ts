@@ -17,12 +17,17 @@ export interface IncidentView {
   url: string | null
 }
 
-const SEVERITY_ICON: Record<string, string> = { critical: ':red_circle:', high: ':large_orange_circle:', warning: ':large_yellow_circle:', info: ':white_circle:' }
+const SEVERITY_ICON: Record<string, string> = {
+  critical: ':red_circle:',
+  high: ':large_orange_circle:',
+  warning: ':large_yellow_circle:',
+  info: ':white_circle:',
+}
 
 /** The incident's root message in the channel, updated in place as the analysis progresses. */
 export function buildIncidentRootMessage(incident: IncidentView, progress: IncidentProgress): SlackMessage {
   const label = incidentLabel(incident)
-  const icon = incident.status === 'resolved' ? ':white_check_mark:' : SEVERITY_ICON[incident.severity] ?? ':white_circle:'
+  const icon = incident.status === 'resolved' ? ':white_check_mark:' : (SEVERITY_ICON[incident.severity] ?? ':white_circle:')
   const state =
     incident.status === 'resolved'
       ? `Resolved at ${incident.resolvedAt?.toISOString() ?? 'unknown time'}`
@@ -39,8 +44,11 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
   if (progress.summary) blocks.push(section(`*Assessment:* ${escapeMrkdwn(progress.summary)}`))
   const notes: string[] = []
   if (progress.confidence !== undefined) notes.push(`Confidence ${confidenceBar(progress.confidence)} ${percent(progress.confidence)}`)
-  if (progress.playbookTitle) notes.push(`Playbook: ${escapeMrkdwn(progress.playbookTitle)}${progress.executionStatus ? ` (${progress.executionStatus.replace('_', ' ')})` : ''}`)
-  notes.push(`Source: ${incident.source}${incident.alertCount > 1 ? ` · ${incident.alertCount} alerts` : ''}${incident.url ? ` · ${link(incident.url, 'open alert')}` : ''}`)
+  if (progress.playbookTitle)
+    notes.push(`Playbook: ${escapeMrkdwn(progress.playbookTitle)}${progress.executionStatus ? ` (${progress.executionStatus.replace('_', ' ')})` : ''}`)
+  notes.push(
+    `Source: ${incident.source}${incident.alertCount > 1 ? ` · ${incident.alertCount} alerts` : ''}${incident.url ? ` · ${link(incident.url, 'open alert')}` : ''}`,
+  )
   blocks.push(context(...notes))
   return { text: `${label} ${incident.title} — ${state}`, blocks }
 }

@@ -30,8 +30,16 @@ export function buildPlaybookOffersMessage(offers: PlaybookOffer[], incidentNumb
   for (const offer of offers.slice(0, 5)) {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: `*${escapeMrkdwn(offer.title)}* \`${offer.id}\`\n${escapeMrkdwn(offer.reasons.join('; ') || 'matches the incident')}`.slice(0, 3000) },
-      accessory: { type: 'button', action_id: `${RUN_PLAYBOOK_ACTION_ID}:${offer.id}`.slice(0, 255), text: { type: 'plain_text', text: 'Run' }, value: `${offer.id}:${incidentNumber}` },
+      text: {
+        type: 'mrkdwn',
+        text: `*${escapeMrkdwn(offer.title)}* \`${offer.id}\`\n${escapeMrkdwn(offer.reasons.join('; ') || 'matches the incident')}`.slice(0, 3000),
+      },
+      accessory: {
+        type: 'button',
+        action_id: `${RUN_PLAYBOOK_ACTION_ID}:${offer.id}`.slice(0, 255),
+        text: { type: 'plain_text', text: 'Run' },
+        value: `${offer.id}:${incidentNumber}`,
+      },
     })
   }
   return { text: started ? `Other playbooks for INC-${incidentNumber}` : `Playbooks for INC-${incidentNumber}`, blocks }
@@ -44,7 +52,11 @@ export function buildManualStepMessage(title: string, instruction: string, value
     text: `Manual step: ${title}`,
     blocks: [
       section(text),
-      { type: 'actions', block_id: `manual:${value}`, elements: [{ type: 'button', action_id: MANUAL_DONE_ACTION_ID, text: { type: 'plain_text', text: 'Done' }, style: 'primary', value }] },
+      {
+        type: 'actions',
+        block_id: `manual:${value}`,
+        elements: [{ type: 'button', action_id: MANUAL_DONE_ACTION_ID, text: { type: 'plain_text', text: 'Done' }, style: 'primary', value }],
+      },
     ],
   }
 }
@@ -68,13 +80,28 @@ export function buildExecutionProgressMessage(
   const blocks: KnownBlock[] = [
     section(`:clipboard: *Playbook: ${escapeMrkdwn(playbook.title)}* (v${playbook.version}) — *${status}*`),
     section(lines.join('\n')),
-    context(`INC-${execution.incidentNumber} · service ${escapeMrkdwn(String(vars.service ?? 'unknown'))} · started by ${execution.startedBy === 'system' ? 'sre-agent' : `<@${execution.startedBy}>`} · read-only steps run on their own; actions wait for approval`),
+    context(
+      `INC-${execution.incidentNumber} · service ${escapeMrkdwn(String(vars.service ?? 'unknown'))} · started by ${execution.startedBy === 'system' ? 'sre-agent' : `<@${execution.startedBy}>`} · read-only steps run on their own; actions wait for approval`,
+    ),
   ]
   if (execution.status === 'running' || execution.status === 'waiting_approval' || execution.status === 'waiting_manual') {
     blocks.push({
       type: 'actions',
       block_id: `execution:${execution.id}`,
-      elements: [{ type: 'button', action_id: CANCEL_EXECUTION_ACTION_ID, text: { type: 'plain_text', text: 'Cancel run' }, value: execution.id, confirm: { title: { type: 'plain_text', text: 'Cancel this run?' }, text: { type: 'plain_text', text: 'Steps not yet run will not run, and open approvals expire.' }, confirm: { type: 'plain_text', text: 'Cancel run' }, deny: { type: 'plain_text', text: 'Keep going' } } }],
+      elements: [
+        {
+          type: 'button',
+          action_id: CANCEL_EXECUTION_ACTION_ID,
+          text: { type: 'plain_text', text: 'Cancel run' },
+          value: execution.id,
+          confirm: {
+            title: { type: 'plain_text', text: 'Cancel this run?' },
+            text: { type: 'plain_text', text: 'Steps not yet run will not run, and open approvals expire.' },
+            confirm: { type: 'plain_text', text: 'Cancel run' },
+            deny: { type: 'plain_text', text: 'Keep going' },
+          },
+        },
+      ],
     })
   }
   return { text: `Playbook ${playbook.title}: ${status}`, blocks }

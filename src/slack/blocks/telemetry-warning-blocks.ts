@@ -15,9 +15,25 @@ export function buildTelemetryWarningMessage(views: TelemetryWarningView[], cool
   const lines = ordered.map((v) => describeMetricWarning(v.warning))
   const blocks: KnownBlock[] = [
     section(`:warning: *Telemetry scan: ${views.length === 1 ? 'one metric' : `${views.length} metrics`} heading for trouble*`),
-    ...ordered.slice(0, MAX_LISTED).map((v, i) => section(`${v.warning.kind === 'saturation' ? ':hourglass_flowing_sand:' : ':chart_with_upwards_trend:'} ${escapeMrkdwn(lines[i]!)} · ${link(v.consoleLink, 'chart')}`)),
+    ...ordered
+      .slice(0, MAX_LISTED)
+      .map((v, i) =>
+        section(
+          `${v.warning.kind === 'saturation' ? ':hourglass_flowing_sand:' : ':chart_with_upwards_trend:'} ${escapeMrkdwn(lines[i]!)} · ${link(v.consoleLink, 'chart')}`,
+        ),
+      ),
   ]
-  if (ordered.length > MAX_LISTED) blocks.push(section(escapeMrkdwn(`and ${ordered.length - MAX_LISTED} more: ${ordered.slice(MAX_LISTED).map((v) => `${v.warning.service} ${v.warning.metric}`).join(', ')}`)))
+  if (ordered.length > MAX_LISTED)
+    blocks.push(
+      section(
+        escapeMrkdwn(
+          `and ${ordered.length - MAX_LISTED} more: ${ordered
+            .slice(MAX_LISTED)
+            .map((v) => `${v.warning.service} ${v.warning.metric}`)
+            .join(', ')}`,
+        ),
+      ),
+    )
   blocks.push(context(`Proactive warning from the telemetry scan · each metric is warned about at most once in ${cooldownMinutes} min`))
   return { text: `Warning: ${lines[0] ?? 'nothing'}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}`, blocks }
 }

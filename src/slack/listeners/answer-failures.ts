@@ -29,7 +29,10 @@ const payloadFields = z.object({
   type: text,
   user: z.object({ id: z.string() }).optional().catch(undefined),
   channel: z.object({ id: z.string() }).optional().catch(undefined),
-  actions: z.array(z.object({ action_id: z.string() })).optional().catch(undefined),
+  actions: z
+    .array(z.object({ action_id: z.string() }))
+    .optional()
+    .catch(undefined),
   view: z.object({ callback_id: text }).optional().catch(undefined),
   event: z.object({ type: z.string(), user: text, channel: text, ts: text, thread_ts: text }).optional().catch(undefined),
 })
@@ -78,10 +81,12 @@ export function answerFailures<A extends ListenerArgs>(
   return async (args) => {
     let acked = false
     const original = args.ack
-    const ack = original && (async (...response: unknown[]) => {
-      acked = true
-      await (original as (...r: unknown[]) => Promise<void>)(...response)
-    })
+    const ack =
+      original &&
+      (async (...response: unknown[]) => {
+        acked = true
+        await (original as (...r: unknown[]) => Promise<void>)(...response)
+      })
     // The same arguments with an ack that notes it was called; A's own ack type is kept for the listener.
     const tracked = { ...args, ack } as A
     try {

@@ -13,13 +13,19 @@ import type { ListenerDeps } from './listener-deps'
 
 /** Every listener goes through answerFailures: acked, and a failure is logged and told to the user. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  app.command('/sre', answerFailures(deps, ({ command }) => whatSreCommandDoes(command.text), createSreCommandHandler(deps)))
+  app.command(
+    '/sre',
+    answerFailures(deps, ({ command }) => whatSreCommandDoes(command.text), createSreCommandHandler(deps)),
+  )
   app.action(APPROVE_ACTION_ID, answerFailures(deps, 'record your approval', createApprovalActionHandler(deps, 'approved')))
   app.action(REJECT_ACTION_ID, answerFailures(deps, 'record your rejection', createApprovalActionHandler(deps, 'rejected')))
   app.action(CANCEL_EXECUTION_ACTION_ID, answerFailures(deps, 'cancel the playbook run', createCancelExecutionHandler(deps)))
   app.action(MANUAL_DONE_ACTION_ID, answerFailures(deps, 'mark the step done', createManualDoneHandler(deps)))
   // One action id per offered playbook (ids must be unique within a message), all starting with the same prefix.
   app.action(new RegExp(`^${RUN_PLAYBOOK_ACTION_ID}:`), answerFailures(deps, 'start the playbook run', createRunPlaybookActionHandler(deps)))
-  app.event('app_mention', answerFailures(deps, ({ event }) => whatMentionAsks(event.text), createAppMentionHandler(deps)))
+  app.event(
+    'app_mention',
+    answerFailures(deps, ({ event }) => whatMentionAsks(event.text), createAppMentionHandler(deps)),
+  )
   app.event('app_home_opened', answerFailures(deps, 'show the open incidents', createAppHomeOpenedHandler(deps), showHomeFailure))
 }

@@ -57,7 +57,14 @@ export async function completeAnalysis(
     if (result.factors.length) await tx.insert(confidenceFactors).values(result.factors.map((f) => ({ ...f, analysisId })))
     await tx
       .update(analyses)
-      .set({ status: 'completed', hypothesis: result.hypothesis, confidence: result.confidence, playbookId: result.playbookId, summary: result.summary, completedAt: new Date() })
+      .set({
+        status: 'completed',
+        hypothesis: result.hypothesis,
+        confidence: result.confidence,
+        playbookId: result.playbookId,
+        summary: result.summary,
+        completedAt: new Date(),
+      })
       .where(eq(analyses.id, analysisId))
   })
 }
@@ -91,11 +98,19 @@ export type StoredCalibration = typeof confidenceCalibrations.$inferSelect
 
 /** Keeps what an analysis' confidence was made of; a re-run replaces it. */
 export async function recordAnalysisConfidence(db: Database, row: AnalysisConfidenceRow): Promise<void> {
-  await db.insert(analysisConfidence).values(row).onConflictDoUpdate({ target: analysisConfidence.analysisId, set: { ...row, createdAt: new Date() } })
+  await db
+    .insert(analysisConfidence)
+    .values(row)
+    .onConflictDoUpdate({ target: analysisConfidence.analysisId, set: { ...row, createdAt: new Date() } })
 }
 
 export async function getLatestCalibration(db: Database, kind: CalibrationKind): Promise<StoredCalibration | null> {
-  const [row] = await db.select().from(confidenceCalibrations).where(eq(confidenceCalibrations.kind, kind)).orderBy(desc(confidenceCalibrations.fittedAt)).limit(1)
+  const [row] = await db
+    .select()
+    .from(confidenceCalibrations)
+    .where(eq(confidenceCalibrations.kind, kind))
+    .orderBy(desc(confidenceCalibrations.fittedAt))
+    .limit(1)
   return row ?? null
 }
 
@@ -138,7 +153,11 @@ export async function listLabelledConfidence(db: Database, kind: CalibrationKind
     const confirmed = (r.confirmed as string | null) ?? null
     if (kind === 'diagnosis') {
       const right = confirmed !== null && confirmed === r.playbook_id && !r.rejected
-      labelled.push({ raw: Number(r.diagnosis_raw), features: Array.isArray(r.diagnosis_features) ? (r.diagnosis_features as unknown[]).map(Number) : null, label: right ? 1 : 0 })
+      labelled.push({
+        raw: Number(r.diagnosis_raw),
+        features: Array.isArray(r.diagnosis_features) ? (r.diagnosis_features as unknown[]).map(Number) : null,
+        label: right ? 1 : 0,
+      })
     } else if (confirmed !== null && Array.isArray(r.retrieval_features)) {
       labelled.push({ raw: 0, features: (r.retrieval_features as unknown[]).map(Number), label: r.top_match_playbook_id === confirmed ? 1 : 0 })
     }

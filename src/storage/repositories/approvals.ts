@@ -72,7 +72,13 @@ export async function castApprovalVote(
     if (!locked) return null
     const request = toApprovalRequest(locked)
     const approvers = async () =>
-      (await tx.select({ userId: approvalVotes.userId }).from(approvalVotes).where(and(eq(approvalVotes.approvalId, request.id), eq(approvalVotes.vote, 'approve'))).orderBy(asc(approvalVotes.at))).map((v) => v.userId)
+      (
+        await tx
+          .select({ userId: approvalVotes.userId })
+          .from(approvalVotes)
+          .where(and(eq(approvalVotes.approvalId, request.id), eq(approvalVotes.vote, 'approve')))
+          .orderBy(asc(approvalVotes.at))
+      ).map((v) => v.userId)
     if (request.status !== 'pending' || request.expiresAt <= input.now) return { kind: 'closed', request, approvedBy: await approvers() }
     if (input.decision === 'approved' && input.userId === request.requestedBy) return { kind: 'own_request', request, approvedBy: await approvers() }
     const inserted = await tx
@@ -84,9 +90,14 @@ export async function castApprovalVote(
     const approvedBy = await approvers()
     const audit = (action: string, details: Record<string, unknown>) =>
       appendAudit(tx as unknown as Database, {
-        actor: input.userId, action, incidentId: request.incidentId, subjectType: 'approval_request', subjectId: request.id,
+        actor: input.userId,
+        action,
+        incidentId: request.incidentId,
+        subjectType: 'approval_request',
+        subjectId: request.id,
         details: { action: request.action, executionId: request.executionId, at: input.now.toISOString(), ...details },
-        slackChannel: input.slackChannel ?? request.slackChannel, slackTs: input.slackTs ?? request.slackTs,
+        slackChannel: input.slackChannel ?? request.slackChannel,
+        slackTs: input.slackTs ?? request.slackTs,
       })
     const done = input.decision === 'rejected' || approvedBy.length >= request.minApprovals
     if (!done) {

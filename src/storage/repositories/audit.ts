@@ -22,7 +22,11 @@ export async function appendAudits(db: Database, entries: NewAuditEntry[]): Prom
 
 /** Whether entries of `action` about a Slack message were written (a retried job must not write them twice). */
 export async function hasAuditForMessage(db: Database, action: string, message: { channel: string; ts: string }): Promise<boolean> {
-  const [row] = await db.select({ id: auditLog.id }).from(auditLog).where(and(eq(auditLog.action, action), eq(auditLog.slackChannel, message.channel), eq(auditLog.slackTs, message.ts))).limit(1)
+  const [row] = await db
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(and(eq(auditLog.action, action), eq(auditLog.slackChannel, message.channel), eq(auditLog.slackTs, message.ts)))
+    .limit(1)
   return row !== undefined
 }
 

@@ -22,7 +22,10 @@ export function toIncident(row: Incident): Incident {
  */
 export async function openIncidentOnce(db: Database, values: NewIncident): Promise<Incident> {
   await db.insert(incidents).values(values).onConflictDoNothing({ target: incidents.fingerprint, where: sql`status = 'open'` })
-  const [row] = await db.select(incidentColumns).from(incidents).where(and(eq(incidents.fingerprint, values.fingerprint), eq(incidents.status, 'open')))
+  const [row] = await db
+    .select(incidentColumns)
+    .from(incidents)
+    .where(and(eq(incidents.fingerprint, values.fingerprint), eq(incidents.status, 'open')))
   if (!row) throw new CodedError('incident_create_failed', `no open incident under ${values.fingerprint}`)
   return toIncident(row)
 }
@@ -37,7 +40,10 @@ export async function createIncident(db: Database, values: NewIncident): Promise
 export async function insertIncidents(db: Database, rows: NewIncident[], batchSize = 500): Promise<string[]> {
   const ids: string[] = []
   for (let i = 0; i < rows.length; i += batchSize) {
-    const inserted = await db.insert(incidents).values(rows.slice(i, i + batchSize)).returning({ id: incidents.id })
+    const inserted = await db
+      .insert(incidents)
+      .values(rows.slice(i, i + batchSize))
+      .returning({ id: incidents.id })
     ids.push(...inserted.map((r) => r.id))
   }
   return ids
@@ -60,7 +66,11 @@ export async function getIncidentByNumber(db: Database, number: number): Promise
 }
 
 export async function updateIncident(db: Database, id: string, values: Partial<NewIncident>): Promise<Incident> {
-  const [row] = await db.update(incidents).set({ ...values, updatedAt: new Date() }).where(eq(incidents.id, id)).returning(incidentColumns)
+  const [row] = await db
+    .update(incidents)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(incidents.id, id))
+    .returning(incidentColumns)
   if (!row) throw new CodedError('incident_not_found', `incident ${id} does not exist`)
   return toIncident(row)
 }

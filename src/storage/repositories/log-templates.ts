@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto'
 import { and, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm'
-import { storableText, type BucketCount, type ErrorSighting, type LogTemplateHistorySnapshot, type LogTemplateObservation, type PastIncidentErrors } from '../../core/analysis/logs/log-template-history'
+import {
+  storableText,
+  type BucketCount,
+  type ErrorSighting,
+  type LogTemplateHistorySnapshot,
+  type LogTemplateObservation,
+  type PastIncidentErrors,
+} from '../../core/analysis/logs/log-template-history'
 import { DAY_MS } from '../../core/durations'
 import { SEVERITY_RANK } from '../../core/telemetry/port'
 import { rowsOf, type Database } from '../database'
@@ -32,7 +39,12 @@ function hashTemplate(template: string): string {
 }
 
 /** The service's templates (most recently seen first, at most `maxTemplates`, without counts) and its observed buckets in [start, end). */
-export async function listLogTemplates(db: Database, service: string, range: { start: Date; end: Date }, maxTemplates: number): Promise<LogTemplateHistorySnapshot> {
+export async function listLogTemplates(
+  db: Database,
+  service: string,
+  range: { start: Date; end: Date },
+  maxTemplates: number,
+): Promise<LogTemplateHistorySnapshot> {
   const [templates, observed] = await Promise.all([
     db
       .select({ id: logTemplates.id, template: logTemplates.template, firstSeenAt: logTemplates.firstSeenAt, lastSeenAt: logTemplates.lastSeenAt })
@@ -56,7 +68,9 @@ export async function listLogTemplateCounts(db: Database, templateIds: number[],
   const rows = await db
     .select({ templateId: logTemplateCounts.templateId, start: logTemplateCounts.bucketStart, count: logTemplateCounts.count })
     .from(logTemplateCounts)
-    .where(and(inArray(logTemplateCounts.templateId, templateIds), gte(logTemplateCounts.bucketStart, range.start), lt(logTemplateCounts.bucketStart, range.end)))
+    .where(
+      and(inArray(logTemplateCounts.templateId, templateIds), gte(logTemplateCounts.bucketStart, range.start), lt(logTemplateCounts.bucketStart, range.end)),
+    )
     .orderBy(logTemplateCounts.templateId, logTemplateCounts.bucketStart)
   for (const { templateId, start, count } of rows) {
     const list = byTemplate.get(templateId)
@@ -67,9 +81,18 @@ export async function listLogTemplateCounts(db: Database, templateIds: number[],
 }
 
 /** The service's templates with every count in [start, end): what it knows of the service, to inspect. */
-export async function getLogTemplateHistory(db: Database, service: string, range: { start: Date; end: Date }, maxTemplates: number): Promise<LogTemplateHistorySnapshot> {
+export async function getLogTemplateHistory(
+  db: Database,
+  service: string,
+  range: { start: Date; end: Date },
+  maxTemplates: number,
+): Promise<LogTemplateHistorySnapshot> {
   const snapshot = await listLogTemplates(db, service, range, maxTemplates)
-  const counts = await listLogTemplateCounts(db, snapshot.templates.map((t) => t.id), range)
+  const counts = await listLogTemplateCounts(
+    db,
+    snapshot.templates.map((t) => t.id),
+    range,
+  )
   return { ...snapshot, templates: snapshot.templates.map((t) => ({ ...t, buckets: counts.get(t.id) ?? [] })) }
 }
 
@@ -92,11 +115,16 @@ export async function upsertLogTemplateObservations(
     // service, analyses waiting for each other's lock would hold pool connections the others need; the
     // analysis writing now fetched nearly the same lines, so this one stands aside.
     const [lock] = rowsOf<{ locked: boolean }>(
-      await tx.execute(sql`select set_config('statement_timeout', ${String(WRITE_STATEMENT_TIMEOUT_MS)}, true), pg_try_advisory_xact_lock(${serviceLockKey(service)}) as locked`),
+      await tx.execute(
+        sql`select set_config('statement_timeout', ${String(WRITE_STATEMENT_TIMEOUT_MS)}, true), pg_try_advisory_xact_lock(${serviceLockKey(service)}) as locked`,
+      ),
     )
     if (!lock?.locked) return { stored: 0, dropped: 0, busy: true }
     // Rows past the retention are deleted by the hourly history.prune job; until then they are only ignored.
-    const [{ count: existing } = { count: 0 }] = await tx.select({ count: sql<number>`count(*)::int` }).from(logTemplates).where(eq(logTemplates.service, service))
+    const [{ count: existing } = { count: 0 }] = await tx
+      .select({ count: sql<number>`count(*)::int` })
+      .from(logTemplates)
+      .where(eq(logTemplates.service, service))
     let room = limits.maxTemplatesPerService - existing
     const result: UpsertLogTemplatesResult = { stored: 0, dropped: 0, busy: false }
 
@@ -114,7 +142,18 @@ export async function upsertLogTemplateObservations(
       const known = await tx
         .select({ id: logTemplates.id, hash: logTemplates.templateHash })
         .from(logTemplates)
-        .where(and(eq(logTemplates.service, service), or(inArray(logTemplates.templateHash, prepared.map((p) => p.hash)), storedIds.length > 0 ? inArray(logTemplates.id, storedIds) : undefined)))
+        .where(
+          and(
+            eq(logTemplates.service, service),
+            or(
+              inArray(
+                logTemplates.templateHash,
+                prepared.map((p) => p.hash),
+              ),
+              storedIds.length > 0 ? inArray(logTemplates.id, storedIds) : undefined,
+            ),
+          ),
+        )
       const idByHash = new Map(known.map((r) => [r.hash, r.id]))
       const storedRows = new Set(known.map((r) => r.id))
       // By hash: one row per text, the widest first/last seen and highest severity, the larger count per bucket.
@@ -152,18 +191,30 @@ export async function upsertLogTemplateObservations(
       }
 
       const rows = [...upserts.values()]
-      const ids = rows.length === 0 ? [] : await tx
-        .insert(logTemplates)
-        .values(rows.map((p) => ({ service, templateHash: p.hash, template: p.text, maxSeverity: p.severity, firstSeenAt: p.o.firstSeenAt, lastSeenAt: p.o.lastSeenAt })))
-        .onConflictDoUpdate({
-          target: [logTemplates.service, logTemplates.templateHash],
-          set: {
-            maxSeverity: sql`greatest(${logTemplates.maxSeverity}, excluded.max_severity)`,
-            firstSeenAt: sql`least(${logTemplates.firstSeenAt}, excluded.first_seen_at)`,
-            lastSeenAt: sql`greatest(${logTemplates.lastSeenAt}, excluded.last_seen_at)`,
-          },
-        })
-        .returning({ id: logTemplates.id, hash: logTemplates.templateHash })
+      const ids =
+        rows.length === 0
+          ? []
+          : await tx
+              .insert(logTemplates)
+              .values(
+                rows.map((p) => ({
+                  service,
+                  templateHash: p.hash,
+                  template: p.text,
+                  maxSeverity: p.severity,
+                  firstSeenAt: p.o.firstSeenAt,
+                  lastSeenAt: p.o.lastSeenAt,
+                })),
+              )
+              .onConflictDoUpdate({
+                target: [logTemplates.service, logTemplates.templateHash],
+                set: {
+                  maxSeverity: sql`greatest(${logTemplates.maxSeverity}, excluded.max_severity)`,
+                  firstSeenAt: sql`least(${logTemplates.firstSeenAt}, excluded.first_seen_at)`,
+                  lastSeenAt: sql`greatest(${logTemplates.lastSeenAt}, excluded.last_seen_at)`,
+                },
+              })
+              .returning({ id: logTemplates.id, hash: logTemplates.templateHash })
       const idOfHash = new Map(ids.map((r) => [r.hash, r.id]))
       for (const p of rows) countsById.push({ id: idOfHash.get(p.hash)!, buckets: p.buckets })
 
@@ -172,12 +223,19 @@ export async function upsertLogTemplateObservations(
         await tx
           .insert(logTemplateCounts)
           .values(counts.slice(i, i + COUNT_ROWS_PER_STATEMENT))
-          .onConflictDoUpdate({ target: [logTemplateCounts.templateId, logTemplateCounts.bucketStart], set: { count: sql`greatest(${logTemplateCounts.count}, excluded.count)` } })
+          .onConflictDoUpdate({
+            target: [logTemplateCounts.templateId, logTemplateCounts.bucketStart],
+            set: { count: sql`greatest(${logTemplateCounts.count}, excluded.count)` },
+          })
       }
     }
 
     const observed = [...new Set(observedBuckets.filter((b) => b >= limits.retainSince).map((b) => b.getTime()))]
-    if (observed.length > 0) await tx.insert(logObservedBuckets).values(observed.map((t) => ({ service, bucketStart: new Date(t) }))).onConflictDoNothing()
+    if (observed.length > 0)
+      await tx
+        .insert(logObservedBuckets)
+        .values(observed.map((t) => ({ service, bucketStart: new Date(t) })))
+        .onConflictDoNothing()
     return result
   })
 }
@@ -193,7 +251,11 @@ interface PreparedObservation {
 
 /** Two observations of one text in one analysis: as two upserts in turn would leave it. */
 function mergeObservations<P extends PreparedObservation>(a: P, b: P): P {
-  const o = { ...a.o, firstSeenAt: a.o.firstSeenAt < b.o.firstSeenAt ? a.o.firstSeenAt : b.o.firstSeenAt, lastSeenAt: a.o.lastSeenAt > b.o.lastSeenAt ? a.o.lastSeenAt : b.o.lastSeenAt }
+  const o = {
+    ...a.o,
+    firstSeenAt: a.o.firstSeenAt < b.o.firstSeenAt ? a.o.firstSeenAt : b.o.firstSeenAt,
+    lastSeenAt: a.o.lastSeenAt > b.o.lastSeenAt ? a.o.lastSeenAt : b.o.lastSeenAt,
+  }
   return { ...a, o, severity: Math.max(a.severity, b.severity), buckets: [...a.buckets, ...b.buckets] }
 }
 
@@ -225,7 +287,10 @@ async function lockServiceLogTemplates(tx: Database, service: string): Promise<v
  * service at a time under the lock its writes take (so a prune and a write never deadlock).
  */
 export async function pruneLogHistory(db: Database, before: Date): Promise<{ services: number }> {
-  const rows = await db.select({ service: logTemplates.service }).from(logTemplates).union(db.select({ service: logObservedBuckets.service }).from(logObservedBuckets))
+  const rows = await db
+    .select({ service: logTemplates.service })
+    .from(logTemplates)
+    .union(db.select({ service: logObservedBuckets.service }).from(logObservedBuckets))
   const services = rows.map((r) => r.service)
   for (const service of services) {
     await db.transaction(async (tx) => {
@@ -305,10 +370,25 @@ export async function listEarlierIncidentErrors(
   for (const r of rows) {
     let incident = byIncident.get(r.incidentId)
     if (!incident) {
-      incident = { incidentId: r.incidentId, number: r.number, title: r.title, startedAt: r.startedAt, resolution: r.resolution, resolutionOutcome: r.resolutionOutcome, sightings: [] }
+      incident = {
+        incidentId: r.incidentId,
+        number: r.number,
+        title: r.title,
+        startedAt: r.startedAt,
+        resolution: r.resolution,
+        resolutionOutcome: r.resolutionOutcome,
+        sightings: [],
+      }
       byIncident.set(r.incidentId, incident)
     }
-    incident.sightings.push({ service: r.service, template: r.template, example: r.example, errorGroupId: r.errorGroupId, occurrences: r.occurrences, seenAt: r.seenAt })
+    incident.sightings.push({
+      service: r.service,
+      template: r.template,
+      example: r.example,
+      errorGroupId: r.errorGroupId,
+      occurrences: r.occurrences,
+      seenAt: r.seenAt,
+    })
   }
   return [...byIncident.values()]
 }

@@ -55,7 +55,11 @@ export async function listExecutionsForIncident(db: Database, incidentId: string
 }
 
 export async function updateExecution(db: Database, id: string, values: Partial<typeof playbookExecutions.$inferInsert>): Promise<PlaybookExecution> {
-  const [row] = await db.update(playbookExecutions).set({ ...values, updatedAt: new Date() }).where(eq(playbookExecutions.id, id)).returning()
+  const [row] = await db
+    .update(playbookExecutions)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(playbookExecutions.id, id))
+    .returning()
   if (!row) throw new CodedError('execution_not_found', `playbook execution ${id} does not exist`)
   return toExecution(row)
 }
@@ -64,7 +68,13 @@ export async function updateExecution(db: Database, id: string, values: Partial<
  * Moves a running execution past step `position` only if it is still there, so two
  * workers racing on the same step cannot both advance it, and a cancelled run stays cancelled.
  */
-export async function advanceExecution(db: Database, id: string, fromPosition: number, status: ExecutionStatus, toPosition = fromPosition + 1): Promise<boolean> {
+export async function advanceExecution(
+  db: Database,
+  id: string,
+  fromPosition: number,
+  status: ExecutionStatus,
+  toPosition = fromPosition + 1,
+): Promise<boolean> {
   const rows = await db
     .update(playbookExecutions)
     .set({ nextStep: toPosition, status, updatedAt: new Date() })
@@ -109,7 +119,10 @@ export async function cancelExecution(db: Database, id: string): Promise<Playboo
       .where(and(eq(playbookExecutions.id, id), inArray(playbookExecutions.status, ['running', 'waiting_approval', 'waiting_manual'])))
       .returning()
     if (!row) return null
-    await tx.update(approvalRequests).set({ status: 'expired' }).where(and(eq(approvalRequests.executionId, id), eq(approvalRequests.status, 'pending')))
+    await tx
+      .update(approvalRequests)
+      .set({ status: 'expired' })
+      .where(and(eq(approvalRequests.executionId, id), eq(approvalRequests.status, 'pending')))
     return row
   })
   // Checked once committed: a run whose row no longer parses can still be stopped.
@@ -121,22 +134,31 @@ export async function cancelExecution(db: Database, id: string): Promise<Playboo
  * False when it was not waiting (double click, cancelled run).
  */
 export async function confirmManualStep(db: Database, executionId: string, position: number, userId: string): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const steps = await tx
-      .update(executionSteps)
-      .set({ status: 'succeeded', outcome: { confirmedBy: userId }, finishedAt: new Date() })
-      .where(and(eq(executionSteps.executionId, executionId), eq(executionSteps.position, position), eq(executionSteps.kind, 'manual'), eq(executionSteps.status, 'waiting')))
-      .returning({ id: executionSteps.id })
-    if (steps.length === 0) return false
-    const runs = await tx
-      .update(playbookExecutions)
-      .set({ status: 'running', updatedAt: new Date() })
-      .where(and(eq(playbookExecutions.id, executionId), eq(playbookExecutions.status, 'waiting_manual'), eq(playbookExecutions.nextStep, position)))
-      .returning({ id: playbookExecutions.id })
-    if (runs.length === 0) tx.rollback()
-    return true
-  }).catch((err) => {
-    if (err instanceof TransactionRollbackError) return false
-    throw err
-  })
+  return db
+    .transaction(async (tx) => {
+      const steps = await tx
+        .update(executionSteps)
+        .set({ status: 'succeeded', outcome: { confirmedBy: userId }, finishedAt: new Date() })
+        .where(
+          and(
+            eq(executionSteps.executionId, executionId),
+            eq(executionSteps.position, position),
+            eq(executionSteps.kind, 'manual'),
+            eq(executionSteps.status, 'waiting'),
+          ),
+        )
+        .returning({ id: executionSteps.id })
+      if (steps.length === 0) return false
+      const runs = await tx
+        .update(playbookExecutions)
+        .set({ status: 'running', updatedAt: new Date() })
+        .where(and(eq(playbookExecutions.id, executionId), eq(playbookExecutions.status, 'waiting_manual'), eq(playbookExecutions.nextStep, position)))
+        .returning({ id: playbookExecutions.id })
+      if (runs.length === 0) tx.rollback()
+      return true
+    })
+    .catch((err) => {
+      if (err instanceof TransactionRollbackError) return false
+      throw err
+    })
 }

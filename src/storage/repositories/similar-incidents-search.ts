@@ -25,13 +25,7 @@ export async function findSimilarIncidents(
   const rows = await db
     .select({ incident: incidentColumns, distance: sql<number>`${distance}` })
     .from(incidents)
-    .where(
-      and(
-        isNotNull(incidents.embedding),
-        lt(incidents.startedAt, options.before),
-        options.excludeId ? ne(incidents.id, options.excludeId) : undefined,
-      ),
-    )
+    .where(and(isNotNull(incidents.embedding), lt(incidents.startedAt, options.before), options.excludeId ? ne(incidents.id, options.excludeId) : undefined))
     .orderBy(distance)
     .limit(options.limit ?? 5)
   return rows.map((r) => ({ incident: toIncident(r.incident), similarity: 1 - Number(r.distance) }))
@@ -86,7 +80,12 @@ async function analyseQueryText(db: Database, text: string, excludeId: string | 
     limit ${MAX_QUERY_TERMS}`)
   const rows = rowsOf(result)
   if (rows.length > 0) {
-    return { terms: rows.map((r) => ({ term: String(r.term), idf: num(r.idf), documents: num(r.documents) })), known: num(rows[0]!.known), signature: (rows[0]!.signature as string | null) ?? null, averageLexemes: num(rows[0]!.average_lexemes) }
+    return {
+      terms: rows.map((r) => ({ term: String(r.term), idf: num(r.idf), documents: num(r.documents) })),
+      known: num(rows[0]!.known),
+      signature: (rows[0]!.signature as string | null) ?? null,
+      averageLexemes: num(rows[0]!.average_lexemes),
+    }
   }
   const [only] = rowsOf(await db.execute(sql`select incident_error_signature(${text}) as signature`))
   return { terms: [], known: 0, signature: (only?.signature as string | null) ?? null, averageLexemes: 1 }
@@ -101,7 +100,9 @@ async function analyseQueryText(db: Database, text: string, excludeId: string | 
  */
 export async function searchIncidentCandidates(db: Database, query: CandidateQuery): Promise<CandidateSearchResult> {
   const text = query.text
-  const { terms, known, signature, averageLexemes } = text ? await analyseQueryText(db, text, query.excludeId) : { terms: [], known: 0, signature: null, averageLexemes: 1 }
+  const { terms, known, signature, averageLexemes } = text
+    ? await analyseQueryText(db, text, query.excludeId)
+    : { terms: [], known: 0, signature: null, averageLexemes: 1 }
   const k = query.perRetriever
   const exclude = query.excludeId ? sql`and id <> ${query.excludeId}::uuid` : sql``
   const before = sql`${query.before.toISOString()}::timestamptz`
@@ -123,8 +124,10 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
   const averageLength = sql`${averageLexemes}::float8`
   // float8 throughout: numeric arithmetic here costs more than the text matching.
   // Most query words are absent from most incidents: one test settles those.
-  const termFrequency = (v: SQL) => sql`cross join lateral (select (case when not ${v} @@ q.anywhere then 0 when ${v} @@ q.in_title then 2 else 1 end)::float8 as tf) f`
-  const bm25Term = (v: SQL) => sql`q.idf * f.tf * (${k1}::float8 + 1) / (f.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * length(${v})::float8 / ${averageLength}))`
+  const termFrequency = (v: SQL) =>
+    sql`cross join lateral (select (case when not ${v} @@ q.anywhere then 0 when ${v} @@ q.in_title then 2 else 1 end)::float8 as tf) f`
+  const bm25Term = (v: SQL) =>
+    sql`q.idf * f.tf * (${k1}::float8 + 1) / (f.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * length(${v})::float8 / ${averageLength}))`
 
   const arms: SQL[] = []
   if (vector) {
@@ -139,17 +142,27 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
         ) pool
       ) scored order by score desc limit ${sql.raw(String(k))})`)
   }
-  const structured: Array<[SQL, string | null]> = [[sql`service`, query.service], [sql`policy_name`, query.policyName], [sql`error_signature`, signature]]
+  const structured: Array<[SQL, string | null]> = [
+    [sql`service`, query.service],
+    [sql`policy_name`, query.policyName],
+    [sql`error_signature`, signature],
+  ]
   for (const [column, value] of structured) {
     if (value === null) continue
-    arms.push(sql`(select id, 'structured' as arm from incidents where ${column} = ${value} and started_at < ${before} ${exclude} order by started_at desc limit ${sql.raw(String(k))})`)
+    arms.push(
+      sql`(select id, 'structured' as arm from incidents where ${column} = ${value} and started_at < ${before} ${exclude} order by started_at desc limit ${sql.raw(String(k))})`,
+    )
   }
   if (arms.length === 0) return { candidates: [], keywords: [], keywordsKnown: known, errorSignature: signature }
 
-  const cosine = vector ? sql`case when i.embedding is not null and i.embedding_model = ${query.embeddingModel} then 1 - (i.embedding <=> ${vector}::vector) end` : sql`null::float8`
+  const cosine = vector
+    ? sql`case when i.embedding is not null and i.embedding_model = ${query.embeddingModel} then 1 - (i.embedding <=> ${vector}::vector) end`
+    : sql`null::float8`
   const rows = await db.transaction(async (tx) => {
     // Iterative scan: keep walking the graph until enough rows pass the as-of filter (pgvector ≥ 0.8).
-    await tx.execute(sql`select set_config('hnsw.ef_search', ${String(Math.max(HNSW_EF_SEARCH, k))}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`)
+    await tx.execute(
+      sql`select set_config('hnsw.ef_search', ${String(Math.max(HNSW_EF_SEARCH, k))}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
+    )
     const query = sql`
         with query_terms as materialized (
           select term, idf, (quote_literal(term) || ':AB')::tsquery as in_title, quote_literal(term)::tsquery as anywhere

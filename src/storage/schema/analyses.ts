@@ -11,8 +11,12 @@ export const analyses = pgTable(
   'analyses',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id),
-    status: text('status', { enum: ['running', 'completed', 'failed'] }).notNull().default('running'),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    status: text('status', { enum: ['running', 'completed', 'failed'] })
+      .notNull()
+      .default('running'),
     hypothesis: text('hypothesis'),
     confidence: real('confidence'),
     playbookId: text('playbook_id'),
@@ -29,7 +33,9 @@ export const analysisSteps = pgTable(
   'analysis_steps',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    analysisId: uuid('analysis_id').notNull().references(() => analyses.id),
+    analysisId: uuid('analysis_id')
+      .notNull()
+      .references(() => analyses.id),
     position: integer('position').notNull(),
     question: text('question').notNull(),
     query: text('query').notNull(),
@@ -44,7 +50,9 @@ export const evidenceItems = pgTable(
   'evidence_items',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    analysisId: uuid('analysis_id').notNull().references(() => analyses.id),
+    analysisId: uuid('analysis_id')
+      .notNull()
+      .references(() => analyses.id),
     stepPosition: integer('step_position').notNull(),
     source: text('source', { enum: ['history', 'metrics', 'logs', 'errors', 'traces'] }).notNull(),
     title: text('title').notNull(),
@@ -61,7 +69,9 @@ export const confidenceFactors = pgTable(
   'confidence_factors',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    analysisId: uuid('analysis_id').notNull().references(() => analyses.id),
+    analysisId: uuid('analysis_id')
+      .notNull()
+      .references(() => analyses.id),
     name: text('name').notNull(),
     value: real('value').notNull(),
     weight: real('weight').notNull(),

@@ -7,13 +7,17 @@ export const approvalRequests = pgTable(
   'approval_requests',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
     executionId: uuid('execution_id').references(() => playbookExecutions.id),
     stepPosition: integer('step_position'),
     action: jsonb('action').$type<ApprovalActionPreview>().notNull(),
     rationale: text('rationale').notNull(),
     confidence: real('confidence'),
-    status: text('status', { enum: ['pending', 'approved', 'rejected', 'expired'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'approved', 'rejected', 'expired'] })
+      .notNull()
+      .default('pending'),
     approvers: jsonb('approvers').$type<string[]>().notNull().default([]),
     /** Distinct approvers needed; high-risk actions need at least two. */
     minApprovals: integer('min_approvals').notNull().default(1),
@@ -33,7 +37,9 @@ export const approvalVotes = pgTable(
   'approval_votes',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    approvalId: uuid('approval_id').notNull().references(() => approvalRequests.id),
+    approvalId: uuid('approval_id')
+      .notNull()
+      .references(() => approvalRequests.id),
     userId: text('user_id').notNull(),
     vote: text('vote', { enum: ['approve', 'reject'] }).notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),

@@ -26,7 +26,9 @@ export const incidents = pgTable(
     number: integer('number').generatedAlwaysAsIdentity().notNull().unique(),
     fingerprint: text('fingerprint').notNull(),
     source: text('source').notNull(),
-    status: text('status', { enum: ['open', 'resolved'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'resolved'] })
+      .notNull()
+      .default('open'),
     title: text('title').notNull(),
     summary: text('summary').notNull().default(''),
     service: text('service'),
@@ -98,8 +100,12 @@ export const incidentSearchTotals = pgTable(
 export const analysisConfidence = pgTable(
   'analysis_confidence',
   {
-    analysisId: uuid('analysis_id').primaryKey().references(() => analyses.id),
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id),
+    analysisId: uuid('analysis_id')
+      .primaryKey()
+      .references(() => analyses.id),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
     /** The playbook the analysis suggested: right if the incident's fix confirms it. */
     playbookId: text('playbook_id'),
     diagnosisFeatures: jsonb('diagnosis_features').$type<number[]>().notNull(),

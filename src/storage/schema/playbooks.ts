@@ -51,11 +51,15 @@ export const playbookExecutions = pgTable(
   'playbook_executions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    playbookId: text('playbook_id').notNull().references(() => playbooks.id),
+    playbookId: text('playbook_id')
+      .notNull()
+      .references(() => playbooks.id),
     playbookVersion: integer('playbook_version').notNull(),
     /** The definition as it was when the run started, so edits do not change a run in flight. */
     definition: jsonb('definition').$type<Playbook>().notNull(),
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id),
     /** Values the steps' placeholders read: service, target, incident, confidence, rationale. */
     inputs: jsonb('inputs').$type<ExecutionInputs>().notNull(),
     status: text('status', { enum: ['running', 'waiting_approval', 'waiting_manual', 'completed', 'failed', 'rejected', 'cancelled'] })
@@ -75,7 +79,9 @@ export const executionSteps = pgTable(
   'execution_steps',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    executionId: uuid('execution_id').notNull().references(() => playbookExecutions.id),
+    executionId: uuid('execution_id')
+      .notNull()
+      .references(() => playbookExecutions.id),
     position: integer('position').notNull(),
     stepId: text('step_id').notNull(),
     kind: text('kind').notNull(),

@@ -81,22 +81,52 @@ const prod = (team: string, extra: Record<string, string> = {}) => ({ env: 'prod
 
 /** payment-api's calls to fraud-check hitting their 2.5 s deadline: the log line and the Error Reporting group. */
 const fraudCheckTimeouts = (lines: number): PastIncidentError[] => [
-  { service: 'payment-api', count: lines, logLine: (r) => `upstream request timeout: POST /v1/score on fraud-check timed out after 2500ms (attempt ${r.chance(0.6) ? '2/2' : '1/2'}) request_id=${r.hex(16)}` },
-  { service: 'payment-api', count: lines, errorGroup: { key: 'deadline:fraud-check', message: 'UpstreamTimeoutError: call to fraud-check (POST /v1/score) exceeded its 2500ms deadline' } },
+  {
+    service: 'payment-api',
+    count: lines,
+    logLine: (r) =>
+      `upstream request timeout: POST /v1/score on fraud-check timed out after 2500ms (attempt ${r.chance(0.6) ? '2/2' : '1/2'}) request_id=${r.hex(16)}`,
+  },
+  {
+    service: 'payment-api',
+    count: lines,
+    errorGroup: { key: 'deadline:fraud-check', message: 'UpstreamTimeoutError: call to fraud-check (POST /v1/score) exceeded its 2500ms deadline' },
+  },
 ]
 /** checkout-db refusing connections past max_connections (Cloud SQL's postgres log). */
 const checkoutDbSlotsFull = (lines: number): PastIncidentError[] => [
-  { service: 'checkout-db', count: lines, logLine: (r) => `[${r.int(20_000, 65_000)}]: [1-1] db=checkout,user=checkout_app FATAL:  remaining connection slots are reserved for non-replication superuser connections` },
-  { service: 'checkout-db', count: lines, errorGroup: { key: 'pg-connection-slots', message: 'FATAL: remaining connection slots are reserved for non-replication superuser connections' } },
+  {
+    service: 'checkout-db',
+    count: lines,
+    logLine: (r) =>
+      `[${r.int(20_000, 65_000)}]: [1-1] db=checkout,user=checkout_app FATAL:  remaining connection slots are reserved for non-replication superuser connections`,
+  },
+  {
+    service: 'checkout-db',
+    count: lines,
+    errorGroup: { key: 'pg-connection-slots', message: 'FATAL: remaining connection slots are reserved for non-replication superuser connections' },
+  },
 ]
 /** checkout-api requests giving up on a connection from its checkout-db pool. */
 const checkoutApiPoolTimeouts = (lines: number): PastIncidentError[] => [
-  { service: 'checkout-api', count: lines, logLine: (r) => `timeout acquiring connection from pool after 5000ms (pool=checkout-db active=50 idle=0 waiting=${r.int(12, 90)}) request_id=${r.hex(16)}` },
-  { service: 'checkout-api', count: lines, errorGroup: { key: 'pool-acquire-timeout:checkout-db', message: 'TimeoutError: timeout acquiring connection from pool checkout-db' } },
+  {
+    service: 'checkout-api',
+    count: lines,
+    logLine: (r) => `timeout acquiring connection from pool after 5000ms (pool=checkout-db active=50 idle=0 waiting=${r.int(12, 90)}) request_id=${r.hex(16)}`,
+  },
+  {
+    service: 'checkout-api',
+    count: lines,
+    errorGroup: { key: 'pool-acquire-timeout:checkout-db', message: 'TimeoutError: timeout acquiring connection from pool checkout-db' },
+  },
 ]
 /** A Node.js service killed at its memory limit. */
 const heapOutOfMemory = (service: string, kills: number): PastIncidentError[] => [
-  { service, count: kills, errorGroup: { key: 'heap-out-of-memory', message: 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory' } },
+  {
+    service,
+    count: kills,
+    errorGroup: { key: 'heap-out-of-memory', message: 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory' },
+  },
   { service, count: kills, errorGroup: { key: 'oom-killed', message: `Container ${service} OOMKilled (exit code 137)` } },
 ]
 
@@ -115,8 +145,10 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     severity: 'critical',
     title: 'payment-api p95 latency > 2 s',
     summary: 'POST /v1/payments/authorize p95 at 3.1 s for 40 min; payment-api pods CPU normal, fraud-check /v1/score p95 2.8 s.',
-    rootCause: 'fraud-check feature-store reads hot-spotted on one Bigtable tablet after a customer-id key change; every scoring call from payment-api ran into its 2.5 s client timeout.',
-    resolution: 'Scaled payment-api from 6 to 12 replicas. No effect: the time was spent waiting on fraud-check. Recovered when the risk team reverted the key change.',
+    rootCause:
+      'fraud-check feature-store reads hot-spotted on one Bigtable tablet after a customer-id key change; every scoring call from payment-api ran into its 2.5 s client timeout.',
+    resolution:
+      'Scaled payment-api from 6 to 12 replicas. No effect: the time was spent waiting on fraud-check. Recovered when the risk team reverted the key change.',
     resolutionOutcome: 'failed',
     playbookId: null,
     durationMinutes: 74,
@@ -132,7 +164,8 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     title: 'Payment authorization slow: fraud-check upstream timeouts',
     summary: 'fraud-check upstream timeouts; circuit breaker opened after 6 min and payments fell back to rule-based scoring.',
     rootCause: 'Same fraud-check feature-store hot tablet as four days earlier; payment-api waited the full 2.5 s per call before timing out.',
-    resolution: 'Enabled the circuit breaker on payment-api → fraud-check with fallback rule-based scoring; p95 back under 400 ms within 3 min. Risk team fixed the row-key design the next day.',
+    resolution:
+      'Enabled the circuit breaker on payment-api → fraud-check with fallback rule-based scoring; p95 back under 400 ms within 3 min. Risk team fixed the row-key design the next day.',
     resolutionOutcome: 'worked',
     playbookId: 'latency-slow-dependency',
     durationMinutes: 19,
@@ -163,7 +196,8 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     title: 'checkout-db connections > 90% of max',
     summary: 'checkout-api logging "timeout acquiring connection from pool"; checkout-db at 196/200 connections, 140 of them idle in transaction.',
     rootCause: 'checkout-api left transactions open on a validation-error path, so sessions sat idle in transaction holding their slots.',
-    resolution: 'Raised Cloud SQL max_connections from 200 to 400. Needed an instance restart (4 min of checkout errors) and exhaustion came back within the hour: pgbouncer default_pool_size was unchanged and the leak kept going.',
+    resolution:
+      'Raised Cloud SQL max_connections from 200 to 400. Needed an instance restart (4 min of checkout errors) and exhaustion came back within the hour: pgbouncer default_pool_size was unchanged and the leak kept going.',
     resolutionOutcome: 'failed',
     playbookId: null,
     durationMinutes: 95,
@@ -179,7 +213,8 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     title: 'checkout-db: remaining connection slots are reserved — checkout failing',
     summary: 'Connection exhaustion again a day after the max_connections change; checkout-api 503s at 18%.',
     rootCause: 'The same idle-in-transaction leak in checkout-api; pgbouncer pool saturated with leaked server connections.',
-    resolution: 'Terminated idle-in-transaction sessions older than 5 min (pg_terminate_backend), restarted pgbouncer, and set idle_in_transaction_session_timeout = 60s. Leak fixed in checkout-api 3.14.2.',
+    resolution:
+      'Terminated idle-in-transaction sessions older than 5 min (pg_terminate_backend), restarted pgbouncer, and set idle_in_transaction_session_timeout = 60s. Leak fixed in checkout-api 3.14.2.',
     resolutionOutcome: 'worked',
     playbookId: 'db-connection-exhaustion',
     durationMinutes: 16,
@@ -271,7 +306,8 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     severity: 'critical',
     title: 'High latency on payment authorization (p95 2.6 s)',
     summary: 'Promo traffic spike saturated the fraud-check worker pool; payment-api timeouts to fraud-check, checkout conversion down 12%.',
-    rootCause: 'fraud-check worker pool (64 workers per pod, HPA max 8 pods) too small for promo traffic; queueing pushed scoring past the 2.5 s client timeout.',
+    rootCause:
+      'fraud-check worker pool (64 workers per pod, HPA max 8 pods) too small for promo traffic; queueing pushed scoring past the 2.5 s client timeout.',
     resolution: 'Enabled the fraud-check circuit breaker with fallback scoring, then raised fraud-check HPA max replicas from 8 to 16.',
     resolutionOutcome: 'worked',
     playbookId: 'latency-slow-dependency',
@@ -355,7 +391,11 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
           'Product pages failing to render; errors started with the new revision, previous revision healthy.',
         ],
         resolutions: [
-          { text: (r) => `Rolled back frontend to ${revision(r, 'frontend')}; null guard shipped the next day.`, outcome: 'worked', playbookId: 'deploy-5xx-rollback' },
+          {
+            text: (r) => `Rolled back frontend to ${revision(r, 'frontend')}; null guard shipped the next day.`,
+            outcome: 'worked',
+            playbookId: 'deploy-5xx-rollback',
+          },
           { text: 'Tried a hotfix forward; it failed the canary, so rolled back after 25 min.', outcome: 'failed', playbookId: null },
         ],
       },
@@ -383,7 +423,7 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
       {
         rootCause: 'Line items without a variant id (gift cards) were not handled by the new promotions code.',
         summaries: [
-          "Error rate stepped up the minute the new revision took traffic; \"Cannot read properties of undefined (reading 'id')\" in mapLineItems.",
+          'Error rate stepped up the minute the new revision took traffic; "Cannot read properties of undefined (reading \'id\')" in mapLineItems.',
           (r) => `Orders with gift cards failing with 500; ${r.int(200, 1_800)} failed checkouts before the rollback.`,
         ],
         resolutions: [{ text: (r) => `Rolled back checkout-api to ${revision(r, 'checkout-api')}.`, outcome: 'worked', playbookId: 'deploy-5xx-rollback' }],
@@ -437,7 +477,11 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     resourceType: 'k8s_container',
     policyName: POLICIES.containerRestarts,
     severities: ['warning', 'high'],
-    titles: ['inventory OOMKilled (exit 137) x5', 'inventory heap out of memory during reconciliation', (r) => `inventory memory at ${pct(r, 92, 99)} of limit and rising`],
+    titles: [
+      'inventory OOMKilled (exit 137) x5',
+      'inventory heap out of memory during reconciliation',
+      (r) => `inventory memory at ${pct(r, 92, 99)} of limit and rising`,
+    ],
     causes: [
       {
         rootCause: 'The stock reconciliation loaded the whole stock table into memory.',
@@ -471,7 +515,11 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
         rootCause: 'A malformed OrderPlaced message (missing sku) crashed the handler, so it was redelivered forever.',
         summaries: ['Backlog grew after a consumer deploy; the same message id redelivered hundreds of times.'],
         resolutions: [
-          { text: 'Enabled a dead-letter topic with max 5 delivery attempts; the poison message moved aside and the backlog drained.', outcome: 'worked', playbookId: 'pubsub-backlog' },
+          {
+            text: 'Enabled a dead-letter topic with max 5 delivery attempts; the poison message moved aside and the backlog drained.',
+            outcome: 'worked',
+            playbookId: 'pubsub-backlog',
+          },
           { text: 'Restarted inventory pods; the backlog kept growing because the poison message was still there.', outcome: 'failed', playbookId: null },
         ],
       },
@@ -481,7 +529,9 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
           (r) => `num_undelivered_messages at ${r.int(15, 300)}k and rising; consumers at max replicas and busy, stock levels stale on product pages.`,
           'Black Friday order burst outpaced the inventory consumers (HPA at max).',
         ],
-        resolutions: [{ text: 'Scaled inventory consumers from 6 to 20 replicas; backlog drained in 25 min.', outcome: 'worked', playbookId: 'pubsub-backlog' }],
+        resolutions: [
+          { text: 'Scaled inventory consumers from 6 to 20 replicas; backlog drained in 25 min.', outcome: 'worked', playbookId: 'pubsub-backlog' },
+        ],
       },
       {
         rootCause: 'Firestore contention on hot SKU documents slowed each ack to 2 s.',
@@ -508,7 +558,11 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
         rootCause: 'A model backfill job shared the production project and its online prediction quota.',
         summaries: ['fraud-check getting 429 RESOURCE_EXHAUSTED on online prediction while a backfill ran; falling back to rules for a third of transactions.'],
         resolutions: [
-          { text: 'Paused the backfill job; errors stopped within 2 min. Backfill moved to its own project.', outcome: 'worked', playbookId: 'quota-exhaustion' },
+          {
+            text: 'Paused the backfill job; errors stopped within 2 min. Backfill moved to its own project.',
+            outcome: 'worked',
+            playbookId: 'quota-exhaustion',
+          },
           { text: 'Requested a quota increase only; it took 2 days and errors continued until the backfill finished.', outcome: 'failed', playbookId: null },
         ],
       },
@@ -572,7 +626,11 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     resourceType: 'k8s_node',
     policyName: POLICIES.nodeDisk,
     severities: ['warning', 'high'],
-    titles: ['GKE node ephemeral storage > 85%', 'Pods evicted: node had condition DiskPressure', (r) => `DiskPressure on ${r.int(2, 5)} nodes of prod-gke-ew1 default pool`],
+    titles: [
+      'GKE node ephemeral storage > 85%',
+      'Pods evicted: node had condition DiskPressure',
+      (r) => `DiskPressure on ${r.int(2, 5)} nodes of prod-gke-ew1 default pool`,
+    ],
     causes: [
       {
         rootCause: 'The Next.js image optimisation cache in /app/.next/cache had no size limit.',
@@ -582,7 +640,9 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
       {
         rootCause: 'Log rotation was disabled in the new node image.',
         summaries: ['Container logs not rotating on one node pool after a node image change.'],
-        resolutions: [{ text: 'Pruned old images and logs on the nodes; space came back for a day until the node image was fixed.', outcome: 'unknown', playbookId: null }],
+        resolutions: [
+          { text: 'Pruned old images and logs on the nodes; space came back for a day until the node image was fixed.', outcome: 'unknown', playbookId: null },
+        ],
       },
     ],
     durationMinutes: [25, 120],
@@ -603,12 +663,20 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
       {
         rootCause: 'The CAA record added during the DNS migration only allowed letsencrypt.org.',
         summaries: ['Managed certificate renewal failing: the DNS CAA record does not allow pki.goog.'],
-        resolutions: [{ text: 'Added pki.goog to the CAA record; the managed certificate renewed within 30 min.', outcome: 'worked', playbookId: 'certificate-expiry' }],
+        resolutions: [
+          { text: 'Added pki.goog to the CAA record; the managed certificate renewed within 30 min.', outcome: 'worked', playbookId: 'certificate-expiry' },
+        ],
       },
       {
         rootCause: 'A manually issued certificate with no owner after a team change.',
         summaries: ['Certificate uploaded by hand last year; no renewal automation and nobody watching it.'],
-        resolutions: [{ text: 'Issued a new certificate, attached it to the load balancer, then moved the domain to a managed certificate.', outcome: 'worked', playbookId: 'certificate-expiry' }],
+        resolutions: [
+          {
+            text: 'Issued a new certificate, attached it to the load balancer, then moved the domain to a managed certificate.',
+            outcome: 'worked',
+            playbookId: 'certificate-expiry',
+          },
+        ],
       },
     ],
     durationMinutes: [60, 1_440],
@@ -642,7 +710,11 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     resourceType: 'k8s_container',
     policyName: POLICIES.checkoutApiLatency,
     severities: ['warning', 'high'],
-    titles: ['checkout-api p95 latency > 3 s', 'checkout-api CPU throttled, HPA at max replicas', (r) => `checkout-api slow at peak (${seconds(r, 3.1, 5.5)} p95)`],
+    titles: [
+      'checkout-api p95 latency > 3 s',
+      'checkout-api CPU throttled, HPA at max replicas',
+      (r) => `checkout-api slow at peak (${seconds(r, 3.1, 5.5)} p95)`,
+    ],
     causes: [
       {
         rootCause: 'HPA max replicas too low for peak traffic after a marketing campaign.',
@@ -703,7 +775,11 @@ export const FILLER_SCENARIOS: IncidentScenario[] = [
     resourceType: 'k8s_container',
     policyName: POLICIES.frontendLatency,
     severities: ['info', 'warning'],
-    titles: ['frontend p95 latency > 1.5 s (spot node preemption)', 'Spot VM preemptions in frontend pool', 'Brief frontend latency spike during node preemption'],
+    titles: [
+      'frontend p95 latency > 1.5 s (spot node preemption)',
+      'Spot VM preemptions in frontend pool',
+      'Brief frontend latency spike during node preemption',
+    ],
     causes: [
       {
         rootCause: 'Spot capacity reclaimed in europe-west1-b; the PodDisruptionBudget allowed too many pods down at once.',

@@ -10,10 +10,7 @@ import { generatePastIncidents } from './synthetic-past-incidents'
  * analyses stored, so correlation and "the same error as INC-12" have something to find.
  * Used by the demo, the benchmarks and `sre-agent seed`.
  */
-export async function seedPastIncidents(
-  db: Database,
-  options: { count: number; seed: number; now: Date; embedder?: Embedder },
-): Promise<number> {
+export async function seedPastIncidents(db: Database, options: { count: number; seed: number; now: Date; embedder?: Embedder }): Promise<number> {
   const embedder = options.embedder ?? new HashingEmbedder()
   const past = generatePastIncidents({ seed: options.seed, count: options.count, now: options.now })
   const embeddings = await embedder.embed(past.map((p) => incidentEmbeddingText({ ...p, policyName: p.policyName })))
@@ -38,7 +35,10 @@ export async function seedPastIncidents(
   }))
   const ids = new Map<string, string>()
   for (let i = 0; i < rows.length; i += 500) {
-    const inserted = await db.insert(incidents).values(rows.slice(i, i + 500)).returning({ id: incidents.id, fingerprint: incidents.fingerprint })
+    const inserted = await db
+      .insert(incidents)
+      .values(rows.slice(i, i + 500))
+      .returning({ id: incidents.id, fingerprint: incidents.fingerprint })
     for (const row of inserted) ids.set(row.fingerprint, row.id)
   }
   for (const [i, p] of past.entries()) {

@@ -116,9 +116,17 @@ function storedErrors(errors: PastIncidentError[], startedAt: Date, resolvedAt: 
   const groups: ErrorGroupStats[] = []
   for (const error of errors) {
     if ('logLine' in error) {
-      for (let i = 0; i < error.count; i++) logs.push({ at: within(random.between(0.05, 0.9)), service: error.service, severity: 'ERROR', message: error.logLine(random) })
+      for (let i = 0; i < error.count; i++)
+        logs.push({ at: within(random.between(0.05, 0.9)), service: error.service, severity: 'ERROR', message: error.logLine(random) })
     } else {
-      groups.push({ groupId: errorGroupId(error.service, error.errorGroup.key), service: error.service, message: error.errorGroup.message, count: error.count, firstSeen: within(0.05), lastSeen: within(0.9) })
+      groups.push({
+        groupId: errorGroupId(error.service, error.errorGroup.key),
+        service: error.service,
+        message: error.errorGroup.message,
+        count: error.count,
+        firstSeen: within(0.05),
+        lastSeen: within(0.9),
+      })
     }
   }
   return summarizeIncidentErrors(logs, groups)

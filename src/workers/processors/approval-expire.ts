@@ -25,15 +25,23 @@ export async function processApprovalExpire(deps: WorkerDeps, data: JobData<'app
   const contacts = (gate?.kind === 'approval' ? gate.escalateTo : undefined) ?? configured
   const incident = await getIncidentOrThrow(deps.db, expired.incidentId)
   await appendAudit(deps.db, {
-    actor: 'system', action: 'approval.expired', incidentId: expired.incidentId, subjectType: 'approval_request', subjectId: expired.id,
+    actor: 'system',
+    action: 'approval.expired',
+    incidentId: expired.incidentId,
+    subjectType: 'approval_request',
+    subjectId: expired.id,
     details: { action: expired.action, escalatedTo: contacts },
   })
   if (incident.slackChannel && incident.slackTs) {
-    await deps.thread.escalateExpiredApproval(expired.id, { channel: incident.slackChannel, ts: incident.slackTs }, {
-      actionPreview: expired.action.preview,
-      contacts,
-      restart: playbook ? { playbookId: playbook.id, incidentLabel: incidentLabel(incident) } : null,
-    })
+    await deps.thread.escalateExpiredApproval(
+      expired.id,
+      { channel: incident.slackChannel, ts: incident.slackTs },
+      {
+        actionPreview: expired.action.preview,
+        contacts,
+        restart: playbook ? { playbookId: playbook.id, incidentLabel: incidentLabel(incident) } : null,
+      },
+    )
   }
   if (playbook) await refreshIncidentRoot(deps, incident.id, { playbookTitle: playbook.title, executionStatus: 'approval expired' })
 }

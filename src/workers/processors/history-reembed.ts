@@ -21,7 +21,10 @@ export async function enqueueReembedHistory(queue: JobQueue, model: string): Pro
  * interrupt: each batch is saved as it goes and the next pass starts from what is left.
  * Incidents the embedder failed on are logged and tried again by a later pass.
  */
-export async function processHistoryReembed(deps: Pick<WorkerDeps, 'db' | 'tryWithLock' | 'embedder' | 'queue' | 'logger'>, data: JobData<'history.reembed'>): Promise<ReembedReport | null> {
+export async function processHistoryReembed(
+  deps: Pick<WorkerDeps, 'db' | 'tryWithLock' | 'embedder' | 'queue' | 'logger'>,
+  data: JobData<'history.reembed'>,
+): Promise<ReembedReport | null> {
   const log = deps.logger.child({ job: 'history.reembed', model: deps.embedder.name })
   const outcome = await deps.tryWithLock(LOCK_KEY, () =>
     reembedIncidents(deps.embedder, incidentEmbeddingStore(deps.db), {
@@ -38,8 +41,16 @@ export async function processHistoryReembed(deps: Pick<WorkerDeps, 'db' | 'tryWi
   log.info({ embedded: report.embedded, before: describeStale(report.before), remaining: report.remaining }, 'history re-embedded')
   if (report.failed.length > 0) {
     const pass = (data.pass ?? 0) + 1
-    log.warn({ failed: report.failed.slice(0, 20), count: report.failed.length, pass }, `${report.failed.length} incident(s) could not be embedded; left for a later pass`)
-    if (pass < MAX_PASSES) await deps.queue.enqueue('history.reembed', { ...data, pass }, { jobId: jobIdFor('reembed', deps.embedder.name, 'pass', pass), delayMs: REEMBED_RETRY_MS })
+    log.warn(
+      { failed: report.failed.slice(0, 20), count: report.failed.length, pass },
+      `${report.failed.length} incident(s) could not be embedded; left for a later pass`,
+    )
+    if (pass < MAX_PASSES)
+      await deps.queue.enqueue(
+        'history.reembed',
+        { ...data, pass },
+        { jobId: jobIdFor('reembed', deps.embedder.name, 'pass', pass), delayMs: REEMBED_RETRY_MS },
+      )
   }
   return report
 }

@@ -7,7 +7,13 @@ import { completeAnalysis, failAnalysis, getLatestAnalysis, recordAnalysisConfid
 import { appendAudit } from '../../storage/repositories/audit'
 import { getIncident, updateIncident } from '../../storage/repositories/incidents'
 import { searchIncidentCandidates } from '../../storage/repositories/similar-incidents-search'
-import { listEarlierIncidentErrors, listLogTemplateCounts, listLogTemplates, replaceIncidentErrorSightings, upsertLogTemplateObservations } from '../../storage/repositories/log-templates'
+import {
+  listEarlierIncidentErrors,
+  listLogTemplateCounts,
+  listLogTemplates,
+  replaceIncidentErrorSightings,
+  upsertLogTemplateObservations,
+} from '../../storage/repositories/log-templates'
 import { createExecution, listExecutionsForIncident } from '../../storage/repositories/playbooks'
 import { jobIdFor, type JobData } from '../../core/jobs/job-queue'
 import { cachedCalibration } from '../current-calibration'
@@ -56,7 +62,8 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
     throw err
   }
 
-  if (result.embedding && result.retrieval) await updateIncident(deps.db, incident.id, { embedding: result.embedding, embeddingModel: result.retrieval.embeddingModel })
+  if (result.embedding && result.retrieval)
+    await updateIncident(deps.db, incident.id, { embedding: result.embedding, embeddingModel: result.retrieval.embeddingModel })
   await completeAnalysis(deps.db, analysis.id, {
     hypothesis: result.hypothesis?.statement ?? null,
     confidence: result.confidence,
@@ -64,7 +71,15 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
     summary: result.summary,
     steps: result.steps.map((s) => ({ position: s.position, question: s.question, query: s.query, decision: s.decision, discarded: s.discarded })),
     evidence: result.steps.flatMap((s) =>
-      s.evidence.map((e) => ({ stepPosition: s.position, source: e.source, title: e.title, detail: e.detail, link: e.link, anomalous: e.anomalous ? 1 : 0, data: e.data })),
+      s.evidence.map((e) => ({
+        stepPosition: s.position,
+        source: e.source,
+        title: e.title,
+        detail: e.detail,
+        link: e.link,
+        anomalous: e.anomalous ? 1 : 0,
+        data: e.data,
+      })),
     ),
     factors: result.factors.map((f) => ({ name: f.name, value: f.value, weight: f.weight, explanation: f.explanation })),
   })
@@ -97,9 +112,18 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
   // A playbook acts on a service: without one named, it is suggested, not started.
   const target = incident.service ?? result.hypothesis?.target ?? null
   const start = Boolean(chosen && target)
-  await deps.thread.showIncidentProgress(incident, { phase: 'analyzed', summary: result.summary, confidence: result.confidence, playbookTitle: chosen?.title, executionStatus: chosen ? (start ? 'running' : 'suggested: name the service to run it') : undefined })
-  const offers = (start ? result.alternatives : [result.playbook, ...result.alternatives].filter((c) => c !== null))
-    .map((c) => ({ id: c.playbook.id, title: c.playbook.title, reasons: c.reasons }))
+  await deps.thread.showIncidentProgress(incident, {
+    phase: 'analyzed',
+    summary: result.summary,
+    confidence: result.confidence,
+    playbookTitle: chosen?.title,
+    executionStatus: chosen ? (start ? 'running' : 'suggested: name the service to run it') : undefined,
+  })
+  const offers = (start ? result.alternatives : [result.playbook, ...result.alternatives].filter((c) => c !== null)).map((c) => ({
+    id: c.playbook.id,
+    title: c.playbook.title,
+    reasons: c.reasons,
+  }))
   if (offers.length) {
     await deps.thread.offerPlaybooks(analysis.id, root, offers, incident.number, start ? chosen!.title : null)
   }
@@ -118,7 +142,8 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
         target: result.hypothesis?.target ?? target,
         incident: { number: incident.number, title: incident.title },
         confidence: result.confidence,
-        rationale: `${result.summary} ${result.hypothesis ? `Evidence: ${result.hypothesis.because.join('; ')}.` : ''}${result.matches[0] ? ` Closest past incident INC-${result.matches[0].incident.number} was resolved by: ${result.matches[0].incident.resolution ?? 'unknown'} (${result.matches[0].incident.resolutionOutcome ?? 'unknown'}).` : ''}`.trim(),
+        rationale:
+          `${result.summary} ${result.hypothesis ? `Evidence: ${result.hypothesis.because.join('; ')}.` : ''}${result.matches[0] ? ` Closest past incident INC-${result.matches[0].incident.number} was resolved by: ${result.matches[0].incident.resolution ?? 'unknown'} (${result.matches[0].incident.resolutionOutcome ?? 'unknown'}).` : ''}`.trim(),
       },
       // Started by the bot, not by whoever reported the incident: they may still approve its actions.
       startedBy: 'system',
@@ -147,7 +172,10 @@ function logTemplateHistory(deps: WorkerDeps): LogTemplateHistory {
     listLogTemplateCounts: (templateIds, range) => listLogTemplateCounts(deps.db, templateIds, range),
     recordLogTemplates: async (service, observations, observedBuckets) => {
       const retainSince = new Date(deps.now().getTime() - deps.config.LOG_TEMPLATE_RETENTION_DAYS * DAY_MS)
-      const { dropped, busy } = await upsertLogTemplateObservations(deps.db, service, observations, observedBuckets, { maxTemplatesPerService: maxTemplates, retainSince })
+      const { dropped, busy } = await upsertLogTemplateObservations(deps.db, service, observations, observedBuckets, {
+        maxTemplatesPerService: maxTemplates,
+        retainSince,
+      })
       if (busy) deps.logger.info({ service }, 'log templates not stored: another analysis of the service was storing at the same moment')
       if (dropped > 0) deps.logger.warn({ service, dropped, maxTemplates }, 'log templates not stored: the service is at its cap')
     },

@@ -12,5 +12,12 @@ export async function processIncidentAnnounceResolution(deps: WorkerDeps, data: 
   if (!incident.slackChannel || !incident.slackTs) return
   await refreshIncidentRoot(deps, incident.id)
   await deps.thread.announceResolution(incident)
-  await appendAudit(deps.db, { actor: 'system', action: 'incident.resolved', incidentId: incident.id, subjectType: 'incident', subjectId: incident.id, details: { resolvedAt: incident.resolvedAt?.toISOString() ?? null } })
+  await appendAudit(deps.db, {
+    actor: 'system',
+    action: 'incident.resolved',
+    incidentId: incident.id,
+    subjectType: 'incident',
+    subjectId: incident.id,
+    details: { resolvedAt: incident.resolvedAt?.toISOString() ?? null },
+  })
 }

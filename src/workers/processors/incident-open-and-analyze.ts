@@ -38,7 +38,15 @@ export async function processIncidentOpenAndAnalyze(deps: WorkerDeps, data: JobD
     createdBy: data.userId,
   })
   if (!incident.slackTs) {
-    await appendAudit(deps.db, { actor: data.userId, action: 'incident.opened', incidentId: incident.id, subjectType: 'incident', subjectId: incident.id, details: { via: '/sre analyze', text: data.text }, slackChannel: data.channelId })
+    await appendAudit(deps.db, {
+      actor: data.userId,
+      action: 'incident.opened',
+      incidentId: incident.id,
+      subjectType: 'incident',
+      subjectId: incident.id,
+      details: { via: '/sre analyze', text: data.text },
+      slackChannel: data.channelId,
+    })
   }
   // Analysed in this same job: one hop less between the command and the first reply.
   await processIncidentAnalyze(deps, { incidentId: incident.id })

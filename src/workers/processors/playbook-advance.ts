@@ -13,7 +13,14 @@ import { BRANCH_END, type ActionStep, type ApprovalStep, type Playbook, type Pla
 import { createApprovalRequest, getApprovalForStep, setApprovalMessage, type ApprovalRequest } from '../../storage/repositories/approvals'
 import { appendAudit } from '../../storage/repositories/audit'
 import { getIncidentOrThrow } from '../../storage/repositories/incidents'
-import { advanceExecution, getExecution, getExecutionStep, recordExecutionStep, updateExecution, type PlaybookExecution } from '../../storage/repositories/playbooks'
+import {
+  advanceExecution,
+  getExecution,
+  getExecutionStep,
+  recordExecutionStep,
+  updateExecution,
+  type PlaybookExecution,
+} from '../../storage/repositories/playbooks'
 import { refreshIncidentRoot } from '../incident-root'
 import { JOB_ATTEMPTS } from '../jobs'
 import { playbookRunView, refreshProgress } from '../playbook-run-view'
@@ -43,7 +50,8 @@ export async function processPlaybookAdvance(deps: WorkerDeps, data: JobData<'pl
   const result = await deps.tryWithLock(`playbook-execution:${data.executionId}`, () => advanceOnce(deps, data, meta))
   if (!result.ran) return deps.logger.debug({ execution: data.executionId }, 'run is being advanced by another worker')
   // Queued only once the lock is released, or the next step's job could find it still held.
-  if (result.value !== null) await deps.queue.enqueue('playbook.advance', { executionId: data.executionId }, { jobId: jobIdFor('advance', data.executionId, result.value) })
+  if (result.value !== null)
+    await deps.queue.enqueue('playbook.advance', { executionId: data.executionId }, { jobId: jobIdFor('advance', data.executionId, result.value) })
 }
 
 /**
@@ -56,7 +64,11 @@ export async function failPlaybookRun(deps: WorkerDeps, data: JobData<'playbook.
   await updateExecution(deps.db, execution.id, { status: 'failed' })
   const playbook = execution.definition as Playbook
   await appendAudit(deps.db, {
-    actor: 'system', action: 'playbook.failed', incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id,
+    actor: 'system',
+    action: 'playbook.failed',
+    incidentId: execution.incidentId,
+    subjectType: 'playbook_execution',
+    subjectId: execution.id,
     details: { playbook: playbook.id, atStep: execution.nextStep, error: reason },
   })
   const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
@@ -119,9 +131,14 @@ async function advanceOnce(deps: WorkerDeps, data: JobData<'playbook.advance'>, 
   // Every step transition is in the audit log, with the message that shows it.
   const record = await getExecutionStep(deps.db, execution.id, position)
   await appendAudit(deps.db, {
-    actor: 'system', action: 'playbook.step_finished', incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id,
+    actor: 'system',
+    action: 'playbook.step_finished',
+    incidentId: execution.incidentId,
+    subjectType: 'playbook_execution',
+    subjectId: execution.id,
     details: { step: step.id, kind: step.kind, position, status: record?.status ?? 'succeeded', outcome: record?.outcome ?? {}, next },
-    slackChannel: progress.channel, slackTs: progress.ts,
+    slackChannel: progress.channel,
+    slackTs: progress.ts,
   })
   await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
   return next
@@ -239,15 +256,25 @@ async function runApprovalGate(
       request: null,
     }))
     const auto = preview.request
-      ? decideAutoApproval(step, action, execution.inputs.confidence, { maxRisk: deps.config.AUTO_APPROVE_MAX_RISK, minConfidence: deps.config.AUTO_APPROVE_MIN_CONFIDENCE })
+      ? decideAutoApproval(step, action, execution.inputs.confidence, {
+          maxRisk: deps.config.AUTO_APPROVE_MAX_RISK,
+          minConfidence: deps.config.AUTO_APPROVE_MIN_CONFIDENCE,
+        })
       : { auto: false, reason: preview.summary }
     approval = await createApprovalRequest(deps.db, {
       incidentId: execution.incidentId,
       executionId: execution.id,
       stepPosition: position,
       action: {
-        stepId: action.id, title: renderTemplate(action.title, vars), preview: renderTemplate(action.preview, vars), risk: action.risk,
-        method: preview.method, url: preview.target, body: preview.body, dryRun: preview.summary, ...(preview.request ? { request: preview.request } : {}),
+        stepId: action.id,
+        title: renderTemplate(action.title, vars),
+        preview: renderTemplate(action.preview, vars),
+        risk: action.risk,
+        method: preview.method,
+        url: preview.target,
+        body: preview.body,
+        dryRun: preview.summary,
+        ...(preview.request ? { request: preview.request } : {}),
       },
       rationale: String(execution.inputs.rationale || playbook.description),
       confidence: execution.inputs.confidence,
@@ -258,8 +285,11 @@ async function runApprovalGate(
       ...(auto.auto ? { status: 'approved' as const, decidedBy: AUTO_APPROVER, decidedAt: now } : {}),
     })
     await appendAudit(deps.db, {
-      actor: auto.auto ? AUTO_APPROVER : 'system', action: auto.auto ? 'approval.auto_approved' : 'approval.requested', incidentId: execution.incidentId,
-      subjectType: 'approval_request', subjectId: approval.id,
+      actor: auto.auto ? AUTO_APPROVER : 'system',
+      action: auto.auto ? 'approval.auto_approved' : 'approval.requested',
+      incidentId: execution.incidentId,
+      subjectType: 'approval_request',
+      subjectId: approval.id,
       details: { playbook: playbook.id, step: step.id, action: approval.action, policy: auto.reason },
     })
   }
@@ -270,13 +300,26 @@ async function runApprovalGate(
     }
     const status = approval.status === 'approved' ? 'succeeded' : 'failed'
     await recordExecutionStep(deps.db, {
-      executionId: execution.id, position, stepId: step.id, kind: step.kind, status, outcome: { decision: approval.status, by: approval.decidedBy }, finishedAt: deps.now(),
+      executionId: execution.id,
+      position,
+      stepId: step.id,
+      kind: step.kind,
+      status,
+      outcome: { decision: approval.status, by: approval.decidedBy },
+      finishedAt: deps.now(),
     })
     return approval.status === 'approved' ? 'next' : 'rejected'
   }
   if (!created && approval.slackTs) return 'wait'
   // First time here, or a retry after a crash part-way: each of these is safe to repeat.
-  await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'waiting', outcome: { approvalId: approval.id } })
+  await recordExecutionStep(deps.db, {
+    executionId: execution.id,
+    position,
+    stepId: step.id,
+    kind: step.kind,
+    status: 'waiting',
+    outcome: { approvalId: approval.id },
+  })
   await updateExecution(deps.db, execution.id, { status: 'waiting_approval' })
   await askForApproval(deps, execution, playbook, approval, where)
   return 'wait'
@@ -329,7 +372,15 @@ async function runAction(
   if (gate?.status !== 'approved') throw new PermanentJobError(`action ${step.id} reached without an approved gate`)
   const idempotencyKey = `${execution.id}:${step.id}`
   // Recorded before the call: a crash after it re-sends the same key, which the automation de-duplicates.
-  await recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status: 'waiting', idempotencyKey, outcome: { started: true } })
+  await recordExecutionStep(deps.db, {
+    executionId: execution.id,
+    position,
+    stepId: step.id,
+    kind: step.kind,
+    status: 'waiting',
+    idempotencyKey,
+    outcome: { started: true },
+  })
   // What runs is what was approved; an approval whose dry run failed carries no request and runs nothing.
   const request = gate.action.request
   let ok = false
@@ -346,10 +397,21 @@ async function runAction(
     }
   }
   await recordExecutionStep(deps.db, {
-    executionId: execution.id, position, stepId: step.id, kind: step.kind, status: ok ? 'succeeded' : 'failed', idempotencyKey, outcome: { detail }, finishedAt: deps.now(),
+    executionId: execution.id,
+    position,
+    stepId: step.id,
+    kind: step.kind,
+    status: ok ? 'succeeded' : 'failed',
+    idempotencyKey,
+    outcome: { detail },
+    finishedAt: deps.now(),
   })
   await appendAudit(deps.db, {
-    actor: gate.decidedBy ?? 'system', action: ok ? 'action.executed' : 'action.failed', incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id,
+    actor: gate.decidedBy ?? 'system',
+    action: ok ? 'action.executed' : 'action.failed',
+    incidentId: execution.incidentId,
+    subjectType: 'playbook_execution',
+    subjectId: execution.id,
     details: { step: step.id, idempotencyKey, request, detail, approvedBy: gate.decidedBy },
   })
   await deps.thread.postActionResult(where, position, renderTemplate(step.title, vars), ok, detail)
@@ -366,7 +428,14 @@ async function finish(
   incidentNumber: number,
 ) {
   await updateExecution(deps.db, execution.id, { status })
-  await appendAudit(deps.db, { actor: 'system', action: `playbook.${status}`, incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id, details: { playbook: playbook.id } })
+  await appendAudit(deps.db, {
+    actor: 'system',
+    action: `playbook.${status}`,
+    incidentId: execution.incidentId,
+    subjectType: 'playbook_execution',
+    subjectId: execution.id,
+    details: { playbook: playbook.id },
+  })
   await refreshProgress(deps, execution.id, progress, playbook, vars, incidentNumber)
   await refreshIncidentRoot(deps, execution.incidentId, { playbookTitle: playbook.title, executionStatus: status })
 }

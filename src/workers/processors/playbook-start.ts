@@ -48,8 +48,13 @@ export async function processPlaybookStart(deps: WorkerDeps, data: JobData<'play
   }
   const details = { playbook: playbook.id, version: playbook.version, via: '/sre run' }
   await appendAudit(deps.db, {
-    actor: data.userId, action: 'playbook.started', incidentId: incident.id, subjectType: 'playbook_execution', subjectId: execution.id,
-    details, slackChannel: data.channelId,
+    actor: data.userId,
+    action: 'playbook.started',
+    incidentId: incident.id,
+    subjectType: 'playbook_execution',
+    subjectId: execution.id,
+    details,
+    slackChannel: data.channelId,
   })
   await deps.queue.enqueue('playbook.advance', { executionId: execution.id }, { jobId: jobIdFor('advance', execution.id, 0) })
 }

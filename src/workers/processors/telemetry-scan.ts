@@ -38,7 +38,8 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
   const heldKeys: string[] = []
   for (const warning of onePerMetric(scan.warnings)) {
     // An episode warned of is not announced again while it lasts; one that began during the slot's cooldown is, once the cooldown ends.
-    const episodeKeys = warning.kind === 'anomaly' ? await claimEpisode(deps.warningClaims, slotOf(warning), warning.onsetAt, meta.jobId, EPISODE_MEMORY_MS) : []
+    const episodeKeys =
+      warning.kind === 'anomaly' ? await claimEpisode(deps.warningClaims, slotOf(warning), warning.onsetAt, meta.jobId, EPISODE_MEMORY_MS) : []
     if (episodeKeys === null) continue
     if (await deps.warningClaims.claim(slotOf(warning), meta.jobId, cooldownMs)) {
       claimed.push(warning)
@@ -56,7 +57,8 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
     message = await deps.thread.postTelemetryWarning(meta.jobId, channel, views, config.TELEMETRY_WARNING_COOLDOWN_MINUTES)
   } catch (err) {
     // Not posted: the slots go back, so the next scan warns instead of the cooldown passing in silence.
-    if (!(await deps.thread.findTelemetryWarning(meta.jobId))) for (const k of [...heldKeys, 'scan']) await deps.warningClaims.release(k, meta.jobId).catch(() => undefined)
+    if (!(await deps.thread.findTelemetryWarning(meta.jobId)))
+      for (const k of [...heldKeys, 'scan']) await deps.warningClaims.release(k, meta.jobId).catch(() => undefined)
     throw err
   }
   // A retry of a job that posted writes the entries it could not write then, once (one statement: all or none).
@@ -91,6 +93,25 @@ function onePerMetric(warnings: MetricWarning[]): MetricWarning[] {
 
 function auditDetails(w: MetricWarning): Record<string, unknown> {
   return w.kind === 'anomaly'
-    ? { kind: w.kind, service: w.service, metric: w.metric, onsetAt: w.onsetAt.toISOString(), lastAt: w.lastAt.toISOString(), score: w.score, signal: w.signal, points: w.points, value: w.value, valueBefore: Number.isFinite(w.valueBefore) ? w.valueBefore : null }
-    : { kind: w.kind, service: w.service, metric: w.metric, level: w.level, risePerMinute: w.risePerMinute, minutesToFull: w.minutesToFull, fullAt: w.fullAt.toISOString() }
+    ? {
+        kind: w.kind,
+        service: w.service,
+        metric: w.metric,
+        onsetAt: w.onsetAt.toISOString(),
+        lastAt: w.lastAt.toISOString(),
+        score: w.score,
+        signal: w.signal,
+        points: w.points,
+        value: w.value,
+        valueBefore: Number.isFinite(w.valueBefore) ? w.valueBefore : null,
+      }
+    : {
+        kind: w.kind,
+        service: w.service,
+        metric: w.metric,
+        level: w.level,
+        risePerMinute: w.risePerMinute,
+        minutesToFull: w.minutesToFull,
+        fullAt: w.fullAt.toISOString(),
+      }
 }

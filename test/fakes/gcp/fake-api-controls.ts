@@ -94,7 +94,14 @@ export class FakeApiControls {
       const used = this.spent.filter((s) => now - s.at < 60_000).reduce((sum, s) => sum + s.units, 0)
       if (used + units > this.quota.perMinute) {
         this.refused++
-        return { failure: { status: 'RESOURCE_EXHAUSTED', message: `Quota exceeded for quota metric '${this.api} read requests' and limit 'per minute' (${this.quota.perMinute})`, retryDelayMs: this.quota.retryDelayMs }, malformed: false }
+        return {
+          failure: {
+            status: 'RESOURCE_EXHAUSTED',
+            message: `Quota exceeded for quota metric '${this.api} read requests' and limit 'per minute' (${this.quota.perMinute})`,
+            retryDelayMs: this.quota.retryDelayMs,
+          },
+          malformed: false,
+        }
       }
     }
     this.spent.push({ at: Date.now(), units })

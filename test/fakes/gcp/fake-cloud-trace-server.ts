@@ -55,7 +55,8 @@ export class FakeCloudTraceServer {
     const view = q.get('view') ?? 'MINIMAL'
     if (!['MINIMAL', 'ROOTSPAN', 'COMPLETE'].includes(view)) throw invalidArgument(`Invalid value at 'view' (${view})`)
     const pageSize = q.get('pageSize') === null ? 100 : Number(q.get('pageSize'))
-    if (!Number.isInteger(pageSize) || pageSize < 0 || (view === 'COMPLETE' && pageSize > 100) || pageSize > 1000) throw invalidArgument(`Invalid page size ${q.get('pageSize')} for view ${view}`)
+    if (!Number.isInteger(pageSize) || pageSize < 0 || (view === 'COMPLETE' && pageSize > 100) || pageSize > 1000)
+      throw invalidArgument(`Invalid page size ${q.get('pageSize')} for view ${view}`)
     const startMs = timeParam(q, 'startTime')
     const endMs = timeParam(q, 'endTime')
     const terms = parseTraceFilter(q.get('filter') ?? '')

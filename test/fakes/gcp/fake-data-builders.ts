@@ -31,9 +31,23 @@ export function buildLogEntry(overrides: Partial<FakeLogEntry> = {}): FakeLogEnt
 }
 
 /** A trace of one root span and the children given (offsets in ms from `startMs`). */
-export function buildTrace(traceId: string, startMs: number, root: { service: string; name: string; ms: number }, children: Array<{ service: string; name: string; from: number; to: number }> = []): FakeTrace {
+export function buildTrace(
+  traceId: string,
+  startMs: number,
+  root: { service: string; name: string; ms: number },
+  children: Array<{ service: string; name: string; from: number; to: number }> = [],
+): FakeTrace {
   const spans: FakeSpan[] = [{ spanId: '1', name: root.name, startMs, endMs: startMs + root.ms, labels: { 'service.name': root.service } }]
-  children.forEach((c, i) => spans.push({ spanId: String(i + 2), parentSpanId: '1', name: c.name, startMs: startMs + c.from, endMs: startMs + c.to, labels: { 'service.name': c.service } }))
+  children.forEach((c, i) =>
+    spans.push({
+      spanId: String(i + 2),
+      parentSpanId: '1',
+      name: c.name,
+      startMs: startMs + c.from,
+      endMs: startMs + c.to,
+      labels: { 'service.name': c.service },
+    }),
+  )
   return { traceId, spans }
 }
 

@@ -27,7 +27,8 @@ export class FakeErrorReportingServer {
   events: FakeErrorEvent[] = []
   now: () => number = Date.now
   /** Where events come from; defaults to `events`. A generator sees the service and period asked about. */
-  source: (service: string | null, fromMs: number, toMs: number) => FakeErrorEvent[] | Promise<FakeErrorEvent[]> = (service) => this.events.filter((e) => service === null || e.service === service)
+  source: (service: string | null, fromMs: number, toMs: number) => FakeErrorEvent[] | Promise<FakeErrorEvent[]> = (service) =>
+    this.events.filter((e) => service === null || e.service === service)
 
   private constructor(
     readonly rest: FakeRestServer,
@@ -42,8 +43,16 @@ export class FakeErrorReportingServer {
     const holder: { fake?: FakeErrorReportingServer } = {}
     const controls = new FakeApiControls('clouderrorreporting.googleapis.com')
     const rest = await FakeRestServer.start(controls, expectedToken, [
-      { method: 'groupStats.list', pattern: /^\/v1beta1\/projects\/([^/]+)\/groupStats$/, handle: async (_m, q) => ({ status: 200, body: await holder.fake!.groupStats(q) }) },
-      { method: 'events.list', pattern: /^\/v1beta1\/projects\/([^/]+)\/events$/, handle: async (_m, q) => ({ status: 200, body: await holder.fake!.listEvents(q) }) },
+      {
+        method: 'groupStats.list',
+        pattern: /^\/v1beta1\/projects\/([^/]+)\/groupStats$/,
+        handle: async (_m, q) => ({ status: 200, body: await holder.fake!.groupStats(q) }),
+      },
+      {
+        method: 'events.list',
+        pattern: /^\/v1beta1\/projects\/([^/]+)\/events$/,
+        handle: async (_m, q) => ({ status: 200, body: await holder.fake!.listEvents(q) }),
+      },
     ])
     holder.fake = new FakeErrorReportingServer(rest, controls)
     return holder.fake
@@ -83,7 +92,11 @@ export class FakeErrorReportingServer {
         lastSeenTime: new Date(Math.max(...all.map((e) => e.atMs))).toISOString(),
         affectedServices: [{ service: inPeriod[0]!.service }],
         numAffectedServices: 1,
-        representative: { eventTime: new Date(inPeriod[inPeriod.length - 1]!.atMs).toISOString(), message: inPeriod[inPeriod.length - 1]!.message, serviceContext: { service: inPeriod[0]!.service } },
+        representative: {
+          eventTime: new Date(inPeriod[inPeriod.length - 1]!.atMs).toISOString(),
+          message: inPeriod[inPeriod.length - 1]!.message,
+          serviceContext: { service: inPeriod[0]!.service },
+        },
       }
       if (duration) {
         const d = Number(duration[1]) * 1000
@@ -94,7 +107,9 @@ export class FakeErrorReportingServer {
           const end = anchor - Math.floor((anchor - e.atMs) / d) * d
           counts.set(end, (counts.get(end) ?? 0) + 1)
         }
-        entry.timedCounts = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([end, count]) => ({ count: String(count), startTime: new Date(end - d).toISOString(), endTime: new Date(end).toISOString() }))
+        entry.timedCounts = [...counts.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([end, count]) => ({ count: String(count), startTime: new Date(end - d).toISOString(), endTime: new Date(end).toISOString() }))
       }
       stats.push(entry)
     }
@@ -117,7 +132,9 @@ export class FakeErrorReportingServer {
     const offset = pageOffset(q)
     const next = nextPageToken(q, offset + pageSize, events.length)
     return {
-      errorEvents: events.slice(offset, offset + pageSize).map((e) => ({ eventTime: new Date(e.atMs).toISOString(), message: e.message, serviceContext: { service: e.service } })),
+      errorEvents: events
+        .slice(offset, offset + pageSize)
+        .map((e) => ({ eventTime: new Date(e.atMs).toISOString(), message: e.message, serviceContext: { service: e.service } })),
       ...(next ? { nextPageToken: next } : {}),
       timeRangeBegin: new Date(fromMs).toISOString(),
     }

@@ -19,7 +19,11 @@ export interface FakeLogEntry {
 }
 
 /** Where the fake reads entries from; the hint carries the top-level equalities and the time bounds of the filter. */
-export type LogEntrySource = (hint: { equalities: Record<string, string>; startMs: number | null; endMs: number | null }) => FakeLogEntry[] | Promise<FakeLogEntry[]>
+export type LogEntrySource = (hint: {
+  equalities: Record<string, string>
+  startMs: number | null
+  endMs: number | null
+}) => FakeLogEntry[] | Promise<FakeLogEntry[]>
 
 type Request = { resourceNames?: string[]; filter?: string; orderBy?: string; pageSize?: number; pageToken?: string }
 
@@ -46,7 +50,8 @@ export class FakeLoggingServer {
     const server = new grpc.Server()
     const holder: { fake?: FakeLoggingServer } = {}
     server.addService(loggingPackage.google.logging.v2.LoggingServiceV2.service, {
-      listLogEntries: (call: grpc.ServerUnaryCall<Request, unknown>, callback: grpc.sendUnaryData<unknown>) => void holder.fake!.listLogEntries(call.request, callback),
+      listLogEntries: (call: grpc.ServerUnaryCall<Request, unknown>, callback: grpc.sendUnaryData<unknown>) =>
+        void holder.fake!.listLogEntries(call.request, callback),
     })
     const port = await bindInsecure(server)
     holder.fake = new FakeLoggingServer(server, port)
@@ -63,7 +68,8 @@ export class FakeLoggingServer {
     if (malformed) return callback(null, { entries: [{ severity: 'ERROR', textPayload: 'no timestamp', timestamp: { seconds: 'soon' } }] })
     const invalid = (message: string) => callback(grpcFailure({ status: 'INVALID_ARGUMENT', message }) as grpc.ServiceError)
     const names = request.resourceNames ?? []
-    if (names.length === 0 || names.some((n) => !/^(projects|organizations|folders|billingAccounts)\/[^/]+(\/.*)?$/.test(n))) return invalid('resource_names must name projects/[PROJECT_ID] (or an organization, folder or billing account)')
+    if (names.length === 0 || names.some((n) => !/^(projects|organizations|folders|billingAccounts)\/[^/]+(\/.*)?$/.test(n)))
+      return invalid('resource_names must name projects/[PROJECT_ID] (or an organization, folder or billing account)')
     let tree: FilterNode | null = null
     if (request.filter) {
       try {
@@ -77,7 +83,10 @@ export class FakeLoggingServer {
     if (!['', 'timestamp asc', 'timestamp desc'].includes(orderBy)) return invalid(`Invalid order_by "${orderBy}"`)
     const pageSize = request.pageSize && request.pageSize > 0 ? request.pageSize : 50
     if (pageSize > 1000) return invalid('page_size must be at most 1000')
-    const fingerprint = createHash('sha256').update(`${names.join(',')}|${request.filter ?? ''}|${orderBy}`).digest('hex').slice(0, 16)
+    const fingerprint = createHash('sha256')
+      .update(`${names.join(',')}|${request.filter ?? ''}|${orderBy}`)
+      .digest('hex')
+      .slice(0, 16)
     let offset = 0
     if (request.pageToken) {
       const m = /^([0-9a-f]{16}):(\d+)$/.exec(Buffer.from(request.pageToken, 'base64url').toString())
@@ -141,7 +150,10 @@ function toProto(e: FakeLogEntry, project: string, index: number): unknown {
   else if (e.jsonPayload) {
     entry.jsonPayload = {
       fields: Object.fromEntries(
-        Object.entries(e.jsonPayload).map(([k, v]) => [k, typeof v === 'string' ? { stringValue: v } : typeof v === 'number' ? { numberValue: v } : { boolValue: v }]),
+        Object.entries(e.jsonPayload).map(([k, v]) => [
+          k,
+          typeof v === 'string' ? { stringValue: v } : typeof v === 'number' ? { numberValue: v } : { boolValue: v },
+        ]),
       ),
     }
   }

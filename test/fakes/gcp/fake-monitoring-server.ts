@@ -39,7 +39,10 @@ interface OutSeries {
 }
 
 class RequestProblem extends Error {
-  constructor(readonly status: 'INVALID_ARGUMENT' | 'NOT_FOUND', message: string) {
+  constructor(
+    readonly status: 'INVALID_ARGUMENT' | 'NOT_FOUND',
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -73,11 +76,14 @@ export class FakeMonitoringServer {
     const server = new grpc.Server()
     const holder: { fake?: FakeMonitoringServer } = {}
     server.addService(monitoringPackage.google.monitoring.v3.MetricService.service, {
-      listTimeSeries: (call: grpc.ServerUnaryCall<Request, unknown>, callback: grpc.sendUnaryData<unknown>) => void holder.fake!.listTimeSeries(call.request, callback),
+      listTimeSeries: (call: grpc.ServerUnaryCall<Request, unknown>, callback: grpc.sendUnaryData<unknown>) =>
+        void holder.fake!.listTimeSeries(call.request, callback),
     })
     server.addService(alertPackage.google.monitoring.v3.AlertPolicyService.service, {
-      getAlertPolicy: (call: grpc.ServerUnaryCall<{ name?: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => void holder.fake!.getAlertPolicy(call.request, callback),
-      listAlertPolicies: (call: grpc.ServerUnaryCall<AlertListRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => void holder.fake!.listAlertPolicies(call.request, callback),
+      getAlertPolicy: (call: grpc.ServerUnaryCall<{ name?: string }, unknown>, callback: grpc.sendUnaryData<unknown>) =>
+        void holder.fake!.getAlertPolicy(call.request, callback),
+      listAlertPolicies: (call: grpc.ServerUnaryCall<AlertListRequest, unknown>, callback: grpc.sendUnaryData<unknown>) =>
+        void holder.fake!.listAlertPolicies(call.request, callback),
     })
     const port = await bindInsecure(server)
     holder.fake = new FakeMonitoringServer(server, port)
@@ -100,7 +106,8 @@ export class FakeMonitoringServer {
     const { failure, malformed } = await this.controls.admit('GetAlertPolicy', request)
     if (failure) return callback(grpcFailure(failure) as grpc.ServiceError)
     if (malformed) return callback(null, { displayName: 'a policy without its name', conditions: [] })
-    if (!/^projects\/[^/]+\/alertPolicies\/[^/]+$/.test(request.name ?? '')) return callback(grpcFailure({ status: 'INVALID_ARGUMENT', message: `Field name had an invalid value: "${request.name ?? ''}"` }) as grpc.ServiceError)
+    if (!/^projects\/[^/]+\/alertPolicies\/[^/]+$/.test(request.name ?? ''))
+      return callback(grpcFailure({ status: 'INVALID_ARGUMENT', message: `Field name had an invalid value: "${request.name ?? ''}"` }) as grpc.ServiceError)
     const policy = this.alertPolicies.find((p) => p.name === request.name)
     if (!policy) return callback(grpcFailure({ status: 'NOT_FOUND', message: `Requested entity was not found: ${request.name}` }) as grpc.ServiceError)
     callback(null, policy)
@@ -127,7 +134,11 @@ export class FakeMonitoringServer {
       const pageSize = request.pageSize && request.pageSize > 0 ? Math.min(request.pageSize, 1_000) : 1_000
       const page = selected.slice(offset, offset + pageSize)
       const more = offset + pageSize < selected.length
-      callback(null, { alertPolicies: page, nextPageToken: more ? Buffer.from(String(offset + pageSize)).toString('base64url') : '', totalSize: selected.length })
+      callback(null, {
+        alertPolicies: page,
+        nextPageToken: more ? Buffer.from(String(offset + pageSize)).toString('base64url') : '',
+        totalSize: selected.length,
+      })
     } catch (err) {
       if (!(err instanceof RequestProblem)) throw err
       callback(grpcFailure({ status: err.status, message: err.message }) as grpc.ServiceError)
@@ -183,7 +194,10 @@ export class FakeMonitoringServer {
         resource: { type: s.resourceType, labels: s.resourceLabels },
         metricKind: 'GAUGE',
         valueType: 'DOUBLE',
-        points: take.map((p) => ({ interval: { startTime: toProtoTimestamp(p.startMs), endTime: toProtoTimestamp(p.endMs) }, value: { doubleValue: p.value } })),
+        points: take.map((p) => ({
+          interval: { startTime: toProtoTimestamp(p.startMs), endTime: toProtoTimestamp(p.endMs) },
+          value: { doubleValue: p.value },
+        })),
       })
       if (pointIndex + take.length < s.points.length) {
         pointIndex += take.length
@@ -220,10 +234,16 @@ async function aggregate(selected: FakeSeries[], startMs: number, endMs: number,
   const reducer = aggregation?.crossSeriesReducer ?? 'REDUCE_NONE'
   const periodS = Number(aggregation?.alignmentPeriod?.seconds ?? 0)
   if (aligner !== 'ALIGN_NONE' && !(periodS > 0)) throw new RequestProblem('INVALID_ARGUMENT', 'An alignment period is required with a per-series aligner')
-  if (reducer !== 'REDUCE_NONE' && aligner === 'ALIGN_NONE') throw new RequestProblem('INVALID_ARGUMENT', 'A per-series aligner is required with a cross-series reducer')
+  if (reducer !== 'REDUCE_NONE' && aligner === 'ALIGN_NONE')
+    throw new RequestProblem('INVALID_ARGUMENT', 'A per-series aligner is required with a cross-series reducer')
   const header = (s: FakeSeries) => ({ metricType: s.metricType, resourceType: s.resourceType, resourceLabels: s.resourceLabels, metricLabels: s.metricLabels })
   if (aligner === 'ALIGN_NONE') {
-    return Promise.all(selected.map(async (s) => ({ ...header(s), points: (await s.points(startMs - 1, endMs)).map((p) => ({ startMs: p.atMs, endMs: p.atMs, value: p.value })).reverse() })))
+    return Promise.all(
+      selected.map(async (s) => ({
+        ...header(s),
+        points: (await s.points(startMs - 1, endMs)).map((p) => ({ startMs: p.atMs, endMs: p.atMs, value: p.value })).reverse(),
+      })),
+    )
   }
   const periodMs = periodS * 1000
   const aligned = await Promise.all(
@@ -251,7 +271,8 @@ async function aggregate(selected: FakeSeries[], startMs: number, endMs: number,
     const byEnd = new Map<number, number[]>()
     for (const m of members) for (const p of m.points) byEnd.set(p.endMs, [...(byEnd.get(p.endMs) ?? []), p.value])
     const first = members[0]!
-    const keep = (labels: Record<string, string>, prefix: string) => Object.fromEntries(Object.entries(labels).filter(([k]) => groupBy.includes(`${prefix}.labels.${k}`)))
+    const keep = (labels: Record<string, string>, prefix: string) =>
+      Object.fromEntries(Object.entries(labels).filter(([k]) => groupBy.includes(`${prefix}.labels.${k}`)))
     return {
       metricType: first.metricType,
       resourceType: first.resourceType,
@@ -272,14 +293,24 @@ function align(aligner: string, values: number[], periodS: number): number {
   const pct = PERCENTILE.exec(aligner)
   if (pct) return percentile(values, Number(pct[1]))
   switch (aligner) {
-    case 'ALIGN_MEAN': case 'ALIGN_INTERPOLATE': return values.reduce((a, b) => a + b, 0) / values.length
-    case 'ALIGN_MAX': return Math.max(...values)
-    case 'ALIGN_MIN': return Math.min(...values)
-    case 'ALIGN_SUM': case 'ALIGN_DELTA': return values.reduce((a, b) => a + b, 0)
-    case 'ALIGN_COUNT': return values.length
-    case 'ALIGN_RATE': return values.reduce((a, b) => a + b, 0) / periodS
-    case 'ALIGN_NEXT_OLDER': return values[values.length - 1]!
-    default: throw new RequestProblem('INVALID_ARGUMENT', `Aligner ${aligner} is not supported by this fake`)
+    case 'ALIGN_MEAN':
+    case 'ALIGN_INTERPOLATE':
+      return values.reduce((a, b) => a + b, 0) / values.length
+    case 'ALIGN_MAX':
+      return Math.max(...values)
+    case 'ALIGN_MIN':
+      return Math.min(...values)
+    case 'ALIGN_SUM':
+    case 'ALIGN_DELTA':
+      return values.reduce((a, b) => a + b, 0)
+    case 'ALIGN_COUNT':
+      return values.length
+    case 'ALIGN_RATE':
+      return values.reduce((a, b) => a + b, 0) / periodS
+    case 'ALIGN_NEXT_OLDER':
+      return values[values.length - 1]!
+    default:
+      throw new RequestProblem('INVALID_ARGUMENT', `Aligner ${aligner} is not supported by this fake`)
   }
 }
 
@@ -287,12 +318,18 @@ function reduce(reducer: string, values: number[]): number {
   const pct = PERCENTILE.exec(reducer)
   if (pct) return percentile(values, Number(pct[1]))
   switch (reducer) {
-    case 'REDUCE_MEAN': return values.reduce((a, b) => a + b, 0) / values.length
-    case 'REDUCE_SUM': return values.reduce((a, b) => a + b, 0)
-    case 'REDUCE_MAX': return Math.max(...values)
-    case 'REDUCE_MIN': return Math.min(...values)
-    case 'REDUCE_COUNT': return values.length
-    default: throw new RequestProblem('INVALID_ARGUMENT', `Reducer ${reducer} is not supported by this fake`)
+    case 'REDUCE_MEAN':
+      return values.reduce((a, b) => a + b, 0) / values.length
+    case 'REDUCE_SUM':
+      return values.reduce((a, b) => a + b, 0)
+    case 'REDUCE_MAX':
+      return Math.max(...values)
+    case 'REDUCE_MIN':
+      return Math.min(...values)
+    case 'REDUCE_COUNT':
+      return values.length
+    default:
+      throw new RequestProblem('INVALID_ARGUMENT', `Reducer ${reducer} is not supported by this fake`)
   }
 }
 

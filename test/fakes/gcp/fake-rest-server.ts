@@ -22,7 +22,11 @@ export class FakeRestServer {
     readonly url: string,
   ) {}
 
-  static async start(controls: FakeApiControls, expectedToken: string, routes: Array<{ method: string; pattern: RegExp; handle: RestRoute }>): Promise<FakeRestServer> {
+  static async start(
+    controls: FakeApiControls,
+    expectedToken: string,
+    routes: Array<{ method: string; pattern: RegExp; handle: RestRoute }>,
+  ): Promise<FakeRestServer> {
     const server = http.createServer((req, res) => {
       void (async () => {
         const url = new URL(req.url ?? '/', 'http://localhost')
@@ -32,7 +36,11 @@ export class FakeRestServer {
         }
         const fail = (failure: FakeFailure) => {
           const status = HTTP_FOR_STATUS[failure.status]
-          send(status, restFailureBody(failure, status), failure.retryDelayMs === undefined ? {} : { 'retry-after': String(Math.ceil(failure.retryDelayMs / 1000)) })
+          send(
+            status,
+            restFailureBody(failure, status),
+            failure.retryDelayMs === undefined ? {} : { 'retry-after': String(Math.ceil(failure.retryDelayMs / 1000)) },
+          )
         }
         if (req.headers.authorization !== `Bearer ${expectedToken}`) {
           return send(401, { error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } })
@@ -82,5 +90,9 @@ export function nextPageToken(query: URLSearchParams, nextOffset: number, total:
 }
 
 function fingerprintOf(query: URLSearchParams): string {
-  return [...query.entries()].filter(([k]) => k !== 'pageToken').sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join('&')
+  return [...query.entries()]
+    .filter(([k]) => k !== 'pageToken')
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&')
 }

@@ -20,9 +20,18 @@ function tokenize(text: string): Token[] {
   let i = 0
   while (i < text.length) {
     const c = text[i]!
-    if (/\s/.test(c)) { i++; continue }
-    if (c === '(') { tokens.push({ t: 'lparen', v: c, at: i++ }); continue }
-    if (c === ')') { tokens.push({ t: 'rparen', v: c, at: i++ }); continue }
+    if (/\s/.test(c)) {
+      i++
+      continue
+    }
+    if (c === '(') {
+      tokens.push({ t: 'lparen', v: c, at: i++ })
+      continue
+    }
+    if (c === ')') {
+      tokens.push({ t: 'rparen', v: c, at: i++ })
+      continue
+    }
     if (c === '"') {
       let v = ''
       const at = i++
@@ -41,7 +50,11 @@ function tokenize(text: string): Token[] {
       continue
     }
     const op = /^(!=|<=|>=|=|<|>|:)/.exec(text.slice(i))
-    if (op) { tokens.push({ t: 'op', v: op[1]!, at: i }); i += op[1]!.length; continue }
+    if (op) {
+      tokens.push({ t: 'op', v: op[1]!, at: i })
+      i += op[1]!.length
+      continue
+    }
     const word = /^[A-Za-z0-9_.\-+/@]+/.exec(text.slice(i))
     if (!word) throw new FilterSyntaxError(`unexpected character "${c}" at ${i}`)
     tokens.push({ t: 'word', v: word[0], at: i })
@@ -58,7 +71,10 @@ export function parseFilter(text: string): FilterNode {
 
   function orExpr(): FilterNode {
     const items = [andExpr()]
-    while (isWord('OR')) { pos++; items.push(andExpr()) }
+    while (isWord('OR')) {
+      pos++
+      items.push(andExpr())
+    }
     return items.length === 1 ? items[0]! : { kind: 'or', items }
   }
   function andExpr(): FilterNode {
@@ -72,7 +88,10 @@ export function parseFilter(text: string): FilterNode {
     return items.length === 1 ? items[0]! : { kind: 'and', items }
   }
   function unary(): FilterNode {
-    if (isWord('NOT')) { pos++; return { kind: 'not', item: unary() } }
+    if (isWord('NOT')) {
+      pos++
+      return { kind: 'not', item: unary() }
+    }
     return primary()
   }
   function primary(): FilterNode {
@@ -85,7 +104,8 @@ export function parseFilter(text: string): FilterNode {
       pos++
       return inner
     }
-    if (tok.t !== 'word' || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(tok.v)) throw new FilterSyntaxError(`expected a field name at ${tok.at}, found "${tok.v}"`)
+    if (tok.t !== 'word' || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(tok.v))
+      throw new FilterSyntaxError(`expected a field name at ${tok.at}, found "${tok.v}"`)
     pos++
     const op = peek()
     if (op?.t !== 'op') throw new FilterSyntaxError(`expected a comparison after "${tok.v}" at ${op?.at ?? 'end'}`)
@@ -105,10 +125,14 @@ export function parseFilter(text: string): FilterNode {
 /** Evaluates a parsed filter; `compare` gets the field's value (undefined when absent) and decides. */
 export function matchesFilter(node: FilterNode, compare: (field: string, op: Operator, value: string) => boolean): boolean {
   switch (node.kind) {
-    case 'and': return node.items.every((n) => matchesFilter(n, compare))
-    case 'or': return node.items.some((n) => matchesFilter(n, compare))
-    case 'not': return !matchesFilter(node.item, compare)
-    case 'compare': return compare(node.field, node.op, node.value)
+    case 'and':
+      return node.items.every((n) => matchesFilter(n, compare))
+    case 'or':
+      return node.items.some((n) => matchesFilter(n, compare))
+    case 'not':
+      return !matchesFilter(node.item, compare)
+    case 'compare':
+      return compare(node.field, node.op, node.value)
   }
 }
 
@@ -116,25 +140,39 @@ export function matchesFilter(node: FilterNode, compare: (field: string, op: Ope
 export function compareText(actual: string | undefined, op: Operator, expected: string): boolean {
   if (actual === undefined) return op === '!='
   switch (op) {
-    case '=': return actual === expected
-    case '!=': return actual !== expected
-    case ':': return actual.toLowerCase().includes(expected.toLowerCase())
-    case '<': return actual < expected
-    case '<=': return actual <= expected
-    case '>': return actual > expected
-    case '>=': return actual >= expected
+    case '=':
+      return actual === expected
+    case '!=':
+      return actual !== expected
+    case ':':
+      return actual.toLowerCase().includes(expected.toLowerCase())
+    case '<':
+      return actual < expected
+    case '<=':
+      return actual <= expected
+    case '>':
+      return actual > expected
+    case '>=':
+      return actual >= expected
   }
 }
 
 export function compareNumbers(actual: number | undefined, op: Operator, expected: number): boolean {
   if (actual === undefined || Number.isNaN(expected)) return false
   switch (op) {
-    case '=': case ':': return actual === expected
-    case '!=': return actual !== expected
-    case '<': return actual < expected
-    case '<=': return actual <= expected
-    case '>': return actual > expected
-    case '>=': return actual >= expected
+    case '=':
+    case ':':
+      return actual === expected
+    case '!=':
+      return actual !== expected
+    case '<':
+      return actual < expected
+    case '<=':
+      return actual <= expected
+    case '>':
+      return actual > expected
+    case '>=':
+      return actual >= expected
   }
 }
 

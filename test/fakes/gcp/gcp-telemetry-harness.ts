@@ -94,7 +94,9 @@ export function useFakeGcp(options: { harness?: Partial<HarnessOptions>; started
     fake = await FakeGcp.start()
     options.started?.(fake)
   })
-  afterAll(async () => { await fake?.close() })
+  afterAll(async () => {
+    await fake?.close()
+  })
   afterEach(async () => {
     for (const h of open.splice(0)) await h.close()
     if (!fake) return
@@ -107,7 +109,9 @@ export function useFakeGcp(options: { harness?: Partial<HarnessOptions>; started
     return h
   }
   return {
-    get fake() { return running() },
+    get fake() {
+      return running()
+    },
     harness,
     telemetry: (overrides) => harness(overrides).telemetry,
   }

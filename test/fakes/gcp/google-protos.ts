@@ -20,7 +20,14 @@ export type LoadedPackage = any
 
 /** Loads a service definition the way google-gax does (camelCase fields, enums and int64 as strings). */
 export function loadGrpcPackage(file: string, ownDir: string): LoadedPackage {
-  const definition = protoLoader.loadSync(file, { includeDirs: [ownDir, PROTO_DIRS.gax], keepCase: false, longs: String, enums: String, defaults: false, oneofs: true })
+  const definition = protoLoader.loadSync(file, {
+    includeDirs: [ownDir, PROTO_DIRS.gax],
+    keepCase: false,
+    longs: String,
+    enums: String,
+    defaults: false,
+    oneofs: true,
+  })
   return grpc.loadPackageDefinition(definition)
 }
 
@@ -44,7 +51,8 @@ export function grpcFailure(failure: FakeFailure): Partial<grpc.StatusObject> {
 
 /** The JSON error body of Google's REST APIs. */
 export function restFailureBody(failure: FakeFailure, httpStatus: number): unknown {
-  const details = failure.retryDelayMs === undefined ? [] : [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${failure.retryDelayMs / 1000}s` }]
+  const details =
+    failure.retryDelayMs === undefined ? [] : [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${failure.retryDelayMs / 1000}s` }]
   return { error: { code: httpStatus, message: failure.message, status: failure.status, details } }
 }
 
@@ -59,5 +67,7 @@ export function fromProtoTimestamp(t: { seconds?: string | number; nanos?: numbe
 }
 
 export async function bindInsecure(server: grpc.Server): Promise<number> {
-  return new Promise((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))))
+  return new Promise((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+  )
 }

@@ -21,7 +21,14 @@ export function syntheticFleetCatalog(projectId: string): ServiceCatalog {
           : { type: 'k8s_container', labels: { container_name: s.name, namespace_name: s.labels.namespace ?? 'default' } }
     const metrics =
       s.resourceType === 'cloudsql_database'
-        ? { db_connections_used_ratio: { metricType: 'cloudsql.googleapis.com/database/postgresql/num_backends', perSeriesAligner: 'ALIGN_MEAN', crossSeriesReducer: 'REDUCE_SUM', scale: 1 / Number(s.labels.max_connections ?? 100) } }
+        ? {
+            db_connections_used_ratio: {
+              metricType: 'cloudsql.googleapis.com/database/postgresql/num_backends',
+              perSeriesAligner: 'ALIGN_MEAN',
+              crossSeriesReducer: 'REDUCE_SUM',
+              scale: 1 / Number(s.labels.max_connections ?? 100),
+            },
+          }
         : {}
     services[s.name] = { resource, dependsOn: s.calls.map((c) => c.to), metrics }
   }
@@ -43,45 +50,73 @@ export async function serveSyntheticFleet(fake: FakeGcp, fleet: SyntheticTelemet
     const exported = new Set(synthetic.exportedMetrics(s.name))
     const covered = new Set<string>()
     const sample = async (kind: MetricKind, fromMs: number, toMs: number) =>
-      exported.has(kind) ? (await synthetic.metrics({ service: s.name, metric: kind, start: new Date(fromMs + 1), end: new Date(toMs), stepSeconds: 60 })).points : []
+      exported.has(kind)
+        ? (await synthetic.metrics({ service: s.name, metric: kind, start: new Date(fromMs + 1), end: new Date(toMs), stepSeconds: 60 })).points
+        : []
     const kinds = [...exported].sort((a, b) => Number(b === 'error_rate') - Number(a === 'error_rate'))
     for (const kind of kinds) {
       const mapping = resolved.metrics[kind]
       if (!mapping) continue
       if (isRatioMapping(mapping)) {
         // Requests per minute split by response class, so errors over all is the synthetic error rate.
-        for (const [cls, errors] of [['5xx', true], ['2xx', false]] as const) {
-          series.push(seriesOf(mapping.numerator.metricType, resolved.resource, { ...mapping.numerator.metricLabels, response_code_class: cls }, async (fromMs, toMs) => {
-            const [rates, errorRates] = await Promise.all([sample('request_rate', fromMs, toMs), sample('error_rate', fromMs, toMs)])
-            const errorRateAt = new Map(errorRates.map((p) => [p.at.getTime(), p.value]))
-            return rates.map((p) => {
-              const e = errorRateAt.get(p.at.getTime()) ?? 0
-              return { atMs: p.at.getTime(), value: p.value * 60 * (errors ? e : 1 - e) }
-            })
-          }))
+        for (const [cls, errors] of [
+          ['5xx', true],
+          ['2xx', false],
+        ] as const) {
+          series.push(
+            seriesOf(mapping.numerator.metricType, resolved.resource, { ...mapping.numerator.metricLabels, response_code_class: cls }, async (fromMs, toMs) => {
+              const [rates, errorRates] = await Promise.all([sample('request_rate', fromMs, toMs), sample('error_rate', fromMs, toMs)])
+              const errorRateAt = new Map(errorRates.map((p) => [p.at.getTime(), p.value]))
+              return rates.map((p) => {
+                const e = errorRateAt.get(p.at.getTime()) ?? 0
+                return { atMs: p.at.getTime(), value: p.value * 60 * (errors ? e : 1 - e) }
+              })
+            }),
+          )
         }
         covered.add(mapping.denominator.metricType)
         continue
       }
       if (covered.has(mapping.metricType)) continue
-      series.push(seriesOf(mapping.metricType, resolved.resource, mapping.metricLabels, async (fromMs, toMs) => (await sample(kind, fromMs, toMs)).map((p) => ({ atMs: p.at.getTime(), value: p.value / mapping.scale }))))
+      series.push(
+        seriesOf(mapping.metricType, resolved.resource, mapping.metricLabels, async (fromMs, toMs) =>
+          (await sample(kind, fromMs, toMs)).map((p) => ({ atMs: p.at.getTime(), value: p.value / mapping.scale })),
+        ),
+      )
     }
   }
   fake.monitoring.series = series
 
   fake.logging.source = async ({ equalities, startMs, endMs }) => {
-    const labels = Object.fromEntries(Object.entries(equalities).filter(([k]) => k.startsWith('resource.labels.')).map(([k, v]) => [k.slice('resource.labels.'.length), v]))
+    const labels = Object.fromEntries(
+      Object.entries(equalities)
+        .filter(([k]) => k.startsWith('resource.labels.'))
+        .map(([k, v]) => [k.slice('resource.labels.'.length), v]),
+    )
     const service = byResource.get(resourceKey(labels))
     if (!service) return []
     const resource = catalog.resolve(service).resource
     const lines = await synthetic.logs({ service, start: new Date(startMs ?? now - 60 * MINUTE), end: new Date(Math.min(endMs ?? now, now)), limit: 5_000 })
-    return lines.map((l) => ({ logName: `projects/p/logs/${service}`, resource, timestampMs: l.at.getTime(), severity: l.severity, textPayload: l.message, ...(l.traceId ? { traceId: l.traceId } : {}) }))
+    return lines.map((l) => ({
+      logName: `projects/p/logs/${service}`,
+      resource,
+      timestampMs: l.at.getTime(),
+      severity: l.severity,
+      textPayload: l.message,
+      ...(l.traceId ? { traceId: l.traceId } : {}),
+    }))
   }
 
   fake.errorReporting.now = () => now
   fake.errorReporting.source = async (service, fromMs, toMs) => {
     if (service === null || !SYNTHETIC_FLEET.some((s) => s.name === service)) return []
-    const errors = await synthetic.logs({ service, start: new Date(Math.max(fromMs, toMs - 60 * MINUTE)), end: new Date(toMs), minSeverity: 'ERROR', limit: 2_000 })
+    const errors = await synthetic.logs({
+      service,
+      start: new Date(Math.max(fromMs, toMs - 60 * MINUTE)),
+      end: new Date(toMs),
+      minSeverity: 'ERROR',
+      limit: 2_000,
+    })
     return errors.map((e) => ({ groupId: groupIdOf(service, e.message), service, atMs: e.at.getTime(), message: e.message }))
   }
 
@@ -90,12 +125,22 @@ export async function serveSyntheticFleet(fake: FakeGcp, fleet: SyntheticTelemet
     for (const t of await synthetic.traces({ service: s.name, start: new Date(now - 60 * MINUTE), end: new Date(now), limit: 40 })) {
       const start = t.startedAt.getTime()
       const rootSpan = t.spans.find((sp) => sp.service === t.rootService)
-      const trace: FakeTrace = { traceId: t.traceId, spans: [{ spanId: '1', name: rootSpan?.name ?? 'request', startMs: start, endMs: start + t.latencyMs, labels: { 'service.name': t.rootService } }] }
+      const trace: FakeTrace = {
+        traceId: t.traceId,
+        spans: [{ spanId: '1', name: rootSpan?.name ?? 'request', startMs: start, endMs: start + t.latencyMs, labels: { 'service.name': t.rootService } }],
+      }
       let offset = 0
       t.spans
         .filter((sp) => sp !== rootSpan)
         .forEach((sp, i) => {
-          trace.spans.push({ spanId: String(i + 2), parentSpanId: '1', name: sp.name, startMs: start + offset, endMs: start + offset + sp.latencyMs, labels: { 'service.name': sp.service } })
+          trace.spans.push({
+            spanId: String(i + 2),
+            parentSpanId: '1',
+            name: sp.name,
+            startMs: start + offset,
+            endMs: start + offset + sp.latencyMs,
+            labels: { 'service.name': sp.service },
+          })
           offset = Math.min(offset + sp.latencyMs, t.latencyMs)
         })
       traces.set(t.traceId, trace)
@@ -124,7 +169,12 @@ function resourceKey(labels: Record<string, string>): string {
   return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)))
 }
 
-function seriesOf(metricType: string, resource: { type: string; labels: Record<string, string> }, metricLabels: Record<string, string>, points: FakeSeries['points']): FakeSeries {
+function seriesOf(
+  metricType: string,
+  resource: { type: string; labels: Record<string, string> },
+  metricLabels: Record<string, string>,
+  points: FakeSeries['points'],
+): FakeSeries {
   return { metricType, resourceType: resource.type, resourceLabels: resource.labels, metricLabels, points }
 }
 

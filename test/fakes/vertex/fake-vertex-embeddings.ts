@@ -88,8 +88,10 @@ export class FakeVertexEmbeddings {
       return this.error(res, 400, 'INVALID_ARGUMENT', `${model} accepts between 1 and ${maxInputs} instances per request, got ${instances.length}.`)
     }
     const size = parameters.outputDimensionality ?? (model.startsWith('gemini-embedding') ? 3072 : 768)
-    if (!Number.isInteger(size) || size < 1 || size > 3072) return this.error(res, 400, 'INVALID_ARGUMENT', `outputDimensionality must be in [1, 3072], got ${size}.`)
-    if (instances.some((i) => typeof i.content !== 'string' || i.content.length === 0)) return this.error(res, 400, 'INVALID_ARGUMENT', 'The text content is empty.')
+    if (!Number.isInteger(size) || size < 1 || size > 3072)
+      return this.error(res, 400, 'INVALID_ARGUMENT', `outputDimensionality must be in [1, 3072], got ${size}.`)
+    if (instances.some((i) => typeof i.content !== 'string' || i.content.length === 0))
+      return this.error(res, 400, 'INVALID_ARGUMENT', 'The text content is empty.')
     const predictions = instances.map((i) => ({
       embeddings: { values: this.embedder.embedOne(i.content).slice(0, size), statistics: { truncated: false, token_count: Math.ceil(i.content.length / 4) } },
     }))

@@ -57,7 +57,10 @@ describe('alert policies through AlertPolicyServiceClient', () => {
           conditions: [
             { displayName: 'no requests', conditionAbsent: { filter: 'metric.type = "istio.io/service/server/request_count"', duration: { seconds: 600 } } },
             { displayName: 'pool errors in logs', conditionMatchedLog: { filter: 'severity>=ERROR AND textPayload:"pool exhausted"' } },
-            { displayName: 'promql burn rate', conditionPrometheusQueryLanguage: { query: 'sum(rate(errors[5m])) > 0.1', duration: { seconds: 120, nanos: 500_000_000 } } },
+            {
+              displayName: 'promql burn rate',
+              conditionPrometheusQueryLanguage: { query: 'sum(rate(errors[5m])) > 0.1', duration: { seconds: 120, nanos: 500_000_000 } },
+            },
           ],
         }),
       ]
@@ -65,8 +68,22 @@ describe('alert policies through AlertPolicyServiceClient', () => {
       expect(policy).toMatchObject({ enabled: false, combiner: 'AND', severity: null, notificationChannelCount: 0, userLabels: { team: 'payments' } })
       expect(policy!.documentation).toBe('Call the DB on-call. DB_PASSWORD=[redacted] is in the vault.')
       expect(policy!.conditions).toEqual([
-        { displayName: 'no requests', kind: 'absence', filter: 'metric.type = "istio.io/service/server/request_count"', comparison: null, threshold: null, durationSeconds: 600 },
-        { displayName: 'pool errors in logs', kind: 'log_match', filter: 'severity>=ERROR AND textPayload:"pool exhausted"', comparison: null, threshold: null, durationSeconds: null },
+        {
+          displayName: 'no requests',
+          kind: 'absence',
+          filter: 'metric.type = "istio.io/service/server/request_count"',
+          comparison: null,
+          threshold: null,
+          durationSeconds: 600,
+        },
+        {
+          displayName: 'pool errors in logs',
+          kind: 'log_match',
+          filter: 'severity>=ERROR AND textPayload:"pool exhausted"',
+          comparison: null,
+          threshold: null,
+          durationSeconds: null,
+        },
         { displayName: 'promql burn rate', kind: 'promql', filter: 'sum(rate(errors[5m])) > 0.1', comparison: null, threshold: null, durationSeconds: 120.5 },
       ])
     })
@@ -77,7 +94,9 @@ describe('alert policies through AlertPolicyServiceClient', () => {
     })
 
     it('refuses a malformed resource name without calling the API', async () => {
-      const err = await telemetry().alertPolicy({ policyName: 'projects/shop-prod/alertPolicies/12/../../metricDescriptors' }).catch((e: unknown) => e)
+      const err = await telemetry()
+        .alertPolicy({ policyName: 'projects/shop-prod/alertPolicies/12/../../metricDescriptors' })
+        .catch((e: unknown) => e)
       expect(err).toBeInstanceOf(TelemetryQueryError)
       expect((err as Error).message).toMatch(/^alert policy name "projects\/shop-prod\/alertPolicies\/12\/\.\.\/\.\.\/metricDescriptors" is malformed/)
       await expect(telemetry().alertPolicy({ policyName: '  ' })).rejects.toThrow(/alert policy name is empty/)
@@ -94,15 +113,22 @@ describe('alert policies through AlertPolicyServiceClient', () => {
         buildAlertPolicy({ name: 'projects/other-project/alertPolicies/4' }),
       ]
       const policy = await telemetry().alertPolicy({ policyName: 'payment-api p95 latency' })
-      expect(gcp.fake.monitoring.controls.callsTo('ListAlertPolicies').map((c) => c.request)).toEqual([{ name: 'projects/shop-prod', filter: 'display_name = "payment-api p95 latency"', pageSize: 10 }])
+      expect(gcp.fake.monitoring.controls.callsTo('ListAlertPolicies').map((c) => c.request)).toEqual([
+        { name: 'projects/shop-prod', filter: 'display_name = "payment-api p95 latency"', pageSize: 10 },
+      ])
       expect(policy).toMatchObject({ name: 'projects/shop-prod/alertPolicies/2', enabled: true })
     })
 
     it('quotes the name, so a name with quotes finds its policy and cannot add a clause', async () => {
       const displayName = 'latency "p95" OR display_name = "x" \\ end'
-      gcp.fake.monitoring.alertPolicies = [buildAlertPolicy({ displayName }), buildAlertPolicy({ name: 'projects/shop-prod/alertPolicies/9', displayName: 'x' })]
+      gcp.fake.monitoring.alertPolicies = [
+        buildAlertPolicy({ displayName }),
+        buildAlertPolicy({ name: 'projects/shop-prod/alertPolicies/9', displayName: 'x' }),
+      ]
       const policy = await telemetry().alertPolicy({ policyName: displayName })
-      expect((gcp.fake.monitoring.controls.callsTo('ListAlertPolicies')[0]!.request as { filter: string }).filter).toBe('display_name = "latency \\"p95\\" OR display_name = \\"x\\" \\\\ end"')
+      expect((gcp.fake.monitoring.controls.callsTo('ListAlertPolicies')[0]!.request as { filter: string }).filter).toBe(
+        'display_name = "latency \\"p95\\" OR display_name = \\"x\\" \\\\ end"',
+      )
       expect(policy).toMatchObject({ name: POLICY, displayName })
     })
 
@@ -139,16 +165,25 @@ describe('alert policies through AlertPolicyServiceClient', () => {
     })
 
     it('reports a missing permission with its code, not as "no policy"', async () => {
-      gcp.fake.monitoring.controls.failNext({ status: 'PERMISSION_DENIED', message: "Permission monitoring.alertPolicies.list denied (or the resource may not exist)." })
-      const err = await telemetry().alertPolicy({ policyName: 'payment-api p95 latency' }).catch((e: unknown) => e)
+      gcp.fake.monitoring.controls.failNext({
+        status: 'PERMISSION_DENIED',
+        message: 'Permission monitoring.alertPolicies.list denied (or the resource may not exist).',
+      })
+      const err = await telemetry()
+        .alertPolicy({ policyName: 'payment-api p95 latency' })
+        .catch((e: unknown) => e)
       expect(err).toBeInstanceOf(GcpApiError)
       expect((err as GcpApiError).code).toBe('gcp_permission_denied')
-      expect((err as Error).message).toBe('Cloud Monitoring: PERMISSION_DENIED: Permission monitoring.alertPolicies.list denied (or the resource may not exist).')
+      expect((err as Error).message).toBe(
+        'Cloud Monitoring: PERMISSION_DENIED: Permission monitoring.alertPolicies.list denied (or the resource may not exist).',
+      )
     })
 
     it('says which lookup the API rejected', async () => {
       gcp.fake.monitoring.controls.failNext({ status: 'INVALID_ARGUMENT', message: 'Filter is invalid' })
-      const err = await telemetry().alertPolicy({ policyName: 'payment-api p95 latency' }).catch((e: unknown) => e)
+      const err = await telemetry()
+        .alertPolicy({ policyName: 'payment-api p95 latency' })
+        .catch((e: unknown) => e)
       expect(err).toBeInstanceOf(TelemetryQueryError)
       expect((err as Error).message).toBe('Cloud Monitoring rejected listAlertPolicies filter display_name = "payment-api p95 latency": Filter is invalid')
     })
@@ -156,10 +191,14 @@ describe('alert policies through AlertPolicyServiceClient', () => {
     it('reports an answer of an unexpected shape as invalid', async () => {
       gcp.fake.monitoring.alertPolicies = [buildAlertPolicy()]
       gcp.fake.monitoring.controls.answerMalformedNext(2)
-      const byName = await telemetry().alertPolicy({ policyName: POLICY }).catch((e: unknown) => e)
+      const byName = await telemetry()
+        .alertPolicy({ policyName: POLICY })
+        .catch((e: unknown) => e)
       expect(byName).toBeInstanceOf(GcpResponseInvalidError)
       expect((byName as Error).message).toMatch(/^Cloud Monitoring getAlertPolicy answered in an unexpected shape: name: must be an alert policy resource name/)
-      const listed = await telemetry().alertPolicy({ policyName: 'payment-api p95 latency' }).catch((e: unknown) => e)
+      const listed = await telemetry()
+        .alertPolicy({ policyName: 'payment-api p95 latency' })
+        .catch((e: unknown) => e)
       expect((listed as Error).message).toMatch(/^Cloud Monitoring listAlertPolicies answered in an unexpected shape: alertPolicies\.0\.name/)
     })
   })

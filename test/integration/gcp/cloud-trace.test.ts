@@ -16,7 +16,9 @@ describe('Cloud Trace v1 through @googleapis/cloudtrace', () => {
 
   it('lists the slowest complete traces through the service in the window', async () => {
     gcp.fake.trace.traces = [
-      buildTrace('a1', end.getTime() - 5 * MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 3_200 }, [{ service: 'fraud-check', name: 'fraud.v1.Check', from: 100, to: 3_000 }]),
+      buildTrace('a1', end.getTime() - 5 * MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 3_200 }, [
+        { service: 'fraud-check', name: 'fraud.v1.Check', from: 100, to: 3_000 },
+      ]),
       buildTrace('a2', end.getTime() - 4 * MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 800 }),
       buildTrace('a3', end.getTime() - 3 * MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 90 }),
       buildTrace('b1', end.getTime() - 2 * MINUTE, { service: 'cart', name: 'GET /v1/carts/{id}', ms: 5_000 }),
@@ -32,23 +34,44 @@ describe('Cloud Trace v1 through @googleapis/cloudtrace', () => {
       view: 'COMPLETE',
     })
     expect(traces).toEqual([
-      { traceId: 'a1', rootService: 'payment-api', latencyMs: 3_200, startedAt: new Date(end.getTime() - 5 * MINUTE), spans: [{ service: 'fraud-check', name: 'fraud.v1.Check', latencyMs: 2_900 }, { service: 'payment-api', name: 'POST /v1/payments/authorize', latencyMs: 300 }] },
-      { traceId: 'a2', rootService: 'payment-api', latencyMs: 800, startedAt: new Date(end.getTime() - 4 * MINUTE), spans: [{ service: 'payment-api', name: 'POST /v1/payments/authorize', latencyMs: 800 }] },
+      {
+        traceId: 'a1',
+        rootService: 'payment-api',
+        latencyMs: 3_200,
+        startedAt: new Date(end.getTime() - 5 * MINUTE),
+        spans: [
+          { service: 'fraud-check', name: 'fraud.v1.Check', latencyMs: 2_900 },
+          { service: 'payment-api', name: 'POST /v1/payments/authorize', latencyMs: 300 },
+        ],
+      },
+      {
+        traceId: 'a2',
+        rootService: 'payment-api',
+        latencyMs: 800,
+        startedAt: new Date(end.getTime() - 4 * MINUTE),
+        spans: [{ service: 'payment-api', name: 'POST /v1/payments/authorize', latencyMs: 800 }],
+      },
     ])
   })
 
   it('prefers traces rooted at the service, and falls back to traces passing through it', async () => {
     gcp.fake.trace.traces = [
-      buildTrace('c1', end.getTime() - 5 * MINUTE, { service: 'checkout-api', name: 'POST /v1/checkout', ms: 8_000 }, [{ service: 'payment-api', name: 'POST /v1/payments/authorize', from: 10, to: 900 }]),
+      buildTrace('c1', end.getTime() - 5 * MINUTE, { service: 'checkout-api', name: 'POST /v1/checkout', ms: 8_000 }, [
+        { service: 'payment-api', name: 'POST /v1/payments/authorize', from: 10, to: 900 },
+      ]),
       buildTrace('p1', end.getTime() - 4 * MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 700 }),
-      buildTrace('f1', end.getTime() - 3 * MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 600 }, [{ service: 'fraud-check', name: 'fraud.v1.Check', from: 10, to: 500 }]),
+      buildTrace('f1', end.getTime() - 3 * MINUTE, { service: 'payment-api', name: 'POST /v1/payments/authorize', ms: 600 }, [
+        { service: 'fraud-check', name: 'fraud.v1.Check', from: 10, to: 500 },
+      ]),
     ]
     expect((await telemetry().traces({ service: 'payment-api', start, end })).map((t) => t.traceId)).toEqual(['p1', 'f1'])
     expect((await telemetry().traces({ service: 'fraud-check', start, end })).map((t) => t.traceId)).toEqual(['f1'])
   })
 
   it('pages at most 100 complete traces and stops at the limit', async () => {
-    gcp.fake.trace.traces = Array.from({ length: 250 }, (_, i) => buildTrace(`t${i}`, end.getTime() - MINUTE - i * 1_000, { service: 'payment-api', name: 'GET /', ms: 1_000 + i }))
+    gcp.fake.trace.traces = Array.from({ length: 250 }, (_, i) =>
+      buildTrace(`t${i}`, end.getTime() - MINUTE - i * 1_000, { service: 'payment-api', name: 'GET /', ms: 1_000 + i }),
+    )
     const traces = await telemetry().traces({ service: 'payment-api', start, end, limit: 150 })
     expect(traces).toHaveLength(150)
     expect(traces[0]!.traceId).toBe('t249')

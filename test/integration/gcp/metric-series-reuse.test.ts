@@ -19,12 +19,21 @@ describe('a Cloud Monitoring series cut to a narrower window is what Cloud Monit
   })
 
   // Latency is one aligned series; the error rate a ratio of two; edges on and off the minute.
-  for (const [service, metric] of [['payment-api', 'latency_p95_ms'], ['checkout-api', 'error_rate']] as Array<[string, MetricKind]>) {
+  for (const [service, metric] of [
+    ['payment-api', 'latency_p95_ms'],
+    ['checkout-api', 'error_rate'],
+  ] as Array<[string, MetricKind]>) {
     it(`for ${service} ${metric}`, async () => {
       const telemetry = gcp.telemetry()
       const wide = await telemetry.metrics({ service, metric, start: at(250, 17), end: at(0, -20), stepSeconds: 60 })
       expect(wide.points.length).toBeGreaterThan(200)
-      const windows: Array<[Date, Date]> = [[at(70), at(0, -20)], [at(240), at(60)], [at(90, 1), at(88, 59)], [at(30, 30), at(30, 30)], [at(250, 17), at(0, -20)]]
+      const windows: Array<[Date, Date]> = [
+        [at(70), at(0, -20)],
+        [at(240), at(60)],
+        [at(90, 1), at(88, 59)],
+        [at(30, 30), at(30, 30)],
+        [at(250, 17), at(0, -20)],
+      ]
       for (const [start, end] of windows) {
         const asked = await telemetry.metrics({ service, metric, start, end, stepSeconds: 60 })
         expect(asked.points.length).toBeGreaterThan(0)

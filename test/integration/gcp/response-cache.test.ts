@@ -14,9 +14,18 @@ const payment = { type: 'k8s_container', labels: { container_name: 'payment-api'
 
 describe('the Redis response cache', () => {
   let redis: Redis
-  beforeAll(() => { redis = new Redis(TEST_REDIS_URL) })
-  afterAll(async () => { await redis.quit() })
-  const gcp = useFakeGcp({ harness: { catalog }, started: (fake) => { fake.monitoring.series = [buildSeries({ resourceLabels: payment.labels })] } })
+  beforeAll(() => {
+    redis = new Redis(TEST_REDIS_URL)
+  })
+  afterAll(async () => {
+    await redis.quit()
+  })
+  const gcp = useFakeGcp({
+    harness: { catalog },
+    started: (fake) => {
+      fake.monitoring.series = [buildSeries({ resourceLabels: payment.labels })]
+    },
+  })
   /** One worker process of a deployment; workers given the same prefix share cache, locks and buckets. */
   const worker = (keyPrefix?: string, coalescing?: HarnessOptions['coalescing']) => gcp.harness({ keyPrefix, coalescing })
   const now = Date.now()
@@ -24,8 +33,18 @@ describe('the Redis response cache', () => {
 
   it('answers a repeated request from the cache, and a request moments later in the same minute too', async () => {
     const { telemetry } = worker()
-    const first = await telemetry.metrics({ service: 'payment-api', metric: 'latency_p95_ms', start: new Date(Date.parse('2026-05-14T09:40:05Z')), end: new Date(Date.parse('2026-05-14T10:00:10Z')) })
-    const again = await telemetry.metrics({ service: 'payment-api', metric: 'latency_p95_ms', start: new Date(Date.parse('2026-05-14T09:40:40Z')), end: new Date(Date.parse('2026-05-14T10:00:50Z')) })
+    const first = await telemetry.metrics({
+      service: 'payment-api',
+      metric: 'latency_p95_ms',
+      start: new Date(Date.parse('2026-05-14T09:40:05Z')),
+      end: new Date(Date.parse('2026-05-14T10:00:10Z')),
+    })
+    const again = await telemetry.metrics({
+      service: 'payment-api',
+      metric: 'latency_p95_ms',
+      start: new Date(Date.parse('2026-05-14T09:40:40Z')),
+      end: new Date(Date.parse('2026-05-14T10:00:50Z')),
+    })
     expect(gcp.fake.monitoring.controls.calls).toHaveLength(1)
     expect(telemetry.apiStats().monitoring).toMatchObject({ requests: 2, fetched: 1, cacheHits: 1, calls: 1 })
     expect(again).toEqual(first)
@@ -44,7 +63,13 @@ describe('the Redis response cache', () => {
   })
 
   it('stores log lines only after redaction', async () => {
-    gcp.fake.logging.entries = [buildLogEntry({ resource: payment, timestampMs: now - MINUTE, textPayload: 'refund for dave@example.com failed, api_key=AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW' })]
+    gcp.fake.logging.entries = [
+      buildLogEntry({
+        resource: payment,
+        timestampMs: now - MINUTE,
+        textPayload: 'refund for dave@example.com failed, api_key=AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW',
+      }),
+    ]
     const { telemetry, keyPrefix } = worker()
     await telemetry.logs({ service: 'payment-api', ...recent })
     const [key] = await redis.keys(`${keyPrefix}:cache:data:logging:*`)

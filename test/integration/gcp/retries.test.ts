@@ -16,13 +16,22 @@ const catalog = ServiceCatalog.load(new URL('../../fixtures/gcp/services.yaml', 
 
 describe('backoff on quota and overload answers', () => {
   let redis: Redis
-  beforeAll(() => { redis = new Redis(TEST_REDIS_URL) })
-  afterAll(async () => { await redis.quit() })
+  beforeAll(() => {
+    redis = new Redis(TEST_REDIS_URL)
+  })
+  afterAll(async () => {
+    await redis.quit()
+  })
   const gcp = useFakeGcp({
     harness: { catalog, telemetry: { now: () => NOW } },
     started(fake) {
       fake.monitoring.series = [buildSeries({ resourceLabels: { container_name: 'payment-api', namespace_name: 'payments' } })]
-      fake.logging.entries = [buildLogEntry({ resource: { type: 'k8s_container', labels: { container_name: 'payment-api', namespace_name: 'payments' } }, timestampMs: NOW - MINUTE })]
+      fake.logging.entries = [
+        buildLogEntry({
+          resource: { type: 'k8s_container', labels: { container_name: 'payment-api', namespace_name: 'payments' } },
+          timestampMs: NOW - MINUTE,
+        }),
+      ]
       fake.errorReporting.now = () => NOW
     },
   })
@@ -30,7 +39,14 @@ describe('backoff on quota and overload answers', () => {
   /** Backoff waits are recorded (the API's delays are kept short); jitter is fixed at half. */
   function telemetry() {
     const slept: number[] = []
-    const env: RetryEnvironment = { now: Date.now, random: () => 0.5, sleep: async (ms) => { slept.push(ms); await new Promise((r) => setTimeout(r, ms)) } }
+    const env: RetryEnvironment = {
+      now: Date.now,
+      random: () => 0.5,
+      sleep: async (ms) => {
+        slept.push(ms)
+        await new Promise((r) => setTimeout(r, ms))
+      },
+    }
     const h = gcp.harness({ gate: { env } })
     return { telemetry: h.telemetry, keyPrefix: h.keyPrefix, slept }
   }

@@ -16,7 +16,9 @@ const limits = (overrides: Partial<Record<GcpApi, RateLimit>>): Record<GcpApi, R
 describe('the token bucket shared in Redis', () => {
   let redis: Redis
   const prefixes: string[] = []
-  beforeAll(() => { redis = new Redis(TEST_REDIS_URL) })
+  beforeAll(() => {
+    redis = new Redis(TEST_REDIS_URL)
+  })
   afterAll(async () => {
     for (const p of prefixes) await deleteKeys(redis, p)
     await redis.quit()
@@ -40,7 +42,9 @@ describe('the token bucket shared in Redis', () => {
 
   it('reserves the next slot for a caller willing to wait, and waits for it', async () => {
     const waits: number[] = []
-    const bucket = new RedisTokenBucket(redis, prefix(), limits({ logging: { unitsPerMinute: 60, burst: 1 } }), async (ms) => { waits.push(ms) })
+    const bucket = new RedisTokenBucket(redis, prefix(), limits({ logging: { unitsPerMinute: 60, burst: 1 } }), async (ms) => {
+      waits.push(ms)
+    })
     await bucket.take('logging', 5_000)
     await bucket.take('logging', 5_000)
     await bucket.take('logging', 5_000)
@@ -52,7 +56,10 @@ describe('the token bucket shared in Redis', () => {
   it('is one bucket for every worker of a deployment', async () => {
     const shared = prefix()
     const otherConnection = new Redis(TEST_REDIS_URL)
-    const [a, b] = [new RedisTokenBucket(redis, shared, limits({ monitoring: { unitsPerMinute: 120, burst: 4 } })), new RedisTokenBucket(otherConnection, shared, limits({ monitoring: { unitsPerMinute: 120, burst: 4 } }))]
+    const [a, b] = [
+      new RedisTokenBucket(redis, shared, limits({ monitoring: { unitsPerMinute: 120, burst: 4 } })),
+      new RedisTokenBucket(otherConnection, shared, limits({ monitoring: { unitsPerMinute: 120, burst: 4 } })),
+    ]
     const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).take('monitoring', 0)))
     await otherConnection.quit()
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(4)
@@ -77,7 +84,9 @@ describe('an incident storm against a quota', () => {
 
   it('never sends more calls than the quota allows, whichever worker asks', async () => {
     const now = Date.now()
-    gcp.fake.logging.entries = [buildLogEntry({ resource: { type: 'k8s_container', labels: { container_name: 'payment-api', namespace_name: 'payments' } }, timestampMs: now - MINUTE })]
+    gcp.fake.logging.entries = [
+      buildLogEntry({ resource: { type: 'k8s_container', labels: { container_name: 'payment-api', namespace_name: 'payments' } }, timestampMs: now - MINUTE }),
+    ]
     gcp.fake.logging.controls.quota = { perMinute: 12, retryDelayMs: 30_000 }
     const keyPrefix = `test-gcp-${randomBytes(4).toString('hex')}`
     const workers = [1, 2, 3].map(() => gcp.harness({ keyPrefix, limits: limits({ logging: { unitsPerMinute: 12 } }), gate: { maxRateLimitWaitMs: 0 } }))

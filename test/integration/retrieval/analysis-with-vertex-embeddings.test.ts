@@ -26,11 +26,38 @@ describe('incident analysis with Vertex AI embeddings (local fake), on embedded 
     const { apiUrl } = await slack.start()
     auth = new OAuth2Client()
     auth.setCredentials({ access_token: FAKE_VERTEX_TOKEN, expiry_date: Date.now() + 3_600_000 })
-    embedder = new VertexEmbedder({ project: 'sre-prod', location: 'us-central1', model: 'gemini-embedding-001', dimensions: 768, storedDimensions: 768, timeoutMs: 2000, baseUrl: vertex.baseUrl, authClient: auth })
-    const config = loadConfig({ DATABASE_URL: 'pglite://memory', SLACK_BOT_TOKEN: FAKE_WORKSPACE.botToken, SLACK_API_URL: apiUrl, INCIDENT_CHANNEL: FAKE_WORKSPACE.channelId, PLAYBOOKS_DIR: 'test/fixtures/playbooks' })
+    embedder = new VertexEmbedder({
+      project: 'sre-prod',
+      location: 'us-central1',
+      model: 'gemini-embedding-001',
+      dimensions: 768,
+      storedDimensions: 768,
+      timeoutMs: 2000,
+      baseUrl: vertex.baseUrl,
+      authClient: auth,
+    })
+    const config = loadConfig({
+      DATABASE_URL: 'pglite://memory',
+      SLACK_BOT_TOKEN: FAKE_WORKSPACE.botToken,
+      SLACK_API_URL: apiUrl,
+      INCIDENT_CHANNEL: FAKE_WORKSPACE.channelId,
+      PLAYBOOKS_DIR: 'test/fixtures/playbooks',
+    })
     runtime = await createRuntime(config, createLogger('silent'), { embedder, slackRetries: 0 })
     // History embedded by the same model, as production would have stored it.
-    const past = { fingerprint: 'past-1', source: 'generic', status: 'resolved' as const, severity: 'high' as const, title: 'orders-db connection pool exhausted, orders-api timeouts', service: 'orders-db', summary: '', startedAt: new Date(Date.now() - 20 * DAY), resolution: 'restarted pgbouncer', resolutionOutcome: 'worked' as const, resolvedAt: new Date(Date.now() - 20 * DAY + 3_600_000) }
+    const past = {
+      fingerprint: 'past-1',
+      source: 'generic',
+      status: 'resolved' as const,
+      severity: 'high' as const,
+      title: 'orders-db connection pool exhausted, orders-api timeouts',
+      service: 'orders-db',
+      summary: '',
+      startedAt: new Date(Date.now() - 20 * DAY),
+      resolution: 'restarted pgbouncer',
+      resolutionOutcome: 'worked' as const,
+      resolvedAt: new Date(Date.now() - 20 * DAY + 3_600_000),
+    }
     const [vector] = await embedder.embed([incidentEmbeddingText(past)])
     await createIncident(runtime.database.db, { ...past, embedding: vector!, embeddingModel: embedder.name })
   })
@@ -43,8 +70,18 @@ describe('incident analysis with Vertex AI embeddings (local fake), on embedded 
 
   beforeEach(() => vertex.reset())
 
-  async function analyse(title: string, options: { startedAt?: Date; embedder?: VertexEmbedder } = {}): Promise<{ incident: Incident; trail: string; similar: string }> {
-    const incident = await createIncident(runtime.database.db, { fingerprint: `now-${title}`, source: 'generic', severity: 'high', title, service: 'orders-db', startedAt: options.startedAt ?? new Date() })
+  async function analyse(
+    title: string,
+    options: { startedAt?: Date; embedder?: VertexEmbedder } = {},
+  ): Promise<{ incident: Incident; trail: string; similar: string }> {
+    const incident = await createIncident(runtime.database.db, {
+      fingerprint: `now-${title}`,
+      source: 'generic',
+      severity: 'high',
+      title,
+      service: 'orders-db',
+      startedAt: options.startedAt ?? new Date(),
+    })
     await processIncidentAnalyze({ ...runtime.deps, embedder: options.embedder ?? runtime.deps.embedder }, { incidentId: incident.id })
     const record = await getAnalysisRecord(runtime.database.db, (await getLatestAnalysis(runtime.database.db, incident.id))!.id)
     const root = await getIncident(runtime.database.db, incident.id)
@@ -82,7 +119,16 @@ describe('incident analysis with Vertex AI embeddings (local fake), on embedded 
 
   it('falls back the same way when Vertex AI does not answer within its timeout, and the trail says it timed out', async () => {
     vertex.respondAfter(1500)
-    const impatient = new VertexEmbedder({ project: 'sre-prod', location: 'us-central1', model: 'gemini-embedding-001', dimensions: 768, storedDimensions: 768, timeoutMs: 200, baseUrl: vertex.baseUrl, authClient: auth })
+    const impatient = new VertexEmbedder({
+      project: 'sre-prod',
+      location: 'us-central1',
+      model: 'gemini-embedding-001',
+      dimensions: 768,
+      storedDimensions: 768,
+      timeoutMs: 200,
+      baseUrl: vertex.baseUrl,
+      authClient: auth,
+    })
     const { trail, similar } = await analyse('orders-db connection pool exhausted (timeout)', { embedder: impatient })
     expect(trail).toMatch(/embeddings unavailable \(vertex:gemini-embedding-001@768: [^)]*timed out after 200 ms/)
     expect(trail).toContain('ranked by keywords and structured signals only')

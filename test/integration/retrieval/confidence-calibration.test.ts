@@ -17,18 +17,44 @@ const catalog = loadPlaybookFiles('test/fixtures/playbooks')
  * with raw confidence `raw`; the incident was then fixed by `fixedBy` (or a run of the
  * suggestion was rejected by an approver).
  */
-async function outcome(db: DatabaseHandle['db'], o: { suggested: string; raw: number; fixedBy?: string; rejected?: boolean; topMatchPlaybook?: string; features?: number[] }) {
+async function outcome(
+  db: DatabaseHandle['db'],
+  o: { suggested: string; raw: number; fixedBy?: string; rejected?: boolean; topMatchPlaybook?: string; features?: number[] },
+) {
   const incident = await createIncident(db, {
-    fingerprint: `cal:${Math.random()}`, source: 'generic', severity: 'high', title: 'orders-db pool exhausted', startedAt: new Date(),
-    status: o.fixedBy ? 'resolved' : 'open', playbookId: o.fixedBy ?? null, resolutionOutcome: o.fixedBy ? 'worked' : null,
+    fingerprint: `cal:${Math.random()}`,
+    source: 'generic',
+    severity: 'high',
+    title: 'orders-db pool exhausted',
+    startedAt: new Date(),
+    status: o.fixedBy ? 'resolved' : 'open',
+    playbookId: o.fixedBy ?? null,
+    resolutionOutcome: o.fixedBy ? 'worked' : null,
   })
   const analysis = await startAnalysis(db, incident.id)
   await recordAnalysisConfidence(db, {
-    analysisId: analysis.id, incidentId: incident.id, playbookId: o.suggested, diagnosisFeatures: o.features ?? [0.5], diagnosisRaw: o.raw, diagnosis: o.raw,
-    topMatchId: null, topMatchPlaybookId: o.topMatchPlaybook ?? null, retrievalFeatures: [0.8, 0.5, 0.2, 1, 0, 0.5], retrieval: 0.6, retrievalMode: 'hybrid',
+    analysisId: analysis.id,
+    incidentId: incident.id,
+    playbookId: o.suggested,
+    diagnosisFeatures: o.features ?? [0.5],
+    diagnosisRaw: o.raw,
+    diagnosis: o.raw,
+    topMatchId: null,
+    topMatchPlaybookId: o.topMatchPlaybook ?? null,
+    retrievalFeatures: [0.8, 0.5, 0.2, 1, 0, 0.5],
+    retrieval: 0.6,
+    retrievalMode: 'hybrid',
   })
   if (o.rejected) {
-    await createExecution(db, { playbookId: o.suggested, playbookVersion: 1, definition: catalog.find((p) => p.id === o.suggested)!, incidentId: incident.id, inputs: { service: 'orders-db', target: 'orders-db', incident: { number: incident.number, title: incident.title }, confidence: o.raw, rationale: '' }, startedBy: 'system', status: 'rejected' })
+    await createExecution(db, {
+      playbookId: o.suggested,
+      playbookVersion: 1,
+      definition: catalog.find((p) => p.id === o.suggested)!,
+      incidentId: incident.id,
+      inputs: { service: 'orders-db', target: 'orders-db', incident: { number: incident.number, title: incident.title }, confidence: o.raw, rationale: '' },
+      startedBy: 'system',
+      status: 'rejected',
+    })
   }
 }
 
@@ -50,7 +76,15 @@ describe('confidence calibration refitted from labelled outcomes (Postgres)', ()
     await outcome(db, { suggested: 'latency-test', raw: 0.7, rejected: true })
     await outcome(db, { suggested: 'latency-test', raw: 0.6 })
     const diagnosis = await listLabelledConfidence(db, 'diagnosis')
-    expect(diagnosis.map((d) => [d.raw, d.label]).sort()).toEqual([[0.7, 0], [0.8, 0], [0.9, 1]].map(([r, l]) => [expect.closeTo(r!, 5), l]).sort())
+    expect(diagnosis.map((d) => [d.raw, d.label]).sort()).toEqual(
+      [
+        [0.7, 0],
+        [0.8, 0],
+        [0.9, 1],
+      ]
+        .map(([r, l]) => [expect.closeTo(r!, 5), l])
+        .sort(),
+    )
     const retrieval = await listLabelledConfidence(db, 'retrieval')
     expect(retrieval.map((r) => r.label).sort()).toEqual([0, 1])
   })
@@ -74,7 +108,7 @@ describe('confidence calibration refitted from labelled outcomes (Postgres)', ()
     expect((await currentCalibration(deps(), 'diagnosis')).samples).toBe(16)
   })
 
-  it('refits from rows stored before the factor list grew (seven factors) beside new ones (nine), re-scoring both with today\'s prior', async () => {
+  it("refits from rows stored before the factor list grew (seven factors) beside new ones (nine), re-scoring both with today's prior", async () => {
     const other = await createTestDatabase()
     try {
       await syncPlaybooks(other.handle.db, loadPlaybookFiles('test/fixtures/playbooks'))
@@ -85,7 +119,13 @@ describe('confidence calibration refitted from labelled outcomes (Postgres)', ()
         rows.push({ features: i % 2 ? seven : [...seven, strong ? 1 : 0.3, strong ? 0.9 : 0.2], right: strong ? i % 4 !== 1 : i % 6 === 0 })
       }
       // The stored raw probabilities are deliberately wrong: the refit must use the features.
-      for (const r of rows) await outcome(other.handle.db, { suggested: 'db-connection-test', raw: 0.5, fixedBy: r.right ? 'db-connection-test' : 'latency-test', features: r.features })
+      for (const r of rows)
+        await outcome(other.handle.db, {
+          suggested: 'db-connection-test',
+          raw: 0.5,
+          fixedBy: r.right ? 'db-connection-test' : 'latency-test',
+          features: r.features,
+        })
       const fitted = await currentCalibration({ db: other.handle.db, logger: createLogger('silent') }, 'diagnosis')
       const expected = fitCalibration(rows.map((r) => ({ logit: diagnosisPriorLogit(r.features), label: r.right ? 1 : 0 })))
       expect(fitted.method).toBe('platt')

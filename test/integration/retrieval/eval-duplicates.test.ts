@@ -32,17 +32,36 @@ const prediction = z
 describe('sre-agent eval duplicates (GitBugs format, offline, embedded Postgres)', () => {
   it('ranks the earlier duplicate of each linked report, writes one prediction per query and prints the figures beside BM25', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'sre-eval-')), 'predictions.jsonl')
-    const { code, stdout, stderr } = await cli(['eval', 'duplicates', '--bugs', 'test/fixtures/retrieval/bugs.csv', '--links', 'test/fixtures/retrieval/links.csv', '--predictions', out])
+    const { code, stdout, stderr } = await cli([
+      'eval',
+      'duplicates',
+      '--bugs',
+      'test/fixtures/retrieval/bugs.csv',
+      '--links',
+      'test/fixtures/retrieval/links.csv',
+      '--predictions',
+      out,
+    ])
     expect(stderr).toBe('')
     expect(code).toBe(0)
     expect(stdout).toContain('17 reports, 6 queries with an earlier duplicate (2 linked reports have none and are skipped)')
-    const figures = (name: string) => stdout.split('\n').find((l) => l.startsWith(name))!.slice(name.length).trim().split(/[\s/]+/).map(Number)
+    const figures = (name: string) =>
+      stdout
+        .split('\n')
+        .find((l) => l.startsWith(name))!
+        .slice(name.length)
+        .trim()
+        .split(/[\s/]+/)
+        .map(Number)
     const [r1, r5, r10, mrr, ece, brier] = figures('hybrid (local-hashing-v2)')
     // 116's "duplicate" 114 is an unrelated report: five of six are findable at rank 1.
     expect([r1, r5, r10]).toEqual([5 / 6, 1, 1].map((x) => expect.closeTo(x, 3)))
     for (const x of [mrr!, ece!, brier!]) expect(x).toBeGreaterThanOrEqual(0)
     expect(figures('BM25 baseline')).toHaveLength(9)
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => prediction.parse(JSON.parse(l)))
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => prediction.parse(JSON.parse(l)))
     expect(lines.map((l) => l.query)).toEqual(['108', '109', '111', '113', '115', '116'])
     expect(Object.fromEntries(lines.map((l) => [l.query, l.ranked[0]]))).toMatchObject({ '108': '101', '109': '102', '111': '105', '113': '106', '115': '110' })
     expect(lines.filter((l) => l.right).map((l) => l.query)).toEqual(['108', '109', '111', '113', '115'])

@@ -23,8 +23,14 @@ class BrokenEmbedder implements Embedder {
 async function past(db: DatabaseHandle['db'], values: Partial<NewIncident> & { title: string; daysAgo: number }): Promise<string> {
   const { daysAgo, ...rest } = values
   const row: NewIncident = {
-    fingerprint: `hist:${Math.random().toString(36).slice(2)}`, source: 'generic', status: 'resolved', severity: 'high', summary: '',
-    startedAt: new Date(NOW.getTime() - daysAgo * DAY), resolvedAt: new Date(NOW.getTime() - daysAgo * DAY + 3_600_000), ...rest,
+    fingerprint: `hist:${Math.random().toString(36).slice(2)}`,
+    source: 'generic',
+    status: 'resolved',
+    severity: 'high',
+    summary: '',
+    startedAt: new Date(NOW.getTime() - daysAgo * DAY),
+    resolvedAt: new Date(NOW.getTime() - daysAgo * DAY + 3_600_000),
+    ...rest,
   }
   const [embedding] = await embedder.embed([incidentEmbeddingText({ ...row, summary: row.summary ?? '' })])
   return (await createIncident(db, { ...row, embedding: embedding!, embeddingModel: embedder.name })).id
@@ -48,13 +54,54 @@ describe.each([
       handle = t.handle
     } else handle = await createPgliteDatabase()
     db = handle.db
-    ids.pool = await past(db, { title: 'checkout-db connection pool exhausted', summary: 'pgbouncer refused new clients; checkout-api timeouts', service: 'checkout-db', daysAgo: 10, rootCause: 'connection leak', resolution: 'restarted pgbouncer', resolutionOutcome: 'worked', playbookId: 'db-connection' })
-    ids.poolFailed = await past(db, { title: 'checkout-db connection pool exhausted', summary: 'pgbouncer refused new clients; checkout-api timeouts', service: 'checkout-db', daysAgo: 10, rootCause: 'connection leak', resolution: 'scaled checkout-api down', resolutionOutcome: 'failed' })
-    ids.disk = await past(db, { title: 'logging node disk full', summary: 'fluentd buffer overflow', service: 'logging', daysAgo: 5, resolutionOutcome: 'worked' })
-    ids.policy = await past(db, { title: 'p95 above threshold', summary: 'generic wording', service: 'payment-api', policyName: 'payment-api p95 latency > 2s', daysAgo: 40 })
-    ids.signature = await past(db, { title: 'fraud-check calls failing', summary: 'Caused by: java.net.SocketTimeoutException: Read timed out', service: 'fraud-check', daysAgo: 20 })
+    ids.pool = await past(db, {
+      title: 'checkout-db connection pool exhausted',
+      summary: 'pgbouncer refused new clients; checkout-api timeouts',
+      service: 'checkout-db',
+      daysAgo: 10,
+      rootCause: 'connection leak',
+      resolution: 'restarted pgbouncer',
+      resolutionOutcome: 'worked',
+      playbookId: 'db-connection',
+    })
+    ids.poolFailed = await past(db, {
+      title: 'checkout-db connection pool exhausted',
+      summary: 'pgbouncer refused new clients; checkout-api timeouts',
+      service: 'checkout-db',
+      daysAgo: 10,
+      rootCause: 'connection leak',
+      resolution: 'scaled checkout-api down',
+      resolutionOutcome: 'failed',
+    })
+    ids.disk = await past(db, {
+      title: 'logging node disk full',
+      summary: 'fluentd buffer overflow',
+      service: 'logging',
+      daysAgo: 5,
+      resolutionOutcome: 'worked',
+    })
+    ids.policy = await past(db, {
+      title: 'p95 above threshold',
+      summary: 'generic wording',
+      service: 'payment-api',
+      policyName: 'payment-api p95 latency > 2s',
+      daysAgo: 40,
+    })
+    ids.signature = await past(db, {
+      title: 'fraud-check calls failing',
+      summary: 'Caused by: java.net.SocketTimeoutException: Read timed out',
+      service: 'fraud-check',
+      daysAgo: 20,
+    })
     ids.future = await past(db, { title: 'checkout-db connection pool exhausted again', service: 'checkout-db', daysAgo: -1 })
-    ids.lateFix = await past(db, { title: 'orders-db replication lag', service: 'orders-db', daysAgo: 3, resolution: 'promoted replica', resolutionOutcome: 'worked', resolvedAt: new Date(NOW.getTime() + DAY) })
+    ids.lateFix = await past(db, {
+      title: 'orders-db replication lag',
+      service: 'orders-db',
+      daysAgo: 3,
+      resolution: 'promoted replica',
+      resolutionOutcome: 'worked',
+      resolvedAt: new Date(NOW.getTime() + DAY),
+    })
   })
 
   afterAll(async () => {
@@ -63,7 +110,10 @@ describe.each([
   })
 
   it('finds the same problem first, with each signal measured and the resolution that worked', async () => {
-    const result = await correlateIncident({ ...query, service: 'checkout-db', text: 'checkout-db\ncheckout-db pool exhausted, clients refused' }, { embedder, search: search(db) })
+    const result = await correlateIncident(
+      { ...query, service: 'checkout-db', text: 'checkout-db\ncheckout-db pool exhausted, clients refused' },
+      { embedder, search: search(db) },
+    )
     const [top] = result.matches
     expect(result.mode).toBe('hybrid')
     expect(top!.incident).toMatchObject({ id: ids.pool, resolution: 'restarted pgbouncer', resolutionOutcome: 'worked' })
@@ -75,13 +125,19 @@ describe.each([
   })
 
   it('ranks the incident whose fix worked above its twin whose fix failed', async () => {
-    const result = await correlateIncident({ ...query, service: 'checkout-db', text: 'checkout-db connection pool exhausted' }, { embedder, search: search(db) })
+    const result = await correlateIncident(
+      { ...query, service: 'checkout-db', text: 'checkout-db connection pool exhausted' },
+      { embedder, search: search(db) },
+    )
     const order = result.matches.map((m) => m.incident.id)
     expect(order.indexOf(ids.pool!)).toBeLessThan(order.indexOf(ids.poolFailed!))
   })
 
   it('never returns an incident from after the query time, nor an outcome recorded after it', async () => {
-    const result = await correlateIncident({ ...query, service: 'orders-db', text: 'checkout-db connection pool exhausted again; orders-db replication lag' }, { embedder, search: search(db) })
+    const result = await correlateIncident(
+      { ...query, service: 'orders-db', text: 'checkout-db connection pool exhausted again; orders-db replication lag' },
+      { embedder, search: search(db) },
+    )
     const found = result.matches.map((m) => m.incident.id)
     expect(found).not.toContain(ids.future)
     const late = result.matches.find((m) => m.incident.id === ids.lateFix)
@@ -89,15 +145,24 @@ describe.each([
   })
 
   it('finds a match by alert policy or error signature even when the words differ', async () => {
-    const byPolicy = await correlateIncident({ ...query, policyName: 'payment-api p95 latency > 2s', text: 'slow checkout pages' }, { embedder, search: search(db) })
+    const byPolicy = await correlateIncident(
+      { ...query, policyName: 'payment-api p95 latency > 2s', text: 'slow checkout pages' },
+      { embedder, search: search(db) },
+    )
     expect(byPolicy.matches.find((m) => m.incident.id === ids.policy)?.matchedOn).toContain('same alert policy')
-    const bySignature = await correlateIncident({ ...query, text: 'orders service: upstream java.net.SocketTimeoutException' }, { embedder, search: search(db) })
+    const bySignature = await correlateIncident(
+      { ...query, text: 'orders service: upstream java.net.SocketTimeoutException' },
+      { embedder, search: search(db) },
+    )
     expect(bySignature.errorSignature).toBe('java.net.sockettimeoutexception')
     expect(bySignature.matches.find((m) => m.incident.id === ids.signature)?.signals.sameSignature).toBe(true)
   })
 
   it('falls back to keywords and structured signals when embeddings fail, and says so', async () => {
-    const result = await correlateIncident({ ...query, service: 'checkout-db', text: 'checkout-db connection pool exhausted' }, { embedder: new BrokenEmbedder(), search: search(db) })
+    const result = await correlateIncident(
+      { ...query, service: 'checkout-db', text: 'checkout-db connection pool exhausted' },
+      { embedder: new BrokenEmbedder(), search: search(db) },
+    )
     expect(result.mode).toBe('lexical_structured')
     expect(result.notes[0]).toContain('embeddings unavailable')
     expect(result.matches[0]!.incident.id).toBe(ids.pool)
@@ -106,13 +171,25 @@ describe.each([
 
   it('does not compare embeddings of another model', async () => {
     const [vector] = await embedder.embed(['logging node disk full'])
-    const found = await searchIncidentCandidates(db, { text: 'logging node disk full', embedding: vector!, embeddingModel: 'vertex:gemini-embedding-001@768', service: null, resourceType: null, policyName: null, before: NOW, perRetriever: 50 })
+    const found = await searchIncidentCandidates(db, {
+      text: 'logging node disk full',
+      embedding: vector!,
+      embeddingModel: 'vertex:gemini-embedding-001@768',
+      service: null,
+      resourceType: null,
+      policyName: null,
+      before: NOW,
+      perRetriever: 50,
+    })
     expect(found.candidates.every((c) => c.cosine === null && !c.retrievedBy.embedding)).toBe(true)
     expect(found.candidates.map((c) => c.incident.id)).toContain(ids.disk)
   })
 
   it('says nothing is similar when history has nothing before the incident', async () => {
-    const result = await correlateIncident({ ...query, before: new Date(NOW.getTime() - 400 * DAY), text: 'checkout-db connection pool exhausted' }, { embedder, search: search(db) })
+    const result = await correlateIncident(
+      { ...query, before: new Date(NOW.getTime() - 400 * DAY), text: 'checkout-db connection pool exhausted' },
+      { embedder, search: search(db) },
+    )
     expect(result.matches).toEqual([])
   })
 

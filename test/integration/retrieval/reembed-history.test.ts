@@ -48,7 +48,15 @@ describe('re-embedding the history with the running model (Postgres)', () => {
     let n = 0
     const add = async (kind: 'old' | 'none' | 'current' | 'poisoned') => {
       n++
-      const values = { fingerprint: `h-${n}`, source: 'generic', severity: 'high' as const, status: 'resolved' as const, title: `${kind === 'poisoned' ? 'poison ' : ''}orders-db connection pool exhausted ${n}`, service: 'orders-db', startedAt: new Date(Date.now() - (100 - n) * DAY) }
+      const values = {
+        fingerprint: `h-${n}`,
+        source: 'generic',
+        severity: 'high' as const,
+        status: 'resolved' as const,
+        title: `${kind === 'poisoned' ? 'poison ' : ''}orders-db connection pool exhausted ${n}`,
+        service: 'orders-db',
+        startedAt: new Date(Date.now() - (100 - n) * DAY),
+      }
       const [vector] = kind === 'none' ? [null] : await local.embed([incidentEmbeddingText(values)])
       made.push(await createIncident(t.handle.db, { ...values, embedding: vector, embeddingModel: kind === 'current' ? local.name : 'local-hashing' }))
     }
@@ -65,7 +73,16 @@ describe('re-embedding the history with the running model (Postgres)', () => {
       // The old row holds exactly the vector the running model makes for the query: compared, it would be a perfect match.
       const text = incidentEmbeddingText(old!)
       const [vector] = await local.embed([text])
-      const found = await searchIncidentCandidates(t.handle.db, { text, embedding: vector!, embeddingModel: local.name, service: 'orders-db', resourceType: null, policyName: null, before: new Date(), perRetriever: 30 })
+      const found = await searchIncidentCandidates(t.handle.db, {
+        text,
+        embedding: vector!,
+        embeddingModel: local.name,
+        service: 'orders-db',
+        resourceType: null,
+        policyName: null,
+        before: new Date(),
+        perRetriever: 30,
+      })
       const byId = new Map(found.candidates.map((c) => [c.incident.id, c]))
       expect(byId.get(old!.id)).toMatchObject({ cosine: null, retrievedBy: { embedding: false, keywords: true, structured: true } })
       expect(byId.get(current!.id)).toMatchObject({ retrievedBy: { embedding: true } })
@@ -79,7 +96,19 @@ describe('re-embedding the history with the running model (Postgres)', () => {
       const embedder = new SelectiveEmbedder()
       const batches: number[] = []
       const report = await reembedIncidents(embedder, incidentEmbeddingStore(t.handle.db), { batchSize: 4, onBatch: (p) => batches.push(p.embedded) })
-      expect(report).toMatchObject({ model: local.name, embedded: 9, failed: [], remaining: 0, before: { total: 9, byModel: [{ model: 'local-hashing', count: 7 }, { model: null, count: 2 }] } })
+      expect(report).toMatchObject({
+        model: local.name,
+        embedded: 9,
+        failed: [],
+        remaining: 0,
+        before: {
+          total: 9,
+          byModel: [
+            { model: 'local-hashing', count: 7 },
+            { model: null, count: 2 },
+          ],
+        },
+      })
       expect(batches).toEqual([4, 8, 9])
       expect(embedder.texts).toHaveLength(9)
       for (const incident of made) {
@@ -105,10 +134,13 @@ describe('re-embedding the history with the running model (Postgres)', () => {
       await history({ old: 10 })
       const store = incidentEmbeddingStore(t.handle.db)
       let saves = 0
-      const crashing = { ...store, save: async (model: string, rows: Array<{ id: string; vector: number[] }>) => {
-        if (++saves === 2) throw new Error('connection terminated')
-        return store.save(model, rows)
-      } }
+      const crashing = {
+        ...store,
+        save: async (model: string, rows: Array<{ id: string; vector: number[] }>) => {
+          if (++saves === 2) throw new Error('connection terminated')
+          return store.save(model, rows)
+        },
+      }
       await expect(reembedIncidents(new SelectiveEmbedder(), crashing, { batchSize: 4 })).rejects.toThrow('connection terminated')
       const resumed = new SelectiveEmbedder()
       const report = await reembedIncidents(resumed, store, { batchSize: 4 })
@@ -120,10 +152,17 @@ describe('re-embedding the history with the running model (Postgres)', () => {
       const made = await history({ old: 5, poisoned: 1 })
       const report = await reembedIncidents(new SelectiveEmbedder('poison'), incidentEmbeddingStore(t.handle.db), { batchSize: 10 })
       const poisoned = made.at(-1)!
-      expect(report).toMatchObject({ embedded: 5, remaining: 1, failed: [{ id: poisoned.id, number: poisoned.number, reason: 'INVALID_ARGUMENT: text rejected' }] })
+      expect(report).toMatchObject({
+        embedded: 5,
+        remaining: 1,
+        failed: [{ id: poisoned.id, number: poisoned.number, reason: 'INVALID_ARGUMENT: text rejected' }],
+      })
       expect((await getIncidentEmbedding(t.handle.db, poisoned.id))?.model).toBe('local-hashing')
       // Once the embedder accepts it, the next pass finishes the job.
-      expect(await reembedIncidents(new SelectiveEmbedder(), incidentEmbeddingStore(t.handle.db), { batchSize: 10 })).toMatchObject({ embedded: 1, remaining: 0 })
+      expect(await reembedIncidents(new SelectiveEmbedder(), incidentEmbeddingStore(t.handle.db), { batchSize: 10 })).toMatchObject({
+        embedded: 1,
+        remaining: 0,
+      })
     })
 
     it('rejects vectors of the wrong size, or without a direction, instead of storing them', async () => {
@@ -131,9 +170,14 @@ describe('re-embedding the history with the running model (Postgres)', () => {
       const short: Embedder = { name: 'short-model', dimensions: 768, embed: async (texts) => texts.map(() => [1, 0, 0]) }
       const report = await reembedIncidents(short, incidentEmbeddingStore(t.handle.db), { batchSize: 10 })
       expect(report.embedded).toBe(0)
-      expect(report.failed.map((f) => f.reason)).toEqual(['the embedder returned 3 dimensions, the column holds 768', 'the embedder returned 3 dimensions, the column holds 768'])
+      expect(report.failed.map((f) => f.reason)).toEqual([
+        'the embedder returned 3 dimensions, the column holds 768',
+        'the embedder returned 3 dimensions, the column holds 768',
+      ])
       const zero: Embedder = { name: 'zero-model', dimensions: 768, embed: async (texts) => texts.map(() => new Array<number>(768).fill(0)) }
-      expect((await reembedIncidents(zero, incidentEmbeddingStore(t.handle.db), { batchSize: 10 })).failed.map((f) => f.reason)).toEqual(Array(2).fill('the embedder returned an all-zero vector (no text to embed?)'))
+      expect((await reembedIncidents(zero, incidentEmbeddingStore(t.handle.db), { batchSize: 10 })).failed.map((f) => f.reason)).toEqual(
+        Array(2).fill('the embedder returned an all-zero vector (no text to embed?)'),
+      )
     })
   })
 
@@ -151,7 +195,15 @@ describe('re-embedding the history with the running model (Postgres)', () => {
       let entered!: () => void
       const inside = new Promise<void>((r) => (entered = r))
       const gate = new Promise<void>((r) => (release = r))
-      const slow: Embedder = { name: local.name, dimensions: 768, embed: async (texts) => { entered(); await gate; return local.embed(texts) } }
+      const slow: Embedder = {
+        name: local.name,
+        dimensions: 768,
+        embed: async (texts) => {
+          entered()
+          await gate
+          return local.embed(texts)
+        },
+      }
       const deps = { db: t.handle.db, tryWithLock: t.handle.tryWithLock, queue, logger }
       const first = processHistoryReembed({ ...deps, embedder: slow }, {})
       await inside
@@ -168,7 +220,10 @@ describe('re-embedding the history with the running model (Postgres)', () => {
 
     it('schedules a later pass when incidents were left behind', async () => {
       const made = await history({ old: 2, poisoned: 1 })
-      const report = await processHistoryReembed({ db: t.handle.db, tryWithLock: t.handle.tryWithLock, queue, logger, embedder: new SelectiveEmbedder('poison') }, {})
+      const report = await processHistoryReembed(
+        { db: t.handle.db, tryWithLock: t.handle.tryWithLock, queue, logger, embedder: new SelectiveEmbedder('poison') },
+        {},
+      )
       expect(report).toMatchObject({ embedded: 2, failed: [{ id: made.at(-1)!.id }] })
       const bull = new Queue(queueNameFor('history.reembed'), { connection: { url: TEST_REDIS_URL }, prefix })
       try {
@@ -191,7 +246,10 @@ describe('re-embedding the history with the running model (Postgres)', () => {
       await history({ old: 3, none: 1, current: 1 })
       const env = { DATABASE_URL: t.url, EMBEDDINGS_PROVIDER: 'local' }
       const dry = await cli(['--dry-run'], env)
-      expect(dry).toMatchObject({ code: 0, stdout: '4 incident(s) to embed with local-hashing-v2: 3 from local-hashing, 1 without an embedding (dry run, nothing written)\n' })
+      expect(dry).toMatchObject({
+        code: 0,
+        stdout: '4 incident(s) to embed with local-hashing-v2: 3 from local-hashing, 1 without an embedding (dry run, nothing written)\n',
+      })
       const run = await cli(['--batch', '2'], env)
       expect(run.code).toBe(0)
       expect(run.stdout).toContain('Embedded 4 of 4 incident(s) with local-hashing-v2 (were: 3 from local-hashing, 1 without an embedding).')

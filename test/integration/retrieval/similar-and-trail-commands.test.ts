@@ -17,20 +17,31 @@ describe('similar incidents and the reasoning trail, in embedded mode (PGlite, i
     const user = `U0TEST${++userCount}`
     const res = await env.sender.slashCommand({ text, channel_id: CHANNEL, user_id: user })
     expect(res.status).toBe(200)
-    const replies = await eventually(async () => {
-      const mine = env.fakeSlack.ephemerals.filter((e) => e.user === user && e.postedVia === 'response_url')
-      return mine.length >= expectReplies && mine
-    }, { what: `${expectReplies} repl(ies) to /sre ${text.slice(0, 40)}` })
+    const replies = await eventually(
+      async () => {
+        const mine = env.fakeSlack.ephemerals.filter((e) => e.user === user && e.postedVia === 'response_url')
+        return mine.length >= expectReplies && mine
+      },
+      { what: `${expectReplies} repl(ies) to /sre ${text.slice(0, 40)}` },
+    )
     return { ack: res.body as { text?: string } | undefined, replies, all: JSON.stringify(replies) }
   }
 
   beforeAll(async () => {
     env = await startEmbeddedEnvironment({ env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks' } })
     const db = env.runtime.database.db
-    await createPastIncident(db, { title: 'orders-db connection pool exhausted, orders-api timeouts', service: 'orders-db', rootCause: 'connection leak after a driver upgrade', resolution: 'restarted pgbouncer and rolled back the driver', playbookId: 'db-connection-test' })
+    await createPastIncident(db, {
+      title: 'orders-db connection pool exhausted, orders-api timeouts',
+      service: 'orders-db',
+      rootCause: 'connection leak after a driver upgrade',
+      resolution: 'restarted pgbouncer and rolled back the driver',
+      playbookId: 'db-connection-test',
+    })
     await createPastIncident(db, { title: 'frontend TLS certificate expiring', service: 'frontend', resolution: 'renewed the certificate' })
     await env.sender.slashCommand({ text: 'analyze orders-db connection pool exhausted again', channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
-    incident = await eventually(async () => (await listOpenIncidents(db)).find((i) => i.title === 'orders-db connection pool exhausted again' && i.slackTs), { what: 'the analysed incident' })
+    incident = await eventually(async () => (await listOpenIncidents(db)).find((i) => i.title === 'orders-db connection pool exhausted again' && i.slackTs), {
+      what: 'the analysed incident',
+    })
     await env.idle()
   })
 
@@ -39,9 +50,16 @@ describe('similar incidents and the reasoning trail, in embedded mode (PGlite, i
   it('posts the similar incidents, the assessment and the whole reasoning trail in the incident thread', () => {
     const thread = env.fakeSlack.thread(CHANNEL, incident.slackTs!)
     const texts = thread.map((m) => m.text ?? '')
-    expect(texts).toEqual(expect.arrayContaining([expect.stringMatching(/^Similar incidents: INC-1\b/), expect.stringMatching(/^Assessment:/), `Reasoning trail of INC-${incident.number} (part 1 of 1)`]))
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Similar incidents: INC-1\b/),
+        expect.stringMatching(/^Assessment:/),
+        `Reasoning trail of INC-${incident.number} (part 1 of 1)`,
+      ]),
+    )
     const trail = JSON.stringify(thread.find((m) => m.text?.startsWith('Reasoning trail'))!.blocks)
-    for (const q of ['Have we seen this before?', 'What do the metrics show?', 'Which explanation fits the evidence?', 'How sure are we?']) expect(trail).toContain(q)
+    for (const q of ['Have we seen this before?', 'What do the metrics show?', 'Which explanation fits the evidence?', 'How sure are we?'])
+      expect(trail).toContain(q)
     expect(trail).toContain('Hybrid search of incidents before')
     expect(trail).toContain('restarted pgbouncer and rolled back the driver (worked)')
   })

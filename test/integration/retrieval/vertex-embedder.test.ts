@@ -16,7 +16,17 @@ function tokenClient(token = FAKE_VERTEX_TOKEN): OAuth2Client {
 describe('VertexEmbedder through @google/genai against a local Vertex AI endpoint', () => {
   const fake = new FakeVertexEmbeddings()
   const embedder = (overrides: Partial<VertexEmbedderOptions> = {}) =>
-    new VertexEmbedder({ project: 'sre-prod', location: 'europe-west4', model: 'gemini-embedding-001', dimensions: 768, storedDimensions: 768, timeoutMs: 2000, baseUrl: fake.baseUrl, authClient: tokenClient(), ...overrides })
+    new VertexEmbedder({
+      project: 'sre-prod',
+      location: 'europe-west4',
+      model: 'gemini-embedding-001',
+      dimensions: 768,
+      storedDimensions: 768,
+      timeoutMs: 2000,
+      baseUrl: fake.baseUrl,
+      authClient: tokenClient(),
+      ...overrides,
+    })
 
   beforeAll(() => fake.start())
   afterAll(() => fake.stop())
@@ -26,7 +36,12 @@ describe('VertexEmbedder through @google/genai against a local Vertex AI endpoin
     const vectors = await embedder().embed(['checkout-db connection pool exhausted', 'payment-api latency above 2 s', 'disk full'])
     expect(vectors).toHaveLength(3)
     expect(fake.calls).toHaveLength(3)
-    expect(fake.calls[0]).toMatchObject({ project: 'sre-prod', location: 'europe-west4', model: 'gemini-embedding-001', authorization: `Bearer ${FAKE_VERTEX_TOKEN}` })
+    expect(fake.calls[0]).toMatchObject({
+      project: 'sre-prod',
+      location: 'europe-west4',
+      model: 'gemini-embedding-001',
+      authorization: `Bearer ${FAKE_VERTEX_TOKEN}`,
+    })
     expect(fake.calls[0]!.instances[0]).toEqual({ content: 'checkout-db connection pool exhausted', task_type: 'SEMANTIC_SIMILARITY' })
     expect(fake.calls[0]!.parameters).toMatchObject({ outputDimensionality: 768, autoTruncate: true })
   })
@@ -50,7 +65,11 @@ describe('VertexEmbedder through @google/genai against a local Vertex AI endpoin
   })
 
   it('keeps related incidents closer than unrelated ones', async () => {
-    const [a, b, c] = await embedder().embed(['checkout-db connection pool exhausted', 'checkout-db pool exhausted, connections refused', 'TLS certificate expiring on frontend'])
+    const [a, b, c] = await embedder().embed([
+      'checkout-db connection pool exhausted',
+      'checkout-db pool exhausted, connections refused',
+      'TLS certificate expiring on frontend',
+    ])
     expect(cosine(a!, b!)).toBeGreaterThan(cosine(a!, c!) + 0.2)
   })
 
@@ -63,9 +82,14 @@ describe('VertexEmbedder through @google/genai against a local Vertex AI endpoin
   it('fails with embedding_failed when the service keeps failing, when credentials are refused, or past the timeout', async () => {
     fake.failNext(5, 503)
     await expect(embedder().embed(['x'])).rejects.toMatchObject({ code: 'embedding_failed' })
-    await expect(embedder({ authClient: tokenClient('wrong') }).embed(['x'])).rejects.toMatchObject({ code: 'embedding_failed', message: expect.stringContaining('invalid authentication') })
+    await expect(embedder({ authClient: tokenClient('wrong') }).embed(['x'])).rejects.toMatchObject({
+      code: 'embedding_failed',
+      message: expect.stringContaining('invalid authentication'),
+    })
     fake.respondAfter(1500)
-    const error = await embedder({ timeoutMs: 300 }).embed(['x']).catch((e: unknown) => e)
+    const error = await embedder({ timeoutMs: 300 })
+      .embed(['x'])
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(CodedError)
     expect((error as CodedError).message).toMatch(/timed out after 300 ms/)
   })
@@ -78,9 +102,14 @@ describe('VertexEmbedder through @google/genai against a local Vertex AI endpoin
     fake.failNext(10, 503)
     const asked: CandidateQuery[] = []
     const search: IncidentSearchPort = { searchCandidates: async (q) => (asked.push(q), { candidates: [], keywords: [], errorSignature: null }) }
-    const result = await correlateIncident({ text: 'checkout-db pool exhausted', service: 'checkout-db', resourceType: null, policyName: null, before: new Date(), limit: 5 }, { embedder: embedder(), search })
+    const result = await correlateIncident(
+      { text: 'checkout-db pool exhausted', service: 'checkout-db', resourceType: null, policyName: null, before: new Date(), limit: 5 },
+      { embedder: embedder(), search },
+    )
     expect(asked[0]!.embedding).toBeNull()
     expect(result.mode).toBe('lexical_structured')
-    expect(result.notes[0]).toMatch(/^embeddings unavailable \(vertex:gemini-embedding-001@768: Vertex AI gemini-embedding-001: .*\); ranked by keywords and structured signals only$/)
+    expect(result.notes[0]).toMatch(
+      /^embeddings unavailable \(vertex:gemini-embedding-001@768: Vertex AI gemini-embedding-001: .*\); ranked by keywords and structured signals only$/,
+    )
   })
 })

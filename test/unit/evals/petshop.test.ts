@@ -12,7 +12,11 @@ const MINI = join(FIXTURE_DIR, 'petshop-mini')
 describe('PetShop files', () => {
   it('reads graph.csv rows as callers of the columns', async () => {
     const edges = parsePetshopGraph(await readFile(join(MINI, 'graph.csv'), 'utf8'))
-    expect(edges).toEqual([{ from: 'PetSite', to: 'PetSearch' }, { from: 'PetSite', to: 'payforadoption' }, { from: 'PetSearch', to: 'petInfo_table' }])
+    expect(edges).toEqual([
+      { from: 'PetSite', to: 'PetSearch' },
+      { from: 'PetSite', to: 'payforadoption' },
+      { from: 'PetSearch', to: 'petInfo_table' },
+    ])
   })
 
   it('reads metrics.csv: the chosen latency statistic, availability as an error ratio, request sums', async () => {
@@ -41,7 +45,10 @@ describe('PetShop files', () => {
   })
 
   it('parses quoted CSV fields', () => {
-    expect(parseCsv('a,"b,c","d""e"\r\n1,2,3\n')).toEqual([['a', 'b,c', 'd"e'], ['1', '2', '3']])
+    expect(parseCsv('a,"b,c","d""e"\r\n1,2,3\n')).toEqual([
+      ['a', 'b,c', 'd"e'],
+      ['1', '2', '3'],
+    ])
   })
 
   it('maps PetShop statistics to mean or quantile latency', () => {
@@ -54,7 +61,12 @@ describe('ranking metrics', () => {
   it('top-k and ECE', () => {
     expect(inTopK(['a', 'b', 'c'], 'c', 3)).toBe(true)
     expect(inTopK(['a', 'b', 'c'], 'c', 1)).toBe(false)
-    expect(expectedCalibrationError([{ confidence: 0.9, correct: true }, { confidence: 0.9, correct: false }]).ece).toBeCloseTo(0.4)
+    expect(
+      expectedCalibrationError([
+        { confidence: 0.9, correct: true },
+        { confidence: 0.9, correct: false },
+      ]).ece,
+    ).toBeCloseTo(0.4)
     expect(expectedCalibrationError([{ confidence: 1, correct: true }]).ece).toBe(0)
   })
 })
@@ -78,7 +90,10 @@ describe('sre-agent eval petshop', () => {
   it('writes one prediction line per issue and prints recall, ECE and the false-alarm check', async () => {
     const predictions = join(dir, 'out.jsonl')
     expect(await command.run(['--dataset', MINI, '--predictions', predictions])).toBe(0)
-    const lines = (await readFile(predictions, 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
+    const lines = (await readFile(predictions, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines.map((l) => l.query)).toEqual(['train/issue_0', 'test/issue_0', 'test/issue_1'])
     for (const l of lines) {
       expect(Object.keys(l).sort()).toEqual(['confidence', 'query', 'ranked'])

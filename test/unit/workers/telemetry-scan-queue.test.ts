@@ -15,14 +15,25 @@ const logger = createLogger('silent')
 function queueCountingScans() {
   const runs: string[] = []
   const queue = new InProcessJobQueue(logger)
-  const handlers = handlersDoingNothing({ 'telemetry.scan': async (_d, meta) => { runs.push(meta.jobId) } })
+  const handlers = handlersDoingNothing({
+    'telemetry.scan': async (_d, meta) => {
+      runs.push(meta.jobId)
+    },
+  })
   queue.attach(handlers)
   return { queue, runs }
 }
-const scanConfig = { TELEMETRY_SCAN_INTERVAL_MINUTES: 5, TELEMETRY_PROVIDER: 'synthetic' as const, TELEMETRY_WARNING_CHANNEL: undefined, INCIDENT_CHANNEL: 'C0INCIDENTS' }
+const scanConfig = {
+  TELEMETRY_SCAN_INTERVAL_MINUTES: 5,
+  TELEMETRY_PROVIDER: 'synthetic' as const,
+  TELEMETRY_WARNING_CHANNEL: undefined,
+  INCIDENT_CHANNEL: 'C0INCIDENTS',
+}
 
 describe('the telemetry scan in embedded mode', () => {
-  afterEach(() => { vi.useRealTimers() })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
 
   it('runs on a timer every interval, once per schedule id, until it is turned off', async () => {
     vi.useFakeTimers()
@@ -44,11 +55,19 @@ describe('the telemetry scan in embedded mode', () => {
     vi.useFakeTimers()
     const ran: string[] = []
     const queue = new InProcessJobQueue(logger)
-    queue.attach(handlersDoingNothing({
-      'telemetry.scan': async () => { ran.push('scan') },
-      'history.prune': async () => { ran.push('prune') },
-      'history.reembed': async () => { ran.push('reembed') },
-    }))
+    queue.attach(
+      handlersDoingNothing({
+        'telemetry.scan': async () => {
+          ran.push('scan')
+        },
+        'history.prune': async () => {
+          ran.push('prune')
+        },
+        'history.reembed': async () => {
+          ran.push('reembed')
+        },
+      }),
+    )
     await startBackgroundJobs(queue, { ...scanConfig, LOG_TEMPLATE_RETENTION_DAYS: 14 }, logger, 'local-hashing-v2', new Date())
     await vi.advanceTimersByTimeAsync(HISTORY_PRUNE_EVERY_MS)
     // Once at start, then every hour.
@@ -79,13 +98,34 @@ describe('the telemetry scan in embedded mode', () => {
 
 describe('buildTelemetryWarningMessage', () => {
   const anomaly = (i: number): MetricWarning => ({
-    kind: 'anomaly', service: `svc-${i}`, metric: 'latency_p95_ms', unit: 'ms', onsetAt: new Date(Date.UTC(2026, 2, 10, 14, i)), lastAt: new Date(Date.UTC(2026, 2, 10, 14, 30)),
-    score: 1, signal: 'out-of-range', points: 5, value: 900, valueBefore: 120,
+    kind: 'anomaly',
+    service: `svc-${i}`,
+    metric: 'latency_p95_ms',
+    unit: 'ms',
+    onsetAt: new Date(Date.UTC(2026, 2, 10, 14, i)),
+    lastAt: new Date(Date.UTC(2026, 2, 10, 14, 30)),
+    score: 1,
+    signal: 'out-of-range',
+    points: 5,
+    value: 900,
+    valueBefore: 120,
   })
-  const saturation: MetricWarning = { kind: 'saturation', service: 'checkout-db', metric: 'db_connections_used_ratio', unit: 'ratio', level: 0.78, risePerMinute: 0.02, minutesToFull: 11, fullAt: new Date(Date.UTC(2026, 2, 10, 14, 41)) }
+  const saturation: MetricWarning = {
+    kind: 'saturation',
+    service: 'checkout-db',
+    metric: 'db_connections_used_ratio',
+    unit: 'ratio',
+    level: 0.78,
+    risePerMinute: 0.02,
+    minutesToFull: 11,
+    fullAt: new Date(Date.UTC(2026, 2, 10, 14, 41)),
+  }
 
   it('puts forecasts first, then anomalies by onset, each with its chart, as valid Block Kit', () => {
-    const views = [anomaly(7), saturation, anomaly(2)].map((warning) => ({ warning, consoleLink: `https://console.cloud.google.com/monitoring/metrics-explorer?project=p&x=${warning.service}` }))
+    const views = [anomaly(7), saturation, anomaly(2)].map((warning) => ({
+      warning,
+      consoleLink: `https://console.cloud.google.com/monitoring/metrics-explorer?project=p&x=${warning.service}`,
+    }))
     const message = buildTelemetryWarningMessage(views, 60)
     expect(message.text).toBe('Warning: checkout-db connections at 78%, rising 2%/min: full in ~11 min (14:41 UTC) (and 2 more)')
     const lines = JSON.stringify(message.blocks)
@@ -96,7 +136,10 @@ describe('buildTelemetryWarningMessage', () => {
   })
 
   it('summarises a fleet-wide failure instead of passing Slack limits', () => {
-    const message = buildTelemetryWarningMessage(Array.from({ length: 60 }, (_, i) => ({ warning: anomaly(i % 60), consoleLink: 'https://console.cloud.google.com/x' })), 60)
+    const message = buildTelemetryWarningMessage(
+      Array.from({ length: 60 }, (_, i) => ({ warning: anomaly(i % 60), consoleLink: 'https://console.cloud.google.com/x' })),
+      60,
+    )
     expect(findBlockKitViolations(message.blocks)).toEqual([])
     expect(JSON.stringify(message.blocks)).toContain('and 40 more: svc-20 latency_p95_ms')
   })

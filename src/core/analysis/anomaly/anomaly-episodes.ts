@@ -58,11 +58,18 @@ const MIN_POINTS_BEFORE = 10
  * are put in order and points sharing a time averaged; points without a finite value or time are
  * gaps: they neither count towards an episode nor break it.
  */
-export function findAnomalyEpisodes(points: readonly TimedValue[], rule: EpisodeRule, detector: Partial<StreamingAnomalyDetectorOptions> = {}): AnomalyEpisode[] {
+export function findAnomalyEpisodes(
+  points: readonly TimedValue[],
+  rule: EpisodeRule,
+  detector: Partial<StreamingAnomalyDetectorOptions> = {},
+): AnomalyEpisode[] {
   const clean = cleanSeries(points).points
   // A memory no longer than the series forgets nothing, so the scores are the same, with smaller buffers.
   const historyPoints = Math.min(detector.historyPoints ?? DEFAULT_DETECTOR_OPTIONS.historyPoints, Math.max(1, clean.length))
-  const scores = scoreMetricSeries(clean.map((p) => ({ timestamp: p.at, value: p.value })), { ...detector, historyPoints })
+  const scores = scoreMetricSeries(
+    clean.map((p) => ({ timestamp: p.at, value: p.value })),
+    { ...detector, historyPoints },
+  )
   const episodes: AnomalyEpisode[] = []
   // First point of the hour before point i; only moves forward, so the whole pass stays linear.
   let hourStart = 0

@@ -48,10 +48,17 @@ export function parseMetricCsv(text: string, options: ParseMetricCsvOptions = {}
   const lines = text.split(/\r?\n/)
   let headerIndex = lines.findIndex((l) => l.trim() !== '')
   if (headerIndex < 0) throw new InvalidMetricSeriesError('metric_csv_empty', 'the file is empty')
-  const header = lines[headerIndex]!.replace(/^\uFEFF/, '').split(',').map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase())
+  const header = lines[headerIndex]!.replace(/^\uFEFF/, '')
+    .split(',')
+    .map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase())
   const tsCol = header.indexOf('timestamp')
   const valueCol = header.indexOf('value')
-  if (tsCol < 0 || valueCol < 0) throw new InvalidMetricSeriesError('metric_csv_header', `the header must name "timestamp" and "value" columns, got ${printable(lines[headerIndex]!)}`, headerIndex + 1)
+  if (tsCol < 0 || valueCol < 0)
+    throw new InvalidMetricSeriesError(
+      'metric_csv_header',
+      `the header must name "timestamp" and "value" columns, got ${printable(lines[headerIndex]!)}`,
+      headerIndex + 1,
+    )
 
   const rows: MetricRow[] = []
   for (let i = ++headerIndex; i < lines.length; i++) {
@@ -64,11 +71,18 @@ export function parseMetricCsv(text: string, options: ParseMetricCsvOptions = {}
     if (!Number.isFinite(timestamp)) throw new InvalidMetricSeriesError('metric_csv_timestamp', `${printable(rawTimestamp)} is not a timestamp`, line)
     const cell = (cells[valueCol] ?? '').trim().replace(/^"|"$/g, '')
     const value = MISSING.has(cell.toLowerCase()) ? NaN : Number(cell)
-    if (!MISSING.has(cell.toLowerCase()) && !Number.isFinite(value)) throw new InvalidMetricSeriesError('metric_csv_value', `${printable(cell)} is not a number`, line)
+    if (!MISSING.has(cell.toLowerCase()) && !Number.isFinite(value))
+      throw new InvalidMetricSeriesError('metric_csv_value', `${printable(cell)} is not a number`, line)
     if (Number.isNaN(value) && options.missing !== 'keep') throw new InvalidMetricSeriesError('metric_csv_value', `missing value (${printable(cell)})`, line)
     const prev = rows[rows.length - 1]
-    if (prev && timestamp === prev.timestamp && options.duplicates === 'error') throw new InvalidMetricSeriesError('metric_csv_duplicate_timestamp', `timestamp ${rawTimestamp} repeats line ${prev.line}`, line)
-    if (prev && timestamp < prev.timestamp) throw new InvalidMetricSeriesError('metric_csv_unsorted', `timestamp ${rawTimestamp} is earlier than line ${prev.line} (${prev.rawTimestamp}); sort the file by time`, line)
+    if (prev && timestamp === prev.timestamp && options.duplicates === 'error')
+      throw new InvalidMetricSeriesError('metric_csv_duplicate_timestamp', `timestamp ${rawTimestamp} repeats line ${prev.line}`, line)
+    if (prev && timestamp < prev.timestamp)
+      throw new InvalidMetricSeriesError(
+        'metric_csv_unsorted',
+        `timestamp ${rawTimestamp} is earlier than line ${prev.line} (${prev.rawTimestamp}); sort the file by time`,
+        line,
+      )
     rows.push({ line, rawTimestamp, timestamp, rawValue: cell, value })
   }
   if (rows.length === 0) throw new InvalidMetricSeriesError('metric_csv_empty', 'the file has a header but no rows')

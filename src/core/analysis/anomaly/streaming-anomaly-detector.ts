@@ -89,9 +89,11 @@ export class StreamingAnomalyDetector {
     const o = this.options
     for (const [name, value] of Object.entries(o)) {
       const fraction = name === 'tailQuantile' || name === 'rangeMargin'
-      if (!Number.isFinite(value) || value < 0 || (!fraction && !Number.isInteger(value))) throw new RangeError(`detector option ${name} must be a non-negative ${fraction ? 'number' : 'integer'}`)
+      if (!Number.isFinite(value) || value < 0 || (!fraction && !Number.isInteger(value)))
+        throw new RangeError(`detector option ${name} must be a non-negative ${fraction ? 'number' : 'integer'}`)
     }
-    if (o.historyPoints < 1 || o.medianWindow < 1 || o.sustainedPoints < 1) throw new RangeError('historyPoints, medianWindow and sustainedPoints must be at least 1')
+    if (o.historyPoints < 1 || o.medianWindow < 1 || o.sustainedPoints < 1)
+      throw new RangeError('historyPoints, medianWindow and sustainedPoints must be at least 1')
     if (o.tailQuantile >= 1) throw new RangeError('tailQuantile must be below 1')
     this.points = new RecentPoints(RING_CAPACITY, o.medianWindow, o.seasonalDays, o.seasonalJitter)
     this.local = new ResidualView(o)
@@ -110,7 +112,8 @@ export class StreamingAnomalyDetector {
     const time = timestamp.getTime()
     if (!Number.isFinite(time)) throw new InvalidMetricSeriesError('metric_point_invalid', 'timestamp is not a valid date')
     if (!Number.isFinite(value)) throw new InvalidMetricSeriesError('metric_point_invalid', `value ${value} is not a finite number`)
-    if (time < this.lastTime) throw new InvalidMetricSeriesError('metric_point_invalid', `timestamp ${timestamp.toISOString()} is earlier than the previous point`)
+    if (time < this.lastTime)
+      throw new InvalidMetricSeriesError('metric_point_invalid', `timestamp ${timestamp.toISOString()} is earlier than the previous point`)
     this.lastTime = time
 
     const minTailScale = this.range.size ? TAIL_SCALE_FLOOR * (this.range.max - this.range.min) : 0

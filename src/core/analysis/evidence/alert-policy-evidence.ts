@@ -37,7 +37,10 @@ function formatDuration(seconds: number): string {
 export function alertPolicyEvidence(policy: AlertPolicySummary, links: ConsoleLinks | undefined): EvidenceItem {
   const conditions = policy.conditions.map(describeAlertCondition)
   const shown = conditions.length > 2 ? [...conditions.slice(0, 2), `${conditions.length - 2} more`] : conditions
-  const filters = policy.conditions.filter((c) => c.filter).slice(0, 2).map((c) => `Filter: ${c.filter}`)
+  const filters = policy.conditions
+    .filter((c) => c.filter)
+    .slice(0, 2)
+    .map((c) => `Filter: ${c.filter}`)
   const labels = Object.entries(policy.userLabels).map(([k, v]) => `${k}=${v}`)
   const facts = [
     policy.severity && `severity ${policy.severity}`,

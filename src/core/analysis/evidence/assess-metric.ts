@@ -55,10 +55,7 @@ export function assessMetric(
     ratio >= DETECTED_MIN_RATIO || atLevel
       ? findAnomalyEpisodes(pointsToScore(series, window), INCIDENT_EPISODE_RULE).find((e) => e.lastAt >= window.start.getTime() && !(e.value <= e.valueBefore))
       : undefined
-  const anomalous =
-    (ratio >= 1.5 && current - base > Math.abs(base) * 0.2 && high) ||
-    atLevel ||
-    (episode !== undefined && ratio >= DETECTED_MIN_RATIO && high)
+  const anomalous = (ratio >= 1.5 && current - base > Math.abs(base) * 0.2 && high) || atLevel || (episode !== undefined && ratio >= DETECTED_MIN_RATIO && high)
   return {
     service,
     metric,

@@ -53,7 +53,11 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
 
   // Without the service graph the service alone is examined, and the trail says why.
   let dependencyLookupFailure: string | null = null
-  const topology = await withDeadline(Promise.resolve().then(() => telemetry.services()), deadlineMs, 'the dependency lookup').catch((err: unknown) => {
+  const topology = await withDeadline(
+    Promise.resolve().then(() => telemetry.services()),
+    deadlineMs,
+    'the dependency lookup',
+  ).catch((err: unknown) => {
     dependencyLookupFailure = shortReason(err)
     return []
   })
@@ -153,7 +157,10 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
   if (metrics) {
     const findings = metrics.filter((m): m is MetricFinding => m !== null)
     result.metrics = findings
-    for (const f of findings.filter((m) => m.anomalous).sort((a, b) => b.ratio - a.ratio).slice(0, 6)) {
+    for (const f of findings
+      .filter((m) => m.anomalous)
+      .sort((a, b) => b.ratio - a.ratio)
+      .slice(0, 6)) {
       const since = f.anomalousSince ? `; anomalous since ${utcTime(f.anomalousSince)}, score ${f.anomalyScore.toFixed(2)}` : ''
       const shownFrom = f.anomalousSince && f.anomalousSince < baseline.start ? f.anomalousSince : baseline.start
       result.items.push({

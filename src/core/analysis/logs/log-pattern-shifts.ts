@@ -150,7 +150,12 @@ export function matchedStoredTemplateIds(mined: MinedLogSamples, stored: Readonl
 }
 
 /** Compares mined templates with the stored statistics (counts are needed only for the matched templates). */
-export function compareLogPatterns(mined: MinedLogSamples, history: LogTemplateHistorySnapshot | null, deploys: Date[], options: LogPatternOptions = {}): LogPatternAnalysis {
+export function compareLogPatterns(
+  mined: MinedLogSamples,
+  history: LogTemplateHistorySnapshot | null,
+  deploys: Date[],
+  options: LogPatternOptions = {},
+): LogPatternAnalysis {
   const minCount = options.minCount ?? 3
   const minFactor = options.minFactor ?? 10
   const { before, now } = mined
@@ -183,11 +188,34 @@ export function compareLogPatterns(mined: MinedLogSamples, history: LogTemplateH
     const firstSeenAt = tally.firstNow ?? tally.first
     if (!seenBefore) {
       const deployAt = deploys.filter((d) => d <= firstSeenAt).sort((a, b) => b.getTime() - a.getTime())[0] ?? null
-      shifts.push({ template, kind: 'new', countBefore: 0, countNow: tally.now, factor: null, factorIsFloor: false, firstSeenAt, firstSeenIsBound: !now.complete, deployAt, example: tally.example })
+      shifts.push({
+        template,
+        kind: 'new',
+        countBefore: 0,
+        countNow: tally.now,
+        factor: null,
+        factorIsFloor: false,
+        firstSeenAt,
+        firstSeenIsBound: !now.complete,
+        deployAt,
+        example: tally.example,
+      })
       continue
     }
     const factor = tally.now / nowMinutes / (Math.max(1, countBefore) / baseline.summary.minutes)
-    if (factor >= minFactor) shifts.push({ template, kind: 'surge', countBefore, countNow: tally.now, factor, factorIsFloor: countBefore === 0, firstSeenAt, firstSeenIsBound: !now.complete, deployAt: null, example: tally.example })
+    if (factor >= minFactor)
+      shifts.push({
+        template,
+        kind: 'surge',
+        countBefore,
+        countNow: tally.now,
+        factor,
+        factorIsFloor: countBefore === 0,
+        firstSeenAt,
+        firstSeenIsBound: !now.complete,
+        deployAt: null,
+        example: tally.example,
+      })
   }
 
   const observations: LogTemplateObservation[] = []
@@ -268,7 +296,15 @@ function chooseBaseline(windowStart: Date, observed: number[]): { buckets: numbe
   const sameHours = older.filter((b) => circularDistance((b - start) % DAY_MS, DAY_MS) <= HOUR_MS)
   if (minutesOf(sameHours) >= SAME_HOURS_MIN_MINUTES) {
     const buckets = [...sameHours, ...recent]
-    return { buckets, summary: { minutes: minutesOf(buckets), kind: 'same-hours', days, description: `the same hours of ${previous} and the 2 hours before (${hours(buckets.length)})` } }
+    return {
+      buckets,
+      summary: {
+        minutes: minutesOf(buckets),
+        kind: 'same-hours',
+        days,
+        description: `the same hours of ${previous} and the 2 hours before (${hours(buckets.length)})`,
+      },
+    }
   }
   return { buckets: all, summary: { minutes: minutesOf(all), kind: 'stored', days, description: `${previous} (${hours(all.length)})` } }
 }

@@ -1,5 +1,15 @@
 import { MaskCache, maskLogTokens } from './mask-log-tokens'
-import { WILDCARD, capturePattern, compilePattern, generalizeToken, hasDigit, isWordChar, matchesPattern, tokenSkeleton, type TokenPattern } from './template-token'
+import {
+  WILDCARD,
+  capturePattern,
+  compilePattern,
+  generalizeToken,
+  hasDigit,
+  isWordChar,
+  matchesPattern,
+  tokenSkeleton,
+  type TokenPattern,
+} from './template-token'
 import { DEFAULT_LOG_MESSAGE_LIMITS, tokenizeLogMessage, type LogMessageLimits } from './tokenize-log-message'
 
 export interface LogTemplateMinerOptions {

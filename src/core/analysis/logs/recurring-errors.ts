@@ -62,11 +62,25 @@ export function findRecurringErrors(incidents: IncidentErrors[], options: Recurr
     for (const group of incident.errorGroups) {
       const message = firstLine(group.message)
       const { templateId } = miner.add(message, group.lastSeen)
-      sightings.push({ incidentId: incident.incidentId, templateId, service: group.service, count: Math.max(1, group.count), message, errorGroupId: group.groupId })
+      sightings.push({
+        incidentId: incident.incidentId,
+        templateId,
+        service: group.service,
+        count: Math.max(1, group.count),
+        message,
+        errorGroupId: group.groupId,
+      })
     }
     for (const stored of incident.sightings ?? []) {
       const { templateId } = miner.add(stored.example, stored.seenAt)
-      sightings.push({ incidentId: incident.incidentId, templateId, service: stored.service, count: Math.max(1, stored.occurrences), message: stored.example, errorGroupId: stored.errorGroupId })
+      sightings.push({
+        incidentId: incident.incidentId,
+        templateId,
+        service: stored.service,
+        count: Math.max(1, stored.occurrences),
+        message: stored.example,
+        errorGroupId: stored.errorGroupId,
+      })
     }
   }
 
@@ -85,7 +99,9 @@ export function findRecurringErrors(incidents: IncidentErrors[], options: Recurr
     if (perIncident.size < minIncidents) continue
     recurring.push({
       template: miner.template(templateId) ?? list[0]!.message,
-      incidents: [...perIncident].map(([incidentId, count]) => ({ incidentId, count })).sort((a, b) => b.count - a.count || a.incidentId.localeCompare(b.incidentId)),
+      incidents: [...perIncident]
+        .map(([incidentId, count]) => ({ incidentId, count }))
+        .sort((a, b) => b.count - a.count || a.incidentId.localeCompare(b.incidentId)),
       errorGroupIds: unique(list.flatMap((s) => (s.errorGroupId ? [s.errorGroupId] : []))),
       services: unique(list.map((s) => s.service)),
       occurrences: list.reduce((sum, s) => sum + s.count, 0),
@@ -116,11 +132,18 @@ export interface ErrorSeenBefore {
  * appeared around incidents that started before it ("the same error as INC-12 and INC-31").
  * Incidents that started at or after this one are ignored, whatever the caller passes.
  */
-export function findErrorsSeenBefore(current: CurrentIncidentErrors, past: PastIncidentErrors[], options: Pick<RecurringErrorOptions, 'miner'> = {}): ErrorSeenBefore[] {
+export function findErrorsSeenBefore(
+  current: CurrentIncidentErrors,
+  past: PastIncidentErrors[],
+  options: Pick<RecurringErrorOptions, 'miner'> = {},
+): ErrorSeenBefore[] {
   const earlier = past.filter((p) => p.incidentId !== current.incidentId && p.startedAt < current.startedAt)
   if (earlier.length === 0) return []
   const byId = new Map(earlier.map((p) => [p.incidentId, p]))
-  const recurring = findRecurringErrors([current, ...earlier.map((p) => ({ incidentId: p.incidentId, logs: [], errorGroups: [], sightings: p.sightings }))], { minIncidents: 2, miner: options.miner })
+  const recurring = findRecurringErrors([current, ...earlier.map((p) => ({ incidentId: p.incidentId, logs: [], errorGroups: [], sightings: p.sightings }))], {
+    minIncidents: 2,
+    miner: options.miner,
+  })
   const found: ErrorSeenBefore[] = []
   for (const r of recurring) {
     const mine = r.incidents.find((i) => i.incidentId === current.incidentId)
@@ -131,7 +154,14 @@ export function findErrorsSeenBefore(current: CurrentIncidentErrors, past: PastI
       const { sightings: _sightings, ...incident } = p
       return [{ ...incident, count: i.count }]
     })
-    found.push({ template: r.template, example: r.example, errorGroupIds: r.errorGroupIds, services: r.services, countNow: mine.count, earlier: others.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime()) })
+    found.push({
+      template: r.template,
+      example: r.example,
+      errorGroupIds: r.errorGroupIds,
+      services: r.services,
+      countNow: mine.count,
+      earlier: others.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime()),
+    })
   }
   return found.sort((a, b) => b.earlier.length - a.earlier.length || b.countNow - a.countNow)
 }
@@ -155,15 +185,33 @@ export function summarizeIncidentErrors(logs: LogEntry[], errorGroups: ErrorGrou
       if (s) {
         s.occurrences++
         if (entry.at < s.seenAt) s.seenAt = entry.at
-      } else perTemplate.set(templateId, { service, template: storableText(template), example: storableText(firstLine(entry.message)), errorGroupId: null, occurrences: 1, seenAt: entry.at })
+      } else
+        perTemplate.set(templateId, {
+          service,
+          template: storableText(template),
+          example: storableText(firstLine(entry.message)),
+          errorGroupId: null,
+          occurrences: 1,
+          seenAt: entry.at,
+        })
     })
     sightings.push(...perTemplate.values())
   }
   for (const group of errorGroups) {
     const example = storableText(firstLine(group.message))
-    sightings.push({ service: group.service, template: example, example, errorGroupId: group.groupId, occurrences: Math.max(1, group.count), seenAt: group.firstSeen })
+    sightings.push({
+      service: group.service,
+      template: example,
+      example,
+      errorGroupId: group.groupId,
+      occurrences: Math.max(1, group.count),
+      seenAt: group.firstSeen,
+    })
   }
-  return sightings.filter((s) => s.example.trim() !== '').sort((a, b) => b.occurrences - a.occurrences).slice(0, limit)
+  return sightings
+    .filter((s) => s.example.trim() !== '')
+    .sort((a, b) => b.occurrences - a.occurrences)
+    .slice(0, limit)
 }
 
 function firstLine(text: string): string {

@@ -33,7 +33,13 @@ export interface FollowedDeviations {
  * (an unobserved hop may hide the path). A dependency that only appeared with the
  * incident is not entered but noted on its caller, which started calling it.
  */
-export function followDeviations(graph: ServiceGraph, tracks: ReadonlyMap<string, NodeTracks>, alertNode: string, alertPoint: TrackedPoint, s: FollowSettings): FollowedDeviations {
+export function followDeviations(
+  graph: ServiceGraph,
+  tracks: ReadonlyMap<string, NodeTracks>,
+  alertNode: string,
+  alertPoint: TrackedPoint,
+  s: FollowSettings,
+): FollowedDeviations {
   const parent = new Map<string, string | null>([[alertNode, null]])
   const point = new Map<string, TrackedPoint>([[alertNode, alertPoint]])
   const timeOf = new Map<string, number>([[alertNode, alertPoint.at]])

@@ -41,15 +41,27 @@ export async function localiseRootCause(
   const saysLatency = /latenc|slow|p9\d|duration|timeout|response time/.test(text)
   const saysErrors = /error|5xx|fail|availability|exception/.test(text)
   const metric =
-    saysLatency !== saysErrors ? (saysLatency ? 'latency_p95_ms' : 'error_rate')
-    : errors?.anomalous && (!latency?.anomalous || errors.ratio > latency.ratio) ? 'error_rate' : 'latency_p95_ms'
+    saysLatency !== saysErrors
+      ? saysLatency
+        ? 'latency_p95_ms'
+        : 'error_rate'
+      : errors?.anomalous && (!latency?.anomalous || errors.ratio > latency.ratio)
+        ? 'error_rate'
+        : 'latency_p95_ms'
   const at = incident.startedAt
   try {
-    const { input, skipped } = await gatherRcaInput(telemetry, { service, metric, at }, {
-      beforeMinutes: 60, afterMinutes: 30, stepSeconds: 60, now,
-      // A few hours of normal operation give each series its own noise level.
-      history: { start: new Date(at.getTime() - 4 * HOUR_MS), end: new Date(at.getTime() - HOUR_MS) },
-    })
+    const { input, skipped } = await gatherRcaInput(
+      telemetry,
+      { service, metric, at },
+      {
+        beforeMinutes: 60,
+        afterMinutes: 30,
+        stepSeconds: 60,
+        now,
+        // A few hours of normal operation give each series its own noise level.
+        history: { start: new Date(at.getTime() - 4 * HOUR_MS), end: new Date(at.getTime() - HOUR_MS) },
+      },
+    )
     const report = rankRootCauses(input)
     const top = report.ranked[0]
     const evidence: EvidenceItem[] = report.ranked.slice(0, 3).map((c) => ({

@@ -55,14 +55,21 @@ export function rankRootCauses(input: RcaInput, config: RcaConfig = DEFAULT_RCA_
   const series = cleanAllSeries(input.series, 'series', warnings)
   const history: CleanSeriesByNode = input.history ? cleanAllSeries(input.history, 'history', warnings) : new Map()
   const withoutData = graph.nodes.filter((n) => !series.has(n))
-  if (withoutData.length > 0) warnings.push(`${withoutData.length} node(s) have no usable series; paths may pass through them but they are not ranked: ${listSome(withoutData)}`)
+  if (withoutData.length > 0)
+    warnings.push(`${withoutData.length} node(s) have no usable series; paths may pass through them but they are not ranked: ${listSome(withoutData)}`)
 
   const step = typicalStep(series.get(alert.node)?.get(alert.signal) ?? []) ?? firstStep(series) ?? config.defaultStepMs
   const window: TrackWindow = { alertAt: alert.at, step, incidentEnd: alert.at + config.incidentWindowMs }
   const tracks = new Map<string, NodeTracks>(graph.nodes.map((node) => [node, trackNode(series.get(node), history.get(node), window, config)]))
 
   const alertTrack = tracks.get(alert.node)!.get(alert.signal)
-  const report = (status: RootCauseReport['status'], analysedAt: number | null, alertDeviation: SignalDeviation | null, ranked: RootCauseCandidate[] = [], confidence = 0): RootCauseReport => ({ status, alert, analysedAt, alertDeviation, ranked, confidence, warnings })
+  const report = (
+    status: RootCauseReport['status'],
+    analysedAt: number | null,
+    alertDeviation: SignalDeviation | null,
+    ranked: RootCauseCandidate[] = [],
+    confidence = 0,
+  ): RootCauseReport => ({ status, alert, analysedAt, alertDeviation, ranked, confidence, warnings })
   if (!alertTrack || alertTrack.baseline === null || alertTrack.points.length === 0) {
     warnings.push(`no usable ${alert.signal} points for ${alert.node} both before and after the alert`)
     return report('no_alert_data', null, null)
@@ -71,7 +78,13 @@ export function rankRootCauses(input: RcaInput, config: RcaConfig = DEFAULT_RCA_
   // Everything is compared around the alert's worst point.
   const peak = alertTrack.points.reduce((worst, p) => (p.score > worst.score ? p : worst))
   const alertDeviation = deviationOf(alertTrack, peak, config)
-  const followed = followDeviations(graph, tracks, alert.node, peak, { signal: alert.signal, threshold: config.anomalyThreshold, saturationLevel: config.saturationLevel, step, lagToleranceMs: config.lagToleranceMs })
+  const followed = followDeviations(graph, tracks, alert.node, peak, {
+    signal: alert.signal,
+    threshold: config.anomalyThreshold,
+    saturationLevel: config.saturationLevel,
+    step,
+    lagToleranceMs: config.lagToleranceMs,
+  })
   const deviates = (node: string) => (followed.point.get(node)?.score ?? -Infinity) >= config.anomalyThreshold
   const alertDeviates = peak.score >= config.anomalyThreshold
   const candidates = followed.reached.filter((n) => (n === alert.node ? alertDeviates : deviates(n) || followed.saturated.has(n)))
@@ -91,7 +104,15 @@ export function rankRootCauses(input: RcaInput, config: RcaConfig = DEFAULT_RCA_
     const { ratio, reach } = propagation(p, unit, alert.signal, statistic)
     return Math.max(0, ratio) * reach
   }
-  const largestImpact = alertDeviates ? 1 : Math.max(0, ...candidates.map((n) => followed.point.get(n)).filter((p) => p !== undefined).map(impact))
+  const largestImpact = alertDeviates
+    ? 1
+    : Math.max(
+        0,
+        ...candidates
+          .map((n) => followed.point.get(n))
+          .filter((p) => p !== undefined)
+          .map(impact),
+      )
   const explainsAlertMemo = new Map<string, number>()
   // A saturated node inherits its caller's share.
   const explainsAlertOf = (node: string): number => {
@@ -139,10 +160,13 @@ export function rankRootCauses(input: RcaInput, config: RcaConfig = DEFAULT_RCA_
     }
     const explainsAlert = explainsAlertOf(node)
     const byAlertSignal = p !== undefined && (p.score >= config.anomalyThreshold || !saturated)
-    const deviation = byAlertSignal ? deviationOf(tracks.get(node)!.get(alert.signal)!, p, config) : deviationOf(tracks.get(node)!.get('saturation')!, saturated!, config)
+    const deviation = byAlertSignal
+      ? deviationOf(tracks.get(node)!.get(alert.signal)!, p, config)
+      : deviationOf(tracks.get(node)!.get('saturation')!, saturated!, config)
     const notes = [describe(deviation)]
     if (saturated) notes.push(`at capacity (saturation ${fmt(saturated.observed)}): taken to account for its callers' deviation`)
-    if (node !== alert.node) notes.push(`accounts for ${pct(explainsAlert)} of ${alert.node}'s ${alert.signal === 'errors' ? 'extra failed requests' : 'extra latency'}`)
+    if (node !== alert.node)
+      notes.push(`accounts for ${pct(explainsAlert)} of ${alert.node}'s ${alert.signal === 'errors' ? 'extra failed requests' : 'extra latency'}`)
     notes.push(matchedBy ? `${pct(matched)} of it is matched by its dependency ${matchedBy}` : 'no dependency of it deviates the same way')
     const added = followed.newDependencies.get(node)
     if (added) notes.push(`started calling ${added.join(', ')}, which had no traffic before the alert`)
@@ -178,15 +202,17 @@ function topConfidence(scored: readonly Scored[], alertScore: number, config: Rc
 
 function validateAlert(alert: RcaInput['alert']): void {
   if (typeof alert?.node !== 'string' || alert.node === '') throw new InvalidRcaInputError('the alert names no node')
-  if (alert.signal !== 'latency' && alert.signal !== 'errors') throw new InvalidRcaInputError(`alert signal must be latency or errors, got ${String(alert.signal)}`, { signal: alert.signal })
+  if (alert.signal !== 'latency' && alert.signal !== 'errors')
+    throw new InvalidRcaInputError(`alert signal must be latency or errors, got ${String(alert.signal)}`, { signal: alert.signal })
   if (!Number.isFinite(alert.at)) throw new InvalidRcaInputError('the alert has no valid time', { at: alert.at })
 }
 
 function firstStep(series: CleanSeriesByNode): number | null {
-  for (const bySignal of series.values()) for (const points of bySignal.values()) {
-    const s = typicalStep(points)
-    if (s !== null && s > 0) return s
-  }
+  for (const bySignal of series.values())
+    for (const points of bySignal.values()) {
+      const s = typicalStep(points)
+      if (s !== null && s > 0) return s
+    }
   return null
 }
 

@@ -15,7 +15,10 @@ export interface CalibrationBin {
  * Expected calibration error over equal-width confidence bins: the gap between stated
  * confidence and observed accuracy, weighted by how many predictions fall in each bin.
  */
-export function expectedCalibrationError(predictions: ReadonlyArray<{ confidence: number; correct: boolean }>, bins = 10): { ece: number; bins: CalibrationBin[] } {
+export function expectedCalibrationError(
+  predictions: ReadonlyArray<{ confidence: number; correct: boolean }>,
+  bins = 10,
+): { ece: number; bins: CalibrationBin[] } {
   const out: CalibrationBin[] = Array.from({ length: bins }, (_, i) => ({ from: i / bins, to: (i + 1) / bins, count: 0, meanConfidence: 0, accuracy: 0 }))
   for (const p of predictions) {
     const c = Math.min(1, Math.max(0, Number.isFinite(p.confidence) ? p.confidence : 0))

@@ -137,7 +137,14 @@ export function trackErrorSignal(
     const failed = Math.round(p.failed)
     const expected = p.total * rate
     const excess = failed - expected
-    return { at: p.at, observed: p.failed / p.total, change: p.failed / p.total - rate, score: betaBinomialScore(failed, Math.round(p.total), alpha, beta), excessErrors: excess, requests: p.total }
+    return {
+      at: p.at,
+      observed: p.failed / p.total,
+      change: p.failed / p.total - rate,
+      score: betaBinomialScore(failed, Math.round(p.total), alpha, beta),
+      excessErrors: excess,
+      requests: p.total,
+    }
   })
   return { signal: 'errors', baseline: rate, points, appeared: false }
 }
@@ -213,7 +220,10 @@ function logBeta(a: number, b: number): number {
 /** Lanczos approximation (g = 7, 9 terms), accurate to ~1e-13 for x > 0. */
 export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x)
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7]
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
+  ]
   const z = x - 1
   let sum = c[0]!
   for (let i = 1; i < 9; i++) sum += c[i]! / (z + i)
@@ -258,7 +268,9 @@ export function normalQuantile(p: number): number {
   if (p > 1 - lo) return -normalQuantile(1 - p)
   const q = p - 0.5
   const r = q * q
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  )
 }
 
 function clampRatio(v: number): number {

@@ -7,7 +7,13 @@ import { InvalidRcaInputError } from './invalid-rca-input-error'
 import type { RcaAlert, RcaEdge, RcaInput, RcaPoint, RcaSignal } from './rca-types'
 
 /** Utilisation ratios whose point-wise maximum is a service's saturation (its most constrained resource). */
-const SATURATION_KINDS = ['cpu_utilization', 'memory_utilization', 'db_connections_used_ratio', 'disk_used_ratio', 'quota_used_ratio'] as const satisfies readonly MetricKind[]
+const SATURATION_KINDS = [
+  'cpu_utilization',
+  'memory_utilization',
+  'db_connections_used_ratio',
+  'disk_used_ratio',
+  'quota_used_ratio',
+] as const satisfies readonly MetricKind[]
 
 /** The metric kinds root-cause ranking asks every service for. */
 export const RCA_METRIC_KINDS: readonly MetricKind[] = ['latency_p95_ms', 'error_rate', 'request_rate', ...SATURATION_KINDS]
@@ -38,7 +44,8 @@ export function rcaInputFromTelemetry(args: {
   alert: TelemetryAlert
 }): RcaInput {
   const signal = alertSignalOf(args.alert.metric)
-  if (!signal) throw new InvalidRcaInputError(`root causes are ranked for latency and error-rate alerts, not ${args.alert.metric}`, { metric: args.alert.metric })
+  if (!signal)
+    throw new InvalidRcaInputError(`root causes are ranked for latency and error-rate alerts, not ${args.alert.metric}`, { metric: args.alert.metric })
   const graph: RcaEdge[] = args.services.flatMap((s) => s.dependsOn.map((to) => ({ from: s.name, to })))
   return {
     graph,
@@ -61,7 +68,10 @@ function toSeriesByNode(all: readonly MetricSeries[]): Map<string, Map<RcaSignal
     else if (s.metric === 'request_rate') {
       // Rates per second times the point's interval: the requests each point covers.
       const stepSeconds = (typicalStep(points) ?? MINUTE_MS) / 1000
-      node.set('requests', points.map((p) => ({ at: p.at, value: p.value * stepSeconds })))
+      node.set(
+        'requests',
+        points.map((p) => ({ at: p.at, value: p.value * stepSeconds })),
+      )
     } else if ((SATURATION_KINDS as readonly string[]).includes(s.metric)) saturation.set(s.service, [...(saturation.get(s.service) ?? []), points])
   }
   for (const [service, lists] of saturation) byNode.get(service)!.set('saturation', pointwiseMax(lists))
@@ -116,7 +126,10 @@ export async function gatherRcaInput(telemetry: TelemetryPort, alert: TelemetryA
   if (options.history && canSliceMetricSeries(telemetry.metricGrid, step) && adjoins(options.history, recent, step)) {
     // One query per series covering both windows, cut in two: half the calls for the same points.
     const grid = telemetry.metricGrid
-    const both = { start: new Date(Math.min(start.getTime(), options.history.start.getTime())), end: new Date(Math.max(end.getTime(), options.history.end.getTime())) }
+    const both = {
+      start: new Date(Math.min(start.getTime(), options.history.start.getTime())),
+      end: new Date(Math.max(end.getTime(), options.history.end.getTime())),
+    }
     const answers = await Promise.all(queries.map(({ service, metric }) => ask(service, metric, both)))
     series = found(answers).map((s) => sliceMetricSeries(s, recent, grid, step))
     history = found(answers).map((s) => sliceMetricSeries(s, options.history!, grid, step))

@@ -40,7 +40,9 @@ const MAX_FIT_POINTS = 180
  */
 export function forecastSaturation(points: readonly TimedValue[], options: SaturationForecastOptions): SaturationForecast | null {
   const windowMs = (options.windowMinutes ?? 15) * MINUTE_MS
-  const recent = cleanSeries(points).points.filter((p) => p.at <= options.now && p.at > options.now - windowMs).slice(-MAX_FIT_POINTS)
+  const recent = cleanSeries(points)
+    .points.filter((p) => p.at <= options.now && p.at > options.now - windowMs)
+    .slice(-MAX_FIT_POINTS)
   if (recent.length < (options.minPoints ?? 10)) return null
   const slopes: number[] = []
   for (let i = 0; i < recent.length; i++) {

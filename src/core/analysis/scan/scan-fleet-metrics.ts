@@ -36,7 +36,11 @@ export async function scanFleetMetrics(telemetry: TelemetryPort, options: FleetS
   await Promise.all(
     pairs.map(async ({ service, metric }) => {
       try {
-        const series = await withDeadline(Promise.resolve().then(() => telemetry.metrics({ service, metric, start, end, stepSeconds: options.stepSeconds ?? 60 })), deadlineMs, `${service} ${metric}`)
+        const series = await withDeadline(
+          Promise.resolve().then(() => telemetry.metrics({ service, metric, start, end, stepSeconds: options.stepSeconds ?? 60 })),
+          deadlineMs,
+          `${service} ${metric}`,
+        )
         scan.scanned++
         scan.warnings.push(...assessMetricSeries(series, options))
       } catch (err) {

@@ -33,7 +33,12 @@ export function fullJitterDelay(retryIndex: number, policy: BackoffPolicy, rando
 export async function retryWithBackoff<T>(
   attempt: (index: number) => Promise<T>,
   decide: (err: unknown) => RetryDecision,
-  options: { policy: BackoffPolicy; deadlineAt: number; env: RetryEnvironment; onRetry?: (err: unknown, delayMs: number, decision: RetryDecision) => Promise<void> | void },
+  options: {
+    policy: BackoffPolicy
+    deadlineAt: number
+    env: RetryEnvironment
+    onRetry?: (err: unknown, delayMs: number, decision: RetryDecision) => Promise<void> | void
+  },
 ): Promise<T> {
   const { policy, deadlineAt, env } = options
   for (let index = 0; ; index++) {

@@ -21,7 +21,7 @@ const clientIp = (r: SeededRandom) => `${r.pick(['203.0.113', '198.51.100', '192
 const podIp = (r: SeededRandom) => `10.8.${r.int(0, 15)}.${r.int(2, 254)}`
 const orderId = (r: SeededRandom) => `ord_${r.token(10).toUpperCase()}`
 const ms = (r: SeededRandom, low: number, high: number) => Math.round(low * Math.exp(r.next() * Math.log(high / low)))
-const euros = (r: SeededRandom) => (r.between(4, 380)).toFixed(2)
+const euros = (r: SeededRandom) => r.between(4, 380).toFixed(2)
 const sku = (r: SeededRandom) => `SKU-${r.int(10_000, 99_999)}`
 const slug = (r: SeededRandom) => r.pick(['trail-runner-2', 'merino-hoodie', 'espresso-grinder', 'desk-lamp-oak', 'rain-shell-pro', 'linen-sheets'])
 const userAgent = (r: SeededRandom) =>
@@ -56,7 +56,8 @@ export const BACKGROUND_LOGS: Record<string, BackgroundLogCatalog> = {
       {
         key: 'product-tile-null-price',
         group: "TypeError: Cannot read properties of null (reading 'price') at ProductTile (/app/.next/server/chunks/812.js:1:4410)",
-        line: (r) => `TypeError: Cannot read properties of null (reading 'price') at ProductTile (/app/.next/server/chunks/812.js:1:4410) path=/products/${slug(r)}`,
+        line: (r) =>
+          `TypeError: Cannot read properties of null (reading 'price') at ProductTile (/app/.next/server/chunks/812.js:1:4410) path=/products/${slug(r)}`,
       },
       {
         key: 'hydration-mismatch',
@@ -81,7 +82,8 @@ export const BACKGROUND_LOGS: Record<string, BackgroundLogCatalog> = {
       {
         key: 'postal-code-invalid',
         group: 'ValidationError: shipping_address.postal_code is not valid for country',
-        line: (r) => `ValidationError: shipping_address.postal_code "${r.int(100, 9_999)}" is not valid for country "${r.pick(['DE', 'FR', 'NL'])}" request_id=${r.hex(16)}`,
+        line: (r) =>
+          `ValidationError: shipping_address.postal_code "${r.int(100, 9_999)}" is not valid for country "${r.pick(['DE', 'FR', 'NL'])}" request_id=${r.hex(16)}`,
       },
       {
         key: 'duplicate-confirm',
@@ -92,11 +94,15 @@ export const BACKGROUND_LOGS: Record<string, BackgroundLogCatalog> = {
   },
   'payment-api': {
     info: [
-      (r) => `POST /v1/payments/authorize 200 ${ms(r, 60, 240)}ms merchant=m_${r.int(1_000, 9_999)} amount=${euros(r)} EUR psp=adyen auth_code=${r.token(6).toUpperCase()}`,
+      (r) =>
+        `POST /v1/payments/authorize 200 ${ms(r, 60, 240)}ms merchant=m_${r.int(1_000, 9_999)} amount=${euros(r)} EUR psp=adyen auth_code=${r.token(6).toUpperCase()}`,
       (r) => `POST /v1/payments/capture 200 ${ms(r, 40, 180)}ms payment_id=pay_${r.hex(12)}`,
       (r) => `fraud score ${r.between(0.01, 0.4).toFixed(2)} for txn tx_${r.hex(12)}: approve`,
     ],
-    debug: [(r) => `psp request psp_${r.hex(10)} acknowledged in ${ms(r, 30, 150)}ms`, (r) => `tokenized card via KMS key payments-card-v3 in ${ms(r, 3, 20)}ms`],
+    debug: [
+      (r) => `psp request psp_${r.hex(10)} acknowledged in ${ms(r, 30, 150)}ms`,
+      (r) => `tokenized card via KMS key payments-card-v3 in ${ms(r, 3, 20)}ms`,
+    ],
     warning: [
       (r) => `card declined by issuer: code 05 (do not honour) txn=tx_${r.hex(12)}`,
       (r) => `3-D Secure challenge abandoned by shopper txn=tx_${r.hex(12)} after ${r.int(60, 600)}s`,
@@ -110,13 +116,15 @@ export const BACKGROUND_LOGS: Record<string, BackgroundLogCatalog> = {
       {
         key: 'psp-422',
         group: 'PspError: adyen refused request: 422 Unprocessable Entity',
-        line: (r) => `PspError: adyen refused request psp_${r.hex(10)}: 422 Unprocessable Entity (${r.pick(['invalid expiry date', 'unsupported card brand', 'amount below minimum'])})`,
+        line: (r) =>
+          `PspError: adyen refused request psp_${r.hex(10)}: 422 Unprocessable Entity (${r.pick(['invalid expiry date', 'unsupported card brand', 'amount below minimum'])})`,
       },
     ],
   },
   'fraud-check': {
     info: [
-      (r) => `scored txn=tx_${r.hex(12)} score=${r.between(0.01, 0.6).toFixed(3)} model=gbm-v14 decision=${r.chance(0.93) ? 'approve' : 'review'} in ${ms(r, 12, 60)}ms`,
+      (r) =>
+        `scored txn=tx_${r.hex(12)} score=${r.between(0.01, 0.6).toFixed(3)} model=gbm-v14 decision=${r.chance(0.93) ? 'approve' : 'review'} in ${ms(r, 12, 60)}ms`,
       (r) => `feature vector for customer c_${r.int(100_000, 999_999)}: 142 features, ${r.int(0, 3)} defaulted`,
     ],
     debug: [(r) => `feature store read ${r.int(6, 14)} rows in ${ms(r, 2, 18)}ms`],
@@ -131,10 +139,14 @@ export const BACKGROUND_LOGS: Record<string, BackgroundLogCatalog> = {
   },
   'checkout-db': {
     info: [
-      (r) => `${pgPrefix(r)} LOG:  duration: ${r.between(200, 900).toFixed(3)} ms  execute <unnamed>: SELECT o.id, o.status FROM orders o WHERE o.user_id = $1 ORDER BY o.created_at DESC LIMIT 20`,
-      (r) => `[${r.int(20_000, 65_000)}]: [1-1] db=,user= LOG:  checkpoint complete: wrote ${r.int(400, 4_000)} buffers (${r.between(1, 12).toFixed(1)}%); 0 WAL file(s) added, 0 removed, ${r.int(1, 6)} recycled`,
-      (r) => `[${r.int(20_000, 65_000)}]: [1-1] db=checkout,user=checkout_app LOG:  connection authorized: user=checkout_app database=checkout application_name=${r.pick(['checkout-api', 'checkout-api', 'inventory'])}`,
-      (r) => `[${r.int(20_000, 65_000)}]: [1-1] db=,user= LOG:  automatic vacuum of table "checkout.public.${r.pick(['orders', 'order_items', 'inventory_holds'])}": index scans: 1, pages: 0 removed, ${r.int(2_000, 90_000)} remain`,
+      (r) =>
+        `${pgPrefix(r)} LOG:  duration: ${r.between(200, 900).toFixed(3)} ms  execute <unnamed>: SELECT o.id, o.status FROM orders o WHERE o.user_id = $1 ORDER BY o.created_at DESC LIMIT 20`,
+      (r) =>
+        `[${r.int(20_000, 65_000)}]: [1-1] db=,user= LOG:  checkpoint complete: wrote ${r.int(400, 4_000)} buffers (${r.between(1, 12).toFixed(1)}%); 0 WAL file(s) added, 0 removed, ${r.int(1, 6)} recycled`,
+      (r) =>
+        `[${r.int(20_000, 65_000)}]: [1-1] db=checkout,user=checkout_app LOG:  connection authorized: user=checkout_app database=checkout application_name=${r.pick(['checkout-api', 'checkout-api', 'inventory'])}`,
+      (r) =>
+        `[${r.int(20_000, 65_000)}]: [1-1] db=,user= LOG:  automatic vacuum of table "checkout.public.${r.pick(['orders', 'order_items', 'inventory_holds'])}": index scans: 1, pages: 0 removed, ${r.int(2_000, 90_000)} remain`,
     ],
     debug: [],
     warning: [(r) => `${pgPrefix(r)} WARNING:  there is no transaction in progress`],
@@ -187,7 +199,8 @@ export const BACKGROUND_LOGS: Record<string, BackgroundLogCatalog> = {
   },
   pubsub: {
     info: [
-      (r) => `subscription orders-inventory: delivered ${r.int(1_200, 4_800)} messages in the last minute, oldest unacked ${r.int(1, 9)}s, ack latency p95 ${ms(r, 40, 220)}ms`,
+      (r) =>
+        `subscription orders-inventory: delivered ${r.int(1_200, 4_800)} messages in the last minute, oldest unacked ${r.int(1, 9)}s, ack latency p95 ${ms(r, 40, 220)}ms`,
     ],
     debug: [],
     warning: [],

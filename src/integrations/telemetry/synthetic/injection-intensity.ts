@@ -4,11 +4,7 @@ import type { ResolvedInjection } from './injection'
  * How strongly an injection acts at `atMs`, in [0, 1]: 0 before its start (shifted by
  * `lagMs`), rising smoothly over `rampMs`, then falling over `recoveryMs` after its end.
  */
-export function injectionIntensity(
-  injection: ResolvedInjection,
-  atMs: number,
-  shape: { rampMs: number; recoveryMs: number; lagMs?: number },
-): number {
+export function injectionIntensity(injection: ResolvedInjection, atMs: number, shape: { rampMs: number; recoveryMs: number; lagMs?: number }): number {
   const lag = shape.lagMs ?? 0
   const since = atMs - injection.startMs - lag
   if (since < 0) return 0

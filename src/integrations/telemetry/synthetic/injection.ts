@@ -1,11 +1,5 @@
 /** Failure modes the synthetic fleet can be made to show. */
-export const SYNTHETIC_INCIDENT_KINDS = [
-  'slow-dependency',
-  'connection-pool-exhaustion',
-  'memory-leak',
-  'bad-deploy',
-  'quota-exhaustion',
-] as const
+export const SYNTHETIC_INCIDENT_KINDS = ['slow-dependency', 'connection-pool-exhaustion', 'memory-leak', 'bad-deploy', 'quota-exhaustion'] as const
 export type SyntheticIncidentKind = (typeof SYNTHETIC_INCIDENT_KINDS)[number]
 
 /**

@@ -133,7 +133,10 @@ export class FleetLogGenerator {
           severity: 'ERROR',
           message,
           traceId: ctx.sampledTraceId(),
-          errorGroup: { key: `deadline:${call.to}`, message: `UpstreamTimeoutError: call to ${call.to} (${call.operation}) exceeded its ${call.timeoutMs}ms deadline` },
+          errorGroup: {
+            key: `deadline:${call.to}`,
+            message: `UpstreamTimeoutError: call to ${call.to} (${call.operation}) exceeded its ${call.timeoutMs}ms deadline`,
+          },
         }
       })
     }

@@ -22,7 +22,7 @@ function dailyShape(atMs: number): number {
 
 function weeklyShape(atMs: number): number {
   // 1970-01-01 was a Thursday; shift so that 0 is Monday 00:00 UTC.
-  const dayOfWeek = ((((atMs / DAY_MS + 3) % 7) + 7) % 7)
+  const dayOfWeek = (((atMs / DAY_MS + 3) % 7) + 7) % 7
   const weekend = rampUp(dayOfWeek, 4.85, 5.2) * (1 - rampUp(dayOfWeek, 6.85, 7.0))
   return (1 - (1 - WEEKEND_LEVEL) * weekend) / (1 - (1 - WEEKEND_LEVEL) * (2 / 7))
 }

@@ -25,8 +25,19 @@ export function createApprovalActionHandler(deps: ListenerDeps, decision: 'appro
     const approvers = approval.approvers.length ? approval.approvers : deps.config.APPROVERS
     const allowed = await isApprover(userId, approvers, async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? [])
     if (!allowed) {
-      await appendAudit(deps.db, { actor: userId, action: 'approval.refused', incidentId: approval.incidentId, subjectType: 'approval_request', subjectId: approval.id, details: { attempted: decision, reason: 'not an approver' }, slackChannel: channel, slackTs: messageTs })
-      return tell(":no_entry: You are not on this action's approver list, so your click was not counted. Ask an approver (or the incident commander) to decide.")
+      await appendAudit(deps.db, {
+        actor: userId,
+        action: 'approval.refused',
+        incidentId: approval.incidentId,
+        subjectType: 'approval_request',
+        subjectId: approval.id,
+        details: { attempted: decision, reason: 'not an approver' },
+        slackChannel: channel,
+        slackTs: messageTs,
+      })
+      return tell(
+        ":no_entry: You are not on this action's approver list, so your click was not counted. Ask an approver (or the incident commander) to decide.",
+      )
     }
 
     const outcome = await castApprovalVote(deps.db, { approvalId: approval.id, decision, userId, now: deps.now(), slackChannel: channel, slackTs: messageTs })

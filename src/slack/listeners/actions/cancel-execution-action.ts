@@ -17,7 +17,9 @@ export function createCancelExecutionHandler(deps: ListenerDeps) {
     const executionId = z.uuid().safeParse(action.value)
     const execution = executionId.success ? await getExecution(deps.db, executionId.data) : null
     if (!execution) return tell(':warning: This playbook run no longer exists.')
-    const allowed = execution.startedBy === userId || (await isApprover(userId, deps.config.APPROVERS, async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? []))
+    const allowed =
+      execution.startedBy === userId ||
+      (await isApprover(userId, deps.config.APPROVERS, async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? []))
     if (!allowed) return tell(':no_entry: Only approvers, or whoever started the run, can cancel it.')
     const announce = () => deps.queue.enqueue('playbook.show-cancellation', { executionId: execution.id }, { jobId: jobIdFor('cancelled', execution.id) })
     const cancelled = await cancelExecution(deps.db, execution.id)
@@ -26,7 +28,16 @@ export function createCancelExecutionHandler(deps: ListenerDeps) {
       if (execution.status === 'cancelled') await announce()
       return tell(`This run already ended (${execution.status.replace('_', ' ')}).`)
     }
-    await appendAudit(deps.db, { actor: userId, action: 'playbook.cancelled', incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id, details: { playbook: execution.playbookId, atStep: execution.nextStep }, slackChannel: channel, slackTs: body.message?.ts })
+    await appendAudit(deps.db, {
+      actor: userId,
+      action: 'playbook.cancelled',
+      incidentId: execution.incidentId,
+      subjectType: 'playbook_execution',
+      subjectId: execution.id,
+      details: { playbook: execution.playbookId, atStep: execution.nextStep },
+      slackChannel: channel,
+      slackTs: body.message?.ts,
+    })
     await announce()
   }
 }

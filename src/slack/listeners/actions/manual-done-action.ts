@@ -30,7 +30,16 @@ export function createManualDoneHandler(deps: ListenerDeps) {
       if (execution.status === 'running' && execution.nextStep === position) await advance()
       return tell(`This step is not waiting any more (the run is ${execution.status.replace('_', ' ')}).`)
     }
-    await appendAudit(deps.db, { actor: userId, action: 'manual.confirmed', incidentId: execution.incidentId, subjectType: 'playbook_execution', subjectId: execution.id, details: { step: step.id }, slackChannel: channel, slackTs: body.message?.ts })
+    await appendAudit(deps.db, {
+      actor: userId,
+      action: 'manual.confirmed',
+      incidentId: execution.incidentId,
+      subjectType: 'playbook_execution',
+      subjectId: execution.id,
+      details: { step: step.id },
+      slackChannel: channel,
+      slackTs: body.message?.ts,
+    })
     const vars = execution.inputs as Record<string, unknown>
     if (channel && body.message?.ts) {
       const done = buildManualStepDoneMessage(renderTemplate(step.title, vars), renderTemplate(step.instruction, vars), userId)

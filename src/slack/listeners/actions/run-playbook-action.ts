@@ -17,7 +17,11 @@ export function createRunPlaybookActionHandler(deps: ListenerDeps) {
     if (!parsed.success || !channel) return tell(':warning: This offer is no longer valid.')
     const [playbookId, incidentNumber] = [parsed.data.slice(0, parsed.data.lastIndexOf(':')), Number(parsed.data.slice(parsed.data.lastIndexOf(':') + 1))]
     if (!deps.playbooks.some((p) => p.id === playbookId)) return tell(`There is no playbook \`${playbookId}\` any more.`)
-    await deps.queue.enqueue('playbook.start', { playbookId, incidentNumber, userId, channelId: channel }, { jobId: playbookStartJobId(playbookId, incidentNumber, deps.now()) })
+    await deps.queue.enqueue(
+      'playbook.start',
+      { playbookId, incidentNumber, userId, channelId: channel },
+      { jobId: playbookStartJobId(playbookId, incidentNumber, deps.now()) },
+    )
     await tell(`:arrow_forward: Starting \`${playbookId}\` on INC-${incidentNumber}. You asked for it, so someone else approves its actions.`)
   }
 }

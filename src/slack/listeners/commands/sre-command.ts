@@ -52,7 +52,10 @@ export function createSreCommandHandler(deps: ListenerDeps) {
       case 'analyze':
       case 'analyse': {
         if (!args) {
-          await ack({ response_type: 'ephemeral', ...buildHelpMessage('`/sre analyze` needs a description, e.g. `/sre analyze checkout-db connection timeouts`.') })
+          await ack({
+            response_type: 'ephemeral',
+            ...buildHelpMessage('`/sre analyze` needs a description, e.g. `/sre analyze checkout-db connection timeouts`.'),
+          })
           return
         }
         await ack({ response_type: 'ephemeral', text: `:mag: Analyzing _${escapeMrkdwn(args)}_ — an incident thread will open in this channel.` })
@@ -73,16 +76,35 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         const [playbookId = '', label = ''] = rest
         const incidentNumber = parseIncidentLabel(label)
         if (!deps.playbooks.some((p) => p.id === playbookId) || incidentNumber === null) {
-          await ack({ response_type: 'ephemeral', ...buildHelpMessage(deps.playbooks.some((p) => p.id === playbookId) ? 'Usage: `/sre run <playbook> <INC-n>`.' : `There is no playbook \`${escapeMrkdwn(playbookId)}\`; \`/sre playbooks\` lists them.`) })
+          await ack({
+            response_type: 'ephemeral',
+            ...buildHelpMessage(
+              deps.playbooks.some((p) => p.id === playbookId)
+                ? 'Usage: `/sre run <playbook> <INC-n>`.'
+                : `There is no playbook \`${escapeMrkdwn(playbookId)}\`; \`/sre playbooks\` lists them.`,
+            ),
+          })
           return
         }
-        await ack({ response_type: 'ephemeral', text: `:arrow_forward: Starting \`${playbookId}\` on INC-${incidentNumber}; progress goes to the incident thread.` })
-        await deps.queue.enqueue('playbook.start', { playbookId, incidentNumber, userId: command.user_id, channelId: command.channel_id }, { jobId: playbookStartJobId(playbookId, incidentNumber, deps.now()) })
+        await ack({
+          response_type: 'ephemeral',
+          text: `:arrow_forward: Starting \`${playbookId}\` on INC-${incidentNumber}; progress goes to the incident thread.`,
+        })
+        await deps.queue.enqueue(
+          'playbook.start',
+          { playbookId, incidentNumber, userId: command.user_id, channelId: command.channel_id },
+          { jobId: playbookStartJobId(playbookId, incidentNumber, deps.now()) },
+        )
         return
       }
       case 'similar': {
         if (!args) {
-          await ack({ response_type: 'ephemeral', ...buildHelpMessage('`/sre similar` needs a description or an incident, e.g. `/sre similar checkout-db connection timeouts` or `/sre similar INC-42`.') })
+          await ack({
+            response_type: 'ephemeral',
+            ...buildHelpMessage(
+              '`/sre similar` needs a description or an incident, e.g. `/sre similar checkout-db connection timeouts` or `/sre similar INC-42`.',
+            ),
+          })
           return
         }
         await ack()
@@ -146,12 +168,18 @@ async function answerSimilar(deps: ListenerDeps, args: string, respond: RespondF
   const retrieval = summarizeRetrieval(correlation, calibration, deps.config.CONFIDENCE_THRESHOLD)
   const { confidence } = retrieval
   const message = buildSimilarIncidentsMessage(correlation.matches, retrieval)
-  const subject = incident ? `${incidentLabel(incident)} ${escapeMrkdwn(incident.title)}` : `_${escapeMrkdwn(args.length > 200 ? `${args.slice(0, 200)}…` : args)}_`
-  const how = correlation.mode === 'hybrid' ? `${correlation.embeddingModel} embeddings, keywords and structured signals` : 'keywords and structured signals only'
+  const subject = incident
+    ? `${incidentLabel(incident)} ${escapeMrkdwn(incident.title)}`
+    : `_${escapeMrkdwn(args.length > 200 ? `${args.slice(0, 200)}…` : args)}_`
+  const how =
+    correlation.mode === 'hybrid' ? `${correlation.embeddingModel} embeddings, keywords and structured signals` : 'keywords and structured signals only'
   await respond({
     response_type: 'ephemeral',
     text: message.text,
-    blocks: [section(`:mag: Past incidents like ${subject} — ranked by ${how}; best match ${percent(confidence.probability)} likely the same problem.`), ...message.blocks],
+    blocks: [
+      section(`:mag: Past incidents like ${subject} — ranked by ${how}; best match ${percent(confidence.probability)} likely the same problem.`),
+      ...message.blocks,
+    ],
   })
 }
 
@@ -172,12 +200,21 @@ async function answerTrail(deps: ListenerDeps, number: number, first: number, re
     discarded: s.discarded,
     evidence: record.evidence
       .filter((e) => e.stepPosition === s.position)
-      .map((e) => ({ source: e.source, title: e.title, detail: e.detail, link: e.link, anomalous: e.anomalous === 1, data: e.data as Record<string, unknown> })),
+      .map((e) => ({
+        source: e.source,
+        title: e.title,
+        detail: e.detail,
+        link: e.link,
+        anomalous: e.anomalous === 1,
+        data: e.data as Record<string, unknown>,
+      })),
   }))
   const footer = [
     `*Outcome* (${record.analysis.status}): ${escapeMrkdwn(record.analysis.summary ?? record.analysis.error ?? 'no summary')}` +
       (record.analysis.confidence === null ? '' : ` — confidence ${percent(record.analysis.confidence)}`),
-    ...(record.factors.length ? [record.factors.map((f) => `• ${f.name.replace(/_/g, ' ')}: ${percent(f.value)} (weight ${f.weight}) — ${escapeMrkdwn(f.explanation)}`).join('\n')] : []),
+    ...(record.factors.length
+      ? [record.factors.map((f) => `• ${f.name.replace(/_/g, ' ')}: ${percent(f.value)} (weight ${f.weight}) — ${escapeMrkdwn(f.explanation)}`).join('\n')]
+      : []),
   ]
   const parts = buildReasoningTrailMessages(steps, { title: `Reasoning trail of ${incidentLabel(incident)}`, footer })
   if (first > parts.length) {
@@ -188,12 +225,17 @@ async function answerTrail(deps: ListenerDeps, number: number, first: number, re
   for (const part of shown) await respond({ response_type: 'ephemeral', ...part })
   const next = first + shown.length
   if (next <= parts.length) {
-    await respond({ response_type: 'ephemeral', text: `Parts ${next}–${parts.length} of ${parts.length} are not shown here (Slack allows five replies): \`/sre trail INC-${number} ${next}\` shows them.` })
+    await respond({
+      response_type: 'ephemeral',
+      text: `Parts ${next}–${parts.length} of ${parts.length} are not shown here (Slack allows five replies): \`/sre trail INC-${number} ${next}\` shows them.`,
+    })
   }
 }
 
 async function latestCalibration(deps: ListenerDeps, kind: 'retrieval' | 'diagnosis'): Promise<CalibrationModel> {
   const latest = await getLatestCalibration(deps.db, kind)
-  const parsed = latest ? calibrationModelSchema.safeParse({ ...(latest.model as object), method: latest.method, samples: latest.samples, positives: latest.positives }) : null
+  const parsed = latest
+    ? calibrationModelSchema.safeParse({ ...(latest.model as object), method: latest.method, samples: latest.samples, positives: latest.positives })
+    : null
   return parsed?.success ? parsed.data : uncalibrated()
 }

@@ -17,7 +17,12 @@ export function createAppMentionHandler(deps: ListenerDeps) {
     const m = ANALYZE.exec(withoutMentions(event.text))
     const threadTs = event.thread_ts ?? event.ts
     if (m && event.user) {
-      await deps.queue.enqueue('incident.open-and-analyze', { text: m[1]!.trim(), userId: event.user, channelId: event.channel, requestedAt: deps.now().toISOString() })
+      await deps.queue.enqueue('incident.open-and-analyze', {
+        text: m[1]!.trim(),
+        userId: event.user,
+        channelId: event.channel,
+        requestedAt: deps.now().toISOString(),
+      })
       await say({ text: ':mag: On it — opening an incident thread.', thread_ts: threadTs })
       return
     }

@@ -15,24 +15,36 @@ const minutesAgo = (m: number) => new Date(now.getTime() - m * MIN)
 const cases: Array<{ name: string; incident: IncidentUnderAnalysis; injection: SyntheticIncidentInjection; cause: string }> = [
   {
     name: 'a slow dependency two calls below the alerting frontend',
-    incident: { id: '00000000-0000-4000-8000-000000000001', title: 'frontend p95 latency above 2 s', summary: 'checkout slow', service: 'frontend', resourceType: 'k8s_container', policyName: null, startedAt: minutesAgo(20) },
+    incident: {
+      id: '00000000-0000-4000-8000-000000000001',
+      title: 'frontend p95 latency above 2 s',
+      summary: 'checkout slow',
+      service: 'frontend',
+      resourceType: 'k8s_container',
+      policyName: null,
+      startedAt: minutesAgo(20),
+    },
     injection: { kind: 'slow-dependency', service: 'payment-api', dependency: 'fraud-check', start: minutesAgo(25) },
     cause: 'fraud-check',
   },
   {
     name: 'a database out of connections under the erroring checkout',
-    incident: { id: '00000000-0000-4000-8000-000000000002', title: 'checkout-api 5xx above 5%', summary: 'checkout failing', service: 'checkout-api', resourceType: 'k8s_container', policyName: null, startedAt: minutesAgo(9) },
+    incident: {
+      id: '00000000-0000-4000-8000-000000000002',
+      title: 'checkout-api 5xx above 5%',
+      summary: 'checkout failing',
+      service: 'checkout-api',
+      resourceType: 'k8s_container',
+      policyName: null,
+      startedAt: minutesAgo(9),
+    },
     injection: { kind: 'connection-pool-exhaustion', service: 'checkout-db', start: minutesAgo(12) },
     cause: 'checkout-db',
   },
 ]
 
 async function analyze(telemetry: CountingTelemetry, incident: IncidentUnderAnalysis) {
-  return analyzeIncident(
-    incident,
-    telemetryOnlyAnalysisPorts(telemetry, now),
-    { confidenceThreshold: 0.5 },
-  )
+  return analyzeIncident(incident, telemetryOnlyAnalysisPorts(telemetry, now), { confidenceThreshold: 0.5 })
 }
 
 describe('one analysis asks Cloud Monitoring each series once', () => {
@@ -40,16 +52,20 @@ describe('one analysis asks Cloud Monitoring each series once', () => {
     describe(c.name, () => {
       const synthetic = new SyntheticTelemetry({ seed: 7, injections: [c.injection] })
 
-      it('asks each (service, metric) once: the root-cause step cuts the evidence step\'s series, and asks the others over both its windows at once', async () => {
+      it("asks each (service, metric) once: the root-cause step cuts the evidence step's series, and asks the others over both its windows at once", async () => {
         const counting = new CountingTelemetry(synthetic)
         await analyze(counting, c.incident)
         const service = c.incident.service!
         const topology = await synthetic.services()
         const direct = [service, ...topology.find((s) => s.name === service)!.dependsOn]
         const involved = [service]
-        for (let i = 0; i < involved.length; i++) for (const d of topology.find((s) => s.name === involved[i])!.dependsOn) if (!involved.includes(d)) involved.push(d)
+        for (let i = 0; i < involved.length; i++)
+          for (const d of topology.find((s) => s.name === involved[i])!.dependsOn) if (!involved.includes(d)) involved.push(d)
         expect(involved.length).toBeGreaterThan(direct.length)
-        const expected = new Set([...direct.flatMap((s) => WATCHED_METRICS.map((m) => `${s} ${m}`)), ...involved.flatMap((s) => RCA_METRIC_KINDS.map((m) => `${s} ${m}`))])
+        const expected = new Set([
+          ...direct.flatMap((s) => WATCHED_METRICS.map((m) => `${s} ${m}`)),
+          ...involved.flatMap((s) => RCA_METRIC_KINDS.map((m) => `${s} ${m}`)),
+        ])
         const asked = counting.queriesPerSeries()
         expect(new Set(asked.keys())).toEqual(expected)
         expect([...asked].filter(([, n]) => n !== 1)).toEqual([])

@@ -38,7 +38,9 @@ describe('analyzeIncident', () => {
       logs: (q) => scripted.logs(q),
       errors: (q) => scripted.errors(q),
       traces: (q) => scripted.traces(q),
-      services: async () => { throw new Error('service catalog unreadable') },
+      services: async () => {
+        throw new Error('service catalog unreadable')
+      },
     }
 
     it('goes on with the service alone, and the trail says the lookup failed and why', async () => {

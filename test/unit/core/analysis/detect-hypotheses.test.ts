@@ -14,7 +14,10 @@ async function topHypothesis(telemetry: ConstructorParameters<typeof SyntheticTe
 
 describe('detectHypotheses on synthetic telemetry', () => {
   it('blames the slow dependency when its latency and the traces point at it', async () => {
-    const { hypotheses } = await topHypothesis({ injections: [{ kind: 'slow-dependency', service: 'payment-api', dependency: 'fraud-check', start: minutesAgo(25) }] }, 'payment-api')
+    const { hypotheses } = await topHypothesis(
+      { injections: [{ kind: 'slow-dependency', service: 'payment-api', dependency: 'fraud-check', start: minutesAgo(25) }] },
+      'payment-api',
+    )
     expect(hypotheses[0]).toMatchObject({ id: 'slow-dependency:fraud-check', playbookId: 'latency-slow-dependency' })
     expect(hypotheses[0]!.support).toBeGreaterThan(0.7)
   })
@@ -32,7 +35,9 @@ describe('detectHypotheses on synthetic telemetry', () => {
 
   it('reports a source that fails as missing, and keeps the others', async () => {
     const telemetry = ordersDbExhaustion(minutesAgo(15))
-    telemetry.traces = async () => { throw new Error('Cloud Trace unavailable (503)') }
+    telemetry.traces = async () => {
+      throw new Error('Cloud Trace unavailable (503)')
+    }
     const evidence = await gatherEvidence(telemetry, { service: 'orders-api', startedAt: minutesAgo(10), now: new Date() })
     expect(evidence.sourcesMissing).toEqual([{ source: 'traces', reason: 'Cloud Trace unavailable (503)' }])
     expect(evidence.sourcesAnswered).toEqual(['metrics', 'logs', 'errors'])

@@ -15,7 +15,8 @@ function logs(window: { start: Date; end: Date }): LogEntry[] {
   const lines: LogEntry[] = []
   for (let t = Math.ceil(window.start.getTime() / MINUTE) * MINUTE; t <= window.end.getTime(); t += MINUTE) {
     if ((t / MINUTE) % 10 === 0) lines.push({ at: new Date(t), service: 'payment-api', severity: 'WARNING', message: `cache miss for key user:${t % 97}` })
-    if (t >= startedAt.getTime() - 7 * MINUTE) lines.push({ at: new Date(t), service: 'payment-api', severity: 'ERROR', message: `payment ${t % 1000} failed: NullPointerException` })
+    if (t >= startedAt.getTime() - 7 * MINUTE)
+      lines.push({ at: new Date(t), service: 'payment-api', severity: 'ERROR', message: `payment ${t % 1000} failed: NullPointerException` })
   }
   return lines
 }
@@ -74,7 +75,10 @@ describe('gatherLogHistoryEvidence', () => {
   it('when storage fails, still compares with the hour before, stores nothing blind, and says why', async () => {
     const history = failingHistory(() => Promise.reject(new Error('connection terminated unexpectedly')))
     const items = await gatherLogHistoryEvidence(history, { incident, service: 'payment-api', gathered: await gathered() })
-    expect(items.map((i) => i.title)).toEqual(['New log pattern on payment-api since 14:03 UTC', 'Log history not available: log patterns compared with the hour before only'])
+    expect(items.map((i) => i.title)).toEqual([
+      'New log pattern on payment-api since 14:03 UTC',
+      'Log history not available: log patterns compared with the hour before only',
+    ])
     expect(items[1]).toMatchObject({ anomalous: false, source: 'logs' })
     expect(items[1]!.detail).toContain('reading template statistics: connection terminated unexpectedly')
     expect(history.calls).not.toContain('recordLogTemplates')
@@ -82,26 +86,74 @@ describe('gatherLogHistoryEvidence', () => {
 
   it('names the earlier incident with the same error and its fix, cut at a word when long', async () => {
     const resolution = 'Enabled circuit breaker on calls from payment-api to fraud-check (fallback scoring) and raised the endpoint min nodes to 4.'
-    const earlier = { incidentId: 'inc-0', number: 12, title: 'payment-api slow', startedAt: new Date(startedAt.getTime() - 3 * 86_400_000), resolution, resolutionOutcome: 'worked' as const }
-    const sightings = [{ service: 'payment-api', template: 'payment <*> failed: NullPointerException', example: 'payment 120 failed: NullPointerException', errorGroupId: null, occurrences: 40, seenAt: earlier.startedAt }]
+    const earlier = {
+      incidentId: 'inc-0',
+      number: 12,
+      title: 'payment-api slow',
+      startedAt: new Date(startedAt.getTime() - 3 * 86_400_000),
+      resolution,
+      resolutionOutcome: 'worked' as const,
+    }
+    const sightings = [
+      {
+        service: 'payment-api',
+        template: 'payment <*> failed: NullPointerException',
+        example: 'payment 120 failed: NullPointerException',
+        errorGroupId: null,
+        occurrences: 40,
+        seenAt: earlier.startedAt,
+      },
+    ]
     const history = historyOfEarlierErrors([{ ...earlier, sightings }])
     const items = await gatherLogHistoryEvidence(history, { incident, service: 'payment-api', gathered: await gathered() })
     const same = items.find((i) => i.title.startsWith('Same error as INC-12'))!
-    expect(same.title).toBe('Same error as INC-12: payment <*> failed: NullPointerException (resolved by Enabled circuit breaker on calls from payment-api to fraud-check (fallback scoring) and raised the endpoint min nodes…)')
+    expect(same.title).toBe(
+      'Same error as INC-12: payment <*> failed: NullPointerException (resolved by Enabled circuit breaker on calls from payment-api to fraud-check (fallback scoring) and raised the endpoint min nodes…)',
+    )
     expect(same.detail).toContain(`resolved by: ${resolution} (worked)`)
   })
 
   it('makes one item of the errors that recur with the same earlier incidents (a log line and its Error Reporting group)', async () => {
-    const earlier = { incidentId: 'inc-0', number: 12, title: 'payment-api slow', startedAt: new Date(startedAt.getTime() - 3 * 86_400_000), resolution: 'rolled back', resolutionOutcome: 'worked' as const }
-    const group = { groupId: 'npe-group', service: 'payment-api', message: 'TypeError: Cannot read properties of undefined (reading card)\n    at tokenize', count: 30, firstSeen: new Date(startedAt.getTime() - 5 * MINUTE), lastSeen: now }
+    const earlier = {
+      incidentId: 'inc-0',
+      number: 12,
+      title: 'payment-api slow',
+      startedAt: new Date(startedAt.getTime() - 3 * 86_400_000),
+      resolution: 'rolled back',
+      resolutionOutcome: 'worked' as const,
+    }
+    const group = {
+      groupId: 'npe-group',
+      service: 'payment-api',
+      message: 'TypeError: Cannot read properties of undefined (reading card)\n    at tokenize',
+      count: 30,
+      firstSeen: new Date(startedAt.getTime() - 5 * MINUTE),
+      lastSeen: now,
+    }
     const sightings = [
-      { service: 'payment-api', template: 'payment <*> failed: NullPointerException', example: 'payment 120 failed: NullPointerException', errorGroupId: null, occurrences: 40, seenAt: earlier.startedAt },
-      { service: 'payment-api', template: 'TypeError: Cannot read properties of undefined (reading card)', example: 'TypeError: Cannot read properties of undefined (reading card)', errorGroupId: 'npe-group', occurrences: 25, seenAt: earlier.startedAt },
+      {
+        service: 'payment-api',
+        template: 'payment <*> failed: NullPointerException',
+        example: 'payment 120 failed: NullPointerException',
+        errorGroupId: null,
+        occurrences: 40,
+        seenAt: earlier.startedAt,
+      },
+      {
+        service: 'payment-api',
+        template: 'TypeError: Cannot read properties of undefined (reading card)',
+        example: 'TypeError: Cannot read properties of undefined (reading card)',
+        errorGroupId: 'npe-group',
+        occurrences: 25,
+        seenAt: earlier.startedAt,
+      },
     ]
     const history = historyOfEarlierErrors([{ ...earlier, sightings }])
     const telemetry = new ScriptedTelemetry({ 'payment-api': { metrics: { latency_p95_ms: () => 300 }, logs, errors: [group] } })
     const evidence = await gatherEvidence(telemetry, { service: 'payment-api', startedAt, now })
-    const items = (await gatherLogHistoryEvidence(history, { incident, service: 'payment-api', gathered: evidence })).filter((i) => i.title.startsWith('Same error as'))
+    const items = (await gatherLogHistoryEvidence(history, { incident, service: 'payment-api', gathered: evidence })).filter((i) =>
+      i.title.startsWith('Same error as'),
+    )
     expect(items).toHaveLength(1)
     expect(items[0]!.title).toMatch(/^Same error as INC-12: .+ and 1 more error seen with it \(resolved by rolled back\)$/)
     expect(items[0]!.data).toMatchObject({ errorGroupIds: ['npe-group'] })

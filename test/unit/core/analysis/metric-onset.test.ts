@@ -25,7 +25,10 @@ describe('the live analysis dates each anomalous metric', () => {
     const evidence = await gatherEvidence(ordersDbExhaustion(minutesAgo(15)), { service: 'web-api', startedAt: minutesAgo(10), now })
     const telemetry = new ScriptedTelemetry({ calm: { metrics: { latency_p95_ms: () => 120, error_rate: () => 0.001 } } })
     const calm = await gatherEvidence(telemetry, { service: 'calm', startedAt: minutesAgo(10), now })
-    expect(calm.metrics.map((m) => [m.metric, m.anomalous, m.anomalousSince, m.anomalyScore])).toEqual([['latency_p95_ms', false, null, 0], ['error_rate', false, null, 0]])
+    expect(calm.metrics.map((m) => [m.metric, m.anomalous, m.anomalousSince, m.anomalyScore])).toEqual([
+      ['latency_p95_ms', false, null, 0],
+      ['error_rate', false, null, 0],
+    ])
     // One query per watched metric carries the window, the baseline hour and the detector's warm-up (it was two); then 3 log queries, errors, traces.
     expect(telemetry.calls).toBe(8 + 5)
     expect(evidence.metrics.find((m) => m.service === 'quotes')).toMatchObject({ anomalous: true, anomalousSince: minutesAgo(15) })
@@ -33,7 +36,9 @@ describe('the live analysis dates each anomalous metric', () => {
 
   it('flags a rise the detector dates although it is under 1.5× its baseline', async () => {
     // 20 % slower from 13:50 on a quiet series: below the ratio rule, far outside the noise.
-    const telemetry = new ScriptedTelemetry({ api: { metrics: { latency_p95_ms: (at) => (at >= minutesAgo(10) ? 156 : 120 + (at.getTime() / 60_000) % 3) } } })
+    const telemetry = new ScriptedTelemetry({
+      api: { metrics: { latency_p95_ms: (at) => (at >= minutesAgo(10) ? 156 : 120 + ((at.getTime() / 60_000) % 3)) } },
+    })
     const evidence = await gatherEvidence(telemetry, { service: 'api', startedAt: minutesAgo(10), now })
     expect(evidence.metrics[0]).toMatchObject({ anomalous: true, anomalousSince: minutesAgo(10) })
     expect(evidence.metrics[0]!.ratio).toBeLessThan(1.5)
@@ -43,7 +48,15 @@ describe('the live analysis dates each anomalous metric', () => {
     const start = minutesAgo(12)
     const telemetry = new SyntheticTelemetry({ seed: 7, injections: [{ kind: 'connection-pool-exhaustion', service: 'checkout-db', start }] })
     const result = await analyzeIncident(
-      { id: '00000000-0000-4000-8000-000000000001', title: 'checkout-api p95 latency above 2 s', summary: 'checkout slow', service: 'checkout-api', resourceType: 'k8s_container', policyName: null, startedAt: minutesAgo(9) },
+      {
+        id: '00000000-0000-4000-8000-000000000001',
+        title: 'checkout-api p95 latency above 2 s',
+        summary: 'checkout slow',
+        service: 'checkout-api',
+        resourceType: 'k8s_container',
+        policyName: null,
+        startedAt: minutesAgo(9),
+      },
       telemetryOnlyAnalysisPorts(telemetry, now),
       { confidenceThreshold: 0.5 },
     )

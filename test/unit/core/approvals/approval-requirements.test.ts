@@ -23,7 +23,7 @@ describe('approvalExpiresAt', () => {
     expect(approvalExpiresAt(requestedAt, 15 * 60_000, 60).toISOString()).toBe('2026-01-01T10:15:00.000Z')
   })
 
-  it("caps it at APPROVAL_TTL_MINUTES", () => {
+  it('caps it at APPROVAL_TTL_MINUTES', () => {
     expect(approvalExpiresAt(requestedAt, 4 * 3_600_000, 30).toISOString()).toBe('2026-01-01T10:30:00.000Z')
   })
 })

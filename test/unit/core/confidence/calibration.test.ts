@@ -21,7 +21,7 @@ import {
 /** Deterministic outcomes: the true probability is σ(0.5·logit − 1), so the raw logit is overconfident and too high. */
 function overconfidentHistory(n: number): LabelledScore[] {
   let state = 7
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
   return Array.from({ length: n }, () => {
     const logit = -4 + 8 * random()
     return { logit, label: random() < sigmoid(0.5 * logit - 1) ? 1 : 0 }
@@ -56,7 +56,12 @@ describe('calibration', () => {
   })
 
   it('pools adjacent violators into a non-decreasing step function', () => {
-    const steps = fitIsotonic([{ score: 0.1, label: 1 }, { score: 0.2, label: 0 }, { score: 0.3, label: 0 }, { score: 0.9, label: 1 }])
+    const steps = fitIsotonic([
+      { score: 0.1, label: 1 },
+      { score: 0.2, label: 0 },
+      { score: 0.3, label: 0 },
+      { score: 0.9, label: 1 },
+    ])
     expect(steps.map((s) => s.probability)).toEqual([...steps.map((s) => s.probability)].sort((a, b) => a - b))
     expect(steps.at(-1)!.upTo).toBe(1)
   })
@@ -84,24 +89,43 @@ describe('calibration metrics', () => {
 
   it('gives the sampling-noise floor of ECE: large for a few dozen forecasts, small for thousands, the same on every run', () => {
     const few = calibrationErrorFloor(Array.from({ length: 50 }, (_, i) => 0.2 + (i % 7) / 10))
-    const many = calibrationErrorFloor(Array.from({ length: 3000 }, (_, i) => 0.2 + (i % 7) / 10), { trials: 200 })
+    const many = calibrationErrorFloor(
+      Array.from({ length: 3000 }, (_, i) => 0.2 + (i % 7) / 10),
+      { trials: 200 },
+    )
     expect(few.mean).toBeGreaterThan(0.05)
     expect(many.mean).toBeLessThan(few.mean / 3)
     expect(calibrationErrorFloor([0.3, 0.7, 0.5])).toEqual(calibrationErrorFloor([0.3, 0.7, 0.5]))
   })
 
   describe('discrimination, log loss and reliability bins', () => {
-    const forecasts = [{ probability: 0.9, label: 1 as const }, { probability: 0.8, label: 0 as const }, { probability: 0.3, label: 1 as const }, { probability: 0.1, label: 0 as const }, { probability: 0.15, label: 0 as const }]
+    const forecasts = [
+      { probability: 0.9, label: 1 as const },
+      { probability: 0.8, label: 0 as const },
+      { probability: 0.3, label: 1 as const },
+      { probability: 0.1, label: 0 as const },
+      { probability: 0.15, label: 0 as const },
+    ]
 
     it('rank AUC counts the right-over-wrong pairs, ties half, and is 0.5 without both classes', () => {
       // Right 0.9 beats all three wrong; right 0.3 beats 0.1 and 0.15: 5 of 6 pairs.
       expect(rankAuc(forecasts)).toBeCloseTo(5 / 6, 10)
-      expect(rankAuc([{ probability: 0.4, label: 1 }, { probability: 0.4, label: 0 }])).toBe(0.5)
+      expect(
+        rankAuc([
+          { probability: 0.4, label: 1 },
+          { probability: 0.4, label: 0 },
+        ]),
+      ).toBe(0.5)
       expect(rankAuc([{ probability: 0.4, label: 1 }])).toBe(0.5)
     })
 
     it('log loss is the mean negative log-likelihood, finite for a confident miss', () => {
-      expect(logLoss([{ probability: 0.8, label: 1 }, { probability: 0.8, label: 0 }])).toBeCloseTo(-(Math.log(0.8) + Math.log(0.2)) / 2, 10)
+      expect(
+        logLoss([
+          { probability: 0.8, label: 1 },
+          { probability: 0.8, label: 0 },
+        ]),
+      ).toBeCloseTo(-(Math.log(0.8) + Math.log(0.2)) / 2, 10)
       expect(Number.isFinite(logLoss([{ probability: 1, label: 0 }]))).toBe(true)
     })
 

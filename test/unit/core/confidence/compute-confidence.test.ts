@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import { computeConfidence, type ConfidenceInputs } from '../../../../src/core/confidence/compute-confidence'
 
-const strong: ConfidenceInputs = { topSimilarity: 0.85, historyAgreement: 0.9, evidenceSupport: 1, sourcesAnswered: 4, sourcesAsked: 4, pastOutcomes: { worked: 3, failed: 0 } }
-const weak: ConfidenceInputs = { topSimilarity: 0.25, historyAgreement: null, evidenceSupport: 0, sourcesAnswered: 1, sourcesAsked: 4, pastOutcomes: { worked: 0, failed: 0 } }
+const strong: ConfidenceInputs = {
+  topSimilarity: 0.85,
+  historyAgreement: 0.9,
+  evidenceSupport: 1,
+  sourcesAnswered: 4,
+  sourcesAsked: 4,
+  pastOutcomes: { worked: 3, failed: 0 },
+}
+const weak: ConfidenceInputs = {
+  topSimilarity: 0.25,
+  historyAgreement: null,
+  evidenceSupport: 0,
+  sourcesAnswered: 1,
+  sourcesAsked: 4,
+  pastOutcomes: { worked: 0, failed: 0 },
+}
 
 describe('computeConfidence', () => {
   it('is high when history, telemetry and past outcomes agree', () => {

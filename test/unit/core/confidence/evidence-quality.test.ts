@@ -35,7 +35,13 @@ const paymentsSlow = () => {
     'orders-db': { metrics: { db_connections_used_ratio: () => 0.4, latency_p95_ms: () => 20 } },
     payments: {
       metrics: { latency_p95_ms: (at) => (after(at) ? 2400 : 90) },
-      logs: (w) => Array.from({ length: 8 }, (_, i) => ({ at: new Date(Math.max(since.getTime(), w.start.getTime()) + i * 30_000), service: 'payments', severity: 'ERROR' as const, message: 'upstream card network timed out' })),
+      logs: (w) =>
+        Array.from({ length: 8 }, (_, i) => ({
+          at: new Date(Math.max(since.getTime(), w.start.getTime()) + i * 30_000),
+          service: 'payments',
+          severity: 'ERROR' as const,
+          message: 'upstream card network timed out',
+        })),
     },
   })
 }
@@ -60,12 +66,32 @@ describe('evidence freshness', () => {
   })
 
   it('does not count a quiet event source as stale, but does one whose newest event predates the incident', () => {
-    const base: Omit<GatheredEvidence, 'logs'> = { items: [], metrics: [], errors: [], traces: [], services: ['a'], dependencyLookupFailure: null, sourcesAnswered: [], sourcesMissing: [], sourcesPartial: [], alertPolicy: null, ownWarnings: null, deploys: [], window: { start: minutesAgo(130), end: now } }
+    const base: Omit<GatheredEvidence, 'logs'> = {
+      items: [],
+      metrics: [],
+      errors: [],
+      traces: [],
+      services: ['a'],
+      dependencyLookupFailure: null,
+      sourcesAnswered: [],
+      sourcesMissing: [],
+      sourcesPartial: [],
+      alertPolicy: null,
+      ownWarnings: null,
+      deploys: [],
+      window: { start: minutesAgo(130), end: now },
+    }
     const quiet = assessEvidenceFreshness({ ...base, logs: [] }, { startedAt: minutesAgo(120) })
     expect(quiet).toMatchObject({ value: null, explanation: 'no timestamped telemetry to judge how current it is' })
-    const old = assessEvidenceFreshness({ ...base, logs: [{ at: minutesAgo(125), service: 'a', severity: 'ERROR', message: 'x' }] }, { startedAt: minutesAgo(120) })
+    const old = assessEvidenceFreshness(
+      { ...base, logs: [{ at: minutesAgo(125), service: 'a', severity: 'ERROR', message: 'x' }] },
+      { startedAt: minutesAgo(120) },
+    )
     expect(old.value).toBe(1)
-    const older = assessEvidenceFreshness({ ...base, logs: [{ at: minutesAgo(180), service: 'a', severity: 'ERROR', message: 'x' }] }, { startedAt: minutesAgo(120) })
+    const older = assessEvidenceFreshness(
+      { ...base, logs: [{ at: minutesAgo(180), service: 'a', severity: 'ERROR', message: 'x' }] },
+      { startedAt: minutesAgo(120) },
+    )
     expect(older.value).toBeLessThan(0.1)
   })
 
@@ -79,7 +105,11 @@ describe('evidence consistency', () => {
     const gathered = await gatherEvidence(ordersDbExhaustion(minutesAgo(15)), incident)
     const consistency = assessEvidenceConsistency(gathered, { service: 'orders-api', hypothesisTarget: 'orders-db', probableCause: 'orders-db' })
     expect(consistency.value).toBe(1)
-    expect(consistency.verdicts.map((v) => [v.signal, v.verdict])).toEqual([['metrics', 'agrees'], ['logs', 'agrees'], ['service graph', 'agrees']])
+    expect(consistency.verdicts.map((v) => [v.signal, v.verdict])).toEqual([
+      ['metrics', 'agrees'],
+      ['logs', 'agrees'],
+      ['service graph', 'agrees'],
+    ])
     expect(consistency.explanation).toBe('metrics, logs, service graph all point at orders-db')
   })
 
@@ -87,7 +117,9 @@ describe('evidence consistency', () => {
     const gathered = await gatherEvidence(paymentsSlow(), incident)
     const consistency = assessEvidenceConsistency(gathered, { service: 'orders-api', hypothesisTarget: 'orders-db', probableCause: 'payments' })
     expect(consistency.value).toBe(0)
-    expect(consistency.explanation).toBe('sources disagree: nothing points at orders-db; metrics at orders-api, payments; logs at payments; service graph at payments')
+    expect(consistency.explanation).toBe(
+      'sources disagree: nothing points at orders-db; metrics at orders-api, payments; logs at payments; service graph at payments',
+    )
   })
 
   it('takes signals on the alerting service alone as symptoms of a cause in a dependency, not as contradictions', async () => {
@@ -108,11 +140,24 @@ describe('evidence consistency', () => {
 })
 
 describe('the confidence factors of evidence quality', () => {
-  const inputs: ConfidenceInputs = { topSimilarity: 0.8, historyAgreement: 0.8, evidenceSupport: 0.8, sourcesAnswered: 4, sourcesAsked: 4, pastOutcomes: { worked: 2, failed: 0 }, retrievalMargin: 0.5, signalAgreement: 0.5 }
+  const inputs: ConfidenceInputs = {
+    topSimilarity: 0.8,
+    historyAgreement: 0.8,
+    evidenceSupport: 0.8,
+    sourcesAnswered: 4,
+    sourcesAsked: 4,
+    pastOutcomes: { worked: 2, failed: 0 },
+    retrievalMargin: 0.5,
+    signalAgreement: 0.5,
+  }
 
   it('lowers the confidence for stale or contradicting telemetry, and raises it for agreeing sources', () => {
     const base = computeConfidence(inputs)
-    const fresh = computeConfidence({ ...inputs, evidenceFreshness: { value: 1, explanation: 'current' }, evidenceConsistency: { value: 0.5, explanation: 'mixed' } })
+    const fresh = computeConfidence({
+      ...inputs,
+      evidenceFreshness: { value: 1, explanation: 'current' },
+      evidenceConsistency: { value: 0.5, explanation: 'mixed' },
+    })
     expect(fresh.score).toBeCloseTo(base.score, 10)
     expect(computeConfidence({ ...inputs, evidenceFreshness: { value: 0.2, explanation: 'stale' } }).score).toBeLessThan(base.score)
     expect(computeConfidence({ ...inputs, evidenceConsistency: { value: 0, explanation: 'disagree' } }).score).toBeLessThan(base.score)
@@ -120,7 +165,11 @@ describe('the confidence factors of evidence quality', () => {
   })
 
   it('shows each factor with its explanation, an unknown one as neutral', () => {
-    const { factors } = computeConfidence({ ...inputs, evidenceFreshness: { value: 0.4, explanation: 'stale telemetry: metrics 20 min behind' }, evidenceConsistency: { value: null, explanation: 'no source points at any service' } })
+    const { factors } = computeConfidence({
+      ...inputs,
+      evidenceFreshness: { value: 0.4, explanation: 'stale telemetry: metrics 20 min behind' },
+      evidenceConsistency: { value: null, explanation: 'no source points at any service' },
+    })
     expect(factors.slice(-2)).toEqual([
       { name: 'evidence_freshness', value: 0.4, weight: 1, explanation: 'stale telemetry: metrics 20 min behind' },
       { name: 'evidence_consistency', value: 0.5, weight: 1, explanation: 'no source points at any service (counted as neutral)' },
@@ -128,7 +177,11 @@ describe('the confidence factors of evidence quality', () => {
   })
 
   it('stores features in a fixed order, and re-scores a row stored before the factor list grew as if the new factors were neutral', () => {
-    const withQuality = computeConfidence({ ...inputs, evidenceFreshness: { value: 0.3, explanation: 'stale' }, evidenceConsistency: { value: 0.9, explanation: 'agree' } })
+    const withQuality = computeConfidence({
+      ...inputs,
+      evidenceFreshness: { value: 0.3, explanation: 'stale' },
+      evidenceConsistency: { value: 0.9, explanation: 'agree' },
+    })
     expect(withQuality.features).toHaveLength(9)
     expect(diagnosisPriorLogit(withQuality.features)).toBeCloseTo(withQuality.logit, 10)
     const before = computeConfidence(inputs)

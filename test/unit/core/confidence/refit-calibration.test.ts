@@ -6,7 +6,7 @@ import { REFIT_EVERY, refitCalibration, type LabelledOutcome } from '../../../..
 function outcomes(count: number): LabelledOutcome[] {
   return Array.from({ length: count }, (_, i) => {
     const raw = 0.1 + (0.8 * i) / Math.max(1, count - 1)
-    return { raw, features: null, label: (raw > 0.5) !== (i % 7 === 0) ? 1 : 0 }
+    return { raw, features: null, label: raw > 0.5 !== (i % 7 === 0) ? 1 : 0 }
   })
 }
 
@@ -41,6 +41,12 @@ describe('refitCalibration', () => {
   })
 
   it('fits a first model from nothing stored once there are enough outcomes', () => {
-    expect(refitCalibration('retrieval', outcomes(PLATT_MIN_SAMPLES).map((o) => ({ ...o, features: [o.raw] })), null).refitted).toBe(true)
+    expect(
+      refitCalibration(
+        'retrieval',
+        outcomes(PLATT_MIN_SAMPLES).map((o) => ({ ...o, features: [o.raw] })),
+        null,
+      ).refitted,
+    ).toBe(true)
   })
 })

@@ -7,8 +7,28 @@ import { rankCandidates, type SearchCandidate } from '../../../../src/core/corre
 const NOW = new Date('2026-05-14T12:00:00Z')
 function candidate(id: string, cosine: number, bm25: number, coverage: number, daysAgo = 2): SearchCandidate {
   return {
-    incident: { id, number: 1, title: id, service: 'checkout-db', resourceType: null, policyName: null, startedAt: new Date(NOW.getTime() - daysAgo * 86_400_000), resolvedAt: null, rootCause: null, resolution: null, resolutionOutcome: null, playbookId: null },
-    cosine, bm25, keywordCoverage: coverage, matchedTerms: [], sameService: true, sameResource: false, samePolicy: false, sameSignature: false,
+    incident: {
+      id,
+      number: 1,
+      title: id,
+      service: 'checkout-db',
+      resourceType: null,
+      policyName: null,
+      startedAt: new Date(NOW.getTime() - daysAgo * 86_400_000),
+      resolvedAt: null,
+      rootCause: null,
+      resolution: null,
+      resolutionOutcome: null,
+      playbookId: null,
+    },
+    cosine,
+    bm25,
+    keywordCoverage: coverage,
+    matchedTerms: [],
+    sameService: true,
+    sameResource: false,
+    samePolicy: false,
+    sameSignature: false,
     retrievedBy: { embedding: true, keywords: true, structured: true },
   }
 }
@@ -20,7 +40,10 @@ describe('retrieval confidence', () => {
 
   it('is higher for a clear, strong, recent best match than for a crowded, weak, old one', () => {
     const clear = rankCandidates([candidate('a', 0.92, 12, 0.9), candidate('b', 0.4, 2, 0.2), candidate('c', 0.35, 1, 0.1)], { at: NOW, limit: 5 })
-    const crowded = rankCandidates([candidate('a', 0.42, 2.1, 0.3, 400), candidate('b', 0.41, 2, 0.3, 400), candidate('c', 0.4, 1.9, 0.3, 400)], { at: NOW, limit: 5 })
+    const crowded = rankCandidates([candidate('a', 0.42, 2.1, 0.3, 400), candidate('b', 0.41, 2, 0.3, 400), candidate('c', 0.4, 1.9, 0.3, 400)], {
+      at: NOW,
+      limit: 5,
+    })
     expect(retrievalConfidence(clear, uncalibrated()).probability).toBeGreaterThan(0.7)
     expect(retrievalConfidence(crowded, uncalibrated()).probability).toBeLessThan(0.3)
     const features = retrievalFeatures(clear)!
@@ -43,7 +66,13 @@ describe('retrieval confidence', () => {
 
   it('names the features of a vector in the order the prior weighs them, reading a feature stored before it existed as 0', () => {
     expect(nameRetrievalFeatures([0.8, 0.4, 0.5, 1, 0.33, 0.9])).toEqual({
-      topSimilarity: 0.8, keywordMargin: 0.4, embeddingMargin: 0.5, agreement: 1, structured: 0.33, recency: 0.9, keywordDeficit: 0,
+      topSimilarity: 0.8,
+      keywordMargin: 0.4,
+      embeddingMargin: 0.5,
+      agreement: 1,
+      structured: 0.33,
+      recency: 0.9,
+      keywordDeficit: 0,
     })
   })
 

@@ -32,8 +32,17 @@ const base = { service: 'checkout-db', resourceType: null, policyName: null, bef
 describe('correlateIncident', () => {
   it('embeds the query and searches history before the incident, excluding it', async () => {
     const search = new RecordingSearch()
-    const result = await correlateIncident({ ...base, text: 'checkout-db connection pool exhausted', excludeId: 'inc-1' }, { embedder: new HashingEmbedder(), search })
-    expect(search.queries[0]).toMatchObject({ text: 'checkout-db connection pool exhausted', embeddingModel: 'local-hashing-v2', service: 'checkout-db', before: base.before, excludeId: 'inc-1' })
+    const result = await correlateIncident(
+      { ...base, text: 'checkout-db connection pool exhausted', excludeId: 'inc-1' },
+      { embedder: new HashingEmbedder(), search },
+    )
+    expect(search.queries[0]).toMatchObject({
+      text: 'checkout-db connection pool exhausted',
+      embeddingModel: 'local-hashing-v2',
+      service: 'checkout-db',
+      before: base.before,
+      excludeId: 'inc-1',
+    })
     expect(search.queries[0]!.embedding).toHaveLength(768)
     expect(result).toMatchObject({ mode: 'hybrid', notes: [], matches: [] })
   })
@@ -44,7 +53,9 @@ describe('correlateIncident', () => {
     expect(search.queries[0]!.embedding).toBeNull()
     expect(result.mode).toBe('lexical_structured')
     expect(result.embedding).toBeNull()
-    expect(result.notes).toEqual(['embeddings unavailable (vertex:gemini-embedding-001@768: Vertex AI gemini-embedding-001: timed out after 3000 ms); ranked by keywords and structured signals only'])
+    expect(result.notes).toEqual([
+      'embeddings unavailable (vertex:gemini-embedding-001@768: Vertex AI gemini-embedding-001: timed out after 3000 ms); ranked by keywords and structured signals only',
+    ])
   })
 
   it('caps a huge query and says how much of it was used', async () => {

@@ -38,7 +38,16 @@ describe('HashingEmbedder', () => {
 
     it('splits identifiers into their words and keeps the whole name as a feature', () => {
       expect(featureTokens('Caused by java.net.SocketTimeoutException in checkoutDb')).toEqual([
-        'caus', 'java', 'net', 'socket', 'timeout', 'exception', '=java.net.sockettimeoutexception', 'checkout', 'db', '=checkoutdb',
+        'caus',
+        'java',
+        'net',
+        'socket',
+        'timeout',
+        'exception',
+        '=java.net.sockettimeoutexception',
+        'checkout',
+        'db',
+        '=checkoutdb',
       ])
     })
 

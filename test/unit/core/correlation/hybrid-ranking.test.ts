@@ -9,11 +9,29 @@ function candidate(id: string, overrides: Omit<Partial<SearchCandidate>, 'incide
   const { incident, ...rest } = overrides
   return {
     incident: {
-      id, number: Number(id.replace(/\D/g, '')) || 1, title: `incident ${id}`, service: null, resourceType: null, policyName: null, errorSignature: null,
-      startedAt: new Date(NOW.getTime() - 30 * DAY), resolvedAt: null, rootCause: null, resolution: null, resolutionOutcome: null, playbookId: null,
+      id,
+      number: Number(id.replace(/\D/g, '')) || 1,
+      title: `incident ${id}`,
+      service: null,
+      resourceType: null,
+      policyName: null,
+      errorSignature: null,
+      startedAt: new Date(NOW.getTime() - 30 * DAY),
+      resolvedAt: null,
+      rootCause: null,
+      resolution: null,
+      resolutionOutcome: null,
+      playbookId: null,
       ...incident,
     },
-    cosine: 0.5, bm25: 1, keywordCoverage: 0.5, matchedTerms: [], sameService: false, sameResource: false, samePolicy: false, sameSignature: false,
+    cosine: 0.5,
+    bm25: 1,
+    keywordCoverage: 0.5,
+    matchedTerms: [],
+    sameService: false,
+    sameResource: false,
+    samePolicy: false,
+    sameSignature: false,
     retrievedBy: { embedding: true, keywords: true, structured: false },
     ...rest,
   }
@@ -48,7 +66,10 @@ describe('rankCandidates', () => {
   })
 
   it('does not let a worked fix lift a much weaker match over a strong one', () => {
-    const candidates = [candidate('strong1', { cosine: 0.95, bm25: 9 }), ...Array.from({ length: 8 }, (_, i) => candidate(`mid${i + 2}`, { cosine: 0.7 - i * 0.01, bm25: 5 - i * 0.1 }))]
+    const candidates = [
+      candidate('strong1', { cosine: 0.95, bm25: 9 }),
+      ...Array.from({ length: 8 }, (_, i) => candidate(`mid${i + 2}`, { cosine: 0.7 - i * 0.01, bm25: 5 - i * 0.1 })),
+    ]
     candidates.push(candidate('weak20', { cosine: 0.2, bm25: 0.1, incident: { resolutionOutcome: 'worked' } }))
     const ranked = rankCandidates(candidates, { at: NOW, limit: 20 }).map((m) => m.incident.id)
     expect(ranked[0]).toBe('strong1')
@@ -69,7 +90,15 @@ describe('rankCandidates', () => {
 
   it('explains each match: per-signal similarity, matched keywords, shared fields and age', () => {
     const [match] = rankCandidates(
-      [candidate('x1', { cosine: 0.82, keywordCoverage: 0.64, matchedTerms: ['pool', 'exhaust'], sameSignature: true, incident: { errorSignature: 'java.net.sockettimeoutexception', startedAt: new Date(NOW.getTime() - 3 * DAY) } })],
+      [
+        candidate('x1', {
+          cosine: 0.82,
+          keywordCoverage: 0.64,
+          matchedTerms: ['pool', 'exhaust'],
+          sameSignature: true,
+          incident: { errorSignature: 'java.net.sockettimeoutexception', startedAt: new Date(NOW.getTime() - 3 * DAY) },
+        }),
+      ],
       { at: NOW, limit: 5 },
     )
     expect(match!.matchedOn).toEqual(['text 0.82', 'keywords 0.64 (pool, exhaust)', 'same error java.net.sockettimeoutexception', '3 days earlier'])
@@ -82,6 +111,8 @@ describe('rankCandidates', () => {
       { at: NOW, limit: 1 },
     )
     expect(ranked).toHaveLength(1)
-    expect(rankCandidates([candidate('n3', { cosine: null, bm25: 0, retrievedBy: { embedding: false, keywords: false, structured: true } })], { at: NOW, limit: 5 })).toEqual([])
+    expect(
+      rankCandidates([candidate('n3', { cosine: null, bm25: 0, retrievedBy: { embedding: false, keywords: false, structured: true } })], { at: NOW, limit: 5 }),
+    ).toEqual([])
   })
 })

@@ -3,7 +3,9 @@ import { parseDuration, renderDeep, renderTemplate, renderUrl } from '../../../.
 
 describe('renderTemplate', () => {
   it('fills nested placeholders', () => {
-    expect(renderTemplate('Restart {{service}} for INC-{{incident.number}}', { service: 'checkout-db', incident: { number: 7 } })).toBe('Restart checkout-db for INC-7')
+    expect(renderTemplate('Restart {{service}} for INC-{{incident.number}}', { service: 'checkout-db', incident: { number: 7 } })).toBe(
+      'Restart checkout-db for INC-7',
+    )
   })
 
   it('leaves unknown placeholders visible instead of inventing values', () => {
@@ -31,7 +33,10 @@ describe('parseDuration', () => {
 
 describe('renderUrl', () => {
   it('keeps the configured base URL and percent-encodes inserted values', () => {
-    const url = renderUrl('{{env.AUTOMATION_WEBHOOK_URL}}/services/{{service}}/restart', { service: '../../admin?x=1', env: { AUTOMATION_WEBHOOK_URL: 'https://automation.internal/api' } })
+    const url = renderUrl('{{env.AUTOMATION_WEBHOOK_URL}}/services/{{service}}/restart', {
+      service: '../../admin?x=1',
+      env: { AUTOMATION_WEBHOOK_URL: 'https://automation.internal/api' },
+    })
     expect(url).toBe('https://automation.internal/api/services/..%2F..%2Fadmin%3Fx%3D1/restart')
   })
 })

@@ -83,7 +83,11 @@ describe('playbookSchema', () => {
   })
 
   it('accepts a logs query without a metric', () => {
-    const query: Record<string, unknown> = buildQuery({ source: 'logs', contains: 'connection', assert: { stat: 'count', op: '>=', value: 5, description: 'errors' } })
+    const query: Record<string, unknown> = buildQuery({
+      source: 'logs',
+      contains: 'connection',
+      assert: { stat: 'count', op: '>=', value: 5, description: 'errors' },
+    })
     delete query['metric']
     expect(problems(buildPlaybook({ steps: [query, buildApproval(), buildAction()] }))).toEqual([])
   })

@@ -4,7 +4,10 @@ import { playbookSchema, type Playbook } from '../../../../src/core/playbooks/sc
 
 function playbook(id: string, match: Partial<Playbook['match']>): Playbook {
   return playbookSchema.parse({
-    id, title: id, version: 1, description: id,
+    id,
+    title: id,
+    version: 1,
+    description: id,
     match: { keywords: ['xx'], ...match },
     steps: [{ id: 'look', kind: 'query', title: 'look', source: 'logs', assert: { stat: 'count', op: '>', value: 0, description: 'any' } }],
   })
@@ -49,7 +52,11 @@ describe('rankPlaybooks', () => {
 describe('playbookSchema', () => {
   it('rejects an action that has no approval gate before it', () => {
     const result = playbookSchema.safeParse({
-      id: 'unsafe', title: 'unsafe', version: 1, description: 'x', match: { keywords: ['xx'] },
+      id: 'unsafe',
+      title: 'unsafe',
+      version: 1,
+      description: 'x',
+      match: { keywords: ['xx'] },
       steps: [{ id: 'act', kind: 'action', title: 'act', risk: 'low', preview: 'p', action: { type: 'webhook', url: 'http://x' } }],
     })
     expect(result.success).toBe(false)

@@ -10,7 +10,11 @@ const playbooks: Playbook[] = results.flatMap((r) => (r.ok ? [r.playbook] : []))
 
 describe('shipped playbooks', () => {
   it('finds every YAML file in playbooks/', () => {
-    expect(results.map((r) => r.file)).toEqual(readdirSync(PLAYBOOK_DIR).filter((f) => /\.ya?ml$/.test(f)).sort())
+    expect(results.map((r) => r.file)).toEqual(
+      readdirSync(PLAYBOOK_DIR)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort(),
+    )
   })
 
   it.each(results.map((r) => [r.file, r] as const))('%s validates against playbookSchema', (_file, result) => {
@@ -51,7 +55,12 @@ describe('shipped playbooks', () => {
 
   it('db-connection-exhaustion checks saturation and errors before a gated pgbouncer restart', () => {
     const playbook = playbooks.find((p) => p.id === 'db-connection-exhaustion')!
-    expect(playbook.steps[0]).toMatchObject({ kind: 'query', source: 'metrics', metric: 'db_connections_used_ratio', assert: { stat: 'max', op: '>=', value: 0.9 } })
+    expect(playbook.steps[0]).toMatchObject({
+      kind: 'query',
+      source: 'metrics',
+      metric: 'db_connections_used_ratio',
+      assert: { stat: 'max', op: '>=', value: 0.9 },
+    })
     expect(playbook.steps.find((s) => s.kind === 'action')).toMatchObject({
       risk: 'medium',
       preview: 'Restart pgbouncer / terminate idle-in-transaction sessions on {{service}}',

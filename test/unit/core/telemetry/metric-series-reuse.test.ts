@@ -24,7 +24,14 @@ describe('MetricSeriesReuse: one analysis asks each series once', () => {
       const { synthetic, counting, reuse } = reuseOverSynthetic()
       await reuse.metrics(latency(at(250, 17), at(0)))
       // Unaligned edges, edges on the grid, one point, and the whole window again.
-      const windows: Array<[Date, Date]> = [[at(60), at(0)], [at(240, 30), at(60, 45)], [at(90, 1), at(89, 59)], [at(30), at(30)], [at(250, 17), at(0)], [at(45, 10), at(44, 50)]]
+      const windows: Array<[Date, Date]> = [
+        [at(60), at(0)],
+        [at(240, 30), at(60, 45)],
+        [at(90, 1), at(89, 59)],
+        [at(30), at(30)],
+        [at(250, 17), at(0)],
+        [at(45, 10), at(44, 50)],
+      ]
       for (const [start, end] of windows) {
         expect(await reuse.metrics(latency(start, end))).toEqual(await synthetic.metrics(latency(start, end)))
       }
@@ -55,7 +62,11 @@ describe('MetricSeriesReuse: one analysis asks each series once', () => {
       await reuse.metrics(latency(at(120), at(0)))
       await reuse.metrics(latency(at(61), at(30)))
       await reuse.metrics(latency(at(30), at(-5)))
-      expect(counting.metricQueries.map((q) => [q.start, q.end])).toEqual([[at(60), at(0)], [at(120), at(0)], [at(30), at(-5)]])
+      expect(counting.metricQueries.map((q) => [q.start, q.end])).toEqual([
+        [at(60), at(0)],
+        [at(120), at(0)],
+        [at(30), at(-5)],
+      ])
     })
 
     it('for another step, metric or service', async () => {
@@ -129,7 +140,26 @@ describe('MetricSeriesReuse: one analysis asks each series once', () => {
     expect(await reuse.services()).toEqual(await synthetic.services())
     expect(reuse.name).toBe('synthetic')
     expect(reuse.alertPolicy).toBeUndefined()
-    const withPolicies = new MetricSeriesReuse({ ...synthetic, name: 'gcp', metrics: (q) => synthetic.metrics(q), logs: async () => [], errors: async () => [], traces: async () => [], services: async () => [], alertPolicy: async ({ policyName }) => ({ name: policyName, displayName: policyName, enabled: true, combiner: 'OR', conditions: [], documentation: null, userLabels: {}, severity: null, notificationChannelCount: 0 }) })
+    const withPolicies = new MetricSeriesReuse({
+      ...synthetic,
+      name: 'gcp',
+      metrics: (q) => synthetic.metrics(q),
+      logs: async () => [],
+      errors: async () => [],
+      traces: async () => [],
+      services: async () => [],
+      alertPolicy: async ({ policyName }) => ({
+        name: policyName,
+        displayName: policyName,
+        enabled: true,
+        combiner: 'OR',
+        conditions: [],
+        documentation: null,
+        userLabels: {},
+        severity: null,
+        notificationChannelCount: 0,
+      }),
+    })
     expect(await withPolicies.alertPolicy!({ policyName: 'p95' })).toMatchObject({ displayName: 'p95' })
   })
 
@@ -150,7 +180,7 @@ describe('sliceMetricSeries on aligned periods (Cloud Monitoring)', () => {
     expect(sliceMetricSeries(series, { start: at(4, -1), end: at(2) }, grid, 60).points.map((p) => p.value)).toEqual([1, 2, 3])
   })
 
-  it('uses the provider\'s least step when a smaller one was asked', () => {
+  it("uses the provider's least step when a smaller one was asked", () => {
     expect(sliceMetricSeries(series, { start: at(4), end: at(2, 30) }, grid, 10).points.map((p) => p.value)).toEqual([2, 3, 4])
   })
 })

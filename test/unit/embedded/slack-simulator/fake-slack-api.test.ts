@@ -66,10 +66,7 @@ describe('FakeSlackApi, driven by the real WebClient', () => {
       expect(root).toMatchObject({ ok: true, channel: CHANNEL, message: { text: 'payment-api latency is up' } })
       expect(root.ts).toMatch(/^\d{10}\.\d{6}$/)
       expect(Number(reply.ts)).toBeGreaterThan(Number(root.ts))
-      expect(fake.thread(CHANNEL, root.ts as string).map((message) => message.text)).toEqual([
-        'payment-api latency is up',
-        'looking into it',
-      ])
+      expect(fake.thread(CHANNEL, root.ts as string).map((message) => message.text)).toEqual(['payment-api latency is up', 'looking into it'])
       expect(fake.message(CHANNEL, reply.ts as string)).toMatchObject({ threadTs: root.ts, replyBroadcast: false })
     })
 

@@ -1,13 +1,5 @@
 import type { AddressInfo } from 'node:net'
-import {
-  App,
-  HTTPReceiver,
-  LogLevel,
-  verifySlackRequest,
-  type BlockAction,
-  type ButtonAction,
-  type SlashCommand,
-} from '@slack/bolt'
+import { App, HTTPReceiver, LogLevel, verifySlackRequest, type BlockAction, type ButtonAction, type SlashCommand } from '@slack/bolt'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   buildAppMentionEvent,

@@ -14,7 +14,13 @@ const approvalBlocks = (status: string) => [
       { type: 'mrkdwn', text: '*Similar to*\nINC-1042' },
     ],
   },
-  { type: 'context', elements: [{ type: 'mrkdwn', text: 'p99 went from 180ms to 2.4s &lt;10 min ago' }, { type: 'image', image_url: 'https://example.com/g.png', alt_text: 'latency graph' }] },
+  {
+    type: 'context',
+    elements: [
+      { type: 'mrkdwn', text: 'p99 went from 180ms to 2.4s &lt;10 min ago' },
+      { type: 'image', image_url: 'https://example.com/g.png', alt_text: 'latency graph' },
+    ],
+  },
   { type: 'divider' },
   { type: 'image', image_url: 'https://example.com/chart.png', alt_text: 'pool usage' },
   {
@@ -28,7 +34,12 @@ const approvalBlocks = (status: string) => [
 ]
 
 describe('renderTranscript', () => {
-  const fake = new FakeSlackApi({ channels: [{ id: CHANNEL, name: 'incidents' }, { id: 'C0ALERTS', name: 'alerts' }] })
+  const fake = new FakeSlackApi({
+    channels: [
+      { id: CHANNEL, name: 'incidents' },
+      { id: 'C0ALERTS', name: 'alerts' },
+    ],
+  })
   let client: WebClient
 
   beforeAll(async () => {

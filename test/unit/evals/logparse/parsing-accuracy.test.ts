@@ -4,7 +4,14 @@ import { scoreLogParsing } from '../../../../src/evals/logparse/parsing-accuracy
 describe('scoreLogParsing (Loghub-2.0 metrics)', () => {
   it('scores a perfect parse 1 everywhere', () => {
     const truth = ['a <*>', 'a <*>', 'b']
-    expect(scoreLogParsing(truth, truth)).toMatchObject({ groupingAccuracy: 1, parsingAccuracy: 1, groupingF1: 1, templateF1: 1, predictedTemplates: 2, trueTemplates: 2 })
+    expect(scoreLogParsing(truth, truth)).toMatchObject({
+      groupingAccuracy: 1,
+      parsingAccuracy: 1,
+      groupingF1: 1,
+      templateF1: 1,
+      predictedTemplates: 2,
+      trueTemplates: 2,
+    })
   })
 
   it('counts a group only when it holds exactly the true group, and a template only when all its lines are right', () => {

@@ -85,7 +85,10 @@ describe('NAB scorer', () => {
     })
 
     it('refuses overlapping windows and non-finite scores instead of guessing', () => {
-      const overlapping = [{ start: 10 * MINUTE, end: 13 * MINUTE }, { start: 12 * MINUTE, end: 15 * MINUTE }]
+      const overlapping = [
+        { start: 10 * MINUTE, end: 13 * MINUTE },
+        { start: 12 * MINUTE, end: 15 * MINUTE },
+      ]
       expect(() => sweepSeries(buildSeries({}).timestamps, overlapping)).toThrow(expect.objectContaining({ code: 'nab_input_invalid' }))
       expect(() => scoreAt(buildSeries({ 8: NaN }), 0.5)).toThrow(expect.objectContaining({ code: 'nab_input_invalid' }))
     })
@@ -136,7 +139,9 @@ describe('NAB scorer', () => {
       thresholds: Record<string, number>
       profiles: Record<string, CostMatrix>
     }
-    const lines = readFileSync(new URL('../../../fixtures/anomaly/numenta-speed-7578-first-800-rows.csv', import.meta.url), 'utf8').trim().split('\n')
+    const lines = readFileSync(new URL('../../../fixtures/anomaly/numenta-speed-7578-first-800-rows.csv', import.meta.url), 'utf8')
+      .trim()
+      .split('\n')
     const header = lines[0]!.split(',')
     const rows = lines.slice(1).map((l) => l.split(','))
     const series: ScoredSeries = {
@@ -162,7 +167,10 @@ describe('NAB scorer', () => {
         const published = rows.map((r) => Number(r[column]))
         const [result] = scoreNabCorpus([series], { [profile]: fixture.profiles[profile]! }, { thresholds: { [profile]: fixture.thresholds[profile]! } })
         const ours = result!.perSeries[0]!
-        expect(ours.score).toBeCloseTo(published.reduce((sum, v) => sum + v, 0), 2)
+        expect(ours.score).toBeCloseTo(
+          published.reduce((sum, v) => sum + v, 0),
+          2,
+        )
         published.forEach((value, row) => expect(Math.abs(ours.rowScores[row]! - value)).toBeLessThan(1e-9))
         expect(published.some((v) => v > 0) && published.some((v) => v < 0)).toBe(true)
       })

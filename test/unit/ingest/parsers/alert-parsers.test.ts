@@ -29,7 +29,7 @@ describe('alertParsers', () => {
     ['gcp', 'alertmanager-checkout-db.json'],
     ['alertmanager', 'gcp-open-payment-latency.json'],
     ['generic', 'gcp-open-payment-latency.json'],
-  ])('%s rejects another sender\'s payload (%s)', (route, fixture) => {
+  ])("%s rejects another sender's payload (%s)", (route, fixture) => {
     expect(() => alertParsers[route](loadAlertFixture(fixture))).toThrow(ValidationError)
   })
 })

@@ -21,8 +21,7 @@ describe('parseAlertmanagerAlert', () => {
         fingerprint: 'am:53b4fad5b4afaf5d',
         status: 'firing',
         title: 'checkout-db connection pool above 95%',
-        summary:
-          'checkout-db is using 97% of max_connections (194 of 200) for more than 5 minutes. New checkout requests will queue or fail.',
+        summary: 'checkout-db is using 97% of max_connections (194 of 200) for more than 5 minutes. New checkout requests will queue or fail.',
         service: 'checkout-db',
         resourceType: null,
         policyName: 'PostgresConnectionPoolSaturated',
@@ -75,10 +74,7 @@ describe('parseAlertmanagerAlert', () => {
       const recorded = loadAlertFixture('alertmanager-checkout-db.json') as { alerts: Array<Record<string, unknown>> }
       const stripped = { ...recorded, alerts: recorded.alerts.map(({ fingerprint: _sent, ...alert }) => alert) }
 
-      expect(parseAlertmanagerAlert(stripped).map((alert) => alert.fingerprint)).toEqual([
-        'am:53b4fad5b4afaf5d',
-        'am:69e8e40605111e58',
-      ])
+      expect(parseAlertmanagerAlert(stripped).map((alert) => alert.fingerprint)).toEqual(['am:53b4fad5b4afaf5d', 'am:69e8e40605111e58'])
     })
 
     it('is the same for the firing and the resolved notification of one label set', () => {
@@ -227,9 +223,7 @@ describe('parseAlertmanagerAlert', () => {
       const error = captureValidationError(() => parseAlertmanagerAlert(body))
 
       expect(error.field).toBe('alerts[0].startsAt')
-      expect(error.message).toBe(
-        'alerts[0].startsAt must be an ISO 8601 timestamp with a time zone, such as "2024-05-14T09:12:03Z", got "14/05/2024 09:12"',
-      )
+      expect(error.message).toBe('alerts[0].startsAt must be an ISO 8601 timestamp with a time zone, such as "2024-05-14T09:12:03Z", got "14/05/2024 09:12"')
     })
 
     it('an alert with neither alertname nor summary to use as a title', () => {
@@ -237,9 +231,7 @@ describe('parseAlertmanagerAlert', () => {
       const error = captureValidationError(() => parseAlertmanagerAlert(buildAlertmanagerWebhook({ alerts: [alert] })))
 
       expect(error.field).toBe('alerts[0].labels.alertname')
-      expect(error.message).toBe(
-        'alerts[0].labels.alertname is missing and annotations.summary is empty; one of them is needed as the alert title',
-      )
+      expect(error.message).toBe('alerts[0].labels.alertname is missing and annotations.summary is empty; one of them is needed as the alert title')
     })
   })
 })

@@ -17,8 +17,7 @@ describe('parseGcpMonitoringAlert', () => {
           fingerprint: 'gcp:0.nq8x2v4k7r1m',
           status: 'firing',
           title: '[CRITICAL] payment-api p95 latency above 2 s',
-          summary:
-            'Backend latency for acme-payments-prod k8s_container payment-api is above the threshold of 2000 with a value of 3412.6.',
+          summary: 'Backend latency for acme-payments-prod k8s_container payment-api is above the threshold of 2000 with a value of 3412.6.',
           service: 'payment-api',
           resourceType: 'k8s_container',
           policyName: 'payment-api p95 latency > 2 s',
@@ -173,9 +172,7 @@ describe('parseGcpMonitoringAlert', () => {
       const error = captureValidationError(() => parseGcpMonitoringAlert(loadAlertFixture('gcp-version-1.1.json')))
 
       expect(error.field).toBe('version')
-      expect(error.message).toBe(
-        'version must be "1.2" (the only Cloud Monitoring notification schema this parser reads), got "1.1"',
-      )
+      expect(error.message).toBe('version must be "1.2" (the only Cloud Monitoring notification schema this parser reads), got "1.1"')
     })
 
     it('a body without version', () => {
@@ -231,9 +228,7 @@ describe('parseGcpMonitoringAlert', () => {
     })
 
     it('resource labels that are not an object', () => {
-      const error = captureValidationError(() =>
-        parseGcpMonitoringAlert(buildGcpNotification({ resource: { type: 'k8s_container', labels: 'payment-api' } })),
-      )
+      const error = captureValidationError(() => parseGcpMonitoringAlert(buildGcpNotification({ resource: { type: 'k8s_container', labels: 'payment-api' } })))
 
       expect(error.field).toBe('incident.resource.labels')
       expect(error.message).toBe('incident.resource.labels must be a JSON object, got "payment-api"')

@@ -64,7 +64,7 @@ describe('parseGenericAlert', () => {
       expect(payments?.fingerprint).not.toBe(billing?.fingerprint)
     })
 
-    it('uses the sender\'s fingerprint under the gen: prefix', () => {
+    it("uses the sender's fingerprint under the gen: prefix", () => {
       const [alert] = parseGenericAlert(buildGenericAlert({ fingerprint: 'billing-exporter/nightly-export' }), now)
 
       expect(alert?.fingerprint).toBe('gen:billing-exporter/nightly-export')
@@ -186,9 +186,7 @@ describe('parseGenericAlert', () => {
     })
 
     it('a label value that is not a string, naming the label', () => {
-      const error = captureValidationError(() =>
-        parseGenericAlert(buildGenericAlert({ labels: { 'app.kubernetes.io/name': 3 } }), now),
-      )
+      const error = captureValidationError(() => parseGenericAlert(buildGenericAlert({ labels: { 'app.kubernetes.io/name': 3 } }), now))
 
       expect(error.field).toBe('labels["app.kubernetes.io/name"]')
       expect(error.message).toBe('labels["app.kubernetes.io/name"] must be a string, got 3')

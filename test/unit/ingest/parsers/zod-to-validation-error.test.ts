@@ -59,7 +59,10 @@ describe('parseOrThrowValidationError', () => {
 
 describe('zodErrorToValidationError', () => {
   it('keeps a message written by the schema', () => {
-    const result = z.string().refine(() => false, { message: 'is never right' }).safeParse('x')
+    const result = z
+      .string()
+      .refine(() => false, { message: 'is never right' })
+      .safeParse('x')
     const error = zodErrorToValidationError(result.error ?? new z.ZodError([]))
 
     expect(error.field).toBe('body')

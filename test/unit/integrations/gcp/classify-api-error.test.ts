@@ -10,13 +10,21 @@ function restError(status: number, body: unknown, headers: Record<string, string
 
 describe('classifyApiError', () => {
   it('makes a rejected request a query error that names what was asked', () => {
-    const err = classifyApiError('trace', restError(400, { error: { code: 400, message: 'Invalid filter', status: 'INVALID_ARGUMENT' } }), 'traces.list filter +service.name:x')
+    const err = classifyApiError(
+      'trace',
+      restError(400, { error: { code: 400, message: 'Invalid filter', status: 'INVALID_ARGUMENT' } }),
+      'traces.list filter +service.name:x',
+    )
     expect(err).toBeInstanceOf(TelemetryQueryError)
     expect(err.message).toBe('Cloud Trace rejected traces.list filter +service.name:x: Invalid filter')
   })
 
   it('reads the delay of a 429 from Retry-After when there is no RetryInfo', () => {
-    const err = classifyApiError('error_reporting', restError(429, { error: { code: 429, message: 'Too many requests', status: 'RESOURCE_EXHAUSTED' } }, { 'retry-after': '7' }), 'x') as GcpApiError
+    const err = classifyApiError(
+      'error_reporting',
+      restError(429, { error: { code: 429, message: 'Too many requests', status: 'RESOURCE_EXHAUSTED' } }, { 'retry-after': '7' }),
+      'x',
+    ) as GcpApiError
     expect(err).toMatchObject({ code: 'gcp_quota_exhausted', status: 'RESOURCE_EXHAUSTED', retryable: true, retryDelayMs: 7_000 })
   })
 
@@ -30,7 +38,14 @@ describe('classifyApiError', () => {
   })
 
   it('does not retry permission problems, and says which API refused', () => {
-    const err = classifyApiError('monitoring', Object.assign(new Error('7 PERMISSION_DENIED: Permission monitoring.timeSeries.list denied'), { code: 7, details: 'Permission monitoring.timeSeries.list denied' }), 'x') as GcpApiError
+    const err = classifyApiError(
+      'monitoring',
+      Object.assign(new Error('7 PERMISSION_DENIED: Permission monitoring.timeSeries.list denied'), {
+        code: 7,
+        details: 'Permission monitoring.timeSeries.list denied',
+      }),
+      'x',
+    ) as GcpApiError
     expect(err).toMatchObject({ code: 'gcp_permission_denied', retryable: false })
     expect(err.message).toBe('Cloud Monitoring: PERMISSION_DENIED: Permission monitoring.timeSeries.list denied')
   })

@@ -61,7 +61,9 @@ describe('Google Cloud console links', () => {
 
     it('take a service it cannot place for a container of that name, and quote what it is given', () => {
       const unplaced = new GcpConsoleLinks('shop-prod')
-      expect(logsQuery(unplaced.logs({ services: ['cart'], contains: 'say "hi"', ...window })).query).toBe(`resource.labels.container_name=("cart")\n"say \\"hi\\""${bounds}`)
+      expect(logsQuery(unplaced.logs({ services: ['cart'], contains: 'say "hi"', ...window })).query).toBe(
+        `resource.labels.container_name=("cart")\n"say \\"hi\\""${bounds}`,
+      )
     })
   })
 

@@ -5,7 +5,12 @@ import { buildMonitoringFilter } from '../../../../src/integrations/gcp/monitori
 import { buildTraceFilter } from '../../../../src/integrations/gcp/cloud-trace-traces'
 import { parseFilter, topLevelEqualities } from '../../../fakes/gcp/filter-language'
 
-const selector = (labels: Record<string, string>) => ({ metricType: 'run.googleapis.com/request_count', resourceType: 'cloud_run_revision', resourceLabels: labels, metricLabels: { response_code_class: '5xx' } })
+const selector = (labels: Record<string, string>) => ({
+  metricType: 'run.googleapis.com/request_count',
+  resourceType: 'cloud_run_revision',
+  resourceLabels: labels,
+  metricLabels: { response_code_class: '5xx' },
+})
 
 describe('Cloud Monitoring filters', () => {
   it('select the metric type, the resource and each label, in a stable order', () => {
@@ -29,7 +34,12 @@ describe('Cloud Monitoring filters', () => {
 })
 
 describe('Cloud Logging filters', () => {
-  const base = { resourceType: 'k8s_container', resourceLabels: { container_name: 'payment-api', namespace_name: 'payments' }, startIso: '2026-05-14T09:30:00.000Z', endIso: '2026-05-14T10:01:00.000Z' }
+  const base = {
+    resourceType: 'k8s_container',
+    resourceLabels: { container_name: 'payment-api', namespace_name: 'payments' },
+    startIso: '2026-05-14T09:30:00.000Z',
+    endIso: '2026-05-14T10:01:00.000Z',
+  }
 
   it('bound the window, the resource and the severity', () => {
     expect(buildLogFilter({ ...base, minSeverity: 'WARNING' })).toBe(
@@ -43,9 +53,13 @@ describe('Cloud Logging filters', () => {
     expect(() => parseFilter(filter)).not.toThrow()
   })
 
-  it("pick a Compute Engine instance by its name through the log label Logging keeps it in", () => {
+  it('pick a Compute Engine instance by its name through the log label Logging keeps it in', () => {
     const filter = buildLogFilter({ ...base, resourceType: 'gce_instance', resourceLabels: { instance_name: 'batch-1', zone: 'europe-west1-b' } })
-    expect(filter.startsWith('resource.type="gce_instance" AND labels."compute.googleapis.com/resource_name"="batch-1" AND resource.labels.zone="europe-west1-b" AND ')).toBe(true)
+    expect(
+      filter.startsWith(
+        'resource.type="gce_instance" AND labels."compute.googleapis.com/resource_name"="batch-1" AND resource.labels.zone="europe-west1-b" AND ',
+      ),
+    ).toBe(true)
   })
 })
 

@@ -43,7 +43,9 @@ describe('ServiceCatalog', () => {
 
   it('assumes an unlisted service is a container of the default type named after it', () => {
     expect(catalog.resolve('cart').resource).toEqual({ type: 'k8s_container', labels: { container_name: 'cart' } })
-    expect(ServiceCatalog.parse({ defaults: { resourceType: 'cloudsql_database' } }, 'shop-prod').resolve('orders-db').resource.labels).toEqual({ database_id: 'shop-prod:orders-db' })
+    expect(ServiceCatalog.parse({ defaults: { resourceType: 'cloudsql_database' } }, 'shop-prod').resolve('orders-db').resource.labels).toEqual({
+      database_id: 'shop-prod:orders-db',
+    })
   })
 
   it('refuses a service name that could not be a label value safely', () => {
@@ -51,11 +53,25 @@ describe('ServiceCatalog', () => {
   })
 
   it('names the field of a malformed file', () => {
-    expect(catalogProblem({ services: { 'payment-api': { metrics: { latency_p95_ms: { metricType: 'latency', perSeriesAligner: 'ALIGN_MEAN', crossSeriesReducer: 'REDUCE_MAX' } } } } })).toMatch(/^services\.yaml: services\.payment-api\.metrics\.latency_p95_ms/)
-    expect(catalogProblem({ services: { cart: { metrics: { latency_p95_ms: { metricType: 'a.googleapis.com/x', perSeriesAligner: 'ALIGN_AVERAGE', crossSeriesReducer: 'REDUCE_MAX' } } } } })).toMatch(/latency_p95_ms/)
+    expect(
+      catalogProblem({
+        services: {
+          'payment-api': { metrics: { latency_p95_ms: { metricType: 'latency', perSeriesAligner: 'ALIGN_MEAN', crossSeriesReducer: 'REDUCE_MAX' } } },
+        },
+      }),
+    ).toMatch(/^services\.yaml: services\.payment-api\.metrics\.latency_p95_ms/)
+    expect(
+      catalogProblem({
+        services: {
+          cart: { metrics: { latency_p95_ms: { metricType: 'a.googleapis.com/x', perSeriesAligner: 'ALIGN_AVERAGE', crossSeriesReducer: 'REDUCE_MAX' } } },
+        },
+      }),
+    ).toMatch(/latency_p95_ms/)
     expect(catalogProblem({ services: { cart: { metrics: { p99_latency: null } } } })).toMatch(/services\.cart\.metrics/)
     expect(catalogProblem({ services: { cart: { dependsOn: ['cart'] } } })).toBe('services.yaml: services.cart.dependsOn: a service cannot depend on itself')
-    expect(catalogProblem({ services: { cart: { resource: { type: 'k8s_container', labels: { 'bad key': 'x' } } } } })).toMatch(/services\.cart\.resource\.labels/)
+    expect(catalogProblem({ services: { cart: { resource: { type: 'k8s_container', labels: { 'bad key': 'x' } } } } })).toMatch(
+      /services\.cart\.resource\.labels/,
+    )
   })
 
   it('names the file of a YAML error', () => {

@@ -36,7 +36,9 @@ describe('summarizeTrace', () => {
   })
 
   it('redacts span names and skips traces without spans or without a root', () => {
-    expect(summarizeTrace({ traceId: 'a', spans: [span('1', 'GET /reset?token=abc123', 0, 10, null)] }, 'service.name', 'x')!.spans[0]!.name).toBe('GET /reset?token=[redacted]')
+    expect(summarizeTrace({ traceId: 'a', spans: [span('1', 'GET /reset?token=abc123', 0, 10, null)] }, 'service.name', 'x')!.spans[0]!.name).toBe(
+      'GET /reset?token=[redacted]',
+    )
     expect(summarizeTrace({ traceId: 'a', spans: [] }, 'service.name', 'x')).toBeNull()
     expect(summarizeTrace({ traceId: 'a', spans: [span('1', 'a', 0, 1, '2'), span('2', 'b', 0, 1, '1')] }, 'service.name', 'x')).toBeNull()
   })

@@ -10,20 +10,46 @@ const long = (n: number) => 'x'.repeat(n)
 
 function hugeAnalysis(): AnalysisResult {
   const past = (i: number) => ({
-    id: `id-${i}`, number: i, title: `payment-api latency <@U123> ${long(400)}`, service: 'payment-api', resourceType: null, policyName: null,
-    startedAt: new Date(), resolvedAt: new Date(), rootCause: long(2000), resolution: long(2000), resolutionOutcome: 'worked' as const, playbookId: 'p',
+    id: `id-${i}`,
+    number: i,
+    title: `payment-api latency <@U123> ${long(400)}`,
+    service: 'payment-api',
+    resourceType: null,
+    policyName: null,
+    startedAt: new Date(),
+    resolvedAt: new Date(),
+    rootCause: long(2000),
+    resolution: long(2000),
+    resolutionOutcome: 'worked' as const,
+    playbookId: 'p',
   })
   return {
     embedding: [],
     matches: Array.from({ length: 5 }, (_, i) => ({ incident: past(i), similarity: 0.9, matchedOn: ['same service'] })),
     steps: Array.from({ length: 6 }, (_, i) => ({
-      position: i + 1, question: `Q${i}`, query: long(500), decision: long(1500),
+      position: i + 1,
+      question: `Q${i}`,
+      query: long(500),
+      decision: long(1500),
       discarded: Array.from({ length: 5 }, () => ({ hypothesis: long(200), reason: long(300) })),
-      evidence: Array.from({ length: 10 }, () => ({ source: 'logs' as const, title: long(300), detail: long(4000), link: 'https://console.cloud.google.com/logs', anomalous: true, data: {} })),
+      evidence: Array.from({ length: 10 }, () => ({
+        source: 'logs' as const,
+        title: long(300),
+        detail: long(4000),
+        link: 'https://console.cloud.google.com/logs',
+        anomalous: true,
+        data: {},
+      })),
     })),
-    hypothesis: null, playbook: null, alternatives: [], probableCause: null, confidence: 0.42,
+    hypothesis: null,
+    playbook: null,
+    alternatives: [],
+    probableCause: null,
+    confidence: 0.42,
     factors: [{ name: 'evidence_support', value: 0.5, weight: 2, explanation: long(500) }],
-    confident: false, summary: long(5000), missingSources: [{ source: 'traces', reason: long(500) }],
+    confident: false,
+    summary: long(5000),
+    missingSources: [{ source: 'traces', reason: long(500) }],
   }
 }
 
@@ -49,8 +75,25 @@ describe('Block Kit builders', () => {
 
   it('show a pending approval with Approve and Reject, and a decided one without them', () => {
     const view: ApprovalRequestView = {
-      id: 'a1', action: { stepId: 's', title: 'Restart', preview: 'Restart pgbouncer on checkout-db', risk: 'medium', method: 'POST', url: 'https://automation/x', body: { service: 'checkout-db' } },
-      rationale: 'pool at 99%', confidence: 0.8, status: 'pending', decidedBy: null, decidedAt: null, expiresAt: new Date(), approvers: ['S0ONCALL'], minApprovals: 1, approvedBy: [],
+      id: 'a1',
+      action: {
+        stepId: 's',
+        title: 'Restart',
+        preview: 'Restart pgbouncer on checkout-db',
+        risk: 'medium',
+        method: 'POST',
+        url: 'https://automation/x',
+        body: { service: 'checkout-db' },
+      },
+      rationale: 'pool at 99%',
+      confidence: 0.8,
+      status: 'pending',
+      decidedBy: null,
+      decidedAt: null,
+      expiresAt: new Date(),
+      approvers: ['S0ONCALL'],
+      minApprovals: 1,
+      approvedBy: [],
     }
     const pending = buildApprovalRequestMessage(view)
     expect(findBlockKitViolations(pending.blocks)).toEqual([])
@@ -63,8 +106,25 @@ describe('Block Kit builders', () => {
 
   it('show how many approvals a two-approver action still needs, and who gave them', () => {
     const view: ApprovalRequestView = {
-      id: 'a2', action: { stepId: 's', title: 'Drop slots', preview: 'Drop inactive replication slots', risk: 'high', method: 'POST', url: 'https://automation/x', body: {} },
-      rationale: 'disk at 97%', confidence: 0.7, status: 'pending', decidedBy: null, decidedAt: null, expiresAt: new Date(), approvers: ['S0ONCALL'], minApprovals: 2, approvedBy: ['U0ALICE'],
+      id: 'a2',
+      action: {
+        stepId: 's',
+        title: 'Drop slots',
+        preview: 'Drop inactive replication slots',
+        risk: 'high',
+        method: 'POST',
+        url: 'https://automation/x',
+        body: {},
+      },
+      rationale: 'disk at 97%',
+      confidence: 0.7,
+      status: 'pending',
+      decidedBy: null,
+      decidedAt: null,
+      expiresAt: new Date(),
+      approvers: ['S0ONCALL'],
+      minApprovals: 2,
+      approvedBy: ['U0ALICE'],
     }
     expect(JSON.stringify(buildApprovalRequestMessage(view).blocks)).toContain('1 of 2 approvals (<@U0ALICE>)')
     const done = buildApprovalRequestMessage({ ...view, status: 'approved', decidedBy: 'U0CAROL', decidedAt: new Date(), approvedBy: ['U0ALICE', 'U0CAROL'] })
@@ -73,7 +133,18 @@ describe('Block Kit builders', () => {
 
   it('builds a valid root message', () => {
     const root = buildIncidentRootMessage(
-      { number: 7, title: long(300), service: 'payment-api', severity: 'critical', status: 'open', source: 'gcp', startedAt: new Date(), resolvedAt: null, alertCount: 3, url: 'https://console.cloud.google.com/x' },
+      {
+        number: 7,
+        title: long(300),
+        service: 'payment-api',
+        severity: 'critical',
+        status: 'open',
+        source: 'gcp',
+        startedAt: new Date(),
+        resolvedAt: null,
+        alertCount: 3,
+        url: 'https://console.cloud.google.com/x',
+      },
       { phase: 'analyzed', summary: long(4000), confidence: 0.7, playbookTitle: 'Slow dependency', executionStatus: 'waiting_approval' },
     )
     expect(findBlockKitViolations(root.blocks)).toEqual([])

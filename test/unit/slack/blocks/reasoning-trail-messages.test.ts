@@ -9,7 +9,14 @@ const step = (position: number, size: number, evidence: number): ReasoningStep =
   query: `query ${position} `.repeat(size / 10),
   decision: `decision-${position} `.repeat(size / 12),
   discarded: [{ hypothesis: `h${position}`, reason: `reason ${position}` }],
-  evidence: Array.from({ length: evidence }, (_, i) => ({ source: 'logs' as const, title: `log ${position}.${i} <@U999>`, detail: `line ${i} `.repeat(500), link: 'https://console.cloud.google.com/logs', anomalous: i === 0, data: {} })),
+  evidence: Array.from({ length: evidence }, (_, i) => ({
+    source: 'logs' as const,
+    title: `log ${position}.${i} <@U999>`,
+    detail: `line ${i} `.repeat(500),
+    link: 'https://console.cloud.google.com/logs',
+    anomalous: i === 0,
+    data: {},
+  })),
 })
 
 describe('buildReasoningTrailMessages', () => {
@@ -27,7 +34,10 @@ describe('buildReasoningTrailMessages', () => {
       expect(findBlockKitViolations(p.blocks)).toEqual([])
       expect(p.text).toBe(`Reasoning trail of INC-9 (part ${i + 1} of ${parts.length})`)
     })
-    const text = parts.flatMap((p) => p.blocks.slice(1)).map((b) => (b.type === 'section' && b.text ? b.text.text : '')).join('')
+    const text = parts
+      .flatMap((p) => p.blocks.slice(1))
+      .map((b) => (b.type === 'section' && b.text ? b.text.text : ''))
+      .join('')
     const squeezed = text.replace(/\s/g, '')
     for (const s of steps) {
       expect(squeezed).toContain(s.decision.replace(/\s/g, ''))

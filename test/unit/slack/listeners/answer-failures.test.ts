@@ -7,7 +7,12 @@ import { answerFailures, askerOf, failureReason, type ListenerArgs } from '../..
 /** A pino logger whose lines are kept, to see what an operator would read. */
 function capturingLogger() {
   const lines: Array<Record<string, unknown>> = []
-  const stream = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done() } })
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(JSON.parse(String(chunk)))
+      done()
+    },
+  })
   return { logger: pino({ level: 'info' }, stream), lines }
 }
 
@@ -19,7 +24,9 @@ function commandArgs(respondFails = false) {
   const replies: RespondArguments[] = []
   const args = {
     body: commandBody,
-    ack: async (response?: unknown) => { acks.push(response) },
+    ack: async (response?: unknown) => {
+      acks.push(response)
+    },
     respond: async (reply: string | RespondArguments) => {
       if (respondFails) throw new Error('response_url expired')
       replies.push(typeof reply === 'string' ? { text: reply } : reply)
@@ -82,9 +89,13 @@ describe('answerFailures', () => {
   it('passes `what` the listener arguments, so a command can say which subcommand failed', async () => {
     const { logger } = capturingLogger()
     const { args, replies } = commandArgs()
-    await answerFailures({ logger }, (a) => `answer ${(a.body as typeof commandBody).text}`, async () => {
-      throw new Error('boom')
-    })(args)
+    await answerFailures(
+      { logger },
+      (a) => `answer ${(a.body as typeof commandBody).text}`,
+      async () => {
+        throw new Error('boom')
+      },
+    )(args)
     expect(replies[0]?.text).toMatch(/^:warning: I could not answer incidents \(boom\)/)
   })
 })

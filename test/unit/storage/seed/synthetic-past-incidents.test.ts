@@ -40,7 +40,9 @@ describe('generatePastIncidents', () => {
     const checkoutDbPool = history.filter((i) => i.policyName === 'checkout-db connections > 90% of max')
 
     it('has several payment-api latency incidents caused by fraud-check, fixed by the circuit breaker', () => {
-      const fixedByBreaker = paymentFraud.filter((i) => i.resolutionOutcome === 'worked' && /circuit breaker/i.test(i.resolution) && i.playbookId === 'latency-slow-dependency')
+      const fixedByBreaker = paymentFraud.filter(
+        (i) => i.resolutionOutcome === 'worked' && /circuit breaker/i.test(i.resolution) && i.playbookId === 'latency-slow-dependency',
+      )
       expect(fixedByBreaker.length).toBeGreaterThanOrEqual(3)
       expect(fixedByBreaker.every((i) => i.policyName === 'payment-api p95 latency > 2 s')).toBe(true)
     })
@@ -76,8 +78,14 @@ describe('generatePastIncidents', () => {
       for (const incident of paymentFraud) {
         const group = incident.errors.find((e) => e.errorGroupId !== null)
         const line = incident.errors.find((e) => e.errorGroupId === null)
-        expect(group).toMatchObject({ service: 'payment-api', errorGroupId: errorGroupId('payment-api', 'deadline:fraud-check'), example: 'UpstreamTimeoutError: call to fraud-check (POST /v1/score) exceeded its 2500ms deadline' })
-        expect(line!.example).toMatch(/^upstream request timeout: POST \/v1\/score on fraud-check timed out after 2500ms \(attempt [12]\/2\) request_id=[0-9a-f]{16}$/)
+        expect(group).toMatchObject({
+          service: 'payment-api',
+          errorGroupId: errorGroupId('payment-api', 'deadline:fraud-check'),
+          example: 'UpstreamTimeoutError: call to fraud-check (POST /v1/score) exceeded its 2500ms deadline',
+        })
+        expect(line!.example).toMatch(
+          /^upstream request timeout: POST \/v1\/score on fraud-check timed out after 2500ms \(attempt [12]\/2\) request_id=[0-9a-f]{16}$/,
+        )
         expect(line!.template).toContain('on fraud-check timed out after')
         expect(line!.occurrences).toBeGreaterThan(100)
         for (const e of incident.errors) {
@@ -102,7 +110,15 @@ describe('generatePastIncidents', () => {
         logs: await fleet.logs({ service: 'payment-api', ...window, minSeverity: 'ERROR', limit: 500 }),
         errorGroups: await fleet.errors({ service: 'payment-api', ...window }),
       }
-      const past = history.map((i, n) => ({ incidentId: `past-${n}`, number: n + 1, title: i.title, startedAt: i.startedAt, resolution: i.resolution, resolutionOutcome: i.resolutionOutcome, sightings: i.errors }))
+      const past = history.map((i, n) => ({
+        incidentId: `past-${n}`,
+        number: n + 1,
+        title: i.title,
+        startedAt: i.startedAt,
+        resolution: i.resolution,
+        resolutionOutcome: i.resolutionOutcome,
+        sightings: i.errors,
+      }))
       const seen = findErrorsSeenBefore(current, past)
       const timeout = seen.find((s) => s.template.startsWith('UpstreamTimeoutError: call to fraud-check'))
       expect(timeout!.earlier.map((e) => e.title).sort()).toEqual(paymentFraud.map((i) => i.title).sort())
@@ -112,7 +128,11 @@ describe('generatePastIncidents', () => {
 
   it('only names playbooks that ship in playbooks/', () => {
     const shipped = new Set(checkPlaybookFiles(fileURLToPath(new URL('../../../../playbooks', import.meta.url))).flatMap((r) => (r.ok ? [r.playbook.id] : [])))
-    const named = new Set(generatePastIncidents({ seed: 3, count: 300, now: NOW }).map((i: SeedIncident) => i.playbookId).filter((id): id is string => id !== null))
+    const named = new Set(
+      generatePastIncidents({ seed: 3, count: 300, now: NOW })
+        .map((i: SeedIncident) => i.playbookId)
+        .filter((id): id is string => id !== null),
+    )
     for (const id of named) expect(shipped).toContain(id)
   })
 })

@@ -47,10 +47,18 @@ export const badDeploy: InjectionBehaviour = {
     const minuteEnd = ctx.minuteStartMs + MINUTE_MS
     const image = `europe-west1-docker.pkg.dev/shop-prod/services/${injection.service}@sha256:${release.digest}`
     if (injection.startMs >= ctx.minuteStartMs && injection.startMs < minuteEnd) {
-      ctx.emit({ atMs: injection.startMs, severity: 'INFO', message: `Deployed revision ${release.current} (image ${image}) to production; traffic 100% → ${release.current}, previous ${release.previous}` })
+      ctx.emit({
+        atMs: injection.startMs,
+        severity: 'INFO',
+        message: `Deployed revision ${release.current} (image ${image}) to production; traffic 100% → ${release.current}, previous ${release.previous}`,
+      })
     }
     if (injection.endMs !== null && injection.endMs >= ctx.minuteStartMs && injection.endMs < minuteEnd) {
-      ctx.emit({ atMs: injection.endMs, severity: 'INFO', message: `Deployed revision ${release.previous} (rollback from ${release.current}); traffic 100% → ${release.previous}` })
+      ctx.emit({
+        atMs: injection.endMs,
+        severity: 'INFO',
+        message: `Deployed revision ${release.previous} (rollback from ${release.current}); traffic 100% → ${release.previous}`,
+      })
     }
     const failing = (at: number) => injectionIntensity(injection, at, SHAPE)
     const { field, frame } = release.defect

@@ -74,11 +74,18 @@ export const connectionPoolExhaustion: InjectionBehaviour = {
     ctx.emitAtRate(4, waiting, () => ({
       severity: 'ERROR',
       message: `error: remaining connection slots are reserved for non-replication superuser connections (host=10.20.0.3 port=5432 db=${database}) while opening a new connection for pool ${injection.target}`,
-      errorGroup: { key: `pg-connection-slots:${injection.target}`, message: 'error: remaining connection slots are reserved for non-replication superuser connections' },
+      errorGroup: {
+        key: `pg-connection-slots:${injection.target}`,
+        message: 'error: remaining connection slots are reserved for non-replication superuser connections',
+      },
     }))
-    ctx.emitAtRate(1, (at) => (waiting(at) > 0 ? 0.9 : 0), () => ({
-      severity: 'WARNING',
-      message: `connection pool ${injection.target} saturated: ${POOL_SIZE}/${POOL_SIZE} in use, ${random.int(20, 120)} requests waiting, mean wait ${random.int(2_400, 4_900)}ms`,
-    }))
+    ctx.emitAtRate(
+      1,
+      (at) => (waiting(at) > 0 ? 0.9 : 0),
+      () => ({
+        severity: 'WARNING',
+        message: `connection pool ${injection.target} saturated: ${POOL_SIZE}/${POOL_SIZE} in use, ${random.int(20, 120)} requests waiting, mean wait ${random.int(2_400, 4_900)}ms`,
+      }),
+    )
   },
 }

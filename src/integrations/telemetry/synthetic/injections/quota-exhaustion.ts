@@ -35,15 +35,26 @@ export const quotaExhaustion: InjectionBehaviour = {
     if (ctx.service.name !== injection.target || !quota) return
     const { random } = ctx
     const projectNumber = new SeededRandom(injection.key, 3).int(100_000_000_000, 999_999_999_999)
-    ctx.emitAtRate(20, (at) => refusedShare(injectionIntensity(injection, at, SHAPE)), () => ({
-      severity: 'ERROR',
-      message: `RESOURCE_EXHAUSTED: Quota exceeded for quota metric '${quota.quotaMetric}' and limit '${quota.limitName}' of service '${quota.api}' for consumer 'project_number:${projectNumber}'. request_id=${random.hex(16)}`,
-      traceId: ctx.sampledTraceId(),
-      errorGroup: { key: `quota:${quota.api}`, message: `RESOURCE_EXHAUSTED: Quota exceeded for quota metric '${quota.quotaMetric}' of service '${quota.api}'` },
-    }))
-    ctx.emitAtRate(2, (at) => (injectionIntensity(injection, at, SHAPE) > 0.5 ? 1 : 0), () => ({
-      severity: 'WARNING',
-      message: `${quota.api} answered 429 Too Many Requests; backing off ${random.int(200, 6_400)}ms (attempt ${random.int(1, 5)}/5)`,
-    }))
+    ctx.emitAtRate(
+      20,
+      (at) => refusedShare(injectionIntensity(injection, at, SHAPE)),
+      () => ({
+        severity: 'ERROR',
+        message: `RESOURCE_EXHAUSTED: Quota exceeded for quota metric '${quota.quotaMetric}' and limit '${quota.limitName}' of service '${quota.api}' for consumer 'project_number:${projectNumber}'. request_id=${random.hex(16)}`,
+        traceId: ctx.sampledTraceId(),
+        errorGroup: {
+          key: `quota:${quota.api}`,
+          message: `RESOURCE_EXHAUSTED: Quota exceeded for quota metric '${quota.quotaMetric}' of service '${quota.api}'`,
+        },
+      }),
+    )
+    ctx.emitAtRate(
+      2,
+      (at) => (injectionIntensity(injection, at, SHAPE) > 0.5 ? 1 : 0),
+      () => ({
+        severity: 'WARNING',
+        message: `${quota.api} answered 429 Too Many Requests; backing off ${random.int(200, 6_400)}ms (attempt ${random.int(1, 5)}/5)`,
+      }),
+    )
   },
 }

@@ -20,7 +20,9 @@ export const slowDependency: InjectionBehaviour = {
     const dependency = injection.dependency ?? calls[0]?.to
     if (!dependency) throw new InvalidInjectionError(`slow-dependency: ${injection.service} calls no other service`)
     if (!calls.some((c) => c.to === dependency)) {
-      throw new InvalidInjectionError(`slow-dependency: ${injection.service} does not call ${dependency} (it calls ${calls.map((c) => c.to).join(', ') || 'nothing'})`)
+      throw new InvalidInjectionError(
+        `slow-dependency: ${injection.service} does not call ${dependency} (it calls ${calls.map((c) => c.to).join(', ') || 'nothing'})`,
+      )
     }
     return dependency
   },
@@ -53,16 +55,24 @@ export const slowDependency: InjectionBehaviour = {
           traceId: ctx.sampledTraceId(),
         }
       })
-      ctx.emitAtRate(1, (at) => (injectionIntensity(injection, at, SHAPE) > 0.6 ? 0.8 : 0), () => ({
-        severity: 'WARNING',
-        message: `worker pool saturated: ${random.int(62, 64)}/64 workers busy, ${random.int(40, 400)} requests queued (oldest ${(random.between(1.5, 4.5)).toFixed(1)}s)`,
-      }))
+      ctx.emitAtRate(
+        1,
+        (at) => (injectionIntensity(injection, at, SHAPE) > 0.6 ? 0.8 : 0),
+        () => ({
+          severity: 'WARNING',
+          message: `worker pool saturated: ${random.int(62, 64)}/64 workers busy, ${random.int(40, 400)} requests queued (oldest ${(random.between(1.5, 4.5)).toFixed(1)}s)`,
+        }),
+      )
     } else if (ctx.service.name === injection.service) {
-      ctx.emitAtRate(2, (at) => (injectionIntensity(injection, at, CALLER_SHAPE) > 0.3 ? 1 : 0), () => ({
-        severity: 'WARNING',
-        message: `retrying call to ${injection.target} (attempt 2/2) request_id=${random.hex(16)}; circuit breaker ${ctx.service.name}->${injection.target} is disabled, no fallback configured`,
-        traceId: ctx.sampledTraceId(),
-      }))
+      ctx.emitAtRate(
+        2,
+        (at) => (injectionIntensity(injection, at, CALLER_SHAPE) > 0.3 ? 1 : 0),
+        () => ({
+          severity: 'WARNING',
+          message: `retrying call to ${injection.target} (attempt 2/2) request_id=${random.hex(16)}; circuit breaker ${ctx.service.name}->${injection.target} is disabled, no fallback configured`,
+          traceId: ctx.sampledTraceId(),
+        }),
+      )
     }
   },
 }

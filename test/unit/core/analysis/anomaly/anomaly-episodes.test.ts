@@ -13,7 +13,10 @@ function series(change: (i: number, value: number) => number = (_, v) => v, seed
 
 describe('findAnomalyEpisodes', () => {
   it('dates a level shift at its first point', () => {
-    const episodes = findAnomalyEpisodes(series((i, v) => (i >= 200 ? v + 60 : v)), SCAN_EPISODE_RULE)
+    const episodes = findAnomalyEpisodes(
+      series((i, v) => (i >= 200 ? v + 60 : v)),
+      SCAN_EPISODE_RULE,
+    )
     expect(episodes).toHaveLength(1)
     expect(episodes[0]).toMatchObject({ onsetAt: T0 + 200 * MINUTE, score: 1 })
     expect(episodes[0]!.points).toBeGreaterThanOrEqual(3)
@@ -56,7 +59,10 @@ describe('findAnomalyEpisodes', () => {
   })
 
   it('dates a drop too, with the value before it so the caller can tell the direction', () => {
-    const [episode] = findAnomalyEpisodes(series((i, v) => (i >= 200 ? v - 60 : v)), SCAN_EPISODE_RULE)
+    const [episode] = findAnomalyEpisodes(
+      series((i, v) => (i >= 200 ? v - 60 : v)),
+      SCAN_EPISODE_RULE,
+    )
     expect(episode!.value).toBeLessThan(episode!.valueBefore)
   })
 })

@@ -30,13 +30,19 @@ describe('parseMetricCsv', () => {
   })
 
   it('refuses binary data without echoing it', () => {
-    expect(() => parseMetricCsv('\u0000\u0001\u00ff garbage')).toThrow(expect.objectContaining({ code: 'metric_csv_header', message: 'the file holds binary data, not CSV text' }))
-    expect(() => parseMetricCsv('\u00ff\u00fe\u0007abc,def')).toThrow(expect.objectContaining({ message: expect.not.stringMatching(/[\u0000-\u001f\u007f-\uffff]/) }))
+    expect(() => parseMetricCsv('\u0000\u0001\u00ff garbage')).toThrow(
+      expect.objectContaining({ code: 'metric_csv_header', message: 'the file holds binary data, not CSV text' }),
+    )
+    expect(() => parseMetricCsv('\u00ff\u00fe\u0007abc,def')).toThrow(
+      expect.objectContaining({ message: expect.not.stringMatching(/[\u0000-\u001f\u007f-\uffff]/) }),
+    )
   })
 
   it('keeps repeated timestamps as further points, or refuses them when asked', () => {
     expect(parseMetricCsv(fixture('duplicate-timestamps.csv')).map((r) => r.value)).toEqual([1, 2, 3, 4])
-    expect(() => parseMetricCsv(fixture('duplicate-timestamps.csv'), { duplicates: 'error' })).toThrow(expect.objectContaining({ code: 'metric_csv_duplicate_timestamp' }))
+    expect(() => parseMetricCsv(fixture('duplicate-timestamps.csv'), { duplicates: 'error' })).toThrow(
+      expect.objectContaining({ code: 'metric_csv_duplicate_timestamp' }),
+    )
   })
 
   it('keeps rows without a value as NaN when asked', () => {

@@ -7,7 +7,12 @@ const HOUR = 3_600_000
 const DAY = 24 * HOUR
 /** Minute `m` after 12:00 UTC on 10 March 2026 (negative for earlier). */
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 10, 12, 0) + minute * 60_000)
-const entry = (minute: number, message: string, severity: LogEntry['severity'] = 'ERROR'): LogEntry => ({ at: at(minute), service: 'payment-api', severity, message })
+const entry = (minute: number, message: string, severity: LogEntry['severity'] = 'ERROR'): LogEntry => ({
+  at: at(minute),
+  service: 'payment-api',
+  severity,
+  message,
+})
 const sample = (from: number, to: number, entries: LogEntry[], complete = true): LogSample => ({ start: at(from), end: at(to), entries, complete })
 /** Buckets of `minutes` minutes from `start`, every 5 minutes. */
 const buckets = (start: Date, minutes: number) => Array.from({ length: minutes / 5 }, (_, i) => new Date(start.getTime() + i * 5 * 60_000))
@@ -27,7 +32,13 @@ describe('findLogPatternShifts', () => {
 
     it('reports a pattern that did not exist before', () => {
       expect(baseline).toMatchObject({ kind: 'hour-before', minutes: 60, description: 'the hour before' })
-      expect(shifts.find((s) => s.kind === 'new')).toMatchObject({ template: 'connection reset by peer <*>:<*>', countNow: 12, countBefore: 0, deployAt: null, firstSeenAt: at(63) })
+      expect(shifts.find((s) => s.kind === 'new')).toMatchObject({
+        template: 'connection reset by peer <*>:<*>',
+        countNow: 12,
+        countBefore: 0,
+        deployAt: null,
+        firstSeenAt: at(63),
+      })
     })
 
     it('says a new pattern may be older than its first fetched line when the window fetch was cut short', () => {
@@ -68,12 +79,22 @@ describe('findLogPatternShifts', () => {
   })
 
   describe('new since the deploy', () => {
-    const before = sample(0, 60, Array.from({ length: 6 }, (_, i) => entry(i * 10, `cache miss for key user:${1000 + i}`)))
-    const now = sample(60, 70, Array.from({ length: 8 }, (_, i) => entry(64 + (i % 4), `payment ${4000 + i} failed: NullPointerException in CardTokenizer`)))
+    const before = sample(
+      0,
+      60,
+      Array.from({ length: 6 }, (_, i) => entry(i * 10, `cache miss for key user:${1000 + i}`)),
+    )
+    const now = sample(
+      60,
+      70,
+      Array.from({ length: 8 }, (_, i) => entry(64 + (i % 4), `payment ${4000 + i} failed: NullPointerException in CardTokenizer`)),
+    )
 
     it('names the latest deploy before the pattern first appeared', () => {
       const { shifts } = findLogPatternShifts({ before, now, history: null, deploys: [at(20), at(62), at(69)] })
-      expect(shifts).toEqual([expect.objectContaining({ kind: 'new', template: 'payment <*> failed: NullPointerException in CardTokenizer', deployAt: at(62), firstSeenAt: at(64) })])
+      expect(shifts).toEqual([
+        expect.objectContaining({ kind: 'new', template: 'payment <*> failed: NullPointerException in CardTokenizer', deployAt: at(62), firstSeenAt: at(64) }),
+      ])
     })
 
     it('falls back to when it was first seen when no deploy preceded it', () => {
@@ -82,7 +103,13 @@ describe('findLogPatternShifts', () => {
     })
 
     it('does not call a pattern new that storage saw days ago, though the hour before did not have it', () => {
-      const stored: StoredLogTemplate = { id: 7, template: 'payment <*> failed: NullPointerException in CardTokenizer', firstSeenAt: at(-3 * 24 * 60), lastSeenAt: at(-3 * 24 * 60), buckets: [] }
+      const stored: StoredLogTemplate = {
+        id: 7,
+        template: 'payment <*> failed: NullPointerException in CardTokenizer',
+        firstSeenAt: at(-3 * 24 * 60),
+        lastSeenAt: at(-3 * 24 * 60),
+        buckets: [],
+      }
       const { shifts } = findLogPatternShifts({ before, now, history: { templates: [stored], observedBuckets: [] }, deploys: [at(62)] })
       expect(shifts).toEqual([expect.objectContaining({ kind: 'surge', factorIsFloor: true, countBefore: 0 })])
     })
@@ -99,11 +126,20 @@ describe('findLogPatternShifts', () => {
       buckets: [1, 2, 3, 4, 5, 6].flatMap((d) => [0, 30, 60, 90].map((m) => ({ start: new Date(at(m).getTime() - d * DAY), count: 1 }))),
     }
     const history: LogTemplateHistorySnapshot = { templates: [slowQueries], observedBuckets: observed }
-    const now = sample(60, 70, Array.from({ length: 40 }, (_, i) => entry(60 + (i % 10), `slow query took ${900 + i} ms`, 'WARNING')))
+    const now = sample(
+      60,
+      70,
+      Array.from({ length: 40 }, (_, i) => entry(60 + (i % 10), `slow query took ${900 + i} ms`, 'WARNING')),
+    )
 
     it('measures the surge against the same hours of previous days when the hour before was not fetched', () => {
       const { shifts, baseline } = findLogPatternShifts({ before: null, now, history, deploys: [] })
-      expect(baseline).toMatchObject({ kind: 'same-hours', days: 6, minutes: 6 * 120, description: 'the same hours of the previous 6 days and the 2 hours before (12 h of logs)' })
+      expect(baseline).toMatchObject({
+        kind: 'same-hours',
+        days: 6,
+        minutes: 6 * 120,
+        description: 'the same hours of the previous 6 days and the 2 hours before (12 h of logs)',
+      })
       // 40 in 10 min against 24 in 720 min.
       expect(shifts).toEqual([expect.objectContaining({ kind: 'surge', template: 'slow query took <*> ms', countBefore: 24, countNow: 40 })])
       expect(shifts[0]!.factor).toBeCloseTo(120, 5)
@@ -113,7 +149,12 @@ describe('findLogPatternShifts', () => {
       // An earlier run stored today's 12:00 bucket with the same two lines this run fetches again.
       const before = sample(0, 60, [entry(1, 'slow query took 12 ms', 'WARNING'), entry(2, 'slow query took 13 ms', 'WARNING')])
       const storedAgain = { ...slowQueries, buckets: [...slowQueries.buckets, { start: at(0), count: 2 }] }
-      const withBefore = findLogPatternShifts({ before, now, history: { templates: [storedAgain], observedBuckets: [...observed, ...buckets(at(0), 60)] }, deploys: [] })
+      const withBefore = findLogPatternShifts({
+        before,
+        now,
+        history: { templates: [storedAgain], observedBuckets: [...observed, ...buckets(at(0), 60)] },
+        deploys: [],
+      })
       expect(withBefore.shifts[0]).toMatchObject({ countBefore: 26 })
     })
 
@@ -126,8 +167,17 @@ describe('findLogPatternShifts', () => {
     it('matches a stored template that the mined one has generalised, and passes the general text on to store', () => {
       const older: StoredLogTemplate = { id: 4, template: 'login failed for user alice from <*>', firstSeenAt: at(-2000), lastSeenAt: at(-1000), buckets: [] }
       const users = ['alice', 'bob', 'carol', 'dave', 'erin']
-      const logins = sample(60, 70, users.map((u, i) => entry(61 + i, `login failed for user ${u} from 10.1.1.${i}`, 'WARNING')))
-      const { observations, shifts } = findLogPatternShifts({ before: null, now: logins, history: { templates: [older], observedBuckets: observed }, deploys: [] })
+      const logins = sample(
+        60,
+        70,
+        users.map((u, i) => entry(61 + i, `login failed for user ${u} from 10.1.1.${i}`, 'WARNING')),
+      )
+      const { observations, shifts } = findLogPatternShifts({
+        before: null,
+        now: logins,
+        history: { templates: [older], observedBuckets: observed },
+        deploys: [],
+      })
       expect(observations).toEqual([expect.objectContaining({ storedId: 4, template: 'login failed for user <*> from <*>' })])
       expect(shifts.every((s) => s.kind !== 'new')).toBe(true)
     })

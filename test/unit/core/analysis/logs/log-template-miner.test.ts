@@ -57,7 +57,11 @@ describe('LogTemplateMiner', () => {
     })
 
     it('lets a key=value token with a parameter in both values match whatever the value looks like', () => {
-      const messages = ['auth failure rhost=218.188.2.4 user=root', 'auth failure rhost=n219076184117.netvigator.com user=root', 'auth failure rhost=220-135-151-1.hinet-ip.hinet.net user=root']
+      const messages = [
+        'auth failure rhost=218.188.2.4 user=root',
+        'auth failure rhost=n219076184117.netvigator.com user=root',
+        'auth failure rhost=220-135-151-1.hinet-ip.hinet.net user=root',
+      ]
       expect(new Set(templatesOf(messages))).toEqual(new Set(['auth failure rhost=<*> user=root']))
     })
 
@@ -101,7 +105,13 @@ describe('LogTemplateMiner', () => {
       miner.add('disk 95% full on /var', new Date('2025-01-01T10:05:00Z'))
       miner.add('restarting worker', new Date('2025-01-01T10:01:00Z'))
       expect(miner.templates()).toEqual([
-        { templateId: 1, template: 'disk <*>% full on <*>', count: 2, firstSeenAt: new Date('2025-01-01T10:00:00Z'), lastSeenAt: new Date('2025-01-01T10:05:00Z') },
+        {
+          templateId: 1,
+          template: 'disk <*>% full on <*>',
+          count: 2,
+          firstSeenAt: new Date('2025-01-01T10:00:00Z'),
+          lastSeenAt: new Date('2025-01-01T10:05:00Z'),
+        },
         { templateId: 2, template: 'restarting worker', count: 1, firstSeenAt: new Date('2025-01-01T10:01:00Z'), lastSeenAt: new Date('2025-01-01T10:01:00Z') },
       ])
     })

@@ -3,21 +3,59 @@ import { MaskCache, maskLogTokens, maskToken } from '../../../../../src/core/ana
 
 describe('maskToken', () => {
   it.each([
-    ['numbers, signed and decimal', ['42', '-2', '+7', '0.023958297', 'vCores:-17', 'keyId:-127633188)'], ['<*>', '<*>', '<*>', '<*>', 'vCores:<*>', 'keyId:<*>)']],
+    [
+      'numbers, signed and decimal',
+      ['42', '-2', '+7', '0.023958297', 'vCores:-17', 'keyId:-127633188)'],
+      ['<*>', '<*>', '<*>', '<*>', 'vCores:<*>', 'keyId:<*>)'],
+    ],
     ['numbers with a unit', ['65020ms', '(threshold=30000ms);', '41C', '256K', '80x25'], ['<*>', '(threshold=<*>);', '<*>', '<*>', '<*>']],
     ['IPs and ports', ['10.251.73.220:50010', '/10.250.19.102:54106', '[client', '222.166.160.184]'], ['<*>:<*>', '<*>:<*>', '[client', '<*>]']],
     ['hex', ['0x0b85eee0', '003a90fc', 'ffffffff', 'mask', 'deadbeef'], ['<*>', '<*>', '<*>', 'mask', '<*>']],
-    ['paths, relative paths and URLs', ['/var/www/html/', 'chdir(/p/gb2/t800)', './runtime_malloc:', "'/udev/vcsa2'", 'hdfs://msra-sa-41:9000/tmp/job.jar', 'C:\\Users\\me\\AppData'], ['<*>', 'chdir(<*>)', '<*>:', "'<*>'", 'hdfs://<*>', '<*>']],
-    ['ids with long digit runs', ['blk_-6952295868487656571', 'attempt_1445144423722_0020_m_000000_0', '[DFSClient_NONMAPREDUCE_1537864556_1]', 'core.2275'], ['<*>', '<*>', '[<*>]', 'core.<*>']],
-    ['MAC addresses, UUIDs and host names', ['mLp(FF:F2:9F:16:CF:0F:00:0D:60:E9:30:F0),', '7f3e9a2c-41d2-4c6e-9f0b-2d8f1a6b3c55', 'MSRA-SA-39.fareast.corp.microsoft.com:8042', 'db.prod.internal'], ['mLp(<*>),', '<*>', '<*>:<*>', '<*>']],
+    [
+      'paths, relative paths and URLs',
+      ['/var/www/html/', 'chdir(/p/gb2/t800)', './runtime_malloc:', "'/udev/vcsa2'", 'hdfs://msra-sa-41:9000/tmp/job.jar', 'C:\\Users\\me\\AppData'],
+      ['<*>', 'chdir(<*>)', '<*>:', "'<*>'", 'hdfs://<*>', '<*>'],
+    ],
+    [
+      'ids with long digit runs',
+      ['blk_-6952295868487656571', 'attempt_1445144423722_0020_m_000000_0', '[DFSClient_NONMAPREDUCE_1537864556_1]', 'core.2275'],
+      ['<*>', '<*>', '[<*>]', 'core.<*>'],
+    ],
+    [
+      'MAC addresses, UUIDs and host names',
+      ['mLp(FF:F2:9F:16:CF:0F:00:0D:60:E9:30:F0),', '7f3e9a2c-41d2-4c6e-9f0b-2d8f1a6b3c55', 'MSRA-SA-39.fareast.corp.microsoft.com:8042', 'db.prod.internal'],
+      ['mLp(<*>),', '<*>', '<*>:<*>', '<*>'],
+    ],
     ['booleans and versions', ['true', 'obj=false', 'null', 'v1.0.0', 'jetty-6.1.26'], ['<*>', 'obj=<*>', '<*>', '<*>', 'jetty-<*>']],
   ])('masks %s', (_, tokens, expected) => {
     expect(tokens.map(maskToken)).toEqual(expected)
   })
 
   it('leaves words, Java packages and keyword-like tokens with digits alone', () => {
-    const tokens = ['connection', 'java.net.NoRouteToHostException:', 'org.apache.hadoop.mapreduce.v2.app.MRAppMaster', 'ee0', 'alt0', 'x+', '4G/4G', 'Node', 'node-D3', '****']
-    expect(tokens.map(maskToken)).toEqual(['connection', 'java.net.NoRouteToHostException:', 'org.apache.hadoop.mapreduce.v2.app.MRAppMaster', 'ee0', 'alt0', 'x+', '<*>/<*>', 'Node', 'node-D3', '****'])
+    const tokens = [
+      'connection',
+      'java.net.NoRouteToHostException:',
+      'org.apache.hadoop.mapreduce.v2.app.MRAppMaster',
+      'ee0',
+      'alt0',
+      'x+',
+      '4G/4G',
+      'Node',
+      'node-D3',
+      '****',
+    ]
+    expect(tokens.map(maskToken)).toEqual([
+      'connection',
+      'java.net.NoRouteToHostException:',
+      'org.apache.hadoop.mapreduce.v2.app.MRAppMaster',
+      'ee0',
+      'alt0',
+      'x+',
+      '<*>/<*>',
+      'Node',
+      'node-D3',
+      '****',
+    ])
   })
 
   it('keeps structure around numbers: ranges, key=value, dotted and hash-separated values', () => {

@@ -4,8 +4,22 @@ import { findErrorsSeenBefore, findRecurringErrors, summarizeIncidentErrors, typ
 import type { ErrorGroupStats, LogEntry, LogSeverity } from '../../../../../src/core/telemetry/port'
 
 const at = new Date('2025-03-01T12:00:00Z')
-const log = (message: string, overrides: Partial<LogEntry> = {}): LogEntry => ({ at, service: 'checkout-api', severity: 'ERROR' as LogSeverity, message, ...overrides })
-const group = (groupId: string, message: string, overrides: Partial<ErrorGroupStats> = {}): ErrorGroupStats => ({ groupId, service: 'checkout-api', message, count: 1, firstSeen: at, lastSeen: at, ...overrides })
+const log = (message: string, overrides: Partial<LogEntry> = {}): LogEntry => ({
+  at,
+  service: 'checkout-api',
+  severity: 'ERROR' as LogSeverity,
+  message,
+  ...overrides,
+})
+const group = (groupId: string, message: string, overrides: Partial<ErrorGroupStats> = {}): ErrorGroupStats => ({
+  groupId,
+  service: 'checkout-api',
+  message,
+  count: 1,
+  firstSeen: at,
+  lastSeen: at,
+  ...overrides,
+})
 const incident = (incidentId: string, logs: LogEntry[], errorGroups: ErrorGroupStats[] = []): IncidentErrors => ({ incidentId, logs, errorGroups })
 
 describe('findRecurringErrors', () => {
@@ -33,7 +47,11 @@ describe('findRecurringErrors', () => {
   it('counts Error Reporting groups by their first line, folding groups that share one shape', () => {
     const recurring = findRecurringErrors([
       incident('INC-1', [], [group('g-a', 'TimeoutError: fraud-check did not answer within 2000ms\n    at call (client.ts:10)', { count: 40 })]),
-      incident('INC-2', [log('TimeoutError: fraud-check did not answer within 2500ms', { service: 'orders-api' })], [group('g-b', 'TimeoutError: fraud-check did not answer within 3000ms', { count: 7 })]),
+      incident(
+        'INC-2',
+        [log('TimeoutError: fraud-check did not answer within 2500ms', { service: 'orders-api' })],
+        [group('g-b', 'TimeoutError: fraud-check did not answer within 3000ms', { count: 7 })],
+      ),
     ])
     expect(recurring).toHaveLength(1)
     expect(recurring[0]).toMatchObject({
@@ -75,7 +93,12 @@ describe('findErrorsSeenBefore', () => {
     sightings: examples.map((example) => ({ service: 'checkout-api', template: example, example, errorGroupId: null, occurrences: 4, seenAt: startedAt })),
     ...overrides,
   })
-  const current = { incidentId: 'now', startedAt: at, logs: [log('connection to 10.1.1.1:5432 refused after 3 attempts'), log('connection to 10.1.1.9:5432 refused after 4 attempts')], errorGroups: [] }
+  const current = {
+    incidentId: 'now',
+    startedAt: at,
+    logs: [log('connection to 10.1.1.1:5432 refused after 3 attempts'), log('connection to 10.1.1.9:5432 refused after 4 attempts')],
+    errorGroups: [],
+  }
 
   it('names the earlier incidents that had the same error, most recent first, with what resolved them', () => {
     const found = findErrorsSeenBefore(current, [
@@ -108,10 +131,32 @@ describe('findErrorsSeenBefore', () => {
   })
 
   it('matches an Error Reporting group of this incident to a stored sighting of an earlier one', () => {
-    const withGroup = { ...current, logs: [], errorGroups: [group('g-9', 'TimeoutError: fraud-check did not answer within 2000ms\n  at call (client.ts:10)', { count: 12 })] }
-    const found = findErrorsSeenBefore(withGroup, [past(7, day(-5), [], { sightings: [{ service: 'checkout-api', template: 'x', example: 'TimeoutError: fraud-check did not answer within 3100ms', errorGroupId: 'g-1', occurrences: 30, seenAt: day(-5) }] })])
+    const withGroup = {
+      ...current,
+      logs: [],
+      errorGroups: [group('g-9', 'TimeoutError: fraud-check did not answer within 2000ms\n  at call (client.ts:10)', { count: 12 })],
+    }
+    const found = findErrorsSeenBefore(withGroup, [
+      past(7, day(-5), [], {
+        sightings: [
+          {
+            service: 'checkout-api',
+            template: 'x',
+            example: 'TimeoutError: fraud-check did not answer within 3100ms',
+            errorGroupId: 'g-1',
+            occurrences: 30,
+            seenAt: day(-5),
+          },
+        ],
+      }),
+    ])
     expect(found).toHaveLength(1)
-    expect(found[0]).toMatchObject({ template: 'TimeoutError: fraud-check did not answer within <*>', errorGroupIds: ['g-1', 'g-9'], countNow: 12, earlier: [{ number: 7, count: 30 }] })
+    expect(found[0]).toMatchObject({
+      template: 'TimeoutError: fraud-check did not answer within <*>',
+      errorGroupIds: ['g-1', 'g-9'],
+      countNow: 12,
+      earlier: [{ number: 7, count: 30 }],
+    })
   })
 })
 
@@ -128,8 +173,22 @@ describe('summarizeIncidentErrors', () => {
     )
     expect(sightings).toEqual([
       { service: 'checkout-api', template: 'TimeoutError: upstream', example: 'TimeoutError: upstream', errorGroupId: 'g-1', occurrences: 9, seenAt: at },
-      { service: 'checkout-api', template: 'connection to <*>:<*> refused after <*> attempts', example: 'connection to 10.1.1.1:5432 refused after 3 attempts', errorGroupId: null, occurrences: 2, seenAt: new Date(at.getTime() - 60_000) },
-      { service: 'orders-api', template: 'connection to <*>:<*> refused after <*> attempts', example: 'connection to 10.1.1.3:5432 refused after 4 attempts', errorGroupId: null, occurrences: 1, seenAt: at },
+      {
+        service: 'checkout-api',
+        template: 'connection to <*>:<*> refused after <*> attempts',
+        example: 'connection to 10.1.1.1:5432 refused after 3 attempts',
+        errorGroupId: null,
+        occurrences: 2,
+        seenAt: new Date(at.getTime() - 60_000),
+      },
+      {
+        service: 'orders-api',
+        template: 'connection to <*>:<*> refused after <*> attempts',
+        example: 'connection to 10.1.1.3:5432 refused after 4 attempts',
+        errorGroupId: null,
+        occurrences: 1,
+        seenAt: at,
+      },
     ])
   })
 

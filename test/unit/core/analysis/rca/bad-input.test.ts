@@ -31,7 +31,11 @@ function captureError(fn: () => unknown): unknown {
 describe('rankRootCauses on bad input', () => {
   it('refuses an alert without a node, signal or time, with a stable code', () => {
     const input = slowDatabase()
-    for (const alert of [{ ...input.alert, node: '' }, { ...input.alert, signal: 'cpu' as never }, { ...input.alert, at: NaN }]) {
+    for (const alert of [
+      { ...input.alert, node: '' },
+      { ...input.alert, signal: 'cpu' as never },
+      { ...input.alert, at: NaN },
+    ]) {
       const err = captureError(() => rankRootCauses({ ...input, alert }))
       expect(err).toBeInstanceOf(InvalidRcaInputError)
       expect((err as InvalidRcaInputError).code).toBe('rca_input_invalid')
@@ -76,7 +80,9 @@ describe('rankRootCauses on bad input', () => {
   })
 
   it('treats a gap at the analysed point as no data there', () => {
-    const gap = mapSeries(slowDatabase(), (node, signal, points) => (node === 'checkout-db' && signal === 'latency' ? points.filter((_, i) => i < 10 || i > 15) : points))
+    const gap = mapSeries(slowDatabase(), (node, signal, points) =>
+      node === 'checkout-db' && signal === 'latency' ? points.filter((_, i) => i < 10 || i > 15) : points,
+    )
     const report = rankRootCauses(gap)
     expect(report.status).toBe('ranked')
     expect(report.ranked.some((c) => c.node === 'checkout-db')).toBe(false)
@@ -85,7 +91,10 @@ describe('rankRootCauses on bad input', () => {
 
   it('ignores self-calls and survives cycles', () => {
     const input = slowDatabase()
-    const cyclic: RcaInput = { ...input, graph: [...input.graph, { from: 'checkout-db', to: 'frontend' }, { from: 'checkout-db', to: 'checkout-db' }, { from: '', to: 'x' }] }
+    const cyclic: RcaInput = {
+      ...input,
+      graph: [...input.graph, { from: 'checkout-db', to: 'frontend' }, { from: 'checkout-db', to: 'checkout-db' }, { from: '', to: 'x' }],
+    }
     const report = rankRootCauses(cyclic)
     expect(report.ranked[0]!.node).toBe('checkout-db')
     expect(report.warnings.join(' ')).toContain('2 edge(s) ignored')

@@ -3,18 +3,41 @@ import { cleanSeries, median, robustSpread, typicalStep } from '../../../../../s
 
 describe('cleanSeries', () => {
   it('drops points whose time or value is not a finite number and counts them', () => {
-    const c = cleanSeries([{ at: 0, value: 1 }, { at: 60, value: NaN }, { at: NaN, value: 2 }, { at: 120, value: Infinity }, { at: 180, value: 3 }])
-    expect(c.points).toEqual([{ at: 0, value: 1 }, { at: 180, value: 3 }])
+    const c = cleanSeries([
+      { at: 0, value: 1 },
+      { at: 60, value: NaN },
+      { at: NaN, value: 2 },
+      { at: 120, value: Infinity },
+      { at: 180, value: 3 },
+    ])
+    expect(c.points).toEqual([
+      { at: 0, value: 1 },
+      { at: 180, value: 3 },
+    ])
     expect(c.droppedNonFinite).toBe(3)
   })
 
   it('sorts unsorted points by time', () => {
-    expect(cleanSeries([{ at: 120, value: 3 }, { at: 0, value: 1 }, { at: 60, value: 2 }]).points.map((p) => p.value)).toEqual([1, 2, 3])
+    expect(
+      cleanSeries([
+        { at: 120, value: 3 },
+        { at: 0, value: 1 },
+        { at: 60, value: 2 },
+      ]).points.map((p) => p.value),
+    ).toEqual([1, 2, 3])
   })
 
   it('averages points that share a timestamp', () => {
-    const c = cleanSeries([{ at: 0, value: 1 }, { at: 0, value: 3 }, { at: 0, value: 5 }, { at: 60, value: 7 }])
-    expect(c.points).toEqual([{ at: 0, value: 3 }, { at: 60, value: 7 }])
+    const c = cleanSeries([
+      { at: 0, value: 1 },
+      { at: 0, value: 3 },
+      { at: 0, value: 5 },
+      { at: 60, value: 7 },
+    ])
+    expect(c.points).toEqual([
+      { at: 0, value: 3 },
+      { at: 60, value: 7 },
+    ])
     expect(c.mergedDuplicates).toBe(2)
   })
 
@@ -23,9 +46,15 @@ describe('cleanSeries', () => {
   })
 
   it('does not change the caller’s points', () => {
-    const input = [{ at: 0, value: 1 }, { at: 0, value: 3 }]
+    const input = [
+      { at: 0, value: 1 },
+      { at: 0, value: 3 },
+    ]
     cleanSeries(input)
-    expect(input).toEqual([{ at: 0, value: 1 }, { at: 0, value: 3 }])
+    expect(input).toEqual([
+      { at: 0, value: 1 },
+      { at: 0, value: 3 },
+    ])
   })
 })
 

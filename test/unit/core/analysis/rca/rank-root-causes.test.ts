@@ -90,7 +90,12 @@ describe('rankRootCauses', () => {
     let calm = input
     for (const node of ['checkout-api', 'checkout-db', 'geo-lookup']) {
       const latency = input.series.get(node)!.get('latency')!
-      calm = withSeries(calm, node, 'latency', latency.map((p, i) => (i >= 10 ? { ...p, value: latency[i - 10]!.value } : p)))
+      calm = withSeries(
+        calm,
+        node,
+        'latency',
+        latency.map((p, i) => (i >= 10 ? { ...p, value: latency[i - 10]!.value } : p)),
+      )
     }
     const report = rankRootCauses(withSeries(calm, 'frontend', 'latency', frontendLatency))
     expect(report.ranked.map((c) => c.node)).toEqual(['frontend'])
@@ -109,7 +114,11 @@ describe('rankRootCauses', () => {
 
   it('finds a dependency whose deviation shows a minute before its caller’s', () => {
     const input = fixtureInput(loadRcaFixture('slow-database'))
-    const shift = (node: string, by: number) => input.series.get(node)!.get('latency')!.map((p) => ({ ...p, at: p.at + by }))
+    const shift = (node: string, by: number) =>
+      input.series
+        .get(node)!
+        .get('latency')!
+        .map((p) => ({ ...p, at: p.at + by }))
     const lagged = withSeries(withSeries(input, 'checkout-db', 'latency', shift('checkout-db', -MIN)), 'checkout-api', 'latency', shift('checkout-api', 0))
     expect(rankRootCauses(lagged).ranked[0]!.node).toBe('checkout-db')
   })

@@ -14,7 +14,11 @@ const MIN = 60_000
 const window: TrackWindow = { alertAt: 10 * MIN, step: MIN, incidentEnd: 25 * MIN }
 const at = (i: number) => i * MIN
 const series = (values: readonly number[], from = 0) => values.map((value, i) => ({ at: at(from + i), value }))
-const steady = (n: number, level: number, from = 0) => series(Array.from({ length: n }, (_, i) => level * (1 + 0.02 * Math.sin(i * 1.3))), from)
+const steady = (n: number, level: number, from = 0) =>
+  series(
+    Array.from({ length: n }, (_, i) => level * (1 + 0.02 * Math.sin(i * 1.3))),
+    from,
+  )
 
 describe('trackLevelSignal', () => {
   it('measures incident points against the median of the points before the alert', () => {
@@ -60,19 +64,41 @@ describe('trackLevelSignal', () => {
 })
 
 describe('trackErrorSignal', () => {
-  const requests = (n: number, count: number, from = 0) => series(Array.from({ length: n }, () => count), from)
-  const ratios = (failed: readonly number[], count: number, from = 0) => series(failed.map((f) => f / count), from)
+  const requests = (n: number, count: number, from = 0) =>
+    series(
+      Array.from({ length: n }, () => count),
+      from,
+    )
+  const ratios = (failed: readonly number[], count: number, from = 0) =>
+    series(
+      failed.map((f) => f / count),
+      from,
+    )
 
   it('finds 3 failures in 130 requests significant after a history without failures', () => {
     const history = { ratios: ratios(Array(200).fill(0), 130, -300), requests: requests(200, 130, -300) }
-    const track = trackErrorSignal([...ratios(Array(10).fill(0), 130), ...ratios([3], 130, 10)], requests(11, 130), history.ratios, history.requests, window, DEFAULT_RCA_CONFIG)
+    const track = trackErrorSignal(
+      [...ratios(Array(10).fill(0), 130), ...ratios([3], 130, 10)],
+      requests(11, 130),
+      history.ratios,
+      history.requests,
+      window,
+      DEFAULT_RCA_CONFIG,
+    )
     expect(track.points[0]!.excessErrors).toBeCloseTo(3, 1)
     expect(track.points[0]!.score).toBeGreaterThan(DEFAULT_RCA_CONFIG.anomalyThreshold)
   })
 
   it('does not find the same 3 failures significant when history shows bursts like it', () => {
     const bursty = Array.from({ length: 200 }, (_, i) => (i % 7 === 0 ? 4 : 0))
-    const track = trackErrorSignal([...ratios(Array(10).fill(0), 130), ...ratios([3], 130, 10)], requests(11, 130), ratios(bursty, 130, -300), requests(200, 130, -300), window, DEFAULT_RCA_CONFIG)
+    const track = trackErrorSignal(
+      [...ratios(Array(10).fill(0), 130), ...ratios([3], 130, 10)],
+      requests(11, 130),
+      ratios(bursty, 130, -300),
+      requests(200, 130, -300),
+      window,
+      DEFAULT_RCA_CONFIG,
+    )
     expect(track.points[0]!.score).toBeLessThan(DEFAULT_RCA_CONFIG.anomalyThreshold)
   })
 
@@ -84,7 +110,14 @@ describe('trackErrorSignal', () => {
   })
 
   it('marks a dependency with requests only during the incident as appeared', () => {
-    const track = trackErrorSignal([...series(Array(10).fill(NaN)), ...series([1], 10)].filter((p) => Number.isFinite(p.value)), [...requests(10, 0), ...requests(1, 120, 10)], [], [], window, DEFAULT_RCA_CONFIG)
+    const track = trackErrorSignal(
+      [...series(Array(10).fill(NaN)), ...series([1], 10)].filter((p) => Number.isFinite(p.value)),
+      [...requests(10, 0), ...requests(1, 120, 10)],
+      [],
+      [],
+      window,
+      DEFAULT_RCA_CONFIG,
+    )
     expect(track).toMatchObject({ baseline: null, appeared: true })
   })
 })

@@ -8,11 +8,19 @@ import { CountingTelemetry } from '../../../../fakes/counting-telemetry'
 
 const T0 = Date.parse('2024-05-06T12:00:00Z')
 const MIN = 60_000
-const metric = (service: string, kind: MetricKind, values: number[], unit = ''): MetricSeries => ({ service, metric: kind, unit, points: values.map((value, i) => ({ at: new Date(T0 + i * MIN), value })) })
+const metric = (service: string, kind: MetricKind, values: number[], unit = ''): MetricSeries => ({
+  service,
+  metric: kind,
+  unit,
+  points: values.map((value, i) => ({ at: new Date(T0 + i * MIN), value })),
+})
 
 describe('rcaInputFromTelemetry', () => {
   const input = rcaInputFromTelemetry({
-    services: [{ name: 'api', dependsOn: ['db', 'cache'] }, { name: 'db', dependsOn: [] }],
+    services: [
+      { name: 'api', dependsOn: ['db', 'cache'] },
+      { name: 'db', dependsOn: [] },
+    ],
     series: [
       metric('api', 'latency_p95_ms', [100, 110]),
       metric('api', 'request_rate', [10, 12], 'req/s'),
@@ -25,15 +33,28 @@ describe('rcaInputFromTelemetry', () => {
   })
 
   it('turns services() into call edges', () => {
-    expect(input.graph).toEqual([{ from: 'api', to: 'db' }, { from: 'api', to: 'cache' }])
+    expect(input.graph).toEqual([
+      { from: 'api', to: 'db' },
+      { from: 'api', to: 'cache' },
+    ])
   })
 
   it('turns request rates per second into requests per point', () => {
-    expect(input.series.get('api')!.get('requests')!.map((p) => p.value)).toEqual([600, 720])
+    expect(
+      input.series
+        .get('api')!
+        .get('requests')!
+        .map((p) => p.value),
+    ).toEqual([600, 720])
   })
 
   it('merges utilisation ratios into one saturation series, the most constrained resource at each point', () => {
-    expect(input.series.get('db')!.get('saturation')!.map((p) => p.value)).toEqual([0.6, 0.5])
+    expect(
+      input.series
+        .get('db')!
+        .get('saturation')!
+        .map((p) => p.value),
+    ).toEqual([0.6, 0.5])
   })
 
   it('maps the alert and says the latency is a p95', () => {
@@ -43,13 +64,21 @@ describe('rcaInputFromTelemetry', () => {
 
   it('refuses alerts it cannot localise, with a stable code', () => {
     expect(alertSignalOf('cpu_utilization')).toBeNull()
-    expect(() => rcaInputFromTelemetry({ services: [], series: [], alert: { service: 'db', metric: 'cpu_utilization', at: new Date(T0) } })).toThrow(InvalidRcaInputError)
+    expect(() => rcaInputFromTelemetry({ services: [], series: [], alert: { service: 'db', metric: 'cpu_utilization', at: new Date(T0) } })).toThrow(
+      InvalidRcaInputError,
+    )
   })
 })
 
 describe('gatherRcaInput with the synthetic fleet', () => {
   const now = new Date('2024-05-06T14:00:00Z')
-  const options = (at: Date) => ({ beforeMinutes: 60, afterMinutes: 15, stepSeconds: 60, now, history: { start: new Date(at.getTime() - 24 * 60 * MIN), end: new Date(at.getTime() - 60 * MIN) } })
+  const options = (at: Date) => ({
+    beforeMinutes: 60,
+    afterMinutes: 15,
+    stepSeconds: 60,
+    now,
+    history: { start: new Date(at.getTime() - 24 * 60 * MIN), end: new Date(at.getTime() - 60 * MIN) },
+  })
 
   it('finds a slow dependency two calls below the alerting frontend', async () => {
     const start = new Date(now.getTime() - 25 * MIN)
@@ -82,9 +111,18 @@ describe('gatherRcaInput with the synthetic fleet', () => {
 describe('gatherRcaInput asks each series once when the history adjoins the recent window', () => {
   const now = new Date('2024-05-06T14:00:00Z')
   const at = new Date(now.getTime() - 10 * MIN)
-  const synthetic = new SyntheticTelemetry({ seed: 7, injections: [{ kind: 'connection-pool-exhaustion', service: 'checkout-db', start: new Date(at.getTime() - 5 * MIN) }] })
+  const synthetic = new SyntheticTelemetry({
+    seed: 7,
+    injections: [{ kind: 'connection-pool-exhaustion', service: 'checkout-db', start: new Date(at.getTime() - 5 * MIN) }],
+  })
   const alert = { service: 'checkout-api', metric: 'error_rate' as const, at }
-  const options = (historyEndMinutes: number) => ({ beforeMinutes: 60, afterMinutes: 30, stepSeconds: 60, now, history: { start: new Date(at.getTime() - 240 * MIN), end: new Date(at.getTime() - historyEndMinutes * MIN) } })
+  const options = (historyEndMinutes: number) => ({
+    beforeMinutes: 60,
+    afterMinutes: 30,
+    stepSeconds: 60,
+    now,
+    history: { start: new Date(at.getTime() - 240 * MIN), end: new Date(at.getTime() - historyEndMinutes * MIN) },
+  })
 
   it('with one query covering both windows, cut in two, and the same input as two queries give', async () => {
     const once = new CountingTelemetry(synthetic)

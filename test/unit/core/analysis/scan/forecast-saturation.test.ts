@@ -15,7 +15,10 @@ const options = { now: NOW, limit: 1, horizonMinutes: 30 }
 describe('forecastSaturation', () => {
   it('says when a noisy rise reaches the limit', () => {
     // 78 % now, rising 2 points a minute: full in 11 minutes.
-    const forecast = forecastSaturation(lastHour((ago) => 0.78 - 0.02 * ago, 0.01), options)
+    const forecast = forecastSaturation(
+      lastHour((ago) => 0.78 - 0.02 * ago, 0.01),
+      options,
+    )
     expect(forecast).not.toBeNull()
     expect(forecast!.level).toBeCloseTo(0.78, 1)
     expect(forecast!.risePerMinute).toBeCloseTo(0.02, 2)
@@ -31,13 +34,33 @@ describe('forecastSaturation', () => {
   })
 
   it('gives nothing for a flat noisy series, a falling one, or one already full', () => {
-    expect(forecastSaturation(lastHour(() => 0.6, 0.03), options)).toBeNull()
-    expect(forecastSaturation(lastHour((ago) => 0.4 + 0.01 * ago, 0.005), options)).toBeNull()
-    expect(forecastSaturation(lastHour(() => 1), options)).toBeNull()
+    expect(
+      forecastSaturation(
+        lastHour(() => 0.6, 0.03),
+        options,
+      ),
+    ).toBeNull()
+    expect(
+      forecastSaturation(
+        lastHour((ago) => 0.4 + 0.01 * ago, 0.005),
+        options,
+      ),
+    ).toBeNull()
+    expect(
+      forecastSaturation(
+        lastHour(() => 1),
+        options,
+      ),
+    ).toBeNull()
   })
 
   it('leaves out a rise that stays within the noise, and one that is full beyond the horizon', () => {
-    expect(forecastSaturation(lastHour((ago) => 0.5 - 0.0005 * ago, 0.03), options)).toBeNull()
+    expect(
+      forecastSaturation(
+        lastHour((ago) => 0.5 - 0.0005 * ago, 0.03),
+        options,
+      ),
+    ).toBeNull()
     const slow = lastHour((ago) => 0.5 - 0.005 * ago, 0.002)
     expect(forecastSaturation(slow, options)).toBeNull()
     expect(forecastSaturation(slow, { ...options, horizonMinutes: 120 })!.minutesToFull).toBeCloseTo(100, -1)

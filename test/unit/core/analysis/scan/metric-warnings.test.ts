@@ -20,23 +20,55 @@ const options = { now: NOW, recentMinutes: 6, horizonMinutes: 30 }
 
 describe('assessMetricSeries', () => {
   it('warns of a rise that started in the last minutes, naming its onset and score', () => {
-    const [warning, ...rest] = assessMetricSeries(series('latency_p95_ms', (ago) => (ago <= 4 ? 900 : 120), 6, 'ms'), options)
+    const [warning, ...rest] = assessMetricSeries(
+      series('latency_p95_ms', (ago) => (ago <= 4 ? 900 : 120), 6, 'ms'),
+      options,
+    )
     expect(rest).toEqual([])
-    expect(warning).toMatchObject({ kind: 'anomaly', service: 'checkout-db', metric: 'latency_p95_ms', onsetAt: new Date(NOW.getTime() - 4 * MINUTE), score: 1 })
+    expect(warning).toMatchObject({
+      kind: 'anomaly',
+      service: 'checkout-db',
+      metric: 'latency_p95_ms',
+      onsetAt: new Date(NOW.getTime() - 4 * MINUTE),
+      score: 1,
+    })
     expect(describeMetricWarning(warning!)).toMatch(/^checkout-db latency_p95_ms anomalous since 13:56 UTC, score 1\.00: 9\d\d ms vs 1\d\d ms before$/)
   })
 
   it('still warns while the rise lasts, with its first onset', () => {
-    const [warning] = assessMetricSeries(series('error_rate', (ago) => (ago <= 40 ? 0.08 : 0.002), 0.0004), options)
+    const [warning] = assessMetricSeries(
+      series('error_rate', (ago) => (ago <= 40 ? 0.08 : 0.002), 0.0004),
+      options,
+    )
     expect(warning).toMatchObject({ kind: 'anomaly', onsetAt: new Date(NOW.getTime() - 40 * MINUTE) })
     expect(describeMetricWarning(warning!)).toContain('8% vs 0.2')
   })
 
   it('does not warn of a spike that is over, a drop, or a normal noisy series', () => {
-    expect(assessMetricSeries(series('latency_p95_ms', (ago) => (ago === 2 ? 900 : 120), 6, 'ms'), options)).toEqual([])
-    expect(assessMetricSeries(series('latency_p95_ms', (ago) => (ago <= 4 ? 20 : 120), 6, 'ms'), options)).toEqual([])
-    expect(assessMetricSeries(series('latency_p95_ms', (ago) => (ago >= 30 && ago <= 40 ? 900 : 120), 6, 'ms'), options)).toEqual([])
-    expect(assessMetricSeries(series('cpu_utilization', () => 0.4, 0.02), options)).toEqual([])
+    expect(
+      assessMetricSeries(
+        series('latency_p95_ms', (ago) => (ago === 2 ? 900 : 120), 6, 'ms'),
+        options,
+      ),
+    ).toEqual([])
+    expect(
+      assessMetricSeries(
+        series('latency_p95_ms', (ago) => (ago <= 4 ? 20 : 120), 6, 'ms'),
+        options,
+      ),
+    ).toEqual([])
+    expect(
+      assessMetricSeries(
+        series('latency_p95_ms', (ago) => (ago >= 30 && ago <= 40 ? 900 : 120), 6, 'ms'),
+        options,
+      ),
+    ).toEqual([])
+    expect(
+      assessMetricSeries(
+        series('cpu_utilization', () => 0.4, 0.02),
+        options,
+      ),
+    ).toEqual([])
   })
 
   it('forecasts saturation of a saturation metric only', () => {

@@ -12,13 +12,24 @@ describe('request keys', () => {
 
   it('differ by API, method and any field', () => {
     const r = { filter: 'x', pageSize: 10 }
-    const keys = new Set([requestKey('monitoring', 'listTimeSeries', r), requestKey('logging', 'listTimeSeries', r), requestKey('monitoring', 'other', r), requestKey('monitoring', 'listTimeSeries', { ...r, pageSize: 11 })])
+    const keys = new Set([
+      requestKey('monitoring', 'listTimeSeries', r),
+      requestKey('logging', 'listTimeSeries', r),
+      requestKey('monitoring', 'other', r),
+      requestKey('monitoring', 'listTimeSeries', { ...r, pageSize: 11 }),
+    ])
     expect(keys.size).toBe(4)
   })
 
   it('widen a window to whole quanta, so requests a few seconds apart are the same request', () => {
-    expect(quantizeWindow(Date.parse('2026-05-14T09:50:12Z'), Date.parse('2026-05-14T10:00:31Z'), 60_000)).toEqual({ startMs: Date.parse('2026-05-14T09:50:00Z'), endMs: Date.parse('2026-05-14T10:01:00Z') })
-    expect(quantizeWindow(Date.parse('2026-05-14T09:50:00Z'), Date.parse('2026-05-14T10:00:00Z'), 60_000)).toEqual({ startMs: Date.parse('2026-05-14T09:50:00Z'), endMs: Date.parse('2026-05-14T10:00:00Z') })
+    expect(quantizeWindow(Date.parse('2026-05-14T09:50:12Z'), Date.parse('2026-05-14T10:00:31Z'), 60_000)).toEqual({
+      startMs: Date.parse('2026-05-14T09:50:00Z'),
+      endMs: Date.parse('2026-05-14T10:01:00Z'),
+    })
+    expect(quantizeWindow(Date.parse('2026-05-14T09:50:00Z'), Date.parse('2026-05-14T10:00:00Z'), 60_000)).toEqual({
+      startMs: Date.parse('2026-05-14T09:50:00Z'),
+      endMs: Date.parse('2026-05-14T10:00:00Z'),
+    })
   })
 })
 

@@ -7,7 +7,15 @@ const policy: BackoffPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_
 function virtualTime(random = 0.5): RetryEnvironment & { slept: number[] } {
   let now = 0
   const slept: number[] = []
-  return { slept, now: () => now, random: () => random, sleep: async (ms) => { slept.push(ms); now += ms } }
+  return {
+    slept,
+    now: () => now,
+    random: () => random,
+    sleep: async (ms) => {
+      slept.push(ms)
+      now += ms
+    },
+  }
 }
 
 class Overloaded extends Error {
@@ -18,7 +26,14 @@ class Overloaded extends Error {
 const decide = (err: unknown) => (err instanceof Overloaded ? { retry: true, retryDelayMs: err.retryDelayMs } : { retry: false, retryDelayMs: null })
 
 function failing(times: number, error: () => Error): { attempts: number; run: () => Promise<string> } {
-  const state = { attempts: 0, run: async () => { state.attempts++; if (state.attempts <= times) throw error(); return 'ok' } }
+  const state = {
+    attempts: 0,
+    run: async () => {
+      state.attempts++
+      if (state.attempts <= times) throw error()
+      return 'ok'
+    },
+  }
   return state
 }
 
@@ -69,7 +84,14 @@ describe('retryWithBackoff', () => {
     const env = virtualTime(0)
     const seen: Array<number | null> = []
     const op = failing(2, () => new Overloaded(300))
-    await retryWithBackoff(op.run, decide, { policy, deadlineAt: 10_000, env, onRetry: (_e, _d, decision) => { seen.push(decision.retryDelayMs) } })
+    await retryWithBackoff(op.run, decide, {
+      policy,
+      deadlineAt: 10_000,
+      env,
+      onRetry: (_e, _d, decision) => {
+        seen.push(decision.retryDelayMs)
+      },
+    })
     expect(seen).toEqual([300, 300])
   })
 })

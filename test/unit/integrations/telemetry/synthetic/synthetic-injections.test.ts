@@ -74,7 +74,12 @@ describe('injected incidents', () => {
 
     it('logs pool timeouts in checkout-api and refused connections in checkout-db, after the start only', async () => {
       const callerLines = await fleet.logs({ service: 'checkout-api', ...windowBeforeNow(120), contains: 'acquiring connection', limit: 10_000 })
-      const databaseLines = await fleet.logs({ service: 'checkout-db', ...windowBeforeNow(120), contains: 'remaining connection slots are reserved', limit: 10_000 })
+      const databaseLines = await fleet.logs({
+        service: 'checkout-db',
+        ...windowBeforeNow(120),
+        contains: 'remaining connection slots are reserved',
+        limit: 10_000,
+      })
       expect(callerLines.length).toBeGreaterThanOrEqual(5)
       expect(databaseLines.length).toBeGreaterThanOrEqual(5)
       for (const entry of [...callerLines, ...databaseLines]) expect(entry.at.getTime()).toBeGreaterThanOrEqual(poolStart.getTime())
@@ -131,7 +136,9 @@ describe('injected incidents', () => {
     const at = minutesBefore(NOW, 10)
 
     it('refuses a slow dependency the service does not call', () => {
-      expect(() => new SyntheticTelemetry({ injections: [{ kind: 'slow-dependency', service: 'payment-api', dependency: 'cart', start: at }] })).toThrow(/does not call cart/)
+      expect(() => new SyntheticTelemetry({ injections: [{ kind: 'slow-dependency', service: 'payment-api', dependency: 'cart', start: at }] })).toThrow(
+        /does not call cart/,
+      )
     })
 
     it('refuses connection-pool-exhaustion on a service that is not a database', () => {
@@ -140,7 +147,9 @@ describe('injected incidents', () => {
 
     it('refuses an unknown service and an end before the start', () => {
       expect(() => new SyntheticTelemetry({ injections: [{ kind: 'memory-leak', service: 'billing', start: at }] })).toThrow(/unknown service "billing"/)
-      expect(() => new SyntheticTelemetry({ injections: [{ kind: 'memory-leak', service: 'cart', start: at, end: minutesBefore(at, 1) }] })).toThrow(/end is before start/)
+      expect(() => new SyntheticTelemetry({ injections: [{ kind: 'memory-leak', service: 'cart', start: at, end: minutesBefore(at, 1) }] })).toThrow(
+        /end is before start/,
+      )
     })
   })
 })

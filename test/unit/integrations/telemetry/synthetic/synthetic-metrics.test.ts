@@ -31,7 +31,13 @@ describe('SyntheticTelemetry metrics', () => {
   describe('shape', () => {
     it('samples at step boundaries inside the window, with the unit of the metric', async () => {
       const telemetry = new SyntheticTelemetry()
-      const series = await telemetry.metrics({ service: 'payment-api', metric: 'latency_p95_ms', start: new Date(NOW.getTime() - 59 * MINUTE_MS - 30_000), end: NOW, stepSeconds: 60 })
+      const series = await telemetry.metrics({
+        service: 'payment-api',
+        metric: 'latency_p95_ms',
+        start: new Date(NOW.getTime() - 59 * MINUTE_MS - 30_000),
+        end: NOW,
+        stepSeconds: 60,
+      })
       expect(series.unit).toBe('ms')
       expect(series.points).toHaveLength(60)
       expect(series.points[0]!.at.getTime() % MINUTE_MS).toBe(0)
@@ -62,7 +68,12 @@ describe('SyntheticTelemetry metrics', () => {
     const telemetry = new SyntheticTelemetry({ seed: 21 })
     const hourAround = async (iso: string) => {
       const at = new Date(iso)
-      return mean(await metricValues(telemetry, 'frontend', 'request_rate', { start: new Date(at.getTime() - 30 * MINUTE_MS), end: new Date(at.getTime() + 30 * MINUTE_MS) }))
+      return mean(
+        await metricValues(telemetry, 'frontend', 'request_rate', {
+          start: new Date(at.getTime() - 30 * MINUTE_MS),
+          end: new Date(at.getTime() + 30 * MINUTE_MS),
+        }),
+      )
     }
 
     it('has more traffic in the afternoon than in the small hours', async () => {
@@ -109,7 +120,9 @@ describe('SyntheticTelemetry metrics', () => {
     })
 
     it('refuses a non-positive step', async () => {
-      await expect(telemetry.metrics({ service: 'cart', metric: 'error_rate', ...windowBeforeNow(10), stepSeconds: 0 })).rejects.toMatchObject({ code: 'telemetry_query_invalid' })
+      await expect(telemetry.metrics({ service: 'cart', metric: 'error_rate', ...windowBeforeNow(10), stepSeconds: 0 })).rejects.toMatchObject({
+        code: 'telemetry_query_invalid',
+      })
     })
   })
 

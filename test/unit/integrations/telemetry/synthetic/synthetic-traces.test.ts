@@ -35,7 +35,9 @@ describe('SyntheticTelemetry traces', () => {
 
   it('follows the call graph: a frontend trace reaches checkout-api, payment-api, fraud-check and checkout-db', async () => {
     const [trace] = await new SyntheticTelemetry().traces({ service: 'frontend', ...windowBeforeNow(5), limit: 1 })
-    expect(new Set(trace!.spans.map((s) => s.service))).toEqual(new Set(['frontend', 'checkout-api', 'payment-api', 'fraud-check', 'checkout-db', 'cart', 'inventory', 'pubsub']))
+    expect(new Set(trace!.spans.map((s) => s.service))).toEqual(
+      new Set(['frontend', 'checkout-api', 'payment-api', 'fraud-check', 'checkout-db', 'cart', 'inventory', 'pubsub']),
+    )
   })
 
   it('charges checkout-api pool waits to checkout-db while the database is exhausted', async () => {
