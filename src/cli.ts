@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function runRole(command: 'bot' | 'worker' | 'migrate' | 'seed', args: string[]): Promise<number> {
-  let config
+  let config: ReturnType<typeof loadConfig>
   try {
     config = loadConfig(process.env, command === 'seed' ? 'migrate' : (command as Role))
   } catch (err) {

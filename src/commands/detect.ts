@@ -40,7 +40,7 @@ const command: CliCommand = {
       process.stderr.write(`sre-agent detect anomalies: cannot read ${flags.input}: ${errorMessage(err)}\n`)
       return 1
     }
-    let rows
+    let rows: ReturnType<typeof parseMetricCsv>
     try {
       rows = parseMetricCsv(text, { missing: flags.missing === 'skip' ? 'keep' : 'error' })
     } catch (err) {

@@ -36,7 +36,7 @@ const command: CliCommand = {
   usage: USAGE,
   async run(args) {
     const { batch, dryRun } = parseArgs(args)
-    let config
+    let config: ReturnType<typeof loadConfig>
     try {
       config = loadConfig(process.env, 'migrate')
     } catch (err) {

@@ -166,7 +166,7 @@ async function expectSameErrorAsEarlierFraudCheckIncidents(env: EmbeddedEnvironm
   expectThat(named, 'the evidence says the fraud-check timeout is the same error as earlier incidents ("Same error as INC-…")')
   for (const [, number] of named![1]!.matchAll(/INC-(\d+)/g)) {
     const earlier = await getIncidentByNumber(env.runtime.database.db, Number(number))
-    expectThat(earlier?.labels['dependency'] === 'fraud-check', `INC-${number}, named as having the same error, is a fraud-check incident of the history`)
+    expectThat(earlier?.labels.dependency === 'fraud-check', `INC-${number}, named as having the same error, is a fraud-check incident of the history`)
   }
 }
 

@@ -296,22 +296,18 @@ const command: CliCommand = {
 
       const ours = evaluate(hybrid, answers)
       const theirs = evaluate(baseline, answers)
-      writeFileSync(
-        flags.predictions!,
-        hybrid
-          .map((r, i) =>
-            JSON.stringify({
-              query: r.query,
-              ranked: r.ranked,
-              confidence: Number(ours.confidences[i]!.toFixed(4)),
-              right: answers.get(r.query)!.has(r.ranked[0] ?? ''),
-              logit: r.logit,
-              features: r.features,
-              scores: r.scores,
-            }),
-          )
-          .join('\n') + '\n',
+      const predictions = hybrid.map((r, i) =>
+        JSON.stringify({
+          query: r.query,
+          ranked: r.ranked,
+          confidence: Number(ours.confidences[i]!.toFixed(4)),
+          right: answers.get(r.query)!.has(r.ranked[0] ?? ''),
+          logit: r.logit,
+          features: r.features,
+          scores: r.scores,
+        }),
       )
+      writeFileSync(flags.predictions!, `${predictions.join('\n')}\n`)
 
       process.stdout.write(
         [

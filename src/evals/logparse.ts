@@ -86,7 +86,7 @@ const command: CliCommand = {
       const predicted = predictTemplates(contents, options)
       if (flags.predictions) {
         const rows = predicted.templates.map((t, i) => formatCsvRow([i + 1, predicted.eventIds[i]!, t]))
-        await writeFile(join(flags.predictions, `${system}_2k.log_structured.csv`), ['LineId,EventId,EventTemplate', ...rows].join('\n') + '\n')
+        await writeFile(join(flags.predictions, `${system}_2k.log_structured.csv`), `${['LineId,EventId,EventTemplate', ...rows].join('\n')}\n`)
       }
       // 2. Only now read the ground truth.
       const truth = records.map((r) => r.EventTemplate!)

@@ -105,7 +105,7 @@ async function handleAlert(route: AlertRoute, req: IncomingMessage, res: ServerR
     reply(res, 400, { error: 'invalid_json', message, deadLetterId: dl.id })
     return
   }
-  let alerts
+  let alerts: ReturnType<(typeof alertParsers)[typeof route]>
   try {
     alerts = alertParsers[route](body)
   } catch (err) {

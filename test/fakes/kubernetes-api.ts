@@ -55,25 +55,37 @@ export class FakeKubernetesApi {
     const body = raw ? JSON.parse(raw) : undefined
     const dryRun = url.searchParams.get('dryRun') === 'All'
     this.requests.push({ method: req.method ?? '', path: url.pathname, contentType: req.headers['content-type'], dryRun, body })
-    if (req.headers.authorization !== `Bearer ${this.token}`) return this.status(res, 401, 'Unauthorized', 'Unauthorized')
+    if (req.headers.authorization !== `Bearer ${this.token}`) {
+      this.status(res, 401, 'Unauthorized', 'Unauthorized')
+      return
+    }
     const m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)(\/scale)?$/.exec(url.pathname)
-    if (!m) return this.status(res, 404, 'NotFound', `the server could not find the requested resource (${url.pathname})`)
+    if (!m) {
+      this.status(res, 404, 'NotFound', `the server could not find the requested resource (${url.pathname})`)
+      return
+    }
     const [, namespace, name, scale] = m as unknown as [string, string, string, string | undefined]
     const current = this.deployment(namespace, name)
-    if (!current) return this.status(res, 404, 'NotFound', `deployments.apps "${name}" not found`)
+    if (!current) {
+      this.status(res, 404, 'NotFound', `deployments.apps "${name}" not found`)
+      return
+    }
     if (req.method === 'PATCH' && req.headers['content-type'] !== 'application/merge-patch+json') {
-      return this.status(
+      this.status(
         res,
         415,
         'UnsupportedMediaType',
         `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
       )
+      return
     }
     const next = structuredClone(current)
     if (req.method === 'PATCH' && scale) {
       const replicas = (body as { spec?: { replicas?: number } })?.spec?.replicas
-      if (typeof replicas !== 'number' || replicas < 0)
-        return this.status(res, 422, 'Invalid', 'spec.replicas: Invalid value: must be greater than or equal to 0')
+      if (typeof replicas !== 'number' || replicas < 0) {
+        this.status(res, 422, 'Invalid', 'spec.replicas: Invalid value: must be greater than or equal to 0')
+        return
+      }
       next.replicas = replicas
     } else if (req.method === 'PATCH') {
       const annotations =
@@ -81,7 +93,8 @@ export class FakeKubernetesApi {
       next.templateAnnotations = { ...next.templateAnnotations, ...annotations }
       next.generation++
     } else if (req.method !== 'GET') {
-      return this.status(res, 405, 'MethodNotAllowed', `${req.method} is not supported here`)
+      this.status(res, 405, 'MethodNotAllowed', `${req.method} is not supported here`)
+      return
     }
     if (req.method === 'PATCH' && !dryRun) this.deployments.set(`${namespace}/${name}`, next)
     const metadata = { name, namespace, generation: next.generation, uid: `uid-${namespace}-${name}` }

@@ -4,14 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { PermanentJobError } from '../../src/core/errors'
 import { createLogger } from '../../src/logger'
 import { BullmqJobQueue, BullmqWorkers } from '../../src/workers/bullmq-queue'
-import { type JobName } from '../../src/core/jobs/job-queue'
+import type { JobName } from '../../src/core/jobs/job-queue'
 import { queueNameFor, type JobHandlers } from '../../src/workers/jobs'
 import { eventually } from '../support/eventually'
 import { TEST_REDIS_URL } from '../support/services'
 import { handlersDoingNothing } from '../support/job-handlers'
 
 const logger = createLogger('silent')
-const id = () => '00000000-0000-4000-8000-' + randomBytes(6).toString('hex')
+const id = () => `00000000-0000-4000-8000-${randomBytes(6).toString('hex')}`
 
 const handlers = handlersDoingNothing
 

@@ -1,5 +1,5 @@
 import { JOB_NAMES } from '../../src/core/jobs/job-queue'
-import { type JobHandlers } from '../../src/workers/jobs'
+import type { JobHandlers } from '../../src/workers/jobs'
 
 /** Handlers for every job that do nothing, but for those a test gives. */
 export function handlersDoingNothing(overrides: Partial<JobHandlers> = {}): JobHandlers {

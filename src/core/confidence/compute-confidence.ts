@@ -119,8 +119,8 @@ export function computeConfidence(inputs: ConfidenceInputs): { score: number; lo
       explanation: input.value === null ? `${input.explanation} (counted as neutral)` : input.explanation,
     })
   }
-  const valueOf = new Map(shown.map((f) => [f.name, f.value]))
-  const features = DIAGNOSIS_FACTORS.map((f) => valueOf.get(f.name) ?? f.neutral)
+  const shownValue = new Map(shown.map((f) => [f.name, f.value]))
+  const features = DIAGNOSIS_FACTORS.map((f) => shownValue.get(f.name) ?? f.neutral)
   const weightOf = new Map<DiagnosisFactorName, number>(DIAGNOSIS_FACTORS.map((f) => [f.name, f.weight]))
   const factors = shown.map((f) => ({ ...f, weight: weightOf.get(f.name)! }))
   const z = diagnosisPriorLogit(features)

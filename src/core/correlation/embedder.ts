@@ -16,6 +16,6 @@ export function incidentEmbeddingText(incident: {
   policyName?: string | null
 }): string {
   return [incident.service, incident.title, incident.policyName, incident.resourceType, incident.summary]
-    .filter((s): s is string => Boolean(s && s.trim()))
+    .filter((s): s is string => Boolean(s?.trim()))
     .join('\n')
 }

@@ -49,7 +49,9 @@ function ranksBy(
 ): Map<string, number> {
   const sorted = candidates.filter(member).sort(better)
   const ranks = new Map<string, number>()
-  sorted.forEach((c, i) => ranks.set(c.incident.id, i > 0 && better(sorted[i - 1]!, c) === 0 ? ranks.get(sorted[i - 1]!.incident.id)! : i + 1))
+  sorted.forEach((c, i) => {
+    ranks.set(c.incident.id, i > 0 && better(sorted[i - 1]!, c) === 0 ? ranks.get(sorted[i - 1]!.incident.id)! : i + 1)
+  })
   return ranks
 }
 

@@ -132,6 +132,7 @@ const branchStep = z.object({
   ...baseStep,
   kind: z.literal('branch'),
   if: z.object({ step: stepId, passed: z.boolean().default(true) }),
+  // biome-ignore lint/suspicious/noThenProperty: `then`/`else` are the playbook format's branch targets, never awaited
   then: stepId,
   else: stepId,
 })

@@ -64,7 +64,9 @@ export function findBlockKitViolations(blocks: unknown, surface: BlockSurface = 
   if (blocks.length > max) {
     report(walk, ['blocks'], `has ${blocks.length} blocks, ${SURFACE_NAMES[surface]} allows at most ${max}`)
   }
-  blocks.forEach((block, index) => checkBlock(walk, block, ['blocks', index]))
+  blocks.forEach((block, index) => {
+    checkBlock(walk, block, ['blocks', index])
+  })
   return walk.violations
 }
 
@@ -81,7 +83,8 @@ function checkBlock(walk: Walk, block: unknown, at: Pointer): void {
   checkUniqueId(walk, block.block_id, [...at, 'block_id'], walk.blockIds, 'block_id')
   switch (type) {
     case 'section':
-      return checkSection(walk, block, at)
+      checkSection(walk, block, at)
+      return
     case 'header':
       checkText(walk, block.text, [...at, 'text'], `${type} block`, { max: 150, plainTextOnly: true, required: true })
       return
@@ -126,7 +129,9 @@ function checkSection(walk: Walk, block: Record<string, unknown>, at: Pointer): 
       if (block.fields.length > 10) {
         report(walk, [...at, 'fields'], `has ${block.fields.length} fields, at most 10 are allowed`, 'section block')
       }
-      block.fields.forEach((field, index) => checkText(walk, field, [...at, 'fields', index], 'section block', { max: 2000, required: true }))
+      block.fields.forEach((field, index) => {
+        checkText(walk, field, [...at, 'fields', index], 'section block', { max: 2000, required: true })
+      })
     }
   }
   if (block.accessory !== undefined) checkElement(walk, block.accessory, [...at, 'accessory'], ACCESSORY_TYPES)
@@ -140,7 +145,9 @@ function checkElements(walk: Walk, elements: unknown, at: Pointer, owner: string
   if (elements.length > max) {
     report(walk, at, `has ${elements.length} elements, at most ${max} are allowed`, owner)
   }
-  elements.forEach((element, index) => checkOne(element, [...at, index]))
+  elements.forEach((element, index) => {
+    checkOne(element, [...at, index])
+  })
 }
 
 function checkContextElement(walk: Walk, element: unknown, at: Pointer): void {

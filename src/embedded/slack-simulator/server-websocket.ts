@@ -121,11 +121,15 @@ export class ServerWebSocket {
         this.fragmentOpcode = opcode
         break
       case OPCODE.continuation:
-        if (this.fragmentOpcode === undefined) return this.failProtocol()
+        if (this.fragmentOpcode === undefined) {
+          this.failProtocol()
+          return
+        }
         this.fragments.push(payload)
         break
       default:
-        return this.failProtocol()
+        this.failProtocol()
+        return
     }
     if (!fin) return
     const message = Buffer.concat(this.fragments)

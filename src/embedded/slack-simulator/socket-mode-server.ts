@@ -76,8 +76,14 @@ export class FakeSocketModeServer {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(request.url ?? '/', 'ws://fake-slack.invalid')
     const ticket = url.searchParams.get('ticket')
-    if (url.pathname !== '/link/') return rejectUpgrade(socket, 404, 'Not Found')
-    if (ticket === null || !this.tickets.delete(ticket)) return rejectUpgrade(socket, 401, 'Unauthorized')
+    if (url.pathname !== '/link/') {
+      rejectUpgrade(socket, 404, 'Not Found')
+      return
+    }
+    if (ticket === null || !this.tickets.delete(ticket)) {
+      rejectUpgrade(socket, 401, 'Unauthorized')
+      return
+    }
     const connection = ServerWebSocket.accept(request, socket, head, {
       onText: (text) => this.receive(text),
       onClose: () => this.forget(connection),

@@ -73,7 +73,10 @@ function groupBy(keys: string[], values: string[]): Map<string, Map<string, numb
   const groups = new Map<string, Map<string, number>>()
   keys.forEach((key, i) => {
     let group = groups.get(key)
-    if (!group) groups.set(key, (group = new Map()))
+    if (!group) {
+      group = new Map()
+      groups.set(key, group)
+    }
     const v = values[i]!
     group.set(v, (group.get(v) ?? 0) + 1)
   })

@@ -34,7 +34,9 @@ export function checkScorerReproduction(
       const fileDifference = Math.abs(theirs.reduce((sum, v) => sum + v, 0) - ours.score)
       if (fileDifference <= REPRODUCTION_TOLERANCE) filesWithin++
       maxFileDifference = Math.max(maxFileDifference, fileDifference)
-      theirs.forEach((v, row) => (maxRowDifference = Math.max(maxRowDifference, Math.abs(v - ours.rowScores[row]!))))
+      theirs.forEach((v, row) => {
+        maxRowDifference = Math.max(maxRowDifference, Math.abs(v - ours.rowScores[row]!))
+      })
     })
     return { profile: result.profile, threshold: result.threshold, files: result.perSeries.length, filesWithin, maxFileDifference, maxRowDifference }
   })

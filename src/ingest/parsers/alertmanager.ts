@@ -34,7 +34,7 @@ export const alertmanagerAlertSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['labels', 'alertname'],
-        input: alert.labels['alertname'],
+        input: alert.labels.alertname,
         message: 'is missing and annotations.summary is empty; one of them is needed as the alert title',
       })
     }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import { ValidationError } from '../../core/errors'
 
 /** The `field` named when the whole body is wrong (not an object, wrong JSON type). */

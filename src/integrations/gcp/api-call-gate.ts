@@ -1,7 +1,7 @@
 import { GCP_APIS, type GcpApi } from './gcp-api'
 import { classifyApiError } from './classify-api-error'
 import { GcpApiError, GcpRateLimitedError } from './gcp-errors'
-import type { CoalescingResponseCache } from './cache/coalescing-response-cache'
+import type { CacheOutcome, CoalescingResponseCache } from './cache/coalescing-response-cache'
 import { DEFAULT_FRESHNESS, ttlFor, type Freshness } from './cache/freshness-ttl'
 import { requestKey } from './cache/request-key'
 import type { RedisTokenBucket } from './quota/redis-token-bucket'
@@ -87,7 +87,7 @@ export class ApiCallGate {
     const deadlineAt = this.env.now() + this.budgetMs
     const ttlMs = ttlFor(this.freshness[api], windowEndMs, Date.now())
     const call: CallApi = (rpc, asked, cost = 1) => this.call(api, rpc, asked, cost, deadlineAt)
-    let answer
+    let answer: { value: T; outcome: CacheOutcome }
     try {
       answer = await this.options.cache.getOrFetch(requestKey(api, method, normalized), ttlMs, deadlineAt, () => fetch(call))
     } catch (err) {

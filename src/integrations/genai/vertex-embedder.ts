@@ -101,7 +101,7 @@ export class VertexEmbedder implements Embedder {
   }
 
   private async embedBatch(texts: string[], abortSignal: AbortSignal): Promise<number[][]> {
-    let response
+    let response: Awaited<ReturnType<typeof this.client.models.embedContent>>
     try {
       response = await this.client.models.embedContent({
         model: this.options.model,
@@ -128,7 +128,9 @@ export class VertexEmbedder implements Embedder {
       const values = parsed.data.values
       const norm = Math.hypot(...values)
       const padded = new Array<number>(this.options.storedDimensions).fill(0)
-      values.forEach((v, i) => (padded[i] = norm === 0 ? 0 : v / norm))
+      values.forEach((v, i) => {
+        padded[i] = norm === 0 ? 0 : v / norm
+      })
       return padded
     })
   }

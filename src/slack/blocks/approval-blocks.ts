@@ -22,7 +22,7 @@ function who(approvers: string[]): string {
 export function buildApprovalRequestMessage(a: ApprovalRequestView): SlackMessage {
   const blocks: KnownBlock[] = [
     section(`:raised_hand: *Approval needed* — ${RISK_ICON[a.action.risk]} ${a.action.risk} risk\n${actionPreview(a.action)}`),
-    section(`*Why:* ${escapeMrkdwn(a.rationale)}` + (a.confidence !== null ? `\n*Confidence:* ${confidenceBar(a.confidence)} ${percent(a.confidence)}` : '')),
+    section(`*Why:* ${escapeMrkdwn(a.rationale)}${a.confidence !== null ? `\n*Confidence:* ${confidenceBar(a.confidence)} ${percent(a.confidence)}` : ''}`),
   ]
   if (a.status === 'pending') {
     blocks.push({

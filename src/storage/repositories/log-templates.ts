@@ -253,7 +253,9 @@ interface PreparedObservation {
 function mergeObservations<P extends PreparedObservation>(a: P, b: P): P {
   const o = {
     ...a.o,
+    // biome-ignore lint/complexity/useMathMinMax: these are Dates, and Math.min would turn them into numbers
     firstSeenAt: a.o.firstSeenAt < b.o.firstSeenAt ? a.o.firstSeenAt : b.o.firstSeenAt,
+    // biome-ignore lint/complexity/useMathMinMax: Dates, as above
     lastSeenAt: a.o.lastSeenAt > b.o.lastSeenAt ? a.o.lastSeenAt : b.o.lastSeenAt,
   }
   return { ...a, o, severity: Math.max(a.severity, b.severity), buckets: [...a.buckets, ...b.buckets] }

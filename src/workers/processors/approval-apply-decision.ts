@@ -12,7 +12,7 @@ export async function processApprovalApplyDecision(deps: WorkerDeps, data: JobDa
   await showApproval(deps, approval)
   if (approval.status === 'pending' || !approval.executionId) return
   const execution = await getExecution(deps.db, approval.executionId)
-  if (!execution || execution.status !== 'waiting_approval') return
+  if (execution?.status !== 'waiting_approval') return
   await updateExecution(deps.db, execution.id, { status: 'running' })
   await deps.queue.enqueue('playbook.advance', { executionId: execution.id }, { jobId: jobIdFor('advance', execution.id, execution.nextStep, approval.status) })
 }

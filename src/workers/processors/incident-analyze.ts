@@ -37,7 +37,7 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
   const analysis = previous?.status === 'running' ? previous : await startAnalysis(deps.db, incident.id)
   await deps.thread.showIncidentProgress(incident, { phase: 'analyzing' })
 
-  let result
+  let result: Awaited<ReturnType<typeof analyzeIncident>>
   try {
     const calibration = { diagnosis: await cachedCalibration(deps, 'diagnosis'), retrieval: await cachedCalibration(deps, 'retrieval') }
     result = await analyzeIncident(

@@ -167,7 +167,7 @@ async function runStep(
 
   switch (step.kind) {
     case 'query': {
-      let result
+      let result: Awaited<ReturnType<typeof runQueryStep>>
       try {
         result = await withDeadline(
           runQueryStep(step, { telemetry: deps.telemetry, service: String(vars.service), startedAt: incident.startedAt, now: deps.now(), vars }),

@@ -16,7 +16,7 @@ export async function processPlaybookStart(deps: WorkerDeps, data: JobData<'play
   const playbook = deps.playbooks.find((p) => p.id === data.playbookId)
   const incident = await getIncidentByNumber(deps.db, data.incidentNumber)
   if (!playbook) return tell(`There is no playbook \`${data.playbookId}\`; \`/sre playbooks\` lists them.`)
-  if (!incident || incident.status !== 'open') return tell(`INC-${data.incidentNumber} is not an open incident.`)
+  if (incident?.status !== 'open') return tell(`INC-${data.incidentNumber} is not an open incident.`)
   if (!incident.slackChannel || !incident.slackTs) return tell(`${incidentLabel(incident)} has no thread yet; try again in a moment.`)
   const alreadyRunning = `${playbook.title} is already running on ${incidentLabel(incident)}; its progress is in the incident's thread.`
   // Checked and created under one lock, so two requests at the same moment cannot both start a run.

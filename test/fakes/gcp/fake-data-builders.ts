@@ -38,7 +38,7 @@ export function buildTrace(
   children: Array<{ service: string; name: string; from: number; to: number }> = [],
 ): FakeTrace {
   const spans: FakeSpan[] = [{ spanId: '1', name: root.name, startMs, endMs: startMs + root.ms, labels: { 'service.name': root.service } }]
-  children.forEach((c, i) =>
+  children.forEach((c, i) => {
     spans.push({
       spanId: String(i + 2),
       parentSpanId: '1',
@@ -46,8 +46,8 @@ export function buildTrace(
       startMs: startMs + c.from,
       endMs: startMs + c.to,
       labels: { 'service.name': c.service },
-    }),
-  )
+    })
+  })
   return { traceId, spans }
 }
 

@@ -120,7 +120,7 @@ export class FakeMonitoringServer {
     try {
       const project = /^projects\/([^/]+)$/.exec(request.name ?? '')
       if (!project) throw new RequestProblem('INVALID_ARGUMENT', `Field name had an invalid value: "${request.name ?? ''}"`)
-      let tree
+      let tree: ReturnType<typeof parseFilter> | null
       try {
         tree = request.filter ? parseFilter(request.filter) : null
       } catch (err) {
@@ -147,7 +147,7 @@ export class FakeMonitoringServer {
 
   private async answer(request: Request): Promise<unknown> {
     if (!/^projects\/[^/]+$/.test(request.name ?? '')) throw new RequestProblem('INVALID_ARGUMENT', `Field name had an invalid value: "${request.name ?? ''}"`)
-    let tree
+    let tree: ReturnType<typeof parseFilter>
     try {
       tree = parseFilter(request.filter ?? '')
     } catch (err) {

@@ -15,7 +15,7 @@ export const PROTO_DIRS = {
   logging: path.join(path.dirname(createRequire(require.resolve('@google-cloud/logging')).resolve('@google-cloud/logging-api')), '../protos'),
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: proto-loader packages are untyped; each fake narrows what it uses
 export type LoadedPackage = any
 
 /** Loads a service definition the way google-gax does (camelCase fields, enums and int64 as strings). */

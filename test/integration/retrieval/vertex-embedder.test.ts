@@ -101,7 +101,12 @@ describe('VertexEmbedder through @google/genai against a local Vertex AI endpoin
   it('lets correlation fall back to keywords and structured signals when Vertex AI is down, saying so', async () => {
     fake.failNext(10, 503)
     const asked: CandidateQuery[] = []
-    const search: IncidentSearchPort = { searchCandidates: async (q) => (asked.push(q), { candidates: [], keywords: [], errorSignature: null }) }
+    const search: IncidentSearchPort = {
+      searchCandidates: async (q) => {
+        asked.push(q)
+        return { candidates: [], keywords: [], errorSignature: null }
+      },
+    }
     const result = await correlateIncident(
       { text: 'checkout-db pool exhausted', service: 'checkout-db', resourceType: null, policyName: null, before: new Date(), limit: 5 },
       { embedder: embedder(), search },

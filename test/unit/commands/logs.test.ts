@@ -17,8 +17,14 @@ describe('sre-agent logs templates', () => {
     dir = await mkdtemp(join(tmpdir(), 'logs-command-'))
     stdout = ''
     stderr = ''
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true))
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true))
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      stdout += String(chunk)
+      return true
+    })
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      stderr += String(chunk)
+      return true
+    })
   })
   afterEach(async () => {
     vi.restoreAllMocks()

@@ -15,7 +15,10 @@ describe('sre-agent eval logparse', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'logparse-'))
     stdout = ''
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true))
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      stdout += String(chunk)
+      return true
+    })
   })
   afterEach(async () => {
     vi.restoreAllMocks()
@@ -38,7 +41,7 @@ describe('sre-agent eval logparse', () => {
     await cp(DATASET, copy, { recursive: true })
     const { header, records } = parseCsvRecords(await readFile(join(DATASET, STRUCTURED), 'utf8'))
     const scrambled = records.map((r, i) => header.map((h) => (h === 'EventTemplate' ? `wrong ${i % 2}` : h === 'EventId' ? 'E0' : r[h]!)))
-    await writeFile(join(copy, STRUCTURED), [header.join(','), ...scrambled.map(formatCsvRow)].join('\n') + '\n')
+    await writeFile(join(copy, STRUCTURED), `${[header.join(','), ...scrambled.map(formatCsvRow)].join('\n')}\n`)
     await logparse.run(['--dataset', copy, '--predictions', join(dir, 'again')])
     const original = await readFile(join(dir, 'original', 'Checkout_2k.log_structured.csv'), 'utf8')
     expect(await readFile(join(dir, 'again', 'Checkout_2k.log_structured.csv'), 'utf8')).toBe(original)

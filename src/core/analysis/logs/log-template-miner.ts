@@ -61,7 +61,7 @@ export interface LogTemplateStats {
   lastSeenAt: Date | null
 }
 
-const enum Kind {
+enum Kind {
   Word, // no digit, no parameter: a keyword
   Alnum, // digits but no parameter: `ee0`, `bglio559`
   Pattern, // partly a parameter: `node-<*>`
@@ -396,7 +396,8 @@ function sameTokens(a: string[], b: string[]): boolean {
 }
 
 function render(cluster: Cluster): string {
-  return (cluster.text ??= cluster.tokens.join(' '))
+  cluster.text ??= cluster.tokens.join(' ')
+  return cluster.text
 }
 
 function minedMessage(cluster: Cluster, raw: string[], truncated: boolean): MinedMessage {
@@ -414,7 +415,8 @@ class MinedMessageResult implements MinedMessage {
   ) {}
 
   get parameters(): string[] {
-    return (this.captured ??= this.template === '' ? [] : parametersOf(this.template.split(' '), this.raw))
+    this.captured ??= this.template === '' ? [] : parametersOf(this.template.split(' '), this.raw)
+    return this.captured
   }
 }
 

@@ -118,7 +118,7 @@ export class FleetMetricModel implements FleetMetricReader {
     return this.topology.baselineLatencyP95(service) * (0.85 + 0.15 * trafficFactor(atMs)) + this.extraLatencyMs(service, atMs)
   }
 
-  timeoutErrorShare(caller: string, call: ServiceCall, atMs: number): number {
+  timeoutErrorShare(_caller: string, call: ServiceCall, atMs: number): number {
     if (!this.injections.length || call.async) return 0
     const dependencyP95 = this.expectedLatencyP95(call.to, atMs - HOP_LAG_MS)
     return clamp01((dependencyP95 - 0.75 * call.timeoutMs) / (0.5 * call.timeoutMs))

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { summarizeRetrieval } from '../../../core/correlation/summarize-retrieval'
 import { calibrationModelSchema, uncalibrated, type CalibrationModel } from '../../../core/confidence/calibration'
-import { correlateIncident } from '../../../core/correlation/correlate-incident'
+import { type CorrelationQuery, correlateIncident } from '../../../core/correlation/correlate-incident'
 import { incidentEmbeddingText } from '../../../core/correlation/embedder'
 import { HashingEmbedder } from '../../../core/correlation/hashing-embedder'
 import type { ReasoningStep } from '../../../core/reasoning/reasoning-step'
@@ -146,7 +146,7 @@ async function answerSimilar(deps: ListenerDeps, args: string, respond: RespondF
     await respond({ response_type: 'ephemeral', text: `There is no INC-${number}.` })
     return
   }
-  let query
+  let query: CorrelationQuery
   if (incident) {
     const stored = await getIncidentEmbedding(deps.db, incident.id)
     query = {

@@ -21,7 +21,10 @@ import {
 /** Deterministic outcomes: the true probability is σ(0.5·logit − 1), so the raw logit is overconfident and too high. */
 function overconfidentHistory(n: number): LabelledScore[] {
   let state = 7
-  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31
+    return state / 2 ** 31
+  }
   return Array.from({ length: n }, () => {
     const logit = -4 + 8 * random()
     return { logit, label: random() < sigmoid(0.5 * logit - 1) ? 1 : 0 }

@@ -78,7 +78,7 @@ describe('playbookSchema', () => {
 
   it('rejects a metrics query without a metric', () => {
     const query: Record<string, unknown> = buildQuery()
-    delete query['metric']
+    delete query.metric
     expect(problems(buildPlaybook({ steps: [query, buildApproval(), buildAction()] }))).toEqual(['steps.0.metric: a metrics query needs a "metric"'])
   })
 
@@ -88,7 +88,7 @@ describe('playbookSchema', () => {
       contains: 'connection',
       assert: { stat: 'count', op: '>=', value: 5, description: 'errors' },
     })
-    delete query['metric']
+    delete query.metric
     expect(problems(buildPlaybook({ steps: [query, buildApproval(), buildAction()] }))).toEqual([])
   })
 })

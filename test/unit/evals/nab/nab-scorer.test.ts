@@ -171,7 +171,9 @@ describe('NAB scorer', () => {
           published.reduce((sum, v) => sum + v, 0),
           2,
         )
-        published.forEach((value, row) => expect(Math.abs(ours.rowScores[row]! - value)).toBeLessThan(1e-9))
+        published.forEach((value, row) => {
+          expect(Math.abs(ours.rowScores[row]! - value)).toBeLessThan(1e-9)
+        })
         expect(published.some((v) => v > 0) && published.some((v) => v < 0)).toBe(true)
       })
     }

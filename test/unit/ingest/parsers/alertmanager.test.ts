@@ -171,7 +171,7 @@ describe('parseAlertmanagerAlert', () => {
     const alert = buildAlertmanagerAlert({ labels: { alertname: 'X', pod: 'p'.repeat(5_000) } })
     const [parsed] = parseAlertmanagerAlert(buildAlertmanagerWebhook({ alerts: [alert] }))
 
-    expect(parsed?.labels['pod']).toHaveLength(MAX_LABEL_VALUE_LENGTH)
+    expect(parsed?.labels.pod).toHaveLength(MAX_LABEL_VALUE_LENGTH)
   })
 
   describe('rejects', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { TelemetryQueryError } from '../../../../src/core/telemetry/port'
 import { classifyApiError, parseDuration } from '../../../../src/integrations/gcp/classify-api-error'
-import { GcpApiError } from '../../../../src/integrations/gcp/gcp-errors'
+import type { GcpApiError } from '../../../../src/integrations/gcp/gcp-errors'
 
 /** The shape gaxios gives a failed REST call: the HTTP status, the headers and Google's JSON error. */
 function restError(status: number, body: unknown, headers: Record<string, string> = {}): Error {

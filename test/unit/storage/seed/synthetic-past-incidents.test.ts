@@ -36,7 +36,7 @@ describe('generatePastIncidents', () => {
   })
 
   describe('history the demo relies on', () => {
-    const paymentFraud = history.filter((i) => i.service === 'payment-api' && i.labels['dependency'] === 'fraud-check')
+    const paymentFraud = history.filter((i) => i.service === 'payment-api' && i.labels.dependency === 'fraud-check')
     const checkoutDbPool = history.filter((i) => i.policyName === 'checkout-db connections > 90% of max')
 
     it('has several payment-api latency incidents caused by fraud-check, fixed by the circuit breaker', () => {
@@ -56,7 +56,7 @@ describe('generatePastIncidents', () => {
     })
 
     it('has payment-api latency distractors with other causes', () => {
-      const samePolicyOtherCause = history.filter((i) => i.policyName === 'payment-api p95 latency > 2 s' && i.labels['dependency'] !== 'fraud-check')
+      const samePolicyOtherCause = history.filter((i) => i.policyName === 'payment-api p95 latency > 2 s' && i.labels.dependency !== 'fraud-check')
       expect(samePolicyOtherCause.some((i) => /roll(ed)? back/i.test(i.resolution))).toBe(true)
       expect(samePolicyOtherCause.some((i) => /GC/.test(i.title + i.summary))).toBe(true)
     })
@@ -71,7 +71,7 @@ describe('generatePastIncidents', () => {
   })
 
   describe('the errors their analyses stored', () => {
-    const paymentFraud = history.filter((i) => i.service === 'payment-api' && i.labels['dependency'] === 'fraud-check')
+    const paymentFraud = history.filter((i) => i.service === 'payment-api' && i.labels.dependency === 'fraud-check')
 
     it('gives each fraud-check timeout incident the timeout log line and its Error Reporting group, seen while it lasted', () => {
       expect(paymentFraud).toHaveLength(5)

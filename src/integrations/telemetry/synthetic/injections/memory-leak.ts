@@ -25,7 +25,7 @@ function leakPhase(injection: ResolvedInjection, atMs: number, baseline: number)
   const elapsed = atMs - injection.startMs
   const restarts = Math.floor(elapsed / CYCLE_MS)
   const msSinceRestart = elapsed - restarts * CYCLE_MS
-  const level = baseline + (0.995 - baseline) * Math.pow(msSinceRestart / CYCLE_MS, 1.15)
+  const level = baseline + (0.995 - baseline) * (msSinceRestart / CYCLE_MS) ** 1.15
   return { level, restarts, msSinceRestart }
 }
 

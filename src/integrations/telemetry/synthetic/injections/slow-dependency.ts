@@ -47,7 +47,7 @@ export const slowDependency: InjectionBehaviour = {
         const e = injectionIntensity(injection, at, SHAPE)
         return e > 0.15 ? e : 0
       }
-      ctx.emitAtRate(6, intensity, (at, e) => {
+      ctx.emitAtRate(6, intensity, (_at, e) => {
         const took = Math.round((ctx.service.selfLatencyP95Ms + ADDED_LATENCY_MS * e) * random.between(0.7, 1.15))
         return {
           severity: 'WARNING',

@@ -188,7 +188,13 @@ describe('gatherEvidence', () => {
 
     it('is asked for by the incident policy name and added to the evidence with a console link', async () => {
       const asked: AlertPolicyQuery[] = []
-      const telemetry = failing(() => null, { alertPolicy: async (q) => (asked.push(q), policy), links: new GcpConsoleLinks('shop-prod') })
+      const telemetry = failing(() => null, {
+        alertPolicy: async (q) => {
+          asked.push(q)
+          return policy
+        },
+        links: new GcpConsoleLinks('shop-prod'),
+      })
       const evidence = await gatherEvidence(telemetry, { ...options, policyName: ' orders latency ' })
       expect(asked).toEqual([{ policyName: 'orders latency' }])
       expect(evidence.alertPolicy).toEqual(policy)

@@ -80,7 +80,10 @@ describe('LogTemplateMiner', () => {
 
     it('takes binary garbage without throwing and gives every line a template', () => {
       let state = 12345
-      const byte = () => ((state = (state * 1103515245 + 12345) >>> 0) >>> 16) & 0xff
+      const byte = () => {
+        state = (state * 1103515245 + 12345) >>> 0
+        return (state >>> 16) & 0xff
+      }
       const lines = Array.from({ length: 300 }, () => Buffer.from(Array.from({ length: 200 }, byte)).toString('utf8'))
       const mined = mineLogTemplates(lines)
       expect(mined.assignments).toHaveLength(300)

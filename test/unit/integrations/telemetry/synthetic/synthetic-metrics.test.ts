@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { METRIC_KINDS } from '../../../../../src/core/telemetry/port'
+import type { METRIC_KINDS } from '../../../../../src/core/telemetry/port'
 import { SyntheticTelemetry } from '../../../../../src/integrations/telemetry/synthetic'
 import { mean, metricValues, MINUTE_MS, NOW, windowBeforeNow } from '../../../../support/fleet-fixtures'
 
@@ -130,7 +130,7 @@ describe('SyntheticTelemetry metrics', () => {
     const services = await new SyntheticTelemetry().services()
     const dependsOn = Object.fromEntries(services.map((s) => [s.name, s.dependsOn]))
     expect(Object.keys(dependsOn).sort()).toEqual(['cart', 'checkout-api', 'checkout-db', 'fraud-check', 'frontend', 'inventory', 'payment-api', 'pubsub'])
-    expect(dependsOn['frontend']).toContain('checkout-api')
+    expect(dependsOn.frontend).toContain('checkout-api')
     expect(dependsOn['checkout-api']).toEqual(expect.arrayContaining(['payment-api', 'checkout-db', 'cart', 'inventory']))
     expect(dependsOn['payment-api']).toEqual(['fraud-check'])
   })
