@@ -6,7 +6,9 @@ import { DEFAULT_DETECTOR_OPTIONS } from '../core/analysis/anomaly/streaming-ano
 import { errorMessage } from '../core/errors'
 import { readFlags, UsageError, type CliCommand } from './command'
 
-const USAGE = `sre-agent detect anomalies --input <timestamp,value csv> --out <csv> [--missing error|skip] [--min-history ${DEFAULT_DETECTOR_OPTIONS.minHistory}]
+const USAGE =
+  'sre-agent detect anomalies --input <timestamp,value csv> --out <csv> [--missing error|skip] ' +
+  `[--min-history ${DEFAULT_DETECTOR_OPTIONS.minHistory}]
 
 Scores every point of a metric series in time order, each from the points before it only,
 and writes timestamp,value,anomaly_score (0..1; high where an anomaly starts).

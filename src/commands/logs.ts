@@ -68,12 +68,14 @@ const command: CliCommand = {
 
     const rate = seconds > 0 ? Math.round(ids.length / seconds) : 0
     process.stdout.write(
-      `${ids.length} lines, ${eventIds.size} templates, ${seconds.toFixed(2)} s (${rate} lines/s) → ${flags.out}${flags.templates ? ` and ${flags.templates}` : ''}\n`,
+      `${ids.length} lines, ${eventIds.size} templates, ${seconds.toFixed(2)} s (${rate} lines/s) → ${flags.out}` +
+        `${flags.templates ? ` and ${flags.templates}` : ''}\n`,
     )
     if (binary > 0) process.stdout.write(`${binary} line(s) hold NUL bytes or bytes that are not UTF-8 (read as U+FFFD): is the input a text log?\n`)
     if (cut > 0)
       process.stdout.write(
-        `${cut} line(s) longer than ${DEFAULT_LOG_MESSAGE_LIMITS.maxChars} characters or ${DEFAULT_LOG_MESSAGE_LIMITS.maxTokens} tokens were mined from their beginning only\n`,
+        `${cut} line(s) longer than ${DEFAULT_LOG_MESSAGE_LIMITS.maxChars} characters or ${DEFAULT_LOG_MESSAGE_LIMITS.maxTokens} tokens ` +
+          'were mined from their beginning only\n',
       )
     return 0
   },

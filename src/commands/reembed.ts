@@ -66,7 +66,8 @@ const command: CliCommand = {
       })
       if (dryRun) {
         out.write(
-          `${report.before.total.toLocaleString('en-US')} incident(s) to embed with ${report.model}${report.before.total ? `: ${describeStale(report.before)}` : ''} (dry run, nothing written)\n`,
+          `${report.before.total.toLocaleString('en-US')} incident(s) to embed with ${report.model}` +
+            `${report.before.total ? `: ${describeStale(report.before)}` : ''} (dry run, nothing written)\n`,
         )
         return 0
       }
@@ -75,7 +76,8 @@ const command: CliCommand = {
         return 0
       }
       out.write(
-        `Embedded ${report.embedded.toLocaleString('en-US')} of ${report.before.total.toLocaleString('en-US')} incident(s) with ${report.model} (were: ${describeStale(report.before)}).\n`,
+        `Embedded ${report.embedded.toLocaleString('en-US')} of ${report.before.total.toLocaleString('en-US')} incident(s) ` +
+          `with ${report.model} (were: ${describeStale(report.before)}).\n`,
       )
       if (report.failed.length) {
         process.stderr.write(`${report.failed.length} incident(s) could not be embedded and were left as they were; run again later:\n`)

@@ -200,12 +200,14 @@ async function scenarioWarningBeforeFailure(env: EmbeddedEnvironment, clock: Dem
   const firstScanAt = new Date(leakAt.getTime() + FIRST_SCAN_AFTER_LEAK_MS)
   clock.advanceTo(firstScanAt)
   out(
-    `${LEAK_STARTS_AFTER_MS / (60 * MINUTE_MS)} hours later both incidents are long mitigated. Since ${utcTime(leakAt)} inventory has been leaking memory: a slow climb, no alert has fired.`,
+    `${LEAK_STARTS_AFTER_MS / (60 * MINUTE_MS)} hours later both incidents are long mitigated. ` +
+      `Since ${utcTime(leakAt)} inventory has been leaking memory: a slow climb, no alert has fired.`,
   )
   const warnings = () => env.fakeSlack.messagesIn(WARNINGS_CHANNEL).filter((m) => m.text?.startsWith('Warning: '))
 
   out(
-    `${utcTime(firstScanAt)}: the scheduled telemetry scan runs (job telemetry.scan, as the ${env.runtime.config.TELEMETRY_SCAN_INTERVAL_MINUTES}-minute schedule enqueues it) …`,
+    `${utcTime(firstScanAt)}: the scheduled telemetry scan runs ` +
+      `(job telemetry.scan, as the ${env.runtime.config.TELEMETRY_SCAN_INTERVAL_MINUTES}-minute schedule enqueues it) …`,
   )
   await env.runtime.queue.enqueue('telemetry.scan', {})
   await env.idle()
@@ -232,7 +234,8 @@ async function scenarioWarningBeforeFailure(env: EmbeddedEnvironment, clock: Dem
     .where(and(eq(auditLog.action, 'telemetry.warning'), eq(auditLog.subjectId, 'inventory:memory_utilization')))
   expectThat(audited.length === 1, `one audit entry for the inventory memory warning (got ${audited.length})`)
   out(
-    `→ nothing new to say: inventory memory was warned about ${Math.round((secondScanAt.getTime() - firstScanAt.getTime()) / MINUTE_MS)} min ago (at most once per ${env.runtime.config.TELEMETRY_WARNING_COOLDOWN_MINUTES} min)`,
+    `→ nothing new to say: inventory memory was warned about ${Math.round((secondScanAt.getTime() - firstScanAt.getTime()) / MINUTE_MS)} min ago ` +
+      `(at most once per ${env.runtime.config.TELEMETRY_WARNING_COOLDOWN_MINUTES} min)`,
   )
 
   out(`\nSlack #${env.fakeSlack.channelName(WARNINGS_CHANNEL)} as the team sees it:\n`)

@@ -204,7 +204,10 @@ function bm25Logit(results: Array<{ score: number }>): number | null {
 
 function format(name: string, m: Metrics): string {
   const f = (x: number) => x.toFixed(3)
-  return `${name.padEnd(26)} ${f(m.recall[1])}     ${f(m.recall[5])}     ${f(m.recall[10])}      ${f(m.mrr)}  ${f(m.ece)}  ${f(m.brier)}  ${f(m.eceFloor)}       ${f(m.crossFitted.ece)} / ${f(m.crossFitted.brier)}`
+  return (
+    `${name.padEnd(26)} ${f(m.recall[1])}     ${f(m.recall[5])}     ${f(m.recall[10])}      ${f(m.mrr)}  ${f(m.ece)}  ${f(m.brier)}  ` +
+    `${f(m.eceFloor)}       ${f(m.crossFitted.ece)} / ${f(m.crossFitted.brier)}`
+  )
 }
 
 const command: CliCommand = {
@@ -320,12 +323,16 @@ const command: CliCommand = {
           `(prequential, as in production). ECE: 10 equal-width bins. ECE floor: the mean ECE a perfectly calibrated forecaster would show on these`,
           `same forecasts from sampling noise alone (simulated); below about 300 queries it is large. 5-fold: calibrated on the other folds instead.`,
           `Confidence as a forecast:      AUC    log loss  in-sample Platt Brier  Spiegelhalter z (p)`,
-          `hybrid                        ${ours.metrics.auc.toFixed(3)}  ${ours.metrics.logLoss.toFixed(3)}     ${ours.metrics.inSampleBrier.toFixed(3)}                  ${spiegelhalter(ours.metrics)}`,
-          `BM25 baseline                 ${theirs.metrics.auc.toFixed(3)}  ${theirs.metrics.logLoss.toFixed(3)}     ${theirs.metrics.inSampleBrier.toFixed(3)}                  ${spiegelhalter(theirs.metrics)}`,
+          `hybrid                        ${ours.metrics.auc.toFixed(3)}  ${ours.metrics.logLoss.toFixed(3)}     ` +
+            `${ours.metrics.inSampleBrier.toFixed(3)}                  ${spiegelhalter(ours.metrics)}`,
+          `BM25 baseline                 ${theirs.metrics.auc.toFixed(3)}  ${theirs.metrics.logLoss.toFixed(3)}     ` +
+            `${theirs.metrics.inSampleBrier.toFixed(3)}                  ${spiegelhalter(theirs.metrics)}`,
           `Spiegelhalter's test: p < 0.05 would be evidence of miscalibration; it needs no bins, so it is meaningful on few queries where ECE is not.`,
-          `Reliability of the hybrid (bin: forecasts, mean confidence -> accuracy): ${ours.metrics.reliability.map((b) => `${b.from.toFixed(1)}: ${b.count}, ${b.confidence.toFixed(2)} -> ${b.accuracy.toFixed(2)}`).join('; ')}`,
+          'Reliability of the hybrid (bin: forecasts, mean confidence -> accuracy): ' +
+            ours.metrics.reliability.map((b) => `${b.from.toFixed(1)}: ${b.count}, ${b.confidence.toFixed(2)} -> ${b.accuracy.toFixed(2)}`).join('; '),
           '',
-          `Loaded ${reports.length} reports into embedded Postgres in ${((loaded - started) / 1000).toFixed(1)} s; ${queries.length} hybrid searches in ${((searched - loaded) / 1000).toFixed(1)} s.`,
+          `Loaded ${reports.length} reports into embedded Postgres in ${((loaded - started) / 1000).toFixed(1)} s; ` +
+            `${queries.length} hybrid searches in ${((searched - loaded) / 1000).toFixed(1)} s.`,
           `Predictions: ${flags.predictions}`,
           '',
         ].join('\n'),

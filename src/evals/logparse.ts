@@ -128,18 +128,22 @@ function report(dataset: string, options: LogTemplateMinerOptions, results: Syst
   const isDefault = options.maxWordVariants === DEFAULT_MINER_OPTIONS.maxWordVariants && options.minSimilarity === DEFAULT_MINER_OPTIONS.minSimilarity
   out.write(`Log-template mining on Loghub-2k (corrected templates): ${dataset}\n`)
   out.write(
-    `one configuration for every system: maxWordVariants ${options.maxWordVariants}, minSimilarity ${options.minSimilarity}${isDefault ? ' (defaults)' : ' (NOT the defaults)'}\n`,
+    `one configuration for every system: maxWordVariants ${options.maxWordVariants}, minSimilarity ${options.minSimilarity}` +
+      `${isDefault ? ' (defaults)' : ' (NOT the defaults)'}\n`,
   )
   out.write('predictions use the Content column only; EventTemplate is read afterwards, for scoring\n')
   if (predictions) out.write(`predictions written to ${predictions}/<System>_2k.log_structured.csv\n`)
   out.write(
-    `\n${'system'.padEnd(12)}${'GA'.padStart(7)}${'PA'.padStart(7)}${'FGA'.padStart(7)}${'FTA'.padStart(7)}${'templates'.padStart(13)}    Drain GA / PA / FGA / FTA\n`,
+    `\n${'system'.padEnd(12)}${'GA'.padStart(7)}${'PA'.padStart(7)}${'FGA'.padStart(7)}${'FTA'.padStart(7)}` +
+      `${'templates'.padStart(13)}    Drain GA / PA / FGA / FTA\n`,
   )
   for (const r of results) {
     const s = r.score
     const d = DRAIN[r.system]
     out.write(
-      `${r.system.padEnd(12)}${fmt(s.groupingAccuracy)}${fmt(s.parsingAccuracy)}${fmt(s.groupingF1)}${fmt(s.templateF1)}${`${s.predictedTemplates}/${s.trueTemplates}`.padStart(13)}    ${d ? `${d.ga.toFixed(3)} / ${d.pa.toFixed(3)} / ${d.fga.toFixed(3)} / ${d.fta.toFixed(3)}` : 'not published'}\n`,
+      `${r.system.padEnd(12)}${fmt(s.groupingAccuracy)}${fmt(s.parsingAccuracy)}${fmt(s.groupingF1)}${fmt(s.templateF1)}` +
+        `${`${s.predictedTemplates}/${s.trueTemplates}`.padStart(13)}    ` +
+        `${d ? `${d.ga.toFixed(3)} / ${d.pa.toFixed(3)} / ${d.fga.toFixed(3)} / ${d.fta.toFixed(3)}` : 'not published'}\n`,
     )
   }
   const avg = (pick: (s: ParsingAccuracy) => number) => results.reduce((sum, r) => sum + pick(r.score), 0) / results.length
@@ -149,16 +153,24 @@ function report(dataset: string, options: LogTemplateMinerOptions, results: Syst
   const drainAvg = (pick: (d: (typeof DRAIN)[string]) => number) =>
     withDrain.reduce((sum, r) => sum + pick(DRAIN[r.system]!), 0) / Math.max(1, withDrain.length)
   out.write(
-    `${'average'.padEnd(12)}${fmt(ga)}${fmt(pa)}${fmt(avg((s) => s.groupingF1))}${fmt(avg((s) => s.templateF1))}${''.padStart(13)}    ${withDrain.length ? `${drainAvg((d) => d.ga).toFixed(3)} / ${drainAvg((d) => d.pa).toFixed(3)} / ${drainAvg((d) => d.fga).toFixed(3)} / ${drainAvg((d) => d.fta).toFixed(3)} (same ${withDrain.length} systems)` : ''}\n`,
+    `${'average'.padEnd(12)}${fmt(ga)}${fmt(pa)}${fmt(avg((s) => s.groupingF1))}${fmt(avg((s) => s.templateF1))}${''.padStart(13)}    ` +
+      `${
+        withDrain.length
+          ? `${drainAvg((d) => d.ga).toFixed(3)} / ${drainAvg((d) => d.pa).toFixed(3)} / ` +
+            `${drainAvg((d) => d.fga).toFixed(3)} / ${drainAvg((d) => d.fta).toFixed(3)} (same ${withDrain.length} systems)`
+          : ''
+      }\n`,
   )
   out.write(
-    `\nDrain's published average over all 14 Loghub-2k systems: GA ${DRAIN_14_AVERAGE.ga} / PA ${DRAIN_14_AVERAGE.pa} / FGA ${DRAIN_14_AVERAGE.fga} / FTA ${DRAIN_14_AVERAGE.fta}\n`,
+    `\nDrain's published average over all 14 Loghub-2k systems: GA ${DRAIN_14_AVERAGE.ga} / PA ${DRAIN_14_AVERAGE.pa} / ` +
+      `FGA ${DRAIN_14_AVERAGE.fga} / FTA ${DRAIN_14_AVERAGE.fta}\n`,
   )
   const seconds = results.reduce((sum, r) => sum + r.seconds, 0)
   const messages = results.reduce((sum, r) => sum + r.score.messages, 0)
   out.write(`mining time: ${messages} messages in ${seconds.toFixed(2)} s, a fresh miner per system, JIT warm-up included (throughput: npm run bench:logs)\n`)
   out.write(
-    `goal: average GA ≥ ${GOAL.ga} (${ga >= GOAL.ga ? 'met' : 'not met'}), average PA ≥ ${GOAL.pa} (${pa >= GOAL.pa ? 'met' : 'not met'}) over the ${results.length} system(s) present\n`,
+    `goal: average GA ≥ ${GOAL.ga} (${ga >= GOAL.ga ? 'met' : 'not met'}), average PA ≥ ${GOAL.pa} (${pa >= GOAL.pa ? 'met' : 'not met'}) ` +
+      `over the ${results.length} system(s) present\n`,
   )
 }
 

@@ -10,7 +10,8 @@ import { crossValidateByCategory, DETECTOR_GRID, isDefaultConfig } from './nab/c
 import { readDetectorResults, readNabCorpus, readProfiles, readThresholds } from './nab/read-nab-corpus'
 
 const USAGE =
-  'sre-agent eval nab --data <nab>/data --labels <nab>/labels/combined_windows.json --out <results dir> [--profiles <nab>/config/profiles.json] [--thresholds <nab>/config/thresholds.json] [--numenta <nab>/results/numenta] [--cross-validate]'
+  'sre-agent eval nab --data <nab>/data --labels <nab>/labels/combined_windows.json --out <results dir> ' +
+  '[--profiles <nab>/config/profiles.json] [--thresholds <nab>/config/thresholds.json] [--numenta <nab>/results/numenta] [--cross-validate]'
 
 const command: CliCommand = {
   summary: 'NAB: our streaming anomaly detector vs Numenta HTM, scored by our NAB scorer (checked against NAB)',
@@ -76,12 +77,14 @@ async function evaluate(args: string[]): Promise<number> {
   if (!numentaThresholds) throw new CodedError('nab_thresholds_missing', 'thresholds file has no "numenta" entry')
 
   out.write(
-    `Scorer check: Numenta's output scored at its published thresholds vs NAB's own per-file scores (sum of S(t)_<profile>), tolerance ${REPRODUCTION_TOLERANCE}\n`,
+    "Scorer check: Numenta's output scored at its published thresholds vs NAB's own per-file scores " +
+      `(sum of S(t)_<profile>), tolerance ${REPRODUCTION_TOLERANCE}\n`,
   )
   const checks = checkScorerReproduction(numenta, profiles, Object.fromEntries(Object.entries(numentaThresholds).map(([p, v]) => [p, v.threshold])))
   for (const c of checks) {
     out.write(
-      `  ${c.profile.padEnd(20)} threshold ${c.threshold.toFixed(4)}  ${c.filesWithin}/${c.files} files within ${REPRODUCTION_TOLERANCE}  max |diff| per file ${c.maxFileDifference.toExponential(1)}, per row ${c.maxRowDifference.toExponential(1)}\n`,
+      `  ${c.profile.padEnd(20)} threshold ${c.threshold.toFixed(4)}  ${c.filesWithin}/${c.files} files within ${REPRODUCTION_TOLERANCE}  ` +
+        `max |diff| per file ${c.maxFileDifference.toExponential(1)}, per row ${c.maxRowDifference.toExponential(1)}\n`,
     )
   }
   const reproduced = checks.every((c) => c.filesWithin === c.files)
@@ -107,7 +110,8 @@ async function evaluate(args: string[]): Promise<number> {
   }
   if (crossValidate) {
     out.write(
-      `\nLeave-one-category-out (${DETECTOR_GRID.length} detector configurations; for each category the configuration and the thresholds are chosen on the other categories)\n`,
+      `\nLeave-one-category-out (${DETECTOR_GRID.length} detector configurations; ` +
+        'for each category the configuration and the thresholds are chosen on the other categories)\n',
     )
     const cv = crossValidateByCategory(
       corpus,
@@ -119,20 +123,26 @@ async function evaluate(args: string[]): Promise<number> {
         .map((p) => `${p} ${fold.ours[p]!.toFixed(2)}/${fold.numenta[p]!.toFixed(2)}`)
         .join('  ')
       out.write(
-        `  ${fold.category.padEnd(22)} picked ${JSON.stringify(fold.picked)}${isDefaultConfig(fold.picked) ? ' (the defaults)' : ''}\n  ${''.padEnd(22)} raw sre-agent/Numenta: ${scores}\n`,
+        `  ${fold.category.padEnd(22)} picked ${JSON.stringify(fold.picked)}${isDefaultConfig(fold.picked) ? ' (the defaults)' : ''}\n` +
+          `  ${''.padEnd(22)} raw sre-agent/Numenta: ${scores}\n`,
       )
     }
     for (const [profile, n] of Object.entries(cv.normalized))
       out.write(`  ${profile.padEnd(20)} held-out normalised: sre-agent ${n.ours.toFixed(2)}, Numenta HTM ${n.numenta.toFixed(2)}\n`)
   }
   out.write(
-    `\nDetector: ${pointCount.toLocaleString('en')} points in ${detectSeconds.toFixed(2)} s (${Math.round(pointCount / detectSeconds).toLocaleString('en')} points/s, one core); scores written to ${flags.out}/<category>/<name>.csv\n`,
+    `\nDetector: ${pointCount.toLocaleString('en')} points in ${detectSeconds.toFixed(2)} s ` +
+      `(${Math.round(pointCount / detectSeconds).toLocaleString('en')} points/s, one core); ` +
+      `scores written to ${flags.out}/<category>/<name>.csv\n`,
   )
   return reproduced ? 0 : 1
 }
 
 function describe(result: ProfileResult, width = 9): string {
-  return `${result.normalized.toFixed(2).padStart(width)} ${result.raw.toFixed(2).padStart(7)} ${result.threshold.toFixed(4).padStart(9)} ${`${result.detectedWindows}/${result.detectedWindows + result.missedWindows}`.padStart(7)} ${String(result.falsePositiveRows).padStart(7)}`
+  return (
+    `${result.normalized.toFixed(2).padStart(width)} ${result.raw.toFixed(2).padStart(7)} ${result.threshold.toFixed(4).padStart(9)} ` +
+    `${`${result.detectedWindows}/${result.detectedWindows + result.missedWindows}`.padStart(7)} ${String(result.falsePositiveRows).padStart(7)}`
+  )
 }
 
 function categorySummary(result: ProfileResult, category: string): string {

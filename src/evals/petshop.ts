@@ -210,7 +210,8 @@ export function falseAlarmCheck(
 const command: CliCommand = {
   summary: 'root-cause localisation on PetShop (top-1/top-3 recall, ECE, false alarms)',
   usage:
-    'sre-agent eval petshop --dataset <dir with graph.csv, train/, test/, noissue/> --predictions <out.jsonl> [--history noissue|none] [--anomaly-threshold 4] [--verbose true]',
+    'sre-agent eval petshop --dataset <dir with graph.csv, train/, test/, noissue/> --predictions <out.jsonl> ' +
+    '[--history noissue|none] [--anomaly-threshold 4] [--verbose true]',
   async run(args) {
     try {
       return await evaluate(args)
@@ -293,7 +294,11 @@ async function evaluate(args: string[]): Promise<number> {
   const out = process.stdout
   out.write(`PetShop root-cause localisation: ${dataset}\n`)
   out.write(
-    `history: ${flags.history === 'noissue' ? "noissue/metrics.csv (noise levels; levels come from each issue's own pre-alert points)" : "none (each issue's own pre-alert points only)"}\n`,
+    `history: ${
+      flags.history === 'noissue'
+        ? "noissue/metrics.csv (noise levels; levels come from each issue's own pre-alert points)"
+        : "none (each issue's own pre-alert points only)"
+    }\n`,
   )
   out.write(`anomaly threshold: ${config.anomalyThreshold} noise units${config.anomalyThreshold === DEFAULT_RCA_CONFIG.anomalyThreshold ? ' (default)' : ''}\n`)
   out.write(`predictions: ${flags.predictions} (${predictions.length} issues)\n\n`)
@@ -303,18 +308,21 @@ async function evaluate(args: string[]): Promise<number> {
       const s = score(rows.filter((r) => (split === 'train+test' || r.split === split) && r.kind === kind))
       const b = PUBLISHED_BASELINE[kind]
       out.write(
-        `${split.padEnd(12)}${kind.padEnd(14)}${String(s.n).padStart(4)}${fmt(s.top1).padStart(8)}${fmt(s.top3).padStart(8)}   ${split === 'train+test' ? `${fmt(b.top1)}/${fmt(b.top3)}` : ''}\n`,
+        `${split.padEnd(12)}${kind.padEnd(14)}${String(s.n).padStart(4)}${fmt(s.top1).padStart(8)}${fmt(s.top3).padStart(8)}   ` +
+          `${split === 'train+test' ? `${fmt(b.top1)}/${fmt(b.top3)}` : ''}\n`,
       )
     }
   }
   const calibration = expectedCalibrationError(rows.map((r) => ({ confidence: r.confidence, correct: r.top1 })))
   const meanConfidence = rows.reduce((s, r) => s + r.confidence, 0) / rows.length
   out.write(
-    `\nconfidence of the top candidate: mean ${fmt(meanConfidence)}, top-1 accuracy ${fmt(rows.filter((r) => r.top1).length / rows.length)}, ECE (10 bins) ${fmt(calibration.ece)}\n`,
+    `\nconfidence of the top candidate: mean ${fmt(meanConfidence)}, ` +
+      `top-1 accuracy ${fmt(rows.filter((r) => r.top1).length / rows.length)}, ECE (10 bins) ${fmt(calibration.ece)}\n`,
   )
   for (const b of calibration.bins.filter((b) => b.count > 0))
     out.write(
-      `  confidence ${b.from.toFixed(1)}-${b.to.toFixed(1)}: ${b.count} issue(s), mean confidence ${fmt(b.meanConfidence)}, top-1 accuracy ${fmt(b.accuracy)}\n`,
+      `  confidence ${b.from.toFixed(1)}-${b.to.toFixed(1)}: ${b.count} issue(s), ` +
+        `mean confidence ${fmt(b.meanConfidence)}, top-1 accuracy ${fmt(b.accuracy)}\n`,
     )
 
   const checks = falseAlarmCheck(graph, normalText, uniqueTargets(targets), flags.history === 'noissue', config)
@@ -324,7 +332,9 @@ async function evaluate(args: string[]): Promise<number> {
     const ranked = k.filter((c) => c.status === 'ranked')
     if (k.length === 0) continue
     out.write(
-      `  ${kind.padEnd(13)} ${k.length} windows: ${k.length - ranked.length} answered "alert not anomalous" (specificity ${fmt((k.length - ranked.length) / k.length)}), ${ranked.length} ranked a cause (mean confidence ${ranked.length ? fmt(ranked.reduce((s, c) => s + c.confidence, 0) / ranked.length) : 'n/a'})\n`,
+      `  ${kind.padEnd(13)} ${k.length} windows: ${k.length - ranked.length} answered "alert not anomalous" ` +
+        `(specificity ${fmt((k.length - ranked.length) / k.length)}), ${ranked.length} ranked a cause ` +
+        `(mean confidence ${ranked.length ? fmt(ranked.reduce((s, c) => s + c.confidence, 0) / ranked.length) : 'n/a'})\n`,
     )
   }
 

@@ -119,7 +119,9 @@ export async function analyzeIncident(
     question: 'Have we seen this before?',
     query: describeRetrieval(incident, correlation),
     decision: top
-      ? `${retrieval.confident ? 'Closest' : 'No confident match; closest'}: INC-${top.incident.number} "${top.incident.title}" (${top.matchedOn.join(', ')}; ${(retrievalScore.probability * 100).toFixed(0)}% likely the same problem), root cause: ${top.incident.rootCause ?? 'unknown'}`
+      ? `${retrieval.confident ? 'Closest' : 'No confident match; closest'}: INC-${top.incident.number} "${top.incident.title}" ` +
+        `(${top.matchedOn.join(', ')}; ${(retrievalScore.probability * 100).toFixed(0)}% likely the same problem), ` +
+        `root cause: ${top.incident.rootCause ?? 'unknown'}`
       : 'Nothing similar in the history before this incident',
     discarded: matches
       .filter((m) => m.incident.resolutionOutcome === 'failed')
@@ -242,12 +244,15 @@ export async function analyzeIncident(
     position: 7,
     question: 'How sure are we?',
     query:
-      'logistic combination of retrieval strength and margin, agreement of the retrievers and with history, telemetry support, source coverage, freshness and consistency, and past success; ' +
+      'logistic combination of retrieval strength and margin, agreement of the retrievers and with history, ' +
+      'telemetry support, source coverage, freshness and consistency, and past success; ' +
       (diagnosisCalibration.method === 'prior'
         ? `calibration: the prior weights (only ${diagnosisCalibration.samples} labelled outcome(s) so far)`
-        : `calibration: ${diagnosisCalibration.method === 'platt' ? 'Platt scaling' : 'isotonic regression'} fitted on ${diagnosisCalibration.samples} labelled outcomes`),
+        : `calibration: ${diagnosisCalibration.method === 'platt' ? 'Platt scaling' : 'isotonic regression'} ` +
+          `fitted on ${diagnosisCalibration.samples} labelled outcomes`),
     decision:
-      `${(score * 100).toFixed(0)}% — ${confident ? 'above' : 'below'} the ${(options.confidenceThreshold * 100).toFixed(0)}% threshold${confident ? '' : ': no confident diagnosis, treat the suggestions as leads'}` +
+      `${(score * 100).toFixed(0)}% — ${confident ? 'above' : 'below'} the ${(options.confidenceThreshold * 100).toFixed(0)}% threshold` +
+      `${confident ? '' : ': no confident diagnosis, treat the suggestions as leads'}` +
       (gathered ? `. Evidence quality: ${freshness.explanation}; ${consistency.explanation}` : ''),
     discarded: [],
     evidence: [],
@@ -300,7 +305,18 @@ function describeRetrieval(incident: IncidentUnderAnalysis, c: CorrelationResult
     c.keywords.length
       ? `BM25 on keywords ${c.keywords.slice(0, 8).join(', ')}${c.keywords.length > 8 ? ` and ${c.keywords.length - 8} more` : ''}`
       : 'no keywords found in the history',
-    `structured: ${[incident.service && `service ${incident.service}`, incident.policyName && `policy "${incident.policyName}"`, c.errorSignature && `error ${c.errorSignature}`].filter(Boolean).join(', ') || 'none'}`,
+    `structured: ${
+      [
+        incident.service && `service ${incident.service}`,
+        incident.policyName && `policy "${incident.policyName}"`,
+        c.errorSignature && `error ${c.errorSignature}`,
+      ]
+        .filter(Boolean)
+        .join(', ') || 'none'
+    }`,
   ]
-  return `Hybrid search of incidents before ${incident.startedAt.toISOString()}: ${parts.join('; ')}; fused by reciprocal rank fusion, re-ranked by past outcome and recency${c.notes.length ? `. Note: ${c.notes.join('; ')}` : ''}`
+  return (
+    `Hybrid search of incidents before ${incident.startedAt.toISOString()}: ${parts.join('; ')}; ` +
+    `fused by reciprocal rank fusion, re-ranked by past outcome and recency${c.notes.length ? `. Note: ${c.notes.join('; ')}` : ''}`
+  )
 }

@@ -148,7 +148,8 @@ function recurringErrorItem(group: ErrorSeenBefore[]): EvidenceItem {
         .slice(0, 3)
         .map(
           (e) =>
-            `INC-${e.number} ${e.title} (${e.startedAt.toISOString().slice(0, 10)}): ${e.count}×; resolved by: ${e.resolution ?? 'not recorded'} (${e.resolutionOutcome ?? 'unknown'})`,
+            `INC-${e.number} ${e.title} (${e.startedAt.toISOString().slice(0, 10)}): ${e.count}×; ` +
+            `resolved by: ${e.resolution ?? 'not recorded'} (${e.resolutionOutcome ?? 'unknown'})`,
         ),
     ].join('\n'),
     link: null,

@@ -31,7 +31,9 @@ export function decideAutoApproval(
   if (confidence === null || confidence < needed) {
     return {
       auto: false,
-      reason: `confidence ${confidence === null ? 'unknown' : `${Math.round(confidence * 100)}%`} is below the ${Math.round(needed * 100)}% needed to auto-approve`,
+      reason:
+        `confidence ${confidence === null ? 'unknown' : `${Math.round(confidence * 100)}%`} ` +
+        `is below the ${Math.round(needed * 100)}% needed to auto-approve`,
     }
   }
   return {

@@ -116,7 +116,8 @@ export function assessEvidenceConsistency(
   const contradicting = opinions.filter((v) => v.verdict === 'contradicts')
   const value = agreeing.length / opinions.length
   const explanation = contradicting.length
-    ? `sources disagree: ${agreeing.length ? `${agreeing.map((v) => v.signal).join(', ')} point at ${reference}, ` : `nothing points at ${reference}; `}${contradicting.map((v) => `${v.signal} at ${v.implicates.join(', ')}`).join('; ')}`
+    ? `sources disagree: ${agreeing.length ? `${agreeing.map((v) => v.signal).join(', ')} point at ${reference}, ` : `nothing points at ${reference}; `}` +
+      contradicting.map((v) => `${v.signal} at ${v.implicates.join(', ')}`).join('; ')
     : `${agreeing.map((v) => v.signal).join(', ')} all point at ${reference}`
   return { value, reference, verdicts, explanation }
 }

@@ -159,7 +159,10 @@ export class FakeSlackApi {
     this.socketMode.clear()
   }
 
-  /** Makes the next call(s) of `method` fail with `error` (queued after earlier failNext calls), e.g. failNext('chat.postMessage', 'ratelimited', { status: 429, retryAfter: 3 }). */
+  /**
+   * Makes the next call(s) of `method` fail with `error` (queued after earlier failNext calls),
+   * e.g. failNext('chat.postMessage', 'ratelimited', { status: 429, retryAfter: 3 }).
+   */
   failNext(method: string, error: string, options: InjectedFailure = {}): void {
     const status = options.status ?? 200
     const pending: PendingFailure = { error, status, remaining: options.times ?? 1, matching: options.matching ?? (() => true) }

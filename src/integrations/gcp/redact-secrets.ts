@@ -1,3 +1,6 @@
+// The separator and value of a `key=value` pair whose key names a secret (quotes optional, not already redacted).
+const SECRET_VALUE = String.raw`(["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"'&,;}\]]+`
+
 /**
  * Removes credentials and personal data from text read out of logs, error groups and
  * spans, before it is cached, posted to Slack or sent to a model. Patterns run in order:
@@ -24,14 +27,18 @@ const RULES: Array<{ pattern: RegExp; replace: string | ((match: string, ...grou
   { pattern: /\bglpat-[0-9A-Za-z_-]{20,}\b/g, replace: '[redacted-gitlab-token]' },
   // Words that name a secret whatever is glued to them (SecretAccessKey, DB_PASSWORD, privateKeyId).
   {
-    pattern:
-      /\b([a-z0-9_-]*(?:password|passwd|secret|private[_-]?key|api[_-]?key|apikey|access[_-]?key|credentials?)[a-z0-9_-]*)(["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"'&,;}\]]+/gi,
+    pattern: new RegExp(
+      String.raw`\b([a-z0-9_-]*(?:password|passwd|secret|private[_-]?key|api[_-]?key|apikey|access[_-]?key|credentials?)[a-z0-9_-]*)` + SECRET_VALUE,
+      'gi',
+    ),
     replace: '$1$2[redacted]',
   },
   // Words that name a secret only as a whole word or suffix (access_token, X-Goog-Signature; not tokens_used).
   {
-    pattern:
-      /\b((?:[a-z0-9]+[_-])*(?:pwd|token|session(?:[_-]?id)?|sid|sig|signature|auth)(?:[_-](?:id|key|value))?)(["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"'&,;}\]]+/gi,
+    pattern: new RegExp(
+      String.raw`\b((?:[a-z0-9]+[_-])*(?:pwd|token|session(?:[_-]?id)?|sid|sig|signature|auth)(?:[_-](?:id|key|value))?)` + SECRET_VALUE,
+      'gi',
+    ),
     replace: '$1$2[redacted]',
   },
   { pattern: /(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g, replace: '[redacted-email]' },

@@ -122,7 +122,8 @@ export class VertexEmbedder implements Embedder {
       if (!parsed.success || parsed.data.values.length !== this.options.dimensions) {
         throw new CodedError(
           'embedding_failed',
-          `Vertex AI ${this.options.model} returned a vector of ${parsed.success ? parsed.data.values.length : 'no'} values, expected ${this.options.dimensions}`,
+          `Vertex AI ${this.options.model} returned a vector of ${parsed.success ? parsed.data.values.length : 'no'} values, ` +
+            `expected ${this.options.dimensions}`,
         )
       }
       const values = parsed.data.values

@@ -32,7 +32,8 @@ export function buildSimilarIncidentsMessage(matches: PastIncidentMatch[], retri
   const blocks: KnownBlock[] = [
     section(
       unsure
-        ? `*Similar past incidents* — _no confident match_: the best is ${percent(retrieval.confidence.probability)} likely to be the same problem. Treat these as leads.`
+        ? `*Similar past incidents* — _no confident match_: the best is ${percent(retrieval.confidence.probability)} ` +
+            'likely to be the same problem. Treat these as leads.'
         : `*Similar past incidents*${retrieval ? ` — the best is ${percent(retrieval.confidence.probability)} likely to be the same problem` : ''}`,
     ),
     ...notes,
@@ -79,7 +80,8 @@ export function buildAssessmentMessage(result: AnalysisResult): SlackMessage {
       context(
         result.calibration.method === 'prior'
           ? `Confidence from the prior weights: only ${result.calibration.samples} labelled outcome(s) so far, calibration starts at 10.`
-          : `Calibrated by ${result.calibration.method === 'platt' ? 'Platt scaling' : 'isotonic regression'} on ${result.calibration.samples} labelled outcomes.`,
+          : `Calibrated by ${result.calibration.method === 'platt' ? 'Platt scaling' : 'isotonic regression'} ` +
+              `on ${result.calibration.samples} labelled outcomes.`,
       ),
     )
   }

@@ -39,7 +39,8 @@ export function buildApprovalRequestMessage(a: ApprovalRequestView): SlackMessag
         : ''
     blocks.push(
       context(
-        `${progress}Approvers: ${who(a.approvers)} · expires <!date^${Math.floor(a.expiresAt.getTime() / 1000)}^{time}|${a.expiresAt.toISOString()}> · dry run shown above; nothing runs until approved`,
+        `${progress}Approvers: ${who(a.approvers)} · expires <!date^${Math.floor(a.expiresAt.getTime() / 1000)}^{time}|${a.expiresAt.toISOString()}> ` +
+          '· dry run shown above; nothing runs until approved',
       ),
     )
   } else {

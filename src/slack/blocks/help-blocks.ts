@@ -22,7 +22,10 @@ export function buildPlaybookListMessage(playbooks: Playbook[]): SlackMessage {
   const lines = playbooks.map((p) => {
     const actions = p.steps.filter((s): s is ActionStep => s.kind === 'action').map((s) => `${s.risk} risk`)
     const applies = [...p.match.services, ...p.match.keywords.slice(0, 4).map((k) => `"${k}"`)].join(', ')
-    return `• *${escapeMrkdwn(p.title)}* \`${p.id}\` v${p.version} — ${p.steps.length} steps${actions.length ? `, actions: ${actions.join(', ')}` : ''}\n    _applies to_ ${escapeMrkdwn(applies)}`
+    return (
+      `• *${escapeMrkdwn(p.title)}* \`${p.id}\` v${p.version} — ${p.steps.length} steps${actions.length ? `, actions: ${actions.join(', ')}` : ''}\n` +
+      `    _applies to_ ${escapeMrkdwn(applies)}`
+    )
   })
   const blocks = [section('*Playbooks*')]
   // One section per 10 playbooks keeps each under Slack's 3000 characters.

@@ -47,7 +47,8 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
   if (progress.playbookTitle)
     notes.push(`Playbook: ${escapeMrkdwn(progress.playbookTitle)}${progress.executionStatus ? ` (${progress.executionStatus.replace('_', ' ')})` : ''}`)
   notes.push(
-    `Source: ${incident.source}${incident.alertCount > 1 ? ` · ${incident.alertCount} alerts` : ''}${incident.url ? ` · ${link(incident.url, 'open alert')}` : ''}`,
+    `Source: ${incident.source}${incident.alertCount > 1 ? ` · ${incident.alertCount} alerts` : ''}` +
+      `${incident.url ? ` · ${link(incident.url, 'open alert')}` : ''}`,
   )
   blocks.push(context(...notes))
   return { text: `${label} ${incident.title} — ${state}`, blocks }

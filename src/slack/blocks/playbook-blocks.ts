@@ -81,7 +81,9 @@ export function buildExecutionProgressMessage(
     section(`:clipboard: *Playbook: ${escapeMrkdwn(playbook.title)}* (v${playbook.version}) — *${status}*`),
     section(lines.join('\n')),
     context(
-      `INC-${execution.incidentNumber} · service ${escapeMrkdwn(String(vars.service ?? 'unknown'))} · started by ${execution.startedBy === 'system' ? 'sre-agent' : `<@${execution.startedBy}>`} · read-only steps run on their own; actions wait for approval`,
+      `INC-${execution.incidentNumber} · service ${escapeMrkdwn(String(vars.service ?? 'unknown'))} · ` +
+        `started by ${execution.startedBy === 'system' ? 'sre-agent' : `<@${execution.startedBy}>`} · ` +
+        'read-only steps run on their own; actions wait for approval',
     ),
   ]
   if (execution.status === 'running' || execution.status === 'waiting_approval' || execution.status === 'waiting_manual') {
@@ -130,6 +132,8 @@ export function buildActionResultMessage(title: string, ok: boolean, detail: str
 
 /** A run that stopped on an error: what stopped it, and that nothing after it ran. */
 export function buildRunFailedMessage(playbookTitle: string, reason: string): SlackMessage {
-  const text = `:x: Playbook *${escapeMrkdwn(playbookTitle)}* stopped: ${escapeMrkdwn(reason)}. The steps after it did not run; start it again with \`/sre run\` once the cause is fixed.`
+  const text =
+    `:x: Playbook *${escapeMrkdwn(playbookTitle)}* stopped: ${escapeMrkdwn(reason)}. ` +
+    'The steps after it did not run; start it again with `/sre run` once the cause is fixed.'
   return { text, blocks: [section(text)] }
 }

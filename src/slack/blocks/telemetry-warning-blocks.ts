@@ -19,7 +19,8 @@ export function buildTelemetryWarningMessage(views: TelemetryWarningView[], cool
       .slice(0, MAX_LISTED)
       .map((v, i) =>
         section(
-          `${v.warning.kind === 'saturation' ? ':hourglass_flowing_sand:' : ':chart_with_upwards_trend:'} ${escapeMrkdwn(lines[i]!)} · ${link(v.consoleLink, 'chart')}`,
+          `${v.warning.kind === 'saturation' ? ':hourglass_flowing_sand:' : ':chart_with_upwards_trend:'} ` +
+            `${escapeMrkdwn(lines[i]!)} · ${link(v.consoleLink, 'chart')}`,
         ),
       ),
   ]

@@ -127,6 +127,11 @@ export interface LabelledConfidence {
   label: 0 | 1
 }
 
+// The playbook of the incident's most recently completed execution (SQL fragment of listLabelledConfidence).
+const LATEST_COMPLETED_PLAYBOOK = sql.raw(
+  "(select e.playbook_id from playbook_executions e where e.incident_id = i.id and e.status = 'completed' order by e.updated_at desc limit 1)",
+)
+
 /**
  * Analyses whose outcome is now known, labelled right (1) or wrong (0).
  * The fix that confirms a diagnosis: the playbook recorded on the resolved incident
@@ -141,7 +146,7 @@ export async function listLabelledConfidence(db: Database, kind: CalibrationKind
       select ac.analysis_id, ac.playbook_id, ac.diagnosis_raw, ac.diagnosis_features, ac.top_match_playbook_id, ac.retrieval_features,
         case
           when i.resolution_outcome = 'worked' and i.playbook_id is not null then i.playbook_id
-          when i.status = 'resolved' then (select e.playbook_id from playbook_executions e where e.incident_id = i.id and e.status = 'completed' order by e.updated_at desc limit 1)
+          when i.status = 'resolved' then ${LATEST_COMPLETED_PLAYBOOK}
         end as confirmed,
         exists (select 1 from playbook_executions e where e.incident_id = i.id and e.playbook_id = ac.playbook_id and e.status = 'rejected') as rejected
       from analysis_confidence ac join incidents i on i.id = ac.incident_id

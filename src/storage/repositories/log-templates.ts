@@ -114,10 +114,9 @@ export async function upsertLogTemplateObservations(
     // The analysis gives up on this write after a few seconds, so does the database. In a storm on one
     // service, analyses waiting for each other's lock would hold pool connections the others need; the
     // analysis writing now fetched nearly the same lines, so this one stands aside.
+    const timeout = String(WRITE_STATEMENT_TIMEOUT_MS)
     const [lock] = rowsOf<{ locked: boolean }>(
-      await tx.execute(
-        sql`select set_config('statement_timeout', ${String(WRITE_STATEMENT_TIMEOUT_MS)}, true), pg_try_advisory_xact_lock(${serviceLockKey(service)}) as locked`,
-      ),
+      await tx.execute(sql`select set_config('statement_timeout', ${timeout}, true), pg_try_advisory_xact_lock(${serviceLockKey(service)}) as locked`),
     )
     if (!lock?.locked) return { stored: 0, dropped: 0, busy: true }
     // Rows past the retention are deleted by the hourly history.prune job; until then they are only ignored.

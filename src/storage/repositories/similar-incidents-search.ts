@@ -45,6 +45,9 @@ const LEXICAL_POOL = 500
 /** HNSW beam width: recall of the approximate search against exact (see bench/search.ts). */
 const HNSW_EF_SEARCH = 100
 
+/** Which arms found a candidate (SQL fragment of searchIncidentCandidates). */
+const ARM_FLAGS = sql.raw("bool_or(arm = 'embedding') as by_embedding, bool_or(arm = 'keywords') as by_keywords, bool_or(arm = 'structured') as by_structured")
+
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v))
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)))
 
@@ -136,9 +139,10 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
       order by embedding <=> ${vector}::vector limit ${sql.raw(String(k))})`)
   }
   if (anyTerm) {
+    const poolLimit = sql`limit ${sql.raw(String(LEXICAL_POOL))}`
     arms.push(sql`(select id, 'keywords' as arm from (
         select id, (select coalesce(sum(${bm25Term(sql`pool.search_vector`)}), 0) from query_terms q ${termFrequency(sql`pool.search_vector`)}) as score from (
-          select id, search_vector from incidents where search_vector @@ ${anyTerm}::tsquery and started_at < ${before} ${exclude} limit ${sql.raw(String(LEXICAL_POOL))}
+          select id, search_vector from incidents where search_vector @@ ${anyTerm}::tsquery and started_at < ${before} ${exclude} ${poolLimit}
         ) pool
       ) scored order by score desc limit ${sql.raw(String(k))})`)
   }
@@ -147,11 +151,10 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
     [sql`policy_name`, query.policyName],
     [sql`error_signature`, signature],
   ]
+  const newestFirst = sql`order by started_at desc limit ${sql.raw(String(k))}`
   for (const [column, value] of structured) {
     if (value === null) continue
-    arms.push(
-      sql`(select id, 'structured' as arm from incidents where ${column} = ${value} and started_at < ${before} ${exclude} order by started_at desc limit ${sql.raw(String(k))})`,
-    )
+    arms.push(sql`(select id, 'structured' as arm from incidents where ${column} = ${value} and started_at < ${before} ${exclude} ${newestFirst})`)
   }
   if (arms.length === 0) return { candidates: [], keywords: [], keywordsKnown: known, errorSignature: signature }
 
@@ -169,7 +172,7 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
           from jsonb_to_recordset(${termsJson}::jsonb) as t(term text, idf float8)
         ),
         hits as (${sql.join(arms, sql` union all `)}),
-        found as (select id, bool_or(arm = 'embedding') as by_embedding, bool_or(arm = 'keywords') as by_keywords, bool_or(arm = 'structured') as by_structured from hits group by id)
+        found as (select id, ${ARM_FLAGS} from hits group by id)
         select i.id, i.number, i.title, i.service, i.resource_type, i.policy_name, i.error_signature, i.started_at, i.resolved_at,
                i.root_cause, i.resolution, i.playbook_id,
                case when i.resolved_at is not null and i.resolved_at <= ${before} then i.resolution_outcome end as resolution_outcome,

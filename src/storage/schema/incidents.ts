@@ -53,7 +53,12 @@ export const incidents = pgTable(
     searchVector: tsvector('search_vector')
       .notNull()
       .generatedAlwaysAs(
-        sql`setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce(service, '') || ' ' || coalesce(policy_name, '') || ' ' || coalesce(resource_type, '')), 'B') || setweight(to_tsvector('english'::regconfig, left(coalesce(summary, ''), 20000)), 'C')`,
+        sql.raw(
+          "setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || " +
+            "setweight(to_tsvector('english'::regconfig, coalesce(service, '') || ' ' || coalesce(policy_name, '') || ' ' || " +
+            "coalesce(resource_type, '')), 'B') || " +
+            "setweight(to_tsvector('english'::regconfig, left(coalesce(summary, ''), 20000)), 'C')",
+        ),
       ),
     slackChannel: text('slack_channel'),
     slackTs: text('slack_ts'),

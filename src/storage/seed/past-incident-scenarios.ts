@@ -99,7 +99,8 @@ const checkoutDbSlotsFull = (lines: number): PastIncidentError[] => [
     service: 'checkout-db',
     count: lines,
     logLine: (r) =>
-      `[${r.int(20_000, 65_000)}]: [1-1] db=checkout,user=checkout_app FATAL:  remaining connection slots are reserved for non-replication superuser connections`,
+      `[${r.int(20_000, 65_000)}]: [1-1] db=checkout,user=checkout_app FATAL:  ` +
+      'remaining connection slots are reserved for non-replication superuser connections',
   },
   {
     service: 'checkout-db',
@@ -146,7 +147,8 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     title: 'payment-api p95 latency > 2 s',
     summary: 'POST /v1/payments/authorize p95 at 3.1 s for 40 min; payment-api pods CPU normal, fraud-check /v1/score p95 2.8 s.',
     rootCause:
-      'fraud-check feature-store reads hot-spotted on one Bigtable tablet after a customer-id key change; every scoring call from payment-api ran into its 2.5 s client timeout.',
+      'fraud-check feature-store reads hot-spotted on one Bigtable tablet after a customer-id key change; ' +
+      'every scoring call from payment-api ran into its 2.5 s client timeout.',
     resolution:
       'Scaled payment-api from 6 to 12 replicas. No effect: the time was spent waiting on fraud-check. Recovered when the risk team reverted the key change.',
     resolutionOutcome: 'failed',
@@ -165,7 +167,8 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     summary: 'fraud-check upstream timeouts; circuit breaker opened after 6 min and payments fell back to rule-based scoring.',
     rootCause: 'Same fraud-check feature-store hot tablet as four days earlier; payment-api waited the full 2.5 s per call before timing out.',
     resolution:
-      'Enabled the circuit breaker on payment-api → fraud-check with fallback rule-based scoring; p95 back under 400 ms within 3 min. Risk team fixed the row-key design the next day.',
+      'Enabled the circuit breaker on payment-api → fraud-check with fallback rule-based scoring; p95 back under 400 ms within 3 min. ' +
+      'Risk team fixed the row-key design the next day.',
     resolutionOutcome: 'worked',
     playbookId: 'latency-slow-dependency',
     durationMinutes: 19,
@@ -197,7 +200,8 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     summary: 'checkout-api logging "timeout acquiring connection from pool"; checkout-db at 196/200 connections, 140 of them idle in transaction.',
     rootCause: 'checkout-api left transactions open on a validation-error path, so sessions sat idle in transaction holding their slots.',
     resolution:
-      'Raised Cloud SQL max_connections from 200 to 400. Needed an instance restart (4 min of checkout errors) and exhaustion came back within the hour: pgbouncer default_pool_size was unchanged and the leak kept going.',
+      'Raised Cloud SQL max_connections from 200 to 400. Needed an instance restart (4 min of checkout errors) ' +
+      'and exhaustion came back within the hour: pgbouncer default_pool_size was unchanged and the leak kept going.',
     resolutionOutcome: 'failed',
     playbookId: null,
     durationMinutes: 95,
@@ -214,7 +218,8 @@ export const PINNED_INCIDENTS: PinnedIncident[] = [
     summary: 'Connection exhaustion again a day after the max_connections change; checkout-api 503s at 18%.',
     rootCause: 'The same idle-in-transaction leak in checkout-api; pgbouncer pool saturated with leaked server connections.',
     resolution:
-      'Terminated idle-in-transaction sessions older than 5 min (pg_terminate_backend), restarted pgbouncer, and set idle_in_transaction_session_timeout = 60s. Leak fixed in checkout-api 3.14.2.',
+      'Terminated idle-in-transaction sessions older than 5 min (pg_terminate_backend), restarted pgbouncer, ' +
+      'and set idle_in_transaction_session_timeout = 60s. Leak fixed in checkout-api 3.14.2.',
     resolutionOutcome: 'worked',
     playbookId: 'db-connection-exhaustion',
     durationMinutes: 16,

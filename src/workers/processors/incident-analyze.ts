@@ -142,8 +142,15 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
         target: result.hypothesis?.target ?? target,
         incident: { number: incident.number, title: incident.title },
         confidence: result.confidence,
-        rationale:
-          `${result.summary} ${result.hypothesis ? `Evidence: ${result.hypothesis.because.join('; ')}.` : ''}${result.matches[0] ? ` Closest past incident INC-${result.matches[0].incident.number} was resolved by: ${result.matches[0].incident.resolution ?? 'unknown'} (${result.matches[0].incident.resolutionOutcome ?? 'unknown'}).` : ''}`.trim(),
+        rationale: (
+          `${result.summary} ${result.hypothesis ? `Evidence: ${result.hypothesis.because.join('; ')}.` : ''}` +
+          `${
+            result.matches[0]
+              ? ` Closest past incident INC-${result.matches[0].incident.number} ` +
+                `was resolved by: ${result.matches[0].incident.resolution ?? 'unknown'} (${result.matches[0].incident.resolutionOutcome ?? 'unknown'}).`
+              : ''
+          }`
+        ).trim(),
       },
       // Started by the bot, not by whoever reported the incident: they may still approve its actions.
       startedBy: 'system',

@@ -34,7 +34,9 @@ export function parseTimestamp(text: string): number {
   if (!m) return NaN
   const [, y, mo, d, h, mi, s = '00', frac = '', zone = 'Z'] = m
   const ms = frac ? Number(frac.slice(0, 4).padEnd(4, '0').slice(1)) : 0
-  const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}.${String(ms).padStart(3, '0')}${zone === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`
+  const iso =
+    `${y}-${mo}-${d}T${h}:${mi}:${s}.${String(ms).padStart(3, '0')}` +
+    `${zone === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`
   return Date.parse(iso)
 }
 

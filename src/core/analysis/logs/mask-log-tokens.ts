@@ -42,8 +42,9 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?(Z|[+-]\d
 const MAC = /(?<![0-9A-Fa-f:-])(?:[0-9A-Fa-f]{2}[:-]){5,}[0-9A-Fa-f]{2}(?![0-9A-Fa-f:-])/g
 const UUID = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f])/g
 // Host names under a generic top-level domain (or a country's co./ac./gov. zone); not Java packages.
-const HOST =
-  /(?<![\w.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:com|net|org|edu|gov|mil|int|io|info|biz|local|internal|lan|(?:co|com|net|org|ac|gov|edu)\.[a-z]{2})(?![\w-]|\.[\w-])/gi
+const HOST_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
+const HOST_TLD = String.raw`(?:com|net|org|edu|gov|mil|int|io|info|biz|local|internal|lan|(?:co|com|net|org|ac|gov|edu)\.[a-z]{2})`
+const HOST = new RegExp(String.raw`(?<![\w.-])(?:${HOST_LABEL}\.)+${HOST_TLD}(?![\w-]|\.[\w-])`, 'gi')
 const WINDOWS_PATH = /^[A-Za-z]:\\/
 const BOOLEANS = new Set(['true', 'false', 'null', 'True', 'False', 'Null', 'TRUE', 'FALSE', 'NULL'])
 

@@ -100,7 +100,10 @@ function formatLevel(value: number, unit: string): string {
 /** One line: "checkout-db connections at 78%, rising 2.0%/min: full in ~11 min". */
 export function describeMetricWarning(w: MetricWarning): string {
   if (w.kind === 'anomaly') {
-    return `${w.service} ${w.metric} anomalous since ${utcTime(w.onsetAt)}, score ${w.score.toFixed(2)}: ${formatLevel(w.value, w.unit)} vs ${formatLevel(w.valueBefore, w.unit)} before`
+    return (
+      `${w.service} ${w.metric} anomalous since ${utcTime(w.onsetAt)}, score ${w.score.toFixed(2)}: ` +
+      `${formatLevel(w.value, w.unit)} vs ${formatLevel(w.valueBefore, w.unit)} before`
+    )
   }
   const rise = w.unit === 'ratio' ? `${Number((w.risePerMinute * 100).toPrecision(2))}%/min` : `${formatMetricValue(w.risePerMinute, w.unit)}/min`
   const when = w.minutesToFull < 1 ? 'full within a minute' : `full in ~${Math.round(w.minutesToFull)} min (${utcTime(w.fullAt)})`

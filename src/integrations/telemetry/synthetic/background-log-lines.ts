@@ -83,7 +83,8 @@ export const BACKGROUND_LOGS: Record<string, BackgroundLogCatalog> = {
         key: 'postal-code-invalid',
         group: 'ValidationError: shipping_address.postal_code is not valid for country',
         line: (r) =>
-          `ValidationError: shipping_address.postal_code "${r.int(100, 9_999)}" is not valid for country "${r.pick(['DE', 'FR', 'NL'])}" request_id=${r.hex(16)}`,
+          `ValidationError: shipping_address.postal_code "${r.int(100, 9_999)}" ` +
+          `is not valid for country "${r.pick(['DE', 'FR', 'NL'])}" request_id=${r.hex(16)}`,
       },
       {
         key: 'duplicate-confirm',
@@ -95,7 +96,8 @@ export const BACKGROUND_LOGS: Record<string, BackgroundLogCatalog> = {
   'payment-api': {
     info: [
       (r) =>
-        `POST /v1/payments/authorize 200 ${ms(r, 60, 240)}ms merchant=m_${r.int(1_000, 9_999)} amount=${euros(r)} EUR psp=adyen auth_code=${r.token(6).toUpperCase()}`,
+        `POST /v1/payments/authorize 200 ${ms(r, 60, 240)}ms merchant=m_${r.int(1_000, 9_999)} ` +
+        `amount=${euros(r)} EUR psp=adyen auth_code=${r.token(6).toUpperCase()}`,
       (r) => `POST /v1/payments/capture 200 ${ms(r, 40, 180)}ms payment_id=pay_${r.hex(12)}`,
       (r) => `fraud score ${r.between(0.01, 0.4).toFixed(2)} for txn tx_${r.hex(12)}: approve`,
     ],
@@ -117,14 +119,16 @@ export const BACKGROUND_LOGS: Record<string, BackgroundLogCatalog> = {
         key: 'psp-422',
         group: 'PspError: adyen refused request: 422 Unprocessable Entity',
         line: (r) =>
-          `PspError: adyen refused request psp_${r.hex(10)}: 422 Unprocessable Entity (${r.pick(['invalid expiry date', 'unsupported card brand', 'amount below minimum'])})`,
+          `PspError: adyen refused request psp_${r.hex(10)}: 422 Unprocessable Entity ` +
+          `(${r.pick(['invalid expiry date', 'unsupported card brand', 'amount below minimum'])})`,
       },
     ],
   },
   'fraud-check': {
     info: [
       (r) =>
-        `scored txn=tx_${r.hex(12)} score=${r.between(0.01, 0.6).toFixed(3)} model=gbm-v14 decision=${r.chance(0.93) ? 'approve' : 'review'} in ${ms(r, 12, 60)}ms`,
+        `scored txn=tx_${r.hex(12)} score=${r.between(0.01, 0.6).toFixed(3)} model=gbm-v14 ` +
+        `decision=${r.chance(0.93) ? 'approve' : 'review'} in ${ms(r, 12, 60)}ms`,
       (r) => `feature vector for customer c_${r.int(100_000, 999_999)}: 142 features, ${r.int(0, 3)} defaulted`,
     ],
     debug: [(r) => `feature store read ${r.int(6, 14)} rows in ${ms(r, 2, 18)}ms`],
@@ -140,13 +144,17 @@ export const BACKGROUND_LOGS: Record<string, BackgroundLogCatalog> = {
   'checkout-db': {
     info: [
       (r) =>
-        `${pgPrefix(r)} LOG:  duration: ${r.between(200, 900).toFixed(3)} ms  execute <unnamed>: SELECT o.id, o.status FROM orders o WHERE o.user_id = $1 ORDER BY o.created_at DESC LIMIT 20`,
+        `${pgPrefix(r)} LOG:  duration: ${r.between(200, 900).toFixed(3)} ms  execute <unnamed>: ` +
+        'SELECT o.id, o.status FROM orders o WHERE o.user_id = $1 ORDER BY o.created_at DESC LIMIT 20',
       (r) =>
-        `[${r.int(20_000, 65_000)}]: [1-1] db=,user= LOG:  checkpoint complete: wrote ${r.int(400, 4_000)} buffers (${r.between(1, 12).toFixed(1)}%); 0 WAL file(s) added, 0 removed, ${r.int(1, 6)} recycled`,
+        `[${r.int(20_000, 65_000)}]: [1-1] db=,user= LOG:  checkpoint complete: wrote ${r.int(400, 4_000)} buffers ` +
+        `(${r.between(1, 12).toFixed(1)}%); 0 WAL file(s) added, 0 removed, ${r.int(1, 6)} recycled`,
       (r) =>
-        `[${r.int(20_000, 65_000)}]: [1-1] db=checkout,user=checkout_app LOG:  connection authorized: user=checkout_app database=checkout application_name=${r.pick(['checkout-api', 'checkout-api', 'inventory'])}`,
+        `[${r.int(20_000, 65_000)}]: [1-1] db=checkout,user=checkout_app LOG:  connection authorized: ` +
+        `user=checkout_app database=checkout application_name=${r.pick(['checkout-api', 'checkout-api', 'inventory'])}`,
       (r) =>
-        `[${r.int(20_000, 65_000)}]: [1-1] db=,user= LOG:  automatic vacuum of table "checkout.public.${r.pick(['orders', 'order_items', 'inventory_holds'])}": index scans: 1, pages: 0 removed, ${r.int(2_000, 90_000)} remain`,
+        `[${r.int(20_000, 65_000)}]: [1-1] db=,user= LOG:  automatic vacuum of table ` +
+        `"checkout.public.${r.pick(['orders', 'order_items', 'inventory_holds'])}": index scans: 1, pages: 0 removed, ${r.int(2_000, 90_000)} remain`,
     ],
     debug: [],
     warning: [(r) => `${pgPrefix(r)} WARNING:  there is no transaction in progress`],
@@ -200,7 +208,8 @@ export const BACKGROUND_LOGS: Record<string, BackgroundLogCatalog> = {
   pubsub: {
     info: [
       (r) =>
-        `subscription orders-inventory: delivered ${r.int(1_200, 4_800)} messages in the last minute, oldest unacked ${r.int(1, 9)}s, ack latency p95 ${ms(r, 40, 220)}ms`,
+        `subscription orders-inventory: delivered ${r.int(1_200, 4_800)} messages in the last minute, ` +
+        `oldest unacked ${r.int(1, 9)}s, ack latency p95 ${ms(r, 40, 220)}ms`,
     ],
     debug: [],
     warning: [],

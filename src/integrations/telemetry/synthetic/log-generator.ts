@@ -125,10 +125,12 @@ export class FleetLogGenerator {
         const attempt = random.chance(0.6) ? '2/2' : '1/2'
         const message =
           call.protocol === 'grpc'
-            ? `rpc error calling ${call.to} ${call.operation}: code = DeadlineExceeded desc = context deadline exceeded after ${call.timeoutMs}ms (attempt ${attempt}) request_id=${random.hex(16)}`
+            ? `rpc error calling ${call.to} ${call.operation}: code = DeadlineExceeded desc = context deadline exceeded ` +
+              `after ${call.timeoutMs}ms (attempt ${attempt}) request_id=${random.hex(16)}`
             : call.protocol === 'pubsub'
               ? `publish to ${call.to} (${call.operation}) failed: DEADLINE_EXCEEDED after ${call.timeoutMs}ms; message will be retried`
-              : `upstream request timeout: ${call.operation} on ${call.to} timed out after ${call.timeoutMs}ms (attempt ${attempt}) request_id=${random.hex(16)}`
+              : `upstream request timeout: ${call.operation} on ${call.to} timed out after ${call.timeoutMs}ms ` +
+                `(attempt ${attempt}) request_id=${random.hex(16)}`
         return {
           severity: 'ERROR',
           message,

@@ -67,7 +67,9 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         await ack()
         const open = await listOpenIncidents(deps.db, 15)
         const text = open.length
-          ? `*Open incidents*\n${open.map((i) => `• *${incidentLabel(i)}* ${escapeMrkdwn(i.title)} — ${i.severity}${i.service ? `, ${escapeMrkdwn(i.service)}` : ''}`).join('\n')}`
+          ? `*Open incidents*\n${open
+              .map((i) => `• *${incidentLabel(i)}* ${escapeMrkdwn(i.title)} — ${i.severity}${i.service ? `, ${escapeMrkdwn(i.service)}` : ''}`)
+              .join('\n')}`
           : 'No open incidents. :sunny:'
         await respond({ response_type: 'ephemeral', text, blocks: [section(text)] })
         return

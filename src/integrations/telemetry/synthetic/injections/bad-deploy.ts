@@ -64,7 +64,9 @@ export const badDeploy: InjectionBehaviour = {
     const { field, frame } = release.defect
     ctx.emitAtRate(24, failing, () => ({
       severity: 'ERROR',
-      message: `${ctx.service.spanName} 500 ${random.int(8, 90)}ms request_id=${random.hex(16)} revision=${release.current}: TypeError: Cannot read properties of undefined (reading '${field}') at ${frame}`,
+      message:
+        `${ctx.service.spanName} 500 ${random.int(8, 90)}ms request_id=${random.hex(16)} revision=${release.current}: ` +
+        `TypeError: Cannot read properties of undefined (reading '${field}') at ${frame}`,
       traceId: ctx.sampledTraceId(),
       errorGroup: { key: `deploy-typeerror-${field}`, message: `TypeError: Cannot read properties of undefined (reading '${field}') at ${frame}` },
     }))

@@ -50,13 +50,18 @@ export const connectionPoolExhaustion: InjectionBehaviour = {
       }
       ctx.emitAtRate(10, saturated, () => ({
         severity: 'ERROR',
-        message: `[${random.int(20_000, 65_000)}]: [1-1] db=${database},user=${database}_app FATAL:  remaining connection slots are reserved for non-replication superuser connections`,
+        message:
+          `[${random.int(20_000, 65_000)}]: [1-1] db=${database},user=${database}_app FATAL:  ` +
+          'remaining connection slots are reserved for non-replication superuser connections',
         errorGroup: { key: 'pg-connection-slots', message: 'FATAL: remaining connection slots are reserved for non-replication superuser connections' },
       }))
       const callers = ctx.topology.callersOf(injection.target).map((s) => s.name)
       ctx.emitAtRate(2, saturated, () => ({
         severity: 'WARNING',
-        message: `session watchdog: pid=${random.int(20_000, 65_000)} user=${database}_app application_name=${callers.length ? random.pick(callers) : 'psql'} state="idle in transaction" for ${random.int(180, 1_400)}s holding ${random.int(1, 6)} locks; last query: SELECT ... FROM orders WHERE id = $1 FOR UPDATE`,
+        message:
+          `session watchdog: pid=${random.int(20_000, 65_000)} user=${database}_app ` +
+          `application_name=${callers.length ? random.pick(callers) : 'psql'} state="idle in transaction" ` +
+          `for ${random.int(180, 1_400)}s holding ${random.int(1, 6)} locks; last query: SELECT ... FROM orders WHERE id = $1 FOR UPDATE`,
       }))
       return
     }
@@ -67,13 +72,17 @@ export const connectionPoolExhaustion: InjectionBehaviour = {
     }
     ctx.emitAtRate(18, waiting, () => ({
       severity: 'ERROR',
-      message: `timeout acquiring connection from pool after ${ACQUIRE_TIMEOUT_MS}ms (pool=${injection.target} active=${POOL_SIZE} idle=0 waiting=${random.int(12, 90)}) request_id=${random.hex(16)}`,
+      message:
+        `timeout acquiring connection from pool after ${ACQUIRE_TIMEOUT_MS}ms ` +
+        `(pool=${injection.target} active=${POOL_SIZE} idle=0 waiting=${random.int(12, 90)}) request_id=${random.hex(16)}`,
       traceId: ctx.sampledTraceId(),
       errorGroup: { key: `pool-acquire-timeout:${injection.target}`, message: `TimeoutError: timeout acquiring connection from pool ${injection.target}` },
     }))
     ctx.emitAtRate(4, waiting, () => ({
       severity: 'ERROR',
-      message: `error: remaining connection slots are reserved for non-replication superuser connections (host=10.20.0.3 port=5432 db=${database}) while opening a new connection for pool ${injection.target}`,
+      message:
+        'error: remaining connection slots are reserved for non-replication superuser connections ' +
+        `(host=10.20.0.3 port=5432 db=${database}) while opening a new connection for pool ${injection.target}`,
       errorGroup: {
         key: `pg-connection-slots:${injection.target}`,
         message: 'error: remaining connection slots are reserved for non-replication superuser connections',
@@ -84,7 +93,9 @@ export const connectionPoolExhaustion: InjectionBehaviour = {
       (at) => (waiting(at) > 0 ? 0.9 : 0),
       () => ({
         severity: 'WARNING',
-        message: `connection pool ${injection.target} saturated: ${POOL_SIZE}/${POOL_SIZE} in use, ${random.int(20, 120)} requests waiting, mean wait ${random.int(2_400, 4_900)}ms`,
+        message:
+          `connection pool ${injection.target} saturated: ${POOL_SIZE}/${POOL_SIZE} in use, ` +
+          `${random.int(20, 120)} requests waiting, mean wait ${random.int(2_400, 4_900)}ms`,
       }),
     )
   },

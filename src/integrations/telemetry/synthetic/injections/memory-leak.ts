@@ -66,7 +66,9 @@ export const memoryLeak: InjectionBehaviour = {
     if (phase && phase.level > 0.85) {
       ctx.emit({
         severity: 'WARNING',
-        message: `heap used ${(phase.level * limitGiB).toFixed(2)}GiB of ${limitGiB}GiB memory limit (${Math.round(phase.level * 100)}%); last major GC ${random.int(300, 1_900)}ms, reclaimed ${random.int(1, 4)}%`,
+        message:
+          `heap used ${(phase.level * limitGiB).toFixed(2)}GiB of ${limitGiB}GiB memory limit (${Math.round(phase.level * 100)}%); ` +
+          `last major GC ${random.int(300, 1_900)}ms, reclaimed ${random.int(1, 4)}%`,
       })
     }
 

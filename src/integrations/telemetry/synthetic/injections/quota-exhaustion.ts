@@ -40,7 +40,9 @@ export const quotaExhaustion: InjectionBehaviour = {
       (at) => refusedShare(injectionIntensity(injection, at, SHAPE)),
       () => ({
         severity: 'ERROR',
-        message: `RESOURCE_EXHAUSTED: Quota exceeded for quota metric '${quota.quotaMetric}' and limit '${quota.limitName}' of service '${quota.api}' for consumer 'project_number:${projectNumber}'. request_id=${random.hex(16)}`,
+        message:
+          `RESOURCE_EXHAUSTED: Quota exceeded for quota metric '${quota.quotaMetric}' and limit '${quota.limitName}' ` +
+          `of service '${quota.api}' for consumer 'project_number:${projectNumber}'. request_id=${random.hex(16)}`,
         traceId: ctx.sampledTraceId(),
         errorGroup: {
           key: `quota:${quota.api}`,

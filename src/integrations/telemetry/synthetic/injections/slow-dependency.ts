@@ -60,7 +60,9 @@ export const slowDependency: InjectionBehaviour = {
         (at) => (injectionIntensity(injection, at, SHAPE) > 0.6 ? 0.8 : 0),
         () => ({
           severity: 'WARNING',
-          message: `worker pool saturated: ${random.int(62, 64)}/64 workers busy, ${random.int(40, 400)} requests queued (oldest ${(random.between(1.5, 4.5)).toFixed(1)}s)`,
+          message:
+            `worker pool saturated: ${random.int(62, 64)}/64 workers busy, ` +
+            `${random.int(40, 400)} requests queued (oldest ${(random.between(1.5, 4.5)).toFixed(1)}s)`,
         }),
       )
     } else if (ctx.service.name === injection.service) {
@@ -69,7 +71,9 @@ export const slowDependency: InjectionBehaviour = {
         (at) => (injectionIntensity(injection, at, CALLER_SHAPE) > 0.3 ? 1 : 0),
         () => ({
           severity: 'WARNING',
-          message: `retrying call to ${injection.target} (attempt 2/2) request_id=${random.hex(16)}; circuit breaker ${ctx.service.name}->${injection.target} is disabled, no fallback configured`,
+          message:
+            `retrying call to ${injection.target} (attempt 2/2) request_id=${random.hex(16)}; ` +
+            `circuit breaker ${ctx.service.name}->${injection.target} is disabled, no fallback configured`,
           traceId: ctx.sampledTraceId(),
         }),
       )
