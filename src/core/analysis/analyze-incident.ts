@@ -2,8 +2,8 @@ import { applyCalibration, type CalibrationModel } from '../confidence/calibrati
 import { computeConfidence, type ConfidenceFactor } from '../confidence/compute-confidence'
 import { assessEvidenceConsistency, assessEvidenceFreshness } from '../confidence/evidence-quality'
 import { nameRetrievalFeatures } from '../confidence/retrieval-confidence'
-import { correlateIncident, type CorrelationResult, type IncidentSearchPort } from '../correlation/correlate-incident'
-import { incidentEmbeddingText, type Embedder } from '../correlation/embedder'
+import { correlateIncident, correlationQueryFor, type CorrelationResult, type IncidentSearchPort } from '../correlation/correlate-incident'
+import type { Embedder } from '../correlation/embedder'
 import type { PastIncidentMatch, RankedMatch } from '../correlation/past-incident-match'
 import { summarizeRetrieval, type RetrievalSummary } from '../correlation/summarize-retrieval'
 import { rankPlaybooks, type PlaybookCandidate } from '../playbooks/select-playbook'
@@ -68,8 +68,6 @@ export interface AnalysisResult {
   calibration?: { method: CalibrationModel['method']; samples: number; raw: number; logit: number; features: number[] }
 }
 
-const SIMILAR_LIMIT = 5
-
 /**
  * The analysis of one incident, as a recorded chain of questions: have we seen it
  * before, what does telemetry say, which explanation fits, what to do, how sure.
@@ -83,18 +81,7 @@ export async function analyzeIncident(
   const now = ports.now()
 
   // Step 1: history.
-  const correlation = await correlateIncident(
-    {
-      text: incidentEmbeddingText(incident),
-      service: incident.service,
-      resourceType: incident.resourceType,
-      policyName: incident.policyName,
-      before: incident.startedAt,
-      excludeId: incident.id,
-      limit: SIMILAR_LIMIT,
-    },
-    { embedder: ports.embedder, search: ports.search },
-  )
+  const correlation = await correlateIncident(correlationQueryFor(incident), { embedder: ports.embedder, search: ports.search })
   const matches = correlation.matches
   const retrieval = summarizeRetrieval(correlation, ports.calibration.retrieval, options.confidenceThreshold)
   const retrievalScore = retrieval.confidence

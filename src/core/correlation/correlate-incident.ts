@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors'
-import type { Embedder } from './embedder'
+import { type Embedder, incidentEmbeddingText } from './embedder'
 import { rankCandidates, type SearchCandidate } from './hybrid-ranking'
 import type { RankedMatch } from './past-incident-match'
 
@@ -48,6 +48,19 @@ export interface CorrelationQuery {
   /** A stored embedding to reuse instead of embedding `text` again. */
   embedding?: { vector: number[]; model: string } | null
   limit: number
+}
+
+/** Incidents shown as similar, in the analysis and on `/sre similar`. */
+export const SIMILAR_INCIDENTS_SHOWN = 5
+
+type QueriedIncident = Parameters<typeof incidentEmbeddingText>[0] &
+  Pick<CorrelationQuery, 'service' | 'resourceType' | 'policyName'> & { id: string; startedAt: Date }
+
+/** The search for incidents like `incident`: its text and signals, among those that started before it, itself left out. */
+export function correlationQueryFor(incident: QueriedIncident, embedding: CorrelationQuery['embedding'] = null): CorrelationQuery {
+  const { service, resourceType, policyName } = incident
+  const text = incidentEmbeddingText(incident)
+  return { text, service, resourceType, policyName, before: incident.startedAt, excludeId: incident.id, embedding, limit: SIMILAR_INCIDENTS_SHOWN }
 }
 
 export interface CorrelationResult {

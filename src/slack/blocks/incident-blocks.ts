@@ -1,21 +1,11 @@
 import type { KnownBlock } from '@slack/types'
 import { MINUTE_MS } from '../../core/durations'
 import { incidentLabel } from '../../core/incidents/incident-label'
-import type { IncidentProgress } from '../../core/incidents/incident-thread'
+import type { IncidentProgress, ThreadIncident } from '../../core/incidents/incident-thread'
 import { confidenceBar, context, escapeMrkdwn, fields, header, link, percent, section, type SlackMessage } from './block-kit'
 
-export interface IncidentView {
-  number: number
-  title: string
-  service: string | null
-  severity: string
-  status: 'open' | 'resolved'
-  source: string
-  startedAt: Date
-  resolvedAt: Date | null
-  alertCount: number
-  url: string | null
-}
+/** What the root message shows of an incident. */
+export type IncidentView = Omit<ThreadIncident, 'id' | 'slackChannel' | 'slackTs'>
 
 const SEVERITY_ICON: Record<string, string> = {
   critical: ':red_circle:',

@@ -1,8 +1,7 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { summarizeRetrieval } from '../../../core/correlation/summarize-retrieval'
 import { calibrationModelSchema, uncalibrated, type CalibrationModel } from '../../../core/confidence/calibration'
-import { type CorrelationQuery, correlateIncident } from '../../../core/correlation/correlate-incident'
-import { incidentEmbeddingText } from '../../../core/correlation/embedder'
+import { type CorrelationQuery, correlateIncident, correlationQueryFor, SIMILAR_INCIDENTS_SHOWN } from '../../../core/correlation/correlate-incident'
 import { HashingEmbedder } from '../../../core/correlation/hashing-embedder'
 import type { ReasoningStep } from '../../../core/reasoning/reasoning-step'
 import { incidentLabel, parseIncidentLabel } from '../../../core/incidents/incident-label'
@@ -21,7 +20,6 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
 /** Slack allows five replies per response_url: the trail shows four parts and says how to get the rest. */
 const TRAIL_PARTS_PER_COMMAND = 4
-const SIMILAR_LIMIT = 5
 
 /** What `/sre <text>` was doing when it failed, to complete "I could not …". */
 export function whatSreCommandDoes(text: string): string {
@@ -151,19 +149,10 @@ async function answerSimilar(deps: ListenerDeps, args: string, respond: RespondF
   let query: CorrelationQuery
   if (incident) {
     const stored = await getIncidentEmbedding(deps.db, incident.id)
-    query = {
-      text: incidentEmbeddingText(incident),
-      service: incident.service,
-      resourceType: incident.resourceType,
-      policyName: incident.policyName,
-      before: incident.startedAt,
-      excludeId: incident.id,
-      embedding: stored && stored.model === embedder.name ? stored : null,
-      limit: SIMILAR_LIMIT,
-    }
+    query = correlationQueryFor(incident, stored && stored.model === embedder.name ? stored : null)
   } else {
     const service = serviceFromText(args, await listKnownServices(deps.db))
-    query = { text: args, service, resourceType: null, policyName: null, before: deps.now(), limit: SIMILAR_LIMIT }
+    query = { text: args, service, resourceType: null, policyName: null, before: deps.now(), limit: SIMILAR_INCIDENTS_SHOWN }
   }
   const correlation = await correlateIncident(query, { embedder, search: { searchCandidates: (q) => searchIncidentCandidates(deps.db, q) } })
   const calibration = await latestCalibration(deps, 'retrieval')
