@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { InvalidMetricSeriesError } from '../core/analysis/anomaly/invalid-metric-series-error'
-import { parseMetricCsv } from '../core/analysis/anomaly/parse-metric-csv'
+import { backwardSteps, parseMetricCsv } from '../core/analysis/anomaly/parse-metric-csv'
 import { scoreMetricSeries } from '../core/analysis/anomaly/score-metric-series'
 import { DEFAULT_DETECTOR_OPTIONS } from '../core/analysis/anomaly/streaming-anomaly-detector'
 import { errorMessage } from '../core/errors'
@@ -13,7 +13,8 @@ const USAGE =
 Scores every point of a metric series in time order, each from the points before it only,
 and writes timestamp,value,anomaly_score (0..1; high where an anomaly starts).
 Timestamps: ISO 8601 / "YYYY-MM-DD HH:MM:SS" (UTC unless a zone is given) or epoch seconds/ms.
-Rows must be in time order; a repeated timestamp is scored as a further point; gaps are fine.
+Rows are scored in file order, as they arrived: a repeated timestamp is a further point, a row stamped earlier than the
+one before is scored as arriving then (with a warning), and the output keeps the input's rows one for one; gaps are fine.
 --missing skip: rows with an empty or NaN value are written with an empty score (default: refuse the file).`
 
 // How many of the strongest points the summary lists.
@@ -44,11 +45,19 @@ const command: CliCommand = {
     }
     let rows: ReturnType<typeof parseMetricCsv>
     try {
-      rows = parseMetricCsv(text, { missing: flags.missing === 'skip' ? 'keep' : 'error' })
+      rows = parseMetricCsv(text, { missing: flags.missing === 'skip' ? 'keep' : 'error', backwards: 'keep' })
     } catch (err) {
       if (!(err instanceof InvalidMetricSeriesError)) throw err
       process.stderr.write(`sre-agent detect anomalies: ${flags.input}: ${err.message} [${err.code}]\n`)
       return 1
+    }
+    const steps = backwardSteps(rows)
+    if (steps.length > 0) {
+      const { row, latest } = steps[0]!
+      process.stderr.write(
+        `sre-agent detect anomalies: ${flags.input}: line ${row.line} (${row.rawTimestamp}) is earlier than line ${latest.line} ` +
+          `(${latest.rawTimestamp}); ${steps.length} row(s) stamped earlier than a row before them are scored in file order, as they arrived\n`,
+      )
     }
     const scores = scoreMetricSeries(rows, { minHistory })
     const lines = rows.map((r, i) => `${r.rawTimestamp},${r.rawValue},${scores[i]?.score ?? ''}`)

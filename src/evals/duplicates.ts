@@ -1,5 +1,6 @@
 import { parseCsv } from '../core/csv-text'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { type BugReport, describeSkippedRows, readGitBugsReports } from './gitbugs/read-gitbugs-reports'
 import { applyCalibration, crossValidatedForecasts, fitCalibration, priorLogit, type LabelledScore } from '../core/confidence/calibration'
 import {
   brierScore,
@@ -21,16 +22,6 @@ import { migrateDatabase, openDatabase } from '../storage/database'
 import { insertIncidents, type NewIncident } from '../storage/repositories/incidents'
 import { searchIncidentCandidates } from '../storage/repositories/similar-incidents-search'
 
-/** One report of a GitBugs CSV (Summary, Issue id, Status, Priority, Resolution, Created, Resolved, Affects Version/s, Description). */
-interface BugReport {
-  id: string
-  summary: string
-  description: string
-  created: Date
-  resolved: Date | null
-  resolution: string
-}
-
 interface Query {
   report: BugReport
   answers: Set<string>
@@ -47,54 +38,9 @@ interface RankedQuery {
   scores?: { fused: number[]; keywordScore: number[]; cosine: Array<number | null> } | null
 }
 
-const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 }
 /** Resolutions that mean the report was acted on; the rest are not a fix that worked or failed. */
 const WORKED = new Set(['Fixed', 'Done', 'Implemented', 'Resolved', 'Workaround'])
 const TOP_K = 10
-
-/** "30/Sep/21 17:20" (Jira export, read as UTC). */
-function parseJiraDate(text: string): Date | null {
-  const m = /^(\d{1,2})\/([A-Z][a-z]{2})\/(\d{2}) (\d{1,2}):(\d{2})$/.exec(text.trim())
-  if (!m || MONTHS[m[2]!] === undefined) return null
-  return new Date(Date.UTC(2000 + Number(m[3]), MONTHS[m[2]!]!, Number(m[1]), Number(m[4]), Number(m[5])))
-}
-
-function readReports(path: string): BugReport[] {
-  const [head, ...rows] = parseCsv(readFileSync(path, 'utf8')).filter((r) => r.some((f) => f.trim()))
-  const col = (name: string) => {
-    const i = head?.indexOf(name) ?? -1
-    if (i < 0) throw new UsageError(`${path}: no "${name}" column (is it a GitBugs bugs file?)`)
-    return i
-  }
-  const [summary, id, resolution, created, resolved, description] = ['Summary', 'Issue id', 'Resolution', 'Created', 'Resolved', 'Description'].map(col) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ]
-  const reports: BugReport[] = []
-  for (const r of rows) {
-    const at = parseJiraDate(r[created] ?? '')
-    if (!r[id] || !at) continue
-    reports.push({
-      id: r[id]!.trim(),
-      summary: r[summary] ?? '',
-      description: r[description] ?? '',
-      created: at,
-      resolved: parseJiraDate(r[resolved] ?? ''),
-      resolution: (r[resolution] ?? '').trim(),
-    })
-  }
-  // Minute resolution makes near-simultaneous reports tie; issue ids order them, a second apart.
-  reports.sort((a, b) => a.created.getTime() - b.created.getTime() || Number(a.id) - Number(b.id))
-  for (let i = 1; i < reports.length; i++) {
-    const prev = reports[i - 1]!
-    if (reports[i]!.created.getTime() <= prev.created.getTime()) reports[i]!.created = new Date(prev.created.getTime() + 1000)
-  }
-  return reports
-}
 
 /** Each linked report is a query; its right answers are the reports linked to it (either way) created before it. */
 function readQueries(path: string, reports: Map<string, BugReport>): { queries: Query[]; skipped: number } {
@@ -216,11 +162,16 @@ const command: CliCommand = {
   async run(args) {
     const flags = readFlags(args, { bugs: { required: true }, links: { required: true }, predictions: { required: true }, limit: {} })
     const started = Date.now()
-    const reports = readReports(flags.bugs!)
+    const { reports, skipped: skippedRows } = readGitBugsReports(readFileSync(flags.bugs!, 'utf8'), flags.bugs!, (message) => new UsageError(message))
+    const skippedNote = describeSkippedRows(skippedRows)
+    if (skippedNote) process.stderr.write(`${flags.bugs}: ${skippedNote}\n`)
     const byId = new Map(reports.map((r) => [r.id, r]))
     const { queries: allQueries, skipped } = readQueries(flags.links!, byId)
     const queries = flags.limit ? allQueries.slice(0, Number(flags.limit)) : allQueries
-    if (queries.length === 0) throw new UsageError('no linked report has an earlier duplicate in the bugs file')
+    if (queries.length === 0) {
+      const why = skippedNote ? ` (${skippedNote})` : ''
+      throw new UsageError(`no linked report has an earlier duplicate in the bugs file${why}`)
+    }
     const answers = new Map(queries.map((q) => [q.report.id, q.answers]))
     process.stdout.write(
       `${reports.length} reports, ${queries.length} queries with an earlier duplicate (${skipped} linked reports have none and are skipped)\n`,

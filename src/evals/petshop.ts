@@ -117,6 +117,16 @@ async function readText(path: string): Promise<string> {
   }
 }
 
+/** The file's text, or null when it does not exist. */
+async function readOptionalText(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw err
+  }
+}
+
 async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promise<T> {
   let json: unknown
   try {
@@ -239,7 +249,9 @@ async function evaluate(args: string[]): Promise<number> {
   const config: RcaConfig = { ...DEFAULT_RCA_CONFIG, anomalyThreshold: threshold }
   const dataset = flags.dataset!
   const graph = parsePetshopGraph(await readText(join(dataset, 'graph.csv')))
-  const normalText = await readText(join(dataset, 'noissue', 'metrics.csv'))
+  // Some traffic scenarios ship an empty noissue/ folder: then there is no normal operation to learn from or to check against.
+  const normalText = await readOptionalText(join(dataset, 'noissue', 'metrics.csv'))
+  const history = normalText === null ? 'none' : flags.history
   const issues = await listIssues(dataset)
   if (issues.length === 0) throw new CodedError('petshop_dataset_empty', `no train/issue_N or test/issue_N folders under ${dataset}`)
 
@@ -250,13 +262,13 @@ async function evaluate(args: string[]): Promise<number> {
   for (const issue of issues) {
     const target = await readAlertTarget(issue.dir)
     targets.push(target)
-    let history: SeriesByNode | undefined
-    if (flags.history === 'noissue') {
-      history = histories.get(target.agg) ?? parsePetshopMetrics(normalText, target.agg, 'noissue/metrics.csv')
-      histories.set(target.agg, history)
+    let normal: SeriesByNode | undefined
+    if (history === 'noissue' && normalText !== null) {
+      normal = histories.get(target.agg) ?? parsePetshopMetrics(normalText, target.agg, 'noissue/metrics.csv')
+      histories.set(target.agg, normal)
     }
     const metrics = parsePetshopMetrics(await readText(join(issue.dir, 'metrics.csv')), target.agg, `${issue.query}/metrics.csv`)
-    predictions.push(predictIssue(issue.query, graph, metrics, history, target, config))
+    predictions.push(predictIssue(issue.query, graph, metrics, normal, target, config))
   }
   await writeFile(
     flags.predictions!,
@@ -295,9 +307,9 @@ async function evaluate(args: string[]): Promise<number> {
   out.write(`PetShop root-cause localisation: ${dataset}\n`)
   out.write(
     `history: ${
-      flags.history === 'noissue'
+      history === 'noissue'
         ? "noissue/metrics.csv (noise levels; levels come from each issue's own pre-alert points)"
-        : "none (each issue's own pre-alert points only)"
+        : `none (each issue's own pre-alert points only${normalText === null ? '; there is no noissue/metrics.csv' : ''})`
     }\n`,
   )
   out.write(`anomaly threshold: ${config.anomalyThreshold} noise units${config.anomalyThreshold === DEFAULT_RCA_CONFIG.anomalyThreshold ? ' (default)' : ''}\n`)
@@ -325,8 +337,9 @@ async function evaluate(args: string[]): Promise<number> {
         `mean confidence ${fmt(b.meanConfidence)}, top-1 accuracy ${fmt(b.accuracy)}\n`,
     )
 
-  const checks = falseAlarmCheck(graph, normalText, uniqueTargets(targets), flags.history === 'noissue', config)
-  out.write(`\nfalse-alarm check on noissue/metrics.csv (${checks.length} windows of normal operation, alert placed as in the issues):\n`)
+  const checks = normalText === null ? [] : falseAlarmCheck(graph, normalText, uniqueTargets(targets), history === 'noissue', config)
+  if (normalText === null) out.write('\nfalse-alarm check skipped: the dataset has no noissue/metrics.csv (normal operation)\n')
+  else out.write(`\nfalse-alarm check on noissue/metrics.csv (${checks.length} windows of normal operation, alert placed as in the issues):\n`)
   for (const kind of ['latency', 'availability'] as const) {
     const k = checks.filter((c) => c.metric === kind)
     const ranked = k.filter((c) => c.status === 'ranked')

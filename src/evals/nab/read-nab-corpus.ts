@@ -50,7 +50,7 @@ export async function readNabCorpus(dataDir: string, labelsPath: string): Promis
       const path = `${category}/${file}`
       const limits = labels[path]
       if (!limits) continue
-      const rows = parseMetricCsv(await readFile(join(dataDir, path), 'utf8'))
+      const rows = parseMetricCsv(await readFile(join(dataDir, path), 'utf8'), { backwards: 'keep' })
       const timestamps = rows.map((r) => r.timestamp)
       const known = new Set(timestamps)
       const windows = limits.map(([start, end]) => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -70,6 +70,36 @@ describe('sre-agent eval duplicates (GitBugs format, offline, embedded Postgres)
     // Candidates are only reports created before the query.
     expect(lines.find((l) => l.query === '109')!.ranked).not.toContain('110')
   }, 120_000)
+
+  it('reads a GitBugs file with ISO 8601 dates and without Affects Version/s, ranking the same as the Jira-dated one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sre-eval-'))
+    const run = (bugs: string, name: string) =>
+      cli(['eval', 'duplicates', '--bugs', bugs, '--links', 'test/fixtures/retrieval/links.csv', '--predictions', join(dir, name)])
+    const [iso, jira] = await Promise.all([
+      run('test/fixtures/retrieval/bugs-iso-dates.csv', 'iso.jsonl'),
+      run('test/fixtures/retrieval/bugs.csv', 'jira.jsonl'),
+    ])
+    expect(iso.stderr).toBe('')
+    expect(iso.code).toBe(0)
+    expect(iso.stdout).toContain('17 reports, 6 queries with an earlier duplicate')
+    const ranked = (name: string) =>
+      readFileSync(join(dir, name), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => prediction.parse(JSON.parse(l)).ranked)
+    expect(ranked('iso.jsonl')).toEqual(ranked('jira.jsonl'))
+    expect(jira.code).toBe(0)
+  }, 120_000)
+
+  it('says which rows it skipped, and why none could be used', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sre-eval-'))
+    const bugs = join(dir, 'bugs.csv')
+    writeFileSync(bugs, 'Summary,Issue id,Resolution,Created,Resolved,Description\nx,101,Fixed,the day before,,a\ny,102,Fixed,the day after,,b\n')
+    const { code, stderr } = await cli(['eval', 'duplicates', '--bugs', bugs, '--links', 'test/fixtures/retrieval/links.csv', '--predictions', join(dir, 'p')])
+    expect(code).toBe(2)
+    expect(stderr).toContain('2 rows skipped: 2 with an unreadable Created date (e.g. "the day before")')
+    expect(stderr).toContain('no linked report has an earlier duplicate in the bugs file (2 rows skipped')
+  })
 
   it('answers a missing flag with the usage, exit code 2', async () => {
     const { code, stderr } = await cli(['eval', 'duplicates', '--bugs', 'test/fixtures/retrieval/bugs.csv'])

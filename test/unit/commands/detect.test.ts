@@ -33,7 +33,6 @@ describe('sre-agent detect anomalies', () => {
 
   it.each([
     ['empty.csv', /the file is empty \[metric_csv_empty\]/],
-    ['unsorted.csv', /line 4: timestamp 2024-01-01 00:05:00 is earlier than line 3 .*\[metric_csv_unsorted\]/],
     ['missing-values.csv', /line 3: missing value \("NaN"\) \[metric_csv_value\]/],
   ])('refuses %s with a message naming the problem, writing nothing', (name, message) => {
     const out = join(dir, `${name}.out.csv`)
@@ -58,6 +57,28 @@ describe('sre-agent detect anomalies', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('1 row(s) repeat the previous timestamp and were scored as further points')
     expect(readFileSync(dupes, 'utf8').trim().split('\n')).toHaveLength(5)
+  })
+
+  it('scores rows that step back in time in file order, as NAB does, warning once and keeping the rows one for one', () => {
+    // As NAB's machine_temperature_system_failure.csv: twelve rows repeated an hour back, in the middle of the file.
+    const values = dailySine(3, 2)
+    const stamps = values.map((_, i) => timestampOf(i).toISOString())
+    const rows = values.map((v, i) => `${stamps[i]},${v.toFixed(3)}`)
+    const repeated = values.slice(400, 412).map((v, i) => `${stamps[388 + i]},${v.toFixed(3)}`)
+    const input = join(dir, 'steps-back.csv')
+    writeFileSync(input, `timestamp,value\n${[...rows.slice(0, 412), ...repeated, ...rows.slice(412)].join('\n')}\n`)
+    const out = join(dir, 'steps-back.out.csv')
+    const run = detect('--input', input, '--out', out)
+    expect(run.code).toBe(0)
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(`line 414 \\(${stamps[388]}\\) is earlier than line 413 \\(${stamps[411]}\\); 12 row\\(s\\) stamped earlier than a row before them`),
+      ),
+    ])
+    const written = readFileSync(out, 'utf8').trim().split('\n').slice(1)
+    expect(written).toHaveLength(values.length + 12)
+    expect(written.map((l) => l.split(',').slice(0, 2).join(','))).toEqual([...rows.slice(0, 412), ...repeated, ...rows.slice(412)])
+    expect(run.stdout).toContain(`${values.length + 12} points scored`)
   })
 
   it('answers a usage error with exit code 2', () => {

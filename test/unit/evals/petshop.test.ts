@@ -119,6 +119,17 @@ describe('sre-agent eval petshop', () => {
     expect(await readFile(join(dir, 'b.jsonl'), 'utf8')).toBe(await readFile(join(dir, 'a.jsonl'), 'utf8'))
   })
 
+  it('skips the false-alarm check, with a note, when noissue/ is empty (as in some traffic scenarios)', async () => {
+    const copy = join(dir, 'no-normal')
+    await cp(MINI, copy, { recursive: true })
+    await rm(join(copy, 'noissue', 'metrics.csv'))
+    expect(await command.run(['--dataset', copy, '--predictions', join(dir, 'c.jsonl')])).toBe(0)
+    expect(output).toContain('false-alarm check skipped: the dataset has no noissue/metrics.csv (normal operation)')
+    expect(output).toContain("history: none (each issue's own pre-alert points only; there is no noissue/metrics.csv)")
+    expect(output).not.toMatch(/false-alarm check on/)
+    expect((await readFile(join(dir, 'c.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(3)
+  })
+
   it('says which file is missing instead of crashing', async () => {
     let errors = ''
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {

@@ -17,6 +17,8 @@ export interface ParseMetricCsvOptions {
   missing?: 'error' | 'keep'
   /** 'keep' (default) scores rows that repeat the previous timestamp as further points, in file order (NAB's data has some); 'error' refuses them. */
   duplicates?: 'error' | 'keep'
+  /** 'error' (default) refuses a row earlier than the one before; 'keep' returns it in file order, as it arrived (some of NAB's files step back). */
+  backwards?: 'error' | 'keep'
 }
 
 const MISSING = new Set(['', 'nan', 'null', 'na'])
@@ -43,7 +45,7 @@ export function parseTimestamp(text: string): number {
 /**
  * Parses `timestamp,value` CSV text (a header naming both columns; other columns ignored).
  * Refuses, naming the line: no rows, a bad timestamp, a non-numeric value, time going
- * backwards (and a repeated timestamp when asked to). Gaps in time are allowed.
+ * backwards unless asked to keep such rows (and a repeated timestamp when asked to). Gaps in time are allowed.
  */
 export function parseMetricCsv(text: string, options: ParseMetricCsvOptions = {}): MetricRow[] {
   if (text.includes('\u0000')) throw new InvalidMetricSeriesError('metric_csv_header', 'the file holds binary data, not CSV text')
@@ -79,7 +81,7 @@ export function parseMetricCsv(text: string, options: ParseMetricCsvOptions = {}
     const prev = rows[rows.length - 1]
     if (prev && timestamp === prev.timestamp && options.duplicates === 'error')
       throw new InvalidMetricSeriesError('metric_csv_duplicate_timestamp', `timestamp ${rawTimestamp} repeats line ${prev.line}`, line)
-    if (prev && timestamp < prev.timestamp)
+    if (prev && timestamp < prev.timestamp && options.backwards !== 'keep')
       throw new InvalidMetricSeriesError(
         'metric_csv_unsorted',
         `timestamp ${rawTimestamp} is earlier than line ${prev.line} (${prev.rawTimestamp}); sort the file by time`,
@@ -89,6 +91,17 @@ export function parseMetricCsv(text: string, options: ParseMetricCsvOptions = {}
   }
   if (rows.length === 0) throw new InvalidMetricSeriesError('metric_csv_empty', 'the file has a header but no rows')
   return rows
+}
+
+/** The rows stamped earlier than the latest row before them, in file order, each with that latest row. */
+export function backwardSteps(rows: readonly MetricRow[]): Array<{ row: MetricRow; latest: MetricRow }> {
+  const steps: Array<{ row: MetricRow; latest: MetricRow }> = []
+  let latest = rows[0]
+  for (const row of rows) {
+    if (row.timestamp < latest!.timestamp) steps.push({ row, latest: latest! })
+    else latest = row
+  }
+  return steps
 }
 
 /** A cell or line quoted for an error message: at most 80 characters, control and non-ASCII bytes escaped. */

@@ -3,12 +3,18 @@ import { StreamingAnomalyDetector, type AnomalyPointScore, type StreamingAnomaly
 /**
  * Runs one fresh detector over a whole series, point by point (the result is what a live
  * detector would have said at each point). A NaN value is a missing point: it gets `null`
- * and leaves the detector untouched.
+ * and leaves the detector untouched. A point stamped earlier than one already seen is scored as
+ * arriving then, at the latest time seen: NAB's detectors take rows in file order, and some files step back.
  */
 export function scoreMetricSeries(
   points: ReadonlyArray<{ timestamp: number; value: number }>,
   options: Partial<StreamingAnomalyDetectorOptions> = {},
 ): Array<AnomalyPointScore | null> {
   const detector = new StreamingAnomalyDetector(options)
-  return points.map((p) => (Number.isNaN(p.value) ? null : detector.updateDetailed(new Date(p.timestamp), p.value)))
+  let latest = -Infinity
+  return points.map((p) => {
+    if (Number.isNaN(p.value)) return null
+    latest = Math.max(latest, p.timestamp)
+    return detector.updateDetailed(new Date(latest), p.value)
+  })
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { parseMetricCsv, parseTimestamp } from '../../../../../src/core/analysis/anomaly/parse-metric-csv'
+import { backwardSteps, parseMetricCsv, parseTimestamp } from '../../../../../src/core/analysis/anomaly/parse-metric-csv'
+import { scoreMetricSeries } from '../../../../../src/core/analysis/anomaly/score-metric-series'
 
 const fixture = (name: string) => readFileSync(new URL(`../../../../fixtures/anomaly/${name}`, import.meta.url), 'utf8')
 
@@ -27,6 +28,22 @@ describe('parseMetricCsv', () => {
     ['bad-timestamp.csv', 'metric_csv_timestamp', /line 2: "yesterday" is not a timestamp/],
   ])('refuses %s with %s', (name, code, message) => {
     expect(() => parseMetricCsv(fixture(name))).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }))
+  })
+
+  it('keeps rows that step back in time, in file order, when asked to, and says which they are', () => {
+    const rows = parseMetricCsv(fixture('unsorted.csv') + '2024-01-01 00:07:00,4\n2024-01-01 00:15:00,5\n', { backwards: 'keep' })
+    expect(rows.map((r) => r.value)).toEqual([1, 2, 3, 4, 5])
+    expect(backwardSteps(rows).map(({ row, latest }) => [row.line, latest.line])).toEqual([
+      [4, 3],
+      [5, 3],
+    ])
+    // Scored as they arrived: a row stamped back counts as arriving at the latest time seen.
+    const stepped = scoreMetricSeries(rows, { minHistory: 1 })
+    const asArrived = scoreMetricSeries(
+      rows.map((r, i) => ({ ...r, timestamp: Math.max(...rows.slice(0, i + 1).map((x) => x.timestamp)) })),
+      { minHistory: 1 },
+    )
+    expect(stepped).toEqual(asArrived)
   })
 
   it('refuses binary data without echoing it', () => {
