@@ -4,6 +4,7 @@ import type { MetricWarning } from '../analysis/scan/metric-warnings'
 import type { ApprovalRequestView } from '../approvals/approval-request-view'
 import type { PastIncidentMatch } from '../correlation/past-incident-match'
 import type { Playbook } from '../playbooks/schema'
+import type { AlertLink } from './types'
 
 /**
  * The port through which the workers tell people what happened: they say WHAT to show (an analysis,
@@ -64,6 +65,8 @@ export interface ThreadIncident {
   id: string
   number: number
   title: string
+  /** What the alert said beyond its title (Cloud Monitoring's documentation, Alertmanager's description). */
+  summary: string
   service: string | null
   severity: string
   status: 'open' | 'resolved'
@@ -72,6 +75,8 @@ export interface ThreadIncident {
   resolvedAt: Date | null
   alertCount: number
   url: string | null
+  /** Runbook, dashboard, silence and other links the alert gave. */
+  links: AlertLink[]
   slackChannel: string | null
   slackTs: string | null
 }
