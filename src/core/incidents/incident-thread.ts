@@ -17,6 +17,8 @@ export interface IncidentThread {
   /** Shows the incident's state on its root message; a root message someone deleted is left alone. */
   showIncidentProgress(incident: ThreadIncident, progress: IncidentProgress): Promise<void>
   announceResolution(incident: ThreadIncident): Promise<void>
+  /** A sender's test notification arrived; said once per notification, in `channel`, never as an incident. */
+  announceTestNotification(notificationId: string, channel: string, test: TestNotificationView): Promise<void>
 
   postSimilarIncidents(analysisId: string, root: PostedMessage, matches: PastIncidentMatch[], retrieval: RetrievalSummary): Promise<void>
   postAnalysis(analysisId: string, root: PostedMessage, result: AnalysisResult, incidentLabel: string): Promise<void>
@@ -79,6 +81,12 @@ export interface ThreadIncident {
   links: AlertLink[]
   slackChannel: string | null
   slackTs: string | null
+}
+
+/** A test notification: who sent it, from which alert policy (null when the body names none). */
+export interface TestNotificationView {
+  sender: string
+  policy: string | null
 }
 
 export interface IncidentProgress {

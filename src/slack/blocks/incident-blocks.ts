@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types'
 import { formatDuration } from '../../core/durations'
 import { incidentLabel } from '../../core/incidents/incident-label'
-import type { IncidentProgress, ThreadIncident } from '../../core/incidents/incident-thread'
+import type { IncidentProgress, TestNotificationView, ThreadIncident } from '../../core/incidents/incident-thread'
 import { confidenceBar, context, escapeMrkdwn, fields, header, link, percent, section, type SlackMessage } from './block-kit'
 
 /** Enough of the alert's own words to act on; the full text is in the incident. */
@@ -53,5 +53,14 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
 export function buildResolvedReply(incident: IncidentView): SlackMessage {
   const after = incident.resolvedAt ? ` after ${formatDuration(incident.resolvedAt.getTime() - incident.startedAt.getTime())}` : ''
   const text = `:white_check_mark: ${incidentLabel(incident)} resolved${after}. The alert closed.`
+  return { text, blocks: [section(text)] }
+}
+
+/** The answer to a sender's "send a test" button: whoever is setting up the channel sees that it works. */
+export function buildTestNotificationMessage(test: TestNotificationView): SlackMessage {
+  const from = test.policy ? ` from policy *${escapeMrkdwn(test.policy)}*` : ''
+  const text =
+    `:white_check_mark: ${escapeMrkdwn(test.sender)} test notification received${from}. ` +
+    'Its alerts will open incidents in this channel; no incident was opened for the test.'
   return { text, blocks: [section(text)] }
 }
