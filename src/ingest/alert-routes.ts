@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { errorMessage, ValidationError } from '../core/errors'
 import type { Logger } from '../logger'
@@ -6,7 +6,7 @@ import type { Database } from '../storage/database'
 import { recordDeadLetter } from '../storage/repositories/alerts'
 import type { JobQueue } from '../core/jobs/job-queue'
 import { ingestAlerts } from './ingest-alerts'
-import { alertParsers, type AlertRoute } from './parsers'
+import { alertParsers, recognizeTestNotification, type AlertRoute } from './parsers'
 
 export interface AlertRouteDeps {
   db: Database
@@ -60,7 +60,7 @@ function reply(res: ServerResponse, status: number, body: Record<string, unknown
   res.end(JSON.stringify(body))
 }
 
-/** POST /alerts/gcp, /alerts/alertmanager, /alerts/generic. */
+/** POST /alerts/gcp, /alerts/alertmanager, /alerts/grafana, /alerts/generic. */
 export function createAlertRoutes(deps: AlertRouteDeps): HttpRoute[] {
   return (Object.keys(alertParsers) as AlertRoute[]).map((route) => ({
     path: `/alerts/${route}`,
@@ -103,6 +103,13 @@ async function handleAlert(route: AlertRoute, req: IncomingMessage, res: ServerR
     const message = `body is not valid JSON: ${errorMessage(err)}`
     const dl = await keep(message, null)
     reply(res, 400, { error: 'invalid_json', message, deadLetterId: dl.id })
+    return
+  }
+  const test = recognizeTestNotification(route, body)
+  if (test) {
+    // A test opens no incident; the worker says in the incident channel that it arrived.
+    await deps.queue.enqueue('test-notification.announce', { notificationId: randomUUID(), ...test })
+    reply(res, 200, { accepted: 0, test: true, message: `test notification from ${test.sender} received; no incident opened` })
     return
   }
   let alerts: ReturnType<(typeof alertParsers)[typeof route]>

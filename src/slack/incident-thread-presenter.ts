@@ -12,6 +12,7 @@ import type {
   RunThread,
   StepResultView,
   TelemetryWarningView,
+  TestNotificationView,
   ThreadIncident,
 } from '../core/incidents/incident-thread'
 import { renderTemplate } from '../core/playbooks/render-template'
@@ -25,7 +26,7 @@ import {
 } from './blocks/analysis-blocks'
 import { buildApprovalRequestMessage } from './blocks/approval-blocks'
 import { escapeMrkdwn, section } from './blocks/block-kit'
-import { buildIncidentRootMessage, buildResolvedReply } from './blocks/incident-blocks'
+import { buildIncidentRootMessage, buildResolvedReply, buildTestNotificationMessage } from './blocks/incident-blocks'
 import {
   buildActionResultMessage,
   buildExecutionProgressMessage,
@@ -69,6 +70,10 @@ export class SlackIncidentThread implements IncidentThread {
   async announceResolution(incident: ThreadIncident): Promise<void> {
     if (!incident.slackChannel || !incident.slackTs) return
     await this.slack.postOnce(`incident:${incident.id}:resolved`, incident.slackChannel, buildResolvedReply(incident), incident.slackTs)
+  }
+
+  async announceTestNotification(notificationId: string, channel: string, test: TestNotificationView): Promise<void> {
+    await this.slack.postOnce(`test-notification:${notificationId}`, channel, buildTestNotificationMessage(test))
   }
 
   async postSimilarIncidents(analysisId: string, root: PostedMessage, matches: PastIncidentMatch[], retrieval: RetrievalSummary): Promise<void> {

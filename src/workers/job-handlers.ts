@@ -11,6 +11,7 @@ import { failPlaybookRun, processPlaybookAdvance } from './processors/playbook-a
 import { processPlaybookShowCancellation } from './processors/playbook-show-cancellation'
 import { processPlaybookStart } from './processors/playbook-start'
 import { processTelemetryScan } from './processors/telemetry-scan'
+import { processTestNotificationAnnounce } from './processors/test-notification-announce'
 import type { WorkerDeps } from './worker-deps'
 
 /** The job handlers, shared by the BullMQ workers and the embedded in-process queue. */
@@ -19,6 +20,7 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'incident.analyze': (data) => processIncidentAnalyze(deps, data),
     'incident.announce-resolution': (data) => processIncidentAnnounceResolution(deps, data),
     'incident.open-and-analyze': (data) => processIncidentOpenAndAnalyze(deps, data),
+    'test-notification.announce': (data) => processTestNotificationAnnounce(deps, data),
     'playbook.advance': withFinalFailure(
       (data, meta) => processPlaybookAdvance(deps, data, meta),
       (data, reason) => failPlaybookRun(deps, data, reason),

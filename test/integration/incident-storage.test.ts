@@ -25,6 +25,7 @@ function alert(overrides: Partial<NormalizedAlert> = {}): NormalizedAlert {
     endedAt: null,
     labels: {},
     url: null,
+    links: [],
     ...overrides,
   }
 }

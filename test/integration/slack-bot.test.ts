@@ -12,6 +12,7 @@ import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
 import { eventually } from '../support/eventually'
 import { createPastIncident } from '../support/seed-incidents'
 import { TEST_REDIS_URL } from '../support/services'
+import { loadAlertFixture } from '../unit/ingest/parsers/load-alert-fixture'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
@@ -366,6 +367,36 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       await env.fakeSlack.waitForMessage(CHANNEL, (m) => (m.text ?? '').includes('orders-api 5xx above 5%'), { timeoutMs: 15_000 })
       await env.idle()
       expect(env.fakeSlack.rootMessagesIn(CHANNEL).filter((m) => (m.text ?? '').includes(`INC-${incident!.number} `))).toHaveLength(1)
+    })
+
+    it("answers Cloud Monitoring's test notification with 200, opens no incident and says so in the incident channel", async () => {
+      const res = await postAlert('gcp', loadAlertFixture('gcp-test-notification.json'))
+      expect(res.status).toBe(200)
+      expect(await res.json()).toMatchObject({ accepted: 0, test: true })
+      const note = await env.fakeSlack.waitForMessage(CHANNEL, (m) => (m.text ?? '').includes('test notification received'), { timeoutMs: 15_000 })
+      expect(note.text).toContain('Cloud Monitoring test notification received from policy *checkout-api error rate*')
+      await env.idle()
+      expect((await listOpenIncidents(env.runtime.database.db, 100)).some((i) => i.fingerprint === 'gcp:12345')).toBe(false)
+    })
+
+    it("accepts a Grafana webhook and shows the alert's text and links on the root message", async () => {
+      const recorded = loadAlertFixture('grafana-high-memory.json') as { alerts: Array<Record<string, unknown>> }
+      const suffix = randomBytes(3).toString('hex')
+      const body = {
+        ...recorded,
+        alerts: recorded.alerts.map((a) => ({ ...a, fingerprint: `${String(a.fingerprint)}-${suffix}`, startsAt: new Date().toISOString() })),
+      }
+      const res = await postAlert('grafana', body)
+      expect(res.status).toBe(202)
+      const answer = (await res.json()) as { results: Array<{ outcome: string; incident: { id: string; number: number } }> }
+      expect(answer.results.map((r) => r.outcome)).toEqual(['opened', 'opened'])
+      const number = answer.results[0]!.incident.number
+      const root = await env.fakeSlack.waitForMessage(CHANNEL, (m) => (m.text ?? '').startsWith(`INC-${number} `), { timeoutMs: 15_000 })
+      const blocks = JSON.stringify(root.blocks)
+      expect(blocks).toContain('ledger-api pods use 93% of their memory limit in zone eu-1.')
+      expect(blocks).toContain('<https://runbooks.acme.dev/ledger-api/memory|Runbook>')
+      expect(blocks).toContain('<https://grafana.acme.dev/d/ledger-mem?orgId=1|Dashboard>')
+      await env.idle()
     })
 
     it('resolves the incident when Cloud Monitoring sends state "closed"', async () => {

@@ -1,5 +1,5 @@
 import type { GatheredEvidence, TelemetrySource } from '../analysis/evidence/gathered-evidence'
-import { MINUTE_MS } from '../durations'
+import { formatDuration, MINUTE_MS } from '../durations'
 
 /** Cloud Monitoring and Logging ingest within a few minutes: a lag up to this is normal. */
 const NORMAL_LAG_MS = 5 * MINUTE_MS
@@ -51,14 +51,9 @@ export function assessEvidenceFreshness(gathered: GatheredEvidence | null, incid
   const value = sources.reduce((s, f) => s + f.value, 0) / sources.length
   const lagging = sources.filter((s) => s.value < 1)
   const explanation = lagging.length
-    ? `stale telemetry: ${lagging.map((s) => `${s.source} ${describeLag(s.lagMs)} behind`).join(', ')}`
+    ? `stale telemetry: ${lagging.map((s) => `${s.source} ${formatDuration(s.lagMs)} behind`).join(', ')}`
     : `${sources.map((s) => s.source).join(', ')} current (newest data within ${NORMAL_LAG_MS / MINUTE_MS} min)`
   return { value, sources, explanation }
-}
-
-function describeLag(ms: number): string {
-  const minutes = Math.round(ms / MINUTE_MS)
-  return minutes < 120 ? `${minutes} min` : `${(minutes / 60).toFixed(1)} h`
 }
 
 export type ConsistencySignal = 'metrics' | 'logs' | 'errors' | 'traces' | 'service graph'

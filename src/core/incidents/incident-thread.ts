@@ -4,6 +4,7 @@ import type { MetricWarning } from '../analysis/scan/metric-warnings'
 import type { ApprovalRequestView } from '../approvals/approval-request-view'
 import type { PastIncidentMatch } from '../correlation/past-incident-match'
 import type { Playbook } from '../playbooks/schema'
+import type { AlertLink } from './types'
 
 /**
  * The port through which the workers tell people what happened: they say WHAT to show (an analysis,
@@ -16,6 +17,8 @@ export interface IncidentThread {
   /** Shows the incident's state on its root message; a root message someone deleted is left alone. */
   showIncidentProgress(incident: ThreadIncident, progress: IncidentProgress): Promise<void>
   announceResolution(incident: ThreadIncident): Promise<void>
+  /** A sender's test notification arrived; said once per notification, in `channel`, never as an incident. */
+  announceTestNotification(notificationId: string, channel: string, test: TestNotificationView): Promise<void>
 
   postSimilarIncidents(analysisId: string, root: PostedMessage, matches: PastIncidentMatch[], retrieval: RetrievalSummary): Promise<void>
   postAnalysis(analysisId: string, root: PostedMessage, result: AnalysisResult, incidentLabel: string): Promise<void>
@@ -64,6 +67,8 @@ export interface ThreadIncident {
   id: string
   number: number
   title: string
+  /** What the alert said beyond its title (Cloud Monitoring's documentation, Alertmanager's description). */
+  summary: string
   service: string | null
   severity: string
   status: 'open' | 'resolved'
@@ -72,8 +77,16 @@ export interface ThreadIncident {
   resolvedAt: Date | null
   alertCount: number
   url: string | null
+  /** Runbook, dashboard, silence and other links the alert gave. */
+  links: AlertLink[]
   slackChannel: string | null
   slackTs: string | null
+}
+
+/** A test notification: who sent it, from which alert policy (null when the body names none). */
+export interface TestNotificationView {
+  sender: string
+  policy: string | null
 }
 
 export interface IncidentProgress {

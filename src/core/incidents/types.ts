@@ -3,8 +3,18 @@ import { z } from 'zod'
 export const severitySchema = z.enum(['critical', 'high', 'warning', 'info'])
 export type Severity = z.infer<typeof severitySchema>
 
-export const alertSourceSchema = z.enum(['gcp', 'alertmanager', 'generic', 'slack'])
+export const alertSourceSchema = z.enum(['gcp', 'alertmanager', 'grafana', 'generic', 'slack'])
 export type AlertSource = z.infer<typeof alertSourceSchema>
+
+/** At most this many links per alert: a runbook, the source, a silence, dashboards. */
+export const MAX_ALERT_LINKS = 8
+
+/** A link the alert's sender gave (runbook, dashboard, silence); `url` is http(s) only. */
+export const alertLinkSchema = z.object({
+  label: z.string().min(1).max(100),
+  url: z.url({ protocol: /^https?$/ }).max(2_048),
+})
+export type AlertLink = z.infer<typeof alertLinkSchema>
 
 /**
  * One alert, whatever webhook it came from, reduced to what correlation needs.
@@ -26,6 +36,8 @@ export const normalizedAlertSchema = z.object({
   labels: z.record(z.string(), z.string()),
   /** Link back to the alert in its own system (Cloud console, Alertmanager, ...). */
   url: z.string().nullable(),
+  /** Further links the sender gave, shown on the incident's root message. */
+  links: z.array(alertLinkSchema).max(MAX_ALERT_LINKS),
 })
 export type NormalizedAlert = z.infer<typeof normalizedAlertSchema>
 

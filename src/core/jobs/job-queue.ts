@@ -9,6 +9,12 @@ import { MINUTE_MS } from '../durations'
 export const jobSchemas = {
   'incident.analyze': z.object({ incidentId: z.uuid() }),
   'incident.announce-resolution': z.object({ incidentId: z.uuid() }),
+  /** A sender's "send a test" button: say in the incident channel that its notifications arrive. */
+  'test-notification.announce': z.object({
+    notificationId: z.uuid(),
+    sender: z.string().min(1).max(100),
+    policy: z.string().max(500).nullable(),
+  }),
   /** `/sre analyze <text>` or a mention: opens an incident from the text and analyses it. */
   'incident.open-and-analyze': z.object({
     text: z.string().min(1).max(3000),

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { NormalizedAlert, Severity } from '../../core/incidents/types'
+import { joinUrl } from './alert-links'
 import { computeAlertmanagerFingerprint } from './alertmanager-fingerprint'
 import { finalizeNormalizedAlert } from './finalize-normalized-alert'
 import { flattenLabels, readLabel, vendorLabelMapSchema, type VendorLabelMap } from './flatten-labels'
@@ -18,35 +19,38 @@ const timestampSchema = z.iso.datetime({ offset: true })
 
 const optionalText = z.string().nullish()
 
-/** One alert of an Alertmanager notification; extra fields pass through unread. */
-export const alertmanagerAlertSchema = z
-  .looseObject({
-    status: z.enum(['firing', 'resolved']),
-    labels: vendorLabelMapSchema,
-    annotations: vendorLabelMapSchema.nullish(),
-    startsAt: timestampSchema,
-    endsAt: timestampSchema.nullish(),
-    generatorURL: optionalText,
-    fingerprint: z.string().trim().max(MAX_FINGERPRINT_LENGTH).nullish(),
-  })
-  .superRefine((alert, ctx) => {
-    if (readLabel(alert.annotations, 'summary') === undefined && readLabel(alert.labels, 'alertname') === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['labels', 'alertname'],
-        input: alert.labels.alertname,
-        message: 'is missing and annotations.summary is empty; one of them is needed as the alert title',
-      })
-    }
-  })
+/** The fields of one alert that Alertmanager and Grafana share; extra fields pass through unread. */
+export const alertmanagerAlertShape = {
+  // Optional: a sender that leaves it out means the group's status.
+  status: z.enum(['firing', 'resolved']).nullish(),
+  labels: vendorLabelMapSchema,
+  annotations: vendorLabelMapSchema.nullish(),
+  startsAt: timestampSchema,
+  endsAt: timestampSchema.nullish(),
+  generatorURL: optionalText,
+  fingerprint: z.string().trim().max(MAX_FINGERPRINT_LENGTH).nullish(),
+}
+
+/** Annotations that can name the alert, in the order they are preferred as its title. */
+const TITLE_ANNOTATIONS = ['title', 'summary', 'message', 'description'] as const
+
+/** One alert of an Alertmanager notification. */
+export const alertmanagerAlertSchema = z.looseObject(alertmanagerAlertShape).superRefine(requireATitle)
 export type AlertmanagerAlert = z.infer<typeof alertmanagerAlertSchema>
 
-/** A Prometheus Alertmanager webhook notification (`version: "4"`), one group of alerts. */
-export const alertmanagerWebhookSchema = z.looseObject({
-  version: z.literal('4', {
-    error: (issue) =>
-      issue.input === undefined ? undefined : `must be "4" (the Alertmanager webhook format this parser reads), got ${describeReceivedValue(issue.input)}`,
-  }),
+/** An alert needs something to call it by: its alertname, or an annotation that says what is wrong. */
+export function requireATitle(alert: { labels: VendorLabelMap; annotations?: VendorLabelMap | null }, ctx: z.RefinementCtx): void {
+  if (TITLE_ANNOTATIONS.some((name) => readLabel(alert.annotations, name) !== undefined) || readLabel(alert.labels, 'alertname') !== undefined) return
+  ctx.addIssue({
+    code: 'custom',
+    path: ['labels', 'alertname'],
+    input: alert.labels.alertname,
+    message: 'is missing and annotations.title, summary, message and description are empty; one of them is needed as the alert title',
+  })
+}
+
+/** The group fields of a notification that Alertmanager and Grafana share. */
+export const alertGroupShape = {
   status: z.enum(['firing', 'resolved']),
   receiver: optionalText,
   groupKey: optionalText,
@@ -55,6 +59,17 @@ export const alertmanagerWebhookSchema = z.looseObject({
   commonLabels: vendorLabelMapSchema.nullish(),
   commonAnnotations: vendorLabelMapSchema.nullish(),
   externalURL: optionalText,
+}
+
+/** A Prometheus Alertmanager webhook notification (`version: "4"`, Alertmanager 0.9 and later), one group of alerts. */
+export const alertmanagerWebhookSchema = z.looseObject({
+  version: z.literal('4', {
+    error: (issue) =>
+      issue.input === undefined
+        ? undefined
+        : `must be "4" (the webhook format of Alertmanager 0.9 and later, which this parser reads), got ${describeReceivedValue(issue.input)}`,
+  }),
+  ...alertGroupShape,
   alerts: z.array(alertmanagerAlertSchema).min(1).max(MAX_ALERTS_PER_NOTIFICATION),
 })
 export type AlertmanagerWebhook = z.infer<typeof alertmanagerWebhookSchema>
@@ -62,19 +77,36 @@ export type AlertmanagerWebhook = z.infer<typeof alertmanagerWebhookSchema>
 /** Parses an Alertmanager webhook body into one alert per entry of `alerts`. */
 export function parseAlertmanagerAlert(body: unknown): NormalizedAlert[] {
   const webhook = parseOrThrowValidationError(alertmanagerWebhookSchema, body)
-  return webhook.alerts.map((alert) => normalizeAlertmanagerAlert(alert, webhook.externalURL))
+  return webhook.alerts.map((alert) => normalizeAlertmanagerAlert(alert, webhook, { source: 'alertmanager', extraLinks: [], extraSummary: null }))
 }
 
-function normalizeAlertmanagerAlert(alert: AlertmanagerAlert, externalUrl: string | null | undefined): NormalizedAlert {
-  const isResolved = alert.status === 'resolved'
+export interface SenderSpecifics {
+  source: 'alertmanager' | 'grafana'
+  /** Links only this sender gives (Grafana's silence, dashboard and panel URLs). */
+  extraLinks: Array<{ label: string; url: string | null | undefined }>
+  /** A line appended to the summary (Grafana's query values). */
+  extraSummary: string | null
+}
+
+export function normalizeAlertmanagerAlert(
+  alert: AlertmanagerAlert,
+  group: Pick<AlertmanagerWebhook, 'status' | 'externalURL'>,
+  sender: SenderSpecifics,
+): NormalizedAlert {
+  const status = alert.status ?? group.status
+  const isResolved = status === 'resolved'
   const endsAt = alert.endsAt ? new Date(alert.endsAt) : null
   const alertname = readLabel(alert.labels, 'alertname')
+  const annotation = (name: string) => readLabel(alert.annotations, name)
+  const sourceUrl = joinUrl(group.externalURL, alert.generatorURL)
+  const summary = annotation('description') ?? annotation('message') ?? annotation('summary') ?? ''
+  const fingerprint = nonBlankText(alert.fingerprint) ?? computeAlertmanagerFingerprint(stringLabelsOf(alert.labels))
   return finalizeNormalizedAlert({
-    source: 'alertmanager',
-    fingerprint: `am:${nonBlankText(alert.fingerprint) ?? computeAlertmanagerFingerprint(stringLabelsOf(alert.labels))}`,
-    status: alert.status,
-    title: readLabel(alert.annotations, 'summary') ?? alertname ?? '',
-    summary: readLabel(alert.annotations, 'description') ?? readLabel(alert.annotations, 'summary') ?? '',
+    source: sender.source,
+    fingerprint: `${sender.source === 'grafana' ? 'grafana' : 'am'}:${fingerprint}`,
+    status,
+    title: annotation('title') ?? annotation('summary') ?? describedAlertname(alertname, annotation('message') ?? annotation('description')),
+    summary: [summary, sender.extraSummary].filter(Boolean).join('\n\n'),
     service: findAlertmanagerService(alert.labels) ?? null,
     resourceType: null,
     policyName: alertname ?? null,
@@ -83,8 +115,32 @@ function normalizeAlertmanagerAlert(alert: AlertmanagerAlert, externalUrl: strin
     // A firing alert's endsAt is only when it would expire unrenewed, and Go's zero time means "unset".
     endedAt: isResolved && endsAt && !isGoZeroTime(endsAt) ? endsAt : null,
     labels: flattenLabels(alert.labels),
-    url: nonBlankText(alert.generatorURL) ?? nonBlankText(externalUrl) ?? null,
+    url: sourceUrl ?? nonBlankText(group.externalURL) ?? null,
+    links: [
+      { label: 'Runbook', url: annotation('runbook_url') ?? annotation('runbook') },
+      { label: 'Source', url: sourceUrl },
+      ...sender.extraLinks,
+      { label: 'Silence', url: sender.source === 'alertmanager' ? silenceUrl(group.externalURL, alert.labels) : undefined },
+    ],
   })
+}
+
+/** "alertname: first line of the message", so alerts of one rule with different messages get different titles. */
+function describedAlertname(alertname: string | undefined, detail: string | undefined): string {
+  const firstLine = detail
+    ?.split('\n')
+    .find((line) => line.trim() !== '')
+    ?.trim()
+  if (alertname && firstLine) return `${alertname}: ${firstLine}`
+  return alertname ?? firstLine ?? ''
+}
+
+/** Alertmanager's "new silence" form, pre-filled with a matcher for each of the alert's labels. */
+function silenceUrl(externalUrl: string | null | undefined, labels: VendorLabelMap): string | undefined {
+  const base = nonBlankText(externalUrl)
+  if (!base) return undefined
+  const matchers = Object.entries(stringLabelsOf(labels)).map(([name, value]) => `${name}="${value.replace(/[\\"]/g, '\\$&')}"`)
+  return `${base.replace(/\/+$/, '')}/#/silences/new?filter=${encodeURIComponent(`{${matchers.join(', ')}}`)}`
 }
 
 function findAlertmanagerService(labels: VendorLabelMap): string | undefined {

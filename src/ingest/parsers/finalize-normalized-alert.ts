@@ -1,9 +1,7 @@
 import type { z } from 'zod'
 import { normalizedAlertSchema, type NormalizedAlert } from '../../core/incidents/types'
+import { collectLinks, httpUrl } from './alert-links'
 import { truncateText } from './truncate-text'
-
-/** Longer links are generated junk; a cut URL is a broken link, so it is dropped instead. */
-const MAX_URL_LENGTH = 2_048
 
 const shape = normalizedAlertSchema.shape
 const maxTitleLength = maxLengthOf(shape.title)
@@ -12,13 +10,15 @@ const maxServiceLength = maxLengthOf(shape.service.unwrap())
 const maxResourceTypeLength = maxLengthOf(shape.resourceType.unwrap())
 const maxPolicyNameLength = maxLengthOf(shape.policyName.unwrap())
 
+/** A parser's alert before checks: links may still be missing, relative or of another scheme. */
+export type NormalizedAlertDraft = Omit<NormalizedAlert, 'links'> & { links: Array<{ label: string; url: string | null | undefined }> }
+
 /**
  * The last step of every parser: trims strings, truncates them to the limits of
  * normalizedAlertSchema (a long summary must not cost us the alert), turns blanks
- * into null, and parses the result so nothing unchecked leaves ingest.
+ * into null, keeps only http(s) links, and parses the result so nothing unchecked leaves ingest.
  */
-export function finalizeNormalizedAlert(draft: NormalizedAlert): NormalizedAlert {
-  const url = blankToNull(draft.url)
+export function finalizeNormalizedAlert(draft: NormalizedAlertDraft): NormalizedAlert {
   return normalizedAlertSchema.parse({
     ...draft,
     title: truncateText(draft.title.trim(), maxTitleLength),
@@ -26,7 +26,8 @@ export function finalizeNormalizedAlert(draft: NormalizedAlert): NormalizedAlert
     service: truncateNullable(draft.service, maxServiceLength),
     resourceType: truncateNullable(draft.resourceType, maxResourceTypeLength),
     policyName: truncateNullable(draft.policyName, maxPolicyNameLength),
-    url: url !== null && url.length > MAX_URL_LENGTH ? null : url,
+    url: httpUrl(draft.url) ?? null,
+    links: collectLinks(draft.links),
   })
 }
 

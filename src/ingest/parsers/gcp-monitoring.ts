@@ -31,11 +31,14 @@ const gcpDocumentationSchema = z.union([
   }),
 ])
 
+/** Cloud Monitoring's value fields are strings ("3412.6") in some payloads and numbers in others. */
+const valueText = z.union([z.string(), z.number()]).nullish()
+
 /**
- * The `incident` of a Cloud Monitoring webhook notification (schema 1.2). Only the
- * fields we read are declared; the rest (scoping_project_*, apigee_url,
- * observed_value, threshold_value, condition, resource_* display names, ...)
- * pass through unread because Google adds fields without bumping the version.
+ * The `incident` of a Cloud Monitoring webhook notification (schema 1.2, and 1.1, which has
+ * the same names but fewer of them). Only the fields we read are declared; the rest
+ * (scoping_project_*, apigee_url, condition, ...) pass through unread because Google adds
+ * fields without bumping the version.
  */
 export const gcpIncidentSchema = z
   .looseObject({
@@ -50,6 +53,9 @@ export const gcpIncidentSchema = z
     policy_name: optionalText,
     policy_user_labels: optionalLabels,
     condition_name: optionalText,
+    observed_value: valueText,
+    threshold_value: valueText,
+    resource_display_name: optionalText,
     documentation: gcpDocumentationSchema.nullish(),
     resource: z.looseObject({ type: optionalText, labels: optionalLabels }).nullish(),
     metric: z.looseObject({ type: optionalText, displayName: optionalText, labels: optionalLabels }).nullish(),
@@ -67,13 +73,16 @@ export const gcpIncidentSchema = z
   })
 export type GcpIncident = z.infer<typeof gcpIncidentSchema>
 
-/** A Cloud Monitoring webhook notification. `version` comes first so a wrong version is the error reported. */
+/**
+ * A Cloud Monitoring webhook notification. `version` comes first so a wrong version is the error reported.
+ * 1.1 is what Google still sends when a notification fails to render as 1.2.
+ */
 export const gcpMonitoringNotificationSchema = z.looseObject({
-  version: z.literal('1.2', {
+  version: z.enum(['1.2', '1.1'], {
     error: (issue) =>
       issue.input === undefined
         ? undefined
-        : `must be "1.2" (the only Cloud Monitoring notification schema this parser reads), got ${describeReceivedValue(issue.input)}`,
+        : `must be "1.2" or "1.1" (the Cloud Monitoring notification schemas this parser reads), got ${describeReceivedValue(issue.input)}`,
   }),
   incident: gcpIncidentSchema,
 })
@@ -92,17 +101,18 @@ export function parseGcpMonitoringAlert(body: unknown): NormalizedAlert[] {
       fingerprint: `gcp:${incident.incident_id}`,
       status: isClosed ? 'resolved' : 'firing',
       title: buildGcpTitle(incident) ?? incident.incident_id,
-      summary: nonBlankText(incident.summary) ?? nonBlankText(documentationOf(incident).content) ?? '',
+      summary: buildGcpSummary(incident),
       service: findGcpService(incident) ?? null,
       resourceType: nonBlankText(incident.resource?.type) ?? null,
       policyName: nonBlankText(incident.policy_name) ?? null,
-      severity: mapGcpSeverity(incident.severity),
+      severity: mapGcpSeverity(policySeverity(incident.severity) ?? readLabel(incident.policy_user_labels, 'severity')),
       startedAt: fromUnixSeconds(incident.started_at),
       // 0 is how Go-based senders spell "not ended".
       endedAt: isClosed && incident.ended_at ? fromUnixSeconds(incident.ended_at) : null,
       // Later maps win: labels an operator set on purpose beat Google's resource labels.
       labels: flattenLabels(incident.resource?.labels, incident.metric?.labels, incident.metadata?.user_labels, incident.policy_user_labels),
       url: nonBlankText(incident.url) ?? null,
+      links: documentationLinks(incident),
     }),
   ]
 }
@@ -118,8 +128,41 @@ function buildGcpTitle(incident: GcpIncident): string | undefined {
 }
 
 /**
+ * The summary, then the documentation's content (for log-based alerts the summary is boilerplate and the
+ * real message is only there), then the observed value against the threshold; each once.
+ */
+function buildGcpSummary(incident: GcpIncident): string {
+  const parts: string[] = []
+  for (const part of [nonBlankText(incident.summary), nonBlankText(documentationOf(incident).content)]) {
+    if (part && !parts.includes(part)) parts.push(part)
+  }
+  const observed = valueToText(incident.observed_value)
+  const threshold = valueToText(incident.threshold_value)
+  if (observed !== undefined) parts.push(`Observed value ${observed}${threshold !== undefined ? ` (threshold ${threshold})` : ''}.`)
+  return parts.join('\n\n')
+}
+
+function valueToText(value: string | number | null | undefined): string | undefined {
+  return typeof value === 'number' ? String(value) : nonBlankText(value)
+}
+
+/** documentation.links: `{ displayName, url }` objects; anything else in the list is skipped. */
+function documentationLinks(incident: GcpIncident): Array<{ label: string; url: string }> {
+  const documentation = incident.documentation
+  if (typeof documentation !== 'object' || documentation === null) return []
+  return (documentation.links ?? []).flatMap((entry) => {
+    const parsed = gcpDocumentationLinkSchema.safeParse(entry)
+    if (!parsed.success) return []
+    return [{ label: nonBlankText(parsed.data.displayName) ?? 'Documentation', url: parsed.data.url }]
+  })
+}
+
+const gcpDocumentationLinkSchema = z.looseObject({ displayName: z.string().nullish(), url: z.string() })
+
+/**
  * Precedence: policy label `service`, resource user label `service`, then the
- * resource's own naming label (Cloud Run, GKE, App Engine, generic task, Cloud SQL).
+ * resource's own naming label (Cloud Run, GKE, App Engine, generic task, Cloud SQL),
+ * then for a VM its instance name and for an uptime check its host.
  */
 function findGcpService(incident: GcpIncident): string | undefined {
   const resourceLabels = incident.resource?.labels
@@ -132,8 +175,27 @@ function findGcpService(incident: GcpIncident): string | undefined {
     readLabel(resourceLabels, 'module_id') ??
     readLabel(resourceLabels, 'job') ??
     // Cloud SQL ids are "<project>:<instance>"; the instance names the service.
-    databaseId?.split(':').at(-1)
+    databaseId?.split(':').at(-1) ??
+    namedResource(incident)
   )
+}
+
+/** A VM's labels carry only its numeric id; its name is in the metric labels or the display name. */
+function namedResource(incident: GcpIncident): string | undefined {
+  switch (incident.resource?.type) {
+    case 'gce_instance':
+      return readLabel(incident.metric?.labels, 'instance_name') ?? nonBlankText(incident.resource_display_name)
+    case 'uptime_url':
+      return readLabel(incident.resource?.labels, 'host') ?? nonBlankText(incident.resource_display_name)
+    default:
+      return undefined
+  }
+}
+
+/** The policy's own severity; "No severity" (Google's word for none) lets an operator's `severity` policy label stand in. */
+function policySeverity(severity: string | null | undefined): string | undefined {
+  const given = nonBlankText(severity)
+  return given?.toLowerCase() === 'no severity' ? undefined : given
 }
 
 /** Cloud Monitoring severities are Critical, Error, Warning and "No severity"; anything else is informational. */

@@ -101,6 +101,7 @@ function normalizeGenericAlert(alert: GenericAlert, now: Date): NormalizedAlert 
     endedAt,
     labels: flattenLabels(alert.labels),
     url: alert.url ?? null,
+    links: [],
   })
 }
 

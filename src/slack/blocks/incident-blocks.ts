@@ -1,8 +1,11 @@
 import type { KnownBlock } from '@slack/types'
-import { MINUTE_MS } from '../../core/durations'
+import { formatDuration } from '../../core/durations'
 import { incidentLabel } from '../../core/incidents/incident-label'
-import type { IncidentProgress, ThreadIncident } from '../../core/incidents/incident-thread'
+import type { IncidentProgress, TestNotificationView, ThreadIncident } from '../../core/incidents/incident-thread'
 import { confidenceBar, context, escapeMrkdwn, fields, header, link, percent, section, type SlackMessage } from './block-kit'
+
+/** Enough of the alert's own words to act on; the full text is in the incident. */
+const MAX_SUMMARY_SHOWN = 700
 
 /** What the root message shows of an incident. */
 export type IncidentView = Omit<ThreadIncident, 'id' | 'slackChannel' | 'slackTs'>
@@ -31,6 +34,8 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
       ['Started', `<!date^${Math.floor(incident.startedAt.getTime() / 1000)}^{date_short_pretty} {time}|${incident.startedAt.toISOString()}>`],
     ]),
   ]
+  const alertSays = incident.summary.trim()
+  if (alertSays) blocks.push(section(escapeMrkdwn(alertSays.length > MAX_SUMMARY_SHOWN ? `${alertSays.slice(0, MAX_SUMMARY_SHOWN - 1)}…` : alertSays)))
   if (progress.summary) blocks.push(section(`*Assessment:* ${escapeMrkdwn(progress.summary)}`))
   const notes: string[] = []
   if (progress.confidence !== undefined) notes.push(`Confidence ${confidenceBar(progress.confidence)} ${percent(progress.confidence)}`)
@@ -40,12 +45,22 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
     `Source: ${incident.source}${incident.alertCount > 1 ? ` · ${incident.alertCount} alerts` : ''}` +
       `${incident.url ? ` · ${link(incident.url, 'open alert')}` : ''}`,
   )
+  if (incident.links.length) notes.push(incident.links.map((l) => link(l.url, l.label)).join(' · '))
   blocks.push(context(...notes))
   return { text: `${label} ${incident.title} — ${state}`, blocks }
 }
 
 export function buildResolvedReply(incident: IncidentView): SlackMessage {
-  const minutes = incident.resolvedAt ? Math.round((incident.resolvedAt.getTime() - incident.startedAt.getTime()) / MINUTE_MS) : null
-  const text = `:white_check_mark: ${incidentLabel(incident)} resolved${minutes !== null ? ` after ${minutes} min` : ''}. The alert closed.`
+  const after = incident.resolvedAt ? ` after ${formatDuration(incident.resolvedAt.getTime() - incident.startedAt.getTime())}` : ''
+  const text = `:white_check_mark: ${incidentLabel(incident)} resolved${after}. The alert closed.`
+  return { text, blocks: [section(text)] }
+}
+
+/** The answer to a sender's "send a test" button: whoever is setting up the channel sees that it works. */
+export function buildTestNotificationMessage(test: TestNotificationView): SlackMessage {
+  const from = test.policy ? ` from policy *${escapeMrkdwn(test.policy)}*` : ''
+  const text =
+    `:white_check_mark: ${escapeMrkdwn(test.sender)} test notification received${from}. ` +
+    'Its alerts will open incidents in this channel; no incident was opened for the test.'
   return { text, blocks: [section(text)] }
 }

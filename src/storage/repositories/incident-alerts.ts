@@ -39,6 +39,7 @@ export async function recordAlert(db: Database, alert: NormalizedAlert, payload:
         severity: alert.severity,
         labels: alert.labels,
         url: alert.url,
+        links: alert.links,
         startedAt: alert.startedAt,
       })
       .onConflictDoUpdate({

@@ -2,7 +2,7 @@ import { and, desc, eq, getTableColumns, isNotNull, sql } from 'drizzle-orm'
 import { CodedError } from '../../core/errors'
 import type { Database } from '../database'
 import { parseStoredColumn } from '../parse-stored-column'
-import { incidentLabelsSchema, incidents } from '../schema'
+import { incidentLabelsSchema, incidentLinksSchema, incidents } from '../schema'
 
 export type Incident = Omit<typeof incidents.$inferSelect, 'embedding' | 'searchVector'>
 export type NewIncident = typeof incidents.$inferInsert
@@ -13,7 +13,11 @@ export const incidentColumns = columns
 
 /** An incident as read back, its labels checked against their schema. */
 export function toIncident(row: Incident): Incident {
-  return { ...row, labels: parseStoredColumn(incidentLabelsSchema, row.labels, { table: 'incidents', rowId: row.id, column: 'labels' }) }
+  return {
+    ...row,
+    labels: parseStoredColumn(incidentLabelsSchema, row.labels, { table: 'incidents', rowId: row.id, column: 'labels' }),
+    links: parseStoredColumn(incidentLinksSchema, row.links, { table: 'incidents', rowId: row.id, column: 'links' }),
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { z } from 'zod'
+import { alertLinkSchema, type AlertLink } from '../../core/incidents/types'
 import { bigint, check, customType, index, integer, jsonb, pgTable, real, smallint, text, timestamp, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core'
 // Circular on purpose: both sides reference each other only inside lazy `() =>` callbacks.
 import { analyses } from './analyses'
@@ -15,6 +16,9 @@ export const DEFAULT_EMBEDDING_MODEL = 'local-hashing-v2'
 
 /** The alert's labels (zone, cluster, team, ...), as the ingest schemas accept them. */
 export const incidentLabelsSchema = z.record(z.string(), z.string())
+
+/** Links the alert gave (runbook, dashboard, silence), shown on the root message. */
+export const incidentLinksSchema = z.array(alertLinkSchema)
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 
@@ -37,6 +41,7 @@ export const incidents = pgTable(
     severity: text('severity', { enum: ['critical', 'high', 'warning', 'info'] }).notNull(),
     labels: jsonb('labels').$type<z.infer<typeof incidentLabelsSchema>>().notNull().default({}),
     url: text('url'),
+    links: jsonb('links').$type<AlertLink[]>().notNull().default([]),
     alertCount: integer('alert_count').notNull().default(1),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),

@@ -8,6 +8,9 @@ describe('alertParsers', () => {
   it.each<[AlertRoute, string, string]>([
     ['gcp', 'gcp-open-payment-latency.json', 'gcp'],
     ['alertmanager', 'alertmanager-checkout-db.json', 'alertmanager'],
+    ['grafana', 'grafana-high-memory.json', 'grafana'],
+    // Grafana users point their webhook at the Alertmanager route too: its body says which it is.
+    ['alertmanager', 'grafana-high-memory.json', 'grafana'],
     ['generic', 'generic-basic.json', 'generic'],
   ])('routes %s to the parser for %s', (route, fixture, source) => {
     const alerts = alertParsers[route](loadAlertFixture(fixture))
@@ -28,6 +31,7 @@ describe('alertParsers', () => {
   it.each<[AlertRoute, string]>([
     ['gcp', 'alertmanager-checkout-db.json'],
     ['alertmanager', 'gcp-open-payment-latency.json'],
+    ['grafana', 'alertmanager-checkout-db.json'],
     ['generic', 'gcp-open-payment-latency.json'],
   ])("%s rejects another sender's payload (%s)", (route, fixture) => {
     expect(() => alertParsers[route](loadAlertFixture(fixture))).toThrow(ValidationError)

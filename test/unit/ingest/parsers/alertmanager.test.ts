@@ -38,6 +38,22 @@ describe('parseAlertmanagerAlert', () => {
           severity: 'critical',
         },
         url: 'https://prometheus.shop-prod-eu.acme.dev/graph?g0.expr=pg_stat_activity_count+%2F+pg_settings_max_connections+%3E+0.95&g0.tab=1',
+        links: [
+          { label: 'Runbook', url: 'https://runbooks.acme.dev/postgres/connection-pool' },
+          {
+            label: 'Source',
+            url: 'https://prometheus.shop-prod-eu.acme.dev/graph?g0.expr=pg_stat_activity_count+%2F+pg_settings_max_connections+%3E+0.95&g0.tab=1',
+          },
+          {
+            label: 'Silence',
+            url:
+              'https://alertmanager.shop-prod-eu.acme.dev/#/silences/new?filter=' +
+              encodeURIComponent(
+                '{alertname="PostgresConnectionPoolSaturated", cluster="shop-prod-eu", instance="checkout-db-0.checkout-db.checkout.svc:9187", ' +
+                  'job="postgres-exporter", namespace="checkout", service="checkout-db", severity="critical"}',
+              ),
+          },
+        ],
       })
     })
 
@@ -156,8 +172,9 @@ describe('parseAlertmanagerAlert', () => {
       expect(alert?.title.endsWith('…')).toBe(true)
     })
 
-    it('drops a link too long to be real rather than cutting it', () => {
-      expect(alert?.url).toBeNull()
+    it('drops a link too long to be real rather than cutting it, and links to Alertmanager instead', () => {
+      expect(alert?.url).toBe('https://alertmanager.example')
+      expect(alert?.links.find((l) => l.label === 'Source')).toBeUndefined()
     })
 
     it('still identifies the alert', () => {
@@ -193,7 +210,7 @@ describe('parseAlertmanagerAlert', () => {
       const error = captureValidationError(() => parseAlertmanagerAlert(buildAlertmanagerWebhook({ version: '1' })))
 
       expect(error.field).toBe('version')
-      expect(error.message).toBe('version must be "4" (the Alertmanager webhook format this parser reads), got "1"')
+      expect(error.message).toBe('version must be "4" (the webhook format of Alertmanager 0.9 and later, which this parser reads), got "1"')
     })
 
     it('a body that is not an object (not-an-object.json)', () => {
@@ -226,12 +243,96 @@ describe('parseAlertmanagerAlert', () => {
       expect(error.message).toBe('alerts[0].startsAt must be an ISO 8601 timestamp with a time zone, such as "2024-05-14T09:12:03Z", got "14/05/2024 09:12"')
     })
 
-    it('an alert with neither alertname nor summary to use as a title', () => {
-      const alert = buildAlertmanagerAlert({ labels: { job: 'node' }, annotations: { description: 'disk full' } })
+    it('an alert with neither alertname nor a title, summary, message or description annotation', () => {
+      const alert = buildAlertmanagerAlert({ labels: { job: 'node' }, annotations: { runbook_url: 'https://runbooks.example/disk' } })
       const error = captureValidationError(() => parseAlertmanagerAlert(buildAlertmanagerWebhook({ alerts: [alert] })))
 
       expect(error.field).toBe('alerts[0].labels.alertname')
-      expect(error.message).toBe('alerts[0].labels.alertname is missing and annotations.summary is empty; one of them is needed as the alert title')
+      expect(error.message).toBe(
+        'alerts[0].labels.alertname is missing and annotations.title, summary, message and description are empty; one of them is needed as the alert title',
+      )
+    })
+
+    it('the version 3 notification of Alertmanager before 0.9', () => {
+      const error = captureValidationError(() => parseAlertmanagerAlert(buildAlertmanagerWebhook({ version: '3' })))
+
+      expect(error.field).toBe('version')
+    })
+  })
+
+  describe('status', () => {
+    it("is the group's when the alert has none of its own", () => {
+      const body = buildAlertmanagerWebhook({ status: 'resolved', alerts: [buildAlertmanagerAlert({ status: undefined, endsAt: '2024-05-14T09:40:00Z' })] })
+
+      expect(parseAlertmanagerAlert(body)[0]).toMatchObject({ status: 'resolved', endedAt: new Date('2024-05-14T09:40:00Z') })
+    })
+
+    it("is the alert's own when it has one", () => {
+      const body = buildAlertmanagerWebhook({ status: 'resolved', alerts: [buildAlertmanagerAlert({ status: 'firing' })] })
+
+      expect(parseAlertmanagerAlert(body)[0]?.status).toBe('firing')
+    })
+  })
+
+  describe('annotations users write', () => {
+    it('takes annotations.title as the title and annotations.message as the summary', () => {
+      const annotations = { title: 'Disk almost full on db-1', message: 'Only 3% free on /var/lib/postgresql.' }
+      const [alert] = parseAlertmanagerAlert(buildAlertmanagerWebhook({ alerts: [buildAlertmanagerAlert({ annotations })] }))
+
+      expect(alert).toMatchObject({ title: 'Disk almost full on db-1', summary: 'Only 3% free on /var/lib/postgresql.' })
+    })
+
+    it('gives two alerts of one rule different titles when only their messages differ', () => {
+      const labels = (instance: string) => ({ alertname: 'NodeDiskFull', instance })
+      const alerts = [
+        buildAlertmanagerAlert({ labels: labels('db-1'), annotations: { message: 'db-1: /var is 97% full' }, fingerprint: undefined }),
+        buildAlertmanagerAlert({ labels: labels('db-2'), annotations: { message: 'db-2: /data is 99% full' }, fingerprint: undefined }),
+      ]
+
+      expect(parseAlertmanagerAlert(buildAlertmanagerWebhook({ alerts })).map((a) => a.title)).toEqual([
+        'NodeDiskFull: db-1: /var is 97% full',
+        'NodeDiskFull: db-2: /data is 99% full',
+      ])
+    })
+
+    it('links annotations.runbook_url as the Runbook', () => {
+      const annotations = { summary: 'disk full', runbook_url: 'https://runbooks.example/disk' }
+      const [alert] = parseAlertmanagerAlert(buildAlertmanagerWebhook({ alerts: [buildAlertmanagerAlert({ annotations })] }))
+
+      expect(alert?.links[0]).toEqual({ label: 'Runbook', url: 'https://runbooks.example/disk' })
+    })
+
+    it('drops a runbook link that is not http(s)', () => {
+      const annotations = { summary: 'disk full', runbook_url: 'javascript:alert(1)' }
+      const [alert] = parseAlertmanagerAlert(buildAlertmanagerWebhook({ alerts: [buildAlertmanagerAlert({ annotations })] }))
+
+      expect(alert?.links.map((l) => l.label)).toEqual(['Source', 'Silence'])
+    })
+  })
+
+  describe('links', () => {
+    it('joins a relative generatorURL with externalURL, keeping its path', () => {
+      const body = buildAlertmanagerWebhook({
+        externalURL: 'https://ops.example/alertmanager/',
+        alerts: [buildAlertmanagerAlert({ generatorURL: '/graph?g0.expr=up+%3D%3D+0' })],
+      })
+
+      expect(parseAlertmanagerAlert(body)[0]?.url).toBe('https://ops.example/alertmanager/graph?g0.expr=up+%3D%3D+0')
+    })
+
+    it('offers a silence pre-filled with the labels, quotes escaped', () => {
+      const labels = { alertname: 'Probe', target: 'say "hi"' }
+      const [alert] = parseAlertmanagerAlert(buildAlertmanagerWebhook({ alerts: [buildAlertmanagerAlert({ labels })] }))
+      const silence = alert?.links.find((l) => l.label === 'Silence')?.url ?? ''
+
+      expect(silence.startsWith('https://alertmanager.example/#/silences/new?filter=')).toBe(true)
+      expect(decodeURIComponent(silence.split('filter=')[1] ?? '')).toBe('{alertname="Probe", target="say \\"hi\\""}')
+    })
+
+    it('encodes the characters that would break out of a Slack link', () => {
+      const body = buildAlertmanagerWebhook({ alerts: [buildAlertmanagerAlert({ generatorURL: 'https://a.example/1> <!channel> <https://evil|x' })] })
+
+      expect(parseAlertmanagerAlert(body)[0]?.url).toBe('https://a.example/1%3E%20%3C!channel%3E%20%3Chttps://evil%7Cx')
     })
   })
 })

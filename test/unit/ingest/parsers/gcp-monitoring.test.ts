@@ -17,7 +17,10 @@ describe('parseGcpMonitoringAlert', () => {
           fingerprint: 'gcp:0.nq8x2v4k7r1m',
           status: 'firing',
           title: '[CRITICAL] payment-api p95 latency above 2 s',
-          summary: 'Backend latency for acme-payments-prod k8s_container payment-api is above the threshold of 2000 with a value of 3412.6.',
+          summary:
+            'Backend latency for acme-payments-prod k8s_container payment-api is above the threshold of 2000 with a value of 3412.6.\n\n' +
+            'p95 latency of payment-api has been above 2 s for 5 minutes.\n\nRunbook: https://runbooks.acme.dev/payment-api/latency\n\n' +
+            'Observed value 3412.6 (threshold 2000).',
           service: 'payment-api',
           resourceType: 'k8s_container',
           policyName: 'payment-api p95 latency > 2 s',
@@ -39,6 +42,7 @@ describe('parseGcpMonitoringAlert', () => {
             tier: 'backend',
           },
           url: 'https://console.cloud.google.com/monitoring/alerting/incidents/0.nq8x2v4k7r1m?project=acme-payments-prod',
+          links: [{ label: 'Runbook', url: 'https://runbooks.acme.dev/payment-api/latency' }],
         },
       ])
       expect(() => normalizedAlertSchema.parse(alerts[0])).not.toThrow()
@@ -98,7 +102,7 @@ describe('parseGcpMonitoringAlert', () => {
     })
 
     it('reads a documentation string as content, as test notifications send it', () => {
-      const [alert] = parseGcpMonitoringAlert(buildGcpNotification({ documentation: 'Test documentation', summary: '' }))
+      const [alert] = parseGcpMonitoringAlert(buildGcpNotification({ documentation: 'Test documentation', summary: '', observed_value: null }))
 
       expect(alert?.title).toBe('payment-api p95 latency > 2 s: p95 request latency above 2000 ms for 5 min')
       expect(alert?.summary).toBe('Test documentation')
@@ -168,18 +172,18 @@ describe('parseGcpMonitoringAlert', () => {
       expect(error.message).toBe('incident.state must be "open" or "closed", got "firing"')
     })
 
-    it('another schema version (gcp-version-1.1.json)', () => {
-      const error = captureValidationError(() => parseGcpMonitoringAlert(loadAlertFixture('gcp-version-1.1.json')))
+    it('another schema version', () => {
+      const error = captureValidationError(() => parseGcpMonitoringAlert(buildGcpNotification({}, { version: '1.0' })))
 
       expect(error.field).toBe('version')
-      expect(error.message).toBe('version must be "1.2" (the only Cloud Monitoring notification schema this parser reads), got "1.1"')
+      expect(error.message).toBe('version must be "1.2" or "1.1" (the Cloud Monitoring notification schemas this parser reads), got "1.0"')
     })
 
     it('a body without version', () => {
       const error = captureValidationError(() => parseGcpMonitoringAlert({ incident: buildGcpIncident() }))
 
       expect(error.field).toBe('version')
-      expect(error.message).toBe('version is missing; it must be "1.2"')
+      expect(error.message).toBe('version is missing; it must be "1.2" or "1.1"')
     })
 
     it('a body that is not an object (not-an-object.json)', () => {
@@ -232,6 +236,89 @@ describe('parseGcpMonitoringAlert', () => {
 
       expect(error.field).toBe('incident.resource.labels')
       expect(error.message).toBe('incident.resource.labels must be a JSON object, got "payment-api"')
+    })
+  })
+
+  describe('schema 1.1, which Google still sends when a notification fails to render as 1.2 (gcp-version-1.1.json)', () => {
+    it('is accepted and read with the same field names', () => {
+      const [alert] = parseGcpMonitoringAlert(loadAlertFixture('gcp-version-1.1.json'))
+
+      expect(alert).toMatchObject({
+        fingerprint: 'gcp:0.lxfiw61fsv7p',
+        status: 'firing',
+        title: 'VM CPU above 90%: CPU utilization for VM instances',
+        summary: 'CPU utilization for internal-project gke-cluster-1-default-pool-e2df4cbd-dgp3 is above the threshold of 0.9 with a value of 0.97.',
+        policyName: 'VM CPU above 90%',
+        startedAt: new Date(1577840461 * 1000),
+        url: 'https://console.cloud.google.com/monitoring/alerting/incidents/0.lxfiw61fsv7p?project=internal-project',
+      })
+    })
+  })
+
+  describe('a log-based alert on a VM (gcp-log-based-gce-instance.json)', () => {
+    const [alert] = parseGcpMonitoringAlert(loadAlertFixture('gcp-log-based-gce-instance.json'))
+
+    it('keeps the documentation content, where the real message is, after the boilerplate summary', () => {
+      expect(alert?.summary).toBe(
+        'Log match condition fired for VM Instance with {instance_id=4417736129405518201, zone=europe-west1-b}\n\n' +
+          'The kernel OOM killer ended `invoice-worker` on invoice-worker-3: Out of memory: Killed process 2281 (java) total-vm:9123456kB',
+      )
+    })
+
+    it('names the VM as the service, since its labels only carry a numeric id', () => {
+      expect(alert?.service).toBe('invoice-worker-3')
+    })
+
+    it('takes the severity from the policy label "severity" when the policy has none', () => {
+      expect(alert?.severity).toBe('high')
+    })
+
+    it('keeps the http(s) documentation links and drops the others', () => {
+      expect(alert?.links).toEqual([
+        { label: 'Runbook: OOM on batch VMs', url: 'https://runbooks.acme.dev/batch/oom' },
+        { label: 'Logs', url: 'https://console.cloud.google.com/logs/query;query=resource.type%3D%22gce_instance%22?project=acme-batch-prod' },
+      ])
+    })
+  })
+
+  describe('service of resources without a naming label', () => {
+    it('prefers the metric label instance_name for a VM', () => {
+      const body = buildGcpNotification({
+        policy_user_labels: {},
+        metadata: {},
+        resource: { type: 'gce_instance', labels: { instance_id: '4417736129405518201', zone: 'europe-west1-b' } },
+        metric: { type: 'compute.googleapis.com/instance/cpu/utilization', labels: { instance_name: 'invoice-worker-1' } },
+        resource_display_name: 'ignored-display-name',
+      })
+
+      expect(parseGcpMonitoringAlert(body)[0]?.service).toBe('invoice-worker-1')
+    })
+
+    it('names an uptime check by the host it checks', () => {
+      const body = buildGcpNotification({
+        policy_user_labels: {},
+        metadata: {},
+        resource: { type: 'uptime_url', labels: { host: 'shop.acme.dev', project_id: 'acme-web' } },
+        metric: { type: 'monitoring.googleapis.com/uptime_check/check_passed', labels: { check_id: 'shop-home' } },
+      })
+
+      expect(parseGcpMonitoringAlert(body)[0]?.service).toBe('shop.acme.dev')
+    })
+  })
+
+  describe('severity', () => {
+    it('keeps the policy severity over the severity label', () => {
+      const body = buildGcpNotification({ severity: 'Warning', policy_user_labels: { severity: 'critical' } })
+
+      expect(parseGcpMonitoringAlert(body)[0]?.severity).toBe('warning')
+    })
+  })
+
+  describe('observed and threshold values', () => {
+    it('reads numbers as well as strings', () => {
+      const [alert] = parseGcpMonitoringAlert(buildGcpNotification({ summary: 'high', documentation: null, observed_value: 0.97, threshold_value: 0.9 }))
+
+      expect(alert?.summary).toBe('high\n\nObserved value 0.97 (threshold 0.9).')
     })
   })
 })

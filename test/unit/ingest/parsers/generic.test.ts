@@ -27,6 +27,7 @@ describe('parseGenericAlert', () => {
         endedAt: null,
         labels: { env: 'prod', team: 'billing' },
         url: 'https://ci.acme.dev/jobs/nightly-export/812',
+        links: [],
       },
     ])
     expect(() => normalizedAlertSchema.parse(alerts[0])).not.toThrow()

@@ -144,6 +144,8 @@ describe('Block Kit builders', () => {
         resolvedAt: null,
         alertCount: 3,
         url: 'https://console.cloud.google.com/x',
+        summary: long(3000),
+        links: [{ label: 'Runbook', url: 'https://runbooks.example/x' }],
       },
       { phase: 'analyzed', summary: long(4000), confidence: 0.7, playbookTitle: 'Slow dependency', executionStatus: 'waiting_approval' },
     )

@@ -1,0 +1,1 @@
+ALTER TABLE "incidents" ADD COLUMN "links" jsonb DEFAULT '[]'::jsonb NOT NULL;
