@@ -57,6 +57,26 @@ describe('incident storage on Postgres', () => {
       expect(again.incident!.id).not.toBe(opened.incident!.id)
     })
 
+    it('spends no incident number on repeats: the next new alert takes the next number', async () => {
+      const first = await recordAlert(db, alert(), {})
+      const repeated = alert()
+      const opened = await recordAlert(db, repeated, {})
+      for (let i = 0; i < 3; i++) await recordAlert(db, repeated, {})
+      await Promise.all(Array.from({ length: 5 }, () => recordAlert(db, repeated, {})))
+      const next = await recordAlert(db, alert(), {})
+      expect(opened.incident!.number).toBe(first.incident!.number + 1)
+      expect(next.incident!.number).toBe(opened.incident!.number + 1)
+    })
+
+    it('gives concurrent first copies of a new alert one incident and one number', async () => {
+      const before = await recordAlert(db, alert(), {})
+      const results = await Promise.all(Array.from({ length: 8 }, () => recordAlert(db, alert({ fingerprint: 'fp-concurrent-first' }), {})))
+      const after = await recordAlert(db, alert(), {})
+      expect(results.filter((r) => r.outcome === 'opened')).toHaveLength(1)
+      expect(new Set(results.map((r) => r.incident!.number))).toEqual(new Set([before.incident!.number + 1]))
+      expect(after.incident!.number).toBe(before.incident!.number + 2)
+    })
+
     it('keeps a resolve that matches nothing as an orphan alert', async () => {
       expect((await recordAlert(db, alert({ status: 'resolved' }), {})).outcome).toBe('orphan')
     })
