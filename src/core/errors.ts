@@ -21,6 +21,10 @@ export const ERROR_CODES = [
   // configuration and the command line
   'config_invalid',
   'usage',
+  // alert ingestion
+  'alert_body_too_large',
+  'alert_body_undecodable',
+  'alert_body_encoding_unsupported',
   // storage
   'incident_upsert_failed',
   'incident_create_failed',

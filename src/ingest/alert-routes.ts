@@ -1,10 +1,11 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { errorMessage, ValidationError } from '../core/errors'
+import { errorMessage, isCodedError, ValidationError } from '../core/errors'
 import type { Logger } from '../logger'
 import type { Database } from '../storage/database'
 import { recordDeadLetter } from '../storage/repositories/alerts'
 import type { JobQueue } from '../core/jobs/job-queue'
+import { decodeBody, readBody, storableJson, storableText } from './alert-body'
 import { ingestAlerts } from './ingest-alerts'
 import { alertParsers, recognizeTestNotification, type AlertRoute } from './parsers'
 
@@ -20,21 +21,6 @@ export interface HttpRoute {
   path: string
   method: string[]
   handler: (req: IncomingMessage, res: ServerResponse) => void
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<{ text: string; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    let truncated = false
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) truncated = true
-      else chunks.push(chunk)
-    })
-    req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), truncated }))
-    req.on('error', reject)
-  })
 }
 
 /** Constant-time comparison that does not leak the token's length either. */
@@ -60,6 +46,13 @@ function reply(res: ServerResponse, status: number, body: Record<string, unknown
   res.end(JSON.stringify(body))
 }
 
+// How each decoding failure is answered: the status and the `error` the sender reads.
+const BODY_ERRORS: Partial<Record<string, [number, string]>> = {
+  alert_body_too_large: [413, 'body_too_large'],
+  alert_body_encoding_unsupported: [415, 'unsupported_encoding'],
+  alert_body_undecodable: [400, 'undecodable_body'],
+}
+
 /** POST /alerts/gcp, /alerts/alertmanager, /alerts/grafana, /alerts/generic. */
 export function createAlertRoutes(deps: AlertRouteDeps): HttpRoute[] {
   return (Object.keys(alertParsers) as AlertRoute[]).map((route) => ({
@@ -80,28 +73,40 @@ async function handleAlert(route: AlertRoute, req: IncomingMessage, res: ServerR
     reply(res, 401, { error: 'unauthorized', message: 'missing or wrong alert token (Authorization: Bearer <token> or ?token=)' })
     return
   }
-  const { text, truncated } = await readBody(req, deps.maxBodyBytes)
-  const keep = async (reason: string, field: string | null) =>
+  const received = await readBody(req, deps.maxBodyBytes)
+  // The exact bytes go to raw_body; `body` is their readable text, which Postgres can always store.
+  const keep = async (reason: string, field: string | null, text = received.bytes.toString('utf8')) =>
     recordDeadLetter(deps.db, {
       route,
       reason,
       field,
-      body: text,
+      body: storableText(text),
+      rawBody: received.bytes,
       contentType: req.headers['content-type'] ?? null,
       remoteAddress: req.socket.remoteAddress ?? null,
     })
 
-  if (truncated) {
+  if (received.truncated) {
     const dl = await keep(`body larger than ${deps.maxBodyBytes} bytes (first bytes kept)`, null)
     reply(res, 413, { error: 'body_too_large', message: `alert bodies are limited to ${deps.maxBodyBytes} bytes`, deadLetterId: dl.id })
     return
   }
+  let text: string
+  try {
+    text = await decodeBody(received.bytes, req.headers['content-encoding'], deps.maxBodyBytes)
+  } catch (err) {
+    if (!isCodedError(err)) throw err
+    const [status, error] = BODY_ERRORS[err.code] ?? [400, 'undecodable_body']
+    const dl = await keep(err.message, null)
+    reply(res, status, { error, message: err.message, deadLetterId: dl.id })
+    return
+  }
   let body: unknown
   try {
-    body = JSON.parse(text)
+    body = storableJson(JSON.parse(text))
   } catch (err) {
     const message = `body is not valid JSON: ${errorMessage(err)}`
-    const dl = await keep(message, null)
+    const dl = await keep(message, null, text)
     reply(res, 400, { error: 'invalid_json', message, deadLetterId: dl.id })
     return
   }
@@ -117,7 +122,7 @@ async function handleAlert(route: AlertRoute, req: IncomingMessage, res: ServerR
     alerts = alertParsers[route](body)
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err
-    const dl = await keep(err.message, err.field)
+    const dl = await keep(err.message, err.field, text)
     deps.logger.warn({ route, field: err.field, deadLetter: dl.id }, 'rejected malformed alert')
     reply(res, 400, { error: 'invalid_alert', field: err.field, message: err.message, deadLetterId: dl.id })
     return

@@ -1,6 +1,6 @@
 import type { NormalizedAlert } from '../core/incidents/types'
 import type { Database } from '../storage/database'
-import { recordAlert } from '../storage/repositories/incident-alerts'
+import { recordAlerts } from '../storage/repositories/incident-alerts'
 import { jobIdFor, type JobQueue } from '../core/jobs/job-queue'
 
 export interface IngestedAlert {
@@ -15,8 +15,9 @@ export interface IngestedAlert {
  */
 export async function ingestAlerts(db: Database, queue: JobQueue, alerts: NormalizedAlert[], rawBody: unknown): Promise<IngestedAlert[]> {
   const results: IngestedAlert[] = []
-  for (const alert of alerts) {
-    const { incident, outcome } = await recordAlert(db, alert, rawBody)
+  const recorded = await recordAlerts(db, alerts, rawBody)
+  for (const [i, alert] of alerts.entries()) {
+    const { incident, outcome } = recorded[i]!
     if (incident && outcome === 'opened') await queue.enqueue('incident.analyze', { incidentId: incident.id }, { jobId: jobIdFor('analyze', incident.id) })
     if (incident && outcome === 'resolved')
       await queue.enqueue('incident.announce-resolution', { incidentId: incident.id }, { jobId: jobIdFor('resolved', incident.id) })

@@ -24,3 +24,19 @@ export async function refreshIncidentRoot(
   const analysed = { summary: analysis?.summary ?? undefined, confidence: analysis?.confidence ?? undefined }
   await deps.thread.showIncidentProgress(incident, { phase: 'analyzed', ...analysed, ...run })
 }
+
+/**
+ * Shows `progress` on the root message with the incident as stored now, not as the caller loaded it. If its status
+ * changed during the edit (resolved meanwhile), it edits once more, so the last edit never shows a stale status.
+ */
+export async function showCurrentIncidentProgress(
+  deps: Pick<WorkerDeps, 'db' | 'thread'>,
+  incidentId: string,
+  root: PostedMessage,
+  progress: IncidentProgress,
+): Promise<void> {
+  const before = await getIncidentOrThrow(deps.db, incidentId)
+  await deps.thread.showIncidentProgress({ ...before, slackChannel: root.channel, slackTs: root.ts }, progress)
+  const after = await getIncidentOrThrow(deps.db, incidentId)
+  if (after.status !== before.status) await deps.thread.showIncidentProgress({ ...after, slackChannel: root.channel, slackTs: root.ts }, progress)
+}

@@ -1,3 +1,4 @@
+import { eq, inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { NormalizedAlert } from '../../src/core/incidents/types'
 import { HashingEmbedder } from '../../src/core/correlation/hashing-embedder'
@@ -5,8 +6,9 @@ import type { Database } from '../../src/storage/database'
 import { castApprovalVote, createApprovalRequest, getApprovalRequest, type VoteOutcome } from '../../src/storage/repositories/approvals'
 import { listAuditForIncident } from '../../src/storage/repositories/audit'
 import { getIncident } from '../../src/storage/repositories/incidents'
-import { recordAlert } from '../../src/storage/repositories/incident-alerts'
+import { recordAlert, recordAlerts } from '../../src/storage/repositories/incident-alerts'
 import { findSimilarIncidents } from '../../src/storage/repositories/similar-incidents-search'
+import { alertBodies, alerts } from '../../src/storage/schema'
 import { createPastIncident } from '../support/seed-incidents'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
@@ -56,6 +58,56 @@ describe('incident storage on Postgres', () => {
       const again = await recordAlert(db, a, {})
       expect(again.outcome).toBe('opened')
       expect(again.incident!.id).not.toBe(opened.incident!.id)
+    })
+
+    it('spends no incident number on repeats: the next new alert takes the next number', async () => {
+      const first = await recordAlert(db, alert(), {})
+      const repeated = alert()
+      const opened = await recordAlert(db, repeated, {})
+      for (let i = 0; i < 3; i++) await recordAlert(db, repeated, {})
+      await Promise.all(Array.from({ length: 5 }, () => recordAlert(db, repeated, {})))
+      const next = await recordAlert(db, alert(), {})
+      expect(opened.incident!.number).toBe(first.incident!.number + 1)
+      expect(next.incident!.number).toBe(opened.incident!.number + 1)
+    })
+
+    it('gives concurrent first copies of a new alert one incident and one number', async () => {
+      const before = await recordAlert(db, alert(), {})
+      const results = await Promise.all(Array.from({ length: 8 }, () => recordAlert(db, alert({ fingerprint: 'fp-concurrent-first' }), {})))
+      const after = await recordAlert(db, alert(), {})
+      expect(results.filter((r) => r.outcome === 'opened')).toHaveLength(1)
+      expect(new Set(results.map((r) => r.incident!.number))).toEqual(new Set([before.incident!.number + 1]))
+      expect(after.incident!.number).toBe(before.incident!.number + 2)
+    })
+
+    it('stores a batch body once, referenced by every alert of the batch', async () => {
+      const batch = Array.from({ length: 50 }, () => alert())
+      const results = await recordAlerts(db, batch, { alerts: batch.map((a) => a.fingerprint) })
+      expect(results.map((r) => r.outcome)).toEqual(batch.map(() => 'opened'))
+      const rows = await db
+        .select()
+        .from(alerts)
+        .where(
+          inArray(
+            alerts.fingerprint,
+            batch.map((a) => a.fingerprint),
+          ),
+        )
+      expect(rows).toHaveLength(50)
+      expect(new Set(rows.map((r) => r.bodyId)).size).toBe(1)
+      const [body] = await db.select().from(alertBodies).where(eq(alertBodies.id, rows[0]!.bodyId))
+      expect(body!.body).toEqual({ alerts: batch.map((a) => a.fingerprint) })
+    })
+
+    it('applies a batch that repeats a fingerprint in order: open, repeat, resolve, open again', async () => {
+      const a = alert()
+      const other = alert()
+      const results = await recordAlerts(db, [a, other, a, { ...a, status: 'resolved', endedAt: new Date() }, a], {})
+      expect(results.map((r) => r.outcome)).toEqual(['opened', 'opened', 'updated', 'resolved', 'opened'])
+      expect(results[2]!.incident).toMatchObject({ id: results[0]!.incident!.id, alertCount: 2 })
+      expect(results[3]!.incident).toMatchObject({ id: results[0]!.incident!.id, status: 'resolved' })
+      expect(results[4]!.incident!.id).not.toBe(results[0]!.incident!.id)
+      expect(results[4]!.incident!.number).toBe(results[1]!.incident!.number + 1)
     })
 
     it('keeps a resolve that matches nothing as an orphan alert', async () => {

@@ -21,6 +21,8 @@ export const incidentLabelsSchema = z.record(z.string(), z.string())
 export const incidentLinksSchema = z.array(alertLinkSchema)
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
+// postgres.js reads bytea as a Buffer, PGlite as a Uint8Array: callers always get a Buffer.
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({ dataType: () => 'bytea', fromDriver: (value) => Buffer.from(value) })
 
 export const incidents = pgTable(
   'incidents',
@@ -161,12 +163,21 @@ export const alerts = pgTable(
     source: text('source').notNull(),
     fingerprint: text('fingerprint').notNull(),
     status: text('status', { enum: ['firing', 'resolved'] }).notNull(),
-    /** The body exactly as received, so nothing is lost to normalisation. */
-    payload: jsonb('payload').notNull(),
+    /** The delivery that carried the alert: a batch's body is stored once for all of its alerts. */
+    bodyId: uuid('body_id')
+      .notNull()
+      .references(() => alertBodies.id),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('alerts_incident_idx').on(t.incidentId)],
+  (t) => [index('alerts_incident_idx').on(t.incidentId), index('alerts_body_idx').on(t.bodyId)],
 )
+
+/** One accepted delivery's body, as parsed (NUL removed, lone surrogates replaced), so nothing is lost to normalisation. */
+export const alertBodies = pgTable('alert_bodies', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  body: jsonb('body').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+})
 
 /** Alert bodies that could not be accepted, kept whole for inspection and replay. */
 export const deadLetters = pgTable(
@@ -176,7 +187,10 @@ export const deadLetters = pgTable(
     route: text('route').notNull(),
     reason: text('reason').notNull(),
     field: text('field'),
+    /** The body as text, readable: decoded, NUL removed, invalid UTF-8 replaced. */
     body: text('body').notNull(),
+    /** The exact bytes received (still gzip-encoded if they came so), for replay. */
+    rawBody: bytea('raw_body'),
     contentType: text('content_type'),
     remoteAddress: text('remote_address'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),

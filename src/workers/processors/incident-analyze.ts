@@ -17,7 +17,7 @@ import {
 import { createExecution, listExecutionsForIncident } from '../../storage/repositories/playbooks'
 import { jobIdFor, type JobData } from '../../core/jobs/job-queue'
 import { cachedCalibration } from '../current-calibration'
-import { ensureIncidentRoot } from '../incident-root'
+import { ensureIncidentRoot, showCurrentIncidentProgress } from '../incident-root'
 import type { WorkerDeps } from '../worker-deps'
 
 /**
@@ -35,7 +35,7 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
   const previous = await getLatestAnalysis(deps.db, incident.id)
   if (previous?.status === 'completed') return log.info('analysis already completed')
   const analysis = previous?.status === 'running' ? previous : await startAnalysis(deps.db, incident.id)
-  await deps.thread.showIncidentProgress(incident, { phase: 'analyzing' })
+  await showCurrentIncidentProgress(deps, incident.id, root, { phase: 'analyzing' })
 
   let result: Awaited<ReturnType<typeof analyzeIncident>>
   try {
@@ -58,7 +58,7 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
     const message = errorMessage(err)
     await failAnalysis(deps.db, analysis.id, message)
     await deps.thread.postAnalysisFailure(analysis.id, root, message)
-    await deps.thread.showIncidentProgress(incident, { phase: 'failed' })
+    await showCurrentIncidentProgress(deps, incident.id, root, { phase: 'failed' })
     throw err
   }
 
@@ -112,7 +112,8 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
   // A playbook acts on a service: without one named, it is suggested, not started.
   const target = incident.service ?? result.hypothesis?.target ?? null
   const start = Boolean(chosen && target)
-  await deps.thread.showIncidentProgress(incident, {
+  // The alert may have resolved while the analysis ran: show the incident as it is now.
+  await showCurrentIncidentProgress(deps, incident.id, root, {
     phase: 'analyzed',
     summary: result.summary,
     confidence: result.confidence,
