@@ -80,7 +80,7 @@ export function createSreCommandHandler(deps: ListenerDeps) {
             response_type: 'ephemeral',
             ...buildHelpMessage(
               deps.playbooks.some((p) => p.id === playbookId)
-                ? 'Usage: `/sre run <playbook> <INC-n>`.'
+                ? 'Usage: `/sre run &lt;playbook&gt; &lt;INC-n&gt;`.'
                 : `There is no playbook \`${escapeMrkdwn(playbookId)}\`; \`/sre playbooks\` lists them.`,
             ),
           })
@@ -116,7 +116,7 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         const number = parseIncidentLabel(label)
         const first = Number(from)
         if (number === null || !Number.isInteger(first) || first < 1) {
-          await ack({ response_type: 'ephemeral', ...buildHelpMessage('Usage: `/sre trail <INC-n> [part]`.') })
+          await ack({ response_type: 'ephemeral', ...buildHelpMessage('Usage: `/sre trail &lt;INC-n&gt; [part]`.') })
           return
         }
         await ack()
