@@ -1,3 +1,4 @@
+import { ANALYZE_TEXT_MAX_CHARS } from '../../core/jobs/job-queue'
 import type { ActionStep, Playbook } from '../../core/playbooks/schema'
 import { escapeMrkdwn, section, type SlackMessage } from './block-kit'
 
@@ -34,4 +35,12 @@ export function buildPlaybookListMessage(playbooks: Playbook[]): SlackMessage {
   // One section per 10 playbooks keeps each under Slack's 3000 characters.
   for (let i = 0; i < lines.length; i += 10) blocks.push(section(lines.slice(i, i + 10).join('\n')))
   return { text: `${playbooks.length} playbooks`, blocks }
+}
+
+/** What `/sre analyze` and a mention answer to a description they cannot take. */
+export function analyzeTextTooLong(length: number): string {
+  return (
+    `:warning: That description is too long to analyse: ${length} characters, and the limit is ${ANALYZE_TEXT_MAX_CHARS}. ` +
+    'Shorten it to the service and the symptoms, e.g. `/sre analyze checkout-db connection timeouts`.'
+  )
 }

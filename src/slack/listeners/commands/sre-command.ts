@@ -12,8 +12,8 @@ import { getIncidentEmbedding } from '../../../storage/repositories/incident-emb
 import { searchIncidentCandidates } from '../../../storage/repositories/similar-incidents-search'
 import { buildReasoningTrailMessages, buildSimilarIncidentsMessage } from '../../blocks/analysis-blocks'
 import { escapeMrkdwn, percent, section } from '../../blocks/block-kit'
-import { buildHelpMessage, buildPlaybookListMessage } from '../../blocks/help-blocks'
-import { playbookStartJobId } from '../../../core/jobs/job-queue'
+import { analyzeTextTooLong, buildHelpMessage, buildPlaybookListMessage } from '../../blocks/help-blocks'
+import { ANALYZE_TEXT_MAX_CHARS, playbookStartJobId } from '../../../core/jobs/job-queue'
 import type { ListenerDeps } from '../listener-deps'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
@@ -54,6 +54,10 @@ export function createSreCommandHandler(deps: ListenerDeps) {
             response_type: 'ephemeral',
             ...buildHelpMessage('`/sre analyze` needs a description, e.g. `/sre analyze checkout-db connection timeouts`.'),
           })
+          return
+        }
+        if (args.length > ANALYZE_TEXT_MAX_CHARS) {
+          await ack({ response_type: 'ephemeral', text: analyzeTextTooLong(args.length) })
           return
         }
         await ack({ response_type: 'ephemeral', text: `:mag: Analyzing _${escapeMrkdwn(args)}_ — an incident thread will open in this channel.` })
