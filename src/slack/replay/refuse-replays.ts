@@ -27,17 +27,19 @@ export async function judgeSignedRequest(
   signature: string,
   timestampSec: number,
   seen: SeenSignatures,
-  fallback: SeenSignatures,
+  local: SeenSignatures,
   now: number,
   logger: Logger,
 ): Promise<ReplayVerdict> {
   if (timestampSec * 1000 > now + SLACK_REQUEST_WINDOW_SECONDS * 1000) return { ok: false, reason: 'future_timestamp' }
   const ttlMs = (timestampSec + SLACK_REQUEST_WINDOW_SECONDS) * 1000 - now + KEEP_PAST_WINDOW_MS
-  const first = await seen.markSeen(signature, ttlMs).catch(async (err: unknown) => {
-    // Redis unreachable: this replica's memory still refuses replays sent to it, and Slack keeps working.
+  // This replica's memory is asked too: it still knows what it served if Redis is unreachable or lost its data.
+  const servedHere = !(await local.markSeen(signature, ttlMs))
+  const firstAnywhere = await seen.markSeen(signature, ttlMs).catch((err: unknown) => {
     logger.warn({ err }, 'seen Slack signatures unreachable; checking replays in this process only')
-    return fallback.markSeen(signature, ttlMs)
+    return true
   })
+  const first = !servedHere && firstAnywhere
   return first ? { ok: true } : { ok: false, reason: 'replayed' }
 }
 
@@ -48,7 +50,7 @@ export async function judgeSignedRequest(
  */
 export function refuseReplays(receiver: HTTPReceiver, options: ReplayGuardOptions): void {
   const boltListener = receiver.requestListener
-  const fallback = new MemorySeenSignatures(options.now)
+  const local = new MemorySeenSignatures(options.now)
   const now = options.now ?? Date.now
   const logger = options.logger.child({ component: 'slack-replay-guard' })
   receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
@@ -72,7 +74,7 @@ export function refuseReplays(receiver: HTTPReceiver, options: ReplayGuardOption
       // Unsigned requests that got this far are Slack's ssl_check, which Bolt answers without running anything.
       if (typeof signature === 'string') {
         const timestampSec = Number(req.headers['x-slack-request-timestamp'])
-        const verdict = await judgeSignedRequest(signature, timestampSec, options.seen, fallback, now(), logger)
+        const verdict = await judgeSignedRequest(signature, timestampSec, options.seen, local, now(), logger)
         if (!verdict.ok) {
           logger.warn({ reason: verdict.reason, timestampSec }, 'Slack request refused')
           HTTPModuleFunctions.buildNoBodyResponse(res, 401)

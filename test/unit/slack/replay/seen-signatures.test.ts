@@ -23,17 +23,25 @@ describe('judgeSignedRequest', () => {
   const nowSec = nowMs / 1000
 
   it('refuses a timestamp more than 5 minutes ahead, and serves one just inside', async () => {
-    const seen = new MemorySeenSignatures(() => nowMs)
-    const ahead = (s: number) => judgeSignedRequest(`v0=${s}`, nowSec + s, seen, new MemorySeenSignatures(), nowMs, logger)
+    const [seen, local] = [new MemorySeenSignatures(() => nowMs), new MemorySeenSignatures(() => nowMs)]
+    const ahead = (s: number) => judgeSignedRequest(`v0=${s}`, nowSec + s, seen, local, nowMs, logger)
 
     expect(await ahead(SLACK_REQUEST_WINDOW_SECONDS + 1)).toEqual({ ok: false, reason: 'future_timestamp' })
     expect(await ahead(SLACK_REQUEST_WINDOW_SECONDS)).toEqual({ ok: true })
   })
 
+  it('refuses a signature another replica served (the shared store knows it, this replica does not)', async () => {
+    const shared = new MemorySeenSignatures(() => nowMs)
+    const judgeOn = (local: MemorySeenSignatures) => judgeSignedRequest('v0=y', nowSec, shared, local, nowMs, logger)
+
+    expect(await judgeOn(new MemorySeenSignatures(() => nowMs))).toEqual({ ok: true })
+    expect(await judgeOn(new MemorySeenSignatures(() => nowMs))).toEqual({ ok: false, reason: 'replayed' })
+  })
+
   it('remembers a signature until its timestamp has left the window, so a replay at the window edge is still refused', async () => {
     let now = nowMs
-    const seen = new MemorySeenSignatures(() => now)
-    const judge = () => judgeSignedRequest('v0=x', nowSec, seen, new MemorySeenSignatures(), now, logger)
+    const [seen, local] = [new MemorySeenSignatures(() => now), new MemorySeenSignatures(() => now)]
+    const judge = () => judgeSignedRequest('v0=x', nowSec, seen, local, now, logger)
 
     expect(await judge()).toEqual({ ok: true })
     now = nowMs + SLACK_REQUEST_WINDOW_SECONDS * 1000
