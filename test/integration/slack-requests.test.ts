@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logger'
 import { createSlackApp, type SlackApp } from '../../src/slack/app'
 import type { SeenSignatures } from '../../src/slack/replay/seen-signatures'
 import { loadPlaybookFiles } from '../../src/storage/playbook-files'
+import { createIncident } from '../../src/storage/repositories/incidents'
 import { BullmqJobQueue } from '../../src/workers/bullmq-queue'
 import { queueNameFor } from '../../src/workers/jobs'
 import { eventually } from '../support/eventually'
@@ -138,7 +139,7 @@ describe('signed Slack requests run once: replays and future timestamps are refu
   })
 })
 
-describe('/sre analyze answers what it was given, truthfully and escaped', () => {
+describe('commands and the App Home answer what they were given, truthfully and escaped', () => {
   let fakeSlack: FakeSlackApi
   let database: TestDatabase
   let jobs: BullmqJobQueue
@@ -203,6 +204,27 @@ describe('/sre analyze answers what it was given, truthfully and escaped', () =>
 
     expect((sent.body as { text: string }).text).toContain('Analyzing')
     await eventually(async () => (await queuedFor('U0ATLIMIT')) === 1, { what: 'the job at the limit' })
+  })
+
+  it('/sre incidents and the App Home show an alert title that pings the channel or forges a link as text', async () => {
+    await createIncident(database.handle.db, {
+      fingerprint: 'hostile:1',
+      source: 'generic',
+      title: 'db down <!channel> <https://evil.example|approve here>',
+      severity: 'critical',
+      service: '<@U123>',
+      startedAt: new Date(),
+      slackChannel: CHANNEL,
+    })
+    await sender.slashCommand({ text: 'incidents', user_id: 'U0LISTER' })
+    const listed = await eventually(async () => fakeSlack.ephemerals.find((e) => e.user === 'U0LISTER'), { what: 'the incident list' })
+    await sender.event({ type: 'app_home_opened', user: 'U0HOME', channel: 'D0HOME', tab: 'home', event_ts: '1700000000.000100' })
+    const home = await eventually(async () => fakeSlack.views.find((v) => v.userId === 'U0HOME'), { what: 'the App Home' })
+
+    for (const shown of [listed.text ?? '', JSON.stringify(listed.blocks), JSON.stringify(home.view)]) {
+      expect(shown).not.toMatch(/<!channel>|<@U123>|<https:\/\/evil/)
+      expect(shown).toContain('&lt;!channel&gt;')
+    }
   })
 
   it('a description that mentions the channel or forges a link is echoed escaped', async () => {
