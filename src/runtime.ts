@@ -25,6 +25,8 @@ import { createJobHandlers } from './workers/job-handlers'
 import type { JobQueue } from './core/jobs/job-queue'
 import type { JobHandlers } from './workers/jobs'
 import type { WorkerDeps } from './workers/worker-deps'
+import { RedisSeenSignatures } from './integrations/redis/redis-seen-signatures'
+import { MemorySeenSignatures, type SeenSignatures } from './slack/replay/seen-signatures'
 
 export interface RuntimeOverrides {
   telemetry?: TelemetryPort
@@ -45,6 +47,8 @@ export interface Runtime {
   handlers: JobHandlers
   deps: WorkerDeps
   playbooks: Playbook[]
+  /** Signatures of the Slack requests served, so a replay is refused (Redis across bot replicas; memory when embedded). */
+  seenSignatures: SeenSignatures
   close(): Promise<void>
 }
 
@@ -65,6 +69,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
     retryConfig: overrides.slackRetries === undefined ? undefined : { retries: overrides.slackRetries },
   })
   const warningClaims = config.REDIS_URL ? new RedisWarningClaims(config.REDIS_URL, config.QUEUE_PREFIX) : new MemoryWarningClaims(() => now().getTime())
+  const seenSignatures = config.REDIS_URL ? new RedisSeenSignatures(config.REDIS_URL, config.QUEUE_PREFIX) : new MemorySeenSignatures()
   const deps: WorkerDeps = {
     db: database.db,
     tryWithLock: database.tryWithLock,
@@ -96,9 +101,11 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
     handlers,
     deps,
     playbooks,
+    seenSignatures,
     async close() {
       await queue.close()
       await warningClaims.close()
+      await seenSignatures.close()
       // The GCP provider holds gRPC channels and Redis connections.
       await (telemetry as Partial<{ close(): Promise<void> }>).close?.()
       await database.close()

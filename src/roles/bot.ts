@@ -17,6 +17,7 @@ export function createBot(runtime: Runtime, options: { slackRetries?: number } =
       port: config.PORT,
       host: config.HOST,
       webClientRetries: options.slackRetries,
+      seenSignatures: runtime.seenSignatures,
       routes: createAlertRoutes({ db: database.db, queue, logger, token: config.ALERT_WEBHOOK_TOKEN!, maxBodyBytes: config.ALERT_MAX_BODY_BYTES }),
     },
     { db: database.db, queue, config, logger, now: deps.now, playbooks: runtime.playbooks, embedder: deps.embedder },

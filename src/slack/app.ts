@@ -3,6 +3,8 @@ import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/b
 import type { Logger } from '../logger'
 import type { HttpRoute } from '../ingest/alert-routes'
 import { registerListeners } from './listeners'
+import { refuseReplays } from './replay/refuse-replays'
+import { MemorySeenSignatures, type SeenSignatures } from './replay/seen-signatures'
 import type { ListenerDeps } from './listeners/listener-deps'
 
 export interface SlackAppOptions {
@@ -17,6 +19,8 @@ export interface SlackAppOptions {
   routes: HttpRoute[]
   /** Tests turn retries off so a failing fake answers at once. */
   webClientRetries?: number
+  /** Signatures of the requests already served (HTTP mode), shared by the replicas; this process's memory when not given. */
+  seenSignatures?: SeenSignatures
 }
 
 function boltLogger(logger: Logger): BoltLogger {
@@ -31,6 +35,8 @@ function boltLogger(logger: Logger): BoltLogger {
     setName: () => {},
   }
 }
+
+const SLACK_EVENTS_PATH = '/slack/events'
 
 export interface SlackApp {
   app: App
@@ -56,7 +62,15 @@ export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): Sl
     },
   ]
   let server: Server | null = null
-  const app = options.appToken
+  // Socket Mode requests are not signed (the socket is authenticated instead): only the HTTP receiver is guarded.
+  const receiver = options.appToken
+    ? null
+    : new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: SLACK_EVENTS_PATH, customRoutes: routes, processBeforeResponse: false, logger })
+  if (receiver) {
+    const seen = options.seenSignatures ?? new MemorySeenSignatures()
+    refuseReplays(receiver, { signingSecret: options.signingSecret, endpoints: [SLACK_EVENTS_PATH], seen, logger: deps.logger })
+  }
+  const app = !receiver
     ? new App({
         token: options.botToken,
         appToken: options.appToken,
@@ -69,13 +83,7 @@ export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): Sl
       })
     : new App({
         token: options.botToken,
-        receiver: new HTTPReceiver({
-          signingSecret: options.signingSecret,
-          endpoints: '/slack/events',
-          customRoutes: routes,
-          processBeforeResponse: false,
-          logger,
-        }),
+        receiver,
         clientOptions,
         logger,
       })

@@ -24,8 +24,8 @@ import {
   buildReasoningTrailMessages,
   buildSimilarIncidentsMessage,
 } from './blocks/analysis-blocks'
-import { buildApprovalRequestMessage } from './blocks/approval-blocks'
-import { escapeMrkdwn, section } from './blocks/block-kit'
+import { buildApprovalEscalationMessage, buildApprovalRequestMessage } from './blocks/approval-blocks'
+import { escapeMrkdwn } from './blocks/block-kit'
 import { buildIncidentRootMessage, buildResolvedReply, buildTestNotificationMessage } from './blocks/incident-blocks'
 import {
   buildActionResultMessage,
@@ -136,14 +136,7 @@ export class SlackIncidentThread implements IncidentThread {
   }
 
   async escalateExpiredApproval(approvalId: string, root: PostedMessage, escalation: ApprovalEscalation): Promise<void> {
-    const { contacts, restart } = escalation
-    const who = contacts.length
-      ? contacts.map((c) => (c.startsWith('S') ? `<!subteam^${c}>` : `<@${c}>`)).join(' ')
-      : 'nobody (no approvers or escalation contacts are configured)'
-    const again = restart ? ` Restart it with \`/sre run ${restart.playbookId} ${restart.incidentLabel}\` once someone can decide.` : ''
-    const waiting = escapeMrkdwn(escalation.actionPreview)
-    const text = `:rotating_light: Escalating to ${who}: nobody decided on *${waiting}* before it expired, so the playbook run stopped.${again}`
-    await this.slack.postOnce(`approval:${approvalId}:escalation`, root.channel, { text, blocks: [section(text)] }, root.ts)
+    await this.slack.postOnce(`approval:${approvalId}:escalation`, root.channel, buildApprovalEscalationMessage(escalation), root.ts)
   }
 
   postTelemetryWarning(scanId: string, channel: string, warnings: TelemetryWarningView[], cooldownMinutes: number): Promise<PostedMessage> {
@@ -155,7 +148,8 @@ export class SlackIncidentThread implements IncidentThread {
   }
 
   async tellUser(channel: string, user: string, text: string): Promise<void> {
-    await this.slack.ephemeral(channel, user, { text, blocks: [] })
+    // Workers word these from job data and error messages: nothing in them is meant as a mention or a link.
+    await this.slack.ephemeral(channel, user, { text: escapeMrkdwn(text), blocks: [] })
   }
 }
 

@@ -5,6 +5,9 @@ import { MINUTE_MS } from '../durations'
  * The port through which the bot, the alert routes and the workers hand work to the workers:
  * every background job's name and the zod schema of its payload, and the queue that takes them.
  */
+/** The longest description `/sre analyze` or a mention may open an incident from. */
+export const ANALYZE_TEXT_MAX_CHARS = 3000
+
 // Job names are commands, `<subject>.<verb>`: what the job does, not what happened before it.
 export const jobSchemas = {
   'incident.analyze': z.object({ incidentId: z.uuid() }),
@@ -17,7 +20,7 @@ export const jobSchemas = {
   }),
   /** `/sre analyze <text>` or a mention: opens an incident from the text and analyses it. */
   'incident.open-and-analyze': z.object({
-    text: z.string().min(1).max(3000),
+    text: z.string().min(1).max(ANALYZE_TEXT_MAX_CHARS),
     userId: z.string().min(1),
     channelId: z.string().min(1),
     requestedAt: z.iso.datetime(),

@@ -34,6 +34,7 @@ export {
   type SentSlackRequest,
   type SigningOptions,
   type SlackHttpResponse,
+  type SignedSlackRequest,
   type SlackRequestSenderOptions,
 } from './slack-request-sender'
 export { renderTranscript, type TranscriptOptions } from './transcript'

@@ -33,7 +33,18 @@ export interface SigningOptions {
   headers?: Record<string, string>
 }
 
+/** Exactly what went over the wire, so a test can send it again byte for byte. */
+export interface SignedSlackRequest {
+  rawBody: string
+  contentType: string
+  timestampSec: number
+  signature: string
+  headers: Record<string, string>
+}
+
 export interface SlackHttpResponse {
+  /** The request as sent; `replay` sends it again unchanged. */
+  request: SignedSlackRequest
   status: number
   /** Parsed JSON when the answer is JSON, else the text ('' for an empty ack). */
   body: unknown
@@ -83,20 +94,25 @@ export class SlackRequestSender {
     const nowSec = Math.floor(Date.now() / 1000)
     const timestampSec = signing.timestampSec ?? (signing.stale ? nowSec - STALE_BY_SECONDS : nowSec)
     const signature = signSlackRequest(signing.signingSecret ?? this.options.signingSecret, timestampSec, rawBody)
+    return this.replay({ rawBody, contentType, timestampSec, signature, headers: signing.headers ?? {} })
+  }
+
+  /** Sends a request again exactly as it was sent (same body, timestamp and signature), as someone who captured it would. */
+  async replay(request: SignedSlackRequest): Promise<SlackHttpResponse> {
     const startedAt = performance.now()
     const response = await fetch(this.url, {
       method: 'POST',
       headers: {
-        'Content-Type': contentType,
-        'X-Slack-Request-Timestamp': String(timestampSec),
-        'X-Slack-Signature': signature,
-        ...signing.headers,
+        'Content-Type': request.contentType,
+        'X-Slack-Request-Timestamp': String(request.timestampSec),
+        'X-Slack-Signature': request.signature,
+        ...request.headers,
       },
-      body: rawBody,
+      body: request.rawBody,
     })
     const text = await response.text()
     const elapsedMs = performance.now() - startedAt
-    return { status: response.status, body: parseBody(text, response.headers.get('content-type')), headers: response.headers, elapsedMs }
+    return { request, status: response.status, body: parseBody(text, response.headers.get('content-type')), headers: response.headers, elapsedMs }
   }
 
   private buildOptions(): { fakeSlack?: FakeSlackApi } {

@@ -86,12 +86,12 @@ export function buildAssessmentMessage(result: AnalysisResult): SlackMessage {
     )
   }
   blocks.push(divider, context(`The reasoning trail (${result.steps.length} steps) follows in this thread; \`/sre trail\` shows it again.`))
-  return { text: `Assessment: ${result.summary} (confidence ${percent(result.confidence)})`, blocks }
+  return { text: `Assessment: ${escapeMrkdwn(result.summary)} (confidence ${percent(result.confidence)})`, blocks }
 }
 
 export function buildAnalysisFailedMessage(error: string): SlackMessage {
-  const text = `:warning: The analysis failed: ${error}. It will be retried; the evidence so far is in the trail.`
-  return { text, blocks: [header('Analysis failed'), section(escapeMrkdwn(text))] }
+  const text = `:warning: The analysis failed: ${escapeMrkdwn(error)}. It will be retried; the evidence so far is in the trail.`
+  return { text, blocks: [header('Analysis failed'), section(text)] }
 }
 
 /**
@@ -129,7 +129,7 @@ export function buildReasoningTrailMessages(steps: ReasoningStep[], options: { t
   if (current.length > 0) parts.push(current)
   if (parts.length === 0) parts.push([section('No reasoning steps were recorded.')])
   return parts.map((part, i) => ({
-    text: `${options.title} (part ${i + 1} of ${parts.length})`,
+    text: `${escapeMrkdwn(options.title)} (part ${i + 1} of ${parts.length})`,
     blocks: [context(`*${escapeMrkdwn(options.title)}* — part ${i + 1} of ${parts.length}`), ...part],
   }))
 }

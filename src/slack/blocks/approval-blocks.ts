@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types'
 import type { ApprovalActionPreview } from '../../core/approvals/approval-action-preview'
 import type { ApprovalRequestView } from '../../core/approvals/approval-request-view'
+import type { ApprovalEscalation } from '../../core/incidents/incident-thread'
 import { AUTO_APPROVER } from '../../core/approvals/auto-approval-policy'
 import { confidenceBar, context, escapeMrkdwn, percent, section, type SlackMessage } from './block-kit'
 
@@ -10,7 +11,9 @@ export const REJECT_ACTION_ID = 'approval_reject'
 const RISK_ICON = { low: ':large_green_circle:', medium: ':large_yellow_circle:', high: ':red_circle:' } as const
 
 function actionPreview(a: ApprovalActionPreview): string {
-  return `*${escapeMrkdwn(a.preview)}*\n\`\`\`${a.method} ${a.url}\n${JSON.stringify(a.body, null, 2)}\`\`\`${a.dryRun ? `\n_${escapeMrkdwn(a.dryRun)}_` : ''}`
+  // Slack reads mentions and links inside code blocks too, so the request is escaped like any other text.
+  const request = escapeMrkdwn(`${a.method} ${a.url}\n${JSON.stringify(a.body, null, 2)}`)
+  return `*${escapeMrkdwn(a.preview)}*\n\`\`\`${request}\`\`\`${a.dryRun ? `\n_${escapeMrkdwn(a.dryRun)}_` : ''}`
 }
 
 function who(approvers: string[]): string {
@@ -55,5 +58,17 @@ export function buildApprovalRequestMessage(a: ApprovalRequestView): SlackMessag
     const when = a.decidedAt ? ` at ${a.decidedAt.toISOString()}` : ` at ${a.expiresAt.toISOString()}`
     blocks.push(context(`${verb}${by}${when}`))
   }
-  return { text: `Approval ${a.status}: ${a.action.preview}`, blocks }
+  return { text: `Approval ${a.status}: ${escapeMrkdwn(a.action.preview)}`, blocks }
+}
+
+/** An approval nobody decided on in time: who is paged, what was waiting, and how to start the run again. */
+export function buildApprovalEscalationMessage(escalation: ApprovalEscalation): SlackMessage {
+  const { contacts, restart } = escalation
+  const paged = contacts.length ? who(contacts).replace(/, /g, ' ') : 'nobody (no approvers or escalation contacts are configured)'
+  const again = restart
+    ? ` Restart it with \`/sre run ${escapeMrkdwn(restart.playbookId)} ${escapeMrkdwn(restart.incidentLabel)}\` once someone can decide.`
+    : ''
+  const waiting = escapeMrkdwn(escalation.actionPreview)
+  const text = `:rotating_light: Escalating to ${paged}: nobody decided on *${waiting}* before it expired, so the playbook run stopped.${again}`
+  return { text, blocks: [section(text)] }
 }

@@ -34,8 +34,20 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
-export function link(url: string | null, label: string): string {
-  return url ? `<${url}|${escapeMrkdwn(label)}>` : escapeMrkdwn(label)
+/**
+ * The URL as Slack may link it, or null: only absolute http(s) URLs (no javascript:, data: or relative ones), with the
+ * characters that would end `<url|label>` early (`<`, `>`, `|`, whitespace) percent-encoded.
+ */
+export function linkableUrl(url: string | null | undefined): string | null {
+  const trimmed = url?.trim()
+  if (!trimmed || !/^https?:\/\/[^/]/i.test(trimmed)) return null
+  return trimmed.replace(/[<>|\s]/g, (c) => encodeURIComponent(c))
+}
+
+/** A link to an http(s) URL with an escaped label; anything else shows the label alone. */
+export function link(url: string | null | undefined, label: string): string {
+  const href = linkableUrl(url)
+  return href ? `<${href}|${escapeMrkdwn(label)}>` : escapeMrkdwn(label)
 }
 
 export function percent(x: number): string {

@@ -1,3 +1,4 @@
+import { ANALYZE_TEXT_MAX_CHARS } from '../../core/jobs/job-queue'
 import type { ActionStep, Playbook } from '../../core/playbooks/schema'
 import { escapeMrkdwn, section, type SlackMessage } from './block-kit'
 
@@ -11,8 +12,13 @@ export const SRE_COMMANDS: Array<[string, string]> = [
   ['/sre help', 'this help'],
 ]
 
+/** The commands as mrkdwn lines; `<service>` and the like are escaped, or Slack would read them as links. */
+export function sreCommandLines(): string {
+  return SRE_COMMANDS.map(([c, d]) => `• \`${escapeMrkdwn(c)}\` — ${d}`).join('\n')
+}
+
 export function buildHelpMessage(problem?: string): SlackMessage {
-  const list = SRE_COMMANDS.map(([c, d]) => `• \`${c}\` — ${d}`).join('\n')
+  const list = sreCommandLines()
   const text = `${problem ? `${problem}\n\n` : ''}*What I can do:*\n${list}`
   return { text, blocks: [section(text)] }
 }
@@ -22,13 +28,19 @@ export function buildPlaybookListMessage(playbooks: Playbook[]): SlackMessage {
   const lines = playbooks.map((p) => {
     const actions = p.steps.filter((s): s is ActionStep => s.kind === 'action').map((s) => `${s.risk} risk`)
     const applies = [...p.match.services, ...p.match.keywords.slice(0, 4).map((k) => `"${k}"`)].join(', ')
-    return (
-      `• *${escapeMrkdwn(p.title)}* \`${p.id}\` v${p.version} — ${p.steps.length} steps${actions.length ? `, actions: ${actions.join(', ')}` : ''}\n` +
-      `    _applies to_ ${escapeMrkdwn(applies)}`
-    )
+    const steps = `${p.steps.length} steps${actions.length ? `, actions: ${actions.join(', ')}` : ''}`
+    return `• *${escapeMrkdwn(p.title)}* \`${escapeMrkdwn(p.id)}\` v${p.version} — ${steps}\n` + `    _applies to_ ${escapeMrkdwn(applies)}`
   })
   const blocks = [section('*Playbooks*')]
   // One section per 10 playbooks keeps each under Slack's 3000 characters.
   for (let i = 0; i < lines.length; i += 10) blocks.push(section(lines.slice(i, i + 10).join('\n')))
   return { text: `${playbooks.length} playbooks`, blocks }
+}
+
+/** What `/sre analyze` and a mention answer to a description they cannot take. */
+export function analyzeTextTooLong(length: number): string {
+  return (
+    `:warning: That description is too long to analyse: ${length} characters, and the limit is ${ANALYZE_TEXT_MAX_CHARS}. ` +
+    'Shorten it to the service and the symptoms, e.g. `/sre analyze checkout-db connection timeouts`.'
+  )
 }

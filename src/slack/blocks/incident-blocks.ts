@@ -29,7 +29,7 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
     header(`${label} ${incident.title}`),
     fields([
       ['Service', escapeMrkdwn(incident.service ?? 'unknown')],
-      ['Severity', `${icon} ${incident.severity}`],
+      ['Severity', `${icon} ${escapeMrkdwn(incident.severity)}`],
       ['Status', state],
       ['Started', `<!date^${Math.floor(incident.startedAt.getTime() / 1000)}^{date_short_pretty} {time}|${incident.startedAt.toISOString()}>`],
     ]),
@@ -40,14 +40,16 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
   const notes: string[] = []
   if (progress.confidence !== undefined) notes.push(`Confidence ${confidenceBar(progress.confidence)} ${percent(progress.confidence)}`)
   if (progress.playbookTitle)
-    notes.push(`Playbook: ${escapeMrkdwn(progress.playbookTitle)}${progress.executionStatus ? ` (${progress.executionStatus.replace('_', ' ')})` : ''}`)
+    notes.push(
+      `Playbook: ${escapeMrkdwn(progress.playbookTitle)}${progress.executionStatus ? ` (${escapeMrkdwn(progress.executionStatus.replace('_', ' '))})` : ''}`,
+    )
   notes.push(
-    `Source: ${incident.source}${incident.alertCount > 1 ? ` · ${incident.alertCount} alerts` : ''}` +
+    `Source: ${escapeMrkdwn(incident.source)}${incident.alertCount > 1 ? ` · ${incident.alertCount} alerts` : ''}` +
       `${incident.url ? ` · ${link(incident.url, 'open alert')}` : ''}`,
   )
   if (incident.links.length) notes.push(incident.links.map((l) => link(l.url, l.label)).join(' · '))
   blocks.push(context(...notes))
-  return { text: `${label} ${incident.title} — ${state}`, blocks }
+  return { text: `${label} ${escapeMrkdwn(incident.title)} — ${state}`, blocks }
 }
 
 export function buildResolvedReply(incident: IncidentView): SlackMessage {

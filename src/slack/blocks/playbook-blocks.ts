@@ -32,7 +32,10 @@ export function buildPlaybookOffersMessage(offers: PlaybookOffer[], incidentNumb
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `*${escapeMrkdwn(offer.title)}* \`${offer.id}\`\n${escapeMrkdwn(offer.reasons.join('; ') || 'matches the incident')}`.slice(0, 3000),
+        text: `*${escapeMrkdwn(offer.title)}* \`${escapeMrkdwn(offer.id)}\`\n${escapeMrkdwn(offer.reasons.join('; ') || 'matches the incident')}`.slice(
+          0,
+          3000,
+        ),
       },
       accessory: {
         type: 'button',
@@ -49,7 +52,7 @@ export function buildPlaybookOffersMessage(offers: PlaybookOffer[], incidentNumb
 export function buildManualStepMessage(title: string, instruction: string, value: string): SlackMessage {
   const text = `:hand: *${escapeMrkdwn(title)}*\n${escapeMrkdwn(instruction)}`
   return {
-    text: `Manual step: ${title}`,
+    text: `Manual step: ${escapeMrkdwn(title)}`,
     blocks: [
       section(text),
       {
@@ -63,7 +66,7 @@ export function buildManualStepMessage(title: string, instruction: string, value
 
 export function buildManualStepDoneMessage(title: string, instruction: string, userId: string): SlackMessage {
   const text = `:white_check_mark: *${escapeMrkdwn(title)}*\n${escapeMrkdwn(instruction)}`
-  return { text: `Manual step done: ${title}`, blocks: [section(text), context(`Done, confirmed by <@${userId}>`)] }
+  return { text: `Manual step done: ${escapeMrkdwn(title)}`, blocks: [section(text), context(`Done, confirmed by <@${userId}>`)] }
 }
 
 /** The one progress message of a playbook run, edited in place after every step. */
@@ -106,7 +109,7 @@ export function buildExecutionProgressMessage(
       ],
     })
   }
-  return { text: `Playbook ${playbook.title}: ${status}`, blocks }
+  return { text: `Playbook ${escapeMrkdwn(playbook.title)}: ${status}`, blocks }
 }
 
 export function buildStepResultMessage(title: string, outcome: StepResultView): SlackMessage {
@@ -116,13 +119,13 @@ export function buildStepResultMessage(title: string, outcome: StepResultView): 
   const extra = outcome.detail.split('\n').slice(1).join('\n')
   if (extra) blocks.push(context(escapeMrkdwn(extra)))
   if (outcome.link) blocks.push(context(link(outcome.link, 'Open in Cloud console')))
-  return { text: `${title}: ${outcome.summary}`, blocks }
+  return { text: `${escapeMrkdwn(title)}: ${escapeMrkdwn(outcome.summary)}`, blocks }
 }
 
 export function buildNotifyMessage(text: string, about: { incidentNumber: number; permalink: string | null }): SlackMessage {
   const blocks = [section(`:loudspeaker: ${escapeMrkdwn(text)}`)]
   if (about.permalink) blocks.push(context(`About ${link(about.permalink, `INC-${about.incidentNumber}`)}`))
-  return { text, blocks }
+  return { text: escapeMrkdwn(text), blocks }
 }
 
 export function buildActionResultMessage(title: string, ok: boolean, detail: string): SlackMessage {

@@ -36,7 +36,7 @@ export function buildTelemetryWarningMessage(views: TelemetryWarningView[], cool
       ),
     )
   blocks.push(context(`Proactive warning from the telemetry scan · each metric is warned about at most once in ${cooldownMinutes} min`))
-  return { text: `Warning: ${lines[0] ?? 'nothing'}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}`, blocks }
+  return { text: `Warning: ${escapeMrkdwn(lines[0] ?? 'nothing')}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}`, blocks }
 }
 
 function rank(w: MetricWarning): number {

@@ -104,7 +104,7 @@ describe('similar incidents and the reasoning trail, in embedded mode (PGlite, i
   it('/sre trail answers plainly for an incident that does not exist, and with the usage for nonsense', async () => {
     expect((await sre('trail INC-9999')).replies[0]!.text).toBe('There is no INC-9999.')
     const res = await env.sender.slashCommand({ text: 'trail yesterday', channel_id: CHANNEL })
-    expect((res.body as { text: string }).text).toContain('Usage: `/sre trail <INC-n> [part]`')
+    expect((res.body as { text: string }).text).toContain('Usage: `/sre trail &lt;INC-n&gt; [part]`')
   })
 
   it('keeps the existing subcommands working', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt'
 import { isApprover } from '../../../core/approvals/approver-policy'
+import { AUTO_APPROVER } from '../../../core/approvals/auto-approval-policy'
 import { castApprovalVote, getApprovalRequest } from '../../../storage/repositories/approvals'
 import { appendAudit } from '../../../storage/repositories/audit'
 import { jobIdFor } from '../../../core/jobs/job-queue'
@@ -50,7 +51,10 @@ export function createApprovalActionHandler(deps: ListenerDeps, decision: 'appro
         if (request.status === 'pending' || request.status === 'expired') return tell(':hourglass: This approval request has expired; nothing was run.')
         // Queued again under the same id: a decision whose job could not be queued the first time is not lost (the job is idempotent).
         await decided()
-        return tell(`This request was already ${request.status} by <@${request.decidedBy}> at ${request.decidedAt?.toISOString()}.`)
+        {
+          const by = request.decidedBy === AUTO_APPROVER ? 'policy' : `<@${request.decidedBy}>`
+          return tell(`This request was already ${request.status} by ${by} at ${request.decidedAt?.toISOString()}.`)
+        }
       case 'own_request':
         return tell(':no_entry: You requested this action, so someone else has to approve it.')
       case 'already_voted':

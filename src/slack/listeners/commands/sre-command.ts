@@ -12,8 +12,8 @@ import { getIncidentEmbedding } from '../../../storage/repositories/incident-emb
 import { searchIncidentCandidates } from '../../../storage/repositories/similar-incidents-search'
 import { buildReasoningTrailMessages, buildSimilarIncidentsMessage } from '../../blocks/analysis-blocks'
 import { escapeMrkdwn, percent, section } from '../../blocks/block-kit'
-import { buildHelpMessage, buildPlaybookListMessage } from '../../blocks/help-blocks'
-import { playbookStartJobId } from '../../../core/jobs/job-queue'
+import { analyzeTextTooLong, buildHelpMessage, buildPlaybookListMessage } from '../../blocks/help-blocks'
+import { ANALYZE_TEXT_MAX_CHARS, playbookStartJobId } from '../../../core/jobs/job-queue'
 import type { ListenerDeps } from '../listener-deps'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
@@ -56,6 +56,10 @@ export function createSreCommandHandler(deps: ListenerDeps) {
           })
           return
         }
+        if (args.length > ANALYZE_TEXT_MAX_CHARS) {
+          await ack({ response_type: 'ephemeral', text: analyzeTextTooLong(args.length) })
+          return
+        }
         await ack({ response_type: 'ephemeral', text: `:mag: Analyzing _${escapeMrkdwn(args)}_ — an incident thread will open in this channel.` })
         const requestedAt = deps.now().toISOString()
         await deps.queue.enqueue('incident.open-and-analyze', { text: args, userId: command.user_id, channelId: command.channel_id, requestedAt })
@@ -80,7 +84,7 @@ export function createSreCommandHandler(deps: ListenerDeps) {
             response_type: 'ephemeral',
             ...buildHelpMessage(
               deps.playbooks.some((p) => p.id === playbookId)
-                ? 'Usage: `/sre run <playbook> <INC-n>`.'
+                ? 'Usage: `/sre run &lt;playbook&gt; &lt;INC-n&gt;`.'
                 : `There is no playbook \`${escapeMrkdwn(playbookId)}\`; \`/sre playbooks\` lists them.`,
             ),
           })
@@ -116,7 +120,7 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         const number = parseIncidentLabel(label)
         const first = Number(from)
         if (number === null || !Number.isInteger(first) || first < 1) {
-          await ack({ response_type: 'ephemeral', ...buildHelpMessage('Usage: `/sre trail <INC-n> [part]`.') })
+          await ack({ response_type: 'ephemeral', ...buildHelpMessage('Usage: `/sre trail &lt;INC-n&gt; [part]`.') })
           return
         }
         await ack()

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt'
 import { incidentLabel } from '../../../core/incidents/incident-label'
 import { listOpenIncidents } from '../../../storage/repositories/incidents'
 import { context, escapeMrkdwn, header, section } from '../../blocks/block-kit'
-import { SRE_COMMANDS } from '../../blocks/help-blocks'
+import { sreCommandLines } from '../../blocks/help-blocks'
 import type { ListenerDeps } from '../listener-deps'
 
 type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs
@@ -20,7 +20,7 @@ export function createAppHomeOpenedHandler(deps: ListenerDeps) {
           header('Open incidents'),
           section(open.length ? open.map((i) => `• *${incidentLabel(i)}* ${escapeMrkdwn(i.title)} — ${i.severity}`).join('\n') : 'No open incidents. :sunny:'),
           header('Commands'),
-          section(SRE_COMMANDS.map(([c, d]) => `• \`${c}\` — ${d}`).join('\n')),
+          section(sreCommandLines()),
           context(`Updated ${deps.now().toISOString()}`),
         ],
       },
@@ -33,6 +33,6 @@ export async function showHomeFailure({ event, client }: Args, message: string):
   if (event.tab !== 'home') return
   await client.views.publish({
     user_id: event.user,
-    view: { type: 'home', blocks: [section(message), header('Commands'), section(SRE_COMMANDS.map(([c, d]) => `• \`${c}\` — ${d}`).join('\n'))] },
+    view: { type: 'home', blocks: [section(message), header('Commands'), section(sreCommandLines())] },
   })
 }

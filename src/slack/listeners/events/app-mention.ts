@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt'
-import { buildHelpMessage } from '../../blocks/help-blocks'
+import { ANALYZE_TEXT_MAX_CHARS } from '../../../core/jobs/job-queue'
+import { analyzeTextTooLong, buildHelpMessage } from '../../blocks/help-blocks'
 import type { ListenerDeps } from '../listener-deps'
 
 const ANALYZE = /^analy[sz]e\s+(.+)$/is
@@ -16,6 +17,10 @@ export function createAppMentionHandler(deps: ListenerDeps) {
   return async ({ event, say }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs): Promise<void> => {
     const m = ANALYZE.exec(withoutMentions(event.text))
     const threadTs = event.thread_ts ?? event.ts
+    if (m && event.user && m[1]!.trim().length > ANALYZE_TEXT_MAX_CHARS) {
+      await say({ text: analyzeTextTooLong(m[1]!.trim().length), thread_ts: threadTs })
+      return
+    }
     if (m && event.user) {
       await deps.queue.enqueue('incident.open-and-analyze', {
         text: m[1]!.trim(),

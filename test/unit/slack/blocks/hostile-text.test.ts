@@ -1,0 +1,255 @@
+import { describe, expect, it } from 'vitest'
+import type { AnalysisResult } from '../../../../src/core/analysis/analyze-incident'
+import type { ApprovalRequestView } from '../../../../src/core/approvals/approval-request-view'
+import type { RetrievalSummary } from '../../../../src/core/correlation/summarize-retrieval'
+import type { PastIncidentMatch } from '../../../../src/core/correlation/past-incident-match'
+import type { Playbook } from '../../../../src/core/playbooks/schema'
+import type { ReasoningStep } from '../../../../src/core/reasoning/reasoning-step'
+import { findBlockKitViolations } from '../../../../src/embedded/slack-simulator'
+import {
+  buildAnalysisFailedMessage,
+  buildAssessmentMessage,
+  buildEvidenceMessage,
+  buildReasoningTrailMessages,
+  buildSimilarIncidentsMessage,
+} from '../../../../src/slack/blocks/analysis-blocks'
+import { buildApprovalEscalationMessage, buildApprovalRequestMessage } from '../../../../src/slack/blocks/approval-blocks'
+import { context, escapeMrkdwn, fields, link, section, type SlackMessage } from '../../../../src/slack/blocks/block-kit'
+import { buildHelpMessage, buildPlaybookListMessage } from '../../../../src/slack/blocks/help-blocks'
+import { buildIncidentRootMessage, buildResolvedReply, buildTestNotificationMessage, type IncidentView } from '../../../../src/slack/blocks/incident-blocks'
+import {
+  buildActionResultMessage,
+  buildExecutionProgressMessage,
+  buildManualStepDoneMessage,
+  buildManualStepMessage,
+  buildNotifyMessage,
+  buildPlaybookOffersMessage,
+  buildRunFailedMessage,
+  buildStepResultMessage,
+} from '../../../../src/slack/blocks/playbook-blocks'
+import { buildTelemetryWarningMessage } from '../../../../src/slack/blocks/telemetry-warning-blocks'
+import { loadPlaybookFiles } from '../../../../src/storage/playbook-files'
+import hostile from '../../../fixtures/slack/hostile-strings.json'
+
+/** Slack ids the bot itself puts in messages (configured approvers, the clicking user): the only mentions allowed. */
+const TRUSTED_IDS = ['U0ALICE', 'U0BOB', 'S0ONCALL']
+const basePlaybook = loadPlaybookFiles('test/fixtures/playbooks')[0]!
+
+/** The link a URL field may become: http(s) only, with the characters that end Slack's `<url|label>` percent-encoded. */
+function expectedLinkUrl(url: string): string | null {
+  if (!/^https?:\/\/[^/]/i.test(url.trim())) return null
+  return url.trim().replace(/[<>|\s]/g, (c) => encodeURIComponent(c))
+}
+
+/**
+ * Every `<…>` that Slack would parse in mrkdwn: dates are fine, mentions only of trusted ids,
+ * links only to http(s) URLs that came from a URL field. What is left must hold no `<` or `>`.
+ */
+function unsafeSequences(text: string, allowedUrls: Set<string>): string[] {
+  const problems: string[] = []
+  const rest = text.replace(/<([^<>]*)>/g, (token, inner: string) => {
+    if (/^!date\^\d+\^[^|]*\|[^|]*$/.test(inner)) return ''
+    const mention = /^(?:@|!subteam\^)([A-Z0-9]+)$/.exec(inner)
+    if (mention && TRUSTED_IDS.includes(mention[1]!)) return ''
+    // Slack ends the URL at the first `|`; the label after it is shown as text.
+    const url = inner.split('|')[0]!
+    if (/^https?:\/\/\S+$/i.test(url) && allowedUrls.has(url)) return ''
+    problems.push(token)
+    return ''
+  })
+  if (/[<>]/.test(rest)) problems.push(`stray bracket in ${JSON.stringify(rest.slice(0, 200))}`)
+  return problems
+}
+
+/** The top-level text and every mrkdwn text object of the blocks (plain_text is never parsed for mentions or links). */
+function mrkdwnTexts(message: SlackMessage): string[] {
+  const out = [message.text]
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk)
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>
+      if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text)
+      Object.values(o).forEach(walk)
+    }
+  }
+  walk(message.blocks)
+  return out
+}
+
+function analysis(h: string): AnalysisResult {
+  const match: PastIncidentMatch = {
+    incident: {
+      id: 'p1',
+      number: 3,
+      title: h,
+      service: h,
+      resourceType: null,
+      policyName: null,
+      startedAt: new Date(0),
+      resolvedAt: new Date(0),
+      rootCause: h,
+      resolution: h,
+      resolutionOutcome: 'worked',
+      playbookId: null,
+    },
+    similarity: 0.8,
+    matchedOn: [h],
+  }
+  const step: ReasoningStep = {
+    position: 1,
+    question: h,
+    query: h,
+    decision: h,
+    discarded: [{ hypothesis: h, reason: h }],
+    evidence: [{ source: 'logs', title: h, detail: h, link: h, anomalous: true, data: {} }],
+  }
+  return {
+    embedding: null,
+    matches: [match],
+    steps: [step],
+    hypothesis: null,
+    playbook: null,
+    probableCause: null,
+    alternatives: [],
+    confidence: 0.4,
+    factors: [{ name: 'evidence_support', value: 0.5, weight: 1, explanation: h }],
+    confident: false,
+    summary: h,
+    missingSources: [{ source: 'traces', reason: h }],
+  }
+}
+
+function approval(h: string, status: ApprovalRequestView['status']): ApprovalRequestView {
+  return {
+    id: 'a1',
+    action: { stepId: 's', title: h, preview: h, risk: 'high', method: h, url: h, body: { [h]: h }, dryRun: h },
+    rationale: h,
+    confidence: 0.7,
+    status,
+    decidedBy: status === 'pending' ? null : 'U0ALICE',
+    decidedAt: status === 'pending' ? null : new Date(0),
+    expiresAt: new Date(0),
+    approvers: ['U0ALICE', 'S0ONCALL'],
+    minApprovals: 2,
+    approvedBy: status === 'pending' ? ['U0BOB'] : ['U0BOB', 'U0ALICE'],
+  }
+}
+
+const incident = (h: string, status: IncidentView['status']): IncidentView => ({
+  number: 7,
+  title: h,
+  service: h,
+  severity: h,
+  status,
+  source: h,
+  startedAt: new Date(0),
+  resolvedAt: status === 'resolved' ? new Date(60_000) : null,
+  alertCount: 2,
+  url: h,
+  summary: h,
+  links: [{ label: h, url: h }],
+})
+
+const retrieval = (h: string): RetrievalSummary => ({
+  mode: 'hybrid',
+  embeddingModel: h,
+  keywords: [h],
+  errorSignature: h,
+  notes: [h],
+  confidence: { probability: 0.3, logit: null, features: null },
+  confident: false,
+  calibration: { method: 'prior', samples: 0 },
+})
+
+const playbook = (h: string): Playbook => ({ ...basePlaybook, title: h, steps: basePlaybook.steps.map((s) => ({ ...s, title: h })) })
+
+/** Every Block Kit builder, fed the hostile string in every field that comes from an alert, a log, a playbook's variables or a user. */
+const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = [
+  [
+    'section / context / fields / link primitives',
+    (h) => ({ text: escapeMrkdwn(h), blocks: [section(link(h, h)), context(link(h, h)), fields([['k', link(h, h)]])] }),
+  ],
+  [
+    'incident root (open)',
+    (h) => buildIncidentRootMessage(incident(h, 'open'), { phase: 'analyzed', summary: h, confidence: 0.5, playbookTitle: h, executionStatus: h }),
+  ],
+  ['incident root (resolved)', (h) => buildIncidentRootMessage(incident(h, 'resolved'), { phase: 'new' })],
+  ['resolved reply', (h) => buildResolvedReply(incident(h, 'resolved'))],
+  ['test notification', (h) => buildTestNotificationMessage({ sender: h, policy: h })],
+  ['similar incidents', (h) => buildSimilarIncidentsMessage(analysis(h).matches, retrieval(h))],
+  ['evidence', (h) => buildEvidenceMessage(analysis(h))],
+  ['assessment', (h) => buildAssessmentMessage(analysis(h))],
+  ['analysis failed', (h) => buildAnalysisFailedMessage(h)],
+  ['reasoning trail', (h) => buildReasoningTrailMessages(analysis(h).steps, { title: h, footer: [escapeMrkdwn(h)] })],
+  ['approval request (pending)', (h) => buildApprovalRequestMessage(approval(h, 'pending'))],
+  ['approval request (approved)', (h) => buildApprovalRequestMessage(approval(h, 'approved'))],
+  [
+    'approval escalation',
+    (h) => buildApprovalEscalationMessage({ actionPreview: h, contacts: ['S0ONCALL', 'U0ALICE'], restart: { playbookId: h, incidentLabel: h } }),
+  ],
+  ['playbook offers', (h) => buildPlaybookOffersMessage([{ id: h, title: h, reasons: [h] }], 7, h)],
+  ['manual step', (h) => buildManualStepMessage(h, h, 'x:1')],
+  ['manual step done', (h) => buildManualStepDoneMessage(h, h, 'U0ALICE')],
+  [
+    'playbook progress',
+    (h) =>
+      buildExecutionProgressMessage(
+        playbook(h),
+        { id: 'e', status: 'running', nextStep: 1, incidentNumber: 7, startedBy: 'U0BOB' },
+        [],
+        { service: h },
+        (t) => t,
+      ),
+  ],
+  ['step result', (h) => buildStepResultMessage(h, { flagged: true, summary: h, detail: `${h}\n${h}`, link: h })],
+  ['notify', (h) => buildNotifyMessage(h, { incidentNumber: 7, permalink: h })],
+  ['action result', (h) => buildActionResultMessage(h, false, h)],
+  ['run failed', (h) => buildRunFailedMessage(h, h)],
+  [
+    'telemetry warning',
+    (h) =>
+      buildTelemetryWarningMessage(
+        Array.from({ length: 22 }, () => ({
+          warning: {
+            kind: 'saturation' as const,
+            service: h,
+            metric: 'disk_used_ratio' as const,
+            unit: h,
+            level: 0.9,
+            risePerMinute: 0.01,
+            minutesToFull: 10,
+            fullAt: new Date(0),
+          },
+          consoleLink: h,
+        })),
+        60,
+      ),
+  ],
+  ['help with a problem', (h) => buildHelpMessage(escapeMrkdwn(h))],
+  ['playbook list', (h) => buildPlaybookListMessage([playbook(h)])],
+]
+
+describe('Block Kit builders given hostile text (mentions, broadcasts, forged links, entities, non-http URLs)', () => {
+  for (const [name, build] of BUILDERS) {
+    it(`${name}: nothing from the input pings anyone or becomes a link other than an http(s) URL from a URL field`, () => {
+      const found: string[] = []
+      for (const h of hostile.strings) {
+        const allowed = new Set([expectedLinkUrl(h)].filter((u): u is string => u !== null))
+        const built = build(h)
+        for (const message of Array.isArray(built) ? built : [built]) {
+          expect(findBlockKitViolations(message.blocks)).toEqual([])
+          for (const text of mrkdwnTexts(message)) for (const problem of unsafeSequences(text, allowed)) found.push(`${JSON.stringify(h)} → ${problem}`)
+        }
+      }
+      expect(found).toEqual([])
+    })
+  }
+
+  it('link() keeps an http(s) URL whole but encoded, and shows anything else as plain text', () => {
+    expect(link('https://a/1> <!channel> <https://evil', 'open alert')).toBe('<https://a/1%3E%20%3C!channel%3E%20%3Chttps://evil|open alert>')
+    expect(link('https://a/1|approve', 'x')).toBe('<https://a/1%7Capprove|x>')
+    expect(link('javascript:alert(1)', 'open')).toBe('open')
+    expect(link('data:text/html,<b>', 'open')).toBe('open')
+    expect(link(null, '<!here>')).toBe('&lt;!here&gt;')
+  })
+})
