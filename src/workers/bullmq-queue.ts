@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq'
 import { Redis } from 'ioredis'
-import { PermanentJobError } from '../core/errors'
+import { withDeadline } from '../core/deadline'
+import { CodedError, errorMessage, PermanentJobError } from '../core/errors'
 import type { Logger } from '../logger'
 import { JOB_NAMES, jobSchemas, type EnqueueOptions, type JobData, type JobName, type JobQueue } from '../core/jobs/job-queue'
 import { JOB_ATTEMPTS, JOB_BACKOFF_MS, queueNameFor, type JobHandlers } from './jobs'
@@ -9,6 +10,12 @@ function connectionFor(url: string): Redis {
   // BullMQ workers need maxRetriesPerRequest null so blocking commands are not cut short.
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false })
 }
+
+/** How long an enqueue may wait for Redis: a webhook or a slash command must be answered within 2 s. */
+export const ENQUEUE_DEADLINE_MS = 1500
+
+/** While ioredis waits to reconnect, a command would wait with it (maxRetriesPerRequest null): fail at once instead. */
+const DISCONNECTED = new Set(['reconnecting', 'close', 'end'])
 
 const JOB_OPTIONS = {
   attempts: JOB_ATTEMPTS,
@@ -25,14 +32,18 @@ export class BullmqJobQueue implements JobQueue {
   constructor(
     redisUrl: string,
     private readonly prefix: string,
+    private readonly deadlineMs = ENQUEUE_DEADLINE_MS,
   ) {
     this.connection = connectionFor(redisUrl)
+    // Without a listener ioredis prints every failed reconnection; the callers see the failure as queue_unavailable.
+    this.connection.on('error', () => {})
   }
 
   private queue(name: JobName): Queue {
     let q = this.queues.get(name)
     if (!q) {
       q = new Queue(queueNameFor(name), { connection: this.connection as ConnectionOptions, prefix: this.prefix })
+      q.on('error', () => {})
       this.queues.set(name, q)
     }
     return q
@@ -40,7 +51,23 @@ export class BullmqJobQueue implements JobQueue {
 
   async enqueue<N extends JobName>(name: N, data: JobData<N>, options: EnqueueOptions = {}): Promise<void> {
     const payload = jobSchemas[name].parse(data)
-    await this.queue(name).add(name, payload, { jobId: options.jobId, delay: options.delayMs, ...JOB_OPTIONS })
+    await this.withRedis(`enqueue ${name}`, () => this.queue(name).add(name, payload, { jobId: options.jobId, delay: options.delayMs, ...JOB_OPTIONS }))
+  }
+
+  /** Is Redis answering now? For /readyz. */
+  async ping(): Promise<void> {
+    await this.withRedis('ping', () => this.connection.ping())
+  }
+
+  /** Runs a Redis call within the deadline; an unreachable Redis is a queue_unavailable error, not a wait without end. */
+  private async withRedis<T>(what: string, call: () => Promise<T>): Promise<T> {
+    const unavailable = (reason: string) => new CodedError('queue_unavailable', `the job queue (Redis) is unavailable: ${reason}`, { operation: what })
+    if (DISCONNECTED.has(this.connection.status)) throw unavailable(`connection ${this.connection.status}`)
+    try {
+      return await withDeadline(call(), this.deadlineMs, what)
+    } catch (err) {
+      throw unavailable(errorMessage(err))
+    }
   }
 
   /** A BullMQ job scheduler: Redis holds one per id, so every worker replica may upsert it at start. */

@@ -11,6 +11,7 @@ import { failPlaybookRun, processPlaybookAdvance } from './processors/playbook-a
 import { processPlaybookShowCancellation } from './processors/playbook-show-cancellation'
 import { processPlaybookStart } from './processors/playbook-start'
 import { processTelemetryScan } from './processors/telemetry-scan'
+import { processIncidentRequeueMissed } from './processors/incident-requeue-missed'
 import type { WorkerDeps } from './worker-deps'
 
 /** The job handlers, shared by the BullMQ workers and the embedded in-process queue. */
@@ -37,5 +38,6 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     },
     'telemetry.scan': (_data, meta) => processTelemetryScan(deps, meta),
     'history.prune': () => processHistoryPrune(deps),
+    'incident.requeue-missed': () => processIncidentRequeueMissed(deps),
   }
 }
