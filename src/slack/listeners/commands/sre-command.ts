@@ -69,7 +69,9 @@ export function createSreCommandHandler(deps: ListenerDeps) {
           deps.logger.error({ err: queued, user: command.user_id, channel: command.channel_id }, 'could not queue /sre analyze')
           await ack({
             response_type: 'ephemeral',
-            text: `:warning: I could not queue the analysis of _${escapeMrkdwn(args)}_ (${failureReason(queued)}). Nothing was started: please run the command again in a minute.`,
+            text:
+              `:warning: I could not queue the analysis of _${escapeMrkdwn(args)}_ (${failureReason(queued)}). ` +
+              'Nothing was started: please run the command again in a minute.',
           })
           return
         }
