@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Queue } from 'bullmq'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { analyzeJobId, resolutionJobId, type JobName, type JobQueue } from '../../src/core/jobs/job-queue'
 import { createAlertRoutes } from '../../src/ingest/alert-routes'
 import { createLogger } from '../../src/logger'
@@ -157,5 +158,68 @@ describe('no accepted alert is lost when Redis is down or loses its data (real P
     await withQueue('incident.announce-resolution', (q) => q.obliterate({ force: true }))
     await sweep()
     expect(await jobIds('incident.announce-resolution')).not.toContain(resolutionJobId(incidentId))
+  })
+})
+
+describe('the bot process while Redis is down (real bot, real Postgres, nothing listening for Redis)', () => {
+  let database: TestDatabase
+  let down: EmbeddedEnvironment
+  let up: EmbeddedEnvironment
+
+  beforeAll(async () => {
+    database = await createTestDatabase()
+    const queuePrefix = `test-readyz-${randomBytes(4).toString('hex')}`
+    down = await startEmbeddedEnvironment({ databaseUrl: database.url, redisUrl: REDIS_DOWN_URL, queuePrefix, workers: false })
+    up = await startEmbeddedEnvironment({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL, queuePrefix, workers: false })
+  })
+
+  afterAll(async () => {
+    await down?.stop()
+    await up?.stop()
+    await database?.drop()
+  })
+
+  it('/readyz answers 503 naming the queue, while /healthz stays 200', async () => {
+    const ready = await fetch(`${down.baseUrl}/readyz`)
+    expect(ready.status).toBe(503)
+    const body = (await ready.json()) as { ready: boolean; checks: { postgres: string; queue: string } }
+    expect(body.ready).toBe(false)
+    expect(body.checks.postgres).toBe('ok')
+    expect(body.checks.queue).not.toBe('ok')
+    expect((await fetch(`${down.baseUrl}/healthz`)).status).toBe(200)
+  })
+
+  it('/readyz answers 200 when Postgres and Redis answer', async () => {
+    const ready = await fetch(`${up.baseUrl}/readyz`)
+    expect(ready.status).toBe(200)
+    expect(await ready.json()).toEqual({ ready: true, checks: { postgres: 'ok', queue: 'ok' } })
+  })
+
+  it('/readyz answers 503 naming Postgres when the database is gone', async () => {
+    const closed = await openDatabase(database.url, { poolSize: 1 })
+    await closed.close()
+    const { readinessRoute } = await import('../../src/roles/readiness')
+    const route = readinessRoute({ db: closed.db, queue: up.runtime.queue })
+    const server = createServer((req, res) => route.handler(req, res))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const ready = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`)
+      expect(ready.status).toBe(503)
+      const body = (await ready.json()) as { checks: { postgres: string; queue: string } }
+      expect(body.checks.postgres).not.toBe('ok')
+      expect(body.checks.queue).toBe('ok')
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  it('answers an alert 202 (stored, analysis deferred) instead of hanging', async () => {
+    const res = await fetch(`${down.baseUrl}/alerts/generic`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${down.alertToken}` },
+      body: JSON.stringify({ title: 'cart-api down', service: 'cart-api', severity: 'critical', fingerprint: `cart-${randomBytes(3).toString('hex')}` }),
+    })
+    expect(res.status).toBe(202)
+    expect(await res.json()).toMatchObject({ accepted: 1, analysis: 'deferred' })
   })
 })

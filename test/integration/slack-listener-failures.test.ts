@@ -36,6 +36,9 @@ const unavailableQueue: JobQueue = {
   },
   schedule: async () => {},
   unschedule: async () => {},
+  ping: async () => {
+    throw new Error('Connection is closed.')
+  },
   close: async () => {},
 }
 

@@ -54,6 +54,8 @@ export interface JobQueue {
   schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: { everyMs: number }): Promise<void>
   /** Stops a schedule of job `name`; nothing happens when there is none. */
   unschedule(schedulerId: string, name: JobName): Promise<void>
+  /** Resolves when the queue answers now (readiness); rejects, within a short deadline, when it cannot. */
+  ping(): Promise<void>
   close(): Promise<void>
 }
 
