@@ -14,6 +14,9 @@ function connectionFor(url: string): Redis {
 /** How long an enqueue may wait for Redis: a webhook or a slash command must be answered within 2 s. */
 export const ENQUEUE_DEADLINE_MS = 1500
 
+/** Schedules are upserted in the background (worker start, the periodic re-apply): no one waits on them, so a slow Redis gets longer. */
+const SCHEDULE_DEADLINE_MS = 10_000
+
 /** While ioredis waits to reconnect, a command would wait with it (maxRetriesPerRequest null): fail at once instead. */
 const DISCONNECTED = new Set(['reconnecting', 'close', 'end'])
 
@@ -60,11 +63,11 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   /** Runs a Redis call within the deadline; an unreachable Redis is a queue_unavailable error, not a wait without end. */
-  private async withRedis<T>(what: string, call: () => Promise<T>): Promise<T> {
+  private async withRedis<T>(what: string, call: () => Promise<T>, deadlineMs = this.deadlineMs): Promise<T> {
     const unavailable = (reason: string) => new CodedError('queue_unavailable', `the job queue (Redis) is unavailable: ${reason}`, { operation: what })
     if (DISCONNECTED.has(this.connection.status)) throw unavailable(`connection ${this.connection.status}`)
     try {
-      return await withDeadline(call(), this.deadlineMs, what)
+      return await withDeadline(call(), deadlineMs, what)
     } catch (err) {
       throw unavailable(errorMessage(err))
     }
@@ -73,11 +76,15 @@ export class BullmqJobQueue implements JobQueue {
   /** A BullMQ job scheduler: Redis holds one per id, so every worker replica may upsert it at start. */
   async schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: { everyMs: number }): Promise<void> {
     const payload = jobSchemas[name].parse(data)
-    await this.queue(name).upsertJobScheduler(schedulerId, { every: options.everyMs }, { name, data: payload, opts: JOB_OPTIONS })
+    await this.withRedis(
+      `schedule ${name}`,
+      () => this.queue(name).upsertJobScheduler(schedulerId, { every: options.everyMs }, { name, data: payload, opts: JOB_OPTIONS }),
+      SCHEDULE_DEADLINE_MS,
+    )
   }
 
   async unschedule(schedulerId: string, name: JobName): Promise<void> {
-    await this.queue(name).removeJobScheduler(schedulerId)
+    await this.withRedis(`unschedule ${name}`, () => this.queue(name).removeJobScheduler(schedulerId), SCHEDULE_DEADLINE_MS)
   }
 
   async close(): Promise<void> {
