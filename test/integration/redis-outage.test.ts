@@ -8,11 +8,14 @@ import { analyzeJobId, resolutionJobId, type JobName, type JobQueue } from '../.
 import { createAlertRoutes } from '../../src/ingest/alert-routes'
 import { createLogger } from '../../src/logger'
 import { openDatabase, type DatabaseHandle } from '../../src/storage/database'
+import { eq } from 'drizzle-orm'
+import { startAnalysis } from '../../src/storage/repositories/analyses'
 import { appendAudit } from '../../src/storage/repositories/audit'
+import { analyses } from '../../src/storage/schema'
 import { getIncident, updateIncident } from '../../src/storage/repositories/incidents'
 import { BullmqJobQueue } from '../../src/workers/bullmq-queue'
 import { queueNameFor } from '../../src/workers/jobs'
-import { processIncidentRequeueMissed, REQUEUE_GRACE_MS } from '../../src/workers/processors/incident-requeue-missed'
+import { processIncidentRequeueMissed, REQUEUE_GRACE_MS, REQUEUE_STALE_ANALYSIS_MS } from '../../src/workers/processors/incident-requeue-missed'
 import { TEST_REDIS_URL } from '../support/services'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
@@ -138,6 +141,25 @@ describe('no accepted alert is lost when Redis is down or loses its data (real P
     await sweep()
     await sweep()
     expect((await jobIds('incident.analyze')).filter((id) => id === analyzeJobId(incidentId))).toHaveLength(1)
+  })
+
+  it('queues an analysis again when Redis lost its job mid-analysis, but not one still young', async () => {
+    const baseUrl = await alertServer(database.handle.db, queue)
+    const answer = (await (await post(baseUrl, alert({ title: 'inventory-api OOM kills' }))).json()) as { results: Array<{ incident: { id: string } }> }
+    const incidentId = answer.results[0]!.incident.id
+    // A worker started the analysis, then Redis restarted empty: the row says "running" and no job will ever finish it.
+    const analysis = await startAnalysis(database.handle.db, incidentId)
+    await withQueue('incident.analyze', (q) => q.obliterate({ force: true }))
+
+    await sweep()
+    expect(await jobIds('incident.analyze')).not.toContain(analyzeJobId(incidentId))
+
+    await database.handle.db
+      .update(analyses)
+      .set({ startedAt: new Date(Date.now() - REQUEUE_STALE_ANALYSIS_MS - 60_000) })
+      .where(eq(analyses.id, analysis.id))
+    await sweep()
+    expect(await jobIds('incident.analyze')).toContain(analyzeJobId(incidentId))
   })
 
   it('announces a resolution whose job was lost, once', async () => {
