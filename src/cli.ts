@@ -1,4 +1,5 @@
 import { UsageError, type CommandRegistry } from './commands/command'
+import { errorMessage, isCodedError } from './core/errors'
 import { ConfigError, loadConfig, type Role } from './config'
 import { createLogger } from './logger'
 
@@ -84,13 +85,53 @@ async function runRole(command: 'bot' | 'worker' | 'migrate' | 'seed', args: str
     throw err
   }
   const logger = createLogger(config.LOG_LEVEL, { role: command })
+  let started: Awaited<ReturnType<typeof startRole>>
+  try {
+    started = await startRole(command, args, config, logger)
+  } catch (err) {
+    // One line a person can act on (what, where, the system's error code); the stack only at debug level.
+    logger.debug({ err }, 'start-up failed')
+    process.stderr.write(`sre-agent ${command}: ${startupFailure(err)}\n`)
+    return 1
+  }
+  if (!started) return 0
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, 'shutting down')
+      resolve()
+    }
+    process.once('SIGINT', shutdown)
+    process.once('SIGTERM', shutdown)
+  })
+  await started.stop()
+  await started.close()
+  return 0
+}
+
+/** The first line of the innermost cause, with its code (ECONNREFUSED, 28P01, …) when the message does not say it. */
+function startupFailure(err: unknown): string {
+  if (isCodedError(err)) return err.message.split('\n')[0]!
+  let inner = err
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause
+  const code = (inner as { code?: unknown } | null)?.code
+  const line = errorMessage(inner).split('\n')[0]!
+  return typeof code === 'string' && !line.includes(code) ? `${line} (${code})` : line
+}
+
+/** Runs migrate or seed to the end (null), or starts the bot or a worker and returns how to stop it. */
+async function startRole(
+  command: 'bot' | 'worker' | 'migrate' | 'seed',
+  args: string[],
+  config: ReturnType<typeof loadConfig>,
+  logger: ReturnType<typeof createLogger>,
+): Promise<{ stop: () => Promise<void>; close: () => Promise<void> } | null> {
   if (command === 'migrate') {
     const { openDatabase, migrateDatabase } = await import('./storage/database')
     const handle = await openDatabase(config.DATABASE_URL)
     await migrateDatabase(handle)
     await handle.close()
     logger.info('migrations applied')
-    return 0
+    return null
   }
   if (command === 'seed') {
     const { openDatabase } = await import('./storage/database')
@@ -100,23 +141,18 @@ async function runRole(command: 'bot' | 'worker' | 'migrate' | 'seed', args: str
     const n = await seedPastIncidents(handle.db, { count, seed: 42, now: new Date() })
     await handle.close()
     logger.info({ count: n }, 'seeded past incidents')
-    return 0
+    return null
   }
   const { createRuntime } = await import('./runtime')
   const runtime = await createRuntime(config, logger)
-  const stop =
-    command === 'bot' ? await (await import('./roles/bot')).runBot(runtime, config, logger) : await (await import('./roles/worker')).runWorker(runtime)
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
-      logger.info({ signal }, 'shutting down')
-      resolve()
-    }
-    process.once('SIGINT', shutdown)
-    process.once('SIGTERM', shutdown)
-  })
-  await stop()
-  await runtime.close()
-  return 0
+  try {
+    const stop =
+      command === 'bot' ? await (await import('./roles/bot')).runBot(runtime, config, logger) : await (await import('./roles/worker')).runWorker(runtime)
+    return { stop, close: () => runtime.close() }
+  } catch (err) {
+    await runtime.close().catch(() => undefined)
+    throw err
+  }
 }
 
 main(process.argv.slice(2)).then(

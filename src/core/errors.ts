@@ -32,6 +32,9 @@ export const ERROR_CODES = [
   'execution_not_found',
   'stored_row_invalid',
   'playbook_invalid',
+  'database_unreachable',
+  // the job queue
+  'queue_unavailable',
   // integrations
   'action_type_mismatch',
   'action_url_invalid',
@@ -48,6 +51,7 @@ export const ERROR_CODES = [
   'gcp_catalog_invalid',
   'gcp_coalesce_timeout',
   'gcp_call_failed',
+  'slack_auth_failed',
   'synthetic_fleet_invalid',
   'synthetic_seed_invalid',
   'synthetic_injection_invalid',

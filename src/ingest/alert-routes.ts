@@ -127,6 +127,17 @@ async function handleAlert(route: AlertRoute, req: IncomingMessage, res: ServerR
     reply(res, 400, { error: 'invalid_alert', field: err.field, message: err.message, deadLetterId: dl.id })
     return
   }
-  const results = await ingestAlerts(deps.db, deps.queue, alerts, body)
-  reply(res, 202, { accepted: results.length, results })
+  const { results, queueError } = await ingestAlerts(deps.db, deps.queue, alerts, body)
+  if (queueError) {
+    // Stored is accepted: the incident.requeue-missed sweep queues the analysis once the queue is back, so the sender must not resend.
+    deps.logger.warn({ err: queueError, route, accepted: results.length }, 'alert stored; its analysis is queued later by the sweep')
+    reply(res, 202, {
+      accepted: results.length,
+      results,
+      analysis: 'deferred',
+      message: 'stored; the job queue is unavailable, the analysis starts when it is back',
+    })
+    return
+  }
+  reply(res, 202, { accepted: results.length, results, analysis: 'queued' })
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../logger'
 import type { Runtime } from '../runtime'
 import { createSlackApp, type SlackApp } from '../slack/app'
 import { startBackgroundJobs } from '../workers/start-background-jobs'
+import { readinessRoute } from './readiness'
 
 /** The Slack-facing process: Bolt listeners plus the alert webhooks, on one port. */
 export function createBot(runtime: Runtime, options: { slackRetries?: number } = {}): SlackApp {
@@ -18,7 +19,10 @@ export function createBot(runtime: Runtime, options: { slackRetries?: number } =
       host: config.HOST,
       webClientRetries: options.slackRetries,
       seenSignatures: runtime.seenSignatures,
-      routes: createAlertRoutes({ db: database.db, queue, logger, token: config.ALERT_WEBHOOK_TOKEN!, maxBodyBytes: config.ALERT_MAX_BODY_BYTES }),
+      routes: [
+        ...createAlertRoutes({ db: database.db, queue, logger, token: config.ALERT_WEBHOOK_TOKEN!, maxBodyBytes: config.ALERT_MAX_BODY_BYTES }),
+        readinessRoute({ db: database.db, queue }),
+      ],
     },
     { db: database.db, queue, config, logger, now: deps.now, playbooks: runtime.playbooks, embedder: deps.embedder },
   )

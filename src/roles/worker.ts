@@ -1,6 +1,6 @@
 import type { Runtime } from '../runtime'
 import { BullmqWorkers } from '../workers/bullmq-queue'
-import { startBackgroundJobs } from '../workers/start-background-jobs'
+import { keepSchedulesApplied, startBackgroundJobs } from '../workers/start-background-jobs'
 
 /** A worker process: consumes every BullMQ queue; run as many replicas as needed. */
 export async function runWorker(runtime: Runtime): Promise<() => Promise<void>> {
@@ -9,6 +9,10 @@ export async function runWorker(runtime: Runtime): Promise<() => Promise<void>> 
   workers.start()
   await workers.waitUntilReady()
   await startBackgroundJobs(runtime.queue, config, logger, runtime.deps.embedder.name, runtime.deps.now())
+  const stopSchedules = keepSchedulesApplied(runtime.queue, config, logger)
   logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'sre-agent worker started')
-  return () => workers.close()
+  return async () => {
+    stopSchedules()
+    await workers.close()
+  }
 }

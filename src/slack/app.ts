@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt'
+import { CodedError, errorMessage } from '../core/errors'
 import type { Logger } from '../logger'
 import type { HttpRoute } from '../ingest/alert-routes'
 import { registerListeners } from './listeners'
@@ -80,12 +81,14 @@ export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): Sl
         installerOptions: { port: options.port, clientOptions: { ...clientOptions } },
         clientOptions,
         logger,
+        deferInitialization: true,
       })
     : new App({
         token: options.botToken,
         receiver,
         clientOptions,
         logger,
+        deferInitialization: true,
       })
   registerListeners(app, deps)
   app.error(async (err) => {
@@ -94,6 +97,14 @@ export function createSlackApp(options: SlackAppOptions, deps: ListenerDeps): Sl
   return {
     app,
     async start() {
+      // Bolt's auth.test, awaited here: a revoked token stops the start with one line instead of an unhandled rejection after "started".
+      await app.init().catch((err: unknown) => {
+        const slackError = (err as { data?: { error?: unknown } }).data?.error
+        throw new CodedError(
+          'slack_auth_failed',
+          `Slack refused SLACK_BOT_TOKEN on auth.test (${typeof slackError === 'string' ? slackError : errorMessage(err)})`,
+        )
+      })
       const started = (options.appToken ? await app.start() : await app.start({ port: options.port, host: options.host })) as unknown
       if (started && typeof (started as Server).address === 'function') {
         server = started as Server

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { CodedError, errorMessage } from '../core/errors'
 import * as schema from './schema'
 
 export type Schema = typeof schema
@@ -50,6 +51,13 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
   const { default: postgres } = await import('postgres')
   const { drizzle } = await import('drizzle-orm/postgres-js')
   const client = postgres(url, { max: options.poolSize ?? 10, onnotice: () => {} })
+  // One round trip now, so an unreachable database is said plainly here, not later behind the SQL of the first query.
+  try {
+    await client`select 1`
+  } catch (err) {
+    await client.end({ timeout: 1 }).catch(() => undefined)
+    throw databaseUnreachable(url, err)
+  }
   const db = drizzle(client, { schema }) as unknown as Database
   // A session advisory lock on a reserved connection: released when the holder finishes or its process dies.
   const tryWithLock: TryWithLock = async (key, fn) => {
@@ -91,6 +99,26 @@ export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
   } finally {
     await client.end({ timeout: 5 })
   }
+}
+
+/** "cannot reach Postgres at host:port (ECONNREFUSED: …)", without the password. */
+function databaseUnreachable(url: string, err: unknown): CodedError<'database_unreachable'> {
+  let where = 'DATABASE_URL'
+  try {
+    const parsed = new URL(url)
+    where = `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`
+  } catch {
+    // An unparsable URL is still reported, without its location.
+  }
+  const code = (err as { code?: unknown }).code
+  const reason = errorMessage(err, { rootCause: true }).split('\n')[0]!
+  return new CodedError(
+    'database_unreachable',
+    `cannot reach Postgres at ${where} (${typeof code === 'string' && !reason.includes(code) ? `${code}: ` : ''}${reason})`,
+    {
+      code,
+    },
+  )
 }
 
 /** The rows of a raw `execute`: postgres.js answers an array, PGlite an object holding `rows`. */

@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq'
 import { Redis } from 'ioredis'
-import { PermanentJobError } from '../core/errors'
+import { withDeadline } from '../core/deadline'
+import { CodedError, errorMessage, PermanentJobError } from '../core/errors'
 import type { Logger } from '../logger'
 import { JOB_NAMES, jobSchemas, type EnqueueOptions, type JobData, type JobName, type JobQueue } from '../core/jobs/job-queue'
 import { JOB_ATTEMPTS, JOB_BACKOFF_MS, queueNameFor, type JobHandlers } from './jobs'
@@ -9,6 +10,15 @@ function connectionFor(url: string): Redis {
   // BullMQ workers need maxRetriesPerRequest null so blocking commands are not cut short.
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false })
 }
+
+/** How long an enqueue may wait for Redis: a webhook or a slash command must be answered within 2 s. */
+export const ENQUEUE_DEADLINE_MS = 1500
+
+/** Schedules are upserted in the background (worker start, the periodic re-apply): no one waits on them, so a slow Redis gets longer. */
+const SCHEDULE_DEADLINE_MS = 10_000
+
+/** While ioredis waits to reconnect, a command would wait with it (maxRetriesPerRequest null): fail at once instead. */
+const DISCONNECTED = new Set(['reconnecting', 'close', 'end'])
 
 const JOB_OPTIONS = {
   attempts: JOB_ATTEMPTS,
@@ -25,14 +35,18 @@ export class BullmqJobQueue implements JobQueue {
   constructor(
     redisUrl: string,
     private readonly prefix: string,
+    private readonly deadlineMs = ENQUEUE_DEADLINE_MS,
   ) {
     this.connection = connectionFor(redisUrl)
+    // Without a listener ioredis prints every failed reconnection; the callers see the failure as queue_unavailable.
+    this.connection.on('error', () => {})
   }
 
   private queue(name: JobName): Queue {
     let q = this.queues.get(name)
     if (!q) {
       q = new Queue(queueNameFor(name), { connection: this.connection as ConnectionOptions, prefix: this.prefix })
+      q.on('error', () => {})
       this.queues.set(name, q)
     }
     return q
@@ -40,17 +54,37 @@ export class BullmqJobQueue implements JobQueue {
 
   async enqueue<N extends JobName>(name: N, data: JobData<N>, options: EnqueueOptions = {}): Promise<void> {
     const payload = jobSchemas[name].parse(data)
-    await this.queue(name).add(name, payload, { jobId: options.jobId, delay: options.delayMs, ...JOB_OPTIONS })
+    await this.withRedis(`enqueue ${name}`, () => this.queue(name).add(name, payload, { jobId: options.jobId, delay: options.delayMs, ...JOB_OPTIONS }))
+  }
+
+  /** Is Redis answering now? For /readyz. */
+  async ping(): Promise<void> {
+    await this.withRedis('ping', () => this.connection.ping())
+  }
+
+  /** Runs a Redis call within the deadline; an unreachable Redis is a queue_unavailable error, not a wait without end. */
+  private async withRedis<T>(what: string, call: () => Promise<T>, deadlineMs = this.deadlineMs): Promise<T> {
+    const unavailable = (reason: string) => new CodedError('queue_unavailable', `the job queue (Redis) is unavailable: ${reason}`, { operation: what })
+    if (DISCONNECTED.has(this.connection.status)) throw unavailable(`connection ${this.connection.status}`)
+    try {
+      return await withDeadline(call(), deadlineMs, what)
+    } catch (err) {
+      throw unavailable(errorMessage(err))
+    }
   }
 
   /** A BullMQ job scheduler: Redis holds one per id, so every worker replica may upsert it at start. */
   async schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: { everyMs: number }): Promise<void> {
     const payload = jobSchemas[name].parse(data)
-    await this.queue(name).upsertJobScheduler(schedulerId, { every: options.everyMs }, { name, data: payload, opts: JOB_OPTIONS })
+    await this.withRedis(
+      `schedule ${name}`,
+      () => this.queue(name).upsertJobScheduler(schedulerId, { every: options.everyMs }, { name, data: payload, opts: JOB_OPTIONS }),
+      SCHEDULE_DEADLINE_MS,
+    )
   }
 
   async unschedule(schedulerId: string, name: JobName): Promise<void> {
-    await this.queue(name).removeJobScheduler(schedulerId)
+    await this.withRedis(`unschedule ${name}`, () => this.queue(name).removeJobScheduler(schedulerId), SCHEDULE_DEADLINE_MS)
   }
 
   async close(): Promise<void> {

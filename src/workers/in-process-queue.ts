@@ -91,6 +91,10 @@ export class InProcessJobQueue implements JobQueue {
     this.schedules.delete(schedulerId)
   }
 
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('queue is closed')
+  }
+
   /** Resolves when no job is running or about to start (delayed jobs excluded). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running])

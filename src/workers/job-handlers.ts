@@ -11,6 +11,7 @@ import { failPlaybookRun, processPlaybookAdvance } from './processors/playbook-a
 import { processPlaybookShowCancellation } from './processors/playbook-show-cancellation'
 import { processPlaybookStart } from './processors/playbook-start'
 import { processTelemetryScan } from './processors/telemetry-scan'
+import { processIncidentRequeueMissed } from './processors/incident-requeue-missed'
 import { processTestNotificationAnnounce } from './processors/test-notification-announce'
 import type { WorkerDeps } from './worker-deps'
 
@@ -39,5 +40,6 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     },
     'telemetry.scan': (_data, meta) => processTelemetryScan(deps, meta),
     'history.prune': () => processHistoryPrune(deps),
+    'incident.requeue-missed': () => processIncidentRequeueMissed(deps),
   }
 }

@@ -36,6 +36,9 @@ const unavailableQueue: JobQueue = {
   },
   schedule: async () => {},
   unschedule: async () => {},
+  ping: async () => {
+    throw new Error('Connection is closed.')
+  },
   close: async () => {},
 }
 
@@ -218,13 +221,25 @@ describe('every Slack listener tells the user when the database or the job queue
       expect(await queuedAtLeastOne('playbook.start', { userId: user })).toHaveLength(1)
     })
 
-    it('analyze: a failing queue is told after the ack', async () => {
+    it('analyze: a failing queue is told in the ack, which never says "Analyzing"', async () => {
       deps.queue = unavailableQueue
       const user = freshUser()
       const res = await sender.slashCommand({ text: 'analyze orders-db timeouts', channel_id: CHANNEL, user_id: user })
-      expect((res.body as { text: string }).text).toMatch(/Analyzing/)
-      expect((await ephemeralsTo(user))[0]!.text).toMatch(/^:warning: I could not start the analysis \(Connection is closed\.\)/)
+      expect((res.body as { text: string }).text).toMatch(/^:warning: I could not queue the analysis of _orders-db timeouts_ \(Connection is closed\.\)/)
+      expect((res.body as { text: string }).text).toContain('run the command again')
       expect(await queued('incident.open-and-analyze', { userId: user })).toEqual([])
+    })
+
+    it('analyze: a Redis with nothing listening is answered with the truth, not left waiting', async () => {
+      const down = new BullmqJobQueue('redis://127.0.0.1:1', prefix)
+      try {
+        deps.queue = down
+        const res = await sender.slashCommand({ text: 'analyze orders-db timeouts', channel_id: CHANNEL, user_id: freshUser() })
+        expect(res.status).toBe(200)
+        expect((res.body as { text: string }).text).toMatch(/^:warning: I could not queue the analysis .*the job queue \(Redis\) is unavailable/)
+      } finally {
+        await down.close()
+      }
     })
 
     it('similar and trail: a failing database is told', async () => {

@@ -40,6 +40,8 @@ export const jobSchemas = {
   'history.reembed': z.object({ batchSize: z.number().int().min(1).max(1000).optional(), pass: z.number().int().min(0).optional() }),
   /** Scheduled: scores every service's recent metrics and warns before failures. */
   'telemetry.scan': z.object({}),
+  /** Scheduled: enqueues the analysis or resolved notice of incidents stored while the queue was unreachable. */
+  'incident.requeue-missed': z.object({}),
   /** Scheduled: deletes log statistics past their retention, for every service. */
   'history.prune': z.object({}),
 } as const
@@ -61,6 +63,8 @@ export interface JobQueue {
   schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: { everyMs: number }): Promise<void>
   /** Stops a schedule of job `name`; nothing happens when there is none. */
   unschedule(schedulerId: string, name: JobName): Promise<void>
+  /** Resolves when the queue answers now (readiness); rejects, within a short deadline, when it cannot. */
+  ping(): Promise<void>
   close(): Promise<void>
 }
 
@@ -70,6 +74,16 @@ export interface JobQueue {
  */
 export function playbookStartJobId(playbookId: string, incidentNumber: number, at: Date): string {
   return jobIdFor('start', playbookId, incidentNumber, Math.floor(at.getTime() / MINUTE_MS))
+}
+
+/** The one analysis job of an incident: ingest and the sweep enqueue it under this id, so it runs once. */
+export function analyzeJobId(incidentId: string): string {
+  return jobIdFor('analyze', incidentId)
+}
+
+/** The one resolved notice of an incident, from ingest or the sweep. */
+export function resolutionJobId(incidentId: string): string {
+  return jobIdFor('resolved', incidentId)
 }
 
 /** Job ids must be strings without ":"; keep them readable. */

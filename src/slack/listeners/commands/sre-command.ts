@@ -14,6 +14,7 @@ import { buildReasoningTrailMessages, buildSimilarIncidentsMessage } from '../..
 import { escapeMrkdwn, percent, section } from '../../blocks/block-kit'
 import { analyzeTextTooLong, buildHelpMessage, buildPlaybookListMessage } from '../../blocks/help-blocks'
 import { ANALYZE_TEXT_MAX_CHARS, playbookStartJobId } from '../../../core/jobs/job-queue'
+import { failureReason } from '../answer-failures'
 import type { ListenerDeps } from '../listener-deps'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
@@ -60,9 +61,25 @@ export function createSreCommandHandler(deps: ListenerDeps) {
           await ack({ response_type: 'ephemeral', text: analyzeTextTooLong(args.length) })
           return
         }
-        await ack({ response_type: 'ephemeral', text: `:mag: Analyzing _${escapeMrkdwn(args)}_ — an incident thread will open in this channel.` })
         const requestedAt = deps.now().toISOString()
-        await deps.queue.enqueue('incident.open-and-analyze', { text: args, userId: command.user_id, channelId: command.channel_id, requestedAt })
+        // Queued before the ack (the enqueue has a deadline under Slack's 3 s): the command is stored nowhere else, so the answer must be true.
+        const queued = await deps.queue
+          .enqueue('incident.open-and-analyze', { text: args, userId: command.user_id, channelId: command.channel_id, requestedAt })
+          .then(
+            () => null,
+            (err: unknown) => err,
+          )
+        if (queued !== null) {
+          deps.logger.error({ err: queued, user: command.user_id, channel: command.channel_id }, 'could not queue /sre analyze')
+          await ack({
+            response_type: 'ephemeral',
+            text:
+              `:warning: I could not queue the analysis of _${escapeMrkdwn(args)}_ (${failureReason(queued)}). ` +
+              'Nothing was started: please run the command again in a minute.',
+          })
+          return
+        }
+        await ack({ response_type: 'ephemeral', text: `:mag: Analyzing _${escapeMrkdwn(args)}_ — an incident thread will open in this channel.` })
         return
       }
       case 'incidents': {
