@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
+import { listAuditForIncident } from '../../src/storage/repositories/audit'
 import { getIncident } from '../../src/storage/repositories/incidents'
 import { GatedTelemetry } from '../fakes/gated-telemetry'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
@@ -64,5 +65,11 @@ describe('an alert that resolves while its analysis is running, on Postgres, Bul
     expect(status).not.toContain('Analyzed')
     // The analysis itself still completed and was posted in the thread.
     expect(env.fakeSlack.thread(CHANNEL, slackTs!).some((m) => /^Assessment:/.test(m.text ?? ''))).toBe(true)
+
+    // The sweep may announce it again: one reply, one audit entry.
+    await env.runtime.handlers['incident.announce-resolution']({ incidentId }, { jobId: 'again', attempt: 1 })
+    expect(env.fakeSlack.thread(CHANNEL, slackTs!).filter((m) => /resolved after/i.test(m.text ?? ''))).toHaveLength(1)
+    const audit = await listAuditForIncident(env.runtime.database.db, incidentId)
+    expect(audit.filter((a) => a.action === 'incident.resolved')).toHaveLength(1)
   })
 })

@@ -86,6 +86,14 @@ export function resolutionJobId(incidentId: string): string {
   return jobIdFor('resolved', incidentId)
 }
 
+/**
+ * The sweep's own id for a resolution still unannounced: the first job may have run (and been kept as completed) before
+ * the thread existed, and BullMQ ignores a job whose id it still holds.
+ */
+export function sweptResolutionJobId(incidentId: string): string {
+  return jobIdFor('resolved', incidentId, 'swept')
+}
+
 /** Job ids must be strings without ":"; keep them readable. */
 export function jobIdFor(...parts: Array<string | number>): string {
   return parts.join('-').replace(/[:]/g, '_')

@@ -30,6 +30,16 @@ export async function hasAuditForMessage(db: Database, action: string, message: 
   return row !== undefined
 }
 
+/** Whether an entry of `action` about the incident was written (a job run twice must not write it twice). */
+export async function hasAuditForIncident(db: Database, incidentId: string, action: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(and(eq(auditLog.action, action), eq(auditLog.incidentId, incidentId)))
+    .limit(1)
+  return row !== undefined
+}
+
 export async function listAuditForIncident(db: Database, incidentId: string): Promise<AuditEntry[]> {
   const rows = await db.select().from(auditLog).where(eq(auditLog.incidentId, incidentId)).orderBy(asc(auditLog.id))
   return rows.map(toAuditEntry)

@@ -1,6 +1,6 @@
 import { PermanentJobError } from '../../core/errors'
 import type { JobData } from '../../core/jobs/job-queue'
-import { appendAudit } from '../../storage/repositories/audit'
+import { appendAudit, hasAuditForIncident } from '../../storage/repositories/audit'
 import { getIncident } from '../../storage/repositories/incidents'
 import { refreshIncidentRoot } from '../incident-root'
 import type { WorkerDeps } from '../worker-deps'
@@ -12,6 +12,8 @@ export async function processIncidentAnnounceResolution(deps: WorkerDeps, data: 
   if (!incident.slackChannel || !incident.slackTs) return
   await refreshIncidentRoot(deps, incident.id)
   await deps.thread.announceResolution(incident)
+  // The sweep may announce again what an earlier job announced: the reply is posted once, and so is its audit entry.
+  if (await hasAuditForIncident(deps.db, incident.id, 'incident.resolved')) return
   await appendAudit(deps.db, {
     actor: 'system',
     action: 'incident.resolved',

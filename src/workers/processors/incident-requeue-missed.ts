@@ -1,5 +1,5 @@
 import { DAY_MS, MINUTE_MS } from '../../core/durations'
-import { analyzeJobId, resolutionJobId } from '../../core/jobs/job-queue'
+import { analyzeJobId, sweptResolutionJobId } from '../../core/jobs/job-queue'
 import { listMissedFollowUps } from '../../storage/repositories/missed-follow-ups'
 import type { WorkerDeps } from '../worker-deps'
 
@@ -24,7 +24,8 @@ export async function processIncidentRequeueMissed(deps: Pick<WorkerDeps, 'db' |
     limit: REQUEUE_BATCH,
   })
   for (const incidentId of missed.toAnalyze) await deps.queue.enqueue('incident.analyze', { incidentId }, { jobId: analyzeJobId(incidentId) })
-  for (const incidentId of missed.toAnnounce) await deps.queue.enqueue('incident.announce-resolution', { incidentId }, { jobId: resolutionJobId(incidentId) })
+  for (const incidentId of missed.toAnnounce)
+    await deps.queue.enqueue('incident.announce-resolution', { incidentId }, { jobId: sweptResolutionJobId(incidentId) })
   if (missed.toAnalyze.length + missed.toAnnounce.length > 0)
     deps.logger.warn({ analyze: missed.toAnalyze, announce: missed.toAnnounce }, 'queued the follow-up of incidents stored without their job')
 }
