@@ -43,3 +43,19 @@ export async function getPostedMessage(db: Database, key: string): Promise<{ cha
 export async function recordPostedMessage(db: Database, key: string, channel: string, ts: string): Promise<void> {
   await db.insert(slackMessages).values({ key, channel, ts }).onConflictDoNothing()
 }
+
+/** Takes `key` for the caller alone: true for the first of concurrent callers, so a double click posts once. */
+export async function claimPostedMessage(db: Database, key: string, channel: string): Promise<boolean> {
+  // The ts is set once the message is posted; until then the row only says someone is posting it.
+  const rows = await db.insert(slackMessages).values({ key, channel, ts: '' }).onConflictDoNothing().returning({ key: slackMessages.key })
+  return rows.length === 1
+}
+
+export async function settlePostedMessage(db: Database, key: string, channel: string, ts: string): Promise<void> {
+  await db.update(slackMessages).set({ channel, ts }).where(eq(slackMessages.key, key))
+}
+
+/** Gives a claim back when the post failed, so the next click tries again. */
+export async function releasePostedMessage(db: Database, key: string): Promise<void> {
+  await db.delete(slackMessages).where(and(eq(slackMessages.key, key), eq(slackMessages.ts, '')))
+}
