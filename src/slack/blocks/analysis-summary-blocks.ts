@@ -69,13 +69,17 @@ function sectionButton(which: AnalysisSection, label: string, analysisId: string
 /** The factors as one line: what carried the score and what held it back; the trail lists them all. */
 function foldedFactors(factors: AnalysisResult['factors']): string {
   const name = (f: AnalysisResult['factors'][number]) => `${f.name.replace(/_/g, ' ')} ${percent(f.value)}`
-  const carried = [...factors].sort((a, b) => b.value * b.weight - a.value * a.weight).slice(0, 2)
+  const carried = factors
+    .filter((f) => f.value >= 0.5)
+    .sort((a, b) => b.value * b.weight - a.value * a.weight)
+    .slice(0, 2)
   const held = factors
-    .filter((f) => f.value < 0.5 && !carried.includes(f))
+    .filter((f) => f.value < 0.5)
     .sort((a, b) => a.value - b.value)
     .slice(0, 2)
-  const back = held.length ? `; held back by ${held.map(name).join(', ')}` : ''
-  return `_Carried by ${carried.map(name).join(', ')}${back}. The reasoning trail lists every factor._`
+  const parts = [carried.length ? `carried by ${carried.map(name).join(', ')}` : '', held.length ? `held back by ${held.map(name).join(', ')}` : '']
+  const said = parts.filter(Boolean).join('; ')
+  return `_${said.charAt(0).toUpperCase()}${said.slice(1)}. The reasoning trail lists every factor._`
 }
 
 function closestPastIncident(best: PastIncidentMatch | undefined, sameProblem: number | undefined): string {
