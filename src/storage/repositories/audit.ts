@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Database } from '../database'
 import { parseStoredColumn } from '../parse-stored-column'
 import { auditDetailsSchema, auditLog, slackMessages } from '../schema'
@@ -44,10 +44,21 @@ export async function recordPostedMessage(db: Database, key: string, channel: st
   await db.insert(slackMessages).values({ key, channel, ts }).onConflictDoNothing()
 }
 
-/** Takes `key` for the caller alone: true for the first of concurrent callers, so a double click posts once. */
-export async function claimPostedMessage(db: Database, key: string, channel: string): Promise<boolean> {
+/**
+ * Takes `key` for the caller alone: true for the first of concurrent callers, so a double click posts once.
+ * A claim never settled within `staleAfterMs` (its poster died) can be taken again.
+ */
+export async function claimPostedMessage(db: Database, key: string, channel: string, staleAfterMs = 120_000): Promise<boolean> {
   // The ts is set once the message is posted; until then the row only says someone is posting it.
-  const rows = await db.insert(slackMessages).values({ key, channel, ts: '' }).onConflictDoNothing().returning({ key: slackMessages.key })
+  const rows = await db
+    .insert(slackMessages)
+    .values({ key, channel, ts: '' })
+    .onConflictDoUpdate({
+      target: slackMessages.key,
+      set: { channel, createdAt: sql`now()` },
+      setWhere: sql`${slackMessages.ts} = '' and ${slackMessages.createdAt} < now() - make_interval(secs => ${staleAfterMs / 1000})`,
+    })
+    .returning({ key: slackMessages.key })
   return rows.length === 1
 }
 
