@@ -126,6 +126,21 @@ describe('the incident thread', () => {
       expect(blocksOf(message)).toContain(says)
     })
 
+    it('tells the user when the section could not be posted, and the next click posts it', async () => {
+      const other = await analyzeUntilApproval(env, 'orders-db pool timeouts (post fails)')
+      const analysis = replies(env, other).find((m) => m.text?.startsWith('Assessment:'))!
+      const click = () =>
+        env.sender.blockAction({ actionId: `${ANALYSIS_SECTION_ACTION_ID}:evidence`, messageTs: analysis.ts, channelId: CHANNEL, userId: DEMO_USERS.other.id })
+      const before = env.fakeSlack.ephemerals.length
+      env.fakeSlack.failNext('chat.postMessage', 'internal_error')
+      await click()
+      const told = await eventually(async () => env.fakeSlack.ephemerals.slice(before).find((e) => e.user === DEMO_USERS.other.id))
+      expect(told.text).toMatch(/^:warning: I could not post the evidence in the thread \(.*internal_error/)
+      await click()
+      await eventually(async () => replies(env, other).find((m) => /^Evidence: /.test(m.text ?? '')), { what: 'the evidence after the retry' })
+      expect(replies(env, other).filter((m) => /^Evidence: /.test(m.text ?? ''))).toHaveLength(1)
+    })
+
     it('answers a click on a section of an analysis that does not exist', async () => {
       const before = env.fakeSlack.ephemerals.length
       await env.sender.blockAction({
