@@ -124,12 +124,13 @@ async function scenarioCorrelation(env: EmbeddedEnvironment, out: DemoOutput): P
     })
   }
   // The clicks are acked at once; the sections follow as soon as they are read back from storage.
-  const posted = (prefix: string) =>
+  const posted = (text: RegExp) =>
     env.fakeSlack
-      .waitForMessage(FAKE_WORKSPACE.channelId, (m) => m.threadTs === incident!.slackTs && Boolean(m.text?.startsWith(prefix)), { timeoutMs: 10_000 })
+      .waitForMessage(FAKE_WORKSPACE.channelId, (m) => m.threadTs === incident!.slackTs && text.test(m.text ?? ''), { timeoutMs: 10_000 })
       .catch(() => null)
-  expectThat(await posted('Evidence:'), 'the evidence posted in the thread on request')
-  expectThat(await posted('Similar incidents: INC-'), 'the similar incidents posted in the thread on request')
+  // The evidence's last part (it is split when long): all of it is in the thread then.
+  expectThat(await posted(/^Evidence: \d+ items(?: \(part (\d+) of \1\))?$/), 'the evidence posted in the thread on request')
+  expectThat(await posted(/^Similar incidents: INC-/), 'the similar incidents posted in the thread on request')
   await expectSameErrorAsEarlierFraudCheckIncidents(env, JSON.stringify(thread().map((m) => m.blocks ?? [])))
   const approvalMessage = thread().find((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID))
   expectThat(approvalMessage, 'an approval request with buttons in the thread')

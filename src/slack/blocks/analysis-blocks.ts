@@ -56,7 +56,7 @@ export function buildSimilarIncidentsMessage(matches: PastIncidentMatch[], retri
   return { text: `Similar incidents: ${labels}${unsure ? ' (no confident match)' : ''}`, blocks }
 }
 
-export function buildEvidenceMessage(result: Pick<AnalysisResult, 'steps' | 'missingSources'>): SlackMessage {
+export function buildEvidenceMessage(result: AnalysisResult): SlackMessage {
   const items = result.steps.flatMap((s) => s.evidence).filter((e) => e.source !== 'history')
   const blocks: KnownBlock[] = [section('*Evidence examined*')]
   for (const e of items.slice(0, 12)) {

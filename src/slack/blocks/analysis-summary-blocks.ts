@@ -120,6 +120,34 @@ function cut(text: string): string {
   return text.length > LINE_CHARS ? `${text.slice(0, LINE_CHARS - 1)}…` : text
 }
 
+/** How much of a message the evidence fills before starting the next (Slack allows 50 blocks). */
+const EVIDENCE_BLOCKS_PER_MESSAGE = 40
+const EVIDENCE_CHARS_PER_MESSAGE = 30_000
+
+/** Every telemetry item the analysis examined, each with its detail, in as many messages as Slack's limits need. */
+export function buildEvidenceSectionMessages(steps: ReasoningStep[]): SlackMessage[] {
+  const items = steps.flatMap((s) => s.evidence).filter((e) => e.source !== 'history')
+  if (items.length === 0) return [{ text: 'Evidence: 0 items', blocks: [section('*Evidence examined*\nNo telemetry could be examined for this incident.')] }]
+  const parts: KnownBlock[][] = [[]]
+  let chars = 0
+  for (const e of items) {
+    const block = section(`${SOURCE_ICON[e.source]} ${e.anomalous ? '*' : ''}${link(e.link, e.title)}${e.anomalous ? '*' : ''}\n${escapeMrkdwn(e.detail)}`)
+    const size = JSON.stringify(block).length
+    const current = parts.at(-1)!
+    if (current.length > 0 && (current.length >= EVIDENCE_BLOCKS_PER_MESSAGE || chars + size > EVIDENCE_CHARS_PER_MESSAGE)) {
+      parts.push([block])
+      chars = size
+    } else {
+      current.push(block)
+      chars += size
+    }
+  }
+  return parts.map((blocks, i) => {
+    const part = parts.length > 1 ? ` (part ${i + 1} of ${parts.length})` : ''
+    return { text: `Evidence: ${items.length} items${part}`, blocks: [section(`*Evidence examined*${part}`), ...blocks] }
+  })
+}
+
 /** A stored analysis as the trail shows it: its steps, and the outcome with every confidence factor. */
 export interface StoredTrail {
   steps: ReasoningStep[]

@@ -10,8 +10,14 @@ import {
 } from '../../../storage/repositories/analyses'
 import { claimPostedMessage, releasePostedMessage, settlePostedMessage } from '../../../storage/repositories/audit'
 import { getIncident } from '../../../storage/repositories/incidents'
-import { buildEvidenceMessage, buildSimilarIncidentsMessage } from '../../blocks/analysis-blocks'
-import { ANALYSIS_SECTION_ACTION_ID, ANALYSIS_SECTIONS, buildStoredTrailMessages, type AnalysisSection } from '../../blocks/analysis-summary-blocks'
+import { buildSimilarIncidentsMessage } from '../../blocks/analysis-blocks'
+import {
+  ANALYSIS_SECTION_ACTION_ID,
+  ANALYSIS_SECTIONS,
+  buildEvidenceSectionMessages,
+  buildStoredTrailMessages,
+  type AnalysisSection,
+} from '../../blocks/analysis-summary-blocks'
 import type { SlackMessage } from '../../blocks/block-kit'
 import type { ListenerDeps } from '../listener-deps'
 import { readButtonClick } from './button-click'
@@ -69,8 +75,8 @@ async function sectionMessages(deps: ListenerDeps, which: AnalysisSection, recor
   const steps = storedReasoningSteps(record)
   switch (which) {
     case 'evidence':
-      // Missing sources are named in the trail's telemetry steps; the analysis message shows them too.
-      return [buildEvidenceMessage({ steps, missingSources: [] })]
+      // All of it, however long; missing sources are on the analysis message and in the trail.
+      return buildEvidenceSectionMessages(steps)
     case 'trail': {
       const { status, summary, error, confidence } = record.analysis
       return buildStoredTrailMessages({ steps, outcome: { status, summary, error, confidence }, factors: record.factors }, `Reasoning trail of ${label}`)

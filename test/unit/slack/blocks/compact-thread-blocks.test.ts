@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest'
 import type { AnalysisResult } from '../../../../src/core/analysis/analyze-incident'
 import type { EvidenceItem } from '../../../../src/core/analysis/evidence'
 import { findBlockKitViolations } from '../../../../src/embedded/slack-simulator'
-import { ANALYSIS_SECTION_ACTION_ID, buildAnalysisSummaryMessage, strongestEvidence } from '../../../../src/slack/blocks/analysis-summary-blocks'
+import {
+  ANALYSIS_SECTION_ACTION_ID,
+  buildAnalysisSummaryMessage,
+  buildEvidenceSectionMessages,
+  strongestEvidence,
+} from '../../../../src/slack/blocks/analysis-summary-blocks'
 import { buildExecutionProgressMessage } from '../../../../src/slack/blocks/playbook-blocks'
 import { loadPlaybookFiles } from '../../../../src/storage/playbook-files'
 
@@ -95,6 +100,24 @@ describe('the compact analysis message', () => {
     ]
     expect(strongestEvidence(items, 3).map((e) => e.title)).toEqual(['m1', 'e1', 'm2'])
     expect(strongestEvidence(items.slice(2), 3).map((e) => e.title)).toEqual(['e1', 'l1', 't1'])
+  })
+})
+
+describe('the evidence section posted on demand', () => {
+  it('holds every telemetry item, in as many messages as Slack allows, each part saying which it is', () => {
+    const steps = analysis().steps.map((step, i) => ({
+      ...step,
+      evidence: step.evidence.map((e, j) => ({ ...e, title: `item ${i}.${j} ${HOSTILE}` })),
+    }))
+    const messages = buildEvidenceSectionMessages(steps)
+    expect(messages.length).toBeGreaterThan(1)
+    for (const [i, m] of messages.entries()) {
+      expect(findBlockKitViolations(m.blocks)).toEqual([])
+      expect(m.text).toBe(`Evidence: 96 items (part ${i + 1} of ${messages.length})`)
+    }
+    const all = JSON.stringify(messages.map((m) => m.blocks))
+    for (let i = 0; i < 8; i++) for (let j = 0; j < 12; j++) expect(all).toContain(`item ${i}.${j} `)
+    expect(all).not.toContain('<!channel>')
   })
 })
 
