@@ -143,6 +143,8 @@ const envSchema = z.object({
   LOG_TEMPLATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /** Log templates kept per service; past it new ones are compared but not stored. */
   LOG_TEMPLATES_PER_SERVICE: z.coerce.number().int().min(10).max(100_000).default(2000),
+  /** compact: one analysis message with buttons for the full sections, step results folded into the run's progress; full: every section posted. */
+  THREAD_DETAIL: z.enum(['compact', 'full']).default('compact'),
 })
 
 export type Config = z.infer<typeof envSchema>

@@ -74,7 +74,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
     db: database.db,
     tryWithLock: database.tryWithLock,
     queue,
-    thread: new SlackIncidentThread(new SlackMessenger(client, database.db), logger),
+    thread: new SlackIncidentThread(new SlackMessenger(client, database.db), logger, config.THREAD_DETAIL),
     telemetry,
     warningClaims,
     embedder: overrides.embedder ?? (await embedderFor(config)),

@@ -5,6 +5,7 @@ import { seedPastIncidents } from '../storage/seed/seed-past-incidents'
 import { utcTime } from '../core/analysis/scan/metric-warnings'
 import { incidentLabel } from '../core/incidents/incident-label'
 import { createDemoFleet, DEFAULT_SYNTHETIC_SEED } from '../integrations/telemetry/synthetic'
+import { ANALYSIS_SECTION_ACTION_ID } from '../slack/blocks/analysis-summary-blocks'
 import { APPROVE_ACTION_ID } from '../slack/blocks/approval-blocks'
 import { listAuditForIncident } from '../storage/repositories/audit'
 import { getIncidentByNumber, listOpenIncidents } from '../storage/repositories/incidents'
@@ -103,17 +104,35 @@ async function scenarioCorrelation(env: EmbeddedEnvironment, out: DemoOutput): P
 
   const incident = await getIncidentByNumber(env.runtime.database.db, body.results[0]!.incident!.number)
   expectThat(incident?.slackTs, 'root message posted')
-  const thread = env.fakeSlack.thread(FAKE_WORKSPACE.channelId, incident!.slackTs!)
-  expectThat(
-    thread.some((m) => m.text?.startsWith('Similar incidents: INC-')),
-    'similar incidents posted in the thread',
-  )
-  expectThat(
-    thread.some((m) => m.text?.startsWith('Assessment:')),
-    'assessment with confidence posted',
-  )
-  await expectSameErrorAsEarlierFraudCheckIncidents(env, JSON.stringify(thread.map((m) => m.blocks ?? [])))
-  const approvalMessage = thread.find((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID))
+  const thread = () => env.fakeSlack.thread(FAKE_WORKSPACE.channelId, incident!.slackTs!)
+  // The root, the analysis, the other playbooks that apply, the run's progress (its step findings folded in) and the approval request.
+  expectThat(thread().length === 5, `a compact thread of five messages (got ${thread().length})`)
+  const analysis = thread().find((m) => m.text?.startsWith('Assessment:'))
+  expectThat(analysis, 'one analysis message with the assessment and its confidence')
+  expectThat(/Closest past incident.*INC-\d+/.test(JSON.stringify(analysis!.blocks)), 'the analysis names the closest past incident')
+  const progress = thread().find((m) => m.text?.startsWith('Playbook '))
+  expectThat(/p95 = [\d.]+ s/.test(JSON.stringify(progress?.blocks ?? [])), "the run's progress message says what its first step found")
+
+  out(`${DEMO_USERS.approver.name} clicks Evidence and Similar incidents on the analysis message …`)
+  for (const section of ['evidence', 'similar'] as const) {
+    await env.sender.blockAction({
+      actionId: `${ANALYSIS_SECTION_ACTION_ID}:${section}`,
+      userId: DEMO_USERS.approver.id,
+      userName: DEMO_USERS.approver.name,
+      messageTs: analysis!.ts,
+      channelId: FAKE_WORKSPACE.channelId,
+    })
+  }
+  // The clicks are acked at once; the sections follow as soon as they are read back from storage.
+  const posted = (text: RegExp) =>
+    env.fakeSlack
+      .waitForMessage(FAKE_WORKSPACE.channelId, (m) => m.threadTs === incident!.slackTs && text.test(m.text ?? ''), { timeoutMs: 10_000 })
+      .catch(() => null)
+  // The evidence's last part (it is split when long): all of it is in the thread then.
+  expectThat(await posted(/^Evidence: \d+ items(?: \(part (\d+) of \1\))?$/), 'the evidence posted in the thread on request')
+  expectThat(await posted(/^Similar incidents: INC-/), 'the similar incidents posted in the thread on request')
+  await expectSameErrorAsEarlierFraudCheckIncidents(env, JSON.stringify(thread().map((m) => m.blocks ?? [])))
+  const approvalMessage = thread().find((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID))
   expectThat(approvalMessage, 'an approval request with buttons in the thread')
 
   out(`\n${DEMO_USERS.other.name} (not an approver) clicks Approve …`)
@@ -125,7 +144,9 @@ async function scenarioCorrelation(env: EmbeddedEnvironment, out: DemoOutput): P
     channelId: FAKE_WORKSPACE.channelId,
     threadTs: incident!.slackTs!,
   })
-  await env.idle()
+  // A click is acked before it is handled: wait for its answer, not only for the jobs it queues.
+  const answered = (user: string) => env.fakeSlack.waitForCall('chat.postEphemeral', (c) => c.args.user === user, { timeoutMs: 10_000 }).catch(() => null)
+  await answered(DEMO_USERS.other.id)
   out(`${DEMO_USERS.approver.name} (on-call approver) clicks Approve — twice, as people do …`)
   const clicks = await Promise.all(
     [1, 2].map(() =>
@@ -140,6 +161,12 @@ async function scenarioCorrelation(env: EmbeddedEnvironment, out: DemoOutput): P
     ),
   )
   out(`→ both clicks acked: HTTP ${clicks.map((c) => `${c.status} in ${c.elapsedMs.toFixed(0)} ms`).join(', ')}`)
+  await answered(DEMO_USERS.approver.id)
+  await env.fakeSlack
+    .waitForMessage(FAKE_WORKSPACE.channelId, (m) => m.ts === approvalMessage!.ts && JSON.stringify(m.blocks ?? []).includes('Approved by'), {
+      timeoutMs: 10_000,
+    })
+    .catch(() => null)
   await env.idle()
 
   out(`\nSlack #${FAKE_WORKSPACE.channelName} as the team sees it:\n`)

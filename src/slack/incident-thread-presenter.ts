@@ -24,6 +24,7 @@ import {
   buildReasoningTrailMessages,
   buildSimilarIncidentsMessage,
 } from './blocks/analysis-blocks'
+import { buildAnalysisSummaryMessage } from './blocks/analysis-summary-blocks'
 import { buildApprovalEscalationMessage, buildApprovalRequestMessage } from './blocks/approval-blocks'
 import { escapeMrkdwn } from './blocks/block-kit'
 import { buildIncidentRootMessage, buildResolvedReply, buildTestNotificationMessage } from './blocks/incident-blocks'
@@ -43,14 +44,25 @@ import { slackErrorCode, type SlackMessenger } from './messenger'
 const GONE_MESSAGE_ERRORS = new Set(['message_not_found', 'cant_update_message', 'channel_not_found', 'is_archived'])
 
 /**
+ * How much the thread shows. compact: one analysis message whose buttons post the evidence, the trail and
+ * the similar incidents on demand, and step findings as lines of the run's progress message; full: all of it posted.
+ */
+export type ThreadDetail = 'compact' | 'full'
+
+/**
  * The incident thread in Slack: Block Kit messages in the incident's thread, each posted once under
  * a stable key (so a retried job edits instead of repeating) and edited in place as things move on.
  */
 export class SlackIncidentThread implements IncidentThread {
+  private readonly compact: boolean
+
   constructor(
     private readonly slack: SlackMessenger,
     private readonly logger: Logger,
-  ) {}
+    detail: ThreadDetail = 'compact',
+  ) {
+    this.compact = detail === 'compact'
+  }
 
   openThread(incident: ThreadIncident, channel: string): Promise<PostedMessage> {
     return this.slack.postOnce(`incident:${incident.id}:root`, channel, buildIncidentRootMessage(incident, { phase: 'new' }))
@@ -77,10 +89,16 @@ export class SlackIncidentThread implements IncidentThread {
   }
 
   async postSimilarIncidents(analysisId: string, root: PostedMessage, matches: PastIncidentMatch[], retrieval: RetrievalSummary): Promise<void> {
+    // Compact: the closest match is on the analysis message, the rest one click away.
+    if (this.compact) return
     await this.slack.postOnce(`analysis:${analysisId}:similar`, root.channel, buildSimilarIncidentsMessage(matches, retrieval), root.ts)
   }
 
   async postAnalysis(analysisId: string, root: PostedMessage, result: AnalysisResult, incidentLabel: string): Promise<void> {
+    if (this.compact) {
+      await this.slack.postOnce(`analysis:${analysisId}:summary`, root.channel, buildAnalysisSummaryMessage(analysisId, result), root.ts)
+      return
+    }
     await this.slack.postOnce(`analysis:${analysisId}:evidence`, root.channel, buildEvidenceMessage(result), root.ts)
     await this.slack.postOnce(`analysis:${analysisId}:assessment`, root.channel, buildAssessmentMessage(result), root.ts)
     const trail = buildReasoningTrailMessages(result.steps, { title: `Reasoning trail of ${incidentLabel}` })
@@ -96,11 +114,16 @@ export class SlackIncidentThread implements IncidentThread {
   }
 
   startPlaybookProgress(run: PlaybookRunView, where: RunThread): Promise<PostedMessage> {
-    return this.slack.postOnce(`execution:${run.execution.id}:progress`, where.channel, progressMessage(run), where.thread)
+    return this.slack.postOnce(`execution:${run.execution.id}:progress`, where.channel, this.progressMessage(run), where.thread)
   }
 
   async showPlaybookProgress(run: PlaybookRunView, progress: PostedMessage): Promise<void> {
-    await this.slack.update(progress.channel, progress.ts, progressMessage(run))
+    await this.slack.update(progress.channel, progress.ts, this.progressMessage(run))
+  }
+
+  private progressMessage(run: PlaybookRunView) {
+    const render = (t: string) => renderTemplate(t, run.vars)
+    return buildExecutionProgressMessage(run.playbook, run.execution, run.records, run.vars, render, { findings: this.compact })
   }
 
   async announceRunFailure(where: RunThread, playbookTitle: string, reason: string): Promise<void> {
@@ -108,6 +131,8 @@ export class SlackIncidentThread implements IncidentThread {
   }
 
   async postStepResult(where: RunThread, position: number, title: string, result: StepResultView): Promise<void> {
+    // Compact: the finding is a line of the run's progress message, shown with its next edit.
+    if (this.compact) return
     await this.slack.postOnce(stepKey(where, position), where.channel, buildStepResultMessage(title, result), where.thread)
   }
 
@@ -124,6 +149,7 @@ export class SlackIncidentThread implements IncidentThread {
   }
 
   async postActionResult(where: RunThread, position: number, title: string, ok: boolean, detail: string): Promise<void> {
+    if (this.compact) return
     await this.slack.postOnce(stepKey(where, position), where.channel, buildActionResultMessage(title, ok, detail), where.thread)
   }
 
@@ -159,8 +185,4 @@ function telemetryWarningKey(scanId: string): string {
 
 function stepKey(where: RunThread, position: number): string {
   return `execution:${where.executionId}:step:${position}`
-}
-
-function progressMessage(run: PlaybookRunView) {
-  return buildExecutionProgressMessage(run.playbook, run.execution, run.records, run.vars, (t) => renderTemplate(t, run.vars))
 }

@@ -91,7 +91,10 @@ describe('approval policy, failing and slow actions, and expiry (in-process jobs
     await env.idle()
     expect(automation.calls.filter((c) => c.path === '/fail')).toHaveLength(1)
     expect(await actionsOf(incident)).toContain('action.failed')
-    expect(env.fakeSlack.thread(CHANNEL, incident.slackTs!).some((m) => /failed: 500/.test(m.text ?? ''))).toBe(true)
+    // The action's result is the line of its step on the run's progress message.
+    const progress = env.fakeSlack.message(CHANNEL, (await runOf(incident)).slackTs!)
+    expect(progress?.text).toMatch(/: failed$/)
+    expect(JSON.stringify(progress?.blocks)).toMatch(/:x: \d+\. [^\\]*_\(action\)_: 500/)
   })
 
   it('gives up on an action that outlives its timeout and says it may have run', async () => {
@@ -99,8 +102,8 @@ describe('approval policy, failing and slow actions, and expiry (in-process jobs
     await approve(incident)
     await eventually(async () => (await runOf(incident)).status === 'failed', { what: 'the action to time out' })
     await env.idle()
-    const result = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => /no answer within 1s/.test(m.text ?? ''))
-    expect(result?.text).toMatch(/may or may not have run \(Idempotency-Key/)
+    const progress = JSON.stringify(env.fakeSlack.message(CHANNEL, (await runOf(incident)).slackTs!)?.blocks)
+    expect(progress).toMatch(/no answer within 1s; it may or may not have run \(Idempotency-Key/)
     expect(automation.calls.filter((c) => c.path === '/slow')).toHaveLength(1)
   })
 

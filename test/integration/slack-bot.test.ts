@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import { startEmbeddedEnvironment, DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE, buildAppMentionEvent } from '../../src/embedded/slack-simulator'
+import { ANALYSIS_SECTION_ACTION_ID } from '../../src/slack/blocks/analysis-summary-blocks'
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../src/slack/blocks/approval-blocks'
 import { CANCEL_EXECUTION_ACTION_ID } from '../../src/slack/blocks/playbook-blocks'
 import { listAuditForIncident } from '../../src/storage/repositories/audit'
@@ -90,13 +91,10 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       const incident = (await listOpenIncidents(env.runtime.database.db)).find((i) => i.title.includes('orders-db connection timeouts'))!
       expect(incident.service).toBe('orders-db')
       const thread = env.fakeSlack.thread(CHANNEL, incident.slackTs!)
-      expect(thread.map((m) => m.text)).toEqual(
-        expect.arrayContaining([
-          expect.stringMatching(/^Similar incidents: INC-\d+/),
-          expect.stringMatching(/^Evidence:/),
-          expect.stringMatching(/^Assessment:/),
-        ]),
-      )
+      // The compact thread: one analysis message, with the closest past incident on it.
+      const analysis = thread.filter((m) => /^Assessment:/.test(m.text ?? ''))
+      expect(analysis).toHaveLength(1)
+      expect(JSON.stringify(analysis[0]!.blocks)).toMatch(/Closest past incident.*INC-\d+/)
       expect(approval.threadTs).toBe(incident.slackTs)
       const [execution] = await listExecutionsForIncident(env.runtime.database.db, incident.id)
       expect(execution).toMatchObject({ playbookId: 'db-connection-test', status: 'waiting_approval', nextStep: 2 })
@@ -294,13 +292,14 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
       )
       await env.idle()
       expect(assessment.text).toContain('The service graph points at quotes')
-      const trail = JSON.stringify(
-        env.fakeSlack
-          .messagesIn(CHANNEL)
-          .filter((m) => m.threadTs === assessment.threadTs)
-          .map((m) => m.blocks),
-      )
-      expect(trail).toContain('Which component is the probable cause?')
+      await env.sender.blockAction({
+        actionId: `${ANALYSIS_SECTION_ACTION_ID}:trail`,
+        messageTs: assessment.ts,
+        channelId: CHANNEL,
+        userId: DEMO_USERS.approver.id,
+      })
+      const trail = await env.fakeSlack.waitForMessage(CHANNEL, (m) => m.threadTs === assessment.threadTs && /^Reasoning trail of/.test(m.text ?? ''))
+      expect(JSON.stringify(trail.blocks)).toContain('Which component is the probable cause?')
     })
 
     it('answers /sre run with an unknown playbook with the usage', async () => {

@@ -97,6 +97,7 @@ export async function analyzeIncident(
       score: m.score,
       playbookId: m.incident.playbookId,
       outcome: m.incident.resolutionOutcome,
+      matchedOn: m.matchedOn,
       signals: m.signals,
     },
   }))

@@ -20,7 +20,10 @@ const SECTION_CHARS = 3000
 const TRAIL_BLOCKS_PER_MESSAGE = 45
 const TRAIL_CHARS_PER_MESSAGE = 30_000
 
-export function buildSimilarIncidentsMessage(matches: PastIncidentMatch[], retrieval?: RetrievalSummary): SlackMessage {
+/** How the search went, as far as the message says it; a stored analysis keeps only the probability. */
+type RetrievalShown = Pick<RetrievalSummary, 'notes' | 'confident'> & { confidence: Pick<RetrievalSummary['confidence'], 'probability'> }
+
+export function buildSimilarIncidentsMessage(matches: PastIncidentMatch[], retrieval?: RetrievalShown): SlackMessage {
   const notes = retrieval?.notes.length ? [context(...retrieval.notes.map((n) => `:warning: ${escapeMrkdwn(n)}`))] : []
   if (matches.length === 0) {
     return {

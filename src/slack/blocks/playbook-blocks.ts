@@ -69,20 +69,57 @@ export function buildManualStepDoneMessage(title: string, instruction: string, u
   return { text: `Manual step done: ${escapeMrkdwn(title)}`, blocks: [section(text), context(`Done, confirmed by <@${userId}>`)] }
 }
 
-/** The one progress message of a playbook run, edited in place after every step. */
+/** Past this a step's finding is cut on the progress message. */
+const FINDING_CHARS = 200
+
+/** What a finished step found, in one line: a query's or check's summary, an action's result, a notify's message. */
+function stepFinding(step: PlaybookStep, record: StepRecordView | undefined, render: (t: string) => string): string {
+  if (!record || record.status === 'waiting') return ''
+  const o = record.outcome
+  const said = [o.error, o.summary, o.detail].find((v): v is string => typeof v === 'string' && v.length > 0)
+  const text = said ?? (step.kind === 'notify' ? render(step.message) : '')
+  if (!text) return ''
+  const [first = ''] = text.split('\n')
+  const line = first.length > FINDING_CHARS ? `${first.slice(0, FINDING_CHARS - 1)}…` : first
+  return `: ${typeof o.link === 'string' ? link(o.link, line) : escapeMrkdwn(line)}`
+}
+
+/** Lines as consecutive sections within Slack's 3000 characters each. */
+function lineSections(lines: string[]): KnownBlock[] {
+  const out: KnownBlock[] = []
+  let current = ''
+  for (const line of lines) {
+    if (current && current.length + line.length + 1 > 3000) {
+      out.push(section(current))
+      current = ''
+    }
+    current = current ? `${current}\n${line}` : line
+  }
+  if (current) out.push(section(current))
+  return out
+}
+
+/**
+ * The one progress message of a playbook run, edited in place after every step. With `findings`,
+ * each finished step's line also says what it found, so no step needs a message of its own.
+ */
 export function buildExecutionProgressMessage(
   playbook: Playbook,
   execution: { id: string; status: string; nextStep: number; incidentNumber: number; startedBy: string },
   records: StepRecordView[],
   vars: Record<string, unknown>,
   render: (t: string) => string,
+  options: { findings?: boolean } = {},
 ): SlackMessage {
   const byPosition = new Map(records.map((r) => [r.position, r]))
-  const lines = playbook.steps.map((s, i) => stepLine({ ...s, title: render(s.title) } as PlaybookStep, i, byPosition.get(i), execution.nextStep))
+  const lines = playbook.steps.map((s, i) => {
+    const line = stepLine({ ...s, title: render(s.title) } as PlaybookStep, i, byPosition.get(i), execution.nextStep)
+    return options.findings ? `${line}${stepFinding(s, byPosition.get(i), render)}` : line
+  })
   const status = execution.status.replace('_', ' ')
   const blocks: KnownBlock[] = [
     section(`:clipboard: *Playbook: ${escapeMrkdwn(playbook.title)}* (v${playbook.version}) — *${status}*`),
-    section(lines.join('\n')),
+    ...lineSections(lines),
     context(
       `INC-${execution.incidentNumber} · service ${escapeMrkdwn(String(vars.service ?? 'unknown'))} · ` +
         `started by ${execution.startedBy === 'system' ? 'sre-agent' : `<@${execution.startedBy}>`} · ` +

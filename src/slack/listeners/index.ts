@@ -1,6 +1,8 @@
 import type { App } from '@slack/bolt'
+import { ANALYSIS_SECTION_ACTION_ID } from '../blocks/analysis-summary-blocks'
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../blocks/approval-blocks'
 import { CANCEL_EXECUTION_ACTION_ID, MANUAL_DONE_ACTION_ID, RUN_PLAYBOOK_ACTION_ID } from '../blocks/playbook-blocks'
+import { createAnalysisSectionHandler, whatSectionButtonDoes } from './actions/analysis-section-action'
 import { createApprovalActionHandler } from './actions/approval-action'
 import { createCancelExecutionHandler } from './actions/cancel-execution-action'
 import { createManualDoneHandler } from './actions/manual-done-action'
@@ -23,6 +25,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(MANUAL_DONE_ACTION_ID, answerFailures(deps, 'mark the step done', createManualDoneHandler(deps)))
   // One action id per offered playbook (ids must be unique within a message), all starting with the same prefix.
   app.action(new RegExp(`^${RUN_PLAYBOOK_ACTION_ID}:`), answerFailures(deps, 'start the playbook run', createRunPlaybookActionHandler(deps)))
+  app.action(
+    new RegExp(`^${ANALYSIS_SECTION_ACTION_ID}:`),
+    answerFailures(deps, ({ action }) => whatSectionButtonDoes(action.action_id), createAnalysisSectionHandler(deps)),
+  )
   app.event(
     'app_mention',
     answerFailures(deps, ({ event }) => whatMentionAsks(event.text), createAppMentionHandler(deps)),

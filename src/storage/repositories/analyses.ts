@@ -1,4 +1,7 @@
-import { asc, desc, eq, sql } from 'drizzle-orm'
+import { asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import type { PastIncidentMatch } from '../../core/correlation/past-incident-match'
+import type { ReasoningStep } from '../../core/reasoning/reasoning-step'
 import type { Database } from '../database'
 import { parseStoredColumn } from '../parse-stored-column'
 import {
@@ -10,6 +13,7 @@ import {
   discardedHypothesesSchema,
   evidenceDataSchema,
   evidenceItems,
+  incidents,
 } from '../schema'
 
 export type Analysis = typeof analyses.$inferSelect
@@ -90,6 +94,75 @@ export async function getAnalysisRecord(db: Database, analysisId: string): Promi
     evidence: evidence.map((e) => ({ ...e, data: parseStoredColumn(evidenceDataSchema, e.data, { table: 'evidence_items', rowId: e.id, column: 'data' }) })),
     factors,
   }
+}
+
+/** The stored trail as the analysis recorded it: each step with the evidence it examined. */
+export function storedReasoningSteps(record: AnalysisRecord): ReasoningStep[] {
+  return record.steps.map((s) => ({
+    position: s.position,
+    question: s.question,
+    query: s.query,
+    decision: s.decision,
+    discarded: s.discarded,
+    evidence: record.evidence
+      .filter((e) => e.stepPosition === s.position)
+      .map((e) => ({ source: e.source, title: e.title, detail: e.detail, link: e.link, anomalous: e.anomalous === 1, data: e.data })),
+  }))
+}
+
+// What the history step stored of each match; matchedOn is missing from analyses stored before it was kept.
+const storedMatchSchema = z.object({
+  incidentId: z.string(),
+  similarity: z.number(),
+  outcome: z.enum(['worked', 'failed', 'unknown']).nullable().optional(),
+  matchedOn: z.array(z.string()).optional(),
+})
+
+/** The past incidents the analysis matched, best first, each as it was known then (its outcome at the time of the analysis). */
+export async function listStoredSimilarIncidents(db: Database, record: AnalysisRecord): Promise<PastIncidentMatch[]> {
+  const stored = record.evidence
+    .filter((e) => e.source === 'history')
+    .flatMap((e) => {
+      const parsed = storedMatchSchema.safeParse(e.data)
+      // Older rows carry why it matched only in the detail, before "; resolved by".
+      return parsed.success ? [{ ...parsed.data, matchedOn: parsed.data.matchedOn ?? [e.detail.split('; resolved by')[0]!] }] : []
+    })
+  if (stored.length === 0) return []
+  const rows = await db
+    .select()
+    .from(incidents)
+    .where(
+      inArray(
+        incidents.id,
+        stored.map((m) => m.incidentId),
+      ),
+    )
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  return stored.flatMap((m) => {
+    const i = byId.get(m.incidentId)
+    if (!i) return []
+    const incident = {
+      id: i.id,
+      number: i.number,
+      title: i.title,
+      service: i.service,
+      resourceType: i.resourceType,
+      policyName: i.policyName,
+      startedAt: i.startedAt,
+      resolvedAt: i.resolvedAt,
+      rootCause: i.rootCause,
+      resolution: i.resolution,
+      resolutionOutcome: m.outcome ?? null,
+      playbookId: i.playbookId,
+    }
+    return [{ incident, similarity: m.similarity, matchedOn: m.matchedOn }]
+  })
+}
+
+/** How likely the analysis' best past match was the same problem; null when it found none or is not stored. */
+export async function getRetrievalConfidence(db: Database, analysisId: string): Promise<number | null> {
+  const [row] = await db.select({ retrieval: analysisConfidence.retrieval }).from(analysisConfidence).where(eq(analysisConfidence.analysisId, analysisId))
+  return row?.retrieval ?? null
 }
 
 export type AnalysisConfidenceRow = typeof analysisConfidence.$inferInsert

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Database } from '../database'
 import { parseStoredColumn } from '../parse-stored-column'
 import { auditDetailsSchema, auditLog, slackMessages } from '../schema'
@@ -52,4 +52,31 @@ export async function getPostedMessage(db: Database, key: string): Promise<{ cha
 
 export async function recordPostedMessage(db: Database, key: string, channel: string, ts: string): Promise<void> {
   await db.insert(slackMessages).values({ key, channel, ts }).onConflictDoNothing()
+}
+
+/**
+ * Takes `key` for the caller alone: true for the first of concurrent callers, so a double click posts once.
+ * A claim never settled within `staleAfterMs` (its poster died) can be taken again.
+ */
+export async function claimPostedMessage(db: Database, key: string, channel: string, staleAfterMs = 120_000): Promise<boolean> {
+  // The ts is set once the message is posted; until then the row only says someone is posting it.
+  const rows = await db
+    .insert(slackMessages)
+    .values({ key, channel, ts: '' })
+    .onConflictDoUpdate({
+      target: slackMessages.key,
+      set: { channel, createdAt: sql`now()` },
+      setWhere: sql`${slackMessages.ts} = '' and ${slackMessages.createdAt} < now() - make_interval(secs => ${staleAfterMs / 1000})`,
+    })
+    .returning({ key: slackMessages.key })
+  return rows.length === 1
+}
+
+export async function settlePostedMessage(db: Database, key: string, channel: string, ts: string): Promise<void> {
+  await db.update(slackMessages).set({ channel, ts }).where(eq(slackMessages.key, key))
+}
+
+/** Gives a claim back when the post failed, so the next click tries again. */
+export async function releasePostedMessage(db: Database, key: string): Promise<void> {
+  await db.delete(slackMessages).where(and(eq(slackMessages.key, key), eq(slackMessages.ts, '')))
 }

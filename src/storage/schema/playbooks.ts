@@ -21,6 +21,8 @@ export const stepOutcomeSchema = z.looseObject({
   /** query: the measured statistic (null when it was not a finite number). */
   value: z.number().nullable().optional(),
   summary: z.string().optional(),
+  /** query: the console view of what it measured. */
+  link: z.string().nullable().optional(),
   /** query: why it could not run. */
   error: z.string().optional(),
   /** branch: the step it tested, and the position it jumped to. */

@@ -185,8 +185,8 @@ async function runStep(
       }
       // Stored as `passed` (branches test it): whether the query's condition held, i.e. the symptom was found.
       const conditionHeld = result.passed
-      await record('succeeded', { passed: conditionHeld, value: result.value, summary: result.summary })
       const { detail, link } = result.evidence
+      await record('succeeded', { passed: conditionHeld, value: result.value, summary: result.summary, link })
       await deps.thread.postStepResult(where, position, title, { flagged: conditionHeld, summary: result.summary, detail, link })
       return 'next'
     }

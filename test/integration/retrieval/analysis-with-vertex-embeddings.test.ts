@@ -42,6 +42,8 @@ describe('incident analysis with Vertex AI embeddings (local fake), on embedded 
       SLACK_API_URL: apiUrl,
       INCIDENT_CHANNEL: FAKE_WORKSPACE.channelId,
       PLAYBOOKS_DIR: 'test/fixtures/playbooks',
+      // These tests read the similar-incidents and assessment messages as the full thread posts them.
+      THREAD_DETAIL: 'full',
     })
     runtime = await createRuntime(config, createLogger('silent'), { embedder, slackRetries: 0 })
     // History embedded by the same model, as production would have stored it.

@@ -28,7 +28,8 @@ describe('similar incidents and the reasoning trail, in embedded mode (PGlite, i
   }
 
   beforeAll(async () => {
-    env = await startEmbeddedEnvironment({ env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks' } })
+    // The thread's test reads every section as the full thread posts it; the commands answer the same either way.
+    env = await startEmbeddedEnvironment({ env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks', THREAD_DETAIL: 'full' } })
     const db = env.runtime.database.db
     await createPastIncident(db, {
       title: 'orders-db connection pool exhausted, orders-api timeouts',

@@ -3,14 +3,14 @@ import { summarizeRetrieval } from '../../../core/correlation/summarize-retrieva
 import { calibrationModelSchema, uncalibrated, type CalibrationModel } from '../../../core/confidence/calibration'
 import { type CorrelationQuery, correlateIncident, correlationQueryFor, SIMILAR_INCIDENTS_SHOWN } from '../../../core/correlation/correlate-incident'
 import { HashingEmbedder } from '../../../core/correlation/hashing-embedder'
-import type { ReasoningStep } from '../../../core/reasoning/reasoning-step'
 import { incidentLabel, parseIncidentLabel } from '../../../core/incidents/incident-label'
 import { serviceFromText } from '../../../core/incidents/service-from-text'
-import { getAnalysisRecord, getLatestAnalysis, getLatestCalibration } from '../../../storage/repositories/analyses'
+import { getAnalysisRecord, getLatestAnalysis, getLatestCalibration, storedReasoningSteps } from '../../../storage/repositories/analyses'
 import { getIncidentByNumber, listKnownServices, listOpenIncidents } from '../../../storage/repositories/incidents'
 import { getIncidentEmbedding } from '../../../storage/repositories/incident-embeddings'
 import { searchIncidentCandidates } from '../../../storage/repositories/similar-incidents-search'
-import { buildReasoningTrailMessages, buildSimilarIncidentsMessage } from '../../blocks/analysis-blocks'
+import { buildSimilarIncidentsMessage } from '../../blocks/analysis-blocks'
+import { buildStoredTrailMessages } from '../../blocks/analysis-summary-blocks'
 import { escapeMrkdwn, percent, section } from '../../blocks/block-kit'
 import { analyzeTextTooLong, buildHelpMessage, buildPlaybookListMessage } from '../../blocks/help-blocks'
 import { ANALYZE_TEXT_MAX_CHARS, playbookStartJobId } from '../../../core/jobs/job-queue'
@@ -204,31 +204,9 @@ async function answerTrail(deps: ListenerDeps, number: number, first: number, re
     await respond({ response_type: 'ephemeral', text: incident ? `INC-${number} has not been analysed yet.` : `There is no INC-${number}.` })
     return
   }
-  const steps: ReasoningStep[] = record.steps.map((s) => ({
-    position: s.position,
-    question: s.question,
-    query: s.query,
-    decision: s.decision,
-    discarded: s.discarded,
-    evidence: record.evidence
-      .filter((e) => e.stepPosition === s.position)
-      .map((e) => ({
-        source: e.source,
-        title: e.title,
-        detail: e.detail,
-        link: e.link,
-        anomalous: e.anomalous === 1,
-        data: e.data as Record<string, unknown>,
-      })),
-  }))
-  const footer = [
-    `*Outcome* (${record.analysis.status}): ${escapeMrkdwn(record.analysis.summary ?? record.analysis.error ?? 'no summary')}` +
-      (record.analysis.confidence === null ? '' : ` — confidence ${percent(record.analysis.confidence)}`),
-    ...(record.factors.length
-      ? [record.factors.map((f) => `• ${f.name.replace(/_/g, ' ')}: ${percent(f.value)} (weight ${f.weight}) — ${escapeMrkdwn(f.explanation)}`).join('\n')]
-      : []),
-  ]
-  const parts = buildReasoningTrailMessages(steps, { title: `Reasoning trail of ${incidentLabel(incident)}`, footer })
+  const { status, summary, error, confidence } = record.analysis
+  const trail = { steps: storedReasoningSteps(record), outcome: { status, summary, error, confidence }, factors: record.factors }
+  const parts = buildStoredTrailMessages(trail, `Reasoning trail of ${incidentLabel(incident)}`)
   if (first > parts.length) {
     await respond({ response_type: 'ephemeral', text: `The trail of INC-${number} has ${parts.length} part(s).` })
     return

@@ -1,3 +1,4 @@
+import { buildAnalysisSummaryMessage, buildEvidenceSectionMessages } from '../../../../src/slack/blocks/analysis-summary-blocks'
 import { describe, expect, it } from 'vitest'
 import type { AnalysisResult } from '../../../../src/core/analysis/analyze-incident'
 import type { ApprovalRequestView } from '../../../../src/core/approvals/approval-request-view'
@@ -178,6 +179,8 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
   ['test notification', (h) => buildTestNotificationMessage({ sender: h, policy: h })],
   ['similar incidents', (h) => buildSimilarIncidentsMessage(analysis(h).matches, retrieval(h))],
   ['evidence', (h) => buildEvidenceMessage(analysis(h))],
+  ['compact analysis summary', (h) => buildAnalysisSummaryMessage('a1', analysis(h))],
+  ['evidence section on demand', (h) => buildEvidenceSectionMessages(analysis(h).steps)],
   ['assessment', (h) => buildAssessmentMessage(analysis(h))],
   ['analysis failed', (h) => buildAnalysisFailedMessage(h)],
   ['reasoning trail', (h) => buildReasoningTrailMessages(analysis(h).steps, { title: h, footer: [escapeMrkdwn(h)] })],
