@@ -53,6 +53,10 @@ const envSchema = z.object({
     .optional(),
   /** Web API base URL; only changed to point at a local Slack simulator. */
   SLACK_API_URL: z.url().optional(),
+  /** Milliseconds between messages in one channel once the burst is used (Slack allows about one a second); 0 turns pacing off. */
+  SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** Messages one channel may take back to back before the interval applies. */
+  SLACK_CHANNEL_BURST: z.coerce.number().int().min(1).max(100).default(10),
   INCIDENT_CHANNEL: z
     .string()
     .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)')
@@ -143,6 +147,14 @@ const envSchema = z.object({
   LOG_TEMPLATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /** Log templates kept per service; past it new ones are compared but not stored. */
   LOG_TEMPLATES_PER_SERVICE: z.coerce.number().int().min(10).max(100_000).default(2000),
+  /** This many incidents of one service or alert policy within STORM_WINDOW_MINUTES make a storm: one thread, one analysis. 0 turns grouping off. */
+  STORM_THRESHOLD: z.coerce.number().int().min(0).max(10_000).default(5),
+  STORM_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(5),
 })
 
 export type Config = z.infer<typeof envSchema>

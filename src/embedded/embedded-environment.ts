@@ -87,6 +87,8 @@ export async function startEmbeddedEnvironment(options: EmbeddedEnvironmentOptio
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    // The simulator has no posting limit unless a test or benchmark gives it one (and sets the pacing with it).
+    SLACK_CHANNEL_INTERVAL_MS: '0',
     ...options.env,
   })
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, { role: 'embedded' })
