@@ -25,7 +25,7 @@ import {
 } from './blocks/analysis-blocks'
 import { buildApprovalRequestMessage } from './blocks/approval-blocks'
 import { escapeMrkdwn, section } from './blocks/block-kit'
-import { buildIncidentRootMessage, buildResolvedReply } from './blocks/incident-blocks'
+import { buildIncidentRootMessage, buildResolvedReply, buildStormMemberLine } from './blocks/incident-blocks'
 import {
   buildActionResultMessage,
   buildExecutionProgressMessage,
@@ -69,6 +69,10 @@ export class SlackIncidentThread implements IncidentThread {
   async announceResolution(incident: ThreadIncident): Promise<void> {
     if (!incident.slackChannel || !incident.slackTs) return
     await this.slack.postOnce(`incident:${incident.id}:resolved`, incident.slackChannel, buildResolvedReply(incident), incident.slackTs)
+  }
+
+  postStormMember(incident: ThreadIncident, root: PostedMessage): Promise<PostedMessage> {
+    return this.slack.postOnce(`incident:${incident.id}:storm-member`, root.channel, buildStormMemberLine(incident), root.ts)
   }
 
   async postSimilarIncidents(analysisId: string, root: PostedMessage, matches: PastIncidentMatch[], retrieval: RetrievalSummary): Promise<void> {

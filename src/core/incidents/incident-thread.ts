@@ -16,6 +16,8 @@ export interface IncidentThread {
   /** Shows the incident's state on its root message; a root message someone deleted is left alone. */
   showIncidentProgress(incident: ThreadIncident, progress: IncidentProgress): Promise<void>
   announceResolution(incident: ThreadIncident): Promise<void>
+  /** An incident of a storm: one line in the thread of the storm's first incident (`root`), instead of a thread of its own. */
+  postStormMember(incident: ThreadIncident, root: PostedMessage): Promise<PostedMessage>
 
   postSimilarIncidents(analysisId: string, root: PostedMessage, matches: PastIncidentMatch[], retrieval: RetrievalSummary): Promise<void>
   postAnalysis(analysisId: string, root: PostedMessage, result: AnalysisResult, incidentLabel: string): Promise<void>
@@ -74,6 +76,8 @@ export interface ThreadIncident {
   url: string | null
   slackChannel: string | null
   slackTs: string | null
+  /** How many incidents of a storm joined this one's thread. */
+  stormSize?: number
 }
 
 export interface IncidentProgress {

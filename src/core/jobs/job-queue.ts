@@ -7,7 +7,8 @@ import { MINUTE_MS } from '../durations'
  */
 // Job names are commands, `<subject>.<verb>`: what the job does, not what happened before it.
 export const jobSchemas = {
-  'incident.analyze': z.object({ incidentId: z.uuid() }),
+  /** `settled`: enqueued again after waiting to see whether a storm forms (see core/incidents/storm.ts). */
+  'incident.analyze': z.object({ incidentId: z.uuid(), settled: z.boolean().optional() }),
   'incident.announce-resolution': z.object({ incidentId: z.uuid() }),
   /** `/sre analyze <text>` or a mention: opens an incident from the text and analyses it. */
   'incident.open-and-analyze': z.object({

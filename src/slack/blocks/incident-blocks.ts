@@ -31,6 +31,8 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
       ['Started', `<!date^${Math.floor(incident.startedAt.getTime() / 1000)}^{date_short_pretty} {time}|${incident.startedAt.toISOString()}>`],
     ]),
   ]
+  const storm = incident.stormSize ? stormNote(incident, incident.stormSize) : null
+  if (storm) blocks.push(section(storm))
   if (progress.summary) blocks.push(section(`*Assessment:* ${escapeMrkdwn(progress.summary)}`))
   const notes: string[] = []
   if (progress.confidence !== undefined) notes.push(`Confidence ${confidenceBar(progress.confidence)} ${percent(progress.confidence)}`)
@@ -41,7 +43,20 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
       `${incident.url ? ` · ${link(incident.url, 'open alert')}` : ''}`,
   )
   blocks.push(context(...notes))
-  return { text: `${label} ${incident.title} — ${state}`, blocks }
+  return { text: `${label} ${incident.title} — ${state}${storm ? ` · storm of ${(incident.stormSize ?? 0) + 1} incidents` : ''}`, blocks }
+}
+
+function stormNote(incident: IncidentView, joined: number): string {
+  const of = incident.service ?? 'the same alert policy'
+  const more = `${joined} more incident${joined === 1 ? '' : 's'}`
+  return `:thunder_cloud_and_rain: *Storm:* ${more} of ${escapeMrkdwn(of)} joined this thread, one line each below; this analysis covers them all.`
+}
+
+/** An incident of a storm, as one line in the storm's thread. */
+export function buildStormMemberLine(incident: IncidentView): SlackMessage {
+  const icon = SEVERITY_ICON[incident.severity] ?? ':white_circle:'
+  const text = `${icon} ${incidentLabel(incident)} ${escapeMrkdwn(incident.title)}${incident.alertCount > 1 ? ` · ${incident.alertCount} alerts` : ''}`
+  return { text, blocks: [context(text)] }
 }
 
 export function buildResolvedReply(incident: IncidentView): SlackMessage {

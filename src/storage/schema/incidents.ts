@@ -1,6 +1,22 @@
 import { sql } from 'drizzle-orm'
 import { z } from 'zod'
-import { bigint, check, customType, index, integer, jsonb, pgTable, real, smallint, text, timestamp, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core'
+import {
+  type AnyPgColumn,
+  bigint,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  vector,
+} from 'drizzle-orm/pg-core'
 // Circular on purpose: both sides reference each other only inside lazy `() =>` callbacks.
 import { analyses } from './analyses'
 
@@ -62,6 +78,10 @@ export const incidents = pgTable(
       ),
     slackChannel: text('slack_channel'),
     slackTs: text('slack_ts'),
+    /** Set on an incident of a storm: it is one line in this incident's thread, with no analysis of its own. */
+    parentIncidentId: uuid('parent_incident_id').references((): AnyPgColumn => incidents.id, { onDelete: 'set null' }),
+    /** How many incidents joined this one's thread as a storm. */
+    stormSize: integer('storm_size').notNull().default(0),
     createdBy: text('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
