@@ -25,7 +25,7 @@ import {
 } from './blocks/analysis-blocks'
 import { buildApprovalRequestMessage } from './blocks/approval-blocks'
 import { escapeMrkdwn, section } from './blocks/block-kit'
-import { buildIncidentRootMessage, buildResolvedReply, buildStormMemberLine } from './blocks/incident-blocks'
+import { buildIncidentRootMessage, buildResolvedReply, buildStormMembersMessage } from './blocks/incident-blocks'
 import {
   buildActionResultMessage,
   buildExecutionProgressMessage,
@@ -71,8 +71,12 @@ export class SlackIncidentThread implements IncidentThread {
     await this.slack.postOnce(`incident:${incident.id}:resolved`, incident.slackChannel, buildResolvedReply(incident), incident.slackTs)
   }
 
-  postStormMember(incident: ThreadIncident, root: PostedMessage): Promise<PostedMessage> {
-    return this.slack.postOnce(`incident:${incident.id}:storm-member`, root.channel, buildStormMemberLine(incident), root.ts)
+  async showStormMembers(parent: ThreadIncident, root: PostedMessage, page: number, members: ThreadIncident[]): Promise<void> {
+    const key = `incident:${parent.id}:storm:${page}`
+    const message = buildStormMembersMessage(members)
+    const posted = await this.slack.findPosted(key)
+    if (posted) await this.slack.update(posted.channel, posted.ts, message)
+    else await this.slack.postOnce(key, root.channel, message, root.ts)
   }
 
   async postSimilarIncidents(analysisId: string, root: PostedMessage, matches: PastIncidentMatch[], retrieval: RetrievalSummary): Promise<void> {

@@ -1,11 +1,10 @@
 import { decideStorm, type StormDecision } from '../core/incidents/storm'
-import type { JobData } from '../core/jobs/job-queue'
+import { jobIdFor, type JobData } from '../core/jobs/job-queue'
 import { getLatestAnalysis } from '../storage/repositories/analyses'
 import { getStormNeighbourhood, joinStorm } from '../storage/repositories/incident-storms'
 import type { Incident } from '../storage/repositories/incidents'
 import { listExecutionsForIncident } from '../storage/repositories/playbooks'
 import type { IncidentProgress } from '../core/incidents/incident-thread'
-import { ensureIncidentRoot } from './incident-root'
 import type { WorkerDeps } from './worker-deps'
 
 /** Whether this incident is analysed in a thread of its own or joins a storm's thread; see core/incidents/storm.ts. */
@@ -22,20 +21,30 @@ export async function stormDecisionFor(deps: Pick<WorkerDeps, 'db' | 'config'>, 
   return decideStorm(incident, await getStormNeighbourhood(deps.db, incident, settings.windowMs), settings)
 }
 
-/** One line in the storm's thread for the incident, and the storm's root message shows the new count. */
-export async function joinIncidentStorm(
-  deps: Pick<WorkerDeps, 'db' | 'thread' | 'config' | 'tryWithLock'>,
-  incident: Incident,
-  parentId: string,
-): Promise<void> {
-  const parent = await joinStorm(deps.db, incident.id, parentId)
-  const root = await ensureIncidentRoot(deps, parent)
-  await deps.thread.postStormMember(incident, root)
-  await deps.thread.showIncidentProgress({ ...parent, slackChannel: root.channel, slackTs: root.ts }, await storedProgress(deps, parent))
+/** Lines in one list message of a storm's thread. */
+export const STORM_PAGE_SIZE = 40
+/** How often a storm's thread is redrawn while incidents join it: every join in between is one redraw. */
+export const STORM_REDRAW_MS = 2000
+
+/**
+ * Makes the incident one of the storm and asks for a redraw of the storm's thread at the end of the
+ * current redraw period, so a burst of joins is one edit of the list and one of the root message.
+ */
+export async function joinIncidentStorm(deps: Pick<WorkerDeps, 'db' | 'queue'>, incident: Incident, parentId: string): Promise<void> {
+  const position = await joinStorm(deps.db, incident.id, parentId)
+  await enqueueStormRedraw(deps, parentId, position)
+}
+
+/** One redraw per storm and period (the first joiner's position); `again` is a redraw that found another one running. */
+export async function enqueueStormRedraw(deps: Pick<WorkerDeps, 'queue'>, parentId: string, fromPosition: number, again = false): Promise<void> {
+  const now = Date.now()
+  const period = Math.floor(now / STORM_REDRAW_MS)
+  const jobId = again ? jobIdFor('storm', parentId, period, 'again', fromPosition) : jobIdFor('storm', parentId, period)
+  await deps.queue.enqueue('incident.show-storm', { incidentId: parentId, fromPosition }, { jobId, delayMs: (period + 1) * STORM_REDRAW_MS - now })
 }
 
 /** The root message's state as stored, for an edit made by someone other than the incident's own analysis. */
-async function storedProgress(deps: Pick<WorkerDeps, 'db'>, incident: Incident): Promise<IncidentProgress> {
+export async function storedProgress(deps: Pick<WorkerDeps, 'db'>, incident: Incident): Promise<IncidentProgress> {
   const analysis = await getLatestAnalysis(deps.db, incident.id)
   const run = (await listExecutionsForIncident(deps.db, incident.id)).at(-1)
   const phase = !analysis ? 'new' : analysis.status === 'completed' ? 'analyzed' : analysis.status === 'failed' ? 'failed' : 'analyzing'

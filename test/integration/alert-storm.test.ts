@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { isNotNull, isNull } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
-import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
+import { FAKE_WORKSPACE, type FakeSlackApi } from '../../src/embedded/slack-simulator'
 import { createLogger } from '../../src/logger'
 import { analyses, incidents } from '../../src/storage/schema'
 import { BullmqWorkers } from '../../src/workers/bullmq-queue'
@@ -11,6 +11,16 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
 const BURST = 20
+
+/** The lines of the storm's list messages in the first root message's thread. */
+function stormLines(api: FakeSlackApi): string[] {
+  const root = api.rootMessagesIn(CHANNEL)[0]
+  if (!root) return []
+  return api
+    .thread(CHANNEL, root.ts)
+    .filter((reply) => reply.text?.startsWith('Storm:'))
+    .flatMap((reply) => (reply.blocks ?? []).flatMap((b) => ((b as { text?: { text?: string } }).text?.text ?? '').split('\n')))
+}
 
 describe('an alert storm: 20 alerts of one service in a burst', () => {
   let database: TestDatabase
@@ -46,6 +56,9 @@ describe('an alert storm: 20 alerts of one service in a burst', () => {
     workers.start()
     await workers.waitUntilReady()
     await env.idle(60_000)
+    // The storm's thread is redrawn at the end of each redraw period (a delayed job idle does not wait for).
+    await env.fakeSlack.waitFor((api) => stormLines(api).length === BURST - 1, { timeoutMs: 20_000 })
+    await env.idle(60_000)
   }, 90_000)
   afterAll(async () => {
     await workers?.close()
@@ -65,9 +78,8 @@ describe('an alert storm: 20 alerts of one service in a burst', () => {
     const members = await db.select({ number: incidents.number, slackTs: incidents.slackTs }).from(incidents).where(isNotNull(incidents.parentIncidentId))
     expect(members).toHaveLength(BURST - 1)
     expect(members.every((m) => m.slackTs === null)).toBe(true)
-    const root = env.fakeSlack.rootMessagesIn(CHANNEL)[0]!
-    const replies = env.fakeSlack.thread(CHANNEL, root.ts).slice(1)
-    for (const m of members) expect(replies.filter((r) => r.text?.includes(`INC-${m.number} `))).toHaveLength(1)
+    const lines = stormLines(env.fakeSlack)
+    for (const m of members) expect(lines.filter((line) => line.includes(`INC-${m.number} `))).toHaveLength(1)
   })
 
   it('analyses only the first incident', async () => {

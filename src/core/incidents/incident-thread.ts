@@ -16,8 +16,11 @@ export interface IncidentThread {
   /** Shows the incident's state on its root message; a root message someone deleted is left alone. */
   showIncidentProgress(incident: ThreadIncident, progress: IncidentProgress): Promise<void>
   announceResolution(incident: ThreadIncident): Promise<void>
-  /** An incident of a storm: one line in the thread of the storm's first incident (`root`), instead of a thread of its own. */
-  postStormMember(incident: ThreadIncident, root: PostedMessage): Promise<PostedMessage>
+  /**
+   * Shows page `page` of a storm's members (the incidents that get one line each in the first incident's thread,
+   * instead of a thread of their own): posts it once, then edits it as members join.
+   */
+  showStormMembers(parent: ThreadIncident, root: PostedMessage, page: number, members: ThreadIncident[]): Promise<void>
 
   postSimilarIncidents(analysisId: string, root: PostedMessage, matches: PastIncidentMatch[], retrieval: RetrievalSummary): Promise<void>
   postAnalysis(analysisId: string, root: PostedMessage, result: AnalysisResult, incidentLabel: string): Promise<void>

@@ -7,6 +7,9 @@ import { confidenceBar, context, escapeMrkdwn, fields, header, link, percent, se
 /** What the root message shows of an incident. */
 export type IncidentView = Omit<ThreadIncident, 'id' | 'slackChannel' | 'slackTs'>
 
+// Slack refuses a section text over 3,000 characters.
+const SECTION_MAX_CHARS = 3000
+
 const SEVERITY_ICON: Record<string, string> = {
   critical: ':red_circle:',
   high: ':large_orange_circle:',
@@ -52,11 +55,26 @@ function stormNote(incident: IncidentView, joined: number): string {
   return `:thunder_cloud_and_rain: *Storm:* ${more} of ${escapeMrkdwn(of)} joined this thread, one line each below; this analysis covers them all.`
 }
 
-/** An incident of a storm, as one line in the storm's thread. */
-export function buildStormMemberLine(incident: IncidentView): SlackMessage {
-  const icon = SEVERITY_ICON[incident.severity] ?? ':white_circle:'
-  const text = `${icon} ${incidentLabel(incident)} ${escapeMrkdwn(incident.title)}${incident.alertCount > 1 ? ` · ${incident.alertCount} alerts` : ''}`
-  return { text, blocks: [context(text)] }
+/** Incidents of a storm, one line each, in the storm's thread. */
+export function buildStormMembersMessage(members: IncidentView[]): SlackMessage {
+  const lines = members.map((m) => {
+    const icon = SEVERITY_ICON[m.severity] ?? ':white_circle:'
+    return `${icon} ${incidentLabel(m)} ${escapeMrkdwn(truncate(m.title, 200))}${m.alertCount > 1 ? ` · ${m.alertCount} alerts` : ''}`
+  })
+  const chunks: string[] = []
+  for (const line of lines) {
+    const last = chunks.at(-1)
+    if (last !== undefined && last.length + 1 + line.length <= SECTION_MAX_CHARS) chunks[chunks.length - 1] = `${last}\n${line}`
+    else chunks.push(line)
+  }
+  const blocks: KnownBlock[] = chunks.map((chunk) => section(chunk))
+  const first = members[0] ? incidentLabel(members[0]) : ''
+  const last = members.at(-1) ? incidentLabel(members.at(-1)!) : ''
+  return { text: `Storm: ${first}${last !== first ? ` … ${last}` : ''} joined this incident`, blocks }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
 
 export function buildResolvedReply(incident: IncidentView): SlackMessage {

@@ -1,8 +1,8 @@
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { and, asc, between, eq, sql } from 'drizzle-orm'
 import type { StormNeighbourhood } from '../../core/incidents/storm'
 import type { Database } from '../database'
 import { incidents } from '../schema'
-import { getIncidentOrThrow, type Incident } from './incidents'
+import { incidentColumns, type Incident } from './incidents'
 
 /** What the storm rule needs to know of the incidents of the same service or alert policy around this one. */
 export async function getStormNeighbourhood(db: Database, incident: Incident, windowMs: number): Promise<StormNeighbourhood> {
@@ -38,19 +38,35 @@ function joinedOpenStorm(incidentId: string) {
   return sql`parent_incident_id <> ${incidentId} and parent_incident_id in (select id from incidents where status = 'open')`
 }
 
-/** Makes `childId` one of `parentId`'s storm, once: a retry neither counts it again nor moves it. Returns the parent. */
-export async function joinStorm(db: Database, childId: string, parentId: string): Promise<Incident> {
-  await db.transaction(async (tx) => {
-    const moved = await tx
+/**
+ * Makes `childId` one of `parentId`'s storm, once: a retry neither counts it again nor moves it.
+ * Returns the child's place in the storm, in order of joining.
+ */
+export async function joinStorm(db: Database, childId: string, parentId: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [child] = await tx
+      .select({ parent: incidents.parentIncidentId, position: incidents.stormPosition })
+      .from(incidents)
+      .where(eq(incidents.id, childId))
+      .for('update')
+    if (child?.parent && child.position !== null) return child.position
+    // The parent's row lock orders the joins: positions are 1, 2, 3… with no gaps.
+    const [parent] = await tx
       .update(incidents)
-      .set({ parentIncidentId: parentId, updatedAt: new Date() })
-      .where(and(eq(incidents.id, childId), isNull(incidents.parentIncidentId)))
-      .returning({ id: incidents.id })
-    if (moved.length)
-      await tx
-        .update(incidents)
-        .set({ stormSize: sql`${incidents.stormSize} + 1` })
-        .where(eq(incidents.id, parentId))
+      .set({ stormSize: sql`${incidents.stormSize} + 1` })
+      .where(eq(incidents.id, parentId))
+      .returning({ size: incidents.stormSize })
+    if (!parent) throw new Error(`storm parent ${parentId} does not exist`)
+    await tx.update(incidents).set({ parentIncidentId: parentId, stormPosition: parent.size, updatedAt: new Date() }).where(eq(incidents.id, childId))
+    return parent.size
   })
-  return getIncidentOrThrow(db, parentId)
+}
+
+/** The storm's incidents at positions `from`..`to`, in order. */
+export async function listStormMembers(db: Database, parentId: string, from: number, to: number): Promise<Incident[]> {
+  return db
+    .select(incidentColumns)
+    .from(incidents)
+    .where(and(eq(incidents.parentIncidentId, parentId), between(incidents.stormPosition, from, to)))
+    .orderBy(asc(incidents.stormPosition))
 }

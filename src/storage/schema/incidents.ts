@@ -80,6 +80,8 @@ export const incidents = pgTable(
     slackTs: text('slack_ts'),
     /** Set on an incident of a storm: it is one line in this incident's thread, with no analysis of its own. */
     parentIncidentId: uuid('parent_incident_id').references((): AnyPgColumn => incidents.id, { onDelete: 'set null' }),
+    /** Its place in the storm, in order of joining: which list message of the thread shows its line. */
+    stormPosition: integer('storm_position'),
     /** How many incidents joined this one's thread as a storm. */
     stormSize: integer('storm_size').notNull().default(0),
     createdBy: text('created_by'),
@@ -95,6 +97,7 @@ export const incidents = pgTable(
     index('incidents_signature_started_idx').on(t.errorSignature, t.startedAt),
     index('incidents_search_gin').using('gin', t.searchVector),
     index('incidents_status_idx').on(t.status),
+    index('incidents_storm_position_idx').on(t.parentIncidentId, t.stormPosition).where(sql`parent_incident_id is not null`),
   ],
 )
 

@@ -121,13 +121,18 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
   // A playbook acts on a service: without one named, it is suggested, not started.
   const target = incident.service ?? result.hypothesis?.target ?? null
   const start = Boolean(chosen && target)
-  await deps.thread.showIncidentProgress(incident, {
-    phase: 'analyzed',
-    summary: result.summary,
-    confidence: result.confidence,
-    playbookTitle: chosen?.title,
-    executionStatus: chosen ? (start ? 'running' : 'suggested: name the service to run it') : undefined,
-  })
+  // Storm members may have joined during the analysis: the root message keeps their count.
+  const stormSize = (await getIncident(deps.db, incident.id))?.stormSize ?? incident.stormSize
+  await deps.thread.showIncidentProgress(
+    { ...incident, stormSize },
+    {
+      phase: 'analyzed',
+      summary: result.summary,
+      confidence: result.confidence,
+      playbookTitle: chosen?.title,
+      executionStatus: chosen ? (start ? 'running' : 'suggested: name the service to run it') : undefined,
+    },
+  )
   const offers = (start ? result.alternatives : [result.playbook, ...result.alternatives].filter((c) => c !== null)).map((c) => ({
     id: c.playbook.id,
     title: c.playbook.title,
