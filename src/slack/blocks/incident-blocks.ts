@@ -58,7 +58,7 @@ function stormNote(incident: IncidentView, joined: number): string {
 /** Incidents of a storm, one line each, in the storm's thread. */
 export function buildStormMembersMessage(members: IncidentView[]): SlackMessage {
   const lines = members.map((m) => {
-    const icon = SEVERITY_ICON[m.severity] ?? ':white_circle:'
+    const icon = m.status === 'resolved' ? ':white_check_mark:' : (SEVERITY_ICON[m.severity] ?? ':white_circle:')
     return `${icon} ${incidentLabel(m)} ${escapeMrkdwn(truncate(m.title, 200))}${m.alertCount > 1 ? ` · ${m.alertCount} alerts` : ''}`
   })
   const chunks: string[] = []
