@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       databaseUrl: url.toString(),
       migrate: true,
       slackRateLimit: SLACK_LIMIT,
-      env: { LOG_LEVEL: 'silent', SLACK_CHANNEL_INTERVAL_MS: '1000', SLACK_CHANNEL_BURST: '10' },
+      env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', SLACK_CHANNEL_INTERVAL_MS: '1000', SLACK_CHANNEL_BURST: '10' },
     })
     const { STORM_THRESHOLD, STORM_WINDOW_MINUTES } = env.runtime.config
     console.log(
@@ -129,6 +129,7 @@ async function sendBurst(env: EmbeddedEnvironment, runId: string): Promise<Recor
 async function waitUntilShown(env: EmbeddedEnvironment, timeoutMs: number): Promise<void> {
   const db = env.runtime.database.db
   const deadline = Date.now() + timeoutMs
+  let polls = 0
   for (;;) {
     const [row] = await db
       .select({
@@ -140,6 +141,10 @@ async function waitUntilShown(env: EmbeddedEnvironment, timeoutMs: number): Prom
     const lines = stormLines(env.fakeSlack)
     if (row && row.members + row.own === row.all && lines >= row.members) return
     if (Date.now() > deadline) throw new Error(`not all shown after ${timeoutMs} ms: ${JSON.stringify(row)}, ${lines} lines`)
+    if (++polls % 30 === 0) {
+      const calls = env.fakeSlack.calls.filter((c) => SLACK_LIMIT.methods.includes(c.method))
+      console.log(`  … ${row?.members} grouped, ${lines} lines shown, ${calls.length} posts+edits (${calls.filter((c) => c.status === 429).length} × 429)`)
+    }
     await new Promise((resolve) => setTimeout(resolve, 500))
   }
 }

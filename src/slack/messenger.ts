@@ -23,6 +23,9 @@ function permanentWhenChannelMissing(channel: string) {
   }
 }
 
+/** Messages whose last sent content this process remembers, to skip edits that change nothing. */
+const REMEMBERED_EDITS = 5_000
+
 /** How many 429s in a row one send waits out before its job is left to retry. */
 const MAX_RATE_LIMITED_ATTEMPTS = 5
 
@@ -50,6 +53,7 @@ export function retryAfterSeconds(err: unknown): number | null {
 export class SlackMessenger {
   private readonly lanes = new Map<string, Promise<unknown>>()
   private readonly queuedUpdates = new Map<string, { message: SlackMessage; done: Promise<void> }>()
+  private readonly lastSent = new Map<string, string>()
 
   constructor(
     private readonly client: WebClient,
@@ -67,6 +71,7 @@ export class SlackMessenger {
         .catch(permanentWhenChannelMissing(channel)),
     )
     const posted = { channel: res.channel ?? channel, ts: res.ts! }
+    this.remember(`${posted.channel}:${posted.ts}`, JSON.stringify({ text: message.text, blocks: message.blocks }))
     await recordPostedMessage(this.db, key, posted.channel, posted.ts)
     return posted
   }
@@ -92,10 +97,22 @@ export class SlackMessenger {
         // From here on, a newer edit queues behind this one instead of changing what is being sent.
         this.queuedUpdates.delete(key)
         const { text, blocks } = entry.message
+        const content = JSON.stringify({ text, blocks })
+        this.lastSent.delete(key)
         await this.client.chat.update({ channel, ts, text, blocks }).catch(permanentWhenChannelMissing(channel))
+        this.remember(key, content)
       },
-      () => {
-        if (!this.queuedUpdates.has(key)) this.queuedUpdates.set(key, entry)
+      {
+        requeue: () => {
+          if (!this.queuedUpdates.has(key)) this.queuedUpdates.set(key, entry)
+        },
+        // A redraw that changes nothing spends none of the channel's posting budget.
+        unneeded: () => {
+          const unchanged = this.lastSent.get(key) === JSON.stringify({ text: entry.message.text, blocks: entry.message.blocks })
+          if (unchanged) this.queuedUpdates.delete(key)
+          return unchanged
+        },
+        skipped: undefined,
       },
     )
     return entry.done
@@ -114,14 +131,21 @@ export class SlackMessenger {
     return res?.permalink ?? null
   }
 
+  private remember(key: string, content: string): void {
+    this.lastSent.set(key, content)
+    if (this.lastSent.size > REMEMBERED_EDITS) this.lastSent.delete(this.lastSent.keys().next().value!)
+  }
+
   /**
    * Runs `send` after the channel's earlier sends and once its pacing slot comes; a 429 holds the channel
-   * for every process and sends again. `requeue` runs before a resend (an edit takes newer content again).
+   * for every process and sends again. `requeue` runs before a resend (an edit takes newer content again);
+   * when `unneeded` says so at its turn, nothing is sent.
    */
-  private inLane<T>(channel: string, send: () => Promise<T>, requeue?: () => void): Promise<T> {
+  private inLane<T>(channel: string, send: () => Promise<T>, edit?: { requeue(): void; unneeded(): boolean; skipped: T }): Promise<T> {
     const previous = this.lanes.get(channel) ?? Promise.resolve()
     const run = previous.then(async () => {
       for (let attempt = 1; ; attempt++) {
+        if (edit?.unneeded()) return edit.skipped
         const wait = await this.pacing.reserve(channel)
         if (wait > 0) await this.timing.sleep(wait)
         try {
@@ -130,7 +154,7 @@ export class SlackMessenger {
           const seconds = retryAfterSeconds(err)
           if (seconds === null || attempt >= MAX_RATE_LIMITED_ATTEMPTS) throw err
           await this.pacing.holdUntil(channel, this.timing.now() + seconds * 1000)
-          requeue?.()
+          edit?.requeue()
         }
       }
     })

@@ -28,19 +28,22 @@ export const STORM_REDRAW_MS = 2000
 
 /**
  * Makes the incident one of the storm and asks for a redraw of the storm's thread at the end of the
- * current redraw period, so a burst of joins is one edit of the list and one of the root message.
+ * current redraw period, so a burst of joins is one edit of the list and one of the root message. False when
+ * it cannot join (it became a storm's first incident meanwhile, in a race): it is analysed on its own.
  */
-export async function joinIncidentStorm(deps: Pick<WorkerDeps, 'db' | 'queue'>, incident: Incident, parentId: string): Promise<void> {
+export async function joinIncidentStorm(deps: Pick<WorkerDeps, 'db' | 'queue'>, incident: Incident, parentId: string): Promise<boolean> {
   const position = await joinStorm(deps.db, incident.id, parentId)
-  await enqueueStormRedraw(deps, parentId, position)
+  if (position === null) return false
+  await enqueueStormRedraw(deps, parentId)
+  return true
 }
 
-/** One redraw per storm and period (the first joiner's position); `again` is a redraw that found another one running. */
-export async function enqueueStormRedraw(deps: Pick<WorkerDeps, 'queue'>, parentId: string, fromPosition: number, again = false): Promise<void> {
+/** One redraw per storm and period; `again` is a redraw that found another one running. */
+export async function enqueueStormRedraw(deps: Pick<WorkerDeps, 'queue'>, parentId: string, again = false): Promise<void> {
   const now = Date.now()
   const period = Math.floor(now / STORM_REDRAW_MS)
-  const jobId = again ? jobIdFor('storm', parentId, period, 'again', fromPosition) : jobIdFor('storm', parentId, period)
-  await deps.queue.enqueue('incident.show-storm', { incidentId: parentId, fromPosition }, { jobId, delayMs: (period + 1) * STORM_REDRAW_MS - now })
+  const jobId = again ? jobIdFor('storm', parentId, period, 'again') : jobIdFor('storm', parentId, period)
+  await deps.queue.enqueue('incident.show-storm', { incidentId: parentId }, { jobId, delayMs: (period + 1) * STORM_REDRAW_MS - now })
 }
 
 /** The root message's state as stored, for an edit made by someone other than the incident's own analysis. */

@@ -67,6 +67,20 @@ describe('SlackMessenger against the Slack simulator', () => {
     expect(fakeSlack.message(CHANNEL, root.ts)?.text).toBe('v10')
   })
 
+  it('does not send an edit that changes nothing', async () => {
+    const timing = fakeTiming()
+    const messenger = new SlackMessenger(client, t.handle.db, new MemoryChannelPacing({ intervalMs: 1000, burst: 1 }, timing.now), timing)
+    const root = await messenger.postOnce(`test:${randomBytes(4).toString('hex')}`, CHANNEL, { text: 'v0', blocks: [] })
+
+    await messenger.update(root.channel, root.ts, { text: 'v0', blocks: [] })
+    await messenger.update(root.channel, root.ts, { text: 'v1', blocks: [] })
+    await messenger.update(root.channel, root.ts, { text: 'v1', blocks: [] })
+
+    expect(fakeSlack.callsTo('chat.update').map((c) => c.args.text)).toEqual(['v1'])
+    // Only the two sends took pacing slots.
+    expect(timing.waits).toEqual([1000])
+  })
+
   it('merges an edit made while another edit is held by a 429 into the resend', async () => {
     const timing = fakeTiming()
     const messenger = new SlackMessenger(client, t.handle.db, new MemoryChannelPacing({ intervalMs: 1000, burst: 5 }, timing.now), timing)

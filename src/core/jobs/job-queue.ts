@@ -10,8 +10,8 @@ export const jobSchemas = {
   /** `settled`: enqueued again after waiting to see whether a storm forms (see core/incidents/storm.ts). */
   'incident.analyze': z.object({ incidentId: z.uuid(), settled: z.boolean().optional() }),
   'incident.announce-resolution': z.object({ incidentId: z.uuid() }),
-  /** Shows a storm's members joined from `fromPosition` on in its first incident's thread, and the count on its root message. */
-  'incident.show-storm': z.object({ incidentId: z.uuid(), fromPosition: z.number().int().min(1) }),
+  /** Shows the members that joined a storm since the last redraw in its first incident's thread, and the count on its root message. */
+  'incident.show-storm': z.object({ incidentId: z.uuid() }),
   /** `/sre analyze <text>` or a mention: opens an incident from the text and analyses it. */
   'incident.open-and-analyze': z.object({
     text: z.string().min(1).max(3000),

@@ -1,4 +1,4 @@
-import { and, asc, between, eq, sql } from 'drizzle-orm'
+import { and, asc, between, eq, isNull, sql } from 'drizzle-orm'
 import type { StormNeighbourhood } from '../../core/incidents/storm'
 import type { Database } from '../database'
 import { incidents } from '../schema'
@@ -40,23 +40,25 @@ function joinedOpenStorm(incidentId: string) {
 
 /**
  * Makes `childId` one of `parentId`'s storm, once: a retry neither counts it again nor moves it.
- * Returns the child's place in the storm, in order of joining.
+ * Returns the child's place in the storm, in order of joining, or null when the child has become a storm's
+ * first incident meanwhile (it keeps its thread) or the parent has joined another storm.
  */
-export async function joinStorm(db: Database, childId: string, parentId: string): Promise<number> {
+export async function joinStorm(db: Database, childId: string, parentId: string): Promise<number | null> {
   return db.transaction(async (tx) => {
     const [child] = await tx
-      .select({ parent: incidents.parentIncidentId, position: incidents.stormPosition })
+      .select({ parent: incidents.parentIncidentId, position: incidents.stormPosition, size: incidents.stormSize })
       .from(incidents)
       .where(eq(incidents.id, childId))
       .for('update')
     if (child?.parent && child.position !== null) return child.position
+    if (!child || child.size > 0) return null
     // The parent's row lock orders the joins: positions are 1, 2, 3… with no gaps.
     const [parent] = await tx
       .update(incidents)
       .set({ stormSize: sql`${incidents.stormSize} + 1` })
-      .where(eq(incidents.id, parentId))
+      .where(and(eq(incidents.id, parentId), isNull(incidents.parentIncidentId)))
       .returning({ size: incidents.stormSize })
-    if (!parent) throw new Error(`storm parent ${parentId} does not exist`)
+    if (!parent) return null
     await tx.update(incidents).set({ parentIncidentId: parentId, stormPosition: parent.size, updatedAt: new Date() }).where(eq(incidents.id, childId))
     return parent.size
   })

@@ -84,6 +84,8 @@ export const incidents = pgTable(
     stormPosition: integer('storm_position'),
     /** How many incidents joined this one's thread as a storm. */
     stormSize: integer('storm_size').notNull().default(0),
+    /** How many of them its thread shows: the next redraw starts at the list message holding the one after. */
+    stormShown: integer('storm_shown').notNull().default(0),
     createdBy: text('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

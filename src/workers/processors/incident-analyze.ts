@@ -30,7 +30,7 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
   let incident = await getIncident(deps.db, data.incidentId)
   if (!incident) throw new PermanentJobError(`incident ${data.incidentId} does not exist`)
   const storm = incident.status === 'open' ? await stormDecisionFor(deps, incident, data) : { kind: 'alone' as const }
-  if (storm.kind === 'member') return joinIncidentStorm(deps, incident, storm.parentId)
+  if (storm.kind === 'member' && (await joinIncidentStorm(deps, incident, storm.parentId))) return
   if (storm.kind === 'wait')
     return deps.queue.enqueue(
       'incident.analyze',
