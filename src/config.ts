@@ -155,8 +155,8 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(5),
-  /** Below the threshold, how long the second incident of a service waits for the storm to show before it gets a thread of its own. */
-  STORM_SETTLE_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+  /** Below the threshold, how long a follower of a recent incident of its service waits for a storm to show before it gets a thread of its own (0: no wait). */
+  STORM_SETTLE_SECONDS: z.coerce.number().int().min(0).max(600).default(0),
 })
 
 export type Config = z.infer<typeof envSchema>

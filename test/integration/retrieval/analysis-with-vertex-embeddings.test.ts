@@ -42,6 +42,8 @@ describe('incident analysis with Vertex AI embeddings (local fake), on embedded 
       SLACK_API_URL: apiUrl,
       INCIDENT_CHANNEL: FAKE_WORKSPACE.channelId,
       PLAYBOOKS_DIR: 'test/fixtures/playbooks',
+      // Five analyses of orders-db within a minute would be a storm; each test wants its own.
+      STORM_THRESHOLD: '0',
     })
     runtime = await createRuntime(config, createLogger('silent'), { embedder, slackRetries: 0 })
     // History embedded by the same model, as production would have stored it.
