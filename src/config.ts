@@ -53,6 +53,10 @@ const envSchema = z.object({
     .optional(),
   /** Web API base URL; only changed to point at a local Slack simulator. */
   SLACK_API_URL: z.url().optional(),
+  /** Milliseconds between messages in one channel once the burst is used (Slack allows about one a second); 0 turns pacing off. */
+  SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** Messages one channel may take back to back before the interval applies. */
+  SLACK_CHANNEL_BURST: z.coerce.number().int().min(1).max(100).default(10),
   INCIDENT_CHANNEL: z
     .string()
     .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)')
@@ -145,6 +149,16 @@ const envSchema = z.object({
   LOG_TEMPLATES_PER_SERVICE: z.coerce.number().int().min(10).max(100_000).default(2000),
   /** compact: one analysis message with buttons for the full sections, step results folded into the run's progress; full: every section posted. */
   THREAD_DETAIL: z.enum(['compact', 'full']).default('compact'),
+  /** This many incidents of one service or alert policy within STORM_WINDOW_MINUTES make a storm: one thread, one analysis. 0 turns grouping off. */
+  STORM_THRESHOLD: z.coerce.number().int().min(0).max(10_000).default(5),
+  STORM_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(5),
+  /** Below the threshold, how long a follower of a recent incident of its service waits for a storm to show before it gets a thread of its own (0: no wait). */
+  STORM_SETTLE_SECONDS: z.coerce.number().int().min(0).max(600).default(0),
 })
 
 export type Config = z.infer<typeof envSchema>

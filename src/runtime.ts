@@ -8,6 +8,8 @@ import type { ActionExecutor } from './core/playbooks/action-port'
 import { KubernetesActionExecutor, loadKubeConfig } from './integrations/actions/kubernetes-action-executor'
 import { RoutingActionExecutor } from './integrations/actions/routing-action-executor'
 import { WebhookActionExecutor } from './integrations/actions/webhook-action-executor'
+import { MemoryChannelPacing } from './integrations/pacing/memory-channel-pacing'
+import { RedisChannelPacing } from './integrations/pacing/redis-channel-pacing'
 import { MemoryWarningClaims } from './integrations/claims/memory-warning-claims'
 import { RedisWarningClaims } from './integrations/claims/redis-warning-claims'
 import { UnavailableTelemetry } from './integrations/telemetry/unavailable-telemetry'
@@ -67,14 +69,18 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
   const client = new WebClient(config.SLACK_BOT_TOKEN, {
     slackApiUrl: config.SLACK_API_URL,
     retryConfig: overrides.slackRetries === undefined ? undefined : { retries: overrides.slackRetries },
+    // A 429 comes back to the messenger, which holds the channel for every replica and sends again.
+    rejectRateLimitedCalls: true,
   })
+  const rate = { intervalMs: config.SLACK_CHANNEL_INTERVAL_MS, burst: config.SLACK_CHANNEL_BURST }
+  const pacing = config.REDIS_URL ? new RedisChannelPacing(config.REDIS_URL, config.QUEUE_PREFIX, rate) : new MemoryChannelPacing(rate)
   const warningClaims = config.REDIS_URL ? new RedisWarningClaims(config.REDIS_URL, config.QUEUE_PREFIX) : new MemoryWarningClaims(() => now().getTime())
   const seenSignatures = config.REDIS_URL ? new RedisSeenSignatures(config.REDIS_URL, config.QUEUE_PREFIX) : new MemorySeenSignatures()
   const deps: WorkerDeps = {
     db: database.db,
     tryWithLock: database.tryWithLock,
     queue,
-    thread: new SlackIncidentThread(new SlackMessenger(client, database.db), logger, config.THREAD_DETAIL),
+    thread: new SlackIncidentThread(new SlackMessenger(client, database.db, pacing), logger, config.THREAD_DETAIL),
     telemetry,
     warningClaims,
     embedder: overrides.embedder ?? (await embedderFor(config)),
@@ -106,6 +112,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
       await queue.close()
       await warningClaims.close()
       await seenSignatures.close()
+      await pacing.close()
       // The GCP provider holds gRPC channels and Redis connections.
       await (telemetry as Partial<{ close(): Promise<void> }>).close?.()
       await database.close()

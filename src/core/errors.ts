@@ -72,6 +72,7 @@ export const ERROR_CODES = [
   'logparse_dataset_columns',
   'logparse_dataset_empty',
   'logparse_dataset_missing',
+  'incident_root_busy',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

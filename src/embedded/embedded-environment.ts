@@ -11,7 +11,7 @@ import { JOB_NAMES } from '../core/jobs/job-queue'
 import { queueNameFor } from '../workers/jobs'
 import { enqueueReembedHistory } from '../workers/processors/history-reembed'
 import { AutomationReceiver } from './automation-receiver'
-import { FAKE_WORKSPACE, FakeSlackApi, SlackRequestSender } from './slack-simulator'
+import { type ChannelRateLimit, FAKE_WORKSPACE, FakeSlackApi, SlackRequestSender } from './slack-simulator'
 
 export const DEMO_USERS = {
   approver: { id: 'U0ALICE', name: 'alice' },
@@ -37,6 +37,8 @@ export interface EmbeddedEnvironmentOptions {
   /** With Redis: false leaves the jobs to separate `sre-agent worker` processes. */
   workers?: boolean
   automation?: AutomationReceiver
+  /** A posting limit for the simulated Slack, like the real one's (pair it with SLACK_CHANNEL_INTERVAL_MS in `env`). */
+  slackRateLimit?: ChannelRateLimit
 }
 
 export interface EmbeddedEnvironment {
@@ -66,6 +68,7 @@ export async function startEmbeddedEnvironment(options: EmbeddedEnvironmentOptio
     ],
     users: [DEMO_USERS.approver, DEMO_USERS.other, { id: FAKE_WORKSPACE.userId, name: FAKE_WORKSPACE.userName }],
     usergroups: { [ONCALL_GROUP]: [DEMO_USERS.approver.id, FAKE_WORKSPACE.userId] },
+    rateLimit: options.slackRateLimit,
   })
   const { apiUrl } = await fakeSlack.start()
   const automation = options.automation ?? new AutomationReceiver()
@@ -87,6 +90,8 @@ export async function startEmbeddedEnvironment(options: EmbeddedEnvironmentOptio
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    // The simulator has no posting limit unless a test or benchmark gives it one (and sets the pacing with it).
+    SLACK_CHANNEL_INTERVAL_MS: '0',
     ...options.env,
   })
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, { role: 'embedded' })

@@ -27,7 +27,7 @@ import {
 import { buildAnalysisSummaryMessage } from './blocks/analysis-summary-blocks'
 import { buildApprovalEscalationMessage, buildApprovalRequestMessage } from './blocks/approval-blocks'
 import { escapeMrkdwn } from './blocks/block-kit'
-import { buildIncidentRootMessage, buildResolvedReply, buildTestNotificationMessage } from './blocks/incident-blocks'
+import { buildIncidentRootMessage, buildResolvedReply, buildStormMembersMessage, buildTestNotificationMessage } from './blocks/incident-blocks'
 import {
   buildActionResultMessage,
   buildExecutionProgressMessage,
@@ -86,6 +86,14 @@ export class SlackIncidentThread implements IncidentThread {
 
   async announceTestNotification(notificationId: string, channel: string, test: TestNotificationView): Promise<void> {
     await this.slack.postOnce(`test-notification:${notificationId}`, channel, buildTestNotificationMessage(test))
+  }
+
+  async showStormMembers(parent: ThreadIncident, root: PostedMessage, page: number, members: ThreadIncident[]): Promise<void> {
+    const key = `incident:${parent.id}:storm:${page}`
+    const message = buildStormMembersMessage(members)
+    const posted = await this.slack.findPosted(key)
+    if (posted) await this.slack.update(posted.channel, posted.ts, message)
+    else await this.slack.postOnce(key, root.channel, message, root.ts)
   }
 
   async postSimilarIncidents(analysisId: string, root: PostedMessage, matches: PastIncidentMatch[], retrieval: RetrievalSummary): Promise<void> {

@@ -1,16 +1,32 @@
+import { CodedError } from '../core/errors'
 import type { IncidentProgress, PostedMessage } from '../core/incidents/incident-thread'
 import { getLatestAnalysis } from '../storage/repositories/analyses'
 import { getIncidentOrThrow, updateIncident, type Incident } from '../storage/repositories/incidents'
 import type { WorkerDeps } from './worker-deps'
 
-/** Opens the incident's thread once and remembers where it is. */
-export async function ensureIncidentRoot(deps: Pick<WorkerDeps, 'db' | 'thread' | 'config'>, incident: Incident): Promise<PostedMessage> {
+const ROOT_LOCK_WAIT_MS = 100
+const ROOT_LOCK_ATTEMPTS = 600
+
+/**
+ * Opens the incident's thread once and remembers where it is. A storm's members open their first incident's
+ * thread too, racing its own analysis: one of them posts it under a lock, the others wait and read it.
+ */
+export async function ensureIncidentRoot(deps: Pick<WorkerDeps, 'db' | 'thread' | 'config' | 'tryWithLock'>, incident: Incident): Promise<PostedMessage> {
   if (incident.slackChannel && incident.slackTs) return { channel: incident.slackChannel, ts: incident.slackTs }
-  const channel = incident.slackChannel ?? deps.config.INCIDENT_CHANNEL
-  if (!channel) throw new Error('no channel for the incident: set INCIDENT_CHANNEL')
-  const posted = await deps.thread.openThread(incident, channel)
-  await updateIncident(deps.db, incident.id, { slackChannel: posted.channel, slackTs: posted.ts })
-  return posted
+  for (let attempt = 0; attempt < ROOT_LOCK_ATTEMPTS; attempt++) {
+    const opened = await deps.tryWithLock(`incident-root:${incident.id}`, async () => {
+      const fresh = await getIncidentOrThrow(deps.db, incident.id)
+      if (fresh.slackChannel && fresh.slackTs) return { channel: fresh.slackChannel, ts: fresh.slackTs }
+      const channel = fresh.slackChannel ?? deps.config.INCIDENT_CHANNEL
+      if (!channel) throw new Error('no channel for the incident: set INCIDENT_CHANNEL')
+      const posted = await deps.thread.openThread(fresh, channel)
+      await updateIncident(deps.db, incident.id, { slackChannel: posted.channel, slackTs: posted.ts })
+      return posted
+    })
+    if (opened.ran) return opened.value
+    await new Promise((resolve) => setTimeout(resolve, ROOT_LOCK_WAIT_MS))
+  }
+  throw new CodedError('incident_root_busy', `the root message of incident ${incident.id} is being posted elsewhere for too long; retrying`)
 }
 
 /** Shows on the root message what is stored: the latest analysis plus the playbook run's state. */

@@ -6,6 +6,7 @@ import { processHistoryPrune } from './processors/history-prune'
 import { processHistoryReembed } from './processors/history-reembed'
 import { processIncidentAnalyze } from './processors/incident-analyze'
 import { processIncidentAnnounceResolution } from './processors/incident-announce-resolution'
+import { processIncidentShowStorm } from './processors/incident-show-storm'
 import { processIncidentOpenAndAnalyze } from './processors/incident-open-and-analyze'
 import { failPlaybookRun, processPlaybookAdvance } from './processors/playbook-advance'
 import { processPlaybookShowCancellation } from './processors/playbook-show-cancellation'
@@ -22,6 +23,7 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'incident.announce-resolution': (data) => processIncidentAnnounceResolution(deps, data),
     'incident.open-and-analyze': (data) => processIncidentOpenAndAnalyze(deps, data),
     'test-notification.announce': (data) => processTestNotificationAnnounce(deps, data),
+    'incident.show-storm': (data) => processIncidentShowStorm(deps, data),
     'playbook.advance': withFinalFailure(
       (data, meta) => processPlaybookAdvance(deps, data, meta),
       (data, reason) => failPlaybookRun(deps, data, reason),

@@ -42,6 +42,9 @@ export interface WorkerDeps {
     | 'TELEMETRY_WARNING_COOLDOWN_MINUTES'
     | 'TELEMETRY_FORECAST_HORIZON_MINUTES'
     | 'TELEMETRY_WARNING_CHANNEL'
+    | 'STORM_THRESHOLD'
+    | 'STORM_WINDOW_MINUTES'
+    | 'STORM_SETTLE_SECONDS'
   >
   logger: Logger
   now(): Date

@@ -11,7 +11,7 @@ import { openDatabase, type DatabaseHandle } from '../../src/storage/database'
 import { eq } from 'drizzle-orm'
 import { startAnalysis } from '../../src/storage/repositories/analyses'
 import { appendAudit } from '../../src/storage/repositories/audit'
-import { analyses } from '../../src/storage/schema'
+import { analyses, incidents } from '../../src/storage/schema'
 import { getIncident, updateIncident } from '../../src/storage/repositories/incidents'
 import { BullmqJobQueue } from '../../src/workers/bullmq-queue'
 import { queueNameFor } from '../../src/workers/jobs'
@@ -105,6 +105,19 @@ describe('no accepted alert is lost when Redis is down or loses its data (real P
     expect(await jobIds('incident.analyze')).not.toContain(analyzeJobId(incidentId))
     await sweep()
     expect(await jobIds('incident.analyze')).toContain(analyzeJobId(incidentId))
+  })
+
+  it('leaves a storm member alone: it is a line in its storm thread, never analysed on its own', async () => {
+    const baseUrl = await alertServer(database.handle.db, downQueue)
+    const opened = async (title: string) =>
+      ((await (await post(baseUrl, alert({ title }))).json()) as { results: Array<{ incident: { id: string } }> }).results[0]!.incident.id
+    const first = await opened('catalog-api 5xx (first)')
+    const member = await opened('catalog-api 5xx (member)')
+    await database.handle.db.update(incidents).set({ parentIncidentId: first }).where(eq(incidents.id, member))
+    await sweep()
+    const queued = await jobIds('incident.analyze')
+    expect(queued).toContain(analyzeJobId(first))
+    expect(queued).not.toContain(analyzeJobId(member))
   })
 
   it('answers a whole batch with one deadline, not one per alert', async () => {

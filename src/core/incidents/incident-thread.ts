@@ -19,6 +19,11 @@ export interface IncidentThread {
   announceResolution(incident: ThreadIncident): Promise<void>
   /** A sender's test notification arrived; said once per notification, in `channel`, never as an incident. */
   announceTestNotification(notificationId: string, channel: string, test: TestNotificationView): Promise<void>
+  /**
+   * Shows page `page` of a storm's members (the incidents that get one line each in the first incident's thread,
+   * instead of a thread of their own): posts it once, then edits it as members join.
+   */
+  showStormMembers(parent: ThreadIncident, root: PostedMessage, page: number, members: ThreadIncident[]): Promise<void>
 
   postSimilarIncidents(analysisId: string, root: PostedMessage, matches: PastIncidentMatch[], retrieval: RetrievalSummary): Promise<void>
   postAnalysis(analysisId: string, root: PostedMessage, result: AnalysisResult, incidentLabel: string): Promise<void>
@@ -81,6 +86,8 @@ export interface ThreadIncident {
   links: AlertLink[]
   slackChannel: string | null
   slackTs: string | null
+  /** How many incidents of a storm joined this one's thread. */
+  stormSize?: number
 }
 
 /** A test notification: who sent it, from which alert policy (null when the body names none). */

@@ -10,7 +10,8 @@ export const ANALYZE_TEXT_MAX_CHARS = 3000
 
 // Job names are commands, `<subject>.<verb>`: what the job does, not what happened before it.
 export const jobSchemas = {
-  'incident.analyze': z.object({ incidentId: z.uuid() }),
+  /** `settled`: enqueued again after waiting to see whether a storm forms (see core/incidents/storm.ts). */
+  'incident.analyze': z.object({ incidentId: z.uuid(), settled: z.boolean().optional() }),
   'incident.announce-resolution': z.object({ incidentId: z.uuid() }),
   /** A sender's "send a test" button: say in the incident channel that its notifications arrive. */
   'test-notification.announce': z.object({
@@ -18,6 +19,8 @@ export const jobSchemas = {
     sender: z.string().min(1).max(100),
     policy: z.string().max(500).nullable(),
   }),
+  /** Shows the members that joined a storm since the last redraw in its first incident's thread, and the count on its root message. */
+  'incident.show-storm': z.object({ incidentId: z.uuid() }),
   /** `/sre analyze <text>` or a mention: opens an incident from the text and analyses it. */
   'incident.open-and-analyze': z.object({
     text: z.string().min(1).max(ANALYZE_TEXT_MAX_CHARS),

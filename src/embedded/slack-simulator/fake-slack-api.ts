@@ -25,6 +25,14 @@ export interface FakeSlackApiOptions extends FakeWorkspaceDirectory {
   appTokens?: readonly string[]
   /** Seconds part of the first message ts. */
   firstTsSeconds?: number
+  /** Slack's posting limit: past `calls` calls of `methods` in one channel within `windowMs`, answer 429 with Retry-After. */
+  rateLimit?: ChannelRateLimit
+}
+
+export interface ChannelRateLimit {
+  methods: readonly string[]
+  calls: number
+  windowMs: number
 }
 
 export interface RecordedCall {
@@ -94,6 +102,7 @@ export class FakeSlackApi {
   private readonly pendingFailures = new Map<string, PendingFailure[]>()
   private readonly responseOrigins = new Map<string, ResponseUrlOrigin>()
   private readonly waiters = new Set<() => void>()
+  private readonly recentCallsByChannel = new Map<string, number[]>()
   private server: Server | undefined
   private boundBaseUrl: string | undefined
 
@@ -156,6 +165,7 @@ export class FakeSlackApi {
     this.recordedResponses.length = 0
     this.pendingFailures.clear()
     this.responseOrigins.clear()
+    this.recentCallsByChannel.clear()
     this.socketMode.clear()
   }
 
@@ -323,7 +333,7 @@ export class FakeSlackApi {
     const { token, ...args } = parsed.args
     const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]
     const presentedToken = bearer ?? (typeof token === 'string' ? token : undefined)
-    const injected = this.takeInjectedFailure(method, args)
+    const injected = this.takeInjectedFailure(method, args) ?? this.rateLimited(method, args)
     let status = 200
     let answer: WebApiAnswer
     if (injected !== undefined) {
@@ -427,6 +437,21 @@ export class FakeSlackApi {
     if (pending.remaining <= 0) queue.shift()
     if (queue.length === 0) this.pendingFailures.delete(method)
     return pending
+  }
+
+  /** A 429 when the channel is past `options.rateLimit`; each call let through counts. */
+  private rateLimited(method: string, args: Record<string, unknown>): PendingFailure | undefined {
+    const limit = this.options.rateLimit
+    if (limit === undefined || !limit.methods.includes(method) || typeof args.channel !== 'string') return undefined
+    const now = Date.now()
+    const recent = (this.recentCallsByChannel.get(args.channel) ?? []).filter((at) => at > now - limit.windowMs)
+    this.recentCallsByChannel.set(args.channel, recent)
+    if (recent.length < limit.calls) {
+      recent.push(now)
+      return undefined
+    }
+    const retryAfter = Math.max(1, Math.ceil((recent[0]! + limit.windowMs - now) / 1000))
+    return { error: 'ratelimited', status: 429, retryAfter, remaining: 0, matching: () => true }
   }
 
   private notifyWaiters(): void {

@@ -2,6 +2,7 @@ export { findBlockKitViolations, type BlockSurface } from './block-kit-validator
 export { renderAttachmentsAsText, renderBlocksAsText, renderMrkdwnAsText } from './block-kit-text-renderer'
 export {
   FakeSlackApi,
+  type ChannelRateLimit,
   type FakeSlackApiOptions,
   type InjectedFailure,
   type RecordedCall,

@@ -10,6 +10,9 @@ const MAX_SUMMARY_SHOWN = 700
 /** What the root message shows of an incident. */
 export type IncidentView = Omit<ThreadIncident, 'id' | 'slackChannel' | 'slackTs'>
 
+// Slack refuses a section text over 3,000 characters.
+const SECTION_MAX_CHARS = 3000
+
 const SEVERITY_ICON: Record<string, string> = {
   critical: ':red_circle:',
   high: ':large_orange_circle:',
@@ -34,6 +37,8 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
       ['Started', `<!date^${Math.floor(incident.startedAt.getTime() / 1000)}^{date_short_pretty} {time}|${incident.startedAt.toISOString()}>`],
     ]),
   ]
+  const storm = incident.stormSize ? stormNote(incident, incident.stormSize) : null
+  if (storm) blocks.push(section(storm))
   const alertSays = incident.summary.trim()
   if (alertSays) blocks.push(section(escapeMrkdwn(alertSays.length > MAX_SUMMARY_SHOWN ? `${alertSays.slice(0, MAX_SUMMARY_SHOWN - 1)}…` : alertSays)))
   if (progress.summary) blocks.push(section(`*Assessment:* ${escapeMrkdwn(progress.summary)}`))
@@ -49,7 +54,35 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
   )
   if (incident.links.length) notes.push(incident.links.map((l) => link(l.url, l.label)).join(' · '))
   blocks.push(context(...notes))
-  return { text: `${label} ${escapeMrkdwn(incident.title)} — ${state}`, blocks }
+  return { text: `${label} ${escapeMrkdwn(incident.title)} — ${state}${storm ? ` · storm of ${(incident.stormSize ?? 0) + 1} incidents` : ''}`, blocks }
+}
+
+function stormNote(incident: IncidentView, joined: number): string {
+  const of = incident.service ?? 'the same alert policy'
+  const more = `${joined} more incident${joined === 1 ? '' : 's'}`
+  return `:thunder_cloud_and_rain: *Storm:* ${more} of ${escapeMrkdwn(of)} joined this thread, one line each below; this analysis covers them all.`
+}
+
+/** Incidents of a storm, one line each, in the storm's thread. */
+export function buildStormMembersMessage(members: IncidentView[]): SlackMessage {
+  const lines = members.map((m) => {
+    const icon = m.status === 'resolved' ? ':white_check_mark:' : (SEVERITY_ICON[m.severity] ?? ':white_circle:')
+    return `${icon} ${incidentLabel(m)} ${escapeMrkdwn(truncate(m.title, 200))}${m.alertCount > 1 ? ` · ${m.alertCount} alerts` : ''}`
+  })
+  const chunks: string[] = []
+  for (const line of lines) {
+    const last = chunks.at(-1)
+    if (last !== undefined && last.length + 1 + line.length <= SECTION_MAX_CHARS) chunks[chunks.length - 1] = `${last}\n${line}`
+    else chunks.push(line)
+  }
+  const blocks: KnownBlock[] = chunks.map((chunk) => section(chunk))
+  const first = members[0] ? incidentLabel(members[0]) : ''
+  const last = members.at(-1) ? incidentLabel(members.at(-1)!) : ''
+  return { text: `Storm: ${first}${last !== first ? ` … ${last}` : ''} joined this incident`, blocks }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
 
 export function buildResolvedReply(incident: IncidentView): SlackMessage {

@@ -1,11 +1,12 @@
-import { and, asc, eq, gte, isNotNull, lt, ne, notExists, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, isNotNull, isNull, lt, ne, notExists, or, sql } from 'drizzle-orm'
 import type { Database } from '../database'
 import { analyses, auditLog, incidents } from '../schema'
 
 export interface MissedFollowUps {
   /**
    * Open and never analysed, or whose analysis has been "running" since before `runningSince` (its job lost with Redis' data).
-   * Resolved ones are left out: imported and seeded history is resolved without a thread.
+   * Resolved ones are left out: imported and seeded history is resolved without a thread; so are a storm's members,
+   * which are a line in their storm's thread and never analysed on their own.
    */
   toAnalyze: string[]
   /** Resolved, its root message posted, and the resolution never announced in the thread. */
@@ -27,7 +28,15 @@ export async function listMissedFollowUps(db: Database, window: { since: Date; b
   const analyze = await db
     .select({ id: incidents.id })
     .from(incidents)
-    .where(and(gte(incidents.createdAt, window.since), lt(incidents.createdAt, window.before), eq(incidents.status, 'open'), noLiveAnalysis))
+    .where(
+      and(
+        gte(incidents.createdAt, window.since),
+        lt(incidents.createdAt, window.before),
+        eq(incidents.status, 'open'),
+        isNull(incidents.parentIncidentId),
+        noLiveAnalysis,
+      ),
+    )
     .orderBy(asc(incidents.createdAt))
     .limit(window.limit)
   const announce = await db

@@ -1,7 +1,23 @@
 import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { alertLinkSchema, type AlertLink } from '../../core/incidents/types'
-import { bigint, check, customType, index, integer, jsonb, pgTable, real, smallint, text, timestamp, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core'
+import {
+  type AnyPgColumn,
+  bigint,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  vector,
+} from 'drizzle-orm/pg-core'
 // Circular on purpose: both sides reference each other only inside lazy `() =>` callbacks.
 import { analyses } from './analyses'
 
@@ -69,6 +85,14 @@ export const incidents = pgTable(
       ),
     slackChannel: text('slack_channel'),
     slackTs: text('slack_ts'),
+    /** Set on an incident of a storm: it is one line in this incident's thread, with no analysis of its own. */
+    parentIncidentId: uuid('parent_incident_id').references((): AnyPgColumn => incidents.id, { onDelete: 'set null' }),
+    /** Its place in the storm, in order of joining: which list message of the thread shows its line. */
+    stormPosition: integer('storm_position'),
+    /** How many incidents joined this one's thread as a storm. */
+    stormSize: integer('storm_size').notNull().default(0),
+    /** How many of them its thread shows: the next redraw starts at the list message holding the one after. */
+    stormShown: integer('storm_shown').notNull().default(0),
     createdBy: text('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -82,6 +106,7 @@ export const incidents = pgTable(
     index('incidents_signature_started_idx').on(t.errorSignature, t.startedAt),
     index('incidents_search_gin').using('gin', t.searchVector),
     index('incidents_status_idx').on(t.status),
+    index('incidents_storm_position_idx').on(t.parentIncidentId, t.stormPosition).where(sql`parent_incident_id is not null`),
   ],
 )
 

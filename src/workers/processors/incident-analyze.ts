@@ -18,6 +18,7 @@ import { createExecution, listExecutionsForIncident } from '../../storage/reposi
 import { jobIdFor, type JobData } from '../../core/jobs/job-queue'
 import { cachedCalibration } from '../current-calibration'
 import { ensureIncidentRoot, showCurrentIncidentProgress } from '../incident-root'
+import { joinIncidentStorm, stormDecisionFor } from '../incident-storm'
 import type { WorkerDeps } from '../worker-deps'
 
 /**
@@ -28,6 +29,14 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
   const log = deps.logger.child({ incident: data.incidentId, job: 'incident.analyze' })
   let incident = await getIncident(deps.db, data.incidentId)
   if (!incident) throw new PermanentJobError(`incident ${data.incidentId} does not exist`)
+  const storm = incident.status === 'open' ? await stormDecisionFor(deps, incident, data) : { kind: 'alone' as const }
+  if (storm.kind === 'member' && (await joinIncidentStorm(deps, incident, storm.parentId))) return
+  if (storm.kind === 'wait')
+    return deps.queue.enqueue(
+      'incident.analyze',
+      { incidentId: incident.id, settled: true },
+      { jobId: jobIdFor('analyze', incident.id, 'settled'), delayMs: storm.ms },
+    )
   const root = await ensureIncidentRoot(deps, incident)
   incident = { ...incident, slackChannel: root.channel, slackTs: root.ts }
   if (incident.status === 'resolved') return

@@ -44,6 +44,8 @@ describe('incident analysis with Vertex AI embeddings (local fake), on embedded 
       PLAYBOOKS_DIR: 'test/fixtures/playbooks',
       // These tests read the similar-incidents and assessment messages as the full thread posts them.
       THREAD_DETAIL: 'full',
+      // Five analyses of orders-db within a minute would be a storm; each test wants its own.
+      STORM_THRESHOLD: '0',
     })
     runtime = await createRuntime(config, createLogger('silent'), { embedder, slackRetries: 0 })
     // History embedded by the same model, as production would have stored it.

@@ -27,6 +27,24 @@ function clientFor(apiUrl: string, token: string = FAKE_WORKSPACE.botToken, extr
   return new WebClient(token, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, logger: silentLogger, ...extra })
 }
 
+describe('FakeSlackApi with a per-channel posting limit', () => {
+  const fake = new FakeSlackApi({ channels: [CHANNEL, 'C0OTHER'], rateLimit: { methods: ['chat.postMessage'], calls: 3, windowMs: 60_000 } })
+  let client: WebClient
+  beforeAll(async () => {
+    client = clientFor((await fake.start()).apiUrl, FAKE_WORKSPACE.botToken, { rejectRateLimitedCalls: true })
+  })
+  afterAll(async () => fake.stop())
+
+  it('answers 429 with Retry-After past the limit in one channel, and lets other channels post', async () => {
+    for (const text of ['a', 'b', 'c']) await client.chat.postMessage({ channel: CHANNEL, text })
+    await expect(client.chat.postMessage({ channel: CHANNEL, text: 'd' })).rejects.toMatchObject({ code: ErrorCode.RateLimitedError })
+    await expect(client.chat.postMessage({ channel: 'C0OTHER', text: 'e' })).resolves.toMatchObject({ ok: true })
+    const refused = fake.callsTo('chat.postMessage').find((call) => call.status === 429)
+    expect(refused?.args.text).toBe('d')
+    expect(fake.messagesIn(CHANNEL).map((message) => message.text)).toEqual(['a', 'b', 'c'])
+  })
+})
+
 describe('FakeSlackApi, driven by the real WebClient', () => {
   const fake = new FakeSlackApi({
     channels: [{ id: CHANNEL, name: 'incidents' }, 'C0OTHER'],
