@@ -19,6 +19,7 @@ import {
   getExecutionStep,
   recordExecutionStep,
   updateExecution,
+  type ExecutionStep,
   type PlaybookExecution,
 } from '../../storage/repositories/playbooks'
 import { refreshIncidentRoot } from '../incident-root'
@@ -84,8 +85,8 @@ export async function failPlaybookRun(deps: WorkerDeps, data: JobData<'playbook.
   await say('root', () => refreshIncidentRoot(deps, incident.id, { playbookTitle: playbook.title, executionStatus: 'failed' }))
 }
 
-/** Step kinds that only read and record: consecutive ones run in one job (a job per step costs more than the step). */
-const CHAINED_KINDS = new Set<PlaybookStep['kind']>(['query', 'check', 'branch'])
+/** Steps that run on in the same job as the one before them (a job per step costs more than most steps); an action gets its own job. */
+const CHAINED_KINDS = new Set<PlaybookStep['kind']>(['query', 'check', 'branch', 'notify', 'manual', 'approval'])
 
 /** Runs the current step (and the read-only ones after it); returns the position to run next, or null when the run waits or ended. */
 async function advanceOnce(deps: WorkerDeps, data: JobData<'playbook.advance'>, meta: { attempt: number }): Promise<number | null> {
@@ -113,13 +114,14 @@ async function advanceOnce(deps: WorkerDeps, data: JobData<'playbook.advance'>, 
   }
 
   for (;;) {
-    const position = execution.nextStep
+    const position: number = execution.nextStep
     const step = playbook.steps[position]
     if (!step) {
       await finish(deps, execution, 'completed', progress, playbook, vars, incident.number)
       return null
     }
-    const outcome = await runStep(deps, execution, incident, playbook, step, position, vars, where, meta.attempt)
+    const recorded: { step?: ExecutionStep } = {}
+    const outcome = await runStep(deps, execution, incident, playbook, step, position, vars, where, meta.attempt, recorded)
     if (outcome === 'wait') {
       await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
       return null
@@ -128,14 +130,14 @@ async function advanceOnce(deps: WorkerDeps, data: JobData<'playbook.advance'>, 
       await finish(deps, execution, outcome, progress, playbook, vars, incident.number)
       return null
     }
-    const next = typeof outcome === 'number' ? outcome : position + 1
+    const next: number = typeof outcome === 'number' ? outcome : position + 1
     const moved = await advanceExecution(deps.db, execution.id, position, 'running', next)
     if (!moved) {
       deps.logger.child({ incident: incident.id, execution: execution.id, step: step.id }).info('step already advanced by another worker')
       return null
     }
     // Every step transition is in the audit log, with the message that shows it.
-    const record = await getExecutionStep(deps.db, execution.id, position)
+    const record = recorded.step ?? (await getExecutionStep(deps.db, execution.id, position))
     await appendAudit(deps.db, {
       actor: 'system',
       action: 'playbook.step_finished',
@@ -146,15 +148,13 @@ async function advanceOnce(deps: WorkerDeps, data: JobData<'playbook.advance'>, 
       slackChannel: progress.channel,
       slackTs: progress.ts,
     })
-    // A read-only step goes on in this job, each one stored before the next, so a crash resumes at the first unstored one;
+    // The next step goes on in this job, each one stored before the next, so a crash resumes at the first unstored one;
     // not on a retry, so the step after it gets every attempt of its own.
     const following = playbook.steps[next]
-    if (meta.attempt === 1 && following && CHAINED_KINDS.has(following.kind)) {
-      const current = await getExecution(deps.db, execution.id)
-      if (current?.status === 'running' && current.nextStep === next) {
-        execution = current
-        continue
-      }
+    if (meta.attempt === 1 && (!following || CHAINED_KINDS.has(following.kind))) {
+      // What advanceExecution just set; anything else about the run is as read at the start of the job.
+      execution = { ...execution, nextStep: next, status: 'running' }
+      continue
     }
     await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
     return next
@@ -171,6 +171,7 @@ async function runStep(
   vars: Record<string, unknown>,
   where: RunThread,
   attempt: number,
+  recorded: { step?: ExecutionStep },
 ): Promise<StepOutcome> {
   const done = await getExecutionStep(deps.db, execution.id, position)
   if (done && done.status !== 'waiting') {
@@ -179,8 +180,17 @@ async function runStep(
     return step.kind === 'approval' ? 'rejected' : 'failed'
   }
   const title = renderTemplate(step.title, vars)
-  const record = (status: 'succeeded' | 'failed', outcome: Record<string, unknown>) =>
-    recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status, outcome, finishedAt: deps.now() })
+  const record = async (status: 'succeeded' | 'failed', outcome: Record<string, unknown>) => {
+    recorded.step = await recordExecutionStep(deps.db, {
+      executionId: execution.id,
+      position,
+      stepId: step.id,
+      kind: step.kind,
+      status,
+      outcome,
+      finishedAt: deps.now(),
+    })
+  }
 
   switch (step.kind) {
     case 'query': {
