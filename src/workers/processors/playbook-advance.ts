@@ -41,9 +41,9 @@ function templateVars(deps: WorkerDeps, execution: PlaybookExecution): Record<st
 }
 
 /**
- * Runs the execution's next step, persists its result, and enqueues the step after
- * it (one job per step). Stops at an approval gate until a human decides. A step
- * already recorded is never run again; an action runs under an idempotency key.
+ * Runs the execution's next step and the ones after it up to an action (which gets its own job) or a wait,
+ * persisting each result before the next; a retried job runs one step and enqueues the next. Stops at an
+ * approval gate until a human decides. A step already recorded is never run again; an action runs under an idempotency key.
  */
 export async function processPlaybookAdvance(deps: WorkerDeps, data: JobData<'playbook.advance'>, meta: { attempt: number } = { attempt: 1 }): Promise<void> {
   // One worker at a time per run: whoever holds the lock runs the current step and enqueues the next;
