@@ -166,6 +166,8 @@ async function main(): Promise<void> {
     console.log(
       `sent in ${(sendMs / 1000).toFixed(1)} s (${(REQUESTS / (sendMs / 1000)).toFixed(0)} req/s); all first posts after ${(drainMs / 1000).toFixed(1)} s; this process used ${(cpuShare * 100).toFixed(0)}% of a core meanwhile`,
     )
+    // Less sensitive than wall time to other load on the machine: what one process does with a whole core.
+    if (WORKERS === 0) console.log(`${(REQUESTS / ((cpu.user + cpu.system) / 1e6)).toFixed(1)} incidents per CPU-second of this process until the first posts`)
     // The analyses and their playbook runs up to the approval step: what a worker's throughput is.
     console.log(
       `every analysis and playbook run at its wait after ${(doneMs / 1000).toFixed(1)} s: ${(REQUESTS / (doneMs / 1000)).toFixed(1)} incidents/s (${where})`,
