@@ -10,10 +10,13 @@
  * any failed/retrying jobs), the goal checks, then drops the database and deletes `<prefix>:*` in Redis.
  * Acks return before any work is done, so C bounds HTTP requests in flight, not jobs: N requests land as
  * a burst and the first-post figure includes the time the workers need to drain it.
+ * With --workers N the jobs run in N separate worker processes (bench/e2e-worker.ts) instead of this one, which keeps the bot and
+ * the fake Slack; it also prints incidents/s: requests over the time until every analysis and playbook run reached its wait.
  * Run: npm run bench:e2e -- [--requests 200] [--concurrency 4] [--rate 0] [--seed 300] [--warmup 5] [--timeout-s 180]
- *      [--playbooks test/fixtures/playbooks]
+ *      [--playbooks test/fixtures/playbooks] [--workers 0]
  * (DATABASE_URL / REDIS_URL override postgres://postgres@127.0.0.1:5432/test and redis://127.0.0.1:6379.)
  */
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
@@ -21,7 +24,7 @@ import postgres from 'postgres'
 import { incidentEmbeddingText } from '../src/core/correlation/embedder'
 import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../src/core/durations'
-import { DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../src/embedded/embedded-environment'
+import { DEMO_USERS, ONCALL_GROUP, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE } from '../src/embedded/slack-simulator'
 import { migrateDatabase, openDatabase, type Database } from '../src/storage/database'
 import { createIncident, type NewIncident } from '../src/storage/repositories/incidents'
@@ -42,6 +45,8 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '5' },
     'timeout-s': { type: 'string', default: '180' },
     playbooks: { type: 'string', default: 'test/fixtures/playbooks' },
+    // 0 runs the jobs in this process, next to the bot and the fake Slack; N starts N worker processes for them.
+    workers: { type: 'string', default: '0' },
   },
 })
 const REQUESTS = positiveInt('requests', flags.requests)
@@ -50,6 +55,7 @@ const RATE = Number(flags.rate)
 if (!Number.isFinite(RATE) || RATE < 0) throw new Error(`--rate must be a number ≥ 0, got ${JSON.stringify(flags.rate)}`)
 const SEED_COUNT = positiveInt('seed', flags.seed)
 const WARMUP = Number.parseInt(flags.warmup, 10) || 0
+const WORKERS = Number.parseInt(flags.workers, 10) || 0
 const TIMEOUT_MS = positiveInt('timeout-s', flags['timeout-s']) * 1000
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -74,10 +80,12 @@ async function main(): Promise<void> {
   const queuePrefix = `sre-bench-${runId}`
   const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} })
   let env: EmbeddedEnvironment | undefined
+  const workerProcesses: ChildProcess[] = []
   let dbCreated = false
   let cleaned: Promise<void> | undefined
   const cleanUp = (): Promise<void> =>
     (cleaned ??= (async () => {
+      await Promise.all(workerProcesses.map(stopWorkerProcess))
       await env?.stop().catch((err: unknown) => console.error('env.stop failed:', err))
       if (dbCreated) await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch((err: unknown) => console.error('drop database failed:', err))
       await admin.end({ timeout: 2 })
@@ -101,16 +109,38 @@ async function main(): Promise<void> {
       await setup.close()
     }
 
+    const telemetrySince = Date.now() - 15 * MINUTE_MS
     env = await startEmbeddedEnvironment({
       databaseUrl: url.toString(),
       redisUrl: REDIS_URL,
       queuePrefix,
-      telemetry: ordersDbExhaustion(new Date(Date.now() - 15 * MINUTE_MS)),
+      telemetry: ordersDbExhaustion(new Date(telemetrySince)),
       env: { PLAYBOOKS_DIR: flags.playbooks, LOG_LEVEL: 'silent' },
+      workers: WORKERS === 0,
     })
-    const concurrency = env.runtime.config.WORKER_CONCURRENCY
+    const { config } = env.runtime
+    for (let i = 0; i < WORKERS; i++) {
+      workerProcesses.push(
+        await startWorkerProcess({
+          DATABASE_URL: url.toString(),
+          REDIS_URL,
+          QUEUE_PREFIX: queuePrefix,
+          SLACK_BOT_TOKEN: FAKE_WORKSPACE.botToken,
+          SLACK_SIGNING_SECRET: 'bench-worker',
+          SLACK_API_URL: config.SLACK_API_URL!,
+          INCIDENT_CHANNEL: CHANNEL,
+          APPROVERS: ONCALL_GROUP,
+          AUTOMATION_WEBHOOK_URL: config.AUTOMATION_WEBHOOK_URL!,
+          TELEMETRY_PROVIDER: 'synthetic',
+          PLAYBOOKS_DIR: flags.playbooks,
+          LOG_LEVEL: 'silent',
+          telemetrySince,
+        }),
+      )
+    }
+    const where = WORKERS === 0 ? '1 process: bot, fake Slack and workers' : `${WORKERS} worker process${WORKERS > 1 ? 'es' : ''}, the bot apart`
     console.log(
-      `bench e2e: ${REQUESTS} × /sre analyze, ${RATE > 0 ? `${RATE} req/s paced, ` : 'burst, '}${CONCURRENCY} in flight, ${SEED_COUNT} past incidents, ${WARMUP} warm-up, worker concurrency ${concurrency} (BullMQ, 1 process)`,
+      `bench e2e: ${REQUESTS} × /sre analyze, ${RATE > 0 ? `${RATE} req/s paced, ` : 'burst, '}${CONCURRENCY} in flight, ${SEED_COUNT} past incidents, ${WARMUP} warm-up, worker concurrency ${config.WORKER_CONCURRENCY} (BullMQ, ${where})`,
     )
 
     if (WARMUP > 0) {
@@ -128,12 +158,19 @@ async function main(): Promise<void> {
     const drainMs = performance.now() - startedAt
     const cpu = process.cpuUsage(cpuBefore)
     await env.idle(TIMEOUT_MS)
+    const doneMs = performance.now() - startedAt
 
     const { rootMs, firstPostMs } = await postLatencies(env, sent)
     const ack = sent.map((s) => s.ackMs)
     const cpuShare = (cpu.user + cpu.system) / 1000 / drainMs
     console.log(
       `sent in ${(sendMs / 1000).toFixed(1)} s (${(REQUESTS / (sendMs / 1000)).toFixed(0)} req/s); all first posts after ${(drainMs / 1000).toFixed(1)} s; this process used ${(cpuShare * 100).toFixed(0)}% of a core meanwhile`,
+    )
+    // Less sensitive than wall time to other load on the machine: what one process does with a whole core.
+    if (WORKERS === 0) console.log(`${(REQUESTS / ((cpu.user + cpu.system) / 1e6)).toFixed(1)} incidents per CPU-second of this process until the first posts`)
+    // The analyses and their playbook runs up to the approval step: what a worker's throughput is.
+    console.log(
+      `every analysis and playbook run at its wait after ${(doneMs / 1000).toFixed(1)} s: ${(REQUESTS / (doneMs / 1000)).toFixed(1)} incidents/s (${where})`,
     )
     const trouble = await queueTrouble(env, queuePrefix)
     if (trouble) console.log(`queues after the run: ${trouble}`)
@@ -151,6 +188,27 @@ async function main(): Promise<void> {
   } finally {
     await cleanUp()
   }
+}
+
+/** Starts bench/e2e-worker.ts with these settings and waits until its workers listen. */
+async function startWorkerProcess(settings: Record<string, string | number>): Promise<ChildProcess> {
+  // This process's node flags (--import tsx, and --cpu-prof when profiling) apply to the workers too.
+  const child = spawn(process.execPath, [...process.execArgv, 'bench/e2e-worker.ts'], {
+    env: { ...process.env, BENCH_WORKER_CONFIG: JSON.stringify(settings) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve())
+    child.once('exit', (code) => reject(new Error(`bench worker process exited with ${code} before it was ready`)))
+  })
+  return child
+}
+
+async function stopWorkerProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
 }
 
 /** Past incidents with varied titles across services and symptoms, resolved weeks ago, with embeddings. */

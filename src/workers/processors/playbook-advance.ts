@@ -12,13 +12,14 @@ import { runQueryStep } from '../../core/playbooks/run-query-step'
 import { BRANCH_END, type ActionStep, type ApprovalStep, type Playbook, type PlaybookStep } from '../../core/playbooks/schema'
 import { createApprovalRequest, getApprovalForStep, setApprovalMessage, type ApprovalRequest } from '../../storage/repositories/approvals'
 import { appendAudit } from '../../storage/repositories/audit'
-import { getIncidentOrThrow } from '../../storage/repositories/incidents'
+import { getIncidentOrThrow, type Incident } from '../../storage/repositories/incidents'
 import {
   advanceExecution,
   getExecution,
   getExecutionStep,
   recordExecutionStep,
   updateExecution,
+  type ExecutionStep,
   type PlaybookExecution,
 } from '../../storage/repositories/playbooks'
 import { refreshIncidentRoot } from '../incident-root'
@@ -40,9 +41,9 @@ function templateVars(deps: WorkerDeps, execution: PlaybookExecution): Record<st
 }
 
 /**
- * Runs the execution's next step, persists its result, and enqueues the step after
- * it (one job per step). Stops at an approval gate until a human decides. A step
- * already recorded is never run again; an action runs under an idempotency key.
+ * Runs the execution's next step and the ones after it up to an action (which gets its own job) or a wait,
+ * persisting each result before the next; a retried job runs one step and enqueues the next. Stops at an
+ * approval gate until a human decides. A step already recorded is never run again; an action runs under an idempotency key.
  */
 export async function processPlaybookAdvance(deps: WorkerDeps, data: JobData<'playbook.advance'>, meta: { attempt: number } = { attempt: 1 }): Promise<void> {
   // One worker at a time per run: whoever holds the lock runs the current step and enqueues the next;
@@ -84,9 +85,12 @@ export async function failPlaybookRun(deps: WorkerDeps, data: JobData<'playbook.
   await say('root', () => refreshIncidentRoot(deps, incident.id, { playbookTitle: playbook.title, executionStatus: 'failed' }))
 }
 
-/** Runs the current step; returns the position to run next, or null when the run waits or ended. */
+/** Steps that run on in the same job as the one before them (a job per step costs more than most steps); an action gets its own job. */
+const CHAINED_KINDS = new Set<PlaybookStep['kind']>(['query', 'check', 'branch', 'notify', 'manual', 'approval'])
+
+/** Runs the current step (and the read-only ones after it); returns the position to run next, or null when the run waits or ended. */
 async function advanceOnce(deps: WorkerDeps, data: JobData<'playbook.advance'>, meta: { attempt: number }): Promise<number | null> {
-  const execution = await getExecution(deps.db, data.executionId)
+  let execution = await getExecution(deps.db, data.executionId)
   if (!execution) throw new PermanentJobError(`playbook execution ${data.executionId} does not exist`)
   const waiting = execution.status === 'waiting_manual' || execution.status === 'waiting_approval'
   if (execution.status !== 'running' && !waiting) return null
@@ -94,65 +98,80 @@ async function advanceOnce(deps: WorkerDeps, data: JobData<'playbook.advance'>, 
   const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
   const vars = templateVars(deps, execution)
   const where: RunThread = { executionId: execution.id, channel: execution.slackChannel ?? incident.slackChannel!, thread: incident.slackTs ?? undefined }
-  const position = execution.nextStep
-  const step = playbook.steps[position]
-  const log = deps.logger.child({ incident: incident.id, execution: execution.id, step: step?.id })
 
-  const progress = await deps.thread.startPlaybookProgress(await playbookRunView(deps, execution, playbook, vars, incident.number), where)
+  // The progress message is posted once; once its ts is stored, there is nothing to look up.
+  const progress = execution.slackTs
+    ? { channel: where.channel, ts: execution.slackTs }
+    : await deps.thread.startPlaybookProgress(await playbookRunView(deps, execution, playbook, vars, incident.number), where)
   if (!execution.slackTs) await updateExecution(deps.db, execution.id, { slackTs: progress.ts })
 
   if (waiting) {
     // A retry of the job that set the run waiting: its question may never have reached the thread.
-    if (step) await askAgain(deps, execution, playbook, step, position, vars, where)
+    const step = playbook.steps[execution.nextStep]
+    if (step) await askAgain(deps, execution, playbook, step, execution.nextStep, vars, where)
     await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
     return null
   }
 
-  if (!step) {
-    await finish(deps, execution, 'completed', progress, playbook, vars, incident.number)
-    return null
-  }
-
-  const outcome = await runStep(deps, execution, playbook, step, position, vars, where, meta.attempt)
-  if (outcome === 'wait') {
+  for (;;) {
+    const position: number = execution.nextStep
+    const step = playbook.steps[position]
+    if (!step) {
+      await finish(deps, execution, 'completed', progress, playbook, vars, incident.number)
+      return null
+    }
+    const recorded: { step?: ExecutionStep } = {}
+    const outcome = await runStep(deps, execution, incident, playbook, step, position, vars, where, meta.attempt, recorded)
+    if (outcome === 'wait') {
+      await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
+      return null
+    }
+    if (outcome === 'rejected' || outcome === 'failed') {
+      await finish(deps, execution, outcome, progress, playbook, vars, incident.number)
+      return null
+    }
+    const next: number = typeof outcome === 'number' ? outcome : position + 1
+    const moved = await advanceExecution(deps.db, execution.id, position, 'running', next)
+    if (!moved) {
+      deps.logger.child({ incident: incident.id, execution: execution.id, step: step.id }).info('step already advanced by another worker')
+      return null
+    }
+    // Every step transition is in the audit log, with the message that shows it.
+    const record = recorded.step ?? (await getExecutionStep(deps.db, execution.id, position))
+    await appendAudit(deps.db, {
+      actor: 'system',
+      action: 'playbook.step_finished',
+      incidentId: execution.incidentId,
+      subjectType: 'playbook_execution',
+      subjectId: execution.id,
+      details: { step: step.id, kind: step.kind, position, status: record?.status ?? 'succeeded', outcome: record?.outcome ?? {}, next },
+      slackChannel: progress.channel,
+      slackTs: progress.ts,
+    })
+    // The next step goes on in this job, each one stored before the next, so a crash resumes at the first unstored one;
+    // not on a retry, so the step after it gets every attempt of its own.
+    const following = playbook.steps[next]
+    if (meta.attempt === 1 && (!following || CHAINED_KINDS.has(following.kind))) {
+      // What advanceExecution just set; anything else about the run is as read at the start of the job.
+      execution = { ...execution, nextStep: next, status: 'running' }
+      continue
+    }
     await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
-    return null
+    return next
   }
-  if (outcome === 'rejected' || outcome === 'failed') {
-    await finish(deps, execution, outcome, progress, playbook, vars, incident.number)
-    return null
-  }
-  const next = typeof outcome === 'number' ? outcome : position + 1
-  const moved = await advanceExecution(deps.db, execution.id, position, 'running', next)
-  if (!moved) {
-    log.info('step already advanced by another worker')
-    return null
-  }
-  // Every step transition is in the audit log, with the message that shows it.
-  const record = await getExecutionStep(deps.db, execution.id, position)
-  await appendAudit(deps.db, {
-    actor: 'system',
-    action: 'playbook.step_finished',
-    incidentId: execution.incidentId,
-    subjectType: 'playbook_execution',
-    subjectId: execution.id,
-    details: { step: step.id, kind: step.kind, position, status: record?.status ?? 'succeeded', outcome: record?.outcome ?? {}, next },
-    slackChannel: progress.channel,
-    slackTs: progress.ts,
-  })
-  await refreshProgress(deps, execution.id, progress, playbook, vars, incident.number)
-  return next
 }
 
 async function runStep(
   deps: WorkerDeps,
   execution: PlaybookExecution,
+  incident: Incident,
   playbook: Playbook,
   step: PlaybookStep,
   position: number,
   vars: Record<string, unknown>,
   where: RunThread,
   attempt: number,
+  recorded: { step?: ExecutionStep },
 ): Promise<StepOutcome> {
   const done = await getExecutionStep(deps.db, execution.id, position)
   if (done && done.status !== 'waiting') {
@@ -160,10 +179,18 @@ async function runStep(
     if (done.status !== 'failed' || step.kind === 'query' || step.kind === 'check') return 'next'
     return step.kind === 'approval' ? 'rejected' : 'failed'
   }
-  const incident = await getIncidentOrThrow(deps.db, execution.incidentId)
   const title = renderTemplate(step.title, vars)
-  const record = (status: 'succeeded' | 'failed', outcome: Record<string, unknown>) =>
-    recordExecutionStep(deps.db, { executionId: execution.id, position, stepId: step.id, kind: step.kind, status, outcome, finishedAt: deps.now() })
+  const record = async (status: 'succeeded' | 'failed', outcome: Record<string, unknown>) => {
+    recorded.step = await recordExecutionStep(deps.db, {
+      executionId: execution.id,
+      position,
+      stepId: step.id,
+      kind: step.kind,
+      status,
+      outcome,
+      finishedAt: deps.now(),
+    })
+  }
 
   switch (step.kind) {
     case 'query': {
