@@ -21,6 +21,7 @@ import { sql } from 'drizzle-orm'
 import postgres from 'postgres'
 import { DAY_MS } from '../src/core/durations'
 import { generatePastIncidents, type SeedIncident } from '../src/storage/seed/synthetic-past-incidents'
+import { resolvedIncidentRow } from '../src/storage/seed/seed-past-incidents'
 import { correlateIncident } from '../src/core/correlation/correlate-incident'
 import { incidentEmbeddingText } from '../src/core/correlation/embedder'
 import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
@@ -159,26 +160,7 @@ async function main(): Promise<void> {
     const rows: NewIncident[] = []
     for (const [i, p] of history.entries()) {
       const [embedding] = await embedder.embed([incidentEmbeddingText(p)])
-      rows.push({
-        fingerprint: `bench:${i}`,
-        source: 'generic',
-        status: 'resolved',
-        title: p.title,
-        summary: p.summary,
-        service: p.service,
-        resourceType: p.resourceType,
-        policyName: p.policyName,
-        severity: p.severity,
-        labels: p.labels,
-        startedAt: p.startedAt,
-        resolvedAt: p.resolvedAt,
-        rootCause: p.rootCause,
-        resolution: p.resolution,
-        resolutionOutcome: p.resolutionOutcome,
-        playbookId: p.playbookId,
-        embedding: embedding!,
-        embeddingModel: embedder.name,
-      })
+      rows.push({ ...resolvedIncidentRow(p, `bench:${i}`, embedding!), embeddingModel: embedder.name })
     }
     const embedSeconds = (Date.now() - started) / 1000
     out(`embedding: ${(COUNT / embedSeconds).toFixed(0)} incidents/s (${embedSeconds.toFixed(1)} s, local hashing embedder, one core)`)

@@ -6,14 +6,16 @@ import type { PastIncidentMatch } from '../../core/correlation/past-incident-mat
 import type { ReasoningStep } from '../../core/reasoning/reasoning-step'
 import { confidenceBar, context, divider, escapeMrkdwn, header, link, percent, section, type SlackMessage } from './block-kit'
 
-const SOURCE_ICON: Record<EvidenceItem['source'], string> = {
+/** The emoji each evidence source is shown with. */
+export const SOURCE_ICON: Record<EvidenceItem['source'], string> = {
   history: ':books:',
   metrics: ':chart_with_upwards_trend:',
   logs: ':scroll:',
   errors: ':boom:',
   traces: ':mag:',
 }
-const OUTCOME: Record<string, string> = { worked: ':white_check_mark: worked', failed: ':x: did not work', unknown: ':grey_question: outcome unknown' }
+/** How a past incident's recorded outcome reads. */
+export const OUTCOME: Record<string, string> = { worked: ':white_check_mark: worked', failed: ':x: did not work', unknown: ':grey_question: outcome unknown' }
 
 /** Slack's per-section text limit, and how much of a message the trail fills before starting the next. */
 const SECTION_CHARS = 3000

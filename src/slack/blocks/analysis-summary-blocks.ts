@@ -3,7 +3,7 @@ import type { AnalysisResult } from '../../core/analysis/analyze-incident'
 import type { EvidenceItem } from '../../core/analysis/evidence'
 import type { PastIncidentMatch } from '../../core/correlation/past-incident-match'
 import type { ReasoningStep } from '../../core/reasoning/reasoning-step'
-import { buildReasoningTrailMessages } from './analysis-blocks'
+import { buildReasoningTrailMessages, OUTCOME, SOURCE_ICON } from './analysis-blocks'
 import { confidenceBar, context, escapeMrkdwn, link, percent, section, type SlackMessage } from './block-kit'
 
 /** The sections the compact analysis message leaves out, each posted in the thread when its button is clicked. */
@@ -12,14 +12,6 @@ export type AnalysisSection = (typeof ANALYSIS_SECTIONS)[number]
 /** One action id per section (ids must be unique within a message), all starting with this prefix. */
 export const ANALYSIS_SECTION_ACTION_ID = 'analysis_section'
 
-const SOURCE_ICON: Record<EvidenceItem['source'], string> = {
-  history: ':books:',
-  metrics: ':chart_with_upwards_trend:',
-  logs: ':scroll:',
-  errors: ':boom:',
-  traces: ':mag:',
-}
-const FIXED: Record<string, string> = { worked: ':white_check_mark: worked', failed: ':x: did not work', unknown: ':grey_question: outcome unknown' }
 const STRONGEST_SHOWN = 3
 /** Past this a line of the compact message is cut: the full text is one click away. */
 const LINE_CHARS = 280
@@ -88,7 +80,7 @@ function closestPastIncident(best: PastIncidentMatch | undefined, sameProblem: n
   const likely = sameProblem === undefined ? `similarity ${best.similarity.toFixed(2)}` : `${percent(sameProblem)} likely the same problem`
   return (
     `:books: *Closest past incident*: *INC-${i.number}* ${escapeMrkdwn(cut(i.title))} — ${likely}\n` +
-    `Fixed by: ${escapeMrkdwn(cut(i.resolution ?? 'not recorded'))} (${FIXED[i.resolutionOutcome ?? 'unknown']})`
+    `Fixed by: ${escapeMrkdwn(cut(i.resolution ?? 'not recorded'))} (${OUTCOME[i.resolutionOutcome ?? 'unknown']})`
   )
 }
 
