@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'incident_upsert_failed',
   'incident_create_failed',
   'incident_not_found',
+  'resolution_invalid',
   'execution_not_found',
   'stored_row_invalid',
   'playbook_invalid',

@@ -32,7 +32,8 @@ const ARM_WEIGHT = { keywords: 1, structured: 0.5 } as const
 /** One unit: what a first place in one full-weight retriever contributes. */
 const UNIT = 1 / (RRF_K + 1)
 /** A fix that worked lifts a match by half a first place; one that failed lowers it as much. */
-const OUTCOME_ADJUSTMENT = { worked: 0.02 * UNIT, failed: -0.2 * UNIT, unknown: 0 } as const
+// A fix that partly worked is still worth showing, a little less than one that worked.
+const OUTCOME_ADJUSTMENT = { worked: 0.02 * UNIT, partly: 0.01 * UNIT, failed: -0.2 * UNIT, unknown: 0 } as const
 /** Time proximity ranks the pooled candidates as one more, half-weight list. */
 const RECENCY_WEIGHT = 0.5
 

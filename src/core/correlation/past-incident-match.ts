@@ -1,4 +1,4 @@
-export type ResolutionOutcome = 'worked' | 'failed' | 'unknown'
+export type ResolutionOutcome = 'worked' | 'partly' | 'failed' | 'unknown'
 
 /** A past incident as correlation sees it. */
 export interface PastIncident {

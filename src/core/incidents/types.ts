@@ -42,4 +42,4 @@ export const normalizedAlertSchema = z.object({
 export type NormalizedAlert = z.infer<typeof normalizedAlertSchema>
 
 export type IncidentStatus = 'open' | 'resolved'
-export type ResolutionOutcome = 'worked' | 'failed' | 'unknown'
+export type ResolutionOutcome = 'worked' | 'partly' | 'failed' | 'unknown'

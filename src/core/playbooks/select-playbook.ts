@@ -14,7 +14,7 @@ export interface SelectionContext {
   /** Playbook suggested by the best telemetry hypothesis, with its support. */
   hypothesis: { playbookId: string; support: number } | null
   /** Similar past incidents' playbooks, weighted by similarity, with whether the fix worked. */
-  history: Array<{ playbookId: string | null; similarity: number; outcome: 'worked' | 'failed' | 'unknown' | null }>
+  history: Array<{ playbookId: string | null; similarity: number; outcome: 'worked' | 'partly' | 'failed' | 'unknown' | null }>
 }
 
 /** Ranks applicable playbooks: match rules, telemetry hypothesis, and what worked before. */

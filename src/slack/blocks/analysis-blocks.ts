@@ -15,7 +15,12 @@ export const SOURCE_ICON: Record<EvidenceItem['source'], string> = {
   traces: ':mag:',
 }
 /** How a past incident's recorded outcome reads. */
-export const OUTCOME: Record<string, string> = { worked: ':white_check_mark: worked', failed: ':x: did not work', unknown: ':grey_question: outcome unknown' }
+export const OUTCOME: Record<string, string> = {
+  worked: ':white_check_mark: worked',
+  partly: ':large_yellow_circle: partly worked',
+  failed: ':x: did not work',
+  unknown: ':grey_question: outcome unknown',
+}
 
 /** Slack's per-section text limit, and how much of a message the trail fills before starting the next. */
 const SECTION_CHARS = 3000

@@ -114,7 +114,7 @@ export function storedReasoningSteps(record: AnalysisRecord): ReasoningStep[] {
 const storedMatchSchema = z.object({
   incidentId: z.string(),
   similarity: z.number(),
-  outcome: z.enum(['worked', 'failed', 'unknown']).nullable().optional(),
+  outcome: z.enum(['worked', 'partly', 'failed', 'unknown']).nullable().optional(),
   matchedOn: z.array(z.string()).optional(),
 })
 

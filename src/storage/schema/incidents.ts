@@ -36,6 +36,11 @@ export const incidentLabelsSchema = z.record(z.string(), z.string())
 /** Links the alert gave (runbook, dashboard, silence), shown on the root message. */
 export const incidentLinksSchema = z.array(alertLinkSchema)
 
+/** How the fix worked out; 'unknown' is only written by imports that do not say. */
+export const RESOLUTION_OUTCOMES = ['worked', 'partly', 'failed', 'unknown'] as const
+/** Whether the bot's diagnosis was right, as the team judged it at resolution. */
+export const DIAGNOSIS_LABELS = ['right', 'partly', 'wrong', 'not_sure'] as const
+
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 // postgres.js reads bytea as a Buffer, PGlite as a Uint8Array: callers always get a Buffer.
 const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({ dataType: () => 'bytea', fromDriver: (value) => Buffer.from(value) })
@@ -65,7 +70,13 @@ export const incidents = pgTable(
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     rootCause: text('root_cause'),
     resolution: text('resolution'),
-    resolutionOutcome: text('resolution_outcome', { enum: ['worked', 'failed', 'unknown'] }),
+    resolutionOutcome: text('resolution_outcome', { enum: RESOLUTION_OUTCOMES }),
+    /** The team's verdict on the bot's diagnosis, recorded at resolution: the calibration's label where present. */
+    diagnosisLabel: text('diagnosis_label', { enum: DIAGNOSIS_LABELS }),
+    /** The past incident the team says was really the same problem (a retrieval label). */
+    sameIncidentId: uuid('same_incident_id').references((): AnyPgColumn => incidents.id, { onDelete: 'set null' }),
+    resolutionRecordedBy: text('resolution_recorded_by'),
+    resolutionRecordedAt: timestamp('resolution_recorded_at', { withTimezone: true }),
     playbookId: text('playbook_id'),
     embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }),
     /** Which embedder produced `embedding`: vectors of different models are never compared. */

@@ -68,7 +68,7 @@ export interface PastIncidentErrors {
   title: string
   startedAt: Date
   resolution: string | null
-  resolutionOutcome: 'worked' | 'failed' | 'unknown' | null
+  resolutionOutcome: 'worked' | 'partly' | 'failed' | 'unknown' | null
   sightings: ErrorSighting[]
 }
 

@@ -1,0 +1,55 @@
+import { eq } from 'drizzle-orm'
+import { CodedError } from '../../core/errors'
+import { type ResolutionAnswers, resolutionAnswersSchema } from '../../core/incidents/resolution'
+import type { Database } from '../database'
+import { auditLog, incidents } from '../schema'
+import { type Incident, incidentColumns, toIncident } from './incidents'
+
+/**
+ * Stores the team's answers on the incident and audits them, in one transaction;
+ * recording again overwrites (an edit) and is audited again. An open incident is resolved.
+ */
+export async function recordResolution(db: Database, incidentId: string, answers: ResolutionAnswers, now = new Date()): Promise<Incident> {
+  const a = resolutionAnswersSchema.parse(answers)
+  if (a.sameIncidentId === incidentId) throw new CodedError('resolution_invalid', 'an incident cannot be the same as itself')
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ status: incidents.status, resolvedAt: incidents.resolvedAt })
+      .from(incidents)
+      .where(eq(incidents.id, incidentId))
+      .for('update')
+    if (!current) throw new CodedError('incident_not_found', `incident ${incidentId} does not exist`)
+    const [row] = await tx
+      .update(incidents)
+      .set({
+        status: 'resolved',
+        resolvedAt: current.resolvedAt ?? now,
+        resolution: a.resolution,
+        resolutionOutcome: a.outcome,
+        rootCause: a.rootCause,
+        diagnosisLabel: a.diagnosisLabel,
+        sameIncidentId: a.sameIncidentId,
+        resolutionRecordedBy: a.recordedBy,
+        resolutionRecordedAt: now,
+        updatedAt: now,
+      })
+      .where(eq(incidents.id, incidentId))
+      .returning(incidentColumns)
+    await tx.insert(auditLog).values({
+      incidentId,
+      actor: a.recordedBy,
+      action: 'incident.resolution_recorded',
+      subjectType: 'incident',
+      subjectId: incidentId,
+      details: {
+        resolution: a.resolution,
+        outcome: a.outcome,
+        rootCause: a.rootCause,
+        diagnosisLabel: a.diagnosisLabel,
+        sameIncidentId: a.sameIncidentId,
+        wasOpen: current.status === 'open',
+      },
+    })
+    return toIncident(row!)
+  })
+}
