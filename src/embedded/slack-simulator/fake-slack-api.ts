@@ -3,7 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { CodedError } from '../../core/errors'
-import { failure, FakeWebApiMethods, type FakeWorkspaceDirectory, type RecordedViewPublish, type WebApiAnswer } from './fake-web-api-methods'
+import {
+  failure,
+  FakeWebApiMethods,
+  type FakeWorkspaceDirectory,
+  type RecordedViewOpen,
+  type RecordedViewPublish,
+  type WebApiAnswer,
+} from './fake-web-api-methods'
 import { FAKE_WORKSPACE } from './fake-workspace'
 import {
   FakeSocketModeServer,
@@ -225,6 +232,11 @@ export class FakeSlackApi {
 
   get views(): readonly RecordedViewPublish[] {
     return this.methods.viewPublishes
+  }
+
+  /** Modals opened with views.open, oldest first. */
+  get openedViews(): readonly RecordedViewOpen[] {
+    return this.methods.viewOpens
   }
 
   callsTo(method: string): RecordedCall[] {

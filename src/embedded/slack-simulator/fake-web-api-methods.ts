@@ -35,6 +35,14 @@ export interface RecordedViewPublish {
   at: Date
 }
 
+/** A modal the app opened with views.open, as a test reads it to fill it in. */
+export interface RecordedViewOpen {
+  triggerId: string
+  viewId: string
+  view: Record<string, unknown>
+  at: Date
+}
+
 const MAX_MESSAGE_TEXT = 40_000
 
 const flag = z
@@ -80,12 +88,14 @@ const repliesArgs = z.object({ channel: z.string().min(1), ts: z.string().min(1)
 const userArgs = z.object({ user: z.string().min(1) })
 const usergroupArgs = z.object({ usergroup: z.string().min(1) })
 const publishArgs = z.object({ user_id: z.string().min(1), view: z.record(z.string(), z.unknown()) })
+const openArgs = z.object({ trigger_id: z.string().min(1), view: z.record(z.string(), z.unknown()) })
 
 type Args = Record<string, unknown>
 
 /** Slack's Web API methods, answered from the in-memory workspace. */
 export class FakeWebApiMethods {
   readonly viewPublishes: RecordedViewPublish[] = []
+  readonly viewOpens: RecordedViewOpen[] = []
   private readonly channels: Map<string, FakeChannel> | undefined
   private readonly methods: Record<string, (args: Args) => WebApiAnswer>
   private issuedViews = 0
@@ -116,6 +126,7 @@ export class FakeWebApiMethods {
       'users.info': (args) => this.userInfo(args),
       'usergroups.users.list': (args) => this.usergroupUsers(args),
       'views.publish': (args) => this.publishView(args),
+      'views.open': (args) => this.openView(args),
     }
   }
 
@@ -152,6 +163,7 @@ export class FakeWebApiMethods {
 
   clear(): void {
     this.viewPublishes.length = 0
+    this.viewOpens.length = 0
   }
 
   private authTest(): WebApiAnswer {
@@ -322,6 +334,25 @@ export class FakeWebApiMethods {
     this.issuedViews += 1
     const viewId = `V${String(this.issuedViews).padStart(9, '0')}`
     this.viewPublishes.push({ userId, viewId, view, at: new Date() })
+    return { ok: true, view: { id: viewId, team_id: FAKE_WORKSPACE.teamId, app_id: FAKE_WORKSPACE.appId, ...view, hash: `${Date.now()}.${viewId}` } }
+  }
+
+  private openView(raw: Args): WebApiAnswer {
+    const parsed = openArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    const { trigger_id: triggerId, view } = parsed.data
+    // A trigger can open one view, once (Slack also expires it after 3 s).
+    if (this.viewOpens.some((v) => v.triggerId === triggerId)) return failure('expired_trigger_id')
+    if (view.type !== 'modal') return failure('invalid_arguments', { response_metadata: { messages: ['[ERROR] view.type must be "modal"'] } })
+    const title = view.title as { text?: unknown } | undefined
+    if (typeof title?.text !== 'string' || title.text.length === 0 || title.text.length > 24) {
+      return failure('invalid_arguments', { response_metadata: { messages: ['[ERROR] view.title must be plain text of 1 to 24 characters'] } })
+    }
+    const rejection = this.rejectBlocks(view.blocks, 'modal')
+    if (rejection !== undefined) return rejection
+    this.issuedViews += 1
+    const viewId = `V${String(this.issuedViews).padStart(9, '0')}`
+    this.viewOpens.push({ triggerId, viewId, view, at: new Date() })
     return { ok: true, view: { id: viewId, team_id: FAKE_WORKSPACE.teamId, app_id: FAKE_WORKSPACE.appId, ...view, hash: `${Date.now()}.${viewId}` } }
   }
 

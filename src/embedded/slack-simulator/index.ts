@@ -11,7 +11,7 @@ export {
   type ResponseUrlOrigin,
   type WaitOptions,
 } from './fake-slack-api'
-export type { FakeChannel, FakeUser, FakeWorkspaceDirectory, RecordedViewPublish, WebApiAnswer } from './fake-web-api-methods'
+export type { FakeChannel, FakeUser, FakeWorkspaceDirectory, RecordedViewOpen, RecordedViewPublish, WebApiAnswer } from './fake-web-api-methods'
 export { FAKE_WORKSPACE } from './fake-workspace'
 export type { RecordedSocketAck, SocketAck, SocketEnvelope, SocketEnvelopeOptions, SocketEnvelopeType } from './socket-mode-server'
 export {
@@ -19,6 +19,7 @@ export {
   buildBlockActionsPayload,
   buildEventEnvelope,
   buildSlashCommand,
+  buildViewSubmissionPayload,
   type AppMentionEvent,
   type BlockActionsOptions,
   type BlockActionsPayload,
@@ -27,6 +28,9 @@ export {
   type PayloadBuildOptions,
   type SlackEventPayload,
   type SlashCommandPayload,
+  type ViewSubmissionOptions,
+  type ViewSubmissionPayload,
+  type ViewStateValue,
 } from './payload-builders'
 export type { MessageContent, MessageVersion, PostedVia, RecordedEphemeral, RecordedMessage, SlackBlock } from './slack-message-store'
 export {

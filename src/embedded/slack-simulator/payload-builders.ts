@@ -71,6 +71,37 @@ export interface BlockActionsOptions {
   triggerId?: string
 }
 
+/** One input's value in view.state, as Slack sends it (`value` for text, `selected_option` for selects and radios). */
+export type ViewStateValue =
+  | { type: 'plain_text_input'; value: string | null }
+  | { type: 'radio_buttons' | 'static_select'; selected_option: { text: { type: 'plain_text'; text: string }; value: string } | null }
+
+export interface ViewSubmissionPayload {
+  type: 'view_submission'
+  token: string
+  api_app_id: string
+  team: { id: string; domain: string }
+  enterprise: null
+  is_enterprise_install: boolean
+  user: { id: string; username: string; name: string; team_id: string }
+  view: Record<string, unknown> & {
+    id: string
+    callback_id: string
+    private_metadata: string
+    state: { values: Record<string, Record<string, ViewStateValue>> }
+  }
+  response_urls: []
+  trigger_id: string
+}
+
+export interface ViewSubmissionOptions {
+  /** The view as the app opened it (views.open's `view` plus the id the fake gave it). */
+  view: Record<string, unknown> & { id: string }
+  /** block_id → action_id → value, as the user left the inputs. */
+  values: Record<string, Record<string, ViewStateValue>>
+  userId?: string
+}
+
 export type SlackEventPayload = { type: string } & Record<string, unknown>
 
 export interface EventEnvelope<E extends SlackEventPayload = SlackEventPayload> {
@@ -165,6 +196,31 @@ export function buildBlockActionsPayload(options: BlockActionsOptions, { fakeSla
     actions: [action],
     response_url: responseUrl,
     trigger_id: options.triggerId ?? newTriggerId(),
+  }
+}
+
+export function buildViewSubmissionPayload(options: ViewSubmissionOptions): ViewSubmissionPayload {
+  const userId = options.userId ?? FAKE_WORKSPACE.userId
+  const userName = userId === FAKE_WORKSPACE.userId ? FAKE_WORKSPACE.userName : userId.toLowerCase()
+  const { view } = options
+  return {
+    type: 'view_submission',
+    token: FAKE_WORKSPACE.verificationToken,
+    api_app_id: FAKE_WORKSPACE.appId,
+    team: { id: FAKE_WORKSPACE.teamId, domain: FAKE_WORKSPACE.teamDomain },
+    enterprise: null,
+    is_enterprise_install: false,
+    user: { id: userId, username: userName, name: userName, team_id: FAKE_WORKSPACE.teamId },
+    view: {
+      ...view,
+      team_id: FAKE_WORKSPACE.teamId,
+      app_id: FAKE_WORKSPACE.appId,
+      callback_id: typeof view.callback_id === 'string' ? view.callback_id : '',
+      private_metadata: typeof view.private_metadata === 'string' ? view.private_metadata : '',
+      state: { values: options.values },
+    },
+    response_urls: [],
+    trigger_id: newTriggerId(),
   }
 }
 

@@ -5,11 +5,14 @@ import {
   buildBlockActionsPayload,
   buildEventEnvelope,
   buildSlashCommand,
+  buildViewSubmissionPayload,
   type BlockActionsOptions,
   type BlockActionsPayload,
   type EventEnvelope,
   type SlackEventPayload,
   type SlashCommandPayload,
+  type ViewSubmissionOptions,
+  type ViewSubmissionPayload,
 } from './payload-builders'
 
 export interface SlackRequestSenderOptions {
@@ -76,6 +79,13 @@ export class SlackRequestSender {
 
   async blockAction(options: BlockActionsOptions, signing: SigningOptions = {}): Promise<SentSlackRequest<BlockActionsPayload>> {
     const payload = buildBlockActionsPayload(options, this.buildOptions())
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString()
+    return { ...(await this.sendSigned(body, FORM_CONTENT_TYPE, signing)), payload }
+  }
+
+  /** Submits a modal: the HTTP answer carries Bolt's ack body (`response_action: 'errors'` for bad input). */
+  async viewSubmission(options: ViewSubmissionOptions, signing: SigningOptions = {}): Promise<SentSlackRequest<ViewSubmissionPayload>> {
+    const payload = buildViewSubmissionPayload(options)
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString()
     return { ...(await this.sendSigned(body, FORM_CONTENT_TYPE, signing)), payload }
   }

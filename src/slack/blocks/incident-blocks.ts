@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types'
 import { formatDuration } from '../../core/durations'
 import { incidentLabel } from '../../core/incidents/incident-label'
 import type { IncidentProgress, TestNotificationView, ThreadIncident } from '../../core/incidents/incident-thread'
+import { RESOLVE_ACTION_ID } from './resolution-blocks'
 import { confidenceBar, context, escapeMrkdwn, fields, header, link, percent, section, type SlackMessage } from './block-kit'
 
 /** Enough of the alert's own words to act on; the full text is in the incident. */
@@ -54,6 +55,18 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
   )
   if (incident.links.length) notes.push(incident.links.map((l) => link(l.url, l.label)).join(' · '))
   blocks.push(context(...notes))
+  blocks.push({
+    type: 'actions',
+    block_id: 'incident_actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: RESOLVE_ACTION_ID,
+        text: { type: 'plain_text', text: incident.status === 'resolved' ? 'Record what fixed it' : 'Resolve' },
+        value: String(incident.number),
+      },
+    ],
+  })
   return { text: `${label} ${escapeMrkdwn(incident.title)} — ${state}${storm ? ` · storm of ${(incident.stormSize ?? 0) + 1} incidents` : ''}`, blocks }
 }
 

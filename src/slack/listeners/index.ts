@@ -1,17 +1,20 @@
 import type { App } from '@slack/bolt'
 import { ANALYSIS_SECTION_ACTION_ID } from '../blocks/analysis-summary-blocks'
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../blocks/approval-blocks'
+import { RESOLVE_ACTION_ID, RESOLVE_VIEW_CALLBACK_ID } from '../blocks/resolution-blocks'
 import { CANCEL_EXECUTION_ACTION_ID, MANUAL_DONE_ACTION_ID, RUN_PLAYBOOK_ACTION_ID } from '../blocks/playbook-blocks'
 import { createAnalysisSectionHandler, whatSectionButtonDoes } from './actions/analysis-section-action'
 import { createApprovalActionHandler } from './actions/approval-action'
 import { createCancelExecutionHandler } from './actions/cancel-execution-action'
 import { createManualDoneHandler } from './actions/manual-done-action'
+import { createResolveActionHandler } from './actions/resolve-action'
 import { createRunPlaybookActionHandler } from './actions/run-playbook-action'
 import { answerFailures } from './answer-failures'
 import { createSreCommandHandler, whatSreCommandDoes } from './commands/sre-command'
 import { createAppHomeOpenedHandler, showHomeFailure } from './events/app-home-opened'
 import { createAppMentionHandler, whatMentionAsks } from './events/app-mention'
 import type { ListenerDeps } from './listener-deps'
+import { createResolveSubmissionHandler } from './views/resolve-submission'
 
 /** Every listener goes through answerFailures: acked, and a failure is logged and told to the user. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -29,6 +32,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     new RegExp(`^${ANALYSIS_SECTION_ACTION_ID}:`),
     answerFailures(deps, ({ action }) => whatSectionButtonDoes(action.action_id), createAnalysisSectionHandler(deps)),
   )
+  app.action(RESOLVE_ACTION_ID, answerFailures(deps, 'open the Resolve form', createResolveActionHandler(deps)))
+  app.view(RESOLVE_VIEW_CALLBACK_ID, answerFailures(deps, 'record the resolution', createResolveSubmissionHandler(deps)))
   app.event(
     'app_mention',
     answerFailures(deps, ({ event }) => whatMentionAsks(event.text), createAppMentionHandler(deps)),

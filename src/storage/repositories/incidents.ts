@@ -69,6 +69,17 @@ export async function getIncidentByNumber(db: Database, number: number): Promise
   return row ? toIncident(row) : null
 }
 
+/** The incident whose thread was opened last in `channel`, open ones first: what `/sre resolve` without INC-n means there. */
+export async function getLatestIncidentInChannel(db: Database, channel: string): Promise<Incident | null> {
+  const [row] = await db
+    .select(incidentColumns)
+    .from(incidents)
+    .where(and(eq(incidents.slackChannel, channel), isNotNull(incidents.slackTs)))
+    .orderBy(sql`${incidents.status} = 'open' desc`, desc(incidents.startedAt))
+    .limit(1)
+  return row ? toIncident(row) : null
+}
+
 export async function updateIncident(db: Database, id: string, values: Partial<NewIncident>): Promise<Incident> {
   const [row] = await db
     .update(incidents)

@@ -6,7 +6,7 @@ import { HashingEmbedder } from '../../../core/correlation/hashing-embedder'
 import { incidentLabel, parseIncidentLabel } from '../../../core/incidents/incident-label'
 import { serviceFromText } from '../../../core/incidents/service-from-text'
 import { getAnalysisRecord, getLatestAnalysis, getLatestCalibration, storedReasoningSteps } from '../../../storage/repositories/analyses'
-import { getIncidentByNumber, listKnownServices, listOpenIncidents } from '../../../storage/repositories/incidents'
+import { getIncidentByNumber, getLatestIncidentInChannel, listKnownServices, listOpenIncidents } from '../../../storage/repositories/incidents'
 import { getIncidentEmbedding } from '../../../storage/repositories/incident-embeddings'
 import { searchIncidentCandidates } from '../../../storage/repositories/similar-incidents-search'
 import { buildSimilarIncidentsMessage } from '../../blocks/analysis-blocks'
@@ -16,6 +16,7 @@ import { analyzeTextTooLong, buildHelpMessage, buildPlaybookListMessage } from '
 import { ANALYZE_TEXT_MAX_CHARS, playbookStartJobId } from '../../../core/jobs/job-queue'
 import { failureReason } from '../answer-failures'
 import type { ListenerDeps } from '../listener-deps'
+import { openResolveModal } from '../views/open-resolve-modal'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
@@ -37,6 +38,8 @@ export function whatSreCommandDoes(text: string): string {
       return 'search the incident history'
     case 'trail':
       return 'read the reasoning trail'
+    case 'resolve':
+      return 'open the Resolve form'
     default:
       return 'answer your command'
   }
@@ -44,7 +47,7 @@ export function whatSreCommandDoes(text: string): string {
 
 /** `/sre <subcommand>`: acknowledges at once, then hands the work to a job; a failure after the ack is answered by answerFailures. */
 export function createSreCommandHandler(deps: ListenerDeps) {
-  return async ({ command, ack, respond }: Args): Promise<void> => {
+  return async ({ command, ack, respond, client }: Args): Promise<void> => {
     const [sub = '', ...rest] = command.text.trim().split(/\s+/)
     const args = rest.join(' ')
     switch (sub.toLowerCase()) {
@@ -142,6 +145,24 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         }
         await ack()
         await answerTrail(deps, number, first, respond)
+        return
+      }
+      case 'resolve': {
+        const number = rest[0] ? parseIncidentLabel(rest[0]) : null
+        if (rest[0] && number === null) {
+          await ack({ response_type: 'ephemeral', ...buildHelpMessage('Usage: `/sre resolve [INC-n]`.') })
+          return
+        }
+        const incident = number === null ? await getLatestIncidentInChannel(deps.db, command.channel_id) : await getIncidentByNumber(deps.db, number)
+        if (!incident) {
+          await ack({
+            response_type: 'ephemeral',
+            text: number === null ? 'No incident was posted in this channel: use `/sre resolve INC-n`.' : `There is no INC-${number}.`,
+          })
+          return
+        }
+        await ack()
+        await openResolveModal(deps, client, command.trigger_id, incident)
         return
       }
       case 'playbooks': {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { HOUR_MS, MINUTE_MS, DAY_MS } from '../../../../src/core/durations'
 import { findBlockKitViolations } from '../../../../src/embedded/slack-simulator'
 import { buildIncidentRootMessage, buildResolvedReply, type IncidentView } from '../../../../src/slack/blocks/incident-blocks'
+import { RESOLVE_ACTION_ID } from '../../../../src/slack/blocks/resolution-blocks'
 
 const startedAt = new Date('2024-05-14T09:12:03Z')
 
@@ -54,7 +55,14 @@ describe('buildIncidentRootMessage', () => {
   it('adds no block for an alert without text or links', () => {
     const bare = buildIncidentRootMessage(buildIncidentView(), { phase: 'new' })
 
-    expect(bare.blocks.map((b) => b.type)).toEqual(['header', 'section', 'context'])
+    expect(bare.blocks.map((b) => b.type)).toEqual(['header', 'section', 'context', 'actions'])
+  })
+
+  it('ends with a Resolve button carrying the incident number, which offers to record the fix once resolved', () => {
+    const open = buildIncidentRootMessage(buildIncidentView(), { phase: 'analyzed' })
+    expect(open.blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ action_id: RESOLVE_ACTION_ID, text: { text: 'Resolve' }, value: '12' }] })
+    const resolved = buildIncidentRootMessage(buildIncidentView({ status: 'resolved', resolvedAt: new Date() }), { phase: 'analyzed' })
+    expect(resolved.blocks.at(-1)).toMatchObject({ elements: [{ text: { text: 'Record what fixed it' } }] })
   })
 })
 

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { randomBytes } from 'node:crypto'
+import { startEmbeddedEnvironment, DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { FAKE_WORKSPACE, type ViewStateValue } from '../../src/embedded/slack-simulator'
+import { RESOLVE_ACTION_ID } from '../../src/slack/blocks/resolution-blocks'
+import { listAuditForIncident } from '../../src/storage/repositories/audit'
+import { getIncident, listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
+import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
+import { createPastIncident } from '../support/seed-incidents'
+import { TEST_REDIS_URL } from '../support/services'
+import { createTestDatabase, type TestDatabase } from '../support/test-database'
+
+const CHANNEL = FAKE_WORKSPACE.channelId
+
+type Block = { block_id?: string; element?: Record<string, unknown> }
+type Values = Record<string, Record<string, ViewStateValue>>
+const text = (value: string | null): ViewStateValue => ({ type: 'plain_text_input', value })
+const choice = (value: string | null, type: 'radio_buttons' | 'static_select' = 'radio_buttons'): ViewStateValue => ({
+  type,
+  selected_option: value === null ? null : { text: { type: 'plain_text', text: value }, value },
+})
+// Slack keys view.state by block id, then action id: the form uses the block id for both.
+const state = (inputs: Record<string, ViewStateValue>): Values => Object.fromEntries(Object.entries(inputs).map(([id, v]) => [id, { [id]: v }]))
+
+describe('the Resolve form, through the Bolt app and the Slack simulator', () => {
+  let database: TestDatabase
+  let env: EmbeddedEnvironment
+  let incident: Incident
+  let pastId: string
+  const since = new Date(Date.now() - 15 * 60_000)
+
+  beforeAll(async () => {
+    database = await createTestDatabase()
+    env = await startEmbeddedEnvironment({
+      databaseUrl: database.url,
+      redisUrl: TEST_REDIS_URL,
+      queuePrefix: `test-${randomBytes(4).toString('hex')}`,
+      telemetry: ordersDbExhaustion(since),
+      env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks' },
+    })
+    const past = await createPastIncident(env.runtime.database.db, {
+      title: 'orders-db connection pool exhausted, orders-api timeouts',
+      service: 'orders-db',
+      rootCause: 'connection leak in orders-api after a driver upgrade',
+      resolution: 'restarted pgbouncer and rolled back the driver',
+      playbookId: 'db-connection-test',
+    })
+    pastId = past.id
+    await env.sender.slashCommand({ text: 'analyze orders-db connection timeouts', channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
+    await env.idle()
+    const [open] = await listOpenIncidents(env.runtime.database.db)
+    incident = open!
+  })
+
+  afterAll(async () => {
+    await env?.stop()
+    await database?.drop()
+  })
+
+  const blocksOf = (view: Record<string, unknown>) => view.blocks as Block[]
+  const element = (view: Record<string, unknown>, blockId: string) => blocksOf(view).find((b) => b.block_id === blockId)?.element ?? {}
+  const openedView = (): Record<string, unknown> & { id: string } => {
+    const opened = env.fakeSlack.openedViews.at(-1)!
+    return { ...opened.view, id: opened.viewId }
+  }
+  const resolutionAudits = async () =>
+    (await listAuditForIncident(env.runtime.database.db, incident.id)).filter((e) => e.action === 'incident.resolution_recorded')
+
+  it('opens the form from the root message, pre-filled from the analysis and its top match', async () => {
+    expect(incident.slackTs).toBeTruthy()
+    const res = await env.sender.blockAction({ actionId: RESOLVE_ACTION_ID, messageTs: incident.slackTs!, channelId: CHANNEL })
+    expect(res.status).toBe(200)
+    await env.idle()
+    expect(env.fakeSlack.openedViews).toHaveLength(1)
+    const view = openedView()
+    expect(view.title).toMatchObject({ text: `Resolve INC-${incident.number}` })
+    expect(String(element(view, 'resolution').initial_value)).toMatch(/Playbook/)
+    expect(String(element(view, 'root_cause').initial_value ?? '')).not.toBe('')
+    expect(element(view, 'same_incident').initial_option).toMatchObject({ value: pastId })
+    expect(element(view, 'outcome').initial_option).toBeUndefined()
+  })
+
+  it('answers bad input with inline errors under each field and stores nothing', async () => {
+    const res = await env.sender.viewSubmission({
+      view: openedView(),
+      values: state({
+        resolution: text('   '),
+        outcome: choice(null),
+        root_cause: text(null),
+        diagnosis: choice('maybe'),
+        same_incident: choice('none', 'static_select'),
+      }),
+    })
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ response_action: 'errors', errors: { resolution: 'Say what fixed it.', outcome: 'Pick whether it worked.' } })
+    expect(Object.keys((res.body as { errors: object }).errors)).toContain('diagnosis')
+    await env.idle()
+    expect(await getIncident(env.runtime.database.db, incident.id)).toMatchObject({ status: 'open', resolution: null, diagnosisLabel: null })
+    expect(await resolutionAudits()).toEqual([])
+  })
+
+  it('stores good input, audits it, resolves the incident and says so in the thread', async () => {
+    const res = await env.sender.viewSubmission({
+      view: openedView(),
+      userId: DEMO_USERS.approver.id,
+      values: state({
+        resolution: text('restarted pgbouncer <!channel>'),
+        outcome: choice('worked'),
+        root_cause: text('connection leak'),
+        diagnosis: choice('right'),
+        same_incident: choice(pastId, 'static_select'),
+      }),
+    })
+    expect(res.status).toBe(200)
+    expect(res.body ?? '').not.toMatchObject({ response_action: 'errors' })
+    await env.idle()
+    const stored = await getIncident(env.runtime.database.db, incident.id)
+    expect(stored).toMatchObject({
+      status: 'resolved',
+      resolution: 'restarted pgbouncer <!channel>',
+      resolutionOutcome: 'worked',
+      rootCause: 'connection leak',
+      diagnosisLabel: 'right',
+      sameIncidentId: pastId,
+      resolutionRecordedBy: DEMO_USERS.approver.id,
+    })
+    expect(stored?.resolvedAt).toBeInstanceOf(Date)
+    expect(await resolutionAudits()).toHaveLength(1)
+    const note = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => /recorded how INC-/.test(m.text ?? ''))
+    expect(note?.text).toContain('restarted pgbouncer &lt;!channel&gt; (worked)')
+    expect(note?.text).toContain('Diagnosis: diagnosis right')
+  })
+
+  it('`/sre resolve INC-n` opens the recorded answers again, and saving edits them', async () => {
+    const res = await env.sender.slashCommand({ text: `resolve INC-${incident.number}`, channel_id: CHANNEL })
+    expect(res.status).toBe(200)
+    await env.idle()
+    expect(env.fakeSlack.openedViews).toHaveLength(2)
+    const view = openedView()
+    expect(element(view, 'resolution').initial_value).toBe('restarted pgbouncer <!channel>')
+    expect(element(view, 'diagnosis').initial_option).toMatchObject({ value: 'right' })
+    await env.sender.viewSubmission({
+      view,
+      values: state({
+        resolution: text('rolled back the driver'),
+        outcome: choice('partly'),
+        root_cause: text(''),
+        diagnosis: choice('wrong'),
+        same_incident: choice('none', 'static_select'),
+      }),
+    })
+    await env.idle()
+    expect(await getIncident(env.runtime.database.db, incident.id)).toMatchObject({
+      resolution: 'rolled back the driver',
+      resolutionOutcome: 'partly',
+      rootCause: null,
+      diagnosisLabel: 'wrong',
+      sameIncidentId: null,
+      resolutionRecordedBy: FAKE_WORKSPACE.userId,
+    })
+    expect(await resolutionAudits()).toHaveLength(2)
+    expect(env.fakeSlack.thread(CHANNEL, incident.slackTs!).some((m) => /updated how INC-/.test(m.text ?? ''))).toBe(true)
+  })
+
+  it('`/sre resolve` without INC-n in a channel with no incident says how to name one', async () => {
+    const res = await env.sender.slashCommand({ text: 'resolve', channel_id: 'C0EMPTY' })
+    expect((res.body as { text: string }).text).toContain('/sre resolve INC-n')
+  })
+})
