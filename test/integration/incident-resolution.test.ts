@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasErrorCode } from '../../src/core/errors'
 import type { Database } from '../../src/storage/database'
+import { listLabelledConfidence, recordAnalysisConfidence, startAnalysis } from '../../src/storage/repositories/analyses'
 import { listAuditForIncident } from '../../src/storage/repositories/audit'
 import { recordResolution } from '../../src/storage/repositories/incident-resolutions'
 import { createIncident, getIncident } from '../../src/storage/repositories/incidents'
@@ -98,5 +99,55 @@ describe('recording how an incident was resolved', () => {
     expect(hasErrorCode(err, 'resolution_invalid')).toBe(true)
     expect(await getIncident(db, incident.id)).toMatchObject({ status: 'open', resolution: null, diagnosisLabel: null })
     expect(await listAuditForIncident(db, incident.id)).toEqual([])
+  })
+
+  describe('as labels of the calibration', () => {
+    // An analysis with a distinctive raw score, so its label can be found among the others.
+    async function analysed(raw: number, topMatchId: string | null) {
+      const incident = await openIncident()
+      const analysis = await startAnalysis(db, incident.id)
+      await recordAnalysisConfidence(db, {
+        analysisId: analysis.id,
+        incidentId: incident.id,
+        playbookId: 'db-connection-test',
+        diagnosisFeatures: [0.5],
+        diagnosisRaw: raw,
+        diagnosis: raw,
+        topMatchId,
+        topMatchPlaybookId: null,
+        retrievalFeatures: [raw],
+        retrieval: 0.5,
+        retrievalMode: 'hybrid',
+      })
+      return incident
+    }
+    const answers = (diagnosisLabel: 'right' | 'partly' | 'wrong' | 'not_sure', sameIncidentId: string | null) =>
+      ({ resolution: 'fixed', outcome: 'worked', rootCause: null, diagnosisLabel, sameIncidentId, recordedBy: 'U1' }) as const
+
+    it('counts "right" as 1 and "wrong" as 0 with no playbook run to infer from, and leaves "partly" and "not sure" out', async () => {
+      const labels = [
+        ['right', 0.11],
+        ['wrong', 0.12],
+        ['partly', 0.13],
+        ['not_sure', 0.14],
+      ] as const
+      for (const [label, raw] of labels) await recordResolution(db, (await analysed(raw, null)).id, answers(label, null))
+      const diagnosis = (await listLabelledConfidence(db, 'diagnosis')).filter((d) => d.raw > 0.1 && d.raw < 0.15)
+      expect(diagnosis.map((d) => [d.raw, d.label]).sort()).toEqual([
+        [0.11, 1],
+        [0.12, 0],
+      ])
+    })
+
+    it('labels retrieval right when the incident the team named as the same was the best match, wrong otherwise', async () => {
+      const past = await createPastIncident(db, { title: 'orders-db pool exhausted' })
+      await recordResolution(db, (await analysed(0.21, past.id)).id, answers('right', past.id))
+      await recordResolution(db, (await analysed(0.22, past.id)).id, answers('right', null))
+      const retrieval = (await listLabelledConfidence(db, 'retrieval')).filter((r) => (r.features?.[0] ?? 0) > 0.2 && (r.features?.[0] ?? 0) < 0.25)
+      expect(retrieval.map((r) => [r.features?.[0], r.label]).sort()).toEqual([
+        [0.21, 1],
+        [0.22, 0],
+      ])
+    })
   })
 })

@@ -212,11 +212,15 @@ const LATEST_COMPLETED_PLAYBOOK = sql.raw(
  * completed on a resolved incident. A run of the suggested playbook rejected by an
  * approver counts as wrong. Retrieval is right when the best match had been fixed
  * with that same confirmed playbook.
+ * The team's answers at resolution override both: diagnosis right = 1, wrong = 0, and
+ * partly / not sure leave the analysis out (a guessed 0.5 would blur a binary fit);
+ * retrieval is right when the incident they named as really the same was the best match.
  */
 export async function listLabelledConfidence(db: Database, kind: CalibrationKind): Promise<LabelledConfidence[]> {
   const result = await db.execute(sql`
     with outcomes as (
-      select ac.analysis_id, ac.playbook_id, ac.diagnosis_raw, ac.diagnosis_features, ac.top_match_playbook_id, ac.retrieval_features,
+      select ac.analysis_id, ac.playbook_id, ac.diagnosis_raw, ac.diagnosis_features, ac.top_match_id, ac.top_match_playbook_id, ac.retrieval_features,
+        i.diagnosis_label, i.same_incident_id, i.resolution_recorded_at is not null as recorded,
         case
           when i.resolution_outcome = 'worked' and i.playbook_id is not null then i.playbook_id
           when i.status = 'resolved' then ${LATEST_COMPLETED_PLAYBOOK}
@@ -224,18 +228,22 @@ export async function listLabelledConfidence(db: Database, kind: CalibrationKind
         exists (select 1 from playbook_executions e where e.incident_id = i.id and e.playbook_id = ac.playbook_id and e.status = 'rejected') as rejected
       from analysis_confidence ac join incidents i on i.id = ac.incident_id
     )
-    select * from outcomes where confirmed is not null or rejected`)
+    select * from outcomes where confirmed is not null or rejected or recorded`)
   const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>
   const labelled: LabelledConfidence[] = []
   for (const r of rows) {
     const confirmed = (r.confirmed as string | null) ?? null
     if (kind === 'diagnosis') {
-      const right = confirmed !== null && confirmed === r.playbook_id && !r.rejected
+      const told = r.diagnosis_label as string | null
+      if (told === 'partly' || told === 'not_sure') continue
+      const right = told ? told === 'right' : confirmed !== null && confirmed === r.playbook_id && !r.rejected
       labelled.push({
         raw: Number(r.diagnosis_raw),
         features: Array.isArray(r.diagnosis_features) ? (r.diagnosis_features as unknown[]).map(Number) : null,
         label: right ? 1 : 0,
       })
+    } else if (r.recorded && r.top_match_id !== null && Array.isArray(r.retrieval_features)) {
+      labelled.push({ raw: 0, features: (r.retrieval_features as unknown[]).map(Number), label: r.top_match_id === r.same_incident_id ? 1 : 0 })
     } else if (confirmed !== null && Array.isArray(r.retrieval_features)) {
       labelled.push({ raw: 0, features: (r.retrieval_features as unknown[]).map(Number), label: r.top_match_playbook_id === confirmed ? 1 : 0 })
     }
