@@ -129,6 +129,9 @@ describe('the Resolve form, through the Bolt app and the Slack simulator', () =>
     const note = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => /recorded how INC-/.test(m.text ?? ''))
     expect(note?.text).toContain('restarted pgbouncer &lt;!channel&gt; (worked)')
     expect(note?.text).toContain('Diagnosis: diagnosis right')
+    const thread = env.fakeSlack.thread(CHANNEL, incident.slackTs!)
+    expect(thread.some((m) => (m.text ?? '').includes(`resolved by <@${DEMO_USERS.approver.id}>`))).toBe(true)
+    expect(JSON.stringify(env.fakeSlack.message(CHANNEL, incident.slackTs!)?.blocks)).toContain('Record what fixed it')
   })
 
   it('`/sre resolve INC-n` opens the recorded answers again, and saving edits them', async () => {

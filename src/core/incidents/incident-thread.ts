@@ -88,6 +88,8 @@ export interface ThreadIncident {
   slackTs: string | null
   /** How many incidents of a storm joined this one's thread. */
   stormSize?: number
+  /** Who recorded how it was resolved (the Resolve form), if anyone. */
+  resolutionRecordedBy?: string | null
 }
 
 /** A test notification: who sent it, from which alert policy (null when the body names none). */

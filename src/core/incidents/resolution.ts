@@ -11,6 +11,6 @@ export const resolutionAnswersSchema = z.object({
   rootCause: z.string().trim().max(3000, 'Keep it under 3000 characters.').nullable(),
   diagnosisLabel: diagnosisLabelSchema,
   sameIncidentId: z.uuid().nullable(),
-  recordedBy: z.string().min(1),
+  recordedBy: z.string().regex(/^[A-Z0-9]{2,}$/, 'a Slack user id'),
 })
 export type ResolutionAnswers = z.infer<typeof resolutionAnswersSchema>

@@ -100,7 +100,8 @@ function truncate(text: string, max: number): string {
 
 export function buildResolvedReply(incident: IncidentView): SlackMessage {
   const after = incident.resolvedAt ? ` after ${formatDuration(incident.resolvedAt.getTime() - incident.startedAt.getTime())}` : ''
-  const text = `:white_check_mark: ${incidentLabel(incident)} resolved${after}. The alert closed.`
+  const by = incident.resolutionRecordedBy ? ` by <@${incident.resolutionRecordedBy}>` : ''
+  const text = `:white_check_mark: ${incidentLabel(incident)} resolved${by}${after}.${by ? '' : ' The alert closed.'}`
   return { text, blocks: [section(text)] }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt'
 import { incidentLabel } from '../../../core/incidents/incident-label'
+import { resolutionJobId } from '../../../core/jobs/job-queue'
 import { diagnosisLabelSchema, resolutionOutcomeSchema, type ResolutionAnswers } from '../../../core/incidents/resolution'
 import { recordResolution } from '../../../storage/repositories/incident-resolutions'
 import { getIncident } from '../../../storage/repositories/incidents'
@@ -78,6 +79,8 @@ export function createResolveSubmissionHandler(deps: ListenerDeps) {
     }
     const incident = await recordResolution(deps.db, incidentId, answers, deps.now())
     await ack()
+    // Resolved here rather than by its alert: the root message and the thread say so as for an alert, through the same job.
+    if (before.status === 'open') await deps.queue.enqueue('incident.announce-resolution', { incidentId }, { jobId: resolutionJobId(incidentId) })
     const same = sameIncidentId ? await getIncident(deps.db, sameIncidentId) : null
     if (incident.slackChannel && incident.slackTs) {
       const message = buildResolutionRecordedMessage(incidentLabel(incident), answers, same ? incidentLabel(same) : null, before.resolutionRecordedAt !== null)
