@@ -165,6 +165,26 @@ describe('the Resolve form, through the Bolt app and the Slack simulator', () =>
     expect(env.fakeSlack.thread(CHANNEL, incident.slackTs!).some((m) => /updated how INC-/.test(m.text ?? ''))).toBe(true)
   })
 
+  it('tells whoever saved when storing fails after the form closed (a past incident that does not exist)', async () => {
+    const before = await resolutionAudits()
+    const res = await env.sender.viewSubmission({
+      view: openedView(),
+      userId: DEMO_USERS.other.id,
+      values: state({
+        resolution: text('x'),
+        outcome: choice('worked'),
+        root_cause: text(''),
+        diagnosis: choice('right'),
+        same_incident: choice('00000000-0000-4000-8000-000000000000', 'static_select'),
+      }),
+    })
+    expect(res.status).toBe(200)
+    await env.idle()
+    const told = env.fakeSlack.ephemerals.find((e) => e.user === DEMO_USERS.other.id && /could not record the resolution/.test(e.text ?? ''))
+    expect(told?.channel).toBe(CHANNEL)
+    expect(await resolutionAudits()).toHaveLength(before.length)
+  })
+
   it('`/sre resolve` without INC-n in a channel with no incident says how to name one', async () => {
     const res = await env.sender.slashCommand({ text: 'resolve', channel_id: 'C0EMPTY' })
     expect((res.body as { text: string }).text).toContain('/sre resolve INC-n')

@@ -24,6 +24,8 @@ const DIAGNOSIS_TEXT: Record<DiagnosisLabel, string> = { right: 'Diagnosis right
 /** What the modal starts from: the recorded answers when editing, else what the bot knows. */
 export interface ResolveModalView {
   incidentId: string
+  /** Where a failure after Save is told (the incident's channel, else where the form was asked for). */
+  channel: string | null
   label: string
   title: string
   fixedIt: string
@@ -90,7 +92,7 @@ export function buildResolveModal(view: ResolveModalView): ModalView {
   return {
     type: 'modal',
     callback_id: RESOLVE_VIEW_CALLBACK_ID,
-    private_metadata: JSON.stringify({ incidentId: view.incidentId }),
+    private_metadata: JSON.stringify({ incidentId: view.incidentId, channel: view.channel }),
     title: { type: 'plain_text', text: `Resolve ${view.label}`.slice(0, 24) },
     submit: { type: 'plain_text', text: 'Save' },
     close: { type: 'plain_text', text: 'Cancel' },

@@ -11,10 +11,10 @@ type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddleware
 export function createResolveActionHandler(deps: ListenerDeps) {
   return async ({ ack, body, action, client }: Args): Promise<void> => {
     await ack()
-    const { tell } = readButtonClick(body, client)
+    const { tell, channel } = readButtonClick(body, client)
     const number = parseIncidentLabel(action.value ?? '')
     const incident = number === null ? null : await getIncidentByNumber(deps.db, number)
     if (!incident) return tell(':warning: This incident no longer exists.')
-    await openResolveModal(deps, client, body.trigger_id, incident)
+    await openResolveModal(deps, client, { triggerId: body.trigger_id, channel: channel ?? null }, incident)
   }
 }

@@ -162,7 +162,7 @@ export function createSreCommandHandler(deps: ListenerDeps) {
           return
         }
         await ack()
-        await openResolveModal(deps, client, command.trigger_id, incident)
+        await openResolveModal(deps, client, { triggerId: command.trigger_id, channel: command.channel_id }, incident)
         return
       }
       case 'playbooks': {

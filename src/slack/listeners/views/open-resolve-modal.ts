@@ -8,7 +8,7 @@ import { buildResolveModal, type ResolveModalView } from '../../blocks/resolutio
 import type { ListenerDeps } from '../listener-deps'
 
 /** What the modal starts from: the answers already recorded (an edit), else the playbook run, the hypothesis and the top match. */
-export async function resolveModalView(deps: Pick<ListenerDeps, 'db'>, incident: Incident): Promise<ResolveModalView> {
+export async function resolveModalView(deps: Pick<ListenerDeps, 'db'>, incident: Incident, askedIn: string | null): Promise<ResolveModalView> {
   const analysis = await getLatestAnalysis(deps.db, incident.id)
   const record = analysis ? await getAnalysisRecord(deps.db, analysis.id) : null
   const matches = record ? await listStoredSimilarIncidents(deps.db, record) : []
@@ -30,6 +30,7 @@ export async function resolveModalView(deps: Pick<ListenerDeps, 'db'>, incident:
   const outcome = incident.resolutionOutcome === 'unknown' ? null : incident.resolutionOutcome
   return {
     incidentId: incident.id,
+    channel: incident.slackChannel ?? askedIn,
     label: incidentLabel(incident),
     title: incident.title,
     fixedIt: incident.resolution ?? (ranPlaybook || (top?.incident.resolution ? `As ${incidentLabel(top.incident)}: ${top.incident.resolution}` : '')),
@@ -43,6 +44,11 @@ export async function resolveModalView(deps: Pick<ListenerDeps, 'db'>, incident:
 }
 
 /** Opens the Resolve modal with the click's or command's trigger (valid for 3 s, so the reads come first and are few). */
-export async function openResolveModal(deps: Pick<ListenerDeps, 'db'>, client: WebClient, triggerId: string, incident: Incident): Promise<void> {
-  await client.views.open({ trigger_id: triggerId, view: buildResolveModal(await resolveModalView(deps, incident)) })
+export async function openResolveModal(
+  deps: Pick<ListenerDeps, 'db'>,
+  client: WebClient,
+  opening: { triggerId: string; channel: string | null },
+  incident: Incident,
+): Promise<void> {
+  await client.views.open({ trigger_id: opening.triggerId, view: buildResolveModal(await resolveModalView(deps, incident, opening.channel)) })
 }

@@ -10,7 +10,7 @@ import type { ListenerDeps } from '../listener-deps'
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs
 
-const metadataSchema = z.object({ incidentId: z.uuid() })
+const metadataSchema = z.object({ incidentId: z.uuid(), channel: z.string().nullish() })
 
 const textValue = z.object({ value: z.string().nullish() })
 const selectedValue = z.object({ selected_option: z.object({ value: z.string() }).nullish() })
@@ -45,6 +45,18 @@ function readAnswers(values: unknown) {
     [RESOLVE_BLOCK.diagnosis]: choice(RESOLVE_BLOCK.diagnosis),
     [RESOLVE_BLOCK.sameIncident]: choice(RESOLVE_BLOCK.sameIncident) ?? NO_SAME_INCIDENT,
   })
+}
+
+/** A failure after Save, told to whoever saved it in the incident's channel (a view has no response_url). */
+export async function tellResolveSubmitter(args: Args, message: string): Promise<void> {
+  let metadata: unknown = null
+  try {
+    metadata = JSON.parse(args.view.private_metadata || 'null')
+  } catch {
+    // Unreadable metadata leaves nowhere to tell; answerFailures has logged the failure.
+  }
+  const channel = metadataSchema.safeParse(metadata).data?.channel
+  if (channel) await args.client.chat.postEphemeral({ channel, user: args.body.user.id, text: message })
 }
 
 /** The Resolve modal's Save: bad input is answered inline under its field; good input is stored, audited and told in the thread. */
