@@ -14,7 +14,7 @@ import { createSreCommandHandler, whatSreCommandDoes } from './commands/sre-comm
 import { createAppHomeOpenedHandler, showHomeFailure } from './events/app-home-opened'
 import { createAppMentionHandler, whatMentionAsks } from './events/app-mention'
 import type { ListenerDeps } from './listener-deps'
-import { createResolveSubmissionHandler } from './views/resolve-submission'
+import { createResolveSubmissionHandler, tellResolveSubmitter } from './views/resolve-submission'
 
 /** Every listener goes through answerFailures: acked, and a failure is logged and told to the user. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -33,7 +33,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     answerFailures(deps, ({ action }) => whatSectionButtonDoes(action.action_id), createAnalysisSectionHandler(deps)),
   )
   app.action(RESOLVE_ACTION_ID, answerFailures(deps, 'open the Resolve form', createResolveActionHandler(deps)))
-  app.view(RESOLVE_VIEW_CALLBACK_ID, answerFailures(deps, 'record the resolution', createResolveSubmissionHandler(deps)))
+  app.view(RESOLVE_VIEW_CALLBACK_ID, answerFailures(deps, 'record the resolution', createResolveSubmissionHandler(deps), tellResolveSubmitter))
   app.event(
     'app_mention',
     answerFailures(deps, ({ event }) => whatMentionAsks(event.text), createAppMentionHandler(deps)),
