@@ -73,6 +73,13 @@ describe('Block Kit builders', () => {
     expect(text).toContain('&lt;@U123&gt;')
   })
 
+  it('say a fix that partly worked in words, not as an unknown outcome', () => {
+    const [match] = hugeAnalysis().matches
+    const partly = { ...match!, incident: { ...match!.incident, resolution: 'circuit breaker', resolutionOutcome: 'partly' as const } }
+    const text = JSON.stringify(buildSimilarIncidentsMessage([partly]).blocks)
+    expect(text).toContain('Resolved by: circuit breaker (:large_yellow_circle: partly worked)')
+  })
+
   it('show a pending approval with Approve and Reject, and a decided one without them', () => {
     const view: ApprovalRequestView = {
       id: 'a1',
