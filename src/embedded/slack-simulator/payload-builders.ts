@@ -183,12 +183,7 @@ export function buildBlockActionsPayload(options: BlockActionsOptions, { fakeSla
     placeholderResponseUrl()
   return {
     type: 'block_actions',
-    token: FAKE_WORKSPACE.verificationToken,
-    api_app_id: FAKE_WORKSPACE.appId,
-    team: { id: FAKE_WORKSPACE.teamId, domain: FAKE_WORKSPACE.teamDomain },
-    enterprise: null,
-    is_enterprise_install: false,
-    user: { id: userId, username: userName, name: userName, team_id: FAKE_WORKSPACE.teamId },
+    ...interactionEnvelope(userId, userName),
     channel: { id: channelId, name: options.channelName ?? (channelId === FAKE_WORKSPACE.channelId ? FAKE_WORKSPACE.channelName : channelId.toLowerCase()) },
     container,
     message: message as BlockActionsPayload['message'],
@@ -199,18 +194,25 @@ export function buildBlockActionsPayload(options: BlockActionsOptions, { fakeSla
   }
 }
 
+/** The fields every interaction payload from this workspace carries: who, which app and team. */
+function interactionEnvelope(userId: string, userName: string) {
+  return {
+    token: FAKE_WORKSPACE.verificationToken,
+    api_app_id: FAKE_WORKSPACE.appId,
+    team: { id: FAKE_WORKSPACE.teamId, domain: FAKE_WORKSPACE.teamDomain },
+    enterprise: null,
+    is_enterprise_install: false as const,
+    user: { id: userId, username: userName, name: userName, team_id: FAKE_WORKSPACE.teamId },
+  }
+}
+
 export function buildViewSubmissionPayload(options: ViewSubmissionOptions): ViewSubmissionPayload {
   const userId = options.userId ?? FAKE_WORKSPACE.userId
   const userName = userId === FAKE_WORKSPACE.userId ? FAKE_WORKSPACE.userName : userId.toLowerCase()
   const { view } = options
   return {
     type: 'view_submission',
-    token: FAKE_WORKSPACE.verificationToken,
-    api_app_id: FAKE_WORKSPACE.appId,
-    team: { id: FAKE_WORKSPACE.teamId, domain: FAKE_WORKSPACE.teamDomain },
-    enterprise: null,
-    is_enterprise_install: false,
-    user: { id: userId, username: userName, name: userName, team_id: FAKE_WORKSPACE.teamId },
+    ...interactionEnvelope(userId, userName),
     view: {
       ...view,
       team_id: FAKE_WORKSPACE.teamId,
