@@ -1,5 +1,5 @@
 import { MAX_ALERT_LINKS, type AlertLink } from '../../core/incidents/types'
-import { truncateText } from './truncate-text'
+import { truncateText } from '../../core/truncate-text'
 import { nonBlankText } from './non-blank-text'
 
 /** Longer links are generated junk; a cut URL is a broken link, so it is dropped instead. */

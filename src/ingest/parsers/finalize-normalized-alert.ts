@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import { normalizedAlertSchema, type NormalizedAlert } from '../../core/incidents/types'
 import { collectLinks, httpUrl } from './alert-links'
-import { truncateText } from './truncate-text'
+import { truncateText } from '../../core/truncate-text'
 
 const shape = normalizedAlertSchema.shape
 const maxTitleLength = maxLengthOf(shape.title)

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { truncateText } from './truncate-text'
+import { truncateText } from '../../core/truncate-text'
 
 /** Enough for every real alert we have seen; beyond this labels are noise that bloats storage and prompts. */
 export const MAX_LABELS = 64

@@ -1,3 +1,4 @@
+import { truncateText } from '../../core/truncate-text'
 import type { KnownBlock } from '@slack/types'
 import type { AnalysisResult } from '../../core/analysis/analyze-incident'
 import type { EvidenceItem } from '../../core/analysis/evidence'
@@ -109,7 +110,7 @@ function evidenceLine(e: EvidenceItem): string {
 
 /** Cut before escaping, so an escape sequence is never split. */
 function cut(text: string): string {
-  return text.length > LINE_CHARS ? `${text.slice(0, LINE_CHARS - 1)}…` : text
+  return truncateText(text, LINE_CHARS)
 }
 
 /** How much of a message the evidence fills before starting the next (Slack allows 50 blocks). */

@@ -1,3 +1,4 @@
+import { truncateText } from '../../core/truncate-text'
 import type { KnownBlock } from '@slack/types'
 import { formatDuration } from '../../core/durations'
 import { incidentLabel } from '../../core/incidents/incident-label'
@@ -41,7 +42,7 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
   const storm = incident.stormSize ? stormNote(incident, incident.stormSize) : null
   if (storm) blocks.push(section(storm))
   const alertSays = incident.summary.trim()
-  if (alertSays) blocks.push(section(escapeMrkdwn(alertSays.length > MAX_SUMMARY_SHOWN ? `${alertSays.slice(0, MAX_SUMMARY_SHOWN - 1)}…` : alertSays)))
+  if (alertSays) blocks.push(section(escapeMrkdwn(truncateText(alertSays, MAX_SUMMARY_SHOWN))))
   if (progress.summary) blocks.push(section(`*Assessment:* ${escapeMrkdwn(progress.summary)}`))
   const notes: string[] = []
   if (progress.confidence !== undefined) notes.push(`Confidence ${confidenceBar(progress.confidence)} ${percent(progress.confidence)}`)
@@ -80,7 +81,7 @@ function stormNote(incident: IncidentView, joined: number): string {
 export function buildStormMembersMessage(members: IncidentView[]): SlackMessage {
   const lines = members.map((m) => {
     const icon = m.status === 'resolved' ? ':white_check_mark:' : (SEVERITY_ICON[m.severity] ?? ':white_circle:')
-    return `${icon} ${incidentLabel(m)} ${escapeMrkdwn(truncate(m.title, 200))}${m.alertCount > 1 ? ` · ${m.alertCount} alerts` : ''}`
+    return `${icon} ${incidentLabel(m)} ${escapeMrkdwn(truncateText(m.title, 200))}${m.alertCount > 1 ? ` · ${m.alertCount} alerts` : ''}`
   })
   const chunks: string[] = []
   for (const line of lines) {
@@ -92,10 +93,6 @@ export function buildStormMembersMessage(members: IncidentView[]): SlackMessage 
   const first = members[0] ? incidentLabel(members[0]) : ''
   const last = members.at(-1) ? incidentLabel(members.at(-1)!) : ''
   return { text: `Storm: ${first}${last !== first ? ` … ${last}` : ''} joined this incident`, blocks }
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
 
 export function buildResolvedReply(incident: IncidentView): SlackMessage {

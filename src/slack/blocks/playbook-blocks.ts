@@ -1,3 +1,4 @@
+import { truncateText } from '../../core/truncate-text'
 import type { KnownBlock } from '@slack/types'
 import type { PlaybookOffer, StepRecordView, StepResultView } from '../../core/incidents/incident-thread'
 import type { Playbook, PlaybookStep } from '../../core/playbooks/schema'
@@ -80,7 +81,7 @@ function stepFinding(step: PlaybookStep, record: StepRecordView | undefined, ren
   const text = said ?? (step.kind === 'notify' ? render(step.message) : '')
   if (!text) return ''
   const [first = ''] = text.split('\n')
-  const line = first.length > FINDING_CHARS ? `${first.slice(0, FINDING_CHARS - 1)}…` : first
+  const line = truncateText(first, FINDING_CHARS)
   return `: ${typeof o.link === 'string' ? link(o.link, line) : escapeMrkdwn(line)}`
 }
 

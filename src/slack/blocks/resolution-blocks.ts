@@ -1,3 +1,4 @@
+import { truncateText } from '../../core/truncate-text'
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types'
 import type { DiagnosisLabel, ResolutionAnswers } from '../../core/incidents/resolution'
 import { escapeMrkdwn, section, type SlackMessage } from './block-kit'
@@ -40,7 +41,7 @@ export interface ResolveModalView {
 }
 
 function option(text: string, value: string): PlainTextOption {
-  return { text: { type: 'plain_text', text: text.length > OPTION_TEXT_MAX ? `${text.slice(0, OPTION_TEXT_MAX - 1)}…` : text }, value }
+  return { text: { type: 'plain_text', text: truncateText(text, OPTION_TEXT_MAX) }, value }
 }
 
 function radios(blockId: string, label: string, choices: Record<string, string>, initial: string | null): KnownBlock {

@@ -1,3 +1,4 @@
+import { truncateText } from '../../truncate-text'
 import { MINUTE_MS } from '../../durations'
 import type { LogSeverity } from '../../telemetry/port'
 
@@ -9,7 +10,7 @@ export const MAX_STORED_TEMPLATE_CHARS = 2048
 
 /** Text safe and small enough to store: control characters blanked, no lone surrogates, at most 2 KB. */
 export function storableText(text: string): string {
-  const cut = text.length <= MAX_STORED_TEMPLATE_CHARS ? text : `${text.slice(0, MAX_STORED_TEMPLATE_CHARS - 1)}…`
+  const cut = truncateText(text, MAX_STORED_TEMPLATE_CHARS)
   // eslint-disable-next-line no-control-regex
   return cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
 }
