@@ -104,9 +104,9 @@ export function buildResolveModal(view: ResolveModalView): ModalView {
 /** The thread's note that the team recorded how the incident ended. */
 export function buildResolutionRecordedMessage(label: string, answers: ResolutionAnswers, sameLabel: string | null, edited: boolean): SlackMessage {
   const how = `${escapeMrkdwn(answers.resolution)} (${OUTCOME_TEXT[answers.outcome].toLowerCase()})`
-  const lines = [`:memo: <@${answers.recordedBy}> ${edited ? 'updated' : 'recorded'} how ${label} was resolved: ${how}.`]
+  const lines = [`:memo: <@${answers.recordedBy}> ${edited ? 'updated' : 'recorded'} how ${escapeMrkdwn(label)} was resolved: ${how}.`]
   if (answers.rootCause) lines.push(`Root cause: ${escapeMrkdwn(answers.rootCause)}`)
-  lines.push(`Diagnosis: ${DIAGNOSIS_TEXT[answers.diagnosisLabel].toLowerCase()}${sameLabel ? ` · really the same as ${sameLabel}` : ''}`)
+  lines.push(`Diagnosis: ${DIAGNOSIS_TEXT[answers.diagnosisLabel].toLowerCase()}${sameLabel ? ` · really the same as ${escapeMrkdwn(sameLabel)}` : ''}`)
   const text = lines.join('\n')
   return { text, blocks: [section(text)] }
 }

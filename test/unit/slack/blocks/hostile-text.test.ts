@@ -1,4 +1,5 @@
 import { buildAnalysisSummaryMessage, buildEvidenceSectionMessages } from '../../../../src/slack/blocks/analysis-summary-blocks'
+import type { KnownBlock } from '@slack/types'
 import { describe, expect, it } from 'vitest'
 import type { AnalysisResult } from '../../../../src/core/analysis/analyze-incident'
 import type { ApprovalRequestView } from '../../../../src/core/approvals/approval-request-view'
@@ -17,7 +18,14 @@ import {
 import { buildApprovalEscalationMessage, buildApprovalRequestMessage } from '../../../../src/slack/blocks/approval-blocks'
 import { context, escapeMrkdwn, fields, link, section, type SlackMessage } from '../../../../src/slack/blocks/block-kit'
 import { buildHelpMessage, buildPlaybookListMessage } from '../../../../src/slack/blocks/help-blocks'
-import { buildIncidentRootMessage, buildResolvedReply, buildTestNotificationMessage, type IncidentView } from '../../../../src/slack/blocks/incident-blocks'
+import {
+  buildIncidentRootMessage,
+  buildResolvedReply,
+  buildStormMembersMessage,
+  buildTestNotificationMessage,
+  type IncidentView,
+} from '../../../../src/slack/blocks/incident-blocks'
+import { buildResolutionRecordedMessage, buildResolveModal } from '../../../../src/slack/blocks/resolution-blocks'
 import {
   buildActionResultMessage,
   buildExecutionProgressMessage,
@@ -177,6 +185,37 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
   ['incident root (resolved)', (h) => buildIncidentRootMessage(incident(h, 'resolved'), { phase: 'new' })],
   ['resolved reply', (h) => buildResolvedReply(incident(h, 'resolved'))],
   ['test notification', (h) => buildTestNotificationMessage({ sender: h, policy: h })],
+  ['storm members', (h) => buildStormMembersMessage([{ ...incident(h, 'open'), number: 8 }])],
+  [
+    'resolve modal',
+    (h) => {
+      const matches = [{ id: '00000000-0000-4000-8000-000000000001', label: h, title: h }]
+      const modal = buildResolveModal({
+        incidentId: 'i1',
+        channel: null,
+        label: h,
+        title: h,
+        fixedIt: h,
+        rootCause: h,
+        outcome: null,
+        diagnosis: null,
+        matches,
+        sameIncidentId: null,
+        basis: [h],
+      })
+      return { text: '', blocks: modal.blocks as KnownBlock[] }
+    },
+  ],
+  [
+    'resolution recorded',
+    (h) =>
+      buildResolutionRecordedMessage(
+        'INC-7',
+        { resolution: h, outcome: 'partly', rootCause: h, diagnosisLabel: 'wrong', sameIncidentId: null, recordedBy: 'U0ALICE' },
+        h,
+        true,
+      ),
+  ],
   ['similar incidents', (h) => buildSimilarIncidentsMessage(analysis(h).matches, retrieval(h))],
   ['evidence', (h) => buildEvidenceMessage(analysis(h))],
   ['compact analysis summary', (h) => buildAnalysisSummaryMessage('a1', analysis(h))],
