@@ -1,6 +1,8 @@
 import { z } from 'zod'
 
-export const severitySchema = z.enum(['critical', 'high', 'warning', 'info'])
+/** Severities, most severe first. */
+export const SEVERITIES = ['critical', 'high', 'warning', 'info'] as const
+export const severitySchema = z.enum(SEVERITIES)
 export type Severity = z.infer<typeof severitySchema>
 
 export const alertSourceSchema = z.enum(['gcp', 'alertmanager', 'grafana', 'generic', 'slack'])

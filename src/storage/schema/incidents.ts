@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { z } from 'zod'
-import { alertLinkSchema, type AlertLink } from '../../core/incidents/types'
+import { alertLinkSchema, type AlertLink, SEVERITIES } from '../../core/incidents/types'
 import {
   type AnyPgColumn,
   bigint,
@@ -40,6 +40,8 @@ export const incidentLinksSchema = z.array(alertLinkSchema)
 export const RESOLUTION_OUTCOMES = ['worked', 'partly', 'failed', 'unknown'] as const
 /** Whether the bot's diagnosis was right, as the team judged it at resolution. */
 export const DIAGNOSIS_LABELS = ['right', 'partly', 'wrong', 'not_sure'] as const
+/** Where the response stands, as the team's status updates say (the incident's `status` stays open / resolved). */
+export const RESPONSE_STAGES = ['investigating', 'identified', 'monitoring', 'resolved'] as const
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 // postgres.js reads bytea as a Buffer, PGlite as a Uint8Array: callers always get a Buffer.
@@ -61,7 +63,7 @@ export const incidents = pgTable(
     service: text('service'),
     resourceType: text('resource_type'),
     policyName: text('policy_name'),
-    severity: text('severity', { enum: ['critical', 'high', 'warning', 'info'] }).notNull(),
+    severity: text('severity', { enum: SEVERITIES }).notNull(),
     labels: jsonb('labels').$type<z.infer<typeof incidentLabelsSchema>>().notNull().default({}),
     url: text('url'),
     links: jsonb('links').$type<AlertLink[]>().notNull().default([]),
@@ -78,6 +80,26 @@ export const incidents = pgTable(
     resolutionRecordedBy: text('resolution_recorded_by'),
     resolutionRecordedAt: timestamp('resolution_recorded_at', { withTimezone: true }),
     playbookId: text('playbook_id'),
+    /** Slack user id of the incident commander: whoever declared it, or the first to acknowledge an alert-opened one. */
+    commanderId: text('commander_id'),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: text('acknowledged_by'),
+    /** Latest status update's stage. */
+    responseStage: text('response_stage', { enum: RESPONSE_STAGES }).notNull().default('investigating'),
+    /** When the impact stopped: the first update to `monitoring` (or the resolution, when there was none). */
+    mitigatedAt: timestamp('mitigated_at', { withTimezone: true }),
+    /** Earliest sign of the problem (an anomaly onset before the alert); null when nothing earlier is known. */
+    detectedAt: timestamp('detected_at', { withTimezone: true }),
+    /** Times of the response in seconds, computed from the recorded times; null when a time is missing or inconsistent. */
+    ttaSeconds: integer('tta_seconds'),
+    ttmSeconds: integer('ttm_seconds'),
+    ttrSeconds: integer('ttr_seconds'),
+    /** The incident's own channel (INCIDENT_CHANNEL_MODE=channel), and the one-line link to it in the main channel. */
+    incidentChannelId: text('incident_channel_id'),
+    incidentChannelName: text('incident_channel_name'),
+    channelLinkTs: text('channel_link_ts'),
+    /** When the "what fixed it?" reminder was sent (once) for an incident its alert resolved. */
+    resolutionRemindedAt: timestamp('resolution_reminded_at', { withTimezone: true }),
     embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }),
     /** Which embedder produced `embedding`: vectors of different models are never compared. */
     embeddingModel: text('embedding_model').default(DEFAULT_EMBEDDING_MODEL),
@@ -232,4 +254,33 @@ export const deadLetters = pgTable(
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('dead_letters_received_idx').on(t.receivedAt)],
+)
+
+/**
+ * What happened during an incident that is not an alert, an analysis or an audited action: acknowledgements,
+ * role, severity and status changes, messages a responder pinned, deploys found around it. The timeline reads
+ * these together with the alerts, analyses and audit log. `dedupeKey` makes a retried write a no-op.
+ */
+export const incidentEvents = pgTable(
+  'incident_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    /** declared, acknowledged, commander, severity, status_update, pinned_message, deploy, reminder, … */
+    kind: text('kind').notNull(),
+    /** Slack user id, or a system name (the alert source, the agent). */
+    actor: text('actor'),
+    text: text('text').notNull(),
+    link: text('link'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    dedupeKey: text('dedupe_key'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('incident_events_incident_idx').on(t.incidentId, t.occurredAt),
+    uniqueIndex('incident_events_dedupe_uq').on(t.incidentId, t.dedupeKey).where(sql`dedupe_key is not null`),
+  ],
 )
