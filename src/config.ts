@@ -159,6 +159,12 @@ const envSchema = z.object({
     .default(5),
   /** Below the threshold, how long a follower of a recent incident of its service waits for a storm to show before it gets a thread of its own (0: no wait). */
   STORM_SETTLE_SECONDS: z.coerce.number().int().min(0).max(600).default(0),
+  /** Hours after its alert resolved an incident with no recorded resolution gets its one reminder (0: no reminder). */
+  RESOLUTION_REMINDER_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 14)
+    .default(4),
 })
 
 export type Config = z.infer<typeof envSchema>

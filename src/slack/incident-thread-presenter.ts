@@ -28,6 +28,7 @@ import { buildAnalysisSummaryMessage } from './blocks/analysis-summary-blocks'
 import { buildApprovalEscalationMessage, buildApprovalRequestMessage } from './blocks/approval-blocks'
 import { escapeMrkdwn } from './blocks/block-kit'
 import { buildIncidentRootMessage, buildResolvedReply, buildStormMembersMessage, buildTestNotificationMessage } from './blocks/incident-blocks'
+import { buildWhatFixedItPrompt } from './blocks/resolution-blocks'
 import {
   buildActionResultMessage,
   buildExecutionProgressMessage,
@@ -82,6 +83,12 @@ export class SlackIncidentThread implements IncidentThread {
   async announceResolution(incident: ThreadIncident): Promise<void> {
     if (!incident.slackChannel || !incident.slackTs) return
     await this.slack.postOnce(`incident:${incident.id}:resolved`, incident.slackChannel, buildResolvedReply(incident), incident.slackTs)
+  }
+
+  async askWhatFixedIt(incident: ThreadIncident, ask: { reminder: boolean; mention: string | null }): Promise<void> {
+    if (!incident.slackChannel || !incident.slackTs) return
+    const key = `incident:${incident.id}:ask-resolution:${ask.reminder ? 'reminder' : 'resolved'}`
+    await this.slack.postOnce(key, incident.slackChannel, buildWhatFixedItPrompt(incident, ask), incident.slackTs)
   }
 
   async announceTestNotification(notificationId: string, channel: string, test: TestNotificationView): Promise<void> {

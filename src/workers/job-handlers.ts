@@ -13,6 +13,7 @@ import { processPlaybookShowCancellation } from './processors/playbook-show-canc
 import { processPlaybookStart } from './processors/playbook-start'
 import { processTelemetryScan } from './processors/telemetry-scan'
 import { processIncidentRequeueMissed } from './processors/incident-requeue-missed'
+import { processIncidentRemindResolutions } from './processors/incident-remind-resolutions'
 import { processTestNotificationAnnounce } from './processors/test-notification-announce'
 import type { WorkerDeps } from './worker-deps'
 
@@ -43,5 +44,6 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'telemetry.scan': (_data, meta) => processTelemetryScan(deps, meta),
     'history.prune': () => processHistoryPrune(deps),
     'incident.requeue-missed': () => processIncidentRequeueMissed(deps),
+    'incident.remind-resolutions': () => processIncidentRemindResolutions(deps),
   }
 }

@@ -45,6 +45,7 @@ export interface WorkerDeps {
     | 'STORM_THRESHOLD'
     | 'STORM_WINDOW_MINUTES'
     | 'STORM_SETTLE_SECONDS'
+    | 'RESOLUTION_REMINDER_HOURS'
   >
   logger: Logger
   now(): Date

@@ -17,6 +17,11 @@ export interface IncidentThread {
   /** Shows the incident's state on its root message; a root message someone deleted is left alone. */
   showIncidentProgress(incident: ThreadIncident, progress: IncidentProgress): Promise<void>
   announceResolution(incident: ThreadIncident): Promise<void>
+  /**
+   * Asks, in the thread, what fixed an incident that ended with nothing recorded: once when its alert closes,
+   * and once more as the reminder; `mention` is the commander (or whoever else should answer), if known.
+   */
+  askWhatFixedIt(incident: ThreadIncident, ask: { reminder: boolean; mention: string | null }): Promise<void>
   /** A sender's test notification arrived; said once per notification, in `channel`, never as an incident. */
   announceTestNotification(notificationId: string, channel: string, test: TestNotificationView): Promise<void>
   /**

@@ -45,6 +45,7 @@ export const jobSchemas = {
   'telemetry.scan': z.object({}),
   /** Scheduled: enqueues the analysis or resolved notice of incidents stored while the queue was unreachable. */
   'incident.requeue-missed': z.object({}),
+  'incident.remind-resolutions': z.object({}),
   /** Scheduled: deletes log statistics past their retention, for every service. */
   'history.prune': z.object({}),
 } as const

@@ -110,3 +110,39 @@ export function buildResolutionRecordedMessage(label: string, answers: Resolutio
   const text = lines.join('\n')
   return { text, blocks: [section(text)] }
 }
+
+/** A Slack user id, safe to put inside `<@…>`. */
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/
+
+/**
+ * The thread's question when an incident ended with nothing recorded (its alert closed), and its one reminder:
+ * one button opens the Resolve form, pre-filled, so answering takes a click in the common case.
+ */
+export function buildWhatFixedItPrompt(incident: { number: number; title: string }, ask: { reminder: boolean; mention: string | null }): SlackMessage {
+  const label = `INC-${incident.number}`
+  const who = ask.mention && SLACK_USER_ID.test(ask.mention) ? `<@${ask.mention}> ` : ''
+  const text = ask.reminder
+    ? `:alarm_clock: ${who}What fixed ${label} is still not recorded. Please record it while it is fresh — this is the only reminder; ` +
+      'without an answer the incident stays "resolution not recorded", and similar incidents will not show what fixed this one.'
+    : `:question: ${who}${label} closed when its alert resolved. What fixed it? Recording it (and whether my diagnosis was right) ` +
+      'makes the next similar incident show the fix, and calibrates my confidence.'
+  return {
+    text,
+    blocks: [
+      section(text),
+      {
+        type: 'actions',
+        block_id: 'ask_resolution',
+        elements: [
+          {
+            type: 'button',
+            style: 'primary',
+            action_id: RESOLVE_ACTION_ID,
+            text: { type: 'plain_text', text: 'Record what fixed it' },
+            value: String(incident.number),
+          },
+        ],
+      },
+    ],
+  }
+}

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { and, asc, eq, gte, isNotNull, isNull, lt } from 'drizzle-orm'
 import { CodedError } from '../../core/errors'
 import { type ResolutionAnswers, resolutionAnswersSchema } from '../../core/incidents/resolution'
 import type { Database } from '../database'
@@ -52,4 +52,38 @@ export async function recordResolution(db: Database, incidentId: string, answers
     })
     return toIncident(row!)
   })
+}
+
+/**
+ * Incidents their alert resolved within [since, before) whose resolution nobody recorded and that were not reminded yet:
+ * the ones owed their one reminder. Storm members are lines in another thread and are not asked separately.
+ */
+export async function listIncidentsOwedReminder(db: Database, window: { since: Date; before: Date; limit: number }): Promise<Incident[]> {
+  const rows = await db
+    .select(incidentColumns)
+    .from(incidents)
+    .where(
+      and(
+        eq(incidents.status, 'resolved'),
+        isNull(incidents.resolutionRecordedAt),
+        isNull(incidents.resolutionRemindedAt),
+        isNull(incidents.parentIncidentId),
+        isNotNull(incidents.slackTs),
+        gte(incidents.resolvedAt, window.since),
+        lt(incidents.resolvedAt, window.before),
+      ),
+    )
+    .orderBy(asc(incidents.resolvedAt))
+    .limit(window.limit)
+  return rows.map(toIncident)
+}
+
+/** Marks the reminder sent; false when another worker marked it first. */
+export async function markResolutionReminded(db: Database, incidentId: string, at: Date): Promise<boolean> {
+  const rows = await db
+    .update(incidents)
+    .set({ resolutionRemindedAt: at })
+    .where(and(eq(incidents.id, incidentId), isNull(incidents.resolutionRemindedAt)))
+    .returning({ id: incidents.id })
+  return rows.length > 0
 }
