@@ -7,6 +7,8 @@ import { incidentLabel } from '../core/incidents/incident-label'
 import { createDemoFleet, DEFAULT_SYNTHETIC_SEED } from '../integrations/telemetry/synthetic'
 import { ANALYSIS_SECTION_ACTION_ID } from '../slack/blocks/analysis-summary-blocks'
 import { APPROVE_ACTION_ID } from '../slack/blocks/approval-blocks'
+import { NO_SAME_INCIDENT, RESOLVE_ACTION_ID, RESOLVE_BLOCK } from '../slack/blocks/resolution-blocks'
+import { listLabelledConfidence } from '../storage/repositories/analyses'
 import { listAuditForIncident } from '../storage/repositories/audit'
 import { getIncidentByNumber, listOpenIncidents } from '../storage/repositories/incidents'
 import { listExecutionsForIncident } from '../storage/repositories/playbooks'
@@ -269,6 +271,74 @@ async function scenarioWarningBeforeFailure(env: EmbeddedEnvironment, clock: Dem
   out(renderTranscript(env.fakeSlack, { channels: [WARNINGS_CHANNEL] }))
 }
 
+/** Scenario 4's fix, as the commander types it into the Resolve form. */
+const SCENARIO_4_FIX = 'circuit breaker on fraud-check + fallback scoring'
+
+async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, out: DemoOutput): Promise<void> {
+  out.rule('Scenario 4: the team records what fixed it, and the next alert knows')
+  const db = env.runtime.database.db
+  const incident = (await listOpenIncidents(db)).find((i) => i.service === 'payment-api')
+  expectThat(incident?.slackTs, "scenario 1's payment-api incident is open with its thread")
+  const label = incidentLabel(incident!)
+  const labelledBefore = (await listLabelledConfidence(db, 'diagnosis')).length
+
+  out(`${DEMO_USERS.approver.name} clicks Resolve on ${label}'s root message …`)
+  await env.sender.blockAction({
+    actionId: RESOLVE_ACTION_ID,
+    userId: DEMO_USERS.approver.id,
+    userName: DEMO_USERS.approver.name,
+    messageTs: incident!.slackTs!,
+    channelId: FAKE_WORKSPACE.channelId,
+  })
+  const opened = await env.fakeSlack.waitForCall('views.open', () => true, { timeoutMs: 10_000 }).catch(() => null)
+  expectThat(opened, 'the Resolve form opens')
+  await env.idle()
+  const form = env.fakeSlack.openedViews.at(-1)!
+  out(`→ the form "${(form.view.title as { text: string }).text}" opens, pre-filled from the analysis and the run;`)
+  out(`  ${DEMO_USERS.approver.name} answers: "${SCENARIO_4_FIX}" · worked · diagnosis right`)
+  const answer = (type: 'plain_text_input' | 'radio_buttons' | 'static_select', value: string) =>
+    type === 'plain_text_input' ? { type, value } : { type, selected_option: { text: { type: 'plain_text' as const, text: value }, value } }
+  const values = {
+    [RESOLVE_BLOCK.resolution]: answer('plain_text_input', SCENARIO_4_FIX),
+    [RESOLVE_BLOCK.outcome]: answer('radio_buttons', 'worked'),
+    [RESOLVE_BLOCK.rootCause]: answer('plain_text_input', 'fraud-check timeouts held payment-api request threads'),
+    [RESOLVE_BLOCK.diagnosis]: answer('radio_buttons', 'right'),
+    [RESOLVE_BLOCK.sameIncident]: answer('static_select', NO_SAME_INCIDENT),
+  }
+  const saved = await env.sender.viewSubmission({
+    view: { ...form.view, id: form.viewId },
+    userId: DEMO_USERS.approver.id,
+    values: Object.fromEntries(Object.entries(values).map(([id, v]) => [id, { [id]: v }])),
+  })
+  expectThat(saved.status === 200 && !JSON.stringify(saved.body ?? '').includes('errors'), 'the answers are accepted')
+  await env.idle()
+  const resolved = await getIncidentByNumber(db, incident!.number)
+  expectThat(resolved?.status === 'resolved' && resolved.resolution === SCENARIO_4_FIX, `${label} resolved with what fixed it`)
+  const note = env.fakeSlack.thread(FAKE_WORKSPACE.channelId, incident!.slackTs!).find((m) => m.text?.includes('recorded how'))
+  out(`→ in the thread: ${note?.text?.split('\n')[0] ?? '(no note)'}`)
+  const labelledAfter = (await listLabelledConfidence(db, 'diagnosis')).length
+  expectThat(labelledAfter === labelledBefore + 1, `one more labelled outcome for the calibration (${labelledBefore} → ${labelledAfter})`)
+  out(`→ labelled outcomes the confidence calibration learns from: ${labelledBefore} → ${labelledAfter}`)
+
+  const later = new Date(clock.now().getTime() + HOUR_MS)
+  clock.advanceTo(later)
+  out(`\n${utcTime(later)}, an hour later: payment-api's latency alert fires again …`)
+  const res = await fetch(`${env.baseUrl}/alerts/gcp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.alertToken}` },
+    body: JSON.stringify(buildPaymentLatencyAlert(later)),
+  })
+  const body = (await res.json()) as { results: Array<{ incident: { number: number } | null }> }
+  expectThat(res.status === 202 && body.results[0]?.incident, 'the new alert opens an incident')
+  await env.idle()
+  const next = await getIncidentByNumber(db, body.results[0]!.incident!.number)
+  const analysis = env.fakeSlack.thread(FAKE_WORKSPACE.channelId, next!.slackTs!).find((m) => m.text?.startsWith('Assessment:'))
+  const said = JSON.stringify(analysis?.blocks ?? [])
+  const fixedBy = said.includes(label) && /Fixed by: [^"]*\(:white_check_mark: worked\)/.test(said) && said.includes(`Fixed by: ${SCENARIO_4_FIX}`)
+  expectThat(fixedBy, `the new incident's analysis shows ${label} as the closest past incident, fixed by what the team entered (worked)`)
+  out(`→ ${incidentLabel(next!)}'s analysis: closest past incident ${label}, "Fixed by: ${SCENARIO_4_FIX} (worked)"`)
+}
+
 export async function runDemo(_args: string[], stream: NodeJS.WritableStream = process.stdout): Promise<number> {
   const out = demoOutput(stream)
   out('sre-agent demo — embedded mode: PGlite + pgvector, in-process jobs, local Slack simulator, synthetic GCP telemetry')
@@ -284,8 +354,9 @@ export async function runDemo(_args: string[], stream: NodeJS.WritableStream = p
     await scenarioCorrelation(env, out)
     await scenarioPlaybook(env, out)
     await scenarioWarningBeforeFailure(env, clock, leakAt, out)
+    await scenarioCloseTheLoop(env, clock, out)
     out.rule('Done')
-    out('All three scenarios ran end to end.')
+    out('All four scenarios ran end to end.')
     return 0
   } catch (err) {
     if (err instanceof DemoExpectationFailed) {

@@ -15,7 +15,7 @@ function captured(): { stream: Writable; text: () => string } {
 }
 
 describe('sre-agent demo (embedded mode)', () => {
-  it('runs the three scenarios end to end and meets its own expectations', { timeout: 120_000 }, async () => {
+  it('runs the four scenarios end to end and meets its own expectations', { timeout: 120_000 }, async () => {
     const output = captured()
     const code = await runDemo([], output.stream)
     const text = output.text()
@@ -36,6 +36,11 @@ describe('sre-agent demo (embedded mode)', () => {
     expect(text).toMatch(/→ posted in #sre-warnings: Warning: inventory memory at \d+%, rising [\d.]+%\/min: full in ~\d+ min \(\d\d:\d\d UTC\)/)
     expect(text).toMatch(/→ nothing new to say: inventory memory was warned about 5 min ago/)
     expect(text).toMatch(/#sre-warnings \(C0SREWARN\)\n━+\n\[[\d.]+\] @sre-agent\n {2}:warning: \*Telemetry scan:/)
-    expect(text).toContain('All three scenarios ran end to end.')
+
+    // Scenario 4: the team's answers in the Resolve form are what the next similar incident shows.
+    expect(text).toContain('Scenario 4: the team records what fixed it, and the next alert knows')
+    expect(text).toMatch(/→ labelled outcomes the confidence calibration learns from: (\d+) → \d+/)
+    expect(text).toMatch(/→ INC-\d+'s analysis: closest past incident INC-61, "Fixed by: circuit breaker on fraud-check \+ fallback scoring \(worked\)"/)
+    expect(text).toContain('All four scenarios ran end to end.')
   })
 })
