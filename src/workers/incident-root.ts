@@ -42,16 +42,18 @@ export async function refreshIncidentRoot(
 }
 
 /**
- * Shows `progress` on the root message with the incident as stored now, not as the caller loaded it. If its status
- * changed during the edit (resolved meanwhile), it edits once more, so the last edit never shows a stale status.
+ * Shows `progress` on the root message with the incident as stored now (`current` when the caller has just read or
+ * written it, else read here). If its status changed during the edit (resolved meanwhile), it edits once more, so the
+ * last edit never shows a stale status.
  */
 export async function showCurrentIncidentProgress(
   deps: Pick<WorkerDeps, 'db' | 'thread'>,
   incidentId: string,
   root: PostedMessage,
   progress: IncidentProgress,
+  current?: Incident,
 ): Promise<void> {
-  const before = await getIncidentOrThrow(deps.db, incidentId)
+  const before = current ?? (await getIncidentOrThrow(deps.db, incidentId))
   await deps.thread.showIncidentProgress({ ...before, slackChannel: root.channel, slackTs: root.ts }, progress)
   const after = await getIncidentOrThrow(deps.db, incidentId)
   if (after.status !== before.status) await deps.thread.showIncidentProgress({ ...after, slackChannel: root.channel, slackTs: root.ts }, progress)

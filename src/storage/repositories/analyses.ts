@@ -38,10 +38,14 @@ export async function startAnalysis(db: Database, incidentId: string): Promise<A
   return row!
 }
 
-/** Stores a finished analysis with its whole trail in one transaction: all of it, or none. */
+/**
+ * Stores a finished analysis with its whole trail in one transaction: all of it, or none. `replacing`: the analysis
+ * was resumed from an attempt that may have stored part of a trail (a fresh one has none to delete).
+ */
 export async function completeAnalysis(
   db: Database,
   analysisId: string,
+  options: { replacing: boolean },
   result: {
     hypothesis: string | null
     confidence: number
@@ -53,9 +57,11 @@ export async function completeAnalysis(
   },
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.delete(analysisSteps).where(eq(analysisSteps.analysisId, analysisId))
-    await tx.delete(evidenceItems).where(eq(evidenceItems.analysisId, analysisId))
-    await tx.delete(confidenceFactors).where(eq(confidenceFactors.analysisId, analysisId))
+    if (options.replacing) {
+      await tx.delete(analysisSteps).where(eq(analysisSteps.analysisId, analysisId))
+      await tx.delete(evidenceItems).where(eq(evidenceItems.analysisId, analysisId))
+      await tx.delete(confidenceFactors).where(eq(confidenceFactors.analysisId, analysisId))
+    }
     if (result.steps.length) await tx.insert(analysisSteps).values(result.steps.map((s) => ({ ...s, analysisId })))
     if (result.evidence.length) await tx.insert(evidenceItems).values(result.evidence.map((e) => ({ ...e, analysisId })))
     if (result.factors.length) await tx.insert(confidenceFactors).values(result.factors.map((f) => ({ ...f, analysisId })))

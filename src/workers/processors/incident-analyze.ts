@@ -44,7 +44,8 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
   const previous = await getLatestAnalysis(deps.db, incident.id)
   if (previous?.status === 'completed') return log.info('analysis already completed')
   const analysis = previous?.status === 'running' ? previous : await startAnalysis(deps.db, incident.id)
-  await showCurrentIncidentProgress(deps, incident.id, root, { phase: 'analyzing' })
+  // Read (ensureIncidentRoot's write at most) just before: no need to read it again.
+  await showCurrentIncidentProgress(deps, incident.id, root, { phase: 'analyzing' }, incident)
 
   let result: Awaited<ReturnType<typeof analyzeIncident>>
   try {
@@ -71,27 +72,35 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
     throw err
   }
 
-  if (result.embedding && result.retrieval)
-    await updateIncident(deps.db, incident.id, { embedding: result.embedding, embeddingModel: result.retrieval.embeddingModel })
-  await completeAnalysis(deps.db, analysis.id, {
-    hypothesis: result.hypothesis?.statement ?? null,
-    confidence: result.confidence,
-    playbookId: result.playbook?.playbook.id ?? null,
-    summary: result.summary,
-    steps: result.steps.map((s) => ({ position: s.position, question: s.question, query: s.query, decision: s.decision, discarded: s.discarded })),
-    evidence: result.steps.flatMap((s) =>
-      s.evidence.map((e) => ({
-        stepPosition: s.position,
-        source: e.source,
-        title: e.title,
-        detail: e.detail,
-        link: e.link,
-        anomalous: e.anomalous ? 1 : 0,
-        data: e.data,
-      })),
-    ),
-    factors: result.factors.map((f) => ({ name: f.name, value: f.value, weight: f.weight, explanation: f.explanation })),
-  })
+  const stored =
+    result.embedding && result.retrieval
+      ? await updateIncident(deps.db, incident.id, { embedding: result.embedding, embeddingModel: result.retrieval.embeddingModel })
+      : undefined
+  // A fresh analysis row has no trail to replace; one resumed from a crashed attempt may.
+  await completeAnalysis(
+    deps.db,
+    analysis.id,
+    { replacing: analysis === previous },
+    {
+      hypothesis: result.hypothesis?.statement ?? null,
+      confidence: result.confidence,
+      playbookId: result.playbook?.playbook.id ?? null,
+      summary: result.summary,
+      steps: result.steps.map((s) => ({ position: s.position, question: s.question, query: s.query, decision: s.decision, discarded: s.discarded })),
+      evidence: result.steps.flatMap((s) =>
+        s.evidence.map((e) => ({
+          stepPosition: s.position,
+          source: e.source,
+          title: e.title,
+          detail: e.detail,
+          link: e.link,
+          anomalous: e.anomalous ? 1 : 0,
+          data: e.data,
+        })),
+      ),
+      factors: result.factors.map((f) => ({ name: f.name, value: f.value, weight: f.weight, explanation: f.explanation })),
+    },
+  )
   const top = result.matches[0]
   await recordAnalysisConfidence(deps.db, {
     analysisId: analysis.id,
@@ -122,13 +131,19 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
   const target = incident.service ?? result.hypothesis?.target ?? null
   const start = Boolean(chosen && target)
   // The alert may have resolved while the analysis ran: show the incident as it is now.
-  await showCurrentIncidentProgress(deps, incident.id, root, {
-    phase: 'analyzed',
-    summary: result.summary,
-    confidence: result.confidence,
-    playbookTitle: chosen?.title,
-    executionStatus: chosen ? (start ? 'running' : 'suggested: name the service to run it') : undefined,
-  })
+  await showCurrentIncidentProgress(
+    deps,
+    incident.id,
+    root,
+    {
+      phase: 'analyzed',
+      summary: result.summary,
+      confidence: result.confidence,
+      playbookTitle: chosen?.title,
+      executionStatus: chosen ? (start ? 'running' : 'suggested: name the service to run it') : undefined,
+    },
+    stored,
+  )
   const offers = (start ? result.alternatives : [result.playbook, ...result.alternatives].filter((c) => c !== null)).map((c) => ({
     id: c.playbook.id,
     title: c.playbook.title,
