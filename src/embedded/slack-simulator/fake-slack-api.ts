@@ -298,6 +298,11 @@ export class FakeSlackApi {
     this.methods.revokeScopes(scopes)
   }
 
+  /** Gives back scopes revoked with revokeScopes. */
+  grantScopes(...scopes: string[]): void {
+    this.methods.grantScopes(scopes)
+  }
+
   permalink(message: RecordedMessage): string {
     return this.methods.permalink(message)
   }

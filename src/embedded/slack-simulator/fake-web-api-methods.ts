@@ -189,6 +189,10 @@ export class FakeWebApiMethods {
     for (const scope of scopes) this.revokedScopes.add(scope)
   }
 
+  grantScopes(scopes: readonly string[]): void {
+    for (const scope of scopes) this.revokedScopes.delete(scope)
+  }
+
   /** Checks message content the way chat.postMessage does; undefined when Slack would accept it. */
   rejectContent(content: MessageContent, surface: BlockSurface = 'message'): WebApiAnswer | undefined {
     if (content.blocks !== undefined && !Array.isArray(content.blocks)) return failure('invalid_blocks_format')
