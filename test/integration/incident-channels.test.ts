@@ -173,6 +173,22 @@ describe('incident channels (INCIDENT_CHANNEL_MODE=channel), through the Bolt ap
     expect(said).toHaveLength(1)
   })
 
+  it('says in the channel when the summary could not be pinned, and goes on', async () => {
+    env.fakeSlack.revokeScopes('pins:write')
+    try {
+      const incident = await openedIncident(await sendAlert({ title: 'Inventory sync lagging' }))
+      expect(incident.incidentChannelId).toMatch(/^C/)
+      expect(env.fakeSlack.pinnedIn(incident.incidentChannelId!)).toEqual([])
+      const thread = env.fakeSlack.thread(incident.slackChannel!, incident.slackTs!)
+      expect(thread.filter((m) => m.text?.includes('could not be pinned')).map((m) => m.text)).toEqual([
+        ':warning: The incident summary above could not be pinned (missing_scope: the app needs pins:write).',
+      ])
+      expect(linksTo(CHANNEL, incident.incidentChannelId!)).toHaveLength(1)
+    } finally {
+      env.fakeSlack.grantScopes('pins:write')
+    }
+  })
+
   it('stays in a thread of the incident channel and says why when Slack refuses the channel (missing scope)', async () => {
     env.fakeSlack.revokeScopes('channels:manage')
     try {
