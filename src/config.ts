@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { CodedError } from './core/errors'
+import { CHANNEL_PREFIX_PATTERN, INCIDENT_CHANNEL_MODES } from './core/incidents/incident-channel'
+import { SEVERITIES } from './core/incidents/types'
 
 /**
  * The one schema of the environment and the only reader of process.env.
@@ -62,6 +64,17 @@ const envSchema = z.object({
     .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)')
     .optional(),
   APPROVERS: slackIdList('approver'),
+  /** thread: every incident is a thread in INCIDENT_CHANNEL; channel: incidents at or above the minimum severity get their own channel. */
+  INCIDENT_CHANNEL_MODE: z.enum(INCIDENT_CHANNEL_MODES).default('thread'),
+  INCIDENT_CHANNEL_MIN_SEVERITY: z.enum(SEVERITIES).default('high'),
+  /** Invited to every incident channel, with the commander (user ids U…/W…, user-group ids S…). */
+  INCIDENT_RESPONDERS: slackIdList('responder'),
+  INCIDENT_CHANNEL_PREFIX: z.string().regex(CHANNEL_PREFIX_PATTERN, 'must be 1 to 20 of a-z, 0-9, - and _, starting with a letter or digit').default('inc'),
+  /** Incident channels are private (needs groups:write) instead of public (channels:manage). */
+  INCIDENT_CHANNEL_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),

@@ -17,6 +17,7 @@ import type { Logger } from './logger'
 import { HttpProbe } from './integrations/probes/http-probe'
 import { SlackIncidentThread } from './slack/incident-thread-presenter'
 import { SlackMessenger } from './slack/messenger'
+import { SlackIncidentChannels } from './slack/incident-channels'
 import { migrateDatabase, openDatabase, type DatabaseHandle } from './storage/database'
 import { loadPlaybookFiles } from './storage/playbook-files'
 import { EMBEDDING_DIMENSIONS } from './storage/schema'
@@ -80,7 +81,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
     db: database.db,
     tryWithLock: database.tryWithLock,
     queue,
-    thread: new SlackIncidentThread(new SlackMessenger(client, database.db, pacing), logger, config.THREAD_DETAIL),
+    thread: new SlackIncidentThread(new SlackMessenger(client, database.db, pacing), logger, config.THREAD_DETAIL, new SlackIncidentChannels(client)),
     telemetry,
     warningClaims,
     embedder: overrides.embedder ?? (await embedderFor(config)),

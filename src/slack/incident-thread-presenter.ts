@@ -4,6 +4,8 @@ import type { ApprovalRequestView } from '../core/approvals/approval-request-vie
 import type { PastIncidentMatch } from '../core/correlation/past-incident-match'
 import type {
   ApprovalEscalation,
+  IncidentChannelCreation,
+  IncidentChannelRef,
   IncidentProgress,
   IncidentThread,
   PlaybookOffer,
@@ -26,7 +28,7 @@ import {
 } from './blocks/analysis-blocks'
 import { buildAnalysisSummaryMessage } from './blocks/analysis-summary-blocks'
 import { buildApprovalEscalationMessage, buildApprovalRequestMessage } from './blocks/approval-blocks'
-import { escapeMrkdwn } from './blocks/block-kit'
+import { escapeMrkdwn, type SlackMessage } from './blocks/block-kit'
 import { buildIncidentRootMessage, buildResolvedReply, buildStormMembersMessage, buildTestNotificationMessage } from './blocks/incident-blocks'
 import { buildWhatFixedItPrompt } from './blocks/resolution-blocks'
 import {
@@ -39,6 +41,8 @@ import {
   buildStepResultMessage,
 } from './blocks/playbook-blocks'
 import { buildTelemetryWarningMessage } from './blocks/telemetry-warning-blocks'
+import { buildIncidentChannelLink, buildNoIncidentChannelMessage, buildPinFailedMessage, buildUninvitedMessage } from './blocks/incident-channel-blocks'
+import type { SlackIncidentChannels } from './incident-channels'
 import { slackErrorCode, type SlackMessenger } from './messenger'
 
 // Edits of a root message that is no longer there: the thread's work goes on without them.
@@ -61,6 +65,7 @@ export class SlackIncidentThread implements IncidentThread {
     private readonly slack: SlackMessenger,
     private readonly logger: Logger,
     detail: ThreadDetail = 'compact',
+    private readonly channels: SlackIncidentChannels,
   ) {
     this.compact = detail === 'compact'
   }
@@ -69,14 +74,50 @@ export class SlackIncidentThread implements IncidentThread {
     return this.slack.postOnce(`incident:${incident.id}:root`, channel, buildIncidentRootMessage(incident, { phase: 'new' }))
   }
 
+  async createIncidentChannel(incident: ThreadIncident, names: string[], isPrivate: boolean): Promise<IncidentChannelCreation> {
+    const outcome = await this.channels.create(names, isPrivate)
+    if ('refused' in outcome) this.logger.warn({ incident: incident.id, reason: outcome.refused }, 'incident channel not created; the incident stays a thread')
+    return outcome
+  }
+
+  async furnishIncidentChannel(
+    incident: ThreadIncident,
+    room: IncidentChannelRef,
+    root: PostedMessage,
+    mainChannel: string,
+    invitees: string[],
+  ): Promise<PostedMessage> {
+    const skipped = await this.channels.invite(room.id, invitees)
+    if (skipped.length > 0) {
+      this.logger.warn({ incident: incident.id, channel: room.id, skipped }, 'some responders could not be invited to the incident channel')
+      await this.slack.postOnce(`incident:${incident.id}:channel:uninvited`, root.channel, buildUninvitedMessage(skipped), root.ts)
+    }
+    const pinRefused = await this.channels.pin(root.channel, root.ts)
+    if (pinRefused) await this.slack.postOnce(`incident:${incident.id}:channel:unpinned`, root.channel, buildPinFailedMessage(pinRefused), root.ts)
+    return this.slack.postOnce(channelLinkKey(incident.id), mainChannel, buildIncidentChannelLink(incident, room))
+  }
+
+  async explainNoIncidentChannel(incident: ThreadIncident, root: PostedMessage, reason: string): Promise<void> {
+    await this.slack.postOnce(`incident:${incident.id}:channel:refused`, root.channel, buildNoIncidentChannelMessage(reason), root.ts)
+  }
+
   async showIncidentProgress(incident: ThreadIncident, progress: IncidentProgress): Promise<void> {
     if (!incident.slackChannel || !incident.slackTs) return
+    await this.editUnlessGone(incident, incident.slackChannel, incident.slackTs, buildIncidentRootMessage(incident, progress))
+    if (incident.incidentChannelId && incident.incidentChannelName) {
+      const link = await this.slack.findPosted(channelLinkKey(incident.id))
+      const room = { id: incident.incidentChannelId, name: incident.incidentChannelName }
+      if (link) await this.editUnlessGone(incident, link.channel, link.ts, buildIncidentChannelLink(incident, room))
+    }
+  }
+
+  private async editUnlessGone(incident: ThreadIncident, channel: string, ts: string, message: SlackMessage): Promise<void> {
     try {
-      await this.slack.update(incident.slackChannel, incident.slackTs, buildIncidentRootMessage(incident, progress))
+      await this.slack.update(channel, ts, message)
     } catch (err) {
-      // Someone deleted the root message: the thread's work goes on rather than failing on a cosmetic edit.
+      // Someone deleted the message: the thread's work goes on rather than failing on a cosmetic edit.
       if (!GONE_MESSAGE_ERRORS.has(slackErrorCode(err))) throw err
-      this.logger.warn({ incident: incident.id, err }, 'incident root message is gone; not updated')
+      this.logger.warn({ incident: incident.id, channel, ts, err }, 'incident message is gone; not updated')
     }
   }
 
@@ -192,6 +233,11 @@ export class SlackIncidentThread implements IncidentThread {
     // Workers word these from job data and error messages: nothing in them is meant as a mention or a link.
     await this.slack.ephemeral(channel, user, { text: escapeMrkdwn(text), blocks: [] })
   }
+}
+
+/** The one-line link to an incident's own channel, in the main incident channel. */
+function channelLinkKey(incidentId: string): string {
+  return `incident:${incidentId}:channel:link`
 }
 
 function telemetryWarningKey(scanId: string): string {

@@ -2,6 +2,8 @@ import { CodedError } from '../core/errors'
 import type { IncidentProgress, PostedMessage } from '../core/incidents/incident-thread'
 import { getLatestAnalysis } from '../storage/repositories/analyses'
 import { getIncidentOrThrow, updateIncident, type Incident } from '../storage/repositories/incidents'
+import { planIncidentChannel } from '../core/incidents/incident-channel'
+import { incidentChannelPolicy, openIncidentChannelThread } from './incident-channel'
 import type { WorkerDeps } from './worker-deps'
 
 const ROOT_LOCK_WAIT_MS = 100
@@ -11,7 +13,10 @@ const ROOT_LOCK_ATTEMPTS = 600
  * Opens the incident's thread once and remembers where it is. A storm's members open their first incident's
  * thread too, racing its own analysis: one of them posts it under a lock, the others wait and read it.
  */
-export async function ensureIncidentRoot(deps: Pick<WorkerDeps, 'db' | 'thread' | 'config' | 'tryWithLock'>, incident: Incident): Promise<PostedMessage> {
+export async function ensureIncidentRoot(
+  deps: Pick<WorkerDeps, 'db' | 'thread' | 'config' | 'tryWithLock' | 'now'>,
+  incident: Incident,
+): Promise<PostedMessage> {
   if (incident.slackChannel && incident.slackTs) return { channel: incident.slackChannel, ts: incident.slackTs }
   for (let attempt = 0; attempt < ROOT_LOCK_ATTEMPTS; attempt++) {
     const opened = await deps.tryWithLock(`incident-root:${incident.id}`, async () => {
@@ -19,6 +24,12 @@ export async function ensureIncidentRoot(deps: Pick<WorkerDeps, 'db' | 'thread' 
       if (fresh.slackChannel && fresh.slackTs) return { channel: fresh.slackChannel, ts: fresh.slackTs }
       const channel = fresh.slackChannel ?? deps.config.INCIDENT_CHANNEL
       if (!channel) throw new Error('no channel for the incident: set INCIDENT_CHANNEL')
+      const plan = planIncidentChannel(incidentChannelPolicy(deps.config), fresh)
+      if (plan) {
+        const { root, linkTs } = await openIncidentChannelThread(deps, fresh, channel, plan)
+        await updateIncident(deps.db, incident.id, { slackChannel: root.channel, slackTs: root.ts, channelLinkTs: linkTs })
+        return root
+      }
       const posted = await deps.thread.openThread(fresh, channel)
       await updateIncident(deps.db, incident.id, { slackChannel: posted.channel, slackTs: posted.ts })
       return posted

@@ -48,6 +48,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ APPROVERS: 'U0ALICE, S0ONCALL' }).APPROVERS).toEqual(['U0ALICE', 'S0ONCALL'])
   })
 
+  it('keeps incidents in threads unless incident channels are asked for, and checks their settings', () => {
+    expect(loadConfig({})).toMatchObject({
+      INCIDENT_CHANNEL_MODE: 'thread',
+      INCIDENT_CHANNEL_MIN_SEVERITY: 'high',
+      INCIDENT_RESPONDERS: [],
+      INCIDENT_CHANNEL_PREFIX: 'inc',
+      INCIDENT_CHANNEL_PRIVATE: false,
+    })
+    const on = loadConfig({ INCIDENT_CHANNEL_MODE: 'channel', INCIDENT_RESPONDERS: 'U0ALICE,W0BOB, S0ONCALL', INCIDENT_CHANNEL_PRIVATE: 'true' })
+    expect(on).toMatchObject({ INCIDENT_CHANNEL_MODE: 'channel', INCIDENT_RESPONDERS: ['U0ALICE', 'W0BOB', 'S0ONCALL'], INCIDENT_CHANNEL_PRIVATE: true })
+    expect(problemsOf({ INCIDENT_CHANNEL_MODE: 'room' })[0]).toMatch(/^INCIDENT_CHANNEL_MODE/)
+    expect(problemsOf({ INCIDENT_CHANNEL_MIN_SEVERITY: 'sev1' })[0]).toMatch(/^INCIDENT_CHANNEL_MIN_SEVERITY/)
+    expect(problemsOf({ INCIDENT_RESPONDERS: 'U0ALICE,#oncall' })[0]).toMatch(/^INCIDENT_RESPONDERS\.1: each responder must be/)
+    expect(problemsOf({ INCIDENT_CHANNEL_PREFIX: 'Inc!' })[0]).toMatch(/^INCIDENT_CHANNEL_PREFIX: must be 1 to 20/)
+  })
+
   it('requires Redis for a worker', () => {
     expect(problemsOf({ DATABASE_URL: 'postgres://h/db', SLACK_BOT_TOKEN: 'xoxb-1', INCIDENT_CHANNEL: 'C1234' }, 'worker')).toEqual([
       'REDIS_URL: required to run "worker"',

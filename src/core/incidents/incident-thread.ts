@@ -14,7 +14,26 @@ import type { AlertLink } from './types'
 export interface IncidentThread {
   /** Posts the incident's root message in `channel`, once; the thread hangs under it. */
   openThread(incident: ThreadIncident, channel: string): Promise<PostedMessage>
-  /** Shows the incident's state on its root message; a root message someone deleted is left alone. */
+  /**
+   * INCIDENT_CHANNEL_MODE=channel: creates the incident's own channel under the first of `names` Slack does not
+   * say is taken; a refusal (scope, restrictions, every name taken) is returned as the reason, not thrown.
+   */
+  createIncidentChannel(incident: ThreadIncident, names: string[], isPrivate: boolean): Promise<IncidentChannelCreation>
+  /**
+   * Makes the incident's channel ready once its root message is in it: invites `invitees` (user-group ids expanded;
+   * those who cannot be invited are named in the thread), pins the root, and posts the one-line link to it in
+   * `mainChannel` once. Returns the link message, which showIncidentProgress keeps up to date.
+   */
+  furnishIncidentChannel(
+    incident: ThreadIncident,
+    room: IncidentChannelRef,
+    root: PostedMessage,
+    mainChannel: string,
+    invitees: string[],
+  ): Promise<PostedMessage>
+  /** Says once in the thread why the incident has no channel of its own. */
+  explainNoIncidentChannel(incident: ThreadIncident, root: PostedMessage, reason: string): Promise<void>
+  /** Shows the incident's state on its root message (and on its channel's link line); a message someone deleted is left alone. */
   showIncidentProgress(incident: ThreadIncident, progress: IncidentProgress): Promise<void>
   announceResolution(incident: ThreadIncident): Promise<void>
   /**
@@ -60,6 +79,14 @@ export interface IncidentThread {
   tellUser(channel: string, user: string, text: string): Promise<void>
 }
 
+/** An incident's own channel. */
+export interface IncidentChannelRef {
+  id: string
+  name: string
+}
+
+export type IncidentChannelCreation = { created: IncidentChannelRef } | { refused: string }
+
 export interface PostedMessage {
   channel: string
   ts: string
@@ -95,6 +122,9 @@ export interface ThreadIncident {
   stormSize?: number
   /** Who recorded how it was resolved (the Resolve form), if anyone. */
   resolutionRecordedBy?: string | null
+  /** The incident's own channel (INCIDENT_CHANNEL_MODE=channel), where its thread then is. */
+  incidentChannelId?: string | null
+  incidentChannelName?: string | null
 }
 
 /** A test notification: who sent it, from which alert policy (null when the body names none). */

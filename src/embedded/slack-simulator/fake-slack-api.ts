@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream'
 import { CodedError } from '../../core/errors'
 import {
   failure,
+  type FakeChannel,
   FakeWebApiMethods,
   type FakeWorkspaceDirectory,
   type RecordedViewOpen,
@@ -272,9 +273,34 @@ export class FakeSlackApi {
     return this.store.channels()
   }
 
-  /** The configured name of a channel, if any. */
+  /** The configured (or created) name of a channel, if any. */
   channelName(id: string): string | undefined {
     return this.methods.channelName(id)
+  }
+
+  /** Adds a channel to the workspace, e.g. one holding a name the app will then find taken. */
+  addChannel(channel: FakeChannel): void {
+    this.methods.addChannel(channel)
+  }
+
+  /** Users invited to the channel (and the bot, in channels it created). */
+  channelMembers(id: string): string[] {
+    return this.methods.channelMembers(id)
+  }
+
+  /** Timestamps of the messages pinned in the channel. */
+  pinnedIn(id: string): string[] {
+    return this.methods.pinnedIn(id)
+  }
+
+  /** Methods needing these scopes answer missing_scope from now on (until reset), as for an app installed without them. */
+  revokeScopes(...scopes: string[]): void {
+    this.methods.revokeScopes(scopes)
+  }
+
+  /** Gives back scopes revoked with revokeScopes. */
+  grantScopes(...scopes: string[]): void {
+    this.methods.grantScopes(scopes)
   }
 
   permalink(message: RecordedMessage): string {

@@ -44,6 +44,15 @@ export interface RecordedViewOpen {
 }
 
 const MAX_MESSAGE_TEXT = 40_000
+const MAX_CHANNEL_NAME = 80
+
+/** Scopes the methods that check them need (conversations.* on a private channel need groups:write instead). */
+const METHOD_SCOPES: Record<string, string> = {
+  'conversations.create': 'channels:manage',
+  'conversations.invite': 'channels:manage',
+  'pins.add': 'pins:write',
+  'usergroups.users.list': 'usergroups:read',
+}
 
 const flag = z
   .union([z.boolean(), z.string()])
@@ -87,6 +96,9 @@ const historyArgs = z.object({ channel: z.string().min(1), limit: z.coerce.numbe
 const repliesArgs = z.object({ channel: z.string().min(1), ts: z.string().min(1) })
 const userArgs = z.object({ user: z.string().min(1) })
 const usergroupArgs = z.object({ usergroup: z.string().min(1) })
+const createArgs = z.object({ name: z.string().optional(), is_private: flag })
+const inviteArgs = z.object({ channel: z.string().min(1), users: z.string().optional() })
+const pinArgs = z.object({ channel: z.string().min(1), timestamp: z.string().optional() })
 const publishArgs = z.object({ user_id: z.string().min(1), view: z.record(z.string(), z.unknown()) })
 const openArgs = z.object({ trigger_id: z.string().min(1), view: z.record(z.string(), z.unknown()) })
 
@@ -97,6 +109,13 @@ export class FakeWebApiMethods {
   readonly viewPublishes: RecordedViewPublish[] = []
   readonly viewOpens: RecordedViewOpen[] = []
   private readonly channels: Map<string, FakeChannel> | undefined
+  /** Channels made during the run (conversations.create, or added by a test), on top of the directory's. */
+  private readonly addedChannels = new Map<string, FakeChannel>()
+  /** Who is in the channels the bot created or invited people to. */
+  private readonly members = new Map<string, Set<string>>()
+  private readonly pins = new Map<string, string[]>()
+  private readonly revokedScopes = new Set<string>()
+  private createdChannels = 0
   private readonly methods: Record<string, (args: Args) => WebApiAnswer>
   private issuedViews = 0
 
@@ -123,6 +142,9 @@ export class FakeWebApiMethods {
       'conversations.info': (args) => this.conversationInfo(args),
       'conversations.history': (args) => this.conversationHistory(args),
       'conversations.replies': (args) => this.conversationReplies(args),
+      'conversations.create': (args) => this.createConversation(args),
+      'conversations.invite': (args) => this.inviteToConversation(args),
+      'pins.add': (args) => this.addPin(args),
       'users.info': (args) => this.userInfo(args),
       'usergroups.users.list': (args) => this.usergroupUsers(args),
       'views.publish': (args) => this.publishView(args),
@@ -133,16 +155,42 @@ export class FakeWebApiMethods {
   call(method: string, args: Args): WebApiAnswer {
     const handler = this.methods[method]
     if (handler === undefined) return failure('unknown_method')
+    const missing = this.missingScope(method, args)
+    if (missing !== undefined) return missing
     return handler(args)
   }
 
   channelExists(channel: string): boolean {
-    return this.channels === undefined || this.channels.has(channel)
+    return this.channels === undefined || this.channels.has(channel) || this.addedChannels.has(channel)
   }
 
-  /** The configured name of a channel, if any. */
+  /** The configured (or created) name of a channel, if any. */
   channelName(id: string): string | undefined {
-    return this.channels?.get(id)?.name
+    return this.addedChannels.get(id)?.name ?? this.channels?.get(id)?.name
+  }
+
+  /** A channel that exists from now on, e.g. one whose name an incident channel then finds taken. */
+  addChannel(channel: FakeChannel): void {
+    this.addedChannels.set(channel.id, channel)
+  }
+
+  /** Users invited to (or, for the channels it created, the bot in) the channel, in order of joining. */
+  channelMembers(id: string): string[] {
+    return [...(this.members.get(id) ?? [])]
+  }
+
+  /** Timestamps of the messages pinned in the channel, in order of pinning. */
+  pinnedIn(id: string): string[] {
+    return [...(this.pins.get(id) ?? [])]
+  }
+
+  /** From now on, methods needing these scopes answer missing_scope, as for an app installed without them. */
+  revokeScopes(scopes: readonly string[]): void {
+    for (const scope of scopes) this.revokedScopes.add(scope)
+  }
+
+  grantScopes(scopes: readonly string[]): void {
+    for (const scope of scopes) this.revokedScopes.delete(scope)
   }
 
   /** Checks message content the way chat.postMessage does; undefined when Slack would accept it. */
@@ -164,6 +212,10 @@ export class FakeWebApiMethods {
   clear(): void {
     this.viewPublishes.length = 0
     this.viewOpens.length = 0
+    this.addedChannels.clear()
+    this.members.clear()
+    this.pins.clear()
+    this.revokedScopes.clear()
   }
 
   private authTest(): WebApiAnswer {
@@ -253,20 +305,40 @@ export class FakeWebApiMethods {
     if (!parsed.success) return invalidArguments(parsed.error)
     const channel = this.describeChannel(parsed.data.channel)
     if (channel === undefined) return failure('channel_not_found')
+    return { ok: true, channel: this.channelJson(channel) }
+  }
+
+  private channelJson(channel: FakeChannel): Record<string, unknown> {
     return {
-      ok: true,
-      channel: {
-        id: channel.id,
-        name: channel.name ?? channel.id.toLowerCase(),
-        is_channel: !channel.isPrivate,
-        is_group: channel.isPrivate ?? false,
-        is_im: channel.id.startsWith('D'),
-        is_private: channel.isPrivate ?? false,
-        is_archived: false,
-        is_member: true,
-        created: 1_600_000_000,
-      },
+      id: channel.id,
+      name: channel.name ?? channel.id.toLowerCase(),
+      is_channel: !channel.isPrivate,
+      is_group: channel.isPrivate ?? false,
+      is_im: channel.id.startsWith('D'),
+      is_mpim: false,
+      is_private: channel.isPrivate ?? false,
+      is_archived: false,
+      is_general: false,
+      is_member: true,
+      is_shared: false,
+      context_team_id: FAKE_WORKSPACE.teamId,
+      created: 1_600_000_000,
     }
+  }
+
+  /** missing_scope with Slack's `needed` and `provided`, when the method needs a scope revoked by the test. */
+  private missingScope(method: string, args: Args): WebApiAnswer | undefined {
+    let needed = METHOD_SCOPES[method]
+    if (needed === undefined) return undefined
+    const privateChannel = typeof args.channel === 'string' && this.describeChannel(args.channel)?.isPrivate
+    if (needed === 'channels:manage' && (flag.parse(args.is_private) || privateChannel)) needed = 'groups:write'
+    if (!this.revokedScopes.has(needed)) return undefined
+    const provided = ['chat:write', 'chat:write.public', 'commands', 'app_mentions:read', ...Object.values(METHOD_SCOPES), 'groups:write']
+    return failure('missing_scope', { needed, provided: [...new Set(provided)].filter((scope) => !this.revokedScopes.has(scope)).join(',') })
+  }
+
+  private allChannels(): FakeChannel[] {
+    return [...(this.channels?.values() ?? []), ...this.addedChannels.values()]
   }
 
   private conversationHistory(raw: Args): WebApiAnswer {
@@ -288,6 +360,65 @@ export class FakeWebApiMethods {
     const thread = this.store.thread(parsed.data.channel, parsed.data.ts)
     if (thread.length === 0) return failure('thread_not_found')
     return { ok: true, messages: thread.map(messageJson), has_more: false }
+  }
+
+  private createConversation(raw: Args): WebApiAnswer {
+    const parsed = createArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    const { name, is_private: isPrivate } = parsed.data
+    if (name === undefined || name.length === 0) return failure('invalid_name_required')
+    if (name.length > MAX_CHANNEL_NAME) return failure('invalid_name_maxlength')
+    if (!/^[a-z0-9_-]+$/.test(name)) return failure('invalid_name_specials')
+    if (!/[a-z0-9]/.test(name)) return failure('invalid_name_punctuation')
+    if (this.allChannels().some((channel) => channel.name === name)) return failure('name_taken')
+    this.createdChannels += 1
+    const channel: FakeChannel = { id: `C0NEW${String(this.createdChannels).padStart(6, '0')}`, name, isPrivate }
+    this.addedChannels.set(channel.id, channel)
+    this.members.set(channel.id, new Set([FAKE_WORKSPACE.botUserId]))
+    return { ok: true, channel: { ...this.channelJson(channel), creator: FAKE_WORKSPACE.botUserId, name_normalized: name, previous_names: [] } }
+  }
+
+  private inviteToConversation(raw: Args): WebApiAnswer {
+    const parsed = inviteArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    const channel = this.describeChannel(parsed.data.channel)
+    if (channel === undefined) return failure('channel_not_found')
+    const users = (parsed.data.users ?? '')
+      .split(',')
+      .map((user) => user.trim())
+      .filter(Boolean)
+    if (users.length === 0) return failure('no_user')
+    const members = this.members.get(channel.id) ?? new Set<string>()
+    const errors = users.flatMap((user) => {
+      const error =
+        user === FAKE_WORKSPACE.botUserId
+          ? 'cant_invite_self'
+          : !this.userExists(user)
+            ? 'user_not_found'
+            : members.has(user)
+              ? 'already_in_channel'
+              : undefined
+      return error === undefined ? [] : [{ user, ok: false, error }]
+    })
+    // Without `force`, one user Slack cannot invite fails the whole call and invites nobody.
+    if (errors.length > 0) return failure(errors[0]!.error, { errors })
+    for (const user of users) members.add(user)
+    this.members.set(channel.id, members)
+    return { ok: true, channel: this.channelJson(channel) }
+  }
+
+  private addPin(raw: Args): WebApiAnswer {
+    const parsed = pinArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    const { channel, timestamp } = parsed.data
+    if (!this.channelExists(channel)) return failure('channel_not_found')
+    if (timestamp === undefined) return failure('no_item_specified')
+    const message = this.store.message(channel, timestamp)
+    if (message === undefined || message.deleted) return failure('message_not_found')
+    const pinned = this.pins.get(channel) ?? []
+    if (pinned.includes(timestamp)) return failure('already_pinned')
+    this.pins.set(channel, [...pinned, timestamp])
+    return { ok: true }
   }
 
   private userInfo(raw: Args): WebApiAnswer {
@@ -364,6 +495,8 @@ export class FakeWebApiMethods {
   }
 
   private describeChannel(id: string): FakeChannel | undefined {
+    const added = this.addedChannels.get(id)
+    if (added !== undefined) return added
     if (this.channels === undefined) return { id }
     return this.channels.get(id)
   }

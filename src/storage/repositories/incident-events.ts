@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm'
+import { and, asc, eq } from 'drizzle-orm'
 import type { Database } from '../database'
 import { incidentEvents } from '../schema'
 
@@ -18,4 +18,13 @@ export async function listIncidentEvents(db: Database, incidentId: string): Prom
     .from(incidentEvents)
     .where(eq(incidentEvents.incidentId, incidentId))
     .orderBy(asc(incidentEvents.occurredAt), asc(incidentEvents.createdAt))
+}
+
+/** The incident's event recorded under `dedupeKey`, or null. */
+export async function getIncidentEventByKey(db: Database, incidentId: string, dedupeKey: string): Promise<IncidentEvent | null> {
+  const [row] = await db
+    .select()
+    .from(incidentEvents)
+    .where(and(eq(incidentEvents.incidentId, incidentId), eq(incidentEvents.dedupeKey, dedupeKey)))
+  return row ?? null
 }

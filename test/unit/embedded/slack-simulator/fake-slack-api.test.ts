@@ -258,6 +258,66 @@ describe('FakeSlackApi, driven by the real WebClient', () => {
     })
   })
 
+  describe('incident channels: conversations.create, conversations.invite, pins.add', () => {
+    it('creates a channel the bot is in and can post in, and refuses its name a second time', async () => {
+      const created = await client.conversations.create({ name: 'inc-61-payment-api-latency' })
+      const id = created.channel?.id as string
+      expect(created).toMatchObject({
+        ok: true,
+        channel: { name: 'inc-61-payment-api-latency', is_private: false, is_member: true, creator: FAKE_WORKSPACE.botUserId },
+      })
+      expect(fake.channelMembers(id)).toEqual([FAKE_WORKSPACE.botUserId])
+      await expect(client.chat.postMessage({ channel: id, text: 'summary' })).resolves.toMatchObject({ ok: true, channel: id })
+      await expect(client.conversations.create({ name: 'inc-61-payment-api-latency' })).rejects.toMatchObject({ data: { error: 'name_taken' } })
+      await expect(client.conversations.create({ name: 'incidents' })).rejects.toMatchObject({ data: { error: 'name_taken' } })
+      fake.addChannel({ id: 'C0TAKEN', name: 'inc-62-taken' })
+      await expect(client.conversations.create({ name: 'inc-62-taken' })).rejects.toMatchObject({ data: { error: 'name_taken' } })
+      await expect(client.conversations.create({ name: 'inc-63', is_private: true })).resolves.toMatchObject({ channel: { is_private: true } })
+    })
+
+    it.each([
+      ['', 'invalid_name_required'],
+      ['x'.repeat(81), 'invalid_name_maxlength'],
+      ['Inc-61', 'invalid_name_specials'],
+      ['inc 61', 'invalid_name_specials'],
+      ['inc.61', 'invalid_name_specials'],
+      ['---', 'invalid_name_punctuation'],
+    ])('refuses the name %j with %s', async (name, error) => {
+      await expect(client.conversations.create({ name })).rejects.toMatchObject({ data: { ok: false, error } })
+    })
+
+    it('invites users, refusing the whole call for one it cannot invite', async () => {
+      const id = (await client.conversations.create({ name: 'inc-70' })).channel?.id as string
+      await expect(client.conversations.invite({ channel: id, users: 'U0ALICE,U0BOB' })).resolves.toMatchObject({ ok: true, channel: { id } })
+      await expect(client.conversations.invite({ channel: id, users: 'U0CAROL,U0ALICE' })).rejects.toMatchObject({
+        data: { error: 'already_in_channel', errors: [{ user: 'U0ALICE', ok: false, error: 'already_in_channel' }] },
+      })
+      await expect(client.conversations.invite({ channel: id, users: FAKE_WORKSPACE.botUserId })).rejects.toMatchObject({ data: { error: 'cant_invite_self' } })
+      await expect(client.conversations.invite({ channel: 'C0NOPE', users: 'U0CAROL' })).rejects.toMatchObject({ data: { error: 'channel_not_found' } })
+      expect(fake.channelMembers(id)).toEqual([FAKE_WORKSPACE.botUserId, 'U0ALICE', 'U0BOB'])
+    })
+
+    it('pins a message once', async () => {
+      const posted = await client.chat.postMessage({ channel: CHANNEL, text: 'summary' })
+      await expect(client.pins.add({ channel: CHANNEL, timestamp: posted.ts as string })).resolves.toMatchObject({ ok: true })
+      await expect(client.pins.add({ channel: CHANNEL, timestamp: posted.ts as string })).rejects.toMatchObject({ data: { error: 'already_pinned' } })
+      await expect(client.pins.add({ channel: CHANNEL, timestamp: '1.000001' })).rejects.toMatchObject({ data: { error: 'message_not_found' } })
+      expect(fake.pinnedIn(CHANNEL)).toEqual([posted.ts])
+    })
+
+    it('answers missing_scope with the scope needed once a test revokes it', async () => {
+      fake.revokeScopes('channels:manage', 'pins:write')
+      await expect(client.conversations.create({ name: 'inc-80' })).rejects.toMatchObject({
+        data: { error: 'missing_scope', needed: 'channels:manage', provided: expect.not.stringContaining('channels:manage') },
+      })
+      await expect(client.conversations.create({ name: 'inc-80', is_private: true })).resolves.toMatchObject({ ok: true })
+      const posted = await client.chat.postMessage({ channel: CHANNEL, text: 'summary' })
+      await expect(client.pins.add({ channel: CHANNEL, timestamp: posted.ts as string })).rejects.toMatchObject({ data: { needed: 'pins:write' } })
+      fake.reset()
+      await expect(client.conversations.create({ name: 'inc-80' })).resolves.toMatchObject({ ok: true })
+    })
+  })
+
   describe('response_url', () => {
     it('replaces the original message, posts in channel, or answers ephemerally', async () => {
       const posted = await client.chat.postMessage({ channel: CHANNEL, text: 'Approve restart?' })

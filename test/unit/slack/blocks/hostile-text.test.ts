@@ -25,6 +25,12 @@ import {
   buildTestNotificationMessage,
   type IncidentView,
 } from '../../../../src/slack/blocks/incident-blocks'
+import {
+  buildIncidentChannelLink,
+  buildNoIncidentChannelMessage,
+  buildPinFailedMessage,
+  buildUninvitedMessage,
+} from '../../../../src/slack/blocks/incident-channel-blocks'
 import { buildResolutionRecordedMessage, buildResolveModal } from '../../../../src/slack/blocks/resolution-blocks'
 import {
   buildActionResultMessage,
@@ -40,8 +46,8 @@ import { buildTelemetryWarningMessage } from '../../../../src/slack/blocks/telem
 import { loadPlaybookFiles } from '../../../../src/storage/playbook-files'
 import hostile from '../../../fixtures/slack/hostile-strings.json'
 
-/** Slack ids the bot itself puts in messages (configured approvers, the clicking user): the only mentions allowed. */
-const TRUSTED_IDS = ['U0ALICE', 'U0BOB', 'S0ONCALL']
+/** Slack ids the bot itself puts in messages (configured approvers, the clicking user, a channel it created): the only mentions allowed. */
+const TRUSTED_IDS = ['U0ALICE', 'U0BOB', 'S0ONCALL', 'C0INC7']
 const basePlaybook = loadPlaybookFiles('test/fixtures/playbooks')[0]!
 
 /** The link a URL field may become: http(s) only, with the characters that end Slack's `<url|label>` percent-encoded. */
@@ -58,7 +64,7 @@ function unsafeSequences(text: string, allowedUrls: Set<string>): string[] {
   const problems: string[] = []
   const rest = text.replace(/<([^<>]*)>/g, (token, inner: string) => {
     if (/^!date\^\d+\^[^|]*\|[^|]*$/.test(inner)) return ''
-    const mention = /^(?:@|!subteam\^)([A-Z0-9]+)$/.exec(inner)
+    const mention = /^(?:@|#|!subteam\^)([A-Z0-9]+)$/.exec(inner)
     if (mention && TRUSTED_IDS.includes(mention[1]!)) return ''
     // Slack ends the URL at the first `|`; the label after it is shown as text.
     const url = inner.split('|')[0]!
@@ -186,6 +192,18 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
   ['resolved reply', (h) => buildResolvedReply(incident(h, 'resolved'))],
   ['test notification', (h) => buildTestNotificationMessage({ sender: h, policy: h })],
   ['storm members', (h) => buildStormMembersMessage([{ ...incident(h, 'open'), number: 8 }])],
+  ['incident channel link (open)', (h) => buildIncidentChannelLink(incident(h, 'open'), { id: 'C0INC7', name: h })],
+  ['incident channel link (resolved)', (h) => buildIncidentChannelLink({ ...incident(h, 'resolved'), resolutionRecordedBy: h }, { id: h, name: h })],
+  ['no incident channel', (h) => buildNoIncidentChannelMessage(h)],
+  [
+    'incident channel invitations skipped',
+    (h) =>
+      buildUninvitedMessage([
+        { id: h, error: h },
+        { id: 'U0ALICE', error: h },
+      ]),
+  ],
+  ['incident summary not pinned', (h) => buildPinFailedMessage(h)],
   [
     'resolve modal',
     (h) => {
