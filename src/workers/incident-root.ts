@@ -1,8 +1,14 @@
 import { CodedError } from '../core/errors'
-import type { IncidentProgress, PostedMessage } from '../core/incidents/incident-thread'
+import type { IncidentProgress, PostedMessage, ThreadIncident } from '../core/incidents/incident-thread'
 import { getLatestAnalysis } from '../storage/repositories/analyses'
+import { getLatestStatusUpdate } from '../storage/repositories/incident-lifecycle'
 import { getIncidentOrThrow, updateIncident, type Incident } from '../storage/repositories/incidents'
 import type { WorkerDeps } from './worker-deps'
+
+/** The incident as its thread shows it: as stored, with its latest status update. */
+export async function threadIncidentOf(deps: Pick<WorkerDeps, 'db'>, incident: Incident): Promise<ThreadIncident> {
+  return { ...incident, latestUpdate: await getLatestStatusUpdate(deps.db, incident.id) }
+}
 
 const ROOT_LOCK_WAIT_MS = 100
 const ROOT_LOCK_ATTEMPTS = 600
@@ -19,7 +25,7 @@ export async function ensureIncidentRoot(deps: Pick<WorkerDeps, 'db' | 'thread' 
       if (fresh.slackChannel && fresh.slackTs) return { channel: fresh.slackChannel, ts: fresh.slackTs }
       const channel = fresh.slackChannel ?? deps.config.INCIDENT_CHANNEL
       if (!channel) throw new Error('no channel for the incident: set INCIDENT_CHANNEL')
-      const posted = await deps.thread.openThread(fresh, channel)
+      const posted = await deps.thread.openThread(await threadIncidentOf(deps, fresh), channel)
       await updateIncident(deps.db, incident.id, { slackChannel: posted.channel, slackTs: posted.ts })
       return posted
     })
@@ -38,7 +44,7 @@ export async function refreshIncidentRoot(
   const incident = await getIncidentOrThrow(deps.db, incidentId)
   const analysis = await getLatestAnalysis(deps.db, incident.id)
   const analysed = { summary: analysis?.summary ?? undefined, confidence: analysis?.confidence ?? undefined }
-  await deps.thread.showIncidentProgress(incident, { phase: 'analyzed', ...analysed, ...run })
+  await deps.thread.showIncidentProgress(await threadIncidentOf(deps, incident), { phase: 'analyzed', ...analysed, ...run })
 }
 
 /**
@@ -52,7 +58,8 @@ export async function showCurrentIncidentProgress(
   progress: IncidentProgress,
 ): Promise<void> {
   const before = await getIncidentOrThrow(deps.db, incidentId)
-  await deps.thread.showIncidentProgress({ ...before, slackChannel: root.channel, slackTs: root.ts }, progress)
+  await deps.thread.showIncidentProgress({ ...(await threadIncidentOf(deps, before)), slackChannel: root.channel, slackTs: root.ts }, progress)
   const after = await getIncidentOrThrow(deps.db, incidentId)
-  if (after.status !== before.status) await deps.thread.showIncidentProgress({ ...after, slackChannel: root.channel, slackTs: root.ts }, progress)
+  if (after.status !== before.status)
+    await deps.thread.showIncidentProgress({ ...(await threadIncidentOf(deps, after)), slackChannel: root.channel, slackTs: root.ts }, progress)
 }
