@@ -76,8 +76,8 @@ export function parseSeverityChoice(value: string): { incidentNumber: number; se
 /** The latest status update as the root message shows it: stage, who, when, and the start of its text. */
 export function latestUpdateSection(update: StatusUpdateView): KnownBlock {
   const who = update.by ? ` · ${mention(update.by)}` : ''
-  const text = escapeMrkdwn(truncateText(update.text.trim(), UPDATE_SHOWN_MAX)).replace(/\n/g, '\n>')
-  return section(`*Latest update* · ${STAGE_TEXT[update.stage]}${who} · ${slackDate(update.at, '{time}')}\n>${text}`)
+  const text = escapeMrkdwn(truncateText(update.text.trim(), UPDATE_SHOWN_MAX))
+  return section(`*Latest update* · ${STAGE_TEXT[update.stage]}${who} · ${slackDate(update.at, '{time}')}\n${text}`)
 }
 
 function textInput(blockId: string, label: string, opts: { multiline: boolean; max: number; optional: boolean; initial?: string; placeholder?: string }) {
