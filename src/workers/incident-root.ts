@@ -1,10 +1,16 @@
 import { CodedError } from '../core/errors'
-import type { IncidentProgress, PostedMessage } from '../core/incidents/incident-thread'
+import type { IncidentProgress, PostedMessage, ThreadIncident } from '../core/incidents/incident-thread'
 import { getLatestAnalysis } from '../storage/repositories/analyses'
+import { getLatestStatusUpdate } from '../storage/repositories/incident-lifecycle'
 import { getIncidentOrThrow, updateIncident, type Incident } from '../storage/repositories/incidents'
 import { planIncidentChannel } from '../core/incidents/incident-channel'
 import { incidentChannelPolicy, openIncidentChannelThread } from './incident-channel'
 import type { WorkerDeps } from './worker-deps'
+
+/** The incident as its thread shows it: as stored, with its latest status update. */
+export async function threadIncidentOf(deps: Pick<WorkerDeps, 'db'>, incident: Incident): Promise<ThreadIncident> {
+  return { ...incident, latestUpdate: await getLatestStatusUpdate(deps.db, incident.id) }
+}
 
 const ROOT_LOCK_WAIT_MS = 100
 const ROOT_LOCK_ATTEMPTS = 600
@@ -30,7 +36,7 @@ export async function ensureIncidentRoot(
         await updateIncident(deps.db, incident.id, { slackChannel: root.channel, slackTs: root.ts, channelLinkTs: linkTs })
         return root
       }
-      const posted = await deps.thread.openThread(fresh, channel)
+      const posted = await deps.thread.openThread(await threadIncidentOf(deps, fresh), channel)
       await updateIncident(deps.db, incident.id, { slackChannel: posted.channel, slackTs: posted.ts })
       return posted
     })
@@ -49,7 +55,7 @@ export async function refreshIncidentRoot(
   const incident = await getIncidentOrThrow(deps.db, incidentId)
   const analysis = await getLatestAnalysis(deps.db, incident.id)
   const analysed = { summary: analysis?.summary ?? undefined, confidence: analysis?.confidence ?? undefined }
-  await deps.thread.showIncidentProgress(incident, { phase: 'analyzed', ...analysed, ...run })
+  await deps.thread.showIncidentProgress(await threadIncidentOf(deps, incident), { phase: 'analyzed', ...analysed, ...run })
 }
 
 /**
@@ -65,7 +71,8 @@ export async function showCurrentIncidentProgress(
   current?: Incident,
 ): Promise<void> {
   const before = current ?? (await getIncidentOrThrow(deps.db, incidentId))
-  await deps.thread.showIncidentProgress({ ...before, slackChannel: root.channel, slackTs: root.ts }, progress)
+  await deps.thread.showIncidentProgress({ ...(await threadIncidentOf(deps, before)), slackChannel: root.channel, slackTs: root.ts }, progress)
   const after = await getIncidentOrThrow(deps.db, incidentId)
-  if (after.status !== before.status) await deps.thread.showIncidentProgress({ ...after, slackChannel: root.channel, slackTs: root.ts }, progress)
+  if (after.status !== before.status)
+    await deps.thread.showIncidentProgress({ ...(await threadIncidentOf(deps, after)), slackChannel: root.channel, slackTs: root.ts }, progress)
 }

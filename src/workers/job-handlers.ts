@@ -7,6 +7,8 @@ import { processHistoryReembed } from './processors/history-reembed'
 import { processIncidentAnalyze } from './processors/incident-analyze'
 import { processIncidentAnnounceResolution } from './processors/incident-announce-resolution'
 import { processIncidentShowStorm } from './processors/incident-show-storm'
+import { processIncidentDeclare } from './processors/incident-declare'
+import { processIncidentRefreshRoot } from './processors/incident-refresh-root'
 import { processIncidentOpenAndAnalyze } from './processors/incident-open-and-analyze'
 import { failPlaybookRun, processPlaybookAdvance } from './processors/playbook-advance'
 import { processPlaybookShowCancellation } from './processors/playbook-show-cancellation'
@@ -25,6 +27,8 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'incident.open-and-analyze': (data) => processIncidentOpenAndAnalyze(deps, data),
     'test-notification.announce': (data) => processTestNotificationAnnounce(deps, data),
     'incident.show-storm': (data) => processIncidentShowStorm(deps, data),
+    'incident.declare': (data) => processIncidentDeclare(deps, data),
+    'incident.refresh-root': (data) => processIncidentRefreshRoot(deps, data),
     'playbook.advance': withFinalFailure(
       (data, meta) => processPlaybookAdvance(deps, data, meta),
       (data, reason) => failPlaybookRun(deps, data, reason),

@@ -7,6 +7,7 @@ import { listAuditForIncident } from '../../src/storage/repositories/audit'
 import { getIncident, listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
 import { createPastIncident } from '../support/seed-incidents'
+import { eventually } from '../support/eventually'
 import { TEST_REDIS_URL } from '../support/services'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
@@ -70,6 +71,8 @@ describe('the Resolve form, through the Bolt app and the Slack simulator', () =>
     expect(incident.slackTs).toBeTruthy()
     const res = await env.sender.blockAction({ actionId: RESOLVE_ACTION_ID, messageTs: incident.slackTs!, channelId: CHANNEL })
     expect(res.status).toBe(200)
+    // Bolt answers the click before its handler opens the form (processBeforeResponse: false).
+    await eventually(async () => env.fakeSlack.openedViews.length === 1, { what: 'the Resolve form' })
     await env.idle()
     expect(env.fakeSlack.openedViews).toHaveLength(1)
     const view = openedView()
@@ -137,6 +140,7 @@ describe('the Resolve form, through the Bolt app and the Slack simulator', () =>
   it('`/sre resolve INC-n` opens the recorded answers again, and saving edits them', async () => {
     const res = await env.sender.slashCommand({ text: `resolve INC-${incident.number}`, channel_id: CHANNEL })
     expect(res.status).toBe(200)
+    await eventually(async () => env.fakeSlack.openedViews.length === 2, { what: 'the Resolve form again' })
     await env.idle()
     expect(env.fakeSlack.openedViews).toHaveLength(2)
     const view = openedView()

@@ -4,6 +4,7 @@ import type { MetricWarning } from '../analysis/scan/metric-warnings'
 import type { ApprovalRequestView } from '../approvals/approval-request-view'
 import type { PastIncidentMatch } from '../correlation/past-incident-match'
 import type { Playbook } from '../playbooks/schema'
+import type { ResponseStage } from './response-stage'
 import type { AlertLink } from './types'
 
 /**
@@ -125,6 +126,24 @@ export interface ThreadIncident {
   /** The incident's own channel (INCIDENT_CHANNEL_MODE=channel), where its thread then is. */
   incidentChannelId?: string | null
   incidentChannelName?: string | null
+  /** Slack user id of the incident commander, if there is one. */
+  commanderId?: string | null
+  acknowledgedAt?: Date | null
+  /** Slack user id of whoever acknowledged it first. */
+  acknowledgedBy?: string | null
+  /** Where the response stands, as the latest status update says. */
+  responseStage?: ResponseStage
+  /** The latest status update, if any; shown on the root message. */
+  latestUpdate?: StatusUpdateView | null
+}
+
+/** A status update of the team: the stage it puts the response in, what it says, who wrote it and when. */
+export interface StatusUpdateView {
+  stage: ResponseStage
+  text: string
+  /** Slack user id; null when not known. */
+  by: string | null
+  at: Date
 }
 
 /** A test notification: who sent it, from which alert policy (null when the body names none). */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { MINUTE_MS } from '../durations'
+import { severitySchema } from '../incidents/types'
 
 /**
  * The port through which the bot, the alert routes and the workers hand work to the workers:
@@ -28,6 +29,21 @@ export const jobSchemas = {
     channelId: z.string().min(1),
     requestedAt: z.iso.datetime(),
   }),
+  /** `/sre declare`: opens the incident a person declared (they or the one they named lead it), then analyses it. */
+  'incident.declare': z.object({
+    /** The Declare modal's view id: the same submission retried opens one incident. */
+    requestId: z.string().min(1).max(100),
+    title: z.string().trim().min(1).max(200),
+    service: z.string().max(100).nullable(),
+    severity: severitySchema,
+    description: z.string().max(ANALYZE_TEXT_MAX_CHARS),
+    commanderId: z.string().min(1),
+    userId: z.string().min(1),
+    channelId: z.string().min(1),
+    requestedAt: z.iso.datetime(),
+  }),
+  /** Shows the incident as stored on its root message, after a person changed it (acknowledged, updated, re-ranked, handed over). */
+  'incident.refresh-root': z.object({ incidentId: z.uuid() }),
   'playbook.advance': z.object({ executionId: z.uuid() }),
   'approval.apply-decision': z.object({ approvalId: z.uuid() }),
   'approval.expire': z.object({ approvalId: z.uuid() }),

@@ -28,6 +28,7 @@ export {
   type PayloadBuildOptions,
   type SlackEventPayload,
   type SlashCommandPayload,
+  type StaticSelectAction,
   type ViewSubmissionOptions,
   type ViewSubmissionPayload,
   type ViewStateValue,

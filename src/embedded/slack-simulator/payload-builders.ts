@@ -33,6 +33,15 @@ export interface ButtonAction {
   action_ts: string
 }
 
+/** A choice in a static select menu of a message, as Slack sends it. */
+export interface StaticSelectAction {
+  type: 'static_select'
+  action_id: string
+  block_id: string
+  selected_option: { text: { type: 'plain_text'; text: string; emoji: boolean }; value: string }
+  action_ts: string
+}
+
 export interface BlockActionsPayload {
   type: 'block_actions'
   token: string
@@ -45,7 +54,7 @@ export interface BlockActionsPayload {
   container: { type: 'message'; message_ts: string; channel_id: string; is_ephemeral: boolean; thread_ts?: string }
   message: Record<string, unknown> & { ts: string; thread_ts?: string; blocks?: SlackBlock[] }
   state: { values: Record<string, unknown> }
-  actions: ButtonAction[]
+  actions: Array<ButtonAction | StaticSelectAction>
   response_url: string
   trigger_id: string
 }
@@ -69,12 +78,15 @@ export interface BlockActionsOptions {
   message?: BlockActionsPayload['message']
   responseUrl?: string
   triggerId?: string
+  /** Sends a choice in the static select `actionId` instead of a button click. */
+  selectedOption?: { text: string; value: string }
 }
 
 /** One input's value in view.state, as Slack sends it (`value` for text, `selected_option` for selects and radios). */
 export type ViewStateValue =
   | { type: 'plain_text_input'; value: string | null }
   | { type: 'radio_buttons' | 'static_select'; selected_option: { text: { type: 'plain_text'; text: string }; value: string } | null }
+  | { type: 'users_select'; selected_user: string | null }
 
 export interface ViewSubmissionPayload {
   type: 'view_submission'
@@ -166,15 +178,29 @@ export function buildBlockActionsPayload(options: BlockActionsOptions, { fakeSla
   const message = options.message ?? (clicked === undefined ? minimalMessage(messageTs, threadTs) : messageJson(clicked))
   const label = options.text ?? plainTextOf(button?.element.text) ?? options.actionId
   const value = options.value ?? (typeof button?.element.value === 'string' ? button.element.value : undefined)
-  const action: ButtonAction = {
-    type: 'button',
-    action_id: options.actionId,
-    block_id: options.blockId ?? button?.blockId ?? 'actions',
-    text: { type: 'plain_text', text: label, emoji: true },
-    action_ts: actionTs(),
+  const blockId = options.blockId ?? button?.blockId ?? 'actions'
+  let action: ButtonAction | StaticSelectAction
+  if (options.selectedOption) {
+    const { text, value: chosen } = options.selectedOption
+    action = {
+      type: 'static_select',
+      action_id: options.actionId,
+      block_id: blockId,
+      selected_option: { text: { type: 'plain_text', text, emoji: true }, value: chosen },
+      action_ts: actionTs(),
+    }
+  } else {
+    const clicked: ButtonAction = {
+      type: 'button',
+      action_id: options.actionId,
+      block_id: blockId,
+      text: { type: 'plain_text', text: label, emoji: true },
+      action_ts: actionTs(),
+    }
+    if (value !== undefined) clicked.value = value
+    if (typeof button?.element.style === 'string') clicked.style = button.element.style
+    action = clicked
   }
-  if (value !== undefined) action.value = value
-  if (typeof button?.element.style === 'string') action.style = button.element.style
   const container: BlockActionsPayload['container'] = { type: 'message', message_ts: messageTs, channel_id: channelId, is_ephemeral: false }
   if (threadTs !== undefined) container.thread_ts = threadTs
   const responseUrl =

@@ -6,11 +6,15 @@ export const SRE_COMMANDS: Array<[string, string]> = [
   ['/sre analyze <service> <symptoms>', 'open an incident from a description and analyse it (e.g. `/sre analyze checkout-db connection timeouts`)'],
   ['/sre similar <text | INC-n>', 'past incidents like a description or an incident, with what fixed them'],
   ['/sre trail <INC-n>', "the reasoning trail of an incident's analysis"],
+  ['/sre declare [title]', 'declare an incident (a form: title, service, severity, description, commander)'],
+  ['/sre update [INC-n] [stage] [text]', 'post a status update (investigating, identified, monitoring); without a text, a form'],
+  ['/sre severity [INC-n] <critical|high|warning|info>', "change an incident's severity"],
+  ['/sre commander [INC-n] <@person>', 'name the incident commander'],
   ['/sre resolve [INC-n]', 'record what fixed an incident, whether it worked and whether the diagnosis was right (a form)'],
   ['/sre incidents', 'list open incidents'],
   ['/sre playbooks', 'list the playbooks and when each applies'],
   ['/sre run <playbook> <INC-n>', 'run a playbook on an incident (you then cannot approve its actions yourself)'],
-  ['/sre help', 'this help'],
+  ['/sre help', 'this help (without INC-n, a command means the incident of the channel it is typed in)'],
 ]
 
 /** The commands as mrkdwn lines; `<service>` and the like are escaped, or Slack would read them as links. */

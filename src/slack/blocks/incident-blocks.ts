@@ -1,9 +1,11 @@
 import { truncateText } from '../../core/truncate-text'
-import type { KnownBlock } from '@slack/types'
+import type { ActionsBlockElement, KnownBlock } from '@slack/types'
 import { formatDuration } from '../../core/durations'
 import { incidentLabel } from '../../core/incidents/incident-label'
 import type { IncidentProgress, TestNotificationView, ThreadIncident } from '../../core/incidents/incident-thread'
 import { RESOLVE_ACTION_ID } from './resolution-blocks'
+import { ACKNOWLEDGE_ACTION_ID, TIMELINE_ACTION_ID, UPDATE_ACTION_ID } from './incident-action-ids'
+import { buildSeveritySelect, latestUpdateSection, mention, slackDate, stageLabel } from './lifecycle-blocks'
 import { confidenceBar, context, escapeMrkdwn, fields, header, link, percent, section, type SlackMessage } from './block-kit'
 
 /** Enough of the alert's own words to act on; the full text is in the incident. */
@@ -36,15 +38,21 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
       ['Service', escapeMrkdwn(incident.service ?? 'unknown')],
       ['Severity', `${icon} ${escapeMrkdwn(incident.severity)}`],
       ['Status', state],
-      ['Started', `<!date^${Math.floor(incident.startedAt.getTime() / 1000)}^{date_short_pretty} {time}|${incident.startedAt.toISOString()}>`],
+      ['Started', slackDate(incident.startedAt)],
+      ['Commander', incident.commanderId ? mention(incident.commanderId) : '_none yet_'],
+      ['Stage', stageLabel(incident.status === 'resolved' ? 'resolved' : (incident.responseStage ?? 'investigating'))],
     ]),
   ]
   const storm = incident.stormSize ? stormNote(incident, incident.stormSize) : null
   if (storm) blocks.push(section(storm))
   const alertSays = incident.summary.trim()
   if (alertSays) blocks.push(section(escapeMrkdwn(truncateText(alertSays, MAX_SUMMARY_SHOWN))))
+  if (incident.latestUpdate) blocks.push(latestUpdateSection(incident.latestUpdate))
   if (progress.summary) blocks.push(section(`*Assessment:* ${escapeMrkdwn(progress.summary)}`))
   const notes: string[] = []
+  if (incident.acknowledgedAt)
+    notes.push(`Acknowledged${incident.acknowledgedBy ? ` by ${mention(incident.acknowledgedBy)}` : ''} ${slackDate(incident.acknowledgedAt)}`)
+  else if (incident.status === 'open') notes.push('Not acknowledged yet')
   if (progress.confidence !== undefined) notes.push(`Confidence ${confidenceBar(progress.confidence)} ${percent(progress.confidence)}`)
   if (progress.playbookTitle)
     notes.push(
@@ -56,19 +64,27 @@ export function buildIncidentRootMessage(incident: IncidentView, progress: Incid
   )
   if (incident.links.length) notes.push(incident.links.map((l) => link(l.url, l.label)).join(' · '))
   blocks.push(context(...notes))
-  blocks.push({
-    type: 'actions',
-    block_id: 'incident_actions',
-    elements: [
-      {
-        type: 'button',
-        action_id: RESOLVE_ACTION_ID,
-        text: { type: 'plain_text', text: incident.status === 'resolved' ? 'Record what fixed it' : 'Resolve' },
-        value: String(incident.number),
-      },
-    ],
-  })
+  blocks.push({ type: 'actions', block_id: 'incident_actions', elements: rootActions(incident) })
   return { text: `${label} ${escapeMrkdwn(incident.title)} — ${state}${storm ? ` · storm of ${(incident.stormSize ?? 0) + 1} incidents` : ''}`, blocks }
+}
+
+/** Acknowledge (until someone has), Update, Resolve, Timeline and the severity menu; a resolved incident keeps Resolve and Timeline. */
+function rootActions(incident: IncidentView): ActionsBlockElement[] {
+  const open = incident.status === 'open'
+  const value = String(incident.number)
+  const button = (action_id: string, text: string, style?: 'primary'): ActionsBlockElement => ({
+    type: 'button',
+    action_id,
+    text: { type: 'plain_text', text },
+    value,
+    ...(style ? { style } : {}),
+  })
+  const elements: ActionsBlockElement[] = []
+  if (open && !incident.acknowledgedAt) elements.push(button(ACKNOWLEDGE_ACTION_ID, 'Acknowledge', 'primary'))
+  if (open) elements.push(button(UPDATE_ACTION_ID, 'Update'))
+  elements.push(button(RESOLVE_ACTION_ID, open ? 'Resolve' : 'Record what fixed it'), button(TIMELINE_ACTION_ID, 'Timeline'))
+  if (open) elements.push(buildSeveritySelect(incident.number, incident.severity))
+  return elements
 }
 
 function stormNote(incident: IncidentView, joined: number): string {

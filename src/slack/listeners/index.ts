@@ -2,19 +2,27 @@ import type { App } from '@slack/bolt'
 import { ANALYSIS_SECTION_ACTION_ID } from '../blocks/analysis-summary-blocks'
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../blocks/approval-blocks'
 import { RESOLVE_ACTION_ID, RESOLVE_VIEW_CALLBACK_ID } from '../blocks/resolution-blocks'
+import { ACKNOWLEDGE_ACTION_ID, SEVERITY_ACTION_ID, UPDATE_ACTION_ID } from '../blocks/incident-action-ids'
+import { DECLARE_VIEW_CALLBACK_ID, UPDATE_VIEW_CALLBACK_ID } from '../blocks/lifecycle-blocks'
 import { CANCEL_EXECUTION_ACTION_ID, MANUAL_DONE_ACTION_ID, RUN_PLAYBOOK_ACTION_ID } from '../blocks/playbook-blocks'
 import { createAnalysisSectionHandler, whatSectionButtonDoes } from './actions/analysis-section-action'
 import { createApprovalActionHandler } from './actions/approval-action'
 import { createCancelExecutionHandler } from './actions/cancel-execution-action'
 import { createManualDoneHandler } from './actions/manual-done-action'
+import { createAcknowledgeActionHandler } from './actions/acknowledge-action'
 import { createResolveActionHandler } from './actions/resolve-action'
+import { createSeverityActionHandler } from './actions/severity-action'
+import { createUpdateActionHandler } from './actions/update-action'
 import { createRunPlaybookActionHandler } from './actions/run-playbook-action'
 import { answerFailures } from './answer-failures'
 import { createSreCommandHandler, whatSreCommandDoes } from './commands/sre-command'
 import { createAppHomeOpenedHandler, showHomeFailure } from './events/app-home-opened'
 import { createAppMentionHandler, whatMentionAsks } from './events/app-mention'
 import type { ListenerDeps } from './listener-deps'
+import { createDeclareSubmissionHandler } from './views/declare-submission'
 import { createResolveSubmissionHandler, tellResolveSubmitter } from './views/resolve-submission'
+import { createStatusUpdateSubmissionHandler } from './views/status-update-submission'
+import { tellViewSubmitter } from './views/tell-view-submitter'
 
 /** Every listener goes through answerFailures: acked, and a failure is logged and told to the user. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -34,6 +42,11 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   )
   app.action(RESOLVE_ACTION_ID, answerFailures(deps, 'open the Resolve form', createResolveActionHandler(deps)))
   app.view(RESOLVE_VIEW_CALLBACK_ID, answerFailures(deps, 'record the resolution', createResolveSubmissionHandler(deps), tellResolveSubmitter))
+  app.action(ACKNOWLEDGE_ACTION_ID, answerFailures(deps, 'record your acknowledgement', createAcknowledgeActionHandler(deps)))
+  app.action(UPDATE_ACTION_ID, answerFailures(deps, 'open the status update form', createUpdateActionHandler(deps)))
+  app.action(SEVERITY_ACTION_ID, answerFailures(deps, 'change the severity', createSeverityActionHandler(deps)))
+  app.view(UPDATE_VIEW_CALLBACK_ID, answerFailures(deps, 'post the status update', createStatusUpdateSubmissionHandler(deps), tellViewSubmitter))
+  app.view(DECLARE_VIEW_CALLBACK_ID, answerFailures(deps, 'declare the incident', createDeclareSubmissionHandler(deps), tellViewSubmitter))
   app.event(
     'app_mention',
     answerFailures(deps, ({ event }) => whatMentionAsks(event.text), createAppMentionHandler(deps)),

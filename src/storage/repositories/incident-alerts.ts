@@ -3,6 +3,7 @@ import type { NormalizedAlert } from '../../core/incidents/types'
 import { CodedError } from '../../core/errors'
 import type { Database } from '../database'
 import { alertBodies, alerts, incidents } from '../schema'
+import { storeResponseTimes } from './incident-lifecycle'
 import { incidentColumns, toIncident, type Incident } from './incidents'
 
 export interface AlertIngestResult {
@@ -96,10 +97,17 @@ async function recordLockedAlerts(tx: Database, run: NormalizedAlert[]): Promise
     )
     const resolved = await tx
       .update(incidents)
-      .set({ status: 'resolved', resolvedAt: sql`case ${incidents.fingerprint} ${endedAt} end`, updatedAt: new Date() })
+      .set({
+        status: 'resolved',
+        resolvedAt: sql`case ${incidents.fingerprint} ${endedAt} end`,
+        // No mitigation recorded: the impact is taken to have stopped when the alert did.
+        mitigatedAt: sql`coalesce(${incidents.mitigatedAt}, case ${incidents.fingerprint} ${endedAt} end)`,
+        responseStage: 'resolved',
+        updatedAt: new Date(),
+      })
       .where(openUnder(resolving.map((a) => a.fingerprint)))
       .returning(incidentColumns)
-    note(resolved, 'resolved')
+    note(await storeResponseTimes(tx, resolved), 'resolved')
   }
   const firing = run.filter((a) => a.status !== 'resolved')
   if (firing.length > 0) note(await countRepeats(firing.map((a) => a.fingerprint)), 'updated')

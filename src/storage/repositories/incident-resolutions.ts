@@ -3,6 +3,7 @@ import { CodedError } from '../../core/errors'
 import { type ResolutionAnswers, resolutionAnswersSchema } from '../../core/incidents/resolution'
 import type { Database } from '../database'
 import { auditLog, incidents } from '../schema'
+import { responseTimesOf } from './incident-lifecycle'
 import { type Incident, incidentColumns, toIncident } from './incidents'
 
 /**
@@ -13,17 +14,19 @@ export async function recordResolution(db: Database, incidentId: string, answers
   const a = resolutionAnswersSchema.parse(answers)
   if (a.sameIncidentId === incidentId) throw new CodedError('resolution_invalid', 'an incident cannot be the same as itself')
   return db.transaction(async (tx) => {
-    const [current] = await tx
-      .select({ status: incidents.status, resolvedAt: incidents.resolvedAt })
-      .from(incidents)
-      .where(eq(incidents.id, incidentId))
-      .for('update')
+    const [current] = await tx.select(incidentColumns).from(incidents).where(eq(incidents.id, incidentId)).for('update')
     if (!current) throw new CodedError('incident_not_found', `incident ${incidentId} does not exist`)
+    const resolvedAt = current.resolvedAt ?? now
+    // No mitigation recorded: the impact is taken to have stopped at the resolution.
+    const mitigatedAt = current.mitigatedAt ?? resolvedAt
     const [row] = await tx
       .update(incidents)
       .set({
         status: 'resolved',
-        resolvedAt: current.resolvedAt ?? now,
+        resolvedAt,
+        mitigatedAt,
+        responseStage: 'resolved',
+        ...responseTimesOf({ ...current, resolvedAt, mitigatedAt }),
         resolution: a.resolution,
         resolutionOutcome: a.outcome,
         rootCause: a.rootCause,

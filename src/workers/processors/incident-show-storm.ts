@@ -1,7 +1,7 @@
 import type { JobData } from '../../core/jobs/job-queue'
 import { listStormMembers } from '../../storage/repositories/incident-storms'
 import { getIncidentOrThrow, updateIncident } from '../../storage/repositories/incidents'
-import { ensureIncidentRoot } from '../incident-root'
+import { ensureIncidentRoot, threadIncidentOf } from '../incident-root'
 import { enqueueStormRedraw, STORM_PAGE_SIZE, storedProgress } from '../incident-storm'
 import type { WorkerDeps } from '../worker-deps'
 
@@ -14,7 +14,7 @@ export async function processIncidentShowStorm(deps: WorkerDeps, data: JobData<'
   const drawn = await deps.tryWithLock(`storm:${data.incidentId}`, async () => {
     const parent = await getIncidentOrThrow(deps.db, data.incidentId)
     const root = await ensureIncidentRoot(deps, parent)
-    const shown = { ...parent, slackChannel: root.channel, slackTs: root.ts }
+    const shown = { ...(await threadIncidentOf(deps, parent)), slackChannel: root.channel, slackTs: root.ts }
     const pageOf = (position: number) => Math.floor((position - 1) / STORM_PAGE_SIZE)
     for (let page = pageOf(parent.stormShown + 1); page <= pageOf(parent.stormSize); page++) {
       const members = await listStormMembers(deps.db, parent.id, page * STORM_PAGE_SIZE + 1, (page + 1) * STORM_PAGE_SIZE)

@@ -1,4 +1,4 @@
-import type { BlockAction, ButtonAction } from '@slack/bolt'
+import type { BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt'
 import type { WebClient } from '@slack/web-api'
 
 /** Who clicked, where, and a way to answer them alone (ephemerally, in the same thread). */
@@ -9,7 +9,8 @@ export interface ButtonClick {
   tell(text: string): Promise<void>
 }
 
-export function readButtonClick(body: BlockAction<ButtonAction>, client: WebClient): ButtonClick {
+/** Reads a button click, or a choice in a menu of a message, which Slack sends alike. */
+export function readButtonClick(body: BlockAction<ButtonAction | StaticSelectAction>, client: WebClient): ButtonClick {
   const userId = body.user.id
   const channel = body.channel?.id ?? body.container?.channel_id
   const messageTs = body.message?.ts ?? body.container?.message_ts

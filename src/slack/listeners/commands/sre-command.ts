@@ -17,6 +17,10 @@ import { ANALYZE_TEXT_MAX_CHARS, playbookStartJobId } from '../../../core/jobs/j
 import { failureReason } from '../answer-failures'
 import type { ListenerDeps } from '../listener-deps'
 import { openResolveModal } from '../views/open-resolve-modal'
+import { runCommanderCommand } from './commander-command'
+import { runDeclareCommand } from './declare-command'
+import { runSeverityCommand } from './severity-command'
+import { runUpdateCommand } from './update-command'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
@@ -40,6 +44,14 @@ export function whatSreCommandDoes(text: string): string {
       return 'read the reasoning trail'
     case 'resolve':
       return 'open the Resolve form'
+    case 'declare':
+      return 'open the Declare form'
+    case 'update':
+      return 'post the status update'
+    case 'severity':
+      return 'change the severity'
+    case 'commander':
+      return 'name the incident commander'
     default:
       return 'answer your command'
   }
@@ -47,7 +59,8 @@ export function whatSreCommandDoes(text: string): string {
 
 /** `/sre <subcommand>`: acknowledges at once, then hands the work to a job; a failure after the ack is answered by answerFailures. */
 export function createSreCommandHandler(deps: ListenerDeps) {
-  return async ({ command, ack, respond, client }: Args): Promise<void> => {
+  return async (listenerArgs: Args): Promise<void> => {
+    const { command, ack, respond, client } = listenerArgs
     const [sub = '', ...rest] = command.text.trim().split(/\s+/)
     const args = rest.join(' ')
     switch (sub.toLowerCase()) {
@@ -165,6 +178,18 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         await openResolveModal(deps, client, { triggerId: command.trigger_id, channel: command.channel_id }, incident)
         return
       }
+      case 'declare':
+        await runDeclareCommand(listenerArgs, args)
+        return
+      case 'update':
+        await runUpdateCommand(deps, listenerArgs, rest)
+        return
+      case 'severity':
+        await runSeverityCommand(deps, listenerArgs, rest)
+        return
+      case 'commander':
+        await runCommanderCommand(deps, listenerArgs, rest)
+        return
       case 'playbooks': {
         await ack({ response_type: 'ephemeral', ...buildPlaybookListMessage(deps.playbooks) })
         return

@@ -31,6 +31,15 @@ import {
   buildPinFailedMessage,
   buildUninvitedMessage,
 } from '../../../../src/slack/blocks/incident-channel-blocks'
+import {
+  alreadyAcknowledgedText,
+  buildAcknowledgedLine,
+  buildCommanderChangedLine,
+  buildDeclareModal,
+  buildSeverityChangedLine,
+  buildStatusUpdateLine,
+  buildStatusUpdateModal,
+} from '../../../../src/slack/blocks/lifecycle-blocks'
 import { buildResolutionRecordedMessage, buildResolveModal } from '../../../../src/slack/blocks/resolution-blocks'
 import {
   buildActionResultMessage,
@@ -189,7 +198,31 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
     (h) => buildIncidentRootMessage(incident(h, 'open'), { phase: 'analyzed', summary: h, confidence: 0.5, playbookTitle: h, executionStatus: h }),
   ],
   ['incident root (resolved)', (h) => buildIncidentRootMessage(incident(h, 'resolved'), { phase: 'new' })],
+  [
+    'incident root with its lifecycle (commander, acknowledgement, latest update)',
+    (h) =>
+      buildIncidentRootMessage(
+        {
+          ...incident(h, 'open'),
+          commanderId: h,
+          acknowledgedBy: h,
+          acknowledgedAt: new Date(0),
+          latestUpdate: { stage: 'identified', text: h, by: h, at: new Date(0) },
+        },
+        { phase: 'analyzed' },
+      ),
+  ],
   ['resolved reply', (h) => buildResolvedReply(incident(h, 'resolved'))],
+  ['declare modal', (h) => ({ text: '', blocks: buildDeclareModal({ channel: h, initialTitle: h }).blocks as KnownBlock[] })],
+  [
+    'status update modal',
+    (h) => ({ text: '', blocks: buildStatusUpdateModal({ incidentId: h, label: h, title: h, stage: 'monitoring', channel: h }).blocks as KnownBlock[] }),
+  ],
+  ['acknowledged line', (h) => buildAcknowledgedLine(h, h, 60, true)],
+  ['already acknowledged', (h) => ({ text: alreadyAcknowledgedText(h, h, new Date(0)), blocks: [section(alreadyAcknowledgedText(h, h, new Date(0)))] })],
+  ['status update line', (h) => buildStatusUpdateLine(h, { stage: 'monitoring', text: h, by: h, at: new Date(0) }, true)],
+  ['severity changed line', (h) => buildSeverityChangedLine(h, h, 'critical', h)],
+  ['commander changed line', (h) => buildCommanderChangedLine(h, h, 'U0ALICE')],
   ['test notification', (h) => buildTestNotificationMessage({ sender: h, policy: h })],
   ['storm members', (h) => buildStormMembersMessage([{ ...incident(h, 'open'), number: 8 }])],
   ['incident channel link (open)', (h) => buildIncidentChannelLink(incident(h, 'open'), { id: 'C0INC7', name: h })],

@@ -3,6 +3,7 @@ import { HOUR_MS, MINUTE_MS, DAY_MS } from '../../../../src/core/durations'
 import { findBlockKitViolations } from '../../../../src/embedded/slack-simulator'
 import { buildIncidentRootMessage, buildResolvedReply, type IncidentView } from '../../../../src/slack/blocks/incident-blocks'
 import { RESOLVE_ACTION_ID } from '../../../../src/slack/blocks/resolution-blocks'
+import { TIMELINE_ACTION_ID } from '../../../../src/slack/blocks/incident-action-ids'
 
 const startedAt = new Date('2024-05-14T09:12:03Z')
 
@@ -60,9 +61,13 @@ describe('buildIncidentRootMessage', () => {
 
   it('ends with a Resolve button carrying the incident number, which offers to record the fix once resolved', () => {
     const open = buildIncidentRootMessage(buildIncidentView(), { phase: 'analyzed' })
-    expect(open.blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ action_id: RESOLVE_ACTION_ID, text: { text: 'Resolve' }, value: '12' }] })
+    expect(open.blocks.at(-1)).toMatchObject({ type: 'actions' })
+    expect(open.blocks.at(-1)).toHaveProperty(
+      'elements',
+      expect.arrayContaining([{ type: 'button', action_id: RESOLVE_ACTION_ID, text: { type: 'plain_text', text: 'Resolve' }, value: '12' }]),
+    )
     const resolved = buildIncidentRootMessage(buildIncidentView({ status: 'resolved', resolvedAt: new Date() }), { phase: 'analyzed' })
-    expect(resolved.blocks.at(-1)).toMatchObject({ elements: [{ text: { text: 'Record what fixed it' } }] })
+    expect(resolved.blocks.at(-1)).toMatchObject({ elements: [{ text: { text: 'Record what fixed it' } }, { action_id: TIMELINE_ACTION_ID, value: '12' }] })
   })
 })
 
