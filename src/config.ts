@@ -159,6 +159,13 @@ const envSchema = z.object({
     .default(5),
   /** Below the threshold, how long a follower of a recent incident of its service waits for a storm to show before it gets a thread of its own (0: no wait). */
   STORM_SETTLE_SECONDS: z.coerce.number().int().min(0).max(600).default(0),
+  /** The reaction (emoji name, no colons) with which a responder adds a message to the incident's timeline. */
+  TIMELINE_REACTION: z
+    .string()
+    .trim()
+    .regex(/^:?[a-z0-9_+'-]{1,100}:?$/, 'must be an emoji name such as pushpin')
+    .transform((name) => name.replace(/^:|:$/g, ''))
+    .default('pushpin'),
 })
 
 export type Config = z.infer<typeof envSchema>

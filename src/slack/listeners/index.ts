@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt'
 import { ANALYSIS_SECTION_ACTION_ID } from '../blocks/analysis-summary-blocks'
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../blocks/approval-blocks'
 import { RESOLVE_ACTION_ID, RESOLVE_VIEW_CALLBACK_ID } from '../blocks/resolution-blocks'
+import { TIMELINE_ACTION_ID } from '../blocks/incident-action-ids'
 import { CANCEL_EXECUTION_ACTION_ID, MANUAL_DONE_ACTION_ID, RUN_PLAYBOOK_ACTION_ID } from '../blocks/playbook-blocks'
 import { createAnalysisSectionHandler, whatSectionButtonDoes } from './actions/analysis-section-action'
 import { createApprovalActionHandler } from './actions/approval-action'
@@ -9,10 +10,12 @@ import { createCancelExecutionHandler } from './actions/cancel-execution-action'
 import { createManualDoneHandler } from './actions/manual-done-action'
 import { createResolveActionHandler } from './actions/resolve-action'
 import { createRunPlaybookActionHandler } from './actions/run-playbook-action'
+import { createTimelineActionHandler } from './actions/timeline-action'
 import { answerFailures } from './answer-failures'
 import { createSreCommandHandler, whatSreCommandDoes } from './commands/sre-command'
 import { createAppHomeOpenedHandler, showHomeFailure } from './events/app-home-opened'
 import { createAppMentionHandler, whatMentionAsks } from './events/app-mention'
+import { createReactionAddedHandler, tellReactor } from './events/reaction-added'
 import type { ListenerDeps } from './listener-deps'
 import { createResolveSubmissionHandler, tellResolveSubmitter } from './views/resolve-submission'
 
@@ -38,5 +41,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     'app_mention',
     answerFailures(deps, ({ event }) => whatMentionAsks(event.text), createAppMentionHandler(deps)),
   )
+  app.action(TIMELINE_ACTION_ID, answerFailures(deps, 'post the timeline', createTimelineActionHandler(deps)))
+  app.event('reaction_added', answerFailures(deps, 'add the message to the timeline', createReactionAddedHandler(deps), tellReactor))
   app.event('app_home_opened', answerFailures(deps, 'show the open incidents', createAppHomeOpenedHandler(deps), showHomeFailure))
 }

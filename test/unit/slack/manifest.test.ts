@@ -10,12 +10,21 @@ describe('manifest.yml', () => {
   })
 
   it('subscribes to the events the listeners handle and enables interactivity', () => {
-    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_mention'])
+    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_mention', 'reaction_added'])
     expect(manifest.settings.interactivity.is_enabled).toBe(true)
     expect(manifest.features.app_home.home_tab_enabled).toBe(true)
   })
 
   it('asks only for the bot scopes the code uses', () => {
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['app_mentions:read', 'chat:write', 'chat:write.public', 'commands', 'usergroups:read'])
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
+      'app_mentions:read',
+      'channels:history',
+      'chat:write',
+      'chat:write.public',
+      'commands',
+      'groups:history',
+      'reactions:read',
+      'usergroups:read',
+    ])
   })
 })

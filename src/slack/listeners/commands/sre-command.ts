@@ -17,6 +17,7 @@ import { ANALYZE_TEXT_MAX_CHARS, playbookStartJobId } from '../../../core/jobs/j
 import { failureReason } from '../answer-failures'
 import type { ListenerDeps } from '../listener-deps'
 import { openResolveModal } from '../views/open-resolve-modal'
+import { answerTimelineCommand } from './timeline-command'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
@@ -40,6 +41,8 @@ export function whatSreCommandDoes(text: string): string {
       return 'read the reasoning trail'
     case 'resolve':
       return 'open the Resolve form'
+    case 'timeline':
+      return 'post the timeline'
     default:
       return 'answer your command'
   }
@@ -165,6 +168,8 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         await openResolveModal(deps, client, { triggerId: command.trigger_id, channel: command.channel_id }, incident)
         return
       }
+      case 'timeline':
+        return answerTimelineCommand(deps, { command, ack, respond, client }, rest[0])
       case 'playbooks': {
         await ack({ response_type: 'ephemeral', ...buildPlaybookListMessage(deps.playbooks) })
         return
