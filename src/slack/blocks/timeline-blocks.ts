@@ -62,7 +62,7 @@ export function buildTimelineMessages(timeline: Timeline, notes: readonly string
     if (i === chunks.length - 1 && footer.length) {
       blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncateText(footer.join('\n'), TIMELINE_SECTION_CHARS) }] })
     }
-    return { text: `Timeline of ${title}${part}`, blocks }
+    return { text: `Timeline of ${escapeMrkdwn(title)}${part}`, blocks }
   })
 }
 
