@@ -105,6 +105,8 @@ describe('the incident timeline, through the Bolt app and the Slack simulator', 
       threadTs: incident.slackTs!,
     })
     const elsewhere = env.fakeSlack.postAsUser({ channel: incident.slackChannel!, user: DEMO_USERS.other.id, text: 'lunch?' })
+    const otherChannel = env.fakeSlack.postAsUser({ channel: 'C0RANDOM', user: DEMO_USERS.other.id, text: 'nothing to do with it' })
+    await env.sender.reactionAdded({ channel: otherChannel.channel, ts: otherChannel.ts })
     await env.sender.reactionAdded({ channel: note.channel, ts: note.ts, reaction: 'eyes' })
     await env.sender.reactionAdded({ channel: elsewhere.channel, ts: elsewhere.ts })
     const res = await env.sender.reactionAdded({ channel: note.channel, ts: note.ts, user: DEMO_USERS.approver.id })
@@ -112,6 +114,8 @@ describe('the incident timeline, through the Bolt app and the Slack simulator', 
     await expect.poll(() => env.fakeSlack.ephemerals.some((e) => (e.text ?? '').includes(`to the timeline of INC-${incident.number}`))).toBe(true)
     await env.sender.reactionAdded({ channel: note.channel, ts: note.ts, user: DEMO_USERS.other.id, reaction: 'pushpin::skin-tone-2' })
     await expect.poll(async () => env.fakeSlack.callsTo('chat.getPermalink').filter((c) => c.args.message_ts === note.ts).length).toBeGreaterThanOrEqual(2)
+    // A channel no incident lives in is not even read.
+    expect(env.fakeSlack.callsTo('conversations.history').filter((c) => c.args.channel === 'C0RANDOM')).toEqual([])
     const pinned = (await listIncidentEvents(env.runtime.database.db, incident.id)).filter((e) => e.kind === 'pinned_message')
     expect(pinned).toHaveLength(1)
     expect(pinned[0]).toMatchObject({

@@ -250,6 +250,12 @@ function collectAudit(input: TimelineInput, add: Add): void {
       case 'action.failed':
         event(a.action.replace('.', '_'), `Action ${a.action === 'action.executed' ? 'ran' : 'failed'}: ${stepTitle ?? 'unknown step'}${detailOf(d.detail)}`)
         break
+      case 'playbook.completed':
+      case 'playbook.failed':
+      case 'playbook.rejected':
+      case 'playbook.cancelled':
+        event(a.action.replace('.', '_'), `Playbook ${a.action.slice('playbook.'.length)}${playbook ? `: ${playbook.title}` : ''}`)
+        break
       case 'manual.confirmed':
         event('manual_step_done', `Manual step done${stepTitle ? `: ${stepTitle}` : ''}`)
         break
@@ -278,8 +284,9 @@ function approvalVerb(action: string): string {
   return verbs[action] ?? humanize(action)
 }
 
+/** The action an approval entry is about: its title as approvers saw it (details.action is the stored preview). */
 function actionSummary(action: unknown): string {
-  if (action && typeof action === 'object' && 'summary' in action && typeof action.summary === 'string') return `: ${action.summary}`
+  if (action && typeof action === 'object' && 'title' in action && typeof action.title === 'string') return `: ${action.title}`
   return ''
 }
 

@@ -109,3 +109,13 @@ export async function findIncidentOfMessage(db: Database, channel: string, threa
 export async function findIncidentOfChannel(db: Database, channel: string): Promise<Incident | null> {
   return (await findIncidentOfMessage(db, channel, null)) ?? (await getLatestIncidentInChannel(db, channel))
 }
+
+/** Whether any incident was posted in `channel` or has it as its own: a reaction anywhere else is none of the timeline's business. */
+export async function channelHasIncidents(db: Database, channel: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(or(eq(incidents.slackChannel, channel), eq(incidents.incidentChannelId, channel)))
+    .limit(1)
+  return row !== undefined
+}

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { incidentLabel } from '../../../core/incidents/incident-label'
 import { truncateText } from '../../../core/truncate-text'
 import { recordIncidentEvent } from '../../../storage/repositories/incident-events'
-import { findIncidentOfMessage } from '../../../storage/repositories/incident-timeline'
+import { channelHasIncidents, findIncidentOfMessage } from '../../../storage/repositories/incident-timeline'
 import type { ListenerDeps } from '../listener-deps'
 
 type Args = SlackEventMiddlewareArgs<'reaction_added'> & AllMiddlewareArgs
@@ -26,6 +26,8 @@ export function createReactionAddedHandler(deps: ListenerDeps) {
     // Skin tones arrive as "thumbsup::skin-tone-2".
     if (event.reaction.split('::')[0] !== wanted || event.item.type !== 'message') return
     const { channel, ts } = event.item
+    // Checked before asking Slack for the message: most reactions are in channels no incident lives in.
+    if (!(await channelHasIncidents(deps.db, channel))) return
     const message = await findMessage(client, channel, ts)
     if (!message) return
     const incident = await findIncidentOfMessage(deps.db, channel, message.thread_ts ?? message.ts)

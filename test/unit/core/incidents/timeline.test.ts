@@ -162,6 +162,34 @@ describe('buildIncidentTimeline', () => {
     expect(timeline.events.find((e) => e.kind === 'runbook_linked')).toMatchObject({ text: 'Runbook linked', actor: null })
   })
 
+  it("tells a playbook run's story from the audit log: started, steps, approval, action, end; entries shown elsewhere are left out", () => {
+    const preview = { stepId: 'scale', title: 'Scale checkout-api to 6 replicas', preview: '3 → 6', risk: 'medium' }
+    const timeline = buildIncidentTimeline(
+      input({
+        audit: [
+          { at: at('03:05'), actor: 'system', action: 'incident.opened', details: {} },
+          { at: at('03:05'), actor: 'system', action: 'analysis.completed', details: {} },
+          { at: at('03:06'), actor: 'U1', action: 'playbook.started', details: { playbook: 'pb' } },
+          { at: at('03:07'), actor: 'system', action: 'playbook.step_finished', details: { step: 'check', status: 'succeeded' } },
+          { at: at('03:08'), actor: 'system', action: 'approval.requested', details: { playbook: 'pb', step: 'scale', action: preview } },
+          { at: at('03:09'), actor: 'U2', action: 'approval.approved', details: { action: preview, approvedBy: ['U2'] } },
+          { at: at('03:10'), actor: 'U2', action: 'action.failed', details: { step: 'scale', detail: 'webhook answered 503' } },
+          { at: at('03:11'), actor: 'system', action: 'playbook.failed', details: { playbook: 'pb' } },
+        ],
+        playbookTitles: { pb: { title: 'Scale out', steps: { check: 'Check the pool', scale: 'Scale checkout-api' } } },
+      }),
+    )
+    expect(timeline.events.filter((e) => e.source === 'playbook').map((e) => [e.kind, e.actor, e.text])).toEqual([
+      ['playbook_started', 'U1', 'Playbook started: Scale out'],
+      ['playbook_step', null, 'Step succeeded: Check the pool'],
+      ['approval_requested', null, 'Approval requested: Scale checkout-api'],
+      ['approval_approved', 'U2', 'Approved: Scale checkout-api to 6 replicas'],
+      ['action_failed', 'U2', 'Action failed: Scale checkout-api (webhook answered 503)'],
+      ['playbook_failed', null, 'Playbook failed: Scale out'],
+    ])
+    expect(timeline.events.map((e) => e.kind)).not.toContain('incident_opened')
+  })
+
   it('records the resolution from the audit log (each edit), or from the incident when no audit entry says it', () => {
     const resolved = input({
       incident: {
