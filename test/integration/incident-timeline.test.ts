@@ -5,11 +5,13 @@ import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { CHECKOUT_CHANNEL, DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE, type RecordedMessage } from '../../src/embedded/slack-simulator'
 import { SyntheticTelemetry } from '../../src/integrations/telemetry/synthetic'
 import { TIMELINE_ACTION_ID } from '../../src/slack/blocks/incident-action-ids'
+import { eq } from 'drizzle-orm'
 import { listIncidentEvents } from '../../src/storage/repositories/incident-events'
+import { incidents } from '../../src/storage/schema'
 import { getIncident, listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
 import { TEST_REDIS_URL } from '../support/services'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
@@ -132,6 +134,20 @@ describe('the incident timeline, through the Bolt app and the Slack simulator', 
     const text = blocksText(timelineMessages().at(-1)!)
     expect(text).toContain('*Pinned* rolled back &lt;!channel&gt; checkout-api, errors dropping — <@U0ALICE>')
     expect(text).not.toContain('lunch?')
+  })
+
+  it("in an incident's own channel, a pinned top-level message is added and `/sre timeline` there needs no INC-n", async () => {
+    const own = CHECKOUT_CHANNEL
+    await env.runtime.database.db.update(incidents).set({ incidentChannelId: own }).where(eq(incidents.id, incident.id))
+    const message = env.fakeSlack.postAsUser({ channel: own, user: DEMO_USERS.approver.id, text: 'failing over to the fallback scorer' })
+    await env.sender.reactionAdded({ channel: own, ts: message.ts, user: DEMO_USERS.other.id })
+    await expect
+      .poll(async () => (await listIncidentEvents(env.runtime.database.db, incident.id)).some((e) => e.dedupeKey === `${own}:${message.ts}`))
+      .toBe(true)
+    const before = timelineMessages().length
+    await env.sender.slashCommand({ text: 'timeline', channel_id: own })
+    await expect.poll(() => timelineMessages().length).toBe(before + 1)
+    expect(blocksText(timelineMessages().at(-1)!)).toContain('*Pinned* failing over to the fallback scorer — <@U0BOB>')
   })
 
   it('`sre-agent timeline INC-n --format markdown --out file` exports it with ISO times', async () => {
