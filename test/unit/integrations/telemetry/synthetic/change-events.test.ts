@@ -25,6 +25,16 @@ describe('SyntheticTelemetry.changeEvents', () => {
     expect(await fleet().changeEvents({ service: 'checkout-db', ...window })).toEqual([])
   })
 
+  it('dates the release that brought a memory leak in shortly before memory climbs, and the fix at its end', async () => {
+    const leak = new SyntheticTelemetry({ injections: [{ kind: 'memory-leak', service: 'inventory', start, end }] })
+    const changes = await leak.changeEvents({ service: 'inventory', ...window })
+    expect(changes.map((c) => c.kind)).toEqual(['deploy', 'deploy'])
+    const before = start.getTime() - changes[0]!.at.getTime()
+    expect(before).toBeGreaterThanOrEqual(3 * 60_000)
+    expect(before).toBeLessThanOrEqual(12 * 60_000)
+    expect(changes[1]!).toMatchObject({ at: end, description: expect.stringContaining('fix for the leak of inventory-') })
+  })
+
   it('keeps to the window asked for, and refuses an unknown service', async () => {
     expect(await fleet().changeEvents({ service: 'checkout-api', start: new Date(start.getTime() + 1), end: window.end })).toHaveLength(1)
     await expect(fleet().changeEvents({ service: 'nope', ...window })).rejects.toThrow(/nope/)
