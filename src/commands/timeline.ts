@@ -30,6 +30,10 @@ const command: CliCommand = {
       process.stderr.write(`sre-agent timeline: ${err.message}\n`)
       return 78 // EX_CONFIG
     }
+    if (config.DATABASE_URL === 'pglite://memory') {
+      process.stderr.write('sre-agent timeline: DATABASE_URL is not set (or names an in-memory database, empty at every start): no incident to read\n')
+      return 78 // EX_CONFIG
+    }
     const [{ openDatabase }, { getIncidentByNumber }, { incidentTimelineStore }] = await Promise.all([
       import('../storage/database'),
       import('../storage/repositories/incidents'),
