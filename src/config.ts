@@ -178,6 +178,13 @@ const envSchema = z.object({
     .min(0)
     .max(24 * 14)
     .default(4),
+  /** The reaction (emoji name, no colons) with which a responder adds a message to the incident's timeline. */
+  TIMELINE_REACTION: z
+    .string()
+    .trim()
+    .regex(/^:?[a-z0-9_+'-]{1,100}:?$/, 'must be an emoji name such as pushpin')
+    .transform((name) => name.replace(/^:|:$/g, ''))
+    .default('pushpin'),
 })
 
 export type Config = z.infer<typeof envSchema>

@@ -24,7 +24,7 @@ export function createBot(runtime: Runtime, options: { slackRetries?: number } =
         readinessRoute({ db: database.db, queue }),
       ],
     },
-    { db: database.db, queue, config, logger, now: deps.now, playbooks: runtime.playbooks, embedder: deps.embedder },
+    { db: database.db, queue, config, logger, now: deps.now, playbooks: runtime.playbooks, embedder: deps.embedder, telemetry: deps.telemetry },
   )
 }
 

@@ -1,5 +1,7 @@
 import type {
   AlertPolicyQuery,
+  ChangeEvent,
+  ChangeEventQuery,
   ConsoleLinks,
   AlertPolicySummary,
   ErrorEvent,
@@ -23,6 +25,7 @@ export class ForwardingTelemetry implements TelemetryPort {
   readonly alertPolicy?: (query: AlertPolicyQuery) => Promise<AlertPolicySummary | null>
   readonly errorEvents?: (query: ErrorEventQuery) => Promise<ErrorEvent[]>
   readonly trace?: (traceId: string) => Promise<TraceSummary | null>
+  readonly changeEvents?: (query: ChangeEventQuery) => Promise<ChangeEvent[]>
   readonly links?: ConsoleLinks
 
   /** `metricGrid: false` hides the wrapped port's grid (as a provider without one). */
@@ -35,6 +38,7 @@ export class ForwardingTelemetry implements TelemetryPort {
     if (inner.alertPolicy) this.alertPolicy = inner.alertPolicy.bind(inner)
     if (inner.errorEvents) this.errorEvents = inner.errorEvents.bind(inner)
     if (inner.trace) this.trace = inner.trace.bind(inner)
+    if (inner.changeEvents) this.changeEvents = inner.changeEvents.bind(inner)
     if (inner.links) this.links = inner.links
   }
 

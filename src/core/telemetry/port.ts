@@ -176,6 +176,25 @@ export interface AlertPolicySummary {
   notificationChannelCount: number
 }
 
+export interface ChangeEventQuery extends TimeWindow {
+  service: string
+  limit?: number
+}
+
+/** A rollout or configuration change of a service: a new revision, a rollback, an updated workload or pipeline. */
+export interface ChangeEvent {
+  /** Stable across reads (the provider's own id), so a change is stored and shown once. */
+  id: string
+  at: Date
+  service: string
+  kind: 'deploy' | 'rollback' | 'config_change'
+  /** One line: what changed ("Cloud Run revision payment-api-00042-abc rolled out"). */
+  description: string
+  /** Who or what made the change (an email, a service account), when known. */
+  actor: string | null
+  link: string | null
+}
+
 /**
  * Log entries, newest first. A provider that fetches more than the window (to share answers between
  * callers) and trims afterwards sets `cutShort` when its limit stopped the fetch inside the window:
@@ -215,6 +234,8 @@ export interface TelemetryPort {
   errorEvents?(query: ErrorEventQuery): Promise<ErrorEvent[]>
   /** One trace by id, for following a trace id a log line or an error carries. */
   trace?(traceId: string): Promise<TraceSummary | null>
+  /** Rollouts and configuration changes of a service in the window, oldest first. Optional: not every provider sees them. */
+  changeEvents?(query: ChangeEventQuery): Promise<ChangeEvent[]>
   /** Where evidence from this provider can be checked by hand; without it evidence carries no links. */
   readonly links?: ConsoleLinks
 }

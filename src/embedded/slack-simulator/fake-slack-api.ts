@@ -258,6 +258,11 @@ export class FakeSlackApi {
     return this.store.thread(channel, ts)
   }
 
+  /** A person writes in the workspace (not through the API): a message to react to, or to read back with conversations.*. */
+  postAsUser(input: { channel: string; user: string; text: string; threadTs?: string }): RecordedMessage {
+    return this.store.post({ channel: input.channel, user: input.user, text: input.text, threadTs: input.threadTs, postedVia: 'web_api' })
+  }
+
   /** A message by ts, deleted ones included (flagged `deleted`). */
   message(channel: string, ts: string): RecordedMessage | undefined {
     return this.store.message(channel, ts)

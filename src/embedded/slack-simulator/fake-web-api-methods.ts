@@ -92,7 +92,13 @@ const postEphemeralArgs = z.object({
 
 const permalinkArgs = z.object({ channel: z.string().min(1), message_ts: z.string().min(1) })
 const channelArgs = z.object({ channel: z.string().min(1) })
-const historyArgs = z.object({ channel: z.string().min(1), limit: z.coerce.number().int().positive().optional() })
+const historyArgs = z.object({
+  channel: z.string().min(1),
+  limit: z.coerce.number().int().positive().optional(),
+  latest: z.string().min(1).optional(),
+  oldest: z.string().min(1).optional(),
+  inclusive: flag,
+})
 const repliesArgs = z.object({ channel: z.string().min(1), ts: z.string().min(1) })
 const userArgs = z.object({ user: z.string().min(1) })
 const usergroupArgs = z.object({ usergroup: z.string().min(1) })
@@ -345,9 +351,14 @@ export class FakeWebApiMethods {
     const parsed = historyArgs.safeParse(raw)
     if (!parsed.success) return invalidArguments(parsed.error)
     if (!this.channelExists(parsed.data.channel)) return failure('channel_not_found')
+    const { latest, oldest, inclusive } = parsed.data
+    // Slack's bounds: exclusive unless `inclusive`, compared as timestamps.
+    const within = (ts: string) =>
+      (latest === undefined || Number(ts) < Number(latest) || (inclusive === true && ts === latest)) &&
+      (oldest === undefined || Number(ts) > Number(oldest) || (inclusive === true && ts === oldest))
     const visible = this.store
       .messagesIn(parsed.data.channel)
-      .filter((message) => message.threadTs === undefined || message.replyBroadcast)
+      .filter((message) => (message.threadTs === undefined || message.replyBroadcast) && within(message.ts))
       .reverse()
       .slice(0, parsed.data.limit ?? 100)
     return { ok: true, messages: visible.map(messageJson), has_more: false }
@@ -357,7 +368,9 @@ export class FakeWebApiMethods {
     const parsed = repliesArgs.safeParse(raw)
     if (!parsed.success) return invalidArguments(parsed.error)
     if (!this.channelExists(parsed.data.channel)) return failure('channel_not_found')
-    const thread = this.store.thread(parsed.data.channel, parsed.data.ts)
+    // As Slack does, the ts of a reply stands for its whole thread.
+    const asked = this.store.message(parsed.data.channel, parsed.data.ts)
+    const thread = this.store.thread(parsed.data.channel, asked?.threadTs ?? parsed.data.ts)
     if (thread.length === 0) return failure('thread_not_found')
     return { ok: true, messages: thread.map(messageJson), has_more: false }
   }

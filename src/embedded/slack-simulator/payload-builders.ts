@@ -139,6 +139,15 @@ export interface AppMentionEvent extends SlackEventPayload {
   thread_ts?: string
 }
 
+export interface ReactionAddedEvent extends SlackEventPayload {
+  type: 'reaction_added'
+  user: string
+  reaction: string
+  item_user?: string
+  item: { type: 'message'; channel: string; ts: string }
+  event_ts: string
+}
+
 export interface PayloadBuildOptions {
   /** When given, response_url points at this fake (which then applies what is posted there) and clicked messages are looked up in it. */
   fakeSlack?: FakeSlackApi
@@ -279,6 +288,19 @@ export function buildAppMentionEvent(overrides: Partial<AppMentionEvent> = {}): 
     event_ts: ts,
     ...overrides,
   }
+}
+
+/** Someone reacted to a message: Slack says which message (channel and ts) but not its thread. */
+export function buildReactionAddedEvent(options: { channel: string; ts: string; reaction?: string; user?: string; itemUser?: string }): ReactionAddedEvent {
+  const event: ReactionAddedEvent = {
+    type: 'reaction_added',
+    user: options.user ?? FAKE_WORKSPACE.userId,
+    reaction: options.reaction ?? 'pushpin',
+    item: { type: 'message', channel: options.channel, ts: options.ts },
+    event_ts: actionTs(),
+  }
+  if (options.itemUser !== undefined) event.item_user = options.itemUser
+  return event
 }
 
 function findClickedMessage(fakeSlack: FakeSlackApi, options: BlockActionsOptions): RecordedMessage | undefined {

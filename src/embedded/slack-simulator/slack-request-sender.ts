@@ -4,11 +4,13 @@ import type { FakeSlackApi } from './fake-slack-api'
 import {
   buildBlockActionsPayload,
   buildEventEnvelope,
+  buildReactionAddedEvent,
   buildSlashCommand,
   buildViewSubmissionPayload,
   type BlockActionsOptions,
   type BlockActionsPayload,
   type EventEnvelope,
+  type ReactionAddedEvent,
   type SlackEventPayload,
   type SlashCommandPayload,
   type ViewSubmissionOptions,
@@ -97,6 +99,14 @@ export class SlackRequestSender {
   ): Promise<SentSlackRequest<EventEnvelope<E>>> {
     const payload = buildEventEnvelope(event, overrides)
     return { ...(await this.sendSigned(JSON.stringify(payload), 'application/json', signing)), payload }
+  }
+
+  /** Someone reacts to a message (`:pushpin:` unless `reaction` says otherwise): the reaction_added event Slack sends. */
+  async reactionAdded(
+    options: Parameters<typeof buildReactionAddedEvent>[0],
+    signing: SigningOptions = {},
+  ): Promise<SentSlackRequest<EventEnvelope<ReactionAddedEvent>>> {
+    return this.event(buildReactionAddedEvent(options), {}, signing)
   }
 
   /** Posts any raw body, signed; for payloads the builders do not cover. */

@@ -5,6 +5,8 @@ import {
   TelemetryQueryError,
   type AlertPolicyQuery,
   type AlertPolicySummary,
+  type ChangeEvent,
+  type ChangeEventQuery,
   type ConsoleLinks,
   type ErrorEvent,
   type ErrorEventQuery,
@@ -25,6 +27,7 @@ import {
   type TraceSummary,
 } from '../../core/telemetry/port'
 import { alertPolicyRequest, fetchAlertPolicy } from './alert-policies'
+import { auditEntryLink, buildChangeEventFilter, fetchChangeEvents } from './audit-log-changes'
 import type { ApiCallGate, ApiStats } from './api-call-gate'
 import type { GcpApi } from './gcp-api'
 import { quantizeWindow } from './cache/request-key'
@@ -187,6 +190,35 @@ export class GcpTelemetry implements TelemetryPort {
     const oldest = entries[entries.length - 1]
     if ((more || entries.length >= limit) && (oldest === undefined || oldest.atMs >= startMs) && answer.length < limit) answer.cutShort = true
     return answer
+  }
+
+  /** Rollouts and configuration changes of the service from the Admin Activity audit log, oldest first. */
+  async changeEvents(query: ChangeEventQuery): Promise<ChangeEvent[]> {
+    const { startMs, endMs } = checkWindow(query, EVENT_RETENTION_MS)
+    const limit = checkLimit(query.limit, 100)
+    const service = this.catalog.resolve(query.service)
+    const window = { startMs: quantizeWindow(startMs, endMs, this.startQuantumMs).startMs, endMs: quantizeWindow(startMs, endMs, this.quantumMs).endMs }
+    const request = {
+      resourceNames: [`projects/${this.clients.projectId}`],
+      filter: buildChangeEventFilter(this.clients.projectId, service, new Date(window.startMs).toISOString(), new Date(window.endMs).toISOString()),
+      orderBy: 'timestamp asc' as const,
+      pageSize: MAX_LIMIT,
+    }
+    if (limit === 0) return []
+    const changes = await this.gate.request('logging', 'listLogEntries:changes', { request, limit }, window.endMs, (call) =>
+      fetchChangeEvents(this.clients, call, request, limit, this.maxPages),
+    )
+    return changes
+      .filter((c) => c.atMs >= startMs && c.atMs <= endMs)
+      .map((c) => ({
+        id: c.id,
+        at: new Date(c.atMs),
+        service: service.name,
+        kind: c.kind,
+        description: c.description,
+        actor: c.actor,
+        link: auditEntryLink(this.clients.projectId, c.id, c.atMs),
+      }))
   }
 
   async errors(query: ErrorGroupQuery): Promise<ErrorGroupStats[]> {

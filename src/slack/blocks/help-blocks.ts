@@ -11,6 +11,7 @@ export const SRE_COMMANDS: Array<[string, string]> = [
   ['/sre severity [INC-n] <critical|high|warning|info>', "change an incident's severity"],
   ['/sre commander [INC-n] <@person>', 'name the incident commander'],
   ['/sre resolve [INC-n]', 'record what fixed an incident, whether it worked and whether the diagnosis was right (a form)'],
+  ['/sre timeline [INC-n]', "an incident's timeline in its thread: alerts, responders, analysis, deploys, playbook actions, :pushpin: messages"],
   ['/sre incidents', 'list open incidents'],
   ['/sre playbooks', 'list the playbooks and when each applies'],
   ['/sre run <playbook> <INC-n>', 'run a playbook on an incident (you then cannot approve its actions yourself)'],

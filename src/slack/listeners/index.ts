@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt'
 import { ANALYSIS_SECTION_ACTION_ID } from '../blocks/analysis-summary-blocks'
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../blocks/approval-blocks'
 import { RESOLVE_ACTION_ID, RESOLVE_VIEW_CALLBACK_ID } from '../blocks/resolution-blocks'
-import { ACKNOWLEDGE_ACTION_ID, SEVERITY_ACTION_ID, UPDATE_ACTION_ID } from '../blocks/incident-action-ids'
+import { ACKNOWLEDGE_ACTION_ID, SEVERITY_ACTION_ID, TIMELINE_ACTION_ID, UPDATE_ACTION_ID } from '../blocks/incident-action-ids'
 import { DECLARE_VIEW_CALLBACK_ID, UPDATE_VIEW_CALLBACK_ID } from '../blocks/lifecycle-blocks'
 import { CANCEL_EXECUTION_ACTION_ID, MANUAL_DONE_ACTION_ID, RUN_PLAYBOOK_ACTION_ID } from '../blocks/playbook-blocks'
 import { createAnalysisSectionHandler, whatSectionButtonDoes } from './actions/analysis-section-action'
@@ -14,10 +14,12 @@ import { createResolveActionHandler } from './actions/resolve-action'
 import { createSeverityActionHandler } from './actions/severity-action'
 import { createUpdateActionHandler } from './actions/update-action'
 import { createRunPlaybookActionHandler } from './actions/run-playbook-action'
+import { createTimelineActionHandler } from './actions/timeline-action'
 import { answerFailures } from './answer-failures'
 import { createSreCommandHandler, whatSreCommandDoes } from './commands/sre-command'
 import { createAppHomeOpenedHandler, showHomeFailure } from './events/app-home-opened'
 import { createAppMentionHandler, whatMentionAsks } from './events/app-mention'
+import { createReactionAddedHandler, tellReactor } from './events/reaction-added'
 import type { ListenerDeps } from './listener-deps'
 import { createDeclareSubmissionHandler } from './views/declare-submission'
 import { createResolveSubmissionHandler, tellResolveSubmitter } from './views/resolve-submission'
@@ -51,5 +53,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     'app_mention',
     answerFailures(deps, ({ event }) => whatMentionAsks(event.text), createAppMentionHandler(deps)),
   )
+  app.action(TIMELINE_ACTION_ID, answerFailures(deps, 'post the timeline', createTimelineActionHandler(deps)))
+  app.event('reaction_added', answerFailures(deps, 'add the message to the timeline', createReactionAddedHandler(deps), tellReactor))
   app.event('app_home_opened', answerFailures(deps, 'show the open incidents', createAppHomeOpenedHandler(deps), showHomeFailure))
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import * as grpc from '@grpc/grpc-js'
+import protobuf from 'protobufjs'
 import { FakeApiControls } from './fake-api-controls'
 import { compareNumbers, compareText, FilterSyntaxError, matchesFilter, parseFilter, topLevelEqualities, type FilterNode } from './filter-language'
 import { bindInsecure, grpcFailure, loadGrpcPackage, PROTO_DIRS, toProtoTimestamp, type LoadedPackage } from './google-protos'
@@ -16,6 +17,50 @@ export interface FakeLogEntry {
   jsonPayload?: Record<string, string | number | boolean>
   /** Bare trace id; sent as projects/<p>/traces/<id>. */
   traceId?: string
+  /** A google.cloud.audit.AuditLog, sent as a protobuf Any as Cloud Logging sends audit entries. */
+  protoPayload?: FakeAuditLog
+  insertId?: string
+}
+
+export interface FakeAuditLog {
+  serviceName: string
+  methodName: string
+  resourceName: string
+  principalEmail?: string
+  status?: { code: number; message: string }
+}
+
+// The AuditLog fields the agent reads, with the numbers of google/cloud/audit/audit_log.proto (not shipped by the client packages).
+const auditRoot = protobuf.Root.fromJSON({
+  nested: {
+    AuditLog: {
+      fields: {
+        serviceName: { type: 'string', id: 7 },
+        methodName: { type: 'string', id: 8 },
+        resourceName: { type: 'string', id: 11 },
+        authenticationInfo: { type: 'AuthenticationInfo', id: 3 },
+        status: { type: 'Status', id: 2 },
+        numResponseItems: { type: 'int64', id: 12 },
+      },
+    },
+    AuthenticationInfo: { fields: { principalEmail: { type: 'string', id: 1 } } },
+    Status: { fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 } } },
+  },
+})
+const AuditLog = auditRoot.lookupType('AuditLog')
+
+function encodeAuditLog(log: FakeAuditLog): Uint8Array {
+  return AuditLog.encode(
+    AuditLog.fromObject({
+      serviceName: log.serviceName,
+      methodName: log.methodName,
+      resourceName: log.resourceName,
+      // A field the agent does not read, so the decoder has to skip one.
+      numResponseItems: 3,
+      ...(log.principalEmail ? { authenticationInfo: { principalEmail: log.principalEmail } } : {}),
+      ...(log.status ? { status: log.status } : {}),
+    }),
+  ).finish()
 }
 
 /** Where the fake reads entries from; the hint carries the top-level equalities and the time bounds of the filter. */
@@ -117,6 +162,9 @@ function compareEntryField(e: FakeLogEntry, field: string, op: Parameters<typeof
   if (field === 'logName') return compareText(e.logName, op, value)
   if (field === 'textPayload') return compareText(e.textPayload, op, value)
   if (field === 'trace') return compareText(e.traceId, op, value)
+  if (field === 'insertId') return compareText(e.insertId, op, value)
+  const audit = /^protoPayload\.(serviceName|methodName|resourceName)$/.exec(field)
+  if (audit) return compareText(e.protoPayload?.[audit[1] as 'serviceName' | 'methodName' | 'resourceName'], op, value)
   const label = /^resource\.labels\.([A-Za-z0-9_]+)$/.exec(field)
   if (label) return compareText(e.resource.labels[label[1]!], op, value)
   const json = /^jsonPayload\.([A-Za-z0-9_]+)$/.exec(field)
@@ -143,8 +191,9 @@ function toProto(e: FakeLogEntry, project: string, index: number): unknown {
     timestamp: toProtoTimestamp(e.timestampMs),
     receiveTimestamp: toProtoTimestamp(e.timestampMs + 250),
     severity: e.severity,
-    insertId: `fake-${e.timestampMs}-${index}`,
+    insertId: e.insertId ?? `fake-${e.timestampMs}-${index}`,
   }
+  if (e.protoPayload) entry.protoPayload = { type_url: 'type.googleapis.com/google.cloud.audit.AuditLog', value: Buffer.from(encodeAuditLog(e.protoPayload)) }
   if (e.traceId) entry.trace = `projects/${project}/traces/${e.traceId}`
   if (e.textPayload !== undefined) entry.textPayload = e.textPayload
   else if (e.jsonPayload) {

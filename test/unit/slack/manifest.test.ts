@@ -10,7 +10,7 @@ describe('manifest.yml', () => {
   })
 
   it('subscribes to the events the listeners handle and enables interactivity', () => {
-    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_mention'])
+    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_mention', 'reaction_added'])
     expect(manifest.settings.interactivity.is_enabled).toBe(true)
     expect(manifest.features.app_home.home_tab_enabled).toBe(true)
   })
@@ -18,12 +18,15 @@ describe('manifest.yml', () => {
   it('asks only for the bot scopes the code uses', () => {
     expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
       'app_mentions:read',
+      'channels:history',
       'channels:manage',
       'chat:write',
       'chat:write.public',
       'commands',
+      'groups:history',
       'groups:write',
       'pins:write',
+      'reactions:read',
       'usergroups:read',
     ])
   })

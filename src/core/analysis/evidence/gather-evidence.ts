@@ -226,7 +226,7 @@ export async function gatherEvidence(telemetry: TelemetryPort, options: GatherOp
         detail: `${group.message} (first seen ${group.firstSeen.toISOString()})`,
         link: links?.errorGroup(group.groupId) ?? null,
         anomalous: group.firstSeen >= window.start || group.count >= 10,
-        data: { groupId: group.groupId, count: group.count },
+        data: { groupId: group.groupId, count: group.count, firstSeen: group.firstSeen.toISOString() },
       })
     }
     notePartial('errors')

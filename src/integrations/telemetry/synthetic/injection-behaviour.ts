@@ -48,10 +48,20 @@ export interface MinuteLogContext {
   sampledTraceId(): string
 }
 
+/** A rollout the injection's story includes, on the injection's target. */
+export interface InjectedChange {
+  atMs: number
+  kind: 'deploy' | 'rollback' | 'config_change'
+  description: string
+  actor: string
+}
+
 /** One failure mode: how it is validated, what it does to metrics, what it writes to logs. */
 export interface InjectionBehaviour {
   /** Returns the service whose own behaviour changes, or throws naming what is wrong. */
   resolveTarget(injection: SyntheticIncidentInjection, topology: FleetTopology): string
   applyEffect(injection: ResolvedInjection, service: string, atMs: number, effect: MetricEffect, topology: FleetTopology): void
   emitLogs(injection: ResolvedInjection, ctx: MinuteLogContext): void
+  /** The rollouts its story includes (a bad release and its rollback); none when the story has none. */
+  changes?(injection: ResolvedInjection): InjectedChange[]
 }

@@ -4,6 +4,8 @@ import {
   METRIC_KINDS,
   MetricNotExportedError,
   TelemetryQueryError,
+  type ChangeEvent,
+  type ChangeEventQuery,
   type ConsoleLinks,
   type ErrorGroupQuery,
   type ErrorGroupStats,
@@ -21,6 +23,7 @@ import {
   type TraceSummary,
 } from '../../../core/telemetry/port'
 import { errorGroupId } from './error-group-id'
+import { INJECTION_BEHAVIOURS } from './injection-behaviours'
 import { SYNTHETIC_FLEET, type FleetService } from './fleet'
 import { FleetTopology } from './fleet-topology'
 import type { ResolvedInjection, SyntheticIncidentInjection } from './injection'
@@ -157,6 +160,29 @@ export class SyntheticTelemetry implements TelemetryPort {
         lastSeen: new Date(g.lastMs),
       }))
       .sort((a, b) => b.count - a.count || b.lastSeen.getTime() - a.lastSeen.getTime())
+  }
+
+  /** The rollouts the injections' stories include (a bad deploy and its rollback), oldest first. */
+  async changeEvents(query: ChangeEventQuery): Promise<ChangeEvent[]> {
+    const { startMs, endMs } = checkWindow(query)
+    this.topology.getOrThrow(query.service)
+    const limit = checkLimit(query.limit, DEFAULT_LOG_LIMIT)
+    return this.resolved
+      .filter((injection) => injection.target === query.service)
+      .flatMap((injection) =>
+        (INJECTION_BEHAVIOURS[injection.kind].changes?.(injection) ?? []).map((c, i) => ({
+          id: `synthetic-${this.seed}-${injection.key}-${i}`,
+          at: new Date(c.atMs),
+          service: query.service,
+          kind: c.kind,
+          description: c.description,
+          actor: c.actor,
+          link: null,
+        })),
+      )
+      .filter((c) => c.at.getTime() >= startMs && c.at.getTime() <= endMs)
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .slice(0, limit)
   }
 
   async traces(query: TraceQuery): Promise<TraceSummary[]> {

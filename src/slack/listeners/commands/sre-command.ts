@@ -21,6 +21,7 @@ import { runCommanderCommand } from './commander-command'
 import { runDeclareCommand } from './declare-command'
 import { runSeverityCommand } from './severity-command'
 import { runUpdateCommand } from './update-command'
+import { answerTimelineCommand } from './timeline-command'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
@@ -52,6 +53,8 @@ export function whatSreCommandDoes(text: string): string {
       return 'change the severity'
     case 'commander':
       return 'name the incident commander'
+    case 'timeline':
+      return 'post the timeline'
     default:
       return 'answer your command'
   }
@@ -190,6 +193,8 @@ export function createSreCommandHandler(deps: ListenerDeps) {
       case 'commander':
         await runCommanderCommand(deps, listenerArgs, rest)
         return
+      case 'timeline':
+        return answerTimelineCommand(deps, { command, ack, respond, client }, rest[0])
       case 'playbooks': {
         await ack({ response_type: 'ephemeral', ...buildPlaybookListMessage(deps.playbooks) })
         return

@@ -52,6 +52,7 @@ import {
   buildStepResultMessage,
 } from '../../../../src/slack/blocks/playbook-blocks'
 import { buildTelemetryWarningMessage } from '../../../../src/slack/blocks/telemetry-warning-blocks'
+import { buildTimelineMessages } from '../../../../src/slack/blocks/timeline-blocks'
 import { loadPlaybookFiles } from '../../../../src/storage/playbook-files'
 import hostile from '../../../fixtures/slack/hostile-strings.json'
 
@@ -316,6 +317,23 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
           consoleLink: h,
         })),
         60,
+      ),
+  ],
+  [
+    'incident timeline',
+    (h) =>
+      buildTimelineMessages(
+        {
+          incident: { number: 7, title: h },
+          events: [
+            { at: new Date(0), kind: h, source: 'responder', actor: h, text: h, link: h },
+            { at: new Date(60_000), kind: 'alert_fired', source: 'alert', actor: 'U0ALICE', text: h, link: null, until: new Date(120_000) },
+            { at: new Date(90_000), kind: 'pinned_message', source: 'slack', actor: 'U0BOB', text: `${h}\n${h}`, link: h },
+          ],
+          undated: [{ at: null, kind: 'status_update', source: 'responder', actor: h, text: h, link: h }],
+          detectedAt: new Date(0),
+        },
+        [h],
       ),
   ],
   ['help with a problem', (h) => buildHelpMessage(escapeMrkdwn(h))],

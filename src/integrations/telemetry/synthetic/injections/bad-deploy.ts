@@ -1,11 +1,14 @@
 import { MINUTE_MS } from '../../../../core/durations'
 import type { ResolvedInjection } from '../injection'
-import type { InjectionBehaviour } from '../injection-behaviour'
+import type { InjectedChange, InjectionBehaviour } from '../injection-behaviour'
 import { injectionIntensity } from '../injection-intensity'
 import { SeededRandom } from '../seeded-random'
 
 /** Errors start once the new revision takes traffic, a few seconds after the deploy line. */
 const SHAPE = { rampMs: 45_000, recoveryMs: 60_000, lagMs: 20_000 }
+
+/** The pipeline's service account, as a deploy tool would be named in an audit log. */
+const DEPLOYER = 'deploy-bot@shop-prod.iam.gserviceaccount.com'
 
 /** What broke in this release, picked per injection so two bad deploys differ. */
 const DEFECTS = [
@@ -38,6 +41,27 @@ export const badDeploy: InjectionBehaviour = {
     effect.errorRateExtra += 0.12 * e
     effect.latencyExtraMs += 60 * e
     effect.cpuExtra += 0.03 * e
+  },
+
+  changes(injection) {
+    const release = releaseOf(injection)
+    const changes: InjectedChange[] = [
+      {
+        atMs: injection.startMs,
+        kind: 'deploy',
+        description: `Deployed revision ${release.current} of ${injection.service} to production (previous ${release.previous})`,
+        actor: DEPLOYER,
+      },
+    ]
+    if (injection.endMs !== null) {
+      changes.push({
+        atMs: injection.endMs,
+        kind: 'rollback',
+        description: `Rolled ${injection.service} back to revision ${release.previous} (from ${release.current})`,
+        actor: DEPLOYER,
+      })
+    }
+    return changes
   },
 
   emitLogs(injection, ctx) {

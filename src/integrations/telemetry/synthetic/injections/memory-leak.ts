@@ -1,6 +1,6 @@
 import { MINUTE_MS } from '../../../../core/durations'
 import type { ResolvedInjection } from '../injection'
-import type { InjectionBehaviour } from '../injection-behaviour'
+import type { InjectedChange, InjectionBehaviour } from '../injection-behaviour'
 import { clamp01 } from '../injection-intensity'
 import { InvalidInjectionError } from '../invalid-injection-error'
 import { SeededRandom } from '../seeded-random'
@@ -52,6 +52,31 @@ export const memoryLeak: InjectionBehaviour = {
       effect.errorRateExtra += 0.2
       effect.requestRateFactor *= 0.7
     }
+  },
+
+  /** The release that brought the leak in, minutes before memory starts to climb, and the fix rolled out at `end`. */
+  changes(injection) {
+    const random = new SeededRandom(injection.key, 23)
+    const release = random.int(100, 400)
+    const name = (n: number) => `${injection.service}-${String(n).padStart(5, '0')}-${random.token(3)}`
+    const leaking = name(release)
+    const changes: InjectedChange[] = [
+      {
+        atMs: injection.startMs - random.int(3, 12) * MINUTE_MS,
+        kind: 'deploy',
+        description: `Deployed revision ${leaking} of ${injection.service} to production`,
+        actor: 'deploy-bot@shop-prod.iam.gserviceaccount.com',
+      },
+    ]
+    if (injection.endMs !== null) {
+      changes.push({
+        atMs: injection.endMs,
+        kind: 'deploy',
+        description: `Deployed revision ${name(release + 1)} of ${injection.service} (fix for the leak of ${leaking})`,
+        actor: 'deploy-bot@shop-prod.iam.gserviceaccount.com',
+      })
+    }
+    return changes
   },
 
   emitLogs(injection, ctx) {
