@@ -192,6 +192,10 @@ async function evaluateSynthetic(flags: Record<string, string>, ablate: boolean)
     const thresholds = Object.fromEntries(Object.entries(profiles).map(([p, cost]) => [p, optimizeCorpusThreshold(nabScored, cost).threshold]))
     out.write(`\nAt the thresholds optimised on NAB (${flags.data}; ${nab.length} series)\n  ${'profile'.padEnd(20)} ${'sre-agent'.padStart(9)} ${columns}\n`)
     for (const r of scoreNabCorpus(ours, profiles, { thresholds })) out.write(`  ${r.profile.padEnd(20)} ${describe(r)}\n`)
+    if (ablate) {
+      out.write('\nLeave-one-category-out over NAB and the synthetic categories together (thresholds chosen on the other nine)\n')
+      printVariants([...nab, ...corpus], DETECTOR_VARIANTS, profiles)
+    }
   }
   out.write('\nPer category, standard profile, in sample (raw NAB score; windows found/total; FP rows)\n')
   const standard = scoreNabCorpus(ours, { standard: profiles.standard ?? Object.values(profiles)[0]! })[0]!
