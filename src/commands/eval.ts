@@ -9,7 +9,7 @@ export const evaluations: CommandRegistry = {
   },
   logparse: { summary: 'log-template mining on Loghub-2k: GA, PA, FGA, FTA beside Drain', load: async () => (await import('../evals/logparse')).default },
   nab: {
-    summary: 'streaming anomaly detection on NAB: standard / low-FP / low-FN scores beside Numenta HTM',
+    summary: 'streaming anomaly detection on NAB (or --synthetic <seed>: the synthetic fleet): standard / low-FP / low-FN scores beside Numenta HTM',
     load: async () => (await import('../evals/nab')).default,
   },
   petshop: {

@@ -7,11 +7,17 @@ import { readFlags, UsageError, type CliCommand } from '../commands/command'
 import { CodedError, errorMessage } from '../core/errors'
 import { checkScorerReproduction, REPRODUCTION_TOLERANCE } from './nab/check-scorer-reproduction'
 import { crossValidateByCategory, DETECTOR_GRID, isDefaultConfig } from './nab/cross-validate-by-category'
-import { readDetectorResults, readNabCorpus, readProfiles, readThresholds } from './nab/read-nab-corpus'
+import { compareDetectorVariants, DETECTOR_VARIANTS, type DetectorVariant } from './nab/compare-detector-variants'
+import type { CostMatrix } from './nab/nab-types'
+import { optimizeCorpusThreshold } from './nab/optimize-corpus-threshold'
+import { readDetectorResults, readNabCorpus, readProfiles, readThresholds, type NabSeries } from './nab/read-nab-corpus'
+import { sweepSeries } from './nab/sweep-series'
+import { NAB_PROFILES, syntheticNabCorpus, writeNabCorpus } from './nab/synthetic-nab-corpus'
 
 const USAGE =
   'sre-agent eval nab --data <nab>/data --labels <nab>/labels/combined_windows.json --out <results dir> ' +
-  '[--profiles <nab>/config/profiles.json] [--thresholds <nab>/config/thresholds.json] [--numenta <nab>/results/numenta] [--cross-validate]'
+  '[--profiles <nab>/config/profiles.json] [--thresholds <nab>/config/thresholds.json] [--numenta <nab>/results/numenta] [--cross-validate] [--ablate]\n' +
+  '       sre-agent eval nab --synthetic <seed> --out <dir> [--data <nab>/data --labels <nab>/labels/combined_windows.json] [--ablate]'
 
 const command: CliCommand = {
   summary: 'NAB: our streaming anomaly detector vs Numenta HTM, scored by our NAB scorer (checked against NAB)',
@@ -33,10 +39,13 @@ const command: CliCommand = {
 async function evaluate(args: string[]): Promise<number> {
   // A bare switch: readFlags only knows flags with values.
   const crossValidate = args.includes('--cross-validate')
+  const ablate = args.includes('--ablate')
   const flags = readFlags(
-    args.filter((a) => a !== '--cross-validate'),
-    { data: { required: true }, labels: { required: true }, out: { required: true }, profiles: {}, thresholds: {}, numenta: {} },
+    args.filter((a) => a !== '--cross-validate' && a !== '--ablate'),
+    { data: {}, labels: {}, out: { required: true }, profiles: {}, thresholds: {}, numenta: {}, synthetic: {} },
   )
+  if (flags.synthetic !== undefined) return evaluateSynthetic(flags, ablate)
+  if (!flags.data || !flags.labels) throw new UsageError(`--data and --labels are required (or --synthetic <seed>)\n${USAGE}`)
   const nabRoot = dirname(resolve(flags.data!))
   const profiles = await readProfiles(flags.profiles ?? join(nabRoot, 'config/profiles.json'))
   const published = await readThresholds(flags.thresholds ?? join(nabRoot, 'config/thresholds.json'))
@@ -130,12 +139,98 @@ async function evaluate(args: string[]): Promise<number> {
     for (const [profile, n] of Object.entries(cv.normalized))
       out.write(`  ${profile.padEnd(20)} held-out normalised: sre-agent ${n.ours.toFixed(2)}, Numenta HTM ${n.numenta.toFixed(2)}\n`)
   }
+  if (ablate) {
+    out.write('\nRules and combinations (detector fixed; leave-one-category-out chooses only the thresholds)\n')
+    printVariants(corpus, [{ name: 'Numenta HTM', anomalyScores: numenta.map((s) => s.anomalyScores) }, ...DETECTOR_VARIANTS], profiles)
+  }
   out.write(
     `\nDetector: ${pointCount.toLocaleString('en')} points in ${detectSeconds.toFixed(2)} s ` +
       `(${Math.round(pointCount / detectSeconds).toLocaleString('en')} points/s, one core); ` +
       `scores written to ${flags.out}/<category>/<name>.csv\n`,
   )
   return reproduced ? 0 : 1
+}
+
+/** `--synthetic <seed>`: the synthetic fleet's cloud-like series with labelled windows, scored like NAB (no Numenta output exists for them). */
+async function evaluateSynthetic(flags: Record<string, string>, ablate: boolean): Promise<number> {
+  const seed = Number(flags.synthetic)
+  if (!Number.isInteger(seed)) throw new UsageError(`--synthetic takes an integer seed\n${USAGE}`)
+  const out = process.stdout
+  const profiles = flags.profiles ? await readProfiles(flags.profiles) : NAB_PROFILES
+  const corpus = syntheticNabCorpus(seed)
+  await writeNabCorpus(corpus, join(flags.out!, 'corpus'))
+  const pointCount = corpus.reduce((sum, s) => sum + s.values.length, 0)
+  const windowCount = corpus.reduce((sum, s) => sum + s.windows.length, 0)
+  out.write(
+    `Synthetic fleet (seed ${seed}): ${corpus.length} series, ${pointCount.toLocaleString('en')} points, ${windowCount} anomaly windows ` +
+      `(data and labels written to ${flags.out}/corpus)\n\n`,
+  )
+  const started = performance.now()
+  const ours: ScoredSeries[] = corpus.map((s) => ({
+    name: s.path,
+    timestamps: s.timestamps,
+    windows: s.windows,
+    anomalyScores: scoreMetricSeries(s.timestamps.map((timestamp, i) => ({ timestamp, value: s.values[i]! }))).map((p) => p!.score),
+  }))
+  const detectSeconds = (performance.now() - started) / 1000
+  for (const [i, s] of corpus.entries()) {
+    const file = join(flags.out!, s.path)
+    await mkdir(dirname(file), { recursive: true })
+    const scores = ours[i]!.anomalyScores
+    await writeFile(file, `timestamp,value,anomaly_score\n${s.rawTimestamps.map((t, r) => `${t},${s.rawValues[r]},${scores[r]}`).join('\n')}\n`)
+  }
+  const columns = `${'raw'.padStart(7)} ${'threshold'.padStart(9)} ${'windows'.padStart(7)} ${'FP rows'.padStart(7)}`
+  out.write(`Threshold optimised on these series (in sample)\n  ${'profile'.padEnd(20)} ${'sre-agent'.padStart(9)} ${columns}\n`)
+  for (const r of scoreNabCorpus(ours, profiles)) out.write(`  ${r.profile.padEnd(20)} ${describe(r)}\n`)
+  if (flags.data && flags.labels) {
+    // The thresholds NAB's files choose, applied unchanged: nothing about these series was seen.
+    const nab = await readNabCorpus(flags.data, flags.labels)
+    const nabScored = nab.map((s) => ({
+      swept: sweepSeries(s.timestamps, s.windows),
+      anomalyScores: scoreMetricSeries(s.timestamps.map((timestamp, i) => ({ timestamp, value: s.values[i]! }))).map((p) => p!.score),
+    }))
+    const thresholds = Object.fromEntries(Object.entries(profiles).map(([p, cost]) => [p, optimizeCorpusThreshold(nabScored, cost).threshold]))
+    out.write(`\nAt the thresholds optimised on NAB (${flags.data}; ${nab.length} series)\n  ${'profile'.padEnd(20)} ${'sre-agent'.padStart(9)} ${columns}\n`)
+    for (const r of scoreNabCorpus(ours, profiles, { thresholds })) out.write(`  ${r.profile.padEnd(20)} ${describe(r)}\n`)
+    if (ablate) {
+      out.write('\nLeave-one-category-out over NAB and the synthetic categories together (thresholds chosen on the other nine)\n')
+      printVariants([...nab, ...corpus], DETECTOR_VARIANTS, profiles)
+    }
+  }
+  out.write('\nPer category, standard profile, in sample (raw NAB score; windows found/total; FP rows)\n')
+  const standard = scoreNabCorpus(ours, { standard: profiles.standard ?? Object.values(profiles)[0]! })[0]!
+  for (const category of [...new Set(corpus.map((s) => s.path.split('/')[0]!))]) out.write(`  ${category.padEnd(22)} ${categorySummary(standard, category)}\n`)
+  out.write('\nLeave-one-category-out over the synthetic categories (thresholds chosen on the other categories)\n')
+  printVariants(corpus, ablate ? DETECTOR_VARIANTS : DETECTOR_VARIANTS.slice(0, 1), profiles)
+  out.write(
+    `\nDetector: ${pointCount.toLocaleString('en')} points in ${detectSeconds.toFixed(2)} s ` +
+      `(${((detectSeconds * 1e6) / pointCount).toFixed(1)} µs per point, one core); scores written to ${flags.out}/<category>/<name>.csv\n`,
+  )
+  return 0
+}
+
+function printVariants(
+  corpus: readonly NabSeries[],
+  variants: ReadonlyArray<DetectorVariant & { anomalyScores?: number[][] }>,
+  profiles: Record<string, CostMatrix>,
+) {
+  const out = process.stdout
+  const triple = (o: Record<string, number>) =>
+    Object.keys(profiles)
+      .map((p) => o[p]!.toFixed(2).padStart(6))
+      .join(' /')
+  out.write(
+    `  ${'variant'.padEnd(27)} ${'in sample (std / lowFP / lowFN)'.padEnd(31)} ${'held out'.padEnd(24)} gap std  µs/pt  per held-out category (std raw)\n`,
+  )
+  for (const r of compareDetectorVariants(corpus, variants, profiles)) {
+    const categories = Object.entries(r.perCategory)
+      .map(([c, p]) => `${c} ${p.standard?.toFixed(2) ?? '-'}`)
+      .join(', ')
+    const gap = (r.inSample.standard ?? 0) - (r.heldOut.standard ?? 0)
+    const cost = r.microsecondsPerPoint > 0 ? r.microsecondsPerPoint.toFixed(1) : '-'
+    const figures = `${triple(r.inSample).padEnd(31)} ${triple(r.heldOut).padEnd(24)} ${gap.toFixed(2).padStart(7)} ${cost.padStart(6)}`
+    out.write(`  ${r.name.padEnd(27)} ${figures}  ${categories}\n`)
+  }
 }
 
 function describe(result: ProfileResult, width = 9): string {

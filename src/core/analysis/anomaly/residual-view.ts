@@ -5,6 +5,10 @@ export interface ResidualViewOptions {
   minHistory: number
   sustainedPoints: number
   tailQuantile: number
+  /** Judge the average rank of the last `sustainedPoints` residuals too (default on). */
+  sustained?: boolean
+  /** Past `tailQuantile`, odds from a fitted exponential tail; off = empirical odds only (default on). */
+  fittedTail?: boolean
 }
 
 // Surprise = -log10(p) / 10: odds of 1 in 10^10 or rarer score 1 (the scale of Numenta's log likelihood).
@@ -34,9 +38,14 @@ export class ResidualView {
   observe(residual: number, minTailScale: number): { spike: number; sustained: number } {
     const result = { spike: 0, sustained: 0 }
     if (Number.isNaN(residual)) return result
-    const { minHistory, tailQuantile, sustainedPoints } = this.options
+    const { minHistory, sustainedPoints } = this.options
+    const tailQuantile = this.options.fittedTail === false ? 1 : this.options.tailQuantile
     if (this.history.size >= minHistory) {
       result.spike = surpriseOf(this.history.exceedanceProbability(residual, tailQuantile, minTailScale))
+      if (this.options.sustained === false) {
+        this.history.push(residual)
+        return result
+      }
       // A bounded rank, so one huge spike cannot pass for a sustained change.
       const rank = 1 - this.history.countAtLeast(residual) / this.history.size
       this.recentRanks[this.ranksSeen % sustainedPoints] = rank

@@ -1,4 +1,4 @@
-import { StreamingAnomalyDetector, type AnomalyPointScore, type StreamingAnomalyDetectorOptions } from './streaming-anomaly-detector'
+import { StreamingAnomalyDetector, type AnomalyPointScore, type DetectorRules, type StreamingAnomalyDetectorOptions } from './streaming-anomaly-detector'
 
 /**
  * Runs one fresh detector over a whole series, point by point (the result is what a live
@@ -9,8 +9,9 @@ import { StreamingAnomalyDetector, type AnomalyPointScore, type StreamingAnomaly
 export function scoreMetricSeries(
   points: ReadonlyArray<{ timestamp: number; value: number }>,
   options: Partial<StreamingAnomalyDetectorOptions> = {},
+  rules: Partial<DetectorRules> = {},
 ): Array<AnomalyPointScore | null> {
-  const detector = new StreamingAnomalyDetector(options)
+  const detector = new StreamingAnomalyDetector(options, rules)
   let latest = -Infinity
   return points.map((p) => {
     if (Number.isNaN(p.value)) return null

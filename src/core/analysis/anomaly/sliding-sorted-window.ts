@@ -55,6 +55,7 @@ export class SlidingSortedWindow {
   exceedanceProbability(value: number, quantile: number, minTailScale = 0): number {
     const n = this.count
     if (n === 0) return 1
+    if (quantile >= 1) return (this.countAtLeast(value) + 1) / (n + 1)
     const tailSize = Math.min(n, Math.max(5, Math.floor((1 - quantile) * n)))
     const start = n - tailSize
     const level = this.sorted[start]!
