@@ -89,6 +89,44 @@ describe('sre-agent eval duplicates (GitBugs format, offline, embedded Postgres)
         .map((l) => prediction.parse(JSON.parse(l)).ranked)
     expect(ranked('iso.jsonl')).toEqual(ranked('jira.jsonl'))
     expect(jira.code).toBe(0)
+  }, 240_000)
+
+  it('compares every retriever alone and fused on each links file, on both together and on perturbed queries, weights fitted on the other split', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sre-eval-'))
+    const [head, ...links] = readFileSync('test/fixtures/retrieval/links.csv', 'utf8').trim().split('\n')
+    writeFileSync(join(dir, 'first.csv'), [head, ...links.slice(0, 3)].join('\n'))
+    writeFileSync(join(dir, 'second.csv'), [head, ...links.slice(3)].join('\n'))
+    const { code, stdout, stderr } = await cli([
+      'eval',
+      'duplicates',
+      '--bugs',
+      'test/fixtures/retrieval/bugs.csv',
+      '--links',
+      `${join(dir, 'first.csv')},${join(dir, 'second.csv')}`,
+      '--predictions',
+      join(dir, 'p.jsonl'),
+    ])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(stdout).toContain('first: 3 queries, 0 without an earlier duplicate; second: 3 queries, 2 without an earlier duplicate')
+    for (const block of [
+      'first (3 queries)',
+      'second (3 queries)',
+      'all (6 queries)',
+      'first, perturbed queries (3 queries)',
+      'all, perturbed queries (6 queries)',
+    ]) {
+      expect(stdout).toContain(`\n${block}\n`)
+    }
+    const all = stdout.slice(stdout.indexOf('\nall (6 queries)\n'), stdout.indexOf('\nfirst, perturbed queries'))
+    for (const system of ['BM25', 'BM25 + RM3', 'BM25F', 'hashing embedder', 'LSA', 'RRF BM25 + LSA', 'product hybrid search (local-hashing-v2, Postgres)']) {
+      expect(all).toMatch(
+        new RegExp(`^${system.replace(/[+()]/g, '\\$&')} +[01]\\.\\d{3} +[01]\\.\\d{3} +[01]\\.\\d{3} +[01]\\.\\d{3} +[+-]\\d+\\.\\d{3} +[01]\\.\\d{2} +`, 'm'),
+      )
+    }
+    expect(all).toMatch(/^RRF BM25 \+ w x LSA \(w fitted on the other splits\) w=[\d.]+(, [\d.]+)? /m)
+    // The product's search finds five of six at rank 1 on the whole file, as above.
+    expect(all).toMatch(/^product hybrid search \(local-hashing-v2, Postgres\) +0\.833 /m)
   }, 120_000)
 
   it('says which rows it skipped, and why none could be used', async () => {
