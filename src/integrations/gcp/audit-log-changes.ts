@@ -50,10 +50,10 @@ export function buildChangeEventFilter(projectId: string, service: ResolvedServi
     `(${Object.keys(CHANGE_METHODS[api]!)
       .map((m) => `protoPayload.methodName=${quoteFilterString(m, 'method')}`)
       .join(' OR ')})`
-  const api = (name: string, resource: string) =>
-    clauses.push(
-      `(protoPayload.serviceName=${quoteFilterString(name, 'API')} AND ${methods(name)} AND protoPayload.resourceName:${quoteFilterString(resource, 'resource')})`,
-    )
+  const api = (name: string, resource: string) => {
+    const onResource = `protoPayload.resourceName:${quoteFilterString(resource, 'resource')}`
+    clauses.push(`(protoPayload.serviceName=${quoteFilterString(name, 'API')} AND ${methods(name)} AND ${onResource})`)
+  }
   api('run.googleapis.com', `services/${workload}`)
   api('k8s.io', `deployments/${workload}`)
   if (labels.cluster_name) api('container.googleapis.com', `clusters/${labels.cluster_name}`)
