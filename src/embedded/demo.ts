@@ -18,7 +18,7 @@ import { FAKE_WORKSPACE, renderTranscript } from './slack-simulator'
 
 /** The fixes for scenarios 1 and 2 are out this long after the demo starts. */
 const MITIGATED_AFTER_MS = HOUR_MS
-/** Scenario 3's leak starts this long after the demo starts: the scan's 4 hours of history hold no trace of the first two. */
+/** Scenario 4's leak starts this long after the demo starts: the scan's 4 hours of history hold no trace of the first two. */
 const LEAK_STARTS_AFTER_MS = 6 * HOUR_MS
 /** The first scan runs this long into the leak: memory has climbed enough for a forecast. */
 const FIRST_SCAN_AFTER_LEAK_MS = 15 * MINUTE_MS
@@ -225,11 +225,11 @@ async function scenarioPlaybook(env: EmbeddedEnvironment, out: DemoOutput): Prom
 }
 
 async function scenarioWarningBeforeFailure(env: EmbeddedEnvironment, clock: DemoClock, leakAt: Date, out: DemoOutput): Promise<void> {
-  out.rule('Scenario 3: warning before failure')
+  out.rule('Scenario 4: warning before failure')
   const firstScanAt = new Date(leakAt.getTime() + FIRST_SCAN_AFTER_LEAK_MS)
   clock.advanceTo(firstScanAt)
   out(
-    `${LEAK_STARTS_AFTER_MS / (60 * MINUTE_MS)} hours later both incidents are long mitigated. ` +
+    `${LEAK_STARTS_AFTER_MS / (60 * MINUTE_MS)} hours later the incidents are long mitigated. ` +
       `Since ${utcTime(leakAt)} inventory has been leaking memory: a slow climb, no alert has fired.`,
   )
   const warnings = () => env.fakeSlack.messagesIn(WARNINGS_CHANNEL).filter((m) => m.text?.startsWith('Warning: '))
@@ -271,11 +271,11 @@ async function scenarioWarningBeforeFailure(env: EmbeddedEnvironment, clock: Dem
   out(renderTranscript(env.fakeSlack, { channels: [WARNINGS_CHANNEL] }))
 }
 
-/** Scenario 4's fix, as the commander types it into the Resolve form. */
+/** Scenario 3's fix, as the commander types it into the Resolve form. */
 const SCENARIO_4_FIX = 'circuit breaker on fraud-check + fallback scoring'
 
 async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, out: DemoOutput): Promise<void> {
-  out.rule('Scenario 4: the team records what fixed it, and the next alert knows')
+  out.rule('Scenario 3: the team records what fixed it, and the next alert knows')
   const db = env.runtime.database.db
   const incident = (await listOpenIncidents(db)).find((i) => i.service === 'payment-api')
   expectThat(incident?.slackTs, "scenario 1's payment-api incident is open with its thread")
@@ -320,6 +320,38 @@ async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, 
   expectThat(labelledAfter === labelledBefore + 1, `one more labelled outcome for the calibration (${labelledBefore} → ${labelledAfter})`)
   out(`→ labelled outcomes the confidence calibration learns from: ${labelledBefore} → ${labelledAfter}`)
 
+  out(`\n${DEMO_USERS.approver.name} types /sre timeline ${label} …`)
+  await env.sender.slashCommand({
+    text: `timeline ${label}`,
+    channel_id: FAKE_WORKSPACE.channelId,
+    user_id: DEMO_USERS.approver.id,
+    user_name: DEMO_USERS.approver.name,
+  })
+  const timeline = await env.fakeSlack
+    .waitForMessage(FAKE_WORKSPACE.channelId, (m) => m.threadTs === incident!.slackTs && (m.text ?? '').startsWith(`Timeline of ${label}`), {
+      timeoutMs: 10_000,
+    })
+    .catch(() => null)
+  expectThat(timeline, `the timeline of ${label} is posted in its thread`)
+  const events = JSON.stringify(timeline!.blocks ?? [])
+  for (const [what, pattern] of [
+    ['the alert', /Alert fired|opened/i],
+    ['the analysis', /Analysis|analys/i],
+    ['the approval', /approv/i],
+    ['the recorded fix', /circuit breaker on fraud-check/],
+  ] as const)
+    expectThat(pattern.test(events), `the timeline shows ${what}`)
+  out(`→ posted in the thread:\n`)
+  out(
+    renderTranscript(env.fakeSlack, { channels: [FAKE_WORKSPACE.channelId] })
+      .split('\n')
+      .filter((_line, i, lines) => {
+        const start = lines.findIndex((l) => l.includes(`Timeline of ${label}`))
+        return start >= 0 && i >= start && i < start + 40
+      })
+      .join('\n'),
+  )
+
   const later = new Date(clock.now().getTime() + HOUR_MS)
   clock.advanceTo(later)
   out(`\n${utcTime(later)}, an hour later: payment-api's latency alert fires again …`)
@@ -353,8 +385,8 @@ export async function runDemo(_args: string[], stream: NodeJS.WritableStream = p
     out(`Seeded ${seeded} past incidents (synthetic history, with the errors their analyses stored) and ${env.runtime.playbooks.length} playbooks.`)
     await scenarioCorrelation(env, out)
     await scenarioPlaybook(env, out)
-    await scenarioWarningBeforeFailure(env, clock, leakAt, out)
     await scenarioCloseTheLoop(env, clock, out)
+    await scenarioWarningBeforeFailure(env, clock, leakAt, out)
     out.rule('Done')
     out('All four scenarios ran end to end.')
     return 0

@@ -31,15 +31,18 @@ describe('sre-agent demo (embedded mode)', () => {
     expect(text).toContain('Scenario 2: playbook-driven debugging')
     expect(text).toContain('Playbook db-connection-exhaustion: waiting approval')
 
-    // Scenario 3: one warning with a forecast, in the warnings channel, not repeated by the next scan.
-    expect(text).toContain('Scenario 3: warning before failure')
+    // Scenario 4: one warning with a forecast, in the warnings channel, not repeated by the next scan.
+    expect(text).toContain('Scenario 4: warning before failure')
     expect(text).toMatch(/→ posted in #sre-warnings: Warning: inventory memory at \d+%, rising [\d.]+%\/min: full in ~\d+ min \(\d\d:\d\d UTC\)/)
     expect(text).toMatch(/→ nothing new to say: inventory memory was warned about 5 min ago/)
     expect(text).toMatch(/#sre-warnings \(C0SREWARN\)\n━+\n\[[\d.]+\] @sre-agent\n {2}:warning: \*Telemetry scan:/)
 
-    // Scenario 4: the team's answers in the Resolve form are what the next similar incident shows.
-    expect(text).toContain('Scenario 4: the team records what fixed it, and the next alert knows')
+    // Scenario 3: the team's answers in the Resolve form are what the next similar incident shows.
+    expect(text).toContain('Scenario 3: the team records what fixed it, and the next alert knows')
     expect(text).toMatch(/→ labelled outcomes the confidence calibration learns from: (\d+) → \d+/)
+    expect(text).toMatch(/Timeline of INC-61 [^\n]*— \d+ events/)
+    expect(text).toMatch(/Resolution recorded: circuit breaker on fraud-check \+ fallback scoring \(worked\)/)
+    expect(text).not.toContain('{{service}}')
     expect(text).toMatch(/→ INC-\d+'s analysis: closest past incident INC-61, "Fixed by: circuit breaker on fraud-check \+ fallback scoring \(worked\)"/)
     expect(text).toContain('All four scenarios ran end to end.')
   })

@@ -1,3 +1,4 @@
+import { renderTemplate } from '../../core/playbooks/render-template'
 import { and, asc, desc, eq, gt, isNull, or } from 'drizzle-orm'
 import type { TimelineStore } from '../../core/incidents/collect-incident-timeline'
 import type { TimelineInput } from '../../core/incidents/timeline'
@@ -20,13 +21,21 @@ export async function loadTimelineInput(db: Database, incident: Incident): Promi
     listIncidentEvents(db, incident.id),
     db.select({ id: analyses.id }).from(analyses).where(eq(analyses.incidentId, incident.id)).orderBy(asc(analyses.startedAt)),
     listAuditForIncident(db, incident.id),
-    db.select({ definition: playbookExecutions.definition }).from(playbookExecutions).where(eq(playbookExecutions.incidentId, incident.id)),
+    db
+      .select({ definition: playbookExecutions.definition, inputs: playbookExecutions.inputs })
+      .from(playbookExecutions)
+      .where(eq(playbookExecutions.incidentId, incident.id)),
   ])
   const records = (await Promise.all(analysisRows.map((a) => getAnalysisRecord(db, a.id)))).filter((r) => r !== null)
   const playbookTitles: TimelineInput['playbookTitles'] = {}
-  for (const { definition } of executions) {
+  for (const { definition, inputs } of executions) {
     const playbook = definition as Playbook
-    playbookTitles[playbook.id] = { title: playbook.title, steps: Object.fromEntries(playbook.steps.map((s) => [s.id, s.title])) }
+    // Titles as the run showed them: its inputs filled in ({{service}} → payment-api).
+    const vars = (inputs ?? {}) as Record<string, unknown>
+    playbookTitles[playbook.id] = {
+      title: renderTemplate(playbook.title, vars),
+      steps: Object.fromEntries(playbook.steps.map((s) => [s.id, renderTemplate(s.title, vars)])),
+    }
   }
   return {
     incident: {
