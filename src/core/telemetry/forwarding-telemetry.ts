@@ -11,8 +11,11 @@ import type {
   MetricGrid,
   MetricQuery,
   MetricSeries,
+  ServiceNode,
   TelemetryPort,
+  SpanTrace,
   TraceQuery,
+  TraceSampleQuery,
   TraceSummary,
 } from './port'
 
@@ -23,6 +26,7 @@ export class ForwardingTelemetry implements TelemetryPort {
   readonly alertPolicy?: (query: AlertPolicyQuery) => Promise<AlertPolicySummary | null>
   readonly errorEvents?: (query: ErrorEventQuery) => Promise<ErrorEvent[]>
   readonly trace?: (traceId: string) => Promise<TraceSummary | null>
+  readonly sampleTraces?: (query: TraceSampleQuery) => Promise<SpanTrace[]>
   readonly links?: ConsoleLinks
 
   /** `metricGrid: false` hides the wrapped port's grid (as a provider without one). */
@@ -35,6 +39,7 @@ export class ForwardingTelemetry implements TelemetryPort {
     if (inner.alertPolicy) this.alertPolicy = inner.alertPolicy.bind(inner)
     if (inner.errorEvents) this.errorEvents = inner.errorEvents.bind(inner)
     if (inner.trace) this.trace = inner.trace.bind(inner)
+    if (inner.sampleTraces) this.sampleTraces = inner.sampleTraces.bind(inner)
     if (inner.links) this.links = inner.links
   }
 
@@ -54,7 +59,7 @@ export class ForwardingTelemetry implements TelemetryPort {
     return this.inner.traces(query)
   }
 
-  services(): Promise<Array<{ name: string; dependsOn: string[] }>> {
+  services(): Promise<ServiceNode[]> {
     return this.inner.services()
   }
 }

@@ -17,7 +17,9 @@ import {
   type MetricSeries,
   type TelemetryPort,
   type TimeWindow,
+  type SpanTrace,
   type TraceQuery,
+  type TraceSampleQuery,
   type TraceSummary,
 } from '../../../core/telemetry/port'
 import { errorGroupId } from './error-group-id'
@@ -28,6 +30,7 @@ import { FleetLogGenerator } from './log-generator'
 import { SEVERITY_RANK } from './log-line'
 import { FleetMetricModel } from './metric-model'
 import { resolveInjections } from './resolve-injections'
+import { FleetSpanTraceGenerator } from './span-trace-generator'
 import { FleetTraceGenerator } from './trace-generator'
 
 export const DEFAULT_SYNTHETIC_SEED = 7
@@ -67,6 +70,7 @@ export class SyntheticTelemetry implements TelemetryPort {
   private readonly model: FleetMetricModel
   private readonly logGenerator: FleetLogGenerator
   private readonly traceGenerator: FleetTraceGenerator
+  private readonly spanTraceGenerator: FleetSpanTraceGenerator
 
   constructor(options: SyntheticTelemetryOptions = {}) {
     this.seed = options.seed ?? DEFAULT_SYNTHETIC_SEED
@@ -78,6 +82,7 @@ export class SyntheticTelemetry implements TelemetryPort {
     this.model = new FleetMetricModel(this.seed, this.topology, this.resolved)
     this.logGenerator = new FleetLogGenerator(this.seed, this.topology, this.model, this.resolved)
     this.traceGenerator = new FleetTraceGenerator(this.seed, this.topology, this.model)
+    this.spanTraceGenerator = new FleetSpanTraceGenerator(this.seed, this.topology)
   }
 
   async services(): Promise<Array<{ name: string; dependsOn: string[] }>> {
@@ -173,6 +178,28 @@ export class SyntheticTelemetry implements TelemetryPort {
     }
     return found.sort((a, b) => b.latencyMs - a.latencyMs || b.startedAt.getTime() - a.startedAt.getTime()).slice(0, limit)
   }
+
+  /** Whole traces of the fleet started in the window (see FleetSpanTraceGenerator), `limit` of them spread over it. */
+  async sampleTraces(query: TraceSampleQuery): Promise<SpanTrace[]> {
+    const { startMs, endMs } = checkEventWindow(query)
+    const limit = checkLimit(query.limit, DEFAULT_TRACE_LIMIT)
+    const found: SpanTrace[] = []
+    for (let minute = Math.floor(startMs / MINUTE_MS); minute <= Math.floor(endMs / MINUTE_MS); minute++) {
+      for (const trace of this.spanTraceGenerator.minute(minute)) {
+        const at = trace.spans[0]!.startedAt.getTime()
+        if (at >= startMs && at <= endMs) found.push(trace)
+      }
+    }
+    return spreadSample(found, limit)
+  }
+}
+
+/** Keeps `limit` of `items` spread evenly over them (a sample of the whole window, not its first minutes). */
+function spreadSample<T>(items: readonly T[], limit: number): T[] {
+  if (items.length <= limit) return [...items]
+  const out: T[] = []
+  for (let i = 0; i < limit; i++) out.push(items[Math.floor((i * items.length) / limit)]!)
+  return out
 }
 
 function checkWindow(window: TimeWindow): { startMs: number; endMs: number } {
