@@ -4,6 +4,7 @@ import type { ApprovalRequestView } from '../core/approvals/approval-request-vie
 import type { PastIncidentMatch } from '../core/correlation/past-incident-match'
 import type {
   ApprovalEscalation,
+  BlueprintChangeView,
   IncidentProgress,
   IncidentThread,
   PlaybookOffer,
@@ -38,6 +39,7 @@ import {
   buildStepResultMessage,
 } from './blocks/playbook-blocks'
 import { buildTelemetryWarningMessage } from './blocks/telemetry-warning-blocks'
+import { buildBlueprintChangesMessage } from './blocks/blueprint-blocks'
 import { slackErrorCode, type SlackMessenger } from './messenger'
 
 // Edits of a root message that is no longer there: the thread's work goes on without them.
@@ -175,6 +177,10 @@ export class SlackIncidentThread implements IncidentThread {
 
   postTelemetryWarning(scanId: string, channel: string, warnings: TelemetryWarningView[], cooldownMinutes: number): Promise<PostedMessage> {
     return this.slack.postOnce(telemetryWarningKey(scanId), channel, buildTelemetryWarningMessage(warnings, cooldownMinutes))
+  }
+
+  postBlueprintChanges(runId: string, channel: string, changes: BlueprintChangeView[]): Promise<PostedMessage> {
+    return this.slack.postOnce(`blueprint:${runId}`, channel, buildBlueprintChangesMessage(changes))
   }
 
   findTelemetryWarning(scanId: string): Promise<PostedMessage | null> {

@@ -45,6 +45,9 @@ export interface WorkerDeps {
     | 'STORM_THRESHOLD'
     | 'STORM_WINDOW_MINUTES'
     | 'STORM_SETTLE_SECONDS'
+    | 'BLUEPRINT_INTERVAL_MINUTES'
+    | 'BLUEPRINT_EDGE_TTL_DAYS'
+    | 'BLUEPRINT_CHANNEL'
   >
   logger: Logger
   now(): Date

@@ -78,8 +78,10 @@ function callsInTrace(trace: SpanTrace): Call[] {
   const children = new Map<string, TraceSpan[]>()
   for (const s of trace.spans) if (s.parentSpanId && byId.has(s.parentSpanId)) children.set(s.parentSpanId, [...(children.get(s.parentSpanId) ?? []), s])
   const out: Call[] = []
-  const push = (from: string, to: string | null, kind: EdgeKind, span: TraceSpan, error = span.error) => {
-    if (to && to !== from) out.push({ from, to, kind, durationMs: span.durationMs, error, at: span.startedAt.getTime() })
+  const push = (rawFrom: string, rawTo: string | null, kind: EdgeKind, span: TraceSpan, error = span.error) => {
+    const from = cleanServiceName(rawFrom)
+    const to = rawTo === null ? null : cleanServiceName(rawTo)
+    if (from && to && to !== from) out.push({ from, to, kind, durationMs: span.durationMs, error, at: span.startedAt.getTime() })
   }
   for (const s of trace.spans) {
     const crossing = (children.get(s.spanId) ?? []).filter((c) => c.service !== s.service)
@@ -100,6 +102,16 @@ function callsInTrace(trace: SpanTrace): Call[] {
     }
   }
   return out
+}
+
+const MAX_NAME_CHARS = 200
+
+/** Names come from whatever the spans say: no control characters (Postgres refuses NUL), no surrounding space, bounded. */
+export function cleanServiceName(name: string): string {
+  return name
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, MAX_NAME_CHARS)
 }
 
 function isDatabaseSpan(span: TraceSpan): boolean {

@@ -61,7 +61,7 @@ export function mergeBlueprint(
       if (!wasObserved) {
         // Seen before, then gone: back. Declared and now confirmed by traces: not news.
         if (s?.firstSeen) changes.push({ kind: 'back', edge })
-        else if (!s || s.source !== 'declared') changes.push({ kind: 'added', edge })
+        else if (s?.source !== 'declared') changes.push({ kind: 'added', edge })
       }
       continue
     }
@@ -74,15 +74,23 @@ export function mergeBlueprint(
     const observedPart = s.retiredAt === null && s.source !== 'declared'
     const stale = s.lastSeen === null || options.now.getTime() - s.lastSeen.getTime() > ttlMs
     if (observedPart && stale) {
-      const edge: BlueprintEdge = isDeclared
-        ? { ...s, source: 'declared', version: s.version + 1 }
-        : { ...s, retiredAt: options.now, version: s.version + 1 }
+      const edge: BlueprintEdge = isDeclared ? { ...s, source: 'declared', version: s.version + 1 } : { ...s, retiredAt: options.now, version: s.version + 1 }
       writes.push(edge)
       changes.push({ kind: 'stopped', edge, lastSeen: s.lastSeen ?? options.now })
       continue
     }
     const source: EdgeSource | null =
-      s.retiredAt !== null ? (isDeclared ? 'declared' : null) : isDeclared ? (s.source === 'observed' ? 'both' : s.source) : s.source === 'declared' ? null : 'observed'
+      s.retiredAt !== null
+        ? isDeclared
+          ? 'declared'
+          : null
+        : isDeclared
+          ? s.source === 'observed'
+            ? 'both'
+            : s.source
+          : s.source === 'declared'
+            ? null
+            : 'observed'
     if (source === null) {
       // No longer declared and not observed: out of the graph, kept for history.
       if (s.retiredAt === null) writes.push({ ...s, retiredAt: options.now, version: s.version + 1 })

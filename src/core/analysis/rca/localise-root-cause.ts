@@ -118,7 +118,8 @@ const LISTED_EDGES = 8
 /** The trail says which edges of the walked graph traces showed and which only the declared topology has. */
 function describeEdgeSources(edges: GraphEdgeSources | null): string {
   if (!edges) return ''
-  const list = (names: string[]) => (names.length > LISTED_EDGES ? `${names.slice(0, LISTED_EDGES).join(', ')} and ${names.length - LISTED_EDGES} more` : names.join(', '))
+  const list = (names: string[]) =>
+    names.length > LISTED_EDGES ? `${names.slice(0, LISTED_EDGES).join(', ')} and ${names.length - LISTED_EDGES} more` : names.join(', ')
   const observed = edges.observed.length ? `; edges observed in traces: ${list(edges.observed)}` : '; no edge observed in traces'
   return observed + (edges.declaredOnly.length ? `; only declared, weighted lower: ${list(edges.declaredOnly)}` : '')
 }

@@ -155,8 +155,7 @@ function edgeSources(services: readonly ServiceNode[]): GraphEdgeSources | null 
   if (!services.some((s) => s.dependencies)) return null
   const observed: string[] = []
   const declaredOnly: string[] = []
-  for (const s of services)
-    for (const d of s.dependencies ?? []) (d.source === 'declared' ? declaredOnly : observed).push(`${s.name} → ${d.to}`)
+  for (const s of services) for (const d of s.dependencies ?? []) (d.source === 'declared' ? declaredOnly : observed).push(`${s.name} → ${d.to}`)
   return { observed, declaredOnly }
 }
 

@@ -138,8 +138,7 @@ export class FleetSpanTraceGenerator {
     const rate = this.topology.getOrThrow(to).baselines.request_rate
     if (rate === undefined) return 1
     let offered = 0
-    for (const s of this.topology.services)
-      for (const c of s.calls) if (c.to === to && !c.async) offered += (s.baselines.request_rate ?? 0) * c.callsPerRequest
+    for (const s of this.topology.services) for (const c of s.calls) if (c.to === to && !c.async) offered += (s.baselines.request_rate ?? 0) * c.callsPerRequest
     return offered > 0 ? Math.min(1, rate / offered) : 1
   }
 }

@@ -85,7 +85,9 @@ describe('deriveEdges', () => {
     })
 
     it('prefers peer.service to the database name', () => {
-      const edges = deriveEdges([trace('a', span('1', null, 'api', 'client', { attributes: { 'db.system': 'redis', 'db.namespace': '0', 'peer.service': 'sessions' } }))])
+      const edges = deriveEdges([
+        trace('a', span('1', null, 'api', 'client', { attributes: { 'db.system': 'redis', 'db.namespace': '0', 'peer.service': 'sessions' } })),
+      ])
       expect(edges[0]).toMatchObject({ to: 'sessions', kind: 'db' })
     })
 

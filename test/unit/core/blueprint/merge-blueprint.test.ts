@@ -55,7 +55,12 @@ describe('mergeBlueprint', () => {
   })
 
   it('marks an edge both observed and declared, and raises the version when a declared edge is first observed, quietly', () => {
-    const { writes, changes } = mergeBlueprint([stored('a', 'b', { source: 'declared', firstSeen: null, lastSeen: null })], [observed('a', 'b')], [{ from: 'a', to: 'b' }], options)
+    const { writes, changes } = mergeBlueprint(
+      [stored('a', 'b', { source: 'declared', firstSeen: null, lastSeen: null })],
+      [observed('a', 'b')],
+      [{ from: 'a', to: 'b' }],
+      options,
+    )
     expect(writes[0]).toMatchObject({ source: 'both', version: 2 })
     expect(changes).toEqual([])
   })
