@@ -1,4 +1,5 @@
 import { describeBlueprintChange } from '../../core/blueprint/describe-blueprint-change'
+import { declaredEdges } from '../../core/blueprint/blueprint-from-traces'
 import { deriveEdges } from '../../core/blueprint/derive-edges'
 import { mergeBlueprint } from '../../core/blueprint/merge-blueprint'
 import { DAY_MS, MINUTE_MS } from '../../core/durations'
@@ -32,7 +33,7 @@ export async function processBlueprintRefresh(deps: WorkerDeps, meta: { jobId: s
       listBlueprintEdges(deps.db, { includeRetired: true }),
     ])
     const observed = deriveEdges(traces)
-    const declared = services.flatMap((s) => s.dependsOn.map((to) => ({ from: s.name, to })))
+    const declared = declaredEdges(services)
     const merge = mergeBlueprint(stored, observed, declared, { now, ttlDays: deps.config.BLUEPRINT_EDGE_TTL_DAYS, windowMs })
     await applyBlueprintMerge(deps.db, meta.jobId, now, merge)
     log.info(
