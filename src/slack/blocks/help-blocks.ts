@@ -9,6 +9,7 @@ export const SRE_COMMANDS: Array<[string, string]> = [
   ['/sre resolve [INC-n]', 'record what fixed an incident, whether it worked and whether the diagnosis was right (a form)'],
   ['/sre incidents', 'list open incidents'],
   ['/sre playbooks', 'list the playbooks and when each applies'],
+  ['/sre blueprint [service]', 'a picture of who calls whom, from traces and the declared topology, the service and its neighbours highlighted'],
   ['/sre run <playbook> <INC-n>', 'run a playbook on an incident (you then cannot approve its actions yourself)'],
   ['/sre help', 'this help'],
 ]

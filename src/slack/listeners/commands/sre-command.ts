@@ -17,6 +17,7 @@ import { ANALYZE_TEXT_MAX_CHARS, playbookStartJobId } from '../../../core/jobs/j
 import { failureReason } from '../answer-failures'
 import type { ListenerDeps } from '../listener-deps'
 import { openResolveModal } from '../views/open-resolve-modal'
+import { answerBlueprint } from './blueprint-command'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
@@ -40,6 +41,8 @@ export function whatSreCommandDoes(text: string): string {
       return 'read the reasoning trail'
     case 'resolve':
       return 'open the Resolve form'
+    case 'blueprint':
+      return 'draw the service blueprint'
     default:
       return 'answer your command'
   }
@@ -163,6 +166,11 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         }
         await ack()
         await openResolveModal(deps, client, { triggerId: command.trigger_id, channel: command.channel_id }, incident)
+        return
+      }
+      case 'blueprint': {
+        await ack()
+        await answerBlueprint(deps, client, { channel: command.channel_id, user: command.user_id }, rest[0] ?? null, respond)
         return
       }
       case 'playbooks': {
