@@ -57,9 +57,10 @@ export function buildBlueprintView(all: readonly BlueprintEdge[], service: strin
 function neighbourhood(edges: readonly BlueprintEdge[], service: string, hops: number): Set<string> {
   const near = new Set([service])
   for (let i = 0; i < hops; i++) {
+    const reached = new Set(near)
     for (const e of edges) {
-      if (near.has(e.from)) near.add(e.to)
-      if (near.has(e.to)) near.add(e.from)
+      if (reached.has(e.from)) near.add(e.to)
+      if (reached.has(e.to)) near.add(e.from)
     }
   }
   return near

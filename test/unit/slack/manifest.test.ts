@@ -16,6 +16,13 @@ describe('manifest.yml', () => {
   })
 
   it('asks only for the bot scopes the code uses', () => {
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['app_mentions:read', 'chat:write', 'chat:write.public', 'commands', 'files:write', 'usergroups:read'])
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
+      'app_mentions:read',
+      'chat:write',
+      'chat:write.public',
+      'commands',
+      'files:write',
+      'usergroups:read',
+    ])
   })
 })

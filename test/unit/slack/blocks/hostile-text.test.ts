@@ -37,8 +37,27 @@ import {
   buildStepResultMessage,
 } from '../../../../src/slack/blocks/playbook-blocks'
 import { buildTelemetryWarningMessage } from '../../../../src/slack/blocks/telemetry-warning-blocks'
+import { buildBlueprintChangesMessage } from '../../../../src/slack/blocks/blueprint-blocks'
+import type { BlueprintEdge } from '../../../../src/core/blueprint/blueprint-edge'
+import { describeBlueprintChange } from '../../../../src/core/blueprint/describe-blueprint-change'
 import { loadPlaybookFiles } from '../../../../src/storage/playbook-files'
 import hostile from '../../../fixtures/slack/hostile-strings.json'
+
+function hostileEdge(h: string): BlueprintEdge {
+  return {
+    from: h,
+    to: h,
+    kind: 'call',
+    source: 'observed',
+    firstSeen: new Date(0),
+    lastSeen: new Date(0),
+    callsPerHour: 1,
+    errorRate: 0,
+    p95Ms: 1,
+    version: 1,
+    retiredAt: null,
+  }
+}
 
 /** Slack ids the bot itself puts in messages (configured approvers, the clicking user): the only mentions allowed. */
 const TRUSTED_IDS = ['U0ALICE', 'U0BOB', 'S0ONCALL']
@@ -265,6 +284,21 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
           consoleLink: h,
         })),
         60,
+      ),
+  ],
+  [
+    'blueprint changes',
+    (h) =>
+      buildBlueprintChangesMessage(
+        (['added', 'back', 'stopped', 'declared_unobserved'] as const).flatMap((kind) =>
+          Array.from({ length: 9 }, () => ({
+            kind,
+            line: describeBlueprintChange(
+              kind === 'stopped' ? { kind, edge: hostileEdge(h), lastSeen: new Date(0) } : { kind, edge: hostileEdge(h) },
+              new Date(0),
+            ),
+          })),
+        ),
       ),
   ],
   ['help with a problem', (h) => buildHelpMessage(escapeMrkdwn(h))],
