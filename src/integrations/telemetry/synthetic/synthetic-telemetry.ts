@@ -179,7 +179,7 @@ export class SyntheticTelemetry implements TelemetryPort {
     return found.sort((a, b) => b.latencyMs - a.latencyMs || b.startedAt.getTime() - a.startedAt.getTime()).slice(0, limit)
   }
 
-  /** Whole traces of the fleet started in the window (see FleetSpanTraceGenerator), `limit` of them spread over it. */
+  /** Whole traces of the fleet started in the window (see FleetSpanTraceGenerator), a uniform sample of `limit` of them, oldest first. */
   async sampleTraces(query: TraceSampleQuery): Promise<SpanTrace[]> {
     const { startMs, endMs } = checkEventWindow(query)
     const limit = checkLimit(query.limit, DEFAULT_TRACE_LIMIT)
@@ -190,16 +190,14 @@ export class SyntheticTelemetry implements TelemetryPort {
         if (at >= startMs && at <= endMs) found.push(trace)
       }
     }
-    return spreadSample(found, limit)
+    return sampleByTraceId(found, limit).sort((a, b) => a.spans[0]!.startedAt.getTime() - b.spans[0]!.startedAt.getTime())
   }
 }
 
-/** Keeps `limit` of `items` spread evenly over them (a sample of the whole window, not its first minutes). */
-function spreadSample<T>(items: readonly T[], limit: number): T[] {
-  if (items.length <= limit) return [...items]
-  const out: T[] = []
-  for (let i = 0; i < limit; i++) out.push(items[Math.floor((i * items.length) / limit)]!)
-  return out
+/** A uniform sample of `limit` traces: trace ids are hashes, so the lowest ids are as good as random picks (and the same every time). */
+function sampleByTraceId(traces: readonly SpanTrace[], limit: number): SpanTrace[] {
+  if (traces.length <= limit) return [...traces]
+  return [...traces].sort((a, b) => (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0)).slice(0, limit)
 }
 
 function checkWindow(window: TimeWindow): { startMs: number; endMs: number } {
