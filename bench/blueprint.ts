@@ -57,9 +57,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 const seeds = Array.from({ length: SEEDS }, (_, i) => i + 1)
 const truthSize = declaredEdges(await new SyntheticTelemetry({ seed: 1 }).services()).length
 console.log(`synthetic fleet: ${truthSize} true dependencies; one refresh an hour samples N whole traces of that hour; ${SEEDS} seeds, means`)
-console.log(
-  ['traces/h'.padEnd(9), ...REPORTED_HOURS.map((h) => `P/R ${h} h`.padEnd(12)), 'all found after (h)'.padEnd(22), 'ms per refresh'].join(' '),
-)
+console.log(['traces/h'.padEnd(9), ...REPORTED_HOURS.map((h) => `P/R ${h} h`.padEnd(12)), 'all found after (h)'.padEnd(22), 'ms per refresh'].join(' '))
 for (const sample of SAMPLES) {
   const runs = await Promise.all(seeds.map((seed) => measure(seed, sample)))
   const cells = REPORTED_HOURS.map((h) => {
@@ -68,7 +66,9 @@ for (const sample of SAMPLES) {
     return `${p.toFixed(2)}/${r.toFixed(2)}`.padEnd(12)
   })
   const hours = runs.map((r) => r.hoursToAll)
-  const all = hours.every((h) => h !== null) ? `median ${median(hours as number[])}, max ${Math.max(...(hours as number[]))}` : `not within ${HOURS} h in ${hours.filter((h) => h === null).length} of ${SEEDS}`
+  const all = hours.every((h) => h !== null)
+    ? `median ${median(hours as number[])}, max ${Math.max(...(hours as number[]))}`
+    : `not within ${HOURS} h in ${hours.filter((h) => h === null).length} of ${SEEDS}`
   console.log([String(sample).padEnd(9), ...cells, all.padEnd(22), mean(runs.map((r) => r.msPerRefresh)).toFixed(1)].join(' '))
 }
 
