@@ -98,11 +98,30 @@ describe('the blueprint refresh against the Cloud Trace fake, on Postgres, posti
     ])
   })
 
+  it('posts what a stored refresh changed when its job is retried after Slack refused the post, once', async () => {
+    clock = new Date(T0 + 2 * HOUR)
+    fake.trace.traces.push({
+      traceId: 'c1',
+      spans: [span('1', 'cart', T0 + 90 * MINUTE, 30), span('2', 'inventory', T0 + 90 * MINUTE + 5, 20, { parentSpanId: '1' })],
+    })
+    env.fakeSlack.failNext('chat.postMessage', 'channel_not_found')
+    await expect(refresh('run-retried')).rejects.toThrow()
+    expect(notices()).toHaveLength(2)
+    // The edges were stored; the retry finds the run's changes instead of merging again (which would find nothing new).
+    clock = new Date(T0 + 2 * HOUR + MINUTE)
+    await refresh('run-retried', 2)
+    await refresh('run-retried', 3)
+    expect(notices()).toHaveLength(3)
+    expect(JSON.stringify(notices()[2]!.blocks)).toContain('new dependency: cart → inventory (first seen 11:30 UTC, 1 calls/h)')
+    expect((await listBlueprintEdges(env.runtime.database.db)).find((e) => e.from === 'cart')).toMatchObject({ to: 'inventory', version: 1 })
+  })
+
   it('retires an edge not seen for the TTL (kept in history), keeps a declared one as declared, and says so', async () => {
     clock = new Date(T0 + 16 * DAY)
     await refresh('run-3')
-    expect(notices()).toHaveLength(3)
-    const text = JSON.stringify(notices()[2]!.blocks)
+    expect(notices()).toHaveLength(4)
+    const text = JSON.stringify(notices()[3]!.blocks)
+    expect(text).toContain('cart no longer calls inventory (last seen 15 days ago)')
     // Last seen 10:35 on the first day: 15 whole days before.
     expect(text).toContain('checkout-api no longer calls payment-api (last seen 15 days ago)')
     expect(text).toContain('payment-api no longer calls fraud-check (last seen 15 days ago); still declared')
