@@ -122,7 +122,7 @@ export class FakeWebApiMethods {
   private readonly methods: Record<string, (args: Args) => WebApiAnswer>
   private issuedViews = 0
   /** Files asked an upload URL for, by id, with their bytes once uploaded. */
-  private readonly uploads = new Map<string, { name: string; length: number; bytes: Buffer | null }>()
+  private readonly uploads = new Map<string, { name: string; bytes: Buffer | null }>()
   /** Where upload URLs point (the simulator's own base URL, set when it starts listening). */
   uploadBaseUrl = 'http://127.0.0.1'
 
@@ -408,7 +408,7 @@ export class FakeWebApiMethods {
     const parsed = uploadUrlArgs.safeParse(raw)
     if (!parsed.success) return invalidArguments(parsed.error)
     const fileId = `F${String(this.uploads.size + 1).padStart(8, '0')}${FAKE_WORKSPACE.teamId.slice(1, 3)}`
-    this.uploads.set(fileId, { name: parsed.data.filename, length: parsed.data.length, bytes: null })
+    this.uploads.set(fileId, { name: parsed.data.filename, bytes: null })
     return { ok: true, upload_url: `${this.uploadBaseUrl}/upload/v1/${fileId}`, file_id: fileId }
   }
 
@@ -421,8 +421,14 @@ export class FakeWebApiMethods {
     for (const f of args.files) {
       const upload = this.uploads.get(f.id)
       if (upload === undefined || upload.bytes === null) return failure('file_not_found')
-      if (upload.bytes.length !== upload.length) return failure('file_upload_size_mismatch')
-      files.push({ id: f.id, name: upload.name, title: f.title ?? upload.name, mimetype: mimetypeOf(upload.name), size: upload.length, bytes: upload.bytes })
+      files.push({
+        id: f.id,
+        name: upload.name,
+        title: f.title ?? upload.name,
+        mimetype: mimetypeOf(upload.name),
+        size: upload.bytes.length,
+        bytes: upload.bytes,
+      })
     }
     if (args.channel_id !== undefined) {
       if (!this.channelExists(args.channel_id)) return failure('channel_not_found')
