@@ -6,7 +6,7 @@ import { DAY_MS, MINUTE_MS } from '../../core/durations'
 import { applyBlueprintMerge, hasBlueprintRun, listBlueprintChangesOfRun, listBlueprintEdges } from '../../storage/repositories/blueprint-edges'
 import type { WorkerDeps } from '../worker-deps'
 
-/** Whole traces read per refresh: four ListTraces pages on Cloud Trace (100 units of the 300 a minute). */
+/** Whole traces read per refresh: three ListTraces pages of 100 on Cloud Trace (75 of the 300 Trace units a minute). */
 export const BLUEPRINT_TRACE_SAMPLE = 300
 // A refresh run by hand while the schedule is off still reads the last hour.
 const UNSCHEDULED_WINDOW_MINUTES = 60

@@ -3,6 +3,9 @@ import type { BlueprintEdge } from '../../../../src/core/blueprint/blueprint-edg
 import { BlueprintTelemetry, mergeServiceGraph } from '../../../../src/core/blueprint/blueprint-telemetry'
 import { gatherRcaInput } from '../../../../src/core/analysis/rca/telemetry-input'
 import { SyntheticTelemetry } from '../../../../src/integrations/telemetry/synthetic'
+import { analyzeIncident } from '../../../../src/core/analysis/analyze-incident'
+import { blueprintFromTraces } from '../../../../src/core/blueprint/blueprint-from-traces'
+import { telemetryOnlyAnalysisPorts } from '../../../support/analysis-ports'
 
 const now = new Date('2026-03-10T14:00:00Z')
 
@@ -71,5 +74,35 @@ describe('the root-cause input from the merged graph', () => {
       { beforeMinutes: 10, afterMinutes: 5, stepSeconds: 60, now },
     )
     expect(edges).toBeNull()
+  })
+})
+
+describe('an analysis on the merged graph', () => {
+  it('finds the cause along the blueprint and says in the trail which edges were observed and which only declared', async () => {
+    const at = new Date(now.getTime() - 20 * 60_000)
+    const fleet = new SyntheticTelemetry({
+      seed: 7,
+      injections: [{ kind: 'slow-dependency', service: 'payment-api', dependency: 'fraud-check', start: new Date(at.getTime() - 5 * 60_000) }],
+    })
+    const edges = await blueprintFromTraces(fleet, { now: new Date(now.getTime() - 2 * 3_600_000), windowMs: 3_600_000, limit: 300 })
+    // A dependency the declarations name but traces never showed.
+    const declaredOnly = edges.map((e) => (e.from === 'checkout-api' && e.to === 'cart' ? { ...e, source: 'declared' as const, callsPerHour: null } : e))
+    const result = await analyzeIncident(
+      {
+        id: '00000000-0000-4000-8000-000000000001',
+        title: 'frontend p95 latency above 2 s',
+        summary: 'checkout slow',
+        service: 'frontend',
+        resourceType: 'k8s_container',
+        policyName: null,
+        startedAt: at,
+      },
+      telemetryOnlyAnalysisPorts(new BlueprintTelemetry(fleet, declaredOnly), now),
+      { confidenceThreshold: 0.5 },
+    )
+    const step = result.steps.find((s) => s.position === 4)!
+    expect(step.decision).toMatch(/^fraud-check/)
+    expect(step.query).toContain('edges observed in traces: frontend → cart, frontend → checkout-api, checkout-api → checkout-db')
+    expect(step.query).toContain('only declared, weighted lower: checkout-api → cart')
   })
 })
