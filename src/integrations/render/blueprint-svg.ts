@@ -76,7 +76,8 @@ export async function renderBlueprintSvg(view: BlueprintView): Promise<string> {
     '<defs>',
     ...(['plain', 'strong', 'alert'] as const).map(
       (k) =>
-        `<marker id="arrow-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" orient="auto-start-reverse">` +
+        `<marker id="arrow-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="11" markerHeight="11" markerUnits="userSpaceOnUse" ` +
+        'orient="auto-start-reverse">' +
         `<path d="M0,0 L10,5 L0,10 z" fill="${edgeColor(k)}"/></marker>`,
     ),
     '</defs>',
@@ -102,7 +103,8 @@ export async function renderBlueprintSvg(view: BlueprintView): Promise<string> {
       const x = (label.x ?? 0) + ox
       const y = (label.y ?? 0) + oy
       labels.push(
-        `<rect x="${round(x)}" y="${round(y)}" width="${round(label.width ?? 0)}" height="${round(label.height ?? 0)}" rx="3" fill="#ffffff" fill-opacity="0.92"/>`,
+        `<rect x="${round(x)}" y="${round(y)}" width="${round(label.width ?? 0)}" height="${round(label.height ?? 0)}" rx="3" ` +
+          'fill="#ffffff" fill-opacity="0.92"/>',
         `<text x="${round(x + 4)}" y="${round(y + LABEL_SIZE + 1)}" font-size="${LABEL_SIZE}" fill="${kind === 'alert' ? '#b91c1c' : '#374151'}">` +
           `${escapeXml(label.text ?? '')}</text>`,
       )
