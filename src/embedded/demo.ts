@@ -269,6 +269,33 @@ async function scenarioWarningBeforeFailure(env: EmbeddedEnvironment, clock: Dem
   out(renderTranscript(env.fakeSlack, { channels: [WARNINGS_CHANNEL] }))
 }
 
+async function scenarioBlueprint(env: EmbeddedEnvironment, clock: DemoClock, out: DemoOutput): Promise<void> {
+  out.rule('Scenario 4: the service blueprint')
+  const notices = () => env.fakeSlack.messagesIn(WARNINGS_CHANNEL).filter((m) => m.text?.startsWith('Service blueprint:'))
+  out(`${utcTime(clock.now())}: the hourly blueprint refresh samples the last hour of whole traces (job blueprint.refresh) …`)
+  await env.runtime.queue.enqueue('blueprint.refresh', {}, { jobId: 'demo-blueprint-1' })
+  await env.idle()
+  expectThat(notices().length === 1, `one blueprint notice posted (got ${notices().length})`)
+  const [notice] = notices()
+  expectThat(/new database dependency: checkout-api → checkout-db/.test(JSON.stringify(notice!.blocks)), 'the notice names checkout-api → checkout-db')
+  out(`→ posted in #${env.fakeSlack.channelName(WARNINGS_CHANNEL)}: ${notice!.text}`)
+  clock.advanceTo(new Date(clock.now().getTime() + HOUR_MS))
+  out(`${utcTime(clock.now())}: the next refresh …`)
+  await env.runtime.queue.enqueue('blueprint.refresh', {}, { jobId: 'demo-blueprint-2' })
+  await env.idle()
+  expectThat(notices().length === 1, 'the second refresh finds nothing new to announce')
+  out('→ no change in who calls whom: nothing posted')
+  out('/sre blueprint checkout-api …')
+  await env.sender.slashCommand({ text: 'blueprint checkout-api', channel_id: CHECKOUT_CHANNEL, user_id: DEMO_USERS.approver.id })
+  const shared = await env.fakeSlack.waitFor(() => env.fakeSlack.filesSharedIn(CHECKOUT_CHANNEL)[0], { timeoutMs: 20_000 })
+  expectThat(shared.mimetype === 'image/png', 'the blueprint is shared as a PNG')
+  out(
+    `→ shared in #${env.fakeSlack.channelName(CHECKOUT_CHANNEL) ?? CHECKOUT_CHANNEL}: ${shared.name} (${Math.round(shared.size / 1024)} KB): ${shared.comment}`,
+  )
+  out(`\nSlack #${env.fakeSlack.channelName(WARNINGS_CHANNEL)} as the team sees it now:\n`)
+  out(renderTranscript(env.fakeSlack, { channels: [WARNINGS_CHANNEL] }))
+}
+
 export async function runDemo(_args: string[], stream: NodeJS.WritableStream = process.stdout): Promise<number> {
   const out = demoOutput(stream)
   out('sre-agent demo — embedded mode: PGlite + pgvector, in-process jobs, local Slack simulator, synthetic GCP telemetry')
@@ -277,15 +304,20 @@ export async function runDemo(_args: string[], stream: NodeJS.WritableStream = p
   const leakAt = new Date(now.getTime() + LEAK_STARTS_AFTER_MS)
   // Both incidents are fixed within the hour; hours later inventory starts leaking memory (scenario 3).
   const telemetry = createDemoFleet(now, DEFAULT_SYNTHETIC_SEED, { mitigatedAt: new Date(now.getTime() + MITIGATED_AFTER_MS), inventoryLeakAt: leakAt })
-  const env = await startEmbeddedEnvironment({ now: clock.now, telemetry, env: { TELEMETRY_WARNING_CHANNEL: WARNINGS_CHANNEL } })
+  const env = await startEmbeddedEnvironment({
+    now: clock.now,
+    telemetry,
+    env: { TELEMETRY_WARNING_CHANNEL: WARNINGS_CHANNEL, BLUEPRINT_CHANNEL: WARNINGS_CHANNEL },
+  })
   try {
     const seeded = await seedPastIncidents(env.runtime.database.db, { count: 60, seed: 7, now })
     out(`Seeded ${seeded} past incidents (synthetic history, with the errors their analyses stored) and ${env.runtime.playbooks.length} playbooks.`)
     await scenarioCorrelation(env, out)
     await scenarioPlaybook(env, out)
     await scenarioWarningBeforeFailure(env, clock, leakAt, out)
+    await scenarioBlueprint(env, clock, out)
     out.rule('Done')
-    out('All three scenarios ran end to end.')
+    out('All four scenarios ran end to end.')
     return 0
   } catch (err) {
     if (err instanceof DemoExpectationFailed) {

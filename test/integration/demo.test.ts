@@ -36,6 +36,11 @@ describe('sre-agent demo (embedded mode)', () => {
     expect(text).toMatch(/→ posted in #sre-warnings: Warning: inventory memory at \d+%, rising [\d.]+%\/min: full in ~\d+ min \(\d\d:\d\d UTC\)/)
     expect(text).toMatch(/→ nothing new to say: inventory memory was warned about 5 min ago/)
     expect(text).toMatch(/#sre-warnings \(C0SREWARN\)\n━+\n\[[\d.]+\] @sre-agent\n {2}:warning: \*Telemetry scan:/)
-    expect(text).toContain('All three scenarios ran end to end.')
+    // Scenario 4: the first blueprint refresh announces what traces show, the next one is quiet, /sre blueprint shares a picture.
+    expect(text).toContain('Scenario 4: the service blueprint')
+    expect(text).toMatch(/→ posted in #sre-warnings: Service blueprint: [^\n]+\(and 8 more\)/)
+    expect(text).toContain('→ no change in who calls whom: nothing posted')
+    expect(text).toMatch(/→ shared in #[^:]+: service-blueprint\.png \(\d+ KB\)/)
+    expect(text).toContain('All four scenarios ran end to end.')
   })
 })
