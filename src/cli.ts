@@ -5,6 +5,10 @@ import { createLogger } from './logger'
 
 /** Offline tools: each in its own module under commands/, loaded only when called. */
 const tools: CommandRegistry = {
+  blueprint: {
+    summary: 'draw the service blueprint (sre-agent blueprint --out graph.png|graph.svg|graph.json [--service s])',
+    load: async () => (await import('./commands/blueprint')).default,
+  },
   detect: { summary: 'score a metric series for anomalies (sre-agent detect anomalies …)', load: async () => (await import('./commands/detect')).default },
   eval: { summary: 'run an evaluation on a public dataset (sre-agent eval <name> …)', load: async () => (await import('./commands/eval')).default },
   logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },

@@ -104,6 +104,15 @@ const envSchema = z.object({
     .string()
     .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)')
     .optional(),
+  /** Minutes between refreshes of the service blueprint from sampled traces; 0 turns it off. */
+  BLUEPRINT_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
+  /** An observed dependency not seen in traces for this many days is retired (kept for history, out of the graph). */
+  BLUEPRINT_EDGE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /** Channel of the blueprint's change notices; none are posted when unset. */
+  BLUEPRINT_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)')
+    .optional(),
   GCP_PROJECT_ID: z.string().default('demo-project'),
   /** YAML naming each service's monitored resource, dependencies and metric overrides (src/integrations/gcp/service-catalog.ts). */
   GCP_SERVICES_FILE: z.string().optional(),

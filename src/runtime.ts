@@ -136,7 +136,7 @@ export async function embedderFor(config: Config): Promise<Embedder> {
   })
 }
 
-async function telemetryFor(config: Config, now: Date): Promise<TelemetryPort> {
+export async function telemetryFor(config: Config, now: Date): Promise<TelemetryPort> {
   if (config.TELEMETRY_PROVIDER === 'gcp') return (await import('./integrations/gcp/create-gcp-telemetry')).createGcpTelemetry(config)
   if (config.TELEMETRY_PROVIDER !== 'synthetic') return new UnavailableTelemetry()
   // Loaded only when asked for: production processes never carry the synthetic fleet.

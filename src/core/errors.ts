@@ -74,6 +74,7 @@ export const ERROR_CODES = [
   'logparse_dataset_empty',
   'logparse_dataset_missing',
   'incident_root_busy',
+  'blueprint_service_unknown',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -272,7 +272,7 @@ async function scenarioWarningBeforeFailure(env: EmbeddedEnvironment, clock: Dem
 }
 
 /** Scenario 3's fix, as the commander types it into the Resolve form. */
-const SCENARIO_4_FIX = 'circuit breaker on fraud-check + fallback scoring'
+const SCENARIO_3_FIX = 'circuit breaker on fraud-check + fallback scoring'
 
 async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, out: DemoOutput): Promise<void> {
   out.rule('Scenario 3: the team records what fixed it, and the next alert knows')
@@ -295,11 +295,11 @@ async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, 
   await env.idle()
   const form = env.fakeSlack.openedViews.at(-1)!
   out(`→ the form "${(form.view.title as { text: string }).text}" opens, pre-filled from the analysis and the run;`)
-  out(`  ${DEMO_USERS.approver.name} answers: "${SCENARIO_4_FIX}" · worked · diagnosis right`)
+  out(`  ${DEMO_USERS.approver.name} answers: "${SCENARIO_3_FIX}" · worked · diagnosis right`)
   const answer = (type: 'plain_text_input' | 'radio_buttons' | 'static_select', value: string) =>
     type === 'plain_text_input' ? { type, value } : { type, selected_option: { text: { type: 'plain_text' as const, text: value }, value } }
   const values = {
-    [RESOLVE_BLOCK.resolution]: answer('plain_text_input', SCENARIO_4_FIX),
+    [RESOLVE_BLOCK.resolution]: answer('plain_text_input', SCENARIO_3_FIX),
     [RESOLVE_BLOCK.outcome]: answer('radio_buttons', 'worked'),
     [RESOLVE_BLOCK.rootCause]: answer('plain_text_input', 'fraud-check timeouts held payment-api request threads'),
     [RESOLVE_BLOCK.diagnosis]: answer('radio_buttons', 'right'),
@@ -313,7 +313,7 @@ async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, 
   expectThat(saved.status === 200 && !JSON.stringify(saved.body ?? '').includes('errors'), 'the answers are accepted')
   await env.idle()
   const resolved = await getIncidentByNumber(db, incident!.number)
-  expectThat(resolved?.status === 'resolved' && resolved.resolution === SCENARIO_4_FIX, `${label} resolved with what fixed it`)
+  expectThat(resolved?.status === 'resolved' && resolved.resolution === SCENARIO_3_FIX, `${label} resolved with what fixed it`)
   const note = env.fakeSlack.thread(FAKE_WORKSPACE.channelId, incident!.slackTs!).find((m) => m.text?.includes('recorded how'))
   out(`→ in the thread: ${note?.text?.split('\n')[0] ?? '(no note)'}`)
   const labelledAfter = (await listLabelledConfidence(db, 'diagnosis')).length
@@ -366,9 +366,36 @@ async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, 
   const next = await getIncidentByNumber(db, body.results[0]!.incident!.number)
   const analysis = env.fakeSlack.thread(FAKE_WORKSPACE.channelId, next!.slackTs!).find((m) => m.text?.startsWith('Assessment:'))
   const said = JSON.stringify(analysis?.blocks ?? [])
-  const fixedBy = said.includes(label) && /Fixed by: [^"]*\(:white_check_mark: worked\)/.test(said) && said.includes(`Fixed by: ${SCENARIO_4_FIX}`)
+  const fixedBy = said.includes(label) && /Fixed by: [^"]*\(:white_check_mark: worked\)/.test(said) && said.includes(`Fixed by: ${SCENARIO_3_FIX}`)
   expectThat(fixedBy, `the new incident's analysis shows ${label} as the closest past incident, fixed by what the team entered (worked)`)
-  out(`→ ${incidentLabel(next!)}'s analysis: closest past incident ${label}, "Fixed by: ${SCENARIO_4_FIX} (worked)"`)
+  out(`→ ${incidentLabel(next!)}'s analysis: closest past incident ${label}, "Fixed by: ${SCENARIO_3_FIX} (worked)"`)
+}
+
+async function scenarioBlueprint(env: EmbeddedEnvironment, clock: DemoClock, out: DemoOutput): Promise<void> {
+  out.rule('Scenario 5: the service blueprint')
+  const notices = () => env.fakeSlack.messagesIn(WARNINGS_CHANNEL).filter((m) => m.text?.startsWith('Service blueprint:'))
+  out(`${utcTime(clock.now())}: the hourly blueprint refresh samples the last hour of whole traces (job blueprint.refresh) …`)
+  await env.runtime.queue.enqueue('blueprint.refresh', {}, { jobId: 'demo-blueprint-1' })
+  await env.idle()
+  expectThat(notices().length === 1, `one blueprint notice posted (got ${notices().length})`)
+  const [notice] = notices()
+  expectThat(/new database dependency: checkout-api → checkout-db/.test(JSON.stringify(notice!.blocks)), 'the notice names checkout-api → checkout-db')
+  out(`→ posted in #${env.fakeSlack.channelName(WARNINGS_CHANNEL)}: ${notice!.text}`)
+  clock.advanceTo(new Date(clock.now().getTime() + HOUR_MS))
+  out(`${utcTime(clock.now())}: the next refresh …`)
+  await env.runtime.queue.enqueue('blueprint.refresh', {}, { jobId: 'demo-blueprint-2' })
+  await env.idle()
+  expectThat(notices().length === 1, 'the second refresh finds nothing new to announce')
+  out('→ no change in who calls whom: nothing posted')
+  out('/sre blueprint checkout-api …')
+  await env.sender.slashCommand({ text: 'blueprint checkout-api', channel_id: CHECKOUT_CHANNEL, user_id: DEMO_USERS.approver.id })
+  const shared = await env.fakeSlack.waitFor(() => env.fakeSlack.filesSharedIn(CHECKOUT_CHANNEL)[0], { timeoutMs: 20_000 })
+  expectThat(shared.mimetype === 'image/png', 'the blueprint is shared as a PNG')
+  out(
+    `→ shared in #${env.fakeSlack.channelName(CHECKOUT_CHANNEL) ?? CHECKOUT_CHANNEL}: ${shared.name} (${Math.round(shared.size / 1024)} KB): ${shared.comment}`,
+  )
+  out(`\nSlack #${env.fakeSlack.channelName(WARNINGS_CHANNEL)} as the team sees it now:\n`)
+  out(renderTranscript(env.fakeSlack, { channels: [WARNINGS_CHANNEL] }))
 }
 
 export async function runDemo(_args: string[], stream: NodeJS.WritableStream = process.stdout): Promise<number> {
@@ -377,9 +404,13 @@ export async function runDemo(_args: string[], stream: NodeJS.WritableStream = p
   const clock = new DemoClock()
   const now = clock.now()
   const leakAt = new Date(now.getTime() + LEAK_STARTS_AFTER_MS)
-  // Both incidents are fixed within the hour; hours later inventory starts leaking memory (scenario 3).
+  // The first incidents are fixed within the hour; hours later inventory starts leaking memory (scenario 4).
   const telemetry = createDemoFleet(now, DEFAULT_SYNTHETIC_SEED, { mitigatedAt: new Date(now.getTime() + MITIGATED_AFTER_MS), inventoryLeakAt: leakAt })
-  const env = await startEmbeddedEnvironment({ now: clock.now, telemetry, env: { TELEMETRY_WARNING_CHANNEL: WARNINGS_CHANNEL } })
+  const env = await startEmbeddedEnvironment({
+    now: clock.now,
+    telemetry,
+    env: { TELEMETRY_WARNING_CHANNEL: WARNINGS_CHANNEL, BLUEPRINT_CHANNEL: WARNINGS_CHANNEL },
+  })
   try {
     const seeded = await seedPastIncidents(env.runtime.database.db, { count: 60, seed: 7, now })
     out(`Seeded ${seeded} past incidents (synthetic history, with the errors their analyses stored) and ${env.runtime.playbooks.length} playbooks.`)
@@ -387,8 +418,9 @@ export async function runDemo(_args: string[], stream: NodeJS.WritableStream = p
     await scenarioPlaybook(env, out)
     await scenarioCloseTheLoop(env, clock, out)
     await scenarioWarningBeforeFailure(env, clock, leakAt, out)
+    await scenarioBlueprint(env, clock, out)
     out.rule('Done')
-    out('All four scenarios ran end to end.')
+    out('All five scenarios ran end to end.')
     return 0
   } catch (err) {
     if (err instanceof DemoExpectationFailed) {

@@ -6,6 +6,7 @@ import type {
   ApprovalEscalation,
   IncidentChannelCreation,
   IncidentChannelRef,
+  BlueprintChangeView,
   IncidentProgress,
   IncidentThread,
   PlaybookOffer,
@@ -43,6 +44,7 @@ import {
 import { buildTelemetryWarningMessage } from './blocks/telemetry-warning-blocks'
 import { buildIncidentChannelLink, buildNoIncidentChannelMessage, buildPinFailedMessage, buildUninvitedMessage } from './blocks/incident-channel-blocks'
 import type { SlackIncidentChannels } from './incident-channels'
+import { buildBlueprintChangesMessage } from './blocks/blueprint-blocks'
 import { slackErrorCode, type SlackMessenger } from './messenger'
 
 // Edits of a root message that is no longer there: the thread's work goes on without them.
@@ -223,6 +225,10 @@ export class SlackIncidentThread implements IncidentThread {
 
   postTelemetryWarning(scanId: string, channel: string, warnings: TelemetryWarningView[], cooldownMinutes: number): Promise<PostedMessage> {
     return this.slack.postOnce(telemetryWarningKey(scanId), channel, buildTelemetryWarningMessage(warnings, cooldownMinutes))
+  }
+
+  postBlueprintChanges(runId: string, channel: string, changes: BlueprintChangeView[]): Promise<PostedMessage> {
+    return this.slack.postOnce(`blueprint:${runId}`, channel, buildBlueprintChangesMessage(changes))
   }
 
   findTelemetryWarning(scanId: string): Promise<PostedMessage | null> {

@@ -2,6 +2,7 @@ import { withFinalFailure } from './final-failure'
 import type { JobHandlers } from './jobs'
 import { processApprovalApplyDecision } from './processors/approval-apply-decision'
 import { processApprovalExpire } from './processors/approval-expire'
+import { processBlueprintRefresh } from './processors/blueprint-refresh'
 import { processHistoryPrune } from './processors/history-prune'
 import { processHistoryReembed } from './processors/history-reembed'
 import { processIncidentAnalyze } from './processors/incident-analyze'
@@ -47,6 +48,7 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     },
     'telemetry.scan': (_data, meta) => processTelemetryScan(deps, meta),
     'history.prune': () => processHistoryPrune(deps),
+    'blueprint.refresh': (_data, meta) => processBlueprintRefresh(deps, meta),
     'incident.requeue-missed': () => processIncidentRequeueMissed(deps),
     'incident.remind-resolutions': () => processIncidentRemindResolutions(deps),
   }

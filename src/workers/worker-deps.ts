@@ -51,6 +51,9 @@ export interface WorkerDeps {
     | 'STORM_WINDOW_MINUTES'
     | 'STORM_SETTLE_SECONDS'
     | 'RESOLUTION_REMINDER_HOURS'
+    | 'BLUEPRINT_INTERVAL_MINUTES'
+    | 'BLUEPRINT_EDGE_TTL_DAYS'
+    | 'BLUEPRINT_CHANNEL'
   >
   logger: Logger
   now(): Date

@@ -15,7 +15,7 @@ function captured(): { stream: Writable; text: () => string } {
 }
 
 describe('sre-agent demo (embedded mode)', () => {
-  it('runs the four scenarios end to end and meets its own expectations', { timeout: 120_000 }, async () => {
+  it('runs the five scenarios end to end and meets its own expectations', { timeout: 120_000 }, async () => {
     const output = captured()
     const code = await runDemo([], output.stream)
     const text = output.text()
@@ -44,6 +44,12 @@ describe('sre-agent demo (embedded mode)', () => {
     expect(text).toMatch(/Resolution recorded: circuit breaker on fraud-check \+ fallback scoring \(worked\)/)
     expect(text).not.toContain('{{service}}')
     expect(text).toMatch(/→ INC-\d+'s analysis: closest past incident INC-61, "Fixed by: circuit breaker on fraud-check \+ fallback scoring \(worked\)"/)
-    expect(text).toContain('All four scenarios ran end to end.')
+
+    // Scenario 5: the first blueprint refresh announces what traces show, the next one is quiet, /sre blueprint shares a picture.
+    expect(text).toContain('Scenario 5: the service blueprint')
+    expect(text).toMatch(/→ posted in #sre-warnings: Service blueprint: [^\n]+\(and 8 more\)/)
+    expect(text).toContain('→ no change in who calls whom: nothing posted')
+    expect(text).toMatch(/→ shared in #[^:]+: service-blueprint\.png \(\d+ KB\)/)
+    expect(text).toContain('All five scenarios ran end to end.')
   })
 })

@@ -12,6 +12,7 @@ import {
   REQUEUE_MISSED_SCHEDULER_ID,
   SCHEDULES_REASSERT_EVERY_MS,
 } from '../../src/workers/start-background-jobs'
+import { BLUEPRINT_REFRESH_SCHEDULER_ID } from '../../src/workers/blueprint-refresh-schedule'
 import { TELEMETRY_SCAN_SCHEDULER_ID } from '../../src/workers/telemetry-scan-schedule'
 import { eventually } from '../support/eventually'
 import { TEST_REDIS_URL } from '../support/services'
@@ -23,11 +24,13 @@ const config = {
   TELEMETRY_WARNING_CHANNEL: undefined,
   INCIDENT_CHANNEL: 'C0INCIDENTS',
   LOG_TEMPLATE_RETENTION_DAYS: 30,
+  BLUEPRINT_INTERVAL_MINUTES: 60,
 }
 const SCHEDULED: Array<[JobName, string]> = [
   ['telemetry.scan', TELEMETRY_SCAN_SCHEDULER_ID],
   ['history.prune', HISTORY_PRUNE_SCHEDULER_ID],
   ['incident.requeue-missed', REQUEUE_MISSED_SCHEDULER_ID],
+  ['blueprint.refresh', BLUEPRINT_REFRESH_SCHEDULER_ID],
 ]
 
 describe('job schedules survive a Redis that lost its data (real BullMQ)', () => {

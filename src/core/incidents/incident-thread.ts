@@ -76,6 +76,8 @@ export interface IncidentThread {
   postTelemetryWarning(scanId: string, channel: string, warnings: TelemetryWarningView[], cooldownMinutes: number): Promise<PostedMessage>
   /** The warning message scan `scanId` posted, or null when it posted none. */
   findTelemetryWarning(scanId: string): Promise<PostedMessage | null>
+  /** One message for everything one refresh of the service blueprint changed; posted once per refresh. */
+  postBlueprintChanges(runId: string, channel: string, changes: BlueprintChangeView[]): Promise<PostedMessage>
   /** A reply only `user` sees, for a request that could not be done. */
   tellUser(channel: string, user: string, text: string): Promise<void>
 }
@@ -200,4 +202,10 @@ export interface TelemetryWarningView {
   warning: MetricWarning
   /** The provider's chart of the series, over the points the warning was read from; null when the provider has no console. */
   consoleLink: string | null
+}
+
+/** One line of a blueprint change notice: what kind of change, and the sentence that says it (plain text). */
+export interface BlueprintChangeView {
+  kind: 'added' | 'back' | 'stopped' | 'declared_unobserved'
+  line: string
 }

@@ -62,6 +62,8 @@ export const jobSchemas = {
   /** Scheduled: enqueues the analysis or resolved notice of incidents stored while the queue was unreachable. */
   'incident.requeue-missed': z.object({}),
   'incident.remind-resolutions': z.object({}),
+  /** Scheduled: derives the service blueprint's edges from a sample of recent traces and announces what changed. */
+  'blueprint.refresh': z.object({}),
   /** Scheduled: deletes log statistics past their retention, for every service. */
   'history.prune': z.object({}),
 } as const

@@ -13,8 +13,11 @@ import type {
   MetricGrid,
   MetricQuery,
   MetricSeries,
+  ServiceNode,
   TelemetryPort,
+  SpanTrace,
   TraceQuery,
+  TraceSampleQuery,
   TraceSummary,
 } from './port'
 
@@ -26,6 +29,7 @@ export class ForwardingTelemetry implements TelemetryPort {
   readonly errorEvents?: (query: ErrorEventQuery) => Promise<ErrorEvent[]>
   readonly trace?: (traceId: string) => Promise<TraceSummary | null>
   readonly changeEvents?: (query: ChangeEventQuery) => Promise<ChangeEvent[]>
+  readonly sampleTraces?: (query: TraceSampleQuery) => Promise<SpanTrace[]>
   readonly links?: ConsoleLinks
 
   /** `metricGrid: false` hides the wrapped port's grid (as a provider without one). */
@@ -39,6 +43,7 @@ export class ForwardingTelemetry implements TelemetryPort {
     if (inner.errorEvents) this.errorEvents = inner.errorEvents.bind(inner)
     if (inner.trace) this.trace = inner.trace.bind(inner)
     if (inner.changeEvents) this.changeEvents = inner.changeEvents.bind(inner)
+    if (inner.sampleTraces) this.sampleTraces = inner.sampleTraces.bind(inner)
     if (inner.links) this.links = inner.links
   }
 
@@ -58,7 +63,7 @@ export class ForwardingTelemetry implements TelemetryPort {
     return this.inner.traces(query)
   }
 
-  services(): Promise<Array<{ name: string; dependsOn: string[] }>> {
+  services(): Promise<ServiceNode[]> {
     return this.inner.services()
   }
 }

@@ -127,6 +127,51 @@ export interface TraceSummary {
   spans: TraceSpanSummary[]
 }
 
+/** What a span stands for, as OpenTelemetry names it: a served request, an outgoing call, a message sent or handled. */
+export type SpanKind = 'server' | 'client' | 'producer' | 'consumer' | 'internal'
+
+/** One span of a whole trace, with its parent and attributes, for deriving who calls whom. */
+export interface TraceSpan {
+  spanId: string
+  /** Null for a root span (or one whose parent was not kept). */
+  parentSpanId: string | null
+  service: string
+  name: string
+  kind: SpanKind
+  startedAt: Date
+  durationMs: number
+  /** The span ended in error (error status, a 5xx, an exception). */
+  error: boolean
+  /** Span attributes (labels): db.system, peer.service, messaging.destination.name, … */
+  attributes: Record<string, string>
+}
+
+export interface SpanTrace {
+  traceId: string
+  spans: TraceSpan[]
+}
+
+/** A sample of whole traces started in the window, at most `limit` of them. */
+export interface TraceSampleQuery extends TimeWindow {
+  limit: number
+}
+
+/** A service and what it depends on directly; `dependencies`, when known, says where each edge comes from. */
+export interface ServiceNode {
+  name: string
+  /** Heaviest first when weights are known (observed traffic before declared-only edges). */
+  dependsOn: string[]
+  dependencies?: ServiceDependency[]
+}
+
+export interface ServiceDependency {
+  to: string
+  /** Seen in traces, only declared (services file, fleet topology), or both. */
+  source: 'observed' | 'declared' | 'both'
+  /** Calls an hour in the sampled traces; null for a declared-only edge. */
+  callsPerHour: number | null
+}
+
 export interface ErrorEventQuery extends TimeWindow {
   service: string
   groupId: string
@@ -227,7 +272,7 @@ export interface TelemetryPort {
   errors(query: ErrorGroupQuery): Promise<ErrorGroupStats[]>
   traces(query: TraceQuery): Promise<TraceSummary[]>
   /** Services the provider knows, with their direct downstream dependencies. */
-  services(): Promise<Array<{ name: string; dependsOn: string[] }>>
+  services(): Promise<ServiceNode[]>
   /** The alert policy an incident came from; null when none has that name. Optional: not every provider has policies. */
   alertPolicy?(query: AlertPolicyQuery): Promise<AlertPolicySummary | null>
   /** The latest occurrences of one error group, newest first (stack traces included). */
@@ -236,6 +281,8 @@ export interface TelemetryPort {
   trace?(traceId: string): Promise<TraceSummary | null>
   /** Rollouts and configuration changes of a service in the window, oldest first. Optional: not every provider sees them. */
   changeEvents?(query: ChangeEventQuery): Promise<ChangeEvent[]>
+  /** Whole traces of every service, spans with their parents, kinds and attributes (the service blueprint reads them). */
+  sampleTraces?(query: TraceSampleQuery): Promise<SpanTrace[]>
   /** Where evidence from this provider can be checked by hand; without it evidence carries no links. */
   readonly links?: ConsoleLinks
 }

@@ -21,7 +21,7 @@ import {
   type SocketEnvelopeOptions,
   type SocketEnvelopeType,
 } from './socket-mode-server'
-import { SlackMessageStore, type MessageContent, type RecordedEphemeral, type RecordedMessage, type SlackBlock } from './slack-message-store'
+import { SlackMessageStore, type MessageContent, type RecordedEphemeral, type RecordedMessage, type SharedFile, type SlackBlock } from './slack-message-store'
 
 export interface FakeSlackApiOptions extends FakeWorkspaceDirectory {
   host?: string
@@ -139,6 +139,7 @@ export class FakeSlackApi {
     this.server = server
     const { port } = server.address() as AddressInfo
     this.boundBaseUrl = `http://${host}:${port}`
+    this.methods.uploadBaseUrl = this.boundBaseUrl
     return { apiUrl: this.apiUrl, baseUrl: this.baseUrl }
   }
 
@@ -352,6 +353,11 @@ export class FakeSlackApi {
     return this.waitFor(() => this.recordedCalls.find((call) => call.method === method && predicate(call)), options)
   }
 
+  /** Files shared in `channel`, oldest first, with the message that shared them. */
+  filesSharedIn(channel: string): Array<SharedFile & { messageTs: string; comment: string }> {
+    return this.store.messagesIn(channel).flatMap((m) => (m.files ?? []).map((f) => ({ ...f, messageTs: m.ts, comment: m.text ?? '' })))
+  }
+
   /** Waits for a live message in `channel` (matching `predicate` when given). */
   waitForMessage(channel: string, predicate: (message: RecordedMessage) => boolean = () => true, options?: WaitOptions): Promise<RecordedMessage> {
     return this.waitFor(() => this.store.messagesIn(channel).find(predicate), options)
@@ -359,7 +365,13 @@ export class FakeSlackApi {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://fake-slack.invalid')
-    const rawBody = await readBody(request)
+    const bytes = await readBody(request)
+    const rawBody = bytes.toString('utf8')
+    const upload = /^\/upload\/v1\/([A-Z0-9]+)$/.exec(url.pathname)
+    if (upload && request.method === 'POST') {
+      await this.receiveUpload(upload[1]!, request, bytes, response)
+      return
+    }
     if (url.pathname.startsWith('/api/')) {
       this.handleApiCall(url.pathname.slice('/api/'.length), url.searchParams, request, rawBody, response)
       return
@@ -369,6 +381,25 @@ export class FakeSlackApi {
       return
     }
     sendJson(response, 404, failure('not_found'))
+  }
+
+  /** An upload URL: the file's bytes, raw or as the multipart form WebClient sends; answered like Slack's ("OK - <bytes>"). */
+  private async receiveUpload(fileId: string, request: IncomingMessage, body: Buffer, response: ServerResponse): Promise<void> {
+    let bytes = body
+    const contentType = request.headers['content-type'] ?? ''
+    if (contentType.toLowerCase().startsWith('multipart/form-data')) {
+      const form = await new Request('http://fake-slack.invalid/', {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: new Uint8Array(body),
+      }).formData()
+      const part = [...form.values()].find((v): v is File => typeof v !== 'string')
+      bytes = part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0)
+    }
+    const known = this.methods.receiveUpload(fileId, bytes)
+    response.writeHead(known ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' })
+    response.end(known ? `OK - ${bytes.length}` : 'Not Found')
+    this.notifyWaiters()
   }
 
   private handleApiCall(method: string, query: URLSearchParams, request: IncomingMessage, rawBody: string, response: ServerResponse): void {
@@ -555,11 +586,11 @@ function isTrue(value: unknown): boolean {
   return value === true || value === 'true'
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    request.on('end', () => resolve(Buffer.concat(chunks)))
     request.on('error', reject)
   })
 }

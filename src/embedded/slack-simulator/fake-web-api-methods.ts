@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { findBlockKitViolations, type BlockSurface } from './block-kit-validator'
 import { FAKE_WORKSPACE } from './fake-workspace'
-import type { MessageContent, RecordedMessage, SlackBlock, SlackMessageStore } from './slack-message-store'
+import type { MessageContent, RecordedMessage, SharedFile, SlackBlock, SlackMessageStore } from './slack-message-store'
 
 /** The JSON body Slack answers a Web API call with (always HTTP 200, `ok` tells success). */
 export type WebApiAnswer = { ok: boolean; error?: string } & Record<string, unknown>
@@ -105,6 +105,28 @@ const usergroupArgs = z.object({ usergroup: z.string().min(1) })
 const createArgs = z.object({ name: z.string().optional(), is_private: flag })
 const inviteArgs = z.object({ channel: z.string().min(1), users: z.string().optional() })
 const pinArgs = z.object({ channel: z.string().min(1), timestamp: z.string().optional() })
+const uploadUrlArgs = z.object({
+  filename: z.string().min(1),
+  length: z.coerce.number().int().positive(),
+  alt_text: z.string().max(1000).optional(),
+  snippet_type: z.string().optional(),
+})
+const completeUploadArgs = z.object({
+  files: z.union([z.string(), z.array(z.unknown())]).transform((value, ctx) => {
+    try {
+      return z
+        .array(z.object({ id: z.string().min(1), title: z.string().optional() }))
+        .min(1)
+        .parse(typeof value === 'string' ? JSON.parse(value) : value)
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'files must be a JSON array of { id, title }' })
+      return z.NEVER
+    }
+  }),
+  channel_id: z.string().min(1).optional(),
+  thread_ts: z.string().optional(),
+  initial_comment: z.string().optional(),
+})
 const publishArgs = z.object({ user_id: z.string().min(1), view: z.record(z.string(), z.unknown()) })
 const openArgs = z.object({ trigger_id: z.string().min(1), view: z.record(z.string(), z.unknown()) })
 
@@ -124,6 +146,10 @@ export class FakeWebApiMethods {
   private createdChannels = 0
   private readonly methods: Record<string, (args: Args) => WebApiAnswer>
   private issuedViews = 0
+  /** Files asked an upload URL for, by id, with their bytes once uploaded. */
+  private readonly uploads = new Map<string, { name: string; bytes: Buffer | null }>()
+  /** Where upload URLs point (the simulator's own base URL, set when it starts listening). */
+  uploadBaseUrl = 'http://127.0.0.1'
 
   constructor(
     private readonly store: SlackMessageStore,
@@ -155,6 +181,8 @@ export class FakeWebApiMethods {
       'usergroups.users.list': (args) => this.usergroupUsers(args),
       'views.publish': (args) => this.publishView(args),
       'views.open': (args) => this.openView(args),
+      'files.getUploadURLExternal': (args) => this.getUploadUrlExternal(args),
+      'files.completeUploadExternal': (args) => this.completeUploadExternal(args),
     }
   }
 
@@ -514,9 +542,63 @@ export class FakeWebApiMethods {
     return this.channels.get(id)
   }
 
+  /** The bytes POSTed to an upload URL; false when no such upload was asked for. */
+  receiveUpload(fileId: string, bytes: Buffer): boolean {
+    const upload = this.uploads.get(fileId)
+    if (upload === undefined) return false
+    upload.bytes = bytes
+    return true
+  }
+
+  private getUploadUrlExternal(raw: Args): WebApiAnswer {
+    const parsed = uploadUrlArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    const fileId = `F${String(this.uploads.size + 1).padStart(8, '0')}${FAKE_WORKSPACE.teamId.slice(1, 3)}`
+    this.uploads.set(fileId, { name: parsed.data.filename, bytes: null })
+    return { ok: true, upload_url: `${this.uploadBaseUrl}/upload/v1/${fileId}`, file_id: fileId }
+  }
+
+  /** Shares uploaded files: in `channel_id` (a message with the files and the comment), or privately when no channel is given. */
+  private completeUploadExternal(raw: Args): WebApiAnswer {
+    const parsed = completeUploadArgs.safeParse(raw)
+    if (!parsed.success) return invalidArguments(parsed.error)
+    const args = parsed.data
+    const files: SharedFile[] = []
+    for (const f of args.files) {
+      const upload = this.uploads.get(f.id)
+      if (upload === undefined || upload.bytes === null) return failure('file_not_found')
+      files.push({
+        id: f.id,
+        name: upload.name,
+        title: f.title ?? upload.name,
+        mimetype: mimetypeOf(upload.name),
+        size: upload.bytes.length,
+        bytes: upload.bytes,
+      })
+    }
+    if (args.channel_id !== undefined) {
+      if (!this.channelExists(args.channel_id)) return failure('channel_not_found')
+      const message = this.store.post({
+        channel: args.channel_id,
+        user: FAKE_WORKSPACE.botUserId,
+        botId: FAKE_WORKSPACE.botId,
+        threadTs: args.thread_ts,
+        text: args.initial_comment ?? '',
+      })
+      message.files = files
+    }
+    for (const f of files) this.uploads.delete(f.id)
+    return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) }
+  }
+
   private userExists(id: string): boolean {
     return this.directory.users === undefined || this.directory.users.some((user) => user.id === id)
   }
+}
+
+function mimetypeOf(name: string): string {
+  const ext = name.toLowerCase().split('.').pop()
+  return ext === 'png' ? 'image/png' : ext === 'svg' ? 'image/svg+xml' : ext === 'json' ? 'application/json' : 'application/octet-stream'
 }
 
 export function failure(error: string, extra: Record<string, unknown> = {}): WebApiAnswer {

@@ -26,6 +26,18 @@ export interface RecordedMessage extends MessageContent {
   /** Earlier versions, oldest first; the fields above hold the current one. */
   edits: MessageVersion[]
   deleted: boolean
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: SharedFile[]
+}
+
+/** A file uploaded with files.getUploadURLExternal, its bytes, and completeUploadExternal. */
+export interface SharedFile {
+  id: string
+  name: string
+  title: string
+  mimetype: string
+  size: number
+  bytes: Buffer
 }
 
 export interface RecordedEphemeral extends MessageContent {

@@ -23,7 +23,9 @@ import {
   type MetricSeries,
   type TelemetryPort,
   type TimeWindow,
+  type SpanTrace,
   type TraceQuery,
+  type TraceSampleQuery,
   type TraceSummary,
 } from '../../core/telemetry/port'
 import { alertPolicyRequest, fetchAlertPolicy } from './alert-policies'
@@ -32,6 +34,7 @@ import type { ApiCallGate, ApiStats } from './api-call-gate'
 import type { GcpApi } from './gcp-api'
 import { quantizeWindow } from './cache/request-key'
 import { GcpConsoleLinks } from './console-links'
+import { fetchSpanTraces, toSpanTrace, type SpanTraceListRequest } from './cloud-trace-spans'
 import { buildTraceFilter, fetchTrace, fetchTraces, MAX_COMPLETE_PAGE, type CachedTrace, type TraceListRequest } from './cloud-trace-traces'
 import { countInWindow, fetchErrorEvents, fetchErrorGroups, groupStatsParams, periodCovering } from './error-reporting-groups'
 import type { GcpClients } from './gcp-clients'
@@ -287,6 +290,28 @@ export class GcpTelemetry implements TelemetryPort {
       .sort((a, b) => b.latencyMs - a.latencyMs || b.startedAtMs - a.startedAtMs)
     const rooted = inWindow.filter((t) => t.rootService === service.name)
     return (rooted.length > 0 ? rooted : inWindow).slice(0, limit).map(toTraceSummary)
+  }
+
+  /**
+   * A sample of whole traces of every service started in the window (ListTraces without a filter,
+   * COMPLETE view), for the service blueprint: at most `limit`, 25 Trace units a page of 100.
+   */
+  async sampleTraces(query: TraceSampleQuery): Promise<SpanTrace[]> {
+    const { startMs, endMs } = checkWindow(query, EVENT_RETENTION_MS)
+    const limit = checkLimit(query.limit, DEFAULT_TRACE_LIMIT)
+    if (limit === 0) return []
+    const window = quantizeWindow(startMs, endMs, this.quantumMs)
+    const request: SpanTraceListRequest = {
+      projectId: this.clients.projectId,
+      startTime: new Date(window.startMs).toISOString(),
+      endTime: new Date(window.endMs).toISOString(),
+      pageSize: MAX_COMPLETE_PAGE,
+      view: 'COMPLETE',
+    }
+    const traces = await this.gate.request('trace', 'traces.list', { request, limit, sample: true }, window.endMs, (call) =>
+      fetchSpanTraces(this.clients, call, request, limit, this.catalog.traceServiceLabel, this.maxPages),
+    )
+    return traces.map(toSpanTrace)
   }
 
   /** One trace by id (GetTrace), for drilling into a trace a log line or an error points at; null when Trace did not keep it. */

@@ -20,6 +20,8 @@ import { cachedCalibration } from '../current-calibration'
 import { ensureIncidentRoot, showCurrentIncidentProgress } from '../incident-root'
 import { joinIncidentStorm, stormDecisionFor } from '../incident-storm'
 import type { WorkerDeps } from '../worker-deps'
+import { BlueprintTelemetry } from '../../core/blueprint/blueprint-telemetry'
+import { listBlueprintEdges } from '../../storage/repositories/blueprint-edges'
 
 /**
  * Analyses one incident and posts the result into its thread, then starts the
@@ -54,7 +56,8 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
       incident,
       {
         embedder: deps.embedder,
-        telemetry: deps.telemetry,
+        // The service graph walked is the blueprint (edges seen in traces) merged with the declared one.
+        telemetry: new BlueprintTelemetry(deps.telemetry, await listBlueprintEdges(deps.db)),
         search: { searchCandidates: (query) => searchIncidentCandidates(deps.db, query) },
         calibration,
         playbooks: deps.playbooks,

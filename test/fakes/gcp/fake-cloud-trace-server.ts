@@ -8,6 +8,8 @@ export interface FakeSpan {
   endMs: number
   parentSpanId?: string
   labels?: Record<string, string>
+  /** v1 span kind; by default RPC_SERVER for a root and RPC_CLIENT under a parent. */
+  kind?: 'RPC_SERVER' | 'RPC_CLIENT' | 'SPAN_KIND_UNSPECIFIED'
 }
 
 export interface FakeTrace {
@@ -140,7 +142,7 @@ function toJson(projectId: string, t: FakeTrace, view: string): unknown {
       : {
           spans: spans.map((s) => ({
             spanId: s.spanId,
-            kind: s.parentSpanId ? 'RPC_CLIENT' : 'RPC_SERVER',
+            kind: s.kind ?? (s.parentSpanId ? 'RPC_CLIENT' : 'RPC_SERVER'),
             name: s.name,
             startTime: new Date(s.startMs).toISOString(),
             endTime: new Date(s.endMs).toISOString(),

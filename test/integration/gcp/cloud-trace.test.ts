@@ -93,6 +93,57 @@ describe('Cloud Trace v1 through @googleapis/cloudtrace', () => {
     await expect(telemetry().trace('00000000000000000000000000000002')).rejects.toThrow('Cloud Trace: PERMISSION_DENIED: The caller does not have permission')
   })
 
+  it('samples whole traces of every service for the blueprint: kinds, inherited services, failures and the attributes it reads', async () => {
+    const at = end.getTime() - 10 * MINUTE
+    gcp.fake.trace.traces = [
+      {
+        traceId: 'b1',
+        spans: [
+          {
+            spanId: '1',
+            name: 'POST /v1/checkout',
+            startMs: at,
+            endMs: at + 300,
+            labels: { 'service.name': 'checkout-api', '/http/url': 'https://x/?token=secret' },
+          },
+          {
+            spanId: '2',
+            parentSpanId: '1',
+            name: 'publish orders',
+            startMs: at + 10,
+            endMs: at + 20,
+            kind: 'SPAN_KIND_UNSPECIFIED',
+            labels: { 'messaging.system': 'gcp_pubsub', 'messaging.operation': 'publish', 'messaging.destination.name': 'orders' },
+          },
+          { spanId: '3', parentSpanId: '1', name: 'POST /v1/payments', startMs: at + 30, endMs: at + 130, labels: { '/http/status_code': '503' } },
+          {
+            spanId: '4',
+            parentSpanId: '3',
+            name: 'authorize',
+            startMs: at + 35,
+            endMs: at + 120,
+            kind: 'RPC_SERVER',
+            labels: { 'service.name': 'payment-api' },
+          },
+        ],
+      },
+    ]
+    const [trace] = await telemetry().sampleTraces({ start, end, limit: 50 })
+    expect(trace!.spans.map((s) => [s.spanId, s.service, s.kind, s.error])).toEqual([
+      ['1', 'checkout-api', 'server', false],
+      ['2', 'checkout-api', 'producer', false],
+      ['3', 'checkout-api', 'client', true],
+      ['4', 'payment-api', 'server', false],
+    ])
+    // Only the attributes that name the other end are kept (no URLs with their query strings).
+    expect(trace!.spans[0]!.attributes).toEqual({})
+    expect(trace!.spans[1]!.attributes).toEqual({ 'messaging.system': 'gcp_pubsub', 'messaging.operation': 'publish', 'messaging.destination.name': 'orders' })
+    expect(trace!.spans[2]!.durationMs).toBe(100)
+    const [call] = gcp.fake.trace.controls.callsTo('ListTraces')
+    expect(call!.request).toMatchObject({ view: 'COMPLETE', pageSize: '100' })
+    expect(call!.request).not.toHaveProperty('filter')
+  })
+
   it('reports an answer of an unexpected shape as invalid', async () => {
     gcp.fake.trace.controls.answerMalformedNext()
     await expect(telemetry().traces({ service: 'payment-api', start, end })).rejects.toBeInstanceOf(GcpResponseInvalidError)

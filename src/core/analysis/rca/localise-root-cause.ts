@@ -5,7 +5,7 @@ import type { TelemetryPort } from '../../telemetry/port'
 import type { EvidenceItem } from '../evidence'
 import type { GatheredEvidence } from '../evidence/gathered-evidence'
 import { rankRootCauses } from './rank-root-causes'
-import { gatherRcaInput } from './telemetry-input'
+import { gatherRcaInput, type GraphEdgeSources } from './telemetry-input'
 
 /** The component the service graph points at, with its confidence and the path that leads to it. */
 export interface ProbableCause {
@@ -50,7 +50,7 @@ export async function localiseRootCause(
         : 'latency_p95_ms'
   const at = incident.startedAt
   try {
-    const { input, skipped } = await gatherRcaInput(
+    const { input, skipped, edges } = await gatherRcaInput(
       telemetry,
       { service, metric, at },
       {
@@ -88,7 +88,7 @@ export async function localiseRootCause(
         question: 'Which component is the probable cause?',
         query:
           `${telemetry.name}: ${metric} and saturation of ${service} and its dependencies, ` +
-          `60 min before to 30 min after ${at.toISOString()}, against the 3 hours before${notExported}`,
+          `60 min before to 30 min after ${at.toISOString()}, against the 3 hours before${notExported}${describeEdgeSources(edges)}`,
         decision,
         discarded: report.ranked.slice(1, 4).map((c) => ({
           hypothesis: `${c.node} as the cause`,
@@ -111,4 +111,15 @@ export async function localiseRootCause(
       cause: null,
     }
   }
+}
+
+const LISTED_EDGES = 8
+
+/** The trail says which edges of the walked graph traces showed and which only the declared topology has. */
+function describeEdgeSources(edges: GraphEdgeSources | null): string {
+  if (!edges) return ''
+  const list = (names: string[]) =>
+    names.length > LISTED_EDGES ? `${names.slice(0, LISTED_EDGES).join(', ')} and ${names.length - LISTED_EDGES} more` : names.join(', ')
+  const observed = edges.observed.length ? `; edges observed in traces: ${list(edges.observed)}` : '; no edge observed in traces'
+  return observed + (edges.declaredOnly.length ? `; only declared, weighted lower: ${list(edges.declaredOnly)}` : '')
 }

@@ -1,5 +1,5 @@
 import { MINUTE_MS } from '../../durations'
-import type { MetricKind, MetricSeries, TelemetryPort, TimeWindow } from '../../telemetry/port'
+import type { MetricKind, MetricSeries, ServiceNode, TelemetryPort, TimeWindow } from '../../telemetry/port'
 import { TelemetryQueryError } from '../../telemetry/port'
 import { canSliceMetricSeries, sliceMetricSeries } from '../../telemetry/slice-metric-series'
 import { typicalStep } from './clean-series'
@@ -100,7 +100,11 @@ export interface GatherOptions {
  * service it depends on, directly or not, each for the RCA metric kinds it exports.
  * A kind a service does not export is skipped, not fatal.
  */
-export async function gatherRcaInput(telemetry: TelemetryPort, alert: TelemetryAlert, options: GatherOptions): Promise<{ input: RcaInput; skipped: string[] }> {
+export async function gatherRcaInput(
+  telemetry: TelemetryPort,
+  alert: TelemetryAlert,
+  options: GatherOptions,
+): Promise<{ input: RcaInput; skipped: string[]; edges: GraphEdgeSources | null }> {
   const services = await telemetry.services()
   const dependsOn = new Map(services.map((s) => [s.name, s.dependsOn]))
   const involved: string[] = [alert.service]
@@ -138,7 +142,21 @@ export async function gatherRcaInput(telemetry: TelemetryPort, alert: TelemetryA
     history = options.history ? found(await Promise.all(queries.map(({ service, metric }) => ask(service, metric, options.history!)))) : undefined
   }
   const input = rcaInputFromTelemetry({ services: services.filter((s) => involved.includes(s.name)), series, ...(history ? { history } : {}), alert })
-  return { input, skipped: [...new Set(skipped)] }
+  return { input, skipped: [...new Set(skipped)], edges: edgeSources(services.filter((s) => involved.includes(s.name))) }
+}
+
+/** Which edges of the walked graph traces showed and which are only declared; null when the provider does not say. */
+export interface GraphEdgeSources {
+  observed: string[]
+  declaredOnly: string[]
+}
+
+function edgeSources(services: readonly ServiceNode[]): GraphEdgeSources | null {
+  if (!services.some((s) => s.dependencies)) return null
+  const observed: string[] = []
+  const declaredOnly: string[] = []
+  for (const s of services) for (const d of s.dependencies ?? []) (d.source === 'declared' ? declaredOnly : observed).push(`${s.name} → ${d.to}`)
+  return { observed, declaredOnly }
 }
 
 /** Whether two (valid) windows overlap or are at most a step apart, so one query covering both asks for no point more than the two would. */

@@ -19,7 +19,9 @@ import {
   type MetricSeries,
   type TelemetryPort,
   type TimeWindow,
+  type SpanTrace,
   type TraceQuery,
+  type TraceSampleQuery,
   type TraceSummary,
 } from '../../../core/telemetry/port'
 import { errorGroupId } from './error-group-id'
@@ -31,6 +33,7 @@ import { FleetLogGenerator } from './log-generator'
 import { SEVERITY_RANK } from './log-line'
 import { FleetMetricModel } from './metric-model'
 import { resolveInjections } from './resolve-injections'
+import { FleetSpanTraceGenerator } from './span-trace-generator'
 import { FleetTraceGenerator } from './trace-generator'
 
 export const DEFAULT_SYNTHETIC_SEED = 7
@@ -70,6 +73,7 @@ export class SyntheticTelemetry implements TelemetryPort {
   private readonly model: FleetMetricModel
   private readonly logGenerator: FleetLogGenerator
   private readonly traceGenerator: FleetTraceGenerator
+  private readonly spanTraceGenerator: FleetSpanTraceGenerator
 
   constructor(options: SyntheticTelemetryOptions = {}) {
     this.seed = options.seed ?? DEFAULT_SYNTHETIC_SEED
@@ -81,6 +85,7 @@ export class SyntheticTelemetry implements TelemetryPort {
     this.model = new FleetMetricModel(this.seed, this.topology, this.resolved)
     this.logGenerator = new FleetLogGenerator(this.seed, this.topology, this.model, this.resolved)
     this.traceGenerator = new FleetTraceGenerator(this.seed, this.topology, this.model)
+    this.spanTraceGenerator = new FleetSpanTraceGenerator(this.seed, this.topology)
   }
 
   async services(): Promise<Array<{ name: string; dependsOn: string[] }>> {
@@ -199,6 +204,26 @@ export class SyntheticTelemetry implements TelemetryPort {
     }
     return found.sort((a, b) => b.latencyMs - a.latencyMs || b.startedAt.getTime() - a.startedAt.getTime()).slice(0, limit)
   }
+
+  /** Whole traces of the fleet started in the window (see FleetSpanTraceGenerator), a uniform sample of `limit` of them, oldest first. */
+  async sampleTraces(query: TraceSampleQuery): Promise<SpanTrace[]> {
+    const { startMs, endMs } = checkEventWindow(query)
+    const limit = checkLimit(query.limit, DEFAULT_TRACE_LIMIT)
+    const found: SpanTrace[] = []
+    for (let minute = Math.floor(startMs / MINUTE_MS); minute <= Math.floor(endMs / MINUTE_MS); minute++) {
+      for (const trace of this.spanTraceGenerator.minute(minute)) {
+        const at = trace.spans[0]!.startedAt.getTime()
+        if (at >= startMs && at <= endMs) found.push(trace)
+      }
+    }
+    return sampleByTraceId(found, limit).sort((a, b) => a.spans[0]!.startedAt.getTime() - b.spans[0]!.startedAt.getTime())
+  }
+}
+
+/** A uniform sample of `limit` traces: trace ids are hashes, so the lowest ids are as good as random picks (and the same every time). */
+function sampleByTraceId(traces: readonly SpanTrace[], limit: number): SpanTrace[] {
+  if (traces.length <= limit) return [...traces]
+  return [...traces].sort((a, b) => (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0)).slice(0, limit)
 }
 
 function checkWindow(window: TimeWindow): { startMs: number; endMs: number } {

@@ -22,6 +22,7 @@ import { runDeclareCommand } from './declare-command'
 import { runSeverityCommand } from './severity-command'
 import { runUpdateCommand } from './update-command'
 import { answerTimelineCommand } from './timeline-command'
+import { answerBlueprint } from './blueprint-command'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
@@ -55,6 +56,8 @@ export function whatSreCommandDoes(text: string): string {
       return 'name the incident commander'
     case 'timeline':
       return 'post the timeline'
+    case 'blueprint':
+      return 'draw the service blueprint'
     default:
       return 'answer your command'
   }
@@ -195,6 +198,11 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         return
       case 'timeline':
         return answerTimelineCommand(deps, { command, ack, respond, client }, rest[0])
+      case 'blueprint': {
+        await ack()
+        await answerBlueprint(deps, client, { channel: command.channel_id, user: command.user_id }, rest[0] ?? null, respond)
+        return
+      }
       case 'playbooks': {
         await ack({ response_type: 'ephemeral', ...buildPlaybookListMessage(deps.playbooks) })
         return

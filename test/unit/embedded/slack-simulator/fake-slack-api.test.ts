@@ -377,3 +377,47 @@ describe('FakeSlackApi without a channel list', () => {
     expect(fake.channels()).toEqual(['C0ANYTHING'])
   })
 })
+
+describe('FakeSlackApi file uploads (files.uploadV2: getUploadURLExternal, the upload URL, completeUploadExternal)', () => {
+  const fake = new FakeSlackApi({ channels: [CHANNEL] })
+  let apiUrl: string
+  beforeAll(async () => {
+    ;({ apiUrl } = await fake.start())
+  })
+  afterAll(async () => fake.stop())
+
+  it('shares an uploaded file in the channel with its comment, as the real WebClient uploads it', async () => {
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])
+    const answer = await clientFor(apiUrl).files.uploadV2({ channel_id: CHANNEL, file: bytes, filename: 'graph.png', title: 'Graph', initial_comment: 'here' })
+    expect(answer.ok).toBe(true)
+    const [shared] = fake.filesSharedIn(CHANNEL)
+    expect(shared).toMatchObject({ name: 'graph.png', title: 'Graph', mimetype: 'image/png', size: 7, comment: 'here' })
+    expect(shared!.bytes.equals(bytes)).toBe(true)
+    expect(fake.callsTo('files.getUploadURLExternal')[0]!.answer).toMatchObject({
+      ok: true,
+      file_id: shared!.id,
+      upload_url: expect.stringMatching(/\/upload\/v1\/F/),
+    })
+  })
+
+  it('refuses to complete a file never uploaded, or one in an unknown channel', async () => {
+    const client = clientFor(apiUrl)
+    await expect(client.files.getUploadURLExternal({ filename: '', length: 3 })).rejects.toMatchObject({ data: { error: 'invalid_arguments' } })
+    await expect(client.files.completeUploadExternal({ files: [{ id: 'F0NOPE' }], channel_id: CHANNEL })).rejects.toMatchObject({
+      data: { error: 'file_not_found' },
+    })
+    const asked = await client.files.getUploadURLExternal({ filename: 'a.png', length: 3 })
+    // Asked for, never uploaded.
+    await expect(client.files.completeUploadExternal({ files: [{ id: asked.file_id! }], channel_id: CHANNEL })).rejects.toMatchObject({
+      data: { error: 'file_not_found' },
+    })
+    const res = await fetch(asked.upload_url!, { method: 'POST', body: new Uint8Array([1, 2, 3]) })
+    expect(await res.text()).toBe('OK - 3')
+    const other = await client.files.getUploadURLExternal({ filename: 'b.png', length: 1 })
+    await fetch(other.upload_url!, { method: 'POST', body: new Uint8Array([9]) })
+    await expect(client.files.completeUploadExternal({ files: [{ id: other.file_id! }], channel_id: 'C0UNKNOWN' })).rejects.toMatchObject({
+      data: { error: 'channel_not_found' },
+    })
+    expect((await fetch(`${new URL(asked.upload_url!).origin}/upload/v1/F0NOPE`, { method: 'POST', body: 'x' })).status).toBe(404)
+  })
+})

@@ -55,6 +55,25 @@ import { buildTelemetryWarningMessage } from '../../../../src/slack/blocks/telem
 import { buildTimelineMessages } from '../../../../src/slack/blocks/timeline-blocks'
 import { loadPlaybookFiles } from '../../../../src/storage/playbook-files'
 import hostile from '../../../fixtures/slack/hostile-strings.json'
+import { buildBlueprintChangesMessage } from '../../../../src/slack/blocks/blueprint-blocks'
+import type { BlueprintEdge } from '../../../../src/core/blueprint/blueprint-edge'
+import { describeBlueprintChange } from '../../../../src/core/blueprint/describe-blueprint-change'
+
+function hostileEdge(h: string): BlueprintEdge {
+  return {
+    from: h,
+    to: h,
+    kind: 'call',
+    source: 'observed',
+    firstSeen: new Date(0),
+    lastSeen: new Date(0),
+    callsPerHour: 1,
+    errorRate: 0,
+    p95Ms: 1,
+    version: 1,
+    retiredAt: null,
+  }
+}
 
 /** Slack ids the bot itself puts in messages (configured approvers, the clicking user, a channel it created): the only mentions allowed. */
 const TRUSTED_IDS = ['U0ALICE', 'U0BOB', 'S0ONCALL', 'C0INC7']
@@ -334,6 +353,21 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
           detectedAt: new Date(0),
         },
         [h],
+      ),
+  ],
+  [
+    'blueprint changes',
+    (h) =>
+      buildBlueprintChangesMessage(
+        (['added', 'back', 'stopped', 'declared_unobserved'] as const).flatMap((kind) =>
+          Array.from({ length: 9 }, () => ({
+            kind,
+            line: describeBlueprintChange(
+              kind === 'stopped' ? { kind, edge: hostileEdge(h), lastSeen: new Date(0) } : { kind, edge: hostileEdge(h) },
+              new Date(0),
+            ),
+          })),
+        ),
       ),
   ],
   ['help with a problem', (h) => buildHelpMessage(escapeMrkdwn(h))],
