@@ -31,7 +31,7 @@ describe('parseMetricCsv', () => {
   })
 
   it('keeps rows that step back in time, in file order, when asked to, and says which they are', () => {
-    const rows = parseMetricCsv(fixture('unsorted.csv') + '2024-01-01 00:07:00,4\n2024-01-01 00:15:00,5\n', { backwards: 'keep' })
+    const rows = parseMetricCsv(`${fixture('unsorted.csv')}2024-01-01 00:07:00,4\n2024-01-01 00:15:00,5\n`, { backwards: 'keep' })
     expect(rows.map((r) => r.value)).toEqual([1, 2, 3, 4, 5])
     expect(backwardSteps(rows).map(({ row, latest }) => [row.line, latest.line])).toEqual([
       [4, 3],
