@@ -58,7 +58,7 @@ describe('a worker process killed (SIGKILL) in the middle of an approved action'
     await database?.drop()
   })
 
-  it('is resumed by another worker, which re-sends the action under the same idempotency key', async () => {
+  it('is resumed by another worker, which re-sends the action under the same idempotency key', { timeout: 90_000 }, async () => {
     const first = startWorker()
     await env.sender.slashCommand({ text: 'analyze checkout-db connection timeouts', channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
     const { incident, approval } = await eventually(
