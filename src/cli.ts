@@ -7,6 +7,10 @@ import { createLogger } from './logger'
 const tools: CommandRegistry = {
   detect: { summary: 'score a metric series for anomalies (sre-agent detect anomalies …)', load: async () => (await import('./commands/detect')).default },
   eval: { summary: 'run an evaluation on a public dataset (sre-agent eval <name> …)', load: async () => (await import('./commands/eval')).default },
+  import: {
+    summary: 'load past incidents from CSV, JSON lines, Jira, PagerDuty or Markdown postmortems (sre-agent import <file|folder> …)',
+    load: async () => (await import('./commands/import')).default,
+  },
   logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },
   reembed: {
     summary: 're-embed incidents embedded by another model (sre-agent reembed [--batch N] [--dry-run])',
