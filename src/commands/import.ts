@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../config'
-import { HISTORY_FORMATS, type HistoryFormat } from '../core/incidents/history-import/column-mapping'
+import { ColumnMappingError, HISTORY_FORMATS, type HistoryFormat } from '../core/incidents/history-import/column-mapping'
 import { HISTORY_FIELDS, type RowProblem } from '../core/incidents/history-import/imported-incident'
 import { type ImportProgress, type ImportReport, importHistory } from '../core/incidents/history-import/import-history'
 import { truncateText } from '../core/truncate-text'
@@ -85,7 +85,9 @@ const command: CliCommand = {
       return 78 // EX_CONFIG
     }
     const { readHistorySource } = await import('../storage/history-files')
-    const source = await readHistorySource(options.path, { format: options.format, maps: options.maps })
+    const source = await readHistorySource(options.path, { format: options.format, maps: options.maps }).catch((err: unknown) => {
+      throw err instanceof ColumnMappingError ? new UsageError(`${err.message}\n\n${USAGE}`) : err
+    })
     const [{ openDatabase, migrateDatabase }, { embedderFor }, { importedIncidentStore, IMPORT_BATCH }] = await Promise.all([
       import('../storage/database'),
       import('../runtime'),

@@ -134,6 +134,30 @@ describe('sre-agent import on Postgres', () => {
     })
   })
 
+  describe('hostile text', () => {
+    it('stores NUL bytes removed, lone surrogates, mentions and markup as plain text, and a huge summary cut', async () => {
+      const file = join(dir, 'hostile.jsonl')
+      const rows = [
+        { id: 'H-1', title: 'nul\u0000 in <!channel> *title* \ud800', service: 'x\u0000y', started: '2024-01-01T00:00:00Z', summary: 'z'.repeat(50_000) },
+        {
+          id: 'H-2',
+          title: "'; drop table incidents; --",
+          started: '2024-01-01T00:00:00Z',
+          root_cause: '\u202eevil\u202c',
+          link: 'https://ex.com/?q=<script>',
+        },
+      ]
+      await writeFile(file, rows.map((r) => JSON.stringify(r)).join('\n'))
+      const report = await load(file)
+      expect([report.inserted, report.problems]).toEqual([2, []])
+      const h1 = await imported('H-1')
+      expect(h1?.title).toBe('nul in <!channel> *title* \ufffd')
+      expect(h1?.service).toBe('xy')
+      expect(h1?.summary).toHaveLength(10_000)
+      expect(await imported('H-2')).toMatchObject({ title: "'; drop table incidents; --", rootCause: '\u202eevil\u202c', url: 'https://ex.com/?q=<script>' })
+    })
+  })
+
   describe('imported incidents in the hybrid search', () => {
     it('finds the postmortem for a similar alert, first', async () => {
       const query = { text: 'checkout-db connection pool exhausted: requests time out waiting for a database connection', service: 'checkout-db' }
@@ -232,6 +256,7 @@ describe('sre-agent import on Postgres', () => {
     })
 
     it('refuses an unknown field in --map and an unknown format as usage errors', async () => {
+      await expect(importCommand.run([join(FIXTURES, 'generic.csv'), '--map', 'colour=red'])).rejects.toThrow(UsageError)
       await expect(importCommand.run([join(FIXTURES, 'generic.csv'), '--map', 'colour=red'])).rejects.toThrow(/unknown field "colour"/)
       await expect(importCommand.run([join(FIXTURES, 'generic.csv'), '--format', 'xml'])).rejects.toThrow(UsageError)
       await expect(importCommand.run([join(dir, 'missing.csv')])).rejects.toMatchObject({ code: 'history_file_invalid' })
