@@ -1,11 +1,12 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { HistoryStore, ImportedIncidentRow } from '../../core/incidents/history-import/import-history'
 import { importedFingerprint } from '../../core/incidents/history-import/imported-incident'
+import type { IncidentSource } from '../../core/incidents/types'
 import type { Database } from '../database'
 import { incidents } from '../schema'
 
 /** The source of every incident `sre-agent import` writes; its external ids are unique within it. */
-export const IMPORT_SOURCE = 'import'
+export const IMPORT_SOURCE = 'import' satisfies IncidentSource
 
 /** Rows per INSERT statement: big enough to amortise the round trip and the statement triggers, small enough for parameter limits. */
 export const IMPORT_BATCH = 500
