@@ -151,7 +151,7 @@ function printReport(report: ImportReport, path: string, model: string): void {
     if (report.unembedded > 0)
       out.write(
         `${count(report.unembedded)} incident(s) were stored without an embedding (${report.embedderFailure ?? 'unusable vector'}): ` +
-          'keywords find them; run `sre-agent reembed` to add it.\n',
+          'vector search cannot see them until `sre-agent reembed` embeds them (workers also do at start-up).\n',
       )
   }
   if (bad === 0) return

@@ -7,12 +7,14 @@ import { UsageError } from '../../src/commands/command'
 import importCommand from '../../src/commands/import'
 import { formatCsvRow } from '../../src/core/csv-text'
 import { correlateIncident } from '../../src/core/correlation/correlate-incident'
+import type { Embedder } from '../../src/core/correlation/embedder'
 import { HashingEmbedder } from '../../src/core/correlation/hashing-embedder'
 import type { HistoryFormat } from '../../src/core/incidents/history-import/column-mapping'
 import { importHistory, type ImportReport } from '../../src/core/incidents/history-import/import-history'
 import { rowsOf, type Database } from '../../src/storage/database'
 import { readHistorySource } from '../../src/storage/history-files'
 import { IMPORT_SOURCE, importedIncidentStore } from '../../src/storage/repositories/imported-incidents'
+import { countStaleEmbeddings } from '../../src/storage/repositories/incident-embeddings'
 import { searchIncidentCandidates } from '../../src/storage/repositories/similar-incidents-search'
 import { incidents } from '../../src/storage/schema'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
@@ -131,6 +133,26 @@ describe('sre-agent import on Postgres', () => {
       const now = await counts()
       expect(now.documents).toBe(now.incidents)
       expect(now.terms).toBe(await recomputedTerms())
+    })
+  })
+
+  describe('when the embedder fails', () => {
+    it('still loads the rows, without an embedding, for reembed to add later', async () => {
+      const down: Embedder = { name: embedder.name, dimensions: embedder.dimensions, embed: async () => Promise.reject(new Error('embeddings endpoint down')) }
+      const file = join(dir, 'unembedded.csv')
+      await writeFile(file, 'external_id,title,started\nU-1,cache stampede on pricing-api,2024-02-02T02:00:00Z\n')
+      const source = await readHistorySource(file, { format: 'auto', maps: [] })
+      const report = await importHistory(
+        source.rows,
+        down,
+        importedIncidentStore(db, () => new Date()),
+        { batchSize: 500 },
+      )
+      expect([report.inserted, report.unembedded, report.embedderFailure]).toEqual([1, 1, 'embeddings endpoint down'])
+      expect((await imported('U-1'))?.embedding).toBeNull()
+      expect((await countStaleEmbeddings(db, embedder.name)).total).toBe(1)
+      await load(file)
+      expect((await countStaleEmbeddings(db, embedder.name)).total).toBe(0)
     })
   })
 

@@ -43,7 +43,7 @@ export interface ImportReport {
   updated: number
   /** Rows left out, with their place and reason, in file order. */
   problems: RowProblem[]
-  /** Stored without an embedding because the embedder failed on their batch (found by keywords until re-embedded). */
+  /** Stored without an embedding because the embedder failed on their batch (reembed adds it). */
   unembedded: number
   embedderFailure: string | null
   /** A dry run's first rows as they would be stored. */
