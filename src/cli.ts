@@ -11,6 +11,10 @@ const tools: CommandRegistry = {
   },
   detect: { summary: 'score a metric series for anomalies (sre-agent detect anomalies …)', load: async () => (await import('./commands/detect')).default },
   eval: { summary: 'run an evaluation on a public dataset (sre-agent eval <name> …)', load: async () => (await import('./commands/eval')).default },
+  import: {
+    summary: 'load past incidents from CSV, JSON lines, Jira, PagerDuty or Markdown postmortems (sre-agent import <file|folder> …)',
+    load: async () => (await import('./commands/import')).default,
+  },
   logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },
   timeline: {
     summary: 'export an incident timeline as Markdown (sre-agent timeline INC-n --format markdown [--out file])',

@@ -17,11 +17,28 @@ export class CsvSyntaxError extends CodedError {
  * A leading byte-order mark is skipped; a trailing empty line yields no row.
  */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
+  const { rows, unterminatedQuoteLine } = readCsvRows(text)
+  if (unterminatedQuoteLine !== null) throw new CsvSyntaxError(`unterminated quoted field starting on line ${unterminatedQuoteLine}`, unterminatedQuoteLine)
+  return rows.map((r) => r.cells)
+}
+
+/** One CSV row and the line of the text it starts on (a quoted field may span several). */
+export interface CsvRow {
+  line: number
+  cells: string[]
+}
+
+/**
+ * The rows of CSV text as `parseCsv` reads them, each with the line it starts on. An unterminated
+ * quote does not throw: the rows before it are returned, with the line where that quote opened.
+ */
+export function readCsvRows(text: string): { rows: CsvRow[]; unterminatedQuoteLine: number | null } {
+  const rows: CsvRow[] = []
   let row: string[] = []
   let field = ''
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0
   let line = 1
+  let rowLine = 1
   let quoted = false
   let quoteLine = 0
   let rowStarted = false
@@ -29,21 +46,24 @@ export function parseCsv(text: string): string[][] {
   while (i < n) {
     const c = text[i]!
     if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"'
-          i += 2
-          continue
-        }
-        quoted = false
-        i++
+      // Copy up to the next quote in one slice: long quoted descriptions are the bulk of an export.
+      const next = text.indexOf('"', i)
+      const end = next < 0 ? n : next
+      const chunk = text.slice(i, end)
+      for (let j = chunk.indexOf('\n'); j >= 0; j = chunk.indexOf('\n', j + 1)) line++
+      field += chunk
+      i = end
+      if (next < 0) break
+      if (text[i + 1] === '"') {
+        field += '"'
+        i += 2
         continue
       }
-      if (c === '\n') line++
-      field += c
+      quoted = false
       i++
       continue
     }
+    if (!rowStarted && field === '') rowLine = line
     if (c === '"' && field === '') {
       quoted = true
       quoteLine = line
@@ -57,7 +77,7 @@ export function parseCsv(text: string): string[][] {
     } else if (c === '\n' || c === '\r') {
       if (rowStarted || field !== '') {
         row.push(field)
-        rows.push(row)
+        rows.push({ line: rowLine, cells: row })
       }
       row = []
       field = ''
@@ -70,12 +90,12 @@ export function parseCsv(text: string): string[][] {
       i++
     }
   }
-  if (quoted) throw new CsvSyntaxError(`unterminated quoted field starting on line ${quoteLine}`, quoteLine)
+  if (quoted) return { rows, unterminatedQuoteLine: quoteLine }
   if (rowStarted || field !== '') {
     row.push(field)
-    rows.push(row)
+    rows.push({ line: rowLine, cells: row })
   }
-  return rows
+  return { rows, unterminatedQuoteLine: null }
 }
 
 /** Rows as objects keyed by the header row's names. */

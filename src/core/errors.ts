@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'metric_csv_unsorted',
   'metric_csv_duplicate_timestamp',
   'metric_point_invalid',
+  'history_file_invalid',
   // configuration and the command line
   'config_invalid',
   'usage',

@@ -8,6 +8,10 @@ export type Severity = z.infer<typeof severitySchema>
 export const alertSourceSchema = z.enum(['gcp', 'alertmanager', 'grafana', 'generic', 'slack'])
 export type AlertSource = z.infer<typeof alertSourceSchema>
 
+/** Where an incident came from: one of the alert sources, or a history file (`sre-agent import`). */
+export const incidentSourceSchema = z.enum([...alertSourceSchema.options, 'import'])
+export type IncidentSource = z.infer<typeof incidentSourceSchema>
+
 /** At most this many links per alert: a runbook, the source, a silence, dashboards. */
 export const MAX_ALERT_LINKS = 8
 

@@ -127,10 +127,15 @@ export const incidents = pgTable(
     /** How many of them its thread shows: the next redraw starts at the list message holding the one after. */
     stormShown: integer('storm_shown').notNull().default(0),
     createdBy: text('created_by'),
+    /** The incident's id in the system it was imported from (Jira key, PagerDuty id, postmortem id): re-imports update it. */
+    externalId: text('external_id'),
+    /** The postmortem's text as the team wrote it (imports); root cause and resolution are also kept apart. */
+    postmortem: text('postmortem'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    uniqueIndex('incidents_source_external_id_uq').on(t.source, t.externalId).where(sql`external_id is not null`),
     // One open incident per fingerprint; a resolved one lets the next alert open a new incident.
     uniqueIndex('incidents_open_fingerprint_uq').on(t.fingerprint).where(sql`status = 'open'`),
     index('incidents_embedding_hnsw').using('hnsw', t.embedding.op('vector_cosine_ops')),
