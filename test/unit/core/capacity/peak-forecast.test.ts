@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dailyPeaks, forecastNextPeak, weeklyGrowth } from '../../../../src/core/capacity/peak-forecast'
+import { dailyPeaks, forecastNextPeak, forecastNextWeeklyPeak, weeklyGrowth } from '../../../../src/core/capacity/peak-forecast'
 
 const DAY_MS = 86_400_000
 const START = Date.UTC(2026, 10, 2)
@@ -28,5 +28,12 @@ describe('forecastNextPeak', () => {
 
   it('has nothing to say without history', () => {
     expect(forecastNextPeak([])).toBeNull()
+  })
+
+  it('sizes for the week ahead from the highest of the last seven days, moved by a week of trend', () => {
+    const f = forecastNextWeeklyPeak(peaksOf([50, 1, 1, 1, 1, 1, 1, 1, 4, 1]))
+    expect(f?.basis).toEqual([1, 1, 1, 1, 1, 4, 1])
+    expect(f?.value).toBeCloseTo(4 * (1 + (f?.weeklyGrowth ?? 0)), 9)
+    expect(forecastNextWeeklyPeak([])).toBeNull()
   })
 })
