@@ -3,6 +3,8 @@ import { startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/em
 import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
 import { CAPACITY_FLEET, SyntheticTelemetry } from '../../src/integrations/telemetry/synthetic'
 import { FakeKubernetesApi } from '../fakes/kubernetes-api'
+import { getAnalysisRecord, getLatestAnalysis } from '../../src/storage/repositories/analyses'
+import { listOpenIncidents } from '../../src/storage/repositories/incidents'
 import { eventually } from '../support/eventually'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
@@ -77,4 +79,20 @@ describe('/sre capacity through the Bolt app and the Slack simulator, sizing syn
     const answer = await eventually(async () => env.fakeSlack.responses.find((r) => JSON.stringify(r.body).includes('There is no Deployment')))
     expect(JSON.stringify(answer.body)).toContain('`&lt;!channel&gt;`')
   })
+
+  it('puts a capacity line in the analysis of an incident about saturation, with its numbers, as evidence of the explanation step', async () => {
+    await env.sender.slashCommand({ text: 'analyze search CPU saturation at the evening peak', channel_id: CHANNEL })
+    await env.idle(60_000)
+    const incident = (await listOpenIncidents(env.runtime.database.db, 10)).find((i) => i.service === 'search')
+    expect(incident).toBeDefined()
+    const analysis = await getLatestAnalysis(env.runtime.database.db, incident!.id)
+    const record = await getAnalysisRecord(env.runtime.database.db, analysis!.id)
+    const step5 = record!.steps.find((s) => s.position === 5)
+    expect(step5?.decision).toMatch(
+      /capacity of search: CPU peak \d+ % of requested at \w{3} \d\d:00 on 6 replicas; .*raise HPA max to \d+ → \d+ % \(\+[\d.]+ vCPU-h, \+[\d.]+ GiB-h a week\)/,
+    )
+    const evidence = record!.evidence.filter((e) => e.stepPosition === 5)
+    expect(evidence.map((e) => e.title)).toEqual(['Capacity of search (deployment discovery/search)'])
+    expect(evidence[0]!.data).toMatchObject({ verdict: 'scale-up', recommendations: [{ kind: 'hpa-max', from: 6 }] })
+  }, 60_000)
 })
