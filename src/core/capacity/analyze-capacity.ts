@@ -16,7 +16,10 @@ const MEMORY_STEP_GIB = 0.125
 
 export interface CapacityInput {
   service: string
-  /** Utilisation of the requested CPU / memory limit, 0..1, averaged over replicas. */
+  /**
+   * Utilisation, 0..1, of the CPU allocated to a replica (GKE: of its limit; Cloud Run: of the instance's CPU) and of the
+   * memory limit, as the telemetry port reports them (GKE's mapping takes the busiest pod: sizing errs on the safe side).
+   */
   cpu: readonly MetricPoint[]
   memory: readonly MetricPoint[]
   latencyP95Ms: readonly MetricPoint[]
@@ -156,7 +159,7 @@ function replicaRecommendations(points: readonly MetricPoint[], cpu: Utilisation
   const hourly = hourlyMeans(points)
   // Hours of the week scaled to a full week when fewer than 168 hours are known.
   const weekScale = HOURS_PER_WEEK / Math.min(HOURS_PER_WEEK, hourly.length)
-  const evidence = `CPU peak ${pct(cpu.peak)} of requested at ${cpu.peakHourOfWeek} on ${s.replicas} replicas; forecast next peak ${pct(cpu.forecastPeak)}`
+  const evidence = `CPU peak ${pct(cpu.peak)} at ${cpu.peakHourOfWeek} on ${s.replicas} replicas; forecast next peak ${pct(cpu.forecastPeak)}`
   if (atMax > HOT_UTILISATION) {
     const to = Math.ceil(demand / TARGET_UTILISATION)
     const after = demand / to
@@ -223,21 +226,24 @@ function replicaRecommendations(points: readonly MetricPoint[], cpu: Utilisation
       ]
     }
   }
-  if (atMin < COLD_UTILISATION && s.cpuRequestCores !== null) {
-    // Already at the replica floor: the request per replica is what is too large.
-    const to = Math.max(0.05, Math.ceil(((s.cpuRequestCores * cpu.forecastPeak) / TARGET_UTILISATION) * 20) / 20)
+  const allocated = s.cpuLimitCores ?? s.cpuRequestCores
+  if (atMin < COLD_UTILISATION && s.cpuRequestCores !== null && allocated !== null) {
+    // Already at the replica floor: the request per replica is what is too large. Utilisation is of the
+    // allocated CPU (GKE reports it against the limit), so the cores used at the peak are that share of it.
+    const used = cpu.forecastPeak * allocated
+    const to = Math.max(0.05, Math.ceil((used / TARGET_UTILISATION) * 20) / 20)
     if (to < s.cpuRequestCores) {
-      const after = (cpu.forecastPeak * s.cpuRequestCores) / to
+      const after = used / to
       return [
         {
           kind: 'cpu-request',
           from: s.cpuRequestCores,
           to,
-          before: cpu.forecastPeak,
+          before: used / s.cpuRequestCores,
           after,
           vcpuHoursPerWeek: round1((to - s.cpuRequestCores) * min * HOURS_PER_WEEK),
           gibHoursPerWeek: 0,
-          summary: `${evidence}; lower the CPU request ${s.cpuRequestCores} → ${to} vCPU per replica → ${pct(after)} at the peak`,
+          summary: `${evidence}; lower the CPU request ${s.cpuRequestCores} → ${to} vCPU per replica → ${pct(after)} of it at the peak`,
         },
       ]
     }

@@ -137,6 +137,23 @@ describe('analyzeCapacity', () => {
     expect(rec?.vcpuHoursPerWeek).toBe((rec!.to - 3) * 168 * 0.5)
   })
 
+  it('at the replica floor, lowers the CPU request instead, sized from the cores used of the limit', () => {
+    const report = analyzeCapacity({
+      service: 'small',
+      cpu: series(0.1),
+      memory: [],
+      latencyP95Ms: [],
+      settings: settings({ replicas: 2, autoscaler: { minReplicas: 2, maxReplicas: 4 }, cpuRequestCores: 1, cpuLimitCores: 2 }),
+    })
+    const [rec] = report.recommendations
+    expect(rec?.kind).toBe('cpu-request')
+    const used = (report.cpu?.forecastPeak ?? 0) * 2
+    expect(rec?.to).toBe(Math.max(0.05, Math.ceil((used / 0.7) * 20) / 20))
+    expect(rec?.after).toBeCloseTo(used / rec!.to, 9)
+    expect(rec?.vcpuHoursPerWeek).toBe(Math.round((rec!.to - 1) * 2 * 168 * 10) / 10)
+    expect(report.verdict).toBe('scale-down')
+  })
+
   it('says there is nothing to size from without history', () => {
     const report = analyzeCapacity({ service: 'new', cpu: [], memory: [], latencyP95Ms: [], settings: settings({}) })
     expect(report.verdict).toBe('no-data')
