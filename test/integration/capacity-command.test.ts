@@ -89,7 +89,7 @@ describe('/sre capacity through the Bolt app and the Slack simulator, sizing syn
     const record = await getAnalysisRecord(env.runtime.database.db, analysis!.id)
     const step5 = record!.steps.find((s) => s.position === 5)
     expect(step5?.decision).toMatch(
-      /capacity of search: CPU peak \d+ % at \w{3} \d\d:00 on 6 replicas; .*raise HPA max to \d+ → \d+ % \(\+[\d.]+ vCPU-h, \+[\d.]+ GiB-h a week\)/,
+      /capacity of search: CPU peak \d+ % of 6 replicas at \w{3} \d\d:00; .*raise HPA max to \d+ → \d+ % \(\+[\d.]+ vCPU-h, \+[\d.]+ GiB-h a week\)/,
     )
     const evidence = record!.evidence.filter((e) => e.stepPosition === 5)
     expect(evidence.map((e) => e.title)).toEqual(['Capacity of search (deployment discovery/search)'])

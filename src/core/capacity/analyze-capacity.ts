@@ -23,6 +23,8 @@ export interface CapacityInput {
   cpu: readonly MetricPoint[]
   memory: readonly MetricPoint[]
   latencyP95Ms: readonly MetricPoint[]
+  /** Replicas serving over time; without it the utilisation is taken as measured on today's replica count. */
+  replicas?: readonly MetricPoint[]
   settings: CapacitySettings
 }
 
@@ -127,8 +129,12 @@ export function analyzeCapacity(input: CapacityInput): CapacityReport {
     report.notes.push('less than a day of CPU and memory history: nothing to size from')
     return report
   }
-  if (cpu) report.recommendations.push(...replicaRecommendations(input.cpu, cpu, settings, report.notes))
+  const replicaHistory = input.replicas?.some((p) => Number.isFinite(p.value) && p.value > 0) ? input.replicas! : []
+  if (cpu) report.recommendations.push(...replicaRecommendations(demandSeries(input.cpu, replicaHistory, settings.replicas), cpu, settings, report.notes))
   if (memory) report.recommendations.push(...memoryRecommendations(memory, settings, report.notes))
+  if (cpu && replicaHistory.length === 0) {
+    report.notes.push(`no replica history: the utilisation is taken as measured on today's ${settings.replicas} replicas`)
+  }
   const up = report.recommendations.some((r) => r.after < r.before)
   const down = report.recommendations.some((r) => r.after > r.before)
   report.verdict = up ? 'scale-up' : down ? 'scale-down' : 'no-change'
@@ -143,28 +149,40 @@ function round1(value: number): number {
   return Math.round(value * 10) / 10
 }
 
-/** Replicas the last week's hourly CPU demand (utilisation × replicas) needs at the target, within [min, max]. */
-function replicaHours(hourly: readonly MetricPoint[], replicas: number, min: number, max: number): number {
-  return hourly.slice(-HOURS_PER_WEEK).reduce((sum, p) => sum + Math.min(max, Math.max(min, Math.ceil((p.value * replicas) / TARGET_UTILISATION))), 0)
+/**
+ * CPU demand each hour in replicas' worth: the utilisation times the replicas that served it (the
+ * current count for hours the replica history does not cover).
+ */
+export function demandSeries(cpu: readonly MetricPoint[], replicas: readonly MetricPoint[], current: number): MetricPoint[] {
+  const served = new Map(hourlyMeans(replicas).map((p) => [p.at.getTime(), p.value]))
+  return hourlyMeans(cpu).map((p) => ({ at: p.at, value: p.value * (served.get(p.at.getTime()) ?? current) }))
 }
 
-function replicaRecommendations(points: readonly MetricPoint[], cpu: UtilisationSummary, s: CapacitySettings, notes: string[]): Recommendation[] {
-  const demand = cpu.forecastPeak * s.replicas // replica-units of CPU at the forecast peak
+/** Replica-hours the last week's hourly demand needs at the target utilisation, within [min, max]. */
+function replicaHours(demand: readonly MetricPoint[], min: number, max: number): number {
+  return demand.slice(-HOURS_PER_WEEK).reduce((sum, p) => sum + Math.min(max, Math.max(min, Math.ceil(p.value / TARGET_UTILISATION))), 0)
+}
+
+function replicaRecommendations(hourlyDemand: MetricPoint[], cpu: UtilisationSummary, s: CapacitySettings, notes: string[]): Recommendation[] {
+  const peakHour = Math.floor(cpu.peakAt.getTime() / 3_600_000) * 3_600_000
+  const peakDemand = hourlyDemand.find((p) => p.at.getTime() === peakHour)?.value ?? cpu.peak * s.replicas
+  // Replicas serving at the peak hour: the utilisation there is of that many.
+  const atPeak = Math.max(1, Math.round(peakDemand / Math.max(cpu.peak, 1e-9)))
+  const demand = summarise(hourlyDemand)?.forecastPeak ?? cpu.forecastPeak * s.replicas // replicas' worth of CPU at the forecast peak
   const min = s.autoscaler?.minReplicas ?? s.replicas
   const max = s.autoscaler?.maxReplicas ?? s.replicas
   const atMax = demand / max
   const atMin = demand / min
   const cores = s.cpuRequestCores ?? 0
   const gib = s.memoryRequestGiB ?? 0
-  const hourly = hourlyMeans(points)
   // Hours of the week scaled to a full week when fewer than 168 hours are known.
-  const weekScale = HOURS_PER_WEEK / Math.min(HOURS_PER_WEEK, hourly.length)
-  const evidence = `CPU peak ${pct(cpu.peak)} at ${cpu.peakHourOfWeek} on ${s.replicas} replicas; forecast next peak ${pct(cpu.forecastPeak)}`
+  const weekScale = HOURS_PER_WEEK / Math.min(HOURS_PER_WEEK, hourlyDemand.length)
+  const evidence = `CPU peak ${pct(cpu.peak)} of ${atPeak} replicas at ${cpu.peakHourOfWeek}; forecast next peak ${pct(demand / atPeak)}`
   if (atMax > HOT_UTILISATION) {
     const to = Math.ceil(demand / TARGET_UTILISATION)
     const after = demand / to
     if (s.autoscaler) {
-      const extra = (replicaHours(hourly, s.replicas, min, to) - replicaHours(hourly, s.replicas, min, max)) * weekScale
+      const extra = (replicaHours(hourlyDemand, min, to) - replicaHours(hourlyDemand, min, max)) * weekScale
       return [
         {
           kind: 'hpa-max',
@@ -197,7 +215,7 @@ function replicaRecommendations(points: readonly MetricPoint[], cpu: Utilisation
     if (to < min) {
       const after = demand / to
       if (s.autoscaler) {
-        const saved = (replicaHours(hourly, s.replicas, min, max) - replicaHours(hourly, s.replicas, to, max)) * weekScale
+        const saved = (replicaHours(hourlyDemand, min, max) - replicaHours(hourlyDemand, to, max)) * weekScale
         return [
           {
             kind: 'hpa-min',

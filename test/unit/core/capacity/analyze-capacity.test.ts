@@ -154,6 +154,22 @@ describe('analyzeCapacity', () => {
     expect(report.verdict).toBe('scale-down')
   })
 
+  it('reads the peak against the replicas that served it, not today’s count, when the replica history is there', () => {
+    // The HPA ran 8 replicas at the weekday peaks and is down to 2 now, at night.
+    const cpu = series(0.84, 0.03)
+    const replicas = cpu.map((p) => ({ at: p.at, value: p.value > 0.5 ? 8 : 2 }))
+    const input = { service: 'hot', cpu, memory: [], latencyP95Ms: [], settings: settings({ replicas: 2, autoscaler: { minReplicas: 2, maxReplicas: 8 } }) }
+    const withHistory = analyzeCapacity({ ...input, replicas })
+    expect(withHistory.verdict).toBe('scale-up')
+    expect(withHistory.recommendations[0]).toMatchObject({ kind: 'hpa-max', from: 8 })
+    expect(withHistory.recommendations[0]?.summary).toMatch(/^CPU peak \d+ % of 8 replicas at \w{3} 10:00; forecast next peak 9\d %/)
+    expect(withHistory.notes.join('\n')).not.toContain('no replica history')
+    // Without it, today's 2 replicas make the same utilisation look like a quarter of the load: it says so.
+    const without = analyzeCapacity(input)
+    expect(without.verdict).toBe('no-change')
+    expect(without.notes.join('\n')).toContain("no replica history: the utilisation is taken as measured on today's 2 replicas")
+  })
+
   it('says there is nothing to size from without history', () => {
     const report = analyzeCapacity({ service: 'new', cpu: [], memory: [], latencyP95Ms: [], settings: settings({}) })
     expect(report.verdict).toBe('no-data')
