@@ -74,6 +74,13 @@ describe('/sre capacity through the Bolt app and the Slack simulator, sizing syn
     expect(body).not.toContain('Suggested')
   })
 
+  it('answers a bare `/sre capacity` with its usage, without asking Kubernetes', async () => {
+    const before = kube.requests.length
+    const res = await env.sender.slashCommand({ text: 'capacity', channel_id: CHANNEL })
+    expect(JSON.stringify(res.body)).toContain('Usage: `/sre capacity &lt;service&gt;`')
+    expect(kube.requests.length).toBe(before)
+  })
+
   it('says when there is no such Deployment, escaped', async () => {
     await env.sender.slashCommand({ text: 'capacity <!channel>', channel_id: CHANNEL })
     const answer = await eventually(async () => env.fakeSlack.responses.find((r) => JSON.stringify(r.body).includes('There is no Deployment')))
