@@ -139,6 +139,8 @@ const envSchema = z.object({
   /** Kubernetes API server for scale / rollout-restart actions; unset uses the kubeconfig or in-cluster service account. */
   KUBERNETES_API_URL: z.url().optional(),
   KUBERNETES_TOKEN: z.string().optional(),
+  /** Namespace `/sre capacity <service>` reads the service's Deployment and HPA from (`namespace/service` picks another). */
+  KUBERNETES_NAMESPACE: z.string().min(1).default('default'),
   PLAYBOOKS_DIR: z.string().default('playbooks'),
   /** local: the offline hashing embedder; vertex: Gemini / text-embedding models on Vertex AI through @google/genai. */
   EMBEDDINGS_PROVIDER: z.enum(['local', 'vertex']).default('local'),

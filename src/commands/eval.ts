@@ -3,6 +3,10 @@ import type { CliCommand, CommandRegistry } from './command'
 /** `sre-agent eval <benchmark>`: each evaluation reads a public dataset by path and prints its figures. */
 export const evaluations: CommandRegistry = {
   // Registered by the analysis engines: duplicates, logparse, nab, petshop.
+  capacity: {
+    summary: 'next-peak forecast of the capacity analysis on NAB series: MAE beside "same as yesterday\'s / last week\'s peak"',
+    load: async () => (await import('../evals/capacity')).default,
+  },
   duplicates: {
     summary: 'similar-incident retrieval on GitBugs duplicates: recall@1/5/10, MRR, ECE, Brier beside BM25',
     load: async () => (await import('../evals/duplicates')).default,

@@ -43,6 +43,7 @@ export const ERROR_CODES = [
   'action_url_not_allowed',
   'kubernetes_preview_failed',
   'kubernetes_scale_unresolved',
+  'kubernetes_read_failed',
   'embedding_config_invalid',
   'embedding_failed',
   'gcp_api_error',

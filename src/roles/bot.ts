@@ -3,6 +3,7 @@ import { createAlertRoutes } from '../ingest/alert-routes'
 import type { Logger } from '../logger'
 import type { Runtime } from '../runtime'
 import { createSlackApp, type SlackApp } from '../slack/app'
+import { lazyCapacitySettings } from '../integrations/actions/kubernetes-capacity-settings'
 import { startBackgroundJobs } from '../workers/start-background-jobs'
 import { readinessRoute } from './readiness'
 
@@ -24,7 +25,17 @@ export function createBot(runtime: Runtime, options: { slackRetries?: number } =
         readinessRoute({ db: database.db, queue }),
       ],
     },
-    { db: database.db, queue, config, logger, now: deps.now, playbooks: runtime.playbooks, embedder: deps.embedder, telemetry: deps.telemetry },
+    {
+      db: database.db,
+      queue,
+      config,
+      logger,
+      now: deps.now,
+      playbooks: runtime.playbooks,
+      embedder: deps.embedder,
+      telemetry: deps.telemetry,
+      capacity: { telemetry: deps.telemetry, settings: lazyCapacitySettings(config) },
+    },
   )
 }
 

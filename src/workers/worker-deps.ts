@@ -9,6 +9,7 @@ import type { IncidentThread } from '../core/incidents/incident-thread'
 import type { Logger } from '../logger'
 import type { Database, TryWithLock } from '../storage/database'
 import type { JobQueue } from '../core/jobs/job-queue'
+import type { CapacitySettingsPort } from '../core/capacity/capacity-settings'
 
 /** Everything a job handler may touch; built once per process by the runtime. */
 export interface WorkerDeps {
@@ -26,6 +27,8 @@ export interface WorkerDeps {
   actions: ActionExecutor
   /** Reaches the endpoints playbook `check` steps probe. */
   probe: EndpointProbe
+  /** What workloads are given (Deployment, HPA), for the capacity line of a saturation analysis; without it the line is left out. */
+  capacitySettings?: CapacitySettingsPort
   config: Pick<
     Config,
     | 'INCIDENT_CHANNEL'

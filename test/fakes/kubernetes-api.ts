@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 
+/** Per-container resources as the API spells them ("500m", "512Mi"). */
+export interface FakeResources {
+  requests?: { cpu?: string; memory?: string }
+  limits?: { cpu?: string; memory?: string }
+}
+
 interface FakeDeployment {
+  resources?: FakeResources
   replicas: number
   readyReplicas: number
   templateAnnotations: Record<string, string>
@@ -23,12 +30,19 @@ export interface RecordedKubeRequest {
 export class FakeKubernetesApi {
   readonly requests: RecordedKubeRequest[] = []
   private readonly deployments = new Map<string, FakeDeployment>()
+  /** HorizontalPodAutoscalers by namespace/name, each naming the Deployment it scales. */
+  private readonly autoscalers = new Map<string, { target: string; minReplicas: number; maxReplicas: number }>()
   private server: Server | null = null
 
   constructor(private readonly token = 'fake-kube-token') {}
 
-  addDeployment(namespace: string, name: string, replicas: number): void {
-    this.deployments.set(`${namespace}/${name}`, { replicas, readyReplicas: replicas, templateAnnotations: {}, generation: 1 })
+  addDeployment(namespace: string, name: string, replicas: number, resources?: FakeResources): void {
+    this.deployments.set(`${namespace}/${name}`, { replicas, readyReplicas: replicas, templateAnnotations: {}, generation: 1, resources })
+  }
+
+  /** An autoscaling/v2 HorizontalPodAutoscaler (named `<deployment>-hpa`) scaling the Deployment between the bounds. */
+  addAutoscaler(namespace: string, deployment: string, minReplicas: number, maxReplicas: number): void {
+    this.autoscalers.set(`${namespace}/${deployment}-hpa`, { target: deployment, minReplicas, maxReplicas })
   }
 
   deployment(namespace: string, name: string): FakeDeployment | undefined {
@@ -57,6 +71,25 @@ export class FakeKubernetesApi {
     this.requests.push({ method: req.method ?? '', path: url.pathname, contentType: req.headers['content-type'], dryRun, body })
     if (req.headers.authorization !== `Bearer ${this.token}`) {
       this.status(res, 401, 'Unauthorized', 'Unauthorized')
+      return
+    }
+    const hpa = /^\/apis\/autoscaling\/v2\/namespaces\/([^/]+)\/horizontalpodautoscalers$/.exec(url.pathname)
+    if (hpa && req.method === 'GET') {
+      const namespace = hpa[1]!
+      const items = [...this.autoscalers.entries()]
+        .filter(([key]) => key.startsWith(`${namespace}/`))
+        .map(([key, a]) => ({
+          metadata: { name: key.slice(namespace.length + 1), namespace },
+          spec: {
+            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: a.target },
+            minReplicas: a.minReplicas,
+            maxReplicas: a.maxReplicas,
+            metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+          },
+          status: { currentReplicas: this.deployment(namespace, a.target)?.replicas ?? 0, desiredReplicas: 0 },
+        }))
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ kind: 'HorizontalPodAutoscalerList', apiVersion: 'autoscaling/v2', metadata: {}, items }))
       return
     }
     const m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)(\/scale)?$/.exec(url.pathname)
@@ -113,7 +146,10 @@ export class FakeKubernetesApi {
           spec: {
             replicas: next.replicas,
             selector: { matchLabels: { app: name } },
-            template: { metadata: { labels: { app: name }, annotations: next.templateAnnotations }, spec: { containers: [{ name, image: `${name}:1` }] } },
+            template: {
+              metadata: { labels: { app: name }, annotations: next.templateAnnotations },
+              spec: { containers: [{ name, image: `${name}:1`, resources: next.resources ?? {} }] },
+            },
           },
           status: { replicas: current.replicas, readyReplicas: current.readyReplicas, observedGeneration: current.generation },
         }

@@ -1,9 +1,12 @@
+import type { CapacityReport } from '../capacity/analyze-capacity'
+import { capacityEvidence, saturationTarget } from '../capacity/capacity-line'
 import { applyCalibration, type CalibrationModel } from '../confidence/calibration'
 import { computeConfidence, type ConfidenceFactor } from '../confidence/compute-confidence'
 import { assessEvidenceConsistency, assessEvidenceFreshness } from '../confidence/evidence-quality'
 import { nameRetrievalFeatures } from '../confidence/retrieval-confidence'
 import { correlateIncident, correlationQueryFor, type CorrelationResult, type IncidentSearchPort } from '../correlation/correlate-incident'
 import type { Embedder } from '../correlation/embedder'
+import { errorMessage } from '../errors'
 import type { PastIncidentMatch, RankedMatch } from '../correlation/past-incident-match'
 import { summarizeRetrieval, type RetrievalSummary } from '../correlation/summarize-retrieval'
 import { rankPlaybooks, type PlaybookCandidate } from '../playbooks/select-playbook'
@@ -43,6 +46,8 @@ export interface AnalysisPorts {
   now(): Date
   /** Called as soon as similar incidents are known, so they can be shown before telemetry is in. */
   onSimilarIncidents?(matches: RankedMatch[], retrieval: RetrievalSummary): Promise<void>
+  /** Sizes a service (`/sre capacity`'s analysis); when saturation is part of the explanation its line joins step 5. */
+  capacity?(service: string): Promise<CapacityReport | null>
 }
 
 export interface AnalysisResult {
@@ -160,11 +165,13 @@ export async function analyzeIncident(
   // Step 5: hypotheses.
   const hypotheses = service && gathered ? detectHypotheses(service, gathered) : []
   const best = hypotheses[0] && hypotheses[0].support >= 0.3 ? hypotheses[0] : null
+  const capacity = await capacityFor(ports, saturationTarget(best, service, `${incident.title}\n${incident.summary}`))
   steps.push({
     position: 5,
     question: 'Which explanation fits the evidence?',
     query: `${hypotheses.length} candidate explanations from telemetry signatures and similar incidents' root causes`,
-    decision: best ? `${best.statement} — ${best.because.join('; ')}` : 'No explanation is supported by the telemetry',
+    decision:
+      (best ? `${best.statement} — ${best.because.join('; ')}` : 'No explanation is supported by the telemetry') + (capacity ? `. ${capacity.line}` : ''),
     discarded: hypotheses
       .filter((h) => h !== best)
       .map((h) => ({
@@ -174,7 +181,7 @@ export async function analyzeIncident(
             ? 'no sign of it in the telemetry'
             : `weaker support (${(h.support * 100).toFixed(0)}%): ${h.because.join('; ') || 'little evidence'}`,
       })),
-    evidence: [],
+    evidence: capacity ? [capacity.evidence] : [],
   })
 
   // Step 6: what to do.
@@ -307,4 +314,16 @@ function describeRetrieval(incident: IncidentUnderAnalysis, c: CorrelationResult
     `Hybrid search of incidents before ${incident.startedAt.toISOString()}: ${parts.join('; ')}; ` +
     `fused by reciprocal rank fusion, re-ranked by past outcome and recency${c.notes.length ? `. Note: ${c.notes.join('; ')}` : ''}`
   )
+}
+
+/** The capacity line of a saturated service; a failure to read it is said in the line, never fails the analysis. */
+async function capacityFor(ports: AnalysisPorts, service: string | null): Promise<{ line: string; evidence: EvidenceItem } | null> {
+  if (!service || !ports.capacity) return null
+  try {
+    const report = await ports.capacity(service)
+    return report ? capacityEvidence(report) : null
+  } catch (err) {
+    const line = `capacity of ${service} not read: ${errorMessage(err)}`
+    return { line, evidence: { source: 'metrics', title: `Capacity of ${service}`, detail: line, link: null, anomalous: false, data: {} } }
+  }
 }

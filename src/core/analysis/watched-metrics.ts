@@ -31,4 +31,5 @@ export const METRIC_LABEL: Record<MetricKind, string> = {
   pubsub_backlog: 'backlog',
   disk_used_ratio: 'disk',
   quota_used_ratio: 'quota',
+  replicas: 'replicas',
 }

@@ -17,6 +17,8 @@ export const METRIC_KINDS = [
   'pubsub_backlog',
   'disk_used_ratio',
   'quota_used_ratio',
+  /** Replicas (pods, instances) serving at the time: what a utilisation was measured on. */
+  'replicas',
 ] as const
 export type MetricKind = (typeof METRIC_KINDS)[number]
 
@@ -31,6 +33,7 @@ export const METRIC_UNITS: Record<MetricKind, string> = {
   pubsub_backlog: 'messages',
   disk_used_ratio: 'ratio',
   quota_used_ratio: 'ratio',
+  replicas: 'replicas',
 }
 
 export interface TimeWindow {

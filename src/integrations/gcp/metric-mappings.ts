@@ -96,6 +96,7 @@ export const DEFAULT_METRIC_MAPPINGS: Record<string, MetricMappings> = {
     },
     cpu_utilization: series('run.googleapis.com/container/cpu/utilizations', 'ALIGN_PERCENTILE_95', 'REDUCE_MAX'),
     memory_utilization: series('run.googleapis.com/container/memory/utilizations', 'ALIGN_PERCENTILE_95', 'REDUCE_MAX'),
+    replicas: series('run.googleapis.com/container/instance_count', 'ALIGN_MAX', 'REDUCE_SUM'),
   },
   // GKE workloads: resource metrics from kubernetes.io, request metrics from the service mesh (Istio / Cloud Service Mesh).
   k8s_container: {
@@ -109,6 +110,8 @@ export const DEFAULT_METRIC_MAPPINGS: Record<string, MetricMappings> = {
     memory_utilization: series('kubernetes.io/container/memory/limit_utilization', 'ALIGN_MAX', 'REDUCE_MAX', {
       metricLabels: { memory_type: 'non-evictable' },
     }),
+    // One uptime series per running container: their count in a period is the pods serving.
+    replicas: series('kubernetes.io/container/uptime', 'ALIGN_MEAN', 'REDUCE_COUNT'),
   },
   cloudsql_database: {
     cpu_utilization: series('cloudsql.googleapis.com/database/cpu/utilization', 'ALIGN_MEAN', 'REDUCE_MAX'),

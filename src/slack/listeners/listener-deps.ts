@@ -5,6 +5,7 @@ import type { Logger } from '../../logger'
 import type { Database } from '../../storage/database'
 import type { JobQueue } from '../../core/jobs/job-queue'
 import type { TelemetryPort } from '../../core/telemetry/port'
+import type { CapacitySettingsPort } from '../../core/capacity/capacity-settings'
 
 export interface ListenerDeps {
   db: Database
@@ -16,5 +17,7 @@ export interface ListenerDeps {
   embedder?: Embedder
   /** Where the timeline reads the deploys around an incident; without it the timeline shows only what is stored. */
   telemetry?: Pick<TelemetryPort, 'changeEvents'>
+  /** Where `/sre capacity` reads utilisation history and the workload's settings; without it the command says it is not set up. */
+  capacity?: { telemetry: Pick<TelemetryPort, 'metrics'>; settings: CapacitySettingsPort }
   now(): Date
 }

@@ -1,4 +1,5 @@
 import { analyzeIncident } from '../../core/analysis/analyze-incident'
+import { assessCapacity } from '../../core/capacity/assess-capacity'
 import type { LogTemplateHistory } from '../../core/analysis/logs/log-template-history'
 import { DAY_MS } from '../../core/durations'
 import { errorMessage, PermanentJobError } from '../../core/errors'
@@ -50,6 +51,7 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
   await showCurrentIncidentProgress(deps, incident.id, root, { phase: 'analyzing' }, incident)
 
   let result: Awaited<ReturnType<typeof analyzeIncident>>
+  const { capacitySettings } = deps
   try {
     const calibration = { diagnosis: await cachedCalibration(deps, 'diagnosis'), retrieval: await cachedCalibration(deps, 'retrieval') }
     result = await analyzeIncident(
@@ -64,6 +66,7 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
         logHistory: logTemplateHistory(deps),
         now: deps.now,
         onSimilarIncidents: (matches, retrieval) => deps.thread.postSimilarIncidents(analysis.id, root, matches, retrieval),
+        capacity: capacitySettings ? (service) => assessCapacity({ telemetry: deps.telemetry, settings: capacitySettings, now: deps.now }, service) : undefined,
       },
       { confidenceThreshold: deps.config.CONFIDENCE_THRESHOLD },
     )

@@ -1,4 +1,5 @@
 export { createDemoFleet } from './demo-fleet'
+export { CAPACITY_FLEET } from './capacity-fleet'
 export { SYNTHETIC_FLEET, type FleetService, type ServiceCall, type ServiceQuota } from './fleet'
 export { SYNTHETIC_INCIDENT_KINDS, type SyntheticIncidentInjection, type SyntheticIncidentKind } from './injection'
 export { InvalidInjectionError } from './invalid-injection-error'

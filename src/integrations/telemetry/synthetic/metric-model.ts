@@ -82,6 +82,10 @@ export class FleetMetricModel implements FleetMetricReader {
       case 'quota_used_ratio':
         value = (definition.baselines.quota_used_ratio ?? 0) * traffic * (1 + 0.04 * noise + 0.03 * drift)
         break
+      case 'replicas':
+        // A fixed replica count: the synthetic utilisation does not react to scaling, so neither does this.
+        value = definition.baselines.replicas ?? 0
+        break
     }
     const pull = effect.levels[metric]
     if (pull && pull.weight > 0) {

@@ -23,6 +23,7 @@ import { runSeverityCommand } from './severity-command'
 import { runUpdateCommand } from './update-command'
 import { answerTimelineCommand } from './timeline-command'
 import { answerBlueprint } from './blueprint-command'
+import { answerCapacity } from './capacity-command'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
@@ -58,6 +59,8 @@ export function whatSreCommandDoes(text: string): string {
       return 'post the timeline'
     case 'blueprint':
       return 'draw the service blueprint'
+    case 'capacity':
+      return 'size the service'
     default:
       return 'answer your command'
   }
@@ -201,6 +204,15 @@ export function createSreCommandHandler(deps: ListenerDeps) {
       case 'blueprint': {
         await ack()
         await answerBlueprint(deps, client, { channel: command.channel_id, user: command.user_id }, rest[0] ?? null, respond)
+        return
+      }
+      case 'capacity': {
+        if (!rest[0]) {
+          await ack({ response_type: 'ephemeral', ...buildHelpMessage('Usage: `/sre capacity &lt;service&gt;` (or `&lt;namespace&gt;/&lt;service&gt;`).') })
+          return
+        }
+        await ack()
+        await answerCapacity(deps, rest[0], respond)
         return
       }
       case 'playbooks': {

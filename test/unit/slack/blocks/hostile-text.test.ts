@@ -58,6 +58,13 @@ import hostile from '../../../fixtures/slack/hostile-strings.json'
 import { buildBlueprintChangesMessage } from '../../../../src/slack/blocks/blueprint-blocks'
 import type { BlueprintEdge } from '../../../../src/core/blueprint/blueprint-edge'
 import { describeBlueprintChange } from '../../../../src/core/blueprint/describe-blueprint-change'
+import { analyzeCapacity } from '../../../../src/core/capacity/analyze-capacity'
+import { buildCapacityMessage } from '../../../../src/slack/blocks/capacity-blocks'
+
+/** Two weeks of hourly points at `value`, for the capacity message's numbers. */
+function hourlyPoints(value: number): Array<{ at: Date; value: number }> {
+  return Array.from({ length: 14 * 24 }, (_, i) => ({ at: new Date(Date.UTC(2026, 0, 4) + i * 3_600_000), value: value * (1 + Math.sin(i / 4) / 4) }))
+}
 
 function hostileEdge(h: string): BlueprintEdge {
   return {
@@ -367,6 +374,29 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
               new Date(0),
             ),
           })),
+        ),
+      ),
+  ],
+  [
+    'capacity suggestion',
+    (h) =>
+      [0.1, 0.5, 0.95].map((u) =>
+        buildCapacityMessage(
+          analyzeCapacity({
+            service: h,
+            cpu: hourlyPoints(u),
+            memory: hourlyPoints(u),
+            latencyP95Ms: hourlyPoints(100),
+            settings: {
+              source: `deployment ${h}/${h}`,
+              replicas: 6,
+              autoscaler: { minReplicas: 6, maxReplicas: 6 },
+              cpuRequestCores: 0.5,
+              cpuLimitCores: 1,
+              memoryRequestGiB: 0.5,
+              memoryLimitGiB: 1,
+            },
+          }),
         ),
       ),
   ],

@@ -1,0 +1,19 @@
+/** What a workload is given, as the orchestrator declares it: replicas, the autoscaler's bounds, per-replica requests and limits. */
+export interface CapacitySettings {
+  /** Where it was read from, for the message ("deployment payments/payment-api"). */
+  source: string
+  /** Replicas running now (the Deployment's spec). */
+  replicas: number
+  /** The HorizontalPodAutoscaler's bounds; null when nothing autoscales the workload. */
+  autoscaler: { minReplicas: number; maxReplicas: number } | null
+  /** Per replica, summed over its containers; null when not declared. */
+  cpuRequestCores: number | null
+  cpuLimitCores: number | null
+  memoryRequestGiB: number | null
+  memoryLimitGiB: number | null
+}
+
+/** Reads a service's capacity settings; null when the service has no workload there. */
+export interface CapacitySettingsPort {
+  settings(service: string): Promise<CapacitySettings | null>
+}

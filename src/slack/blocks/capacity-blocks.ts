@@ -1,0 +1,64 @@
+import type { KnownBlock } from '@slack/types'
+import type { CapacityReport, Recommendation, UtilisationSummary } from '../../core/capacity/analyze-capacity'
+import { truncateText } from '../../core/truncate-text'
+import { context, escapeMrkdwn, section, type SlackMessage } from './block-kit'
+
+const VERDICT: Record<CapacityReport['verdict'], string> = {
+  'scale-up': ':arrow_up: needs more capacity',
+  'scale-down': ':arrow_down: has capacity to spare',
+  'no-change': ':white_check_mark: no change needed',
+  'no-data': ':grey_question: not enough history to size',
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)} %`
+}
+
+function signed(x: number, unit: string): string {
+  return `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x).toLocaleString('en-US', { maximumFractionDigits: 1 })} ${unit}`
+}
+
+function utilisationLine(name: string, u: UtilisationSummary | null): string | null {
+  if (!u) return null
+  const trend = u.weeklyGrowth === 0 ? 'flat' : `${u.weeklyGrowth > 0 ? '+' : '−'}${Math.abs(Math.round(u.weeklyGrowth * 1000) / 10)} % a week`
+  return (
+    `*${name}*: peak ${pct(u.peak)} at ${u.peakHourOfWeek} UTC over ${u.days} days; busiest hour of the week ${u.busiestHourOfWeek}; ` +
+    `trend ${trend}; forecast next peak ${pct(u.forecastPeak)}`
+  )
+}
+
+/** The cost of a suggestion in resource units a week. */
+export function costLine(r: Recommendation): string {
+  return `${signed(r.vcpuHoursPerWeek, 'vCPU-h')}, ${signed(r.gibHoursPerWeek, 'GiB-h')} a week`
+}
+
+/** The answer to `/sre capacity <service>`: the verdict, the evidence, and each suggestion with its arithmetic and cost. */
+export function buildCapacityMessage(report: CapacityReport): SlackMessage {
+  const service = escapeMrkdwn(truncateText(report.service, 100))
+  const s = report.settings
+  const hpa = s.autoscaler ? `HPA ${s.autoscaler.minReplicas}–${s.autoscaler.maxReplicas}` : 'no HPA'
+  const requests = [
+    s.cpuRequestCores === null ? null : `${s.cpuRequestCores} vCPU requested`,
+    s.memoryLimitGiB === null ? null : `${s.memoryLimitGiB} GiB memory limit`,
+  ].filter((x): x is string => x !== null)
+  const head = `*Capacity of ${service}*: ${VERDICT[report.verdict]}`
+  const evidence = [utilisationLine('CPU', report.cpu), utilisationLine('Memory', report.memory)].filter((x): x is string => x !== null)
+  if (report.latency) {
+    evidence.push(
+      `*Latency at load*: p95 ${Math.round(report.latency.busyMs)} ms in the busiest quarter of hours vs ${Math.round(report.latency.quietMs)} ms ` +
+        `in the quieter half (×${report.latency.ratio.toFixed(1)})`,
+    )
+  }
+  const suggestions = report.recommendations.map((r) => `• ${escapeMrkdwn(r.summary)} — ${costLine(r)}`)
+  const notes = report.notes.map((n) => `• ${escapeMrkdwn(n)}`)
+  const blocks: KnownBlock[] = [
+    section(head),
+    context(escapeMrkdwn(`${truncateText(s.source, 200)}: ${s.replicas} replicas, ${hpa}${requests.length ? `, ${requests.join(', ')}` : ''} (per replica)`)),
+  ]
+  if (evidence.length) blocks.push(section(evidence.join('\n')))
+  if (suggestions.length) blocks.push(section(`*Suggested*\n${suggestions.join('\n')}`))
+  if (notes.length) blocks.push(section(notes.join('\n')))
+  blocks.push(context('Forecast: the last 7 days’ highest hourly mean × the weekly trend; sizes aim at 70 % utilisation at that peak.'))
+  const text = `Capacity of ${service}: ${VERDICT[report.verdict].replace(/^:[a-z_]+: /, '')}`
+  return { text, blocks }
+}
