@@ -12,6 +12,10 @@ const tools: CommandRegistry = {
   detect: { summary: 'score a metric series for anomalies (sre-agent detect anomalies …)', load: async () => (await import('./commands/detect')).default },
   eval: { summary: 'run an evaluation on a public dataset (sre-agent eval <name> …)', load: async () => (await import('./commands/eval')).default },
   logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },
+  review: {
+    summary: 'export the post-incident review draft as Markdown (sre-agent review INC-n [--format markdown] [--out file])',
+    load: async () => (await import('./commands/review')).default,
+  },
   timeline: {
     summary: 'export an incident timeline as Markdown (sre-agent timeline INC-n --format markdown [--out file])',
     load: async () => (await import('./commands/timeline')).default,
