@@ -7,6 +7,7 @@ import { processHistoryPrune } from './processors/history-prune'
 import { processHistoryReembed } from './processors/history-reembed'
 import { processIncidentAnalyze } from './processors/incident-analyze'
 import { processIncidentAnnounceResolution } from './processors/incident-announce-resolution'
+import { processIncidentDraftReview } from './processors/incident-draft-review'
 import { processIncidentShowStorm } from './processors/incident-show-storm'
 import { processIncidentDeclare } from './processors/incident-declare'
 import { processIncidentRefreshRoot } from './processors/incident-refresh-root'
@@ -25,6 +26,7 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
   return {
     'incident.analyze': (data) => processIncidentAnalyze(deps, data),
     'incident.announce-resolution': (data) => processIncidentAnnounceResolution(deps, data),
+    'incident.draft-review': (data) => processIncidentDraftReview(deps, data),
     'incident.open-and-analyze': (data) => processIncidentOpenAndAnalyze(deps, data),
     'test-notification.announce': (data) => processTestNotificationAnnounce(deps, data),
     'incident.show-storm': (data) => processIncidentShowStorm(deps, data),

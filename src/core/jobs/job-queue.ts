@@ -14,6 +14,8 @@ export const jobSchemas = {
   /** `settled`: enqueued again after waiting to see whether a storm forms (see core/incidents/storm.ts). */
   'incident.analyze': z.object({ incidentId: z.uuid(), settled: z.boolean().optional() }),
   'incident.announce-resolution': z.object({ incidentId: z.uuid() }),
+  /** Posts the post-incident review draft in the thread, once per `version` (the resolution's recorded-at, or a requested redraft). */
+  'incident.draft-review': z.object({ incidentId: z.uuid(), version: z.string().min(1).max(100) }),
   /** A sender's "send a test" button: say in the incident channel that its notifications arrive. */
   'test-notification.announce': z.object({
     notificationId: z.uuid(),
@@ -106,6 +108,11 @@ export function analyzeJobId(incidentId: string): string {
 /** The one resolved notice of an incident, from ingest or the sweep. */
 export function resolutionJobId(incidentId: string): string {
   return jobIdFor('resolved', incidentId)
+}
+
+/** The one review draft of an incident's version: a retried Save or command posts it once. */
+export function reviewJobId(incidentId: string, version: string): string {
+  return jobIdFor('review', incidentId, version)
 }
 
 /**

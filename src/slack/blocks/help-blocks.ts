@@ -11,6 +11,7 @@ export const SRE_COMMANDS: Array<[string, string]> = [
   ['/sre severity [INC-n] <critical|high|warning|info>', "change an incident's severity"],
   ['/sre commander [INC-n] <@person>', 'name the incident commander'],
   ['/sre resolve [INC-n]', 'record what fixed an incident, whether it worked and whether the diagnosis was right (a form)'],
+  ['/sre review [INC-n] [again | file]', "the post-incident review draft in the incident's thread (`file`: as a Markdown file)"],
   ['/sre timeline [INC-n]', "an incident's timeline in its thread: alerts, responders, analysis, deploys, playbook actions, :pushpin: messages"],
   ['/sre incidents', 'list open incidents'],
   ['/sre playbooks', 'list the playbooks and when each applies'],

@@ -23,6 +23,7 @@ import { runSeverityCommand } from './severity-command'
 import { runUpdateCommand } from './update-command'
 import { answerTimelineCommand } from './timeline-command'
 import { answerBlueprint } from './blueprint-command'
+import { answerReviewCommand } from './review-command'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
@@ -58,6 +59,8 @@ export function whatSreCommandDoes(text: string): string {
       return 'post the timeline'
     case 'blueprint':
       return 'draw the service blueprint'
+    case 'review':
+      return 'draft the post-incident review'
     default:
       return 'answer your command'
   }
@@ -198,6 +201,8 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         return
       case 'timeline':
         return answerTimelineCommand(deps, { command, ack, respond, client }, rest[0])
+      case 'review':
+        return answerReviewCommand(deps, { command, ack, respond, client }, rest)
       case 'blueprint': {
         await ack()
         await answerBlueprint(deps, client, { channel: command.channel_id, user: command.user_id }, rest[0] ?? null, respond)

@@ -53,6 +53,7 @@ import {
 } from '../../../../src/slack/blocks/playbook-blocks'
 import { buildTelemetryWarningMessage } from '../../../../src/slack/blocks/telemetry-warning-blocks'
 import { buildTimelineMessages } from '../../../../src/slack/blocks/timeline-blocks'
+import { buildReviewMessages } from '../../../../src/slack/blocks/review-blocks'
 import { loadPlaybookFiles } from '../../../../src/storage/playbook-files'
 import hostile from '../../../fixtures/slack/hostile-strings.json'
 import { buildBlueprintChangesMessage } from '../../../../src/slack/blocks/blueprint-blocks'
@@ -354,6 +355,17 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
         },
         [h],
       ),
+  ],
+  [
+    'post-incident review',
+    (h) =>
+      buildReviewMessages({
+        incident: { number: 7, title: h },
+        sections: [
+          { id: 'summary', title: h, lines: [[h], [`Commander: `, { user: h }], [h.repeat(40)]] },
+          { id: 'follow_ups', title: 'Follow-up actions', lines: [[h, ' — ', { user: 'U0ALICE' }, `, due ${h}`]] },
+        ],
+      }),
   ],
   [
     'blueprint changes',
