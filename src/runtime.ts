@@ -14,6 +14,7 @@ import { MemoryWarningClaims } from './integrations/claims/memory-warning-claims
 import { RedisWarningClaims } from './integrations/claims/redis-warning-claims'
 import { UnavailableTelemetry } from './integrations/telemetry/unavailable-telemetry'
 import type { Logger } from './logger'
+import { WebhookFollowupTracker } from './integrations/followups/webhook-followup-tracker'
 import { HttpProbe } from './integrations/probes/http-probe'
 import { SlackIncidentThread } from './slack/incident-thread-presenter'
 import { SlackMessenger } from './slack/messenger'
@@ -93,6 +94,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
         () => new KubernetesActionExecutor(loadKubeConfig({ apiUrl: config.KUBERNETES_API_URL, token: config.KUBERNETES_TOKEN })),
       ),
     probe: new HttpProbe(),
+    followups: config.FOLLOWUP_WEBHOOK_URL ? new WebhookFollowupTracker(config.FOLLOWUP_WEBHOOK_URL) : null,
     config,
     logger,
     now,

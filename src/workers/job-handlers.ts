@@ -7,6 +7,8 @@ import { processHistoryPrune } from './processors/history-prune'
 import { processHistoryReembed } from './processors/history-reembed'
 import { processIncidentAnalyze } from './processors/incident-analyze'
 import { processIncidentAnnounceResolution } from './processors/incident-announce-resolution'
+import { processFollowupAnnounce } from './processors/followup-announce'
+import { processFollowupRemindOverdue } from './processors/followup-remind-overdue'
 import { processIncidentDraftReview } from './processors/incident-draft-review'
 import { processIncidentShowStorm } from './processors/incident-show-storm'
 import { processIncidentDeclare } from './processors/incident-declare'
@@ -53,5 +55,7 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'blueprint.refresh': (_data, meta) => processBlueprintRefresh(deps, meta),
     'incident.requeue-missed': () => processIncidentRequeueMissed(deps),
     'incident.remind-resolutions': () => processIncidentRemindResolutions(deps),
+    'followup.announce': (data) => processFollowupAnnounce(deps, data),
+    'followup.remind-overdue': () => processFollowupRemindOverdue(deps),
   }
 }

@@ -1,3 +1,4 @@
+import type { FollowupTracker } from '../core/incidents/followup-action'
 import type { Config } from '../config'
 import type { WarningClaimsPort } from '../core/analysis/scan/warning-claims'
 import type { Embedder } from '../core/correlation/embedder'
@@ -24,6 +25,8 @@ export interface WorkerDeps {
   embedder: Embedder
   playbooks: Playbook[]
   actions: ActionExecutor
+  /** Where follow-up actions are also filed (FOLLOWUP_WEBHOOK_URL); null when nowhere. */
+  followups?: FollowupTracker | null
   /** Reaches the endpoints playbook `check` steps probe. */
   probe: EndpointProbe
   config: Pick<

@@ -16,6 +16,8 @@ export const jobSchemas = {
   'incident.announce-resolution': z.object({ incidentId: z.uuid() }),
   /** Posts the post-incident review draft in the thread, once per `version` (the resolution's recorded-at, or a requested redraft). */
   'incident.draft-review': z.object({ incidentId: z.uuid(), version: z.string().min(1).max(100) }),
+  /** A follow-up action was added: says so in the thread and files it with FOLLOWUP_WEBHOOK_URL, once. */
+  'followup.announce': z.object({ actionId: z.uuid() }),
   /** A sender's "send a test" button: say in the incident channel that its notifications arrive. */
   'test-notification.announce': z.object({
     notificationId: z.uuid(),
@@ -64,6 +66,8 @@ export const jobSchemas = {
   /** Scheduled: enqueues the analysis or resolved notice of incidents stored while the queue was unreachable. */
   'incident.requeue-missed': z.object({}),
   'incident.remind-resolutions': z.object({}),
+  /** Scheduled: reminds the owner of each overdue follow-up action in its incident's thread, once a day. */
+  'followup.remind-overdue': z.object({}),
   /** Scheduled: derives the service blueprint's edges from a sample of recent traces and announces what changed. */
   'blueprint.refresh': z.object({}),
   /** Scheduled: deletes log statistics past their retention, for every service. */

@@ -12,6 +12,8 @@ export const SRE_COMMANDS: Array<[string, string]> = [
   ['/sre commander [INC-n] <@person>', 'name the incident commander'],
   ['/sre resolve [INC-n]', 'record what fixed an incident, whether it worked and whether the diagnosis was right (a form)'],
   ['/sre review [INC-n] [again | file]', "the post-incident review draft in the incident's thread (`file`: as a Markdown file)"],
+  ['/sre action <INC-n> <@owner> [due YYYY-MM-DD] <text>', 'add a follow-up action to an incident'],
+  ['/sre actions [mine | INC-n]', "open follow-up actions (yours, or one incident's), each with a Done button"],
   ['/sre timeline [INC-n]', "an incident's timeline in its thread: alerts, responders, analysis, deploys, playbook actions, :pushpin: messages"],
   ['/sre incidents', 'list open incidents'],
   ['/sre playbooks', 'list the playbooks and when each applies'],

@@ -1,6 +1,7 @@
 import type { IncidentReview, ReviewLine } from '../../core/incidents/review'
 import { truncateText } from '../../core/truncate-text'
 import { escapeMrkdwn, type SlackMessage } from './block-kit'
+import { followupAddButton } from './followup-blocks'
 
 /** Slack refuses a section over 3000 characters and a message over 50 blocks. */
 export const REVIEW_SECTION_CHARS = 3000
@@ -17,7 +18,8 @@ export function buildReviewMessages(review: IncidentReview): SlackMessage[] {
     const lines = s.lines.map((l) => `• ${lineMrkdwn(l)}`)
     sections.push(...pack([`*${escapeMrkdwn(s.title)}*`, ...lines]))
   }
-  const perMessage = REVIEW_MESSAGE_BLOCKS - 2
+  // Room for the title block in every message, and the note and the button in the last.
+  const perMessage = REVIEW_MESSAGE_BLOCKS - 3
   const chunks: string[][] = []
   for (let i = 0; i < sections.length; i += perMessage) chunks.push(sections.slice(i, i + perMessage))
   const title = escapeMrkdwn(`INC-${review.incident.number} ${truncateText(review.incident.title, 200)}`)
@@ -31,6 +33,7 @@ export function buildReviewMessages(review: IncidentReview): SlackMessage[] {
           { type: 'mrkdwn', text: 'Drafted from what was recorded; nothing is guessed. Edit it before sharing: `sre-agent review` exports it as Markdown.' },
         ],
       })
+      blocks.push(followupAddButton(review.incident.number))
     }
     return { text: `Post-incident review draft of ${title}${part}`, blocks }
   })

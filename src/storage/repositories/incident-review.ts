@@ -4,12 +4,13 @@ import { buildIncidentTimeline } from '../../core/incidents/timeline'
 import type { Database } from '../database'
 import { analysisConfidence, incidents, playbookExecutions } from '../schema'
 import { getAnalysisRecord, getLatestAnalysis, listStoredSimilarIncidents } from './analyses'
+import { listFollowupActionsOfIncident } from './followup-actions'
 import type { Incident } from './incidents'
 import { loadTimelineInput } from './incident-timeline'
 
 /** Everything the review of `incident` is drafted from, read from storage only (deploys as stored when the timeline was built). */
 export async function loadReviewInput(db: Database, incident: Incident): Promise<ReviewInput> {
-  const [timelineInput, latest, executions, same] = await Promise.all([
+  const [timelineInput, latest, executions, same, followUps] = await Promise.all([
     loadTimelineInput(db, incident),
     getLatestAnalysis(db, incident.id),
     db
@@ -20,6 +21,7 @@ export async function loadReviewInput(db: Database, incident: Incident): Promise
     incident.sameIncidentId
       ? db.select({ id: incidents.id, number: incidents.number, title: incidents.title }).from(incidents).where(eq(incidents.id, incident.sameIncidentId))
       : Promise.resolve([]),
+    listFollowupActionsOfIncident(db, incident.id),
   ])
   let analysis: ReviewInput['analysis'] = null
   if (latest) {
@@ -69,6 +71,6 @@ export async function loadReviewInput(db: Database, incident: Incident): Promise
     timeline: buildIncidentTimeline(timelineInput),
     analysis,
     executions: executions.map((e) => ({ playbookId: e.playbookId, title: e.definition.title, status: e.status })),
-    followUps: [],
+    followUps: followUps.map((f) => ({ owner: f.owner, text: f.text, dueOn: f.dueOn, status: f.status })),
   }
 }
