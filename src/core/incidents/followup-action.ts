@@ -7,7 +7,11 @@ export const FOLLOWUP_TEXT_MAX_CHARS = 1000
 export const dueDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD.')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'That day does not exist.')
+  .refine((d) => {
+    const at = new Date(`${d}T00:00:00Z`)
+    // Checked even when the pattern failed: an unreadable day is simply not a day.
+    return Number.isFinite(at.getTime()) && at.toISOString().slice(0, 10) === d
+  }, 'That day does not exist.')
 
 /** A follow-up action as a person gives it: owner, text and an optional due day. */
 export const followupActionInputSchema = z.object({
