@@ -7,6 +7,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE, type ViewStateValue } from '../../src/embedded/slack-simulator'
+import { REVIEW_FILE_ACTION_ID } from '../../src/slack/blocks/followup-blocks'
 import { RESOLVE_ACTION_ID } from '../../src/slack/blocks/resolution-blocks'
 import { getIncident, listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
@@ -117,6 +118,13 @@ describe('the post-incident review draft, through the Bolt app and the Slack sim
     expect(file).toMatchObject({ name: `review-inc-${incident.number}.md`, mimetype: 'text/markdown' })
     expect(file!.bytes.toString('utf8')).toContain(`# Post-incident review: INC-${incident.number} `)
     expect(env.fakeSlack.message(CHANNEL, file!.messageTs)?.threadTs).toBe(incident.slackTs)
+  })
+
+  it('"Markdown file" under the draft uploads it too', async () => {
+    await env.sender.blockAction({ actionId: REVIEW_FILE_ACTION_ID, messageTs: reviews().at(-1)!.ts, channelId: CHANNEL, userId: DEMO_USERS.approver.id })
+    const files = await eventually(async () => env.fakeSlack.filesSharedIn(CHANNEL).length === 2 && env.fakeSlack.filesSharedIn(CHANNEL))
+    expect(files[1]).toMatchObject({ name: `review-inc-${incident.number}.md`, mimetype: 'text/markdown' })
+    expect(files[1]!.comment).toContain(`<@${DEMO_USERS.approver.id}> asked for the review draft`)
   })
 
   it('answers an unknown incident and a bad argument without posting', async () => {

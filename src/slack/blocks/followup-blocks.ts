@@ -62,12 +62,16 @@ export function buildFollowupListMessage(heading: string, actions: FollowupActio
   return { text: `${escapeMrkdwn(heading)}: ${total} open`, blocks }
 }
 
-/** The button under the review draft that opens the follow-up form for the incident. */
-export function followupAddButton(incidentNumber: number): KnownBlock {
+/** Uploads the review draft as a Markdown file to the thread (value: INC-n). */
+export const REVIEW_FILE_ACTION_ID = 'review_file'
+
+/** The buttons under the review draft: the follow-up form, and the draft as a Markdown file. */
+export function reviewButtons(incidentNumber: number): KnownBlock {
   return {
     type: 'actions',
     elements: [
       { type: 'button', action_id: FOLLOWUP_ADD_ACTION_ID, value: `INC-${incidentNumber}`, text: { type: 'plain_text', text: 'Add follow-up action' } },
+      { type: 'button', action_id: REVIEW_FILE_ACTION_ID, value: `INC-${incidentNumber}`, text: { type: 'plain_text', text: 'Markdown file' } },
     ],
   }
 }

@@ -1,7 +1,7 @@
 import type { IncidentReview, ReviewLine } from '../../core/incidents/review'
 import { truncateText } from '../../core/truncate-text'
 import { escapeMrkdwn, type SlackMessage } from './block-kit'
-import { followupAddButton } from './followup-blocks'
+import { reviewButtons } from './followup-blocks'
 
 /** Slack refuses a section over 3000 characters and a message over 50 blocks. */
 export const REVIEW_SECTION_CHARS = 3000
@@ -33,7 +33,7 @@ export function buildReviewMessages(review: IncidentReview): SlackMessage[] {
           { type: 'mrkdwn', text: 'Drafted from what was recorded; nothing is guessed. Edit it before sharing: `sre-agent review` exports it as Markdown.' },
         ],
       })
-      blocks.push(followupAddButton(review.incident.number))
+      blocks.push(reviewButtons(review.incident.number))
     }
     return { text: `Post-incident review draft of ${title}${part}`, blocks }
   })

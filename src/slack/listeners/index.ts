@@ -28,7 +28,8 @@ import { createResolveSubmissionHandler, tellResolveSubmitter } from './views/re
 import { createStatusUpdateSubmissionHandler } from './views/status-update-submission'
 import { tellViewSubmitter } from './views/tell-view-submitter'
 import { createFollowupSubmissionHandler } from './views/followup-submission'
-import { FOLLOWUP_ADD_ACTION_ID, FOLLOWUP_DONE_ACTION_ID, FOLLOWUP_VIEW_CALLBACK_ID } from '../blocks/followup-blocks'
+import { FOLLOWUP_ADD_ACTION_ID, FOLLOWUP_DONE_ACTION_ID, FOLLOWUP_VIEW_CALLBACK_ID, REVIEW_FILE_ACTION_ID } from '../blocks/followup-blocks'
+import { createReviewFileHandler } from './actions/review-file-action'
 
 /** Every listener goes through answerFailures: acked, and a failure is logged and told to the user. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -57,6 +58,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     'app_mention',
     answerFailures(deps, ({ event }) => whatMentionAsks(event.text), createAppMentionHandler(deps)),
   )
+  app.action(REVIEW_FILE_ACTION_ID, answerFailures(deps, 'upload the review as a file', createReviewFileHandler(deps)))
   app.action(FOLLOWUP_ADD_ACTION_ID, answerFailures(deps, 'open the follow-up form', createFollowupAddHandler(deps)))
   app.action(new RegExp(`^${FOLLOWUP_DONE_ACTION_ID}:`), answerFailures(deps, 'mark the follow-up action done', createFollowupDoneHandler(deps)))
   app.view(FOLLOWUP_VIEW_CALLBACK_ID, answerFailures(deps, 'add the follow-up action', createFollowupSubmissionHandler(deps), tellViewSubmitter))

@@ -1,16 +1,31 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
+import type { WebClient } from '@slack/web-api'
 import { incidentLabel, parseIncidentLabel } from '../../../core/incidents/incident-label'
 import { draftReview, reviewToMarkdown } from '../../../core/incidents/review'
 import { reviewJobId } from '../../../core/jobs/job-queue'
 import { loadReviewInput } from '../../../storage/repositories/incident-review'
 import { findIncidentOfChannel } from '../../../storage/repositories/incident-timeline'
-import { getIncidentByNumber } from '../../../storage/repositories/incidents'
+import { getIncidentByNumber, type Incident } from '../../../storage/repositories/incidents'
 import { buildHelpMessage } from '../../blocks/help-blocks'
 import type { ListenerDeps } from '../listener-deps'
 
 type Args = Pick<SlackCommandMiddlewareArgs & AllMiddlewareArgs, 'command' | 'ack' | 'respond' | 'client'>
 
 const USAGE = 'Usage: `/sre review [INC-n] [again | file]`.'
+
+/** The whole review draft, as Markdown, uploaded to the incident's thread with files.uploadV2. */
+export async function uploadReviewFile(deps: Pick<ListenerDeps, 'db'>, client: WebClient, incident: Incident, user: string): Promise<void> {
+  if (!incident.slackChannel || !incident.slackTs) return
+  const markdown = reviewToMarkdown(draftReview(await loadReviewInput(deps.db, incident)))
+  await client.files.uploadV2({
+    channel_id: incident.slackChannel,
+    thread_ts: incident.slackTs,
+    file: Buffer.from(markdown, 'utf8'),
+    filename: `review-inc-${incident.number}.md`,
+    title: `Post-incident review of ${incidentLabel(incident)}`,
+    initial_comment: `<@${user}> asked for the review draft of ${incidentLabel(incident)} as Markdown.`,
+  })
+}
 
 /**
  * `/sre review [INC-n] [again | file]`: the incident named, else the one of this channel. Its review draft is posted
@@ -39,15 +54,7 @@ export async function answerReviewCommand(deps: ListenerDeps, { command, ack, re
   }
   if (words.includes('file')) {
     await ack()
-    const markdown = reviewToMarkdown(draftReview(await loadReviewInput(deps.db, incident)))
-    await client.files.uploadV2({
-      channel_id: incident.slackChannel,
-      thread_ts: incident.slackTs,
-      file: Buffer.from(markdown, 'utf8'),
-      filename: `review-inc-${incident.number}.md`,
-      title: `Post-incident review of ${incidentLabel(incident)}`,
-      initial_comment: `<@${command.user_id}> asked for the review draft of ${incidentLabel(incident)} as Markdown.`,
-    })
+    await uploadReviewFile(deps, client, incident, command.user_id)
     await respond({ response_type: 'ephemeral', text: `:page_facing_up: The review of ${incidentLabel(incident)} is in its thread as a Markdown file.` })
     return
   }
