@@ -123,7 +123,11 @@ function impactOf({ incident }: ReviewInput): ReviewSection {
   const start = earliest(incident.startedAt, incident.detectedAt)
   const end = incident.mitigatedAt ?? incident.resolvedAt
   const lines: ReviewLine[] = [[`Started: ${iso(start)}${start !== incident.startedAt ? ' (earliest sign, before the alert)' : ''}`]]
-  if (incident.mitigatedAt) lines.push([`Mitigated: ${iso(incident.mitigatedAt)}`])
+  if (incident.mitigatedAt) {
+    // Resolving with no mitigation recorded stores the resolution's time as the mitigation's: said as such.
+    const same = incident.resolvedAt !== null && incident.mitigatedAt.getTime() === incident.resolvedAt.getTime()
+    lines.push([same ? 'Mitigated: at the resolution (no earlier mitigation recorded)' : `Mitigated: ${iso(incident.mitigatedAt)}`])
+  }
   lines.push([incident.resolvedAt ? `Resolved: ${iso(incident.resolvedAt)}` : 'Not resolved yet'])
   lines.push([end && end >= start ? `Duration of impact: ${formatDuration(end.getTime() - start.getTime())}` : 'Duration of impact unknown: no end recorded'])
   return { id: 'impact', title: 'Impact window', lines }
@@ -135,7 +139,7 @@ function detectionOf({ incident, timeline }: ReviewInput): ReviewSection {
     alerted
       ? [`Noticed by an alert from ${incident.source}`]
       : incident.createdBy
-        ? ['Declared by ', { user: incident.createdBy }]
+        ? [timeline.events.some((e) => e.kind === 'declared') ? 'Declared by ' : 'Reported in Slack by ', { user: incident.createdBy }]
         : [`Opened from ${incident.source}`],
   ]
   if (incident.detectedAt && incident.detectedAt < incident.startedAt) {

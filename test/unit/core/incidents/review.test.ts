@@ -101,13 +101,23 @@ describe('draftReview', () => {
   it('measures the impact window from the earliest sign to the mitigation', () => {
     const impact = section(full(), 'impact')
     expect(impact).toContain('Started: 2026-03-04T02:54:00Z (earliest sign, before the alert)')
+    expect(impact).toContain('Mitigated: 2026-03-04T03:30:00Z')
     expect(impact).toContain('Duration of impact: 36 min')
+    const atResolution = section(full({ mitigatedAt: at('03:40') }), 'impact')
+    expect(atResolution).toContain('Mitigated: at the resolution (no earlier mitigation recorded)')
+    expect(atResolution).toContain('Duration of impact: 46 min')
   })
 
   it('says how it was noticed and the time to detect', () => {
     expect(section(full(), 'detection')).toBe('Noticed by an alert from gcp\nFirst sign at 2026-03-04T02:54:00Z; time to detect: 8 min')
     const declared = full({ source: 'slack', createdBy: 'U9', detectedAt: null }, { timeline: { ...timelineOf(), events: [] } })
-    expect(section(declared, 'detection')).toBe('Declared by <@U9>\nTime to detect unknown: no earlier sign than the alert was recorded')
+    expect(section(declared, 'detection')).toBe('Reported in Slack by <@U9>\nTime to detect unknown: no earlier sign than the alert was recorded')
+    const declaredEvent = { occurredAt: at('03:02'), kind: 'declared', actor: 'U9', text: 'Declared', link: null, dedupeKey: 'd' }
+    const viaForm = full(
+      { source: 'slack', createdBy: 'U9' },
+      { timeline: { ...timelineOf([declaredEvent]), events: timelineOf([declaredEvent]).events.filter((e) => e.kind !== 'alert_fired') } },
+    )
+    expect(section(viaForm, 'detection')).toMatch(/^Declared by <@U9>/)
   })
 
   it('shows response times, unknown when null and never 0', () => {
