@@ -2,6 +2,8 @@ import { z } from 'zod'
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt'
 import { appendAudit } from '../../../storage/repositories/audit'
 import { closeFollowupAction, getFollowupAction } from '../../../storage/repositories/followup-actions'
+import { truncateText } from '../../../core/truncate-text'
+import { escapeMrkdwn } from '../../blocks/block-kit'
 import type { ListenerDeps } from '../listener-deps'
 import { readButtonClick } from './button-click'
 
@@ -24,11 +26,6 @@ export function createFollowupDoneHandler(deps: ListenerDeps) {
       subjectId: found.id,
       details: { text: found.text, owner: found.owner },
     })
-    await tell(
-      `:white_check_mark: Marked done: ${found.text.length > 200 ? `${found.text.slice(0, 200)}…` : found.text}`.replace(
-        /[<>&]/g,
-        (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp' }[c]};`,
-      ),
-    )
+    await tell(`:white_check_mark: Marked done: ${escapeMrkdwn(truncateText(found.text, 200))}`)
   }
 }
