@@ -16,6 +16,10 @@ const tools: CommandRegistry = {
     load: async () => (await import('./commands/import')).default,
   },
   logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },
+  review: {
+    summary: 'export the post-incident review draft as Markdown (sre-agent review INC-n [--format markdown] [--out file])',
+    load: async () => (await import('./commands/review')).default,
+  },
   timeline: {
     summary: 'export an incident timeline as Markdown (sre-agent timeline INC-n --format markdown [--out file])',
     load: async () => (await import('./commands/timeline')).default,

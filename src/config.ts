@@ -138,6 +138,8 @@ const envSchema = z.object({
   AUTOMATION_WEBHOOK_TOKEN: z.string().optional(),
   /** Kubernetes API server for scale / rollout-restart actions; unset uses the kubeconfig or in-cluster service account. */
   KUBERNETES_API_URL: z.url().optional(),
+  /** Where follow-up actions are also filed (a Jira or GitHub bridge): a JSON POST per action, with an idempotency key. */
+  FOLLOWUP_WEBHOOK_URL: z.url().optional(),
   KUBERNETES_TOKEN: z.string().optional(),
   /** Namespace `/sre capacity <service>` reads the service's Deployment and HPA from (`namespace/service` picks another). */
   KUBERNETES_NAMESPACE: z.string().min(1).default('default'),

@@ -15,6 +15,7 @@ import { MemoryWarningClaims } from './integrations/claims/memory-warning-claims
 import { RedisWarningClaims } from './integrations/claims/redis-warning-claims'
 import { UnavailableTelemetry } from './integrations/telemetry/unavailable-telemetry'
 import type { Logger } from './logger'
+import { WebhookFollowupTracker } from './integrations/followups/webhook-followup-tracker'
 import { HttpProbe } from './integrations/probes/http-probe'
 import { SlackIncidentThread } from './slack/incident-thread-presenter'
 import { SlackMessenger } from './slack/messenger'
@@ -96,6 +97,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
     probe: new HttpProbe(),
     // Only with an API server named: an analysis must not go looking for a kubeconfig on a laptop.
     capacitySettings: config.KUBERNETES_API_URL ? lazyCapacitySettings(config) : undefined,
+    followups: config.FOLLOWUP_WEBHOOK_URL ? new WebhookFollowupTracker(config.FOLLOWUP_WEBHOOK_URL) : null,
     config,
     logger,
     now,

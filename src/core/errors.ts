@@ -77,6 +77,7 @@ export const ERROR_CODES = [
   'logparse_dataset_missing',
   'incident_root_busy',
   'blueprint_service_unknown',
+  'followup_webhook_failed',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

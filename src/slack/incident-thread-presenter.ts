@@ -18,6 +18,8 @@ import type {
   TestNotificationView,
   ThreadIncident,
 } from '../core/incidents/incident-thread'
+import type { FollowupActionView } from '../core/incidents/followup-action'
+import type { IncidentReview } from '../core/incidents/review'
 import { renderTemplate } from '../core/playbooks/render-template'
 import type { Logger } from '../logger'
 import {
@@ -32,6 +34,8 @@ import { buildApprovalEscalationMessage, buildApprovalRequestMessage } from './b
 import { escapeMrkdwn, type SlackMessage } from './blocks/block-kit'
 import { buildIncidentRootMessage, buildResolvedReply, buildStormMembersMessage, buildTestNotificationMessage } from './blocks/incident-blocks'
 import { buildWhatFixedItPrompt } from './blocks/resolution-blocks'
+import { buildReviewMessages } from './blocks/review-blocks'
+import { buildFollowupAddedMessage, buildFollowupReminderMessage } from './blocks/followup-blocks'
 import {
   buildActionResultMessage,
   buildExecutionProgressMessage,
@@ -132,6 +136,24 @@ export class SlackIncidentThread implements IncidentThread {
     if (!incident.slackChannel || !incident.slackTs) return
     const key = `incident:${incident.id}:ask-resolution:${ask.reminder ? 'reminder' : 'resolved'}`
     await this.slack.postOnce(key, incident.slackChannel, buildWhatFixedItPrompt(incident, ask), incident.slackTs)
+  }
+
+  async postReview(incident: ThreadIncident, review: IncidentReview, version: string): Promise<void> {
+    if (!incident.slackChannel || !incident.slackTs) return
+    const messages = buildReviewMessages(review)
+    for (const [i, message] of messages.entries()) {
+      await this.slack.postOnce(`incident:${incident.id}:review:${version}:${i}`, incident.slackChannel, message, incident.slackTs)
+    }
+  }
+
+  async announceFollowupAction(incident: ThreadIncident, action: FollowupActionView): Promise<void> {
+    if (!incident.slackChannel || !incident.slackTs) return
+    await this.slack.postOnce(`followup:${action.id}:added`, incident.slackChannel, buildFollowupAddedMessage(action), incident.slackTs)
+  }
+
+  async remindFollowupAction(incident: ThreadIncident, action: FollowupActionView, day: string): Promise<void> {
+    if (!incident.slackChannel || !incident.slackTs) return
+    await this.slack.postOnce(`followup:${action.id}:reminder:${day}`, incident.slackChannel, buildFollowupReminderMessage(action), incident.slackTs)
   }
 
   async announceTestNotification(notificationId: string, channel: string, test: TestNotificationView): Promise<void> {

@@ -7,6 +7,9 @@ import { processHistoryPrune } from './processors/history-prune'
 import { processHistoryReembed } from './processors/history-reembed'
 import { processIncidentAnalyze } from './processors/incident-analyze'
 import { processIncidentAnnounceResolution } from './processors/incident-announce-resolution'
+import { processFollowupAnnounce } from './processors/followup-announce'
+import { processFollowupRemindOverdue } from './processors/followup-remind-overdue'
+import { processIncidentDraftReview } from './processors/incident-draft-review'
 import { processIncidentShowStorm } from './processors/incident-show-storm'
 import { processIncidentDeclare } from './processors/incident-declare'
 import { processIncidentRefreshRoot } from './processors/incident-refresh-root'
@@ -25,6 +28,7 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
   return {
     'incident.analyze': (data) => processIncidentAnalyze(deps, data),
     'incident.announce-resolution': (data) => processIncidentAnnounceResolution(deps, data),
+    'incident.draft-review': (data) => processIncidentDraftReview(deps, data),
     'incident.open-and-analyze': (data) => processIncidentOpenAndAnalyze(deps, data),
     'test-notification.announce': (data) => processTestNotificationAnnounce(deps, data),
     'incident.show-storm': (data) => processIncidentShowStorm(deps, data),
@@ -51,5 +55,7 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'blueprint.refresh': (_data, meta) => processBlueprintRefresh(deps, meta),
     'incident.requeue-missed': () => processIncidentRequeueMissed(deps),
     'incident.remind-resolutions': () => processIncidentRemindResolutions(deps),
+    'followup.announce': (data) => processFollowupAnnounce(deps, data),
+    'followup.remind-overdue': () => processFollowupRemindOverdue(deps),
   }
 }

@@ -13,6 +13,9 @@ export const REQUEUE_MISSED_SCHEDULER_ID = 'incident-requeue-missed'
 export const REQUEUE_MISSED_EVERY_MS = MINUTE_MS
 export const REMIND_RESOLUTIONS_SCHEDULER_ID = 'incident-remind-resolutions'
 export const REMIND_RESOLUTIONS_EVERY_MS = 15 * MINUTE_MS
+export const REMIND_FOLLOWUPS_SCHEDULER_ID = 'followup-remind-overdue'
+/** Hourly: each overdue action is reminded once a day, soon after midnight UTC. */
+export const REMIND_FOLLOWUPS_EVERY_MS = HOUR_MS
 /** How often a worker upserts the schedules again: a Redis that lost its data has lost them too. */
 export const SCHEDULES_REASSERT_EVERY_MS = 5 * MINUTE_MS
 
@@ -28,6 +31,7 @@ export async function applySchedules(queue: JobQueue, config: BackgroundConfig, 
   await queue.schedule(REQUEUE_MISSED_SCHEDULER_ID, 'incident.requeue-missed', {}, { everyMs: REQUEUE_MISSED_EVERY_MS })
   // Always scheduled: with RESOLUTION_REMINDER_HOURS=0 the job finds nothing to do, and turning reminders back on needs no cleanup.
   await queue.schedule(REMIND_RESOLUTIONS_SCHEDULER_ID, 'incident.remind-resolutions', {}, { everyMs: REMIND_RESOLUTIONS_EVERY_MS })
+  await queue.schedule(REMIND_FOLLOWUPS_SCHEDULER_ID, 'followup.remind-overdue', {}, { everyMs: REMIND_FOLLOWUPS_EVERY_MS })
 }
 
 /**

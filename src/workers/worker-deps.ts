@@ -1,3 +1,4 @@
+import type { FollowupTracker } from '../core/incidents/followup-action'
 import type { Config } from '../config'
 import type { WarningClaimsPort } from '../core/analysis/scan/warning-claims'
 import type { Embedder } from '../core/correlation/embedder'
@@ -25,6 +26,8 @@ export interface WorkerDeps {
   embedder: Embedder
   playbooks: Playbook[]
   actions: ActionExecutor
+  /** Where follow-up actions are also filed (FOLLOWUP_WEBHOOK_URL); null when nowhere. */
+  followups?: FollowupTracker | null
   /** Reaches the endpoints playbook `check` steps probe. */
   probe: EndpointProbe
   /** What workloads are given (Deployment, HPA), for the capacity line of a saturation analysis; without it the line is left out. */

@@ -4,6 +4,8 @@ import type { MetricWarning } from '../analysis/scan/metric-warnings'
 import type { ApprovalRequestView } from '../approvals/approval-request-view'
 import type { PastIncidentMatch } from '../correlation/past-incident-match'
 import type { Playbook } from '../playbooks/schema'
+import type { FollowupActionView } from './followup-action'
+import type { IncidentReview } from './review'
 import type { ResponseStage } from './response-stage'
 import type { AlertLink } from './types'
 
@@ -42,6 +44,12 @@ export interface IncidentThread {
    * and once more as the reminder; `mention` is the commander (or whoever else should answer), if known.
    */
   askWhatFixedIt(incident: ThreadIncident, ask: { reminder: boolean; mention: string | null }): Promise<void>
+  /** Posts the post-incident review draft in the incident's thread, once per `version`, in as many messages as it takes. */
+  postReview(incident: ThreadIncident, review: IncidentReview, version: string): Promise<void>
+  /** Says in the incident's thread that a follow-up action was added (once per action). */
+  announceFollowupAction(incident: ThreadIncident, action: FollowupActionView): Promise<void>
+  /** Reminds the owner of an overdue follow-up action in the incident's thread, once per `day` (YYYY-MM-DD). */
+  remindFollowupAction(incident: ThreadIncident, action: FollowupActionView, day: string): Promise<void>
   /** A sender's test notification arrived; said once per notification, in `channel`, never as an incident. */
   announceTestNotification(notificationId: string, channel: string, test: TestNotificationView): Promise<void>
   /**

@@ -14,6 +14,10 @@ export const jobSchemas = {
   /** `settled`: enqueued again after waiting to see whether a storm forms (see core/incidents/storm.ts). */
   'incident.analyze': z.object({ incidentId: z.uuid(), settled: z.boolean().optional() }),
   'incident.announce-resolution': z.object({ incidentId: z.uuid() }),
+  /** Posts the post-incident review draft in the thread, once per `version` (the resolution's recorded-at, or a requested redraft). */
+  'incident.draft-review': z.object({ incidentId: z.uuid(), version: z.string().min(1).max(100) }),
+  /** A follow-up action was added: says so in the thread and files it with FOLLOWUP_WEBHOOK_URL, once. */
+  'followup.announce': z.object({ actionId: z.uuid() }),
   /** A sender's "send a test" button: say in the incident channel that its notifications arrive. */
   'test-notification.announce': z.object({
     notificationId: z.uuid(),
@@ -62,6 +66,8 @@ export const jobSchemas = {
   /** Scheduled: enqueues the analysis or resolved notice of incidents stored while the queue was unreachable. */
   'incident.requeue-missed': z.object({}),
   'incident.remind-resolutions': z.object({}),
+  /** Scheduled: reminds the owner of each overdue follow-up action in its incident's thread, once a day. */
+  'followup.remind-overdue': z.object({}),
   /** Scheduled: derives the service blueprint's edges from a sample of recent traces and announces what changed. */
   'blueprint.refresh': z.object({}),
   /** Scheduled: deletes log statistics past their retention, for every service. */
@@ -106,6 +112,11 @@ export function analyzeJobId(incidentId: string): string {
 /** The one resolved notice of an incident, from ingest or the sweep. */
 export function resolutionJobId(incidentId: string): string {
   return jobIdFor('resolved', incidentId)
+}
+
+/** The one review draft of an incident's version: a retried Save or command posts it once. */
+export function reviewJobId(incidentId: string, version: string): string {
+  return jobIdFor('review', incidentId, version)
 }
 
 /**

@@ -598,7 +598,15 @@ export class FakeWebApiMethods {
 
 function mimetypeOf(name: string): string {
   const ext = name.toLowerCase().split('.').pop()
-  return ext === 'png' ? 'image/png' : ext === 'svg' ? 'image/svg+xml' : ext === 'json' ? 'application/json' : 'application/octet-stream'
+  return ext === 'png'
+    ? 'image/png'
+    : ext === 'svg'
+      ? 'image/svg+xml'
+      : ext === 'json'
+        ? 'application/json'
+        : ext === 'md'
+          ? 'text/markdown'
+          : 'application/octet-stream'
 }
 
 export function failure(error: string, extra: Record<string, unknown> = {}): WebApiAnswer {

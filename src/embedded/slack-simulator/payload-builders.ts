@@ -87,6 +87,7 @@ export type ViewStateValue =
   | { type: 'plain_text_input'; value: string | null }
   | { type: 'radio_buttons' | 'static_select'; selected_option: { text: { type: 'plain_text'; text: string }; value: string } | null }
   | { type: 'users_select'; selected_user: string | null }
+  | { type: 'datepicker'; selected_date: string | null }
 
 export interface ViewSubmissionPayload {
   type: 'view_submission'

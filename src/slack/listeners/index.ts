@@ -15,6 +15,8 @@ import { createSeverityActionHandler } from './actions/severity-action'
 import { createUpdateActionHandler } from './actions/update-action'
 import { createRunPlaybookActionHandler } from './actions/run-playbook-action'
 import { createTimelineActionHandler } from './actions/timeline-action'
+import { createFollowupAddHandler } from './actions/followup-add-action'
+import { createFollowupDoneHandler } from './actions/followup-done-action'
 import { answerFailures } from './answer-failures'
 import { createSreCommandHandler, whatSreCommandDoes } from './commands/sre-command'
 import { createAppHomeOpenedHandler, showHomeFailure } from './events/app-home-opened'
@@ -25,6 +27,9 @@ import { createDeclareSubmissionHandler } from './views/declare-submission'
 import { createResolveSubmissionHandler, tellResolveSubmitter } from './views/resolve-submission'
 import { createStatusUpdateSubmissionHandler } from './views/status-update-submission'
 import { tellViewSubmitter } from './views/tell-view-submitter'
+import { createFollowupSubmissionHandler } from './views/followup-submission'
+import { FOLLOWUP_ADD_ACTION_ID, FOLLOWUP_DONE_ACTION_ID, FOLLOWUP_VIEW_CALLBACK_ID, REVIEW_FILE_ACTION_ID } from '../blocks/followup-blocks'
+import { createReviewFileHandler } from './actions/review-file-action'
 
 /** Every listener goes through answerFailures: acked, and a failure is logged and told to the user. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -53,6 +58,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     'app_mention',
     answerFailures(deps, ({ event }) => whatMentionAsks(event.text), createAppMentionHandler(deps)),
   )
+  app.action(REVIEW_FILE_ACTION_ID, answerFailures(deps, 'upload the review as a file', createReviewFileHandler(deps)))
+  app.action(FOLLOWUP_ADD_ACTION_ID, answerFailures(deps, 'open the follow-up form', createFollowupAddHandler(deps)))
+  app.action(new RegExp(`^${FOLLOWUP_DONE_ACTION_ID}:`), answerFailures(deps, 'mark the follow-up action done', createFollowupDoneHandler(deps)))
+  app.view(FOLLOWUP_VIEW_CALLBACK_ID, answerFailures(deps, 'add the follow-up action', createFollowupSubmissionHandler(deps), tellViewSubmitter))
   app.action(TIMELINE_ACTION_ID, answerFailures(deps, 'post the timeline', createTimelineActionHandler(deps)))
   app.event('reaction_added', answerFailures(deps, 'add the message to the timeline', createReactionAddedHandler(deps), tellReactor))
   app.event('app_home_opened', answerFailures(deps, 'show the open incidents', createAppHomeOpenedHandler(deps), showHomeFailure))

@@ -24,6 +24,8 @@ import { runUpdateCommand } from './update-command'
 import { answerTimelineCommand } from './timeline-command'
 import { answerBlueprint } from './blueprint-command'
 import { answerCapacity } from './capacity-command'
+import { answerReviewCommand } from './review-command'
+import { answerActionsCommand, runActionCommand } from './followup-commands'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
@@ -61,6 +63,12 @@ export function whatSreCommandDoes(text: string): string {
       return 'draw the service blueprint'
     case 'capacity':
       return 'size the service'
+    case 'review':
+      return 'draft the post-incident review'
+    case 'action':
+      return 'add the follow-up action'
+    case 'actions':
+      return 'list the follow-up actions'
     default:
       return 'answer your command'
   }
@@ -201,6 +209,12 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         return
       case 'timeline':
         return answerTimelineCommand(deps, { command, ack, respond, client }, rest[0])
+      case 'review':
+        return answerReviewCommand(deps, { command, ack, respond, client }, rest)
+      case 'action':
+        return runActionCommand(deps, { command, ack }, rest)
+      case 'actions':
+        return answerActionsCommand(deps, { command, ack }, rest)
       case 'blueprint': {
         await ack()
         await answerBlueprint(deps, client, { channel: command.channel_id, user: command.user_id }, rest[0] ?? null, respond)

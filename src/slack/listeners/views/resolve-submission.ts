@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt'
 import { incidentLabel } from '../../../core/incidents/incident-label'
-import { resolutionJobId } from '../../../core/jobs/job-queue'
+import { resolutionJobId, reviewJobId } from '../../../core/jobs/job-queue'
 import { diagnosisLabelSchema, resolutionOutcomeSchema, type ResolutionAnswers } from '../../../core/incidents/resolution'
 import { recordResolution } from '../../../storage/repositories/incident-resolutions'
 import { getIncident } from '../../../storage/repositories/incidents'
@@ -97,6 +97,9 @@ export function createResolveSubmissionHandler(deps: ListenerDeps) {
     if (incident.slackChannel && incident.slackTs) {
       const message = buildResolutionRecordedMessage(incidentLabel(incident), answers, same ? incidentLabel(same) : null, before.resolutionRecordedAt !== null)
       await client.chat.postMessage({ channel: incident.slackChannel, thread_ts: incident.slackTs, text: message.text, blocks: message.blocks })
+      // The review draft of this version of the answers, drafted by a worker: a second Save drafts the edited version.
+      const version = (incident.resolutionRecordedAt ?? deps.now()).toISOString()
+      await deps.queue.enqueue('incident.draft-review', { incidentId, version }, { jobId: reviewJobId(incidentId, version) })
     }
   }
 }

@@ -53,6 +53,14 @@ import {
 } from '../../../../src/slack/blocks/playbook-blocks'
 import { buildTelemetryWarningMessage } from '../../../../src/slack/blocks/telemetry-warning-blocks'
 import { buildTimelineMessages } from '../../../../src/slack/blocks/timeline-blocks'
+import { buildReviewMessages } from '../../../../src/slack/blocks/review-blocks'
+import {
+  buildFollowupAddedMessage,
+  buildFollowupListMessage,
+  buildFollowupModal,
+  buildFollowupReminderMessage,
+} from '../../../../src/slack/blocks/followup-blocks'
+import type { FollowupActionView } from '../../../../src/core/incidents/followup-action'
 import { loadPlaybookFiles } from '../../../../src/storage/playbook-files'
 import hostile from '../../../fixtures/slack/hostile-strings.json'
 import { buildBlueprintChangesMessage } from '../../../../src/slack/blocks/blueprint-blocks'
@@ -363,6 +371,35 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
       ),
   ],
   [
+    'post-incident review',
+    (h) =>
+      buildReviewMessages({
+        incident: { number: 7, title: h },
+        sections: [
+          { id: 'summary', title: h, lines: [[h], [`Commander: `, { user: h }], [h.repeat(40)]] },
+          { id: 'follow_ups', title: 'Follow-up actions', lines: [[h, ' — ', { user: 'U0ALICE' }, `, due ${h}`]] },
+        ],
+      }),
+  ],
+  ['follow-up action added', (h) => buildFollowupAddedMessage(hostileFollowup(h))],
+  ['follow-up action reminder', (h) => buildFollowupReminderMessage(hostileFollowup(h))],
+  [
+    'follow-up action list',
+    (h) =>
+      buildFollowupListMessage(
+        h,
+        Array.from({ length: 60 }, (_, i) => hostileFollowup(h, i)),
+        70,
+      ),
+  ],
+  [
+    'follow-up form',
+    () => ({
+      text: '',
+      blocks: buildFollowupModal({ incidentId: '00000000-0000-0000-0000-000000000000', incidentNumber: 7, channel: null }).blocks as KnownBlock[],
+    }),
+  ],
+  [
     'blueprint changes',
     (h) =>
       buildBlueprintChangesMessage(
@@ -428,3 +465,17 @@ describe('Block Kit builders given hostile text (mentions, broadcasts, forged li
     expect(link(null, '<!here>')).toBe('&lt;!here&gt;')
   })
 })
+
+function hostileFollowup(h: string, i = 0): FollowupActionView {
+  return {
+    id: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+    incidentNumber: 7,
+    incidentTitle: h,
+    owner: h,
+    text: h,
+    dueOn: h,
+    status: 'open',
+    createdBy: h,
+    externalUrl: h,
+  }
+}
