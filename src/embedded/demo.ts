@@ -271,6 +271,13 @@ async function scenarioWarningBeforeFailure(env: EmbeddedEnvironment, clock: Dem
   out(renderTranscript(env.fakeSlack, { channels: [WARNINGS_CHANNEL] }))
 }
 
+/** `lines` lines of the incident channel's transcript, from the first line that contains `start`. */
+function transcriptFrom(env: EmbeddedEnvironment, start: string, lines: number): string {
+  const all = renderTranscript(env.fakeSlack, { channels: [FAKE_WORKSPACE.channelId] }).split('\n')
+  const first = all.findIndex((l) => l.includes(start))
+  return first < 0 ? '' : all.slice(first, first + lines).join('\n')
+}
+
 /** Scenario 3's fix, as the commander types it into the Resolve form. */
 const SCENARIO_3_FIX = 'circuit breaker on fraud-check + fallback scoring'
 
@@ -320,6 +327,29 @@ async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, 
   expectThat(labelledAfter === labelledBefore + 1, `one more labelled outcome for the calibration (${labelledBefore} → ${labelledAfter})`)
   out(`→ labelled outcomes the confidence calibration learns from: ${labelledBefore} → ${labelledAfter}`)
 
+  const inThread = (start: string) =>
+    env.fakeSlack
+      .waitForMessage(FAKE_WORKSPACE.channelId, (m) => m.threadTs === incident!.slackTs && (m.text ?? '').startsWith(start), { timeoutMs: 10_000 })
+      .catch(() => null)
+  const review = await inThread(`Post-incident review draft of ${label}`)
+  expectThat(review, `the review draft of ${label} is posted in its thread when the resolution is recorded`)
+  const drafted = JSON.stringify(review!.blocks ?? [])
+  expectThat(drafted.includes(SCENARIO_3_FIX), 'the review draft says what fixed it, as recorded')
+  out('→ the post-incident review draft is posted in the thread, from stored facts only:\n')
+  out(transcriptFrom(env, `Post-incident review draft of ${label}`, 30))
+  const due = new Date(clock.now().getTime() + 14 * 24 * HOUR_MS).toISOString().slice(0, 10)
+  const followup = `make the circuit breaker on fraud-check the default for payment-api`
+  out(`${DEMO_USERS.approver.name} adds a follow-up: /sre action ${label} @${DEMO_USERS.other.name} due ${due} ${followup}`)
+  await env.sender.slashCommand({
+    text: `action ${label} <@${DEMO_USERS.other.id}|${DEMO_USERS.other.name}> due ${due} ${followup}`,
+    channel_id: FAKE_WORKSPACE.channelId,
+    user_id: DEMO_USERS.approver.id,
+    user_name: DEMO_USERS.approver.name,
+  })
+  const added = await inThread(':clipboard:')
+  expectThat(added && (added.text ?? '').includes(followup), 'the follow-up action is said in the thread')
+  out(`→ in the thread: ${added!.text}`)
+
   out(`\n${DEMO_USERS.approver.name} types /sre timeline ${label} …`)
   await env.sender.slashCommand({
     text: `timeline ${label}`,
@@ -342,15 +372,7 @@ async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, 
   ] as const)
     expectThat(pattern.test(events), `the timeline shows ${what}`)
   out(`→ posted in the thread:\n`)
-  out(
-    renderTranscript(env.fakeSlack, { channels: [FAKE_WORKSPACE.channelId] })
-      .split('\n')
-      .filter((_line, i, lines) => {
-        const start = lines.findIndex((l) => l.includes(`Timeline of ${label}`))
-        return start >= 0 && i >= start && i < start + 40
-      })
-      .join('\n'),
-  )
+  out(transcriptFrom(env, `Timeline of ${label}`, 40))
 
   const later = new Date(clock.now().getTime() + HOUR_MS)
   clock.advanceTo(later)

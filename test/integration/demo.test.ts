@@ -40,6 +40,8 @@ describe('sre-agent demo (embedded mode)', () => {
     // Scenario 3: the team's answers in the Resolve form are what the next similar incident shows.
     expect(text).toContain('Scenario 3: the team records what fixed it, and the next alert knows')
     expect(text).toMatch(/→ labelled outcomes the confidence calibration learns from: (\d+) → \d+/)
+    expect(text).toMatch(/Post-incident review draft of INC-61 [^\n]*\n[\s\S]*Fixed by: circuit breaker on fraud-check \+ fallback scoring \(worked\)/)
+    expect(text).toMatch(/added a follow-up action: make the circuit breaker on fraud-check the default for payment-api — <@U0BOB>, due \d{4}-\d\d-\d\d/)
     expect(text).toMatch(/Timeline of INC-61 [^\n]*— \d+ events/)
     expect(text).toMatch(/Resolution recorded: circuit breaker on fraud-check \+ fallback scoring \(worked\)/)
     expect(text).not.toContain('{{service}}')

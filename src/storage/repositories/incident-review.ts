@@ -39,6 +39,9 @@ export async function loadReviewInput(db: Database, incident: Incident): Promise
       matches: matches.map((m) => ({ id: m.incident.id, number: m.incident.number })),
     }
   }
+  const timeline = buildIncidentTimeline(timelineInput)
+  // Not stored until a timeline is posted: the stored evidence gives it already (the earliest anomaly before the alert).
+  const earliest = timeline.detectedAt && timeline.detectedAt < incident.startedAt ? timeline.detectedAt : null
   return {
     incident: {
       number: incident.number,
@@ -49,7 +52,7 @@ export async function loadReviewInput(db: Database, incident: Incident): Promise
       source: incident.source,
       status: incident.status,
       startedAt: incident.startedAt,
-      detectedAt: incident.detectedAt,
+      detectedAt: incident.detectedAt ?? earliest,
       acknowledgedAt: incident.acknowledgedAt,
       acknowledgedBy: incident.acknowledgedBy,
       mitigatedAt: incident.mitigatedAt,
@@ -68,7 +71,7 @@ export async function loadReviewInput(db: Database, incident: Incident): Promise
       playbookId: incident.playbookId,
       sameIncident: same[0] ?? null,
     },
-    timeline: buildIncidentTimeline(timelineInput),
+    timeline,
     analysis,
     executions: executions.map((e) => ({ playbookId: e.playbookId, title: e.definition.title, status: e.status })),
     followUps: followUps.map((f) => ({ owner: f.owner, text: f.text, dueOn: f.dueOn, status: f.status })),
