@@ -1,27 +1,10 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { SpanKind, SpanTrace } from '../../core/telemetry/port'
 import type { CallApi } from './api-call-gate'
-import { LIST_TRACES_UNITS, MAX_COMPLETE_PAGE } from './cloud-trace-traces'
+import { LIST_TRACES_UNITS, listTracesResponseSchema as listResponseSchema, MAX_COMPLETE_PAGE, type spanSchema } from './cloud-trace-traces'
 import type { GcpClients } from './gcp-clients'
 import { redactSecrets } from './redact-secrets'
-import { parseResponse, rfc3339Micros, rfc3339Schema } from './response-fields'
-
-const spanSchema = z.object({
-  spanId: z.union([z.string().min(1), z.number()]).transform(String),
-  kind: z.string().nullish(),
-  name: z.string().nullish(),
-  startTime: rfc3339Schema,
-  endTime: rfc3339Schema,
-  parentSpanId: z
-    .union([z.string(), z.number()])
-    .nullish()
-    .transform((v) => (v === null || v === undefined || v === '' || v === '0' || v === 0 ? null : String(v))),
-  labels: z.record(z.string(), z.string()).nullish(),
-})
-const listResponseSchema = z.object({
-  traces: z.array(z.object({ traceId: z.string().min(1), spans: z.array(spanSchema).nullish() })).nullish(),
-  nextPageToken: z.string().nullish(),
-})
+import { parseResponse, rfc3339Micros } from './response-fields'
 
 /** The attributes the blueprint reads; the rest (URLs, user data) is not kept. */
 const KEPT_ATTRIBUTE = /^(db|messaging|peer|server|net|rpc)\./

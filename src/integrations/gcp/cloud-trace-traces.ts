@@ -11,8 +11,10 @@ export const LIST_TRACES_UNITS = 25
 /** ListTraces answers at most 100 traces per page in the COMPLETE view. */
 export const MAX_COMPLETE_PAGE = 100
 
-const spanSchema = z.object({
+/** A span as the v1 API returns it (`kind` is read by the blueprint; the trace summary ignores it). */
+export const spanSchema = z.object({
   spanId: z.union([z.string().min(1), z.number()]).transform(String),
+  kind: z.string().nullish(),
   name: z.string().nullish(),
   startTime: rfc3339Schema,
   endTime: rfc3339Schema,
@@ -23,7 +25,7 @@ const spanSchema = z.object({
   labels: z.record(z.string(), z.string()).nullish(),
 })
 const traceSchema = z.object({ traceId: z.string().min(1), spans: z.array(spanSchema).nullish() })
-const listTracesResponseSchema = z.object({ traces: z.array(traceSchema).nullish(), nextPageToken: z.string().nullish() })
+export const listTracesResponseSchema = z.object({ traces: z.array(traceSchema).nullish(), nextPageToken: z.string().nullish() })
 
 export interface CachedTrace {
   traceId: string
