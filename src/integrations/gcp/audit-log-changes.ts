@@ -4,7 +4,8 @@ import type { CallApi } from './api-call-gate'
 import { quoteFilterString } from './filter-syntax'
 import type { GcpClients } from './gcp-clients'
 import { redactSecrets } from './redact-secrets'
-import { parseResponse, protoTimestampSchema, timestampMs } from './response-fields'
+import { pageLogEntries } from './logging-entries'
+import { protoTimestampSchema, timestampMs } from './response-fields'
 import type { ResolvedService } from './service-catalog'
 
 /** The Admin Activity audit log: every rollout and configuration change is written there, always on and free. */
@@ -107,28 +108,26 @@ export async function fetchChangeEvents(
   limit: number,
   maxPages: number,
 ): Promise<CachedChange[]> {
-  const out: CachedChange[] = []
-  let pageToken: string | undefined
-  for (let page = 0; page < maxPages && out.length < limit; page++) {
-    const pageRequest = { ...request, pageSize: Math.min(request.pageSize, limit - out.length), ...(pageToken ? { pageToken } : {}) }
-    const [, , raw] = await call(
-      (timeout) => clients.logging.listLogEntries(pageRequest, { autoPaginate: false, retry: null, timeout }),
-      `listLogEntries filter ${request.filter}`,
-    )
-    const response = parseResponse('logging', 'listLogEntries', listResponseSchema, raw)
-    for (const entry of response.entries) {
-      const at = entry.timestamp ?? entry.receiveTimestamp
-      const payload = entry.protoPayload
-      if (!at || !payload?.value || !(payload.type_url ?? payload.typeUrl ?? '').endsWith('google.cloud.audit.AuditLog')) continue
-      const change = describeChange(decodeAuditLog(payload.value))
-      if (!change) continue
-      const atMs = timestampMs(at)
-      out.push({ id: entry.insertId || `${atMs}:${change.description}`, atMs, ...change })
-    }
-    pageToken = response.nextPageToken || undefined
-    if (!pageToken) break
-  }
-  return out.slice(0, limit)
+  const { items } = await pageLogEntries(
+    clients,
+    call,
+    { ...request },
+    {
+      schema: listResponseSchema,
+      limit,
+      maxPages,
+      keep: (entry: z.infer<typeof listResponseSchema>['entries'][number]) => {
+        const at = entry.timestamp ?? entry.receiveTimestamp
+        const payload = entry.protoPayload
+        if (!at || !payload?.value || !(payload.type_url ?? payload.typeUrl ?? '').endsWith('google.cloud.audit.AuditLog')) return null
+        const change = describeChange(decodeAuditLog(payload.value))
+        if (!change) return null
+        const atMs = timestampMs(at)
+        return { id: entry.insertId || `${atMs}:${change.description}`, atMs, ...change }
+      },
+    },
+  )
+  return items
 }
 
 function describeChange(log: AuditLogFields): Omit<CachedChange, 'id' | 'atMs'> | null {

@@ -68,6 +68,35 @@ export interface FetchedLogEntries {
   more: boolean
 }
 
+/**
+ * Pages of listLogEntries (each page one call against the quota), up to `maxPages`, until `limit` items were kept:
+ * `keep` turns an entry into an item or skips it. `more` when Cloud Logging had entries left when it stopped.
+ */
+export async function pageLogEntries<S extends z.ZodType<{ entries: E[]; nextPageToken?: string | null }>, E, T>(
+  clients: GcpClients,
+  call: CallApi,
+  request: { filter: string; pageSize: number } & Record<string, unknown>,
+  page: { schema: S; limit: number; maxPages: number; keep: (entry: E) => T | null },
+): Promise<{ items: T[]; more: boolean }> {
+  const out: T[] = []
+  let pageToken: string | undefined
+  for (let n = 0; n < page.maxPages && out.length < page.limit; n++) {
+    const pageRequest = { ...request, pageSize: Math.min(request.pageSize, page.limit - out.length), ...(pageToken ? { pageToken } : {}) }
+    const [, , raw] = await call(
+      (timeout) => clients.logging.listLogEntries(pageRequest, { autoPaginate: false, retry: null, timeout }),
+      `listLogEntries filter ${request.filter}`,
+    )
+    const response = parseResponse('logging', 'listLogEntries', page.schema, raw) as z.infer<S>
+    for (const entry of response.entries) {
+      const item = page.keep(entry)
+      if (item !== null) out.push(item)
+    }
+    pageToken = response.nextPageToken || undefined
+    if (!pageToken) break
+  }
+  return { items: out.slice(0, page.limit), more: pageToken !== undefined || out.length > page.limit }
+}
+
 /** Newest entries first, up to `limit`, following page tokens (each page is one call against the quota) up to `maxPages`. */
 export async function fetchLogEntries(
   clients: GcpClients,
@@ -76,31 +105,29 @@ export async function fetchLogEntries(
   limit: number,
   maxPages: number,
 ): Promise<FetchedLogEntries> {
-  const out: CachedLogEntry[] = []
-  let pageToken: string | undefined
-  for (let page = 0; page < maxPages && out.length < limit; page++) {
-    const pageRequest = { ...request, pageSize: Math.min(request.pageSize, limit - out.length), ...(pageToken ? { pageToken } : {}) }
-    const [, , raw] = await call(
-      (timeout) => clients.logging.listLogEntries(pageRequest, { autoPaginate: false, retry: null, timeout }),
-      `listLogEntries filter ${request.filter}`,
-    )
-    const response = parseResponse('logging', 'listLogEntries', listLogEntriesResponseSchema, raw)
-    for (const entry of response.entries) {
-      const at = entry.timestamp ?? entry.receiveTimestamp
-      if (!at) continue
-      const item: CachedLogEntry = {
-        atMs: timestampMs(at),
-        severity: SEVERITY[String(entry.severity ?? 'DEFAULT')] ?? 'INFO',
-        message: redactSecrets(messageOf(entry)).slice(0, MAX_MESSAGE_CHARS),
-      }
-      const traceId = entry.trace ? entry.trace.slice(entry.trace.lastIndexOf('/') + 1) : ''
-      if (traceId) item.traceId = traceId
-      out.push(item)
-    }
-    pageToken = response.nextPageToken || undefined
-    if (!pageToken) break
-  }
-  return { entries: out.slice(0, limit), more: pageToken !== undefined || out.length > limit }
+  const { items, more } = await pageLogEntries(
+    clients,
+    call,
+    { ...request },
+    {
+      schema: listLogEntriesResponseSchema,
+      limit,
+      maxPages,
+      keep: (entry: z.infer<typeof logEntrySchema>) => {
+        const at = entry.timestamp ?? entry.receiveTimestamp
+        if (!at) return null
+        const item: CachedLogEntry = {
+          atMs: timestampMs(at),
+          severity: SEVERITY[String(entry.severity ?? 'DEFAULT')] ?? 'INFO',
+          message: redactSecrets(messageOf(entry)).slice(0, MAX_MESSAGE_CHARS),
+        }
+        const traceId = entry.trace ? entry.trace.slice(entry.trace.lastIndexOf('/') + 1) : ''
+        if (traceId) item.traceId = traceId
+        return item
+      },
+    },
+  )
+  return { entries: items, more }
 }
 
 function messageOf(entry: z.infer<typeof logEntrySchema>): string {
