@@ -14,7 +14,7 @@ import { getIncidentByNumber, listOpenIncidents } from '../storage/repositories/
 import { listExecutionsForIncident } from '../storage/repositories/playbooks'
 import { auditLog } from '../storage/schema'
 import { CHECKOUT_CHANNEL, DEMO_USERS, startEmbeddedEnvironment, WARNINGS_CHANNEL, type EmbeddedEnvironment } from './embedded-environment'
-import { FAKE_WORKSPACE, renderTranscript } from './slack-simulator'
+import { FAKE_WORKSPACE, renderTranscript, viewInput, viewState } from './slack-simulator'
 
 /** The fixes for scenarios 1 and 2 are out this long after the demo starts. */
 const MITIGATED_AFTER_MS = HOUR_MS
@@ -303,19 +303,17 @@ async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, 
   const form = env.fakeSlack.openedViews.at(-1)!
   out(`→ the form "${(form.view.title as { text: string }).text}" opens, pre-filled from the analysis and the run;`)
   out(`  ${DEMO_USERS.approver.name} answers: "${SCENARIO_3_FIX}" · worked · diagnosis right`)
-  const answer = (type: 'plain_text_input' | 'radio_buttons' | 'static_select', value: string) =>
-    type === 'plain_text_input' ? { type, value } : { type, selected_option: { text: { type: 'plain_text' as const, text: value }, value } }
-  const values = {
-    [RESOLVE_BLOCK.resolution]: answer('plain_text_input', SCENARIO_3_FIX),
-    [RESOLVE_BLOCK.outcome]: answer('radio_buttons', 'worked'),
-    [RESOLVE_BLOCK.rootCause]: answer('plain_text_input', 'fraud-check timeouts held payment-api request threads'),
-    [RESOLVE_BLOCK.diagnosis]: answer('radio_buttons', 'right'),
-    [RESOLVE_BLOCK.sameIncident]: answer('static_select', NO_SAME_INCIDENT),
-  }
+  const values = viewState({
+    [RESOLVE_BLOCK.resolution]: viewInput.text(SCENARIO_3_FIX),
+    [RESOLVE_BLOCK.outcome]: viewInput.choice('worked'),
+    [RESOLVE_BLOCK.rootCause]: viewInput.text('fraud-check timeouts held payment-api request threads'),
+    [RESOLVE_BLOCK.diagnosis]: viewInput.choice('right'),
+    [RESOLVE_BLOCK.sameIncident]: viewInput.choice(NO_SAME_INCIDENT, 'static_select'),
+  })
   const saved = await env.sender.viewSubmission({
     view: { ...form.view, id: form.viewId },
     userId: DEMO_USERS.approver.id,
-    values: Object.fromEntries(Object.entries(values).map(([id, v]) => [id, { [id]: v }])),
+    values,
   })
   expectThat(saved.status === 200 && !JSON.stringify(saved.body ?? '').includes('errors'), 'the answers are accepted')
   await env.idle()

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
-import { FAKE_WORKSPACE, type ViewStateValue } from '../../src/embedded/slack-simulator'
+import { FAKE_WORKSPACE, viewInput, viewState } from '../../src/embedded/slack-simulator'
 import { FOLLOWUP_ADD_ACTION_ID, FOLLOWUP_DONE_ACTION_ID } from '../../src/slack/blocks/followup-blocks'
 import { getFollowupAction, listFollowupActionsOfIncident } from '../../src/storage/repositories/followup-actions'
 import { listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
@@ -15,8 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 const CHANNEL = FAKE_WORKSPACE.channelId
 const OWNER = 'U0ALICE'
 
-type Values = Record<string, Record<string, ViewStateValue>>
-const state = (inputs: Record<string, ViewStateValue>): Values => Object.fromEntries(Object.entries(inputs).map(([id, v]) => [id, { [id]: v }]))
+const state = viewState
 
 describe('follow-up actions, through the Bolt app and the Slack simulator on Postgres and Redis', () => {
   let database: TestDatabase
@@ -116,18 +115,18 @@ describe('follow-up actions, through the Bolt app and the Slack simulator on Pos
       const bad = await env.sender.viewSubmission({
         view,
         values: state({
-          owner: { type: 'users_select', selected_user: null },
-          text: { type: 'plain_text_input', value: '  ' },
-          due: { type: 'datepicker', selected_date: null },
+          owner: viewInput.user(null),
+          text: viewInput.text('  '),
+          due: viewInput.date(null),
         }),
       })
       expect(bad.body).toMatchObject({ response_action: 'errors', errors: { owner: 'Pick the owner.', text: 'Say what should be done.' } })
       const past = await env.sender.viewSubmission({
         view,
         values: state({
-          owner: { type: 'users_select', selected_user: OWNER },
-          text: { type: 'plain_text_input', value: 'write the runbook' },
-          due: { type: 'datepicker', selected_date: '2020-01-01' },
+          owner: viewInput.user(OWNER),
+          text: viewInput.text('write the runbook'),
+          due: viewInput.date('2020-01-01'),
         }),
       })
       expect(past.body).toMatchObject({ response_action: 'errors', errors: { due: 'Pick today or a later day.' } })
@@ -137,9 +136,9 @@ describe('follow-up actions, through the Bolt app and the Slack simulator on Pos
         view,
         userId: DEMO_USERS.approver.id,
         values: state({
-          owner: { type: 'users_select', selected_user: 'U0BOB' },
-          text: { type: 'plain_text_input', value: 'write the runbook' },
-          due: { type: 'datepicker', selected_date: null },
+          owner: viewInput.user('U0BOB'),
+          text: viewInput.text('write the runbook'),
+          due: viewInput.date(null),
         }),
       })
       expect(good.body ?? '').not.toMatchObject({ response_action: 'errors' })

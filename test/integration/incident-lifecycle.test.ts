@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import { computeResponseTimes } from '../../src/core/incidents/response-times'
 import { CHECKOUT_CHANNEL, DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
-import { FAKE_WORKSPACE, findBlockKitViolations, type ViewStateValue } from '../../src/embedded/slack-simulator'
+import { FAKE_WORKSPACE, findBlockKitViolations, viewInput, viewState } from '../../src/embedded/slack-simulator'
 import { ACKNOWLEDGE_ACTION_ID, SEVERITY_ACTION_ID, UPDATE_ACTION_ID } from '../../src/slack/blocks/incident-action-ids'
 import { DECLARE_VIEW_CALLBACK_ID, UPDATE_VIEW_CALLBACK_ID } from '../../src/slack/blocks/lifecycle-blocks'
 import { RESOLVE_VIEW_CALLBACK_ID } from '../../src/slack/blocks/resolution-blocks'
@@ -18,15 +18,10 @@ const CHANNEL = FAKE_WORKSPACE.channelId
 const ALICE = DEMO_USERS.approver.id
 const BOB = DEMO_USERS.other.id
 
-type Values = Record<string, Record<string, ViewStateValue>>
-const text = (value: string | null): ViewStateValue => ({ type: 'plain_text_input', value })
-const pick = (value: string | null): ViewStateValue => ({
-  type: 'static_select',
-  selected_option: value === null ? null : { text: { type: 'plain_text', text: value }, value },
-})
-const person = (id: string | null): ViewStateValue => ({ type: 'users_select', selected_user: id })
-// Slack keys view.state by block id, then action id: the forms use the block id for both.
-const state = (inputs: Record<string, ViewStateValue>): Values => Object.fromEntries(Object.entries(inputs).map(([id, v]) => [id, { [id]: v }]))
+const text = viewInput.text
+const pick = (value: string | null) => viewInput.choice(value, 'static_select')
+const person = viewInput.user
+const state = viewState
 
 describe('the incident lifecycle in Slack, through the Bolt app and the Slack simulator', () => {
   let database: TestDatabase

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
-import { FAKE_WORKSPACE, type ViewStateValue } from '../../src/embedded/slack-simulator'
+import { FAKE_WORKSPACE, viewInput, viewState } from '../../src/embedded/slack-simulator'
 import { REVIEW_FILE_ACTION_ID } from '../../src/slack/blocks/followup-blocks'
 import { RESOLVE_ACTION_ID } from '../../src/slack/blocks/resolution-blocks'
 import { getIncident, listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
@@ -18,13 +18,9 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
 
-type Values = Record<string, Record<string, ViewStateValue>>
-const text = (value: string | null): ViewStateValue => ({ type: 'plain_text_input', value })
-const choice = (value: string | null, type: 'radio_buttons' | 'static_select' = 'radio_buttons'): ViewStateValue => ({
-  type,
-  selected_option: value === null ? null : { text: { type: 'plain_text', text: value }, value },
-})
-const state = (inputs: Record<string, ViewStateValue>): Values => Object.fromEntries(Object.entries(inputs).map(([id, v]) => [id, { [id]: v }]))
+const text = viewInput.text
+const choice = viewInput.choice
+const state = viewState
 
 describe('the post-incident review draft, through the Bolt app and the Slack simulator on Postgres and Redis', () => {
   let database: TestDatabase

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import { startEmbeddedEnvironment, DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
-import { FAKE_WORKSPACE, type ViewStateValue } from '../../src/embedded/slack-simulator'
+import { FAKE_WORKSPACE, viewInput, viewState } from '../../src/embedded/slack-simulator'
 import { RESOLVE_ACTION_ID } from '../../src/slack/blocks/resolution-blocks'
 import { listAuditForIncident } from '../../src/storage/repositories/audit'
 import { getIncident, listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
@@ -14,14 +14,9 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 const CHANNEL = FAKE_WORKSPACE.channelId
 
 type Block = { block_id?: string; element?: Record<string, unknown> }
-type Values = Record<string, Record<string, ViewStateValue>>
-const text = (value: string | null): ViewStateValue => ({ type: 'plain_text_input', value })
-const choice = (value: string | null, type: 'radio_buttons' | 'static_select' = 'radio_buttons'): ViewStateValue => ({
-  type,
-  selected_option: value === null ? null : { text: { type: 'plain_text', text: value }, value },
-})
-// Slack keys view.state by block id, then action id: the form uses the block id for both.
-const state = (inputs: Record<string, ViewStateValue>): Values => Object.fromEntries(Object.entries(inputs).map(([id, v]) => [id, { [id]: v }]))
+const text = viewInput.text
+const choice = viewInput.choice
+const state = viewState
 
 describe('the Resolve form, through the Bolt app and the Slack simulator', () => {
   let database: TestDatabase

@@ -46,3 +46,4 @@ export {
   type SlackRequestSenderOptions,
 } from './slack-request-sender'
 export { renderTranscript, type TranscriptOptions } from './transcript'
+export { viewInput, viewState } from './view-state'
