@@ -1,10 +1,8 @@
 import { timelineKindLabel, type Timeline, type TimelineEvent } from '../../core/incidents/timeline'
 import { truncateText } from '../../core/truncate-text'
 import { escapeMrkdwn, linkableUrl, type SlackMessage } from './block-kit'
+import { chunkSections, MESSAGE_MAX_BLOCKS, mrkdwnSection, packLines, SECTION_MAX_CHARS } from './packed-sections'
 
-/** Slack refuses a section over 3000 characters and a message over 50 blocks. */
-export const TIMELINE_SECTION_CHARS = 3000
-export const TIMELINE_MESSAGE_BLOCKS = 50
 /** One event's text is cut here (its link keeps the whole); the timeline itself is never cut. */
 const EVENT_TEXT_CHARS = 600
 
@@ -50,9 +48,7 @@ export function buildTimelineMessages(timeline: Timeline, notes: readonly string
     ...notes.map(escapeMrkdwn),
   ]
   // Room for the title block in every message and the footer in the last.
-  const perMessage = TIMELINE_MESSAGE_BLOCKS - 2
-  const chunks: string[][] = []
-  for (let i = 0; i < sections.length; i += perMessage) chunks.push(sections.slice(i, i + perMessage))
+  const chunks = chunkSections(sections, MESSAGE_MAX_BLOCKS - 2)
   const title = `INC-${incident.number} ${truncateText(incident.title, 200)}`
   const count = `${events.length + undated.length} event${events.length + undated.length === 1 ? '' : 's'}`
   return chunks.map((chunk, i) => {
@@ -60,29 +56,10 @@ export function buildTimelineMessages(timeline: Timeline, notes: readonly string
     const heading = `:spiral_note_pad: *Timeline of ${escapeMrkdwn(title)}*${part} — ${count}`
     const blocks: SlackMessage['blocks'] = [mrkdwnSection(heading), ...chunk.map(mrkdwnSection)]
     if (i === chunks.length - 1 && footer.length) {
-      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncateText(footer.join('\n'), TIMELINE_SECTION_CHARS) }] })
+      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncateText(footer.join('\n'), SECTION_MAX_CHARS) }] })
     }
     return { text: `Timeline of ${escapeMrkdwn(title)}${part}`, blocks }
   })
-}
-
-function mrkdwnSection(text: string): SlackMessage['blocks'][number] {
-  return { type: 'section', text: { type: 'mrkdwn', text } }
-}
-
-/** Lines joined into sections of at most 3000 characters; a line is never split across two. */
-function packLines(lines: string[]): string[] {
-  const sections: string[] = []
-  let current = ''
-  for (const line of lines) {
-    if (current && current.length + 1 + line.length > TIMELINE_SECTION_CHARS) {
-      sections.push(current)
-      current = ''
-    }
-    current = current ? `${current}\n${line}` : line
-  }
-  if (current) sections.push(current)
-  return sections
 }
 
 /** One event as one mrkdwn line: time, kind, text (escaped), the span of a collapsed run, who, and its link. */
@@ -97,7 +74,7 @@ export function timelineLine(event: TimelineEvent, withDate: boolean): string {
     (withLink && href ? ` <${href}|view>` : '')
   const full = line(EVENT_TEXT_CHARS, true)
   // Escaping can make a line five times longer: it must still fit a section on its own.
-  return full.length <= TIMELINE_SECTION_CHARS - 100 ? full : line(200, href !== null && href.length < 1000)
+  return full.length <= SECTION_MAX_CHARS - 100 ? full : line(200, href !== null && href.length < 1000)
 }
 
 /** A Slack user id becomes a mention, which each reader's client shows as the person's name. */

@@ -1,7 +1,8 @@
+import { MESSAGE_MAX_BLOCKS, SECTION_MAX_CHARS } from '../../../../src/slack/blocks/packed-sections'
 import { describe, expect, it } from 'vitest'
 import type { IncidentReview } from '../../../../src/core/incidents/review'
 import { findBlockKitViolations } from '../../../../src/embedded/slack-simulator'
-import { buildReviewMessages, REVIEW_MESSAGE_BLOCKS, REVIEW_SECTION_CHARS } from '../../../../src/slack/blocks/review-blocks'
+import { buildReviewMessages } from '../../../../src/slack/blocks/review-blocks'
 
 const sectionTexts = (review: IncidentReview) =>
   buildReviewMessages(review).flatMap((m) => m.blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : [])))
@@ -12,7 +13,7 @@ describe('buildReviewMessages', () => {
     const review: IncidentReview = { incident: { number: 3, title: 't' }, sections: [{ id: 'root_cause', title: 'Root cause', lines: [[words.join(' ')]] }] }
     const texts = sectionTexts(review)
     expect(texts.length).toBeGreaterThan(2)
-    for (const t of texts) expect(t.length).toBeLessThanOrEqual(REVIEW_SECTION_CHARS)
+    for (const t of texts) expect(t.length).toBeLessThanOrEqual(SECTION_MAX_CHARS)
     const shown = texts
       .join(' ')
       .split(/\s+/)
@@ -25,7 +26,7 @@ describe('buildReviewMessages', () => {
     const sections = Array.from({ length: 60 }, (_, i) => ({ id: 'timeline' as const, title: `S${i}`, lines: [['x'.repeat(2990)]] }))
     const messages = buildReviewMessages({ incident: { number: 3, title: 't' }, sections })
     expect(messages.length).toBeGreaterThan(1)
-    for (const m of messages) expect(m.blocks.length).toBeLessThanOrEqual(REVIEW_MESSAGE_BLOCKS)
+    for (const m of messages) expect(m.blocks.length).toBeLessThanOrEqual(MESSAGE_MAX_BLOCKS)
     expect(messages[0]!.text).toContain(`(part 1 of ${messages.length})`)
     expect(messages.flatMap((m) => m.blocks).filter((b) => b.type === 'section' && b.text?.text.startsWith('*S'))).toHaveLength(60)
   })

@@ -1,7 +1,8 @@
+import { MESSAGE_MAX_BLOCKS, SECTION_MAX_CHARS } from '../../../../src/slack/blocks/packed-sections'
 import { describe, expect, it } from 'vitest'
 import type { Timeline, TimelineEvent } from '../../../../src/core/incidents/timeline'
 import { findBlockKitViolations } from '../../../../src/embedded/slack-simulator'
-import { buildTimelineMessages, slackDate, TIMELINE_MESSAGE_BLOCKS, TIMELINE_SECTION_CHARS, timelineLine } from '../../../../src/slack/blocks/timeline-blocks'
+import { buildTimelineMessages, slackDate, timelineLine } from '../../../../src/slack/blocks/timeline-blocks'
 
 const start = Date.parse('2026-03-04T03:00:00.000Z')
 
@@ -44,9 +45,9 @@ describe('buildTimelineMessages', () => {
     const messages = buildTimelineMessages(timeline(events, [{ ...event(0, 'undated one'), at: null }]))
     expect(messages.length).toBeGreaterThan(1)
     for (const [i, m] of messages.entries()) {
-      expect(m.blocks.length).toBeLessThanOrEqual(TIMELINE_MESSAGE_BLOCKS)
+      expect(m.blocks.length).toBeLessThanOrEqual(MESSAGE_MAX_BLOCKS)
       expect(findBlockKitViolations(m.blocks)).toEqual([])
-      for (const text of sectionTexts(m.blocks)) expect(text.length).toBeLessThanOrEqual(TIMELINE_SECTION_CHARS)
+      for (const text of sectionTexts(m.blocks)) expect(text.length).toBeLessThanOrEqual(SECTION_MAX_CHARS)
       expect(sectionTexts(m.blocks)[0]).toContain(`(part ${i + 1} of ${messages.length})`)
     }
     const all = messages.flatMap((m) => sectionTexts(m.blocks).slice(1)).join('\n')
@@ -59,7 +60,7 @@ describe('buildTimelineMessages', () => {
     const huge = { ...event(0, '<'.repeat(5000)), link: `https://example.com/${'a'.repeat(2000)}` }
     const [message] = buildTimelineMessages(timeline([huge]))
     const [, body] = sectionTexts(message!.blocks)
-    expect(body!.length).toBeLessThanOrEqual(TIMELINE_SECTION_CHARS)
+    expect(body!.length).toBeLessThanOrEqual(SECTION_MAX_CHARS)
     expect(body).toContain('&lt;&lt;')
     expect(body).toContain('…')
     expect(findBlockKitViolations(message!.blocks)).toEqual([])
