@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { randomBytes } from 'node:crypto'
-import { startEmbeddedEnvironment, DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE, type RecordedMessage } from '../../src/embedded/slack-simulator'
 import { ANALYSIS_SECTION_ACTION_ID, type AnalysisSection } from '../../src/slack/blocks/analysis-summary-blocks'
 import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-blocks'
@@ -10,7 +9,7 @@ import { listExecutionSteps, listExecutionsForIncident } from '../../src/storage
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
 import { eventually } from '../support/eventually'
 import { createPastIncident } from '../support/seed-incidents'
-import { TEST_REDIS_URL } from '../support/services'
+import { startOnTestServices } from '../support/test-environment'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
@@ -19,10 +18,7 @@ const PAST_TITLE = 'orders-db connection pool exhausted, orders-api timeouts'
 /** The bot on Postgres and BullMQ with the Slack simulator, showing threads at the given detail. */
 async function startBot(detail: 'compact' | 'full' | undefined): Promise<{ env: EmbeddedEnvironment; database: TestDatabase }> {
   const database = await createTestDatabase()
-  const env = await startEmbeddedEnvironment({
-    databaseUrl: database.url,
-    redisUrl: TEST_REDIS_URL,
-    queuePrefix: `test-${randomBytes(4).toString('hex')}`,
+  const env = await startOnTestServices(database, {
     telemetry: ordersDbExhaustion(new Date(Date.now() - 15 * 60_000)),
     env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks', ...(detail ? { THREAD_DETAIL: detail } : {}) },
   })

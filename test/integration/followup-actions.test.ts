@@ -1,15 +1,14 @@
-import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE, viewInput, viewState } from '../../src/embedded/slack-simulator'
 import { FOLLOWUP_ADD_ACTION_ID, FOLLOWUP_DONE_ACTION_ID } from '../../src/slack/blocks/followup-blocks'
 import { getFollowupAction, listFollowupActionsOfIncident } from '../../src/storage/repositories/followup-actions'
 import { listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
 import { eventually } from '../support/eventually'
-import { TEST_REDIS_URL } from '../support/services'
+import { startOnTestServices } from '../support/test-environment'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
@@ -42,10 +41,7 @@ describe('follow-up actions, through the Bolt app and the Slack simulator on Pos
     await new Promise<void>((resolve) => tracker.listen(0, '127.0.0.1', resolve))
     const { port } = tracker.address() as AddressInfo
     database = await createTestDatabase()
-    env = await startEmbeddedEnvironment({
-      databaseUrl: database.url,
-      redisUrl: TEST_REDIS_URL,
-      queuePrefix: `test-${randomBytes(4).toString('hex')}`,
+    env = await startOnTestServices(database, {
       telemetry: ordersDbExhaustion(since),
       env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks', FOLLOWUP_WEBHOOK_URL: `http://127.0.0.1:${port}/issues` },
     })

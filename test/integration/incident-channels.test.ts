@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
-import { CHECKOUT_CHANNEL, DEMO_USERS, ONCALL_GROUP, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { CHECKOUT_CHANNEL, DEMO_USERS, ONCALL_GROUP, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE, type RecordedMessage } from '../../src/embedded/slack-simulator'
 import { rowsOf } from '../../src/storage/database'
 import { listIncidentEvents } from '../../src/storage/repositories/incident-events'
 import { getIncident, listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
 import { eventually } from '../support/eventually'
-import { TEST_REDIS_URL } from '../support/services'
+import { startOnTestServices } from '../support/test-environment'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
@@ -21,10 +21,7 @@ describe('incident channels (INCIDENT_CHANNEL_MODE=channel), through the Bolt ap
 
   beforeAll(async () => {
     database = await createTestDatabase()
-    env = await startEmbeddedEnvironment({
-      databaseUrl: database.url,
-      redisUrl: TEST_REDIS_URL,
-      queuePrefix: `test-${randomBytes(4).toString('hex')}`,
+    env = await startOnTestServices(database, {
       telemetry: ordersDbExhaustion(new Date(Date.now() - 15 * 60_000)),
       env: {
         PLAYBOOKS_DIR: 'test/fixtures/playbooks',

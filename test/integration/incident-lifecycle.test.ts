@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { randomBytes } from 'node:crypto'
 import { computeResponseTimes } from '../../src/core/incidents/response-times'
-import { CHECKOUT_CHANNEL, DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { CHECKOUT_CHANNEL, DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE, findBlockKitViolations, viewInput, viewState } from '../../src/embedded/slack-simulator'
 import { ACKNOWLEDGE_ACTION_ID, SEVERITY_ACTION_ID, UPDATE_ACTION_ID } from '../../src/slack/blocks/incident-action-ids'
 import { DECLARE_VIEW_CALLBACK_ID, UPDATE_VIEW_CALLBACK_ID } from '../../src/slack/blocks/lifecycle-blocks'
@@ -11,7 +10,7 @@ import { listIncidentEvents } from '../../src/storage/repositories/incident-even
 import { getIncident, getIncidentByNumber, listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
 import { eventually } from '../support/eventually'
-import { TEST_REDIS_URL } from '../support/services'
+import { startOnTestServices } from '../support/test-environment'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
@@ -30,10 +29,7 @@ describe('the incident lifecycle in Slack, through the Bolt app and the Slack si
 
   beforeAll(async () => {
     database = await createTestDatabase()
-    env = await startEmbeddedEnvironment({
-      databaseUrl: database.url,
-      redisUrl: TEST_REDIS_URL,
-      queuePrefix: `test-${randomBytes(4).toString('hex')}`,
+    env = await startOnTestServices(database, {
       telemetry: ordersDbExhaustion(new Date(Date.now() - 15 * 60_000)),
       env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks' },
     })

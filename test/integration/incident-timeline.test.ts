@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFile } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { CHECKOUT_CHANNEL, DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { CHECKOUT_CHANNEL, DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE, type RecordedMessage } from '../../src/embedded/slack-simulator'
 import { SyntheticTelemetry } from '../../src/integrations/telemetry/synthetic'
 import { TIMELINE_ACTION_ID } from '../../src/slack/blocks/incident-action-ids'
@@ -13,7 +12,7 @@ import { eq } from 'drizzle-orm'
 import { listIncidentEvents } from '../../src/storage/repositories/incident-events'
 import { incidents } from '../../src/storage/schema'
 import { getIncident, listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
-import { TEST_REDIS_URL } from '../support/services'
+import { startOnTestServices } from '../support/test-environment'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
@@ -26,10 +25,7 @@ describe('the incident timeline, through the Bolt app and the Slack simulator', 
 
   beforeAll(async () => {
     database = await createTestDatabase()
-    env = await startEmbeddedEnvironment({
-      databaseUrl: database.url,
-      redisUrl: TEST_REDIS_URL,
-      queuePrefix: `test-${randomBytes(4).toString('hex')}`,
+    env = await startOnTestServices(database, {
       telemetry: new SyntheticTelemetry({ injections: [{ kind: 'bad-deploy', service: 'checkout-api', start: deployedAt }] }),
       env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks' },
     })

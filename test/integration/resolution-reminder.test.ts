@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HOUR_MS } from '../../src/core/durations'
-import { DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
 import { RESOLVE_ACTION_ID } from '../../src/slack/blocks/resolution-blocks'
 import { recordResolution } from '../../src/storage/repositories/incident-resolutions'
@@ -13,7 +12,7 @@ import { getIncident } from '../../src/storage/repositories/incidents'
 import { incidents } from '../../src/storage/schema'
 import { processIncidentRemindResolutions } from '../../src/workers/processors/incident-remind-resolutions'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
-import { TEST_REDIS_URL } from '../support/services'
+import { startOnTestServices } from '../support/test-environment'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
@@ -26,10 +25,7 @@ describe('an incident its alert resolved is asked what fixed it, and reminded on
   beforeAll(async () => {
     database = await createTestDatabase()
     noPlaybooks = await mkdtemp(join(tmpdir(), 'no-playbooks-'))
-    env = await startEmbeddedEnvironment({
-      databaseUrl: database.url,
-      redisUrl: TEST_REDIS_URL,
-      queuePrefix: `test-${randomBytes(4).toString('hex')}`,
+    env = await startOnTestServices(database, {
       telemetry: ordersDbExhaustion(new Date(Date.now() - 15 * 60_000)),
       env: { PLAYBOOKS_DIR: noPlaybooks, RESOLUTION_REMINDER_HOURS: '4' },
     })

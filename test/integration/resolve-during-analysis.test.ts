@@ -1,15 +1,14 @@
-import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import type { EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
 import { listAuditForIncident } from '../../src/storage/repositories/audit'
 import { getIncident } from '../../src/storage/repositories/incidents'
 import { GatedTelemetry } from '../fakes/gated-telemetry'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
-import { TEST_REDIS_URL } from '../support/services'
+import { startOnTestServices } from '../support/test-environment'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
@@ -24,10 +23,7 @@ describe('an alert that resolves while its analysis is running, on Postgres, Bul
     database = await createTestDatabase()
     // No playbook to run: a run's own root updates would read the resolved incident and hide the race.
     noPlaybooks = await mkdtemp(join(tmpdir(), 'no-playbooks-'))
-    env = await startEmbeddedEnvironment({
-      databaseUrl: database.url,
-      redisUrl: TEST_REDIS_URL,
-      queuePrefix: `test-${randomBytes(4).toString('hex')}`,
+    env = await startOnTestServices(database, {
       telemetry,
       env: { PLAYBOOKS_DIR: noPlaybooks },
     })

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { randomBytes } from 'node:crypto'
-import { startEmbeddedEnvironment, DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE, viewInput, viewState } from '../../src/embedded/slack-simulator'
 import { RESOLVE_ACTION_ID } from '../../src/slack/blocks/resolution-blocks'
 import { listAuditForIncident } from '../../src/storage/repositories/audit'
@@ -8,7 +7,7 @@ import { getIncident, listOpenIncidents, type Incident } from '../../src/storage
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
 import { createPastIncident } from '../support/seed-incidents'
 import { eventually } from '../support/eventually'
-import { TEST_REDIS_URL } from '../support/services'
+import { startOnTestServices } from '../support/test-environment'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
@@ -27,10 +26,7 @@ describe('the Resolve form, through the Bolt app and the Slack simulator', () =>
 
   beforeAll(async () => {
     database = await createTestDatabase()
-    env = await startEmbeddedEnvironment({
-      databaseUrl: database.url,
-      redisUrl: TEST_REDIS_URL,
-      queuePrefix: `test-${randomBytes(4).toString('hex')}`,
+    env = await startOnTestServices(database, {
       telemetry: ordersDbExhaustion(since),
       env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks' },
     })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
-import { startEmbeddedEnvironment, DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE, buildAppMentionEvent } from '../../src/embedded/slack-simulator'
 import { ANALYSIS_SECTION_ACTION_ID } from '../../src/slack/blocks/analysis-summary-blocks'
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../src/slack/blocks/approval-blocks'
@@ -12,7 +12,7 @@ import { listExecutionsForIncident } from '../../src/storage/repositories/playbo
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
 import { eventually } from '../support/eventually'
 import { createPastIncident } from '../support/seed-incidents'
-import { TEST_REDIS_URL } from '../support/services'
+import { startOnTestServices } from '../support/test-environment'
 import { loadAlertFixture } from '../unit/ingest/parsers/load-alert-fixture'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
@@ -25,10 +25,7 @@ describe('the bot against real Postgres, BullMQ workers on Redis and the Slack s
 
   beforeAll(async () => {
     database = await createTestDatabase()
-    env = await startEmbeddedEnvironment({
-      databaseUrl: database.url,
-      redisUrl: TEST_REDIS_URL,
-      queuePrefix: `test-${randomBytes(4).toString('hex')}`,
+    env = await startOnTestServices(database, {
       telemetry: ordersDbExhaustion(since),
       env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks' },
     })

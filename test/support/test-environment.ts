@@ -1,0 +1,12 @@
+import { randomBytes } from 'node:crypto'
+import { startEmbeddedEnvironment, type EmbeddedEnvironment, type EmbeddedEnvironmentOptions } from '../../src/embedded/embedded-environment'
+import { TEST_REDIS_URL } from './services'
+import type { TestDatabase } from './test-database'
+
+/** The bot, BullMQ workers and the Slack simulator in this process, on `database` and the test Redis under a queue prefix of its own. */
+export function startOnTestServices(
+  database: TestDatabase,
+  options: Omit<EmbeddedEnvironmentOptions, 'databaseUrl' | 'redisUrl' | 'queuePrefix'> = {},
+): Promise<EmbeddedEnvironment> {
+  return startEmbeddedEnvironment({ ...options, databaseUrl: database.url, redisUrl: TEST_REDIS_URL, queuePrefix: `test-${randomBytes(4).toString('hex')}` })
+}
