@@ -8,10 +8,10 @@ import { DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedde
 import { FAKE_WORKSPACE, viewInput, viewState } from '../../src/embedded/slack-simulator'
 import { REVIEW_FILE_ACTION_ID } from '../../src/slack/blocks/followup-blocks'
 import { RESOLVE_ACTION_ID } from '../../src/slack/blocks/resolution-blocks'
-import { getIncident, listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
+import { getIncident, type Incident } from '../../src/storage/repositories/incidents'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
 import { eventually } from '../support/eventually'
-import { createPastIncident } from '../support/seed-incidents'
+import { openAnalysedOrdersDbIncident } from '../support/analysed-incident'
 import { startOnTestServices } from '../support/test-environment'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
@@ -35,19 +35,10 @@ describe('the post-incident review draft, through the Bolt app and the Slack sim
       telemetry: ordersDbExhaustion(since),
       env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks' },
     })
-    const past = await createPastIncident(env.runtime.database.db, {
-      title: 'orders-db connection pool exhausted, orders-api timeouts',
-      service: 'orders-db',
-      rootCause: 'connection leak in orders-api after a driver upgrade',
-      resolution: 'restarted pgbouncer and rolled back the driver',
-      playbookId: 'db-connection-test',
-    })
-    pastId = past.id
-    pastNumber = past.number
-    await env.sender.slashCommand({ text: 'analyze orders-db connection timeouts', channel_id: CHANNEL, user_id: DEMO_USERS.approver.id })
-    await env.idle()
-    const [open] = await listOpenIncidents(env.runtime.database.db)
-    incident = open!
+    const opened = await openAnalysedOrdersDbIncident(env)
+    incident = opened.incident
+    pastId = opened.past.id
+    pastNumber = opened.past.number
   })
 
   afterAll(async () => {
