@@ -1,12 +1,11 @@
 import { writeFile } from 'node:fs/promises'
 import { extname } from 'node:path'
-import { ConfigError, loadConfig } from '../config'
 import type { BlueprintEdge } from '../core/blueprint/blueprint-edge'
 import { blueprintFromTraces } from '../core/blueprint/blueprint-from-traces'
 import { blueprintViewJson, buildBlueprintView, UnknownBlueprintServiceError } from '../core/blueprint/blueprint-view'
 import { HOUR_MS } from '../core/durations'
 import type { ServiceNode } from '../core/telemetry/port'
-import { readFlags, UsageError, type CliCommand } from './command'
+import { loadCommandConfig, readFlags, UsageError, type CliCommand } from './command'
 
 const USAGE = `sre-agent blueprint --out <graph.png|graph.svg|graph.json> [--service <name>] [--from stored|traces] [--hours N]
 
@@ -29,14 +28,8 @@ const command: CliCommand = {
     if (!['.png', '.svg', '.json'].includes(format)) throw new UsageError(`--out must end in .png, .svg or .json\n\n${USAGE}`)
     const hours = Number(flags.hours)
     if (!(hours > 0 && hours <= 24)) throw new UsageError('--hours must be a number of hours from 0 to 24')
-    let config: ReturnType<typeof loadConfig>
-    try {
-      config = loadConfig(process.env, 'migrate')
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err
-      process.stderr.write(`sre-agent blueprint: ${err.message}\n`)
-      return 78 // EX_CONFIG
-    }
+    const config = loadCommandConfig('blueprint')
+    if (!config) return 78 // EX_CONFIG
     const from = flags.from ?? (config.DATABASE_URL === 'pglite://memory' ? 'traces' : 'stored')
     if (from !== 'stored' && from !== 'traces') throw new UsageError('--from must be stored or traces')
     const now = new Date()

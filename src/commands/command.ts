@@ -1,3 +1,4 @@
+import { ConfigError, loadConfig, type Config } from '../config'
 import { CodedError } from '../core/errors'
 
 /** A `sre-agent <name>` command: resolves to its exit code. Loaded lazily so start-up stays cheap. */
@@ -26,6 +27,17 @@ export function readFlags(args: string[], spec: Record<string, { required?: bool
     if (values[name] === undefined && s.required) throw new UsageError(`--${name} is required`)
   }
   return values
+}
+
+/** The configuration as `migrate` reads it; when it is invalid, says so on stderr as `sre-agent <name>: …` and is null (exit 78, EX_CONFIG). */
+export function loadCommandConfig(name: string): Config | null {
+  try {
+    return loadConfig(process.env, 'migrate')
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`sre-agent ${name}: ${err.message}\n`)
+    return null
+  }
 }
 
 /** Wrong arguments: the CLI prints the message and exits with status 2. */

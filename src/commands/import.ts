@@ -1,9 +1,8 @@
-import { ConfigError, loadConfig } from '../config'
 import { ColumnMappingError, HISTORY_FORMATS, type HistoryFormat } from '../core/incidents/history-import/column-mapping'
 import { HISTORY_FIELDS, type RowProblem } from '../core/incidents/history-import/imported-incident'
 import { type ImportProgress, type ImportReport, importHistory } from '../core/incidents/history-import/import-history'
 import { truncateText } from '../core/truncate-text'
-import { UsageError, type CliCommand } from './command'
+import { loadCommandConfig, UsageError, type CliCommand } from './command'
 
 const USAGE = `sre-agent import <file|folder> [--format auto|${HISTORY_FORMATS.join('|')}] [--map field=column …] [--dry-run]
 
@@ -72,14 +71,8 @@ const command: CliCommand = {
   usage: USAGE,
   async run(args) {
     const options = parseImportArgs(args)
-    let config: ReturnType<typeof loadConfig>
-    try {
-      config = loadConfig(process.env, 'migrate')
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err
-      process.stderr.write(`sre-agent import: ${err.message}\n`)
-      return 78 // EX_CONFIG
-    }
+    const config = loadCommandConfig('import')
+    if (!config) return 78 // EX_CONFIG
     if (config.DATABASE_URL === 'pglite://memory') {
       process.stderr.write('sre-agent import: DATABASE_URL is not set (or names an in-memory database, empty at every start): nowhere to import to\n')
       return 78 // EX_CONFIG

@@ -1,9 +1,8 @@
 import { writeFile } from 'node:fs/promises'
-import { ConfigError, loadConfig } from '../config'
 import { parseIncidentLabel } from '../core/incidents/incident-label'
 import type { Database } from '../storage/database'
 import type { Incident } from '../storage/repositories/incidents'
-import { readFlags, UsageError, type CliCommand } from './command'
+import { loadCommandConfig, readFlags, UsageError, type CliCommand } from './command'
 
 /** What one `sre-agent <name> INC-n [--format markdown] [--out file]` command writes about a stored incident. */
 export interface IncidentMarkdownExport {
@@ -30,13 +29,8 @@ export function incidentMarkdownCommand(spec: IncidentMarkdownExport): CliComman
       if (number === null) throw new UsageError(`"${label}" is not an incident (INC-n)\n\n${spec.usage}`)
       const flags = readFlags(rest, { format: { default: 'markdown' }, out: {} })
       if (flags.format !== 'markdown') throw new UsageError(`--format ${flags.format} is not supported: only markdown`)
-      let config: ReturnType<typeof loadConfig>
-      try {
-        config = loadConfig(process.env, 'migrate')
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err
-        return fail(err.message, 78) // EX_CONFIG
-      }
+      const config = loadCommandConfig(spec.name)
+      if (!config) return 78 // EX_CONFIG
       if (config.DATABASE_URL === 'pglite://memory')
         return fail('DATABASE_URL is not set (or names an in-memory database, empty at every start): no incident to read', 78)
       const [{ openDatabase }, { getIncidentByNumber }] = await Promise.all([import('../storage/database'), import('../storage/repositories/incidents')])

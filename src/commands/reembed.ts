@@ -1,7 +1,6 @@
-import { ConfigError, loadConfig } from '../config'
 import { describeStale, reembedIncidents } from '../core/correlation/reembed-incidents'
 import { REEMBED_BATCH } from '../workers/processors/history-reembed'
-import { UsageError, type CliCommand } from './command'
+import { loadCommandConfig, UsageError, type CliCommand } from './command'
 
 const USAGE = `sre-agent reembed [--batch N] [--dry-run]
 
@@ -36,14 +35,8 @@ const command: CliCommand = {
   usage: USAGE,
   async run(args) {
     const { batch, dryRun } = parseArgs(args)
-    let config: ReturnType<typeof loadConfig>
-    try {
-      config = loadConfig(process.env, 'migrate')
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err
-      process.stderr.write(`sre-agent reembed: ${err.message}\n`)
-      return 78 // EX_CONFIG
-    }
+    const config = loadCommandConfig('reembed')
+    if (!config) return 78 // EX_CONFIG
     if (config.DATABASE_URL === 'pglite://memory') {
       process.stderr.write('sre-agent reembed: DATABASE_URL is not set (or names an in-memory database, empty at every start): nothing to re-embed\n')
       return 78 // EX_CONFIG
