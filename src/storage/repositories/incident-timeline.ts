@@ -8,6 +8,7 @@ import { alerts, analyses, incidents, playbookExecutions } from '../schema'
 import { getAnalysisRecord } from './analyses'
 import { listAuditForIncident } from './audit'
 import { listIncidentEvents, recordIncidentEvent } from './incident-events'
+import { getIncidentByOwnChannel } from './incident-lifecycle'
 import { getLatestIncidentInChannel, incidentColumns, toIncident, type Incident } from './incidents'
 
 /** Everything stored about the incident that its timeline shows, read in a few queries. */
@@ -106,17 +107,15 @@ export function incidentTimelineStore(db: Database, incident: Incident): Timelin
 }
 
 /** The incident a message belongs to: the thread under its root message (`threadTs`), or its own incident channel. */
-export async function findIncidentOfMessage(db: Database, channel: string, threadTs: string | null): Promise<Incident | null> {
-  const where = threadTs
-    ? or(and(eq(incidents.slackChannel, channel), eq(incidents.slackTs, threadTs)), eq(incidents.incidentChannelId, channel))
-    : eq(incidents.incidentChannelId, channel)
+export async function findIncidentOfMessage(db: Database, channel: string, threadTs: string): Promise<Incident | null> {
+  const where = or(and(eq(incidents.slackChannel, channel), eq(incidents.slackTs, threadTs)), eq(incidents.incidentChannelId, channel))
   const [row] = await db.select(incidentColumns).from(incidents).where(where).orderBy(desc(incidents.startedAt)).limit(1)
   return row ? toIncident(row) : null
 }
 
 /** What `/sre timeline` without INC-n means in `channel`: the incident whose own channel it is, else the latest posted there. */
 export async function findIncidentOfChannel(db: Database, channel: string): Promise<Incident | null> {
-  return (await findIncidentOfMessage(db, channel, null)) ?? (await getLatestIncidentInChannel(db, channel))
+  return (await getIncidentByOwnChannel(db, channel)) ?? (await getLatestIncidentInChannel(db, channel))
 }
 
 /** Whether any incident was posted in `channel` or has it as its own: a reaction anywhere else is none of the timeline's business. */
