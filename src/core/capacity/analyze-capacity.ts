@@ -178,37 +178,21 @@ function replicaRecommendations(hourlyDemand: MetricPoint[], cpu: UtilisationSum
   // Hours of the week scaled to a full week when fewer than 168 hours are known.
   const weekScale = HOURS_PER_WEEK / Math.min(HOURS_PER_WEEK, hourlyDemand.length)
   const evidence = `CPU peak ${pct(cpu.peak)} of ${atPeak} replicas at ${cpu.peakHourOfWeek}; forecast next peak ${pct(demand / atPeak)}`
+  // A replica change costs (or saves) its replica-hours a week of each replica's CPU and memory requests.
+  const replicaChange = (
+    { summary, ...change }: Omit<Recommendation, 'vcpuHoursPerWeek' | 'gibHoursPerWeek'>,
+    replicaHoursPerWeek: number,
+  ): Recommendation[] => [{ ...change, vcpuHoursPerWeek: round1(replicaHoursPerWeek * cores), gibHoursPerWeek: round1(replicaHoursPerWeek * gib), summary }]
   if (atMax > HOT_UTILISATION) {
     const to = Math.ceil(demand / TARGET_UTILISATION)
     const after = demand / to
     if (s.autoscaler) {
       const extra = (replicaHours(hourlyDemand, min, to) - replicaHours(hourlyDemand, min, max)) * weekScale
-      return [
-        {
-          kind: 'hpa-max',
-          from: max,
-          to,
-          before: atMax,
-          after,
-          vcpuHoursPerWeek: round1(extra * cores),
-          gibHoursPerWeek: round1(extra * gib),
-          summary: `${evidence} (${pct(atMax)} even at HPA max ${max}); raise HPA max to ${to} → ${pct(after)}`,
-        },
-      ]
+      const summary = `${evidence} (${pct(atMax)} even at HPA max ${max}); raise HPA max to ${to} → ${pct(after)}`
+      return replicaChange({ kind: 'hpa-max', from: max, to, before: atMax, after, summary }, extra)
     }
-    const extra = (to - s.replicas) * HOURS_PER_WEEK
-    return [
-      {
-        kind: 'replicas',
-        from: s.replicas,
-        to,
-        before: atMax,
-        after,
-        vcpuHoursPerWeek: round1(extra * cores),
-        gibHoursPerWeek: round1(extra * gib),
-        summary: `${evidence}; no autoscaler: run ${to} replicas → ${pct(after)}`,
-      },
-    ]
+    const summary = `${evidence}; no autoscaler: run ${to} replicas → ${pct(after)}`
+    return replicaChange({ kind: 'replicas', from: s.replicas, to, before: atMax, after, summary }, (to - s.replicas) * HOURS_PER_WEEK)
   }
   if (atMin < COLD_UTILISATION && min > MIN_REPLICAS_FLOOR) {
     const to = Math.max(MIN_REPLICAS_FLOOR, Math.ceil(demand / TARGET_UTILISATION))
@@ -216,32 +200,11 @@ function replicaRecommendations(hourlyDemand: MetricPoint[], cpu: UtilisationSum
       const after = demand / to
       if (s.autoscaler) {
         const saved = (replicaHours(hourlyDemand, min, max) - replicaHours(hourlyDemand, to, max)) * weekScale
-        return [
-          {
-            kind: 'hpa-min',
-            from: min,
-            to,
-            before: atMin,
-            after,
-            vcpuHoursPerWeek: round1(-saved * cores),
-            gibHoursPerWeek: round1(-saved * gib),
-            summary: `${evidence} (${pct(atMin)} on HPA min ${min}); lower HPA min to ${to} → ${pct(after)} at the peak`,
-          },
-        ]
+        const summary = `${evidence} (${pct(atMin)} on HPA min ${min}); lower HPA min to ${to} → ${pct(after)} at the peak`
+        return replicaChange({ kind: 'hpa-min', from: min, to, before: atMin, after, summary }, -saved)
       }
-      const saved = (s.replicas - to) * HOURS_PER_WEEK
-      return [
-        {
-          kind: 'replicas',
-          from: s.replicas,
-          to,
-          before: atMin,
-          after,
-          vcpuHoursPerWeek: round1(-saved * cores),
-          gibHoursPerWeek: round1(-saved * gib),
-          summary: `${evidence}; run ${to} replicas instead of ${s.replicas} → ${pct(after)} at the peak`,
-        },
-      ]
+      const summary = `${evidence}; run ${to} replicas instead of ${s.replicas} → ${pct(after)} at the peak`
+      return replicaChange({ kind: 'replicas', from: s.replicas, to, before: atMin, after, summary }, -(s.replicas - to) * HOURS_PER_WEEK)
     }
   }
   const allocated = s.cpuLimitCores ?? s.cpuRequestCores
