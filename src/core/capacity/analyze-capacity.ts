@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../durations'
 import type { MetricPoint } from '../telemetry/port'
 import type { CapacitySettings } from './capacity-settings'
 import { hourlyMeans, hourOfWeek, hourOfWeekLabel, hourOfWeekProfile } from './hourly-profile'
@@ -164,7 +165,7 @@ function replicaHours(demand: readonly MetricPoint[], min: number, max: number):
 }
 
 function replicaRecommendations(hourlyDemand: MetricPoint[], cpu: UtilisationSummary, s: CapacitySettings, notes: string[]): Recommendation[] {
-  const peakHour = Math.floor(cpu.peakAt.getTime() / 3_600_000) * 3_600_000
+  const peakHour = Math.floor(cpu.peakAt.getTime() / HOUR_MS) * HOUR_MS
   const peakDemand = hourlyDemand.find((p) => p.at.getTime() === peakHour)?.value ?? cpu.peak * s.replicas
   // Replicas serving at the peak hour: the utilisation there is of that many.
   const atPeak = Math.max(1, Math.round(peakDemand / Math.max(cpu.peak, 1e-9)))
