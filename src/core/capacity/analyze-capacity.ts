@@ -77,7 +77,7 @@ export interface CapacityReport {
 }
 
 /** Peak, trend, weekly pattern and next-peak forecast of one utilisation series; null without a whole day of points. */
-export function summarise(points: readonly MetricPoint[]): UtilisationSummary | null {
+function summarise(points: readonly MetricPoint[]): UtilisationSummary | null {
   const hourly = hourlyMeans(points)
   const peaks = dailyPeaks(hourly)
   const forecast = forecastNextWeeklyPeak(peaks)
@@ -100,7 +100,7 @@ export function summarise(points: readonly MetricPoint[]): UtilisationSummary | 
 }
 
 /** How p95 latency behaved in the busiest quarter of the hours against the quieter half. */
-export function latencyAtLoad(cpu: readonly MetricPoint[], latency: readonly MetricPoint[]): LatencyAtLoad | null {
+function latencyAtLoad(cpu: readonly MetricPoint[], latency: readonly MetricPoint[]): LatencyAtLoad | null {
   const cpuHourly = hourlyMeans(cpu)
   const latencyByHour = new Map(hourlyMeans(latency).map((p) => [p.at.getTime(), p.value]))
   const paired = cpuHourly.flatMap((p) => {
@@ -154,7 +154,7 @@ function round1(value: number): number {
  * CPU demand each hour in replicas' worth: the utilisation times the replicas that served it (the
  * current count for hours the replica history does not cover).
  */
-export function demandSeries(cpu: readonly MetricPoint[], replicas: readonly MetricPoint[], current: number): MetricPoint[] {
+function demandSeries(cpu: readonly MetricPoint[], replicas: readonly MetricPoint[], current: number): MetricPoint[] {
   const served = new Map(hourlyMeans(replicas).map((p) => [p.at.getTime(), p.value]))
   return hourlyMeans(cpu).map((p) => ({ at: p.at, value: p.value * (served.get(p.at.getTime()) ?? current) }))
 }
