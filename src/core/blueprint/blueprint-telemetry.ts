@@ -6,7 +6,7 @@ import { activeEdges, type BlueprintEdge } from './blueprint-edge'
 export const DECLARED_ONLY_WEIGHT = 0.5
 
 /** Traffic weight of an edge: observed edges grow with the log of their calls an hour, declared-only ones weigh least. */
-export function edgeWeight(dependency: Pick<ServiceDependency, 'source' | 'callsPerHour'>): number {
+function edgeWeight(dependency: Pick<ServiceDependency, 'source' | 'callsPerHour'>): number {
   if (dependency.source === 'declared') return DECLARED_ONLY_WEIGHT
   return 1 + Math.log10(1 + Math.max(0, dependency.callsPerHour ?? 0))
 }

@@ -107,7 +107,7 @@ function callsInTrace(trace: SpanTrace): Call[] {
 const MAX_NAME_CHARS = 200
 
 /** Names come from whatever the spans say: no control characters (Postgres refuses NUL), no surrounding space, bounded. */
-export function cleanServiceName(name: string): string {
+function cleanServiceName(name: string): string {
   return name
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .trim()

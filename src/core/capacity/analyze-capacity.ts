@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../durations'
 import type { MetricPoint } from '../telemetry/port'
 import type { CapacitySettings } from './capacity-settings'
 import { hourlyMeans, hourOfWeek, hourOfWeekLabel, hourOfWeekProfile } from './hourly-profile'
@@ -76,7 +77,7 @@ export interface CapacityReport {
 }
 
 /** Peak, trend, weekly pattern and next-peak forecast of one utilisation series; null without a whole day of points. */
-export function summarise(points: readonly MetricPoint[]): UtilisationSummary | null {
+function summarise(points: readonly MetricPoint[]): UtilisationSummary | null {
   const hourly = hourlyMeans(points)
   const peaks = dailyPeaks(hourly)
   const forecast = forecastNextWeeklyPeak(peaks)
@@ -99,7 +100,7 @@ export function summarise(points: readonly MetricPoint[]): UtilisationSummary | 
 }
 
 /** How p95 latency behaved in the busiest quarter of the hours against the quieter half. */
-export function latencyAtLoad(cpu: readonly MetricPoint[], latency: readonly MetricPoint[]): LatencyAtLoad | null {
+function latencyAtLoad(cpu: readonly MetricPoint[], latency: readonly MetricPoint[]): LatencyAtLoad | null {
   const cpuHourly = hourlyMeans(cpu)
   const latencyByHour = new Map(hourlyMeans(latency).map((p) => [p.at.getTime(), p.value]))
   const paired = cpuHourly.flatMap((p) => {
@@ -153,7 +154,7 @@ function round1(value: number): number {
  * CPU demand each hour in replicas' worth: the utilisation times the replicas that served it (the
  * current count for hours the replica history does not cover).
  */
-export function demandSeries(cpu: readonly MetricPoint[], replicas: readonly MetricPoint[], current: number): MetricPoint[] {
+function demandSeries(cpu: readonly MetricPoint[], replicas: readonly MetricPoint[], current: number): MetricPoint[] {
   const served = new Map(hourlyMeans(replicas).map((p) => [p.at.getTime(), p.value]))
   return hourlyMeans(cpu).map((p) => ({ at: p.at, value: p.value * (served.get(p.at.getTime()) ?? current) }))
 }
@@ -164,7 +165,7 @@ function replicaHours(demand: readonly MetricPoint[], min: number, max: number):
 }
 
 function replicaRecommendations(hourlyDemand: MetricPoint[], cpu: UtilisationSummary, s: CapacitySettings, notes: string[]): Recommendation[] {
-  const peakHour = Math.floor(cpu.peakAt.getTime() / 3_600_000) * 3_600_000
+  const peakHour = Math.floor(cpu.peakAt.getTime() / HOUR_MS) * HOUR_MS
   const peakDemand = hourlyDemand.find((p) => p.at.getTime() === peakHour)?.value ?? cpu.peak * s.replicas
   // Replicas serving at the peak hour: the utilisation there is of that many.
   const atPeak = Math.max(1, Math.round(peakDemand / Math.max(cpu.peak, 1e-9)))
@@ -178,37 +179,21 @@ function replicaRecommendations(hourlyDemand: MetricPoint[], cpu: UtilisationSum
   // Hours of the week scaled to a full week when fewer than 168 hours are known.
   const weekScale = HOURS_PER_WEEK / Math.min(HOURS_PER_WEEK, hourlyDemand.length)
   const evidence = `CPU peak ${pct(cpu.peak)} of ${atPeak} replicas at ${cpu.peakHourOfWeek}; forecast next peak ${pct(demand / atPeak)}`
+  // A replica change costs (or saves) its replica-hours a week of each replica's CPU and memory requests.
+  const replicaChange = (
+    { summary, ...change }: Omit<Recommendation, 'vcpuHoursPerWeek' | 'gibHoursPerWeek'>,
+    replicaHoursPerWeek: number,
+  ): Recommendation[] => [{ ...change, vcpuHoursPerWeek: round1(replicaHoursPerWeek * cores), gibHoursPerWeek: round1(replicaHoursPerWeek * gib), summary }]
   if (atMax > HOT_UTILISATION) {
     const to = Math.ceil(demand / TARGET_UTILISATION)
     const after = demand / to
     if (s.autoscaler) {
       const extra = (replicaHours(hourlyDemand, min, to) - replicaHours(hourlyDemand, min, max)) * weekScale
-      return [
-        {
-          kind: 'hpa-max',
-          from: max,
-          to,
-          before: atMax,
-          after,
-          vcpuHoursPerWeek: round1(extra * cores),
-          gibHoursPerWeek: round1(extra * gib),
-          summary: `${evidence} (${pct(atMax)} even at HPA max ${max}); raise HPA max to ${to} → ${pct(after)}`,
-        },
-      ]
+      const summary = `${evidence} (${pct(atMax)} even at HPA max ${max}); raise HPA max to ${to} → ${pct(after)}`
+      return replicaChange({ kind: 'hpa-max', from: max, to, before: atMax, after, summary }, extra)
     }
-    const extra = (to - s.replicas) * HOURS_PER_WEEK
-    return [
-      {
-        kind: 'replicas',
-        from: s.replicas,
-        to,
-        before: atMax,
-        after,
-        vcpuHoursPerWeek: round1(extra * cores),
-        gibHoursPerWeek: round1(extra * gib),
-        summary: `${evidence}; no autoscaler: run ${to} replicas → ${pct(after)}`,
-      },
-    ]
+    const summary = `${evidence}; no autoscaler: run ${to} replicas → ${pct(after)}`
+    return replicaChange({ kind: 'replicas', from: s.replicas, to, before: atMax, after, summary }, (to - s.replicas) * HOURS_PER_WEEK)
   }
   if (atMin < COLD_UTILISATION && min > MIN_REPLICAS_FLOOR) {
     const to = Math.max(MIN_REPLICAS_FLOOR, Math.ceil(demand / TARGET_UTILISATION))
@@ -216,32 +201,11 @@ function replicaRecommendations(hourlyDemand: MetricPoint[], cpu: UtilisationSum
       const after = demand / to
       if (s.autoscaler) {
         const saved = (replicaHours(hourlyDemand, min, max) - replicaHours(hourlyDemand, to, max)) * weekScale
-        return [
-          {
-            kind: 'hpa-min',
-            from: min,
-            to,
-            before: atMin,
-            after,
-            vcpuHoursPerWeek: round1(-saved * cores),
-            gibHoursPerWeek: round1(-saved * gib),
-            summary: `${evidence} (${pct(atMin)} on HPA min ${min}); lower HPA min to ${to} → ${pct(after)} at the peak`,
-          },
-        ]
+        const summary = `${evidence} (${pct(atMin)} on HPA min ${min}); lower HPA min to ${to} → ${pct(after)} at the peak`
+        return replicaChange({ kind: 'hpa-min', from: min, to, before: atMin, after, summary }, -saved)
       }
-      const saved = (s.replicas - to) * HOURS_PER_WEEK
-      return [
-        {
-          kind: 'replicas',
-          from: s.replicas,
-          to,
-          before: atMin,
-          after,
-          vcpuHoursPerWeek: round1(-saved * cores),
-          gibHoursPerWeek: round1(-saved * gib),
-          summary: `${evidence}; run ${to} replicas instead of ${s.replicas} → ${pct(after)} at the peak`,
-        },
-      ]
+      const summary = `${evidence}; run ${to} replicas instead of ${s.replicas} → ${pct(after)} at the peak`
+      return replicaChange({ kind: 'replicas', from: s.replicas, to, before: atMin, after, summary }, -(s.replicas - to) * HOURS_PER_WEEK)
     }
   }
   const allocated = s.cpuLimitCores ?? s.cpuRequestCores

@@ -1,10 +1,10 @@
+import { DAY_MS } from '../durations'
 import type { TelemetryPort } from '../telemetry/port'
 import { analyzeCapacity, type CapacityReport } from './analyze-capacity'
 import type { CapacitySettingsPort } from './capacity-settings'
 
 /** How far back the sizing looks: four weeks give a weekly pattern and a trend; the port may return less. */
 export const CAPACITY_HISTORY_DAYS = 28
-const DAY_MS = 86_400_000
 
 export interface CapacityDeps {
   telemetry: Pick<TelemetryPort, 'metrics'>

@@ -1,6 +1,6 @@
+import { HOUR_MS } from '../durations'
 import type { MetricPoint } from '../telemetry/port'
 
-const HOUR_MS = 3_600_000
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const
 
 /** The mean of each whole UTC hour that has points, oldest first: the peaks compared are hourly, not one noisy sample. */

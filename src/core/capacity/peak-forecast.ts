@@ -1,6 +1,6 @@
+import { DAY_MS } from '../durations'
 import type { MetricPoint } from '../telemetry/port'
 
-const DAY_MS = 86_400_000
 /** The trend may move a forecast by at most this much a week; a steeper fit is noise more often than growth. */
 const MAX_WEEKLY_GROWTH = 0.1
 

@@ -1,4 +1,5 @@
 import { formatDuration, SECOND_MS } from '../durations'
+import { incidentLabel } from './incident-label'
 import type { Timeline, TimelineEvent } from './timeline'
 
 /** A piece of a review line: plain text (escaped by whoever renders it) or a Slack user, shown as a mention or an id. */
@@ -106,7 +107,7 @@ export function draftReview(input: ReviewInput): IncidentReview {
 }
 
 function summaryOf({ incident }: ReviewInput): ReviewSection {
-  const lines: ReviewLine[] = [[`INC-${incident.number}: ${incident.title}`]]
+  const lines: ReviewLine[] = [[`${incidentLabel(incident)}: ${incident.title}`]]
   const facts = [`severity ${incident.severity}`, incident.service ? `service ${incident.service}` : 'service not recorded', incident.status]
   lines.push([facts.join(', ')])
   if (incident.summary.trim()) lines.push([incident.summary.trim()])
@@ -209,8 +210,8 @@ function similarLine(same: ReviewInput['incident']['sameIncident'], matches: Arr
   if (!same)
     return matches.length ? `Similar incidents: ${matches.length} matched; none was named as really the same` : 'Similar incidents: none matched, none named'
   const rank = matches.findIndex((m) => m.id === same.id)
-  if (rank === -1) return `INC-${same.number} (named as really the same) was not among the ${matches.length} matches`
-  return `INC-${same.number} (named as really the same) was match #${rank + 1} of ${matches.length}`
+  if (rank === -1) return `${incidentLabel(same)} (named as really the same) was not among the ${matches.length} matches`
+  return `${incidentLabel(same)} (named as really the same) was match #${rank + 1} of ${matches.length}`
 }
 
 /** The fix's playbook: the one recorded on the incident, else its last completed run; compared with the suggested one. */
@@ -243,7 +244,11 @@ function iso(at: Date): string {
 
 /** The review as a Markdown document: a heading per section, a bullet per line, users as @id, markup escaped. */
 export function reviewToMarkdown(review: IncidentReview): string {
-  const out = [`# Post-incident review: INC-${review.incident.number} ${inline(review.incident.title)}`, '', '_Draft from stored facts; edit before sharing._']
+  const out = [
+    `# Post-incident review: ${incidentLabel(review.incident)} ${inline(review.incident.title)}`,
+    '',
+    '_Draft from stored facts; edit before sharing._',
+  ]
   for (const s of review.sections) {
     out.push('', `## ${s.title}`, '')
     for (const line of s.lines) out.push(`- ${line.map((p) => (typeof p === 'string' ? inline(p) : `@${p.user}`)).join('')}`)

@@ -1,9 +1,10 @@
+import { incidentLabel } from './incident-label'
 import { timelineKindLabel, type Timeline, type TimelineEvent } from './timeline'
 
 /** The timeline as a Markdown document with ISO 8601 times (UTC), for a postmortem or a ticket. Every event is listed. */
 export function timelineToMarkdown(timeline: Timeline, notes: readonly string[] = []): string {
   const { incident, events, undated } = timeline
-  const lines = [`# Timeline of INC-${incident.number}: ${inline(incident.title)}`, '']
+  const lines = [`# Timeline of ${incidentLabel(incident)}: ${inline(incident.title)}`, '']
   if (timeline.detectedAt) lines.push(`Detected: ${timeline.detectedAt.toISOString()} (the earliest anomaly before the alert)`, '')
   lines.push('| Time (UTC) | Kind | Source | Actor | What happened | Link |', '| --- | --- | --- | --- | --- | --- |')
   for (const e of [...events, ...undated]) lines.push(row(e))

@@ -1,4 +1,5 @@
 import type { ChangeEvent } from '../telemetry/port'
+import { incidentLabel } from './incident-label'
 
 /** Where a timeline event was read from. */
 export type TimelineSource = 'incident' | 'alert' | 'responder' | 'analysis' | 'telemetry' | 'playbook' | 'slack' | 'change'
@@ -91,7 +92,7 @@ export function buildIncidentTimeline(input: TimelineInput): Timeline {
     kind: 'opened',
     source: 'incident',
     actor: incident.createdBy,
-    text: `INC-${incident.number} opened: ${incident.title}`,
+    text: `${incidentLabel(incident)} opened: ${incident.title}`,
     link: null,
   })
   collectAlerts(input, add)
@@ -105,7 +106,7 @@ export function buildIncidentTimeline(input: TimelineInput): Timeline {
   collectAnalyses(input, add)
   collectAudit(input, add)
   if (incident.resolvedAt)
-    add({ at: incident.resolvedAt, kind: 'resolved', source: 'incident', actor: null, text: `INC-${incident.number} resolved`, link: null })
+    add({ at: incident.resolvedAt, kind: 'resolved', source: 'incident', actor: null, text: `${incidentLabel(incident)} resolved`, link: null })
   if (incident.resolutionRecordedAt && !input.audit.some((a) => a.action === 'incident.resolution_recorded')) {
     add({
       at: incident.resolutionRecordedAt,

@@ -180,7 +180,7 @@ function strokeWidth(edge: BlueprintEdge): number {
 }
 
 /** Rough advance widths of DejaVu Sans, in ems: enough to size boxes without measuring glyphs. */
-export function textWidth(text: string, size: number): number {
+function textWidth(text: string, size: number): number {
   let ems = 0
   for (const ch of text) {
     if ("il.,:;!|'`".includes(ch)) ems += 0.3
