@@ -1,5 +1,5 @@
-import { getIncidentByOwnChannel } from '../../../storage/repositories/incident-lifecycle'
-import { getIncidentByNumber, getLatestIncidentInChannel, type Incident } from '../../../storage/repositories/incidents'
+import { findIncidentOfChannel } from '../../../storage/repositories/incident-timeline'
+import { getIncidentByNumber, type Incident } from '../../../storage/repositories/incidents'
 import type { ListenerDeps } from '../listener-deps'
 
 /** What a command is about: the incident, the words after its `INC-n`, or why there is none. */
@@ -16,7 +16,7 @@ export async function incidentForCommand(deps: Pick<ListenerDeps, 'db'>, words: 
     const incident = await getIncidentByNumber(deps.db, Number(named[1]))
     return incident ? { incident, rest: words.slice(1) } : { incident: null, problem: `There is no INC-${named[1]}.` }
   }
-  const incident = (await getIncidentByOwnChannel(deps.db, channelId)) ?? (await getLatestIncidentInChannel(deps.db, channelId))
+  const incident = await findIncidentOfChannel(deps.db, channelId)
   return incident ? { incident, rest: words } : { incident: null, problem: `No incident was posted in this channel: name one, \`${usage}\`.` }
 }
 
