@@ -27,16 +27,15 @@ export async function postStatusUpdate(
   await showIncidentChange(deps, client, recorded.incident, buildStatusUpdateLine(incidentLabel(incident), recorded.update, recorded.mitigated))
 }
 
-/** The severity menu or `/sre severity`: false when it already was that severity (nothing to say). */
+/** The severity menu or `/sre severity`: nothing is said when it already was that severity. */
 export async function setIncidentSeverity(
   deps: Pick<ListenerDeps, 'db' | 'queue' | 'now'>,
   client: WebClient,
   incident: Incident,
   severity: Severity,
   userId: string,
-): Promise<boolean> {
+): Promise<void> {
   const change = await changeSeverity(deps.db, incident.id, severity, userId, deps.now())
-  if (!change.changed) return false
+  if (!change.changed) return
   await showIncidentChange(deps, client, change.incident, buildSeverityChangedLine(incidentLabel(incident), change.from, severity, userId))
-  return true
 }

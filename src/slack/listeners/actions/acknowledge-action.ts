@@ -1,11 +1,10 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt'
-import { incidentLabel, parseIncidentLabel } from '../../../core/incidents/incident-label'
+import { incidentLabel } from '../../../core/incidents/incident-label'
 import { acknowledgeIncident } from '../../../storage/repositories/incident-lifecycle'
-import { getIncidentByNumber } from '../../../storage/repositories/incidents'
 import { alreadyAcknowledgedText, buildAcknowledgedLine } from '../../blocks/lifecycle-blocks'
 import { showIncidentChange } from '../incident-changes'
 import type { ListenerDeps } from '../listener-deps'
-import { readButtonClick } from './button-click'
+import { incidentOfButton, readButtonClick } from './button-click'
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs
 
@@ -13,10 +12,10 @@ type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddleware
 export function createAcknowledgeActionHandler(deps: ListenerDeps) {
   return async ({ ack, body, action, client }: Args): Promise<void> => {
     await ack()
-    const { tell, userId } = readButtonClick(body, client)
-    const number = parseIncidentLabel(action.value ?? '')
-    const incident = number === null ? null : await getIncidentByNumber(deps.db, number)
-    if (!incident) return tell(':warning: This incident no longer exists.')
+    const click = readButtonClick(body, client)
+    const { tell, userId } = click
+    const incident = await incidentOfButton(deps, click, action.value)
+    if (!incident) return
     const label = incidentLabel(incident)
     if (incident.status === 'resolved' && !incident.acknowledgedAt) return tell(`${label} is already resolved: there is nothing left to acknowledge.`)
     const result = await acknowledgeIncident(deps.db, incident.id, userId, deps.now())

@@ -1,5 +1,8 @@
 import type { BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt'
 import type { WebClient } from '@slack/web-api'
+import { parseIncidentLabel } from '../../../core/incidents/incident-label'
+import { getIncidentByNumber, type Incident } from '../../../storage/repositories/incidents'
+import type { ListenerDeps } from '../listener-deps'
 
 /** Who clicked, where, and a way to answer them alone (ephemerally, in the same thread). */
 export interface ButtonClick {
@@ -23,4 +26,12 @@ export function readButtonClick(body: BlockAction<ButtonAction | StaticSelectAct
       if (channel) await client.chat.postEphemeral({ channel, user: userId, text, thread_ts: threadTs })
     },
   }
+}
+
+/** The incident a button names in its value (INC-n or its number); the clicker is told when there is none. */
+export async function incidentOfButton(deps: Pick<ListenerDeps, 'db'>, click: ButtonClick, value: string | undefined): Promise<Incident | null> {
+  const number = parseIncidentLabel(value ?? '')
+  const incident = number === null ? null : await getIncidentByNumber(deps.db, number)
+  if (!incident) await click.tell(':warning: This incident no longer exists.')
+  return incident
 }

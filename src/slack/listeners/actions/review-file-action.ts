@@ -1,9 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt'
-import { parseIncidentLabel } from '../../../core/incidents/incident-label'
-import { getIncidentByNumber } from '../../../storage/repositories/incidents'
 import { uploadReviewFile } from '../commands/review-command'
 import type { ListenerDeps } from '../listener-deps'
-import { readButtonClick } from './button-click'
+import { incidentOfButton, readButtonClick } from './button-click'
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs
 
@@ -11,10 +9,9 @@ type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddleware
 export function createReviewFileHandler(deps: ListenerDeps) {
   return async ({ ack, body, action, client }: Args): Promise<void> => {
     await ack()
-    const { userId, tell } = readButtonClick(body, client)
-    const number = parseIncidentLabel(action.value ?? '')
-    const incident = number === null ? null : await getIncidentByNumber(deps.db, number)
-    if (!incident) return tell(':warning: This incident no longer exists.')
-    await uploadReviewFile(deps, client, incident, userId)
+    const click = readButtonClick(body, client)
+    const incident = await incidentOfButton(deps, click, action.value)
+    if (!incident) return
+    await uploadReviewFile(deps, client, incident, click.userId)
   }
 }

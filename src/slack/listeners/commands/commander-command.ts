@@ -12,11 +12,8 @@ const USAGE = '/sre commander INC-n @person'
 
 /** `/sre commander [INC-n] @person`: names the incident commander (`me` for oneself). */
 export async function runCommanderCommand(deps: ListenerDeps, { command, ack, client }: Args, words: string[]): Promise<void> {
-  const target = await incidentForCommand(deps, words, command.channel_id, USAGE)
-  if (!target.incident) {
-    await ack({ response_type: 'ephemeral', text: target.problem })
-    return
-  }
+  const target = await incidentForCommand(deps, ack, words, command.channel_id, USAGE)
+  if (!target) return
   const { incident } = target
   const label = incidentLabel(incident)
   const word = target.rest[0] ?? ''

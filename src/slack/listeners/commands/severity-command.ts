@@ -11,11 +11,8 @@ const USAGE = `/sre severity INC-n ${SEVERITIES.join('|')}`
 
 /** `/sre severity [INC-n] <critical|high|warning|info>`: as the severity menu on the root message. */
 export async function runSeverityCommand(deps: ListenerDeps, { command, ack, client }: Args, words: string[]): Promise<void> {
-  const target = await incidentForCommand(deps, words, command.channel_id, USAGE)
-  if (!target.incident) {
-    await ack({ response_type: 'ephemeral', text: target.problem })
-    return
-  }
+  const target = await incidentForCommand(deps, ack, words, command.channel_id, USAGE)
+  if (!target) return
   const { incident } = target
   const label = incidentLabel(incident)
   const severity = SEVERITIES.find((s) => s === target.rest[0]?.toLowerCase())

@@ -17,11 +17,8 @@ const USAGE = '/sre update INC-n [investigating|identified|monitoring|resolved] 
  * without one, the update form opens. `resolved` opens the Resolve form, which records what fixed it.
  */
 export async function runUpdateCommand(deps: ListenerDeps, { command, ack, client }: Args, words: string[]): Promise<void> {
-  const target = await incidentForCommand(deps, words, command.channel_id, USAGE)
-  if (!target.incident) {
-    await ack({ response_type: 'ephemeral', text: target.problem })
-    return
-  }
+  const target = await incidentForCommand(deps, ack, words, command.channel_id, USAGE)
+  if (!target) return
   const { incident } = target
   const label = incidentLabel(incident)
   if (incident.status === 'resolved') {

@@ -5,6 +5,7 @@ import { SEVERITIES } from '../../../core/incidents/types'
 import { DECLARE_BLOCK, DESCRIPTION_MAX, SERVICE_MAX, TITLE_MAX } from '../../blocks/lifecycle-blocks'
 import { failureReason } from '../answer-failures'
 import type { ListenerDeps } from '../listener-deps'
+import { fieldErrors } from './field-errors'
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs
 
@@ -55,9 +56,7 @@ export function createDeclareSubmissionHandler(deps: ListenerDeps) {
     const { channel } = metadataSchema.parse(JSON.parse(view.private_metadata || '{}'))
     const parsed = readAnswers(view.state.values)
     if (!parsed.success) {
-      const errors: Record<string, string> = {}
-      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message
-      await ack({ response_action: 'errors', errors })
+      await ack({ response_action: 'errors', errors: fieldErrors(parsed.error) })
       return
     }
     const a = parsed.data

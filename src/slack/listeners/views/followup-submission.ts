@@ -4,6 +4,7 @@ import { dueDateSchema, FOLLOWUP_TEXT_MAX_CHARS } from '../../../core/incidents/
 import { getIncident } from '../../../storage/repositories/incidents'
 import { FOLLOWUP_BLOCK } from '../../blocks/followup-blocks'
 import type { ListenerDeps } from '../listener-deps'
+import { fieldErrors } from './field-errors'
 import { addFollowupAction } from '../commands/followup-commands'
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs
@@ -39,9 +40,7 @@ export function createFollowupSubmissionHandler(deps: ListenerDeps) {
       [FOLLOWUP_BLOCK.due]: state.due?.due.selected_date ?? null,
     })
     if (!parsed.success) {
-      const errors: Record<string, string> = {}
-      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message
-      await ack({ response_action: 'errors', errors })
+      await ack({ response_action: 'errors', errors: fieldErrors(parsed.error) })
       return
     }
     const today = deps.now().toISOString().slice(0, 10)

@@ -7,6 +7,7 @@ import { recordResolution } from '../../../storage/repositories/incident-resolut
 import { getIncident } from '../../../storage/repositories/incidents'
 import { buildResolutionRecordedMessage, NO_SAME_INCIDENT, RESOLVE_BLOCK } from '../../blocks/resolution-blocks'
 import type { ListenerDeps } from '../listener-deps'
+import { fieldErrors } from './field-errors'
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs
 
@@ -65,9 +66,7 @@ export function createResolveSubmissionHandler(deps: ListenerDeps) {
     const { incidentId } = metadataSchema.parse(JSON.parse(view.private_metadata || '{}'))
     const parsed = readAnswers(view.state.values)
     if (!parsed.success) {
-      const errors: Record<string, string> = {}
-      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message
-      await ack({ response_action: 'errors', errors })
+      await ack({ response_action: 'errors', errors: fieldErrors(parsed.error) })
       return
     }
     const a = parsed.data

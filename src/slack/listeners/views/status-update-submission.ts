@@ -7,6 +7,7 @@ import { UPDATE_BLOCK, UPDATE_TEXT_MAX } from '../../blocks/lifecycle-blocks'
 import { buildResolveModal } from '../../blocks/resolution-blocks'
 import { postStatusUpdate } from '../incident-changes'
 import type { ListenerDeps } from '../listener-deps'
+import { fieldErrors } from './field-errors'
 import { resolveModalView } from './open-resolve-modal'
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs
@@ -47,9 +48,7 @@ export function createStatusUpdateSubmissionHandler(deps: ListenerDeps) {
     const { incidentId, channel } = metadataSchema.parse(JSON.parse(view.private_metadata || '{}'))
     const parsed = readAnswers(view.state.values)
     if (!parsed.success) {
-      const errors: Record<string, string> = {}
-      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message
-      await ack({ response_action: 'errors', errors })
+      await ack({ response_action: 'errors', errors: fieldErrors(parsed.error) })
       return
     }
     const stage = parsed.data[UPDATE_BLOCK.stage]!
