@@ -14,3 +14,12 @@ export function startOnTestServices(
   const queuePrefix = options.queuePrefix ?? `test-${randomBytes(4).toString('hex')}`
   return startEmbeddedEnvironment({ ...options, databaseUrl: database.url, redisUrl: TEST_REDIS_URL, queuePrefix })
 }
+
+/** POSTs `body` to the environment's generic alert webhook with its bearer token, as an alert source would. */
+export function postGenericAlert(env: EmbeddedEnvironment, body: unknown): Promise<Response> {
+  return fetch(`${env.baseUrl}/alerts/generic`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.alertToken}` },
+    body: JSON.stringify(body),
+  })
+}
