@@ -57,20 +57,7 @@ async function evaluate(args: string[]): Promise<number> {
   out.write(`NAB: ${corpus.length} series, ${pointCount.toLocaleString('en')} points, ${windowCount} anomaly windows (${flags.data})\n\n`)
 
   // Our detector, one fresh instance per series, point by point.
-  const started = performance.now()
-  const ours: ScoredSeries[] = corpus.map((s) => ({
-    name: s.path,
-    timestamps: s.timestamps,
-    windows: s.windows,
-    anomalyScores: scoreMetricSeries(s.timestamps.map((timestamp, i) => ({ timestamp, value: s.values[i]! }))).map((p) => p!.score),
-  }))
-  const detectSeconds = (performance.now() - started) / 1000
-  for (const [i, s] of corpus.entries()) {
-    const file = join(flags.out!, s.path)
-    await mkdir(dirname(file), { recursive: true })
-    const scores = ours[i]!.anomalyScores
-    await writeFile(file, `timestamp,value,anomaly_score\n${s.rawTimestamps.map((t, r) => `${t},${s.rawValues[r]},${scores[r]}`).join('\n')}\n`)
-  }
+  const { ours, detectSeconds } = await scoreAndWriteCorpus(corpus, flags.out!)
 
   // Numenta HTM's published output on the same files.
   const numenta = await Promise.all(
@@ -165,20 +152,7 @@ async function evaluateSynthetic(flags: Record<string, string>, ablate: boolean)
     `Synthetic fleet (seed ${seed}): ${corpus.length} series, ${pointCount.toLocaleString('en')} points, ${windowCount} anomaly windows ` +
       `(data and labels written to ${flags.out}/corpus)\n\n`,
   )
-  const started = performance.now()
-  const ours: ScoredSeries[] = corpus.map((s) => ({
-    name: s.path,
-    timestamps: s.timestamps,
-    windows: s.windows,
-    anomalyScores: scoreMetricSeries(s.timestamps.map((timestamp, i) => ({ timestamp, value: s.values[i]! }))).map((p) => p!.score),
-  }))
-  const detectSeconds = (performance.now() - started) / 1000
-  for (const [i, s] of corpus.entries()) {
-    const file = join(flags.out!, s.path)
-    await mkdir(dirname(file), { recursive: true })
-    const scores = ours[i]!.anomalyScores
-    await writeFile(file, `timestamp,value,anomaly_score\n${s.rawTimestamps.map((t, r) => `${t},${s.rawValues[r]},${scores[r]}`).join('\n')}\n`)
-  }
+  const { ours, detectSeconds } = await scoreAndWriteCorpus(corpus, flags.out!)
   const columns = `${'raw'.padStart(7)} ${'threshold'.padStart(9)} ${'windows'.padStart(7)} ${'FP rows'.padStart(7)}`
   out.write(`Threshold optimised on these series (in sample)\n  ${'profile'.padEnd(20)} ${'sre-agent'.padStart(9)} ${columns}\n`)
   for (const r of scoreNabCorpus(ours, profiles)) out.write(`  ${r.profile.padEnd(20)} ${describe(r)}\n`)
@@ -187,7 +161,7 @@ async function evaluateSynthetic(flags: Record<string, string>, ablate: boolean)
     const nab = await readNabCorpus(flags.data, flags.labels)
     const nabScored = nab.map((s) => ({
       swept: sweepSeries(s.timestamps, s.windows),
-      anomalyScores: scoreMetricSeries(s.timestamps.map((timestamp, i) => ({ timestamp, value: s.values[i]! }))).map((p) => p!.score),
+      anomalyScores: detectorScores(s),
     }))
     const thresholds = Object.fromEntries(Object.entries(profiles).map(([p, cost]) => [p, optimizeCorpusThreshold(nabScored, cost).threshold]))
     out.write(`\nAt the thresholds optimised on NAB (${flags.data}; ${nab.length} series)\n  ${'profile'.padEnd(20)} ${'sre-agent'.padStart(9)} ${columns}\n`)
@@ -207,6 +181,25 @@ async function evaluateSynthetic(flags: Record<string, string>, ablate: boolean)
       `(${((detectSeconds * 1e6) / pointCount).toFixed(1)} µs per point, one core); scores written to ${flags.out}/<category>/<name>.csv\n`,
   )
   return 0
+}
+
+/** The default detector's score at each point of a series (a fresh detector instance). */
+function detectorScores(s: NabSeries): number[] {
+  return scoreMetricSeries(s.timestamps.map((timestamp, i) => ({ timestamp, value: s.values[i]! }))).map((p) => p!.score)
+}
+
+/** Runs the default detector over each series (timed) and writes `<out>/<category>/<name>.csv` with its scores, in NAB's results format. */
+async function scoreAndWriteCorpus(corpus: readonly NabSeries[], outDir: string): Promise<{ ours: ScoredSeries[]; detectSeconds: number }> {
+  const started = performance.now()
+  const ours: ScoredSeries[] = corpus.map((s) => ({ name: s.path, timestamps: s.timestamps, windows: s.windows, anomalyScores: detectorScores(s) }))
+  const detectSeconds = (performance.now() - started) / 1000
+  for (const [i, s] of corpus.entries()) {
+    const file = join(outDir, s.path)
+    await mkdir(dirname(file), { recursive: true })
+    const scores = ours[i]!.anomalyScores
+    await writeFile(file, `timestamp,value,anomaly_score\n${s.rawTimestamps.map((t, r) => `${t},${s.rawValues[r]},${scores[r]}`).join('\n')}\n`)
+  }
+  return { ours, detectSeconds }
 }
 
 function printVariants(

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { isNotNull, isNull } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import type { EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE, type FakeSlackApi } from '../../src/embedded/slack-simulator'
 import { createLogger } from '../../src/logger'
 import { analyses, incidents } from '../../src/storage/schema'
 import { BullmqWorkers } from '../../src/workers/bullmq-queue'
 import { TEST_REDIS_URL } from '../support/services'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
+import { startOnTestServices } from '../support/test-environment'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
 const BURST = 20
@@ -30,13 +31,7 @@ describe('an alert storm: 20 alerts of one service in a burst', () => {
     database = await createTestDatabase()
     const queuePrefix = `storm-${randomBytes(4).toString('hex')}`
     // No workers while the burst lands, so every job sees the whole burst; the settle wait is never needed then.
-    env = await startEmbeddedEnvironment({
-      databaseUrl: database.url,
-      redisUrl: TEST_REDIS_URL,
-      queuePrefix,
-      workers: false,
-      env: { STORM_SETTLE_SECONDS: '600' },
-    })
+    env = await startOnTestServices(database, { queuePrefix, workers: false, env: { STORM_SETTLE_SECONDS: '600' } })
     const responses = await Promise.all(
       Array.from({ length: BURST }, (_, i) =>
         fetch(`${env.baseUrl}/alerts/generic`, {

@@ -18,6 +18,7 @@ import { countStaleEmbeddings } from '../../src/storage/repositories/incident-em
 import { searchIncidentCandidates } from '../../src/storage/repositories/similar-incidents-search'
 import { incidents } from '../../src/storage/schema'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
+import { captureWrites } from '../support/captured-writes'
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/history')
 const embedder = new HashingEmbedder()
@@ -239,13 +240,11 @@ describe('sre-agent import on Postgres', () => {
       stderr = ''
       url = process.env.DATABASE_URL
       process.env.DATABASE_URL = t.url
-      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-        stdout += String(chunk)
-        return true
+      captureWrites(process.stdout, (text) => {
+        stdout += text
       })
-      vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-        stderr += String(chunk)
-        return true
+      captureWrites(process.stderr, (text) => {
+        stderr += text
       })
     })
     afterEach(() => {

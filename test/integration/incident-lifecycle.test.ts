@@ -10,7 +10,7 @@ import { listIncidentEvents } from '../../src/storage/repositories/incident-even
 import { getIncident, getIncidentByNumber, listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
 import { eventually } from '../support/eventually'
-import { startOnTestServices } from '../support/test-environment'
+import { postGenericAlert, startOnTestServices } from '../support/test-environment'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
@@ -40,12 +40,7 @@ describe('the incident lifecycle in Slack, through the Bolt app and the Slack si
     await database?.drop()
   })
 
-  const postAlert = (body: Record<string, unknown>) =>
-    fetch(`${env.baseUrl}/alerts/generic`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.alertToken}` },
-      body: JSON.stringify(body),
-    })
+  const postAlert = (body: Record<string, unknown>) => postGenericAlert(env, body)
   const openAlertIncident = async (fingerprint: string): Promise<Incident> => {
     const alert = { title: 'orders-db connection pool exhausted', service: 'orders-db', severity: 'high', fingerprint }
     expect((await postAlert(alert)).status).toBe(202)

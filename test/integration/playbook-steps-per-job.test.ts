@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { Queue } from 'bullmq'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jobIdFor } from '../../src/core/jobs/job-queue'
-import { startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import type { EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
 import { createIncident } from '../../src/storage/repositories/incidents'
 import { createExecution, getExecution, listExecutionSteps, type PlaybookExecution } from '../../src/storage/repositories/playbooks'
@@ -10,6 +10,7 @@ import { queueNameFor } from '../../src/workers/jobs'
 import { eventually } from '../support/eventually'
 import { TEST_REDIS_URL } from '../support/services'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
+import { startOnTestServices } from '../support/test-environment'
 
 describe('how many jobs a playbook run takes (BullMQ on Redis)', () => {
   let database: TestDatabase
@@ -18,12 +19,7 @@ describe('how many jobs a playbook run takes (BullMQ on Redis)', () => {
   beforeAll(async () => {
     database = await createTestDatabase()
     const queuePrefix = `steps-${randomBytes(4).toString('hex')}`
-    env = await startEmbeddedEnvironment({
-      databaseUrl: database.url,
-      redisUrl: TEST_REDIS_URL,
-      queuePrefix,
-      env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks-race' },
-    })
+    env = await startOnTestServices(database, { queuePrefix, env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks-race' } })
     advanceQueue = new Queue(queueNameFor('playbook.advance'), { connection: { url: TEST_REDIS_URL }, prefix: queuePrefix })
   })
   afterAll(async () => {

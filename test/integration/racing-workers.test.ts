@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import type { EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
 import { createLogger } from '../../src/logger'
 import { listAuditForIncident } from '../../src/storage/repositories/audit'
@@ -10,6 +10,7 @@ import { BullmqWorkers } from '../../src/workers/bullmq-queue'
 import { eventually } from '../support/eventually'
 import { TEST_REDIS_URL } from '../support/services'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
+import { startOnTestServices } from '../support/test-environment'
 
 describe('two BullMQ workers racing on one playbook execution', () => {
   let database: TestDatabase
@@ -18,12 +19,7 @@ describe('two BullMQ workers racing on one playbook execution', () => {
   beforeAll(async () => {
     database = await createTestDatabase()
     const queuePrefix = `race-${randomBytes(4).toString('hex')}`
-    env = await startEmbeddedEnvironment({
-      databaseUrl: database.url,
-      redisUrl: TEST_REDIS_URL,
-      queuePrefix,
-      env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks-race' },
-    })
+    env = await startOnTestServices(database, { queuePrefix, env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks-race' } })
     second = new BullmqWorkers(TEST_REDIS_URL, queuePrefix, env.runtime.handlers, createLogger('silent'), 8)
     second.start()
     await second.waitUntilReady()

@@ -12,7 +12,7 @@ import { getIncident } from '../../src/storage/repositories/incidents'
 import { incidents } from '../../src/storage/schema'
 import { processIncidentRemindResolutions } from '../../src/workers/processors/incident-remind-resolutions'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
-import { startOnTestServices } from '../support/test-environment'
+import { postGenericAlert, startOnTestServices } from '../support/test-environment'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
@@ -37,12 +37,7 @@ describe('an incident its alert resolved is asked what fixed it, and reminded on
     if (noPlaybooks) await rm(noPlaybooks, { recursive: true, force: true })
   })
 
-  const postAlert = (body: unknown) =>
-    fetch(`${env.baseUrl}/alerts/generic`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.alertToken}` },
-      body: JSON.stringify(body),
-    })
+  const postAlert = (body: unknown) => postGenericAlert(env, body)
   const remindAt = (at: Date) => processIncidentRemindResolutions({ ...env.runtime.deps, now: () => at })
 
   async function openAndClose(fingerprint: string) {

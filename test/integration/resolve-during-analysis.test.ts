@@ -8,7 +8,7 @@ import { listAuditForIncident } from '../../src/storage/repositories/audit'
 import { getIncident } from '../../src/storage/repositories/incidents'
 import { GatedTelemetry } from '../fakes/gated-telemetry'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
-import { startOnTestServices } from '../support/test-environment'
+import { postGenericAlert, startOnTestServices } from '../support/test-environment'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
@@ -36,12 +36,7 @@ describe('an alert that resolves while its analysis is running, on Postgres, Bul
     if (noPlaybooks) await rm(noPlaybooks, { recursive: true, force: true })
   })
 
-  const postAlert = (body: unknown) =>
-    fetch(`${env.baseUrl}/alerts/generic`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.alertToken}` },
-      body: JSON.stringify(body),
-    })
+  const postAlert = (body: unknown) => postGenericAlert(env, body)
 
   it('leaves the root message saying Resolved once the analysis ends', async () => {
     const alert = { title: 'orders-db connection pool exhausted', service: 'orders-db', severity: 'critical', fingerprint: 'orders-db-pool-race' }

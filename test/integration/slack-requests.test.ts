@@ -88,11 +88,17 @@ describe('signed Slack requests run once: replays and future timestamps are refu
 
   const queuedOnce = (userId: string) => eventually(async () => (await analyzeJobsOf(userId)).length > 0, { what: `a job for ${userId}` })
 
+  /** `/sre <text>` from `userId`, served (200) and queued: the request to replay. */
+  async function servedAndQueued(replica: SlackRequestSender, text: string, userId: string) {
+    const first = await replica.slashCommand({ text, user_id: userId })
+    expect(first.status).toBe(200)
+    await queuedOnce(userId)
+    return first
+  }
+
   it('a replayed /sre analyze is answered 401 and opens one incident, on the same replica and on another', async () => {
     const user = 'U0REPLAY1'
-    const first = await replicaA.slashCommand({ text: 'analyze checkout-db connection timeouts', user_id: user })
-    expect(first.status).toBe(200)
-    await queuedOnce(user)
+    const first = await servedAndQueued(replicaA, 'analyze checkout-db connection timeouts', user)
 
     const replays = [await replicaA.replay(first.request), await replicaA.replay(first.request), await replicaB.replay(first.request)]
 
@@ -102,9 +108,7 @@ describe('signed Slack requests run once: replays and future timestamps are refu
 
   it('a replay is refused by an embedded bot, which remembers signatures in memory', async () => {
     const user = 'U0REPLAY2'
-    const first = await embedded.slashCommand({ text: 'analyze orders-db slow', user_id: user })
-    expect(first.status).toBe(200)
-    await queuedOnce(user)
+    const first = await servedAndQueued(embedded, 'analyze orders-db slow', user)
 
     expect((await embedded.replay(first.request)).status).toBe(401)
     expect(await analyzeJobsOf(user)).toHaveLength(1)
@@ -112,9 +116,7 @@ describe('signed Slack requests run once: replays and future timestamps are refu
 
   it('while the shared store is unreachable, each replica still refuses replays it has seen itself', async () => {
     const user = 'U0REPLAY3'
-    const first = await unreachableRedis.slashCommand({ text: 'analyze payments-api errors', user_id: user })
-    expect(first.status).toBe(200)
-    await queuedOnce(user)
+    const first = await servedAndQueued(unreachableRedis, 'analyze payments-api errors', user)
 
     expect((await unreachableRedis.replay(first.request)).status).toBe(401)
     expect(await analyzeJobsOf(user)).toHaveLength(1)

@@ -14,6 +14,7 @@ import { applyTelemetryScanSchedule, TELEMETRY_SCAN_SCHEDULER_ID } from '../../s
 import { eventually } from '../support/eventually'
 import { TEST_REDIS_URL } from '../support/services'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
+import { startOnTestServices } from '../support/test-environment'
 
 const logger = createLogger('silent')
 const FAULT_AT = new Date('2026-03-10T14:00:00Z')
@@ -38,13 +39,7 @@ describe('the proactive telemetry scan on BullMQ, two worker replicas and the Sl
   beforeAll(async () => {
     database = await createTestDatabase()
     queuePrefix = `scan-${randomBytes(4).toString('hex')}`
-    env = await startEmbeddedEnvironment({
-      databaseUrl: database.url,
-      redisUrl: TEST_REDIS_URL,
-      queuePrefix,
-      telemetry: fleetWithFault(),
-      now: () => NOW,
-    })
+    env = await startOnTestServices(database, { queuePrefix, telemetry: fleetWithFault(), now: () => NOW })
     second = new BullmqWorkers(TEST_REDIS_URL, queuePrefix, env.runtime.handlers, logger, 8)
     second.start()
     await second.waitUntilReady()

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AutomationReceiver } from '../../src/embedded/automation-receiver'
-import { DEMO_USERS, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
 import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-blocks'
 import { listAuditForIncident } from '../../src/storage/repositories/audit'
@@ -11,6 +11,7 @@ import { listExecutionsForIncident } from '../../src/storage/repositories/playbo
 import { eventually } from '../support/eventually'
 import { TEST_REDIS_URL } from '../support/services'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
+import { startOnTestServices } from '../support/test-environment'
 
 const CHANNEL = FAKE_WORKSPACE.channelId
 const ACTION_PATH = '/cloudsql/connections/reset'
@@ -35,7 +36,7 @@ describe('a worker process killed (SIGKILL) in the middle of an approved action'
   beforeAll(async () => {
     database = await createTestDatabase()
     const queuePrefix = `crash-${randomBytes(4).toString('hex')}`
-    env = await startEmbeddedEnvironment({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL, queuePrefix, workers: false, automation })
+    env = await startOnTestServices(database, { queuePrefix, workers: false, automation })
     workerEnv = {
       DATABASE_URL: database.url,
       REDIS_URL: TEST_REDIS_URL,

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { UsageError } from '../../../src/commands/command'
 import logs from '../../../src/commands/logs'
 import { parseCsv } from '../../../src/core/csv-text'
+import { captureWrites } from '../../support/captured-writes'
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/logs/checkout-service.log')
 
@@ -17,13 +18,11 @@ describe('sre-agent logs templates', () => {
     dir = await mkdtemp(join(tmpdir(), 'logs-command-'))
     stdout = ''
     stderr = ''
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      stdout += String(chunk)
-      return true
+    captureWrites(process.stdout, (text) => {
+      stdout += text
     })
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      stderr += String(chunk)
-      return true
+    captureWrites(process.stderr, (text) => {
+      stderr += text
     })
   })
   afterEach(async () => {

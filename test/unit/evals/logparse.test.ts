@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import logparse from '../../../src/evals/logparse'
 import { formatCsvRow, parseCsvRecords } from '../../../src/core/csv-text'
+import { captureWrites } from '../../support/captured-writes'
 
 const DATASET = join(import.meta.dirname, '../../fixtures/logs/loghub-mini')
 const STRUCTURED = 'Checkout/Checkout_2k.log_structured_corrected.csv'
@@ -15,9 +16,8 @@ describe('sre-agent eval logparse', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'logparse-'))
     stdout = ''
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      stdout += String(chunk)
-      return true
+    captureWrites(process.stdout, (text) => {
+      stdout += text
     })
   })
   afterEach(async () => {

@@ -6,6 +6,7 @@ import { parseCsv } from '../../../src/core/csv-text'
 import command, { latencyStatisticOf, parsePetshopGraph, parsePetshopMetrics, readAlertTarget } from '../../../src/evals/petshop'
 import { expectedCalibrationError, inTopK } from '../../../src/core/analysis/rca/ranking-metrics'
 import { FIXTURE_DIR } from '../../support/load-rca-fixture'
+import { captureWrites } from '../../support/captured-writes'
 
 const MINI = join(FIXTURE_DIR, 'petshop-mini')
 
@@ -77,9 +78,8 @@ describe('sre-agent eval petshop', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'petshop-eval-'))
     output = ''
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output += String(chunk)
-      return true
+    captureWrites(process.stdout, (text) => {
+      output += text
     })
   })
   afterEach(async () => {
@@ -132,9 +132,8 @@ describe('sre-agent eval petshop', () => {
 
   it('says which file is missing instead of crashing', async () => {
     let errors = ''
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      errors += String(chunk)
-      return true
+    captureWrites(process.stderr, (text) => {
+      errors += text
     })
     expect(await command.run(['--dataset', join(dir, 'nowhere'), '--predictions', join(dir, 'x.jsonl')])).toBe(1)
     expect(errors).toMatch(/nowhere\/graph\.csv does not exist \(petshop_file_missing\)/)

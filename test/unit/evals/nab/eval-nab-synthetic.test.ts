@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import nab from '../../../../src/evals/nab'
 import { readNabCorpus } from '../../../../src/evals/nab/read-nab-corpus'
+import { captureWrites } from '../../../support/captured-writes'
 
 describe('sre-agent eval nab --synthetic', () => {
   let dir: string
@@ -12,9 +13,8 @@ describe('sre-agent eval nab --synthetic', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'nab-synthetic-cli-'))
     stdout = ''
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      stdout += String(chunk)
-      return true
+    captureWrites(process.stdout, (text) => {
+      stdout += text
     })
   })
   afterEach(async () => {
