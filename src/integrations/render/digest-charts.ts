@@ -1,10 +1,10 @@
 import { DIGEST_CHART_NAMES, type DigestChartData, type DigestChartName, type RenderedChart } from '../../core/digest/digest-chart-data'
 import { truncateText } from '../../core/truncate-text'
 import { CHART_HEIGHT, CHART_WIDTH, type ChartDrawing } from './charts/chart-frame'
-import { drawIncidentsPerDay } from './digest-charts/incidents-per-day-chart'
-import { drawReliability } from './digest-charts/reliability-chart'
-import { drawTopServices } from './digest-charts/top-services-chart'
-import { drawTtrByWeek } from './digest-charts/ttr-by-week-chart'
+import { drawIncidentsPerDay } from './digest/incidents-per-day-chart'
+import { drawReliability } from './digest/reliability-chart'
+import { drawTopServices } from './digest/top-services-chart'
+import { drawTtrByWeek } from './digest/ttr-by-week-chart'
 import { svgToPng } from './svg-to-png'
 
 /** Slack's limit on an image's alt text is generous, but a screen reader reading 2,000 characters is not. */

@@ -17,6 +17,9 @@ export const LEGEND_Y = 140
 /** Bold DejaVu runs about 12 % wider than the regular widths textWidth knows. */
 const BOLD_WIDTH = 1.12
 
+/** A white outline drawn under a label's glyphs, so it stays readable where it crosses a line or a point. */
+export const HALO = 'stroke="#ffffff" stroke-width="6" stroke-linejoin="round" paint-order="stroke"'
+
 export const INK = { title: '#111827', text: '#374151', muted: '#6b7280', axis: '#9ca3af', grid: '#e5e7eb' }
 
 /** One chart drawn: its title, the SVG, and the text that describes it to someone who cannot see it. */

@@ -6,6 +6,7 @@ import {
   type ChartDrawing,
   chartDocument,
   emptyMessage,
+  HALO,
   INK,
   leftAxis,
   MARGIN,
@@ -62,16 +63,20 @@ export function drawReliability(data: DigestChartData): ChartDrawing {
       `<polyline points="${shown.map((b) => `${round(x(b.meanConfidence))},${round(y(b.observedRate))}`).join(' ')}" fill="none" stroke="${POINT_COLOR}" ` +
         'stroke-width="3" stroke-opacity="0.6"/>',
     )
+  const labels: string[] = []
   for (const bin of shown) {
     const cx = x(bin.meanConfidence)
     const cy = y(bin.observedRate)
     const r = radius(bin.count)
     body.push(`<circle cx="${round(cx)}" cy="${round(cy)}" r="${round(r)}" fill="${POINT_COLOR}" fill-opacity="0.75" stroke="#ffffff" stroke-width="2"/>`)
-    // Labels go on the side of the point away from the diagonal, so they never sit on the line.
-    const below = bin.observedRate < bin.meanConfidence
-    const ly = below ? Math.min(cy + r + 24, plot.bottom - 6) : Math.max(cy - r - 8, plot.top + 20)
-    body.push(text(cx, ly, `n=${bin.count}`, { anchor: 'middle', fill: INK.title }))
+    // A label goes on the side of its point away from the diagonal, unless that side has no room inside the plot.
+    const roomAbove = cy - r - 8 - 22 >= plot.top - 10
+    const roomBelow = cy + r + 24 <= plot.bottom - 4
+    const below = (bin.observedRate < bin.meanConfidence && roomBelow) || !roomAbove
+    labels.push(text(cx, below ? cy + r + 24 : cy - r - 8, `n=${bin.count}`, { anchor: 'middle', fill: INK.title, extra: HALO }))
   }
+  // Labels over every point, so a neighbour's circle never hides one.
+  body.push(...labels)
   body.push(...sidePanel(plot.right + 70, shown, brier, labelled))
   const altText =
     `${title}, ${data.period.label}: ${brierText.replace('no Brier score', 'Brier score not available')} on ${labelled} labelled outcomes. ` +

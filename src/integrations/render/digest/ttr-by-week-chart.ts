@@ -7,6 +7,7 @@ import {
   categoryLabels,
   chartDocument,
   emptyMessage,
+  HALO,
   INK,
   leftAxis,
   legend,
@@ -14,13 +15,16 @@ import {
   PLOT_TOP,
   type PlotArea,
   round,
+  TEXT_SIZE,
   text,
 } from '../charts/chart-frame'
 import { durationUnitFor, formatMinutes } from '../charts/duration-unit'
 import { bandScale, linearScale, niceTicks } from '../charts/scale'
+import { textWidth } from '../svg-text'
 
 const MEDIAN_COLOR = '#1d4ed8'
 const P90_COLOR = '#ea580c'
+const GAP_COLOR = '#e5e7eb'
 
 /**
  * Time to resolve per week: the median and the p90 as lines over the weeks, in the unit the largest value
@@ -38,10 +42,16 @@ export function drawTtrByWeek(data: DigestChartData): ChartDrawing {
   const scale = niceTicks(0, values.length === 0 ? 60 : Math.max(0, ...values) / unit.minutes, 5)
   const y = linearScale([0, scale.max], [plot.bottom, plot.top])
   const bands = bandScale(Math.max(1, weeks.length), [plot.left, plot.right], 0)
+  const gaps = values.length === 0 ? [] : weeks.flatMap((w, i) => (w.medianMinutes === null && w.p90Minutes === null ? [i] : []))
   const body: string[] = [
+    // Weeks without times shaded under the grid, so the break in the lines reads as missing data, not as zero.
+    ...gaps.map(
+      (i) => `<rect x="${round(bands.start(i))}" y="${plot.top}" width="${round(bands.band)}" height="${plot.bottom - plot.top}" fill="${GAP_COLOR}"/>`,
+    ),
     ...legend([
       { label: 'median', color: MEDIAN_COLOR, mark: 'line' },
       { label: '90th percentile', color: P90_COLOR, mark: 'dashed' },
+      ...(gaps.length > 0 ? [{ label: 'no times', color: GAP_COLOR, mark: 'box' as const }] : []),
     ]),
     ...leftAxis(plot, scale.ticks, y, String, `Time to resolve (${unit.name})`),
   ]
@@ -78,13 +88,12 @@ export function drawTtrByWeek(data: DigestChartData): ChartDrawing {
       const [cx, cy] = point(i, minutes)
       const at = Math.max(cy + 8, previousY + 28, plot.top + 8)
       previousY = at
-      body.push(text(cx + 16, at, formatMinutes(minutes), { fill: color, extra: 'font-weight="bold"' }))
+      body.push(text(cx + 16, at, formatMinutes(minutes), { fill: color, extra: `font-weight="bold" ${HALO}` }))
     }
   }
-  weeks.forEach((w, i) => {
-    if (w.medianMinutes === null && w.p90Minutes === null && values.length > 0)
+  for (const i of gaps)
+    if (textWidth('no times', TEXT_SIZE) + 12 <= bands.band)
       body.push(text(bands.center(i), plot.bottom - 14, 'no times', { anchor: 'middle', fill: INK.muted }))
-  })
   body.push(
     ...categoryLabels(
       plot,

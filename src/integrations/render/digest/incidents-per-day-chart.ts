@@ -8,6 +8,7 @@ import {
   categoryLabels,
   chartDocument,
   emptyMessage,
+  HALO,
   INK,
   leftAxis,
   legend,
@@ -15,9 +16,11 @@ import {
   PLOT_TOP,
   type PlotArea,
   round,
+  TEXT_SIZE,
   text,
 } from '../charts/chart-frame'
 import { bandScale, linearScale, niceTicks } from '../charts/scale'
+import { textWidth } from '../svg-text'
 
 /** Severity colours, the same on every chart and in the same order as SEVERITIES (most severe at the bottom of a stack). */
 export const SEVERITY_COLORS: Record<Severity, string> = { critical: '#b91c1c', high: '#ea580c', warning: '#eab308', info: '#3b82f6' }
@@ -30,9 +33,10 @@ export function drawIncidentsPerDay(data: DigestChartData): ChartDrawing {
   const total = totals.reduce((a, b) => a + b, 0)
   const title = 'Incidents per day, by severity'
   const subtitle = `${data.period.label} · ${total} incident${total === 1 ? '' : 's'} opened`
+  const busiest = totals.reduce((best, t, i) => (t > totals[best]! ? i : best), 0)
   const twoLines = days.length <= 14
   const plot: PlotArea = { left: MARGIN + 96, top: PLOT_TOP, right: CHART_WIDTH - MARGIN, bottom: CHART_HEIGHT - MARGIN - (twoLines ? 104 : 76) }
-  const scale = niceTicks(0, Math.max(...totals, total === 0 ? 4 : 1), 5, { integer: true })
+  const scale = niceTicks(0, Math.max(...totals, total === 0 ? 4 : 1), 6, { integer: true })
   const y = linearScale([0, scale.max], [plot.bottom, plot.top])
   const bands = bandScale(Math.max(1, days.length), [plot.left, plot.right], days.length > 14 ? 0.15 : 0.3)
   const body: string[] = [
@@ -51,7 +55,13 @@ export function drawIncidentsPerDay(data: DigestChartData): ChartDrawing {
       )
       base += count
     }
-    if (totals[i]! > 0 && bands.band >= 26) body.push(text(bands.center(i), y(totals[i]!) - 10, String(totals[i]), { anchor: 'middle', fill: INK.title }))
+  })
+  // Each day's total over its bar when they all fit side by side; otherwise only the busiest day's.
+  const step = (plot.right - plot.left) / Math.max(1, days.length)
+  const allFit = totals.every((t) => textWidth(String(t), TEXT_SIZE) + 8 <= step)
+  days.forEach((_, i) => {
+    if (totals[i]! > 0 && (allFit || i === busiest))
+      body.push(text(bands.center(i), y(totals[i]!) - 10, String(totals[i]), { anchor: 'middle', fill: INK.title, extra: HALO }))
   })
   body.push(
     ...categoryLabels(
@@ -64,7 +74,6 @@ export function drawIncidentsPerDay(data: DigestChartData): ChartDrawing {
   )
   if (total === 0)
     body.push(...emptyMessage(plot, ['No incidents in this period', days.length === 0 ? 'The period has no days' : `${days.length} days without an incident`]))
-  const busiest = totals.reduce((best, t, i) => (t > totals[best]! ? i : best), 0)
   const altText =
     total === 0
       ? `${title}, ${data.period.label}: no incidents were opened in this period.`
