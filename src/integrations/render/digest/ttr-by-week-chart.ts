@@ -97,7 +97,7 @@ export function drawTtrByWeek(data: DigestChartData): ChartDrawing {
   body.push(
     ...categoryLabels(
       plot,
-      weeks.map((w) => [shortDate(w.weekStart), `${w.incidents} incident${w.incidents === 1 ? '' : 's'}`]),
+      weeks.map((w) => [shortDate(w.weekStart), incidents(w.incidents)]),
       bands.center,
       bands.band,
       'Week starting (Monday) · incidents that week',
@@ -114,9 +114,9 @@ export function drawTtrByWeek(data: DigestChartData): ChartDrawing {
             (w) =>
               `week of ${shortDate(w.weekStart)}: ` +
               (w.medianMinutes === null && w.p90Minutes === null
-                ? `no times (${w.incidents} incidents)`
+                ? `no times (${incidents(w.incidents)})`
                 : `median ${w.medianMinutes === null ? 'n/a' : formatMinutes(w.medianMinutes)}, ` +
-                  `p90 ${w.p90Minutes === null ? 'n/a' : formatMinutes(w.p90Minutes)} (${w.incidents} incidents)`),
+                  `p90 ${w.p90Minutes === null ? 'n/a' : formatMinutes(w.p90Minutes)} (${incidents(w.incidents)})`),
           )
           .join('; ') +
         '.'
@@ -135,4 +135,8 @@ function segments(values: Array<number | null>): Array<Array<[number, number]>> 
   })
   if (current.length > 0) out.push(current)
   return out
+}
+
+function incidents(count: number): string {
+  return `${count} incident${count === 1 ? '' : 's'}`
 }

@@ -109,7 +109,7 @@ describe('renderDigestCharts', () => {
     expect(shown).toEqual(expect.arrayContaining(['Time to resolve (hours)', 'no times', '27 min', '96 min', '23 Nov', '1 incident']))
     expect(chart.svg.match(/<polyline/g)).toBeNull()
     expect(chart.svg.match(/<circle/g)).toHaveLength(4)
-    expect(chart.altText).toContain('week of 23 Nov: no times (1 incidents)')
+    expect(chart.altText).toContain('week of 23 Nov: no times (1 incident)')
   })
 
   it('escapes a hostile service name so the SVG stays well-formed and shows it as text', () => {
