@@ -1,3 +1,4 @@
+import { describeMetricWarning, type MetricWarning } from '../analysis/scan/metric-warnings'
 import { MINUTE_MS } from '../durations'
 import type { MetricKind, ServiceNode } from '../telemetry/port'
 
@@ -64,4 +65,30 @@ export function horizonEnd(w: Pick<ScoredWarning, 'onsetAt' | 'horizonMinutes'>)
 export function servicesCoveredBy(service: string, graph: readonly ServiceNode[]): string[] {
   const callers = graph.filter((s) => s.name !== service && s.dependsOn.includes(service)).map((s) => s.name)
   return [service, ...[...new Set(callers)].sort()]
+}
+
+/** What is stored of a warning the scan posted, before anything became of it. */
+export type WarningRecord = Omit<ScoredWarning, 'id' | 'status' | 'confirmedIncidentId' | 'leadMinutes' | 'mark'> & {
+  summary: string
+  minutesToFull: number | null
+  fullAt: Date | null
+}
+
+/**
+ * A scan's warning as it is stored and scored: an anomaly counts from its onset; a forecast from
+ * the scan that made it (`warnedAt`), with TELEMETRY_FORECAST_HORIZON_MINUTES as its horizon.
+ */
+export function warningRecord(w: MetricWarning, at: { warnedAt: Date; graph: readonly ServiceNode[]; forecastHorizonMinutes: number }): WarningRecord {
+  const common = {
+    service: w.service,
+    metric: w.metric,
+    kind: w.kind,
+    warnedAt: at.warnedAt,
+    horizonMinutes: horizonMinutesOf(w.kind, at.forecastHorizonMinutes),
+    covers: servicesCoveredBy(w.service, at.graph),
+    summary: describeMetricWarning(w),
+  }
+  return w.kind === 'anomaly'
+    ? { ...common, onsetAt: w.onsetAt, level: w.value, baseline: Number.isFinite(w.valueBefore) ? w.valueBefore : null, minutesToFull: null, fullAt: null }
+    : { ...common, onsetAt: at.warnedAt, level: w.level, baseline: null, minutesToFull: w.minutesToFull, fullAt: w.fullAt }
 }

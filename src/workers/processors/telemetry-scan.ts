@@ -6,10 +6,10 @@ import { BlueprintTelemetry } from '../../core/blueprint/blueprint-telemetry'
 import { errorMessage } from '../../core/errors'
 import { jobIdFor } from '../../core/jobs/job-queue'
 import type { ServiceNode } from '../../core/telemetry/port'
-import { horizonMinutesOf, servicesCoveredBy } from '../../core/warnings/proactive-warning'
+import { warningRecord } from '../../core/warnings/proactive-warning'
 import { appendAudits, hasAuditForMessage } from '../../storage/repositories/audit'
 import { listBlueprintEdges } from '../../storage/repositories/blueprint-edges'
-import { type NewProactiveWarning, recordProactiveWarnings } from '../../storage/repositories/proactive-warnings'
+import { recordProactiveWarnings } from '../../storage/repositories/proactive-warnings'
 import type { WorkerDeps } from '../worker-deps'
 
 // Longer than the scan's 4 h of history, after which an onset can no longer be seen again.
@@ -79,7 +79,12 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
   // Written again by a retry, which the unique (message, service, metric) makes a no-op.
   await recordProactiveWarnings(
     deps.db,
-    claimed.map((w) => storedWarning(w, { now, message, jobId: meta.jobId, graph, forecastHorizonMinutes: config.TELEMETRY_FORECAST_HORIZON_MINUTES })),
+    claimed.map((w) => ({
+      ...warningRecord(w, { warnedAt: now, graph, forecastHorizonMinutes: config.TELEMETRY_FORECAST_HORIZON_MINUTES }),
+      slackChannel: message.channel,
+      slackTs: message.ts,
+      jobId: meta.jobId,
+    })),
   )
   await enqueueScoring(deps, meta.jobId, log)
   // A retry of a job that posted writes the entries it could not write then, once (one statement: all or none).
@@ -102,27 +107,6 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
 /** The graph the analysis walks: the declared services merged with the blueprint's edges. */
 async function serviceGraph(deps: WorkerDeps): Promise<ServiceNode[]> {
   return new BlueprintTelemetry(deps.telemetry, await listBlueprintEdges(deps.db)).services()
-}
-
-function storedWarning(
-  w: MetricWarning,
-  at: { now: Date; message: { channel: string; ts: string }; jobId: string; graph: ServiceNode[]; forecastHorizonMinutes: number },
-): NewProactiveWarning {
-  const common = {
-    service: w.service,
-    metric: w.metric,
-    kind: w.kind,
-    warnedAt: at.now,
-    horizonMinutes: horizonMinutesOf(w.kind, at.forecastHorizonMinutes),
-    covers: servicesCoveredBy(w.service, at.graph),
-    summary: describeMetricWarning(w),
-    slackChannel: at.message.channel,
-    slackTs: at.message.ts,
-    jobId: at.jobId,
-  }
-  return w.kind === 'anomaly'
-    ? { ...common, onsetAt: w.onsetAt, level: w.value, baseline: Number.isFinite(w.valueBefore) ? w.valueBefore : null }
-    : { ...common, onsetAt: at.now, level: w.level, baseline: null, minutesToFull: w.minutesToFull, fullAt: w.fullAt }
 }
 
 /** The scoring runs after every scan, once per scan; a queue that does not answer costs one round, not the scan. */

@@ -1,0 +1,81 @@
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
+import { SyntheticTelemetry } from '../../src/integrations/telemetry/synthetic'
+import { WARNING_NOT_USEFUL_ACTION_ID, WARNING_USEFUL_ACTION_ID } from '../../src/slack/blocks/telemetry-warning-blocks'
+import { getIncidentByNumber, listOpenIncidents } from '../../src/storage/repositories/incidents'
+import { findForewarning, warningStatsFor } from '../../src/storage/repositories/proactive-warnings'
+import { auditLog, proactiveWarnings } from '../../src/storage/schema'
+import { eventually } from '../support/eventually'
+import { createTestDatabase, type TestDatabase } from '../support/test-database'
+import { postGenericAlert, startOnTestServices } from '../support/test-environment'
+
+const FAULT_AT = new Date('2026-03-10T14:00:00Z')
+const SCAN_AT = new Date(FAULT_AT.getTime() + 8 * 60_000)
+const CHANNEL = FAKE_WORKSPACE.channelId
+
+describe('proactive warnings: scan → stored warning → incident → confirmed (Postgres, BullMQ, the Slack fake)', () => {
+  let database: TestDatabase
+  let env: EmbeddedEnvironment
+  let clock = SCAN_AT
+  const rows = () => env.runtime.database.db.select().from(proactiveWarnings)
+  const ephemerals = () => env.fakeSlack.callsTo('chat.postEphemeral').map((c) => JSON.stringify(c.args))
+
+  beforeAll(async () => {
+    database = await createTestDatabase()
+    env = await startOnTestServices(database, {
+      telemetry: new SyntheticTelemetry({ seed: 7, injections: [{ kind: 'connection-pool-exhaustion', service: 'checkout-db', start: FAULT_AT }] }),
+      now: () => clock,
+    })
+  })
+  afterAll(async () => {
+    await env?.stop()
+    await database?.drop()
+  })
+
+  it('stores each warning of the message once, confirms it by the incident that follows and records the responders’ marks', async () => {
+    const { handlers } = env.runtime
+    await handlers['telemetry.scan']({}, { jobId: 'scan-1', attempt: 1 })
+    // A retry after posting writes nothing twice.
+    await handlers['telemetry.scan']({}, { jobId: 'scan-1', attempt: 2 })
+    await env.idle()
+    const message = env.fakeSlack.messagesIn(CHANNEL).find((m) => m.text?.startsWith('Warning: '))!
+    const audited = await env.runtime.database.db.select().from(auditLog).where(eq(auditLog.action, 'telemetry.warning'))
+    const stored = await rows()
+    expect(stored).toHaveLength(audited.length)
+    expect(stored.every((w) => w.slackTs === message.ts && w.status === 'open' && w.warnedAt.getTime() === SCAN_AT.getTime())).toBe(true)
+    const connections = stored.find((w) => w.service === 'checkout-db' && w.metric === 'db_connections_used_ratio')!
+    expect(connections).toMatchObject({ kind: 'anomaly', horizonMinutes: 60, covers: ['checkout-db', 'checkout-api'], jobId: 'scan-1' })
+    expect(connections.baseline).toBeLessThan(connections.level)
+
+    // Seven minutes after the warning, checkout-api (which calls checkout-db) alerts.
+    clock = new Date(SCAN_AT.getTime() + 12 * 60_000)
+    const alert = await postGenericAlert(env, { title: 'checkout p95 over 2 s', service: 'checkout-api', startedAt: '2026-03-10T14:15:00Z' })
+    expect(alert.status).toBe(202)
+    await env.idle()
+    const [incident] = await listOpenIncidents(env.runtime.database.db)
+    await handlers['warnings.score']({}, { jobId: 'score-1', attempt: 1 })
+    const scored = await rows()
+    const covering = scored.filter((w) => w.covers.includes('checkout-api'))
+    expect(covering.length).toBeGreaterThan(0)
+    for (const w of covering) expect(w).toMatchObject({ status: 'confirmed', confirmedIncidentId: incident!.id, leadMinutes: 7, decidedAt: clock })
+    // A warning about frontend alone is not confirmed by an incident on what it calls; its horizon has not passed.
+    expect(scored.filter((w) => !w.covers.includes('checkout-api')).every((w) => w.status === 'open')).toBe(true)
+
+    const forewarning = await findForewarning(env.runtime.database.db, (await getIncidentByNumber(env.runtime.database.db, incident!.number))!)
+    expect(forewarning).toMatchObject({ incidentNumber: incident!.number, leadMinutes: 7 })
+    const stats = await warningStatsFor(env.runtime.database.db, { since: FAULT_AT, until: new Date(FAULT_AT.getTime() + 60 * 60_000) })
+    expect(stats).toMatchObject({ warnings: scored.length, confirmed: covering.length, falseAlarms: 0, precision: 1, incidents: 1, forewarned: 1, recall: 1 })
+
+    await env.sender.blockAction({ actionId: WARNING_USEFUL_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId: 'U0ALICE' })
+    await env.sender.blockAction({ actionId: WARNING_USEFUL_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId: 'U0ALICE' })
+    await eventually(async () => ephemerals().some((e) => e.includes('You already marked this warning useful')), { what: 'the second click answered' })
+    expect(ephemerals().filter((e) => e.includes(`Marked the ${scored.length} warnings of this message useful`))).toHaveLength(1)
+    await env.sender.blockAction({ actionId: WARNING_NOT_USEFUL_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId: 'U0BOB' })
+    await eventually(async () => ephemerals().some((e) => e.includes("replacing <@U0ALICE>'s useful")), { what: 'the other mark' })
+    expect((await rows()).every((w) => w.mark === 'not_useful' && w.markedBy === 'U0BOB')).toBe(true)
+    const marks = await env.runtime.database.db.select().from(auditLog).where(eq(auditLog.action, 'telemetry.warning.marked'))
+    expect(marks.map((m) => m.actor)).toEqual(['U0ALICE', 'U0BOB'])
+  })
+})
