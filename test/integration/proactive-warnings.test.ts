@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { eq, like } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
@@ -6,7 +6,7 @@ import { SyntheticTelemetry } from '../../src/integrations/telemetry/synthetic'
 import { WARNING_NOT_USEFUL_ACTION_ID, WARNING_USEFUL_ACTION_ID } from '../../src/slack/blocks/telemetry-warning-blocks'
 import { getIncidentByNumber, listOpenIncidents } from '../../src/storage/repositories/incidents'
 import { findForewarning, warningStatsFor } from '../../src/storage/repositories/proactive-warnings'
-import { auditLog, proactiveWarnings } from '../../src/storage/schema'
+import { auditLog, evidenceItems, proactiveWarnings } from '../../src/storage/schema'
 import { eventually } from '../support/eventually'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 import { postGenericAlert, startOnTestServices } from '../support/test-environment'
@@ -63,6 +63,11 @@ describe('proactive warnings: scan → stored warning → incident → confirmed
     // A warning about frontend alone is not confirmed by an incident on what it calls; its horizon has not passed.
     expect(scored.filter((w) => !w.covers.includes('checkout-api')).every((w) => w.status === 'open')).toBe(true)
 
+    // The incident's analysis shows the warning that came first, in the metrics step.
+    const shown = await env.runtime.database.db.select().from(evidenceItems).where(like(evidenceItems.title, 'Forewarned%'))
+    expect(shown).toHaveLength(1)
+    expect(shown[0]).toMatchObject({ stepPosition: 2, title: 'Forewarned by the warning at 14:08 UTC (lead 7 min)' })
+    expect(covering.map((w) => w.summary)).toContain(shown[0]!.detail)
     const forewarning = await findForewarning(env.runtime.database.db, (await getIncidentByNumber(env.runtime.database.db, incident!.number))!)
     expect(forewarning).toMatchObject({ incidentNumber: incident!.number, leadMinutes: 7 })
     const stats = await warningStatsFor(env.runtime.database.db, { since: FAULT_AT, until: new Date(FAULT_AT.getTime() + 60 * 60_000) })
@@ -70,8 +75,12 @@ describe('proactive warnings: scan → stored warning → incident → confirmed
 
     await env.sender.blockAction({ actionId: WARNING_USEFUL_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId: 'U0ALICE' })
     await env.sender.blockAction({ actionId: WARNING_USEFUL_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId: 'U0ALICE' })
-    await eventually(async () => ephemerals().some((e) => e.includes('You already marked this warning useful')), { what: 'the second click answered' })
-    expect(ephemerals().filter((e) => e.includes(`Marked the ${scored.length} warnings of this message useful`))).toHaveLength(1)
+    // One click marks, the other (a double click) changes nothing; either may be answered first.
+    const answered = (needle: string) => ephemerals().filter((e) => e.includes(needle)).length
+    await eventually(async () => answered('You already marked this warning useful') + answered('of this message useful') === 2, {
+      what: 'both clicks answered',
+    })
+    expect(answered(`Marked the ${scored.length} warnings of this message useful`)).toBe(1)
     await env.sender.blockAction({ actionId: WARNING_NOT_USEFUL_ACTION_ID, messageTs: message.ts, channelId: CHANNEL, userId: 'U0BOB' })
     await eventually(async () => ephemerals().some((e) => e.includes("replacing <@U0ALICE>'s useful")), { what: 'the other mark' })
     expect((await rows()).every((w) => w.mark === 'not_useful' && w.markedBy === 'U0BOB')).toBe(true)

@@ -1,5 +1,6 @@
+import type { EvidenceItem } from '../analysis/evidence'
 import { formatDuration, MINUTE_MS } from '../durations'
-import type { WarningAccuracy } from './warning-accuracy'
+import type { Forewarning, WarningAccuracy } from './warning-accuracy'
 
 function utc(at: Date): string {
   return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`
@@ -16,6 +17,18 @@ function minutes(m: number): string {
 /** "forewarned by the warning at 09:12 UTC (lead 23 min)": how an incident's forewarning is said. */
 export function describeForewarning(f: { warnedAt: Date; leadMinutes: number }): string {
   return `forewarned by the warning at ${f.warnedAt.toISOString().slice(11, 16)} UTC (lead ${minutes(f.leadMinutes)})`
+}
+
+/** The evidence item an analysis shows when a proactive warning preceded its incident. */
+export function forewarningEvidence(f: Forewarning & { summary: string }): EvidenceItem {
+  return {
+    source: 'metrics',
+    title: `${describeForewarning(f).replace(/^f/, 'F')}`,
+    detail: f.summary,
+    link: null,
+    anomalous: true,
+    data: { warningId: f.warningId, warnedAt: f.warnedAt.toISOString(), leadMinutes: f.leadMinutes },
+  }
 }
 
 /** The figures as `sre-agent warnings stats` prints them: a table a person reads in a terminal. */

@@ -150,8 +150,8 @@ export async function warningStatsFor(db: Database, period: { since: Date; until
   })
 }
 
-/** The warning that forewarned an incident (the earliest posted before it, covering its service), or null. */
-export async function findForewarning(db: Database, incident: ScoredIncident): Promise<Forewarning | null> {
+/** The warning that forewarned an incident (the earliest posted before it, covering its service), with its one line; or null. */
+export async function findForewarning(db: Database, incident: ScoredIncident): Promise<(Forewarning & { summary: string }) | null> {
   if (incident.service === null) return null
   const rows = await db
     .select()
@@ -163,7 +163,8 @@ export async function findForewarning(db: Database, incident: ScoredIncident): P
         gte(proactiveWarnings.warnedAt, new Date(incident.startedAt.getTime() - LONGEST_HORIZON_MS)),
       ),
     )
-  return forewarningOf(incident, rows.map(toScoredWarning))
+  const found = forewarningOf(incident, rows.map(toScoredWarning))
+  return found ? { ...found, summary: rows.find((r) => r.id === found.warningId)!.summary } : null
 }
 
 /** Warnings confirmed by an incident, for showing on it. */
