@@ -1,5 +1,6 @@
 import { eq, like } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import warningsCommand from '../../src/commands/warnings'
 import type { EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
 import { SyntheticTelemetry } from '../../src/integrations/telemetry/synthetic'
@@ -14,6 +15,24 @@ import { postGenericAlert, startOnTestServices } from '../support/test-environme
 const FAULT_AT = new Date('2026-03-10T14:00:00Z')
 const SCAN_AT = new Date(FAULT_AT.getTime() + 8 * 60_000)
 const CHANNEL = FAKE_WORKSPACE.channelId
+
+/** `sre-agent warnings …` in this process (its own connection to `databaseUrl`), with what it printed. */
+async function runWarningsStats(databaseUrl: string, args: string[]): Promise<{ code: number; stdout: string }> {
+  const saved = process.env.DATABASE_URL
+  const printed: string[] = []
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    printed.push(String(chunk))
+    return true
+  })
+  process.env.DATABASE_URL = databaseUrl
+  try {
+    return { code: await warningsCommand.run(args), stdout: printed.join('') }
+  } finally {
+    write.mockRestore()
+    if (saved === undefined) delete process.env.DATABASE_URL
+    else process.env.DATABASE_URL = saved
+  }
+}
 
 describe('proactive warnings: scan → stored warning → incident → confirmed (Postgres, BullMQ, the Slack fake)', () => {
   let database: TestDatabase
@@ -86,5 +105,13 @@ describe('proactive warnings: scan → stored warning → incident → confirmed
     expect((await rows()).every((w) => w.mark === 'not_useful' && w.markedBy === 'U0BOB')).toBe(true)
     const marks = await env.runtime.database.db.select().from(auditLog).where(eq(auditLog.action, 'telemetry.warning.marked'))
     expect(marks.map((m) => m.actor)).toEqual(['U0ALICE', 'U0BOB'])
-  })
+
+    const cli = await runWarningsStats(database.url, ['stats', '--since', '2026-03-10T14:00Z', '--until', '2026-03-10T15:00Z'])
+    expect(cli.code).toBe(0)
+    expect(cli.stdout).toContain('Proactive warnings from 2026-03-10 14:00 UTC to 2026-03-10 15:00 UTC')
+    expect(cli.stdout).toContain(`warnings      ${scored.length} (confirmed ${covering.length}, false alarms 0, open ${scored.length - covering.length})`)
+    expect(cli.stdout).toContain('recall        100.0 % (1 of 1)')
+    expect(cli.stdout).toContain(`marked        useful 0, not useful ${scored.length}`)
+    expect(cli.stdout).toContain(`INC-${incident!.number}  forewarned by the warning at 14:08 UTC (lead 7 min)`)
+  }, 120_000)
 })
