@@ -14,6 +14,8 @@ import { postGenericAlert, startOnTestServices } from '../support/test-environme
 
 const FAULT_AT = new Date('2026-03-10T14:00:00Z')
 const SCAN_AT = new Date(FAULT_AT.getTime() + 8 * 60_000)
+// The pool is fixed half an hour in: by the end of the warnings' horizon every metric is back.
+const FIX_AT = new Date(FAULT_AT.getTime() + 30 * 60_000)
 const CHANNEL = FAKE_WORKSPACE.channelId
 
 /** `sre-agent warnings …` in this process (its own connection to `databaseUrl`), with what it printed. */
@@ -44,7 +46,10 @@ describe('proactive warnings: scan → stored warning → incident → confirmed
   beforeAll(async () => {
     database = await createTestDatabase()
     env = await startOnTestServices(database, {
-      telemetry: new SyntheticTelemetry({ seed: 7, injections: [{ kind: 'connection-pool-exhaustion', service: 'checkout-db', start: FAULT_AT }] }),
+      telemetry: new SyntheticTelemetry({
+        seed: 7,
+        injections: [{ kind: 'connection-pool-exhaustion', service: 'checkout-db', start: FAULT_AT, end: FIX_AT }],
+      }),
       now: () => clock,
     })
   })
@@ -106,12 +111,22 @@ describe('proactive warnings: scan → stored warning → incident → confirmed
     const marks = await env.runtime.database.db.select().from(auditLog).where(eq(auditLog.action, 'telemetry.warning.marked'))
     expect(marks.map((m) => m.actor)).toEqual(['U0ALICE', 'U0BOB'])
 
+    // Past the horizon (an hour from the onset) the frontend warnings, which no incident confirmed, are false alarms: frontend recovered.
+    clock = new Date(FAULT_AT.getTime() + 90 * 60_000)
+    await handlers['warnings.score']({}, { jobId: 'score-2', attempt: 1 })
+    const final = await rows()
+    const unconfirmed = final.filter((w) => !w.covers.includes('checkout-api'))
+    expect(unconfirmed.length).toBeGreaterThan(0)
+    for (const w of unconfirmed) expect(w).toMatchObject({ status: 'false_alarm', confirmedIncidentId: null, leadMinutes: null, decidedAt: clock })
+    expect(final.filter((w) => w.status === 'confirmed')).toHaveLength(covering.length)
+
     const cli = await runWarningsStats(database.url, ['stats', '--since', '2026-03-10T14:00Z', '--until', '2026-03-10T15:00Z'])
     expect(cli.code).toBe(0)
     expect(cli.stdout).toContain('Proactive warnings from 2026-03-10 14:00 UTC to 2026-03-10 15:00 UTC')
-    expect(cli.stdout).toContain(`warnings      ${scored.length} (confirmed ${covering.length}, false alarms 0, open ${scored.length - covering.length})`)
+    expect(cli.stdout).toContain(`warnings      ${scored.length} (confirmed ${covering.length}, false alarms ${unconfirmed.length}, open 0)`)
     expect(cli.stdout).toContain('recall        100.0 % (1 of 1)')
     expect(cli.stdout).toContain(`marked        useful 0, not useful ${scored.length}`)
+    expect(cli.stdout).toMatch(new RegExp(`frontend\\s+${unconfirmed.length}\\s+${(unconfirmed.length * 168).toFixed(2)}`))
     expect(cli.stdout).toContain(`INC-${incident!.number}  forewarned by the warning at 14:08 UTC (lead 7 min)`)
   }, 120_000)
 })
