@@ -24,7 +24,7 @@ import type { WorkerDeps } from '../worker-deps'
 import { BlueprintTelemetry } from '../../core/blueprint/blueprint-telemetry'
 import { listBlueprintEdges } from '../../storage/repositories/blueprint-edges'
 import { findForewarning } from '../../storage/repositories/proactive-warnings'
-import { forewarningEvidence } from '../../core/warnings/warning-stats-text'
+import { forewarningEvidence } from '../../core/warnings/forewarning-evidence'
 
 /**
  * Analyses one incident and posts the result into its thread, then starts the

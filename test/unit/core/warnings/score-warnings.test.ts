@@ -11,7 +11,8 @@ import {
 } from '../../../../src/core/warnings/proactive-warning'
 import { confirmingIncident, decideWarning, hasRecovered, type WarningDecision } from '../../../../src/core/warnings/score-warning'
 import { forewarningOf, warningAccuracy } from '../../../../src/core/warnings/warning-accuracy'
-import { describeForewarning, warningStatsText } from '../../../../src/core/warnings/warning-stats-text'
+import { describeForewarning } from '../../../../src/core/warnings/forewarning-evidence'
+import { warningStatsText } from '../../../../src/core/warnings/warning-stats-text'
 import { SyntheticTelemetry } from '../../../../src/integrations/telemetry/synthetic'
 
 const MINUTE = 60_000
