@@ -210,7 +210,10 @@ function countByService(current: DigestIncident[], previous: DigestIncident[]): 
   const counts = new Map<string | null, { current: number; previous: number }>()
   const entry = (service: string | null) => {
     let c = counts.get(service)
-    if (!c) counts.set(service, (c = { current: 0, previous: 0 }))
+    if (!c) {
+      c = { current: 0, previous: 0 }
+      counts.set(service, c)
+    }
     return c
   }
   for (const i of current) entry(i.service).current++
@@ -314,11 +317,10 @@ function playbookFigures(history: DigestHistory, { since, until }: DigestPeriod,
   const byPlaybook = new Map<string, PlaybookOutcomes>()
   for (const r of runs) {
     let p = byPlaybook.get(r.playbookId)
-    if (!p)
-      byPlaybook.set(
-        r.playbookId,
-        (p = { playbookId: r.playbookId, title: r.title, runs: 0, completed: 0, failed: 0, rejected: 0, cancelled: 0, inProgress: 0 }),
-      )
+    if (!p) {
+      p = { playbookId: r.playbookId, title: r.title, runs: 0, completed: 0, failed: 0, rejected: 0, cancelled: 0, inProgress: 0 }
+      byPlaybook.set(r.playbookId, p)
+    }
     p.runs++
     if (r.status === 'completed' || r.status === 'failed' || r.status === 'rejected' || r.status === 'cancelled') p[r.status]++
     else p.inProgress++
