@@ -25,6 +25,11 @@ function code(command: string): string {
   return `\`${escapeMrkdwn(command.replace(/`/g, "'"))}\``
 }
 
+/** A follow-up's owner as a mention when it is a Slack user id, else as text. */
+function ownerText(owner: string): string {
+  return /^[UW][A-Z0-9]+$/.test(owner) ? `<@${owner}>` : escapeMrkdwn(owner)
+}
+
 function name(text: string, max = NAME_CHARS): string {
   return escapeMrkdwn(truncateText(text.replace(/`/g, "'").replace(/\s+/g, ' '), max))
 }
@@ -36,7 +41,7 @@ function name(text: string, max = NAME_CHARS): string {
 export function buildDigestMessage(d: Digest): SlackMessage {
   const blocks: KnownBlock[] = []
   const add = (title: string, lines: string[]) => {
-    for (const [i, text] of packLines([`*${title}*`, ...lines]).entries()) blocks.push(mrkdwnSection(i === 0 ? text : text))
+    for (const text of packLines([`*${title}*`, ...lines])) blocks.push(mrkdwnSection(text))
   }
   const kind = d.period.days === 7 ? 'Weekly digest' : `${d.period.days}-day digest`
   blocks.push(header(`${kind}: ${d.period.label}`))
@@ -108,7 +113,7 @@ export function buildDigestMessage(d: Digest): SlackMessage {
   const f = d.followups
   add('Follow-up actions', [
     `Open: ${comparisonText(f.open)} · overdue: ${comparisonText(f.overdue)} — \`/sre actions\``,
-    ...f.overdueList.map((o) => `• INC-${o.incidentNumber} ${name(o.text, 120)} — <@${escapeMrkdwn(o.owner)}>, due ${escapeMrkdwn(o.dueOn)}`),
+    ...f.overdueList.map((o) => `• INC-${o.incidentNumber} ${name(o.text, 120)} — ${ownerText(o.owner)}, due ${escapeMrkdwn(o.dueOn)}`),
   ])
   blocks.push(divider)
   blocks.push(context('Charts (incidents per day, time to resolve by week, top services, reliability) are in this thread.'))
