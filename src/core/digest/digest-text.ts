@@ -6,9 +6,15 @@ export function trendArrow(trend: Trend): string {
   return trend === 'up' ? '↑' : trend === 'down' ? '↓' : trend === 'flat' ? '→' : ''
 }
 
+/** `text` followed by its arrow, when there is one. */
+export function withArrow(text: string, trend: Trend): string {
+  const arrow = trendArrow(trend)
+  return arrow ? `${text} ${arrow}` : text
+}
+
 /** "12 ↑ (was 7)". */
 export function comparisonText(c: Comparison): string {
-  return `${c.current} ${trendArrow(c.trend)} (was ${c.previous})`
+  return `${withArrow(String(c.current), c.trend)} (was ${c.previous})`
 }
 
 export function percentText(x: number | null): string {
@@ -23,7 +29,7 @@ function secondsText(seconds: number | null): string {
 export function timeFigureText(t: TimeFigure, what = 'incidents'): string {
   const now = `median ${secondsText(t.medianSeconds)}, p90 ${secondsText(t.p90Seconds)}`
   const before = t.previousMedianSeconds === null ? 'none before' : `was ${secondsText(t.previousMedianSeconds)}, p90 ${secondsText(t.previousP90Seconds)}`
-  return `${now} ${trendArrow(t.trend)} (${before}); ${t.withTimes} of ${t.of} ${what} had the times`
+  return `${withArrow(now, t.trend)} (${before}); ${t.withTimes} of ${t.of} ${what} had the times`
 }
 
 /** The digest as plain text: what the CLI writes to digest.txt and the demo prints. Nothing is escaped: it is not mrkdwn. */
@@ -89,10 +95,10 @@ export function accuracyLines(d: Digest): string[] {
   const brier = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3))
   return [
     `Diagnoses marked right ${diagnosis.right}, partly ${diagnosis.partly}, wrong ${diagnosis.wrong}, not sure ${diagnosis.notSure}: ` +
-      `${percentText(diagnosis.rightShare)} right ${trendArrow(diagnosis.trend)} (was ${percentText(diagnosis.previousRightShare)})`,
+      `${withArrow(`${percentText(diagnosis.rightShare)} right`, diagnosis.trend)} (was ${percentText(diagnosis.previousRightShare)})`,
     `Similar incidents: the best match was the one the team named in ${similar.hits} of ${similar.recorded} ` +
-      `(${percentText(similar.hitRate)} ${trendArrow(similar.trend)}, was ${percentText(similar.previousHitRate)})`,
-    `Calibration on ${calibration.labelled} labelled diagnoses: Brier ${brier(calibration.brier)} ${trendArrow(calibration.trend)} ` +
+      `(${withArrow(percentText(similar.hitRate), similar.trend)}, was ${percentText(similar.previousHitRate)})`,
+    `Calibration on ${calibration.labelled} labelled diagnoses: ${withArrow(`Brier ${brier(calibration.brier)}`, calibration.trend)} ` +
       `(was ${brier(calibration.previousBrier)}; lower is better, 0.25 is a coin toss)`,
   ]
 }

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types'
 import type { Digest } from '../../core/digest/compute-digest'
-import { accuracyLines, comparisonText, noiseTags, playbookOutcomeText, timeFigureText, trendArrow } from '../../core/digest/digest-text'
+import { accuracyLines, comparisonText, noiseTags, playbookOutcomeText, timeFigureText, withArrow } from '../../core/digest/digest-text'
 import { zonedDay } from '../../core/digest/zoned-calendar'
 import { truncateText } from '../../core/truncate-text'
 import { context, divider, escapeMrkdwn, header, type SlackMessage } from './block-kit'
@@ -60,7 +60,7 @@ export function buildDigestMessage(d: Digest): SlackMessage {
   if (more > 0) byService.push(`… and ${more} more service(s): ${code(incidentsCommandFor(d))}`)
   add('Incidents', [
     `*${comparisonText(d.incidents.total)}* — ${code(incidentsCommandFor(d))}`,
-    d.incidents.bySeverity.map((s) => `${s.severity} ${s.current} ${trendArrow(s.trend)} (${s.previous})`).join(' · '),
+    d.incidents.bySeverity.map((s) => `${s.severity} ${withArrow(String(s.current), s.trend)} (${s.previous})`).join(' · '),
     ...byService,
   ])
 
@@ -120,7 +120,7 @@ export function buildDigestMessage(d: Digest): SlackMessage {
 
   const kept = blocks.length > MESSAGE_MAX_BLOCKS ? [...blocks.slice(0, MESSAGE_MAX_BLOCKS - 1), context('… cut to fit one message.')] : blocks
   return {
-    text: `${kind} ${d.period.label}: ${d.incidents.total.current} incidents ${trendArrow(d.incidents.total.trend)} (was ${d.incidents.total.previous})`,
+    text: `${kind} ${d.period.label}: ${comparisonText(d.incidents.total)} incidents`,
     blocks: kept,
   }
 }

@@ -38,5 +38,8 @@ export async function runDigestCommand(deps: ListenerDeps, { command, ack }: Arg
     await ack({ response_type: 'ephemeral', text: `:warning: I could not queue the digest (${failureReason(queued)}). Please try again in a minute.` })
     return
   }
-  await ack({ response_type: 'ephemeral', text: `:bar_chart: Computing the digest of the last ${days} days; it will be posted in this channel with its charts.` })
+  await ack({
+    response_type: 'ephemeral',
+    text: `:bar_chart: Computing the digest of the last ${days} days; it will be posted in this channel with its charts.`,
+  })
 }

@@ -28,7 +28,8 @@ export function parseIncidentsArguments(args: string[]): IncidentsFilter | { pro
     const flag = args[i]!
     const value = args[i + 1]
     const key = flag.replace(/^--/, '')
-    if (!flag.startsWith('--') || !['service', 'since', 'until'].includes(key)) return { problem: `I don't understand \`${escapeMrkdwn(truncateText(flag, 40))}\`.` }
+    if (!flag.startsWith('--') || !['service', 'since', 'until'].includes(key))
+      return { problem: `I don't understand \`${escapeMrkdwn(truncateText(flag, 40))}\`.` }
     if (value === undefined || value.startsWith('--')) return { problem: `\`${flag}\` needs a value.` }
     if (key !== 'service' && (!DAY.test(value) || Number.isNaN(Date.parse(value)))) {
       return { problem: `\`${flag}\` takes a day as YYYY-MM-DD, not \`${escapeMrkdwn(truncateText(value, 40))}\`.` }
