@@ -76,9 +76,13 @@ export default command
 
 /** Draws the charts into `dir`; returns the files written. */
 async function writeCharts(charts: DigestChartData, dir: string): Promise<string[]> {
-  void charts
-  void dir
-  return []
+  const { renderDigestCharts } = await import('../integrations/render/digest-charts')
+  const written: string[] = []
+  for (const chart of await renderDigestCharts(charts)) {
+    await writeFile(join(dir, `${chart.name}.png`), chart.png)
+    written.push(`${chart.name}.png`)
+  }
+  return written
 }
 
 function parseDate(text: string, flag: string): Date {
