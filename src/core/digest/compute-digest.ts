@@ -38,8 +38,9 @@ export interface NoisyAlert {
   fingerprint: string
   policy: string | null
   service: string | null
-  /** The title of its latest incident. */
+  /** The title and number of its latest incident. */
   title: string
+  latestIncident: number
   incidents: Comparison
   /** Its share of its service's incidents in the 30 days before the period's end. */
   shareOfService30d: number | null
@@ -255,6 +256,7 @@ function noisyAlerts(all: DigestIncident[], { since, until }: DigestPeriod): Noi
       policy: latest.policyName,
       service: latest.service,
       title: latest.title,
+      latestIncident: latest.number,
       incidents: compare(current.length, previous),
       shareOfService30d: share,
       frequent: share !== null && share >= FREQUENT_SHARE && in30d >= 2,

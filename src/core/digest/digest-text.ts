@@ -47,7 +47,9 @@ export function digestToText(d: Digest): string {
   lines.push(`Time to resolve: ${timeFigureText(d.responseTimes.resolve)}`)
   rule('Noisiest alerts')
   if (d.noisyAlerts.length === 0) lines.push('None.')
-  for (const n of d.noisyAlerts) lines.push(`  ${n.policy ?? n.title} (${n.service ?? 'no service'}): ${comparisonText(n.incidents)}${noiseTags(n)}`)
+  for (const n of d.noisyAlerts) {
+    lines.push(`  ${n.policy ?? n.title} (${n.service ?? 'no service'}, latest INC-${n.latestIncident}): ${comparisonText(n.incidents)}${noiseTags(n)}`)
+  }
   rule('Recurring errors')
   if (d.recurringErrors.length === 0) lines.push('None seen around more than one incident.')
   for (const e of d.recurringErrors) {

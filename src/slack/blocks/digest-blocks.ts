@@ -78,7 +78,8 @@ export function buildDigestMessage(d: Digest): SlackMessage {
       ? ['No alert fired in the period.']
       : d.noisyAlerts.map(
           (n) =>
-            `• *${name(n.policy ?? n.title)}*${n.service ? ` (${name(n.service)})` : ''}: ${comparisonText(n.incidents)}${escapeMrkdwn(noiseTags(n))}` +
+            `• *${name(n.policy ?? n.title)}* (${n.service ? `${name(n.service)}, ` : ''}latest INC-${n.latestIncident}): ` +
+            `${comparisonText(n.incidents)}${escapeMrkdwn(noiseTags(n))}` +
             (n.service ? ` — ${code(incidentsCommandFor(d, { service: n.service }))}` : ''),
         ),
   )
