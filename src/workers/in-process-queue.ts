@@ -20,7 +20,7 @@ export class InProcessJobQueue implements JobQueue {
 
   constructor(
     private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Handlers need the queue (to chain jobs), so they are attached after construction. */
