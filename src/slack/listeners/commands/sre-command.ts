@@ -42,7 +42,7 @@ export function whatSreCommandDoes(text: string): string {
     case 'analyse':
       return 'start the analysis'
     case 'incidents':
-      return 'list the incidents'
+      return /\s--since\b/.test(text) ? 'list the incidents' : 'list the open incidents'
     case 'digest':
       return 'queue the digest'
     case 'run':
