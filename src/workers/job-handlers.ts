@@ -22,6 +22,7 @@ import { processIncidentRequeueMissed } from './processors/incident-requeue-miss
 import { processIncidentRemindResolutions } from './processors/incident-remind-resolutions'
 import { processDigestPost } from './processors/digest-post'
 import { processTestNotificationAnnounce } from './processors/test-notification-announce'
+import { processWarningsScore } from './processors/warnings-score'
 import type { WorkerDeps } from './worker-deps'
 
 /** The job handlers, shared by the BullMQ workers and the embedded in-process queue. */
@@ -52,6 +53,7 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
       await processHistoryReembed(deps, data)
     },
     'telemetry.scan': (_data, meta) => processTelemetryScan(deps, meta),
+    'warnings.score': (_data, meta) => processWarningsScore(deps, meta),
     'history.prune': () => processHistoryPrune(deps),
     'blueprint.refresh': (_data, meta) => processBlueprintRefresh(deps, meta),
     'incident.requeue-missed': () => processIncidentRequeueMissed(deps),
