@@ -104,6 +104,25 @@ export interface Digest {
     calibration: { labelled: number; brier: number | null; previousBrier: number | null; trend: Trend }
   }
   followups: { open: Comparison; overdue: Comparison; overdueList: OverdueFollowup[] }
+  /** The telemetry scan's warnings and what became of them; null when they were not read. */
+  warnings: {
+    posted: Comparison
+    confirmed: number
+    falseAlarms: number
+    open: number
+    precision: number | null
+    previousPrecision: number | null
+    precisionTrend: Trend
+    /** Incidents on a service a warning preceded, of those started in the period. */
+    forewarned: number
+    incidents: number
+    recall: number | null
+    previousRecall: number | null
+    recallTrend: Trend
+    medianLeadMinutes: number | null
+    falseAlarmsByService: Array<{ service: string; falseAlarms: number; perWeek: number }>
+    marks: { useful: number; notUseful: number }
+  } | null
 }
 
 /** A fingerprint is "frequent" at this share of its service's incidents in the last 30 days. */
@@ -160,6 +179,7 @@ export function computeDigest(history: DigestHistory, period: DigestPeriod): { d
     playbooks: playbookFigures(history, period, previousSince),
     accuracy: accuracyFigures(history.incidents, inPeriod, inPrevious),
     followups: followupFigures(history, period),
+    warnings: warningFigures(history.warnings),
   }
   return { digest, charts: chartData(digest, current, history.incidents, period, days) }
 }
@@ -387,6 +407,28 @@ function accuracyFigures(all: DigestIncident[], inPeriod: (at: Date) => boolean,
   }
 }
 
+function warningFigures(warnings: DigestHistory['warnings']): Digest['warnings'] {
+  if (!warnings) return null
+  const { current, previous } = warnings
+  return {
+    posted: compare(current.warnings, previous.warnings),
+    confirmed: current.confirmed,
+    falseAlarms: current.falseAlarms,
+    open: current.open,
+    precision: current.precision,
+    previousPrecision: previous.precision,
+    precisionTrend: trendOf(current.precision, previous.precision),
+    forewarned: current.forewarned,
+    incidents: current.incidents,
+    recall: current.recall,
+    previousRecall: previous.recall,
+    recallTrend: trendOf(current.recall, previous.recall),
+    medianLeadMinutes: current.medianLeadMinutes,
+    falseAlarmsByService: current.falseAlarmsByService.slice(0, 5),
+    marks: current.marks,
+  }
+}
+
 /** Labelled forecasts of the period, for the reliability diagram. */
 function periodForecasts(all: DigestIncident[], { since, until }: DigestPeriod): Forecast[] {
   return all
@@ -461,6 +503,9 @@ function chartData(digest: Digest, current: DigestIncident[], all: DigestInciden
 
 /** The window of history the digest of `period` reads (see storage/repositories/digest-history.ts). */
 export interface DigestHistoryWindow {
+  /** The period and the one before it, [previousSince, since) and [since, until). */
+  since: Date
+  previousSince: Date
   /** Incidents started from here, and the runs, approvals and follow-ups of the same span. */
   from: Date
   /** Incidents whose resolution was recorded from here (the accuracy counts answers given in either period). */
@@ -474,6 +519,7 @@ export async function collectDigest(
   period: DigestPeriod,
 ): Promise<{ digest: Digest; charts: DigestChartData }> {
   const length = period.until.getTime() - period.since.getTime()
-  const history = await load({ from: digestHistoryStart(period), labelledFrom: new Date(period.since.getTime() - length), until: period.until })
+  const previousSince = new Date(period.since.getTime() - length)
+  const history = await load({ since: period.since, previousSince, from: digestHistoryStart(period), labelledFrom: previousSince, until: period.until })
   return computeDigest(history, period)
 }

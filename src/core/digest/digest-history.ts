@@ -1,4 +1,5 @@
 import type { Severity } from '../incidents/types'
+import type { WarningAccuracy } from '../warnings/warning-accuracy'
 
 /** What the digest reads from storage (storage/repositories/digest-history.ts): the facts, no figures. */
 export interface DigestHistory {
@@ -8,6 +9,8 @@ export interface DigestHistory {
   followups: DigestFollowup[]
   /** Error-level log templates and Error Reporting groups seen around incidents. */
   errorSightings: DigestErrorSighting[]
+  /** How the proactive warnings did in the period and in the one before (core/warnings/warning-accuracy.ts); absent when not read. */
+  warnings?: { current: WarningAccuracy; previous: WarningAccuracy }
 }
 
 export interface DigestIncident {

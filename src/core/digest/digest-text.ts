@@ -64,6 +64,8 @@ export function digestToText(d: Digest): string {
   lines.push(`Approval latency: ${timeFigureText(a.latency, 'requests')}`)
   rule("The bot's accuracy")
   lines.push(accuracyLines(d).join('\n'))
+  rule('Proactive warnings')
+  lines.push(warningLines(d).join('\n'))
   rule('Follow-up actions')
   lines.push(`Open: ${comparisonText(d.followups.open)}; overdue: ${comparisonText(d.followups.overdue)}`)
   for (const f of d.followups.overdueList) lines.push(`  INC-${f.incidentNumber}: ${f.text} (owner ${f.owner}, due ${f.dueOn})`)
@@ -103,4 +105,20 @@ export function accuracyLines(d: Digest): string[] {
     `Calibration on ${calibration.labelled} labelled diagnoses: ${withArrow(`Brier ${brier(calibration.brier)}`, calibration.trend)} ` +
       `(was ${brier(calibration.previousBrier)}; lower is better, 0.25 is a coin toss)`,
   ]
+}
+
+/** Lines on the telemetry scan's warnings and what became of them (no markup). */
+export function warningLines(d: Digest): string[] {
+  const w = d.warnings
+  if (w === null) return ['Not read.']
+  const lead = w.medianLeadMinutes === null ? 'n/a' : `${Math.round(w.medianLeadMinutes)} min`
+  const lines = [
+    `Posted ${comparisonText(w.posted)}: ${w.confirmed} confirmed, ${w.falseAlarms} false alarm(s), ${w.open} open; ` +
+      `marked useful ${w.marks.useful}, not useful ${w.marks.notUseful}`,
+    `Precision ${withArrow(percentText(w.precision), w.precisionTrend)} (was ${percentText(w.previousPrecision)}); ` +
+      `recall ${withArrow(percentText(w.recall), w.recallTrend)}: ${w.forewarned} of ${w.incidents} incidents forewarned ` +
+      `(was ${percentText(w.previousRecall)}); median lead ${lead}`,
+  ]
+  for (const s of w.falseAlarmsByService) lines.push(`False alarms on ${s.service}: ${s.falseAlarms} (${s.perWeek.toFixed(1)} a week)`)
+  return lines
 }

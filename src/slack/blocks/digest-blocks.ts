@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types'
 import type { Digest } from '../../core/digest/compute-digest'
-import { accuracyLines, comparisonText, noiseTags, playbookOutcomeText, timeFigureText, withArrow } from '../../core/digest/digest-text'
+import { accuracyLines, comparisonText, noiseTags, playbookOutcomeText, timeFigureText, warningLines, withArrow } from '../../core/digest/digest-text'
 import { zonedDay } from '../../core/digest/zoned-calendar'
 import { truncateText } from '../../core/truncate-text'
 import { context, divider, escapeMrkdwn, header, type SlackMessage } from './block-kit'
@@ -110,6 +110,8 @@ export function buildDigestMessage(d: Digest): SlackMessage {
     ...accuracyLines(d).map((l) => `• ${escapeMrkdwn(l)}`),
     '_From the answers recorded with `/sre resolve` in the period; the reliability diagram is in the thread._',
   ])
+
+  add('Proactive warnings', [...warningLines(d).map((l) => `• ${escapeMrkdwn(truncateText(l, 300))}`), '_`sre-agent warnings stats` gives the details._'])
 
   const f = d.followups
   add('Follow-up actions', [

@@ -2,6 +2,7 @@ import { and, desc, eq, gte, inArray, isNull, lt, or } from 'drizzle-orm'
 import type { Digest, DigestHistoryWindow } from '../../core/digest/compute-digest'
 import type { DigestHistory, DigestIncident } from '../../core/digest/digest-history'
 import type { Database } from '../database'
+import { warningStatsFor } from './proactive-warnings'
 import { analyses, analysisConfidence, approvalRequests, digests, followupActions, incidentErrorSightings, incidents, playbookExecutions } from '../schema'
 
 /**
@@ -38,7 +39,7 @@ export async function loadDigestHistory(db: Database, window: DigestHistoryWindo
       ),
     )
   const ids = incidentRows.map((i) => i.id)
-  const [analysisRows, runs, approvals, followups, sightings] = await Promise.all([
+  const [analysisRows, runs, approvals, followups, sightings, currentWarnings, previousWarnings] = await Promise.all([
     ids.length === 0
       ? Promise.resolve([])
       : db
@@ -85,6 +86,8 @@ export async function loadDigestHistory(db: Database, window: DigestHistoryWindo
       .from(incidentErrorSightings)
       .innerJoin(incidents, eq(incidents.id, incidentErrorSightings.incidentId))
       .where(and(gte(incidents.startedAt, from), lt(incidents.startedAt, until))),
+    warningStatsFor(db, { since: window.since, until }),
+    warningStatsFor(db, { since: window.previousSince, until: window.since }),
   ])
   // Rows come newest first: the first seen per incident is its latest completed analysis.
   const latest = new Map<string, { confidence: number | null; topMatchId: string | null }>()
@@ -97,6 +100,7 @@ export async function loadDigestHistory(db: Database, window: DigestHistoryWindo
     approvals,
     followups,
     errorSightings: sightings,
+    warnings: { current: currentWarnings, previous: previousWarnings },
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { computeDigest, type DigestPeriod } from '../../../../src/core/digest/compute-digest'
 import type { DigestHistory, DigestIncident } from '../../../../src/core/digest/digest-history'
+import type { WarningAccuracy } from '../../../../src/core/warnings/warning-accuracy'
 
 const at = (iso: string) => new Date(iso)
 const MINUTES = 60
@@ -326,5 +327,60 @@ describe('computeDigest in a time zone', () => {
     const { charts, digest } = computeDigest({ ...history, incidents: [B1] }, paris)
     expect(digest.period.label).toBe('30 Nov – 6 Dec 2026')
     expect(charts.incidentsPerDay.find((d) => d.bySeverity.warning === 1)?.day).toBe('2026-12-06')
+  })
+})
+
+describe('computeDigest with the proactive warnings', () => {
+  const accuracy = (over: Partial<WarningAccuracy>): WarningAccuracy => ({
+    since: week.since,
+    until: week.until,
+    warnings: 0,
+    confirmed: 0,
+    falseAlarms: 0,
+    open: 0,
+    precision: null,
+    incidents: 0,
+    forewarned: 0,
+    recall: null,
+    medianLeadMinutes: null,
+    falseAlarmsByService: [],
+    marks: { useful: 0, notUseful: 0 },
+    forewarnings: [],
+    ...over,
+  })
+
+  it('compares precision and recall with the week before; none read, none said', () => {
+    const warnings = {
+      current: accuracy({
+        warnings: 5,
+        confirmed: 3,
+        falseAlarms: 1,
+        open: 1,
+        precision: 0.75,
+        incidents: 4,
+        forewarned: 2,
+        recall: 0.5,
+        medianLeadMinutes: 23,
+      }),
+      previous: accuracy({ warnings: 2, confirmed: 1, falseAlarms: 1, precision: 0.5, incidents: 2, forewarned: 1, recall: 0.5 }),
+    }
+    expect(computeDigest({ ...history, warnings }, week).digest.warnings).toEqual({
+      posted: { current: 5, previous: 2, trend: 'up' },
+      confirmed: 3,
+      falseAlarms: 1,
+      open: 1,
+      precision: 0.75,
+      previousPrecision: 0.5,
+      precisionTrend: 'up',
+      forewarned: 2,
+      incidents: 4,
+      recall: 0.5,
+      previousRecall: 0.5,
+      recallTrend: 'flat',
+      medianLeadMinutes: 23,
+      falseAlarmsByService: [],
+      marks: { useful: 0, notUseful: 0 },
+    })
+    expect(computeDigest(history, week).digest.warnings).toBeNull()
   })
 })

@@ -49,6 +49,40 @@ function hostileHistory(h: string): DigestHistory {
       createdAt: since,
       closedAt: null,
     })),
+    warnings: {
+      current: {
+        since,
+        until,
+        warnings: 3,
+        confirmed: 1,
+        falseAlarms: 2,
+        open: 0,
+        precision: 1 / 3,
+        incidents: 120,
+        forewarned: 1,
+        recall: 1 / 120,
+        medianLeadMinutes: 12,
+        falseAlarmsByService: Array.from({ length: 8 }, (_, i) => ({ service: `${h}${i}`, falseAlarms: 2, perWeek: 2 })),
+        marks: { useful: 1, notUseful: 1 },
+        forewarnings: [],
+      },
+      previous: {
+        since,
+        until,
+        warnings: 0,
+        confirmed: 0,
+        falseAlarms: 0,
+        open: 0,
+        precision: null,
+        incidents: 0,
+        forewarned: 0,
+        recall: null,
+        medianLeadMinutes: null,
+        falseAlarmsByService: [],
+        marks: { useful: 0, notUseful: 0 },
+        forewarnings: [],
+      },
+    },
     errorSightings: incidents.map((i) => ({
       incidentId: i.id,
       incidentNumber: i.number,
@@ -97,5 +131,6 @@ describe('buildDigestMessage', () => {
     expect(text).toContain('• *checkout-0*: 2 ↑ (was 0) — `/sre incidents --service checkout-0 --since 2026-11-30 --until 2026-12-06`')
     expect(text).toContain('… and 48 more service(s)')
     expect(digestToText(digest)).toContain('Total: 120 ↑ (was 0)')
+    expect(text).toContain('• Precision 33 % (was n/a); recall 1 %: 1 of 120 incidents forewarned')
   })
 })
