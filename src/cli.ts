@@ -9,6 +9,10 @@ const tools: CommandRegistry = {
     summary: 'draw the service blueprint (sre-agent blueprint --out graph.png|graph.svg|graph.json [--service s])',
     load: async () => (await import('./commands/blueprint')).default,
   },
+  digest: {
+    summary: 'write the trend digest as Block Kit, text and PNG charts (sre-agent digest --out <dir> [--since d --until d] [--demo])',
+    load: async () => (await import('./commands/digest')).default,
+  },
   detect: { summary: 'score a metric series for anomalies (sre-agent detect anomalies …)', load: async () => (await import('./commands/detect')).default },
   eval: { summary: 'run an evaluation on a public dataset (sre-agent eval <name> …)', load: async () => (await import('./commands/eval')).default },
   import: {

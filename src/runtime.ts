@@ -98,6 +98,8 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
     // Only with an API server named: an analysis must not go looking for a kubeconfig on a laptop.
     capacitySettings: config.KUBERNETES_API_URL ? lazyCapacitySettings(config) : undefined,
     followups: config.FOLLOWUP_WEBHOOK_URL ? new WebhookFollowupTracker(config.FOLLOWUP_WEBHOOK_URL) : null,
+    // Loaded on first use: resvg and the chart code are only needed once a week.
+    renderDigestCharts: async (data) => (await import('./integrations/render/digest-charts')).renderDigestCharts(data),
     config,
     logger,
     now,

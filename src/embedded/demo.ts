@@ -10,6 +10,8 @@ import { APPROVE_ACTION_ID } from '../slack/blocks/approval-blocks'
 import { NO_SAME_INCIDENT, RESOLVE_ACTION_ID, RESOLVE_BLOCK } from '../slack/blocks/resolution-blocks'
 import { listLabelledConfidence } from '../storage/repositories/analyses'
 import { listAuditForIncident } from '../storage/repositories/audit'
+import { latestDigest } from '../storage/repositories/digest-history'
+import { digestToText } from '../core/digest/digest-text'
 import { getIncidentByNumber, listOpenIncidents } from '../storage/repositories/incidents'
 import { listExecutionsForIncident } from '../storage/repositories/playbooks'
 import { auditLog } from '../storage/schema'
@@ -418,6 +420,24 @@ async function scenarioBlueprint(env: EmbeddedEnvironment, clock: DemoClock, out
   out(renderTranscript(env.fakeSlack, { channels: [WARNINGS_CHANNEL] }))
 }
 
+async function scenarioDigest(env: EmbeddedEnvironment, out: DemoOutput): Promise<void> {
+  out.rule('Scenario 6: the trend digest')
+  const channel = FAKE_WORKSPACE.channelId
+  const isDigest = (m: { threadTs?: string; text?: string }) => m.threadTs === undefined && /^(Weekly|\d+-day) digest/.test(m.text ?? '')
+  out('/sre digest 7d (the same digest DIGEST_CRON posts every Monday at 09:00) …')
+  await env.sender.slashCommand({ text: 'digest 7d', channel_id: channel, user_id: DEMO_USERS.approver.id })
+  await env.idle()
+  const posted = env.fakeSlack.messagesIn(channel).filter(isDigest)
+  expectThat(posted.length === 1, `one digest posted (got ${posted.length})`)
+  const stored = await latestDigest(env.runtime.database.db)
+  expectThat(stored !== null && stored.ts === posted[0]!.ts, 'the posted digest is stored with its message')
+  const charts = env.fakeSlack.filesSharedIn(channel).filter((f) => f.messageTs !== posted[0]!.ts && stored!.fileIds.includes(f.id))
+  expectThat(charts.length === stored!.fileIds.length && charts.length > 0, 'its charts are uploaded in its thread')
+  out(`→ posted in #${env.fakeSlack.channelName(channel) ?? channel} (${posted[0]!.blocks?.length ?? 0} blocks): ${posted[0]!.text}`)
+  out(`→ in its thread: ${charts.map((f) => `${f.name} (${Math.round(f.size / 1024)} KB)`).join(', ')}\n`)
+  out(digestToText(stored!.figures))
+}
+
 export async function runDemo(_args: string[], stream: NodeJS.WritableStream = process.stdout): Promise<number> {
   const out = demoOutput(stream)
   out('sre-agent demo — embedded mode: PGlite + pgvector, in-process jobs, local Slack simulator, synthetic GCP telemetry')
@@ -439,8 +459,9 @@ export async function runDemo(_args: string[], stream: NodeJS.WritableStream = p
     await scenarioCloseTheLoop(env, clock, out)
     await scenarioWarningBeforeFailure(env, clock, leakAt, out)
     await scenarioBlueprint(env, clock, out)
+    await scenarioDigest(env, out)
     out.rule('Done')
-    out('All five scenarios ran end to end.')
+    out('All six scenarios ran end to end.')
     return 0
   } catch (err) {
     if (err instanceof DemoExpectationFailed) {

@@ -19,6 +19,9 @@ import type {
   ThreadIncident,
 } from '../core/incidents/incident-thread'
 import type { FollowupActionView } from '../core/incidents/followup-action'
+import type { Digest } from '../core/digest/compute-digest'
+import type { RenderedChart } from '../core/digest/digest-chart-data'
+import { buildDigestMessage } from './blocks/digest-blocks'
 import type { IncidentReview } from '../core/incidents/review'
 import { renderTemplate } from '../core/playbooks/render-template'
 import type { Logger } from '../logger'
@@ -255,6 +258,19 @@ export class SlackIncidentThread implements IncidentThread {
 
   findTelemetryWarning(scanId: string): Promise<PostedMessage | null> {
     return this.slack.findPosted(telemetryWarningKey(scanId))
+  }
+
+  postDigest(key: string, channel: string, digest: Digest): Promise<PostedMessage> {
+    return this.slack.postOnce(key, channel, buildDigestMessage(digest))
+  }
+
+  uploadDigestCharts(digest: PostedMessage, charts: RenderedChart[], periodLabel: string): Promise<string[]> {
+    return this.slack.uploadFiles(
+      digest.channel,
+      digest.ts,
+      charts.map((c) => ({ file: c.png, filename: `${c.name}.png`, title: c.title, altText: c.altText })),
+      `Charts of the digest ${periodLabel}`,
+    )
   }
 
   async tellUser(channel: string, user: string, text: string): Promise<void> {

@@ -20,6 +20,7 @@ import { processPlaybookStart } from './processors/playbook-start'
 import { processTelemetryScan } from './processors/telemetry-scan'
 import { processIncidentRequeueMissed } from './processors/incident-requeue-missed'
 import { processIncidentRemindResolutions } from './processors/incident-remind-resolutions'
+import { processDigestPost } from './processors/digest-post'
 import { processTestNotificationAnnounce } from './processors/test-notification-announce'
 import { processWarningsScore } from './processors/warnings-score'
 import type { WorkerDeps } from './worker-deps'
@@ -59,5 +60,12 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'incident.remind-resolutions': () => processIncidentRemindResolutions(deps),
     'followup.announce': (data) => processFollowupAnnounce(deps, data),
     'followup.remind-overdue': () => processFollowupRemindOverdue(deps),
+    'digest.post': withFinalFailure(
+      (data, meta) => processDigestPost(deps, data, meta),
+      async (data, reason) => {
+        if (data.requestedBy && data.channel) await deps.thread.tellUser(data.channel, data.requestedBy, `Could not post the digest: ${reason}`)
+      },
+      deps.logger,
+    ),
   }
 }

@@ -4,6 +4,8 @@ import type { MetricWarning } from '../analysis/scan/metric-warnings'
 import type { ApprovalRequestView } from '../approvals/approval-request-view'
 import type { PastIncidentMatch } from '../correlation/past-incident-match'
 import type { Playbook } from '../playbooks/schema'
+import type { Digest } from '../digest/compute-digest'
+import type { RenderedChart } from '../digest/digest-chart-data'
 import type { FollowupActionView } from './followup-action'
 import type { IncidentReview } from './review'
 import type { ResponseStage } from './response-stage'
@@ -86,6 +88,10 @@ export interface IncidentThread {
   findTelemetryWarning(scanId: string): Promise<PostedMessage | null>
   /** One message for everything one refresh of the service blueprint changed; posted once per refresh. */
   postBlueprintChanges(runId: string, channel: string, changes: BlueprintChangeView[]): Promise<PostedMessage>
+  /** Posts the trend digest in `channel`, once per `key` (a period and channel). */
+  postDigest(key: string, channel: string, digest: Digest): Promise<PostedMessage>
+  /** Uploads the digest's charts as PNG files in its thread, in one upload; returns the files' ids in the charts' order. */
+  uploadDigestCharts(digest: PostedMessage, charts: RenderedChart[], periodLabel: string): Promise<string[]>
   /** A reply only `user` sees, for a request that could not be done. */
   tellUser(channel: string, user: string, text: string): Promise<void>
 }
