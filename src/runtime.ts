@@ -24,6 +24,7 @@ import { migrateDatabase, openDatabase, type DatabaseHandle } from './storage/da
 import { loadPlaybookFiles } from './storage/playbook-files'
 import { EMBEDDING_DIMENSIONS } from './storage/schema'
 import { syncPlaybooks } from './storage/repositories/playbooks'
+import { CAPACITY_SCALE_PLAYBOOKS } from './core/capacity/scale-offer'
 import { BullmqJobQueue } from './workers/bullmq-queue'
 import { InProcessJobQueue } from './workers/in-process-queue'
 import { createJobHandlers } from './workers/job-handlers'
@@ -63,7 +64,8 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
   // The embedded database is private to this process, so it is migrated here; Postgres by `sre-agent migrate`.
   if (database.kind === 'pglite') await migrateDatabase(database)
   const playbooks = loadPlaybookFiles(config.PLAYBOOKS_DIR)
-  await syncPlaybooks(database.db, playbooks)
+  // The Scale button's runs are stored like any playbook's, though they are not in the catalogue.
+  await syncPlaybooks(database.db, [...playbooks, ...Object.values(CAPACITY_SCALE_PLAYBOOKS)])
 
   const inProcessQueue = config.REDIS_URL ? null : new InProcessJobQueue(logger)
   const queue: JobQueue = inProcessQueue ?? new BullmqJobQueue(config.REDIS_URL!, config.QUEUE_PREFIX)

@@ -2,6 +2,8 @@
 export interface CapacitySettings {
   /** Where it was read from, for the message ("deployment payments/payment-api"). */
   source: string
+  /** The Kubernetes Deployment behind the settings, which the Scale button can change; absent elsewhere (Cloud Run). */
+  deployment?: { namespace: string; name: string }
   /** Replicas running now (the Deployment's spec). */
   replicas: number
   /** The HorizontalPodAutoscaler's bounds; null when nothing autoscales the workload. */

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types'
 import type { CapacityReport, Recommendation, UtilisationSummary } from '../../core/capacity/analyze-capacity'
+import type { ScaleOffer } from '../../core/capacity/scale-offer'
 import { truncateText } from '../../core/truncate-text'
 import { context, escapeMrkdwn, section, type SlackMessage } from './block-kit'
 
@@ -61,4 +62,33 @@ export function buildCapacityMessage(report: CapacityReport): SlackMessage {
   blocks.push(context('Forecast: the last 7 days’ highest hourly mean × the weekly trend; sizes aim at 70 % utilisation at that peak.'))
   const text = `Capacity of ${service}: ${VERDICT[report.verdict].replace(/^:[a-z_]+: /, '')}`
   return { text, blocks }
+}
+
+export const SCALE_ACTION_ID = 'capacity_scale'
+
+/**
+ * The Scale offer under a saturation analysis: the suggestion with its arithmetic and a button (value `INC-n`)
+ * that starts the change through the approval gate; the numbers are read again from the stored analysis on click.
+ */
+export function buildScaleOfferMessage(offer: ScaleOffer, incidentNumber: number): SlackMessage {
+  const where = escapeMrkdwn(truncateText(`${offer.namespace}/${offer.deployment}`, 200))
+  const change = offer.kind === 'hpa-max' ? `raise the HPA max of ${where} ${offer.from} → ${offer.to}` : `scale ${where} ${offer.from} → ${offer.to} replicas`
+  const text = `:arrow_up: *Capacity*: ${change}\n${escapeMrkdwn(truncateText(offer.summary, 2500))}`
+  return {
+    text: `Capacity of ${escapeMrkdwn(truncateText(offer.service, 100))}: ${change}`,
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text },
+        accessory: {
+          type: 'button',
+          action_id: SCALE_ACTION_ID,
+          text: { type: 'plain_text', text: 'Scale' },
+          style: 'primary',
+          value: `INC-${incidentNumber}`,
+        },
+      },
+      context('Scale asks for approval first, with a dry run of the change; whoever clicks cannot approve it.'),
+    ],
+  }
 }
