@@ -59,7 +59,7 @@ export function buildCapacityMessage(report: CapacityReport): SlackMessage {
   if (evidence.length) blocks.push(section(evidence.join('\n')))
   if (suggestions.length) blocks.push(section(`*Suggested*\n${suggestions.join('\n')}`))
   if (notes.length) blocks.push(section(notes.join('\n')))
-  blocks.push(context('Forecast: the last 7 days’ highest hourly mean × the weekly trend; sizes aim at 70 % utilisation at that peak.'))
+  blocks.push(context('Forecast: the last 7 days’ highest hourly mean (the trend is shown, not applied); sizes aim at 70 % utilisation at that peak.'))
   const text = `Capacity of ${service}: ${VERDICT[report.verdict].replace(/^:[a-z_]+: /, '')}`
   return { text, blocks }
 }
