@@ -37,11 +37,18 @@ export function costLine(r: Recommendation): string {
 export function buildCapacityMessage(report: CapacityReport): SlackMessage {
   const service = escapeMrkdwn(truncateText(report.service, 100))
   const s = report.settings
-  const hpa = s.autoscaler ? `HPA ${s.autoscaler.minReplicas}–${s.autoscaler.maxReplicas}` : 'no HPA'
+  const cloudRun = s.kind === 'cloud-run'
+  const bounds = s.autoscaler ? `${s.autoscaler.minReplicas}–${s.autoscaler.maxReplicas}` : null
+  const hpa = cloudRun ? `${bounds ?? '?'} instances` : bounds ? `HPA ${bounds}` : 'no HPA'
   const requests = [
-    s.cpuRequestCores === null ? null : `${s.cpuRequestCores} vCPU requested`,
+    s.cpuRequestCores === null ? null : `${s.cpuRequestCores} vCPU ${cloudRun ? 'per instance' : 'requested'}`,
     s.memoryLimitGiB === null ? null : `${s.memoryLimitGiB} GiB memory limit`,
+    s.concurrency ? `concurrency ${s.concurrency}` : null,
   ].filter((x): x is string => x !== null)
+  const given =
+    s.kind === 'database'
+      ? `max_connections ${s.maxConnections ?? 'unknown'}`
+      : `${cloudRun ? '' : `${s.replicas} replicas, `}${hpa}${requests.length ? `, ${requests.join(', ')}` : ''} (per ${cloudRun ? 'instance' : 'replica'})`
   const head = `*Capacity of ${service}*: ${VERDICT[report.verdict]}`
   const evidence = [utilisationLine('CPU', report.cpu), utilisationLine('Memory', report.memory)].filter((x): x is string => x !== null)
   if (report.latency) {
@@ -52,10 +59,7 @@ export function buildCapacityMessage(report: CapacityReport): SlackMessage {
   }
   const suggestions = report.recommendations.map((r) => `• ${escapeMrkdwn(r.summary)} — ${costLine(r)}`)
   const notes = report.notes.map((n) => `• ${escapeMrkdwn(n)}`)
-  const blocks: KnownBlock[] = [
-    section(head),
-    context(escapeMrkdwn(`${truncateText(s.source, 200)}: ${s.replicas} replicas, ${hpa}${requests.length ? `, ${requests.join(', ')}` : ''} (per replica)`)),
-  ]
+  const blocks: KnownBlock[] = [section(head), context(escapeMrkdwn(`${truncateText(s.source, 200)}: ${given}`))]
   if (evidence.length) blocks.push(section(evidence.join('\n')))
   if (suggestions.length) blocks.push(section(`*Suggested*\n${suggestions.join('\n')}`))
   if (notes.length) blocks.push(section(notes.join('\n')))
