@@ -6,7 +6,7 @@ import type { Playbook } from './core/playbooks/schema'
 import type { TelemetryPort } from './core/telemetry/port'
 import type { ActionExecutor } from './core/playbooks/action-port'
 import { KubernetesActionExecutor, loadKubeConfig } from './integrations/actions/kubernetes-action-executor'
-import { lazyCapacitySettings } from './integrations/actions/kubernetes-capacity-settings'
+import { capacitySettingsFor } from './integrations/capacity-settings-for'
 import { RoutingActionExecutor } from './integrations/actions/routing-action-executor'
 import { WebhookActionExecutor } from './integrations/actions/webhook-action-executor'
 import { MemoryChannelPacing } from './integrations/pacing/memory-channel-pacing'
@@ -97,8 +97,8 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
         () => new KubernetesActionExecutor(loadKubeConfig({ apiUrl: config.KUBERNETES_API_URL, token: config.KUBERNETES_TOKEN })),
       ),
     probe: new HttpProbe(),
-    // Only with an API server named: an analysis must not go looking for a kubeconfig on a laptop.
-    capacitySettings: config.KUBERNETES_API_URL ? lazyCapacitySettings(config) : undefined,
+    // Only with a source named: an analysis must not go looking for a kubeconfig on a laptop (nor size the synthetic fleet).
+    capacitySettings: capacitySettingsFor(config, undefined, { kubeconfig: false }),
     followups: config.FOLLOWUP_WEBHOOK_URL ? new WebhookFollowupTracker(config.FOLLOWUP_WEBHOOK_URL) : null,
     config,
     logger,

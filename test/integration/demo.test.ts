@@ -15,7 +15,7 @@ function captured(): { stream: Writable; text: () => string } {
 }
 
 describe('sre-agent demo (embedded mode)', () => {
-  it('runs the five scenarios end to end and meets its own expectations', { timeout: 120_000 }, async () => {
+  it('runs the six scenarios end to end and meets its own expectations', { timeout: 120_000 }, async () => {
     const output = captured()
     const code = await runDemo([], output.stream)
     const text = output.text()
@@ -52,6 +52,9 @@ describe('sre-agent demo (embedded mode)', () => {
     expect(text).toMatch(/→ posted in #sre-warnings: Service blueprint: [^\n]+\(and 8 more\)/)
     expect(text).toContain('→ no change in who calls whom: nothing posted')
     expect(text).toMatch(/→ shared in #[^:]+: service-blueprint\.png \(\d+ KB\)/)
-    expect(text).toContain('All five scenarios ran end to end.')
+    // Scenario 6: /sre capacity tells the synthetic fleet's hot service to raise its HPA max, with the numbers.
+    expect(text).toContain('Scenario 6: scaling suggestions')
+    expect(text).toMatch(/CPU peak \d+ % of 6 replicas at \w{3} \d\d:00; forecast next peak \d+ % \(\d+ % even at HPA max 6\); raise HPA max to \d+ → \d+ %/)
+    expect(text).toContain('All six scenarios ran end to end.')
   })
 })

@@ -305,7 +305,9 @@ function memoryRecommendations(memory: UtilisationSummary, s: CapacitySettings, 
  */
 function connectionRecommendations(connections: UtilisationSummary, s: CapacitySettings, notes: string[]): Recommendation[] {
   const max = s.maxConnections
-  const evidence = `connections peak ${pct(connections.peak)} of max_connections at ${connections.peakHourOfWeek}; forecast next peak ${pct(connections.forecastPeak)}`
+  const evidence =
+    `connections peak ${pct(connections.peak)} of max_connections at ${connections.peakHourOfWeek}; ` +
+    `forecast next peak ${pct(connections.forecastPeak)}`
   if (!max) {
     notes.push(`${evidence}; max_connections not known, so no limit to suggest`)
     return []
