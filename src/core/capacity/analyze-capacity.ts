@@ -305,9 +305,8 @@ function memoryRecommendations(memory: UtilisationSummary, s: CapacitySettings, 
  */
 function connectionRecommendations(connections: UtilisationSummary, s: CapacitySettings, notes: string[]): Recommendation[] {
   const max = s.maxConnections
-  const evidence =
-    `connections peak ${pct(connections.peak)} of max_connections at ${connections.peakHourOfWeek}; ` +
-    `forecast next peak ${pct(connections.forecastPeak)}`
+  const { peak, peakHourOfWeek, forecastPeak } = connections
+  const evidence = `connections peak ${pct(peak)} of max_connections at ${peakHourOfWeek}; forecast next peak ${pct(forecastPeak)}`
   if (!max) {
     notes.push(`${evidence}; max_connections not known, so no limit to suggest`)
     return []
