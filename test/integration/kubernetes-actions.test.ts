@@ -59,6 +59,16 @@ describe('Kubernetes actions through @kubernetes/client-node against a local Kub
     })
   })
 
+  describe('autoscaler max', () => {
+    it('says clearly when no HPA scales the Deployment, before anything is patched', async () => {
+      const before = kube.requests.filter((r) => r.method === 'PATCH').length
+      await expect(
+        executor.preview({ type: 'kubernetes', operation: 'autoscaler-max', namespace: 'payments', deployment: 'payment-api', maxReplicas: 9 }),
+      ).rejects.toThrow('no HorizontalPodAutoscaler scales deployment payments/payment-api')
+      expect(kube.requests.filter((r) => r.method === 'PATCH').length).toBe(before)
+    })
+  })
+
   describe('rollout restart', () => {
     it('restarts once per idempotency key', async () => {
       const request = { type: 'kubernetes' as const, operation: 'rollout-restart' as const, namespace: 'payments', deployment: 'fraud-check' }
