@@ -66,6 +66,11 @@ describe('Kubernetes actions through @kubernetes/client-node against a local Kub
         executor.preview({ type: 'kubernetes', operation: 'autoscaler-max', namespace: 'payments', deployment: 'payment-api', maxReplicas: 9 }),
       ).rejects.toThrow('no HorizontalPodAutoscaler scales deployment payments/payment-api')
       expect(kube.requests.filter((r) => r.method === 'PATCH').length).toBe(before)
+      const request = { type: 'kubernetes' as const, operation: 'autoscaler-max' as const, namespace: 'payments', deployment: 'payment-api', maxReplicas: 9 }
+      expect(await executor.execute(request, { idempotencyKey: 'k', timeoutMs: 2000 })).toEqual({
+        ok: false,
+        detail: 'no HorizontalPodAutoscaler scales deployment payments/payment-api any more; nothing was changed',
+      })
     })
   })
 

@@ -125,8 +125,12 @@ export class KubernetesActionExecutor implements ActionExecutor {
         return { ok: true, detail: `deployment ${where} scaled to ${scaled.spec?.replicas ?? k8s.replicas} replicas` }
       }
       if (k8s.operation === 'autoscaler-max') {
-        // An absolute max: setting it again changes nothing.
-        const hpa = await this.autoscalerOf(k8s)
+        // An absolute max: setting it again changes nothing. An HPA gone since the dry run is a plain failure: nothing was changed.
+        const hpa = await this.autoscalerOf(k8s).catch((err: unknown) => {
+          if (err instanceof CodedError) return null
+          throw err
+        })
+        if (!hpa) return { ok: false, detail: `no HorizontalPodAutoscaler scales deployment ${where} any more; nothing was changed` }
         const patched = await this.autoscaling.patchNamespacedHorizontalPodAutoscaler(
           { name: hpa.metadata.name, namespace: k8s.namespace, body: { spec: { maxReplicas: k8s.maxReplicas } } },
           MERGE_PATCH,
