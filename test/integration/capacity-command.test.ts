@@ -112,7 +112,10 @@ describe('/sre capacity through the Bolt app and the Slack simulator, sizing syn
   it('the Scale button asks for approval with the dry run of the suggested HPA max; Reject changes nothing, Approve patches it once', async () => {
     const db = env.runtime.database.db
     const incident = (await listOpenIncidents(db, 10)).find((i) => i.service === 'search')!
-    const offer = await eventually(async () => env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => JSON.stringify(m.blocks).includes(SCALE_ACTION_ID)))
+    const offer = await eventually(
+      async () => env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => JSON.stringify(m.blocks).includes(SCALE_ACTION_ID)),
+      { what: 'the Scale offer in the thread' },
+    )
     const to = Number(/raise the HPA max of discovery\/search 6 → (\d+)/.exec(offer.text ?? '')?.[1])
     expect(to).toBeGreaterThan(6)
     const hpaPatches = () => kube.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/horizontalpodautoscalers/'))
@@ -124,15 +127,23 @@ describe('/sre capacity through the Bolt app and the Slack simulator, sizing syn
         channelId: CHANNEL,
         userId: DEMO_USERS.other.id,
       })
-      const { run, approval } = await eventually(async () => {
-        const run = (await listExecutionsForIncident(db, incident.id)).find((e) => e.playbookId === 'capacity-raise-hpa-max' && e.status === 'waiting_approval')
-        const found = run ? await getApprovalForStep(db, run.id, 0) : null
-        return found?.slackTs ? { run: run!, approval: found } : undefined
-      })
+      const { run, approval } = await eventually(
+        async () => {
+          const run = (await listExecutionsForIncident(db, incident.id)).find(
+            (e) => e.playbookId === 'capacity-raise-hpa-max' && e.status === 'waiting_approval',
+          )
+          const found = run ? await getApprovalForStep(db, run.id, 0) : null
+          return found?.slackTs ? { run: run!, approval: found } : undefined
+        },
+        { what: 'the approval request of the scale run', timeoutMs: 30_000 },
+      )
       const message = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => m.ts === approval.slackTs)!
       expect(JSON.stringify(message.blocks)).toContain(`dry run accepted: HPA max 6 → ${to} replicas (min 2)`)
       await env.sender.blockAction({ actionId, value: approval.id, messageTs: approval.slackTs!, channelId: CHANNEL, userId: DEMO_USERS.approver.id })
-      await eventually(async () => (await listExecutionsForIncident(db, incident.id)).find((e) => e.id === run.id && e.status !== 'waiting_approval'))
+      await eventually(async () => (await listExecutionsForIncident(db, incident.id)).find((e) => e.id === run.id && e.status !== 'waiting_approval'), {
+        what: 'the decision applied to the run',
+        timeoutMs: 30_000,
+      })
       await env.idle(30_000)
     }
 
