@@ -170,6 +170,13 @@ const envSchema = z.object({
   KUBERNETES_TOKEN: z.string().optional(),
   /** Namespace `/sre capacity <service>` reads the service's Deployment and HPA from (`namespace/service` picks another). */
   KUBERNETES_NAMESPACE: z.string().min(1).default('default'),
+  /** Region of the Cloud Run services `/sre capacity` sizes (Admin API v2, project GCP_PROJECT_ID); unset: no Cloud Run. */
+  CLOUD_RUN_REGION: z
+    .string()
+    .regex(/^[a-z]+-[a-z]+\d+$/, 'a Cloud Run region such as europe-west1')
+    .optional(),
+  /** Cloud Run Admin API root; tests point it at a local server. */
+  CLOUD_RUN_API_URL: z.url().default('https://run.googleapis.com/'),
   PLAYBOOKS_DIR: z.string().default('playbooks'),
   /** local: the offline hashing embedder; vertex: Gemini / text-embedding models on Vertex AI through @google/genai. */
   EMBEDDINGS_PROVIDER: z.enum(['local', 'vertex']).default('local'),

@@ -52,6 +52,8 @@ import { buildTelemetryWarningMessage } from './blocks/telemetry-warning-blocks'
 import { buildIncidentChannelLink, buildNoIncidentChannelMessage, buildPinFailedMessage, buildUninvitedMessage } from './blocks/incident-channel-blocks'
 import type { SlackIncidentChannels } from './incident-channels'
 import { buildBlueprintChangesMessage } from './blocks/blueprint-blocks'
+import { buildScaleOfferMessage } from './blocks/capacity-blocks'
+import type { ScaleOffer } from '../core/capacity/scale-offer'
 import { slackErrorCode, type SlackMessenger } from './messenger'
 
 // Edits of a root message that is no longer there: the thread's work goes on without them.
@@ -194,6 +196,10 @@ export class SlackIncidentThread implements IncidentThread {
 
   async offerPlaybooks(analysisId: string, root: PostedMessage, offers: PlaybookOffer[], incidentNumber: number, started: string | null): Promise<void> {
     await this.slack.postOnce(`analysis:${analysisId}:offers`, root.channel, buildPlaybookOffersMessage(offers, incidentNumber, started), root.ts)
+  }
+
+  async offerScale(analysisId: string, root: PostedMessage, offer: ScaleOffer, incidentNumber: number): Promise<void> {
+    await this.slack.postOnce(`analysis:${analysisId}:scale`, root.channel, buildScaleOfferMessage(offer, incidentNumber), root.ts)
   }
 
   startPlaybookProgress(run: PlaybookRunView, where: RunThread): Promise<PostedMessage> {

@@ -10,6 +10,7 @@ import type { FollowupActionView } from './followup-action'
 import type { IncidentReview } from './review'
 import type { ResponseStage } from './response-stage'
 import type { AlertLink } from './types'
+import type { ScaleOffer } from '../capacity/scale-offer'
 
 /**
  * The port through which the workers tell people what happened: they say WHAT to show (an analysis,
@@ -65,6 +66,8 @@ export interface IncidentThread {
   postAnalysisFailure(analysisId: string, root: PostedMessage, reason: string): Promise<void>
   /** Playbooks that apply, each to be started by a person; `started` names the one already running, if any. */
   offerPlaybooks(analysisId: string, root: PostedMessage, offers: PlaybookOffer[], incidentNumber: number, started: string | null): Promise<void>
+  /** The capacity suggestion of a saturation analysis, with a Scale button; posted once per analysis. */
+  offerScale(analysisId: string, root: PostedMessage, offer: ScaleOffer, incidentNumber: number): Promise<void>
 
   /** Posts the run's progress once (a retry finds it); showPlaybookProgress edits it afterwards. */
   startPlaybookProgress(run: PlaybookRunView, where: RunThread): Promise<PostedMessage>

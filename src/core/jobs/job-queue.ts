@@ -58,6 +58,10 @@ export const jobSchemas = {
     incidentNumber: z.number().int().positive(),
     userId: z.string().min(1),
     channelId: z.string().min(1),
+    /** Run parameters the steps' placeholders read (`{{scale.to}}`), beside the incident's own inputs, which they cannot replace. */
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    /** Why it was asked for, for the approval message; defaults to "with /sre run". */
+    reason: z.string().max(2000).optional(),
   }),
   /** Embeds the history again with the running model; `pass` counts the passes that left failures behind. */
   'history.reembed': z.object({ batchSize: z.number().int().min(1).max(1000).optional(), pass: z.number().int().min(0).optional() }),

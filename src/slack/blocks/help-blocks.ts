@@ -19,7 +19,10 @@ export const SRE_COMMANDS: Array<[string, string]> = [
   ['/sre digest [7d|30d]', 'the trend digest of the last 7 or 30 days in this channel: incidents, response times, noise, accuracy, charts'],
   ['/sre playbooks', 'list the playbooks and when each applies'],
   ['/sre blueprint [service]', 'a picture of who calls whom, from traces and the declared topology, the service and its neighbours highlighted'],
-  ['/sre capacity <service>', 'peak utilisation, weekly pattern, trend and next-peak forecast, with replica / HPA / request suggestions and their cost'],
+  [
+    '/sre capacity <service>',
+    'peak utilisation, weekly pattern, trend and next-peak forecast, with replica / HPA / request / max_connections suggestions and their cost',
+  ],
   ['/sre run <playbook> <INC-n>', 'run a playbook on an incident (you then cannot approve its actions yourself)'],
   ['/sre help', 'this help (without INC-n, a command means the incident of the channel it is typed in)'],
 ]

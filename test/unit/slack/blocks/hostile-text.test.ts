@@ -68,7 +68,7 @@ import { buildBlueprintChangesMessage } from '../../../../src/slack/blocks/bluep
 import type { BlueprintEdge } from '../../../../src/core/blueprint/blueprint-edge'
 import { describeBlueprintChange } from '../../../../src/core/blueprint/describe-blueprint-change'
 import { analyzeCapacity } from '../../../../src/core/capacity/analyze-capacity'
-import { buildCapacityMessage } from '../../../../src/slack/blocks/capacity-blocks'
+import { buildCapacityMessage, buildScaleOfferMessage } from '../../../../src/slack/blocks/capacity-blocks'
 
 /** Two weeks of hourly points at `value`, for the capacity message's numbers. */
 function hourlyPoints(value: number): Array<{ at: Date; value: number }> {
@@ -451,6 +451,10 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
           }),
         ),
       ),
+  ],
+  [
+    'scale offer',
+    (h) => buildScaleOfferMessage({ service: h, namespace: h, deployment: h, kind: 'hpa-max', from: 6, to: 9, summary: `${h} raise HPA max to 9` }, 3),
   ],
   ['help with a problem', (h) => buildHelpMessage(escapeMrkdwn(h))],
   ['playbook list', (h) => buildPlaybookListMessage([playbook(h)])],
