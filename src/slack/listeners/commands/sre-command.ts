@@ -26,6 +26,7 @@ import { answerBlueprint } from './blueprint-command'
 import { answerCapacity } from './capacity-command'
 import { answerReviewCommand } from './review-command'
 import { answerActionsCommand, runActionCommand } from './followup-commands'
+import { answerPlaybookStats } from './playbook-stats-command'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
@@ -69,6 +70,8 @@ export function whatSreCommandDoes(text: string): string {
       return 'add the follow-up action'
     case 'actions':
       return 'list the follow-up actions'
+    case 'playbook-stats':
+      return 'compute the playbook figures'
     default:
       return 'answer your command'
   }
@@ -231,6 +234,11 @@ export function createSreCommandHandler(deps: ListenerDeps) {
       }
       case 'playbooks': {
         await ack({ response_type: 'ephemeral', ...buildPlaybookListMessage(deps.playbooks) })
+        return
+      }
+      case 'playbook-stats': {
+        await ack()
+        await answerPlaybookStats(deps, rest[0] ?? null, respond)
         return
       }
       case '':
