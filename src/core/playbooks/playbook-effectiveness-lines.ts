@@ -19,7 +19,8 @@ export function figureLines(f: Figures): string[] {
   const o = f.outcomes
   const lines = [
     `${f.runs} run${f.runs === 1 ? '' : 's'} on ${f.incidents} incident${f.incidents === 1 ? '' : 's'}; ` +
-      `fixed by its actions: worked ${o.worked}, partly ${o.partly}, failed ${o.failed}; fixed otherwise ${o.other_fix}; outcome not recorded ${o.not_recorded}`,
+      `fixed by its actions: worked ${o.worked}, partly ${o.partly}, failed ${o.failed}; ` +
+      `fixed otherwise ${o.other_fix}; outcome not recorded ${o.not_recorded}`,
   ]
   if (o.worked > 0) lines.push(`a decisive finding in ${f.decidedRuns} of the ${o.worked} incidents it fixed`)
   lines.push(f.mitigation.wording)
