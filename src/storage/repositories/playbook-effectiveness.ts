@@ -16,9 +16,10 @@ export const HISTORY_MAX_COMPARABLES = 5_000
 export async function loadPlaybookHistory(db: Database, options: { playbookId?: string } = {}): Promise<PlaybookHistory> {
   const only = options.playbookId
   // The playbook whose action fixed it: the one recorded, else the latest run on the incident whose action succeeded.
+  // `incidents.id` is written out: drizzle leaves a column of a single-table select unqualified, which would bind to e2.id.
   const actedPlaybook = sql<string | null>`(
     select e2.playbook_id from playbook_executions e2 join execution_steps s2 on s2.execution_id = e2.id
-    where e2.incident_id = ${incidents.id} and s2.kind = 'action' and s2.status = 'succeeded'
+    where e2.incident_id = incidents.id and s2.kind = 'action' and s2.status = 'succeeded'
     order by s2.finished_at desc nulls last, e2.created_at desc limit 1)`
   const [catalogue, newestFirst] = await Promise.all([
     db
@@ -108,7 +109,7 @@ export async function loadPlaybookHistory(db: Database, options: { playbookId?: 
             errorSignature: incidents.errorSignature,
             ttmSeconds: incidents.ttmSeconds,
             playbookIds: sql<string[]>`coalesce((select array_agg(distinct e3.playbook_id) from playbook_executions e3
-              where e3.incident_id = ${incidents.id}), '{}')`,
+              where e3.incident_id = incidents.id), '{}')`,
           })
           .from(incidents)
           .where(and(isNotNull(incidents.ttmSeconds), or(...similar)))
