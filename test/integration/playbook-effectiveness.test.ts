@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { computePlaybookEffectiveness } from '../../src/core/playbooks/playbook-effectiveness'
 import { playbookSchema, type Playbook } from '../../src/core/playbooks/schema'
 import { createApprovalRequest } from '../../src/storage/repositories/approvals'
@@ -65,6 +65,7 @@ describe('loadPlaybookHistory on Postgres', () => {
       inputs: inputs(acted),
       startedBy: 'U1',
       status: 'completed',
+      createdAt: t0,
     })
     await recordExecutionStep(db, {
       executionId: run.id,
@@ -117,6 +118,7 @@ describe('loadPlaybookHistory on Postgres', () => {
       inputs: inputs(fixedOtherwise),
       startedBy: 'U1',
       status: 'cancelled',
+      createdAt: at(10),
     })
     await recordExecutionStep(db, {
       executionId: second.id,
@@ -179,5 +181,29 @@ describe('loadPlaybookHistory on Postgres', () => {
         .map((f) => f.playbookId)
         .toSorted(),
     ).toEqual(['other-fix', 'pool-restart'])
+  })
+
+  it('`sre-agent playbooks stats` prints them, as text and as JSON', async () => {
+    const playbooksCommand = (await import('../../src/commands/playbooks')).default
+    const cli = async (...args: string[]) => {
+      const written: string[] = []
+      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0)
+      try {
+        const code = await playbooksCommand.run(['stats', ...args])
+        return { code, stdout: written.join('') }
+      } finally {
+        spy.mockRestore()
+      }
+    }
+    process.env.DATABASE_URL = database.url
+    const text = await cli('--playbook', pool.id)
+    expect(text.code).toBe(0)
+    expect(text.stdout).toContain('pool-restart title (pool-restart, v3): needs 3 more runs with a recorded outcome to be ranked (has 2)')
+    expect(text.stdout).toContain('pool (query): ran 2, failed 0, skipped 0, found 2, decisive 1, median 5 s')
+    const json = JSON.parse((await cli('--json')).stdout) as { playbooks: Array<{ playbookId: string; all: { runs: number } }> }
+    expect(json.playbooks.map((p) => [p.playbookId, p.all.runs]).toSorted()).toEqual([
+      ['other-fix', 1],
+      ['pool-restart', 2],
+    ])
   })
 })
