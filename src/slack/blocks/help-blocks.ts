@@ -19,7 +19,7 @@ export const SRE_COMMANDS: Array<[string, string]> = [
   ['/sre playbooks', 'list the playbooks and when each applies'],
   [
     '/sre playbook-stats [playbook]',
-    'how often each playbook fixed the incident, time to mitigate, approval latency; per step and version, with suggested edits',
+    'how often each playbook fixed the incident, per version and step, with suggested edits',
   ],
   ['/sre blueprint [service]', 'a picture of who calls whom, from traces and the declared topology, the service and its neighbours highlighted'],
   ['/sre capacity <service>', 'peak utilisation, weekly pattern, trend and next-peak forecast, with replica / HPA / request suggestions and their cost'],
