@@ -380,7 +380,11 @@ function stepFigures(definition: Playbook, runs: RunRecord[], credited: Map<stri
         if (s.stepId === decisive) f.decisive++
         if (s.finishedAt) {
           const spent = (s.finishedAt.getTime() - previousEnd.getTime()) / 1000
-          if (spent >= 0) durations.set(s.stepId, [...(durations.get(s.stepId) ?? []), spent])
+          if (spent >= 0) {
+            const list = durations.get(s.stepId)
+            if (list) list.push(spent)
+            else durations.set(s.stepId, [spent])
+          }
         }
         const value = s.outcome.value
         if (s.kind === 'query' && s.status === 'succeeded' && s.outcome.passed === true && typeof value === 'number' && Number.isFinite(value)) {

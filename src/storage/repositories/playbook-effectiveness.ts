@@ -17,10 +17,12 @@ export async function loadPlaybookHistory(db: Database, options: { playbookId?: 
   const only = options.playbookId
   // The playbook whose action fixed it: the one recorded, else the latest run on the incident whose action succeeded.
   // `incidents.id` is written out: drizzle leaves a column of a single-table select unqualified, which would bind to e2.id.
+  // Driven by the incident's runs (indexed by incident), each probed for a succeeded action through the steps' key.
   const actedPlaybook = sql<string | null>`(
-    select e2.playbook_id from playbook_executions e2 join execution_steps s2 on s2.execution_id = e2.id
-    where e2.incident_id = incidents.id and s2.kind = 'action' and s2.status = 'succeeded'
-    order by s2.finished_at desc nulls last, e2.created_at desc limit 1)`
+    select e2.playbook_id from playbook_executions e2
+    where e2.incident_id = incidents.id
+      and exists (select 1 from execution_steps s2 where s2.execution_id = e2.id and s2.kind = 'action' and s2.status = 'succeeded')
+    order by e2.created_at desc limit 1)`
   const [catalogue, newestFirst] = await Promise.all([
     db
       .select({ id: playbooks.id, title: playbooks.title, version: playbooks.version, definition: playbooks.definition })
