@@ -5,7 +5,7 @@
  * many incidents, and `--others` incidents of the same services without a run, then times the history read
  * (loadPlaybookHistory: five queries) and the figures (computePlaybookEffectiveness), `--repeat` times each.
  *
- * Run: node --import tsx bench/playbook-stats.ts [--runs 5000] [--others 20000] [--repeat 5]
+ * Run: npm run bench:playbook-stats -- [--runs 5000] [--others 20000] [--repeat 5]
  */
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
