@@ -17,10 +17,7 @@ export const SRE_COMMANDS: Array<[string, string]> = [
   ['/sre timeline [INC-n]', "an incident's timeline in its thread: alerts, responders, analysis, deploys, playbook actions, :pushpin: messages"],
   ['/sre incidents', 'list open incidents'],
   ['/sre playbooks', 'list the playbooks and when each applies'],
-  [
-    '/sre playbook-stats [playbook]',
-    'how often each playbook fixed the incident, per version and step, with suggested edits',
-  ],
+  ['/sre playbook-stats [playbook]', 'how often each playbook fixed the incident, per version and step, with suggested edits'],
   ['/sre blueprint [service]', 'a picture of who calls whom, from traces and the declared topology, the service and its neighbours highlighted'],
   ['/sre capacity <service>', 'peak utilisation, weekly pattern, trend and next-peak forecast, with replica / HPA / request suggestions and their cost'],
   ['/sre run <playbook> <INC-n>', 'run a playbook on an incident (you then cannot approve its actions yourself)'],
