@@ -19,6 +19,10 @@ const tools: CommandRegistry = {
     summary: 'load past incidents from CSV, JSON lines, Jira, PagerDuty or Markdown postmortems (sre-agent import <file|folder> …)',
     load: async () => (await import('./commands/import')).default,
   },
+  playbooks: {
+    summary: 'work with the stored playbooks (sre-agent playbooks stats [--playbook id] [--json]; --help lists the subcommands)',
+    load: async () => (await import('./commands/playbooks')).default,
+  },
   logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },
   review: {
     summary: 'export the post-incident review draft as Markdown (sre-agent review INC-n [--format markdown] [--out file])',

@@ -16,7 +16,7 @@ import { getIncidentByNumber, listOpenIncidents } from '../storage/repositories/
 import { listExecutionsForIncident } from '../storage/repositories/playbooks'
 import { auditLog } from '../storage/schema'
 import { CHECKOUT_CHANNEL, DEMO_USERS, startEmbeddedEnvironment, WARNINGS_CHANNEL, type EmbeddedEnvironment } from './embedded-environment'
-import { FAKE_WORKSPACE, renderTranscript, viewInput, viewState } from './slack-simulator'
+import { FAKE_WORKSPACE, renderBlocksAsText, renderTranscript, viewInput, viewState } from './slack-simulator'
 
 /** The fixes for scenarios 1 and 2 are out this long after the demo starts. */
 const MITIGATED_AFTER_MS = HOUR_MS
@@ -336,7 +336,7 @@ async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, 
   const drafted = JSON.stringify(review!.blocks ?? [])
   expectThat(drafted.includes(SCENARIO_3_FIX), 'the review draft says what fixed it, as recorded')
   out('→ the post-incident review draft is posted in the thread, from stored facts only:\n')
-  out(transcriptFrom(env, `Post-incident review draft of ${label}`, 30))
+  out(transcriptFrom(env, `Post-incident review draft of ${label}`, 48))
   const due = new Date(clock.now().getTime() + 14 * 24 * HOUR_MS).toISOString().slice(0, 10)
   const followup = `make the circuit breaker on fraud-check the default for payment-api`
   out(`${DEMO_USERS.approver.name} adds a follow-up: /sre action ${label} @${DEMO_USERS.other.name} due ${due} ${followup}`)
@@ -349,6 +349,8 @@ async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, 
   const added = await inThread(':clipboard:')
   expectThat(added && (added.text ?? '').includes(followup), 'the follow-up action is said in the thread')
   out(`→ in the thread: ${added!.text}`)
+
+  await showPlaybookStats(env, out)
 
   out(`\n${DEMO_USERS.approver.name} types /sre timeline ${label} …`)
   await env.sender.slashCommand({
@@ -391,6 +393,32 @@ async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, 
   const fixedBy = said.includes(label) && /Fixed by: [^"]*\(:white_check_mark: worked\)/.test(said) && said.includes(`Fixed by: ${SCENARIO_3_FIX}`)
   expectThat(fixedBy, `the new incident's analysis shows ${label} as the closest past incident, fixed by what the team entered (worked)`)
   out(`→ ${incidentLabel(next!)}'s analysis: closest past incident ${label}, "Fixed by: ${SCENARIO_3_FIX} (worked)"`)
+}
+
+/** The playbook scenario 1 ran, now that its incident's fix is recorded: its figures as `/sre playbook-stats` answers them. */
+async function showPlaybookStats(env: EmbeddedEnvironment, out: DemoOutput): Promise<void> {
+  const id = 'latency-slow-dependency'
+  out(`\n${DEMO_USERS.approver.name} types /sre playbook-stats ${id} …`)
+  await env.sender.slashCommand({
+    text: `playbook-stats ${id}`,
+    channel_id: FAKE_WORKSPACE.channelId,
+    user_id: DEMO_USERS.approver.id,
+    user_name: DEMO_USERS.approver.name,
+  })
+  const answer = await env.fakeSlack
+    .waitFor(() => env.fakeSlack.responses.find((r) => JSON.stringify(r.body).includes(`(${id}, v`)), { timeoutMs: 10_000 })
+    .catch(() => null)
+  expectThat(answer, `/sre playbook-stats ${id} answers with its figures`)
+  const blocks = (answer!.body.blocks ?? []) as Parameters<typeof renderBlocksAsText>[0]
+  const text = renderBlocksAsText(blocks).join('\n')
+  expectThat(/1 run on 1 incident; fixed by its actions: worked 1/.test(text), "the figures count scenario 1's run as a fix that worked")
+  out('→ answered to them only:\n')
+  out(
+    text
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n'),
+  )
 }
 
 async function scenarioBlueprint(env: EmbeddedEnvironment, clock: DemoClock, out: DemoOutput): Promise<void> {

@@ -42,6 +42,10 @@ describe('sre-agent demo (embedded mode)', () => {
     expect(text).toMatch(/→ labelled outcomes the confidence calibration learns from: (\d+) → \d+/)
     expect(text).toMatch(/Post-incident review draft of INC-61 [^\n]*\n[\s\S]*Fixed by: circuit breaker on fraud-check \+ fallback scoring \(worked\)/)
     expect(text).toMatch(/added a follow-up action: make the circuit breaker on fraud-check the default for payment-api — <@U0BOB>, due \d{4}-\d\d-\d\d/)
+    expect(text).toMatch(/Playbook figures, across all its runs so far\*\n[^\n]*\(latency-slow-dependency, v1\)/)
+    expect(text).toMatch(
+      /types \/sre playbook-stats latency-slow-dependency …\n→ answered to them only:\n[\s\S]*slow-traces \(query\): ran 1, [^\n]*decisive 1/,
+    )
     expect(text).toMatch(/Timeline of INC-61 [^\n]*— \d+ events/)
     expect(text).toMatch(/Resolution recorded: circuit breaker on fraud-check \+ fallback scoring \(worked\)/)
     expect(text).not.toContain('{{service}}')

@@ -18,6 +18,7 @@ export const SRE_COMMANDS: Array<[string, string]> = [
   ['/sre incidents [--service s] [--since YYYY-MM-DD] [--until YYYY-MM-DD]', "open incidents, or those started in some days (a digest figure's list)"],
   ['/sre digest [7d|30d]', 'the trend digest of the last 7 or 30 days in this channel: incidents, response times, noise, accuracy, charts'],
   ['/sre playbooks', 'list the playbooks and when each applies'],
+  ['/sre playbook-stats [playbook]', 'how often each playbook fixed the incident, per version and step, with suggested edits'],
   ['/sre blueprint [service]', 'a picture of who calls whom, from traces and the declared topology, the service and its neighbours highlighted'],
   [
     '/sre capacity <service>',

@@ -28,6 +28,7 @@ import { answerReviewCommand } from './review-command'
 import { answerActionsCommand, runActionCommand } from './followup-commands'
 import { runDigestCommand } from './digest-command'
 import { answerIncidents, INCIDENTS_USAGE, parseIncidentsArguments } from './incidents-command'
+import { answerPlaybookStats } from './playbook-stats-command'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
@@ -73,6 +74,8 @@ export function whatSreCommandDoes(text: string): string {
       return 'add the follow-up action'
     case 'actions':
       return 'list the follow-up actions'
+    case 'playbook-stats':
+      return 'compute the playbook figures'
     default:
       return 'answer your command'
   }
@@ -236,6 +239,11 @@ export function createSreCommandHandler(deps: ListenerDeps) {
       }
       case 'playbooks': {
         await ack({ response_type: 'ephemeral', ...buildPlaybookListMessage(deps.playbooks) })
+        return
+      }
+      case 'playbook-stats': {
+        await ack()
+        await answerPlaybookStats(deps, rest[0] ?? null, respond)
         return
       }
       case '':
