@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
+import { FAKE_WORKSPACE, findBlockKitViolations } from '../../src/embedded/slack-simulator'
+import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-blocks'
+import { getIncident, listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
+import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
+import { eventually } from '../support/eventually'
+import { postGenericAlert, startOnTestServices } from '../support/test-environment'
+import { createTestDatabase, type TestDatabase } from '../support/test-database'
+
+const CHANNEL = FAKE_WORKSPACE.channelId
+const ALICE = DEMO_USERS.approver.id
+const BOB = DEMO_USERS.other.id
+const WINDOW_SECONDS = 2
+
+describe('the App Home dashboard, through the Bolt app, BullMQ on Redis and the Slack simulator', () => {
+  let database: TestDatabase
+  let env: EmbeddedEnvironment
+  const db = () => env.runtime.database.db
+
+  beforeAll(async () => {
+    database = await createTestDatabase()
+    env = await startOnTestServices(database, {
+      telemetry: ordersDbExhaustion(new Date(Date.now() - 15 * 60_000)),
+      env: { PLAYBOOKS_DIR: 'test/fixtures/playbooks', HOME_REFRESH_MIN_SECONDS: String(WINDOW_SECONDS) },
+    })
+  })
+
+  afterAll(async () => {
+    await env?.stop()
+    await database?.drop()
+  })
+
+  const openIncident = async (fingerprint: string, title: string): Promise<Incident> => {
+    expect((await postGenericAlert(env, { title, service: 'orders-db', severity: 'high', fingerprint })).status).toBe(202)
+    return eventually(async () => (await listOpenIncidents(db(), 50)).find((i) => i.fingerprint.includes(fingerprint) && i.slackTs), {
+      what: `the thread of ${title}`,
+    })
+  }
+  const viewsOf = (user: string) => env.fakeSlack.views.filter((v) => v.userId === user)
+  const openHome = async (user: string) => {
+    const before = viewsOf(user).length
+    await env.sender.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home', event_ts: '1700000000.000001' })
+    return eventually(async () => viewsOf(user)[before], { what: `the Home view of ${user}` })
+  }
+  const addFollowup = async (incident: Incident, owner: string, text: string) => {
+    const res = await env.sender.slashCommand({ text: `action INC-${incident.number} <@${owner}> ${text}`, channel_id: CHANNEL, user_id: BOB })
+    expect(JSON.stringify(res.body)).toContain(`Added to INC-${incident.number}`)
+  }
+  const asView = (published: { viewId: string; view: Record<string, unknown> }) => ({ ...published.view, id: published.viewId })
+
+  let first: Incident
+
+  it("app_home_opened publishes that person's dashboard: open incidents with their buttons, the approvals waiting for them, their follow-ups", async () => {
+    first = await openIncident('home-first', 'orders-db pool exhausted <!channel>')
+    await addFollowup(first, ALICE, 'add a pool-size alert')
+    // Its analysis runs the db-connection playbook up to its approval step; the approvers are the on-call group, Alice in it.
+    await env.fakeSlack.waitForMessage(CHANNEL, (m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID), { timeoutMs: 15_000 })
+    await env.idle()
+    const approval = env.fakeSlack.messagesIn(CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID))!
+
+    const alice = await openHome(ALICE)
+    expect(findBlockKitViolations(alice.view.blocks, 'home')).toEqual([])
+    const text = JSON.stringify(alice.view)
+    expect(text).toContain(`*INC-${first.number}* orders-db pool exhausted &lt;!channel&gt;`)
+    expect(text).toContain(`"action_id":"incident_acknowledge:${first.number}"`)
+    expect(text).toContain(`https://${FAKE_WORKSPACE.teamDomain}.slack.com/archives/${first.slackChannel}/p${first.slackTs!.replace('.', '')}`)
+    expect(text).toContain('Waiting for your approval (1)')
+    expect(text).toContain('*Restart pgbouncer for orders-db* on INC-')
+    expect(text).toContain(`p${approval.ts.replace('.', '')}?thread_ts=${first.slackTs}`)
+    expect(text).toContain('Your follow-up actions (1)')
+    expect(text).toContain('add a pool-size alert')
+
+    const bob = JSON.stringify((await openHome(BOB)).view)
+    expect(bob).toContain(`*INC-${first.number}*`)
+    expect(bob).toContain('Waiting for your approval (0)')
+    expect(bob).toContain('Your follow-up actions (0)')
+  })
+
+  it('Acknowledge on the Home tab acknowledges; a burst of changes refreshes each viewer at most once per window', async () => {
+    const aliceBefore = viewsOf(ALICE).length
+    const bobBefore = viewsOf(BOB).length
+    const aliceView = asView(viewsOf(ALICE).at(-1)!)
+    const bobView = asView(viewsOf(BOB).at(-1)!)
+
+    // The burst: an acknowledgement from Home, three follow-ups, a new incident, and a second click on Acknowledge.
+    expect((await env.sender.viewBlockAction({ view: aliceView, actionId: `incident_acknowledge:${first.number}`, userId: ALICE })).status).toBe(200)
+    for (const n of [1, 2, 3]) await addFollowup(first, ALICE, `burst follow-up ${n}`)
+    const second = await openIncident('home-second', 'checkout latency')
+    expect((await env.sender.viewBlockAction({ view: bobView, actionId: `incident_acknowledge:${first.number}`, userId: BOB })).status).toBe(200)
+
+    expect(await eventually(async () => (await getIncident(db(), first.id))?.acknowledgedBy)).toBe(ALICE)
+    expect(env.fakeSlack.thread(first.slackChannel!, first.slackTs!).some((m) => /acknowledged/i.test(m.text ?? '') && m.text!.includes(ALICE))).toBe(true)
+    // Bob clicked on Home, where there is no channel: he is told in the app's messages, not silently ignored.
+    const told = await eventually(async () => env.fakeSlack.messagesIn(`D${BOB.slice(1)}`).find((m) => /already acknowledged/.test(m.text ?? '')))
+    expect(told.text).toContain(`INC-${first.number}`)
+
+    // Both dashboards end up showing everything the burst changed.
+    const shows = (user: string, ...parts: string[]) =>
+      eventually(
+        async () => {
+          const latest = viewsOf(user).at(-1)
+          return latest && parts.every((p) => JSON.stringify(latest.view).includes(p)) ? latest : undefined
+        },
+        { what: `${user}'s refreshed dashboard`, timeoutMs: 20_000 },
+      )
+    await shows(ALICE, `*INC-${second.number}*`, `acknowledged by <@${ALICE}>`, 'burst follow-up 1', 'burst follow-up 2', 'burst follow-up 3')
+    await shows(BOB, `*INC-${second.number}*`, `acknowledged by <@${ALICE}>`)
+    await env.idle()
+    // Nothing is left stale, so no refresh comes after (one more window to be sure).
+    await new Promise((r) => setTimeout(r, WINDOW_SECONDS * 1000 + 500))
+
+    for (const [user, before] of [
+      [ALICE, aliceBefore],
+      [BOB, bobBefore],
+    ] as const) {
+      const publishes = viewsOf(user)
+      const refreshes = publishes.slice(before)
+      // Six changes, far fewer publishes; and never two to one person within the window (a little slack for the time between claim and call).
+      expect(refreshes.length).toBeGreaterThanOrEqual(1)
+      expect(refreshes.length).toBeLessThan(6)
+      for (let i = before; i < publishes.length; i++) {
+        expect(publishes[i]!.at.getTime() - publishes[i - 1]!.at.getTime()).toBeGreaterThanOrEqual(WINDOW_SECONDS * 1000 - 250)
+      }
+    }
+  })
+})
