@@ -71,6 +71,9 @@ describe('the App Home dashboard, through the Bolt app, BullMQ on Redis and the 
     expect(text).toContain('Your follow-up actions (1)')
     expect(text).toContain('add a pool-size alert')
 
+    // Slack sends a click on a link button too: it is acked, and nothing else happens.
+    expect((await env.sender.viewBlockAction({ view: asView(alice), actionId: `home_link:incident:${first.number}`, userId: ALICE })).status).toBe(200)
+
     const bob = JSON.stringify((await openHome(BOB)).view)
     expect(bob).toContain(`*INC-${first.number}*`)
     expect(bob).toContain('Waiting for your approval (0)')
@@ -92,6 +95,7 @@ describe('the App Home dashboard, through the Bolt app, BullMQ on Redis and the 
     expect(await eventually(async () => (await getIncident(db(), first.id))?.acknowledgedBy)).toBe(ALICE)
     expect(env.fakeSlack.thread(first.slackChannel!, first.slackTs!).some((m) => /acknowledged/i.test(m.text ?? '') && m.text!.includes(ALICE))).toBe(true)
     // Bob clicked on Home, where there is no channel: he is told in the app's messages, not silently ignored.
+    expect(env.fakeSlack.messagesIn(`D${ALICE.slice(1)}`)).toEqual([])
     const told = await eventually(async () => env.fakeSlack.messagesIn(`D${BOB.slice(1)}`).find((m) => /already acknowledged/.test(m.text ?? '')))
     expect(told.text).toContain(`INC-${first.number}`)
 
