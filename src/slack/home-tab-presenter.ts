@@ -2,6 +2,8 @@ import type { WebClient } from '@slack/web-api'
 import type { HomeDashboard, HomeTab } from '../core/home/home-dashboard'
 import type { Logger } from '../logger'
 import { buildHomeView } from './blocks/home-blocks'
+import { CodedError } from '../core/errors'
+import { retryAfterSeconds } from './messenger'
 
 // The workspace's URL (auth.test), from which message links are built: asked once per client, again after a failure.
 const workspaceUrls = new WeakMap<WebClient, Promise<string | null>>()
@@ -29,9 +31,16 @@ export class SlackHomeTab implements HomeTab {
     private readonly logger: Logger,
   ) {}
 
+  /** Slack's 429 becomes `home_publish_rate_limited`, so the caller can try again in a later window. */
   async publish(dashboard: HomeDashboard): Promise<void> {
     const view = buildHomeView(dashboard, { workspaceUrl: await workspaceUrlOf(this.client, this.logger) })
-    await this.client.views.publish({ user_id: dashboard.userId, view })
+    try {
+      await this.client.views.publish({ user_id: dashboard.userId, view })
+    } catch (err) {
+      const seconds = retryAfterSeconds(err)
+      if (seconds === null) throw err
+      throw new CodedError('home_publish_rate_limited', `views.publish is rate limited for ${seconds} s`, { retryAfterSeconds: seconds })
+    }
   }
 
   /** A group that cannot be read (missing usergroups:read, deleted group) counts as empty here: the dashboard still shows. */

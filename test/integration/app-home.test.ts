@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE, findBlockKitViolations } from '../../src/embedded/slack-simulator'
 import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-blocks'
+import { countStaleHomeViewers } from '../../src/storage/repositories/home-viewers'
 import { getIncident, listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
 import { eventually } from '../support/eventually'
@@ -127,5 +128,27 @@ describe('the App Home dashboard, through the Bolt app, BullMQ on Redis and the 
         expect(publishes[i]!.at.getTime() - publishes[i - 1]!.at.getTime()).toBeGreaterThanOrEqual(WINDOW_SECONDS * 1000 - 250)
       }
     }
+  })
+
+  it('a refresh Slack rate-limits is published in a later window', async () => {
+    await env.idle()
+    await eventually(async () => (await countStaleHomeViewers(db(), new Date(0))) === 0 || undefined, { what: 'no dashboard left stale' })
+    const before = viewsOf(ALICE).length
+    const carriesIt = (args: Record<string, unknown>) => args.user_id === ALICE && JSON.stringify(args.view).includes('after the rate limit')
+    env.fakeSlack.failNext('views.publish', 'ratelimited', { status: 429, retryAfter: 1, matching: carriesIt })
+    await addFollowup(first, ALICE, 'after the rate limit')
+    const shown = await eventually(
+      async () =>
+        viewsOf(ALICE)
+          .slice(before)
+          .find((v) => JSON.stringify(v.view).includes('after the rate limit')),
+      { what: "Alice's dashboard after the 429", timeoutMs: 20_000 },
+    )
+    const publishes = env.fakeSlack.callsTo('views.publish').filter((c) => c.args.user_id === ALICE)
+    const limited = publishes.findIndex((c) => c.status === 429 && carriesIt(c.args))
+    expect(limited).toBeGreaterThanOrEqual(0)
+    // The refused publish is sent again (not dropped) once the window has passed.
+    expect(publishes[limited + 1]!.at.getTime() - publishes[limited]!.at.getTime()).toBeGreaterThanOrEqual(WINDOW_SECONDS * 1000 - 250)
+    expect(JSON.stringify(shown.view)).toContain('after the rate limit')
   })
 })

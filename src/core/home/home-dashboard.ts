@@ -71,6 +71,7 @@ export interface HomeDashboard {
 
 /** The port through which the workers show a person's dashboard; Slack implements it with views.publish. */
 export interface HomeTab {
+  /** Throws `home_publish_rate_limited` when Slack says to slow down. */
   publish(dashboard: HomeDashboard): Promise<void>
   /** Members of a Slack user group (S…), to know whose approvals wait for whom. */
   membersOf(group: string): Promise<string[]>

@@ -59,6 +59,12 @@ export async function claimStaleHomeViewers(db: Database, window: { activeSince:
   return rows.map((r) => r.userId)
 }
 
+/** Their claimed publish did not happen (Slack rate limited it): stale again, and due from the next window on. */
+export async function markHomeViewersStaleAgain(db: Database, userIds: string[], now: Date): Promise<void> {
+  if (userIds.length === 0) return
+  await db.update(homeViewers).set({ staleSince: now }).where(inArray(homeViewers.userId, userIds))
+}
+
 /** Active viewers whose dashboard is still stale (not yet due, or beyond this run's share). */
 export async function countStaleHomeViewers(db: Database, activeSince: Date): Promise<number> {
   const [row] = await db

@@ -1,7 +1,8 @@
 import { homeRefreshJob, publishesPerRun } from '../../core/home/home-refresh'
 import { MINUTE_MS, SECOND_MS } from '../../core/durations'
 import { loadHomeDashboard } from '../../storage/repositories/home-dashboard'
-import { claimStaleHomeViewers, countStaleHomeViewers } from '../../storage/repositories/home-viewers'
+import { claimStaleHomeViewers, countStaleHomeViewers, markHomeViewersStaleAgain } from '../../storage/repositories/home-viewers'
+import { hasErrorCode } from '../../core/errors'
 import type { WorkerDeps } from '../worker-deps'
 
 /**
@@ -18,7 +19,7 @@ export async function processHomeRefresh(deps: WorkerDeps, meta: { jobId: string
     now,
     limit: publishesPerRun({ minSeconds, publishesPerMinute: HOME_PUBLISHES_PER_MINUTE }),
   })
-  for (const userId of users) {
+  for (const [index, userId] of users.entries()) {
     try {
       const dashboard = await loadHomeDashboard(deps.db, userId, {
         now,
@@ -27,6 +28,12 @@ export async function processHomeRefresh(deps: WorkerDeps, meta: { jobId: string
       })
       await deps.home.publish(dashboard)
     } catch (err) {
+      if (hasErrorCode(err, 'home_publish_rate_limited')) {
+        // Slack asks to slow down: this one and the rest of the run wait for the next window.
+        deps.logger.warn({ err, users: users.length - index, job: meta.jobId }, 'views.publish rate limited; the Home refresh continues next window')
+        await markHomeViewersStaleAgain(deps.db, users.slice(index), now)
+        break
+      }
       // Claimed, so not retried by this job: the next change or the next visit to Home shows the dashboard again.
       deps.logger.warn({ err, user: userId, job: meta.jobId }, 'could not publish the Home dashboard')
     }
