@@ -1,4 +1,4 @@
-import { and, asc, count, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm'
+import { and, asc, count, eq, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm'
 import { homeRefreshJob } from '../../core/home/home-refresh'
 import type { JobQueue } from '../../core/jobs/job-queue'
 import type { Config } from '../../config'
@@ -24,7 +24,7 @@ export async function claimHomePublish(db: Database, userId: string, now: Date, 
   const rows = await db
     .update(homeViewers)
     .set({ publishedAt: now, staleSince: null })
-    .where(and(sql`${homeViewers.userId} = ${userId}`, due(publishedBefore)))
+    .where(and(eq(homeViewers.userId, userId), due(publishedBefore)))
     .returning({ userId: homeViewers.userId })
   return rows.length > 0
 }
