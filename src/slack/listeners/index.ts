@@ -31,6 +31,7 @@ import { createFollowupSubmissionHandler } from './views/followup-submission'
 import { FOLLOWUP_ADD_ACTION_ID, FOLLOWUP_DONE_ACTION_ID, FOLLOWUP_VIEW_CALLBACK_ID, REVIEW_FILE_ACTION_ID } from '../blocks/followup-blocks'
 import { createReviewFileHandler } from './actions/review-file-action'
 import { HOME_LINK_ACTION_ID } from '../blocks/home-blocks'
+import { acknowledgeLinkClick } from './actions/home-link-action'
 
 /** Every listener goes through answerFailures: acked, and a failure is logged and told to the user. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -53,10 +54,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   // The root message's button, and the Home tab's (`incident_acknowledge:<n>`, one per incident).
   app.action(new RegExp(`^${ACKNOWLEDGE_ACTION_ID}(:|$)`), answerFailures(deps, 'record your acknowledgement', createAcknowledgeActionHandler(deps)))
   // Slack sends a click on a link button too; the link opened on its own, so the click is only acked.
-  app.action(
-    new RegExp(`^${HOME_LINK_ACTION_ID}:`),
-    answerFailures(deps, 'open the link', async ({ ack }) => ack?.()),
-  )
+  app.action(new RegExp(`^${HOME_LINK_ACTION_ID}:`), answerFailures(deps, 'open the link', acknowledgeLinkClick))
   app.action(UPDATE_ACTION_ID, answerFailures(deps, 'open the status update form', createUpdateActionHandler(deps)))
   app.action(SEVERITY_ACTION_ID, answerFailures(deps, 'change the severity', createSeverityActionHandler(deps)))
   app.view(UPDATE_VIEW_CALLBACK_ID, answerFailures(deps, 'post the status update', createStatusUpdateSubmissionHandler(deps), tellViewSubmitter))
