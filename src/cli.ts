@@ -9,6 +9,10 @@ const tools: CommandRegistry = {
     summary: 'draw the service blueprint (sre-agent blueprint --out graph.png|graph.svg|graph.json [--service s])',
     load: async () => (await import('./commands/blueprint')).default,
   },
+  digest: {
+    summary: 'write the trend digest as Block Kit, text and PNG charts (sre-agent digest --out <dir> [--since d --until d] [--demo])',
+    load: async () => (await import('./commands/digest')).default,
+  },
   detect: { summary: 'score a metric series for anomalies (sre-agent detect anomalies …)', load: async () => (await import('./commands/detect')).default },
   eval: { summary: 'run an evaluation on a public dataset (sre-agent eval <name> …)', load: async () => (await import('./commands/eval')).default },
   import: {
@@ -23,6 +27,10 @@ const tools: CommandRegistry = {
   timeline: {
     summary: 'export an incident timeline as Markdown (sre-agent timeline INC-n --format markdown [--out file])',
     load: async () => (await import('./commands/timeline')).default,
+  },
+  warnings: {
+    summary: 'how accurate the proactive warnings were (sre-agent warnings stats [--since t] [--until t])',
+    load: async () => (await import('./commands/warnings')).default,
   },
   reembed: {
     summary: 're-embed incidents embedded by another model (sre-agent reembed [--batch N] [--dry-run])',

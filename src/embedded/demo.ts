@@ -4,12 +4,14 @@ import { HOUR_MS, MINUTE_MS } from '../core/durations'
 import { seedPastIncidents } from '../storage/seed/seed-past-incidents'
 import { utcTime } from '../core/analysis/scan/metric-warnings'
 import { incidentLabel } from '../core/incidents/incident-label'
-import { createDemoFleet, DEFAULT_SYNTHETIC_SEED } from '../integrations/telemetry/synthetic'
+import { CAPACITY_FLEET, createDemoFleet, DEFAULT_SYNTHETIC_SEED } from '../integrations/telemetry/synthetic'
 import { ANALYSIS_SECTION_ACTION_ID } from '../slack/blocks/analysis-summary-blocks'
 import { APPROVE_ACTION_ID } from '../slack/blocks/approval-blocks'
 import { NO_SAME_INCIDENT, RESOLVE_ACTION_ID, RESOLVE_BLOCK } from '../slack/blocks/resolution-blocks'
 import { listLabelledConfidence } from '../storage/repositories/analyses'
 import { listAuditForIncident } from '../storage/repositories/audit'
+import { latestDigest } from '../storage/repositories/digest-history'
+import { digestToText } from '../core/digest/digest-text'
 import { getIncidentByNumber, listOpenIncidents } from '../storage/repositories/incidents'
 import { listExecutionsForIncident } from '../storage/repositories/playbooks'
 import { auditLog } from '../storage/schema'
@@ -418,6 +420,41 @@ async function scenarioBlueprint(env: EmbeddedEnvironment, clock: DemoClock, out
   out(renderTranscript(env.fakeSlack, { channels: [WARNINGS_CHANNEL] }))
 }
 
+async function scenarioCapacity(env: EmbeddedEnvironment, out: DemoOutput): Promise<void> {
+  out.rule('Scenario 6: scaling suggestions')
+  out('/sre capacity search (four weeks of hourly CPU, memory and latency; the fleet declares its HPA and requests) …')
+  const before = env.fakeSlack.responses.length
+  await env.sender.slashCommand({ text: 'capacity search', channel_id: CHECKOUT_CHANNEL, user_id: DEMO_USERS.approver.id })
+  const answer = await env.fakeSlack.waitFor(() => env.fakeSlack.responses.slice(before).find((r) => JSON.stringify(r.body).includes('Capacity of search')), {
+    timeoutMs: 20_000,
+  })
+  const blocks = (answer.body as { blocks?: Array<{ text?: { text?: string }; elements?: Array<{ text?: string }> }> }).blocks ?? []
+  const lines = blocks.flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e) => e.text)]).filter((t): t is string => Boolean(t))
+  expectThat(
+    lines.some((l) => /raise HPA max to \d+ → \d+ %/.test(l)),
+    'search is told to raise its HPA max, with the forecast peak after',
+  )
+  for (const line of lines) out(`  ${line.replace(/\n/g, '\n  ')}`)
+}
+
+async function scenarioDigest(env: EmbeddedEnvironment, out: DemoOutput): Promise<void> {
+  out.rule('Scenario 7: the trend digest')
+  const channel = FAKE_WORKSPACE.channelId
+  const isDigest = (m: { threadTs?: string; text?: string }) => m.threadTs === undefined && /^(Weekly|\d+-day) digest/.test(m.text ?? '')
+  out('/sre digest 7d (the same digest DIGEST_CRON posts every Monday at 09:00) …')
+  await env.sender.slashCommand({ text: 'digest 7d', channel_id: channel, user_id: DEMO_USERS.approver.id })
+  await env.idle()
+  const posted = env.fakeSlack.messagesIn(channel).filter(isDigest)
+  expectThat(posted.length === 1, `one digest posted (got ${posted.length})`)
+  const stored = await latestDigest(env.runtime.database.db)
+  expectThat(stored !== null && stored.ts === posted[0]!.ts, 'the posted digest is stored with its message')
+  const charts = env.fakeSlack.filesSharedIn(channel).filter((f) => f.messageTs !== posted[0]!.ts && stored!.fileIds.includes(f.id))
+  expectThat(charts.length === stored!.fileIds.length && charts.length > 0, 'its charts are uploaded in its thread')
+  out(`→ posted in #${env.fakeSlack.channelName(channel) ?? channel} (${posted[0]!.blocks?.length ?? 0} blocks): ${posted[0]!.text}`)
+  out(`→ in its thread: ${charts.map((f) => `${f.name} (${Math.round(f.size / 1024)} KB)`).join(', ')}\n`)
+  out(digestToText(stored!.figures))
+}
+
 export async function runDemo(_args: string[], stream: NodeJS.WritableStream = process.stdout): Promise<number> {
   const out = demoOutput(stream)
   out('sre-agent demo — embedded mode: PGlite + pgvector, in-process jobs, local Slack simulator, synthetic GCP telemetry')
@@ -425,7 +462,12 @@ export async function runDemo(_args: string[], stream: NodeJS.WritableStream = p
   const now = clock.now()
   const leakAt = new Date(now.getTime() + LEAK_STARTS_AFTER_MS)
   // The first incidents are fixed within the hour; hours later inventory starts leaking memory (scenario 4).
-  const telemetry = createDemoFleet(now, DEFAULT_SYNTHETIC_SEED, { mitigatedAt: new Date(now.getTime() + MITIGATED_AFTER_MS), inventoryLeakAt: leakAt })
+  const telemetry = createDemoFleet(now, DEFAULT_SYNTHETIC_SEED, {
+    mitigatedAt: new Date(now.getTime() + MITIGATED_AFTER_MS),
+    inventoryLeakAt: leakAt,
+    // The shop plus three services nothing calls, sized in scenario 6: search runs hot at its evening peak.
+    fleet: CAPACITY_FLEET,
+  })
   const env = await startEmbeddedEnvironment({
     now: clock.now,
     telemetry,
@@ -439,8 +481,10 @@ export async function runDemo(_args: string[], stream: NodeJS.WritableStream = p
     await scenarioCloseTheLoop(env, clock, out)
     await scenarioWarningBeforeFailure(env, clock, leakAt, out)
     await scenarioBlueprint(env, clock, out)
+    await scenarioCapacity(env, out)
+    await scenarioDigest(env, out)
     out.rule('Done')
-    out('All five scenarios ran end to end.')
+    out('All seven scenarios ran end to end.')
     return 0
   } catch (err) {
     if (err instanceof DemoExpectationFailed) {

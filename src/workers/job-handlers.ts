@@ -21,7 +21,9 @@ import { processPlaybookStart } from './processors/playbook-start'
 import { processTelemetryScan } from './processors/telemetry-scan'
 import { processIncidentRequeueMissed } from './processors/incident-requeue-missed'
 import { processIncidentRemindResolutions } from './processors/incident-remind-resolutions'
+import { processDigestPost } from './processors/digest-post'
 import { processTestNotificationAnnounce } from './processors/test-notification-announce'
+import { processWarningsScore } from './processors/warnings-score'
 import type { WorkerDeps } from './worker-deps'
 
 /** The job handlers, shared by the BullMQ workers and the embedded in-process queue. */
@@ -52,6 +54,7 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
       await processHistoryReembed(deps, data)
     },
     'telemetry.scan': (_data, meta) => processTelemetryScan(deps, meta),
+    'warnings.score': (_data, meta) => processWarningsScore(deps, meta),
     'history.prune': () => processHistoryPrune(deps),
     'home.refresh': (_data, meta) => processHomeRefresh(deps, meta),
     'blueprint.refresh': (_data, meta) => processBlueprintRefresh(deps, meta),
@@ -59,5 +62,12 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'incident.remind-resolutions': () => processIncidentRemindResolutions(deps),
     'followup.announce': (data) => processFollowupAnnounce(deps, data),
     'followup.remind-overdue': () => processFollowupRemindOverdue(deps),
+    'digest.post': withFinalFailure(
+      (data, meta) => processDigestPost(deps, data, meta),
+      async (data, reason) => {
+        if (data.requestedBy && data.channel) await deps.thread.tellUser(data.channel, data.requestedBy, `Could not post the digest: ${reason}`)
+      },
+      deps.logger,
+    ),
   }
 }

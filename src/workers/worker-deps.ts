@@ -11,6 +11,7 @@ import type { HomeTab } from '../core/home/home-dashboard'
 import type { Logger } from '../logger'
 import type { Database, TryWithLock } from '../storage/database'
 import type { JobQueue } from '../core/jobs/job-queue'
+import type { DigestChartData, RenderedChart } from '../core/digest/digest-chart-data'
 import type { CapacitySettingsPort } from '../core/capacity/capacity-settings'
 
 /** Everything a job handler may touch; built once per process by the runtime. */
@@ -35,6 +36,8 @@ export interface WorkerDeps {
   probe: EndpointProbe
   /** What workloads are given (Deployment, HPA), for the capacity line of a saturation analysis; without it the line is left out. */
   capacitySettings?: CapacitySettingsPort
+  /** Draws the digest's charts as PNGs; without it the digest is posted without charts. */
+  renderDigestCharts?: (data: DigestChartData) => Promise<RenderedChart[]>
   config: Pick<
     Config,
     | 'INCIDENT_CHANNEL'
@@ -66,6 +69,8 @@ export interface WorkerDeps {
     | 'HOME_REFRESH_MIN_SECONDS'
     | 'HOME_ACTIVE_MINUTES'
     | 'HOME_PUBLISHES_PER_MINUTE'
+    | 'DIGEST_CHANNEL'
+    | 'DIGEST_TIMEZONE'
   >
   logger: Logger
   now(): Date

@@ -15,10 +15,14 @@ export const SRE_COMMANDS: Array<[string, string]> = [
   ['/sre action <INC-n> <@owner> [due YYYY-MM-DD] <text>', 'add a follow-up action to an incident'],
   ['/sre actions [mine | INC-n]', "open follow-up actions (yours, or one incident's), each with a Done button"],
   ['/sre timeline [INC-n]', "an incident's timeline in its thread: alerts, responders, analysis, deploys, playbook actions, :pushpin: messages"],
-  ['/sre incidents', 'list open incidents'],
+  ['/sre incidents [--service s] [--since YYYY-MM-DD] [--until YYYY-MM-DD]', "open incidents, or those started in some days (a digest figure's list)"],
+  ['/sre digest [7d|30d]', 'the trend digest of the last 7 or 30 days in this channel: incidents, response times, noise, accuracy, charts'],
   ['/sre playbooks', 'list the playbooks and when each applies'],
   ['/sre blueprint [service]', 'a picture of who calls whom, from traces and the declared topology, the service and its neighbours highlighted'],
-  ['/sre capacity <service>', 'peak utilisation, weekly pattern, trend and next-peak forecast, with replica / HPA / request suggestions and their cost'],
+  [
+    '/sre capacity <service>',
+    'peak utilisation, weekly pattern, trend and next-peak forecast, with replica / HPA / request / max_connections suggestions and their cost',
+  ],
   ['/sre run <playbook> <INC-n>', 'run a playbook on an incident (you then cannot approve its actions yourself)'],
   ['/sre help', 'this help (without INC-n, a command means the incident of the channel it is typed in)'],
 ]

@@ -17,6 +17,8 @@ import { createRunPlaybookActionHandler } from './actions/run-playbook-action'
 import { createTimelineActionHandler } from './actions/timeline-action'
 import { createFollowupAddHandler } from './actions/followup-add-action'
 import { createFollowupDoneHandler } from './actions/followup-done-action'
+import { createWarningMarkHandler } from './actions/warning-mark-action'
+import { WARNING_NOT_USEFUL_ACTION_ID, WARNING_USEFUL_ACTION_ID } from '../blocks/telemetry-warning-blocks'
 import { answerFailures } from './answer-failures'
 import { createSreCommandHandler, whatSreCommandDoes } from './commands/sre-command'
 import { createAppHomeOpenedHandler, showHomeFailure } from './events/app-home-opened'
@@ -32,6 +34,8 @@ import { FOLLOWUP_ADD_ACTION_ID, FOLLOWUP_DONE_ACTION_ID, FOLLOWUP_VIEW_CALLBACK
 import { createReviewFileHandler } from './actions/review-file-action'
 import { HOME_LINK_ACTION_ID } from '../blocks/home-blocks'
 import { acknowledgeLinkClick } from './actions/home-link-action'
+import { createScaleCapacityHandler } from './actions/scale-capacity-action'
+import { SCALE_ACTION_ID } from '../blocks/capacity-blocks'
 
 /** Every listener goes through answerFailures: acked, and a failure is logged and told to the user. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -45,6 +49,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(MANUAL_DONE_ACTION_ID, answerFailures(deps, 'mark the step done', createManualDoneHandler(deps)))
   // One action id per offered playbook (ids must be unique within a message), all starting with the same prefix.
   app.action(new RegExp(`^${RUN_PLAYBOOK_ACTION_ID}:`), answerFailures(deps, 'start the playbook run', createRunPlaybookActionHandler(deps)))
+  app.action(SCALE_ACTION_ID, answerFailures(deps, 'ask for the scale change', createScaleCapacityHandler(deps)))
   app.action(
     new RegExp(`^${ANALYSIS_SECTION_ACTION_ID}:`),
     answerFailures(deps, ({ action }) => whatSectionButtonDoes(action.action_id), createAnalysisSectionHandler(deps)),
@@ -67,6 +72,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(FOLLOWUP_ADD_ACTION_ID, answerFailures(deps, 'open the follow-up form', createFollowupAddHandler(deps)))
   app.action(new RegExp(`^${FOLLOWUP_DONE_ACTION_ID}:`), answerFailures(deps, 'mark the follow-up action done', createFollowupDoneHandler(deps)))
   app.view(FOLLOWUP_VIEW_CALLBACK_ID, answerFailures(deps, 'add the follow-up action', createFollowupSubmissionHandler(deps), tellViewSubmitter))
+  app.action(WARNING_USEFUL_ACTION_ID, answerFailures(deps, 'mark the warning useful', createWarningMarkHandler(deps, 'useful')))
+  app.action(WARNING_NOT_USEFUL_ACTION_ID, answerFailures(deps, 'mark the warning not useful', createWarningMarkHandler(deps, 'not_useful')))
   app.action(TIMELINE_ACTION_ID, answerFailures(deps, 'post the timeline', createTimelineActionHandler(deps)))
   app.event('reaction_added', answerFailures(deps, 'add the message to the timeline', createReactionAddedHandler(deps), tellReactor))
   app.event('app_home_opened', answerFailures(deps, 'show your dashboard', createAppHomeOpenedHandler(deps), showHomeFailure))

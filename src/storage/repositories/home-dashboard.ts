@@ -4,6 +4,8 @@ import type { Database } from '../database'
 import { approvalRequests, approvalVotes, followupActions, incidents } from '../schema'
 import { approvalActionPreviewSchema } from '../../core/approvals/approval-action-preview'
 import { listOpenFollowupActions } from './followup-actions'
+import { latestDigest } from './digest-history'
+import { homeDigestSection } from '../../core/home/home-digest'
 
 /** More than a Home view can show: the view builder cuts the lists and says how many were left out. */
 const LOADED_ROWS = 100
@@ -18,7 +20,7 @@ const severityRank = sql`case ${incidents.severity} when 'critical' then 0 when 
 export async function loadHomeDashboard(
   db: Database,
   userId: string,
-  options: { now: Date; configuredApprovers: string[]; membersOf(group: string): Promise<string[]>; digest?: HomeDigestSection | null },
+  options: { now: Date; configuredApprovers: string[]; membersOf(group: string): Promise<string[]> },
 ): Promise<HomeDashboard> {
   const topLevelOpen = and(eq(incidents.status, 'open'), isNull(incidents.parentIncidentId))
   const incidentRows = await db
@@ -58,8 +60,14 @@ export async function loadHomeDashboard(
       today,
     ),
     followupsTotal: followupCount?.n ?? 0,
-    digest: options.digest ?? null,
+    digest: await loadLatestDigestSection(db),
   }
+}
+
+/** This week's figures and charts: the latest posted digest's, or none before the first. */
+async function loadLatestDigestSection(db: Database): Promise<HomeDigestSection | null> {
+  const latest = await latestDigest(db)
+  return latest ? homeDigestSection(latest.figures, latest.fileIds) : null
 }
 
 async function loadApprovalsWaitingFor(

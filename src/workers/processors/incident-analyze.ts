@@ -1,5 +1,6 @@
 import { analyzeIncident } from '../../core/analysis/analyze-incident'
 import { assessCapacity } from '../../core/capacity/assess-capacity'
+import { scaleOfferOf } from '../../core/capacity/scale-offer'
 import type { LogTemplateHistory } from '../../core/analysis/logs/log-template-history'
 import { DAY_MS } from '../../core/durations'
 import { errorMessage, PermanentJobError } from '../../core/errors'
@@ -23,6 +24,8 @@ import { joinIncidentStorm, stormDecisionFor } from '../incident-storm'
 import type { WorkerDeps } from '../worker-deps'
 import { BlueprintTelemetry } from '../../core/blueprint/blueprint-telemetry'
 import { listBlueprintEdges } from '../../storage/repositories/blueprint-edges'
+import { findForewarning } from '../../storage/repositories/proactive-warnings'
+import { forewarningEvidence } from '../../core/warnings/forewarning-evidence'
 
 /**
  * Analyses one incident and posts the result into its thread, then starts the
@@ -66,6 +69,10 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
         logHistory: logTemplateHistory(deps),
         now: deps.now,
         onSimilarIncidents: (matches, retrieval) => deps.thread.postSimilarIncidents(analysis.id, root, matches, retrieval),
+        forewarning: async () => {
+          const found = await findForewarning(deps.db, incident)
+          return found ? forewarningEvidence(found) : null
+        },
         capacity: capacitySettings ? (service) => assessCapacity({ telemetry: deps.telemetry, settings: capacitySettings, now: deps.now }, service) : undefined,
       },
       { confidenceThreshold: deps.config.CONFIDENCE_THRESHOLD },
@@ -131,6 +138,9 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
   })
 
   await deps.thread.postAnalysis(analysis.id, root, result, incidentLabel(incident))
+  // Saturation with a scale-up suggestion on a Deployment: offered with a Scale button (through the approval gate).
+  const scale = scaleOfferOf(result.steps.flatMap((s) => s.evidence))
+  if (scale) await deps.thread.offerScale(analysis.id, root, scale, incident.number)
 
   const chosen = result.playbook?.playbook
   // A playbook acts on a service: without one named, it is suggested, not started.

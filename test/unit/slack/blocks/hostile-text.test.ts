@@ -8,6 +8,7 @@ import type { PastIncidentMatch } from '../../../../src/core/correlation/past-in
 import type { Playbook } from '../../../../src/core/playbooks/schema'
 import type { ReasoningStep } from '../../../../src/core/reasoning/reasoning-step'
 import { findBlockKitViolations } from '../../../../src/embedded/slack-simulator'
+import { forewarningEvidence } from '../../../../src/core/warnings/forewarning-evidence'
 import {
   buildAnalysisFailedMessage,
   buildAssessmentMessage,
@@ -67,7 +68,7 @@ import { buildBlueprintChangesMessage } from '../../../../src/slack/blocks/bluep
 import type { BlueprintEdge } from '../../../../src/core/blueprint/blueprint-edge'
 import { describeBlueprintChange } from '../../../../src/core/blueprint/describe-blueprint-change'
 import { analyzeCapacity } from '../../../../src/core/capacity/analyze-capacity'
-import { buildCapacityMessage } from '../../../../src/slack/blocks/capacity-blocks'
+import { buildCapacityMessage, buildScaleOfferMessage } from '../../../../src/slack/blocks/capacity-blocks'
 import { buildHomeView } from '../../../../src/slack/blocks/home-blocks'
 import type { HomeDashboard } from '../../../../src/core/home/home-dashboard'
 
@@ -308,6 +309,20 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
   ['evidence', (h) => buildEvidenceMessage(analysis(h))],
   ['compact analysis summary', (h) => buildAnalysisSummaryMessage('a1', analysis(h))],
   ['evidence section on demand', (h) => buildEvidenceSectionMessages(analysis(h).steps)],
+  [
+    'forewarned evidence',
+    (h) =>
+      buildEvidenceSectionMessages([
+        {
+          position: 2,
+          question: h,
+          query: h,
+          decision: h,
+          discarded: [],
+          evidence: [forewarningEvidence({ incidentId: 'i', incidentNumber: 7, warningId: 'w', warnedAt: new Date(0), leadMinutes: 7, summary: h })],
+        },
+      ]),
+  ],
   ['assessment', (h) => buildAssessmentMessage(analysis(h))],
   ['analysis failed', (h) => buildAnalysisFailedMessage(h)],
   ['reasoning trail', (h) => buildReasoningTrailMessages(analysis(h).steps, { title: h, footer: [escapeMrkdwn(h)] })],
@@ -438,6 +453,10 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
           }),
         ),
       ),
+  ],
+  [
+    'scale offer',
+    (h) => buildScaleOfferMessage({ service: h, namespace: h, deployment: h, kind: 'hpa-max', from: 6, to: 9, summary: `${h} raise HPA max to 9` }, 3),
   ],
   ['help with a problem', (h) => buildHelpMessage(escapeMrkdwn(h))],
   ['App Home dashboard', (h) => ({ text: '', blocks: buildHomeView(hostileDashboard(h), { workspaceUrl: 'https://acme.slack.com/' }).blocks })],
