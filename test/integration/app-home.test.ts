@@ -3,6 +3,8 @@ import { DEMO_USERS, type EmbeddedEnvironment } from '../../src/embedded/embedde
 import { FAKE_WORKSPACE, findBlockKitViolations } from '../../src/embedded/slack-simulator'
 import { APPROVE_ACTION_ID } from '../../src/slack/blocks/approval-blocks'
 import { countStaleHomeViewers } from '../../src/storage/repositories/home-viewers'
+import { recordDigestCharts, recordPostedDigest } from '../../src/storage/repositories/digest-history'
+import { computeDigest } from '../../src/core/digest/compute-digest'
 import { getIncident, listOpenIncidents, type Incident } from '../../src/storage/repositories/incidents'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
 import { eventually } from '../support/eventually'
@@ -12,7 +14,9 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 const CHANNEL = FAKE_WORKSPACE.channelId
 const ALICE = DEMO_USERS.approver.id
 const BOB = DEMO_USERS.other.id
-const WINDOW_SECONDS = 2
+const WINDOW_SECONDS = 3
+/** Publishes are claimed at least the window apart; Slack sees them a dashboard read later, which a loaded machine can stretch. */
+const MIN_GAP_MS = WINDOW_SECONDS * 1000 - 1000
 
 describe('the App Home dashboard, through the Bolt app, BullMQ on Redis and the Slack simulator', () => {
   let database: TestDatabase
@@ -60,6 +64,12 @@ describe('the App Home dashboard, through the Bolt app, BullMQ on Redis and the 
     await env.idle()
     const approval = env.fakeSlack.messagesIn(CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(APPROVE_ACTION_ID))!
 
+    // The latest posted digest, its charts uploaded: its figures and charts show under "This week".
+    const period = { since: new Date(Date.now() - 7 * 86_400_000), until: new Date(), timeZone: 'UTC' }
+    const { digest } = computeDigest({ incidents: [], playbookRuns: [], approvals: [], followups: [], errorSightings: [] }, period)
+    await recordPostedDigest(db(), { key: 'digest:home-test', ...period, channel: CHANNEL, ts: '1700000500.000100', figures: digest }, new Date())
+    await recordDigestCharts(db(), 'digest:home-test', ['F0CHART1', 'F0CHART2'], new Date())
+
     const alice = await openHome(ALICE)
     expect(findBlockKitViolations(alice.view.blocks, 'home')).toEqual([])
     const text = JSON.stringify(alice.view)
@@ -71,6 +81,8 @@ describe('the App Home dashboard, through the Bolt app, BullMQ on Redis and the 
     expect(text).toContain(`p${approval.ts.replace('.', '')}?thread_ts=${first.slackTs}`)
     expect(text).toContain('Your follow-up actions (1)')
     expect(text).toContain('add a pool-size alert')
+    expect(text).toContain(`This week · ${digest.period.label}`)
+    expect(text).toContain('"type":"image","slack_file":{"id":"F0CHART1"}')
 
     // Slack sends a click on a link button too: it is acked, and nothing else happens.
     expect((await env.sender.viewBlockAction({ view: asView(alice), actionId: `home_link:incident:${first.number}`, userId: ALICE })).status).toBe(200)
@@ -121,11 +133,11 @@ describe('the App Home dashboard, through the Bolt app, BullMQ on Redis and the 
     ] as const) {
       const publishes = viewsOf(user)
       const refreshes = publishes.slice(before)
-      // Six changes, far fewer publishes; and never two to one person within the window (a little slack for the time between claim and call).
+      // Six changes, far fewer publishes; and never two to one person within the window.
       expect(refreshes.length).toBeGreaterThanOrEqual(1)
       expect(refreshes.length).toBeLessThan(6)
       for (let i = before; i < publishes.length; i++) {
-        expect(publishes[i]!.at.getTime() - publishes[i - 1]!.at.getTime()).toBeGreaterThanOrEqual(WINDOW_SECONDS * 1000 - 250)
+        expect(publishes[i]!.at.getTime() - publishes[i - 1]!.at.getTime()).toBeGreaterThanOrEqual(MIN_GAP_MS)
       }
     }
   })
@@ -148,7 +160,7 @@ describe('the App Home dashboard, through the Bolt app, BullMQ on Redis and the 
     const limited = publishes.findIndex((c) => c.status === 429 && carriesIt(c.args))
     expect(limited).toBeGreaterThanOrEqual(0)
     // The refused publish is sent again (not dropped) once the window has passed.
-    expect(publishes[limited + 1]!.at.getTime() - publishes[limited]!.at.getTime()).toBeGreaterThanOrEqual(WINDOW_SECONDS * 1000 - 250)
+    expect(publishes[limited + 1]!.at.getTime() - publishes[limited]!.at.getTime()).toBeGreaterThanOrEqual(MIN_GAP_MS)
     expect(JSON.stringify(shown.view)).toContain('after the rate limit')
   })
 })
