@@ -32,6 +32,8 @@ import { tellViewSubmitter } from './views/tell-view-submitter'
 import { createFollowupSubmissionHandler } from './views/followup-submission'
 import { FOLLOWUP_ADD_ACTION_ID, FOLLOWUP_DONE_ACTION_ID, FOLLOWUP_VIEW_CALLBACK_ID, REVIEW_FILE_ACTION_ID } from '../blocks/followup-blocks'
 import { createReviewFileHandler } from './actions/review-file-action'
+import { HOME_LINK_ACTION_ID } from '../blocks/home-blocks'
+import { acknowledgeLinkClick } from './actions/home-link-action'
 import { createScaleCapacityHandler } from './actions/scale-capacity-action'
 import { SCALE_ACTION_ID } from '../blocks/capacity-blocks'
 
@@ -54,7 +56,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   )
   app.action(RESOLVE_ACTION_ID, answerFailures(deps, 'open the Resolve form', createResolveActionHandler(deps)))
   app.view(RESOLVE_VIEW_CALLBACK_ID, answerFailures(deps, 'record the resolution', createResolveSubmissionHandler(deps), tellResolveSubmitter))
-  app.action(ACKNOWLEDGE_ACTION_ID, answerFailures(deps, 'record your acknowledgement', createAcknowledgeActionHandler(deps)))
+  // The root message's button, and the Home tab's (`incident_acknowledge:<n>`, one per incident).
+  app.action(new RegExp(`^${ACKNOWLEDGE_ACTION_ID}(:|$)`), answerFailures(deps, 'record your acknowledgement', createAcknowledgeActionHandler(deps)))
+  // Slack sends a click on a link button too; the link opened on its own, so the click is only acked.
+  app.action(new RegExp(`^${HOME_LINK_ACTION_ID}:`), answerFailures(deps, 'open the link', acknowledgeLinkClick))
   app.action(UPDATE_ACTION_ID, answerFailures(deps, 'open the status update form', createUpdateActionHandler(deps)))
   app.action(SEVERITY_ACTION_ID, answerFailures(deps, 'change the severity', createSeverityActionHandler(deps)))
   app.view(UPDATE_VIEW_CALLBACK_ID, answerFailures(deps, 'post the status update', createStatusUpdateSubmissionHandler(deps), tellViewSubmitter))
@@ -71,5 +76,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(WARNING_NOT_USEFUL_ACTION_ID, answerFailures(deps, 'mark the warning not useful', createWarningMarkHandler(deps, 'not_useful')))
   app.action(TIMELINE_ACTION_ID, answerFailures(deps, 'post the timeline', createTimelineActionHandler(deps)))
   app.event('reaction_added', answerFailures(deps, 'add the message to the timeline', createReactionAddedHandler(deps), tellReactor))
-  app.event('app_home_opened', answerFailures(deps, 'show the open incidents', createAppHomeOpenedHandler(deps), showHomeFailure))
+  app.event('app_home_opened', answerFailures(deps, 'show your dashboard', createAppHomeOpenedHandler(deps), showHomeFailure))
 }
