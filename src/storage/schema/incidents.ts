@@ -71,6 +71,8 @@ export const incidents = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     rootCause: text('root_cause'),
+    /** What made it worse or let it happen besides the root cause, as the team recorded it at resolution. */
+    contributingFactors: text('contributing_factors'),
     resolution: text('resolution'),
     resolutionOutcome: text('resolution_outcome', { enum: RESOLUTION_OUTCOMES }),
     /** The team's verdict on the bot's diagnosis, recorded at resolution: the calibration's label where present. */

@@ -286,6 +286,7 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
         title: h,
         fixedIt: h,
         rootCause: h,
+        contributingFactors: h,
         outcome: null,
         diagnosis: null,
         matches,
