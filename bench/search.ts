@@ -9,7 +9,8 @@
  * whole history, 20 % as of a random past time), it measures the full correlation path
  * (embed + keyword statistics + the hybrid SQL + fusion) p50/p95/p99, and the recall@10
  * of the HNSW arm against an exact scan with the same filters, ids and ANN-benchmarks
- * style (a result counts when its distance is within the true 10th distance: ties).
+ * style (a result counts when its distance is within the true 10th distance: ties), and the recall@10
+ * of the BM25F arm's pooled ranking against scoring every incident that holds a query term.
  * Drops the database at the end unless --keep.
  *
  * Run: npm run bench:search -- [--count 100000] [--queries 500] [--recall-queries 200] [--keep] [--database <kept database>]
@@ -30,6 +31,7 @@ import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
 import { SeededRandom } from '../src/integrations/telemetry/synthetic'
 import { migrateDatabase, openDatabase, type Database } from '../src/storage/database'
 import { insertIncidents, type NewIncident } from '../src/storage/repositories/incidents'
+import { FIELD_POOL, searchFieldTerms } from '../src/storage/repositories/bm25f-search'
 import { searchIncidentCandidates } from '../src/storage/repositories/similar-incidents-search'
 
 const P95_GOAL_MS = 25
@@ -40,6 +42,7 @@ const { values: flags } = parseArgs({
     count: { type: 'string', default: '100000' },
     queries: { type: 'string', default: '500' },
     'recall-queries': { type: 'string', default: '200' },
+    'bm25f-recall-queries': { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
     database: { type: 'string' },
   },
@@ -47,6 +50,7 @@ const { values: flags } = parseArgs({
 const COUNT = Number(flags.count)
 const QUERIES = Number(flags.queries)
 const RECALL_QUERIES = Number(flags['recall-queries'])
+const BM25F_RECALL_QUERIES = Number(flags['bm25f-recall-queries'])
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const NOW = new Date('2026-05-14T12:00:00Z')
 
@@ -257,6 +261,22 @@ async function main(): Promise<void> {
     const recallDistance = distanceHits / total
     out(
       `HNSW recall@10 vs exact (ef_search 100, iterative scan, same as-of filter, ${RECALL_QUERIES} queries): ${recallDistance.toFixed(3)} by distance (ties count), ${recallIds.toFixed(3)} by id`,
+    )
+
+    // BM25F scores a pool (the incidents holding the query's rarest terms); the exact ranking scores every incident holding any term.
+    let fieldHits = 0
+    let fieldTotal = 0
+    for (const q of queries.slice(0, BM25F_RECALL_QUERIES)) {
+      const text = incidentEmbeddingText(q)
+      const [pooled, exact] = [await searchFieldTerms(db, text, { before: q.before }), await searchFieldTerms(db, text, { before: q.before, pool: Infinity })]
+      const exactTop = exact.ranked.slice(0, 10)
+      const tenth = exactTop.at(-1)?.score ?? 0
+      fieldHits += pooled.ranked.slice(0, 10).filter((r) => r.score >= tenth - 1e-9).length
+      fieldTotal += exactTop.length
+    }
+    const fieldRecall = fieldTotal === 0 ? 1 : fieldHits / fieldTotal
+    out(
+      `BM25F recall@10 of the pooled ranking (pool ${FIELD_POOL}) vs scoring every incident holding a query term (${BM25F_RECALL_QUERIES} queries): ${fieldRecall.toFixed(3)} (ties count)`,
     )
     out()
     out(

@@ -9,7 +9,7 @@ const MAX_QUERY_TERMS = 64
  * their document counts add up to this (an incident sharing only common words is left to the
  * other retrievers), as the BM25 arm does.
  */
-const FIELD_POOL = 500
+export const FIELD_POOL = 500
 
 export interface FieldTermHit {
   id: string
@@ -35,7 +35,17 @@ const jsonText = (values: string[]): string => JSON.stringify(values)
  * the incidents holding its rarest terms pooled, and each scored in TypeScript by `bm25fScore`,
  * the function the offline eval uses, from its stored per-field counts and lengths.
  */
-export async function searchFieldTerms(db: Database, text: string, options: { before: Date; excludeId?: string }): Promise<FieldTermSearch> {
+export async function searchFieldTerms(
+  db: Database,
+  text: string,
+  options: {
+    before: Date
+    excludeId?: string
+    /** Incidents scored at most (FIELD_POOL); Infinity scores every one holding a query term (bench:search's exact ranking). */
+    pool?: number
+  },
+): Promise<FieldTermSearch> {
+  const poolSize = options.pool ?? FIELD_POOL
   const own = options.excludeId ? sql`(select terms from incident_field_terms where incident_id = ${options.excludeId}::uuid)` : sql`null::text[]`
   const statistics = rowsOf(
     await db.execute(sql`
@@ -64,7 +74,7 @@ export async function searchFieldTerms(db: Database, text: string, options: { be
   const selective: string[] = []
   let pooled = 0
   for (const t of known) {
-    if (selective.length > 0 && pooled + t.documents > FIELD_POOL) break
+    if (selective.length > 0 && pooled + t.documents > poolSize) break
     selective.push(t.term)
     pooled += t.documents
   }
@@ -79,7 +89,7 @@ export async function searchFieldTerms(db: Database, text: string, options: { be
         from incident_field_terms f join incidents i on i.id = f.incident_id
         where f.terms && array(select jsonb_array_elements_text(${jsonText(selective)}::jsonb)) and i.started_at < ${options.before.toISOString()}::timestamptz
           ${exclude}
-        limit ${sql.raw(String(FIELD_POOL))}
+        ${Number.isFinite(poolSize) ? sql`limit ${sql.raw(String(poolSize))}` : sql``}
       )
       select p.incident_id as id, p.started_at, p.title_length, p.description_length, p.resolution_length,
              array_agg(u.term) as terms, array_agg(u.t) as t, array_agg(u.d) as d, array_agg(u.r) as r
