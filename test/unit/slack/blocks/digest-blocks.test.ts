@@ -132,6 +132,7 @@ describe('buildDigestMessage', () => {
       const message = buildDigestMessage(withCapacity(digest, h))
       expect(findBlockKitViolations(message.blocks)).toEqual([])
       expect(message.blocks.length).toBeLessThanOrEqual(MESSAGE_MAX_BLOCKS)
+      expect(mrkdwnTexts(message.blocks).some((t) => t.startsWith('*Capacity*'))).toBe(true)
       for (const text of mrkdwnTexts(message.blocks)) {
         expect(text.length).toBeLessThanOrEqual(SECTION_MAX_CHARS)
         expect(text, JSON.stringify(h)).not.toMatch(/[<>]/)
