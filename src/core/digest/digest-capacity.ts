@@ -16,8 +16,8 @@ export type DigestCapacityEntry =
       verdict: CapacityReport['verdict']
       /** Each suggestion's one line with its arithmetic, and its cost in resource units a week. */
       suggestions: Array<{ summary: string; vcpuHoursPerWeek: number; gibHoursPerWeek: number }>
-      /** The CPU peak (else the memory peak) of the history read, 0..1; null without history. */
-      peak: number | null
+      /** The CPU and memory peaks (highest hourly mean) of the history read, 0..1; null without that history. */
+      peaks: { cpu: number | null; memory: number | null }
       /** Why nothing is suggested, when nothing is. */
       note: string | null
     }
@@ -46,14 +46,14 @@ export function capacityEntry(outcome: SizingOutcome): DigestCapacityEntry {
     sized: true,
     verdict: report.verdict,
     suggestions: report.recommendations.map(({ summary, vcpuHoursPerWeek, gibHoursPerWeek }) => ({ summary, vcpuHoursPerWeek, gibHoursPerWeek })),
-    peak: report.cpu?.peak ?? report.memory?.peak ?? null,
+    peaks: { cpu: report.cpu?.peak ?? null, memory: report.memory?.peak ?? null },
     note: report.notes[0] ?? null,
   }
 }
 
 /**
  * One line per entry, no markup: "search: CPU peak 100 % of 6 replicas …; raise HPA max to 9 → 66 % — +49 vCPU-h, +74 GiB-h a week",
- * "no change needed (peak 41 %)", "could not be sized: reason". The service comes first, then `: `.
+ * "no change needed (CPU peak 41 %, memory peak 60 %)", "could not be sized: reason". The service comes first, then `: `.
  */
 export function capacityEntryText(e: DigestCapacityEntry): string {
   return `${e.service}: ${capacityVerdictText(e)}`
@@ -64,7 +64,11 @@ export function capacityVerdictText(e: DigestCapacityEntry): string {
   if (!e.sized) return `could not be sized: ${e.reason}`
   if (e.verdict === 'no-data') return `not enough history to size${e.note ? ` (${e.note})` : ''}`
   const [first, ...rest] = e.suggestions
-  if (!first) return `no change needed${e.peak === null ? '' : ` (peak ${Math.round(e.peak * 100)} %)`}`
+  if (!first) {
+    const peaks = [e.peaks.cpu === null ? null : `CPU peak ${pct(e.peaks.cpu)}`, e.peaks.memory === null ? null : `memory peak ${pct(e.peaks.memory)}`]
+    const said = peaks.filter((p): p is string => p !== null)
+    return `no change needed${said.length > 0 ? ` (${said.join(', ')})` : ''}`
+  }
   const more = rest.length > 0 ? ` (and ${rest.length} more suggestion${rest.length > 1 ? 's' : ''})` : ''
   return `${first.summary} — ${costPerWeek(first)}${more}`
 }
@@ -72,4 +76,8 @@ export function capacityVerdictText(e: DigestCapacityEntry): string {
 /** Sizes the digest's candidates through the ports, each within DIGEST_CAPACITY_DEADLINE_MS; never throws for one service. */
 export async function sizeDigestServices(deps: CapacityDeps, services: readonly string[]): Promise<DigestCapacityEntry[]> {
   return (await assessServices(deps, services, DIGEST_CAPACITY_DEADLINE_MS)).map(capacityEntry)
+}
+
+function pct(ratio: number): string {
+  return `${Math.round(ratio * 100)} %`
 }

@@ -89,7 +89,10 @@ describe('capacity entries', () => {
 
   it('says no change with the peak, too little history, no workload, or the reason it failed', () => {
     const cpu = { peak: 0.41, peakAt: since, peakHourOfWeek: 'Tue 19:00', busiestHourOfWeek: 'Tue 19:00', forecastPeak: 0.42, weeklyGrowth: 0, days: 28 }
-    expect(capacityEntryText(capacityEntry({ service: 'reviews', report: report({ service: 'reviews', cpu }) }))).toBe('reviews: no change needed (peak 41 %)')
+    const memory = { ...cpu, peak: 0.6 }
+    expect(capacityEntryText(capacityEntry({ service: 'reviews', report: report({ service: 'reviews', cpu, memory }) }))).toBe(
+      'reviews: no change needed (CPU peak 41 %, memory peak 60 %)',
+    )
     const noData = report({ verdict: 'no-data', notes: ['less than a day of CPU and memory history: nothing to size from'] })
     expect(capacityEntryText(capacityEntry({ service: 'search', report: noData }))).toBe(
       'search: not enough history to size (less than a day of CPU and memory history: nothing to size from)',

@@ -100,9 +100,16 @@ function hostileCapacity(h: string): DigestCapacityEntry[] {
   return Array.from({ length: 8 }, (_, i): DigestCapacityEntry => {
     const service = `${h}-${i}`
     if (i === 6) return { service, sized: false, reason: `sizing ${h} gave no answer within 20 s` }
-    if (i === 7) return { service, sized: true, verdict: 'no-change', suggestions: [], peak: 0.41, note: h }
+    if (i === 7) return { service, sized: true, verdict: 'no-change', suggestions: [], peaks: { cpu: 0.41, memory: null }, note: h }
     const summary = `CPU peak 100 % of 6 replicas at ${h}; forecast next peak 104 % (104 % even at HPA max 6); raise HPA max to 9 → 69 %`
-    return { service, sized: true, verdict: 'scale-up', suggestions: [{ summary, vcpuHoursPerWeek: 49, gibHoursPerWeek: 73.5 }], peak: 1, note: null }
+    return {
+      service,
+      sized: true,
+      verdict: 'scale-up',
+      suggestions: [{ summary, vcpuHoursPerWeek: 49, gibHoursPerWeek: 73.5 }],
+      peaks: { cpu: 1, memory: 0.5 },
+      note: null,
+    }
   })
 }
 
@@ -161,7 +168,7 @@ describe('buildDigestMessage', () => {
         '— +49 vCPU-h, +73.5 GiB-h a week — `/sre capacity search-0`',
     )
     expect(text).toContain('• *search-6*: could not be sized: sizing search gave no answer within 20 s — `/sre capacity search-6`')
-    expect(text).toContain('• *search-7*: no change needed (peak 41 %) — `/sre capacity search-7`')
+    expect(text).toContain('• *search-7*: no change needed (CPU peak 41 %) — `/sre capacity search-7`')
     expect(digestToText(withCapacity(digest, 'search'))).toContain('\nCapacity\n--------\n  search-0: CPU peak 100 % of 6 replicas')
     // Without capacity settings there is no section at all.
     expect(text).toContain('*Capacity*')
