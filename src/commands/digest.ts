@@ -92,15 +92,16 @@ async function sizeCapacity(
   now: Date,
   demo: boolean,
 ): Promise<DigestCapacityEntry[] | undefined> {
-  const [{ capacitySettingsFor }, { listCapacityWarnedServices }, { telemetryFor }, synthetic] = await Promise.all([
+  const [{ capacitySettingsFor }, { listCapacityWarnedServices }, { telemetryFor }] = await Promise.all([
     import('../integrations/capacity-settings-for'),
     import('../storage/repositories/proactive-warnings'),
     import('../runtime'),
-    import('../integrations/telemetry/synthetic'),
   ])
-  const telemetry = demo
-    ? synthetic.createDemoFleet(now, synthetic.DEFAULT_SYNTHETIC_SEED, { fleet: synthetic.CAPACITY_FLEET })
-    : await telemetryFor(config, now)
+  const demoFleet = async () => {
+    const synthetic = await import('../integrations/telemetry/synthetic')
+    return synthetic.createDemoFleet(now, synthetic.DEFAULT_SYNTHETIC_SEED, { fleet: synthetic.CAPACITY_FLEET })
+  }
+  const telemetry = demo ? await demoFleet() : await telemetryFor(config, now)
   try {
     const settings = capacitySettingsFor(config, telemetry, { kubeconfig: false })
     if (!settings) return undefined
