@@ -82,6 +82,8 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
   const pacing = config.REDIS_URL ? new RedisChannelPacing(config.REDIS_URL, config.QUEUE_PREFIX, rate) : new MemoryChannelPacing(rate)
   const warningClaims = config.REDIS_URL ? new RedisWarningClaims(config.REDIS_URL, config.QUEUE_PREFIX) : new MemoryWarningClaims(() => now().getTime())
   const seenSignatures = config.REDIS_URL ? new RedisSeenSignatures(config.REDIS_URL, config.QUEUE_PREFIX) : new MemorySeenSignatures()
+  // Only with a source named: an analysis must not go looking for a kubeconfig on a laptop (nor size the synthetic fleet).
+  const capacitySettings = capacitySettingsFor(config, undefined, { kubeconfig: false })
   const deps: WorkerDeps = {
     db: database.db,
     tryWithLock: database.tryWithLock,
@@ -99,8 +101,9 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
         () => new KubernetesActionExecutor(loadKubeConfig({ apiUrl: config.KUBERNETES_API_URL, token: config.KUBERNETES_TOKEN })),
       ),
     probe: new HttpProbe(),
-    // Only with a source named: an analysis must not go looking for a kubeconfig on a laptop (nor size the synthetic fleet).
-    capacitySettings: capacitySettingsFor(config, undefined, { kubeconfig: false }),
+    capacitySettings,
+    // The weekly sizing may use the synthetic fleet's own settings: it is what the demo's `/sre capacity` answers from.
+    digestCapacitySettings: capacitySettings ?? capacitySettingsFor(config, telemetry, { kubeconfig: false }),
     followups: config.FOLLOWUP_WEBHOOK_URL ? new WebhookFollowupTracker(config.FOLLOWUP_WEBHOOK_URL) : null,
     // Loaded on first use: resvg and the chart code are only needed once a week.
     renderDigestCharts: async (data) => (await import('./integrations/render/digest-charts')).renderDigestCharts(data),

@@ -1,9 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { collectDigest, type DigestPeriod } from '../core/digest/compute-digest'
+import { collectDigest, type Digest, type DigestPeriod } from '../core/digest/compute-digest'
+import { capacityCandidates, sizeDigestServices, type DigestCapacityEntry } from '../core/digest/digest-capacity'
 import type { DigestChartData } from '../core/digest/digest-chart-data'
 import { scheduledDigestPeriod } from '../core/digest/digest-period'
 import { digestToText } from '../core/digest/digest-text'
+import type { Config } from '../config'
+import type { Database } from '../storage/database'
 import { loadCommandConfig, readFlags, UsageError, type CliCommand } from './command'
 
 const USAGE = `sre-agent digest --out <dir> [--since <ISO date>] [--until <ISO date>] [--demo]
@@ -12,7 +15,9 @@ Computes the trend digest of [--since, --until) from DATABASE_URL, against the p
 before it, and writes into <dir>: digest.json (the Slack message, Block Kit), digest.txt (the same as
 text), figures.json (every figure), chart-data.json (what the charts draw) and the charts as PNG files.
 Without --since and --until: the 7 whole days before today, as the weekly schedule posts it. Days and
-weeks are counted in DIGEST_TIMEZONE. --demo computes it on the demo's synthetic history in an
+weeks are counted in DIGEST_TIMEZONE. The capacity section sizes the services with incidents or capacity
+warnings in the period when capacity settings can be read (KUBERNETES_API_URL, CLOUD_RUN_REGION, or the
+synthetic fleet's own). --demo computes it on the demo's synthetic history in an
 in-memory database instead (DATABASE_URL is not read).`
 
 /** The demo's synthetic history: the same seed and size as \`npm run demo\`. */
@@ -56,6 +61,7 @@ const command: CliCommand = {
         await seedPastIncidents(handle.db, { ...DEMO_HISTORY, now })
       }
       computed = await collectDigest((window) => loadDigestHistory(handle.db, window), period)
+      computed.digest.capacity = await sizeCapacity(handle.db, computed.digest, period, config, now, demo)
     } finally {
       await handle.close()
     }
@@ -73,6 +79,38 @@ const command: CliCommand = {
   },
 }
 export default command
+
+/**
+ * The capacity section, as the worker's digest has it: the services worth sizing, sized against the capacity settings
+ * the configuration names (else the telemetry's own; with --demo, the demo's fleet). Undefined when there are none.
+ */
+async function sizeCapacity(
+  db: Database,
+  digest: Digest,
+  period: DigestPeriod,
+  config: Config,
+  now: Date,
+  demo: boolean,
+): Promise<DigestCapacityEntry[] | undefined> {
+  const [{ capacitySettingsFor }, { listCapacityWarnedServices }, { telemetryFor }] = await Promise.all([
+    import('../integrations/capacity-settings-for'),
+    import('../storage/repositories/proactive-warnings'),
+    import('../runtime'),
+  ])
+  const demoFleet = async () => {
+    const synthetic = await import('../integrations/telemetry/synthetic')
+    return synthetic.createDemoFleet(now, synthetic.DEFAULT_SYNTHETIC_SEED, { fleet: synthetic.CAPACITY_FLEET })
+  }
+  const telemetry = demo ? await demoFleet() : await telemetryFor(config, now)
+  try {
+    const settings = capacitySettingsFor(config, telemetry, { kubeconfig: false })
+    if (!settings) return undefined
+    const services = capacityCandidates(digest, await listCapacityWarnedServices(db, period))
+    return await sizeDigestServices({ telemetry, settings, now: () => now }, services)
+  } finally {
+    await (telemetry as Partial<{ close(): Promise<void> }>).close?.()
+  }
+}
 
 /** Draws the charts into `dir`; returns the files written. */
 async function writeCharts(charts: DigestChartData, dir: string): Promise<string[]> {

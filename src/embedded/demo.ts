@@ -478,6 +478,11 @@ async function scenarioDigest(env: EmbeddedEnvironment, out: DemoOutput): Promis
   expectThat(stored !== null && stored.ts === posted[0]!.ts, 'the posted digest is stored with its message')
   const charts = env.fakeSlack.filesSharedIn(channel).filter((f) => f.messageTs !== posted[0]!.ts && stored!.fileIds.includes(f.id))
   expectThat(charts.length === stored!.fileIds.length && charts.length > 0, 'its charts are uploaded in its thread')
+  const sized = stored!.figures.capacity ?? []
+  expectThat(
+    sized.length > 0 && sized.every((e) => e.sized),
+    "the digest sizes the week's incident and warning services against the fleet's settings, as `/sre capacity` does",
+  )
   out(`→ posted in #${env.fakeSlack.channelName(channel) ?? channel} (${posted[0]!.blocks?.length ?? 0} blocks): ${posted[0]!.text}`)
   out(`→ in its thread: ${charts.map((f) => `${f.name} (${Math.round(f.size / 1024)} KB)`).join(', ')}\n`)
   out(digestToText(stored!.figures))

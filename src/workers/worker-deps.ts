@@ -36,6 +36,11 @@ export interface WorkerDeps {
   probe: EndpointProbe
   /** What workloads are given (Deployment, HPA), for the capacity line of a saturation analysis; without it the line is left out. */
   capacitySettings?: CapacitySettingsPort
+  /**
+   * What the digest's capacity section sizes against: the same sources, else the telemetry's own (the synthetic
+   * fleet declares its workloads); without it the digest has no capacity section.
+   */
+  digestCapacitySettings?: CapacitySettingsPort
   /** Draws the digest's charts as PNGs; without it the digest is posted without charts. */
   renderDigestCharts?: (data: DigestChartData) => Promise<RenderedChart[]>
   config: Pick<

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIGEST_CHART_NAMES } from '../../src/core/digest/digest-chart-data'
 import { startEmbeddedEnvironment, type EmbeddedEnvironment } from '../../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE } from '../../src/embedded/slack-simulator'
-import { SyntheticTelemetry } from '../../src/integrations/telemetry/synthetic'
+import { CAPACITY_FLEET, SyntheticTelemetry } from '../../src/integrations/telemetry/synthetic'
 import { latestDigest } from '../../src/storage/repositories/digest-history'
 import { createIncident } from '../../src/storage/repositories/incidents'
+import { recordProactiveWarnings } from '../../src/storage/repositories/proactive-warnings'
 import { eventually } from '../support/eventually'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
@@ -21,7 +22,8 @@ describe('digest.post through the Slack simulator, on Postgres', () => {
     database = await createTestDatabase()
     env = await startEmbeddedEnvironment({
       databaseUrl: database.url,
-      telemetry: new SyntheticTelemetry({ seed: 7 }),
+      // The fleet declares its workloads' settings, so the digest sizes the services worth sizing.
+      telemetry: new SyntheticTelemetry({ seed: 7, fleet: CAPACITY_FLEET }),
       now: () => NOW,
       env: { DIGEST_TIMEZONE: 'Europe/Paris' },
     })
@@ -40,6 +42,25 @@ describe('digest.post through the Slack simulator, on Postgres', () => {
         ttrSeconds: 1800,
       })
     }
+    // The scan forecast search's CPU reaching its limit during the week: the digest sizes it first.
+    const warnedAt = new Date('2026-12-02T18:00:00Z')
+    await recordProactiveWarnings(db, [
+      {
+        service: 'search',
+        metric: 'cpu_utilization',
+        kind: 'saturation',
+        onsetAt: warnedAt,
+        warnedAt,
+        horizonMinutes: 240,
+        covers: ['search'],
+        level: 0.93,
+        baseline: null,
+        summary: 'search CPU reaches 100 % in 40 min',
+        slackChannel: CHANNEL,
+        slackTs: '1764698400.000100',
+        jobId: 'scan-1',
+      },
+    ])
   })
   afterAll(async () => {
     await env?.stop()
@@ -74,6 +95,11 @@ describe('digest.post through the Slack simulator, on Postgres', () => {
       fileIds: files.map((f) => f.id),
     })
     expect(stored!.figures.incidents.byService).toEqual([{ service: 'checkout-api', current: 2, previous: 1, trend: 'up' }])
+    // The capacity section: the warned service, which runs hot, then the one with incidents.
+    expect(stored!.figures.capacity?.map((e) => e.service)).toEqual(['search', 'checkout-api'])
+    expect(stored!.figures.capacity?.[0]).toMatchObject({ sized: true, verdict: 'scale-up' })
+    const capacity = JSON.stringify(roots[0]!.blocks)
+    expect(capacity).toMatch(/\*search\*: CPU peak \d+ % of \d+ replicas[^"]*raise HPA max to \d+ → \d+ % — \+[\d.]+ vCPU-h[^"]*`\/sre capacity search`/)
   })
 
   it('/sre digest answers a span it does not know with its usage, and queues nothing', async () => {

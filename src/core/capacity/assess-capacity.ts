@@ -1,4 +1,6 @@
+import { withDeadline } from '../deadline'
 import { DAY_MS } from '../durations'
+import { errorMessage } from '../errors'
 import type { TelemetryPort } from '../telemetry/port'
 import { analyzeCapacity, type CapacityReport } from './analyze-capacity'
 import type { CapacitySettingsPort } from './capacity-settings'
@@ -41,4 +43,24 @@ export async function assessCapacity(deps: CapacityDeps, service: string, days =
     connections: connections?.points ?? [],
     settings,
   })
+}
+
+/**
+ * Sizes several services at once, each within `deadlineMs`: a service that fails or takes too long gets its reason
+ * instead of a report, and the others are sized all the same. Results in the order of `services`.
+ */
+export async function assessServices(
+  deps: CapacityDeps,
+  services: readonly string[],
+  deadlineMs: number,
+): Promise<Array<{ service: string; report: CapacityReport | null } | { service: string; error: string }>> {
+  return Promise.all(
+    services.map(async (service) => {
+      try {
+        return { service, report: await withDeadline(assessCapacity(deps, service), deadlineMs, `sizing ${service}`) }
+      } catch (err) {
+        return { service, error: errorMessage(err) }
+      }
+    }),
+  )
 }

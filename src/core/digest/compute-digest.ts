@@ -1,6 +1,7 @@
 import { reliabilityBins, brierScore, type Forecast } from '../confidence/calibration-metrics'
 import { DAY_MS, HOUR_MS } from '../durations'
 import { SEVERITIES, type Severity } from '../incidents/types'
+import type { DigestCapacityEntry } from './digest-capacity'
 import type { DigestChartData } from './digest-chart-data'
 import type { DigestHistory, DigestIncident } from './digest-history'
 import { addDays, dayRangeLabel, daysBetween, mondayOf, startOfZonedDay, zonedDay } from './zoned-calendar'
@@ -123,6 +124,11 @@ export interface Digest {
     falseAlarmsByService: Array<{ service: string; falseAlarms: number; perWeek: number }>
     marks: { useful: number; notUseful: number }
   } | null
+  /**
+   * The sizing of the services worth sizing (core/digest/digest-capacity.ts), one entry each; absent when the process
+   * had no capacity settings to size them against. Not computed here: the caller sizes them and adds it.
+   */
+  capacity?: DigestCapacityEntry[]
 }
 
 /** A fingerprint is "frequent" at this share of its service's incidents in the last 30 days. */

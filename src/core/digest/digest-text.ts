@@ -1,5 +1,6 @@
 import { formatDuration } from '../durations'
 import type { Comparison, Digest, TimeFigure, Trend } from './compute-digest'
+import { capacityEntryText } from './digest-capacity'
 
 /** ↑ ↓ → for a figure against the previous period; a blank when there is nothing to compare with. */
 export function trendArrow(trend: Trend): string {
@@ -66,6 +67,11 @@ export function digestToText(d: Digest): string {
   lines.push(accuracyLines(d).join('\n'))
   rule('Proactive warnings')
   lines.push(warningLines(d).join('\n'))
+  if (d.capacity) {
+    rule('Capacity')
+    if (d.capacity.length === 0) lines.push('No service had incidents or capacity warnings to size.')
+    for (const e of d.capacity) lines.push(`  ${capacityEntryText(e)}`)
+  }
   rule('Follow-up actions')
   lines.push(`Open: ${comparisonText(d.followups.open)}; overdue: ${comparisonText(d.followups.overdue)}`)
   for (const f of d.followups.overdueList) lines.push(`  INC-${f.incidentNumber}: ${f.text} (owner ${f.owner}, due ${f.dueOn})`)

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types'
 import type { Digest } from '../../core/digest/compute-digest'
+import { capacityVerdictText } from '../../core/digest/digest-capacity'
 import { accuracyLines, comparisonText, noiseTags, playbookOutcomeText, timeFigureText, warningLines, withArrow } from '../../core/digest/digest-text'
 import { zonedDay } from '../../core/digest/zoned-calendar'
 import { truncateText } from '../../core/truncate-text'
@@ -11,6 +12,8 @@ const SERVICES_SHOWN = 12
 /** Names and texts from alerts are cut to this many characters before they are escaped. */
 const NAME_CHARS = 80
 const TEMPLATE_CHARS = 160
+/** A capacity line (a suggestion with its arithmetic) is cut to this many characters before it is escaped. */
+const CAPACITY_LINE_CHARS = 400
 
 /** The `/sre incidents` command that lists what a figure counts: the period's days, in the digest's time zone. */
 export function incidentsCommandFor(d: Digest, filter: { service?: string | null } = {}): string {
@@ -112,6 +115,22 @@ export function buildDigestMessage(d: Digest): SlackMessage {
   ])
 
   add('Proactive warnings', [...warningLines(d).map((l) => `• ${escapeMrkdwn(truncateText(l, 300))}`), '_`sre-agent warnings stats` gives the details._'])
+
+  if (d.capacity) {
+    add(
+      'Capacity',
+      d.capacity.length === 0
+        ? ['No service had incidents or capacity warnings to size.']
+        : [
+            ...d.capacity.map(
+              (e) =>
+                `• *${name(e.service)}*: ${escapeMrkdwn(truncateText(capacityVerdictText(e), CAPACITY_LINE_CHARS))} — ` +
+                code(`/sre capacity ${truncateText(e.service.replace(/\s+/g, '-'), NAME_CHARS)}`),
+            ),
+            '_Peaks over the last four weeks, forecast for the next; each command gives the numbers behind a line._',
+          ],
+    )
+  }
 
   const f = d.followups
   add('Follow-up actions', [

@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, eq, gt, gte, inArray, lt, lte, ne } from 'drizzle-orm'
+import { and, arrayContains, asc, count, desc, eq, gt, gte, inArray, lt, lte, ne, or } from 'drizzle-orm'
 import { MINUTE_MS } from '../../core/durations'
 import type { ScoredIncident, ScoredWarning, WarningMark } from '../../core/warnings/proactive-warning'
 import type { WarningDecision } from '../../core/warnings/score-warning'
@@ -170,4 +170,28 @@ export async function findForewarning(db: Database, incident: ScoredIncident): P
 /** Warnings confirmed by an incident, for showing on it. */
 export async function listWarningsConfirmedBy(db: Database, incidentId: string): Promise<ProactiveWarningRow[]> {
   return db.select().from(proactiveWarnings).where(eq(proactiveWarnings.confirmedIncidentId, incidentId)).orderBy(asc(proactiveWarnings.warnedAt))
+}
+
+/** Metrics whose warnings speak of capacity: a utilisation, or a share of a pool. */
+const CAPACITY_METRICS = ['cpu_utilization', 'memory_utilization', 'db_connections_used_ratio'] as const
+
+/**
+ * Services the scan warned about in [since, until) for saturation (a forecast reaching a limit) or for an anomaly of
+ * a utilisation metric, most warned first: the digest sizes them.
+ */
+export async function listCapacityWarnedServices(db: Database, period: { since: Date; until: Date }): Promise<string[]> {
+  const warnings = count()
+  const rows = await db
+    .select({ service: proactiveWarnings.service, warnings })
+    .from(proactiveWarnings)
+    .where(
+      and(
+        gte(proactiveWarnings.warnedAt, period.since),
+        lt(proactiveWarnings.warnedAt, period.until),
+        or(eq(proactiveWarnings.kind, 'saturation'), inArray(proactiveWarnings.metric, [...CAPACITY_METRICS])),
+      ),
+    )
+    .groupBy(proactiveWarnings.service)
+    .orderBy(desc(warnings), asc(proactiveWarnings.service))
+  return rows.map((r) => r.service)
 }

@@ -1,11 +1,14 @@
 import { collectDigest, type DigestPeriod } from '../../core/digest/compute-digest'
+import { capacityCandidates, sizeDigestServices } from '../../core/digest/digest-capacity'
 import { digestKey, scheduledDigestPeriod } from '../../core/digest/digest-period'
 import type { JobData } from '../../core/jobs/job-queue'
 import { loadDigestHistory, recordDigestCharts, recordPostedDigest } from '../../storage/repositories/digest-history'
+import { listCapacityWarnedServices } from '../../storage/repositories/proactive-warnings'
 import type { WorkerDeps } from '../worker-deps'
 
 /**
- * Computes the trend digest of the period, posts it in the channel (once per period and channel: a retry or a
+ * Computes the trend digest of the period (with the capacity of the services worth sizing when this process has
+ * capacity settings to read), posts it in the channel (once per period and channel: a retry or a
  * second replica finds the message posted under the same key), stores it, then uploads its charts in the
  * message's thread unless that was done already.
  */
@@ -19,6 +22,13 @@ export async function processDigestPost(deps: WorkerDeps, data: JobData<'digest.
       ? { since: new Date(data.since), until: new Date(data.until), timeZone }
       : scheduledDigestPeriod(deps.now(), timeZone)
   const { digest, charts } = await collectDigest((window) => loadDigestHistory(deps.db, window), period)
+  const settings = deps.digestCapacitySettings
+  if (settings) {
+    // Sized again on a retry (the figures are recomputed too); the message itself is posted once.
+    const services = capacityCandidates(digest, await listCapacityWarnedServices(deps.db, period))
+    digest.capacity = await sizeDigestServices({ telemetry: deps.telemetry, settings, now: deps.now }, services)
+    log.info({ services: services.length, unsized: digest.capacity.filter((e) => !e.sized).length }, 'digest services sized')
+  }
   const key = digestKey(period, channel)
   const posted = await deps.thread.postDigest(key, channel, digest)
   const stored = await recordPostedDigest(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { computeDigest } from '../../../../src/core/digest/compute-digest'
+import { computeDigest, type Digest } from '../../../../src/core/digest/compute-digest'
+import type { DigestCapacityEntry } from '../../../../src/core/digest/digest-capacity'
 import { digestToText } from '../../../../src/core/digest/digest-text'
 import type { DigestHistory } from '../../../../src/core/digest/digest-history'
 import { findBlockKitViolations } from '../../../../src/embedded/slack-simulator'
@@ -94,6 +95,28 @@ function hostileHistory(h: string): DigestHistory {
   }
 }
 
+/** The capacity section of eight services named `h`: suggestions, a service that could not be sized, one that needs nothing. */
+function hostileCapacity(h: string): DigestCapacityEntry[] {
+  return Array.from({ length: 8 }, (_, i): DigestCapacityEntry => {
+    const service = `${h}-${i}`
+    if (i === 6) return { service, sized: false, reason: `sizing ${h} gave no answer within 20 s` }
+    if (i === 7) return { service, sized: true, verdict: 'no-change', suggestions: [], peaks: { cpu: 0.41, memory: null }, note: h }
+    const summary = `CPU peak 100 % of 6 replicas at ${h}; forecast next peak 104 % (104 % even at HPA max 6); raise HPA max to 9 → 69 %`
+    return {
+      service,
+      sized: true,
+      verdict: 'scale-up',
+      suggestions: [{ summary, vcpuHoursPerWeek: 49, gibHoursPerWeek: 73.5 }],
+      peaks: { cpu: 1, memory: 0.5 },
+      note: null,
+    }
+  })
+}
+
+function withCapacity(d: Digest, h: string): Digest {
+  return { ...d, capacity: hostileCapacity(h) }
+}
+
 /** mrkdwn texts of the message, with the bot's own mentions of U0ALICE taken out. */
 function mrkdwnTexts(blocks: unknown): string[] {
   const out: string[] = []
@@ -113,9 +136,10 @@ describe('buildDigestMessage', () => {
   it('stays within Slack limits and lets nothing from alerts or users ping anyone or become a link', () => {
     for (const h of hostile.strings) {
       const { digest } = computeDigest(hostileHistory(h), { since, until, timeZone: 'UTC' })
-      const message = buildDigestMessage(digest)
+      const message = buildDigestMessage(withCapacity(digest, h))
       expect(findBlockKitViolations(message.blocks)).toEqual([])
       expect(message.blocks.length).toBeLessThanOrEqual(MESSAGE_MAX_BLOCKS)
+      expect(mrkdwnTexts(message.blocks).some((t) => t.startsWith('*Capacity*'))).toBe(true)
       for (const text of mrkdwnTexts(message.blocks)) {
         expect(text.length).toBeLessThanOrEqual(SECTION_MAX_CHARS)
         expect(text, JSON.stringify(h)).not.toMatch(/[<>]/)
@@ -132,5 +156,23 @@ describe('buildDigestMessage', () => {
     expect(text).toContain('… and 48 more service(s)')
     expect(digestToText(digest)).toContain('Total: 120 ↑ (was 0)')
     expect(text).toContain('• Precision 33 % (was n/a); recall 1 %: 1 of 120 incidents forewarned')
+  })
+
+  it('says per service sized what to change with its arithmetic and cost, or why not, with the command behind it', () => {
+    const history = hostileHistory('checkout')
+    const { digest } = computeDigest({ ...history, incidents: history.incidents.slice(0, 3) }, { since, until, timeZone: 'UTC' })
+    const message = buildDigestMessage(withCapacity(digest, 'search'))
+    const text = mrkdwnTexts(message.blocks).join('\n')
+    expect(text).toContain(
+      '• *search-0*: CPU peak 100 % of 6 replicas at search; forecast next peak 104 % (104 % even at HPA max 6); raise HPA max to 9 → 69 % ' +
+        '— +49 vCPU-h, +73.5 GiB-h a week — `/sre capacity search-0`',
+    )
+    expect(text).toContain('• *search-6*: could not be sized: sizing search gave no answer within 20 s — `/sre capacity search-6`')
+    expect(text).toContain('• *search-7*: no change needed (CPU peak 41 %) — `/sre capacity search-7`')
+    expect(digestToText(withCapacity(digest, 'search'))).toContain('\nCapacity\n--------\n  search-0: CPU peak 100 % of 6 replicas')
+    // Without capacity settings there is no section at all.
+    expect(text).toContain('*Capacity*')
+    expect(mrkdwnTexts(buildDigestMessage(digest).blocks).join('\n')).not.toContain('*Capacity*')
+    expect(digestToText(digest)).not.toContain('Capacity')
   })
 })
