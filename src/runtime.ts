@@ -23,7 +23,7 @@ import { SlackIncidentChannels } from './slack/incident-channels'
 import { migrateDatabase, openDatabase, type DatabaseHandle } from './storage/database'
 import { loadPlaybookFiles } from './storage/playbook-files'
 import { EMBEDDING_DIMENSIONS } from './storage/schema'
-import { syncPlaybooks } from './storage/repositories/playbooks'
+import { syncPlaybooks } from './storage/repositories/playbook-versions'
 import { BullmqJobQueue } from './workers/bullmq-queue'
 import { InProcessJobQueue } from './workers/in-process-queue'
 import { createJobHandlers } from './workers/job-handlers'
@@ -62,8 +62,10 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
   const database = await openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE })
   // The embedded database is private to this process, so it is migrated here; Postgres by `sre-agent migrate`.
   if (database.kind === 'pglite') await migrateDatabase(database)
-  const playbooks = loadPlaybookFiles(config.PLAYBOOKS_DIR)
-  await syncPlaybooks(database.db, playbooks)
+  // A changed file becomes a new version; the current versions (an approved edit included) are what this process runs.
+  const synced = await syncPlaybooks(database.db, loadPlaybookFiles(config.PLAYBOOKS_DIR))
+  for (const s of synced) if (s.created !== null) logger.info({ playbook: s.playbook.id, version: s.created }, 'playbook file changed: new version')
+  const playbooks = synced.map((s) => s.playbook)
 
   const inProcessQueue = config.REDIS_URL ? null : new InProcessJobQueue(logger)
   const queue: JobQueue = inProcessQueue ?? new BullmqJobQueue(config.REDIS_URL!, config.QUEUE_PREFIX)
