@@ -1,5 +1,6 @@
 import { index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { z } from 'zod'
+import { PLAYBOOK_EDIT_KINDS } from '../../core/playbooks/playbook-edit-suggestion'
 import type { Playbook } from '../../core/playbooks/schema'
 import { incidents } from './incidents'
 
@@ -93,7 +94,7 @@ export const playbookProposals = pgTable(
     baseVersion: integer('base_version').notNull(),
     /** The same edit of the same base version is proposed once: a digest of the playbook, base version and edited definition. */
     dedupeKey: text('dedupe_key').notNull().unique(),
-    kind: text('kind').notNull(),
+    kind: text('kind', { enum: PLAYBOOK_EDIT_KINDS }).notNull(),
     summary: text('summary').notNull(),
     evidence: jsonb('evidence').$type<string[]>().notNull(),
     base: jsonb('base').$type<Playbook>().notNull(),
