@@ -16,6 +16,10 @@ const tools: CommandRegistry = {
     load: async () => (await import('./commands/import')).default,
   },
   logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },
+  playbooks: {
+    summary: 'playbook versions (sre-agent playbooks export --out <dir> | propose --file <suggestions.json>)',
+    load: async () => (await import('./commands/playbooks')).default,
+  },
   review: {
     summary: 'export the post-incident review draft as Markdown (sre-agent review INC-n [--format markdown] [--out file])',
     load: async () => (await import('./commands/review')).default,
