@@ -17,9 +17,8 @@ export async function refusePlaybookDecider(deps: Pick<ListenerDeps, 'config'>, 
   if (allowed) return null
   const who = deciders.ids.map(mention).join(' ')
   return deciders.who === 'owners'
-    ? `:no_entry: Only the owners of \`${playbook.id}\` (${who}) may decide on its edits and versions; your click was not counted.`
-    : `:no_entry: \`${playbook.id}\` names no owners, so only the approvers ${who ? `(${who})` : '(none are configured)'} may decide; ` +
-        'your click was not counted.'
+    ? `:no_entry: Only the owners of \`${playbook.id}\` (${who}) may decide on its edits and versions; nothing was changed.`
+    : `:no_entry: \`${playbook.id}\` names no owners, so only the approvers ${who ? `(${who})` : '(none are configured)'} may decide; ` + 'nothing was changed.'
 }
 
 /** Shows a proposal as stored (its decision, buttons gone) on the message it was posted as. */
