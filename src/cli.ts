@@ -17,7 +17,7 @@ const tools: CommandRegistry = {
   },
   logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },
   playbooks: {
-    summary: 'playbook versions (sre-agent playbooks export --out <dir> | propose --file <suggestions.json>)',
+    summary: 'work with the stored playbooks (sre-agent playbooks export --out <dir> | propose --file <f>; --help lists the subcommands)',
     load: async () => (await import('./commands/playbooks')).default,
   },
   review: {

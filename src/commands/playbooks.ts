@@ -1,30 +1,33 @@
-import type { CliCommand, CommandRegistry } from './command'
+import { type CliCommand, type CommandRegistry, UsageError } from './command'
 
-/** `sre-agent playbooks <subcommand>`: each subcommand in its own module under commands/playbooks/, loaded when called. */
-export const playbookCommands: CommandRegistry = {
+/** `sre-agent playbooks <subcommand>`: each subcommand in its own module, loaded only when called. */
+const subcommands: CommandRegistry = {
   export: {
-    summary: 'write the current version of every playbook as YAML files (sre-agent playbooks export --out <dir>)',
+    summary: 'write the current version of every playbook as YAML files (--out <dir>)',
     load: async () => (await import('./playbooks/export')).default,
   },
   propose: {
-    summary: 'post edits suggested for playbooks to their owners (sre-agent playbooks propose --file <suggestions.json>)',
+    summary: 'post edits suggested for playbooks to their owners (--file <suggestions.json>)',
     load: async () => (await import('./playbooks/propose')).default,
   },
 }
 
+const USAGE = `sre-agent playbooks <subcommand> …
+
+Subcommands:
+${Object.entries(subcommands)
+  .map(([name, s]) => `  ${name.padEnd(8)} ${s.summary}`)
+  .join('\n')}`
+
 const command: CliCommand = {
-  summary: 'playbook versions: export them, propose edits',
+  summary: `work with the stored playbooks (sre-agent playbooks ${Object.keys(subcommands).join('|')} …)`,
+  usage: USAGE,
   async run(args) {
-    const [name = '', ...rest] = args
-    const entry = playbookCommands[name]
-    if (!entry) {
-      const known = Object.entries(playbookCommands)
-        .map(([n, e]) => `  ${n.padEnd(10)} ${e.summary}`)
-        .join('\n')
-      process.stderr.write(`${name ? `Unknown subcommand "${name}".` : 'Which subcommand?'}\n\nsre-agent playbooks <subcommand>:\n${known}\n`)
-      return 2
-    }
+    const [sub, ...rest] = args
+    const entry = sub ? subcommands[sub] : undefined
+    if (!entry) throw new UsageError(sub && sub !== '--help' && sub !== '-h' ? `unknown subcommand "${sub}"\n\n${USAGE}` : USAGE)
     return (await entry.load()).run(rest)
   },
 }
+
 export default command
