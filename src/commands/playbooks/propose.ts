@@ -11,7 +11,7 @@ them, as core/playbooks/playbook-edit-suggestion.ts describes): a worker posts e
 PLAYBOOK_CHANNEL (else INCIDENT_CHANNEL) with its YAML diff and Approve / Reject buttons. An edit already proposed
 for the same version is skipped. Needs DATABASE_URL and REDIS_URL (the workers' queue).`
 
-const suggestionsFileSchema = z.union([playbookEditSuggestionSchema.transform((s) => [s]), z.array(playbookEditSuggestionSchema).min(1)])
+const suggestionListSchema = z.array(playbookEditSuggestionSchema).min(1)
 
 const command: CliCommand = {
   summary: 'post edits suggested for playbooks to their owners',
@@ -29,7 +29,8 @@ const command: CliCommand = {
     } catch (err) {
       return fail(`cannot read ${flags.file} as JSON: ${(err as Error).message}`, 1)
     }
-    const parsed = suggestionsFileSchema.safeParse(raw)
+    // A list, or one suggestion alone; each checked on its own schema so the problems name their fields.
+    const parsed = suggestionListSchema.safeParse(Array.isArray(raw) ? raw : [raw])
     if (!parsed.success) {
       const problems = parsed.error.issues.slice(0, 10).map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
       return fail(`${flags.file} is not a suggestion or a list of them:\n${problems.join('\n')}`, 1)
