@@ -18,6 +18,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import postgres from 'postgres'
@@ -34,6 +35,8 @@ import { ordersDbExhaustion } from '../test/fakes/scripted-telemetry'
 const ACK_GOAL_P99_MS = 100
 const FIRST_POST_GOAL_P95_MS = 1000
 const CHANNEL = FAKE_WORKSPACE.channelId
+// USER_HZ: the unit of /proc's CPU times on Linux (getconf CLK_TCK).
+const CLOCK_TICKS_PER_SECOND = 100
 
 const { values: flags } = parseArgs({
   options: {
@@ -133,7 +136,9 @@ async function main(): Promise<void> {
           AUTOMATION_WEBHOOK_URL: config.AUTOMATION_WEBHOOK_URL!,
           TELEMETRY_PROVIDER: 'synthetic',
           PLAYBOOKS_DIR: flags.playbooks,
-          LOG_LEVEL: 'silent',
+          LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'silent',
+          // The simulator has no posting limit, as in the bench's own process (embedded-environment turns pacing off).
+          SLACK_CHANNEL_INTERVAL_MS: 0,
           telemetrySince,
         }),
       )
@@ -151,6 +156,7 @@ async function main(): Promise<void> {
 
     const threadedBefore = threadedRootCount(env)
     const cpuBefore = process.cpuUsage()
+    const workersCpuBefore = workerProcesses.map(processCpuSeconds)
     const startedAt = performance.now()
     const sent = await sendAll(env, REQUESTS, CONCURRENCY, `run-${runId}`)
     const sendMs = performance.now() - startedAt
@@ -159,6 +165,7 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpuBefore)
     await env.idle(TIMEOUT_MS)
     const doneMs = performance.now() - startedAt
+    const workersCpu = workerProcesses.map((child, i) => processCpuSeconds(child) - workersCpuBefore[i]!)
 
     const { rootMs, firstPostMs } = await postLatencies(env, sent)
     const ack = sent.map((s) => s.ackMs)
@@ -172,6 +179,14 @@ async function main(): Promise<void> {
     console.log(
       `every analysis and playbook run at its wait after ${(doneMs / 1000).toFixed(1)} s: ${(REQUESTS / (doneMs / 1000)).toFixed(1)} incidents/s (${where})`,
     )
+    // What one worker process does with a whole core: the goal is per process, and this machine's other load (the bot, the fake
+    // Slack, Postgres, anything else running) takes cores from it that a deployment's worker would have to itself.
+    if (workersCpu.length > 0) {
+      const seconds = workersCpu.reduce((a, b) => a + b, 0)
+      console.log(
+        `worker processes used ${workersCpu.map((s) => `${s.toFixed(1)} s`).join(' + ')} of CPU: ${(REQUESTS / seconds).toFixed(1)} incidents per CPU-second of a worker process`,
+      )
+    }
     const trouble = await queueTrouble(env, queuePrefix)
     if (trouble) console.log(`queues after the run: ${trouble}`)
     console.log('')
@@ -202,6 +217,14 @@ async function startWorkerProcess(settings: Record<string, string | number>): Pr
     child.once('exit', (code) => reject(new Error(`bench worker process exited with ${code} before it was ready`)))
   })
   return child
+}
+
+/** CPU seconds (user + system) a child process has used so far, from /proc (Linux). */
+function processCpuSeconds(child: ChildProcess): number {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8')
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND
 }
 
 async function stopWorkerProcess(child: ChildProcess): Promise<void> {

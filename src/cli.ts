@@ -28,6 +28,10 @@ const tools: CommandRegistry = {
     summary: 'export an incident timeline as Markdown (sre-agent timeline INC-n --format markdown [--out file])',
     load: async () => (await import('./commands/timeline')).default,
   },
+  warnings: {
+    summary: 'how accurate the proactive warnings were (sre-agent warnings stats [--since t] [--until t])',
+    load: async () => (await import('./commands/warnings')).default,
+  },
   reembed: {
     summary: 're-embed incidents embedded by another model (sre-agent reembed [--batch N] [--dry-run])',
     load: async () => (await import('./commands/reembed')).default,

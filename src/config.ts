@@ -29,6 +29,11 @@ const envSchema = z.object({
     .regex(/^(postgres(ql)?|pglite):\/\/.+/, 'must start with postgres://, postgresql:// or pglite://')
     .default('pglite://memory'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(20),
+  /** Prepare each statement once per connection; `false` behind a pooler in transaction mode that cannot keep them (PgBouncer < 1.21). */
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** redis://… runs jobs on BullMQ; unset runs them in-process (embedded mode only). */
   REDIS_URL: z
     .string()

@@ -59,7 +59,7 @@ export interface Runtime {
 
 /** Wires the ports to their implementations for one process: the only place that does. */
 export async function createRuntime(config: Config, logger: Logger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
-  const database = await openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE })
+  const database = await openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, preparedStatements: config.DATABASE_PREPARED_STATEMENTS })
   // The embedded database is private to this process, so it is migrated here; Postgres by `sre-agent migrate`.
   if (database.kind === 'pglite') await migrateDatabase(database)
   // A changed file becomes a new version; the current versions (an approved edit included) are what this process runs.

@@ -22,6 +22,7 @@ import { processTelemetryScan } from './processors/telemetry-scan'
 import { processIncidentRequeueMissed } from './processors/incident-requeue-missed'
 import { processIncidentRemindResolutions } from './processors/incident-remind-resolutions'
 import { processTestNotificationAnnounce } from './processors/test-notification-announce'
+import { processWarningsScore } from './processors/warnings-score'
 import type { WorkerDeps } from './worker-deps'
 
 /** The job handlers, shared by the BullMQ workers and the embedded in-process queue. */
@@ -53,6 +54,7 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
       await processHistoryReembed(deps, data)
     },
     'telemetry.scan': (_data, meta) => processTelemetryScan(deps, meta),
+    'warnings.score': (_data, meta) => processWarningsScore(deps, meta),
     'history.prune': () => processHistoryPrune(deps),
     'blueprint.refresh': (_data, meta) => processBlueprintRefresh(deps, meta),
     'incident.requeue-missed': () => processIncidentRequeueMissed(deps),

@@ -48,6 +48,8 @@ export interface AnalysisPorts {
   onSimilarIncidents?(matches: RankedMatch[], retrieval: RetrievalSummary): Promise<void>
   /** Sizes a service (`/sre capacity`'s analysis); when saturation is part of the explanation its line joins step 5. */
   capacity?(service: string): Promise<CapacityReport | null>
+  /** The proactive warning that preceded the incident, as an evidence item of step 2; null when none did. */
+  forewarning?(incident: IncidentUnderAnalysis): Promise<EvidenceItem | null>
 }
 
 export interface AnalysisResult {
@@ -134,6 +136,7 @@ export async function analyzeIncident(
   const metricEvidence = gathered?.items.filter((i) => i.source === 'metrics') ?? []
   const otherEvidence = [...(gathered?.items.filter((i) => i.source !== 'metrics') ?? []), ...logHistoryEvidence]
   const anomalies = gathered?.metrics.filter((m) => m.anomalous) ?? []
+  const forewarned = (await ports.forewarning?.(incident)) ?? null
   steps.push({
     position: 2,
     question: 'What do the metrics show?',
@@ -144,7 +147,7 @@ export async function analyzeIncident(
       : 'no service on the alert, so no metrics to query',
     decision: anomalies.length ? describeAnomalies(anomalies) : gathered ? 'Nothing outside its normal range' : 'Skipped',
     discarded: [],
-    evidence: metricEvidence,
+    evidence: forewarned ? [forewarned, ...metricEvidence] : metricEvidence,
   })
   const missing = gathered?.sourcesMissing ?? []
   steps.push({

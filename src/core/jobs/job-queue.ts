@@ -66,6 +66,8 @@ export const jobSchemas = {
   'history.reembed': z.object({ batchSize: z.number().int().min(1).max(1000).optional(), pass: z.number().int().min(0).optional() }),
   /** Scheduled: scores every service's recent metrics and warns before failures. */
   'telemetry.scan': z.object({}),
+  /** Enqueued by every telemetry scan: decides which proactive warnings an incident confirmed and which were false alarms. */
+  'warnings.score': z.object({}),
   /** Scheduled: enqueues the analysis or resolved notice of incidents stored while the queue was unreachable. */
   'incident.requeue-missed': z.object({}),
   'incident.remind-resolutions': z.object({}),

@@ -3,6 +3,9 @@ import type { BlueprintEdge } from '../../core/blueprint/blueprint-edge'
 import type { BlueprintNodeView, BlueprintView } from '../../core/blueprint/blueprint-view'
 import { formatCount, formatPercent } from '../../core/blueprint/describe-blueprint-change'
 import { truncateText } from '../../core/truncate-text'
+import { escapeXml, textWidth } from './svg-text'
+
+export { escapeXml }
 
 const FONT = 'DejaVu Sans'
 const NAME_SIZE = 14
@@ -177,36 +180,6 @@ function edgeColor(kind: 'plain' | 'strong' | 'alert'): string {
 function strokeWidth(edge: BlueprintEdge): number {
   if (edge.source === 'declared' || edge.callsPerHour === null) return 1.2
   return round(Math.min(4.5, 1.2 + 0.6 * Math.log10(1 + edge.callsPerHour)))
-}
-
-/** Rough advance widths of DejaVu Sans, in ems: enough to size boxes without measuring glyphs. */
-function textWidth(text: string, size: number): number {
-  let ems = 0
-  for (const ch of text) {
-    if ("il.,:;!|'`".includes(ch)) ems += 0.3
-    else if ('fjrt()[] '.includes(ch)) ems += 0.4
-    else if ('mwMW%'.includes(ch)) ems += 0.95
-    else if (/[A-Z]/.test(ch)) ems += 0.72
-    else if (/[0-9]/.test(ch)) ems += 0.64
-    else if (ch.codePointAt(0)! > 0x2000) ems += 1
-    else ems += 0.61
-  }
-  return ems * size
-}
-
-/**
- * Text safe inside an SVG element or attribute: the five XML specials escaped, and the characters
- * XML 1.0 forbids (most control characters, lone surrogates, U+FFFE/U+FFFF) dropped.
- */
-export function escapeXml(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
 }
 
 function round(value: number): number {

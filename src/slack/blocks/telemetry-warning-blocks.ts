@@ -6,6 +6,10 @@ import { context, escapeMrkdwn, link, section, type SlackMessage } from './block
 // Slack allows 50 blocks; a fleet-wide failure is summarised rather than cut off.
 const MAX_LISTED = 20
 
+/** The responder's verdict on a warning message: every warning of it is marked. */
+export const WARNING_USEFUL_ACTION_ID = 'telemetry_warning_useful'
+export const WARNING_NOT_USEFUL_ACTION_ID = 'telemetry_warning_not_useful'
+
 /**
  * What one telemetry scan found heading for trouble, forecasts first (they say how long is left),
  * then anomalies by onset (the earliest is the likeliest start), each with its chart.
@@ -35,7 +39,20 @@ export function buildTelemetryWarningMessage(views: TelemetryWarningView[], cool
         ),
       ),
     )
-  blocks.push(context(`Proactive warning from the telemetry scan · each metric is warned about at most once in ${cooldownMinutes} min`))
+  blocks.push({
+    type: 'actions',
+    block_id: 'telemetry_warning_mark',
+    elements: [
+      { type: 'button', action_id: WARNING_USEFUL_ACTION_ID, text: { type: 'plain_text', text: 'Useful' }, value: 'useful' },
+      { type: 'button', action_id: WARNING_NOT_USEFUL_ACTION_ID, text: { type: 'plain_text', text: 'Not useful' }, value: 'not_useful' },
+    ],
+  })
+  blocks.push(
+    context(
+      `Proactive warning from the telemetry scan · each metric is warned about at most once in ${cooldownMinutes} min · ` +
+        'scored against the incidents that follow (`sre-agent warnings stats`)',
+    ),
+  )
   return { text: `Warning: ${escapeMrkdwn(lines[0] ?? 'nothing')}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}`, blocks }
 }
 

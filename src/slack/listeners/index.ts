@@ -17,6 +17,8 @@ import { createRunPlaybookActionHandler } from './actions/run-playbook-action'
 import { createTimelineActionHandler } from './actions/timeline-action'
 import { createFollowupAddHandler } from './actions/followup-add-action'
 import { createFollowupDoneHandler } from './actions/followup-done-action'
+import { createWarningMarkHandler } from './actions/warning-mark-action'
+import { WARNING_NOT_USEFUL_ACTION_ID, WARNING_USEFUL_ACTION_ID } from '../blocks/telemetry-warning-blocks'
 import { answerFailures } from './answer-failures'
 import { createSreCommandHandler, whatSreCommandDoes } from './commands/sre-command'
 import { createAppHomeOpenedHandler, showHomeFailure } from './events/app-home-opened'
@@ -78,6 +80,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     answerFailures(deps, 'approve the playbook edit', createPlaybookApproveSubmissionHandler(deps), tellViewSubmitter),
   )
   app.action(PLAYBOOK_REVERT_ACTION_ID, answerFailures(deps, 'revert the playbook', createPlaybookRevertHandler(deps)))
+  app.action(WARNING_USEFUL_ACTION_ID, answerFailures(deps, 'mark the warning useful', createWarningMarkHandler(deps, 'useful')))
+  app.action(WARNING_NOT_USEFUL_ACTION_ID, answerFailures(deps, 'mark the warning not useful', createWarningMarkHandler(deps, 'not_useful')))
   app.action(TIMELINE_ACTION_ID, answerFailures(deps, 'post the timeline', createTimelineActionHandler(deps)))
   app.event('reaction_added', answerFailures(deps, 'add the message to the timeline', createReactionAddedHandler(deps), tellReactor))
   app.event('app_home_opened', answerFailures(deps, 'show the open incidents', createAppHomeOpenedHandler(deps), showHomeFailure))

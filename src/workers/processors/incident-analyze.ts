@@ -24,6 +24,8 @@ import { joinIncidentStorm, stormDecisionFor } from '../incident-storm'
 import type { WorkerDeps } from '../worker-deps'
 import { BlueprintTelemetry } from '../../core/blueprint/blueprint-telemetry'
 import { listBlueprintEdges } from '../../storage/repositories/blueprint-edges'
+import { findForewarning } from '../../storage/repositories/proactive-warnings'
+import { forewarningEvidence } from '../../core/warnings/forewarning-evidence'
 
 /**
  * Analyses one incident and posts the result into its thread, then starts the
@@ -68,6 +70,10 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
         logHistory: logTemplateHistory(deps),
         now: deps.now,
         onSimilarIncidents: (matches, retrieval) => deps.thread.postSimilarIncidents(analysis.id, root, matches, retrieval),
+        forewarning: async () => {
+          const found = await findForewarning(deps.db, incident)
+          return found ? forewarningEvidence(found) : null
+        },
         capacity: capacitySettings ? (service) => assessCapacity({ telemetry: deps.telemetry, settings: capacitySettings, now: deps.now }, service) : undefined,
       },
       { confidenceThreshold: deps.config.CONFIDENCE_THRESHOLD },

@@ -2,7 +2,14 @@ import { DAY_MS, MINUTE_MS } from '../../core/durations'
 import { describeMetricWarning, type MetricWarning } from '../../core/analysis/scan/metric-warnings'
 import { scanFleetMetrics } from '../../core/analysis/scan/scan-fleet-metrics'
 import { claimEpisode } from '../../core/analysis/scan/warning-claims'
+import { BlueprintTelemetry } from '../../core/blueprint/blueprint-telemetry'
+import { errorMessage } from '../../core/errors'
+import { jobIdFor } from '../../core/jobs/job-queue'
+import type { ServiceNode } from '../../core/telemetry/port'
+import { warningRecord } from '../../core/warnings/proactive-warning'
 import { appendAudits, hasAuditForMessage } from '../../storage/repositories/audit'
+import { listBlueprintEdges } from '../../storage/repositories/blueprint-edges'
+import { recordProactiveWarnings } from '../../storage/repositories/proactive-warnings'
 import type { WorkerDeps } from '../worker-deps'
 
 // Longer than the scan's 4 h of history, after which an onset can no longer be seen again.
@@ -15,7 +22,8 @@ const UNSCHEDULED_RECENT_MINUTES = 5
  * metric) not warned about within the cooldown: an anomaly episode not warned of before (by its
  * onset), or a saturation metric heading for its limit. The scan, each slot and each episode are
  * claimed under the job id, so a second worker scanning at the same time stays quiet and a retry
- * of this job finishes what it started; each warning is written to the audit log.
+ * of this job finishes what it started; each warning is written to the audit log and to
+ * proactive_warnings (once per message), and every scan enqueues the scoring of the open warnings.
  */
 export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: string }): Promise<void> {
   const { config } = deps
@@ -47,7 +55,10 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
     } else for (const k of episodeKeys) await deps.warningClaims.release(k, meta.jobId)
   }
   const summary = { scanned: scan.scanned, notExported: scan.notExported, failed: scan.failed.length, found: scan.warnings.length, warned: claimed.length }
-  if (claimed.length === 0) return log.info(summary, 'telemetry scan done')
+  if (claimed.length === 0) {
+    await enqueueScoring(deps, meta.jobId, log)
+    return log.info(summary, 'telemetry scan done')
+  }
   const views = claimed.map((warning) => {
     const from = warning.kind === 'anomaly' ? new Date(warning.onsetAt.getTime() - 60 * MINUTE_MS) : new Date(now.getTime() - 60 * MINUTE_MS)
     return { warning, consoleLink: deps.telemetry.links?.metric({ service: warning.service, metric: warning.metric, start: from, end: now }) ?? null }
@@ -61,6 +72,21 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
       for (const k of [...heldKeys, 'scan']) await deps.warningClaims.release(k, meta.jobId).catch(() => undefined)
     throw err
   }
+  const graph = await serviceGraph(deps).catch((err: unknown) => {
+    log.warn({ reason: errorMessage(err) }, 'telemetry scan: no service graph, warnings cover their own service only')
+    return [] as ServiceNode[]
+  })
+  // Written again by a retry, which the unique (message, service, metric) makes a no-op.
+  await recordProactiveWarnings(
+    deps.db,
+    claimed.map((w) => ({
+      ...warningRecord(w, { warnedAt: now, graph, forecastHorizonMinutes: config.TELEMETRY_FORECAST_HORIZON_MINUTES }),
+      slackChannel: message.channel,
+      slackTs: message.ts,
+      jobId: meta.jobId,
+    })),
+  )
+  await enqueueScoring(deps, meta.jobId, log)
   // A retry of a job that posted writes the entries it could not write then, once (one statement: all or none).
   if (await hasAuditForMessage(deps.db, 'telemetry.warning', message)) return log.info(summary, 'telemetry scan retried after posting')
   await appendAudits(
@@ -76,6 +102,18 @@ export async function processTelemetryScan(deps: WorkerDeps, meta: { jobId: stri
     })),
   )
   log.info(summary, 'telemetry scan done')
+}
+
+/** The graph the analysis walks: the declared services merged with the blueprint's edges. */
+async function serviceGraph(deps: WorkerDeps): Promise<ServiceNode[]> {
+  return new BlueprintTelemetry(deps.telemetry, await listBlueprintEdges(deps.db)).services()
+}
+
+/** The scoring runs after every scan, once per scan; a queue that does not answer costs one round, not the scan. */
+async function enqueueScoring(deps: WorkerDeps, scanJobId: string, log: WorkerDeps['logger']): Promise<void> {
+  await deps.queue
+    .enqueue('warnings.score', {}, { jobId: jobIdFor('warnings-score', scanJobId) })
+    .catch((err: unknown) => log.warn({ reason: errorMessage(err) }, 'telemetry scan: warning scoring not enqueued'))
 }
 
 function slotOf(w: MetricWarning): string {

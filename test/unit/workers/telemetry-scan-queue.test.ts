@@ -3,7 +3,7 @@ import type { MetricWarning } from '../../../src/core/analysis/scan/metric-warni
 import { findBlockKitViolations } from '../../../src/embedded/slack-simulator'
 import { MemoryWarningClaims } from '../../../src/integrations/claims/memory-warning-claims'
 import { createLogger } from '../../../src/logger'
-import { buildTelemetryWarningMessage } from '../../../src/slack/blocks/telemetry-warning-blocks'
+import { buildTelemetryWarningMessage, WARNING_NOT_USEFUL_ACTION_ID, WARNING_USEFUL_ACTION_ID } from '../../../src/slack/blocks/telemetry-warning-blocks'
 import { InProcessJobQueue } from '../../../src/workers/in-process-queue'
 import { applyTelemetryScanSchedule } from '../../../src/workers/telemetry-scan-schedule'
 import { handlersDoingNothing } from '../../support/job-handlers'
@@ -133,6 +133,13 @@ describe('buildTelemetryWarningMessage', () => {
     expect(lines.indexOf('svc-2 latency_p95_ms')).toBeLessThan(lines.indexOf('svc-7 latency_p95_ms'))
     expect(lines).toContain('x=svc-7|chart>')
     expect(findBlockKitViolations(message.blocks)).toEqual([])
+    const buttons = message.blocks!.find((b) => b.type === 'actions')
+    expect(buttons).toMatchObject({
+      elements: [
+        { action_id: WARNING_USEFUL_ACTION_ID, text: { text: 'Useful' } },
+        { action_id: WARNING_NOT_USEFUL_ACTION_ID, text: { text: 'Not useful' } },
+      ],
+    })
   })
 
   it('summarises a fleet-wide failure instead of passing Slack limits', () => {

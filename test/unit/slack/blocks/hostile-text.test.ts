@@ -8,6 +8,7 @@ import type { PastIncidentMatch } from '../../../../src/core/correlation/past-in
 import type { Playbook } from '../../../../src/core/playbooks/schema'
 import type { ReasoningStep } from '../../../../src/core/reasoning/reasoning-step'
 import { findBlockKitViolations } from '../../../../src/embedded/slack-simulator'
+import { forewarningEvidence } from '../../../../src/core/warnings/forewarning-evidence'
 import {
   buildAnalysisFailedMessage,
   buildAssessmentMessage,
@@ -308,6 +309,20 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
   ['evidence', (h) => buildEvidenceMessage(analysis(h))],
   ['compact analysis summary', (h) => buildAnalysisSummaryMessage('a1', analysis(h))],
   ['evidence section on demand', (h) => buildEvidenceSectionMessages(analysis(h).steps)],
+  [
+    'forewarned evidence',
+    (h) =>
+      buildEvidenceSectionMessages([
+        {
+          position: 2,
+          question: h,
+          query: h,
+          decision: h,
+          discarded: [],
+          evidence: [forewarningEvidence({ incidentId: 'i', incidentNumber: 7, warningId: 'w', warnedAt: new Date(0), leadMinutes: 7, summary: h })],
+        },
+      ]),
+  ],
   ['assessment', (h) => buildAssessmentMessage(analysis(h))],
   ['analysis failed', (h) => buildAnalysisFailedMessage(h)],
   ['reasoning trail', (h) => buildReasoningTrailMessages(analysis(h).steps, { title: h, footer: [escapeMrkdwn(h)] })],
