@@ -48,13 +48,16 @@ const command: CliCommand = {
     const queue = new BullmqJobQueue(config.REDIS_URL, config.QUEUE_PREFIX)
     try {
       let queued = 0
+      const seen = new Set<string>()
       for (const suggestion of parsed.data) {
         const what = `${suggestion.playbookId} v${suggestion.baseVersion}: ${suggestion.summary}`
-        if (await wasProposed(handle.db, suggestion)) {
+        const key = proposalDedupeKey(suggestion)
+        if (seen.has(key) || (await wasProposed(handle.db, suggestion))) {
           process.stdout.write(`already proposed  ${what}\n`)
           continue
         }
-        await queue.enqueue('playbook.propose-edit', suggestion, { jobId: proposeEditJobId(suggestion, proposalDedupeKey(suggestion)) })
+        seen.add(key)
+        await queue.enqueue('playbook.propose-edit', suggestion, { jobId: proposeEditJobId(suggestion, key) })
         process.stdout.write(`queued            ${what}\n`)
         queued++
       }
