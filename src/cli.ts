@@ -9,17 +9,21 @@ const tools: CommandRegistry = {
     summary: 'draw the service blueprint (sre-agent blueprint --out graph.png|graph.svg|graph.json [--service s])',
     load: async () => (await import('./commands/blueprint')).default,
   },
+  digest: {
+    summary: 'write the trend digest as Block Kit, text and PNG charts (sre-agent digest --out <dir> [--since d --until d] [--demo])',
+    load: async () => (await import('./commands/digest')).default,
+  },
   detect: { summary: 'score a metric series for anomalies (sre-agent detect anomalies …)', load: async () => (await import('./commands/detect')).default },
   eval: { summary: 'run an evaluation on a public dataset (sre-agent eval <name> …)', load: async () => (await import('./commands/eval')).default },
   import: {
     summary: 'load past incidents from CSV, JSON lines, Jira, PagerDuty or Markdown postmortems (sre-agent import <file|folder> …)',
     load: async () => (await import('./commands/import')).default,
   },
-  logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },
   playbooks: {
-    summary: 'work with the stored playbooks (sre-agent playbooks export --out <dir> | propose --file <f>; --help lists the subcommands)',
+    summary: 'work with the stored playbooks (sre-agent playbooks stats | export --out <dir> | propose --file <f>; --help lists them)',
     load: async () => (await import('./commands/playbooks')).default,
   },
+  logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },
   review: {
     summary: 'export the post-incident review draft as Markdown (sre-agent review INC-n [--format markdown] [--out file])',
     load: async () => (await import('./commands/review')).default,

@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { CodedError } from './core/errors'
+import { parseCronPattern } from './core/jobs/cron-pattern'
+import { isKnownTimeZone } from './core/digest/zoned-calendar'
 import { CHANNEL_PREFIX_PATTERN, INCIDENT_CHANNEL_MODES } from './core/incidents/incident-channel'
 import { SEVERITIES } from './core/incidents/types'
 
@@ -113,6 +115,26 @@ const envSchema = z.object({
   BLUEPRINT_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
   /** An observed dependency not seen in traces for this many days is retired (kept for history, out of the graph). */
   BLUEPRINT_EDGE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /** When the weekly trend digest is posted: a five-field cron pattern read in DIGEST_TIMEZONE; empty or `off` turns it off. */
+  DIGEST_CRON: z
+    .string()
+    .trim()
+    .default('0 9 * * 1')
+    .superRefine((v, ctx) => {
+      if (v === 'off') return
+      try {
+        parseCronPattern(v)
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) })
+      }
+    }),
+  /** IANA time zone of the digest's cron, days and weeks. */
+  DIGEST_TIMEZONE: z.string().default('UTC').refine(isKnownTimeZone, 'must be an IANA time zone name such as Europe/Paris or UTC'),
+  /** Channel of the weekly digest; INCIDENT_CHANNEL when unset. */
+  DIGEST_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)')
+    .optional(),
   /** Channel of the blueprint's change notices; none are posted when unset. */
   BLUEPRINT_CHANNEL: z
     .string()
@@ -153,6 +175,13 @@ const envSchema = z.object({
   KUBERNETES_TOKEN: z.string().optional(),
   /** Namespace `/sre capacity <service>` reads the service's Deployment and HPA from (`namespace/service` picks another). */
   KUBERNETES_NAMESPACE: z.string().min(1).default('default'),
+  /** Region of the Cloud Run services `/sre capacity` sizes (Admin API v2, project GCP_PROJECT_ID); unset: no Cloud Run. */
+  CLOUD_RUN_REGION: z
+    .string()
+    .regex(/^[a-z]+-[a-z]+\d+$/, 'a Cloud Run region such as europe-west1')
+    .optional(),
+  /** Cloud Run Admin API root; tests point it at a local server. */
+  CLOUD_RUN_API_URL: z.url().default('https://run.googleapis.com/'),
   PLAYBOOKS_DIR: z.string().default('playbooks'),
   /** local: the offline hashing embedder; vertex: Gemini / text-embedding models on Vertex AI through @google/genai. */
   EMBEDDINGS_PROVIDER: z.enum(['local', 'vertex']).default('local'),
@@ -234,6 +263,8 @@ const requiredByRole: Record<Role, Array<keyof Config>> = {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, role?: Role): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  // An empty DIGEST_CRON is the documented way to turn the digest off, not "use the default".
+  if (env.DIGEST_CRON !== undefined && env.DIGEST_CRON.trim() === '') present.DIGEST_CRON = 'off'
   const parsed = envSchema.safeParse(present)
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`))

@@ -6,7 +6,7 @@ import type { Playbook } from './core/playbooks/schema'
 import type { TelemetryPort } from './core/telemetry/port'
 import type { ActionExecutor } from './core/playbooks/action-port'
 import { KubernetesActionExecutor, loadKubeConfig } from './integrations/actions/kubernetes-action-executor'
-import { lazyCapacitySettings } from './integrations/actions/kubernetes-capacity-settings'
+import { capacitySettingsFor } from './integrations/capacity-settings-for'
 import { RoutingActionExecutor } from './integrations/actions/routing-action-executor'
 import { WebhookActionExecutor } from './integrations/actions/webhook-action-executor'
 import { MemoryChannelPacing } from './integrations/pacing/memory-channel-pacing'
@@ -24,6 +24,7 @@ import { migrateDatabase, openDatabase, type DatabaseHandle } from './storage/da
 import { loadPlaybookFiles } from './storage/playbook-files'
 import { EMBEDDING_DIMENSIONS } from './storage/schema'
 import { syncPlaybooks } from './storage/repositories/playbook-versions'
+import { CAPACITY_SCALE_PLAYBOOKS } from './core/capacity/scale-offer'
 import { BullmqJobQueue } from './workers/bullmq-queue'
 import { InProcessJobQueue } from './workers/in-process-queue'
 import { createJobHandlers } from './workers/job-handlers'
@@ -62,10 +63,12 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
   const database = await openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, preparedStatements: config.DATABASE_PREPARED_STATEMENTS })
   // The embedded database is private to this process, so it is migrated here; Postgres by `sre-agent migrate`.
   if (database.kind === 'pglite') await migrateDatabase(database)
+  const files = loadPlaybookFiles(config.PLAYBOOKS_DIR)
   // A changed file becomes a new version; the current versions (an approved edit included) are what this process runs.
-  const synced = await syncPlaybooks(database.db, loadPlaybookFiles(config.PLAYBOOKS_DIR))
+  // The Scale button's runs are stored like any playbook's, though they are not in the catalogue.
+  const synced = await syncPlaybooks(database.db, [...files, ...Object.values(CAPACITY_SCALE_PLAYBOOKS)])
   for (const s of synced) if (s.created !== null) logger.info({ playbook: s.playbook.id, version: s.created }, 'playbook file changed: new version')
-  const playbooks = synced.map((s) => s.playbook)
+  const playbooks = synced.slice(0, files.length).map((s) => s.playbook)
 
   const inProcessQueue = config.REDIS_URL ? null : new InProcessJobQueue(logger)
   const queue: JobQueue = inProcessQueue ?? new BullmqJobQueue(config.REDIS_URL!, config.QUEUE_PREFIX)
@@ -97,9 +100,11 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
         () => new KubernetesActionExecutor(loadKubeConfig({ apiUrl: config.KUBERNETES_API_URL, token: config.KUBERNETES_TOKEN })),
       ),
     probe: new HttpProbe(),
-    // Only with an API server named: an analysis must not go looking for a kubeconfig on a laptop.
-    capacitySettings: config.KUBERNETES_API_URL ? lazyCapacitySettings(config) : undefined,
+    // Only with a source named: an analysis must not go looking for a kubeconfig on a laptop (nor size the synthetic fleet).
+    capacitySettings: capacitySettingsFor(config, undefined, { kubeconfig: false }),
     followups: config.FOLLOWUP_WEBHOOK_URL ? new WebhookFollowupTracker(config.FOLLOWUP_WEBHOOK_URL) : null,
+    // Loaded on first use: resvg and the chart code are only needed once a week.
+    renderDigestCharts: async (data) => (await import('./integrations/render/digest-charts')).renderDigestCharts(data),
     config,
     logger,
     now,

@@ -2,6 +2,10 @@ import { type CliCommand, type CommandRegistry, UsageError } from './command'
 
 /** `sre-agent playbooks <subcommand>`: each subcommand in its own module, loaded only when called. */
 const subcommands: CommandRegistry = {
+  stats: {
+    summary: 'how often each playbook fixed the incident, by version and step, with suggested edits (--playbook id, --json)',
+    load: async () => (await import('./playbooks-stats')).default,
+  },
   export: {
     summary: 'write the current version of every playbook as YAML files (--out <dir>)',
     load: async () => (await import('./playbooks/export')).default,

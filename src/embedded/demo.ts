@@ -4,17 +4,19 @@ import { HOUR_MS, MINUTE_MS } from '../core/durations'
 import { seedPastIncidents } from '../storage/seed/seed-past-incidents'
 import { utcTime } from '../core/analysis/scan/metric-warnings'
 import { incidentLabel } from '../core/incidents/incident-label'
-import { createDemoFleet, DEFAULT_SYNTHETIC_SEED } from '../integrations/telemetry/synthetic'
+import { CAPACITY_FLEET, createDemoFleet, DEFAULT_SYNTHETIC_SEED } from '../integrations/telemetry/synthetic'
 import { ANALYSIS_SECTION_ACTION_ID } from '../slack/blocks/analysis-summary-blocks'
 import { APPROVE_ACTION_ID } from '../slack/blocks/approval-blocks'
 import { NO_SAME_INCIDENT, RESOLVE_ACTION_ID, RESOLVE_BLOCK } from '../slack/blocks/resolution-blocks'
 import { listLabelledConfidence } from '../storage/repositories/analyses'
 import { listAuditForIncident } from '../storage/repositories/audit'
+import { latestDigest } from '../storage/repositories/digest-history'
+import { digestToText } from '../core/digest/digest-text'
 import { getIncidentByNumber, listOpenIncidents } from '../storage/repositories/incidents'
 import { listExecutionsForIncident } from '../storage/repositories/playbooks'
 import { auditLog } from '../storage/schema'
 import { CHECKOUT_CHANNEL, DEMO_USERS, startEmbeddedEnvironment, WARNINGS_CHANNEL, type EmbeddedEnvironment } from './embedded-environment'
-import { FAKE_WORKSPACE, renderTranscript, viewInput, viewState } from './slack-simulator'
+import { FAKE_WORKSPACE, renderBlocksAsText, renderTranscript, viewInput, viewState } from './slack-simulator'
 
 /** The fixes for scenarios 1 and 2 are out this long after the demo starts. */
 const MITIGATED_AFTER_MS = HOUR_MS
@@ -334,7 +336,7 @@ async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, 
   const drafted = JSON.stringify(review!.blocks ?? [])
   expectThat(drafted.includes(SCENARIO_3_FIX), 'the review draft says what fixed it, as recorded')
   out('→ the post-incident review draft is posted in the thread, from stored facts only:\n')
-  out(transcriptFrom(env, `Post-incident review draft of ${label}`, 30))
+  out(transcriptFrom(env, `Post-incident review draft of ${label}`, 48))
   const due = new Date(clock.now().getTime() + 14 * 24 * HOUR_MS).toISOString().slice(0, 10)
   const followup = `make the circuit breaker on fraud-check the default for payment-api`
   out(`${DEMO_USERS.approver.name} adds a follow-up: /sre action ${label} @${DEMO_USERS.other.name} due ${due} ${followup}`)
@@ -347,6 +349,8 @@ async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, 
   const added = await inThread(':clipboard:')
   expectThat(added && (added.text ?? '').includes(followup), 'the follow-up action is said in the thread')
   out(`→ in the thread: ${added!.text}`)
+
+  await showPlaybookStats(env, out)
 
   out(`\n${DEMO_USERS.approver.name} types /sre timeline ${label} …`)
   await env.sender.slashCommand({
@@ -391,6 +395,32 @@ async function scenarioCloseTheLoop(env: EmbeddedEnvironment, clock: DemoClock, 
   out(`→ ${incidentLabel(next!)}'s analysis: closest past incident ${label}, "Fixed by: ${SCENARIO_3_FIX} (worked)"`)
 }
 
+/** The playbook scenario 1 ran, now that its incident's fix is recorded: its figures as `/sre playbook-stats` answers them. */
+async function showPlaybookStats(env: EmbeddedEnvironment, out: DemoOutput): Promise<void> {
+  const id = 'latency-slow-dependency'
+  out(`\n${DEMO_USERS.approver.name} types /sre playbook-stats ${id} …`)
+  await env.sender.slashCommand({
+    text: `playbook-stats ${id}`,
+    channel_id: FAKE_WORKSPACE.channelId,
+    user_id: DEMO_USERS.approver.id,
+    user_name: DEMO_USERS.approver.name,
+  })
+  const answer = await env.fakeSlack
+    .waitFor(() => env.fakeSlack.responses.find((r) => JSON.stringify(r.body).includes(`(${id}, v`)), { timeoutMs: 10_000 })
+    .catch(() => null)
+  expectThat(answer, `/sre playbook-stats ${id} answers with its figures`)
+  const blocks = (answer!.body.blocks ?? []) as Parameters<typeof renderBlocksAsText>[0]
+  const text = renderBlocksAsText(blocks).join('\n')
+  expectThat(/1 run on 1 incident; fixed by its actions: worked 1/.test(text), "the figures count scenario 1's run as a fix that worked")
+  out('→ answered to them only:\n')
+  out(
+    text
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n'),
+  )
+}
+
 async function scenarioBlueprint(env: EmbeddedEnvironment, clock: DemoClock, out: DemoOutput): Promise<void> {
   out.rule('Scenario 5: the service blueprint')
   const notices = () => env.fakeSlack.messagesIn(WARNINGS_CHANNEL).filter((m) => m.text?.startsWith('Service blueprint:'))
@@ -418,6 +448,41 @@ async function scenarioBlueprint(env: EmbeddedEnvironment, clock: DemoClock, out
   out(renderTranscript(env.fakeSlack, { channels: [WARNINGS_CHANNEL] }))
 }
 
+async function scenarioCapacity(env: EmbeddedEnvironment, out: DemoOutput): Promise<void> {
+  out.rule('Scenario 6: scaling suggestions')
+  out('/sre capacity search (four weeks of hourly CPU, memory and latency; the fleet declares its HPA and requests) …')
+  const before = env.fakeSlack.responses.length
+  await env.sender.slashCommand({ text: 'capacity search', channel_id: CHECKOUT_CHANNEL, user_id: DEMO_USERS.approver.id })
+  const answer = await env.fakeSlack.waitFor(() => env.fakeSlack.responses.slice(before).find((r) => JSON.stringify(r.body).includes('Capacity of search')), {
+    timeoutMs: 20_000,
+  })
+  const blocks = (answer.body as { blocks?: Array<{ text?: { text?: string }; elements?: Array<{ text?: string }> }> }).blocks ?? []
+  const lines = blocks.flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e) => e.text)]).filter((t): t is string => Boolean(t))
+  expectThat(
+    lines.some((l) => /raise HPA max to \d+ → \d+ %/.test(l)),
+    'search is told to raise its HPA max, with the forecast peak after',
+  )
+  for (const line of lines) out(`  ${line.replace(/\n/g, '\n  ')}`)
+}
+
+async function scenarioDigest(env: EmbeddedEnvironment, out: DemoOutput): Promise<void> {
+  out.rule('Scenario 7: the trend digest')
+  const channel = FAKE_WORKSPACE.channelId
+  const isDigest = (m: { threadTs?: string; text?: string }) => m.threadTs === undefined && /^(Weekly|\d+-day) digest/.test(m.text ?? '')
+  out('/sre digest 7d (the same digest DIGEST_CRON posts every Monday at 09:00) …')
+  await env.sender.slashCommand({ text: 'digest 7d', channel_id: channel, user_id: DEMO_USERS.approver.id })
+  await env.idle()
+  const posted = env.fakeSlack.messagesIn(channel).filter(isDigest)
+  expectThat(posted.length === 1, `one digest posted (got ${posted.length})`)
+  const stored = await latestDigest(env.runtime.database.db)
+  expectThat(stored !== null && stored.ts === posted[0]!.ts, 'the posted digest is stored with its message')
+  const charts = env.fakeSlack.filesSharedIn(channel).filter((f) => f.messageTs !== posted[0]!.ts && stored!.fileIds.includes(f.id))
+  expectThat(charts.length === stored!.fileIds.length && charts.length > 0, 'its charts are uploaded in its thread')
+  out(`→ posted in #${env.fakeSlack.channelName(channel) ?? channel} (${posted[0]!.blocks?.length ?? 0} blocks): ${posted[0]!.text}`)
+  out(`→ in its thread: ${charts.map((f) => `${f.name} (${Math.round(f.size / 1024)} KB)`).join(', ')}\n`)
+  out(digestToText(stored!.figures))
+}
+
 export async function runDemo(_args: string[], stream: NodeJS.WritableStream = process.stdout): Promise<number> {
   const out = demoOutput(stream)
   out('sre-agent demo — embedded mode: PGlite + pgvector, in-process jobs, local Slack simulator, synthetic GCP telemetry')
@@ -425,7 +490,12 @@ export async function runDemo(_args: string[], stream: NodeJS.WritableStream = p
   const now = clock.now()
   const leakAt = new Date(now.getTime() + LEAK_STARTS_AFTER_MS)
   // The first incidents are fixed within the hour; hours later inventory starts leaking memory (scenario 4).
-  const telemetry = createDemoFleet(now, DEFAULT_SYNTHETIC_SEED, { mitigatedAt: new Date(now.getTime() + MITIGATED_AFTER_MS), inventoryLeakAt: leakAt })
+  const telemetry = createDemoFleet(now, DEFAULT_SYNTHETIC_SEED, {
+    mitigatedAt: new Date(now.getTime() + MITIGATED_AFTER_MS),
+    inventoryLeakAt: leakAt,
+    // The shop plus three services nothing calls, sized in scenario 6: search runs hot at its evening peak.
+    fleet: CAPACITY_FLEET,
+  })
   const env = await startEmbeddedEnvironment({
     now: clock.now,
     telemetry,
@@ -439,8 +509,10 @@ export async function runDemo(_args: string[], stream: NodeJS.WritableStream = p
     await scenarioCloseTheLoop(env, clock, out)
     await scenarioWarningBeforeFailure(env, clock, leakAt, out)
     await scenarioBlueprint(env, clock, out)
+    await scenarioCapacity(env, out)
+    await scenarioDigest(env, out)
     out.rule('Done')
-    out('All five scenarios ran end to end.')
+    out('All seven scenarios ran end to end.')
     return 0
   } catch (err) {
     if (err instanceof DemoExpectationFailed) {

@@ -3,7 +3,7 @@ import { createAlertRoutes } from '../ingest/alert-routes'
 import type { Logger } from '../logger'
 import type { Runtime } from '../runtime'
 import { createSlackApp, type SlackApp } from '../slack/app'
-import { lazyCapacitySettings } from '../integrations/actions/kubernetes-capacity-settings'
+import { capacitySettingsFor } from '../integrations/capacity-settings-for'
 import { startBackgroundJobs } from '../workers/start-background-jobs'
 import { readinessRoute } from './readiness'
 
@@ -34,7 +34,7 @@ export function createBot(runtime: Runtime, options: { slackRetries?: number } =
       playbooks: runtime.playbooks,
       embedder: deps.embedder,
       telemetry: deps.telemetry,
-      capacity: { telemetry: deps.telemetry, settings: lazyCapacitySettings(config) },
+      capacity: { telemetry: deps.telemetry, settings: capacitySettingsFor(config, deps.telemetry, { kubeconfig: true })! },
     },
   )
 }

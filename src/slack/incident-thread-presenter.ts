@@ -19,6 +19,9 @@ import type {
   ThreadIncident,
 } from '../core/incidents/incident-thread'
 import type { FollowupActionView } from '../core/incidents/followup-action'
+import type { Digest } from '../core/digest/compute-digest'
+import type { RenderedChart } from '../core/digest/digest-chart-data'
+import { buildDigestMessage } from './blocks/digest-blocks'
 import type { IncidentReview } from '../core/incidents/review'
 import { renderTemplate } from '../core/playbooks/render-template'
 import type { Logger } from '../logger'
@@ -51,6 +54,8 @@ import type { SlackIncidentChannels } from './incident-channels'
 import { buildBlueprintChangesMessage } from './blocks/blueprint-blocks'
 import { buildPlaybookProposalMessage } from './blocks/playbook-proposal-blocks'
 import type { PlaybookProposalView } from '../core/playbooks/playbook-proposal'
+import { buildScaleOfferMessage } from './blocks/capacity-blocks'
+import type { ScaleOffer } from '../core/capacity/scale-offer'
 import { slackErrorCode, type SlackMessenger } from './messenger'
 
 // Edits of a root message that is no longer there: the thread's work goes on without them.
@@ -199,6 +204,10 @@ export class SlackIncidentThread implements IncidentThread {
     await this.slack.postOnce(`analysis:${analysisId}:offers`, root.channel, buildPlaybookOffersMessage(offers, incidentNumber, started), root.ts)
   }
 
+  async offerScale(analysisId: string, root: PostedMessage, offer: ScaleOffer, incidentNumber: number): Promise<void> {
+    await this.slack.postOnce(`analysis:${analysisId}:scale`, root.channel, buildScaleOfferMessage(offer, incidentNumber), root.ts)
+  }
+
   startPlaybookProgress(run: PlaybookRunView, where: RunThread): Promise<PostedMessage> {
     return this.slack.postOnce(`execution:${run.execution.id}:progress`, where.channel, this.progressMessage(run), where.thread)
   }
@@ -261,6 +270,19 @@ export class SlackIncidentThread implements IncidentThread {
 
   findTelemetryWarning(scanId: string): Promise<PostedMessage | null> {
     return this.slack.findPosted(telemetryWarningKey(scanId))
+  }
+
+  postDigest(key: string, channel: string, digest: Digest): Promise<PostedMessage> {
+    return this.slack.postOnce(key, channel, buildDigestMessage(digest))
+  }
+
+  uploadDigestCharts(digest: PostedMessage, charts: RenderedChart[], periodLabel: string): Promise<string[]> {
+    return this.slack.uploadFiles(
+      digest.channel,
+      digest.ts,
+      charts.map((c) => ({ file: c.png, filename: `${c.name}.png`, title: c.title, altText: c.altText })),
+      `Charts of the digest ${periodLabel}`,
+    )
   }
 
   async tellUser(channel: string, user: string, text: string): Promise<void> {

@@ -76,6 +76,31 @@ export class SlackMessenger {
     return posted
   }
 
+  /**
+   * Uploads files into a thread with files.uploadV2 (files.getUploadURLExternal per file, then one
+   * files.completeUploadExternal), paced like a message; returns the files' ids in the order given.
+   */
+  async uploadFiles(
+    channel: string,
+    threadTs: string,
+    files: Array<{ file: Buffer; filename: string; title: string; altText: string }>,
+    comment: string,
+  ): Promise<string[]> {
+    if (files.length === 0) return []
+    const res = await this.inLane(channel, () =>
+      this.client.files
+        .uploadV2({
+          channel_id: channel,
+          thread_ts: threadTs,
+          initial_comment: comment,
+          file_uploads: files.map((f) => ({ file: f.file, filename: f.filename, title: f.title, alt_text: f.altText })),
+        })
+        .catch(permanentWhenChannelMissing(channel)),
+    )
+    const completed = (res as { files?: Array<{ files?: Array<{ id?: string }> }> }).files ?? []
+    return completed.flatMap((c) => c.files ?? []).map((f) => f.id ?? '')
+  }
+
   /** Where the message posted under `key` is, or null when none was. */
   findPosted(key: string): Promise<{ channel: string; ts: string } | null> {
     return getPostedMessage(this.db, key)

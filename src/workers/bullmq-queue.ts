@@ -3,7 +3,7 @@ import { Redis } from 'ioredis'
 import { withDeadline } from '../core/deadline'
 import { CodedError, errorMessage, PermanentJobError } from '../core/errors'
 import type { Logger } from '../logger'
-import { JOB_NAMES, jobSchemas, type EnqueueOptions, type JobData, type JobName, type JobQueue } from '../core/jobs/job-queue'
+import { JOB_NAMES, jobSchemas, type EnqueueOptions, type JobData, type JobName, type JobQueue, type ScheduleTiming } from '../core/jobs/job-queue'
 import { JOB_ATTEMPTS, JOB_BACKOFF_MS, queueNameFor, type JobHandlers } from './jobs'
 
 function connectionFor(url: string): Redis {
@@ -74,11 +74,12 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   /** A BullMQ job scheduler: Redis holds one per id, so every worker replica may upsert it at start. */
-  async schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: { everyMs: number }): Promise<void> {
+  async schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: ScheduleTiming): Promise<void> {
     const payload = jobSchemas[name].parse(data)
+    const repeat = 'cron' in options ? { pattern: options.cron, tz: options.timeZone } : { every: options.everyMs }
     await this.withRedis(
       `schedule ${name}`,
-      () => this.queue(name).upsertJobScheduler(schedulerId, { every: options.everyMs }, { name, data: payload, opts: JOB_OPTIONS }),
+      () => this.queue(name).upsertJobScheduler(schedulerId, repeat, { name, data: payload, opts: JOB_OPTIONS }),
       SCHEDULE_DEADLINE_MS,
     )
   }

@@ -1,6 +1,8 @@
 import { PermanentJobError } from '../core/errors'
 import type { Logger } from '../logger'
-import { jobSchemas, type EnqueueOptions, type JobData, type JobName, type JobQueue } from '../core/jobs/job-queue'
+import { jobSchemas, type EnqueueOptions, type JobData, type JobName, type JobQueue, type ScheduleTiming } from '../core/jobs/job-queue'
+import { cronMatches, parseCronPattern, type CronPattern } from '../core/jobs/cron-pattern'
+import { MINUTE_MS } from '../core/durations'
 import { JOB_ATTEMPTS, JOB_BACKOFF_MS, type JobHandlers } from './jobs'
 
 /**
@@ -16,7 +18,10 @@ export class InProcessJobQueue implements JobQueue {
   private counter = 0
   private closed = false
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
 
   /** Handlers need the queue (to chain jobs), so they are attached after construction. */
   attach(handlers: JobHandlers): void {
@@ -68,12 +73,12 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   /** A timer in this process (embedded mode has one); a run still going when the next is due is not doubled. */
-  async schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: { everyMs: number }): Promise<void> {
+  async schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: ScheduleTiming): Promise<void> {
     if (this.closed) throw new Error('queue is closed')
     const payload = jobSchemas[name].parse(data) as JobData<N>
     await this.unschedule(schedulerId)
     let running = false
-    const timer = setInterval(() => {
+    const fire = () => {
       if (running) return
       running = true
       this.track(
@@ -81,13 +86,39 @@ export class InProcessJobQueue implements JobQueue {
           running = false
         }),
       )
-    }, options.everyMs)
+    }
+    if ('cron' in options) {
+      this.scheduleCron(schedulerId, parseCronPattern(options.cron), options.timeZone, fire)
+      return
+    }
+    const timer = setInterval(fire, options.everyMs)
+    timer.unref()
+    this.schedules.set(schedulerId, timer)
+  }
+
+  /** Wakes at the start of every minute and fires when the pattern matches it; each minute fires at most once. */
+  private scheduleCron(schedulerId: string, cron: CronPattern, timeZone: string, fire: () => void): void {
+    let lastMinute = -1
+    const wake = () => {
+      const now = this.now()
+      const minute = Math.floor(now / MINUTE_MS)
+      if (minute !== lastMinute && cronMatches(cron, new Date(minute * MINUTE_MS), timeZone)) {
+        lastMinute = minute
+        fire()
+      }
+      const timer = setTimeout(wake, MINUTE_MS - (now % MINUTE_MS) + 5)
+      timer.unref()
+      this.schedules.set(schedulerId, timer)
+    }
+    const timer = setTimeout(wake, MINUTE_MS - (this.now() % MINUTE_MS) + 5)
     timer.unref()
     this.schedules.set(schedulerId, timer)
   }
 
   async unschedule(schedulerId: string): Promise<void> {
-    clearInterval(this.schedules.get(schedulerId))
+    const timer = this.schedules.get(schedulerId)
+    clearInterval(timer)
+    clearTimeout(timer)
     this.schedules.delete(schedulerId)
   }
 

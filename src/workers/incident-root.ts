@@ -1,7 +1,7 @@
 import { CodedError } from '../core/errors'
 import type { IncidentProgress, PostedMessage, ThreadIncident } from '../core/incidents/incident-thread'
 import { getLatestAnalysis } from '../storage/repositories/analyses'
-import { getLatestStatusUpdate } from '../storage/repositories/incident-lifecycle'
+import { getLatestStatusUpdate, getThreadIncidentOrThrow } from '../storage/repositories/incident-lifecycle'
 import { getIncidentOrThrow, updateIncident, type Incident } from '../storage/repositories/incidents'
 import { planIncidentChannel } from '../core/incidents/incident-channel'
 import { incidentChannelPolicy, openIncidentChannelThread } from './incident-channel'
@@ -26,7 +26,7 @@ export async function ensureIncidentRoot(
   if (incident.slackChannel && incident.slackTs) return { channel: incident.slackChannel, ts: incident.slackTs }
   for (let attempt = 0; attempt < ROOT_LOCK_ATTEMPTS; attempt++) {
     const opened = await deps.tryWithLock(`incident-root:${incident.id}`, async () => {
-      const fresh = await getIncidentOrThrow(deps.db, incident.id)
+      const fresh = await getThreadIncidentOrThrow(deps.db, incident.id)
       if (fresh.slackChannel && fresh.slackTs) return { channel: fresh.slackChannel, ts: fresh.slackTs }
       const channel = fresh.slackChannel ?? deps.config.INCIDENT_CHANNEL
       if (!channel) throw new Error('no channel for the incident: set INCIDENT_CHANNEL')
@@ -36,7 +36,7 @@ export async function ensureIncidentRoot(
         await updateIncident(deps.db, incident.id, { slackChannel: root.channel, slackTs: root.ts, channelLinkTs: linkTs })
         return root
       }
-      const posted = await deps.thread.openThread(await threadIncidentOf(deps, fresh), channel)
+      const posted = await deps.thread.openThread(fresh, channel)
       await updateIncident(deps.db, incident.id, { slackChannel: posted.channel, slackTs: posted.ts })
       return posted
     })
@@ -52,10 +52,10 @@ export async function refreshIncidentRoot(
   incidentId: string,
   run?: Pick<IncidentProgress, 'playbookTitle' | 'executionStatus'>,
 ): Promise<void> {
-  const incident = await getIncidentOrThrow(deps.db, incidentId)
+  const incident = await getThreadIncidentOrThrow(deps.db, incidentId)
   const analysis = await getLatestAnalysis(deps.db, incident.id)
   const analysed = { summary: analysis?.summary ?? undefined, confidence: analysis?.confidence ?? undefined }
-  await deps.thread.showIncidentProgress(await threadIncidentOf(deps, incident), { phase: 'analyzed', ...analysed, ...run })
+  await deps.thread.showIncidentProgress(incident, { phase: 'analyzed', ...analysed, ...run })
 }
 
 /**
@@ -70,8 +70,8 @@ export async function showCurrentIncidentProgress(
   progress: IncidentProgress,
   current?: Incident,
 ): Promise<void> {
-  const before = current ?? (await getIncidentOrThrow(deps.db, incidentId))
-  await deps.thread.showIncidentProgress({ ...(await threadIncidentOf(deps, before)), slackChannel: root.channel, slackTs: root.ts }, progress)
+  const before = current ? await threadIncidentOf(deps, current) : await getThreadIncidentOrThrow(deps.db, incidentId)
+  await deps.thread.showIncidentProgress({ ...before, slackChannel: root.channel, slackTs: root.ts }, progress)
   const after = await getIncidentOrThrow(deps.db, incidentId)
   if (after.status !== before.status)
     await deps.thread.showIncidentProgress({ ...(await threadIncidentOf(deps, after)), slackChannel: root.channel, slackTs: root.ts }, progress)

@@ -21,6 +21,7 @@ import { processPlaybookProposeEdit } from './processors/playbook-propose-edit'
 import { processTelemetryScan } from './processors/telemetry-scan'
 import { processIncidentRequeueMissed } from './processors/incident-requeue-missed'
 import { processIncidentRemindResolutions } from './processors/incident-remind-resolutions'
+import { processDigestPost } from './processors/digest-post'
 import { processTestNotificationAnnounce } from './processors/test-notification-announce'
 import { processWarningsScore } from './processors/warnings-score'
 import type { WorkerDeps } from './worker-deps'
@@ -61,5 +62,12 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'incident.remind-resolutions': () => processIncidentRemindResolutions(deps),
     'followup.announce': (data) => processFollowupAnnounce(deps, data),
     'followup.remind-overdue': () => processFollowupRemindOverdue(deps),
+    'digest.post': withFinalFailure(
+      (data, meta) => processDigestPost(deps, data, meta),
+      async (data, reason) => {
+        if (data.requestedBy && data.channel) await deps.thread.tellUser(data.channel, data.requestedBy, `Could not post the digest: ${reason}`)
+      },
+      deps.logger,
+    ),
   }
 }

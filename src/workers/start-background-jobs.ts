@@ -5,6 +5,7 @@ import { jobIdFor, type JobQueue } from '../core/jobs/job-queue'
 import { enqueueReembedHistory } from './processors/history-reembed'
 import { applyBlueprintRefreshSchedule } from './blueprint-refresh-schedule'
 import { applyTelemetryScanSchedule } from './telemetry-scan-schedule'
+import { applyDigestSchedule } from './digest-schedule'
 
 /** One schedule per deployment, however many processes upsert it. */
 export const HISTORY_PRUNE_SCHEDULER_ID = 'history-prune'
@@ -21,12 +22,14 @@ export const SCHEDULES_REASSERT_EVERY_MS = 5 * MINUTE_MS
 
 type BackgroundConfig = Parameters<typeof applyTelemetryScanSchedule>[1] &
   Parameters<typeof applyBlueprintRefreshSchedule>[1] &
+  Parameters<typeof applyDigestSchedule>[1] &
   Pick<Config, 'LOG_TEMPLATE_RETENTION_DAYS'>
 
 /** Upserts every job schedule; idempotent, so any process may call it any number of times. */
 export async function applySchedules(queue: JobQueue, config: BackgroundConfig, logger: Logger): Promise<void> {
   await applyTelemetryScanSchedule(queue, config, logger)
   await applyBlueprintRefreshSchedule(queue, config, logger)
+  await applyDigestSchedule(queue, config, logger)
   await queue.schedule(HISTORY_PRUNE_SCHEDULER_ID, 'history.prune', {}, { everyMs: HISTORY_PRUNE_EVERY_MS })
   await queue.schedule(REQUEUE_MISSED_SCHEDULER_ID, 'incident.requeue-missed', {}, { everyMs: REQUEUE_MISSED_EVERY_MS })
   // Always scheduled: with RESOLUTION_REMINDER_HOURS=0 the job finds nothing to do, and turning reminders back on needs no cleanup.

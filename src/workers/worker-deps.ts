@@ -10,6 +10,7 @@ import type { IncidentThread } from '../core/incidents/incident-thread'
 import type { Logger } from '../logger'
 import type { Database, TryWithLock } from '../storage/database'
 import type { JobQueue } from '../core/jobs/job-queue'
+import type { DigestChartData, RenderedChart } from '../core/digest/digest-chart-data'
 import type { CapacitySettingsPort } from '../core/capacity/capacity-settings'
 
 /** Everything a job handler may touch; built once per process by the runtime. */
@@ -32,6 +33,8 @@ export interface WorkerDeps {
   probe: EndpointProbe
   /** What workloads are given (Deployment, HPA), for the capacity line of a saturation analysis; without it the line is left out. */
   capacitySettings?: CapacitySettingsPort
+  /** Draws the digest's charts as PNGs; without it the digest is posted without charts. */
+  renderDigestCharts?: (data: DigestChartData) => Promise<RenderedChart[]>
   config: Pick<
     Config,
     | 'INCIDENT_CHANNEL'
@@ -61,6 +64,8 @@ export interface WorkerDeps {
     | 'BLUEPRINT_INTERVAL_MINUTES'
     | 'BLUEPRINT_EDGE_TTL_DAYS'
     | 'BLUEPRINT_CHANNEL'
+    | 'DIGEST_CHANNEL'
+    | 'DIGEST_TIMEZONE'
   >
   logger: Logger
   now(): Date

@@ -73,23 +73,27 @@ export class FakeKubernetesApi {
       this.status(res, 401, 'Unauthorized', 'Unauthorized')
       return
     }
-    const hpa = /^\/apis\/autoscaling\/v2\/namespaces\/([^/]+)\/horizontalpodautoscalers$/.exec(url.pathname)
-    if (hpa && req.method === 'GET') {
+    const hpa = /^\/apis\/autoscaling\/v2\/namespaces\/([^/]+)\/horizontalpodautoscalers(?:\/([^/]+))?$/.exec(url.pathname)
+    if (hpa && req.method === 'GET' && !hpa[2]) {
       const namespace = hpa[1]!
-      const items = [...this.autoscalers.entries()]
-        .filter(([key]) => key.startsWith(`${namespace}/`))
-        .map(([key, a]) => ({
-          metadata: { name: key.slice(namespace.length + 1), namespace },
-          spec: {
-            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: a.target },
-            minReplicas: a.minReplicas,
-            maxReplicas: a.maxReplicas,
-            metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
-          },
-          status: { currentReplicas: this.deployment(namespace, a.target)?.replicas ?? 0, desiredReplicas: 0 },
-        }))
+      const items = [...this.autoscalers.entries()].filter(([key]) => key.startsWith(`${namespace}/`)).map(([key]) => this.autoscalerJson(key))
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end(JSON.stringify({ kind: 'HorizontalPodAutoscalerList', apiVersion: 'autoscaling/v2', metadata: {}, items }))
+      return
+    }
+    if (hpa?.[2] && req.method === 'PATCH') {
+      const key = `${hpa[1]}/${hpa[2]}`
+      const current = this.autoscalers.get(key)
+      const max = (body as { spec?: { maxReplicas?: number } })?.spec?.maxReplicas
+      if (!current) this.status(res, 404, 'NotFound', `horizontalpodautoscalers.autoscaling "${hpa[2]}" not found`)
+      else if (req.headers['content-type'] !== 'application/merge-patch+json') this.status(res, 415, 'UnsupportedMediaType', 'unsupported patch type')
+      else if (typeof max !== 'number' || max < current.minReplicas) {
+        this.status(res, 422, 'Invalid', 'spec.maxReplicas: Invalid value: must be greater than or equal to minReplicas')
+      }
+      if (!current || res.headersSent || typeof max !== 'number') return
+      if (!dryRun) this.autoscalers.set(key, { ...current, maxReplicas: max })
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(this.autoscalerJson(key, { ...current, maxReplicas: max })))
       return
     }
     const m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)(\/scale)?$/.exec(url.pathname)
@@ -155,6 +159,28 @@ export class FakeKubernetesApi {
         }
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(JSON.stringify(json))
+  }
+
+  /** The HorizontalPodAutoscaler `namespace/name` as the API returns it (optionally as a patch would leave it). */
+  private autoscalerJson(key: string, a = this.autoscalers.get(key)!): Record<string, unknown> {
+    const [namespace, name] = key.split('/') as [string, string]
+    return {
+      kind: 'HorizontalPodAutoscaler',
+      apiVersion: 'autoscaling/v2',
+      metadata: { name, namespace },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: a.target },
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+      },
+      status: { currentReplicas: this.deployment(namespace, a.target)?.replicas ?? 0, desiredReplicas: 0 },
+    }
+  }
+
+  /** The autoscaler of a Deployment as it stands. */
+  autoscaler(namespace: string, deployment: string): { minReplicas: number; maxReplicas: number } | undefined {
+    return this.autoscalers.get(`${namespace}/${deployment}-hpa`)
   }
 
   private status(res: ServerResponse, code: number, reason: string, message: string): void {

@@ -6,6 +6,11 @@ import { FakeKubernetesApi } from '../fakes/kubernetes-api'
 import { getAnalysisRecord, getLatestAnalysis } from '../../src/storage/repositories/analyses'
 import { listOpenIncidents } from '../../src/storage/repositories/incidents'
 import { eventually } from '../support/eventually'
+import { DEMO_USERS } from '../../src/embedded/embedded-environment'
+import { SCALE_ACTION_ID } from '../../src/slack/blocks/capacity-blocks'
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from '../../src/slack/blocks/approval-blocks'
+import { getApprovalForStep } from '../../src/storage/repositories/approvals'
+import { listExecutionsForIncident } from '../../src/storage/repositories/playbooks'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 // A Sunday: the 28 days before hold four whole weeks of weekday peaks.
@@ -17,6 +22,7 @@ describe('/sre capacity through the Bolt app and the Slack simulator, sizing syn
   let database: TestDatabase
   let env: EmbeddedEnvironment
   const kube = new FakeKubernetesApi()
+  let clock = NOW
 
   beforeAll(async () => {
     const kubeUrl = await kube.start()
@@ -30,7 +36,7 @@ describe('/sre capacity through the Bolt app and the Slack simulator, sizing syn
     env = await startEmbeddedEnvironment({
       databaseUrl: database.url,
       telemetry: new SyntheticTelemetry({ seed: 7, fleet: CAPACITY_FLEET }),
-      now: () => NOW,
+      now: () => clock,
       env: { KUBERNETES_API_URL: kubeUrl, KUBERNETES_TOKEN: 'fake-kube-token', KUBERNETES_NAMESPACE: 'discovery' },
     })
   })
@@ -102,4 +108,56 @@ describe('/sre capacity through the Bolt app and the Slack simulator, sizing syn
     expect(evidence.map((e) => e.title)).toEqual(['Capacity of search (deployment discovery/search)'])
     expect(evidence[0]!.data).toMatchObject({ verdict: 'scale-up', recommendations: [{ kind: 'hpa-max', from: 6 }] })
   }, 60_000)
+
+  it('the Scale button asks for approval with the dry run of the suggested HPA max; Reject changes nothing, Approve patches it once', async () => {
+    const db = env.runtime.database.db
+    const incident = (await listOpenIncidents(db, 10)).find((i) => i.service === 'search')!
+    const offer = await eventually(
+      async () => env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => JSON.stringify(m.blocks).includes(SCALE_ACTION_ID)),
+      { what: 'the Scale offer in the thread' },
+    )
+    const to = Number(/raise the HPA max of discovery\/search 6 → (\d+)/.exec(offer.text ?? '')?.[1])
+    expect(to).toBeGreaterThan(6)
+    const hpaPatches = () => kube.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/horizontalpodautoscalers/'))
+    const decide = async (actionId: string) => {
+      await env.sender.blockAction({
+        actionId: SCALE_ACTION_ID,
+        value: `INC-${incident.number}`,
+        messageTs: offer.ts,
+        channelId: CHANNEL,
+        userId: DEMO_USERS.other.id,
+      })
+      const { run, approval } = await eventually(
+        async () => {
+          const run = (await listExecutionsForIncident(db, incident.id)).find(
+            (e) => e.playbookId === 'capacity-raise-hpa-max' && e.status === 'waiting_approval',
+          )
+          const found = run ? await getApprovalForStep(db, run.id, 0) : null
+          return found?.slackTs ? { run: run!, approval: found } : undefined
+        },
+        { what: 'the approval request of the scale run', timeoutMs: 30_000 },
+      )
+      const message = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => m.ts === approval.slackTs)!
+      expect(JSON.stringify(message.blocks)).toContain(`dry run accepted: HPA max 6 → ${to} replicas (min 2)`)
+      await env.sender.blockAction({ actionId, value: approval.id, messageTs: approval.slackTs!, channelId: CHANNEL, userId: DEMO_USERS.approver.id })
+      await eventually(async () => (await listExecutionsForIncident(db, incident.id)).find((e) => e.id === run.id && e.status !== 'waiting_approval'), {
+        what: 'the decision applied to the run',
+        timeoutMs: 30_000,
+      })
+      await env.idle(30_000)
+    }
+
+    await decide(REJECT_ACTION_ID)
+    expect(hpaPatches().map((r) => r.dryRun)).toEqual([true])
+    expect(kube.autoscaler('discovery', 'search')).toMatchObject({ minReplicas: 2, maxReplicas: 6 })
+
+    clock = new Date(NOW.getTime() + 2 * 60_000)
+    await decide(APPROVE_ACTION_ID)
+    const applied = hpaPatches().filter((r) => !r.dryRun)
+    expect(applied).toEqual([
+      expect.objectContaining({ path: '/apis/autoscaling/v2/namespaces/discovery/horizontalpodautoscalers/search-hpa', body: { spec: { maxReplicas: to } } }),
+    ])
+    expect(kube.autoscaler('discovery', 'search')).toMatchObject({ minReplicas: 2, maxReplicas: to })
+    expect(kube.deployment('discovery', 'search')?.replicas).toBe(6)
+  }, 90_000)
 })

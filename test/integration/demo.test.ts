@@ -15,7 +15,7 @@ function captured(): { stream: Writable; text: () => string } {
 }
 
 describe('sre-agent demo (embedded mode)', () => {
-  it('runs the five scenarios end to end and meets its own expectations', { timeout: 120_000 }, async () => {
+  it('runs the seven scenarios end to end and meets its own expectations', { timeout: 120_000 }, async () => {
     const output = captured()
     const code = await runDemo([], output.stream)
     const text = output.text()
@@ -42,6 +42,10 @@ describe('sre-agent demo (embedded mode)', () => {
     expect(text).toMatch(/→ labelled outcomes the confidence calibration learns from: (\d+) → \d+/)
     expect(text).toMatch(/Post-incident review draft of INC-61 [^\n]*\n[\s\S]*Fixed by: circuit breaker on fraud-check \+ fallback scoring \(worked\)/)
     expect(text).toMatch(/added a follow-up action: make the circuit breaker on fraud-check the default for payment-api — <@U0BOB>, due \d{4}-\d\d-\d\d/)
+    expect(text).toMatch(/Playbook figures, across all its runs so far\*\n[^\n]*\(latency-slow-dependency, v1\)/)
+    expect(text).toMatch(
+      /types \/sre playbook-stats latency-slow-dependency …\n→ answered to them only:\n[\s\S]*slow-traces \(query\): ran 1, [^\n]*decisive 1/,
+    )
     expect(text).toMatch(/Timeline of INC-61 [^\n]*— \d+ events/)
     expect(text).toMatch(/Resolution recorded: circuit breaker on fraud-check \+ fallback scoring \(worked\)/)
     expect(text).not.toContain('{{service}}')
@@ -52,6 +56,15 @@ describe('sre-agent demo (embedded mode)', () => {
     expect(text).toMatch(/→ posted in #sre-warnings: Service blueprint: [^\n]+\(and 8 more\)/)
     expect(text).toContain('→ no change in who calls whom: nothing posted')
     expect(text).toMatch(/→ shared in #[^:]+: service-blueprint\.png \(\d+ KB\)/)
-    expect(text).toContain('All five scenarios ran end to end.')
+    // Scenario 6: /sre capacity tells the synthetic fleet's hot service to raise its HPA max, with the numbers.
+    expect(text).toContain('Scenario 6: scaling suggestions')
+    expect(text).toMatch(/CPU peak \d+ % of 6 replicas at \w{3} \d\d:00; forecast next peak \d+ % \(\d+ % even at HPA max 6\); raise HPA max to \d+ → \d+ %/)
+
+    // Scenario 7: /sre digest posts the digest with its charts in its thread, and the demo prints it.
+    expect(text).toContain('Scenario 7: the trend digest')
+    expect(text).toMatch(/→ posted in #[^ ]+ \(\d+ blocks\): Weekly digest [^\n]+: \d+ [↑↓→] \(was \d+\) incidents/)
+    expect(text).toMatch(/→ in its thread: incidents-per-day\.png \(\d+ KB\), ttr-by-week\.png/)
+    expect(text).toMatch(/Time to resolve: median [^\n]+; \d+ of \d+ incidents had the times/)
+    expect(text).toContain('All seven scenarios ran end to end.')
   })
 })

@@ -13,6 +13,7 @@ import {
   SCHEDULES_REASSERT_EVERY_MS,
 } from '../../src/workers/start-background-jobs'
 import { BLUEPRINT_REFRESH_SCHEDULER_ID } from '../../src/workers/blueprint-refresh-schedule'
+import { DIGEST_SCHEDULER_ID } from '../../src/workers/digest-schedule'
 import { TELEMETRY_SCAN_SCHEDULER_ID } from '../../src/workers/telemetry-scan-schedule'
 import { eventually } from '../support/eventually'
 import { TEST_REDIS_URL } from '../support/services'
@@ -25,12 +26,16 @@ const config = {
   INCIDENT_CHANNEL: 'C0INCIDENTS',
   LOG_TEMPLATE_RETENTION_DAYS: 30,
   BLUEPRINT_INTERVAL_MINUTES: 60,
+  DIGEST_CRON: '0 9 * * 1',
+  DIGEST_TIMEZONE: 'Europe/Paris',
+  DIGEST_CHANNEL: undefined,
 }
 const SCHEDULED: Array<[JobName, string]> = [
   ['telemetry.scan', TELEMETRY_SCAN_SCHEDULER_ID],
   ['history.prune', HISTORY_PRUNE_SCHEDULER_ID],
   ['incident.requeue-missed', REQUEUE_MISSED_SCHEDULER_ID],
   ['blueprint.refresh', BLUEPRINT_REFRESH_SCHEDULER_ID],
+  ['digest.post', DIGEST_SCHEDULER_ID],
 ]
 
 describe('job schedules survive a Redis that lost its data (real BullMQ)', () => {
@@ -65,6 +70,9 @@ describe('job schedules survive a Redis that lost its data (real BullMQ)', () =>
     await applySchedules(queue, config, logger)
     const all = SCHEDULED.map(([, id]) => id).sort()
     expect(await schedulerIds()).toEqual(all)
+    // The digest runs on a cron pattern read in its time zone, not on an interval.
+    const [digest] = await withQueue('digest.post', (q) => q.getJobSchedulers())
+    expect(digest).toMatchObject({ key: DIGEST_SCHEDULER_ID, pattern: '0 9 * * 1', tz: 'Europe/Paris' })
 
     // Only setInterval is faked: ioredis and BullMQ keep their real timeouts.
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })

@@ -59,6 +59,21 @@ describe('Kubernetes actions through @kubernetes/client-node against a local Kub
     })
   })
 
+  describe('autoscaler max', () => {
+    it('says clearly when no HPA scales the Deployment, before anything is patched', async () => {
+      const before = kube.requests.filter((r) => r.method === 'PATCH').length
+      await expect(
+        executor.preview({ type: 'kubernetes', operation: 'autoscaler-max', namespace: 'payments', deployment: 'payment-api', maxReplicas: 9 }),
+      ).rejects.toThrow('no HorizontalPodAutoscaler scales deployment payments/payment-api')
+      expect(kube.requests.filter((r) => r.method === 'PATCH').length).toBe(before)
+      const request = { type: 'kubernetes' as const, operation: 'autoscaler-max' as const, namespace: 'payments', deployment: 'payment-api', maxReplicas: 9 }
+      expect(await executor.execute(request, { idempotencyKey: 'k', timeoutMs: 2000 })).toEqual({
+        ok: false,
+        detail: 'no HorizontalPodAutoscaler scales deployment payments/payment-api any more; nothing was changed',
+      })
+    })
+  })
+
   describe('rollout restart', () => {
     it('restarts once per idempotency key', async () => {
       const request = { type: 'kubernetes' as const, operation: 'rollout-restart' as const, namespace: 'payments', deployment: 'fraud-check' }

@@ -20,6 +20,7 @@ describe('capacity settings through @kubernetes/client-node against a local Kube
   it('reads replicas, per-replica requests and limits, and the HPA that targets the Deployment', async () => {
     expect(await settings.settings('cart')).toEqual({
       source: 'deployment shop/cart',
+      deployment: { namespace: 'shop', name: 'cart' },
       replicas: 4,
       autoscaler: { minReplicas: 2, maxReplicas: 10 },
       cpuRequestCores: 0.25,

@@ -14,6 +14,13 @@ export const COLD_UTILISATION = 0.35
 export const MIN_REPLICAS_FLOOR = 2
 const HOURS_PER_WEEK = 168
 const MEMORY_STEP_GIB = 0.125
+/**
+ * Server memory one more allowed connection can hold, for the cost of a max_connections change: a PostgreSQL
+ * backend takes roughly 5–10 MiB once it has run queries (the upper end, so the cost is not understated).
+ */
+export const GIB_PER_CONNECTION = 0.01
+/** max_connections moves in steps of this many. */
+const CONNECTION_STEP = 10
 
 export interface CapacityInput {
   service: string
@@ -26,7 +33,22 @@ export interface CapacityInput {
   latencyP95Ms: readonly MetricPoint[]
   /** Replicas serving over time; without it the utilisation is taken as measured on today's replica count. */
   replicas?: readonly MetricPoint[]
+  /** A database's connections in use as a share of its max_connections, 0..1. */
+  connections?: readonly MetricPoint[]
   settings: CapacitySettings
+}
+
+/** What the replicas and their autoscaler are called where the workload runs. */
+interface Words {
+  replicas: string
+  max: string
+  min: string
+}
+
+function wordsFor(s: CapacitySettings): Words {
+  return s.kind === 'cloud-run'
+    ? { replicas: 'instances', max: 'max instances', min: 'min instances' }
+    : { replicas: 'replicas', max: 'HPA max', min: 'HPA min' }
 }
 
 export interface UtilisationSummary {
@@ -48,7 +70,7 @@ export interface LatencyAtLoad {
   ratio: number
 }
 
-export type RecommendationKind = 'hpa-max' | 'hpa-min' | 'replicas' | 'cpu-request' | 'memory'
+export type RecommendationKind = 'hpa-max' | 'hpa-min' | 'replicas' | 'cpu-request' | 'memory' | 'max-connections'
 
 export interface Recommendation {
   kind: RecommendationKind
@@ -131,10 +153,18 @@ export function analyzeCapacity(input: CapacityInput): CapacityReport {
     return report
   }
   const replicaHistory = input.replicas?.some((p) => Number.isFinite(p.value) && p.value > 0) ? input.replicas! : []
-  if (cpu) report.recommendations.push(...replicaRecommendations(demandSeries(input.cpu, replicaHistory, settings.replicas), cpu, settings, report.notes))
+  const database = settings.kind === 'database'
+  if (cpu && database) {
+    report.notes.push(`CPU peak ${pct(cpu.peak)} at ${cpu.peakHourOfWeek}; forecast next peak ${pct(cpu.forecastPeak)} (a database is resized, not scaled out)`)
+  } else if (cpu) {
+    report.recommendations.push(...replicaRecommendations(demandSeries(input.cpu, replicaHistory, settings.replicas), cpu, settings, report.notes))
+  }
   if (memory) report.recommendations.push(...memoryRecommendations(memory, settings, report.notes))
-  if (cpu && replicaHistory.length === 0) {
-    report.notes.push(`no replica history: the utilisation is taken as measured on today's ${settings.replicas} replicas`)
+  const connections = input.connections?.length ? summarise(input.connections) : null
+  if (connections) report.recommendations.push(...connectionRecommendations(connections, settings, report.notes))
+  if (cpu && !database && replicaHistory.length === 0) {
+    const { replicas } = wordsFor(settings)
+    report.notes.push(`no ${replicas.slice(0, -1)} history: the utilisation is taken as measured on today's ${settings.replicas} ${replicas}`)
   }
   const up = report.recommendations.some((r) => r.after < r.before)
   const down = report.recommendations.some((r) => r.after > r.before)
@@ -178,7 +208,8 @@ function replicaRecommendations(hourlyDemand: MetricPoint[], cpu: UtilisationSum
   const gib = s.memoryRequestGiB ?? 0
   // Hours of the week scaled to a full week when fewer than 168 hours are known.
   const weekScale = HOURS_PER_WEEK / Math.min(HOURS_PER_WEEK, hourlyDemand.length)
-  const evidence = `CPU peak ${pct(cpu.peak)} of ${atPeak} replicas at ${cpu.peakHourOfWeek}; forecast next peak ${pct(demand / atPeak)}`
+  const w = wordsFor(s)
+  const evidence = `CPU peak ${pct(cpu.peak)} of ${atPeak} ${w.replicas} at ${cpu.peakHourOfWeek}; forecast next peak ${pct(demand / atPeak)}`
   // A replica change costs (or saves) its replica-hours a week of each replica's CPU and memory requests.
   const replicaChange = (
     { summary, ...change }: Omit<Recommendation, 'vcpuHoursPerWeek' | 'gibHoursPerWeek'>,
@@ -189,10 +220,10 @@ function replicaRecommendations(hourlyDemand: MetricPoint[], cpu: UtilisationSum
     const after = demand / to
     if (s.autoscaler) {
       const extra = (replicaHours(hourlyDemand, min, to) - replicaHours(hourlyDemand, min, max)) * weekScale
-      const summary = `${evidence} (${pct(atMax)} even at HPA max ${max}); raise HPA max to ${to} → ${pct(after)}`
+      const summary = `${evidence} (${pct(atMax)} even at ${w.max} ${max}); raise ${w.max} to ${to} → ${pct(after)}`
       return replicaChange({ kind: 'hpa-max', from: max, to, before: atMax, after, summary }, extra)
     }
-    const summary = `${evidence}; no autoscaler: run ${to} replicas → ${pct(after)}`
+    const summary = `${evidence}; no autoscaler: run ${to} ${w.replicas} → ${pct(after)}`
     return replicaChange({ kind: 'replicas', from: s.replicas, to, before: atMax, after, summary }, (to - s.replicas) * HOURS_PER_WEEK)
   }
   if (atMin < COLD_UTILISATION && min > MIN_REPLICAS_FLOOR) {
@@ -201,10 +232,10 @@ function replicaRecommendations(hourlyDemand: MetricPoint[], cpu: UtilisationSum
       const after = demand / to
       if (s.autoscaler) {
         const saved = (replicaHours(hourlyDemand, min, max) - replicaHours(hourlyDemand, to, max)) * weekScale
-        const summary = `${evidence} (${pct(atMin)} on HPA min ${min}); lower HPA min to ${to} → ${pct(after)} at the peak`
+        const summary = `${evidence} (${pct(atMin)} on ${w.min} ${min}); lower ${w.min} to ${to} → ${pct(after)} at the peak`
         return replicaChange({ kind: 'hpa-min', from: min, to, before: atMin, after, summary }, -saved)
       }
-      const summary = `${evidence}; run ${to} replicas instead of ${s.replicas} → ${pct(after)} at the peak`
+      const summary = `${evidence}; run ${to} ${w.replicas} instead of ${s.replicas} → ${pct(after)} at the peak`
       return replicaChange({ kind: 'replicas', from: s.replicas, to, before: atMin, after, summary }, -(s.replicas - to) * HOURS_PER_WEEK)
     }
   }
@@ -230,7 +261,7 @@ function replicaRecommendations(hourlyDemand: MetricPoint[], cpu: UtilisationSum
       ]
     }
   }
-  notes.push(`${evidence}: ${pct(atMax)} at ${max} replicas${min !== max ? `, ${pct(atMin)} at ${min}` : ''}; no replica change needed`)
+  notes.push(`${evidence}: ${pct(atMax)} at ${max} ${w.replicas}${min !== max ? `, ${pct(atMin)} at ${min}` : ''}; no ${w.replicas.slice(0, -1)} change needed`)
   return []
 }
 
@@ -265,5 +296,40 @@ function memoryRecommendations(memory: UtilisationSummary, s: CapacitySettings, 
     }
   }
   notes.push(`${evidence} of ${limit} GiB; no memory change needed`)
+  return []
+}
+
+/**
+ * A database's connection limit from its connections in use (a share of max_connections): raised when the
+ * forecast peak would pass the hot line; never lowered (an idle allowance costs nothing until it is used).
+ */
+function connectionRecommendations(connections: UtilisationSummary, s: CapacitySettings, notes: string[]): Recommendation[] {
+  const max = s.maxConnections
+  const { peak, peakHourOfWeek, forecastPeak } = connections
+  const evidence = `connections peak ${pct(peak)} of max_connections at ${peakHourOfWeek}; forecast next peak ${pct(forecastPeak)}`
+  if (!max) {
+    notes.push(`${evidence}; max_connections not known, so no limit to suggest`)
+    return []
+  }
+  const used = connections.forecastPeak * max
+  if (connections.forecastPeak > HOT_UTILISATION) {
+    const to = Math.ceil(used / TARGET_UTILISATION / CONNECTION_STEP) * CONNECTION_STEP
+    const after = used / to
+    return [
+      {
+        kind: 'max-connections',
+        from: max,
+        to,
+        before: connections.forecastPeak,
+        after,
+        vcpuHoursPerWeek: 0,
+        gibHoursPerWeek: round1((to - max) * GIB_PER_CONNECTION * HOURS_PER_WEEK),
+        summary:
+          `${evidence} (${Math.round(used)} of ${max}); raise max_connections ${max} → ${to} → ${pct(after)} ` +
+          `(or shrink the clients' pools: ${Math.round(used)} connections at the peak)`,
+      },
+    ]
+  }
+  notes.push(`${evidence} (${Math.round(used)} of ${max}); no connection limit change needed`)
   return []
 }

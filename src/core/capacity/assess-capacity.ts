@@ -23,12 +23,14 @@ export async function assessCapacity(deps: CapacityDeps, service: string, days =
   const name = service.slice(service.indexOf('/') + 1)
   const end = deps.now()
   const window = { service: name, start: new Date(end.getTime() - days * DAY_MS), end, stepSeconds: 3600 }
-  const [cpu, memory, latency, replicas] = await Promise.all([
+  const database = settings.kind === 'database'
+  const [cpu, memory, latency, replicas, connections] = await Promise.all([
     deps.telemetry.metrics({ ...window, metric: 'cpu_utilization' }),
     deps.telemetry.metrics({ ...window, metric: 'memory_utilization' }),
     deps.telemetry.metrics({ ...window, metric: 'latency_p95_ms' }),
     // Not every provider or service exports it; the analysis then says it used today's count.
-    deps.telemetry.metrics({ ...window, metric: 'replicas' }).catch(() => null),
+    database ? null : deps.telemetry.metrics({ ...window, metric: 'replicas' }).catch(() => null),
+    database ? deps.telemetry.metrics({ ...window, metric: 'db_connections_used_ratio' }) : null,
   ])
   return analyzeCapacity({
     service: name,
@@ -36,6 +38,7 @@ export async function assessCapacity(deps: CapacityDeps, service: string, days =
     memory: memory.points,
     latencyP95Ms: latency.points,
     replicas: replicas?.points ?? [],
+    connections: connections?.points ?? [],
     settings,
   })
 }

@@ -36,8 +36,10 @@ export function capacityEvidence(report: CapacityReport): { line: string; eviden
       link: null,
       anomalous: report.verdict === 'scale-up',
       data: {
+        service: report.service,
+        deployment: report.settings.deployment ?? null,
         verdict: report.verdict,
-        recommendations: report.recommendations.map(({ kind, from, to, before, after, vcpuHoursPerWeek, gibHoursPerWeek }) => ({
+        recommendations: report.recommendations.map(({ kind, from, to, before, after, vcpuHoursPerWeek, gibHoursPerWeek, summary }) => ({
           kind,
           from,
           to,
@@ -45,6 +47,7 @@ export function capacityEvidence(report: CapacityReport): { line: string; eviden
           after,
           vcpuHoursPerWeek,
           gibHoursPerWeek,
+          summary,
         })),
       },
     },

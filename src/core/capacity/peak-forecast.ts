@@ -78,11 +78,12 @@ function mean(values: readonly number[]): number {
 
 /**
  * The next week's peak, for sizing: the highest daily peak of the last seven days (the same hour of the
- * week comes round again) moved by a week of trend. The next-day forecast above is what the benchmark checks day by day.
+ * week comes round again). The weekly trend is reported beside it but does not move it: on NAB's series
+ * (`sre-agent eval capacity`) a week of least-squares trend added error in every group of series, while
+ * the plain last week's peak is what a bursty month supports. The next-day forecast above is checked day by day.
  */
 export function forecastNextWeeklyPeak(peaks: readonly DailyPeak[]): PeakForecast | null {
   if (peaks.length === 0) return null
   const basis = peaks.slice(-7).map((p) => p.value)
-  const growth = weeklyGrowth(peaks)
-  return { value: Math.max(...basis) * (1 + growth), basis, weeklyGrowth: growth }
+  return { value: Math.max(...basis), basis, weeklyGrowth: weeklyGrowth(peaks) }
 }

@@ -5,10 +5,13 @@ import type { ApprovalRequestView } from '../approvals/approval-request-view'
 import type { PastIncidentMatch } from '../correlation/past-incident-match'
 import type { PlaybookProposalView } from '../playbooks/playbook-proposal'
 import type { Playbook } from '../playbooks/schema'
+import type { Digest } from '../digest/compute-digest'
+import type { RenderedChart } from '../digest/digest-chart-data'
 import type { FollowupActionView } from './followup-action'
 import type { IncidentReview } from './review'
 import type { ResponseStage } from './response-stage'
 import type { AlertLink } from './types'
+import type { ScaleOffer } from '../capacity/scale-offer'
 
 /**
  * The port through which the workers tell people what happened: they say WHAT to show (an analysis,
@@ -69,6 +72,8 @@ export interface IncidentThread {
   postAnalysisFailure(analysisId: string, root: PostedMessage, reason: string): Promise<void>
   /** Playbooks that apply, each to be started by a person; `started` names the one already running, if any. */
   offerPlaybooks(analysisId: string, root: PostedMessage, offers: PlaybookOffer[], incidentNumber: number, started: string | null): Promise<void>
+  /** The capacity suggestion of a saturation analysis, with a Scale button; posted once per analysis. */
+  offerScale(analysisId: string, root: PostedMessage, offer: ScaleOffer, incidentNumber: number): Promise<void>
 
   /** Posts the run's progress once (a retry finds it); showPlaybookProgress edits it afterwards. */
   startPlaybookProgress(run: PlaybookRunView, where: RunThread): Promise<PostedMessage>
@@ -92,6 +97,10 @@ export interface IncidentThread {
   findTelemetryWarning(scanId: string): Promise<PostedMessage | null>
   /** One message for everything one refresh of the service blueprint changed; posted once per refresh. */
   postBlueprintChanges(runId: string, channel: string, changes: BlueprintChangeView[]): Promise<PostedMessage>
+  /** Posts the trend digest in `channel`, once per `key` (a period and channel). */
+  postDigest(key: string, channel: string, digest: Digest): Promise<PostedMessage>
+  /** Uploads the digest's charts as PNG files in its thread, in one upload; returns the files' ids in the charts' order. */
+  uploadDigestCharts(digest: PostedMessage, charts: RenderedChart[], periodLabel: string): Promise<string[]>
   /** A reply only `user` sees, for a request that could not be done. */
   tellUser(channel: string, user: string, text: string): Promise<void>
 }

@@ -1,4 +1,6 @@
 import { formatDuration, SECOND_MS } from '../durations'
+import type { PlaybookFigures } from '../playbooks/playbook-effectiveness'
+import { figureLines, playbookHeadline, versionLine } from '../playbooks/playbook-effectiveness-lines'
 import { incidentLabel } from './incident-label'
 import type { Timeline, TimelineEvent } from './timeline'
 
@@ -7,7 +9,7 @@ export type ReviewPart = string | { user: string }
 export type ReviewLine = ReviewPart[]
 
 export interface ReviewSection {
-  id: 'summary' | 'impact' | 'detection' | 'response_times' | 'timeline' | 'root_cause' | 'assessment' | 'follow_ups'
+  id: 'summary' | 'impact' | 'detection' | 'response_times' | 'timeline' | 'root_cause' | 'assessment' | 'playbook' | 'follow_ups'
   title: string
   lines: ReviewLine[]
 }
@@ -62,6 +64,8 @@ export interface ReviewInput {
   /** Playbook runs on the incident, oldest first. */
   executions: Array<{ playbookId: string; title: string; status: string }>
   followUps: Array<{ owner: string; text: string; dueOn: string | null; status: 'open' | 'done' }>
+  /** The current figures of the playbook the incident used (the one recorded as the fix, else its last run's); null when none ran. */
+  playbook: PlaybookFigures | null
 }
 
 /** Timeline kinds a review keeps: what changed the course of the response, not every reasoning step or log line. */
@@ -101,6 +105,7 @@ export function draftReview(input: ReviewInput): IncidentReview {
       timelineOf(input),
       rootCauseOf(input),
       assessmentOf(input),
+      playbookFiguresOf(input),
       followUpsOf(input),
     ],
   }
@@ -225,6 +230,15 @@ function playbookLine(incident: ReviewInput['incident'], suggested: string | nul
   return outcome && outcome !== 'unknown'
     ? `Suggested playbook ${suggested} was the one used (outcome: ${outcome})`
     : `Suggested playbook ${suggested} was the one used`
+}
+
+/** How the playbook it used does across all its runs so far, this one included: the figures, not a verdict on this incident. */
+function playbookFiguresOf({ playbook }: ReviewInput): ReviewSection {
+  const title = 'Playbook figures, across all its runs so far'
+  if (!playbook) return { id: 'playbook', title, lines: [['No playbook ran on this incident']] }
+  const lines: ReviewLine[] = [[playbookHeadline(playbook)], ...figureLines(playbook.all).map((l): ReviewLine => [l])]
+  if (playbook.versions.length > 1) lines.push(...playbook.versions.slice(0, 3).map((v): ReviewLine => [versionLine(v, playbook.currentVersion)]))
+  return { id: 'playbook', title, lines }
 }
 
 function followUpsOf({ followUps }: ReviewInput): ReviewSection {

@@ -59,6 +59,10 @@ export const jobSchemas = {
     incidentNumber: z.number().int().positive(),
     userId: z.string().min(1),
     channelId: z.string().min(1),
+    /** Run parameters the steps' placeholders read (`{{scale.to}}`), beside the incident's own inputs, which they cannot replace. */
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    /** Why it was asked for, for the approval message; defaults to "with /sre run". */
+    reason: z.string().max(2000).optional(),
   }),
   /** Posts an edit suggested for a playbook to its owners for approval, once per edit of a version (enqueue with proposeEditJobId). */
   'playbook.propose-edit': playbookEditSuggestionSchema,
@@ -77,11 +81,28 @@ export const jobSchemas = {
   'blueprint.refresh': z.object({}),
   /** Scheduled: deletes log statistics past their retention, for every service. */
   'history.prune': z.object({}),
+  /**
+   * Posts the trend digest of [since, until) in `channel` (DIGEST_CHANNEL when absent) and uploads its charts in its thread, once
+   * per period and channel. Without a period (the DIGEST_CRON schedule) it covers the 7 whole days before the day it runs.
+   */
+  'digest.post': z
+    .object({
+      since: z.iso.datetime().optional(),
+      until: z.iso.datetime().optional(),
+      channel: z.string().min(1).max(100).optional(),
+      /** Who asked (`/sre digest`): told if it cannot be posted. */
+      requestedBy: z.string().min(1).max(100).optional(),
+    })
+    .refine((d) => (d.since === undefined) === (d.until === undefined), 'since and until come together')
+    .refine((d) => d.since === undefined || d.until === undefined || Date.parse(d.since) < Date.parse(d.until), 'until must be after since'),
 } as const
 
 export type JobName = keyof typeof jobSchemas
 export type JobData<N extends JobName> = z.infer<(typeof jobSchemas)[N]>
 export const JOB_NAMES = Object.keys(jobSchemas) as JobName[]
+
+/** How often a scheduled job runs: a fixed interval, or a cron pattern read in an IANA time zone. */
+export type ScheduleTiming = { everyMs: number } | { cron: string; timeZone: string }
 
 export interface EnqueueOptions {
   /** Same id twice enqueues once (BullMQ ignores a duplicate job id). */
@@ -92,8 +113,11 @@ export interface EnqueueOptions {
 /** Where work is handed to the workers: BullMQ on Redis, or in-process in embedded mode. */
 export interface JobQueue {
   enqueue<N extends JobName>(name: N, data: JobData<N>, options?: EnqueueOptions): Promise<void>
-  /** Runs the job every `everyMs`; the same `schedulerId` from any number of processes is one schedule. */
-  schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: { everyMs: number }): Promise<void>
+  /**
+   * Runs the job every `everyMs`, or at each minute matching a five-field `cron` pattern on `timeZone`'s wall clock;
+   * the same `schedulerId` from any number of processes is one schedule.
+   */
+  schedule<N extends JobName>(schedulerId: string, name: N, data: JobData<N>, options: ScheduleTiming): Promise<void>
   /** Stops a schedule of job `name`; nothing happens when there is none. */
   unschedule(schedulerId: string, name: JobName): Promise<void>
   /** Resolves when the queue answers now (readiness); rejects, within a short deadline, when it cannot. */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CodedError } from '../errors'
 import { renderDeep, renderTemplate, renderUrl } from './render-template'
 import type { ActionStep } from './schema'
 
@@ -15,6 +16,14 @@ export const actionRequestSchema = z.union([
     maxReplicas: z.number(),
   }),
   z.object({ type: z.literal('kubernetes'), operation: z.literal('rollout-restart'), namespace: z.string(), deployment: z.string() }),
+  /** Sets the maxReplicas of the HorizontalPodAutoscaler that scales the Deployment. */
+  z.object({
+    type: z.literal('kubernetes'),
+    operation: z.literal('autoscaler-max'),
+    namespace: z.string(),
+    deployment: z.string(),
+    maxReplicas: z.number().int().min(1),
+  }),
 ])
 export type ActionRequest = z.infer<typeof actionRequestSchema>
 
@@ -45,5 +54,16 @@ export function renderActionRequest(action: ActionStep['action'], vars: Record<s
   if (action.type === 'webhook') return { type: 'webhook', method: action.method, url: renderUrl(action.url, vars), body: renderDeep(action.body, vars) }
   const target = { namespace: renderTemplate(action.namespace, vars), deployment: renderTemplate(action.deployment, vars) }
   if (action.operation === 'rollout-restart') return { type: 'kubernetes', operation: 'rollout-restart', ...target }
-  return { type: 'kubernetes', operation: 'scale', ...target, replicas: action.replicas, scaleBy: action.scaleBy, maxReplicas: action.maxReplicas }
+  const replicas = action.replicas === undefined ? undefined : renderCount(action.replicas, vars)
+  if (action.operation === 'autoscaler-max') return { type: 'kubernetes', operation: 'autoscaler-max', ...target, maxReplicas: Math.max(1, replicas ?? 1) }
+  return { type: 'kubernetes', operation: 'scale', ...target, replicas, scaleBy: action.scaleBy, maxReplicas: action.maxReplicas }
+}
+
+/** A replica count from a number or a placeholder; a placeholder that does not give a whole number 0..1000 is refused. */
+function renderCount(value: number | string, vars: Record<string, unknown>): number {
+  if (typeof value === 'number') return value
+  const text = renderTemplate(value, vars)
+  const count = Number(text)
+  if (!/^\d+$/.test(text) || count > 1000) throw new CodedError('action_parameter_invalid', `"${value}" gave "${text}", not a replica count (0–1000)`)
+  return count
 }

@@ -77,21 +77,31 @@ const webhookAction = z.object({
   body: z.record(z.string(), z.unknown()).default({}),
 })
 
-/** A GKE/Kubernetes Deployment change through the Kubernetes API; previewed with a server-side dry run. */
+/** A number written as a placeholder filled from the run's inputs, e.g. "{{scale.to}}" (checked again when rendered). */
+const countPlaceholder = z.string().regex(/^\{\{\s*[a-zA-Z0-9_.-]+\s*\}\}$/, 'a count is a number or one placeholder such as "{{scale.to}}"')
+
+/**
+ * A GKE/Kubernetes Deployment change through the Kubernetes API; previewed with a server-side dry run.
+ * `autoscaler-max` sets the maxReplicas of the HorizontalPodAutoscaler that scales the Deployment to `replicas`.
+ */
 const kubernetesAction = z
   .object({
     type: z.literal('kubernetes'),
-    operation: z.enum(['scale', 'rollout-restart']),
+    operation: z.enum(['scale', 'rollout-restart', 'autoscaler-max']),
     namespace: z.string().min(1),
     deployment: z.string().min(1),
-    /** scale: the replica count to set… */
-    replicas: z.number().int().min(0).max(1000).optional(),
+    /** scale: the replica count to set (autoscaler-max: the new HPA max)… */
+    replicas: z.union([z.number().int().min(0).max(1000), countPlaceholder]).optional(),
     /** …or a factor of the current count (rounded up), bounded by maxReplicas. */
     scaleBy: z.number().positive().max(10).optional(),
     maxReplicas: z.number().int().min(1).max(1000).default(100),
   })
   .refine((a) => a.operation !== 'scale' || (a.replicas === undefined) !== (a.scaleBy === undefined), {
     message: 'a scale action needs exactly one of "replicas" or "scaleBy"',
+    path: ['replicas'],
+  })
+  .refine((a) => a.operation !== 'autoscaler-max' || (a.replicas !== undefined && a.scaleBy === undefined), {
+    message: 'an autoscaler-max action needs "replicas" (the new HPA max) and no "scaleBy"',
     path: ['replicas'],
   })
 

@@ -1,4 +1,4 @@
-import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node'
+import { AppsV1Api, AutoscalingV2Api, KubeConfig, PatchStrategy, setHeaderOptions, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node'
 import type { ActionExecutor, ActionPreview, ActionRequest, ActionResult } from '../../core/playbooks/action-port'
 import { CodedError } from '../../core/errors'
 
@@ -41,12 +41,24 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** Scales or rollout-restarts a GKE/Kubernetes Deployment; every change is dry-run first for the approval. */
+/** Scales or rollout-restarts a GKE/Kubernetes Deployment, or raises its autoscaler's max; every change is dry-run first for the approval. */
 export class KubernetesActionExecutor implements ActionExecutor {
   private readonly apps: AppsV1Api
+  private readonly autoscaling: AutoscalingV2Api
 
   constructor(kubeConfig: KubeConfig) {
     this.apps = kubeConfig.makeApiClient(AppsV1Api)
+    this.autoscaling = kubeConfig.makeApiClient(AutoscalingV2Api)
+  }
+
+  /** The HorizontalPodAutoscaler that scales the Deployment; a clear error when there is none. */
+  private async autoscalerOf(k8s: { namespace: string; deployment: string }): Promise<V2HorizontalPodAutoscaler & { metadata: { name: string } }> {
+    const list = await this.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: k8s.namespace })
+    const hpa = list.items.find((h) => h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec.scaleTargetRef.name === k8s.deployment)
+    if (!hpa?.metadata?.name) {
+      throw new CodedError('kubernetes_preview_failed', `no HorizontalPodAutoscaler scales deployment ${k8s.namespace}/${k8s.deployment}`)
+    }
+    return hpa as V2HorizontalPodAutoscaler & { metadata: { name: string } }
   }
 
   async preview(request: ActionRequest): Promise<ActionPreview> {
@@ -64,6 +76,22 @@ export class KubernetesActionExecutor implements ActionExecutor {
           request: k8s,
         }
       }
+      if (k8s.operation === 'autoscaler-max') {
+        const hpa = await this.autoscalerOf(k8s)
+        const body = { spec: { maxReplicas: k8s.maxReplicas } }
+        const dry = await this.autoscaling.patchNamespacedHorizontalPodAutoscaler(
+          { name: hpa.metadata.name, namespace: k8s.namespace, body, dryRun: 'All' },
+          MERGE_PATCH,
+        )
+        const min = dry.spec?.minReplicas ?? hpa.spec?.minReplicas ?? 1
+        return {
+          method: 'PATCH (autoscaler max)',
+          target: `horizontalpodautoscaler ${k8s.namespace}/${hpa.metadata.name}`,
+          body,
+          summary: `dry run accepted: HPA max ${hpa.spec?.maxReplicas ?? '?'} → ${dry.spec?.maxReplicas ?? k8s.maxReplicas} replicas (min ${min})`,
+          request: k8s,
+        }
+      }
       const scale = await this.apps.readNamespacedDeploymentScale({ name: k8s.deployment, namespace: k8s.namespace })
       const current = scale.spec?.replicas ?? 0
       const target = k8s.replicas ?? Math.min(k8s.maxReplicas, Math.max(current + 1, Math.ceil(current * (k8s.scaleBy ?? 1))))
@@ -78,6 +106,7 @@ export class KubernetesActionExecutor implements ActionExecutor {
         request: { ...k8s, replicas: target, scaleBy: undefined },
       }
     } catch (err) {
+      if (err instanceof CodedError) throw err
       throw new CodedError('kubernetes_preview_failed', `dry run of ${k8s.operation} on ${where} failed: ${describe(err)}`)
     }
   }
@@ -94,6 +123,22 @@ export class KubernetesActionExecutor implements ActionExecutor {
           MERGE_PATCH,
         )
         return { ok: true, detail: `deployment ${where} scaled to ${scaled.spec?.replicas ?? k8s.replicas} replicas` }
+      }
+      if (k8s.operation === 'autoscaler-max') {
+        // An absolute max: setting it again changes nothing. An HPA gone since the dry run is a plain failure: nothing was changed.
+        const hpa = await this.autoscalerOf(k8s).catch((err: unknown) => {
+          if (err instanceof CodedError) return null
+          throw err
+        })
+        if (!hpa) return { ok: false, detail: `no HorizontalPodAutoscaler scales deployment ${where} any more; nothing was changed` }
+        const patched = await this.autoscaling.patchNamespacedHorizontalPodAutoscaler(
+          { name: hpa.metadata.name, namespace: k8s.namespace, body: { spec: { maxReplicas: k8s.maxReplicas } } },
+          MERGE_PATCH,
+        )
+        return {
+          ok: true,
+          detail: `autoscaler ${k8s.namespace}/${hpa.metadata.name} of deployment ${k8s.deployment} now scales up to ${patched.spec?.maxReplicas} replicas`,
+        }
       }
       const deployment = await this.apps.readNamespacedDeployment({ name: k8s.deployment, namespace: k8s.namespace })
       if (deployment.spec?.template?.metadata?.annotations?.[RESTART_KEY_ANNOTATION] === options.idempotencyKey) {

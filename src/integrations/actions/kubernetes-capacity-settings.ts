@@ -68,6 +68,7 @@ export class KubernetesCapacitySettings implements CapacitySettingsPort {
     const hpa = hpas.items.find((h) => h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec.scaleTargetRef.name === name)
     return {
       source: `deployment ${namespace}/${name}`,
+      deployment: { namespace, name },
       replicas: deployment.spec?.replicas ?? 0,
       autoscaler: hpa?.spec ? { minReplicas: hpa.spec.minReplicas ?? 1, maxReplicas: hpa.spec.maxReplicas } : null,
       cpuRequestCores: sumOver(deployment, 'requests', 'cpu'),

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types'
 import type { CapacityReport, Recommendation, UtilisationSummary } from '../../core/capacity/analyze-capacity'
+import type { ScaleOffer } from '../../core/capacity/scale-offer'
 import { truncateText } from '../../core/truncate-text'
 import { context, escapeMrkdwn, section, type SlackMessage } from './block-kit'
 
@@ -36,11 +37,18 @@ export function costLine(r: Recommendation): string {
 export function buildCapacityMessage(report: CapacityReport): SlackMessage {
   const service = escapeMrkdwn(truncateText(report.service, 100))
   const s = report.settings
-  const hpa = s.autoscaler ? `HPA ${s.autoscaler.minReplicas}–${s.autoscaler.maxReplicas}` : 'no HPA'
+  const cloudRun = s.kind === 'cloud-run'
+  const bounds = s.autoscaler ? `${s.autoscaler.minReplicas}–${s.autoscaler.maxReplicas}` : null
+  const hpa = cloudRun ? `${bounds ?? '?'} instances` : bounds ? `HPA ${bounds}` : 'no HPA'
   const requests = [
-    s.cpuRequestCores === null ? null : `${s.cpuRequestCores} vCPU requested`,
+    s.cpuRequestCores === null ? null : `${s.cpuRequestCores} vCPU ${cloudRun ? 'per instance' : 'requested'}`,
     s.memoryLimitGiB === null ? null : `${s.memoryLimitGiB} GiB memory limit`,
+    s.concurrency ? `concurrency ${s.concurrency}` : null,
   ].filter((x): x is string => x !== null)
+  const given =
+    s.kind === 'database'
+      ? `max_connections ${s.maxConnections ?? 'unknown'}`
+      : `${cloudRun ? '' : `${s.replicas} replicas, `}${hpa}${requests.length ? `, ${requests.join(', ')}` : ''} (per ${cloudRun ? 'instance' : 'replica'})`
   const head = `*Capacity of ${service}*: ${VERDICT[report.verdict]}`
   const evidence = [utilisationLine('CPU', report.cpu), utilisationLine('Memory', report.memory)].filter((x): x is string => x !== null)
   if (report.latency) {
@@ -51,14 +59,40 @@ export function buildCapacityMessage(report: CapacityReport): SlackMessage {
   }
   const suggestions = report.recommendations.map((r) => `• ${escapeMrkdwn(r.summary)} — ${costLine(r)}`)
   const notes = report.notes.map((n) => `• ${escapeMrkdwn(n)}`)
-  const blocks: KnownBlock[] = [
-    section(head),
-    context(escapeMrkdwn(`${truncateText(s.source, 200)}: ${s.replicas} replicas, ${hpa}${requests.length ? `, ${requests.join(', ')}` : ''} (per replica)`)),
-  ]
+  const blocks: KnownBlock[] = [section(head), context(escapeMrkdwn(`${truncateText(s.source, 200)}: ${given}`))]
   if (evidence.length) blocks.push(section(evidence.join('\n')))
   if (suggestions.length) blocks.push(section(`*Suggested*\n${suggestions.join('\n')}`))
   if (notes.length) blocks.push(section(notes.join('\n')))
-  blocks.push(context('Forecast: the last 7 days’ highest hourly mean × the weekly trend; sizes aim at 70 % utilisation at that peak.'))
+  blocks.push(context('Forecast: the last 7 days’ highest hourly mean (the trend is shown, not applied); sizes aim at 70 % utilisation at that peak.'))
   const text = `Capacity of ${service}: ${VERDICT[report.verdict].replace(/^:[a-z_]+: /, '')}`
   return { text, blocks }
+}
+
+export const SCALE_ACTION_ID = 'capacity_scale'
+
+/**
+ * The Scale offer under a saturation analysis: the suggestion with its arithmetic and a button (value `INC-n`)
+ * that starts the change through the approval gate; the numbers are read again from the stored analysis on click.
+ */
+export function buildScaleOfferMessage(offer: ScaleOffer, incidentNumber: number): SlackMessage {
+  const where = escapeMrkdwn(truncateText(`${offer.namespace}/${offer.deployment}`, 200))
+  const change = offer.kind === 'hpa-max' ? `raise the HPA max of ${where} ${offer.from} → ${offer.to}` : `scale ${where} ${offer.from} → ${offer.to} replicas`
+  const text = `:arrow_up: *Capacity*: ${change}\n${escapeMrkdwn(truncateText(offer.summary, 2500))}`
+  return {
+    text: `Capacity of ${escapeMrkdwn(truncateText(offer.service, 100))}: ${change}`,
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text },
+        accessory: {
+          type: 'button',
+          action_id: SCALE_ACTION_ID,
+          text: { type: 'plain_text', text: 'Scale' },
+          style: 'primary',
+          value: `INC-${incidentNumber}`,
+        },
+      },
+      context('Scale asks for approval first, with a dry run of the change; whoever clicks cannot approve it.'),
+    ],
+  }
 }

@@ -41,6 +41,8 @@ import {
 import { createPlaybookProposalActionHandler } from './actions/playbook-proposal-action'
 import { createPlaybookRevertHandler } from './actions/playbook-revert-action'
 import { createPlaybookApproveSubmissionHandler } from './views/playbook-approve-submission'
+import { createScaleCapacityHandler } from './actions/scale-capacity-action'
+import { SCALE_ACTION_ID } from '../blocks/capacity-blocks'
 
 /** Every listener goes through answerFailures: acked, and a failure is logged and told to the user. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -54,6 +56,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(MANUAL_DONE_ACTION_ID, answerFailures(deps, 'mark the step done', createManualDoneHandler(deps)))
   // One action id per offered playbook (ids must be unique within a message), all starting with the same prefix.
   app.action(new RegExp(`^${RUN_PLAYBOOK_ACTION_ID}:`), answerFailures(deps, 'start the playbook run', createRunPlaybookActionHandler(deps)))
+  app.action(SCALE_ACTION_ID, answerFailures(deps, 'ask for the scale change', createScaleCapacityHandler(deps)))
   app.action(
     new RegExp(`^${ANALYSIS_SECTION_ACTION_ID}:`),
     answerFailures(deps, ({ action }) => whatSectionButtonDoes(action.action_id), createAnalysisSectionHandler(deps)),

@@ -10,7 +10,7 @@ import type { CapacitySettingsPort } from '../../core/capacity/capacity-settings
 export interface ListenerDeps {
   db: Database
   queue: JobQueue
-  config: Pick<Config, 'APPROVERS' | 'CONFIDENCE_THRESHOLD'> & Partial<Pick<Config, 'TIMELINE_REACTION'>>
+  config: Pick<Config, 'APPROVERS' | 'CONFIDENCE_THRESHOLD'> & Partial<Pick<Config, 'TIMELINE_REACTION' | 'DIGEST_TIMEZONE'>>
   logger: Logger
   playbooks: Playbook[]
   /** The configured embedder, so `/sre similar` searches like the analysis does. */

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { CodedError } from '../../core/errors'
-import type { StatusUpdateView } from '../../core/incidents/incident-thread'
+import type { StatusUpdateView, ThreadIncident } from '../../core/incidents/incident-thread'
 import { computeResponseTimes, type ResponseTimes } from '../../core/incidents/response-times'
 import { type ResponseStage, responseStageSchema } from '../../core/incidents/response-stage'
 import type { Severity } from '../../core/incidents/types'
@@ -10,6 +10,8 @@ import { auditLog, incidentEvents, incidents } from '../schema'
 import { type Incident, incidentColumns, toIncident } from './incidents'
 
 export type StatusUpdate = StatusUpdateView
+/** An incident as stored with its latest status update: what its root message shows. */
+export type IncidentWithUpdate = Incident & Pick<ThreadIncident, 'latestUpdate'>
 
 /** The response times of an incident's recorded times (see core/incidents/response-times.ts). */
 export function responseTimesOf(i: Pick<Incident, 'startedAt' | 'detectedAt' | 'acknowledgedAt' | 'mitigatedAt' | 'resolvedAt'>): ResponseTimes {
@@ -206,10 +208,40 @@ export async function getLatestStatusUpdate(db: Database, incidentId: string): P
     .where(and(eq(incidentEvents.incidentId, incidentId), eq(incidentEvents.kind, 'status_update')))
     .orderBy(desc(incidentEvents.occurredAt), desc(incidentEvents.createdAt))
     .limit(1)
-  if (!row) return null
+  return row ? statusUpdateOf(row) : null
+}
+
+function statusUpdateOf(row: { text: string; actor: string | null; occurredAt: Date; details: unknown }): StatusUpdate | null {
   const details = statusUpdateDetails.safeParse(row.details)
   if (!details.success) return null
   return { stage: details.data.stage, text: row.text, by: row.actor, at: row.occurredAt }
+}
+
+/**
+ * The incident as its thread shows it (with its latest status update) in one statement, or null when it does not
+ * exist: the root message is redrawn several times per incident, each after reading both.
+ */
+export async function getThreadIncident(db: Database, incidentId: string): Promise<IncidentWithUpdate | null> {
+  const latest = db
+    .select({ text: incidentEvents.text, actor: incidentEvents.actor, occurredAt: incidentEvents.occurredAt, details: incidentEvents.details })
+    .from(incidentEvents)
+    .where(and(eq(incidentEvents.incidentId, incidents.id), eq(incidentEvents.kind, 'status_update')))
+    .orderBy(desc(incidentEvents.occurredAt), desc(incidentEvents.createdAt))
+    .limit(1)
+    .as('latest_update')
+  const [row] = await db
+    .select({ incident: incidentColumns, update: { text: latest.text, actor: latest.actor, occurredAt: latest.occurredAt, details: latest.details } })
+    .from(incidents)
+    .leftJoinLateral(latest, sql`true`)
+    .where(eq(incidents.id, incidentId))
+  if (!row) return null
+  return { ...toIncident(row.incident), latestUpdate: row.update ? statusUpdateOf(row.update) : null }
+}
+
+export async function getThreadIncidentOrThrow(db: Database, incidentId: string): Promise<IncidentWithUpdate> {
+  const incident = await getThreadIncident(db, incidentId)
+  if (!incident) throw new CodedError('incident_not_found', `incident ${incidentId} does not exist`)
+  return incident
 }
 
 /** The incident whose own channel (INCIDENT_CHANNEL_MODE=channel) is `channel`, if any. */

@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm'
 import type { ReviewInput } from '../../core/incidents/review'
+import { computePlaybookEffectiveness } from '../../core/playbooks/playbook-effectiveness'
 import { buildIncidentTimeline } from '../../core/incidents/timeline'
 import type { Database } from '../database'
 import { analysisConfidence, incidents, playbookExecutions } from '../schema'
@@ -7,6 +8,7 @@ import { getAnalysisRecord, getLatestAnalysis, listStoredSimilarIncidents } from
 import { listFollowupActionsOfIncident } from './followup-actions'
 import type { Incident } from './incidents'
 import { loadTimelineInput } from './incident-timeline'
+import { loadPlaybookHistory } from './playbook-effectiveness'
 
 /** Everything the review of `incident` is drafted from, read from storage only (deploys as stored when the timeline was built). */
 export async function loadReviewInput(db: Database, incident: Incident): Promise<ReviewInput> {
@@ -39,6 +41,10 @@ export async function loadReviewInput(db: Database, incident: Incident): Promise
       matches: matches.map((m) => ({ id: m.incident.id, number: m.incident.number })),
     }
   }
+  const usedPlaybook = incident.playbookId ?? executions.at(-1)?.playbookId ?? null
+  const playbook = usedPlaybook
+    ? (computePlaybookEffectiveness(await loadPlaybookHistory(db, { playbookId: usedPlaybook })).find((f) => f.playbookId === usedPlaybook) ?? null)
+    : null
   const timeline = buildIncidentTimeline(timelineInput)
   // Not stored until a timeline is posted: the stored evidence gives it already (the earliest anomaly before the alert).
   const earliest = timeline.detectedAt && timeline.detectedAt < incident.startedAt ? timeline.detectedAt : null
@@ -75,5 +81,6 @@ export async function loadReviewInput(db: Database, incident: Incident): Promise
     analysis,
     executions: executions.map((e) => ({ playbookId: e.playbookId, title: e.definition.title, status: e.status })),
     followUps: followUps.map((f) => ({ owner: f.owner, text: f.text, dueOn: f.dueOn, status: f.status })),
+    playbook,
   }
 }

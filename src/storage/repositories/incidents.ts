@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, isNotNull, sql } from 'drizzle-orm'
+import { and, desc, eq, getTableColumns, gte, isNotNull, lt, sql } from 'drizzle-orm'
 import { CodedError } from '../../core/errors'
 import type { Database } from '../database'
 import { parseStoredColumn } from '../parse-stored-column'
@@ -92,6 +92,35 @@ export async function updateIncident(db: Database, id: string, values: Partial<N
 
 export async function listOpenIncidents(db: Database, limit = 20): Promise<Incident[]> {
   const rows = await db.select(incidentColumns).from(incidents).where(eq(incidents.status, 'open')).orderBy(desc(incidents.startedAt)).limit(limit)
+  return rows.map(toIncident)
+}
+
+/** Incidents started in [since, until), newest first, of one service when given: what a digest figure counts. */
+export async function listIncidentsStarted(
+  db: Database,
+  filter: { since: Date; until: Date; service: string | null },
+  limit = 20,
+): Promise<{ incidents: Incident[]; total: number }> {
+  const where = and(
+    gte(incidents.startedAt, filter.since),
+    lt(incidents.startedAt, filter.until),
+    filter.service === null ? undefined : eq(incidents.service, filter.service),
+  )
+  const [rows, [count]] = await Promise.all([
+    db.select(incidentColumns).from(incidents).where(where).orderBy(desc(incidents.startedAt)).limit(limit),
+    db.select({ total: sql<number>`count(*)::int` }).from(incidents).where(where),
+  ])
+  return { incidents: rows.map(toIncident), total: count?.total ?? 0 }
+}
+
+/** Open incidents of one service, newest first. */
+export async function listOpenIncidentsOfService(db: Database, service: string, limit = 20): Promise<Incident[]> {
+  const rows = await db
+    .select(incidentColumns)
+    .from(incidents)
+    .where(and(eq(incidents.status, 'open'), eq(incidents.service, service)))
+    .orderBy(desc(incidents.startedAt))
+    .limit(limit)
   return rows.map(toIncident)
 }
 

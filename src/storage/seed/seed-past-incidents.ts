@@ -44,6 +44,8 @@ export function resolvedIncidentRow(p: SeedIncident, fingerprint: string, embedd
     labels: p.labels,
     startedAt: p.startedAt,
     resolvedAt: p.resolvedAt,
+    // Its time to resolve, as response-times.ts stores it for an incident resolved live.
+    ttrSeconds: Math.round((p.resolvedAt.getTime() - p.startedAt.getTime()) / 1000),
     rootCause: p.rootCause,
     resolution: p.resolution,
     resolutionOutcome: p.resolutionOutcome,

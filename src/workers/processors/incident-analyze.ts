@@ -1,5 +1,6 @@
 import { analyzeIncident } from '../../core/analysis/analyze-incident'
 import { assessCapacity } from '../../core/capacity/assess-capacity'
+import { scaleOfferOf } from '../../core/capacity/scale-offer'
 import type { LogTemplateHistory } from '../../core/analysis/logs/log-template-history'
 import { DAY_MS } from '../../core/durations'
 import { errorMessage, PermanentJobError } from '../../core/errors'
@@ -139,6 +140,9 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
   })
 
   await deps.thread.postAnalysis(analysis.id, root, result, incidentLabel(incident))
+  // Saturation with a scale-up suggestion on a Deployment: offered with a Scale button (through the approval gate).
+  const scale = scaleOfferOf(result.steps.flatMap((s) => s.evidence))
+  if (scale) await deps.thread.offerScale(analysis.id, root, scale, incident.number)
 
   const chosen = result.playbook?.playbook
   // A playbook acts on a service: without one named, it is suggested, not started.

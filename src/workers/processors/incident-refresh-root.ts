@@ -1,13 +1,12 @@
 import type { JobData } from '../../core/jobs/job-queue'
-import { getIncident } from '../../storage/repositories/incidents'
-import { threadIncidentOf } from '../incident-root'
+import { getThreadIncident } from '../../storage/repositories/incident-lifecycle'
 import { storedProgress } from '../incident-storm'
 import type { WorkerDeps } from '../worker-deps'
 
 /** A person changed the incident (acknowledged, posted an update, changed its severity or commander): its root message shows it as stored. */
 export async function processIncidentRefreshRoot(deps: WorkerDeps, data: JobData<'incident.refresh-root'>): Promise<void> {
-  const incident = await getIncident(deps.db, data.incidentId)
+  const incident = await getThreadIncident(deps.db, data.incidentId)
   // Deleted meanwhile, or no thread yet (its analysis posts the root message with what is stored then).
   if (!incident?.slackChannel || !incident.slackTs) return
-  await deps.thread.showIncidentProgress(await threadIncidentOf(deps, incident), await storedProgress(deps, incident))
+  await deps.thread.showIncidentProgress(incident, await storedProgress(deps, incident))
 }

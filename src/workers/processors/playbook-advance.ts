@@ -14,7 +14,7 @@ import { createApprovalRequest, getApprovalForStep, setApprovalMessage, type App
 import { appendAudit } from '../../storage/repositories/audit'
 import { getIncidentOrThrow, type Incident } from '../../storage/repositories/incidents'
 import {
-  advanceExecution,
+  advanceExecutionWithAudit,
   getExecution,
   getExecutionStep,
   recordExecutionStep,
@@ -131,23 +131,26 @@ async function advanceOnce(deps: WorkerDeps, data: JobData<'playbook.advance'>, 
       return null
     }
     const next: number = typeof outcome === 'number' ? outcome : position + 1
-    const moved = await advanceExecution(deps.db, execution.id, position, 'running', next)
+    // Every step transition is in the audit log, with the message that shows it: written with the move, in one statement.
+    const record = recorded.step ?? (await getExecutionStep(deps.db, execution.id, position))
+    const moved = await advanceExecutionWithAudit(
+      deps.db,
+      { id: execution.id, fromPosition: position, toPosition: next, status: 'running' },
+      {
+        actor: 'system',
+        action: 'playbook.step_finished',
+        incidentId: execution.incidentId,
+        subjectType: 'playbook_execution',
+        subjectId: execution.id,
+        details: { step: step.id, kind: step.kind, position, status: record?.status ?? 'succeeded', outcome: record?.outcome ?? {}, next },
+        slackChannel: progress.channel,
+        slackTs: progress.ts,
+      },
+    )
     if (!moved) {
       deps.logger.child({ incident: incident.id, execution: execution.id, step: step.id }).info('step already advanced by another worker')
       return null
     }
-    // Every step transition is in the audit log, with the message that shows it.
-    const record = recorded.step ?? (await getExecutionStep(deps.db, execution.id, position))
-    await appendAudit(deps.db, {
-      actor: 'system',
-      action: 'playbook.step_finished',
-      incidentId: execution.incidentId,
-      subjectType: 'playbook_execution',
-      subjectId: execution.id,
-      details: { step: step.id, kind: step.kind, position, status: record?.status ?? 'succeeded', outcome: record?.outcome ?? {}, next },
-      slackChannel: progress.channel,
-      slackTs: progress.ts,
-    })
     // The next step goes on in this job, each one stored before the next, so a crash resumes at the first unstored one;
     // not on a retry, so the step after it gets every attempt of its own.
     const following = playbook.steps[next]

@@ -1,5 +1,6 @@
 import { incidentLabel } from '../../core/incidents/incident-label'
 import { jobIdFor, type JobData } from '../../core/jobs/job-queue'
+import { CAPACITY_SCALE_PLAYBOOKS } from '../../core/capacity/scale-offer'
 import { isActiveRun } from '../../core/playbooks/active-run'
 import { getLatestAnalysis } from '../../storage/repositories/analyses'
 import { appendAudit } from '../../storage/repositories/audit'
@@ -14,7 +15,7 @@ import type { WorkerDeps } from '../worker-deps'
  */
 export async function processPlaybookStart(deps: WorkerDeps, data: JobData<'playbook.start'>): Promise<void> {
   const tell = (text: string) => deps.thread.tellUser(data.channelId, data.userId, text)
-  const listed = deps.playbooks.find((p) => p.id === data.playbookId)
+  const listed = [...deps.playbooks, ...Object.values(CAPACITY_SCALE_PLAYBOOKS)].find((p) => p.id === data.playbookId)
   // The current version (an approved edit, a revert), not the file as this process loaded it.
   const playbook = listed ? ((await getCurrentPlaybook(deps.db, listed.id)) ?? listed) : undefined
   const incident = await getIncidentByNumber(deps.db, data.incidentNumber)
@@ -34,11 +35,12 @@ export async function processPlaybookStart(deps: WorkerDeps, data: JobData<'play
       definition: playbook,
       incidentId: incident.id,
       inputs: {
+        ...data.parameters,
         service,
         target: service,
         incident: { number: incident.number, title: incident.title },
         confidence: analysis?.confidence ?? null,
-        rationale: `Requested by <@${data.userId}> with /sre run.${analysis?.summary ? ` Analysis: ${analysis.summary}` : ''}`,
+        rationale: `Requested by <@${data.userId}> ${data.reason ?? 'with /sre run.'}${analysis?.summary ? ` Analysis: ${analysis.summary}` : ''}`,
       },
       startedBy: data.userId,
       slackChannel: incident.slackChannel,
@@ -49,7 +51,7 @@ export async function processPlaybookStart(deps: WorkerDeps, data: JobData<'play
     deps.logger.info({ incident: incident.id, playbook: playbook.id, user: data.userId }, 'run not started: one is already active')
     return tell(alreadyRunning)
   }
-  const details = { playbook: playbook.id, version: playbook.version, via: '/sre run' }
+  const details = { playbook: playbook.id, version: playbook.version, via: data.parameters ? 'button' : '/sre run', parameters: data.parameters ?? null }
   await appendAudit(deps.db, {
     actor: data.userId,
     action: 'playbook.started',

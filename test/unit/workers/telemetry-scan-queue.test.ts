@@ -68,7 +68,13 @@ describe('the telemetry scan in embedded mode', () => {
         },
       }),
     )
-    await startBackgroundJobs(queue, { ...scanConfig, LOG_TEMPLATE_RETENTION_DAYS: 14, BLUEPRINT_INTERVAL_MINUTES: 0 }, logger, 'local-hashing-v2', new Date())
+    await startBackgroundJobs(
+      queue,
+      { ...scanConfig, LOG_TEMPLATE_RETENTION_DAYS: 14, BLUEPRINT_INTERVAL_MINUTES: 0, DIGEST_CRON: 'off', DIGEST_TIMEZONE: 'UTC' },
+      logger,
+      'local-hashing-v2',
+      new Date(),
+    )
     await vi.advanceTimersByTimeAsync(HISTORY_PRUNE_EVERY_MS)
     // Once at start, then every hour.
     expect(ran.filter((r) => r === 'prune')).toHaveLength(2)

@@ -1,5 +1,6 @@
 import { MINUTE_MS } from '../../../core/durations'
 import { GcpConsoleLinks } from '../../gcp/console-links'
+import type { FleetService } from './fleet'
 import type { SyntheticIncidentInjection } from './injection'
 import { DEFAULT_SYNTHETIC_SEED, SyntheticTelemetry } from './synthetic-telemetry'
 
@@ -9,6 +10,8 @@ export interface DemoFleetTimeline {
   mitigatedAt?: Date
   /** When inventory starts leaking memory: a slow climb to its limit and an OOM kill 34 min later. */
   inventoryLeakAt?: Date
+  /** The services: the shop by default; the demo adds the capacity fleet's hot, idle and healthy services. */
+  fleet?: readonly FleetService[]
 }
 
 /**
@@ -28,5 +31,5 @@ export function createDemoFleet(
     { kind: 'connection-pool-exhaustion', service: 'checkout-db', start: new Date(now.getTime() - 15 * MINUTE_MS), ...end },
   ]
   if (timeline.inventoryLeakAt) injections.push({ kind: 'memory-leak', service: 'inventory', start: timeline.inventoryLeakAt })
-  return new SyntheticTelemetry({ seed, injections, links: new GcpConsoleLinks(projectId) })
+  return new SyntheticTelemetry({ seed, injections, links: new GcpConsoleLinks(projectId), ...(timeline.fleet ? { fleet: timeline.fleet } : {}) })
 }

@@ -37,6 +37,8 @@ export interface FleetService {
   /** Background log lines per minute at average traffic. */
   logLinesPerMinute: number
   memoryLimitGiB?: number
+  /** What the orchestrator gives each replica and its autoscaler's bounds, for the capacity settings of the fleet. */
+  sizing?: { cpuRequestCores: number; cpuLimitCores: number; memoryRequestGiB: number; autoscaler?: { minReplicas: number; maxReplicas: number } }
   quota?: ServiceQuota
   labels: Record<string, string>
 }

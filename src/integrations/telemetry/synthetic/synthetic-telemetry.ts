@@ -28,6 +28,8 @@ import { errorGroupId } from './error-group-id'
 import { INJECTION_BEHAVIOURS } from './injection-behaviours'
 import { SYNTHETIC_FLEET, type FleetService } from './fleet'
 import { FleetTopology } from './fleet-topology'
+import { SyntheticCapacitySettings } from './synthetic-capacity-settings'
+import type { CapacitySettingsPort } from '../../../core/capacity/capacity-settings'
 import type { ResolvedInjection, SyntheticIncidentInjection } from './injection'
 import { FleetLogGenerator } from './log-generator'
 import { SEVERITY_RANK } from './log-line'
@@ -86,6 +88,11 @@ export class SyntheticTelemetry implements TelemetryPort {
     this.logGenerator = new FleetLogGenerator(this.seed, this.topology, this.model, this.resolved)
     this.traceGenerator = new FleetTraceGenerator(this.seed, this.topology, this.model)
     this.spanTraceGenerator = new FleetSpanTraceGenerator(this.seed, this.topology)
+  }
+
+  /** The fleet's own capacity settings (replicas, sizing, autoscalers, a database's max_connections). */
+  capacitySettings(): CapacitySettingsPort {
+    return new SyntheticCapacitySettings(this.topology.services)
   }
 
   async services(): Promise<Array<{ name: string; dependsOn: string[] }>> {

@@ -6,8 +6,9 @@ import { buildCapacityMessage } from '../../blocks/capacity-blocks'
 import type { ListenerDeps } from '../listener-deps'
 
 /**
- * `/sre capacity <service>`: sizes the service from its last four weeks of CPU, memory and latency and
- * what its Deployment and HPA give it, and answers with each suggestion's arithmetic, or "no change needed".
+ * `/sre capacity <service>`: sizes the service from its last four weeks of CPU, memory and latency and what
+ * its Deployment and HPA (or Cloud Run service, or database's max_connections) give it, and answers with
+ * each suggestion's arithmetic, or "no change needed".
  */
 export async function answerCapacity(deps: ListenerDeps, service: string, respond: RespondFn): Promise<void> {
   const name = `\`${escapeMrkdwn(truncateText(service, 100))}\``
@@ -19,7 +20,9 @@ export async function answerCapacity(deps: ListenerDeps, service: string, respon
   if (!report) {
     await respond({
       response_type: 'ephemeral',
-      text: `There is no Deployment ${name} to size (the namespace is \`KUBERNETES_NAMESPACE\` unless you write \`namespace/service\`).`,
+      text:
+        `There is no Deployment ${name} to size (the namespace is \`KUBERNETES_NAMESPACE\` unless you write \`namespace/service\`), ` +
+        'nor a Cloud Run service of that name where `CLOUD_RUN_REGION` is set.',
     })
     return
   }

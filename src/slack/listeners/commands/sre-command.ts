@@ -6,7 +6,7 @@ import { HashingEmbedder } from '../../../core/correlation/hashing-embedder'
 import { incidentLabel, parseIncidentLabel } from '../../../core/incidents/incident-label'
 import { serviceFromText } from '../../../core/incidents/service-from-text'
 import { getAnalysisRecord, getLatestAnalysis, getLatestCalibration, storedReasoningSteps } from '../../../storage/repositories/analyses'
-import { getIncidentByNumber, getLatestIncidentInChannel, listKnownServices, listOpenIncidents } from '../../../storage/repositories/incidents'
+import { getIncidentByNumber, getLatestIncidentInChannel, listKnownServices } from '../../../storage/repositories/incidents'
 import { getIncidentEmbedding } from '../../../storage/repositories/incident-embeddings'
 import { searchIncidentCandidates } from '../../../storage/repositories/similar-incidents-search'
 import { buildSimilarIncidentsMessage } from '../../blocks/analysis-blocks'
@@ -28,6 +28,9 @@ import { answerReviewCommand } from './review-command'
 import { answerActionsCommand, runActionCommand } from './followup-commands'
 import { runPlaybookRevertCommand } from './playbook-revert-command'
 import { currentPlaybooks } from '../../../storage/repositories/playbook-versions'
+import { runDigestCommand } from './digest-command'
+import { answerIncidents, INCIDENTS_USAGE, parseIncidentsArguments } from './incidents-command'
+import { answerPlaybookStats } from './playbook-stats-command'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs
 
@@ -42,7 +45,9 @@ export function whatSreCommandDoes(text: string): string {
     case 'analyse':
       return 'start the analysis'
     case 'incidents':
-      return 'list the open incidents'
+      return /\s--since\b/.test(text) ? 'list the incidents' : 'list the open incidents'
+    case 'digest':
+      return 'queue the digest'
     case 'run':
       return 'start the playbook run'
     case 'similar':
@@ -73,6 +78,8 @@ export function whatSreCommandDoes(text: string): string {
       return 'list the follow-up actions'
     case 'playbook-revert':
       return 'revert the playbook'
+    case 'playbook-stats':
+      return 'compute the playbook figures'
     default:
       return 'answer your command'
   }
@@ -120,16 +127,17 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         return
       }
       case 'incidents': {
+        const filter = parseIncidentsArguments(rest)
+        if ('problem' in filter) {
+          await ack({ response_type: 'ephemeral', text: `${filter.problem}\n${INCIDENTS_USAGE}` })
+          return
+        }
         await ack()
-        const open = await listOpenIncidents(deps.db, 15)
-        const text = open.length
-          ? `*Open incidents*\n${open
-              .map((i) => `• *${incidentLabel(i)}* ${escapeMrkdwn(i.title)} — ${i.severity}${i.service ? `, ${escapeMrkdwn(i.service)}` : ''}`)
-              .join('\n')}`
-          : 'No open incidents. :sunny:'
-        await respond({ response_type: 'ephemeral', text, blocks: [section(text)] })
+        await answerIncidents(deps, filter, respond)
         return
       }
+      case 'digest':
+        return runDigestCommand(deps, { command, ack }, rest)
       case 'run': {
         const [playbookId = '', label = ''] = rest
         const incidentNumber = parseIncidentLabel(label)
@@ -238,6 +246,11 @@ export function createSreCommandHandler(deps: ListenerDeps) {
       case 'playbooks': {
         // The current versions: an edit approved since the bot started shows with its number.
         await ack({ response_type: 'ephemeral', ...buildPlaybookListMessage(await currentPlaybooks(deps.db, deps.playbooks)) })
+        return
+      }
+      case 'playbook-stats': {
+        await ack()
+        await answerPlaybookStats(deps, rest[0] ?? null, respond)
         return
       }
       case '':

@@ -175,4 +175,52 @@ describe('analyzeCapacity', () => {
     expect(report.verdict).toBe('no-data')
     expect(report.recommendations).toEqual([])
   })
+
+  describe('a database, sized by its connections against max_connections', () => {
+    const db = settings({ kind: 'database', replicas: 1, autoscaler: null, cpuRequestCores: null, memoryLimitGiB: null, maxConnections: 200 })
+
+    it('raises max_connections when the forecast peak passes 85 %, with the connections and the memory they may hold', () => {
+      const report = analyzeCapacity({ service: 'orders-db', cpu: flat(0.38), memory: flat(0.7), latencyP95Ms: [], connections: flat(0.9), settings: db })
+      expect(report.verdict).toBe('scale-up')
+      // 90 % of 200 = 180 at the peak; 180 / 0.7 = 257.1 → 260 in steps of 10 → 69 %; 60 more × 0.01 GiB × 168 h.
+      expect(report.recommendations).toEqual([
+        {
+          kind: 'max-connections',
+          from: 200,
+          to: 260,
+          before: 0.9,
+          after: 180 / 260,
+          vcpuHoursPerWeek: 0,
+          gibHoursPerWeek: 100.8,
+          summary:
+            'connections peak 90 % of max_connections at Sun 00:00; forecast next peak 90 % (180 of 200); raise max_connections 200 → 260 → 69 % ' +
+            "(or shrink the clients' pools: 180 connections at the peak)",
+        },
+      ])
+      expect(report.notes).toContain('CPU peak 38 % at Sun 00:00; forecast next peak 38 % (a database is resized, not scaled out)')
+    })
+
+    it('answers no change needed with the numbers when the connections stay well under the limit', () => {
+      const report = analyzeCapacity({ service: 'orders-db', cpu: flat(0.38), memory: flat(0.7), latencyP95Ms: [], connections: flat(0.38), settings: db })
+      expect(report.verdict).toBe('no-change')
+      expect(report.notes).toContain(
+        'connections peak 38 % of max_connections at Sun 00:00; forecast next peak 38 % (76 of 200); no connection limit change needed',
+      )
+    })
+  })
+
+  it('speaks of instances and max instances for a Cloud Run service', () => {
+    const report = analyzeCapacity({
+      service: 'api',
+      cpu: flat(0.95),
+      memory: flat(0.5),
+      latencyP95Ms: [],
+      settings: settings({ kind: 'cloud-run', replicas: 4, autoscaler: { minReplicas: 1, maxReplicas: 4 } }),
+    })
+    // 0.95 × 4 instances = 3.8 instances' worth at the peak; 3.8 / 0.7 = 5.43 → 6.
+    expect(report.recommendations[0]).toMatchObject({ kind: 'hpa-max', from: 4, to: 6 })
+    expect(report.recommendations[0]!.summary).toBe(
+      'CPU peak 95 % of 4 instances at Sun 00:00; forecast next peak 95 % (95 % even at max instances 4); raise max instances to 6 → 63 %',
+    )
+  })
 })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Hypothesis } from '../../../../src/core/analysis/detect-hypotheses'
 import type { CapacityReport } from '../../../../src/core/capacity/analyze-capacity'
 import { capacityEvidence, costPerWeek, saturationTarget } from '../../../../src/core/capacity/capacity-line'
+import { scaleOfferOf } from '../../../../src/core/capacity/scale-offer'
 
 const hypothesis = (id: string, target: string): Hypothesis => ({ id, statement: id, playbookId: 'p', target, support: 0.8, because: [] })
 
@@ -50,5 +51,32 @@ describe('capacityEvidence', () => {
   it('says no change is needed, with the numbers', () => {
     expect(capacityEvidence(base).line).toBe('capacity of search: no change needed — CPU peak 60 %: no replica change needed')
     expect(costPerWeek({ vcpuHoursPerWeek: -3.5, gibHoursPerWeek: 0 })).toBe('−3.5 vCPU-h, ±0 GiB-h a week')
+  })
+
+  it('gives the Scale offer of a scale-up on a Deployment, and none without a Deployment or a scale-up', () => {
+    const up = {
+      kind: 'hpa-max' as const,
+      from: 6,
+      to: 9,
+      before: 0.93,
+      after: 0.62,
+      vcpuHoursPerWeek: 25,
+      gibHoursPerWeek: 50,
+      summary: 'raise HPA max to 9 → 62 %',
+    }
+    const down = { ...up, kind: 'hpa-min' as const, from: 8, to: 3 }
+    const onDeployment = { ...base, settings: { ...base.settings, deployment: { namespace: 'd', name: 'search' } } }
+    expect(scaleOfferOf([capacityEvidence({ ...onDeployment, verdict: 'scale-up', recommendations: [up] }).evidence])).toEqual({
+      service: 'search',
+      namespace: 'd',
+      deployment: 'search',
+      kind: 'hpa-max',
+      from: 6,
+      to: 9,
+      summary: 'raise HPA max to 9 → 62 %',
+    })
+    expect(scaleOfferOf([capacityEvidence({ ...base, verdict: 'scale-up', recommendations: [up] }).evidence])).toBeNull()
+    expect(scaleOfferOf([capacityEvidence({ ...onDeployment, verdict: 'scale-down', recommendations: [down] }).evidence])).toBeNull()
+    expect(scaleOfferOf([{ data: { verdict: 'scale-up' } }])).toBeNull()
   })
 })

@@ -30,10 +30,12 @@ describe('forecastNextPeak', () => {
     expect(forecastNextPeak([])).toBeNull()
   })
 
-  it('sizes for the week ahead from the highest of the last seven days, moved by a week of trend', () => {
+  it('sizes for the week ahead from the highest of the last seven days; the trend is reported, not applied', () => {
     const f = forecastNextWeeklyPeak(peaksOf([50, 1, 1, 1, 1, 1, 1, 1, 4, 1]))
     expect(f?.basis).toEqual([1, 1, 1, 1, 1, 4, 1])
-    expect(f?.value).toBeCloseTo(4 * (1 + (f?.weeklyGrowth ?? 0)), 9)
+    expect(f?.value).toBe(4)
+    const growing = forecastNextWeeklyPeak(peaksOf(Array.from({ length: 14 }, (_, d) => 1 + d * 10)))
+    expect(growing).toMatchObject({ value: 131, weeklyGrowth: 0.1 })
     expect(forecastNextWeeklyPeak([])).toBeNull()
   })
 })

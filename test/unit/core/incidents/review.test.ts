@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { draftReview, type ReviewInput, type ReviewSection, reviewToMarkdown } from '../../../../src/core/incidents/review'
 import { buildIncidentTimeline } from '../../../../src/core/incidents/timeline'
+import { computePlaybookEffectiveness } from '../../../../src/core/playbooks/playbook-effectiveness'
+import { playbookSchema } from '../../../../src/core/playbooks/schema'
 
 const at = (hhmm: string) => new Date(`2026-03-04T${hhmm}:00.000Z`)
 
@@ -77,6 +79,7 @@ function full(overrides: Partial<ReviewInput['incident']> = {}, rest: Partial<Om
     },
     executions: [{ playbookId: 'latency-slow-dependency', title: 'Slow dependency', status: 'completed' }],
     followUps: [{ owner: 'U2', text: 'Add an index', dueOn: '2026-03-20', status: 'open' }],
+    playbook: null,
     ...rest,
   }
 }
@@ -94,6 +97,7 @@ describe('draftReview', () => {
       'timeline',
       'root_cause',
       'assessment',
+      'playbook',
       'follow_ups',
     ])
   })
@@ -144,6 +148,26 @@ describe('draftReview', () => {
     expect(section(bare, 'summary')).toContain('Resolution not recorded')
     expect(section(bare, 'assessment')).toBe('No analysis ran on this incident')
     expect(section(bare, 'follow_ups')).toBe('No follow-up actions recorded')
+    expect(section(bare, 'playbook')).toBe('No playbook ran on this incident')
+  })
+
+  it('shows the current figures of the playbook the incident used', () => {
+    const definition = playbookSchema.parse({
+      id: 'latency-slow-dependency',
+      title: 'Slow dependency',
+      version: 1,
+      description: 'd',
+      match: { keywords: ['latency'] },
+      steps: [{ id: 'look', kind: 'query', title: 'look', source: 'logs', assert: { stat: 'count', op: '>', value: 0, description: 'any' } }],
+    })
+    const [figures] = computePlaybookEffectiveness({
+      playbooks: [{ id: definition.id, title: definition.title, version: 1, definition }],
+      runs: [],
+      comparables: [],
+    })
+    expect(section(full({}, { playbook: figures! }), 'playbook')).toBe(
+      'Slow dependency (latency-slow-dependency, v1): needs 5 more runs with a recorded outcome to be ranked (has 0)\nno runs yet',
+    )
   })
 
   describe('what the bot got right and wrong', () => {
@@ -186,6 +210,6 @@ describe('reviewToMarkdown', () => {
     expect(markdown.startsWith('# Post-incident review: INC-61 latency \\*spike\\* \\<script\\>\n')).toBe(true)
     expect(markdown).toContain('## Root cause and contributing factors\n\n- Root cause: a \\| b \\[x\\](y)\n')
     expect(markdown).toContain('- Add an index — @U2, due 2026-03-20')
-    expect(markdown.match(/^## /gm)).toHaveLength(8)
+    expect(markdown.match(/^## /gm)).toHaveLength(9)
   })
 })

@@ -68,7 +68,7 @@ import { buildBlueprintChangesMessage } from '../../../../src/slack/blocks/bluep
 import type { BlueprintEdge } from '../../../../src/core/blueprint/blueprint-edge'
 import { describeBlueprintChange } from '../../../../src/core/blueprint/describe-blueprint-change'
 import { analyzeCapacity } from '../../../../src/core/capacity/analyze-capacity'
-import { buildCapacityMessage } from '../../../../src/slack/blocks/capacity-blocks'
+import { buildCapacityMessage, buildScaleOfferMessage } from '../../../../src/slack/blocks/capacity-blocks'
 import { playbookProposalView } from '../../../../src/core/playbooks/playbook-proposal'
 import { buildApproveReasonModal, buildPlaybookProposalMessage, buildPlaybookVersionMessage } from '../../../../src/slack/blocks/playbook-proposal-blocks'
 
@@ -492,6 +492,10 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
       blocks: buildApproveReasonModal({ proposalId: '00000000-0000-0000-0000-000000000000', summary: h, channel: null, messageTs: null })
         .blocks as KnownBlock[],
     }),
+  ],
+  [
+    'scale offer',
+    (h) => buildScaleOfferMessage({ service: h, namespace: h, deployment: h, kind: 'hpa-max', from: 6, to: 9, summary: `${h} raise HPA max to 9` }, 3),
   ],
   ['help with a problem', (h) => buildHelpMessage(escapeMrkdwn(h))],
   ['playbook list', (h) => buildPlaybookListMessage([playbook(h)])],
