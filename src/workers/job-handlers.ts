@@ -18,6 +18,7 @@ import { failPlaybookRun, processPlaybookAdvance } from './processors/playbook-a
 import { processPlaybookShowCancellation } from './processors/playbook-show-cancellation'
 import { processPlaybookStart } from './processors/playbook-start'
 import { processPlaybookProposeEdit } from './processors/playbook-propose-edit'
+import { processPlaybookSuggestEdits } from './processors/playbook-suggest-edits'
 import { processTelemetryScan } from './processors/telemetry-scan'
 import { processIncidentRequeueMissed } from './processors/incident-requeue-missed'
 import { processIncidentRemindResolutions } from './processors/incident-remind-resolutions'
@@ -51,6 +52,9 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
       deps.logger,
     ),
     'playbook.propose-edit': (data) => processPlaybookProposeEdit(deps, data),
+    'playbook.suggest-edits': async (data) => {
+      await processPlaybookSuggestEdits(deps, data)
+    },
     'history.reembed': async (data) => {
       await processHistoryReembed(deps, data)
     },

@@ -14,7 +14,8 @@ import {
 } from '../../src/slack/blocks/playbook-proposal-blocks'
 import { listOpenIncidents } from '../../src/storage/repositories/incidents'
 import { getCurrentPlaybook, listPlaybookVersions } from '../../src/storage/repositories/playbook-versions'
-import { listExecutionsForIncident } from '../../src/storage/repositories/playbooks'
+import { createExecution, listExecutionsForIncident, recordExecutionStep } from '../../src/storage/repositories/playbooks'
+import { createPastIncident } from '../support/seed-incidents'
 import { ordersDbExhaustion } from '../fakes/scripted-telemetry'
 import { eventually } from '../support/eventually'
 import { startOnTestServices } from '../support/test-environment'
@@ -119,5 +120,60 @@ describe('a proposed playbook edit, through the Bolt app and the Slack simulator
     const reverted = (await getCurrentPlaybook(db(), PLAYBOOK))!
     expect(reverted.version).toBe(3)
     expect(threshold(reverted)).toBe(0.9)
+  })
+
+  it('after a resolution is recorded, proposes each edit the figures suggest for the playbooks that ran, once', async () => {
+    const current = (await getCurrentPlaybook(db(), PLAYBOOK))!
+    const t0 = new Date('2026-11-02T10:00:00Z')
+    const at = (s: number) => new Date(t0.getTime() + s * 1000)
+    let last = ''
+    // Ten incidents the playbook fixed: pool-saturation found the problem each time, timeout-logs never found anything.
+    for (let i = 0; i < 10; i++) {
+      const start = i * 10_000
+      const incident = await createPastIncident(db(), {
+        title: `pool exhausted ${i}`,
+        service: 'orders-db',
+        startedAt: at(start),
+        resolvedAt: at(start + 3600),
+        resolutionRecordedAt: at(start + 3700),
+        resolutionOutcome: 'worked',
+        playbookId: PLAYBOOK,
+      })
+      const run = await createExecution(db(), {
+        playbookId: PLAYBOOK,
+        playbookVersion: current.version,
+        definition: current,
+        incidentId: incident.id,
+        inputs: { service: 'orders-db', target: 'orders-db', incident: { number: incident.number, title: incident.title }, confidence: 0.8, rationale: 'r' },
+        startedBy: 'system',
+        status: 'completed',
+        createdAt: at(start),
+      })
+      const step = (position: number, stepId: string, kind: string, outcome: Record<string, unknown>) =>
+        recordExecutionStep(db(), {
+          executionId: run.id,
+          position,
+          stepId,
+          kind,
+          status: 'succeeded',
+          outcome,
+          startedAt: at(start),
+          finishedAt: at(start + position),
+        })
+      await step(0, 'pool-saturation', 'query', { passed: true, value: 0.97 })
+      await step(1, 'timeout-logs', 'query', { passed: false, value: 0 })
+      await step(2, 'approve-restart', 'approval', { decision: 'approved', by: DEMO_USERS.approver.id })
+      await step(3, 'restart-pooler', 'action', { started: true, detail: 'restarted' })
+      last = incident.id
+    }
+    const proposals = () => env.fakeSlack.rootMessagesIn(CHANNEL).filter((m) => (m.text ?? '').includes('drop step timeout-logs'))
+    await env.runtime.handlers['playbook.suggest-edits']({ incidentId: last }, { jobId: 'suggest-1', attempt: 1 })
+    await env.idle()
+    expect(proposals()).toHaveLength(1)
+    expect(JSON.stringify(proposals()[0]!.blocks)).toContain('-  - id: timeout-logs')
+    // The next resolution finds the same edit of the same version: not proposed again.
+    await env.runtime.handlers['playbook.suggest-edits']({ incidentId: last }, { jobId: 'suggest-2', attempt: 1 })
+    await env.idle()
+    expect(proposals()).toHaveLength(1)
   })
 })

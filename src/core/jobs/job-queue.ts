@@ -64,6 +64,11 @@ export const jobSchemas = {
     /** Why it was asked for, for the approval message; defaults to "with /sre run". */
     reason: z.string().max(2000).optional(),
   }),
+  /**
+   * An incident's resolution was recorded: the figures of each playbook that ran on it are computed again and each new edit
+   * they suggest is proposed (`playbook.propose-edit`), once per edit of a version.
+   */
+  'playbook.suggest-edits': z.object({ incidentId: z.uuid() }),
   /** Posts an edit suggested for a playbook to its owners for approval, once per edit of a version (enqueue with proposeEditJobId). */
   'playbook.propose-edit': playbookEditSuggestionSchema,
   /** Embeds the history again with the running model; `pass` counts the passes that left failures behind. */
