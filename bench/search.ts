@@ -9,10 +9,13 @@
  * whole history, 20 % as of a random past time), it measures the full correlation path
  * (embed + keyword statistics + the hybrid SQL + fusion) p50/p95/p99, and the recall@10
  * of the HNSW arm against an exact scan with the same filters, ids and ANN-benchmarks
- * style (a result counts when its distance is within the true 10th distance: ties).
+ * style (a result counts when its distance is within the true 10th distance: ties), and the recall@10
+ * of the BM25F arm's pooled ranking against scoring every incident that holds a query term.
  * Drops the database at the end unless --keep.
  *
- * Run: npm run bench:search -- [--count 100000] [--queries 500] [--recall-queries 200] [--keep]
+ * Run: npm run bench:search -- [--count 100000] [--queries 500] [--recall-queries 200] [--keep] [--database <kept database>]
+ * --database measures a database kept by an earlier run (--keep) instead of loading a new one: the
+ * migrations still run first (a new one's backfill included), so a change is measured on the same history.
  * (DATABASE_URL overrides postgres://postgres@127.0.0.1:5432/test; a database is created next to it.)
  */
 import { randomBytes } from 'node:crypto'
@@ -28,6 +31,7 @@ import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
 import { SeededRandom } from '../src/integrations/telemetry/synthetic'
 import { migrateDatabase, openDatabase, type Database } from '../src/storage/database'
 import { insertIncidents, type NewIncident } from '../src/storage/repositories/incidents'
+import { FIELD_POOL, searchFieldTerms } from '../src/storage/repositories/bm25f-search'
 import { searchIncidentCandidates } from '../src/storage/repositories/similar-incidents-search'
 
 const P95_GOAL_MS = 25
@@ -38,12 +42,15 @@ const { values: flags } = parseArgs({
     count: { type: 'string', default: '100000' },
     queries: { type: 'string', default: '500' },
     'recall-queries': { type: 'string', default: '200' },
+    'bm25f-recall-queries': { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
+    database: { type: 'string' },
   },
 })
 const COUNT = Number(flags.count)
 const QUERIES = Number(flags.queries)
 const RECALL_QUERIES = Number(flags['recall-queries'])
+const BM25F_RECALL_QUERIES = Number(flags['bm25f-recall-queries'])
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const NOW = new Date('2026-05-14T12:00:00Z')
 
@@ -141,45 +148,61 @@ async function nearest(db: Database, vector: number[], before: Date, exact: bool
   })
 }
 
+/** Embeds and inserts COUNT synthetic incidents through the normal insert path, and says how fast. */
+async function loadHistory(db: Database, embedder: HashingEmbedder, out: (line?: string) => void): Promise<void> {
+  const history = syntheticIncidents(COUNT, 42)
+  let started = Date.now()
+  const rows: NewIncident[] = []
+  for (const [i, p] of history.entries()) {
+    const [embedding] = await embedder.embed([incidentEmbeddingText(p)])
+    rows.push({ ...resolvedIncidentRow(p, `bench:${i}`, embedding!), embeddingModel: embedder.name })
+  }
+  const embedSeconds = (Date.now() - started) / 1000
+  out(`embedding: ${(COUNT / embedSeconds).toFixed(0)} incidents/s (${embedSeconds.toFixed(1)} s, local hashing embedder, one core)`)
+
+  started = Date.now()
+  let lastReport = started
+  for (let i = 0; i < rows.length; i += 5000) {
+    await insertIncidents(db, rows.slice(i, i + 5000), 500)
+    if (Date.now() - lastReport > 30_000) {
+      out(`  … ${Math.min(i + 5000, rows.length).toLocaleString('en-US')} loaded, ${((i + 5000) / ((Date.now() - started) / 1000)).toFixed(0)} incidents/s`)
+      lastReport = Date.now()
+    }
+  }
+  const ingestSeconds = (Date.now() - started) / 1000
+  out(
+    `ingestion: ${(COUNT / ingestSeconds).toFixed(0)} incidents/s (${ingestSeconds.toFixed(1)} s; batches of 500 with HNSW, GIN, btree indexes and term-statistics triggers live)`,
+  )
+}
+
 async function main(): Promise<void> {
-  const name = `sre_bench_search_${randomBytes(4).toString('hex')}`
+  const reused = flags.database
+  if (reused !== undefined && !/^[a-z0-9_]+$/.test(reused)) throw new Error(`--database: not a database name: ${reused}`)
+  const name = reused ?? `sre_bench_search_${randomBytes(4).toString('hex')}`
   const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name}`)
+  if (!reused) await admin.unsafe(`create database ${name}`)
   const url = new URL(BASE_URL)
   url.pathname = `/${name}`
   const handle = await openDatabase(url.toString(), { poolSize: 4 })
   const out = (line = '') => process.stdout.write(`${line}\n`)
   try {
+    const started = Date.now()
     await migrateDatabase(handle)
     const db = handle.db
     const embedder = new HashingEmbedder()
-    out(`bench:search — ${COUNT.toLocaleString('en-US')} incidents, ${embedder.dimensions}-d ${embedder.name}, Postgres ${name}`)
-
-    const history = syntheticIncidents(COUNT, 42)
-    let started = Date.now()
-    const rows: NewIncident[] = []
-    for (const [i, p] of history.entries()) {
-      const [embedding] = await embedder.embed([incidentEmbeddingText(p)])
-      rows.push({ ...resolvedIncidentRow(p, `bench:${i}`, embedding!), embeddingModel: embedder.name })
+    if (reused) {
+      const [counted] = rowsOf(await db.execute(sql`select count(*)::int as n from incidents`))
+      out(
+        `bench:search — kept database ${name}: ${Number(counted!.n).toLocaleString('en-US')} incidents, migrated in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      )
+    } else {
+      out(`bench:search — ${COUNT.toLocaleString('en-US')} incidents, ${embedder.dimensions}-d ${embedder.name}, Postgres ${name}`)
+      await loadHistory(db, embedder, out)
     }
-    const embedSeconds = (Date.now() - started) / 1000
-    out(`embedding: ${(COUNT / embedSeconds).toFixed(0)} incidents/s (${embedSeconds.toFixed(1)} s, local hashing embedder, one core)`)
 
-    started = Date.now()
-    let lastReport = started
-    for (let i = 0; i < rows.length; i += 5000) {
-      await insertIncidents(db, rows.slice(i, i + 5000), 500)
-      if (Date.now() - lastReport > 30_000) {
-        out(`  … ${Math.min(i + 5000, rows.length).toLocaleString('en-US')} loaded, ${((i + 5000) / ((Date.now() - started) / 1000)).toFixed(0)} incidents/s`)
-        lastReport = Date.now()
-      }
-    }
-    const ingestSeconds = (Date.now() - started) / 1000
-    out(
-      `ingestion: ${(COUNT / ingestSeconds).toFixed(0)} incidents/s (${ingestSeconds.toFixed(1)} s; batches of 500 with HNSW, GIN, btree indexes and term-statistics triggers live)`,
-    )
-    // What autovacuum does in steady state: flushes the GIN pending list, refreshes statistics.
+    // What autovacuum does in steady state: flushes the GIN pending lists, refreshes statistics.
     await db.execute(sql.raw('vacuum analyze incidents'))
+    await db.execute(sql.raw('vacuum analyze incident_field_terms'))
 
     const random = new SeededRandom(7, 0x9e11)
     const queries = syntheticIncidents(Math.max(QUERIES, RECALL_QUERIES), 4242).map((q) => ({
@@ -239,13 +262,29 @@ async function main(): Promise<void> {
     out(
       `HNSW recall@10 vs exact (ef_search 100, iterative scan, same as-of filter, ${RECALL_QUERIES} queries): ${recallDistance.toFixed(3)} by distance (ties count), ${recallIds.toFixed(3)} by id`,
     )
+
+    // BM25F scores a pool (the incidents holding the query's rarest terms); the exact ranking scores every incident holding any term.
+    let fieldHits = 0
+    let fieldTotal = 0
+    for (const q of queries.slice(0, BM25F_RECALL_QUERIES)) {
+      const text = incidentEmbeddingText(q)
+      const [pooled, exact] = [await searchFieldTerms(db, text, { before: q.before }), await searchFieldTerms(db, text, { before: q.before, pool: Infinity })]
+      const exactTop = exact.ranked.slice(0, 10)
+      const tenth = exactTop.at(-1)?.score ?? 0
+      fieldHits += pooled.ranked.slice(0, 10).filter((r) => r.score >= tenth - 1e-9).length
+      fieldTotal += exactTop.length
+    }
+    const fieldRecall = fieldTotal === 0 ? 1 : fieldHits / fieldTotal
+    out(
+      `BM25F recall@10 of the pooled ranking (pool ${FIELD_POOL}) vs scoring every incident holding a query term (${BM25F_RECALL_QUERIES} queries): ${fieldRecall.toFixed(3)} (ties count)`,
+    )
     out()
     out(
       `goal p95 < ${P95_GOAL_MS} ms: ${p95 < P95_GOAL_MS ? 'met' : 'NOT met'} (${p95.toFixed(1)} ms); goal recall@10 ≥ ${RECALL_GOAL}: ${recallDistance >= RECALL_GOAL ? 'met' : 'NOT met'} (${recallDistance.toFixed(3)})`,
     )
   } finally {
     await handle.close()
-    if (flags.keep) out(`kept database ${name}`)
+    if (flags.keep || reused) out(`kept database ${name}`)
     else await admin.unsafe(`drop database if exists ${name} with (force)`)
     await admin.end({ timeout: 2 })
   }

@@ -237,6 +237,17 @@ const envSchema = z.object({
     .regex(/^:?[a-z0-9_+'-]{1,100}:?$/, 'must be an emoji name such as pushpin')
     .transform((name) => name.replace(/^:|:$/g, ''))
     .default('pushpin'),
+  /** The App Home dashboard is published to one person at most once in this many seconds; a burst of changes makes one refresh. */
+  HOME_REFRESH_MIN_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /** Only people who opened the Home tab within this many minutes get it refreshed when something changes (others on their next visit). */
+  HOME_ACTIVE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  /** views.publish calls the refreshes make per minute, across all people (Slack's Tier 4 allows about 100). */
+  HOME_PUBLISHES_PER_MINUTE: z.coerce.number().int().min(1).max(100).default(60),
 })
 
 export type Config = z.infer<typeof envSchema>

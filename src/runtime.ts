@@ -20,6 +20,7 @@ import { HttpProbe } from './integrations/probes/http-probe'
 import { SlackIncidentThread } from './slack/incident-thread-presenter'
 import { SlackMessenger } from './slack/messenger'
 import { SlackIncidentChannels } from './slack/incident-channels'
+import { SlackHomeTab } from './slack/home-tab-presenter'
 import { migrateDatabase, openDatabase, type DatabaseHandle } from './storage/database'
 import { loadPlaybookFiles } from './storage/playbook-files'
 import { EMBEDDING_DIMENSIONS } from './storage/schema'
@@ -89,6 +90,7 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
     tryWithLock: database.tryWithLock,
     queue,
     thread: new SlackIncidentThread(new SlackMessenger(client, database.db, pacing), logger, config.THREAD_DETAIL, new SlackIncidentChannels(client)),
+    home: new SlackHomeTab(client, logger),
     telemetry,
     warningClaims,
     embedder: overrides.embedder ?? (await embedderFor(config)),

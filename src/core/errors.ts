@@ -82,6 +82,7 @@ export const ERROR_CODES = [
   'incident_root_busy',
   'blueprint_service_unknown',
   'followup_webhook_failed',
+  'home_publish_rate_limited',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -1,4 +1,6 @@
 import { bm25Tokens } from '../core/correlation/bm25-index'
+import { averageWeightedLength, BM25F_FIELD_WEIGHTS, bm25fIdf, bm25fScore, type FieldCounts, weightedSum } from '../core/correlation/bm25f'
+import { RRF_K } from '../core/correlation/hybrid-ranking'
 import { featureTokens, HashingEmbedder } from '../core/correlation/hashing-embedder'
 import { LsaModel } from '../core/correlation/lsa'
 import type { BugReport } from './gitbugs/read-gitbugs-reports'
@@ -16,41 +18,49 @@ export interface ReportText {
   id: string
   title: string
   body: string
+  /** How the report was closed (GitBugs' Resolution): the product indexes it as the resolution field. */
+  resolution?: string
   created: Date
 }
 
 /** How deep each retriever's list goes before fusion (the product takes 50 per retriever). */
 export const DEPTH = 50
 
-/** BM25 over per-field term frequencies: a title term counts `titleWeight` times (BM25F, one shared length normalisation). */
+/**
+ * BM25F in memory over per-field term counts, scored by the product's own `bm25fScore` (the
+ * search over Postgres scores its candidates with the same function): with the product's field
+ * weights it is the product's BM25F arm; with weights 1 / 1 / 0 and plain tokens it is plain BM25.
+ */
 export class FieldBm25 {
-  private readonly docs: Array<{ id: string; created: number; length: number; tf: Map<string, number> }> = []
+  private readonly docs: Array<{ id: string; created: number; lengths: FieldCounts; counts: Map<string, FieldCounts> }> = []
   private readonly df = new Map<string, number>()
-  private totalLength = 0
+  private readonly totals = { documents: 0, title: 0, description: 0, resolution: 0 }
 
   constructor(
     private readonly tokens: (text: string) => string[],
-    private readonly titleWeight = 1,
-    private readonly k1 = 1.2,
-    private readonly b = 0.75,
+    private readonly weights: Readonly<FieldCounts> = BM25F_FIELD_WEIGHTS,
   ) {}
 
   add(doc: ReportText): void {
-    const tf = new Map<string, number>()
-    const title = this.tokens(doc.title)
-    const body = this.tokens(doc.body)
-    for (const t of title) tf.set(t, (tf.get(t) ?? 0) + this.titleWeight)
-    for (const t of body) tf.set(t, (tf.get(t) ?? 0) + 1)
-    for (const t of tf.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1)
-    const length = this.titleWeight * title.length + body.length
-    this.docs.push({ id: doc.id, created: doc.created.getTime(), length, tf })
-    this.totalLength += length
-  }
-
-  private idf(t: string): number {
-    const n = this.docs.length
-    const d = this.df.get(t) ?? 0
-    return Math.log(1 + (n - d + 0.5) / (d + 0.5))
+    const counts = new Map<string, FieldCounts>()
+    const fields: Array<[keyof FieldCounts, string[]]> = [
+      ['title', this.weights.title ? this.tokens(doc.title) : []],
+      ['description', this.weights.description ? this.tokens(doc.body) : []],
+      ['resolution', this.weights.resolution ? this.tokens(doc.resolution ?? '') : []],
+    ]
+    const lengths: FieldCounts = { title: 0, description: 0, resolution: 0 }
+    for (const [field, tokens] of fields) {
+      lengths[field] = tokens.length
+      for (const t of tokens) {
+        const c = counts.get(t) ?? { title: 0, description: 0, resolution: 0 }
+        c[field]++
+        counts.set(t, c)
+      }
+    }
+    for (const t of counts.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1)
+    this.docs.push({ id: doc.id, created: doc.created.getTime(), lengths, counts })
+    this.totals.documents++
+    for (const [field] of fields) this.totals[field] += lengths[field]
   }
 
   /** Weighted query terms (a plain query weighs each distinct term 1). */
@@ -59,18 +69,13 @@ export class FieldBm25 {
   }
 
   search(terms: Map<string, number>, before: Date, depth = DEPTH): Array<{ id: string; score: number; doc: number }> {
-    const average = this.totalLength / Math.max(1, this.docs.length)
-    const idf = new Map([...terms.keys()].map((t) => [t, this.idf(t)]))
+    const average = averageWeightedLength(this.totals, this.weights)
+    const query = [...terms].map(([term, w]) => ({ term, idf: w * bm25fIdf(this.totals.documents, this.df.get(term) ?? 0) }))
     const scored: Array<{ id: string; score: number; doc: number }> = []
     const limit = before.getTime()
     this.docs.forEach((doc, i) => {
       if (doc.created >= limit) return
-      let score = 0
-      for (const [t, w] of terms) {
-        const f = doc.tf.get(t)
-        if (!f) continue
-        score += w * idf.get(t)! * ((f * (this.k1 + 1)) / (f + this.k1 * (1 - this.b + (this.b * doc.length) / average)))
-      }
+      const score = bm25fScore(query, doc, average, { weights: this.weights })
       if (score > 0) scored.push({ id: doc.id, score, doc: i })
     })
     return scored.sort((x, y) => y.score - x.score || (x.id < y.id ? -1 : 1)).slice(0, depth)
@@ -88,7 +93,8 @@ export class FieldBm25 {
     const model = new Map<string, number>()
     for (const r of top) {
       const doc = this.docs[r.doc]!
-      for (const [t, f] of doc.tf) model.set(t, (model.get(t) ?? 0) + (f / Math.max(1, doc.length)) * (r.score / total))
+      const length = Math.max(1, weightedSum(doc.lengths, this.weights))
+      for (const [t, c] of doc.counts) model.set(t, (model.get(t) ?? 0) + (weightedSum(c, this.weights) / length) * (r.score / total))
     }
     const expansion = [...model].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, options.terms)
     const mass = expansion.reduce((s, [, w]) => s + w, 0) || 1
@@ -119,8 +125,8 @@ class VectorIndex {
   }
 }
 
-/** Weighted reciprocal rank fusion (k = 60) of ranked lists. */
-export function fuseByRank(lists: Array<{ weight: number; ranked: Array<{ id: string }> }>, k = 60): Array<{ id: string; score: number }> {
+/** Weighted reciprocal rank fusion (k = 60, the product's RRF_K) of ranked lists. */
+export function fuseByRank(lists: Array<{ weight: number; ranked: Array<{ id: string }> }>, k = RRF_K): Array<{ id: string; score: number }> {
   const score = new Map<string, number>()
   for (const list of lists) {
     if (list.weight === 0) continue
@@ -131,21 +137,19 @@ export function fuseByRank(lists: Array<{ weight: number; ranked: Array<{ id: st
   return [...score].map(([id, s]) => ({ id, score: s })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
 }
 
-export const TITLE_WEIGHT = 2
-
 export function reportText(r: BugReport): ReportText {
-  return { id: r.id, title: r.summary, body: r.description, created: r.created }
+  return { id: r.id, title: r.summary, body: r.description, resolution: r.resolution, created: r.created }
 }
 
 /**
  * Indexes the history once; then runs every base retriever for any query: plain BM25 (the
- * baseline), BM25F (identifiers split, light stem, title terms counted twice, as the product's
- * tsvector does), each with RM3 feedback, the hashing embedder, LSA fitted on the history, and
+ * baseline), BM25F (the product's: identifiers split, light stem, title terms counted twice,
+ * resolution once, the same scoring function), each with RM3 feedback, the hashing embedder, LSA fitted on the history, and
  * the candidates by time proximity (for the fusion that mirrors the product's).
  */
 export class DuplicateRetrievers {
-  private readonly plain = new FieldBm25(bm25Tokens, 1)
-  private readonly fields = new FieldBm25(featureTokens, TITLE_WEIGHT)
+  private readonly plain = new FieldBm25(bm25Tokens, { title: 1, description: 1, resolution: 0 })
+  private readonly fields = new FieldBm25(featureTokens)
   private readonly hashing = new VectorIndex()
   private readonly latent = new VectorIndex()
   private readonly embedder = new HashingEmbedder()

@@ -1,5 +1,6 @@
 import { applyCalibration, fitCalibration, type LabelledScore } from '../core/confidence/calibration'
 import { brierScore, calibrationErrorFloor, expectedCalibrationError, spiegelhalterTest, type Forecast } from '../core/confidence/calibration-metrics'
+import { BM25F_RRF_WEIGHT } from '../core/correlation/bm25f'
 import { DuplicateRetrievers, fuseByRank, reportText } from './duplicate-retrievers'
 import type { BugReport } from './gitbugs/read-gitbugs-reports'
 import { perturbReport } from './perturb-reports'
@@ -48,6 +49,11 @@ const FIXED_FUSIONS: Record<string, (l: Lists) => Ranking> = {
     fuseByRank([
       { weight: 1, ranked: l.BM25! },
       { weight: 1, ranked: l.BM25F! },
+    ]),
+  [`RRF BM25 + ${BM25F_RRF_WEIGHT} x BM25F (the product's weight)`]: (l) =>
+    fuseByRank([
+      { weight: 1, ranked: l.BM25! },
+      { weight: BM25F_RRF_WEIGHT, ranked: l.BM25F! },
     ]),
   'RRF BM25F + LSA': (l) =>
     fuseByRank([

@@ -5,6 +5,7 @@ import { getLatestStatusUpdate, getThreadIncidentOrThrow } from '../storage/repo
 import { getIncidentOrThrow, updateIncident, type Incident } from '../storage/repositories/incidents'
 import { planIncidentChannel } from '../core/incidents/incident-channel'
 import { incidentChannelPolicy, openIncidentChannelThread } from './incident-channel'
+import { requestHomeRefresh } from '../storage/repositories/home-viewers'
 import type { WorkerDeps } from './worker-deps'
 
 /** The incident as its thread shows it: as stored, with its latest status update. */
@@ -20,7 +21,7 @@ const ROOT_LOCK_ATTEMPTS = 600
  * thread too, racing its own analysis: one of them posts it under a lock, the others wait and read it.
  */
 export async function ensureIncidentRoot(
-  deps: Pick<WorkerDeps, 'db' | 'thread' | 'config' | 'tryWithLock' | 'now'>,
+  deps: Pick<WorkerDeps, 'db' | 'thread' | 'config' | 'tryWithLock' | 'now' | 'queue'>,
   incident: Incident,
 ): Promise<PostedMessage> {
   if (incident.slackChannel && incident.slackTs) return { channel: incident.slackChannel, ts: incident.slackTs }
@@ -40,7 +41,11 @@ export async function ensureIncidentRoot(
       await updateIncident(deps.db, incident.id, { slackChannel: posted.channel, slackTs: posted.ts })
       return posted
     })
-    if (opened.ran) return opened.value
+    if (opened.ran) {
+      // A new incident (or one whose thread another worker had just opened): the Home dashboards list it with its link.
+      await requestHomeRefresh(deps)
+      return opened.value
+    }
     await new Promise((resolve) => setTimeout(resolve, ROOT_LOCK_WAIT_MS))
   }
   throw new CodedError('incident_root_busy', `the root message of incident ${incident.id} is being posted elsewhere for too long; retrying`)

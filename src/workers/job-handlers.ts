@@ -4,6 +4,7 @@ import { processApprovalApplyDecision } from './processors/approval-apply-decisi
 import { processApprovalExpire } from './processors/approval-expire'
 import { processBlueprintRefresh } from './processors/blueprint-refresh'
 import { processHistoryPrune } from './processors/history-prune'
+import { processHomeRefresh } from './processors/home-refresh'
 import { processHistoryReembed } from './processors/history-reembed'
 import { processIncidentAnalyze } from './processors/incident-analyze'
 import { processIncidentAnnounceResolution } from './processors/incident-announce-resolution'
@@ -61,6 +62,7 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
     'telemetry.scan': (_data, meta) => processTelemetryScan(deps, meta),
     'warnings.score': (_data, meta) => processWarningsScore(deps, meta),
     'history.prune': () => processHistoryPrune(deps),
+    'home.refresh': (_data, meta) => processHomeRefresh(deps, meta),
     'blueprint.refresh': (_data, meta) => processBlueprintRefresh(deps, meta),
     'incident.requeue-missed': () => processIncidentRequeueMissed(deps),
     'incident.remind-resolutions': () => processIncidentRemindResolutions(deps),

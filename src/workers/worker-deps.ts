@@ -7,6 +7,7 @@ import type { TelemetryPort } from '../core/telemetry/port'
 import type { ActionExecutor } from '../core/playbooks/action-port'
 import type { EndpointProbe } from '../core/playbooks/endpoint-probe'
 import type { IncidentThread } from '../core/incidents/incident-thread'
+import type { HomeTab } from '../core/home/home-dashboard'
 import type { Logger } from '../logger'
 import type { Database, TryWithLock } from '../storage/database'
 import type { JobQueue } from '../core/jobs/job-queue'
@@ -21,6 +22,8 @@ export interface WorkerDeps {
   queue: JobQueue
   /** What people are shown: the incident's thread and the messages in it. */
   thread: IncidentThread
+  /** Each person's App Home dashboard. */
+  home: HomeTab
   telemetry: TelemetryPort
   /** Who may post a proactive telemetry warning now (Redis across workers, memory in embedded mode). */
   warningClaims: WarningClaimsPort
@@ -64,6 +67,9 @@ export interface WorkerDeps {
     | 'BLUEPRINT_INTERVAL_MINUTES'
     | 'BLUEPRINT_EDGE_TTL_DAYS'
     | 'BLUEPRINT_CHANNEL'
+    | 'HOME_REFRESH_MIN_SECONDS'
+    | 'HOME_ACTIVE_MINUTES'
+    | 'HOME_PUBLISHES_PER_MINUTE'
     | 'DIGEST_CHANNEL'
     | 'DIGEST_TIMEZONE'
   >

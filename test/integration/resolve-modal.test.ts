@@ -92,6 +92,7 @@ describe('the Resolve form, through the Bolt app and the Slack simulator', () =>
         resolution: text('restarted pgbouncer <!channel>'),
         outcome: choice('worked'),
         root_cause: text('connection leak'),
+        contributing_factors: text('no alert on pool saturation'),
         diagnosis: choice('right'),
         same_incident: choice(pastId, 'static_select'),
       }),
@@ -105,6 +106,7 @@ describe('the Resolve form, through the Bolt app and the Slack simulator', () =>
       resolution: 'restarted pgbouncer <!channel>',
       resolutionOutcome: 'worked',
       rootCause: 'connection leak',
+      contributingFactors: 'no alert on pool saturation',
       diagnosisLabel: 'right',
       sameIncidentId: pastId,
       resolutionRecordedBy: DEMO_USERS.approver.id,
@@ -114,6 +116,7 @@ describe('the Resolve form, through the Bolt app and the Slack simulator', () =>
     const note = env.fakeSlack.thread(CHANNEL, incident.slackTs!).find((m) => /recorded how INC-/.test(m.text ?? ''))
     expect(note?.text).toContain('restarted pgbouncer &lt;!channel&gt; (worked)')
     expect(note?.text).toContain('Diagnosis: diagnosis right')
+    expect(note?.text).toContain('Contributing factors: no alert on pool saturation')
     const thread = env.fakeSlack.thread(CHANNEL, incident.slackTs!)
     expect(thread.some((m) => (m.text ?? '').includes(`resolved by <@${DEMO_USERS.approver.id}>`))).toBe(true)
     expect(JSON.stringify(env.fakeSlack.message(CHANNEL, incident.slackTs!)?.blocks)).toContain('Record what fixed it')

@@ -383,7 +383,7 @@ describe('every Slack listener tells the user when the database or the job queue
       const user = freshUser()
       await sender.event({ type: 'app_home_opened', user, channel: 'D0HOME', tab: 'home', event_ts: '1700000000.000001' })
       const view = await eventually(async () => fakeSlack.views.find((v) => v.userId === user), { what: 'the home view' })
-      expect(JSON.stringify(view.view)).toMatch(/I could not show the open incidents \(/)
+      expect(JSON.stringify(view.view)).toMatch(/I could not show your dashboard \(/)
     })
   })
 })

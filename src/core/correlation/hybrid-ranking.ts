@@ -1,4 +1,5 @@
 import { HOUR_MS } from '../durations'
+import { BM25F_RRF_WEIGHT } from './bm25f'
 import type { MatchSignals, PastIncident, RankedMatch } from './past-incident-match'
 
 /** One past incident returned by any of the retrievers, with every signal measured against the query. */
@@ -10,12 +11,16 @@ export interface SearchCandidate {
   bm25: number
   keywordCoverage: number
   matchedTerms: string[]
+  /** BM25F score (field-weighted, identifiers split; see bm25f.ts) when its retriever scored the incident; 0 or absent otherwise. */
+  fieldScore?: number
+  /** The query's terms found in the incident's title, rarest first (BM25F's tokens). */
+  titleTerms?: string[]
   sameService: boolean
   sameResource: boolean
   samePolicy: boolean
   sameSignature: boolean
   /** Which retrievers returned it; only those rank it. */
-  retrievedBy: { embedding: boolean; keywords: boolean; structured: boolean }
+  retrievedBy: { embedding: boolean; keywords: boolean; structured: boolean; fields?: boolean }
 }
 
 export interface RankingOptions {
@@ -28,6 +33,7 @@ export interface RankingOptions {
 
 /** Reciprocal rank fusion constant: rank 1 is worth 1/61, rank 10 1/70 (Cormack et al., 2009). */
 export const RRF_K = 60
+/** Weights of the lists in the fusion (the embedding's is the embedder's rankingWeight; BM25F's is BM25F_RRF_WEIGHT). */
 const ARM_WEIGHT = { keywords: 1, structured: 0.5 } as const
 /** One unit: what a first place in one full-weight retriever contributes. */
 const UNIT = 1 / (RRF_K + 1)
@@ -74,8 +80,13 @@ export function rankCandidates(candidates: SearchCandidate[], options: RankingOp
     (c) => c.retrievedBy.keywords && c.bm25 > 0,
     (a, b) => b.bm25 - a.bm25 || recency(a) - recency(b),
   )
+  const byFields = (c: SearchCandidate) => Boolean(c.retrievedBy.fields) && (c.fieldScore ?? 0) > 0
+  const fieldRanks = ranksBy(candidates, byFields, (a, b) => b.fieldScore! - a.fieldScore! || recency(a) - recency(b))
   const pooled = (c: SearchCandidate) =>
-    (c.retrievedBy.embedding && c.cosine !== null) || (c.retrievedBy.keywords && c.bm25 > 0) || (c.retrievedBy.structured && structuredWeight(c) > 0)
+    (c.retrievedBy.embedding && c.cosine !== null) ||
+    (c.retrievedBy.keywords && c.bm25 > 0) ||
+    byFields(c) ||
+    (c.retrievedBy.structured && structuredWeight(c) > 0)
   const recencyRanks = ranksBy(candidates, pooled, (a, b) => recency(a) - recency(b))
   const structuredRanks = ranksBy(
     candidates,
@@ -88,12 +99,14 @@ export function rankCandidates(candidates: SearchCandidate[], options: RankingOp
       embedding: embeddingRanks.get(c.incident.id) ?? null,
       keywords: keywordRanks.get(c.incident.id) ?? null,
       structured: structuredRanks.get(c.incident.id) ?? null,
+      fields: fieldRanks.get(c.incident.id) ?? null,
     }
     const hoursBefore = Math.max(0, recency(c) / HOUR_MS)
     const fused =
       (ranks.embedding ? (options.embeddingWeight ?? 1) / (RRF_K + ranks.embedding) : 0) +
       (ranks.keywords ? ARM_WEIGHT.keywords / (RRF_K + ranks.keywords) : 0) +
-      (ranks.structured ? ARM_WEIGHT.structured / (RRF_K + ranks.structured) : 0)
+      (ranks.structured ? ARM_WEIGHT.structured / (RRF_K + ranks.structured) : 0) +
+      (ranks.fields ? BM25F_RRF_WEIGHT / (RRF_K + ranks.fields) : 0)
     const recent = recencyRanks.get(c.incident.id)
     const score = fused + (recent ? RECENCY_WEIGHT / (RRF_K + recent) : 0) + OUTCOME_ADJUSTMENT[c.incident.resolutionOutcome ?? 'unknown']
     const signals: MatchSignals = {
@@ -101,6 +114,8 @@ export function rankCandidates(candidates: SearchCandidate[], options: RankingOp
       keywords: c.keywordCoverage,
       keywordScore: c.bm25,
       matchedTerms: c.matchedTerms,
+      fieldScore: c.fieldScore ?? 0,
+      titleTerms: c.titleTerms ?? [],
       sameService: c.sameService,
       sameResource: c.sameResource,
       samePolicy: c.samePolicy,
@@ -113,7 +128,7 @@ export function rankCandidates(candidates: SearchCandidate[], options: RankingOp
     return { incident: c.incident, similarity, score, signals, matchedOn: explainSignals(c.incident, signals) }
   })
   return matches
-    .filter((m) => m.signals.ranks.embedding !== null || m.signals.ranks.keywords !== null || m.signals.ranks.structured !== null)
+    .filter((m) => Object.values(m.signals.ranks).some((r) => r !== null && r !== undefined))
     .sort((a, b) => b.score - a.score || a.signals.hoursBefore - b.signals.hoursBefore)
     .slice(0, options.limit)
 }
@@ -123,6 +138,9 @@ export function explainSignals(incident: PastIncident, s: MatchSignals): string[
   const why: string[] = []
   if (s.embedding !== null) why.push(`text ${s.embedding.toFixed(2)}`)
   if (s.keywords > 0) why.push(`keywords ${s.keywords.toFixed(2)}${s.matchedTerms.length ? ` (${s.matchedTerms.slice(0, 5).join(', ')})` : ''}`)
+  // BM25F's tokens as people read them: a whole identifier without its '=' mark, folded numbers and ids left out.
+  const titleWords = (s.titleTerms ?? []).filter((t) => !t.startsWith('<')).map((t) => t.replace(/^=/, ''))
+  if (titleWords.length) why.push(`title words (${titleWords.slice(0, 5).join(', ')})`)
   if (s.samePolicy) why.push('same alert policy')
   if (s.sameSignature) why.push(`same error ${incident.errorSignature ?? ''}`.trim())
   if (s.sameService) why.push('same service')

@@ -28,6 +28,10 @@ export interface MatchSignals {
   keywordScore: number
   /** The query's (stemmed) keywords the incident contains, rarest first. */
   matchedTerms: string[]
+  /** Its BM25F score for the query (title, description and resolution fields; 0 when that retriever did not score it). */
+  fieldScore?: number
+  /** The query's terms in the incident's title (BM25F's tokens), rarest first. */
+  titleTerms?: string[]
   sameService: boolean
   sameResource: boolean
   samePolicy: boolean
@@ -35,7 +39,7 @@ export interface MatchSignals {
   /** How long before the query the incident started. */
   hoursBefore: number
   /** Rank within each retriever (1 = best), null when that retriever did not return it. */
-  ranks: { embedding: number | null; keywords: number | null; structured: number | null }
+  ranks: { embedding: number | null; keywords: number | null; structured: number | null; fields?: number | null }
 }
 
 /** A past incident shown beside the current one: what every view of a match needs. */

@@ -9,6 +9,8 @@ export const resolutionAnswersSchema = z.object({
   resolution: z.string().trim().min(1, 'Say what fixed it.').max(3000, 'Keep it under 3000 characters.'),
   outcome: resolutionOutcomeSchema,
   rootCause: z.string().trim().max(3000, 'Keep it under 3000 characters.').nullable(),
+  /** Optional: what made it worse or let it happen besides the root cause. */
+  contributingFactors: z.string().trim().max(3000, 'Keep it under 3000 characters.').nullish(),
   diagnosisLabel: diagnosisLabelSchema,
   sameIncidentId: z.uuid().nullable(),
   recordedBy: z.string().regex(/^[A-Z0-9]{2,}$/, 'a Slack user id'),

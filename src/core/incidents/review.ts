@@ -43,6 +43,7 @@ export interface ReviewInput {
     resolution: string | null
     resolutionOutcome: string | null
     rootCause: string | null
+    contributingFactors: string | null
     diagnosisLabel: 'right' | 'partly' | 'wrong' | 'not_sure' | null
     resolutionRecordedBy: string | null
     resolutionRecordedAt: Date | null
@@ -183,7 +184,10 @@ function rootCauseOf({ incident }: ReviewInput): ReviewSection {
   return {
     id: 'root_cause',
     title: 'Root cause and contributing factors',
-    lines: [[incident.rootCause?.trim() ? `Root cause: ${incident.rootCause.trim()}` : 'Root cause not recorded'], ['Contributing factors not recorded']],
+    lines: [
+      [incident.rootCause?.trim() ? `Root cause: ${incident.rootCause.trim()}` : 'Root cause not recorded'],
+      [incident.contributingFactors?.trim() ? `Contributing factors: ${incident.contributingFactors.trim()}` : 'Contributing factors not recorded'],
+    ],
   }
 }
 

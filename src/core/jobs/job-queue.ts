@@ -84,6 +84,8 @@ export const jobSchemas = {
   'followup.remind-overdue': z.object({}),
   /** Scheduled: derives the service blueprint's edges from a sample of recent traces and announces what changed. */
   'blueprint.refresh': z.object({}),
+  /** Publishes the stale App Home dashboards of those who looked lately: one job per HOME_REFRESH_MIN_SECONDS window (homeRefreshJob). */
+  'home.refresh': z.object({}),
   /** Scheduled: deletes log statistics past their retention, for every service. */
   'history.prune': z.object({}),
   /**

@@ -21,6 +21,7 @@ export {
   buildReactionAddedEvent,
   buildSlashCommand,
   buildViewSubmissionPayload,
+  buildViewBlockActionsPayload,
   type AppMentionEvent,
   type BlockActionsOptions,
   type BlockActionsPayload,
@@ -34,6 +35,7 @@ export {
   type ViewSubmissionOptions,
   type ViewSubmissionPayload,
   type ViewStateValue,
+  type ViewBlockActionsPayload,
 } from './payload-builders'
 export type { MessageContent, MessageVersion, PostedVia, RecordedEphemeral, RecordedMessage, SlackBlock } from './slack-message-store'
 export {

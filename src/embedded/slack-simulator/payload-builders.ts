@@ -230,6 +230,48 @@ export function buildBlockActionsPayload(options: BlockActionsOptions, { fakeSla
   }
 }
 
+/** A click on a button of a published view (the App Home tab), as Slack sends it: a `view` container, no channel, no message, no response_url. */
+export interface ViewBlockActionsPayload {
+  type: 'block_actions'
+  token: string
+  api_app_id: string
+  team: { id: string; domain: string }
+  enterprise: null
+  is_enterprise_install: boolean
+  user: { id: string; username: string; name: string; team_id: string }
+  container: { type: 'view'; view_id: string }
+  view: Record<string, unknown> & { id: string }
+  actions: ButtonAction[]
+  trigger_id: string
+}
+
+/** Clicks the button `actionId` of `view` (as published, with the id the fake gave it); its value and label are taken from the view. */
+export function buildViewBlockActionsPayload(options: {
+  view: Record<string, unknown> & { id: string }
+  actionId: string
+  userId: string
+}): ViewBlockActionsPayload {
+  const blocks = (Array.isArray(options.view.blocks) ? options.view.blocks : []) as SlackBlock[]
+  const button = findButton(blocks, options.actionId)
+  if (!button) throw new Error(`no button ${options.actionId} in view ${options.view.id}`)
+  const clicked: ButtonAction = {
+    type: 'button',
+    action_id: options.actionId,
+    block_id: button.blockId ?? 'home',
+    text: { type: 'plain_text', text: plainTextOf(button.element.text) ?? options.actionId, emoji: true },
+    action_ts: actionTs(),
+  }
+  if (typeof button.element.value === 'string') clicked.value = button.element.value
+  return {
+    type: 'block_actions',
+    ...interactionEnvelope(options.userId, options.userId.toLowerCase()),
+    container: { type: 'view', view_id: options.view.id },
+    view: options.view,
+    actions: [clicked],
+    trigger_id: newTriggerId(),
+  }
+}
+
 /** The fields every interaction payload from this workspace carries: who, which app and team. */
 function interactionEnvelope(userId: string, userName: string) {
   return {

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks'
 import type { FakeSlackApi } from './fake-slack-api'
 import {
   buildBlockActionsPayload,
+  buildViewBlockActionsPayload,
   buildEventEnvelope,
   buildReactionAddedEvent,
   buildSlashCommand,
@@ -83,6 +84,12 @@ export class SlackRequestSender {
     const payload = buildBlockActionsPayload(options, this.buildOptions())
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString()
     return { ...(await this.sendSigned(body, FORM_CONTENT_TYPE, signing)), payload }
+  }
+
+  /** Clicks a button of a published view (the App Home tab). */
+  async viewBlockAction(options: Parameters<typeof buildViewBlockActionsPayload>[0], signing: SigningOptions = {}): Promise<SlackHttpResponse> {
+    const body = new URLSearchParams({ payload: JSON.stringify(buildViewBlockActionsPayload(options)) }).toString()
+    return this.sendSigned(body, FORM_CONTENT_TYPE, signing)
   }
 
   /** Submits a modal: the HTTP answer carries Bolt's ack body (`response_action: 'errors'` for bad input). */

@@ -17,7 +17,7 @@ export type IncidentView = Omit<ThreadIncident, 'id' | 'slackChannel' | 'slackTs
 // Slack refuses a section text over 3,000 characters.
 const SECTION_MAX_CHARS = 3000
 
-const SEVERITY_ICON: Record<string, string> = {
+export const SEVERITY_ICON: Record<string, string> = {
   critical: ':red_circle:',
   high: ':large_orange_circle:',
   warning: ':large_yellow_circle:',

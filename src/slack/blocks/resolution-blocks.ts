@@ -10,6 +10,7 @@ export const RESOLVE_BLOCK = {
   resolution: 'resolution',
   outcome: 'outcome',
   rootCause: 'root_cause',
+  contributingFactors: 'contributing_factors',
   diagnosis: 'diagnosis',
   sameIncident: 'same_incident',
 } as const
@@ -31,6 +32,7 @@ export interface ResolveModalView {
   title: string
   fixedIt: string
   rootCause: string
+  contributingFactors: string
   outcome: ResolutionAnswers['outcome'] | null
   diagnosis: DiagnosisLabel | null
   /** The analysis' matches, best first. */
@@ -82,6 +84,7 @@ export function buildResolveModal(view: ResolveModalView): ModalView {
     textInput(RESOLVE_BLOCK.resolution, 'What fixed it', view.fixedIt, false),
     radios(RESOLVE_BLOCK.outcome, 'Did it work?', OUTCOME_TEXT, view.outcome),
     textInput(RESOLVE_BLOCK.rootCause, 'Root cause', view.rootCause, true),
+    textInput(RESOLVE_BLOCK.contributingFactors, 'Contributing factors', view.contributingFactors, true),
     radios(RESOLVE_BLOCK.diagnosis, "Was the bot's diagnosis right?", DIAGNOSIS_TEXT, view.diagnosis),
     {
       type: 'input',
@@ -106,6 +109,7 @@ export function buildResolutionRecordedMessage(label: string, answers: Resolutio
   const how = `${escapeMrkdwn(answers.resolution)} (${OUTCOME_TEXT[answers.outcome].toLowerCase()})`
   const lines = [`:memo: <@${answers.recordedBy}> ${edited ? 'updated' : 'recorded'} how ${escapeMrkdwn(label)} was resolved: ${how}.`]
   if (answers.rootCause) lines.push(`Root cause: ${escapeMrkdwn(answers.rootCause)}`)
+  if (answers.contributingFactors) lines.push(`Contributing factors: ${escapeMrkdwn(answers.contributingFactors)}`)
   lines.push(`Diagnosis: ${DIAGNOSIS_TEXT[answers.diagnosisLabel].toLowerCase()}${sameLabel ? ` · really the same as ${escapeMrkdwn(sameLabel)}` : ''}`)
   const text = lines.join('\n')
   return { text, blocks: [section(text)] }

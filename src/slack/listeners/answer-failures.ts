@@ -58,7 +58,10 @@ export function failureText(what: string, err: unknown): string {
   return `:warning: I could not ${what} (${failureReason(err)}). Please try again in a minute; if it keeps failing, the bot's log has the details.`
 }
 
-/** Answers the user alone: through response_url for commands and clicks, else as an ephemeral message where they spoke. */
+/**
+ * Answers the user alone: through response_url for commands and clicks, else as an ephemeral message where they spoke,
+ * else (a click on the Home tab has neither) in the app's messages tab.
+ */
 export async function tellWhoAsked(args: ListenerArgs, message: string): Promise<void> {
   if (args.respond) {
     await args.respond({ response_type: 'ephemeral', replace_original: false, text: message })
@@ -66,6 +69,7 @@ export async function tellWhoAsked(args: ListenerArgs, message: string): Promise
   }
   const { user, channel, threadTs } = askerOf(args.body)
   if (user && channel) await args.client.chat.postEphemeral({ channel, user, text: message, thread_ts: threadTs })
+  else if (user) await args.client.chat.postMessage({ channel: user, text: message })
 }
 
 /**

@@ -41,6 +41,8 @@ import {
 import { createPlaybookProposalActionHandler } from './actions/playbook-proposal-action'
 import { createPlaybookRevertHandler } from './actions/playbook-revert-action'
 import { createPlaybookApproveSubmissionHandler } from './views/playbook-approve-submission'
+import { HOME_LINK_ACTION_ID } from '../blocks/home-blocks'
+import { acknowledgeLinkClick } from './actions/home-link-action'
 import { createScaleCapacityHandler } from './actions/scale-capacity-action'
 import { SCALE_ACTION_ID } from '../blocks/capacity-blocks'
 
@@ -63,7 +65,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   )
   app.action(RESOLVE_ACTION_ID, answerFailures(deps, 'open the Resolve form', createResolveActionHandler(deps)))
   app.view(RESOLVE_VIEW_CALLBACK_ID, answerFailures(deps, 'record the resolution', createResolveSubmissionHandler(deps), tellResolveSubmitter))
-  app.action(ACKNOWLEDGE_ACTION_ID, answerFailures(deps, 'record your acknowledgement', createAcknowledgeActionHandler(deps)))
+  // The root message's button, and the Home tab's (`incident_acknowledge:<n>`, one per incident).
+  app.action(new RegExp(`^${ACKNOWLEDGE_ACTION_ID}(:|$)`), answerFailures(deps, 'record your acknowledgement', createAcknowledgeActionHandler(deps)))
+  // Slack sends a click on a link button too; the link opened on its own, so the click is only acked.
+  app.action(new RegExp(`^${HOME_LINK_ACTION_ID}:`), answerFailures(deps, 'open the link', acknowledgeLinkClick))
   app.action(UPDATE_ACTION_ID, answerFailures(deps, 'open the status update form', createUpdateActionHandler(deps)))
   app.action(SEVERITY_ACTION_ID, answerFailures(deps, 'change the severity', createSeverityActionHandler(deps)))
   app.view(UPDATE_VIEW_CALLBACK_ID, answerFailures(deps, 'post the status update', createStatusUpdateSubmissionHandler(deps), tellViewSubmitter))
@@ -87,5 +92,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(WARNING_NOT_USEFUL_ACTION_ID, answerFailures(deps, 'mark the warning not useful', createWarningMarkHandler(deps, 'not_useful')))
   app.action(TIMELINE_ACTION_ID, answerFailures(deps, 'post the timeline', createTimelineActionHandler(deps)))
   app.event('reaction_added', answerFailures(deps, 'add the message to the timeline', createReactionAddedHandler(deps), tellReactor))
-  app.event('app_home_opened', answerFailures(deps, 'show the open incidents', createAppHomeOpenedHandler(deps), showHomeFailure))
+  app.event('app_home_opened', answerFailures(deps, 'show your dashboard', createAppHomeOpenedHandler(deps), showHomeFailure))
 }

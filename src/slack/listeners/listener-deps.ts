@@ -10,7 +10,8 @@ import type { CapacitySettingsPort } from '../../core/capacity/capacity-settings
 export interface ListenerDeps {
   db: Database
   queue: JobQueue
-  config: Pick<Config, 'APPROVERS' | 'CONFIDENCE_THRESHOLD'> & Partial<Pick<Config, 'TIMELINE_REACTION' | 'DIGEST_TIMEZONE'>>
+  config: Pick<Config, 'APPROVERS' | 'CONFIDENCE_THRESHOLD'> &
+    Partial<Pick<Config, 'TIMELINE_REACTION' | 'DIGEST_TIMEZONE' | 'HOME_REFRESH_MIN_SECONDS' | 'HOME_ACTIVE_MINUTES'>>
   logger: Logger
   playbooks: Playbook[]
   /** The configured embedder, so `/sre similar` searches like the analysis does. */

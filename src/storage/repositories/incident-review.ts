@@ -71,6 +71,7 @@ export async function loadReviewInput(db: Database, incident: Incident): Promise
       resolution: incident.resolution,
       resolutionOutcome: incident.resolutionOutcome,
       rootCause: incident.rootCause,
+      contributingFactors: incident.contributingFactors,
       diagnosisLabel: incident.diagnosisLabel,
       resolutionRecordedBy: incident.resolutionRecordedBy,
       resolutionRecordedAt: incident.resolutionRecordedAt,

@@ -4,6 +4,7 @@ import type { SearchCandidate } from '../../core/correlation/hybrid-ranking'
 import type { PastIncident } from '../../core/correlation/past-incident-match'
 import { rowsOf, type Database } from '../database'
 import { incidents } from '../schema'
+import { type FieldTermSearch, searchFieldTerms } from './bm25f-search'
 import { incidentColumns, toIncident, type Incident } from './incidents'
 
 export interface SimilarIncidentRow {
@@ -46,7 +47,10 @@ const LEXICAL_POOL = 500
 const HNSW_EF_SEARCH = 100
 
 /** Which arms found a candidate (SQL fragment of searchIncidentCandidates). */
-const ARM_FLAGS = sql.raw("bool_or(arm = 'embedding') as by_embedding, bool_or(arm = 'keywords') as by_keywords, bool_or(arm = 'structured') as by_structured")
+const ARM_FLAGS = sql.raw(
+  "bool_or(arm = 'embedding') as by_embedding, bool_or(arm = 'keywords') as by_keywords, bool_or(arm = 'structured') as by_structured, " +
+    "bool_or(arm = 'fields') as by_fields",
+)
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v))
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)))
@@ -95,17 +99,20 @@ async function analyseQueryText(db: Database, text: string, excludeId: string | 
 }
 
 /**
- * Candidates for hybrid ranking, from three retrievers over incidents that started
+ * Candidates for hybrid ranking, from four retrievers over incidents that started
  * before `query.before`: HNSW cosine search on embeddings of the same model, BM25
- * over the full-text index, and structured matches (same service, alert policy or
- * error signature, most recent first). Every candidate comes back with every signal
+ * over the full-text index, BM25F over the per-field terms (bm25f-search.ts), and
+ * structured matches (same service, alert policy or error signature, most recent first). Every candidate comes back with every signal
  * measured, so each match can explain itself. Outcomes recorded after `before` are hidden.
  */
 export async function searchIncidentCandidates(db: Database, query: CandidateQuery): Promise<CandidateSearchResult> {
   const text = query.text
-  const { terms, known, signature, averageLexemes } = text
-    ? await analyseQueryText(db, text, query.excludeId)
-    : { terms: [], known: 0, signature: null, averageLexemes: 1 }
+  const noTerms: QueryTerms = { terms: [], known: 0, signature: null, averageLexemes: 1 }
+  const noFields: FieldTermSearch = { ranked: [], terms: [] }
+  const [{ terms, known, signature, averageLexemes }, fields] = await Promise.all([
+    text ? analyseQueryText(db, text, query.excludeId) : noTerms,
+    text ? searchFieldTerms(db, text, { before: query.before, excludeId: query.excludeId }) : noFields,
+  ])
   const k = query.perRetriever
   const exclude = query.excludeId ? sql`and id <> ${query.excludeId}::uuid` : sql``
   const before = sql`${query.before.toISOString()}::timestamptz`
@@ -146,6 +153,10 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
         ) pool
       ) scored order by score desc limit ${sql.raw(String(k))})`)
   }
+  const fieldHits = fields.ranked.slice(0, k)
+  if (fieldHits.length > 0) {
+    arms.push(sql`(select jsonb_array_elements_text(${JSON.stringify(fieldHits.map((h) => h.id))}::jsonb)::uuid as id, 'fields' as arm)`)
+  }
   const structured: Array<[SQL, string | null]> = [
     [sql`service`, query.service],
     [sql`policy_name`, query.policyName],
@@ -178,7 +189,7 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
                case when i.resolved_at is not null and i.resolved_at <= ${before} then i.resolution_outcome end as resolution_outcome,
                ${cosine} as cosine,
                s.bm25, coalesce(s.matched_idf / nullif((select sum(idf) from query_terms), 0), 0) as keyword_coverage, s.matched_terms,
-               found.by_embedding, found.by_keywords, found.by_structured
+               found.by_embedding, found.by_keywords, found.by_structured, found.by_fields
         from found join incidents i on i.id = found.id
         cross join lateral (
           select coalesce(sum(${bm25Term(sql`i.search_vector`)}), 0) as bm25, coalesce(sum(q.idf) filter (where f.tf > 0), 0) as matched_idf,
@@ -188,6 +199,7 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
     return rowsOf(await tx.execute(query))
   })
 
+  const fieldScores = new Map(fields.ranked.map((h) => [h.id, h]))
   const candidates = rows.map((r): SearchCandidate => {
     const incident: PastIncident = {
       id: String(r.id),
@@ -214,7 +226,9 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
       sameResource: Boolean(query.resourceType && incident.resourceType === query.resourceType),
       samePolicy: Boolean(query.policyName && incident.policyName === query.policyName),
       sameSignature: Boolean(signature && incident.errorSignature === signature),
-      retrievedBy: { embedding: Boolean(r.by_embedding), keywords: Boolean(r.by_keywords), structured: Boolean(r.by_structured) },
+      fieldScore: fieldScores.get(incident.id)?.score ?? 0,
+      titleTerms: fieldScores.get(incident.id)?.titleTerms ?? [],
+      retrievedBy: { embedding: Boolean(r.by_embedding), keywords: Boolean(r.by_keywords), structured: Boolean(r.by_structured), fields: Boolean(r.by_fields) },
     }
   })
   return { candidates, keywords: terms.map((t) => t.term), keywordsKnown: known, errorSignature: signature }

@@ -71,6 +71,8 @@ export const incidents = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     rootCause: text('root_cause'),
+    /** What made it worse or let it happen besides the root cause, as the team recorded it at resolution. */
+    contributingFactors: text('contributing_factors'),
     resolution: text('resolution'),
     resolutionOutcome: text('resolution_outcome', { enum: RESOLUTION_OUTCOMES }),
     /** The team's verdict on the bot's diagnosis, recorded at resolution: the calibration's label where present. */
@@ -166,6 +168,47 @@ export const incidentSearchTotals = pgTable(
     lexemes: bigint('lexemes', { mode: 'number' }).notNull().default(0),
   },
   (t) => [check('incident_search_totals_one_row', sql`${t.id} = 1`)],
+)
+
+/**
+ * Each incident's terms per field for BM25F (migration 0017): the identifier-splitting, lightly stemmed tokens of
+ * title, description (summary) and resolution, distinct and sorted, with each term's count in each field and the
+ * fields' lengths. Kept by statement triggers on incidents (insert, update of those columns; deleted with the incident).
+ */
+export const incidentFieldTerms = pgTable(
+  'incident_field_terms',
+  {
+    incidentId: uuid('incident_id')
+      .primaryKey()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    terms: text('terms').array().notNull(),
+    titleTf: smallint('title_tf').array().notNull(),
+    descriptionTf: smallint('description_tf').array().notNull(),
+    resolutionTf: smallint('resolution_tf').array().notNull(),
+    titleLength: integer('title_length').notNull(),
+    descriptionLength: integer('description_length').notNull(),
+    resolutionLength: integer('resolution_length').notNull(),
+  },
+  (t) => [index('incident_field_terms_gin').using('gin', t.terms)],
+)
+
+/** Document frequency of each term of incident_field_terms, kept by its statement triggers. */
+export const incidentFieldTermDocuments = pgTable('incident_field_term_documents', {
+  term: text('term').primaryKey(),
+  documents: integer('documents').notNull(),
+})
+
+/** One row: how many incidents have field terms, and the total length of each field (BM25F's average lengths). */
+export const incidentFieldTermTotals = pgTable(
+  'incident_field_term_totals',
+  {
+    id: smallint('id').primaryKey().default(1),
+    documents: bigint('documents', { mode: 'number' }).notNull().default(0),
+    titleLength: bigint('title_length', { mode: 'number' }).notNull().default(0),
+    descriptionLength: bigint('description_length', { mode: 'number' }).notNull().default(0),
+    resolutionLength: bigint('resolution_length', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [check('incident_field_term_totals_one_row', sql`${t.id} = 1`)],
 )
 
 /**

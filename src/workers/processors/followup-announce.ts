@@ -2,6 +2,7 @@ import { PermanentJobError } from '../../core/errors'
 import type { JobData } from '../../core/jobs/job-queue'
 import { followupView, getFollowupAction, setFollowupActionExternalUrl } from '../../storage/repositories/followup-actions'
 import { getIncident } from '../../storage/repositories/incidents'
+import { requestHomeRefresh } from '../../storage/repositories/home-viewers'
 import type { WorkerDeps } from '../worker-deps'
 
 /** The idempotency key of an action's webhook call: the same on every attempt. */
@@ -14,7 +15,7 @@ export function followupIdempotencyKey(actionId: string): string {
  * that already has its issue's link is not sent again), keeps the returned link, then says so in the thread, once.
  */
 export async function processFollowupAnnounce(
-  deps: Pick<WorkerDeps, 'db' | 'thread' | 'followups' | 'logger'>,
+  deps: Pick<WorkerDeps, 'db' | 'thread' | 'followups' | 'logger' | 'queue' | 'config' | 'now'>,
   data: JobData<'followup.announce'>,
 ): Promise<void> {
   let action = await getFollowupAction(deps.db, data.actionId)
@@ -43,4 +44,5 @@ export async function processFollowupAnnounce(
     }
   }
   await deps.thread.announceFollowupAction(incident, followupView(action, incident))
+  await requestHomeRefresh(deps)
 }

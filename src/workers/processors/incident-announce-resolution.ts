@@ -2,6 +2,7 @@ import { PermanentJobError } from '../../core/errors'
 import type { JobData } from '../../core/jobs/job-queue'
 import { appendAudit, hasAuditForIncident } from '../../storage/repositories/audit'
 import { getIncident, type Incident } from '../../storage/repositories/incidents'
+import { requestHomeRefresh } from '../../storage/repositories/home-viewers'
 import { refreshIncidentRoot } from '../incident-root'
 import type { WorkerDeps } from '../worker-deps'
 
@@ -14,6 +15,7 @@ export function whoShouldAnswer(incident: Pick<Incident, 'commanderId' | 'acknow
 export async function processIncidentAnnounceResolution(deps: WorkerDeps, data: JobData<'incident.announce-resolution'>): Promise<void> {
   const incident = await getIncident(deps.db, data.incidentId)
   if (!incident) throw new PermanentJobError(`incident ${data.incidentId} does not exist`)
+  await requestHomeRefresh(deps)
   if (!incident.slackChannel || !incident.slackTs) return
   await refreshIncidentRoot(deps, incident.id)
   await deps.thread.announceResolution(incident)

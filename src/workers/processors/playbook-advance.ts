@@ -25,6 +25,7 @@ import {
 import { refreshIncidentRoot } from '../incident-root'
 import { JOB_ATTEMPTS } from '../jobs'
 import { playbookRunView, refreshProgress } from '../playbook-run-view'
+import { requestHomeRefresh } from '../../storage/repositories/home-viewers'
 import type { WorkerDeps } from '../worker-deps'
 
 /** What a step tells the runner: go on, wait for a person, stop, or jump to a step index (branch). */
@@ -359,6 +360,8 @@ async function runApprovalGate(
 async function askForApproval(deps: WorkerDeps, execution: PlaybookExecution, playbook: Playbook, approval: ApprovalRequest, where: RunThread): Promise<void> {
   const posted = await deps.thread.askApproval({ ...approval, approvedBy: [] }, where)
   await setApprovalMessage(deps.db, approval.id, posted.channel, posted.ts)
+  // Now that the request has a message to link to, it shows on its approvers' Home tabs.
+  await requestHomeRefresh(deps)
   const delayMs = Math.max(0, approval.expiresAt.getTime() - deps.now().getTime())
   await deps.queue.enqueue('approval.expire', { approvalId: approval.id }, { jobId: jobIdFor('expire', approval.id), delayMs })
   await refreshIncidentRoot(deps, execution.incidentId, { playbookTitle: playbook.title, executionStatus: 'waiting_approval' })

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { correlateIncident } from '../../../src/core/correlation/correlate-incident'
 import { incidentEmbeddingText, type Embedder } from '../../../src/core/correlation/embedder'
-import { HashingEmbedder } from '../../../src/core/correlation/hashing-embedder'
+import { featureTokens, HashingEmbedder } from '../../../src/core/correlation/hashing-embedder'
 import type { DatabaseHandle } from '../../../src/storage/database'
 import { createIncident, updateIncident, type NewIncident } from '../../../src/storage/repositories/incidents'
 import { searchIncidentCandidates } from '../../../src/storage/repositories/similar-incidents-search'
@@ -207,6 +207,67 @@ describe.each([
     expect(await count('quokka')).toBe(1)
     await updateIncident(db, id, { status: 'resolved' })
     expect(await count('quokka')).toBe(1)
+  })
+
+  it('tokenizes in SQL exactly as featureTokens does, so the field terms are the tokens the eval measured', async () => {
+    for (const text of [
+      'java.net.SocketTimeoutException in checkoutDb after 30s: Connections refused (HTTPServer) CVE-2022-42003',
+      'id 123e4567-e89b-12d3-a456-426614174000 ABCdEFgh __init__ $foo.bar- running classes queries stations settings <b>&amp;</b>',
+    ]) {
+      const result = await db.execute(sql`select incident_field_tokens(${text}) as tokens`)
+      const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ tokens: string[] }>
+      expect([...row!.tokens].sort()).toEqual(featureTokens(text).sort())
+    }
+  })
+
+  it('keeps the BM25F field terms, document frequencies and field lengths right after insert, update and delete (triggers)', async () => {
+    const rows = async (query: ReturnType<typeof sql>) => {
+      const result = await db.execute(query)
+      return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>
+    }
+    const frequency = async (term: string) =>
+      Number((await rows(sql`select documents from incident_field_term_documents where term = ${term}`))[0]?.documents ?? 0)
+    const totals = async () => {
+      const [r] = await rows(sql`select documents, title_length, description_length, resolution_length from incident_field_term_totals`)
+      return [r!.documents, r!.title_length, r!.description_length, r!.resolution_length].map(Number)
+    }
+    const fields = async (id: string) => {
+      const [r] = await rows(sql`select * from incident_field_terms where incident_id = ${id}::uuid`)
+      if (!r) return null
+      const terms = r.terms as string[]
+      const counts = Object.fromEntries(terms.map((t, i) => [t, [r.title_tf, r.description_tf, r.resolution_tf].map((xs) => Number((xs as unknown[])[i]))]))
+      return { counts, lengths: [r.title_length, r.description_length, r.resolution_length].map(Number) }
+    }
+    const [documents, title, description, resolution] = await totals()
+    // Tokens: wombat, gateway, timeout, =gatewaytimeout | wombat, wombat, stall | restart, wombat.
+    const id = await past(db, { title: 'Wombat gatewayTimeout', summary: 'wombat wombat stalled', resolution: 'restarted wombat', daysAgo: 2 })
+    expect(await fields(id)).toEqual({
+      counts: { '=gatewaytimeout': [1, 0, 0], gateway: [1, 0, 0], restart: [0, 0, 1], stall: [0, 1, 0], timeout: [1, 0, 0], wombat: [1, 2, 1] },
+      lengths: [4, 3, 2],
+    })
+    expect(await frequency('wombat')).toBe(1)
+    expect(await totals()).toEqual([documents! + 1, title! + 4, description! + 3, resolution! + 2])
+
+    await updateIncident(db, id, { summary: 'numbat' })
+    expect((await fields(id))!.counts.wombat).toEqual([1, 0, 1])
+    expect([await frequency('wombat'), await frequency('numbat'), await frequency('stall')]).toEqual([1, 1, 0])
+    expect(await totals()).toEqual([documents! + 1, title! + 4, description! + 1, resolution! + 2])
+    await updateIncident(db, id, { status: 'open' })
+    expect(await totals()).toEqual([documents! + 1, title! + 4, description! + 1, resolution! + 2])
+
+    await db.execute(sql`delete from incidents where id = ${id}::uuid`)
+    expect(await fields(id)).toBeNull()
+    expect([await frequency('wombat'), await frequency('numbat')]).toEqual([0, 0])
+    expect(await totals()).toEqual([documents, title, description, resolution])
+  })
+
+  it('ranks by BM25F too: the match has its field score, its BM25F rank and the title words it shares', async () => {
+    const result = await correlateIncident({ ...query, text: 'checkout-db connection pool exhausted' }, { embedder, search: search(db) })
+    const top = result.matches[0]!
+    expect(top.incident.id).toBe(ids.pool)
+    expect(top.signals.ranks.fields).toBe(1)
+    expect(top.signals.fieldScore).toBeGreaterThan(0)
+    expect(top.matchedOn.find((line) => line.startsWith('title words ('))).toMatch(/\bpool\b/)
   })
 
   it('caps a query with more known keywords than it uses to the rarest, and says so', async () => {

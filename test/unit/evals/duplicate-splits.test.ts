@@ -51,7 +51,7 @@ describe('fuseByRank', () => {
 })
 
 describe('FieldBm25', () => {
-  const index = new FieldBm25(bm25Tokens, 2)
+  const index = new FieldBm25(bm25Tokens, { title: 2, description: 1, resolution: 0 })
   for (const r of [
     { id: '1', title: 'namenode crash', body: 'the namenode crashed on restart with an out of memory error', created: day(1) },
     { id: '2', title: 'datanode disk full', body: 'crash on restart: the namenode log shows heap exhausted', created: day(2) },

@@ -13,6 +13,7 @@ export const HISTORY_FIELDS = [
   'resolved',
   'summary',
   'root_cause',
+  'contributing_factors',
   'resolution',
   'outcome',
   'postmortem',
@@ -34,6 +35,7 @@ export interface ImportedIncident {
   resolvedAt: Date | null
   summary: string
   rootCause: string | null
+  contributingFactors: string | null
   resolution: string | null
   outcome: ResolutionOutcome
   postmortem: string | null
@@ -130,6 +132,7 @@ export function toImportedIncident(record: HistoryRecord, place: RowPlace): Read
       // PagerDuty's description is both title and summary when there is no title column: once is enough.
       summary: oneLine(text('summary')) === title ? '' : truncateText(text('summary'), MAX.summary),
       rootCause: orNull(truncateText(text('root_cause'), MAX.text)),
+      contributingFactors: orNull(truncateText(text('contributing_factors'), MAX.text)),
       resolution: orNull(truncateText(text('resolution'), MAX.text)),
       outcome: OUTCOME_WORDS[squash(text('outcome'))] ?? 'unknown',
       postmortem: orNull(truncateText(text('postmortem'), MAX.postmortem)),

@@ -5,6 +5,8 @@ import { recordFromObject } from './read-history-rows'
 
 // Section headings read into a field, compared without case or punctuation, by how they start ("Root cause (5 whys)").
 const SECTION_FIELDS: Array<[string, HistoryField]> = [
+  ['contributingfactors', 'contributing_factors'],
+  ['contributing', 'contributing_factors'],
   ['rootcause', 'root_cause'],
   ['causes', 'root_cause'],
   ['cause', 'root_cause'],

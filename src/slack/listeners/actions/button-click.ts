@@ -4,7 +4,7 @@ import { parseIncidentLabel } from '../../../core/incidents/incident-label'
 import { getIncidentByNumber, type Incident } from '../../../storage/repositories/incidents'
 import type { ListenerDeps } from '../listener-deps'
 
-/** Who clicked, where, and a way to answer them alone (ephemerally, in the same thread). */
+/** Who clicked, where, and a way to answer them alone (ephemerally, in the same thread; from the Home tab, in the app's messages). */
 export interface ButtonClick {
   userId: string
   channel: string | undefined
@@ -23,7 +23,9 @@ export function readButtonClick(body: BlockAction<ButtonAction | StaticSelectAct
     channel,
     messageTs,
     async tell(text) {
+      // A click on the Home tab comes from a view, with no channel to answer in: the answer goes to the app's messages tab.
       if (channel) await client.chat.postEphemeral({ channel, user: userId, text, thread_ts: threadTs })
+      else await client.chat.postMessage({ channel: userId, text })
     },
   }
 }

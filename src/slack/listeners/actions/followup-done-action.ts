@@ -3,6 +3,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { appendAudit } from '../../../storage/repositories/audit'
 import { closeFollowupAction, getFollowupAction } from '../../../storage/repositories/followup-actions'
 import { truncateText } from '../../../core/truncate-text'
+import { requestHomeRefresh } from '../../../storage/repositories/home-viewers'
 import { escapeMrkdwn } from '../../blocks/block-kit'
 import type { ListenerDeps } from '../listener-deps'
 import { readButtonClick } from './button-click'
@@ -27,5 +28,6 @@ export function createFollowupDoneHandler(deps: ListenerDeps) {
       details: { text: found.text, owner: found.owner },
     })
     await tell(`:white_check_mark: Marked done: ${escapeMrkdwn(truncateText(found.text, 200))}`)
+    await requestHomeRefresh(deps)
   }
 }

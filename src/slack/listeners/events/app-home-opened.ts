@@ -1,30 +1,29 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt'
-import { incidentLabel } from '../../../core/incidents/incident-label'
-import { listOpenIncidents } from '../../../storage/repositories/incidents'
-import { context, escapeMrkdwn, header, section } from '../../blocks/block-kit'
+import { SECOND_MS } from '../../../core/durations'
+import { loadHomeDashboard } from '../../../storage/repositories/home-dashboard'
+import { claimHomePublish, HOME_REFRESH_DEFAULTS, recordHomeOpened } from '../../../storage/repositories/home-viewers'
+import { header, section } from '../../blocks/block-kit'
 import { sreCommandLines } from '../../blocks/help-blocks'
+import { SlackHomeTab } from '../../home-tab-presenter'
 import type { ListenerDeps } from '../listener-deps'
 
 type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs
 
-/** The App Home tab: open incidents and the commands. */
+/**
+ * The App Home tab: the person's dashboard, published now unless it was published within HOME_REFRESH_MIN_SECONDS
+ * (then it is that fresh, or a refresh is queued for it). Opening it also subscribes them to refreshes for HOME_ACTIVE_MINUTES.
+ */
 export function createAppHomeOpenedHandler(deps: ListenerDeps) {
   return async ({ event, client }: Args): Promise<void> => {
     if (event.tab !== 'home') return
-    const open = await listOpenIncidents(deps.db, 20)
-    await client.views.publish({
-      user_id: event.user,
-      view: {
-        type: 'home',
-        blocks: [
-          header('Open incidents'),
-          section(open.length ? open.map((i) => `• *${incidentLabel(i)}* ${escapeMrkdwn(i.title)} — ${i.severity}`).join('\n') : 'No open incidents. :sunny:'),
-          header('Commands'),
-          section(sreCommandLines()),
-          context(`Updated ${deps.now().toISOString()}`),
-        ],
-      },
-    })
+    const now = deps.now()
+    const minSeconds = deps.config.HOME_REFRESH_MIN_SECONDS ?? HOME_REFRESH_DEFAULTS.HOME_REFRESH_MIN_SECONDS
+    await recordHomeOpened(deps.db, event.user, now)
+    // Published moments ago: a change since then has marked it stale and queued the window's refresh.
+    if (!(await claimHomePublish(deps.db, event.user, now, new Date(now.getTime() - minSeconds * SECOND_MS)))) return
+    const home = new SlackHomeTab(client, deps.logger)
+    const dashboard = await loadHomeDashboard(deps.db, event.user, { now, configuredApprovers: deps.config.APPROVERS, membersOf: (g) => home.membersOf(g) })
+    await home.publish(dashboard)
   }
 }
 

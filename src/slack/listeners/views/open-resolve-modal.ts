@@ -35,6 +35,7 @@ export async function resolveModalView(deps: Pick<ListenerDeps, 'db'>, incident:
     title: incident.title,
     fixedIt: incident.resolution ?? (ranPlaybook || (top?.incident.resolution ? `As ${incidentLabel(top.incident)}: ${top.incident.resolution}` : '')),
     rootCause: incident.rootCause ?? analysis?.hypothesis ?? '',
+    contributingFactors: incident.contributingFactors ?? '',
     outcome: recorded ? outcome : null,
     diagnosis: recorded ? incident.diagnosisLabel : null,
     matches: matches.map((m) => ({ id: m.incident.id, label: incidentLabel(m.incident), title: m.incident.title })),

@@ -21,6 +21,7 @@ const stateSchema = z.object({
   [RESOLVE_BLOCK.resolution]: input(RESOLVE_BLOCK.resolution, textValue),
   [RESOLVE_BLOCK.outcome]: input(RESOLVE_BLOCK.outcome, selectedValue),
   [RESOLVE_BLOCK.rootCause]: input(RESOLVE_BLOCK.rootCause, textValue),
+  [RESOLVE_BLOCK.contributingFactors]: input(RESOLVE_BLOCK.contributingFactors, textValue),
   [RESOLVE_BLOCK.diagnosis]: input(RESOLVE_BLOCK.diagnosis, selectedValue),
   [RESOLVE_BLOCK.sameIncident]: input(RESOLVE_BLOCK.sameIncident, selectedValue),
 })
@@ -30,6 +31,7 @@ const answersSchema = z.object({
   [RESOLVE_BLOCK.resolution]: z.string().trim().min(1, 'Say what fixed it.').max(3000, 'Keep it under 3000 characters.'),
   [RESOLVE_BLOCK.outcome]: resolutionOutcomeSchema.nullish().refine((v) => v != null, 'Pick whether it worked.'),
   [RESOLVE_BLOCK.rootCause]: z.string().trim().max(3000, 'Keep it under 3000 characters.'),
+  [RESOLVE_BLOCK.contributingFactors]: z.string().trim().max(3000, 'Keep it under 3000 characters.'),
   [RESOLVE_BLOCK.diagnosis]: diagnosisLabelSchema.nullish().refine((v) => v != null, 'Pick whether the diagnosis was right.'),
   [RESOLVE_BLOCK.sameIncident]: z.union([z.literal(NO_SAME_INCIDENT), z.uuid('Pick one of the listed incidents.')]),
 })
@@ -43,6 +45,7 @@ function readAnswers(values: unknown) {
     [RESOLVE_BLOCK.resolution]: text(RESOLVE_BLOCK.resolution),
     [RESOLVE_BLOCK.outcome]: choice(RESOLVE_BLOCK.outcome),
     [RESOLVE_BLOCK.rootCause]: text(RESOLVE_BLOCK.rootCause),
+    [RESOLVE_BLOCK.contributingFactors]: text(RESOLVE_BLOCK.contributingFactors),
     [RESOLVE_BLOCK.diagnosis]: choice(RESOLVE_BLOCK.diagnosis),
     [RESOLVE_BLOCK.sameIncident]: choice(RESOLVE_BLOCK.sameIncident) ?? NO_SAME_INCIDENT,
   })
@@ -84,6 +87,7 @@ export function createResolveSubmissionHandler(deps: ListenerDeps) {
       resolution: a[RESOLVE_BLOCK.resolution],
       outcome: a[RESOLVE_BLOCK.outcome]!,
       rootCause: a[RESOLVE_BLOCK.rootCause] || null,
+      contributingFactors: a[RESOLVE_BLOCK.contributingFactors] || null,
       diagnosisLabel: a[RESOLVE_BLOCK.diagnosis]!,
       sameIncidentId,
       recordedBy: body.user.id,

@@ -49,7 +49,7 @@ describe('rankCandidates', () => {
       { at: NOW, limit: 10 },
     )
     expect(ranked[0]!.incident.id).toBe('d4')
-    expect(ranked[0]!.signals.ranks).toEqual({ embedding: 2, keywords: 2, structured: null })
+    expect(ranked[0]!.signals.ranks).toEqual({ embedding: 2, keywords: 2, structured: null, fields: null })
   })
 
   it('ranks a past fix that worked above an equally similar one that failed', () => {
@@ -114,5 +114,25 @@ describe('rankCandidates', () => {
     expect(
       rankCandidates([candidate('n3', { cosine: null, bm25: 0, retrievedBy: { embedding: false, keywords: false, structured: true } })], { at: NOW, limit: 5 }),
     ).toEqual([])
+  })
+
+  it('fuses BM25F at weight 1.5: a duplicate matching on title fields passes a BM25-only match ranked first by keywords', () => {
+    const lexical = candidate('l1', { cosine: null, bm25: 4, retrievedBy: { embedding: false, keywords: true, structured: false } })
+    const duplicate = candidate('d2', {
+      cosine: null,
+      bm25: 3,
+      fieldScore: 6.5,
+      titleTerms: ['namenode', '=blockmanager.reportbadblocks', '<num>'],
+      retrievedBy: { embedding: false, keywords: true, structured: false, fields: true },
+    })
+    // Without the BM25F list, BM25 decides: 1/61 + recency beats 1/62 + recency.
+    const plain = rankCandidates([lexical, { ...duplicate, fieldScore: 0, titleTerms: [] }], { at: NOW, limit: 5 })
+    expect(plain.map((m) => m.incident.id)).toEqual(['l1', 'd2'])
+    const ranked = rankCandidates([lexical, duplicate], { at: NOW, limit: 5 })
+    expect(ranked.map((m) => m.incident.id)).toEqual(['d2', 'l1'])
+    // 1/62 (BM25, 2nd) + 1.5/61 (BM25F, 1st) + 0.5/61 (recency tie) against 1/61 + 0.5/61.
+    expect(ranked[0]!.score - ranked[1]!.score).toBeCloseTo(1 / 62 + 1.5 / 61 - 1 / 61, 12)
+    expect(ranked[0]!.signals.ranks).toEqual({ embedding: null, keywords: 2, structured: null, fields: 1 })
+    expect(ranked[0]!.matchedOn).toContain('title words (namenode, blockmanager.reportbadblocks)')
   })
 })

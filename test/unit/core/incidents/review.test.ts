@@ -55,6 +55,7 @@ function full(overrides: Partial<ReviewInput['incident']> = {}, rest: Partial<Om
       resolution: 'Rolled back fraud-check',
       resolutionOutcome: 'worked',
       rootCause: 'fraud-check 2.4 slow query',
+      contributingFactors: 'no canary stage for fraud-check releases',
       diagnosisLabel: 'right',
       resolutionRecordedBy: 'U1',
       resolutionRecordedAt: at('03:45'),
@@ -140,10 +141,20 @@ describe('draftReview', () => {
 
   it('says what was not recorded instead of inventing it', () => {
     const bare = full(
-      { rootCause: null, resolution: null, resolutionOutcome: null, diagnosisLabel: null, sameIncident: null, commanderId: null, playbookId: null },
+      {
+        rootCause: null,
+        contributingFactors: null,
+        resolution: null,
+        resolutionOutcome: null,
+        diagnosisLabel: null,
+        sameIncident: null,
+        commanderId: null,
+        playbookId: null,
+      },
       { analysis: null, followUps: [], executions: [] },
     )
     expect(section(bare, 'root_cause')).toBe('Root cause not recorded\nContributing factors not recorded')
+    expect(section(full(), 'root_cause')).toBe('Root cause: fraud-check 2.4 slow query\nContributing factors: no canary stage for fraud-check releases')
     expect(section(bare, 'summary')).toContain('Commander not recorded')
     expect(section(bare, 'summary')).toContain('Resolution not recorded')
     expect(section(bare, 'assessment')).toBe('No analysis ran on this incident')

@@ -71,6 +71,8 @@ import { analyzeCapacity } from '../../../../src/core/capacity/analyze-capacity'
 import { buildCapacityMessage, buildScaleOfferMessage } from '../../../../src/slack/blocks/capacity-blocks'
 import { playbookProposalView } from '../../../../src/core/playbooks/playbook-proposal'
 import { buildApproveReasonModal, buildPlaybookProposalMessage, buildPlaybookVersionMessage } from '../../../../src/slack/blocks/playbook-proposal-blocks'
+import { buildHomeView } from '../../../../src/slack/blocks/home-blocks'
+import type { HomeDashboard } from '../../../../src/core/home/home-dashboard'
 
 /** Two weeks of hourly points at `value`, for the capacity message's numbers. */
 function hourlyPoints(value: number): Array<{ at: Date; value: number }> {
@@ -286,6 +288,7 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
         title: h,
         fixedIt: h,
         rootCause: h,
+        contributingFactors: h,
         outcome: null,
         diagnosis: null,
         matches,
@@ -498,6 +501,7 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
     (h) => buildScaleOfferMessage({ service: h, namespace: h, deployment: h, kind: 'hpa-max', from: 6, to: 9, summary: `${h} raise HPA max to 9` }, 3),
   ],
   ['help with a problem', (h) => buildHelpMessage(escapeMrkdwn(h))],
+  ['App Home dashboard', (h) => ({ text: '', blocks: buildHomeView(hostileDashboard(h), { workspaceUrl: 'https://acme.slack.com/' }).blocks })],
   ['playbook list', (h) => buildPlaybookListMessage([playbook(h)])],
 ]
 
@@ -537,5 +541,42 @@ function hostileFollowup(h: string, i = 0): FollowupActionView {
     status: 'open',
     createdBy: h,
     externalUrl: h,
+  }
+}
+
+/** A Home dashboard whose every field from an alert or a person is `h` (two of each, so the view stays under a message's 50 blocks). */
+function hostileDashboard(h: string): HomeDashboard {
+  const two = [1, 2]
+  return {
+    userId: 'U0ALICE',
+    generatedAt: new Date(0),
+    incidents: two.map((n) => ({
+      number: n,
+      title: h,
+      service: h,
+      severity: h,
+      responseStage: 'identified' as const,
+      commanderId: h,
+      acknowledgedBy: n === 1 ? null : h,
+      startedAt: new Date(0),
+      slackChannel: h,
+      slackTs: h,
+    })),
+    incidentsTotal: 2,
+    approvals: two.map((n) => ({
+      id: `00000000-0000-0000-0000-00000000000${n}`,
+      incidentNumber: n,
+      title: h,
+      risk: 'high' as const,
+      approvedSoFar: 0,
+      minApprovals: 2,
+      expiresAt: new Date(0),
+      slackChannel: h,
+      slackTs: h,
+      threadTs: h,
+    })),
+    followups: two.map((n) => ({ id: `10000000-0000-0000-0000-00000000000${n}`, incidentNumber: n, text: h, dueOn: h, overdue: n === 1 })),
+    followupsTotal: 2,
+    digest: { periodLabel: h, figures: [h, h], charts: two.map((n) => ({ fileId: `F0${n}`, title: h, altText: h })) },
   }
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "incidents" ADD COLUMN "contributing_factors" text;

@@ -1,0 +1,115 @@
+import { sql } from 'drizzle-orm'
+import { averageWeightedLength, bm25fIdf, bm25fScore, type FieldCounts, type WeightedTerm } from '../../core/correlation/bm25f'
+import { rowsOf, type Database } from '../database'
+
+/** Query terms kept (rarest first): bounds the cost of huge queries, as for the BM25 arm. */
+const MAX_QUERY_TERMS = 64
+/**
+ * Incidents scored per query: those holding the query's rarest terms, taken rarest first while
+ * their document counts add up to this (an incident sharing only common words is left to the
+ * other retrievers), as the BM25 arm does.
+ */
+export const FIELD_POOL = 500
+
+export interface FieldTermHit {
+  id: string
+  score: number
+  /** The query's terms in the incident's title, rarest first. */
+  titleTerms: string[]
+}
+
+export interface FieldTermSearch {
+  /** Every pooled incident's BM25F score, best first (ties: the more recent first, then by id). */
+  ranked: FieldTermHit[]
+  /** The query's terms the history knows, rarest first, after the cap. */
+  terms: WeightedTerm[]
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v))
+const jsonText = (values: string[]): string => JSON.stringify(values)
+
+/**
+ * BM25F candidates for a query text, over the trigger-kept field terms of migration 0017: the
+ * query is tokenized by the same SQL function as the incidents, its terms weighted by IDF from the
+ * kept document frequencies (the excluded incident, the query itself when stored, not counted),
+ * the incidents holding its rarest terms pooled, and each scored in TypeScript by `bm25fScore`,
+ * the function the offline eval uses, from its stored per-field counts and lengths.
+ */
+export async function searchFieldTerms(
+  db: Database,
+  text: string,
+  options: {
+    before: Date
+    excludeId?: string
+    /** Incidents scored at most (FIELD_POOL); Infinity scores every one holding a query term (bench:search's exact ranking). */
+    pool?: number
+  },
+): Promise<FieldTermSearch> {
+  const poolSize = options.pool ?? FIELD_POOL
+  const own = options.excludeId ? sql`(select terms from incident_field_terms where incident_id = ${options.excludeId}::uuid)` : sql`null::text[]`
+  const statistics = rowsOf(
+    await db.execute(sql`
+      with own as (select coalesce(${own}, array[]::text[]) as terms),
+      query_terms as (select distinct unnest(incident_field_tokens(${text})) as term)
+      select t.documents - (cardinality(own.terms) > 0)::int as total, t.title_length, t.description_length, t.resolution_length,
+             q.term, s.documents - (q.term = any(own.terms))::int as documents
+      from incident_field_term_totals t cross join own
+      left join (query_terms q join incident_field_term_documents s on s.term = q.term) on true
+      where t.id = 1`),
+  )
+  const first = statistics[0]
+  if (!first) return { ranked: [], terms: [] }
+  const totals = {
+    documents: num(first.total),
+    title: num(first.title_length),
+    description: num(first.description_length),
+    resolution: num(first.resolution_length),
+  }
+  const known = statistics
+    .filter((r) => r.term !== null && num(r.documents) > 0)
+    .map((r) => ({ term: String(r.term), documents: num(r.documents), idf: bm25fIdf(totals.documents, num(r.documents)) }))
+    .sort((a, b) => b.idf - a.idf || (a.term < b.term ? -1 : 1))
+    .slice(0, MAX_QUERY_TERMS)
+  if (known.length === 0) return { ranked: [], terms: [] }
+  const selective: string[] = []
+  let pooled = 0
+  for (const t of known) {
+    if (selective.length > 0 && pooled + t.documents > poolSize) break
+    selective.push(t.term)
+    pooled += t.documents
+  }
+
+  const exclude = options.excludeId ? sql`and f.incident_id <> ${options.excludeId}::uuid` : sql``
+  const rows = rowsOf(
+    await db.execute(sql`
+      with query_terms as materialized (select jsonb_array_elements_text(${jsonText(known.map((t) => t.term))}::jsonb) as term),
+      pool as (
+        select f.incident_id, f.terms, f.title_tf, f.description_tf, f.resolution_tf, f.title_length, f.description_length, f.resolution_length,
+               i.started_at
+        from incident_field_terms f join incidents i on i.id = f.incident_id
+        where f.terms && array(select jsonb_array_elements_text(${jsonText(selective)}::jsonb)) and i.started_at < ${options.before.toISOString()}::timestamptz
+          ${exclude}
+        ${Number.isFinite(poolSize) ? sql`limit ${sql.raw(String(poolSize))}` : sql``}
+      )
+      select p.incident_id as id, p.started_at, p.title_length, p.description_length, p.resolution_length,
+             array_agg(u.term) as terms, array_agg(u.t) as t, array_agg(u.d) as d, array_agg(u.r) as r
+      from pool p
+      cross join lateral unnest(p.terms, p.title_tf, p.description_tf, p.resolution_tf) as u(term, t, d, r)
+      join query_terms q on q.term = u.term
+      group by p.incident_id, p.started_at, p.title_length, p.description_length, p.resolution_length`),
+  )
+
+  const average = averageWeightedLength(totals)
+  const rank = new Map(known.map((t, i) => [t.term, i]))
+  const scored = rows.map((r) => {
+    const terms = r.terms as string[]
+    const [t, d, res] = [r.t, r.d, r.r].map((xs) => (xs as unknown[]).map(num))
+    const counts = new Map<string, FieldCounts>(terms.map((term, i) => [term, { title: t![i]!, description: d![i]!, resolution: res![i]! }]))
+    const lengths = { title: num(r.title_length), description: num(r.description_length), resolution: num(r.resolution_length) }
+    const titleTerms = terms.filter((_, i) => t![i]! > 0).sort((a, b) => rank.get(a)! - rank.get(b)!)
+    const started = r.started_at instanceof Date ? r.started_at.getTime() : new Date(String(r.started_at)).getTime()
+    return { id: String(r.id), score: bm25fScore(known, { counts, lengths }, average), titleTerms, started }
+  })
+  scored.sort((a, b) => b.score - a.score || b.started - a.started || (a.id < b.id ? -1 : 1))
+  return { ranked: scored.filter((s) => s.score > 0).map(({ id, score, titleTerms }) => ({ id, score, titleTerms })), terms: known }
+}
