@@ -20,7 +20,7 @@ const tools: CommandRegistry = {
     load: async () => (await import('./commands/import')).default,
   },
   playbooks: {
-    summary: 'work with the stored playbooks (sre-agent playbooks stats [--playbook id] [--json]; --help lists the subcommands)',
+    summary: 'work with the stored playbooks (sre-agent playbooks stats | export --out <dir> | propose --file <f>; --help lists them)',
     load: async () => (await import('./commands/playbooks')).default,
   },
   logs: { summary: 'mine log templates from a file of messages (sre-agent logs templates …)', load: async () => (await import('./commands/logs')).default },

@@ -140,6 +140,11 @@ const envSchema = z.object({
     .string()
     .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)')
     .optional(),
+  /** Channel where edits proposed for playbooks are posted to their owners; INCIDENT_CHANNEL when unset. */
+  PLAYBOOK_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (C…)')
+    .optional(),
   GCP_PROJECT_ID: z.string().default('demo-project'),
   /** YAML naming each service's monitored resource, dependencies and metric overrides (src/integrations/gcp/service-catalog.ts). */
   GCP_SERVICES_FILE: z.string().optional(),

@@ -24,7 +24,7 @@ import { SlackHomeTab } from './slack/home-tab-presenter'
 import { migrateDatabase, openDatabase, type DatabaseHandle } from './storage/database'
 import { loadPlaybookFiles } from './storage/playbook-files'
 import { EMBEDDING_DIMENSIONS } from './storage/schema'
-import { syncPlaybooks } from './storage/repositories/playbooks'
+import { syncPlaybooks } from './storage/repositories/playbook-versions'
 import { CAPACITY_SCALE_PLAYBOOKS } from './core/capacity/scale-offer'
 import { BullmqJobQueue } from './workers/bullmq-queue'
 import { InProcessJobQueue } from './workers/in-process-queue'
@@ -64,9 +64,12 @@ export async function createRuntime(config: Config, logger: Logger, overrides: R
   const database = await openDatabase(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, preparedStatements: config.DATABASE_PREPARED_STATEMENTS })
   // The embedded database is private to this process, so it is migrated here; Postgres by `sre-agent migrate`.
   if (database.kind === 'pglite') await migrateDatabase(database)
-  const playbooks = loadPlaybookFiles(config.PLAYBOOKS_DIR)
+  const files = loadPlaybookFiles(config.PLAYBOOKS_DIR)
+  // A changed file becomes a new version; the current versions (an approved edit included) are what this process runs.
   // The Scale button's runs are stored like any playbook's, though they are not in the catalogue.
-  await syncPlaybooks(database.db, [...playbooks, ...Object.values(CAPACITY_SCALE_PLAYBOOKS)])
+  const synced = await syncPlaybooks(database.db, [...files, ...Object.values(CAPACITY_SCALE_PLAYBOOKS)])
+  for (const s of synced) if (s.created !== null) logger.info({ playbook: s.playbook.id, version: s.created }, 'playbook file changed: new version')
+  const playbooks = synced.slice(0, files.length).map((s) => s.playbook)
 
   const inProcessQueue = config.REDIS_URL ? null : new InProcessJobQueue(logger)
   const queue: JobQueue = inProcessQueue ?? new BullmqJobQueue(config.REDIS_URL!, config.QUEUE_PREFIX)

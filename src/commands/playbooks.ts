@@ -6,6 +6,14 @@ const subcommands: CommandRegistry = {
     summary: 'how often each playbook fixed the incident, by version and step, with suggested edits (--playbook id, --json)',
     load: async () => (await import('./playbooks-stats')).default,
   },
+  export: {
+    summary: 'write the current version of every playbook as YAML files (--out <dir>)',
+    load: async () => (await import('./playbooks/export')).default,
+  },
+  propose: {
+    summary: 'post edits suggested for playbooks to their owners (--file <suggestions.json>)',
+    load: async () => (await import('./playbooks/propose')).default,
+  },
 }
 
 const USAGE = `sre-agent playbooks <subcommand> …

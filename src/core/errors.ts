@@ -34,6 +34,8 @@ export const ERROR_CODES = [
   'execution_not_found',
   'stored_row_invalid',
   'playbook_invalid',
+  'playbook_not_found',
+  'playbook_version_not_found',
   'database_unreachable',
   // the job queue
   'queue_unavailable',

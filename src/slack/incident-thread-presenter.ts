@@ -52,6 +52,8 @@ import { buildTelemetryWarningMessage } from './blocks/telemetry-warning-blocks'
 import { buildIncidentChannelLink, buildNoIncidentChannelMessage, buildPinFailedMessage, buildUninvitedMessage } from './blocks/incident-channel-blocks'
 import type { SlackIncidentChannels } from './incident-channels'
 import { buildBlueprintChangesMessage } from './blocks/blueprint-blocks'
+import { buildPlaybookProposalMessage } from './blocks/playbook-proposal-blocks'
+import type { PlaybookProposalView } from '../core/playbooks/playbook-proposal'
 import { buildScaleOfferMessage } from './blocks/capacity-blocks'
 import type { ScaleOffer } from '../core/capacity/scale-offer'
 import { slackErrorCode, type SlackMessenger } from './messenger'
@@ -163,6 +165,10 @@ export class SlackIncidentThread implements IncidentThread {
 
   async announceTestNotification(notificationId: string, channel: string, test: TestNotificationView): Promise<void> {
     await this.slack.postOnce(`test-notification:${notificationId}`, channel, buildTestNotificationMessage(test))
+  }
+
+  async proposePlaybookEdit(proposal: PlaybookProposalView, channel: string): Promise<PostedMessage> {
+    return this.slack.postOnce(`playbook-proposal:${proposal.id}`, channel, buildPlaybookProposalMessage(proposal))
   }
 
   async showStormMembers(parent: ThreadIncident, root: PostedMessage, page: number, members: ThreadIncident[]): Promise<void> {

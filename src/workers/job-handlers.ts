@@ -18,6 +18,8 @@ import { processIncidentOpenAndAnalyze } from './processors/incident-open-and-an
 import { failPlaybookRun, processPlaybookAdvance } from './processors/playbook-advance'
 import { processPlaybookShowCancellation } from './processors/playbook-show-cancellation'
 import { processPlaybookStart } from './processors/playbook-start'
+import { processPlaybookProposeEdit } from './processors/playbook-propose-edit'
+import { processPlaybookSuggestEdits } from './processors/playbook-suggest-edits'
 import { processTelemetryScan } from './processors/telemetry-scan'
 import { processIncidentRequeueMissed } from './processors/incident-requeue-missed'
 import { processIncidentRemindResolutions } from './processors/incident-remind-resolutions'
@@ -50,6 +52,10 @@ export function createJobHandlers(deps: WorkerDeps): JobHandlers {
       (data, reason) => deps.thread.tellUser(data.channelId, data.userId, `Could not start \`${data.playbookId}\` on INC-${data.incidentNumber}: ${reason}`),
       deps.logger,
     ),
+    'playbook.propose-edit': (data) => processPlaybookProposeEdit(deps, data),
+    'playbook.suggest-edits': async (data) => {
+      await processPlaybookSuggestEdits(deps, data)
+    },
     'history.reembed': async (data) => {
       await processHistoryReembed(deps, data)
     },

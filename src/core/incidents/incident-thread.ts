@@ -3,6 +3,7 @@ import type { RetrievalSummary } from '../correlation/summarize-retrieval'
 import type { MetricWarning } from '../analysis/scan/metric-warnings'
 import type { ApprovalRequestView } from '../approvals/approval-request-view'
 import type { PastIncidentMatch } from '../correlation/past-incident-match'
+import type { PlaybookProposalView } from '../playbooks/playbook-proposal'
 import type { Playbook } from '../playbooks/schema'
 import type { Digest } from '../digest/compute-digest'
 import type { RenderedChart } from '../digest/digest-chart-data'
@@ -55,6 +56,11 @@ export interface IncidentThread {
   remindFollowupAction(incident: ThreadIncident, action: FollowupActionView, day: string): Promise<void>
   /** A sender's test notification arrived; said once per notification, in `channel`, never as an incident. */
   announceTestNotification(notificationId: string, channel: string, test: TestNotificationView): Promise<void>
+  /**
+   * Posts an edit proposed for a playbook in `channel`, once per proposal, mentioning who decides, with its YAML diff,
+   * its evidence and Approve / Reject buttons.
+   */
+  proposePlaybookEdit(proposal: PlaybookProposalView, channel: string): Promise<PostedMessage>
   /**
    * Shows page `page` of a storm's members (the incidents that get one line each in the first incident's thread,
    * instead of a thread of their own): posts it once, then edits it as members join.

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { MINUTE_MS } from '../durations'
 import { severitySchema } from '../incidents/types'
+import { playbookEditSuggestionSchema } from '../playbooks/playbook-proposal'
 
 /**
  * The port through which the bot, the alert routes and the workers hand work to the workers:
@@ -63,6 +64,13 @@ export const jobSchemas = {
     /** Why it was asked for, for the approval message; defaults to "with /sre run". */
     reason: z.string().max(2000).optional(),
   }),
+  /**
+   * An incident's resolution was recorded: the figures of each playbook that ran on it are computed again and each new edit
+   * they suggest is proposed (`playbook.propose-edit`), once per edit of a version.
+   */
+  'playbook.suggest-edits': z.object({ incidentId: z.uuid() }),
+  /** Posts an edit suggested for a playbook to its owners for approval, once per edit of a version (enqueue with proposeEditJobId). */
+  'playbook.propose-edit': playbookEditSuggestionSchema,
   /** Embeds the history again with the running model; `pass` counts the passes that left failures behind. */
   'history.reembed': z.object({ batchSize: z.number().int().min(1).max(1000).optional(), pass: z.number().int().min(0).optional() }),
   /** Scheduled: scores every service's recent metrics and warns before failures. */
@@ -130,6 +138,11 @@ export interface JobQueue {
  */
 export function playbookStartJobId(playbookId: string, incidentNumber: number, at: Date): string {
   return jobIdFor('start', playbookId, incidentNumber, Math.floor(at.getTime() / MINUTE_MS))
+}
+
+/** One proposal job per playbook version and kind of edit; the proposal itself is stored once per edit (its dedupe key). */
+export function proposeEditJobId(suggestion: { playbookId: string; baseVersion: number; kind: string }, digest: string): string {
+  return jobIdFor('propose', suggestion.playbookId, suggestion.baseVersion, suggestion.kind, digest)
 }
 
 /** The one analysis job of an incident: ingest and the sweep enqueue it under this id, so it runs once. */

@@ -11,6 +11,9 @@ const stepId = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'step ids are lowercas
 
 const durationSchema = z.string().regex(/^\d+(s|m|h)$/, 'durations look like "90s", "15m" or "2h"')
 
+/** A person (U…, W…) or a user group (S…), as the approval gates name them. */
+const slackPersonOrGroup = z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user id (U…) or user-group id (S…)')
+
 const comparisonSchema = z.enum(['>', '>=', '<', '<='])
 
 const assertionSchema = z.object({
@@ -55,11 +58,11 @@ const approvalStep = z.object({
   kind: z.literal('approval'),
   /** The action step this gate protects; its dry-run preview is shown to approvers. */
   for: stepId,
-  approvers: z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/)).optional(),
+  approvers: z.array(slackPersonOrGroup).optional(),
   minApprovals: z.number().int().min(1).max(5).default(1),
   expiresIn: durationSchema.default('30m'),
   /** Who is paged when nobody decides in time (user or group ids); defaults to ESCALATION_CONTACTS. */
-  escalateTo: z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/)).optional(),
+  escalateTo: z.array(slackPersonOrGroup).optional(),
   /**
    * The playbook allows this gate to pass without a human when the configured policy
    * allows it too (AUTO_APPROVE_MAX_RISK, AUTO_APPROVE_MIN_CONFIDENCE). Never for high risk.
@@ -169,6 +172,11 @@ export const playbookSchema = z
     title: z.string().min(1).max(150),
     version: z.number().int().min(1),
     description: z.string().max(2000),
+    /**
+     * Who decides the edits the bot proposes for this playbook (user ids U…/W… or user-group ids S…), and who may revert
+     * a version; without owners, the APPROVERS setting decides.
+     */
+    owners: z.array(slackPersonOrGroup).min(1).max(20).optional(),
     /** When the playbook applies; any matching rule counts, more matches rank higher. */
     match: z.object({
       services: z.array(z.string()).default([]),

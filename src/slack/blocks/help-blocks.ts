@@ -24,6 +24,7 @@ export const SRE_COMMANDS: Array<[string, string]> = [
     '/sre capacity <service>',
     'peak utilisation, weekly pattern, trend and next-peak forecast, with replica / HPA / request / max_connections suggestions and their cost',
   ],
+  ['/sre playbook-revert <playbook> <version> [reason]', 'make an older version of a playbook current again, as a new version (its owners only)'],
   ['/sre run <playbook> <INC-n>', 'run a playbook on an incident (you then cannot approve its actions yourself)'],
   ['/sre help', 'this help (without INC-n, a command means the incident of the channel it is typed in)'],
 ]

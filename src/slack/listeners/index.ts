@@ -32,6 +32,15 @@ import { tellViewSubmitter } from './views/tell-view-submitter'
 import { createFollowupSubmissionHandler } from './views/followup-submission'
 import { FOLLOWUP_ADD_ACTION_ID, FOLLOWUP_DONE_ACTION_ID, FOLLOWUP_VIEW_CALLBACK_ID, REVIEW_FILE_ACTION_ID } from '../blocks/followup-blocks'
 import { createReviewFileHandler } from './actions/review-file-action'
+import {
+  PLAYBOOK_REVERT_ACTION_ID,
+  PROPOSAL_APPROVE_ACTION_ID,
+  PROPOSAL_APPROVE_VIEW_CALLBACK_ID,
+  PROPOSAL_REJECT_ACTION_ID,
+} from '../blocks/playbook-proposal-blocks'
+import { createPlaybookProposalActionHandler } from './actions/playbook-proposal-action'
+import { createPlaybookRevertHandler } from './actions/playbook-revert-action'
+import { createPlaybookApproveSubmissionHandler } from './views/playbook-approve-submission'
 import { HOME_LINK_ACTION_ID } from '../blocks/home-blocks'
 import { acknowledgeLinkClick } from './actions/home-link-action'
 import { createScaleCapacityHandler } from './actions/scale-capacity-action'
@@ -72,6 +81,13 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(FOLLOWUP_ADD_ACTION_ID, answerFailures(deps, 'open the follow-up form', createFollowupAddHandler(deps)))
   app.action(new RegExp(`^${FOLLOWUP_DONE_ACTION_ID}:`), answerFailures(deps, 'mark the follow-up action done', createFollowupDoneHandler(deps)))
   app.view(FOLLOWUP_VIEW_CALLBACK_ID, answerFailures(deps, 'add the follow-up action', createFollowupSubmissionHandler(deps), tellViewSubmitter))
+  app.action(PROPOSAL_APPROVE_ACTION_ID, answerFailures(deps, 'open the approval form', createPlaybookProposalActionHandler(deps, 'approve')))
+  app.action(PROPOSAL_REJECT_ACTION_ID, answerFailures(deps, 'reject the playbook edit', createPlaybookProposalActionHandler(deps, 'reject')))
+  app.view(
+    PROPOSAL_APPROVE_VIEW_CALLBACK_ID,
+    answerFailures(deps, 'approve the playbook edit', createPlaybookApproveSubmissionHandler(deps), tellViewSubmitter),
+  )
+  app.action(PLAYBOOK_REVERT_ACTION_ID, answerFailures(deps, 'revert the playbook', createPlaybookRevertHandler(deps)))
   app.action(WARNING_USEFUL_ACTION_ID, answerFailures(deps, 'mark the warning useful', createWarningMarkHandler(deps, 'useful')))
   app.action(WARNING_NOT_USEFUL_ACTION_ID, answerFailures(deps, 'mark the warning not useful', createWarningMarkHandler(deps, 'not_useful')))
   app.action(TIMELINE_ACTION_ID, answerFailures(deps, 'post the timeline', createTimelineActionHandler(deps)))

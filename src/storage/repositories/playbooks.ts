@@ -1,11 +1,14 @@
 import { and, asc, eq, inArray, sql, TransactionRollbackError } from 'drizzle-orm'
 import { z } from 'zod'
-import { playbookSchema, type Playbook } from '../../core/playbooks/schema'
+import { playbookSchema } from '../../core/playbooks/schema'
 import { CodedError } from '../../core/errors'
 import { rowsOf, type Database } from '../database'
 import { parseStoredColumn } from '../parse-stored-column'
 import type { NewAuditEntry } from './audit'
-import { approvalRequests, auditLog, executionInputsSchema, executionSteps, playbookExecutions, playbooks, stepOutcomeSchema } from '../schema'
+import { approvalRequests, auditLog, executionInputsSchema, executionSteps, playbookExecutions, stepOutcomeSchema } from '../schema'
+
+/** Loading the files keeps each playbook's versions (playbook-versions.ts). */
+export { syncPlaybooks } from './playbook-versions'
 
 export type PlaybookExecution = typeof playbookExecutions.$inferSelect
 export type ExecutionStep = typeof executionSteps.$inferSelect
@@ -28,16 +31,6 @@ const branchOutcomeSchema = stepOutcomeSchema.extend({ goto: z.number().int().mi
 function toExecutionStep(row: ExecutionStep): ExecutionStep {
   const schema = row.kind === 'branch' && row.status === 'succeeded' ? branchOutcomeSchema : stepOutcomeSchema
   return { ...row, outcome: parseStoredColumn(schema, row.outcome, { table: 'execution_steps', rowId: row.id, column: 'outcome' }) }
-}
-
-/** Makes the stored catalogue match the files: new versions replace old ones. */
-export async function syncPlaybooks(db: Database, catalog: Playbook[]): Promise<void> {
-  for (const pb of catalog) {
-    await db
-      .insert(playbooks)
-      .values({ id: pb.id, title: pb.title, version: pb.version, definition: pb })
-      .onConflictDoUpdate({ target: playbooks.id, set: { title: pb.title, version: pb.version, definition: pb, updatedAt: new Date() } })
-  }
 }
 
 export async function createExecution(db: Database, values: typeof playbookExecutions.$inferInsert): Promise<PlaybookExecution> {

@@ -1,5 +1,6 @@
 import { index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { z } from 'zod'
+import { PLAYBOOK_EDIT_KINDS } from '../../core/playbooks/playbook-edit-suggestion'
 import type { Playbook } from '../../core/playbooks/schema'
 import { incidents } from './incidents'
 
@@ -40,14 +41,76 @@ export const stepOutcomeSchema = z.looseObject({
 })
 export type StepOutcome = z.infer<typeof stepOutcomeSchema>
 
+/** A playbook and the version the next runs use (a row of playbook_versions, copied here). */
 export const playbooks = pgTable('playbooks', {
   id: text('id').primaryKey(),
   title: text('title').notNull(),
   version: integer('version').notNull(),
-  /** The validated playbook document. */
+  /** The validated playbook document of the current version. */
   definition: jsonb('definition').$type<Playbook>().notNull(),
+  /** Digest of the file as last loaded: an unchanged file leaves an approved edit current. */
+  fileDigest: text('file_digest'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 })
+
+export const PLAYBOOK_VERSION_SOURCES = ['file', 'suggestion', 'revert'] as const
+export type PlaybookVersionSource = (typeof PLAYBOOK_VERSION_SOURCES)[number]
+
+/** Every definition a playbook has had, never edited: a file change, an approved edit, a revert. */
+export const playbookVersions = pgTable(
+  'playbook_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    playbookId: text('playbook_id')
+      .notNull()
+      .references(() => playbooks.id),
+    version: integer('version').notNull(),
+    definition: jsonb('definition').$type<Playbook>().notNull(),
+    source: text('source', { enum: PLAYBOOK_VERSION_SOURCES }).notNull(),
+    /** One line: what changed ("loaded from certificate-expiry.yaml", the suggestion's summary, "revert to v2"). */
+    summary: text('summary').notNull(),
+    /** Who approved an edit or asked for a revert; null for a file. */
+    approvedBy: text('approved_by'),
+    reason: text('reason'),
+    proposalId: uuid('proposal_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('playbook_versions_version_uq').on(t.playbookId, t.version)],
+)
+
+export const PLAYBOOK_PROPOSAL_STATUSES = ['pending', 'approved', 'rejected', 'stale'] as const
+export type PlaybookProposalStatus = (typeof PLAYBOOK_PROPOSAL_STATUSES)[number]
+
+export const proposalEvidenceSchema = z.array(z.string())
+
+/** An edit the bot proposed to a playbook's owners, decided once. */
+export const playbookProposals = pgTable(
+  'playbook_proposals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    playbookId: text('playbook_id')
+      .notNull()
+      .references(() => playbooks.id),
+    baseVersion: integer('base_version').notNull(),
+    /** The same edit of the same base version is proposed once: a digest of the playbook, base version and edited definition. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    kind: text('kind', { enum: PLAYBOOK_EDIT_KINDS }).notNull(),
+    summary: text('summary').notNull(),
+    evidence: jsonb('evidence').$type<string[]>().notNull(),
+    base: jsonb('base').$type<Playbook>().notNull(),
+    edited: jsonb('edited').$type<Playbook>().notNull(),
+    status: text('status', { enum: PLAYBOOK_PROPOSAL_STATUSES }).notNull().default('pending'),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    reason: text('reason'),
+    /** The version an approval created. */
+    resultingVersion: integer('resulting_version'),
+    slackChannel: text('slack_channel'),
+    slackTs: text('slack_ts'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('playbook_proposals_playbook_idx').on(t.playbookId)],
+)
 
 export const playbookExecutions = pgTable(
   'playbook_executions',

@@ -17,6 +17,7 @@ import {
   upsertLogTemplateObservations,
 } from '../../storage/repositories/log-templates'
 import { createExecution, listExecutionsForIncident } from '../../storage/repositories/playbooks'
+import { currentPlaybooks } from '../../storage/repositories/playbook-versions'
 import { jobIdFor, type JobData } from '../../core/jobs/job-queue'
 import { cachedCalibration } from '../current-calibration'
 import { ensureIncidentRoot, showCurrentIncidentProgress } from '../incident-root'
@@ -65,7 +66,8 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
         telemetry: new BlueprintTelemetry(deps.telemetry, await listBlueprintEdges(deps.db)),
         search: { searchCandidates: (query) => searchIncidentCandidates(deps.db, query) },
         calibration,
-        playbooks: deps.playbooks,
+        // The current versions: an edit approved since this worker started is used at once.
+        playbooks: await currentPlaybooks(deps.db, deps.playbooks),
         logHistory: logTemplateHistory(deps),
         now: deps.now,
         onSimilarIncidents: (matches, retrieval) => deps.thread.postSimilarIncidents(analysis.id, root, matches, retrieval),

@@ -6,6 +6,7 @@ import { getLatestAnalysis } from '../../storage/repositories/analyses'
 import { appendAudit } from '../../storage/repositories/audit'
 import { getIncidentByNumber } from '../../storage/repositories/incidents'
 import { createExecution, listExecutionsForIncident } from '../../storage/repositories/playbooks'
+import { getCurrentPlaybook } from '../../storage/repositories/playbook-versions'
 import type { WorkerDeps } from '../worker-deps'
 
 /**
@@ -14,7 +15,9 @@ import type { WorkerDeps } from '../worker-deps'
  */
 export async function processPlaybookStart(deps: WorkerDeps, data: JobData<'playbook.start'>): Promise<void> {
   const tell = (text: string) => deps.thread.tellUser(data.channelId, data.userId, text)
-  const playbook = [...deps.playbooks, ...Object.values(CAPACITY_SCALE_PLAYBOOKS)].find((p) => p.id === data.playbookId)
+  const listed = [...deps.playbooks, ...Object.values(CAPACITY_SCALE_PLAYBOOKS)].find((p) => p.id === data.playbookId)
+  // The current version (an approved edit, a revert), not the file as this process loaded it.
+  const playbook = listed ? ((await getCurrentPlaybook(deps.db, listed.id)) ?? listed) : undefined
   const incident = await getIncidentByNumber(deps.db, data.incidentNumber)
   if (!playbook) return tell(`There is no playbook \`${data.playbookId}\`; \`/sre playbooks\` lists them.`)
   if (incident?.status !== 'open') return tell(`INC-${data.incidentNumber} is not an open incident.`)

@@ -26,6 +26,8 @@ import { answerBlueprint } from './blueprint-command'
 import { answerCapacity } from './capacity-command'
 import { answerReviewCommand } from './review-command'
 import { answerActionsCommand, runActionCommand } from './followup-commands'
+import { runPlaybookRevertCommand } from './playbook-revert-command'
+import { currentPlaybooks } from '../../../storage/repositories/playbook-versions'
 import { runDigestCommand } from './digest-command'
 import { answerIncidents, INCIDENTS_USAGE, parseIncidentsArguments } from './incidents-command'
 import { answerPlaybookStats } from './playbook-stats-command'
@@ -74,6 +76,8 @@ export function whatSreCommandDoes(text: string): string {
       return 'add the follow-up action'
     case 'actions':
       return 'list the follow-up actions'
+    case 'playbook-revert':
+      return 'revert the playbook'
     case 'playbook-stats':
       return 'compute the playbook figures'
     default:
@@ -237,8 +241,11 @@ export function createSreCommandHandler(deps: ListenerDeps) {
         await answerCapacity(deps, rest[0], respond)
         return
       }
+      case 'playbook-revert':
+        return runPlaybookRevertCommand(deps, { command, ack, respond, client }, rest)
       case 'playbooks': {
-        await ack({ response_type: 'ephemeral', ...buildPlaybookListMessage(deps.playbooks) })
+        // The current versions: an edit approved since the bot started shows with its number.
+        await ack({ response_type: 'ephemeral', ...buildPlaybookListMessage(await currentPlaybooks(deps.db, deps.playbooks)) })
         return
       }
       case 'playbook-stats': {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt'
 import { incidentLabel } from '../../../core/incidents/incident-label'
-import { resolutionJobId, reviewJobId } from '../../../core/jobs/job-queue'
+import { jobIdFor, resolutionJobId, reviewJobId } from '../../../core/jobs/job-queue'
 import { diagnosisLabelSchema, resolutionOutcomeSchema, type ResolutionAnswers } from '../../../core/incidents/resolution'
 import { recordResolution } from '../../../storage/repositories/incident-resolutions'
 import { getIncident } from '../../../storage/repositories/incidents'
@@ -94,6 +94,9 @@ export function createResolveSubmissionHandler(deps: ListenerDeps) {
     }
     const incident = await recordResolution(deps.db, incidentId, answers, deps.now())
     await ack()
+    // The recorded outcome is what the playbook figures learn from: the playbooks that ran may now warrant an edit.
+    const recorded = (incident.resolutionRecordedAt ?? deps.now()).toISOString()
+    await deps.queue.enqueue('playbook.suggest-edits', { incidentId }, { jobId: jobIdFor('suggest-edits', incidentId, recorded) })
     // Resolved here rather than by its alert: the root message and the thread say so as for an alert, through the same job.
     if (before.status === 'open') await deps.queue.enqueue('incident.announce-resolution', { incidentId }, { jobId: resolutionJobId(incidentId) })
     const same = sameIncidentId ? await getIncident(deps.db, sameIncidentId) : null

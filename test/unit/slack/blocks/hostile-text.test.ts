@@ -69,6 +69,8 @@ import type { BlueprintEdge } from '../../../../src/core/blueprint/blueprint-edg
 import { describeBlueprintChange } from '../../../../src/core/blueprint/describe-blueprint-change'
 import { analyzeCapacity } from '../../../../src/core/capacity/analyze-capacity'
 import { buildCapacityMessage, buildScaleOfferMessage } from '../../../../src/slack/blocks/capacity-blocks'
+import { playbookProposalView } from '../../../../src/core/playbooks/playbook-proposal'
+import { buildApproveReasonModal, buildPlaybookProposalMessage, buildPlaybookVersionMessage } from '../../../../src/slack/blocks/playbook-proposal-blocks'
 import { buildHomeView } from '../../../../src/slack/blocks/home-blocks'
 import type { HomeDashboard } from '../../../../src/core/home/home-dashboard'
 
@@ -454,6 +456,45 @@ const BUILDERS: Array<[string, (h: string) => SlackMessage | SlackMessage[]]> = 
           }),
         ),
       ),
+  ],
+  ...(['pending', 'approved', 'rejected', 'stale'] as const).map((status): [string, (h: string) => SlackMessage] => [
+    `playbook edit proposal (${status})`,
+    (h) => {
+      const edited = { ...playbook(h), description: Array.from({ length: 400 }, (_, i) => `${h} ${i} \`\`\``).join('\n') }
+      return buildPlaybookProposalMessage(
+        playbookProposalView(
+          {
+            id: '00000000-0000-0000-0000-000000000000',
+            playbookId: basePlaybook.id,
+            baseVersion: 1,
+            kind: 'drop-step',
+            summary: h,
+            evidence: Array.from({ length: 40 }, () => h),
+            base: playbook(h),
+            edited,
+            status,
+            decidedBy: status === 'pending' ? null : 'U0ALICE',
+            reason: h,
+            resultingVersion: status === 'approved' ? 2 : null,
+          },
+          { who: status === 'stale' ? 'approvers' : 'owners', ids: ['U0BOB', 'S0ONCALL'] },
+          status === 'stale' ? 3 : null,
+        ),
+      )
+    },
+  ]),
+  [
+    'playbook version',
+    (h) =>
+      buildPlaybookVersionMessage({ playbookId: basePlaybook.id, title: h, version: 3, previous: 2, source: 'revert', summary: h, by: 'U0ALICE', reason: h }),
+  ],
+  [
+    'playbook edit approval form',
+    (h) => ({
+      text: '',
+      blocks: buildApproveReasonModal({ proposalId: '00000000-0000-0000-0000-000000000000', summary: h, channel: null, messageTs: null })
+        .blocks as KnownBlock[],
+    }),
   ],
   [
     'scale offer',
