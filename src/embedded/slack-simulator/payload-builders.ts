@@ -42,14 +42,18 @@ export interface StaticSelectAction {
   action_ts: string
 }
 
-export interface BlockActionsPayload {
-  type: 'block_actions'
+/** The fields every interaction payload from this workspace carries: who, which app and team. */
+export interface InteractionEnvelope {
   token: string
   api_app_id: string
   team: { id: string; domain: string }
   enterprise: null
   is_enterprise_install: boolean
   user: { id: string; username: string; name: string; team_id: string }
+}
+
+export interface BlockActionsPayload extends InteractionEnvelope {
+  type: 'block_actions'
   channel: { id: string; name: string }
   container: { type: 'message'; message_ts: string; channel_id: string; is_ephemeral: boolean; thread_ts?: string }
   message: Record<string, unknown> & { ts: string; thread_ts?: string; blocks?: SlackBlock[] }
@@ -89,14 +93,8 @@ export type ViewStateValue =
   | { type: 'users_select'; selected_user: string | null }
   | { type: 'datepicker'; selected_date: string | null }
 
-export interface ViewSubmissionPayload {
+export interface ViewSubmissionPayload extends InteractionEnvelope {
   type: 'view_submission'
-  token: string
-  api_app_id: string
-  team: { id: string; domain: string }
-  enterprise: null
-  is_enterprise_install: boolean
-  user: { id: string; username: string; name: string; team_id: string }
   view: Record<string, unknown> & {
     id: string
     callback_id: string
@@ -200,16 +198,7 @@ export function buildBlockActionsPayload(options: BlockActionsOptions, { fakeSla
       action_ts: actionTs(),
     }
   } else {
-    const clicked: ButtonAction = {
-      type: 'button',
-      action_id: options.actionId,
-      block_id: blockId,
-      text: { type: 'plain_text', text: label, emoji: true },
-      action_ts: actionTs(),
-    }
-    if (value !== undefined) clicked.value = value
-    if (typeof button?.element.style === 'string') clicked.style = button.element.style
-    action = clicked
+    action = buttonAction(options.actionId, blockId, label, value, typeof button?.element.style === 'string' ? button.element.style : undefined)
   }
   const container: BlockActionsPayload['container'] = { type: 'message', message_ts: messageTs, channel_id: channelId, is_ephemeral: false }
   if (threadTs !== undefined) container.thread_ts = threadTs
@@ -231,14 +220,8 @@ export function buildBlockActionsPayload(options: BlockActionsOptions, { fakeSla
 }
 
 /** A click on a button of a published view (the App Home tab), as Slack sends it: a `view` container, no channel, no message, no response_url. */
-export interface ViewBlockActionsPayload {
+export interface ViewBlockActionsPayload extends InteractionEnvelope {
   type: 'block_actions'
-  token: string
-  api_app_id: string
-  team: { id: string; domain: string }
-  enterprise: null
-  is_enterprise_install: boolean
-  user: { id: string; username: string; name: string; team_id: string }
   container: { type: 'view'; view_id: string }
   view: Record<string, unknown> & { id: string }
   actions: ButtonAction[]
@@ -254,14 +237,8 @@ export function buildViewBlockActionsPayload(options: {
   const blocks = (Array.isArray(options.view.blocks) ? options.view.blocks : []) as SlackBlock[]
   const button = findButton(blocks, options.actionId)
   if (!button) throw new Error(`no button ${options.actionId} in view ${options.view.id}`)
-  const clicked: ButtonAction = {
-    type: 'button',
-    action_id: options.actionId,
-    block_id: button.blockId ?? 'home',
-    text: { type: 'plain_text', text: plainTextOf(button.element.text) ?? options.actionId, emoji: true },
-    action_ts: actionTs(),
-  }
-  if (typeof button.element.value === 'string') clicked.value = button.element.value
+  const label = plainTextOf(button.element.text) ?? options.actionId
+  const clicked = buttonAction(options.actionId, button.blockId ?? 'home', label, typeof button.element.value === 'string' ? button.element.value : undefined)
   return {
     type: 'block_actions',
     ...interactionEnvelope(options.userId, options.userId.toLowerCase()),
@@ -272,14 +249,27 @@ export function buildViewBlockActionsPayload(options: {
   }
 }
 
-/** The fields every interaction payload from this workspace carries: who, which app and team. */
-function interactionEnvelope(userId: string, userName: string) {
+/** A click on a button as Slack reports it; `value` and `style` only when the button has them. */
+function buttonAction(actionId: string, blockId: string, label: string, value: string | undefined, style?: string): ButtonAction {
+  const action: ButtonAction = {
+    type: 'button',
+    action_id: actionId,
+    block_id: blockId,
+    text: { type: 'plain_text', text: label, emoji: true },
+    action_ts: actionTs(),
+  }
+  if (value !== undefined) action.value = value
+  if (style !== undefined) action.style = style
+  return action
+}
+
+function interactionEnvelope(userId: string, userName: string): InteractionEnvelope {
   return {
     token: FAKE_WORKSPACE.verificationToken,
     api_app_id: FAKE_WORKSPACE.appId,
     team: { id: FAKE_WORKSPACE.teamId, domain: FAKE_WORKSPACE.teamDomain },
     enterprise: null,
-    is_enterprise_install: false as const,
+    is_enterprise_install: false,
     user: { id: userId, username: userName, name: userName, team_id: FAKE_WORKSPACE.teamId },
   }
 }
