@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { computeDigest, type DigestPeriod } from '../../../../src/core/digest/compute-digest'
-import type { DigestHistory, DigestIncident } from '../../../../src/core/digest/digest-history'
+import type { DigestHistory } from '../../../../src/core/digest/digest-history'
 import type { WarningAccuracy } from '../../../../src/core/warnings/warning-accuracy'
+import { digestIncident as incident, warningAccuracy } from '../../../support/digest-fixtures'
 
 const at = (iso: string) => new Date(iso)
 const MINUTES = 60
-
-function incident(over: Partial<DigestIncident> & Pick<DigestIncident, 'id' | 'number' | 'fingerprint' | 'startedAt'>): DigestIncident {
-  return {
-    title: `incident ${over.number}`,
-    service: null,
-    policyName: null,
-    severity: 'high',
-    resolvedAt: null,
-    ttaSeconds: null,
-    ttmSeconds: null,
-    ttrSeconds: null,
-    diagnosisLabel: null,
-    sameIncidentId: null,
-    resolutionRecordedAt: null,
-    confidence: null,
-    topMatchId: null,
-    ...over,
-  }
-}
 
 // The week of Monday 30 Nov 2026, against the week before, in UTC.
 const week: DigestPeriod = { since: at('2026-11-30T00:00:00Z'), until: at('2026-12-07T00:00:00Z'), timeZone: 'UTC' }
@@ -331,23 +313,7 @@ describe('computeDigest in a time zone', () => {
 })
 
 describe('computeDigest with the proactive warnings', () => {
-  const accuracy = (over: Partial<WarningAccuracy>): WarningAccuracy => ({
-    since: week.since,
-    until: week.until,
-    warnings: 0,
-    confirmed: 0,
-    falseAlarms: 0,
-    open: 0,
-    precision: null,
-    incidents: 0,
-    forewarned: 0,
-    recall: null,
-    medianLeadMinutes: null,
-    falseAlarmsByService: [],
-    marks: { useful: 0, notUseful: 0 },
-    forewarnings: [],
-    ...over,
-  })
+  const accuracy = (over: Partial<WarningAccuracy>) => warningAccuracy(week.since, week.until, over)
 
   it('compares precision and recall with the week before; none read, none said', () => {
     const warnings = {

@@ -3,30 +3,13 @@ import type { CapacityReport } from '../../../../src/core/capacity/analyze-capac
 import { computeDigest } from '../../../../src/core/digest/compute-digest'
 import { capacityCandidates, capacityEntry, capacityEntryText } from '../../../../src/core/digest/digest-capacity'
 import type { DigestHistory, DigestIncident } from '../../../../src/core/digest/digest-history'
+import { digestIncident } from '../../../support/digest-fixtures'
 
 const since = new Date('2026-11-30T00:00:00Z')
 const until = new Date('2026-12-07T00:00:00Z')
 
 function incident(n: number, service: string | null, startedAt: Date): DigestIncident {
-  return {
-    id: `i${n}`,
-    number: n,
-    title: 't',
-    service,
-    policyName: null,
-    fingerprint: `f${n}`,
-    severity: 'high',
-    startedAt,
-    resolvedAt: null,
-    ttaSeconds: null,
-    ttmSeconds: null,
-    ttrSeconds: null,
-    diagnosisLabel: null,
-    sameIncidentId: null,
-    resolutionRecordedAt: null,
-    confidence: null,
-    topMatchId: null,
-  }
+  return digestIncident({ id: `i${n}`, number: n, title: 't', service, fingerprint: `f${n}`, startedAt })
 }
 
 function digestOf(incidents: DigestIncident[]) {

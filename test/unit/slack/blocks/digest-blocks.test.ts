@@ -7,6 +7,7 @@ import { findBlockKitViolations } from '../../../../src/embedded/slack-simulator
 import { buildDigestMessage } from '../../../../src/slack/blocks/digest-blocks'
 import { MESSAGE_MAX_BLOCKS, SECTION_MAX_CHARS } from '../../../../src/slack/blocks/packed-sections'
 import hostile from '../../../fixtures/slack/hostile-strings.json'
+import { warningAccuracy } from '../../../support/digest-fixtures'
 
 const since = new Date('2026-11-30T00:00:00Z')
 const until = new Date('2026-12-07T00:00:00Z')
@@ -51,13 +52,10 @@ function hostileHistory(h: string): DigestHistory {
       closedAt: null,
     })),
     warnings: {
-      current: {
-        since,
-        until,
+      current: warningAccuracy(since, until, {
         warnings: 3,
         confirmed: 1,
         falseAlarms: 2,
-        open: 0,
         precision: 1 / 3,
         incidents: 120,
         forewarned: 1,
@@ -65,24 +63,8 @@ function hostileHistory(h: string): DigestHistory {
         medianLeadMinutes: 12,
         falseAlarmsByService: Array.from({ length: 8 }, (_, i) => ({ service: `${h}${i}`, falseAlarms: 2, perWeek: 2 })),
         marks: { useful: 1, notUseful: 1 },
-        forewarnings: [],
-      },
-      previous: {
-        since,
-        until,
-        warnings: 0,
-        confirmed: 0,
-        falseAlarms: 0,
-        open: 0,
-        precision: null,
-        incidents: 0,
-        forewarned: 0,
-        recall: null,
-        medianLeadMinutes: null,
-        falseAlarmsByService: [],
-        marks: { useful: 0, notUseful: 0 },
-        forewarnings: [],
-      },
+      }),
+      previous: warningAccuracy(since, until),
     },
     errorSightings: incidents.map((i) => ({
       incidentId: i.id,
