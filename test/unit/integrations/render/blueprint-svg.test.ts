@@ -5,6 +5,7 @@ import { buildBlueprintView, UnknownBlueprintServiceError, WHOLE_GRAPH_MAX_NODES
 import { escapeXml, renderBlueprintSvg } from '../../../../src/integrations/render/blueprint-svg'
 import { DEJAVU_SANS, svgToPng } from '../../../../src/integrations/render/svg-to-png'
 import hostile from '../../../fixtures/slack/hostile-strings.json'
+import { svgTexts as texts } from '../../../support/svg-texts'
 
 const now = new Date('2026-03-10T14:00:00Z')
 
@@ -23,18 +24,6 @@ function edge(from: string, to: string, overrides: Partial<BlueprintEdge> = {}):
     retiredAt: null,
     ...overrides,
   }
-}
-
-/** The text content of every <text> element, unescaped as an XML parser would read it. */
-function texts(svg: string): string[] {
-  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
-    m[1]!
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&quot;/g, '"')
-      .replace(/&apos;/g, "'")
-      .replace(/&amp;/g, '&'),
-  )
 }
 
 const graph = [

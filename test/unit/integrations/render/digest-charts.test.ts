@@ -5,6 +5,7 @@ import { shortDate, weekday } from '../../../../src/integrations/render/charts/c
 import { durationUnitFor, formatMinutes } from '../../../../src/integrations/render/charts/duration-unit'
 import { renderDigestCharts } from '../../../../src/integrations/render/digest-charts'
 import { DEJAVU_SANS } from '../../../../src/integrations/render/svg-to-png'
+import { svgTexts as texts } from '../../../support/svg-texts'
 
 const period = { since: new Date('2026-11-30T00:00:00Z'), until: new Date('2026-12-07T00:00:00Z'), label: '30 Nov – 6 Dec 2026' }
 const zeroes = { critical: 0, high: 0, warning: 0, info: 0 }
@@ -40,18 +41,6 @@ const empty: DigestChartData = {
   ttrByWeek: [{ weekStart: '2026-11-30', medianMinutes: null, p90Minutes: null, incidents: 0 }],
   topServices: [],
   reliability: { bins: [], brier: null, labelled: 0 },
-}
-
-/** The text content of every <text> element, unescaped as an XML parser reads it. */
-function texts(svg: string): string[] {
-  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
-    m[1]!
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&quot;/g, '"')
-      .replace(/&apos;/g, "'")
-      .replace(/&amp;/g, '&'),
-  )
 }
 
 /** Share of pixels that are not (near) white, from resvg's own decoding of the PNG. */
