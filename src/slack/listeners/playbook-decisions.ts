@@ -18,7 +18,7 @@ export async function refusePlaybookDecider(deps: Pick<ListenerDeps, 'config'>, 
   const who = deciders.ids.map(mention).join(' ')
   return deciders.who === 'owners'
     ? `:no_entry: Only the owners of \`${playbook.id}\` (${who}) may decide on its edits and versions; nothing was changed.`
-    : `:no_entry: \`${playbook.id}\` names no owners, so only the approvers ${who ? `(${who})` : '(none are configured)'} may decide; ` + 'nothing was changed.'
+    : `:no_entry: \`${playbook.id}\` names no owners, so only the approvers ${who ? `(${who})` : '(none are configured)'} may decide; nothing was changed.`
 }
 
 /** Shows a proposal as stored (its decision, buttons gone) on the message it was posted as. */
