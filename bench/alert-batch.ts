@@ -17,7 +17,7 @@ import { Redis } from 'ioredis'
 import postgres from 'postgres'
 import { createAlertRoutes } from '../src/ingest/alert-routes'
 import { createLogger } from '../src/logger'
-import { migrateDatabase, openDatabase, type DatabaseHandle } from '../src/storage/database'
+import { migrateDatabase, openDatabase, type DatabaseHandle, postgresTarget } from '../src/storage/database'
 import { BullmqJobQueue } from '../src/workers/bullmq-queue'
 
 const ANSWER_GOAL_MS = 2000
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const runId = randomBytes(4).toString('hex')
   const dbName = `sre_bench_${runId}`
   const prefix = `sre-bench-${runId}`
-  const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} })
+  const admin = postgres(...postgresTarget(DATABASE_URL, { max: 1, onnotice: () => {} }))
   await admin.unsafe(`create database ${dbName}`)
   const handle = await openDatabase(DATABASE_URL.replace(/\/[^/]*$/, `/${dbName}`), { poolSize: 5 })
   const queue = new BullmqJobQueue(REDIS_URL, prefix)

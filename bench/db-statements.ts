@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import postgres from 'postgres'
-import { migrateDatabase, openDatabase, type DatabaseHandle } from '../src/storage/database'
+import { migrateDatabase, openDatabase, type DatabaseHandle, postgresTarget } from '../src/storage/database'
 import { appendAudit } from '../src/storage/repositories/audit'
 import { createIncident, getIncident, updateIncident } from '../src/storage/repositories/incidents'
 import { listExecutionSteps } from '../src/storage/repositories/playbooks'
@@ -37,7 +37,7 @@ interface Cost {
 
 async function main(): Promise<void> {
   const dbName = `bench_statements_${randomBytes(4).toString('hex')}`
-  const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} })
+  const admin = postgres(...postgresTarget(DATABASE_URL, { max: 1, onnotice: () => {} }))
   await admin.unsafe(`create database ${dbName}`)
   const url = new URL(DATABASE_URL)
   url.pathname = `/${dbName}`

@@ -27,7 +27,7 @@ import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../src/core/durations'
 import { DEMO_USERS, ONCALL_GROUP, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE } from '../src/embedded/slack-simulator'
-import { migrateDatabase, openDatabase, type Database } from '../src/storage/database'
+import { migrateDatabase, openDatabase, type Database, postgresTarget } from '../src/storage/database'
 import { createIncident, type NewIncident } from '../src/storage/repositories/incidents'
 import { EMBEDDING_DIMENSIONS } from '../src/storage/schema'
 import { ordersDbExhaustion } from '../test/fakes/scripted-telemetry'
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const runId = randomBytes(4).toString('hex')
   const dbName = `sre_bench_${runId}`
   const queuePrefix = `sre-bench-${runId}`
-  const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} })
+  const admin = postgres(...postgresTarget(DATABASE_URL, { max: 1, onnotice: () => {} }))
   let env: EmbeddedEnvironment | undefined
   const workerProcesses: ChildProcess[] = []
   let dbCreated = false

@@ -27,7 +27,7 @@ import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
 import { importHistory, type HistoryStore } from '../src/core/incidents/history-import/import-history'
 import type { ImportedIncident } from '../src/core/incidents/history-import/imported-incident'
 import { SeededRandom } from '../src/integrations/telemetry/synthetic'
-import { migrateDatabase, openDatabase } from '../src/storage/database'
+import { migrateDatabase, openDatabase, postgresTarget } from '../src/storage/database'
 import { readHistorySource } from '../src/storage/history-files'
 import { IMPORT_BATCH, IMPORT_SOURCE, importedIncidentStore } from '../src/storage/repositories/imported-incidents'
 import { searchIncidentCandidates } from '../src/storage/repositories/similar-incidents-search'
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-import-'))
   const file = join(dir, 'history.csv')
   const name = `sre_bench_import_${randomBytes(4).toString('hex')}`
-  const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} })
+  const admin = postgres(...postgresTarget(BASE_URL, { max: 1, onnotice: () => {} }))
   await admin.unsafe(`create database ${name}`)
   const url = new URL(BASE_URL)
   url.pathname = `/${name}`

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import postgres from 'postgres'
 import { computePlaybookEffectiveness } from '../src/core/playbooks/playbook-effectiveness'
-import { migrateDatabase, openDatabase } from '../src/storage/database'
+import { migrateDatabase, openDatabase, postgresTarget } from '../src/storage/database'
 import { loadPlaybookFiles } from '../src/storage/playbook-files'
 import { loadPlaybookHistory } from '../src/storage/repositories/playbook-effectiveness'
 import { syncPlaybooks } from '../src/storage/repositories/playbooks'
@@ -35,7 +35,7 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   const dbName = `bench_pbstats_${randomBytes(4).toString('hex')}`
-  const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} })
+  const admin = postgres(...postgresTarget(DATABASE_URL, { max: 1, onnotice: () => {} }))
   await admin.unsafe(`create database ${dbName}`)
   const url = new URL(DATABASE_URL)
   url.pathname = `/${dbName}`

@@ -20,7 +20,7 @@ import { loadConfig } from '../src/config'
 import { FAKE_WORKSPACE, FakeSlackApi } from '../src/embedded/slack-simulator'
 import { createLogger } from '../src/logger'
 import { createRuntime } from '../src/runtime'
-import { migrateDatabase, openDatabase } from '../src/storage/database'
+import { migrateDatabase, openDatabase, postgresTarget } from '../src/storage/database'
 import { createIncident } from '../src/storage/repositories/incidents'
 import { createExecution, getExecution } from '../src/storage/repositories/playbooks'
 import { BullmqWorkers } from '../src/workers/bullmq-queue'
@@ -42,7 +42,7 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   const dbName = `bench_playbooks_${randomBytes(4).toString('hex')}`
   const prefix = `bench-pb-${randomBytes(4).toString('hex')}`
-  const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} })
+  const admin = postgres(...postgresTarget(DATABASE_URL, { max: 1, onnotice: () => {} }))
   await admin.unsafe(`create database ${dbName}`)
   const url = new URL(DATABASE_URL)
   url.pathname = `/${dbName}`

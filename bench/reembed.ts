@@ -14,7 +14,7 @@ import postgres from 'postgres'
 import { generatePastIncidents } from '../src/storage/seed/synthetic-past-incidents'
 import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
 import { reembedIncidents } from '../src/core/correlation/reembed-incidents'
-import { migrateDatabase, openDatabase } from '../src/storage/database'
+import { migrateDatabase, openDatabase, postgresTarget } from '../src/storage/database'
 import { insertIncidents, type NewIncident } from '../src/storage/repositories/incidents'
 import { incidentEmbeddingStore } from '../src/storage/repositories/incident-embeddings'
 
@@ -25,7 +25,7 @@ const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432
 const out = process.stdout
 
 const name = `sre_bench_reembed_${randomBytes(4).toString('hex')}`
-const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} })
+const admin = postgres(...postgresTarget(BASE_URL, { max: 1, onnotice: () => {} }))
 await admin.unsafe(`create database ${name}`)
 const url = new URL(BASE_URL)
 url.pathname = `/${name}`

@@ -29,7 +29,7 @@ import { correlateIncident } from '../src/core/correlation/correlate-incident'
 import { incidentEmbeddingText } from '../src/core/correlation/embedder'
 import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
 import { SeededRandom } from '../src/integrations/telemetry/synthetic'
-import { migrateDatabase, openDatabase, type Database } from '../src/storage/database'
+import { migrateDatabase, openDatabase, type Database, postgresTarget } from '../src/storage/database'
 import { insertIncidents, type NewIncident } from '../src/storage/repositories/incidents'
 import { FIELD_POOL, searchFieldTerms } from '../src/storage/repositories/bm25f-search'
 import { searchIncidentCandidates } from '../src/storage/repositories/similar-incidents-search'
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
   const reused = flags.database
   if (reused !== undefined && !/^[a-z0-9_]+$/.test(reused)) throw new Error(`--database: not a database name: ${reused}`)
   const name = reused ?? `sre_bench_search_${randomBytes(4).toString('hex')}`
-  const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} })
+  const admin = postgres(...postgresTarget(BASE_URL, { max: 1, onnotice: () => {} }))
   if (!reused) await admin.unsafe(`create database ${name}`)
   const url = new URL(BASE_URL)
   url.pathname = `/${name}`

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { count, isNotNull, isNull, sql } from 'drizzle-orm'
 import postgres from 'postgres'
+import { postgresTarget } from '../src/storage/database'
 import { startEmbeddedEnvironment, type EmbeddedEnvironment } from '../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE, type FakeSlackApi } from '../src/embedded/slack-simulator'
 import { alerts, incidents } from '../src/storage/schema'
@@ -37,7 +38,7 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 async function main(): Promise<void> {
   const runId = randomBytes(4).toString('hex')
   const dbName = `sre_bench_storm_${runId}`
-  const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} })
+  const admin = postgres(...postgresTarget(DATABASE_URL, { max: 1, onnotice: () => {} }))
   let env: EmbeddedEnvironment | undefined
   let cleaned: Promise<void> | undefined
   const cleanUp = (): Promise<void> =>
