@@ -1,7 +1,7 @@
 import { computePlaybookEffectiveness, type PlaybookFigures } from '../core/playbooks/playbook-effectiveness'
 import { figureLines, playbookHeadline, stepLine, versionLine } from '../core/playbooks/playbook-effectiveness-lines'
 import type { PlaybookEditSuggestion } from '../core/playbooks/playbook-edit-suggestion'
-import { suggestPlaybookEdits } from '../core/playbooks/suggest-playbook-edits'
+import { DEFAULT_SUGGESTION_THRESHOLDS, suggestPlaybookEdits } from '../core/playbooks/suggest-playbook-edits'
 import { type CliCommand, loadCommandConfig, readFlags, UsageError } from './command'
 
 const USAGE = `sre-agent playbooks stats [--playbook <id>] [--json]
@@ -29,7 +29,7 @@ const command: CliCommand = {
       process.stderr.write('sre-agent playbooks stats: DATABASE_URL is not set (or names an in-memory database, empty at every start): no runs to read\n')
       return 78
     }
-    const [{ openDatabase }, { loadPlaybookHistory }] = await Promise.all([
+    const [{ openDatabase }, { loadHandRunLogQueries, loadPlaybookHistory }] = await Promise.all([
       import('../storage/database'),
       import('../storage/repositories/playbook-effectiveness'),
     ])
@@ -41,12 +41,12 @@ const command: CliCommand = {
         process.stderr.write(`sre-agent playbooks stats: there is no playbook "${flags.playbook}" and no run of one in this database\n`)
         return 1
       }
-      const suggestions = new Map(
-        figures.map((f) => {
-          const current = history.playbooks.find((p) => p.id === f.playbookId)?.definition
-          return [f.playbookId, current ? suggestPlaybookEdits(f, current) : []] as const
-        }),
-      )
+      const suggestions = new Map<string, PlaybookEditSuggestion[]>()
+      for (const f of figures) {
+        const current = history.playbooks.find((p) => p.id === f.playbookId)?.definition
+        const handQueries = current ? await loadHandRunLogQueries(handle.db, history, f.playbookId, current.version) : []
+        suggestions.set(f.playbookId, current ? suggestPlaybookEdits(f, current, DEFAULT_SUGGESTION_THRESHOLDS, handQueries) : [])
+      }
       process.stdout.write(json ? `${JSON.stringify(asJson(figures, suggestions), null, 2)}\n` : asText(figures, suggestions, Boolean(flags.playbook)))
       return 0
     } finally {

@@ -3,7 +3,8 @@ import { computePlaybookEffectiveness } from '../../src/core/playbooks/playbook-
 import { playbookSchema, type Playbook } from '../../src/core/playbooks/schema'
 import { createApprovalRequest } from '../../src/storage/repositories/approvals'
 import type { Incident } from '../../src/storage/repositories/incidents'
-import { loadPlaybookHistory } from '../../src/storage/repositories/playbook-effectiveness'
+import { recordIncidentEvent } from '../../src/storage/repositories/incident-events'
+import { loadHandRunLogQueries, loadPlaybookHistory } from '../../src/storage/repositories/playbook-effectiveness'
 import { createExecution, recordExecutionStep, syncPlaybooks } from '../../src/storage/repositories/playbooks'
 import { createPastIncident } from '../support/seed-incidents'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
@@ -171,6 +172,25 @@ describe('loadPlaybookHistory on Postgres', () => {
       ['approve', 1, 0],
       ['restart', 1, 0],
     ])
+  })
+
+  it('reads the log queries pinned in the incidents a playbook version ran on, and only those', async () => {
+    const db = database.handle.db
+    const link = (lql: string) => `<https://console.cloud.google.com/logs/query;query=${encodeURIComponent(lql)}?project=p|logs>`
+    const pin = (incidentId: string, key: string, text: string) =>
+      recordIncidentEvent(db, { incidentId, occurredAt: at(50), kind: 'pinned_message', actor: 'U2', text, link: null, details: {}, dedupeKey: key })
+    await pin(acted.id, 'c:1', `pool errors ${link('severity>=ERROR\n"remaining connection slots"')}`)
+    await pin(fixedOtherwise.id, 'c:2', link('"remaining connection slots"'))
+    await pin(without.id, 'c:3', link('"not a run of the playbook"'))
+    const history = await loadPlaybookHistory(db, { playbookId: pool.id })
+    const queries = await loadHandRunLogQueries(db, history, pool.id, 3)
+    expect(queries.toSorted((a, b) => a.incidentId.localeCompare(b.incidentId))).toEqual(
+      [
+        { incidentId: acted.id, contains: 'remaining connection slots', minSeverity: 'ERROR' },
+        { incidentId: fixedOtherwise.id, contains: 'remaining connection slots' },
+      ].toSorted((a, b) => a.incidentId.localeCompare(b.incidentId)),
+    )
+    expect(await loadHandRunLogQueries(db, history, pool.id, 2)).toEqual([])
   })
 
   it('reads every playbook at once', async () => {

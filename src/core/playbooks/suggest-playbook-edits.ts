@@ -1,11 +1,9 @@
+import type { HandRunLogQuery } from './hand-run-queries'
 import type { PlaybookEditSuggestion } from './playbook-edit-suggestion'
 import type { PlaybookFigures, StepFigures, VersionFigures } from './playbook-effectiveness'
 import { playbookSchema, type Playbook, type PlaybookStep, type QueryStep } from './schema'
 
-/**
- * The minimum evidence before an edit is proposed: below these, the figures say nothing and no edit is suggested.
- * Responders' hand-run queries are recorded nowhere (no incident event or audit entry holds them), so `add-query` is never proposed.
- */
+/** The minimum evidence before an edit is proposed: below these, the figures say nothing and no edit is suggested. */
 export interface SuggestionThresholds {
   /** drop / move: the step ran at least this many times in runs of the current version… */
   minStepRuns: number
@@ -16,6 +14,8 @@ export interface SuggestionThresholds {
   /** add-approval: auto-approved runs of the action, and how many of them failed. */
   minAutoApprovedRuns: number
   minAutoApprovedFailures: number
+  /** add-query: responders ran the same log query by hand in at least this many incidents the current version ran on. */
+  minHandRunIncidents: number
 }
 
 export const DEFAULT_SUGGESTION_THRESHOLDS: SuggestionThresholds = {
@@ -24,6 +24,7 @@ export const DEFAULT_SUGGESTION_THRESHOLDS: SuggestionThresholds = {
   minHealthyFires: 5,
   minAutoApprovedRuns: 3,
   minAutoApprovedFailures: 2,
+  minHandRunIncidents: 2,
 }
 
 /**
@@ -34,6 +35,8 @@ export function suggestPlaybookEdits(
   figures: PlaybookFigures,
   current: Playbook,
   thresholds: SuggestionThresholds = DEFAULT_SUGGESTION_THRESHOLDS,
+  /** Log queries responders ran by hand (core/playbooks/hand-run-queries.ts) in incidents the current version ran on. */
+  handQueries: HandRunLogQuery[] = [],
 ): PlaybookEditSuggestion[] {
   const version = figures.versions.find((v) => v.version === current.version)
   if (!version || version.runs === 0) return []
@@ -45,6 +48,7 @@ export function suggestPlaybookEdits(
     if (definition.kind === 'query') proposals.push(raiseThreshold(current, version, step, definition, thresholds))
     if (definition.kind === 'action') proposals.push(requireHuman(current, version, step, thresholds))
   }
+  proposals.push(...addHandRunQueries(current, version, handQueries, thresholds))
   return proposals
     .filter((p) => p !== null)
     .filter((p) => playbookSchema.safeParse(p.edited).success)
@@ -139,6 +143,71 @@ function raiseThreshold(pb: Playbook, version: VersionFigures, step: StepFigures
     ],
     edited,
   }
+}
+
+/**
+ * The same log query run by hand in several incidents of this version: a logs step that runs it before the first
+ * approval, so the next responder finds its answer in the run instead of typing it again.
+ */
+function addHandRunQueries(pb: Playbook, version: VersionFigures, queries: HandRunLogQuery[], t: SuggestionThresholds) {
+  const asked = new Set(pb.steps.flatMap((s) => (s.kind === 'query' && s.source === 'logs' && s.contains ? [s.contains.toLowerCase()] : [])))
+  const byTerm = new Map<string, HandRunLogQuery[]>()
+  for (const q of queries) {
+    const key = q.contains.toLowerCase()
+    if (!asked.has(key)) byTerm.set(key, [...(byTerm.get(key) ?? []), q])
+  }
+  const at = pb.steps.findIndex((s) => s.kind === 'approval' || s.kind === 'action')
+  const proposals = []
+  for (const group of byTerm.values()) {
+    const incidents = new Set(group.map((q) => q.incidentId)).size
+    if (incidents < t.minHandRunIncidents) continue
+    const contains = group[0]!.contains
+    const severities = group.flatMap((q) => (q.minSeverity ? [q.minSeverity] : []))
+    const minSeverity = severities.length === group.length ? mostCommon(severities) : undefined
+    const step: QueryStep = {
+      id: uniqueStepId(pb, `hand-logs-${contains}`),
+      title: `Logs containing "${contains}"`.slice(0, 150),
+      description: 'Added from the log queries responders ran by hand in past incidents of this playbook.',
+      kind: 'query',
+      source: 'logs',
+      contains,
+      ...(minSeverity ? { minSeverity } : {}),
+      window: '30m',
+      assert: { stat: 'count', op: '>', value: 0, description: `log entries containing "${contains}"`.slice(0, 200) },
+    }
+    const steps = [...pb.steps]
+    steps.splice(at === -1 ? steps.length : at, 0, step)
+    proposals.push({
+      kind: 'add-query' as const,
+      summary: `add step ${step.id}: responders searched the logs for "${contains}" by hand in ${incidents} incidents`,
+      evidence: [
+        `a Logs Explorer query for "${contains}"${minSeverity ? ` at ${minSeverity} or above` : ''} was pinned to the timeline of ` +
+          `${incidents} of the ${version.incidents} incidents v${version.version} ran on`,
+        runsLine(version),
+      ],
+      edited: nextVersion(pb, steps),
+    })
+  }
+  return proposals
+}
+
+function mostCommon<T>(xs: T[]): T | undefined {
+  const counts = new Map<T, number>()
+  for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1)
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0]
+}
+
+/** A step id from `text` (lowercase kebab-case, at most 63 characters) that no step of the playbook has yet. */
+function uniqueStepId(pb: Playbook, text: string): string {
+  const base = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 56)
+    .replace(/-+$/, '')
+  let id = base
+  for (let n = 2; pb.steps.some((s) => s.id === id); n++) id = `${base}-${n}`
+  return id
 }
 
 /** A round number strictly between a and b (the fewest significant digits that fit), or null when they are equal. */

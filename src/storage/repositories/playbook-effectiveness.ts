@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm'
 import type { ComparableIncident, PlaybookHistory, RecordedOutcome, RunRecord, StepRecord } from '../../core/playbooks/playbook-effectiveness'
+import { type HandRunLogQuery, handRunLogQueriesIn } from '../../core/playbooks/hand-run-queries'
 import type { Playbook } from '../../core/playbooks/schema'
 import type { Database } from '../database'
-import { approvalRequests, executionSteps, incidents, playbookExecutions, playbooks } from '../schema'
+import { approvalRequests, executionSteps, incidentEvents, incidents, playbookExecutions, playbooks } from '../schema'
 
 /** The figures are over the most recent runs, and compared with the most recent incidents without the playbook. */
 export const HISTORY_MAX_RUNS = 5_000
@@ -174,4 +175,18 @@ function group<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
     else out.set(k, [row])
   }
   return out
+}
+
+/**
+ * Log queries responders ran by hand (Logs Explorer links in messages pinned to the timeline) in the incidents the
+ * playbook's `version` ran on: what an `add-query` suggestion is made of. One query over those incidents' pins.
+ */
+export async function loadHandRunLogQueries(db: Database, history: PlaybookHistory, playbookId: string, version: number): Promise<HandRunLogQuery[]> {
+  const incidentIds = [...new Set(history.runs.filter((r) => r.playbookId === playbookId && r.playbookVersion === version).map((r) => r.incident.id))]
+  if (incidentIds.length === 0) return []
+  const pins = await db
+    .select({ incidentId: incidentEvents.incidentId, text: incidentEvents.text })
+    .from(incidentEvents)
+    .where(and(inArray(incidentEvents.incidentId, incidentIds), eq(incidentEvents.kind, 'pinned_message')))
+  return pins.flatMap((pin) => handRunLogQueriesIn(pin.text).map((q) => ({ incidentId: pin.incidentId, ...q })))
 }

@@ -1,7 +1,7 @@
 import { type JobData, proposeEditJobId } from '../../core/jobs/job-queue'
 import { computePlaybookEffectiveness } from '../../core/playbooks/playbook-effectiveness'
-import { suggestPlaybookEdits } from '../../core/playbooks/suggest-playbook-edits'
-import { loadPlaybookHistory } from '../../storage/repositories/playbook-effectiveness'
+import { DEFAULT_SUGGESTION_THRESHOLDS, suggestPlaybookEdits } from '../../core/playbooks/suggest-playbook-edits'
+import { loadHandRunLogQueries, loadPlaybookHistory } from '../../storage/repositories/playbook-effectiveness'
 import { getCurrentPlaybook, proposalDedupeKey, wasProposed } from '../../storage/repositories/playbook-versions'
 import { listExecutionsForIncident } from '../../storage/repositories/playbooks'
 import type { WorkerDeps } from '../worker-deps'
@@ -18,9 +18,11 @@ export async function processPlaybookSuggestEdits(deps: WorkerDeps, data: JobDat
   let queued = 0
   for (const id of ids) {
     const current = await getCurrentPlaybook(deps.db, id)
-    const figures = computePlaybookEffectiveness(await loadPlaybookHistory(deps.db, { playbookId: id })).find((f) => f.playbookId === id)
+    const history = await loadPlaybookHistory(deps.db, { playbookId: id })
+    const figures = computePlaybookEffectiveness(history).find((f) => f.playbookId === id)
     if (!current || !figures) continue
-    for (const suggestion of suggestPlaybookEdits(figures, current)) {
+    const handQueries = await loadHandRunLogQueries(deps.db, history, id, current.version)
+    for (const suggestion of suggestPlaybookEdits(figures, current, DEFAULT_SUGGESTION_THRESHOLDS, handQueries)) {
       if (await wasProposed(deps.db, suggestion)) continue
       await deps.queue.enqueue('playbook.propose-edit', suggestion, { jobId: proposeEditJobId(suggestion, proposalDedupeKey(suggestion)) })
       queued++

@@ -1,8 +1,8 @@
 import type { RespondFn } from '@slack/bolt'
 import { computePlaybookEffectiveness } from '../../../core/playbooks/playbook-effectiveness'
-import { suggestPlaybookEdits } from '../../../core/playbooks/suggest-playbook-edits'
+import { DEFAULT_SUGGESTION_THRESHOLDS, suggestPlaybookEdits } from '../../../core/playbooks/suggest-playbook-edits'
 import { truncateText } from '../../../core/truncate-text'
-import { loadPlaybookHistory } from '../../../storage/repositories/playbook-effectiveness'
+import { loadHandRunLogQueries, loadPlaybookHistory } from '../../../storage/repositories/playbook-effectiveness'
 import { escapeMrkdwn } from '../../blocks/block-kit'
 import { buildPlaybookStatsDetail, buildPlaybookStatsOverview } from '../../blocks/playbook-stats-blocks'
 import type { ListenerDeps } from '../listener-deps'
@@ -26,6 +26,7 @@ export async function answerPlaybookStats(deps: Pick<ListenerDeps, 'db' | 'playb
   }
   // The live definition: what the runner uses now (the stored catalogue, else the files this process loaded).
   const current = history.playbooks.find((p) => p.id === playbookId)?.definition ?? deps.playbooks.find((p) => p.id === playbookId)
-  const suggestions = current ? suggestPlaybookEdits(one, current) : []
+  const handQueries = current ? await loadHandRunLogQueries(deps.db, history, playbookId, current.version) : []
+  const suggestions = current ? suggestPlaybookEdits(one, current, DEFAULT_SUGGESTION_THRESHOLDS, handQueries) : []
   await respond({ response_type: 'ephemeral', ...buildPlaybookStatsDetail(one, suggestions) })
 }

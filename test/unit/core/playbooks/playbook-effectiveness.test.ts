@@ -9,7 +9,8 @@ import {
   type StepRecord,
 } from '../../../../src/core/playbooks/playbook-effectiveness'
 import { playbookSchema, type Playbook } from '../../../../src/core/playbooks/schema'
-import { suggestPlaybookEdits } from '../../../../src/core/playbooks/suggest-playbook-edits'
+import { handRunLogQueriesIn } from '../../../../src/core/playbooks/hand-run-queries'
+import { DEFAULT_SUGGESTION_THRESHOLDS, suggestPlaybookEdits } from '../../../../src/core/playbooks/suggest-playbook-edits'
 
 const T0 = Date.parse('2026-11-02T10:00:00Z')
 const at = (s: number) => new Date(T0 + s * 1000)
@@ -270,6 +271,41 @@ describe('suggested edits', () => {
     const human = suggestions.find((s) => s.kind === 'add-approval')!
     expect(human.edited.steps.find((s) => s.id === 'approve')).not.toHaveProperty('autoApprove')
     for (const s of suggestions) expect(playbookSchema.safeParse(s.edited).success).toBe(true)
+  })
+
+  it('adds the log query responders ran by hand in two incidents, before the gate, and not one they ran once or the playbook has', () => {
+    const figures = history12(12)
+    const pbWithLogs = playbook('pool', [
+      query('errors'),
+      { id: 'timeouts', kind: 'query', title: 'timeouts', source: 'logs', contains: 'Timeout', assert: { stat: 'count', op: '>', value: 0, description: 't' } },
+      ...gateAndAction(),
+    ])
+    const pin = (incidentId: string, text: string) => handRunLogQueriesIn(text).map((q) => ({ incidentId, ...q }))
+    const link = (lql: string) => `<https://console.cloud.google.com/logs/query;query=${encodeURIComponent(lql)};duration=PT1H?project=p|logs>`
+    const queries = [
+      ...pin('inc-1', `look ${link('resource.type="k8s_container"\nseverity>=ERROR\n"pool exhausted"')}`),
+      ...pin('inc-2', `same again ${link('severity>=ERROR "pool exhausted"')} and ${link('"pool exhausted"')}`),
+      ...pin('inc-3', link('"deadlock detected"')),
+      ...pin('inc-1', link('"timeout"')),
+      ...pin('inc-2', link('"timeout"')),
+    ]
+    const added = suggestPlaybookEdits(figures, { ...pbWithLogs, version: 1 }, DEFAULT_SUGGESTION_THRESHOLDS, queries).filter((s) => s.kind === 'add-query')
+    expect(added.map((s) => s.summary)).toEqual(['add step hand-logs-pool-exhausted: responders searched the logs for "pool exhausted" by hand in 2 incidents'])
+    const step = added[0]!.edited.steps.find((s) => s.id === 'hand-logs-pool-exhausted')
+    expect(step).toMatchObject({ kind: 'query', source: 'logs', contains: 'pool exhausted', assert: { stat: 'count', op: '>', value: 0 } })
+    // Not every query said a severity, so the step does not narrow to one.
+    expect(step).not.toHaveProperty('minSeverity')
+    expect(added[0]!.edited.steps.map((s) => s.id)).toEqual(['errors', 'timeouts', 'hand-logs-pool-exhausted', 'approve', 'restart'])
+    expect(added[0]!.evidence[0]).toBe('a Logs Explorer query for "pool exhausted" was pinned to the timeline of 2 of the 12 incidents v1 ran on')
+    expect(playbookSchema.safeParse(added[0]!.edited).success).toBe(true)
+  })
+
+  it('reads the free-text term and severity of a Logs Explorer link, and nothing from a query of field comparisons only', () => {
+    const link = (lql: string) => `https://console.cloud.google.com/logs/query;query=${encodeURIComponent(lql)};timeRange=PT1H?project=p`
+    expect(handRunLogQueriesIn(`see ${link('severity>=WARNING\n"connection refused"')}`)).toEqual([{ contains: 'connection refused', minSeverity: 'WARNING' }])
+    expect(handRunLogQueriesIn(link('resource.type="cloud_run_revision"\nOOMKilled'))).toEqual([{ contains: 'OOMKilled' }])
+    expect(handRunLogQueriesIn(link('resource.type="gce_instance" AND severity>=ERROR'))).toEqual([])
+    expect(handRunLogQueriesIn('https://console.cloud.google.com/logs/query;query=%E0%A4%A')).toEqual([])
   })
 
   it('suggests nothing from too few runs', () => {
