@@ -1,11 +1,11 @@
+import { type LogSeverity, SEVERITY_RANK } from '../telemetry/port'
+
 /**
  * Log queries responders ran by hand during an incident, as they leave them in its thread: a Logs Explorer link
  * (console.cloud.google.com/logs/query;query=…) in a message pinned to the timeline. What a playbook's logs step can
  * ask is a text the entries contain and a lowest severity, so a query is kept when it names a free-text term (a quoted
  * string, or a bare word, that is not a field comparison) and read with its `severity>=` bound if it has one.
  */
-export const LOG_SEVERITIES = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const
-export type LogSeverity = (typeof LOG_SEVERITIES)[number]
 
 export interface HandRunLogQuery {
   incidentId: string
@@ -38,7 +38,7 @@ export function handRunLogQueriesIn(text: string): Array<Omit<HandRunLogQuery, '
 /** The free-text term and the lowest severity of an LQL query, or null when it has no free-text term. */
 export function readLogQuery(query: string): Omit<HandRunLogQuery, 'incidentId'> | null {
   const severity = /\bseverity\s*>=\s*"?([A-Z]+)"?/i.exec(query)?.[1]?.toUpperCase()
-  const minSeverity = LOG_SEVERITIES.find((s) => s === severity)
+  const minSeverity = severity && Object.hasOwn(SEVERITY_RANK, severity) ? (severity as LogSeverity) : undefined
   for (const line of query.split(/\r?\n/)) {
     const quoted = /(?:^|\s)(?:NOT\s+)?"([^"]{3,})"/.exec(line)
     if (quoted && !COMPARISON.test(line.trim()) && !/^\s*NOT\s/.test(line)) return term(quoted[1]!, minSeverity)
