@@ -14,7 +14,8 @@
  * the fake Slack; it also prints incidents/s: requests over the time until every analysis and playbook run reached its wait.
  * Run: npm run bench:e2e -- [--requests 200] [--concurrency 4] [--rate 0] [--seed 300] [--warmup 5] [--timeout-s 180]
  *      [--playbooks test/fixtures/playbooks] [--workers 0]
- * (DATABASE_URL / REDIS_URL override postgres://postgres@127.0.0.1:5432/test and redis://127.0.0.1:6379.)
+ * (DATABASE_URL / REDIS_URL override postgres://postgres@127.0.0.1:5432/test and redis://127.0.0.1:6379; BENCH_WORKER_EXTRA, a JSON object
+ * of settings, is added to the worker processes' configuration, e.g. '{"WORKER_CONCURRENCY":"16","DATABASE_POOL_SIZE":"40"}'.)
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -139,6 +140,7 @@ async function main(): Promise<void> {
           LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'silent',
           // The simulator has no posting limit, as in the bench's own process (embedded-environment turns pacing off).
           SLACK_CHANNEL_INTERVAL_MS: 0,
+          ...JSON.parse(process.env.BENCH_WORKER_EXTRA ?? '{}'),
           telemetrySince,
         }),
       )

@@ -33,6 +33,19 @@ function inProcessLocks(): TryWithLock {
   }
 }
 
+/**
+ * Session settings of the similar-incident search (pgvector ≥ 0.8: an iterative HNSW scan keeps walking the graph
+ * until enough rows pass the as-of filter), given when each connection starts, so that a search is one statement
+ * rather than a transaction that sets them first. An older pgvector ignores them (placeholders).
+ */
+export const SEARCH_SESSION_SETTINGS = { 'hnsw.ef_search': '100', 'hnsw.iterative_scan': 'relaxed_order' } as const
+const withSearchSettings = new WeakSet<object>()
+
+/** Whether every connection of `db` starts with SEARCH_SESSION_SETTINGS (Postgres, not the embedded PGlite). */
+export function hasSearchSessionSettings(db: Database): boolean {
+  return withSearchSettings.has(db)
+}
+
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
 
 /** Opens the database named by DATABASE_URL (postgres://… or pglite://<dir>|memory). */
@@ -50,7 +63,13 @@ export async function openDatabase(url: string, options: { poolSize?: number; pr
   }
   const { default: postgres } = await import('postgres')
   const { drizzle } = await import('drizzle-orm/postgres-js')
-  const client = postgres(...postgresTarget(url, { max: options.poolSize ?? 10, onnotice: () => {} }))
+  const client = postgres(
+    ...postgresTarget(url, {
+      max: options.poolSize ?? 10,
+      onnotice: () => {},
+      connection: SEARCH_SESSION_SETTINGS,
+    }),
+  )
   // One round trip now, so an unreachable database is said plainly here, not later behind the SQL of the first query.
   try {
     await client`select 1`
@@ -59,6 +78,7 @@ export async function openDatabase(url: string, options: { poolSize?: number; pr
     throw databaseUnreachable(url, err)
   }
   const db = drizzle(options.preparedStatements === false ? client : preparingStatements(client), { schema }) as unknown as Database
+  withSearchSettings.add(db)
   // A session advisory lock on a reserved connection: released when the holder finishes or its process dies.
   const tryWithLock: TryWithLock = async (key, fn) => {
     const reserved = await client.reserve()

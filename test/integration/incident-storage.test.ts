@@ -4,8 +4,9 @@ import type { NormalizedAlert } from '../../src/core/incidents/types'
 import { HashingEmbedder } from '../../src/core/correlation/hashing-embedder'
 import type { Database } from '../../src/storage/database'
 import { castApprovalVote, createApprovalRequest, getApprovalRequest, type VoteOutcome } from '../../src/storage/repositories/approvals'
-import { listAuditForIncident } from '../../src/storage/repositories/audit'
-import { getIncident } from '../../src/storage/repositories/incidents'
+import { auditWrite, listAuditForIncident } from '../../src/storage/repositories/audit'
+import { getIncident, openIncidentOnce } from '../../src/storage/repositories/incidents'
+import { writeTogether } from '../../src/storage/write-together'
 import { recordAlert, recordAlerts } from '../../src/storage/repositories/incident-alerts'
 import { findSimilarIncidents } from '../../src/storage/repositories/similar-incidents-search'
 import { alertBodies, alerts } from '../../src/storage/schema'
@@ -189,6 +190,39 @@ describe('incident storage on Postgres', () => {
     it('does not accept a vote after expiry', async () => {
       const r = await request({ expiresInMs: -1000 })
       expect((await vote(r.id, 'U1'))?.kind).toBe('closed')
+    })
+  })
+
+  describe('openIncidentOnce with its audit entry', () => {
+    it('writes the opening once: concurrent and repeated calls return the same incident and one entry', async () => {
+      const values = { fingerprint: `slack:${Math.random()}`, source: 'slack', title: 'checkout slow', severity: 'high' as const, startedAt: new Date() }
+      const opened = { actor: 'U1', action: 'incident.opened', details: { via: '/sre analyze' }, slackChannel: 'C1' }
+      const first = await Promise.all(Array.from({ length: 4 }, () => openIncidentOnce(db, values, opened).catch(() => null)))
+      const again = await openIncidentOnce(db, values, opened)
+      const ids = new Set([...first.filter((i) => i !== null).map((i) => i.id), again.id])
+      expect(ids.size).toBe(1)
+      const audit = await listAuditForIncident(db, again.id)
+      expect(audit.map((a) => [a.action, a.actor, a.subjectId, a.slackChannel])).toEqual([['incident.opened', 'U1', again.id, 'C1']])
+    })
+  })
+
+  describe('writeTogether', () => {
+    it('writes all or nothing in one statement', async () => {
+      const incident = await openIncidentOnce(db, {
+        fingerprint: `fp-${Math.random()}`,
+        source: 'generic',
+        title: 't',
+        severity: 'info',
+        startedAt: new Date(),
+      })
+      const entry = { actor: 'system', action: 'x.done', incidentId: incident.id, subjectType: 'incident', subjectId: incident.id }
+      await expect(
+        // The second write is refused (a row the table cannot take): the first is not kept either.
+        writeTogether(db, [auditWrite(db, entry), db.insert(alerts).values({ incidentId: '00000000-0000-0000-0000-000000000000' } as never)]),
+      ).rejects.toThrow()
+      expect(await listAuditForIncident(db, incident.id)).toEqual([])
+      await writeTogether(db, [auditWrite(db, entry), false, auditWrite(db, { ...entry, action: 'y.done' })])
+      expect((await listAuditForIncident(db, incident.id)).map((a) => a.action).sort()).toEqual(['x.done', 'y.done'])
     })
   })
 })

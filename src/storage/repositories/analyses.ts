@@ -1,9 +1,11 @@
-import { asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import { asc, desc, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm'
 import { z } from 'zod'
 import type { PastIncidentMatch } from '../../core/correlation/past-incident-match'
 import type { ReasoningStep } from '../../core/reasoning/reasoning-step'
 import type { Database } from '../database'
 import { parseStoredColumn } from '../parse-stored-column'
+import { preparedQuery } from '../prepared-query'
+import { writeTogether } from '../write-together'
 import {
   analyses,
   analysisConfidence,
@@ -29,7 +31,16 @@ export interface AnalysisRecord {
 }
 
 export async function getLatestAnalysis(db: Database, incidentId: string): Promise<Analysis | null> {
-  const [row] = await db.select().from(analyses).where(eq(analyses.incidentId, incidentId)).orderBy(desc(analyses.startedAt)).limit(1)
+  const query = preparedQuery(db, 'latest_analysis', (d) =>
+    d
+      .select()
+      .from(analyses)
+      .where(eq(analyses.incidentId, sql.placeholder('incidentId')))
+      .orderBy(desc(analyses.startedAt))
+      .limit(1)
+      .prepare('latest_analysis'),
+  )
+  const [row] = await query.execute({ incidentId })
   return row ?? null
 }
 
@@ -55,17 +66,18 @@ export async function completeAnalysis(
     evidence: Array<Omit<typeof evidenceItems.$inferInsert, 'analysisId'>>
     factors: Array<Omit<typeof confidenceFactors.$inferInsert, 'analysisId'>>
   },
+  /** Other writes that belong with it (its confidence record, its audit entry), in the same statement. */
+  alongside: SQLWrapper[] = [],
 ): Promise<void> {
-  await db.transaction(async (tx) => {
-    if (options.replacing) {
-      await tx.delete(analysisSteps).where(eq(analysisSteps.analysisId, analysisId))
-      await tx.delete(evidenceItems).where(eq(evidenceItems.analysisId, analysisId))
-      await tx.delete(confidenceFactors).where(eq(confidenceFactors.analysisId, analysisId))
-    }
-    if (result.steps.length) await tx.insert(analysisSteps).values(result.steps.map((s) => ({ ...s, analysisId })))
-    if (result.evidence.length) await tx.insert(evidenceItems).values(result.evidence.map((e) => ({ ...e, analysisId })))
-    if (result.factors.length) await tx.insert(confidenceFactors).values(result.factors.map((f) => ({ ...f, analysisId })))
-    await tx
+  // One statement: the trail, the factors and the status are written together or not at all.
+  await writeTogether(db, [
+    options.replacing && db.delete(analysisSteps).where(eq(analysisSteps.analysisId, analysisId)),
+    options.replacing && db.delete(evidenceItems).where(eq(evidenceItems.analysisId, analysisId)),
+    options.replacing && db.delete(confidenceFactors).where(eq(confidenceFactors.analysisId, analysisId)),
+    result.steps.length > 0 && db.insert(analysisSteps).values(result.steps.map((s) => ({ ...s, analysisId }))),
+    result.evidence.length > 0 && db.insert(evidenceItems).values(result.evidence.map((e) => ({ ...e, analysisId }))),
+    result.factors.length > 0 && db.insert(confidenceFactors).values(result.factors.map((f) => ({ ...f, analysisId }))),
+    db
       .update(analyses)
       .set({
         status: 'completed',
@@ -75,8 +87,9 @@ export async function completeAnalysis(
         summary: result.summary,
         completedAt: new Date(),
       })
-      .where(eq(analyses.id, analysisId))
-  })
+      .where(eq(analyses.id, analysisId)),
+    ...alongside,
+  ])
 }
 
 export async function failAnalysis(db: Database, analysisId: string, error: string): Promise<void> {
@@ -177,7 +190,12 @@ export type StoredCalibration = typeof confidenceCalibrations.$inferSelect
 
 /** Keeps what an analysis' confidence was made of; a re-run replaces it. */
 export async function recordAnalysisConfidence(db: Database, row: AnalysisConfidenceRow): Promise<void> {
-  await db
+  await analysisConfidenceWrite(db, row)
+}
+
+/** The upsert of recordAnalysisConfidence, unrun, to be written with other writes (writeTogether). */
+export function analysisConfidenceWrite(db: Database, row: AnalysisConfidenceRow) {
+  return db
     .insert(analysisConfidence)
     .values(row)
     .onConflictDoUpdate({ target: analysisConfidence.analysisId, set: { ...row, createdAt: new Date() } })

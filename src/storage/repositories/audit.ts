@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Database } from '../database'
+import { preparedQuery } from '../prepared-query'
 import { parseStoredColumn } from '../parse-stored-column'
 import { auditDetailsSchema, auditLog, slackMessages } from '../schema'
 
@@ -13,6 +14,11 @@ function toAuditEntry(row: AuditEntry): AuditEntry {
 export async function appendAudit(db: Database, entry: NewAuditEntry): Promise<AuditEntry> {
   const [row] = await db.insert(auditLog).values(entry).returning()
   return toAuditEntry(row!)
+}
+
+/** The insert of appendAudit, unrun, to be written with other writes (writeTogether). */
+export function auditWrite(db: Database, entry: NewAuditEntry) {
+  return db.insert(auditLog).values(entry)
 }
 
 /** Several entries in one statement: all are written or none. */
@@ -46,12 +52,26 @@ export async function listAuditForIncident(db: Database, incidentId: string): Pr
 }
 
 export async function getPostedMessage(db: Database, key: string): Promise<{ channel: string; ts: string } | null> {
-  const [row] = await db.select().from(slackMessages).where(eq(slackMessages.key, key))
+  const query = preparedQuery(db, 'posted_message', (d) =>
+    d
+      .select({ channel: slackMessages.channel, ts: slackMessages.ts })
+      .from(slackMessages)
+      .where(eq(slackMessages.key, sql.placeholder('key')))
+      .prepare('posted_message'),
+  )
+  const [row] = await query.execute({ key })
   return row ? { channel: row.channel, ts: row.ts } : null
 }
 
 export async function recordPostedMessage(db: Database, key: string, channel: string, ts: string): Promise<void> {
-  await db.insert(slackMessages).values({ key, channel, ts }).onConflictDoNothing()
+  const query = preparedQuery(db, 'record_posted_message', (d) =>
+    d
+      .insert(slackMessages)
+      .values({ key: sql.placeholder('key'), channel: sql.placeholder('channel'), ts: sql.placeholder('ts') })
+      .onConflictDoNothing()
+      .prepare('record_posted_message'),
+  )
+  await query.execute({ key, channel, ts })
 }
 
 /**

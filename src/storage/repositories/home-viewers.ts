@@ -4,6 +4,7 @@ import type { JobQueue } from '../../core/jobs/job-queue'
 import type { Config } from '../../config'
 import { MINUTE_MS } from '../../core/durations'
 import type { Database } from '../database'
+import { preparedQuery } from '../prepared-query'
 import { homeViewers } from '../schema'
 
 /** The person opened their Home tab: they get it refreshed on changes for HOME_ACTIVE_MINUTES from now. */
@@ -31,11 +32,15 @@ export async function claimHomePublish(db: Database, userId: string, now: Date, 
 
 /** Something every dashboard shows changed: the dashboards of those who opened Home since `activeSince` are stale. Returns how many. */
 export async function markHomeViewersStale(db: Database, activeSince: Date, now: Date): Promise<number> {
-  const rows = await db
-    .update(homeViewers)
-    .set({ staleSince: sql`coalesce(${homeViewers.staleSince}, ${now.toISOString()}::timestamptz)` })
-    .where(gte(homeViewers.openedAt, activeSince))
-    .returning({ userId: homeViewers.userId })
+  const query = preparedQuery(db, 'mark_home_viewers_stale', (d) =>
+    d
+      .update(homeViewers)
+      .set({ staleSince: sql`coalesce(${homeViewers.staleSince}, ${sql.placeholder('now')}::timestamptz)` })
+      .where(gte(homeViewers.openedAt, sql.placeholder('activeSince')))
+      .returning({ userId: homeViewers.userId })
+      .prepare('mark_home_viewers_stale'),
+  )
+  const rows = await query.execute({ now: now.toISOString(), activeSince: activeSince.toISOString() })
   return rows.length
 }
 

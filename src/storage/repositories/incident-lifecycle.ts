@@ -6,6 +6,7 @@ import { computeResponseTimes, type ResponseTimes } from '../../core/incidents/r
 import { type ResponseStage, responseStageSchema } from '../../core/incidents/response-stage'
 import type { Severity } from '../../core/incidents/types'
 import type { Database } from '../database'
+import { preparedQuery } from '../prepared-query'
 import { auditLog, incidentEvents, incidents } from '../schema'
 import { type Incident, incidentColumns, toIncident } from './incidents'
 
@@ -202,12 +203,16 @@ const statusUpdateDetails = z.object({ stage: responseStageSchema })
 
 /** The incident's latest status update, or null when there has been none. */
 export async function getLatestStatusUpdate(db: Database, incidentId: string): Promise<StatusUpdate | null> {
-  const [row] = await db
-    .select()
-    .from(incidentEvents)
-    .where(and(eq(incidentEvents.incidentId, incidentId), eq(incidentEvents.kind, 'status_update')))
-    .orderBy(desc(incidentEvents.occurredAt), desc(incidentEvents.createdAt))
-    .limit(1)
+  const query = preparedQuery(db, 'latest_status_update', (d) =>
+    d
+      .select({ text: incidentEvents.text, actor: incidentEvents.actor, occurredAt: incidentEvents.occurredAt, details: incidentEvents.details })
+      .from(incidentEvents)
+      .where(and(eq(incidentEvents.incidentId, sql.placeholder('incidentId')), eq(incidentEvents.kind, 'status_update')))
+      .orderBy(desc(incidentEvents.occurredAt), desc(incidentEvents.createdAt))
+      .limit(1)
+      .prepare('latest_status_update'),
+  )
+  const [row] = await query.execute({ incidentId })
   return row ? statusUpdateOf(row) : null
 }
 
@@ -222,18 +227,22 @@ function statusUpdateOf(row: { text: string; actor: string | null; occurredAt: D
  * exist: the root message is redrawn several times per incident, each after reading both.
  */
 export async function getThreadIncident(db: Database, incidentId: string): Promise<IncidentWithUpdate | null> {
-  const latest = db
-    .select({ text: incidentEvents.text, actor: incidentEvents.actor, occurredAt: incidentEvents.occurredAt, details: incidentEvents.details })
-    .from(incidentEvents)
-    .where(and(eq(incidentEvents.incidentId, incidents.id), eq(incidentEvents.kind, 'status_update')))
-    .orderBy(desc(incidentEvents.occurredAt), desc(incidentEvents.createdAt))
-    .limit(1)
-    .as('latest_update')
-  const [row] = await db
-    .select({ incident: incidentColumns, update: { text: latest.text, actor: latest.actor, occurredAt: latest.occurredAt, details: latest.details } })
-    .from(incidents)
-    .leftJoinLateral(latest, sql`true`)
-    .where(eq(incidents.id, incidentId))
+  const query = preparedQuery(db, 'thread_incident', (d) => {
+    const latest = d
+      .select({ text: incidentEvents.text, actor: incidentEvents.actor, occurredAt: incidentEvents.occurredAt, details: incidentEvents.details })
+      .from(incidentEvents)
+      .where(and(eq(incidentEvents.incidentId, incidents.id), eq(incidentEvents.kind, 'status_update')))
+      .orderBy(desc(incidentEvents.occurredAt), desc(incidentEvents.createdAt))
+      .limit(1)
+      .as('latest_update')
+    return d
+      .select({ incident: incidentColumns, update: { text: latest.text, actor: latest.actor, occurredAt: latest.occurredAt, details: latest.details } })
+      .from(incidents)
+      .leftJoinLateral(latest, sql`true`)
+      .where(eq(incidents.id, sql.placeholder('incidentId')))
+      .prepare('thread_incident')
+  })
+  const [row] = await query.execute({ incidentId })
   if (!row) return null
   return { ...toIncident(row.incident), latestUpdate: row.update ? statusUpdateOf(row.update) : null }
 }

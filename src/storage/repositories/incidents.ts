@@ -1,6 +1,8 @@
 import { and, desc, eq, getTableColumns, gte, isNotNull, lt, sql } from 'drizzle-orm'
 import { CodedError } from '../../core/errors'
 import type { Database } from '../database'
+import { preparedQuery } from '../prepared-query'
+import type { NewAuditEntry } from './audit'
 import { parseStoredColumn } from '../parse-stored-column'
 import { incidentLabelsSchema, incidentLinksSchema, incidents } from '../schema'
 
@@ -23,13 +25,31 @@ export function toIncident(row: Incident): Incident {
 /**
  * Opens an incident under `fingerprint` unless one is already open under it, and
  * returns the open one either way: a retried job finds the incident it created.
+ * `opened`, when given, is the audit entry of the opening, written in the same statement as the incident and only
+ * when this call created it (a retry after a crash neither loses it nor writes it twice).
  */
-export async function openIncidentOnce(db: Database, values: NewIncident): Promise<Incident> {
-  await db.insert(incidents).values(values).onConflictDoNothing({ target: incidents.fingerprint, where: sql`status = 'open'` })
-  const [row] = await db
-    .select(incidentColumns)
-    .from(incidents)
-    .where(and(eq(incidents.fingerprint, values.fingerprint), eq(incidents.status, 'open')))
+export async function openIncidentOnce(
+  db: Database,
+  values: NewIncident,
+  opened?: Pick<NewAuditEntry, 'actor' | 'action' | 'details' | 'slackChannel'>,
+): Promise<Incident> {
+  const insert = db.insert(incidents).values(values).onConflictDoNothing({ target: incidents.fingerprint, where: sql`status = 'open'` })
+  if (opened) {
+    const details = JSON.stringify(opened.details ?? {})
+    await db.execute(sql`with inserted as (${insert.returning({ id: incidents.id }).getSQL()})
+      insert into audit_log (actor, action, incident_id, subject_type, subject_id, details, slack_channel)
+      select ${opened.actor}, ${opened.action}, id, 'incident', id::text, ${details}::jsonb, ${opened.slackChannel ?? null} from inserted`)
+  } else {
+    await insert
+  }
+  const query = preparedQuery(db, 'open_incident_by_fingerprint', (d) =>
+    d
+      .select(incidentColumns)
+      .from(incidents)
+      .where(and(eq(incidents.fingerprint, sql.placeholder('fingerprint')), eq(incidents.status, 'open')))
+      .prepare('open_incident_by_fingerprint'),
+  )
+  const [row] = await query.execute({ fingerprint: values.fingerprint })
   if (!row) throw new CodedError('incident_create_failed', `no open incident under ${values.fingerprint}`)
   return toIncident(row)
 }
@@ -54,7 +74,14 @@ export async function insertIncidents(db: Database, rows: NewIncident[], batchSi
 }
 
 export async function getIncident(db: Database, id: string): Promise<Incident | null> {
-  const [row] = await db.select(incidentColumns).from(incidents).where(eq(incidents.id, id))
+  const query = preparedQuery(db, 'incident_by_id', (d) =>
+    d
+      .select(incidentColumns)
+      .from(incidents)
+      .where(eq(incidents.id, sql.placeholder('id')))
+      .prepare('incident_by_id'),
+  )
+  const [row] = await query.execute({ id })
   return row ? toIncident(row) : null
 }
 

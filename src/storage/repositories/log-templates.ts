@@ -11,6 +11,7 @@ import {
 import { DAY_MS } from '../../core/durations'
 import { SEVERITY_RANK } from '../../core/telemetry/port'
 import { rowsOf, type Database } from '../database'
+import { writeTogether } from '../write-together'
 import { incidentErrorSightings, incidents, logObservedBuckets, logTemplateCounts, logTemplates } from '../schema'
 
 export interface LogTemplateLimits {
@@ -324,10 +325,11 @@ export async function replaceIncidentErrorSightings(db: Database, incidentId: st
     occurrences: Math.max(1, Math.min(2_000_000_000, Math.round(s.occurrences) || 1)),
     seenAt: s.seenAt,
   }))
-  await db.transaction(async (tx) => {
-    await tx.delete(incidentErrorSightings).where(eq(incidentErrorSightings.incidentId, incidentId))
-    if (rows.length > 0) await tx.insert(incidentErrorSightings).values(rows)
-  })
+  // One statement: the old sightings go and the new ones come together.
+  await writeTogether(db, [
+    db.delete(incidentErrorSightings).where(eq(incidentErrorSightings.incidentId, incidentId)),
+    rows.length > 0 && db.insert(incidentErrorSightings).values(rows),
+  ])
 }
 
 /**

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { playbookSchema } from '../../core/playbooks/schema'
 import { CodedError } from '../../core/errors'
 import { rowsOf, type Database } from '../database'
+import { preparedQuery } from '../prepared-query'
 import { parseStoredColumn } from '../parse-stored-column'
 import type { NewAuditEntry } from './audit'
 import { approvalRequests, auditLog, executionInputsSchema, executionSteps, playbookExecutions, stepOutcomeSchema } from '../schema'
@@ -39,12 +40,27 @@ export async function createExecution(db: Database, values: typeof playbookExecu
 }
 
 export async function getExecution(db: Database, id: string): Promise<PlaybookExecution | null> {
-  const [row] = await db.select().from(playbookExecutions).where(eq(playbookExecutions.id, id))
+  const query = preparedQuery(db, 'execution_by_id', (d) =>
+    d
+      .select()
+      .from(playbookExecutions)
+      .where(eq(playbookExecutions.id, sql.placeholder('id')))
+      .prepare('execution_by_id'),
+  )
+  const [row] = await query.execute({ id })
   return row ? toExecution(row) : null
 }
 
 export async function listExecutionsForIncident(db: Database, incidentId: string): Promise<PlaybookExecution[]> {
-  const rows = await db.select().from(playbookExecutions).where(eq(playbookExecutions.incidentId, incidentId)).orderBy(asc(playbookExecutions.createdAt))
+  const query = preparedQuery(db, 'executions_of_incident', (d) =>
+    d
+      .select()
+      .from(playbookExecutions)
+      .where(eq(playbookExecutions.incidentId, sql.placeholder('incidentId')))
+      .orderBy(asc(playbookExecutions.createdAt))
+      .prepare('executions_of_incident'),
+  )
+  const rows = await query.execute({ incidentId })
   return rows.map(toExecution)
 }
 
@@ -105,15 +121,27 @@ export async function advanceExecutionWithAudit(
 }
 
 export async function getExecutionStep(db: Database, executionId: string, position: number): Promise<ExecutionStep | null> {
-  const [row] = await db
-    .select()
-    .from(executionSteps)
-    .where(and(eq(executionSteps.executionId, executionId), eq(executionSteps.position, position)))
+  const query = preparedQuery(db, 'execution_step', (d) =>
+    d
+      .select()
+      .from(executionSteps)
+      .where(and(eq(executionSteps.executionId, sql.placeholder('executionId')), eq(executionSteps.position, sql.placeholder('position'))))
+      .prepare('execution_step'),
+  )
+  const [row] = await query.execute({ executionId, position })
   return row ? toExecutionStep(row) : null
 }
 
 export async function listExecutionSteps(db: Database, executionId: string): Promise<ExecutionStep[]> {
-  const rows = await db.select().from(executionSteps).where(eq(executionSteps.executionId, executionId)).orderBy(asc(executionSteps.position))
+  const query = preparedQuery(db, 'execution_steps', (d) =>
+    d
+      .select()
+      .from(executionSteps)
+      .where(eq(executionSteps.executionId, sql.placeholder('executionId')))
+      .orderBy(asc(executionSteps.position))
+      .prepare('execution_steps'),
+  )
+  const rows = await query.execute({ executionId })
   return rows.map(toExecutionStep)
 }
 

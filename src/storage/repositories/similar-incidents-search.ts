@@ -2,7 +2,7 @@ import { and, cosineDistance, isNotNull, lt, ne, sql, type SQL } from 'drizzle-o
 import type { CandidateQuery, CandidateSearchResult } from '../../core/correlation/correlate-incident'
 import type { SearchCandidate } from '../../core/correlation/hybrid-ranking'
 import type { PastIncident } from '../../core/correlation/past-incident-match'
-import { rowsOf, type Database } from '../database'
+import { hasSearchSessionSettings, rowsOf, SEARCH_SESSION_SETTINGS, type Database } from '../database'
 import { incidents } from '../schema'
 import { type FieldTermSearch, searchFieldTerms } from './bm25f-search'
 import { incidentColumns, toIncident, type Incident } from './incidents'
@@ -44,7 +44,7 @@ const MAX_QUERY_TERMS = 64
  */
 const LEXICAL_POOL = 500
 /** HNSW beam width: recall of the approximate search against exact (see bench/search.ts). */
-const HNSW_EF_SEARCH = 100
+const HNSW_EF_SEARCH = Number(SEARCH_SESSION_SETTINGS['hnsw.ef_search'])
 
 /** Which arms found a candidate (SQL fragment of searchIncidentCandidates). */
 const ARM_FLAGS = sql.raw(
@@ -172,12 +172,7 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
   const cosine = vector
     ? sql`case when i.embedding is not null and i.embedding_model = ${query.embeddingModel} then 1 - (i.embedding <=> ${vector}::vector) end`
     : sql`null::float8`
-  const rows = await db.transaction(async (tx) => {
-    // Iterative scan: keep walking the graph until enough rows pass the as-of filter (pgvector ≥ 0.8).
-    await tx.execute(
-      sql`select set_config('hnsw.ef_search', ${String(Math.max(HNSW_EF_SEARCH, k))}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
-    )
-    const query = sql`
+  const statement = sql`
         with query_terms as materialized (
           select term, idf, (quote_literal(term) || ':AB')::tsquery as in_title, quote_literal(term)::tsquery as anywhere
           from jsonb_to_recordset(${termsJson}::jsonb) as t(term text, idf float8)
@@ -196,8 +191,16 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
                  coalesce(array_agg(q.term order by q.idf desc) filter (where f.tf > 0), '{}') as matched_terms
           from query_terms q ${termFrequency(sql`i.search_vector`)}
         ) s`
-    return rowsOf(await tx.execute(query))
-  })
+  // Connections that started with the search's settings run it as it is; otherwise a transaction sets them first.
+  const rows =
+    hasSearchSessionSettings(db) && k <= HNSW_EF_SEARCH
+      ? rowsOf(await db.execute(statement))
+      : await db.transaction(async (tx) => {
+          await tx.execute(
+            sql`select set_config('hnsw.ef_search', ${String(Math.max(HNSW_EF_SEARCH, k))}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
+          )
+          return rowsOf(await tx.execute(statement))
+        })
 
   const fieldScores = new Map(fields.ranked.map((h) => [h.id, h]))
   const candidates = rows.map((r): SearchCandidate => {

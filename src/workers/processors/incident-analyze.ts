@@ -5,9 +5,9 @@ import type { LogTemplateHistory } from '../../core/analysis/logs/log-template-h
 import { DAY_MS } from '../../core/durations'
 import { errorMessage, PermanentJobError } from '../../core/errors'
 import { incidentLabel } from '../../core/incidents/incident-label'
-import { completeAnalysis, failAnalysis, getLatestAnalysis, recordAnalysisConfidence, startAnalysis } from '../../storage/repositories/analyses'
-import { appendAudit } from '../../storage/repositories/audit'
-import { getIncident, updateIncident } from '../../storage/repositories/incidents'
+import { analysisConfidenceWrite, completeAnalysis, failAnalysis, getLatestAnalysis, startAnalysis } from '../../storage/repositories/analyses'
+import { appendAudit, auditWrite } from '../../storage/repositories/audit'
+import { getIncident, updateIncident, type Incident } from '../../storage/repositories/incidents'
 import { searchIncidentCandidates } from '../../storage/repositories/similar-incidents-search'
 import {
   listEarlierIncidentErrors,
@@ -32,9 +32,10 @@ import { forewarningEvidence } from '../../core/warnings/forewarning-evidence'
  * Analyses one incident and posts the result into its thread, then starts the
  * chosen playbook. Safe to re-run: posts are keyed, a completed analysis is kept.
  */
-export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'incident.analyze'>): Promise<void> {
+export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'incident.analyze'>, loaded?: Incident): Promise<void> {
   const log = deps.logger.child({ incident: data.incidentId, job: 'incident.analyze' })
-  let incident = await getIncident(deps.db, data.incidentId)
+  // `loaded`: the incident as the caller has just read it in this job.
+  let incident = loaded?.id === data.incidentId ? loaded : await getIncident(deps.db, data.incidentId)
   if (!incident) throw new PermanentJobError(`incident ${data.incidentId} does not exist`)
   const storm = incident.status === 'open' ? await stormDecisionFor(deps, incident, data) : { kind: 'alone' as const }
   if (storm.kind === 'member' && (await joinIncidentStorm(deps, incident, storm.parentId))) return
@@ -91,7 +92,9 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
     result.embedding && result.retrieval
       ? await updateIncident(deps.db, incident.id, { embedding: result.embedding, embeddingModel: result.retrieval.embeddingModel })
       : undefined
-  // A fresh analysis row has no trail to replace; one resumed from a crashed attempt may.
+  // A fresh analysis row has no trail to replace; one resumed from a crashed attempt may. The trail, the confidence
+  // record and the audit entry are one statement.
+  const top = result.matches[0]
   await completeAnalysis(
     deps.db,
     analysis.id,
@@ -115,29 +118,30 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
       ),
       factors: result.factors.map((f) => ({ name: f.name, value: f.value, weight: f.weight, explanation: f.explanation })),
     },
+    [
+      analysisConfidenceWrite(deps.db, {
+        analysisId: analysis.id,
+        incidentId: incident.id,
+        playbookId: result.playbook?.playbook.id ?? null,
+        diagnosisFeatures: result.calibration?.features ?? [],
+        diagnosisRaw: result.calibration?.raw ?? result.confidence,
+        diagnosis: result.confidence,
+        topMatchId: top?.incident.id ?? null,
+        topMatchPlaybookId: top?.incident.playbookId ?? null,
+        retrievalFeatures: result.retrieval?.confidence.features ?? null,
+        retrieval: result.retrieval?.confidence.probability ?? null,
+        retrievalMode: result.retrieval?.mode ?? 'hybrid',
+      }),
+      auditWrite(deps.db, {
+        actor: 'system',
+        action: 'analysis.completed',
+        incidentId: incident.id,
+        subjectType: 'analysis',
+        subjectId: analysis.id,
+        details: { confidence: result.confidence, hypothesis: result.hypothesis?.statement ?? null, playbook: result.playbook?.playbook.id ?? null },
+      }),
+    ],
   )
-  const top = result.matches[0]
-  await recordAnalysisConfidence(deps.db, {
-    analysisId: analysis.id,
-    incidentId: incident.id,
-    playbookId: result.playbook?.playbook.id ?? null,
-    diagnosisFeatures: result.calibration?.features ?? [],
-    diagnosisRaw: result.calibration?.raw ?? result.confidence,
-    diagnosis: result.confidence,
-    topMatchId: top?.incident.id ?? null,
-    topMatchPlaybookId: top?.incident.playbookId ?? null,
-    retrievalFeatures: result.retrieval?.confidence.features ?? null,
-    retrieval: result.retrieval?.confidence.probability ?? null,
-    retrievalMode: result.retrieval?.mode ?? 'hybrid',
-  })
-  await appendAudit(deps.db, {
-    actor: 'system',
-    action: 'analysis.completed',
-    incidentId: incident.id,
-    subjectType: 'analysis',
-    subjectId: analysis.id,
-    details: { confidence: result.confidence, hypothesis: result.hypothesis?.statement ?? null, playbook: result.playbook?.playbook.id ?? null },
-  })
 
   await deps.thread.postAnalysis(analysis.id, root, result, incidentLabel(incident))
   // Saturation with a scale-up suggestion on a Deployment: offered with a Scale button (through the approval gate).

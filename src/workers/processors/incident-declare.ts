@@ -51,5 +51,5 @@ export async function processIncidentDeclare(deps: WorkerDeps, data: JobData<'in
       slackChannel: data.channelId,
     })
   }
-  await processIncidentAnalyze(deps, { incidentId: incident.id })
+  await processIncidentAnalyze(deps, { incidentId: incident.id }, incident)
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { MINUTE_MS } from '../../core/durations'
-import { appendAudit } from '../../storage/repositories/audit'
 import { listKnownServices, openIncidentOnce } from '../../storage/repositories/incidents'
 import type { JobData } from '../../core/jobs/job-queue'
 import { serviceFromText } from '../../core/incidents/service-from-text'
@@ -26,28 +25,21 @@ export async function processIncidentOpenAndAnalyze(deps: WorkerDeps, data: JobD
   const service = serviceFromText(data.text, known)
   // The same command retried after a crash maps to the same incident.
   const fingerprint = `slack:${createHash('sha256').update([data.userId, data.channelId, data.requestedAt, data.text].join('\n')).digest('hex').slice(0, 32)}`
-  const incident = await openIncidentOnce(deps.db, {
-    fingerprint,
-    source: 'slack',
-    title: data.text.slice(0, 200),
-    summary: data.text,
-    service,
-    severity: 'high',
-    startedAt: new Date(data.requestedAt),
-    slackChannel: data.channelId,
-    createdBy: data.userId,
-  })
-  if (!incident.slackTs) {
-    await appendAudit(deps.db, {
-      actor: data.userId,
-      action: 'incident.opened',
-      incidentId: incident.id,
-      subjectType: 'incident',
-      subjectId: incident.id,
-      details: { via: '/sre analyze', text: data.text },
+  const incident = await openIncidentOnce(
+    deps.db,
+    {
+      fingerprint,
+      source: 'slack',
+      title: data.text.slice(0, 200),
+      summary: data.text,
+      service,
+      severity: 'high',
+      startedAt: new Date(data.requestedAt),
       slackChannel: data.channelId,
-    })
-  }
+      createdBy: data.userId,
+    },
+    { actor: data.userId, action: 'incident.opened', details: { via: '/sre analyze', text: data.text }, slackChannel: data.channelId },
+  )
   // Analysed in this same job: one hop less between the command and the first reply.
-  await processIncidentAnalyze(deps, { incidentId: incident.id })
+  await processIncidentAnalyze(deps, { incidentId: incident.id }, incident)
 }
