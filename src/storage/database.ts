@@ -79,8 +79,12 @@ export async function openDatabase(url: string, options: { poolSize?: number; pr
   }
   const db = drizzle(options.preparedStatements === false ? client : preparingStatements(client), { schema }) as unknown as Database
   withSearchSettings.add(db)
-  // A session advisory lock on a reserved connection: released when the holder finishes or its process dies.
-  const tryWithLock: TryWithLock = async (key, fn) => {
+  // A session advisory lock on a reserved connection: released when the holder finishes or its process dies. A holder's
+  // own queries need another connection: holders are capped below the pool, so that one always remains for them (each
+  // queue's worker runs WORKER_CONCURRENCY jobs, so more jobs than connections can want a lock at once).
+  const holders = concurrencyLimit(Math.max(1, (options.poolSize ?? 10) - LOCK_FREE_CONNECTIONS))
+  const tryWithLock: TryWithLock = (key, fn) => holders(() => withReservedLock(key, fn))
+  const withReservedLock: TryWithLock = async (key, fn) => {
     const reserved = await client.reserve()
     try {
       const [row] = await reserved`select pg_try_advisory_lock(hashtextextended(${key}, 0)) as locked`
@@ -95,6 +99,26 @@ export async function openDatabase(url: string, options: { poolSize?: number; pr
     }
   }
   return { db, kind: 'postgres', url, tryWithLock, close: () => client.end({ timeout: 5 }) }
+}
+
+/** Connections of the pool that lock holders never reserve: their own queries and transactions run there. */
+const LOCK_FREE_CONNECTIONS = 2
+
+/** Runs at most `limit` calls at once; the others wait their turn, holding nothing. */
+export function concurrencyLimit(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const waiting: Array<() => void> = []
+  return async (fn) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve))
+    else running++
+    try {
+      return await fn()
+    } finally {
+      const next = waiting.shift()
+      if (next) next()
+      else running--
+    }
+  }
 }
 
 type PostgresClient = import('postgres').Sql
