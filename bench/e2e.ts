@@ -157,6 +157,7 @@ async function main(): Promise<void> {
     }
 
     const threadedBefore = threadedRootCount(env)
+    const slackCallsBefore = env.fakeSlack.calls.length
     const cpuBefore = process.cpuUsage()
     const workersCpuBefore = workerProcesses.map(processCpuSeconds)
     const startedAt = performance.now()
@@ -189,6 +190,11 @@ async function main(): Promise<void> {
         `worker processes used ${workersCpu.map((s) => `${s.toFixed(1)} s`).join(' + ')} of CPU: ${(REQUESTS / seconds).toFixed(1)} incidents per CPU-second of a worker process`,
       )
     }
+    // Each Web API call costs the worker an HTTPS round trip's worth of client work: how many an incident takes, by method.
+    const slackCalls = new Map<string, number>()
+    for (const call of env.fakeSlack.calls.slice(slackCallsBefore)) slackCalls.set(call.method, (slackCalls.get(call.method) ?? 0) + 1)
+    const perIncident = [...slackCalls].sort((a, b) => b[1] - a[1]).map(([method, n]) => `${method} ${(n / REQUESTS).toFixed(1)}`)
+    console.log(`Slack Web API calls per incident: ${perIncident.join(', ')}`)
     const trouble = await queueTrouble(env, queuePrefix)
     if (trouble) console.log(`queues after the run: ${trouble}`)
     console.log('')

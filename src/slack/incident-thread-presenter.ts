@@ -83,8 +83,8 @@ export class SlackIncidentThread implements IncidentThread {
     this.compact = detail === 'compact'
   }
 
-  openThread(incident: ThreadIncident, channel: string): Promise<PostedMessage> {
-    return this.slack.postOnce(`incident:${incident.id}:root`, channel, buildIncidentRootMessage(incident, { phase: 'new' }))
+  openThread(incident: ThreadIncident, channel: string, progress: IncidentProgress = { phase: 'new' }): Promise<PostedMessage> {
+    return this.slack.postOnce(`incident:${incident.id}:root`, channel, buildIncidentRootMessage(incident, progress))
   }
 
   async createIncidentChannel(incident: ThreadIncident, names: string[], isPrivate: boolean): Promise<IncidentChannelCreation> {

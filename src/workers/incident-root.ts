@@ -19,11 +19,14 @@ const ROOT_LOCK_ATTEMPTS = 600
 /**
  * Opens the incident's thread once and remembers where it is. A storm's members open their first incident's
  * thread too, racing its own analysis: one of them posts it under a lock, the others wait and read it.
+ * `progress`: what a root message posted now shows (an analysis about to start posts it as analysing rather than
+ * posting it and editing it at once); `openedWith` on the result says a message was posted so, here and now.
  */
 export async function ensureIncidentRoot(
   deps: Pick<WorkerDeps, 'db' | 'thread' | 'config' | 'tryWithLock' | 'now' | 'queue'>,
   incident: Incident,
-): Promise<PostedMessage> {
+  progress?: IncidentProgress,
+): Promise<PostedMessage & { openedWith?: IncidentProgress }> {
   if (incident.slackChannel && incident.slackTs) return { channel: incident.slackChannel, ts: incident.slackTs }
   for (let attempt = 0; attempt < ROOT_LOCK_ATTEMPTS; attempt++) {
     const opened = await deps.tryWithLock(`incident-root:${incident.id}`, async () => {
@@ -37,9 +40,11 @@ export async function ensureIncidentRoot(
         await updateIncident(deps.db, incident.id, { slackChannel: root.channel, slackTs: root.ts, channelLinkTs: linkTs })
         return root
       }
-      const posted = await deps.thread.openThread(fresh, channel)
+      // Shown as `progress` only while the incident is still open; a resolved one is posted as it is.
+      const shown = progress && fresh.status === 'open' ? progress : undefined
+      const posted = await deps.thread.openThread(fresh, channel, shown)
       await updateIncident(deps.db, incident.id, { slackChannel: posted.channel, slackTs: posted.ts })
-      return posted
+      return shown ? { ...posted, openedWith: shown } : posted
     })
     if (opened.ran) {
       // A new incident (or one whose thread another worker had just opened): the Home dashboards list it with its link.

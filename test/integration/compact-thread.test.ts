@@ -80,6 +80,13 @@ describe('the incident thread', () => {
       for (const section of ['evidence', 'trail', 'similar']) expect(analysis).toContain(`${ANALYSIS_SECTION_ACTION_ID}:${section}`)
     })
 
+    it('posts the root message as analysing rather than posting it and editing it at once', () => {
+      const root = env.fakeSlack.callsTo('chat.postMessage').find((c) => c.answer.ts === incident.slackTs)
+      expect(JSON.stringify(root?.args.blocks)).toContain('Analyzing…')
+      const edits = env.fakeSlack.callsTo('chat.update').filter((c) => c.args.ts === incident.slackTs)
+      expect(edits.map((c) => JSON.stringify(c.args.blocks).includes('Analyzing…'))).not.toContain(true)
+    })
+
     it("folds each read-only step's finding into the run's progress message, one line each", async () => {
       const [execution] = await listExecutionsForIncident(env.runtime.database.db, incident.id)
       const progress = blocksOf(env.fakeSlack.message(CHANNEL, execution!.slackTs!))

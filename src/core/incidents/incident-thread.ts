@@ -19,8 +19,8 @@ import type { ScaleOffer } from '../capacity/scale-offer'
  * messages it takes. Every post is made once per subject, so a retried job updates rather than repeats.
  */
 export interface IncidentThread {
-  /** Posts the incident's root message in `channel`, once; the thread hangs under it. */
-  openThread(incident: ThreadIncident, channel: string): Promise<PostedMessage>
+  /** Posts the incident's root message in `channel`, once, showing `progress` (default: just opened); the thread hangs under it. */
+  openThread(incident: ThreadIncident, channel: string, progress?: IncidentProgress): Promise<PostedMessage>
   /**
    * INCIDENT_CHANNEL_MODE=channel: creates the incident's own channel under the first of `names` Slack does not
    * say is taken; a refusal (scope, restrictions, every name taken) is returned as the reason, not thrown.

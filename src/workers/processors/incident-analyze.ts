@@ -20,7 +20,7 @@ import { createExecution, listExecutionsForIncident } from '../../storage/reposi
 import { currentPlaybooks } from '../../storage/repositories/playbook-versions'
 import { jobIdFor, type JobData } from '../../core/jobs/job-queue'
 import { cachedCalibration } from '../current-calibration'
-import { ensureIncidentRoot, showCurrentIncidentProgress } from '../incident-root'
+import { ensureIncidentRoot, refreshIncidentRoot, showCurrentIncidentProgress } from '../incident-root'
 import { joinIncidentStorm, stormDecisionFor } from '../incident-storm'
 import type { WorkerDeps } from '../worker-deps'
 import { BlueprintTelemetry } from '../../core/blueprint/blueprint-telemetry'
@@ -45,15 +45,20 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
       { incidentId: incident.id, settled: true },
       { jobId: jobIdFor('analyze', incident.id, 'settled'), delayMs: storm.ms },
     )
-  const root = await ensureIncidentRoot(deps, incident)
+  const analyzing = { phase: 'analyzing' } as const
+  const root = await ensureIncidentRoot(deps, incident, incident.status === 'open' ? analyzing : undefined)
   incident = { ...incident, slackChannel: root.channel, slackTs: root.ts }
   if (incident.status === 'resolved') return
 
   const previous = await getLatestAnalysis(deps.db, incident.id)
-  if (previous?.status === 'completed') return log.info('analysis already completed')
+  if (previous?.status === 'completed') {
+    // A root message just posted as analysing shows what was stored instead.
+    if (root.openedWith) await refreshIncidentRoot(deps, incident.id)
+    return log.info('analysis already completed')
+  }
   const analysis = previous?.status === 'running' ? previous : await startAnalysis(deps.db, incident.id)
-  // Read (ensureIncidentRoot's write at most) just before: no need to read it again.
-  await showCurrentIncidentProgress(deps, incident.id, root, { phase: 'analyzing' }, incident)
+  // Posted as analysing just now, or read (ensureIncidentRoot's write at most) just before: no need to read it again.
+  if (!root.openedWith) await showCurrentIncidentProgress(deps, incident.id, root, analyzing, incident)
 
   let result: Awaited<ReturnType<typeof analyzeIncident>>
   const { capacitySettings } = deps
