@@ -2,7 +2,7 @@ import { CodedError } from '../core/errors'
 import type { IncidentProgress, PostedMessage, ThreadIncident } from '../core/incidents/incident-thread'
 import { getLatestAnalysis } from '../storage/repositories/analyses'
 import { getLatestStatusUpdate, getThreadIncidentOrThrow } from '../storage/repositories/incident-lifecycle'
-import { getIncidentOrThrow, updateIncident, type Incident } from '../storage/repositories/incidents'
+import { getIncidentOrThrow, setIncidentThread, updateIncident, type Incident } from '../storage/repositories/incidents'
 import { planIncidentChannel } from '../core/incidents/incident-channel'
 import { incidentChannelPolicy, openIncidentChannelThread } from './incident-channel'
 import { requestHomeRefresh } from '../storage/repositories/home-viewers'
@@ -43,7 +43,7 @@ export async function ensureIncidentRoot(
       // Shown as `progress` only while the incident is still open; a resolved one is posted as it is.
       const shown = progress && fresh.status === 'open' ? progress : undefined
       const posted = await deps.thread.openThread(fresh, channel, shown)
-      await updateIncident(deps.db, incident.id, { slackChannel: posted.channel, slackTs: posted.ts })
+      await setIncidentThread(deps.db, incident.id, posted)
       return shown ? { ...posted, openedWith: shown } : posted
     })
     if (opened.ran) {

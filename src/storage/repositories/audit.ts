@@ -12,7 +12,32 @@ function toAuditEntry(row: AuditEntry): AuditEntry {
 }
 
 export async function appendAudit(db: Database, entry: NewAuditEntry): Promise<AuditEntry> {
-  const [row] = await db.insert(auditLog).values(entry).returning()
+  const query = preparedQuery(db, 'append_audit', (d) =>
+    d
+      .insert(auditLog)
+      .values({
+        actor: sql.placeholder('actor'),
+        action: sql.placeholder('action'),
+        incidentId: sql.placeholder('incidentId'),
+        subjectType: sql.placeholder('subjectType'),
+        subjectId: sql.placeholder('subjectId'),
+        details: sql.placeholder('details'),
+        slackChannel: sql.placeholder('slackChannel'),
+        slackTs: sql.placeholder('slackTs'),
+      })
+      .returning()
+      .prepare('append_audit'),
+  )
+  const [row] = await query.execute({
+    actor: entry.actor,
+    action: entry.action,
+    incidentId: entry.incidentId ?? null,
+    subjectType: entry.subjectType,
+    subjectId: entry.subjectId,
+    details: entry.details ?? {},
+    slackChannel: entry.slackChannel ?? null,
+    slackTs: entry.slackTs ?? null,
+  })
   return toAuditEntry(row!)
 }
 

@@ -117,6 +117,18 @@ export async function updateIncident(db: Database, id: string, values: Partial<N
   return toIncident(row)
 }
 
+/** Where the incident's root message is (what updateIncident would set, without reading the row back). */
+export async function setIncidentThread(db: Database, id: string, posted: { channel: string; ts: string }): Promise<void> {
+  const query = preparedQuery(db, 'set_incident_thread', (d) =>
+    d
+      .update(incidents)
+      .set({ slackChannel: sql`${sql.placeholder('channel')}`, slackTs: sql`${sql.placeholder('ts')}`, updatedAt: sql`now()` })
+      .where(eq(incidents.id, sql.placeholder('id')))
+      .prepare('set_incident_thread'),
+  )
+  await query.execute({ id, channel: posted.channel, ts: posted.ts })
+}
+
 export async function listOpenIncidents(db: Database, limit = 20): Promise<Incident[]> {
   const rows = await db.select(incidentColumns).from(incidents).where(eq(incidents.status, 'open')).orderBy(desc(incidents.startedAt)).limit(limit)
   return rows.map(toIncident)

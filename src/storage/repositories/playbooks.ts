@@ -146,16 +146,50 @@ export async function listExecutionSteps(db: Database, executionId: string): Pro
 }
 
 /** Records a step's result; a second record of the same position replaces a "waiting" one only. */
-export async function recordExecutionStep(db: Database, values: typeof executionSteps.$inferInsert): Promise<ExecutionStep> {
-  const [row] = await db
-    .insert(executionSteps)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [executionSteps.executionId, executionSteps.position],
-      set: { status: values.status, outcome: values.outcome ?? {}, finishedAt: values.finishedAt ?? null, idempotencyKey: values.idempotencyKey ?? null },
-      setWhere: sql`${executionSteps.status} = 'waiting'`,
-    })
-    .returning()
+export async function recordExecutionStep(
+  db: Database,
+  values: Omit<typeof executionSteps.$inferInsert, 'id' | 'startedAt'> & { startedAt?: Date },
+): Promise<ExecutionStep> {
+  const query = preparedQuery(db, 'record_execution_step', (d) => {
+    return d
+      .insert(executionSteps)
+      .values({
+        executionId: sql.placeholder('executionId'),
+        position: sql.placeholder('position'),
+        stepId: sql.placeholder('stepId'),
+        kind: sql.placeholder('kind'),
+        status: sql.placeholder('status'),
+        outcome: sql.placeholder('outcome'),
+        // Not bound to the columns: their encoder cannot take a null (it calls toISOString).
+        finishedAt: sql`${sql.placeholder('finishedAt')}::timestamptz`,
+        idempotencyKey: sql.placeholder('idempotencyKey'),
+        startedAt: sql`${sql.placeholder('startedAt')}::timestamptz`,
+      })
+      .onConflictDoUpdate({
+        target: [executionSteps.executionId, executionSteps.position],
+        // The new values, as given to the insert.
+        set: {
+          status: sql`excluded.status`,
+          outcome: sql`excluded.outcome`,
+          finishedAt: sql`excluded.finished_at`,
+          idempotencyKey: sql`excluded.idempotency_key`,
+        },
+        setWhere: sql`${executionSteps.status} = 'waiting'`,
+      })
+      .returning()
+      .prepare('record_execution_step')
+  })
+  const [row] = await query.execute({
+    executionId: values.executionId,
+    position: values.position,
+    stepId: values.stepId,
+    kind: values.kind,
+    status: values.status,
+    outcome: values.outcome ?? {},
+    finishedAt: values.finishedAt?.toISOString() ?? null,
+    idempotencyKey: values.idempotencyKey ?? null,
+    startedAt: (values.startedAt ?? new Date()).toISOString(),
+  })
   return row ? toExecutionStep(row) : (await getExecutionStep(db, values.executionId, values.position))!
 }
 
