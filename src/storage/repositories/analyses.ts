@@ -37,8 +37,7 @@ export async function getLatestAnalysis(db: Database, incidentId: string): Promi
       .from(analyses)
       .where(eq(analyses.incidentId, sql.placeholder('incidentId')))
       .orderBy(desc(analyses.startedAt))
-      .limit(1)
-      .prepare('latest_analysis'),
+      .limit(1),
   )
   const [row] = await query.execute({ incidentId })
   return row ?? null

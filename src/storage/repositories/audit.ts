@@ -25,8 +25,7 @@ export async function appendAudit(db: Database, entry: NewAuditEntry): Promise<A
         slackChannel: sql.placeholder('slackChannel'),
         slackTs: sql.placeholder('slackTs'),
       })
-      .returning()
-      .prepare('append_audit'),
+      .returning(),
   )
   const [row] = await query.execute({
     actor: entry.actor,
@@ -81,8 +80,7 @@ export async function getPostedMessage(db: Database, key: string): Promise<{ cha
     d
       .select({ channel: slackMessages.channel, ts: slackMessages.ts })
       .from(slackMessages)
-      .where(eq(slackMessages.key, sql.placeholder('key')))
-      .prepare('posted_message'),
+      .where(eq(slackMessages.key, sql.placeholder('key'))),
   )
   const [row] = await query.execute({ key })
   return row ? { channel: row.channel, ts: row.ts } : null
@@ -93,8 +91,7 @@ export async function recordPostedMessage(db: Database, key: string, channel: st
     d
       .insert(slackMessages)
       .values({ key: sql.placeholder('key'), channel: sql.placeholder('channel'), ts: sql.placeholder('ts') })
-      .onConflictDoNothing()
-      .prepare('record_posted_message'),
+      .onConflictDoNothing(),
   )
   await query.execute({ key, channel, ts })
 }

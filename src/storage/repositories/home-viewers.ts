@@ -37,8 +37,7 @@ export async function markHomeViewersStale(db: Database, activeSince: Date, now:
       .update(homeViewers)
       .set({ staleSince: sql`coalesce(${homeViewers.staleSince}, ${sql.placeholder('now')}::timestamptz)` })
       .where(gte(homeViewers.openedAt, sql.placeholder('activeSince')))
-      .returning({ userId: homeViewers.userId })
-      .prepare('mark_home_viewers_stale'),
+      .returning({ userId: homeViewers.userId }),
   )
   const rows = await query.execute({ now: now.toISOString(), activeSince: activeSince.toISOString() })
   return rows.length

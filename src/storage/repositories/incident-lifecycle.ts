@@ -209,8 +209,7 @@ export async function getLatestStatusUpdate(db: Database, incidentId: string): P
       .from(incidentEvents)
       .where(and(eq(incidentEvents.incidentId, sql.placeholder('incidentId')), eq(incidentEvents.kind, 'status_update')))
       .orderBy(desc(incidentEvents.occurredAt), desc(incidentEvents.createdAt))
-      .limit(1)
-      .prepare('latest_status_update'),
+      .limit(1),
   )
   const [row] = await query.execute({ incidentId })
   return row ? statusUpdateOf(row) : null
@@ -240,7 +239,6 @@ export async function getThreadIncident(db: Database, incidentId: string): Promi
       .from(incidents)
       .leftJoinLateral(latest, sql`true`)
       .where(eq(incidents.id, sql.placeholder('incidentId')))
-      .prepare('thread_incident')
   })
   const [row] = await query.execute({ incidentId })
   if (!row) return null

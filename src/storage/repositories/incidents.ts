@@ -46,8 +46,7 @@ export async function openIncidentOnce(
     d
       .select(incidentColumns)
       .from(incidents)
-      .where(and(eq(incidents.fingerprint, sql.placeholder('fingerprint')), eq(incidents.status, 'open')))
-      .prepare('open_incident_by_fingerprint'),
+      .where(and(eq(incidents.fingerprint, sql.placeholder('fingerprint')), eq(incidents.status, 'open'))),
   )
   const [row] = await query.execute({ fingerprint: values.fingerprint })
   if (!row) throw new CodedError('incident_create_failed', `no open incident under ${values.fingerprint}`)
@@ -78,8 +77,7 @@ export async function getIncident(db: Database, id: string): Promise<Incident | 
     d
       .select(incidentColumns)
       .from(incidents)
-      .where(eq(incidents.id, sql.placeholder('id')))
-      .prepare('incident_by_id'),
+      .where(eq(incidents.id, sql.placeholder('id'))),
   )
   const [row] = await query.execute({ id })
   return row ? toIncident(row) : null
@@ -123,8 +121,7 @@ export async function setIncidentThread(db: Database, id: string, posted: { chan
     d
       .update(incidents)
       .set({ slackChannel: sql`${sql.placeholder('channel')}`, slackTs: sql`${sql.placeholder('ts')}`, updatedAt: sql`now()` })
-      .where(eq(incidents.id, sql.placeholder('id')))
-      .prepare('set_incident_thread'),
+      .where(eq(incidents.id, sql.placeholder('id'))),
   )
   await query.execute({ id, channel: posted.channel, ts: posted.ts })
 }

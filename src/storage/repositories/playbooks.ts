@@ -44,8 +44,7 @@ export async function getExecution(db: Database, id: string): Promise<PlaybookEx
     d
       .select()
       .from(playbookExecutions)
-      .where(eq(playbookExecutions.id, sql.placeholder('id')))
-      .prepare('execution_by_id'),
+      .where(eq(playbookExecutions.id, sql.placeholder('id'))),
   )
   const [row] = await query.execute({ id })
   return row ? toExecution(row) : null
@@ -57,8 +56,7 @@ export async function listExecutionsForIncident(db: Database, incidentId: string
       .select()
       .from(playbookExecutions)
       .where(eq(playbookExecutions.incidentId, sql.placeholder('incidentId')))
-      .orderBy(asc(playbookExecutions.createdAt))
-      .prepare('executions_of_incident'),
+      .orderBy(asc(playbookExecutions.createdAt)),
   )
   const rows = await query.execute({ incidentId })
   return rows.map(toExecution)
@@ -125,8 +123,7 @@ export async function getExecutionStep(db: Database, executionId: string, positi
     d
       .select()
       .from(executionSteps)
-      .where(and(eq(executionSteps.executionId, sql.placeholder('executionId')), eq(executionSteps.position, sql.placeholder('position'))))
-      .prepare('execution_step'),
+      .where(and(eq(executionSteps.executionId, sql.placeholder('executionId')), eq(executionSteps.position, sql.placeholder('position')))),
   )
   const [row] = await query.execute({ executionId, position })
   return row ? toExecutionStep(row) : null
@@ -138,8 +135,7 @@ export async function listExecutionSteps(db: Database, executionId: string): Pro
       .select()
       .from(executionSteps)
       .where(eq(executionSteps.executionId, sql.placeholder('executionId')))
-      .orderBy(asc(executionSteps.position))
-      .prepare('execution_steps'),
+      .orderBy(asc(executionSteps.position)),
   )
   const rows = await query.execute({ executionId })
   return rows.map(toExecutionStep)
@@ -150,8 +146,8 @@ export async function recordExecutionStep(
   db: Database,
   values: Omit<typeof executionSteps.$inferInsert, 'id' | 'startedAt'> & { startedAt?: Date },
 ): Promise<ExecutionStep> {
-  const query = preparedQuery(db, 'record_execution_step', (d) => {
-    return d
+  const query = preparedQuery(db, 'record_execution_step', (d) =>
+    d
       .insert(executionSteps)
       .values({
         executionId: sql.placeholder('executionId'),
@@ -176,9 +172,8 @@ export async function recordExecutionStep(
         },
         setWhere: sql`${executionSteps.status} = 'waiting'`,
       })
-      .returning()
-      .prepare('record_execution_step')
-  })
+      .returning(),
+  )
   const [row] = await query.execute({
     executionId: values.executionId,
     position: values.position,
