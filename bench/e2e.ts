@@ -19,7 +19,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import postgres from 'postgres'
@@ -160,6 +160,7 @@ async function main(): Promise<void> {
     const slackCallsBefore = env.fakeSlack.calls.length
     const cpuBefore = process.cpuUsage()
     const workersCpuBefore = workerProcesses.map(processCpuSeconds)
+    const postgresCpuBefore = postgresCpuSeconds()
     const startedAt = performance.now()
     const sent = await sendAll(env, REQUESTS, CONCURRENCY, `run-${runId}`)
     const sendMs = performance.now() - startedAt
@@ -169,6 +170,7 @@ async function main(): Promise<void> {
     await env.idle(TIMEOUT_MS)
     const doneMs = performance.now() - startedAt
     const workersCpu = workerProcesses.map((child, i) => processCpuSeconds(child) - workersCpuBefore[i]!)
+    const postgresCpu = postgresCpuBefore === null ? null : postgresCpuSeconds()! - postgresCpuBefore
 
     const { rootMs, firstPostMs } = await postLatencies(env, sent)
     const ack = sent.map((s) => s.ackMs)
@@ -189,6 +191,10 @@ async function main(): Promise<void> {
       console.log(
         `worker processes used ${workersCpu.map((s) => `${s.toFixed(1)} s`).join(' + ')} of CPU: ${(REQUESTS / seconds).toFixed(1)} incidents per CPU-second of a worker process`,
       )
+    }
+    // On a shared machine the database's CPU is the other half of the cost of an incident (a local server only: /proc).
+    if (postgresCpu !== null) {
+      console.log(`Postgres processes used ${postgresCpu.toFixed(1)} s of CPU: ${((postgresCpu * 1000) / REQUESTS).toFixed(1)} ms per incident`)
     }
     // Each Web API call costs the worker an HTTPS round trip's worth of client work: how many an incident takes, by method.
     const slackCalls = new Map<string, number>()
@@ -229,7 +235,26 @@ async function startWorkerProcess(settings: Record<string, string | number>): Pr
 
 /** CPU seconds (user + system) a child process has used so far, from /proc (Linux). */
 function processCpuSeconds(child: ChildProcess): number {
-  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8')
+  return pidCpuSeconds(child.pid!)
+}
+
+/** CPU seconds the local Postgres server's processes (postmaster, backends, background workers) have used so far; null without /proc. */
+function postgresCpuSeconds(): number | null {
+  if (!existsSync('/proc/self/stat')) return null
+  let total = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += pidCpuSeconds(Number(entry))
+    } catch {
+      // the process ended while the directory was read
+    }
+  }
+  return total
+}
+
+function pidCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND

@@ -32,6 +32,8 @@ export interface IncidentUnderAnalysis {
   resourceType: string | null
   policyName: string | null
   startedAt: Date
+  /** Its embedding when stored with it (`embedIncident`): reused instead of embedding the text again. */
+  embedding?: { vector: number[]; model: string } | null
 }
 
 export interface AnalysisPorts {
@@ -88,7 +90,7 @@ export async function analyzeIncident(
   const now = ports.now()
 
   // Step 1: history.
-  const correlation = await correlateIncident(correlationQueryFor(incident), { embedder: ports.embedder, search: ports.search })
+  const correlation = await correlateIncident(correlationQueryFor(incident, incident.embedding ?? null), { embedder: ports.embedder, search: ports.search })
   const matches = correlation.matches
   const retrieval = summarizeRetrieval(correlation, ports.calibration.retrieval, options.confidenceThreshold)
   const retrievalScore = retrieval.confidence

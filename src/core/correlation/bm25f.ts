@@ -6,6 +6,8 @@
  * duplicate eval use, so that the eval's figures are the product's.
  */
 
+import { featureTokens } from './hashing-embedder'
+
 export interface FieldCounts {
   title: number
   description: number
@@ -72,4 +74,48 @@ export function bm25fScore(
     if (tf > 0) score += (idf * tf * (k1 + 1)) / (tf + k1 * norm)
   }
   return score
+}
+
+/** Characters of a description tokenized, as migration 0021's incident_field_document (`left(description, 20000)`). */
+const DESCRIPTION_CHARS = 20_000
+/** The stored per-field counts are smallints. */
+const COUNT_CAP = 32_767
+
+/** One incident's stored BM25F document: its distinct terms (sorted), each one's count per field, each field's length in tokens. */
+export interface FieldTermDocument {
+  terms: string[]
+  title: number[]
+  description: number[]
+  resolution: number[]
+  lengths: FieldCounts
+}
+
+/**
+ * What migration 0021's `incident_field_document` computes in SQL, computed here with the same tokenizer
+ * (`featureTokens`, which `incident_field_tokens` mirrors): written with an incident it spares Postgres the
+ * tokenizing (migration 0023).
+ */
+export function fieldTermDocument(fields: { title: string; description?: string | null; resolution?: string | null }): FieldTermDocument {
+  const description = fields.description ?? ''
+  const tokens = [
+    featureTokens(fields.title),
+    featureTokens(description.length > DESCRIPTION_CHARS ? Array.from(description).slice(0, DESCRIPTION_CHARS).join('') : description),
+    featureTokens(fields.resolution ?? ''),
+  ] as const
+  const counts = new Map<string, [number, number, number]>()
+  tokens.forEach((list, field) => {
+    for (const token of list) {
+      const c = counts.get(token) ?? [0, 0, 0]
+      c[field] = Math.min(c[field]! + 1, COUNT_CAP)
+      counts.set(token, c)
+    }
+  })
+  const terms = [...counts.keys()].sort()
+  return {
+    terms,
+    title: terms.map((t) => counts.get(t)![0]),
+    description: terms.map((t) => counts.get(t)![1]),
+    resolution: terms.map((t) => counts.get(t)![2]),
+    lengths: { title: tokens[0].length, description: tokens[1].length, resolution: tokens[2].length },
+  }
 }

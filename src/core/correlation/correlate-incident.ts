@@ -63,6 +63,25 @@ export function correlationQueryFor(incident: QueriedIncident, embedding: Correl
   return { text, service, resourceType, policyName, before: incident.startedAt, excludeId: incident.id, embedding, limit: SIMILAR_INCIDENTS_SHOWN }
 }
 
+/**
+ * The incident's embedding as `correlateIncident` would make it (the same text, cut at the same length), to be stored
+ * with the incident when it is opened and reused by its analysis; null when the embedder fails or there is no text
+ * (the analysis then tries again itself and says how it went).
+ */
+export async function embedIncident(
+  incident: Parameters<typeof incidentEmbeddingText>[0],
+  embedder: Embedder,
+): Promise<{ vector: number[]; model: string } | null> {
+  const text = incidentEmbeddingText(incident).trim().slice(0, MAX_QUERY_CHARS)
+  if (!text) return null
+  try {
+    const [vector] = await embedder.embed([text])
+    return vector && vector.length > 0 ? { vector, model: embedder.name } : null
+  } catch {
+    return null
+  }
+}
+
 export interface CorrelationResult {
   matches: RankedMatch[]
   /** The query's embedding (null when the embedder failed), to store with the incident. */

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { averageWeightedLength, bm25fIdf, bm25fScore, type FieldCounts, type WeightedTerm } from '../../core/correlation/bm25f'
+import { featureTokens } from '../../core/correlation/hashing-embedder'
 import { rowsOf, type Database } from '../database'
+import { postgresArrayLiteral } from '../postgres-array'
 
 /** Query terms kept (rarest first): bounds the cost of huge queries, as for the BM25 arm. */
 const MAX_QUERY_TERMS = 64
@@ -30,7 +32,7 @@ const jsonText = (values: string[]): string => JSON.stringify(values)
 
 /**
  * BM25F candidates for a query text, over the trigger-kept field terms of migration 0017: the
- * query is tokenized by the same SQL function as the incidents, its terms weighted by IDF from the
+ * query is tokenized by featureTokens (which the SQL tokenizer of the incidents mirrors), its terms weighted by IDF from the
  * kept document frequencies (the excluded incident, the query itself when stored, not counted),
  * the incidents holding its rarest terms pooled, and each scored in TypeScript by `bm25fScore`,
  * the function the offline eval uses, from its stored per-field counts and lengths.
@@ -50,7 +52,7 @@ export async function searchFieldTerms(
   const statistics = rowsOf(
     await db.execute(sql`
       with own as (select coalesce(${own}, array[]::text[]) as terms),
-      query_terms as (select distinct unnest(incident_field_tokens(${text})) as term)
+      query_terms as (select distinct unnest(${postgresArrayLiteral(featureTokens(text))}::text[]) as term)
       select t.documents - (cardinality(own.terms) > 0)::int as total, t.title_length, t.description_length, t.resolution_length,
              q.term, s.documents - (q.term = any(own.terms))::int as documents
       from incident_field_term_totals t cross join own

@@ -1,6 +1,8 @@
 import { and, desc, eq, getTableColumns, gte, isNotNull, lt, sql } from 'drizzle-orm'
+import { fieldTermDocument } from '../../core/correlation/bm25f'
 import { CodedError } from '../../core/errors'
 import type { Database } from '../database'
+import { postgresArrayLiteral } from '../postgres-array'
 import { preparedQuery } from '../prepared-query'
 import type { NewAuditEntry } from './audit'
 import { parseStoredColumn } from '../parse-stored-column'
@@ -34,13 +36,22 @@ export async function openIncidentOnce(
   opened?: Pick<NewAuditEntry, 'actor' | 'action' | 'details' | 'slackChannel'>,
 ): Promise<Incident> {
   const insert = db.insert(incidents).values(values).onConflictDoNothing({ target: incidents.fingerprint, where: sql`status = 'open'` })
+  // Its BM25F field terms are written with it, tokenized here rather than by the insert trigger (migration 0023).
+  const terms = fieldTermDocument({ title: values.title, description: values.summary, resolution: values.resolution })
+  const withTerms = sql`with inserted as (${insert.returning({ id: incidents.id }).getSQL()}),
+    field_terms as (
+      insert into incident_field_terms (incident_id, terms, title_tf, description_tf, resolution_tf, title_length, description_length, resolution_length)
+      select id, ${postgresArrayLiteral(terms.terms)}::text[], ${postgresArrayLiteral(terms.title)}::smallint[],
+             ${postgresArrayLiteral(terms.description)}::smallint[], ${postgresArrayLiteral(terms.resolution)}::smallint[],
+             ${terms.lengths.title}, ${terms.lengths.description}, ${terms.lengths.resolution}
+      from inserted)`
   if (opened) {
     const details = JSON.stringify(opened.details ?? {})
-    await db.execute(sql`with inserted as (${insert.returning({ id: incidents.id }).getSQL()})
+    await db.execute(sql`${withTerms}
       insert into audit_log (actor, action, incident_id, subject_type, subject_id, details, slack_channel)
       select ${opened.actor}, ${opened.action}, id, 'incident', id::text, ${details}::jsonb, ${opened.slackChannel ?? null} from inserted`)
   } else {
-    await insert
+    await db.execute(sql`${withTerms} select count(*) from inserted`)
   }
   const query = preparedQuery(db, 'open_incident_by_fingerprint', (d) =>
     d

@@ -32,7 +32,13 @@ import { forewarningEvidence } from '../../core/warnings/forewarning-evidence'
  * Analyses one incident and posts the result into its thread, then starts the
  * chosen playbook. Safe to re-run: posts are keyed, a completed analysis is kept.
  */
-export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'incident.analyze'>, loaded?: Incident): Promise<void> {
+export async function processIncidentAnalyze(
+  deps: WorkerDeps,
+  data: JobData<'incident.analyze'>,
+  loaded?: Incident,
+  /** The embedding the caller stored with `loaded` (embedIncident): the search reuses it. */
+  storedEmbedding?: { vector: number[]; model: string } | null,
+): Promise<void> {
   const log = deps.logger.child({ incident: data.incidentId, job: 'incident.analyze' })
   // `loaded`: the incident as the caller has just read it in this job.
   let incident = loaded?.id === data.incidentId ? loaded : await getIncident(deps.db, data.incidentId)
@@ -64,8 +70,10 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
   const { capacitySettings } = deps
   try {
     const calibration = { diagnosis: await cachedCalibration(deps, 'diagnosis'), retrieval: await cachedCalibration(deps, 'retrieval') }
+    // Reused only when the row read back holds an embedding of that model (a retried job may find one opened without).
+    const embedding = storedEmbedding && incident.embeddingModel === storedEmbedding.model ? storedEmbedding : null
     result = await analyzeIncident(
-      incident,
+      { ...incident, embedding },
       {
         embedder: deps.embedder,
         // The service graph walked is the blueprint (edges seen in traces) merged with the declared one.
@@ -93,8 +101,9 @@ export async function processIncidentAnalyze(deps: WorkerDeps, data: JobData<'in
     throw err
   }
 
+  const alreadyStored = result.embedding !== null && result.embedding === storedEmbedding?.vector && incident.embeddingModel === storedEmbedding.model
   const stored =
-    result.embedding && result.retrieval
+    result.embedding && result.retrieval && !alreadyStored
       ? await updateIncident(deps.db, incident.id, { embedding: result.embedding, embeddingModel: result.retrieval.embeddingModel })
       : undefined
   // A fresh analysis row has no trail to replace; one resumed from a crashed attempt may. The trail, the confidence

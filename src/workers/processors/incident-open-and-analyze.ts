@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { MINUTE_MS } from '../../core/durations'
-import { listKnownServices, openIncidentOnce } from '../../storage/repositories/incidents'
+import { embedIncident } from '../../core/correlation/correlate-incident'
+import { listKnownServices, openIncidentOnce, type NewIncident } from '../../storage/repositories/incidents'
 import type { JobData } from '../../core/jobs/job-queue'
 import { serviceFromText } from '../../core/incidents/service-from-text'
 import type { WorkerDeps } from '../worker-deps'
@@ -25,21 +26,26 @@ export async function processIncidentOpenAndAnalyze(deps: WorkerDeps, data: JobD
   const service = serviceFromText(data.text, known)
   // The same command retried after a crash maps to the same incident.
   const fingerprint = `slack:${createHash('sha256').update([data.userId, data.channelId, data.requestedAt, data.text].join('\n')).digest('hex').slice(0, 32)}`
-  const incident = await openIncidentOnce(
-    deps.db,
-    {
-      fingerprint,
-      source: 'slack',
-      title: data.text.slice(0, 200),
-      summary: data.text,
-      service,
-      severity: 'high',
-      startedAt: new Date(data.requestedAt),
-      slackChannel: data.channelId,
-      createdBy: data.userId,
-    },
-    { actor: data.userId, action: 'incident.opened', details: { via: '/sre analyze', text: data.text }, slackChannel: data.channelId },
-  )
+  const values = {
+    fingerprint,
+    source: 'slack',
+    title: data.text.slice(0, 200),
+    summary: data.text,
+    service,
+    severity: 'high',
+    startedAt: new Date(data.requestedAt),
+    slackChannel: data.channelId,
+    createdBy: data.userId,
+  } satisfies NewIncident
+  // Embedded before it is written, so the row is written once with its embedding: set by an update afterwards, the new
+  // row version would enter every index of incidents again, the HNSW graph included.
+  const embedding = await embedIncident(values, deps.embedder)
+  const incident = await openIncidentOnce(deps.db, embedding ? { ...values, embedding: embedding.vector, embeddingModel: embedding.model } : values, {
+    actor: data.userId,
+    action: 'incident.opened',
+    details: { via: '/sre analyze', text: data.text },
+    slackChannel: data.channelId,
+  })
   // Analysed in this same job: one hop less between the command and the first reply.
-  await processIncidentAnalyze(deps, { incidentId: incident.id }, incident)
+  await processIncidentAnalyze(deps, { incidentId: incident.id }, incident, embedding)
 }

@@ -7,9 +7,10 @@ import { VertexEmbedder } from '../../../src/integrations/genai/vertex-embedder'
 import { createLogger } from '../../../src/logger'
 import { createRuntime, type Runtime } from '../../../src/runtime'
 import { getAnalysisRecord, getLatestAnalysis } from '../../../src/storage/repositories/analyses'
-import { createIncident, getIncident, type Incident } from '../../../src/storage/repositories/incidents'
+import { createIncident, getIncident, listOpenIncidents, type Incident } from '../../../src/storage/repositories/incidents'
 import { getIncidentEmbedding } from '../../../src/storage/repositories/incident-embeddings'
 import { processIncidentAnalyze } from '../../../src/workers/processors/incident-analyze'
+import { processIncidentOpenAndAnalyze } from '../../../src/workers/processors/incident-open-and-analyze'
 import { FAKE_VERTEX_TOKEN, FakeVertexEmbeddings } from '../../fakes/vertex/fake-vertex-embeddings'
 
 const DAY = 86_400_000
@@ -139,6 +140,29 @@ describe('incident analysis with Vertex AI embeddings (local fake), on embedded 
     expect(trail).toMatch(/embeddings unavailable \(vertex:gemini-embedding-001@768: [^)]*timed out after 200 ms/)
     expect(trail).toContain('ranked by keywords and structured signals only')
     expect(similar).toContain('*INC-1* orders-db connection pool exhausted, orders-api timeouts')
+  })
+
+  it('/sre analyze embeds its text once and writes the incident with the vector; when that embedding fails, the analysis embeds it again', async () => {
+    const open = async (text: string) => {
+      const data = { text, userId: 'U0ANALYST', channelId: FAKE_WORKSPACE.channelId, requestedAt: new Date().toISOString() }
+      await processIncidentOpenAndAnalyze(runtime.deps, data)
+      const incident = (await listOpenIncidents(runtime.database.db)).find((i) => i.title === text)!
+      const record = await getAnalysisRecord(runtime.database.db, (await getLatestAnalysis(runtime.database.db, incident.id))!.id)
+      return { incident, trail: JSON.stringify(record!.steps) }
+    }
+    const once = await open('orders-db connection pool exhausted (opened with its vector)')
+    expect(vertex.calls).toHaveLength(1)
+    expect(once.trail).toContain('vertex:gemini-embedding-001@768 embedding, cosine nearest neighbours (HNSW)')
+    const [expected] = await embedder.embed([incidentEmbeddingText(once.incident)])
+    const stored = (await getIncidentEmbedding(runtime.database.db, once.incident.id))!.vector
+    expect(Math.max(...stored.map((x, i) => Math.abs(x - expected![i]!)))).toBeLessThan(1e-6)
+
+    vertex.reset()
+    vertex.failNext(1, 503)
+    const retried = await open('orders-db connection pool exhausted (embedded by the analysis)')
+    expect(vertex.calls).toHaveLength(2)
+    expect(retried.trail).toContain('vertex:gemini-embedding-001@768 embedding, cosine nearest neighbours (HNSW)')
+    expect((await getIncidentEmbedding(runtime.database.db, retried.incident.id))?.model).toBe('vertex:gemini-embedding-001@768')
   })
 
   it('with no history before the incident, says nothing is similar and history adds nothing to the confidence', async () => {

@@ -4,7 +4,7 @@ import { correlateIncident } from '../../../src/core/correlation/correlate-incid
 import { incidentEmbeddingText, type Embedder } from '../../../src/core/correlation/embedder'
 import { featureTokens, HashingEmbedder } from '../../../src/core/correlation/hashing-embedder'
 import type { DatabaseHandle } from '../../../src/storage/database'
-import { createIncident, updateIncident, type NewIncident } from '../../../src/storage/repositories/incidents'
+import { createIncident, openIncidentOnce, updateIncident, type NewIncident } from '../../../src/storage/repositories/incidents'
 import { searchIncidentCandidates } from '../../../src/storage/repositories/similar-incidents-search'
 import { createPgliteDatabase, createTestDatabase, type TestDatabase } from '../../support/test-database'
 
@@ -259,6 +259,32 @@ describe.each([
     expect(await fields(id)).toBeNull()
     expect([await frequency('wombat'), await frequency('numbat')]).toEqual([0, 0])
     expect(await totals()).toEqual([documents, title, description, resolution])
+  })
+
+  it('an incident opened with its field terms (tokenized in TypeScript) holds what the SQL tokenizer gives, counted once', async () => {
+    const rows = async (query: ReturnType<typeof sql>) => {
+      const result = await db.execute(query)
+      return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>
+    }
+    const asMap = (r: Record<string, unknown>) => {
+      const terms = r.terms as string[]
+      const tf = [r.title_tf, r.description_tf, r.resolution_tf].map((xs) => (xs as unknown[]).map(Number))
+      return {
+        counts: Object.fromEntries(terms.map((term, i) => [term, tf.map((field) => field[i])])),
+        lengths: [r.title_length, r.description_length, r.resolution_length].map(Number),
+      }
+    }
+    const title = 'Kookaburra java.net.SocketTimeoutException in checkoutDb'
+    const summary = `kookaburra "quoted" back\\slash {braces}, commas; id 123e4567-e89b-12d3-a456-426614174000 retried 30 times ${'kookaburra '.repeat(3)}`
+    const before = Number((await rows(sql`select documents from incident_field_term_documents where term = 'kookaburra'`))[0]?.documents ?? 0)
+    const opened = await openIncidentOnce(db, { fingerprint: 'fields:kookaburra', source: 'slack', title, summary, severity: 'high', startedAt: NOW })
+    await openIncidentOnce(db, { fingerprint: 'fields:kookaburra', source: 'slack', title, summary, severity: 'high', startedAt: NOW })
+    const [stored] = await rows(sql`select * from incident_field_terms where incident_id = ${opened.id}::uuid`)
+    const [expected] = await rows(sql`select * from incident_field_document(${title}, ${summary}, null)`)
+    expect(asMap(stored!)).toEqual(asMap(expected!))
+    expect(asMap(stored!).counts.kookaburra).toEqual([1, 4, 0])
+    expect(Number((await rows(sql`select documents from incident_field_term_documents where term = 'kookaburra'`))[0]?.documents)).toBe(before + 1)
+    await db.execute(sql`delete from incidents where id = ${opened.id}::uuid`)
   })
 
   it('ranks by BM25F too: the match has its field score, its BM25F rank and the title words it shares', async () => {
