@@ -9,6 +9,7 @@ import type { Database } from '../../src/storage/database'
 import { checkPlaybookFiles, loadPlaybookFiles } from '../../src/storage/playbook-files'
 import {
   approvePlaybookProposal,
+  currentPlaybooks,
   getCurrentPlaybook,
   listPlaybookVersions,
   recordPlaybookProposal,
@@ -48,7 +49,12 @@ describe('playbook versions on Postgres', () => {
   afterAll(async () => t?.drop())
 
   const versions = async () => (await listPlaybookVersions(db, fixture.id)).map((v) => ({ version: v.version, source: v.source }))
-  const current = async () => (await getCurrentPlaybook(db, fixture.id))!
+  // What the analyses use (currentPlaybooks, which keeps checked definitions between calls) must follow every change too.
+  const current = async () => {
+    const stored = (await getCurrentPlaybook(db, fixture.id))!
+    expect(await currentPlaybooks(db, [fixture])).toEqual([stored])
+    return stored
+  }
 
   it('stores a file as its first version; an unchanged reload adds none; a changed file becomes the next version', async () => {
     expect((await syncPlaybooks(db, [fixture], now))[0]).toMatchObject({ created: 1 })

@@ -6,6 +6,7 @@ import { nextFileVersion, sameDefinition, withVersion } from '../../core/playboo
 import { playbookSchema, type Playbook } from '../../core/playbooks/schema'
 import type { Database } from '../database'
 import { parseStoredColumn } from '../parse-stored-column'
+import { preparedQuery } from '../prepared-query'
 import { playbookProposals, playbooks, playbookVersions, proposalEvidenceSchema, type PlaybookVersionSource } from '../schema'
 
 export type PlaybookVersion = typeof playbookVersions.$inferSelect
@@ -80,20 +81,44 @@ async function latestVersion(tx: Transaction | Database, playbookId: string): Pr
   return row?.latest ?? 0
 }
 
-/** The current definition of each playbook of the catalogue (the files), in its order: what the next runs use. */
+/** Stored definitions already read and checked, per database: read again only when their row's version or update time moves. */
+const checkedDefinitions = new WeakMap<Database, Map<string, { version: number; updatedAt: number; playbook: Playbook }>>()
+
+/**
+ * The current definition of each playbook of the catalogue (the files), in its order: what the next runs use. Every
+ * analysis asks, so each call reads only the rows' versions and update times; a definition is read and checked against
+ * the playbook schema again only when its row changed (a file loaded, an edit approved, a revert).
+ */
 export async function currentPlaybooks(db: Database, catalog: Playbook[]): Promise<Playbook[]> {
   if (catalog.length === 0) return []
-  const rows = await db
-    .select()
-    .from(playbooks)
-    .where(
-      inArray(
-        playbooks.id,
-        catalog.map((p) => p.id),
-      ),
-    )
-  const byId = new Map(rows.map((r) => [r.id, parseStoredColumn(playbookSchema, r.definition, { table: 'playbooks', rowId: r.id, column: 'definition' })]))
-  return catalog.map((p) => byId.get(p.id) ?? p)
+  const checked = checkedDefinitions.get(db) ?? new Map()
+  checkedDefinitions.set(db, checked)
+  const stamps = await preparedQuery(db, 'playbook_stamps', (d) =>
+    d.select({ id: playbooks.id, version: playbooks.version, updatedAt: playbooks.updatedAt }).from(playbooks),
+  ).execute()
+  const wanted = new Set(catalog.map((p) => p.id))
+  const stored = stamps.filter((s) => wanted.has(s.id))
+  const changed = stored.filter((s) => {
+    const known = checked.get(s.id)
+    return !known || known.version !== s.version || known.updatedAt !== s.updatedAt.getTime()
+  })
+  if (changed.length > 0) {
+    const rows = await db
+      .select({ id: playbooks.id, version: playbooks.version, updatedAt: playbooks.updatedAt, definition: playbooks.definition })
+      .from(playbooks)
+      .where(
+        inArray(
+          playbooks.id,
+          changed.map((s) => s.id),
+        ),
+      )
+    for (const r of rows) {
+      const playbook = parseStoredColumn(playbookSchema, r.definition, { table: 'playbooks', rowId: r.id, column: 'definition' })
+      checked.set(r.id, { version: r.version, updatedAt: r.updatedAt.getTime(), playbook })
+    }
+  }
+  const present = new Set(stored.map((s) => s.id))
+  return catalog.map((p) => (present.has(p.id) ? checked.get(p.id)?.playbook : undefined) ?? p)
 }
 
 /** The current definition of a stored playbook, or null. */
