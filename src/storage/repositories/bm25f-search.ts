@@ -87,9 +87,9 @@ export async function searchFieldTerms(
       with query_terms as materialized (select jsonb_array_elements_text(${jsonText(known.map((t) => t.term))}::jsonb) as term),
       pool as (
         select f.incident_id, f.terms, f.title_tf, f.description_tf, f.resolution_tf, f.title_length, f.description_length, f.resolution_length,
-               i.started_at
-        from incident_field_terms f join incidents i on i.id = f.incident_id
-        where f.terms && array(select jsonb_array_elements_text(${jsonText(selective)}::jsonb)) and i.started_at < ${options.before.toISOString()}::timestamptz
+               f.started_at
+        from incident_field_terms f
+        where f.terms && array(select jsonb_array_elements_text(${jsonText(selective)}::jsonb)) and f.started_at < ${options.before.toISOString()}::timestamptz
           ${exclude}
         ${Number.isFinite(poolSize) ? sql`limit ${sql.raw(String(poolSize))}` : sql``}
       )

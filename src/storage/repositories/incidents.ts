@@ -38,12 +38,13 @@ export async function openIncidentOnce(
   const insert = db.insert(incidents).values(values).onConflictDoNothing({ target: incidents.fingerprint, where: sql`status = 'open'` })
   // Its BM25F field terms are written with it, tokenized here rather than by the insert trigger (migration 0023).
   const terms = fieldTermDocument({ title: values.title, description: values.summary, resolution: values.resolution })
-  const withTerms = sql`with inserted as (${insert.returning({ id: incidents.id }).getSQL()}),
+  const withTerms = sql`with inserted as (${insert.returning({ id: incidents.id, startedAt: incidents.startedAt }).getSQL()}),
     field_terms as (
-      insert into incident_field_terms (incident_id, terms, title_tf, description_tf, resolution_tf, title_length, description_length, resolution_length)
+      insert into incident_field_terms
+        (incident_id, terms, title_tf, description_tf, resolution_tf, title_length, description_length, resolution_length, started_at)
       select id, ${postgresArrayLiteral(terms.terms)}::text[], ${postgresArrayLiteral(terms.title)}::smallint[],
              ${postgresArrayLiteral(terms.description)}::smallint[], ${postgresArrayLiteral(terms.resolution)}::smallint[],
-             ${terms.lengths.title}, ${terms.lengths.description}, ${terms.lengths.resolution}
+             ${terms.lengths.title}, ${terms.lengths.description}, ${terms.lengths.resolution}, started_at
       from inserted)`
   if (opened) {
     const details = JSON.stringify(opened.details ?? {})

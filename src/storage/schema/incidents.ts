@@ -188,6 +188,8 @@ export const incidentFieldTerms = pgTable(
     titleLength: integer('title_length').notNull(),
     descriptionLength: integer('description_length').notNull(),
     resolutionLength: integer('resolution_length').notNull(),
+    /** The incident's started_at, kept with its terms so that the BM25F pool filters by time without reading incidents. */
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('incident_field_terms_gin').using('gin', t.terms)],
 )

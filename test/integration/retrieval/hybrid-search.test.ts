@@ -248,7 +248,16 @@ describe.each([
     expect(await frequency('wombat')).toBe(1)
     expect(await totals()).toEqual([documents! + 1, title! + 4, description! + 3, resolution! + 2])
 
-    await updateIncident(db, id, { summary: 'numbat' })
+    // The start time is kept with the terms (the pool's as-of filter reads it there) and follows the incident's.
+    const startedAt = async () =>
+      new Date(String((await rows(sql`select started_at from incident_field_terms where incident_id = ${id}::uuid`))[0]?.started_at))
+    expect((await startedAt()).getTime()).toBe(NOW.getTime() - 2 * DAY)
+    await updateIncident(db, id, { startedAt: new Date(NOW.getTime() - 3 * DAY) })
+    expect((await startedAt()).getTime()).toBe(NOW.getTime() - 3 * DAY)
+    expect(await frequency('wombat')).toBe(1)
+
+    await updateIncident(db, id, { summary: 'numbat', startedAt: new Date(NOW.getTime() - 4 * DAY) })
+    expect((await startedAt()).getTime()).toBe(NOW.getTime() - 4 * DAY)
     expect((await fields(id))!.counts.wombat).toEqual([1, 0, 1])
     expect([await frequency('wombat'), await frequency('numbat'), await frequency('stall')]).toEqual([1, 1, 0])
     expect(await totals()).toEqual([documents! + 1, title! + 4, description! + 1, resolution! + 2])
@@ -282,6 +291,7 @@ describe.each([
     const [stored] = await rows(sql`select * from incident_field_terms where incident_id = ${opened.id}::uuid`)
     const [expected] = await rows(sql`select * from incident_field_document(${title}, ${summary}, null)`)
     expect(asMap(stored!)).toEqual(asMap(expected!))
+    expect(new Date(String(stored!.started_at)).getTime()).toBe(NOW.getTime())
     expect(asMap(stored!).counts.kookaburra).toEqual([1, 4, 0])
     expect(Number((await rows(sql`select documents from incident_field_term_documents where term = 'kookaburra'`))[0]?.documents)).toBe(before + 1)
     await db.execute(sql`delete from incidents where id = ${opened.id}::uuid`)
