@@ -32,6 +32,20 @@ export async function findSimilarIncidents(
   return rows.map((r) => ({ incident: toIncident(r.incident), similarity: 1 - Number(r.distance) }))
 }
 
+/**
+ * Runs an HNSW search with the search's settings: as it is on connections that started with them, otherwise in a
+ * transaction that sets them first (the embedded PGlite, or more neighbours asked than the beam width).
+ */
+function withSearchSettings<T>(db: Database, k: number, run: (tx: Pick<Database, 'execute'>) => Promise<T>): Promise<T> {
+  if (hasSearchSessionSettings(db) && k <= HNSW_EF_SEARCH) return run(db)
+  return db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select set_config('hnsw.ef_search', ${String(Math.max(HNSW_EF_SEARCH, k))}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
+    )
+    return run(tx)
+  })
+}
+
 /** BM25 parameters (Robertson & Zaragoza): term-frequency saturation and length normalisation. */
 const BM25_K1 = 1.2
 const BM25_B = 0.75
@@ -109,14 +123,24 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
   const text = query.text
   const noTerms: QueryTerms = { terms: [], known: 0, signature: null, averageLexemes: 1 }
   const noFields: FieldTermSearch = { ranked: [], terms: [] }
-  const [{ terms, known, signature, averageLexemes }, fields] = await Promise.all([
-    text ? analyseQueryText(db, text, query.excludeId) : noTerms,
-    text ? searchFieldTerms(db, text, { before: query.before, excludeId: query.excludeId }) : noFields,
-  ])
   const k = query.perRetriever
   const exclude = query.excludeId ? sql`and id <> ${query.excludeId}::uuid` : sql``
   const before = sql`${query.before.toISOString()}::timestamptz`
   const vector = query.embedding ? `[${query.embedding.join(',')}]` : null
+  // The nearest neighbours are asked on their own, beside the two keyword statistics, rather than inside the
+  // statement that follows them: the HNSW walk is the longest part of a search and needs nothing they find.
+  const nearest = vector
+    ? withSearchSettings(db, k, (tx) =>
+        tx.execute(sql`select id from incidents
+          where embedding is not null and embedding_model = ${query.embeddingModel} and started_at < ${before} ${exclude}
+          order by embedding <=> ${vector}::vector limit ${sql.raw(String(k))}`),
+      ).then((rows) => rowsOf(rows).map((r) => String(r.id)))
+    : Promise.resolve([])
+  const [{ terms, known, signature, averageLexemes }, fields, nearestIds] = await Promise.all([
+    text ? analyseQueryText(db, text, query.excludeId) : noTerms,
+    text ? searchFieldTerms(db, text, { before: query.before, excludeId: query.excludeId }) : noFields,
+    nearest,
+  ])
   const termsJson = JSON.stringify(terms.map(({ term, idf }) => ({ term, idf })))
   const selective: typeof terms = []
   let pooled = 0
@@ -139,12 +163,9 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
   const bm25Term = (v: SQL) =>
     sql`q.idf * f.tf * (${k1}::float8 + 1) / (f.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * length(${v})::float8 / ${averageLength}))`
 
+  const givenIds = (ids: string[], arm: string) => sql`(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid as id, ${arm} as arm)`
   const arms: SQL[] = []
-  if (vector) {
-    arms.push(sql`(select id, 'embedding' as arm from incidents
-      where embedding is not null and embedding_model = ${query.embeddingModel} and started_at < ${before} ${exclude}
-      order by embedding <=> ${vector}::vector limit ${sql.raw(String(k))})`)
-  }
+  if (nearestIds.length > 0) arms.push(givenIds(nearestIds, 'embedding'))
   if (anyTerm) {
     const poolLimit = sql`limit ${sql.raw(String(LEXICAL_POOL))}`
     arms.push(sql`(select id, 'keywords' as arm from (
@@ -154,9 +175,13 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
       ) scored order by score desc limit ${sql.raw(String(k))})`)
   }
   const fieldHits = fields.ranked.slice(0, k)
-  if (fieldHits.length > 0) {
-    arms.push(sql`(select jsonb_array_elements_text(${JSON.stringify(fieldHits.map((h) => h.id))}::jsonb)::uuid as id, 'fields' as arm)`)
-  }
+  if (fieldHits.length > 0)
+    arms.push(
+      givenIds(
+        fieldHits.map((h) => h.id),
+        'fields',
+      ),
+    )
   const structured: Array<[SQL, string | null]> = [
     [sql`service`, query.service],
     [sql`policy_name`, query.policyName],
@@ -191,16 +216,7 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
                  coalesce(array_agg(q.term order by q.idf desc) filter (where f.tf > 0), '{}') as matched_terms
           from query_terms q ${termFrequency(sql`i.search_vector`)}
         ) s`
-  // Connections that started with the search's settings run it as it is; otherwise a transaction sets them first.
-  const rows =
-    hasSearchSessionSettings(db) && k <= HNSW_EF_SEARCH
-      ? rowsOf(await db.execute(statement))
-      : await db.transaction(async (tx) => {
-          await tx.execute(
-            sql`select set_config('hnsw.ef_search', ${String(Math.max(HNSW_EF_SEARCH, k))}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
-          )
-          return rowsOf(await tx.execute(statement))
-        })
+  const rows = rowsOf(await db.execute(statement))
 
   const fieldScores = new Map(fields.ranked.map((h) => [h.id, h]))
   const candidates = rows.map((r): SearchCandidate => {
