@@ -21,6 +21,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { sql } from 'drizzle-orm'
 import { Redis } from 'ioredis'
 import postgres from 'postgres'
 import { incidentEmbeddingText } from '../src/core/correlation/embedder'
@@ -28,7 +29,7 @@ import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../src/core/durations'
 import { DEMO_USERS, ONCALL_GROUP, startEmbeddedEnvironment, type EmbeddedEnvironment } from '../src/embedded/embedded-environment'
 import { FAKE_WORKSPACE } from '../src/embedded/slack-simulator'
-import { migrateDatabase, openDatabase, type Database, postgresTarget } from '../src/storage/database'
+import { migrateDatabase, openDatabase, type Database, postgresTarget, rowsOf } from '../src/storage/database'
 import { createIncident, type NewIncident } from '../src/storage/repositories/incidents'
 import { EMBEDDING_DIMENSIONS } from '../src/storage/schema'
 import { ordersDbExhaustion } from '../test/fakes/scripted-telemetry'
@@ -196,6 +197,13 @@ async function main(): Promise<void> {
     if (postgresCpu !== null) {
       console.log(`Postgres processes used ${postgresCpu.toFixed(1)} s of CPU: ${((postgresCpu * 1000) / REQUESTS).toFixed(1)} ms per incident`)
     }
+    // An update that finds no room on its row's page enters the new row version in every index, the HNSW graph included.
+    const [updates] = rowsOf(
+      await env.runtime.database.db.execute(
+        sql`select n_tup_upd::int as updated, n_tup_hot_upd::int as hot from pg_stat_user_tables where relname = 'incidents'`,
+      ),
+    )
+    if (updates) console.log(`incident row updates (whole run, statistics as flushed so far): ${updates.updated}, of which in place (HOT): ${updates.hot}`)
     // Each Web API call costs the worker an HTTPS round trip's worth of client work: how many an incident takes, by method.
     const slackCalls = new Map<string, number>()
     for (const call of env.fakeSlack.calls.slice(slackCallsBefore)) slackCalls.set(call.method, (slackCalls.get(call.method) ?? 0) + 1)
