@@ -72,14 +72,23 @@ export async function embedIncident(
   incident: Parameters<typeof incidentEmbeddingText>[0],
   embedder: Embedder,
 ): Promise<{ vector: number[]; model: string } | null> {
-  const text = incidentEmbeddingText(incident).trim().slice(0, MAX_QUERY_CHARS)
+  const text = searchedText(incidentEmbeddingText(incident))
   if (!text) return null
-  try {
-    const [vector] = await embedder.embed([text])
-    return vector && vector.length > 0 ? { vector, model: embedder.name } : null
-  } catch {
-    return null
-  }
+  return embedText(embedder, text).then(
+    (vector) => ({ vector, model: embedder.name }),
+    () => null,
+  )
+}
+
+/** The part of a query's text that is searched (and embedded): trimmed, cut at MAX_QUERY_CHARS. */
+function searchedText(text: string): string {
+  return text.trim().slice(0, MAX_QUERY_CHARS)
+}
+
+async function embedText(embedder: Embedder, text: string): Promise<number[]> {
+  const [vector] = await embedder.embed([text])
+  if (!vector || vector.length === 0) throw new Error('no vector returned')
+  return vector
 }
 
 export interface CorrelationResult {
@@ -103,7 +112,7 @@ export interface CorrelationResult {
 export async function correlateIncident(query: CorrelationQuery, ports: { embedder: Embedder; search: IncidentSearchPort }): Promise<CorrelationResult> {
   const notes: string[] = []
   const trimmed = query.text.trim()
-  const text = trimmed.length > MAX_QUERY_CHARS ? trimmed.slice(0, MAX_QUERY_CHARS) : trimmed
+  const text = searchedText(trimmed)
   if (trimmed.length > MAX_QUERY_CHARS)
     notes.push(`the query was ${trimmed.length.toLocaleString('en-US')} characters; only the first ${MAX_QUERY_CHARS.toLocaleString('en-US')} were used`)
   const structured = Boolean(query.service || query.policyName || query.resourceType)
@@ -126,9 +135,7 @@ export async function correlateIncident(query: CorrelationQuery, ports: { embedd
     embeddingModel = query.embedding.model
   } else if (text) {
     try {
-      const [vector] = await ports.embedder.embed([text])
-      if (!vector || vector.length === 0) throw new Error('no vector returned')
-      embedding = vector
+      embedding = await embedText(ports.embedder, text)
     } catch (err) {
       notes.push(`embeddings unavailable (${ports.embedder.name}: ${errorMessage(err)}); ranked by keywords and structured signals only`)
     }

@@ -66,14 +66,14 @@ export async function processIncidentAnalyze(
   // Posted as analysing just now, or read (ensureIncidentRoot's write at most) just before: no need to read it again.
   if (!root.openedWith) await showCurrentIncidentProgress(deps, incident.id, root, analyzing, incident)
 
+  // The caller's embedding is reused only when the row read back holds one of that model (a retried job may find one opened without).
+  const reused = storedEmbedding && incident.embeddingModel === storedEmbedding.model ? storedEmbedding : null
   let result: Awaited<ReturnType<typeof analyzeIncident>>
   const { capacitySettings } = deps
   try {
     const calibration = { diagnosis: await cachedCalibration(deps, 'diagnosis'), retrieval: await cachedCalibration(deps, 'retrieval') }
-    // Reused only when the row read back holds an embedding of that model (a retried job may find one opened without).
-    const embedding = storedEmbedding && incident.embeddingModel === storedEmbedding.model ? storedEmbedding : null
     result = await analyzeIncident(
-      { ...incident, embedding },
+      { ...incident, embedding: reused },
       {
         embedder: deps.embedder,
         // The service graph walked is the blueprint (edges seen in traces) merged with the declared one.
@@ -101,7 +101,7 @@ export async function processIncidentAnalyze(
     throw err
   }
 
-  const alreadyStored = result.embedding !== null && result.embedding === storedEmbedding?.vector && incident.embeddingModel === storedEmbedding.model
+  const alreadyStored = reused !== null && result.embedding === reused.vector
   const stored =
     result.embedding && result.retrieval && !alreadyStored
       ? await updateIncident(deps.db, incident.id, { embedding: result.embedding, embeddingModel: result.retrieval.embeddingModel })
