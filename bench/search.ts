@@ -30,7 +30,7 @@ import { correlateIncident } from '../src/core/correlation/correlate-incident'
 import { incidentEmbeddingText } from '../src/core/correlation/embedder'
 import { HashingEmbedder } from '../src/core/correlation/hashing-embedder'
 import { SeededRandom } from '../src/integrations/telemetry/synthetic'
-import { migrateDatabase, openDatabase, type Database, postgresTarget } from '../src/storage/database'
+import { migrateDatabase, openDatabase, type Database, postgresTarget, SEARCH_SESSION_SETTINGS } from '../src/storage/database'
 import { insertIncidents, type NewIncident } from '../src/storage/repositories/incidents'
 import { FIELD_POOL, searchFieldTerms } from '../src/storage/repositories/bm25f-search'
 import { searchIncidentCandidates } from '../src/storage/repositories/similar-incidents-search'
@@ -138,7 +138,7 @@ async function nearest(db: Database, vector: number[], before: Date, exact: bool
       await tx.execute(sql.raw('set local enable_indexscan = off'))
       await tx.execute(sql.raw('set local enable_bitmapscan = off'))
     } else {
-      await tx.execute(sql.raw('set local hnsw.ef_search = 100'))
+      await tx.execute(sql.raw(`set local hnsw.ef_search = ${SEARCH_SESSION_SETTINGS['hnsw.ef_search']}`))
       await tx.execute(sql.raw('set local hnsw.iterative_scan = relaxed_order'))
     }
     const literal = `[${vector.join(',')}]`
@@ -270,7 +270,7 @@ async function main(): Promise<void> {
     const recallIds = idHits / total
     const recallDistance = distanceHits / total
     out(
-      `HNSW recall@10 vs exact (ef_search 100, iterative scan, same as-of filter, ${RECALL_QUERIES} queries): ${recallDistance.toFixed(3)} by distance (ties count), ${recallIds.toFixed(3)} by id`,
+      `HNSW recall@10 vs exact (ef_search ${SEARCH_SESSION_SETTINGS['hnsw.ef_search']}, iterative scan, same as-of filter, ${RECALL_QUERIES} queries): ${recallDistance.toFixed(3)} by distance (ties count), ${recallIds.toFixed(3)} by id`,
     )
 
     // BM25F scores a pool (the incidents holding the query's rarest terms); the exact ranking scores every incident holding any term.

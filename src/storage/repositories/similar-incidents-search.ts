@@ -49,6 +49,36 @@ function withSearchSettings<T>(db: Database, k: number, run: (tx: Pick<Database,
 /** BM25 parameters (Robertson & Zaragoza): term-frequency saturation and length normalisation. */
 const BM25_K1 = 1.2
 const BM25_B = 0.75
+/**
+ * A candidate's BM25 score, keyword coverage and matched keywords, from its lexemes: the same sum, term by term in the
+ * query's order, with the same arithmetic as the pool's scoring in SQL (bm25Term), so a candidate found by the keyword arm
+ * keeps the score that ranked it. A term counts twice in the title or service/policy (weights A, B), once elsewhere.
+ * Scored here rather than in the statement: a query's few dozen terms tested one by one against each of ≈ 100–200
+ * candidates cost the statement more than sending their lexemes.
+ */
+function keywordScore(
+  terms: ReadonlyArray<{ term: string; idf: number }>,
+  lexemes: readonly string[],
+  titleLexemes: readonly string[],
+  lexemeCount: number,
+  averageLexemes: number,
+  allIdf: number,
+): { bm25: number; keywordCoverage: number; matchedTerms: string[] } {
+  const anywhere = new Set(lexemes)
+  const inTitle = new Set(titleLexemes)
+  let bm25 = 0
+  let matchedIdf = 0
+  const matchedTerms: string[] = []
+  for (const { term, idf } of terms) {
+    const tf = !anywhere.has(term) ? 0 : inTitle.has(term) ? 2 : 1
+    bm25 += (idf * tf * (BM25_K1 + 1)) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * lexemeCount) / averageLexemes))
+    if (tf === 0) continue
+    matchedIdf += idf
+    matchedTerms.push(term)
+  }
+  return { bm25, keywordCoverage: allIdf === 0 ? 0 : matchedIdf / allIdf, matchedTerms }
+}
+
 /** Keywords kept per query (rarest first): bounds the cost of huge queries. */
 const MAX_QUERY_TERMS = 64
 /**
@@ -208,17 +238,14 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
                i.root_cause, i.resolution, i.playbook_id,
                case when i.resolved_at is not null and i.resolved_at <= ${before} then i.resolution_outcome end as resolution_outcome,
                ${cosine} as cosine,
-               s.bm25, coalesce(s.matched_idf / nullif((select sum(idf) from query_terms), 0), 0) as keyword_coverage, s.matched_terms,
+               tsvector_to_array(i.search_vector) as lexemes, tsvector_to_array(ts_filter(i.search_vector, '{a,b}')) as title_lexemes,
+               length(i.search_vector) as lexeme_count,
                found.by_embedding, found.by_keywords, found.by_structured, found.by_fields
-        from found join incidents i on i.id = found.id
-        cross join lateral (
-          select coalesce(sum(${bm25Term(sql`i.search_vector`)}), 0) as bm25, coalesce(sum(q.idf) filter (where f.tf > 0), 0) as matched_idf,
-                 coalesce(array_agg(q.term order by q.idf desc) filter (where f.tf > 0), '{}') as matched_terms
-          from query_terms q ${termFrequency(sql`i.search_vector`)}
-        ) s`
+        from found join incidents i on i.id = found.id`
   const rows = rowsOf(await db.execute(statement))
 
   const fieldScores = new Map(fields.ranked.map((h) => [h.id, h]))
+  const allIdf = terms.reduce((sum, t) => sum + t.idf, 0)
   const candidates = rows.map((r): SearchCandidate => {
     const incident: PastIncident = {
       id: String(r.id),
@@ -238,9 +265,7 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
     return {
       incident,
       cosine: r.cosine === null || r.cosine === undefined ? null : num(r.cosine),
-      bm25: num(r.bm25),
-      keywordCoverage: num(r.keyword_coverage),
-      matchedTerms: (r.matched_terms as string[] | null) ?? [],
+      ...keywordScore(terms, r.lexemes as string[], r.title_lexemes as string[], num(r.lexeme_count), averageLexemes, allIdf),
       sameService: Boolean(query.service && incident.service === query.service),
       sameResource: Boolean(query.resourceType && incident.resourceType === query.resourceType),
       samePolicy: Boolean(query.policyName && incident.policyName === query.policyName),

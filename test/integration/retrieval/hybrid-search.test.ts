@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { correlateIncident } from '../../../src/core/correlation/correlate-incident'
 import { incidentEmbeddingText, type Embedder } from '../../../src/core/correlation/embedder'
 import { featureTokens, HashingEmbedder } from '../../../src/core/correlation/hashing-embedder'
-import type { DatabaseHandle } from '../../../src/storage/database'
+import { rowsOf, type DatabaseHandle } from '../../../src/storage/database'
 import { createIncident, openIncidentOnce, updateIncident, type NewIncident } from '../../../src/storage/repositories/incidents'
 import { searchIncidentCandidates } from '../../../src/storage/repositories/similar-incidents-search'
 import { createPgliteDatabase, createTestDatabase, type TestDatabase } from '../../support/test-database'
@@ -304,6 +304,37 @@ describe.each([
     expect(top.signals.ranks.fields).toBe(1)
     expect(top.signals.fieldScore).toBeGreaterThan(0)
     expect(top.matchedOn.find((line) => line.startsWith('title words ('))).toMatch(/\bpool\b/)
+  })
+
+  it("scores each candidate's keywords (BM25, coverage, matched terms) exactly as the keyword pool's SQL does", async () => {
+    const text = 'checkout-db connection pool exhausted, pgbouncer refused clients'
+    const found = await searchIncidentCandidates(db, { ...query, text, embedding: null, embeddingModel: embedder.name, perRetriever: 30 })
+    expect(found.candidates.length).toBeGreaterThan(1)
+    // The same sum in SQL, over the query's keywords with their IDF from the kept statistics (as the pool scores them).
+    const rows = rowsOf(
+      await db.execute(sql`
+      with totals as (select greatest(documents, 1)::float8 as documents, greatest(lexemes, 1)::float8 as lexemes from incident_search_totals where id = 1),
+      query_terms as (
+        select k.term, k.n, ln(1 + (t.documents - s.documents + 0.5) / (s.documents + 0.5)) as idf
+        from unnest(${`{${found.keywords.map((k) => `"${k}"`).join(',')}}`}::text[]) with ordinality as k(term, n)
+        join incident_search_terms s on s.term = k.term cross join totals t
+      )
+      select i.id, sum(q.idf * f.tf * (1.2::float8 + 1) / (f.tf + 1.2::float8 * (1 - 0.75::float8 + 0.75::float8 * length(i.search_vector)::float8 /
+               (select lexemes / documents from totals))) order by q.n) as bm25,
+             sum(q.idf) filter (where f.tf > 0) / sum(q.idf) as coverage, array_agg(q.term order by q.n) filter (where f.tf > 0) as matched
+      from incidents i cross join query_terms q
+      cross join lateral (select (case when not i.search_vector @@ quote_literal(q.term)::tsquery then 0
+                                       when i.search_vector @@ (quote_literal(q.term) || ':AB')::tsquery then 2 else 1 end)::float8 as tf) f
+      group by i.id`),
+    ) as Array<{ id: string; bm25: number; coverage: number | null; matched: string[] | null }>
+    const oracle = new Map(rows.map((r) => [r.id, r]))
+    for (const c of found.candidates) {
+      const expected = oracle.get(c.incident.id)!
+      expect(c.bm25).toBe(Number(expected.bm25))
+      expect(c.keywordCoverage).toBe(Number(expected.coverage ?? 0))
+      expect(c.matchedTerms).toEqual(expected.matched ?? [])
+    }
+    expect(found.candidates.some((c) => c.bm25 > 0 && c.matchedTerms.length < found.keywords.length)).toBe(true)
   })
 
   it('caps a query with more known keywords than it uses to the rarest, and says so', async () => {
