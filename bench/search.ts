@@ -143,11 +143,11 @@ async function nearest(db: Database, vector: number[], before: Date, exact: bool
     }
     const literal = `[${vector.join(',')}]`
     const rows = rowsOf(
-      await tx.execute(sql`select id, embedding <=> ${literal}::vector as distance from incidents
-        where embedding is not null and embedding_model = 'local-hashing-v2' and started_at < ${before.toISOString()}::timestamptz
+      await tx.execute(sql`select incident_id, embedding <=> ${literal}::vector as distance from incident_embeddings
+        where model = 'local-hashing-v2' and started_at < ${before.toISOString()}::timestamptz
         order by embedding <=> ${literal}::vector limit 10`),
     )
-    return rows.map((r) => ({ id: String(r.id), distance: Number(r.distance) })).sort((a, b) => a.distance - b.distance)
+    return rows.map((r) => ({ id: String(r.incident_id), distance: Number(r.distance) })).sort((a, b) => a.distance - b.distance)
   })
 }
 

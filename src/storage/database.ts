@@ -152,12 +152,13 @@ function preparingStatements(client: PostgresClient): PostgresClient {
 
 /**
  * Applies migrations/ in order. On Postgres an advisory lock serialises replicas
- * that start at the same time.
+ * that start at the same time. `migrationsFolder` (tests): another folder, e.g. the migrations up to an earlier one.
  */
-export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+export async function migrateDatabase(handle: DatabaseHandle, options: { migrationsFolder?: string } = {}): Promise<void> {
+  const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_DIR
   if (handle.kind === 'pglite') {
     const { migrate } = await import('drizzle-orm/pglite/migrator')
-    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_DIR })
+    await migrate(handle.db as never, { migrationsFolder })
     return
   }
   const { default: postgres } = await import('postgres')
@@ -167,7 +168,7 @@ export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
   const client = postgres(...postgresTarget(handle.url, { max: 1, onnotice: () => {} }))
   try {
     await client`select pg_advisory_lock(727361)`
-    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR })
+    await migrate(drizzle(client), { migrationsFolder })
     await client`select pg_advisory_unlock(727361)`
   } finally {
     await client.end({ timeout: 5 })

@@ -14,7 +14,7 @@ import { importHistory, type ImportReport } from '../../src/core/incidents/histo
 import { rowsOf, type Database } from '../../src/storage/database'
 import { readHistorySource } from '../../src/storage/history-files'
 import { IMPORT_SOURCE, importedIncidentStore } from '../../src/storage/repositories/imported-incidents'
-import { countStaleEmbeddings } from '../../src/storage/repositories/incident-embeddings'
+import { countStaleEmbeddings, getIncidentEmbedding } from '../../src/storage/repositories/incident-embeddings'
 import { searchIncidentCandidates } from '../../src/storage/repositories/similar-incidents-search'
 import { incidents } from '../../src/storage/schema'
 import { createTestDatabase, type TestDatabase } from '../support/test-database'
@@ -108,9 +108,10 @@ describe('sre-agent import on Postgres', () => {
         resolution: 'Raised the pool size to 50, moved the batch job off peak',
         resolutionOutcome: 'worked',
         url: 'https://wiki.example.com/ops-101',
-        embeddingModel: embedder.name,
       })
-      expect(stored!.embedding).toHaveLength(embedder.dimensions)
+      const embedding = await getIncidentEmbedding(db, stored!.id)
+      expect(embedding?.model).toBe(embedder.name)
+      expect(embedding?.vector).toHaveLength(embedder.dimensions)
       expect(await imported('OPS-104')).toBeUndefined()
     })
 
@@ -150,7 +151,7 @@ describe('sre-agent import on Postgres', () => {
         { batchSize: 500 },
       )
       expect([report.inserted, report.unembedded, report.embedderFailure]).toEqual([1, 1, 'embeddings endpoint down'])
-      expect((await imported('U-1'))?.embedding).toBeNull()
+      expect(await getIncidentEmbedding(db, (await imported('U-1'))!.id)).toBeNull()
       expect((await countStaleEmbeddings(db, embedder.name)).total).toBe(1)
       await load(file)
       expect((await countStaleEmbeddings(db, embedder.name)).total).toBe(0)

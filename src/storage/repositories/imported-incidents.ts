@@ -3,7 +3,8 @@ import type { HistoryStore, ImportedIncidentRow } from '../../core/incidents/his
 import { importedFingerprint } from '../../core/incidents/history-import/imported-incident'
 import type { IncidentSource } from '../../core/incidents/types'
 import type { Database } from '../database'
-import { incidents } from '../schema'
+import { incidentEmbeddings, incidents } from '../schema'
+import { upsertIncidentEmbeddings } from './incident-embeddings'
 
 /** The source of every incident `sre-agent import` writes; its external ids are unique within it. */
 export const IMPORT_SOURCE = 'import' satisfies IncidentSource
@@ -25,7 +26,7 @@ export async function findImportedExternalIds(db: Database, externalIds: string[
 }
 
 /** The incidents row of an imported incident: resolved, source import, fingerprint from its external id. */
-function toRow(incident: ImportedIncidentRow, embeddingModel: string, now: Date): typeof incidents.$inferInsert {
+function toRow(incident: ImportedIncidentRow, now: Date): typeof incidents.$inferInsert {
   const ttr = incident.resolvedAt ? Math.round((incident.resolvedAt.getTime() - incident.startedAt.getTime()) / 1000) : null
   return {
     fingerprint: importedFingerprint(incident.externalId),
@@ -46,8 +47,6 @@ function toRow(incident: ImportedIncidentRow, embeddingModel: string, now: Date)
     resolutionOutcome: incident.outcome,
     externalId: incident.externalId,
     postmortem: incident.postmortem,
-    embedding: incident.embedding,
-    embeddingModel,
     createdBy: IMPORT_SOURCE,
     createdAt: now,
     updatedAt: now,
@@ -69,8 +68,6 @@ const UPDATED_COLUMNS = [
   'resolution',
   'resolutionOutcome',
   'postmortem',
-  'embedding',
-  'embeddingModel',
   'fingerprint',
   'status',
   'responseStage',
@@ -79,8 +76,9 @@ const UPDATED_COLUMNS = [
 
 /**
  * Writes imported incidents, IMPORT_BATCH to a statement: an external id seen before updates its incident,
- * a new one inserts it. The search vector is generated and the term statistics follow by trigger, so each
- * is searchable once its statement commits. Ids must be unique within `rows`.
+ * a new one inserts it. The search vector is generated and the term statistics follow by trigger; the embeddings
+ * (incident_embeddings) are written in the same transaction, and one stored before is removed from an incident
+ * imported again without one. Each is searchable once its batch commits. Ids must be unique within `rows`.
  */
 export async function upsertImportedIncidents(
   db: Database,
@@ -91,12 +89,24 @@ export async function upsertImportedIncidents(
   let updated = 0
   const set = Object.fromEntries(UPDATED_COLUMNS.map((c) => [c, sql.raw(`excluded.${incidents[c].name}`)]))
   for (let i = 0; i < rows.length; i += IMPORT_BATCH) {
-    const result = await db
-      .insert(incidents)
-      .values(rows.slice(i, i + IMPORT_BATCH).map((r) => toRow(r, options.embeddingModel, options.now)))
-      .onConflictDoUpdate({ target: [incidents.source, incidents.externalId], targetWhere: sql`external_id is not null`, set })
-      // xmax is 0 on a freshly inserted row version, the updating transaction's id on an updated one.
-      .returning({ inserted: sql<boolean>`(xmax = 0)` })
+    const batch = rows.slice(i, i + IMPORT_BATCH)
+    const result = await db.transaction(async (tx) => {
+      const written = await tx
+        .insert(incidents)
+        .values(batch.map((r) => toRow(r, options.now)))
+        .onConflictDoUpdate({ target: [incidents.source, incidents.externalId], targetWhere: sql`external_id is not null`, set })
+        // xmax is 0 on a freshly inserted row version, the updating transaction's id on an updated one.
+        .returning({ id: incidents.id, externalId: incidents.externalId, startedAt: incidents.startedAt, inserted: sql<boolean>`(xmax = 0)` })
+      const embeddingOf = new Map(batch.map((r) => [r.externalId, r.embedding]))
+      const embedded = written.flatMap((w) => {
+        const vector = embeddingOf.get(w.externalId!)
+        return vector ? [{ incidentId: w.id, startedAt: w.startedAt, model: options.embeddingModel, vector }] : []
+      })
+      if (embedded.length > 0) await upsertIncidentEmbeddings(tx as unknown as Database, embedded)
+      const unembedded = written.filter((w) => !w.inserted && !embeddingOf.get(w.externalId!)).map((w) => w.id)
+      if (unembedded.length > 0) await tx.delete(incidentEmbeddings).where(inArray(incidentEmbeddings.incidentId, unembedded))
+      return written
+    })
     for (const r of result) {
       if (r.inserted) inserted++
       else updated++

@@ -6,14 +6,33 @@ import { postgresArrayLiteral } from '../postgres-array'
 import { preparedQuery } from '../prepared-query'
 import type { NewAuditEntry } from './audit'
 import { parseStoredColumn } from '../parse-stored-column'
-import { incidentLabelsSchema, incidentLinksSchema, incidents } from '../schema'
+import { DEFAULT_EMBEDDING_MODEL, incidentLabelsSchema, incidentLinksSchema, incidents } from '../schema'
+import { deleteIncidentEmbedding, upsertIncidentEmbeddings } from './incident-embeddings'
 
-export type Incident = Omit<typeof incidents.$inferSelect, 'embedding' | 'searchVector'>
-export type NewIncident = typeof incidents.$inferInsert
+export type Incident = Omit<typeof incidents.$inferSelect, 'searchVector'>
 
-// Every column but the 768-float embedding and the tsvector: they are only needed inside the search queries.
-const { embedding: _embedding, searchVector: _searchVector, ...columns } = getTableColumns(incidents)
+/**
+ * An incident's embedding as its writers pass it: stored in incident_embeddings (migration 0025), with the default
+ * model when none is named. Null (updateIncident) removes the stored one; the model alone changes nothing.
+ */
+export interface IncidentEmbeddingInput {
+  embedding?: number[] | null
+  embeddingModel?: string | null
+}
+export type NewIncident = typeof incidents.$inferInsert & IncidentEmbeddingInput
+
+// Every column but the tsvector: it is only needed inside the search queries.
+const { searchVector: _searchVector, ...columns } = getTableColumns(incidents)
 export const incidentColumns = columns
+
+/** The incidents row of `values` and the embedding to store with it (undefined: none given). */
+function splitEmbedding<T extends IncidentEmbeddingInput>(
+  values: T,
+): { row: Omit<T, keyof IncidentEmbeddingInput>; embedding: { vector: number[]; model: string } | null | undefined } {
+  const { embedding, embeddingModel, ...row } = values
+  if (embedding === undefined) return { row, embedding: undefined }
+  return { row, embedding: embedding === null ? null : { vector: embedding, model: embeddingModel ?? DEFAULT_EMBEDDING_MODEL } }
+}
 
 /** An incident as read back, its labels checked against their schema. */
 export function toIncident(row: Incident): Incident {
@@ -35,7 +54,15 @@ export async function openIncidentOnce(
   values: NewIncident,
   opened?: Pick<NewAuditEntry, 'actor' | 'action' | 'details' | 'slackChannel'>,
 ): Promise<Incident> {
-  const insert = db.insert(incidents).values(values).onConflictDoNothing({ target: incidents.fingerprint, where: sql`status = 'open'` })
+  const { row: incident, embedding } = splitEmbedding(values)
+  const insert = db.insert(incidents).values(incident).onConflictDoNothing({ target: incidents.fingerprint, where: sql`status = 'open'` })
+  // Its embedding, if any, is written with it, in its own table (migration 0025).
+  const withEmbedding = embedding
+    ? sql`,
+    stored_embedding as (
+      insert into incident_embeddings (incident_id, model, started_at, embedding)
+      select id, ${embedding.model}, started_at, ${`[${embedding.vector.join(',')}]`}::vector from inserted)`
+    : sql``
   // Its BM25F field terms are written with it, tokenized here rather than by the insert trigger (migration 0023).
   const terms = fieldTermDocument({ title: values.title, description: values.summary, resolution: values.resolution })
   const withTerms = sql`with inserted as (${insert.returning({ id: incidents.id, startedAt: incidents.startedAt }).getSQL()}),
@@ -45,7 +72,7 @@ export async function openIncidentOnce(
       select id, ${postgresArrayLiteral(terms.terms)}::text[], ${postgresArrayLiteral(terms.title)}::smallint[],
              ${postgresArrayLiteral(terms.description)}::smallint[], ${postgresArrayLiteral(terms.resolution)}::smallint[],
              ${terms.lengths.title}, ${terms.lengths.description}, ${terms.lengths.resolution}, started_at
-      from inserted)`
+      from inserted)${withEmbedding}`
   if (opened) {
     const details = JSON.stringify(opened.details ?? {})
     await db.execute(sql`${withTerms}
@@ -65,20 +92,37 @@ export async function openIncidentOnce(
   return toIncident(row)
 }
 
+/** Writes an incident, and its embedding when given (in the same transaction). */
 export async function createIncident(db: Database, values: NewIncident): Promise<Incident> {
-  const [row] = await db.insert(incidents).values(values).returning(incidentColumns)
-  if (!row) throw new CodedError('incident_create_failed', 'insert returned no row')
-  return toIncident(row)
+  const { row: incident, embedding } = splitEmbedding(values)
+  const write = async (d: Database) => {
+    const [row] = await d.insert(incidents).values(incident).returning(incidentColumns)
+    if (!row) throw new CodedError('incident_create_failed', 'insert returned no row')
+    if (embedding) await upsertIncidentEmbeddings(d, [{ incidentId: row.id, startedAt: row.startedAt, ...embedding }])
+    return toIncident(row)
+  }
+  return embedding ? db.transaction((tx) => write(tx as unknown as Database)) : write(db)
 }
 
-/** Bulk load of history (evaluations, benchmarks, imports), in batches; returns the ids in order. */
+/** Bulk load of history (evaluations, benchmarks, imports), in batches, with their embeddings; returns the ids in order. */
 export async function insertIncidents(db: Database, rows: NewIncident[], batchSize = 500): Promise<string[]> {
   const ids: string[] = []
   for (let i = 0; i < rows.length; i += batchSize) {
-    const inserted = await db
-      .insert(incidents)
-      .values(rows.slice(i, i + batchSize))
-      .returning({ id: incidents.id })
+    const batch = rows.slice(i, i + batchSize).map(splitEmbedding)
+    const write = async (d: Database) => {
+      const inserted = await d
+        .insert(incidents)
+        .values(batch.map((b) => b.row))
+        .returning({ id: incidents.id, startedAt: incidents.startedAt })
+      // Returned in the order of the values, as the ids this returns.
+      const embeddings = inserted.flatMap((r, j) => {
+        const embedding = batch[j]!.embedding
+        return embedding ? [{ incidentId: r.id, startedAt: r.startedAt, ...embedding }] : []
+      })
+      if (embeddings.length > 0) await upsertIncidentEmbeddings(d, embeddings)
+      return inserted
+    }
+    const inserted = batch.some((b) => b.embedding) ? await db.transaction((tx) => write(tx as unknown as Database)) : await write(db)
     ids.push(...inserted.map((r) => r.id))
   }
   return ids
@@ -117,14 +161,21 @@ export async function getLatestIncidentInChannel(db: Database, channel: string):
   return row ? toIncident(row) : null
 }
 
+/** Updates an incident; an embedding given is stored in incident_embeddings (replacing the one there) in the same transaction. */
 export async function updateIncident(db: Database, id: string, values: Partial<NewIncident>): Promise<Incident> {
-  const [row] = await db
-    .update(incidents)
-    .set({ ...values, updatedAt: new Date() })
-    .where(eq(incidents.id, id))
-    .returning(incidentColumns)
-  if (!row) throw new CodedError('incident_not_found', `incident ${id} does not exist`)
-  return toIncident(row)
+  const { row: set, embedding } = splitEmbedding(values)
+  const write = async (d: Database) => {
+    const [row] = await d
+      .update(incidents)
+      .set({ ...set, updatedAt: new Date() })
+      .where(eq(incidents.id, id))
+      .returning(incidentColumns)
+    if (!row) throw new CodedError('incident_not_found', `incident ${id} does not exist`)
+    if (embedding) await upsertIncidentEmbeddings(d, [{ incidentId: id, startedAt: row.startedAt, ...embedding }])
+    else if (embedding === null) await deleteIncidentEmbedding(d, id)
+    return toIncident(row)
+  }
+  return embedding === undefined ? write(db) : db.transaction((tx) => write(tx as unknown as Database))
 }
 
 /** Where the incident's root message is (what updateIncident would set, without reading the row back). */

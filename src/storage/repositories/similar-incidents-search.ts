@@ -1,9 +1,9 @@
-import { and, cosineDistance, isNotNull, lt, ne, sql, type SQL } from 'drizzle-orm'
+import { and, cosineDistance, eq, lt, ne, sql, type SQL } from 'drizzle-orm'
 import type { CandidateQuery, CandidateSearchResult } from '../../core/correlation/correlate-incident'
 import type { SearchCandidate } from '../../core/correlation/hybrid-ranking'
 import type { PastIncident } from '../../core/correlation/past-incident-match'
 import { hasSearchSessionSettings, rowsOf, SEARCH_SESSION_SETTINGS, type Database } from '../database'
-import { incidents } from '../schema'
+import { incidentEmbeddings, incidents } from '../schema'
 import { type FieldTermSearch, searchFieldTerms } from './bm25f-search'
 import { incidentColumns, toIncident, type Incident } from './incidents'
 
@@ -22,11 +22,12 @@ export async function findSimilarIncidents(
   embedding: number[],
   options: { before: Date; excludeId?: string; limit?: number },
 ): Promise<SimilarIncidentRow[]> {
-  const distance = cosineDistance(incidents.embedding, embedding)
+  const distance = cosineDistance(incidentEmbeddings.embedding, embedding)
   const rows = await db
     .select({ incident: incidentColumns, distance: sql<number>`${distance}` })
-    .from(incidents)
-    .where(and(isNotNull(incidents.embedding), lt(incidents.startedAt, options.before), options.excludeId ? ne(incidents.id, options.excludeId) : undefined))
+    .from(incidentEmbeddings)
+    .innerJoin(incidents, eq(incidents.id, incidentEmbeddings.incidentId))
+    .where(and(lt(incidentEmbeddings.startedAt, options.before), options.excludeId ? ne(incidentEmbeddings.incidentId, options.excludeId) : undefined))
     .orderBy(distance)
     .limit(options.limit ?? 5)
   return rows.map((r) => ({ incident: toIncident(r.incident), similarity: 1 - Number(r.distance) }))
@@ -159,12 +160,14 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
   const vector = query.embedding ? `[${query.embedding.join(',')}]` : null
   // The nearest neighbours are asked on their own, beside the two keyword statistics, rather than inside the
   // statement that follows them: the HNSW walk is the longest part of a search and needs nothing they find.
+  // The embeddings have their own table (migration 0025), with their incident's start time.
+  const excludeEmbedding = query.excludeId ? sql`and incident_id <> ${query.excludeId}::uuid` : sql``
   const nearest = vector
     ? withSearchSettings(db, k, (tx) =>
-        tx.execute(sql`select id from incidents
-          where embedding is not null and embedding_model = ${query.embeddingModel} and started_at < ${before} ${exclude}
+        tx.execute(sql`select incident_id from incident_embeddings
+          where model = ${query.embeddingModel} and started_at < ${before} ${excludeEmbedding}
           order by embedding <=> ${vector}::vector limit ${sql.raw(String(k))}`),
-      ).then((rows) => rowsOf(rows).map((r) => String(r.id)))
+      ).then((rows) => rowsOf(rows).map((r) => String(r.incident_id)))
     : Promise.resolve([])
   const [{ terms, known, signature, averageLexemes }, fields, nearestIds] = await Promise.all([
     text ? analyseQueryText(db, text, query.excludeId) : noTerms,
@@ -224,9 +227,9 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
   }
   if (arms.length === 0) return { candidates: [], keywords: [], keywordsKnown: known, errorSignature: signature }
 
-  const cosine = vector
-    ? sql`case when i.embedding is not null and i.embedding_model = ${query.embeddingModel} then 1 - (i.embedding <=> ${vector}::vector) end`
-    : sql`null::float8`
+  // Null for a candidate without an embedding of the query's model.
+  const cosine = vector ? sql`case when e.embedding is not null then 1 - (e.embedding <=> ${vector}::vector) end` : sql`null::float8`
+  const embeddings = vector ? sql`left join incident_embeddings e on e.incident_id = i.id and e.model = ${query.embeddingModel}` : sql``
   const statement = sql`
         with query_terms as materialized (
           select term, idf, (quote_literal(term) || ':AB')::tsquery as in_title, quote_literal(term)::tsquery as anywhere
@@ -241,7 +244,7 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
                tsvector_to_array(i.search_vector) as lexemes, tsvector_to_array(ts_filter(i.search_vector, '{a,b}')) as title_lexemes,
                length(i.search_vector) as lexeme_count,
                found.by_embedding, found.by_keywords, found.by_structured, found.by_fields
-        from found join incidents i on i.id = found.id`
+        from found join incidents i on i.id = found.id ${embeddings}`
   const rows = rowsOf(await db.execute(statement))
 
   const fieldScores = new Map(fields.ranked.map((h) => [h.id, h]))

@@ -25,8 +25,8 @@ import { analyses } from './analyses'
 export const EMBEDDING_DIMENSIONS = 768
 
 /**
- * Model of embeddings stored without naming one (rows written before the column
- * existed used v1; seeds and helpers that only pass a vector use the local embedder).
+ * Model of embeddings stored without naming one (rows written before the model was recorded
+ * used v1; seeds and helpers that only pass a vector use the local embedder).
  */
 export const DEFAULT_EMBEDDING_MODEL = 'local-hashing-v2'
 
@@ -102,9 +102,6 @@ export const incidents = pgTable(
     channelLinkTs: text('channel_link_ts'),
     /** When the "what fixed it?" reminder was sent (once) for an incident its alert resolved. */
     resolutionRemindedAt: timestamp('resolution_reminded_at', { withTimezone: true }),
-    embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }),
-    /** Which embedder produced `embedding`: vectors of different models are never compared. */
-    embeddingModel: text('embedding_model').default(DEFAULT_EMBEDDING_MODEL),
     /** First exception class or error code in the alert text (SQL function of migration 0004). */
     errorSignature: text('error_signature').generatedAlwaysAs(sql`incident_error_signature(coalesce(title, '') || ' ' || coalesce(summary, ''))`),
     /** Full-text document: title (A), service/policy/resource (B), summary (C). */
@@ -140,7 +137,6 @@ export const incidents = pgTable(
     uniqueIndex('incidents_source_external_id_uq').on(t.source, t.externalId).where(sql`external_id is not null`),
     // One open incident per fingerprint; a resolved one lets the next alert open a new incident.
     uniqueIndex('incidents_open_fingerprint_uq').on(t.fingerprint).where(sql`status = 'open'`),
-    index('incidents_embedding_hnsw').using('hnsw', t.embedding.op('vector_cosine_ops')),
     index('incidents_service_started_idx').on(t.service, t.startedAt),
     index('incidents_policy_started_idx').on(t.policyName, t.startedAt),
     index('incidents_signature_started_idx').on(t.errorSignature, t.startedAt),
@@ -148,6 +144,25 @@ export const incidents = pgTable(
     index('incidents_status_idx').on(t.status),
     index('incidents_storm_position_idx').on(t.parentIncidentId, t.stormPosition).where(sql`parent_incident_id is not null`),
   ],
+)
+
+/**
+ * Each incident's embedding (migration 0025), apart from incidents so that an update of the incident never enters the
+ * vector in the HNSW graph again. Written when the incident is embedded; `startedAt` is kept equal to the incident's by
+ * a trigger, so that the nearest-neighbour search filters by time on this table alone.
+ */
+export const incidentEmbeddings = pgTable(
+  'incident_embeddings',
+  {
+    incidentId: uuid('incident_id')
+      .primaryKey()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    /** Which embedder produced `embedding`: vectors of different models are never compared. */
+    model: text('model').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }).notNull(),
+  },
+  (t) => [index('incident_embeddings_hnsw').using('hnsw', t.embedding.op('vector_cosine_ops'))],
 )
 
 /**

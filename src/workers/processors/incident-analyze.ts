@@ -8,6 +8,7 @@ import { incidentLabel } from '../../core/incidents/incident-label'
 import { analysisConfidenceWrite, completeAnalysis, failAnalysis, getLatestAnalysis, startAnalysis } from '../../storage/repositories/analyses'
 import { appendAudit, auditWrite } from '../../storage/repositories/audit'
 import { getIncident, updateIncident, type Incident } from '../../storage/repositories/incidents'
+import { getIncidentEmbeddingModel } from '../../storage/repositories/incident-embeddings'
 import { searchIncidentCandidates } from '../../storage/repositories/similar-incidents-search'
 import {
   listEarlierIncidentErrors,
@@ -66,8 +67,8 @@ export async function processIncidentAnalyze(
   // Posted as analysing just now, or read (ensureIncidentRoot's write at most) just before: no need to read it again.
   if (!root.openedWith) await showCurrentIncidentProgress(deps, incident.id, root, analyzing, incident)
 
-  // The caller's embedding is reused only when the row read back holds one of that model (a retried job may find one opened without).
-  const reused = storedEmbedding && incident.embeddingModel === storedEmbedding.model ? storedEmbedding : null
+  // The caller's embedding is reused only when the incident has one of that model stored (a retried job may find one opened without).
+  const reused = storedEmbedding && (await getIncidentEmbeddingModel(deps.db, incident.id)) === storedEmbedding.model ? storedEmbedding : null
   let result: Awaited<ReturnType<typeof analyzeIncident>>
   const { capacitySettings } = deps
   try {
