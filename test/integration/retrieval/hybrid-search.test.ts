@@ -345,4 +345,59 @@ describe.each([
     expect(result.notes).toContain('the query has 80 keywords known to the history; only the 64 rarest were used')
     expect(result.matches[0]!.incident.id).toBe(wordy)
   })
+
+  const storedEmbedding = async (id: string) => {
+    const [r] = rowsOf(
+      await db.execute(sql`select e.ctid::text as ctid, e.model, e.started_at = i.started_at as same_start, e.embedding::text as embedding
+        from incident_embeddings e join incidents i on i.id = e.incident_id where e.incident_id = ${id}::uuid`),
+    )
+    return r ? { ctid: String(r.ctid), model: String(r.model), sameStart: Boolean(r.same_start), embedding: String(r.embedding) } : null
+  }
+
+  it("leaves an incident's embedding where it is when the incident changes status, and still finds it by its vector", async () => {
+    const title = 'platypus queue consumer stalled on billing-events'
+    const id = await past(db, { title, service: 'billing-events', status: 'open', resolvedAt: null, daysAgo: 5 })
+    const before = await storedEmbedding(id)
+    expect(before).toMatchObject({ model: embedder.name, sameStart: true })
+    // A status change cannot stay on the incident's page (status is in an index predicate): with the vector in incidents,
+    // it entered the HNSW graph again. In its own table the embedding's row version is the same one.
+    await updateIncident(db, id, { status: 'resolved', resolvedAt: new Date(NOW.getTime() - 5 * DAY + 3_600_000) })
+    await updateIncident(db, id, { status: 'open', resolvedAt: null })
+    await updateIncident(db, id, { status: 'resolved', resolvedAt: new Date(NOW.getTime() - 5 * DAY + 7_200_000), resolution: 'restarted the consumer' })
+    expect(await storedEmbedding(id)).toEqual(before)
+    const found = await searchIncidentCandidates(db, {
+      text: '',
+      embedding: JSON.parse(before!.embedding) as number[],
+      embeddingModel: embedder.name,
+      service: null,
+      resourceType: null,
+      policyName: null,
+      before: NOW,
+      perRetriever: 5,
+    })
+    const hit = found.candidates.find((c) => c.incident.id === id)
+    expect(hit?.retrievedBy.embedding).toBe(true)
+    expect(hit?.cosine).toBeCloseTo(1, 5)
+    await db.execute(sql`delete from incidents where id = ${id}::uuid`)
+    expect(await storedEmbedding(id)).toBeNull()
+  })
+
+  it('writes the embedding with the incident (the default model when none is named), replaces it on update, and keeps its start time', async () => {
+    const [vector] = await embedder.embed(['echidna cache stampede'])
+    const values = { fingerprint: 'embedding:echidna', source: 'slack', title: 'echidna cache stampede', severity: 'high' as const, startedAt: NOW }
+    const opened = await openIncidentOnce(db, { ...values, embedding: vector! })
+    await openIncidentOnce(db, { ...values, embedding: vector!, embeddingModel: 'vertex:gemini-embedding-001@768' })
+    const first = await storedEmbedding(opened.id)
+    expect(first).toMatchObject({ model: 'local-hashing-v2', sameStart: true })
+    await updateIncident(db, opened.id, { startedAt: new Date(NOW.getTime() - DAY) })
+    expect(await storedEmbedding(opened.id)).toMatchObject({ model: 'local-hashing-v2', sameStart: true, embedding: first!.embedding })
+    const [other] = await embedder.embed(['echidna thundering herd on the pricing cache'])
+    await updateIncident(db, opened.id, { embedding: other!, embeddingModel: 'vertex:gemini-embedding-001@768' })
+    const replaced = await storedEmbedding(opened.id)
+    expect(replaced).toMatchObject({ model: 'vertex:gemini-embedding-001@768', sameStart: true })
+    expect(replaced!.embedding).not.toBe(first!.embedding)
+    await updateIncident(db, opened.id, { embedding: null })
+    expect(await storedEmbedding(opened.id)).toBeNull()
+    await db.execute(sql`delete from incidents where id = ${opened.id}::uuid`)
+  })
 })
