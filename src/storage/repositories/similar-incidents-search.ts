@@ -201,11 +201,14 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
   if (nearestIds.length > 0) arms.push(givenIds(nearestIds, 'embedding'))
   if (anyTerm) {
     const poolLimit = sql`limit ${sql.raw(String(LEXICAL_POOL))}`
+    const poolScore = sql`(select coalesce(sum(${bm25Term(sql`pool.search_vector`)}), 0) from query_terms q ${termFrequency(sql`pool.search_vector`)})`
+    // Equal scores go to the more recent incident, as the ranking breaks them: not to whichever the scan met first, which
+    // depends on where rows happen to lie in the table (incidents without their embeddings, migration 0025, lie elsewhere).
     arms.push(sql`(select id, 'keywords' as arm from (
-        select id, (select coalesce(sum(${bm25Term(sql`pool.search_vector`)}), 0) from query_terms q ${termFrequency(sql`pool.search_vector`)}) as score from (
-          select id, search_vector from incidents where search_vector @@ ${anyTerm}::tsquery and started_at < ${before} ${exclude} ${poolLimit}
+        select id, started_at, ${poolScore} as score from (
+          select id, started_at, search_vector from incidents where search_vector @@ ${anyTerm}::tsquery and started_at < ${before} ${exclude} ${poolLimit}
         ) pool
-      ) scored order by score desc limit ${sql.raw(String(k))})`)
+      ) scored order by score desc, started_at desc limit ${sql.raw(String(k))})`)
   }
   const fieldHits = fields.ranked.slice(0, k)
   if (fieldHits.length > 0)
