@@ -206,6 +206,7 @@ async function main(): Promise<void> {
     // What autovacuum does in steady state: flushes the GIN pending lists, refreshes statistics.
     await db.execute(sql.raw('vacuum analyze incidents'))
     await db.execute(sql.raw('vacuum analyze incident_field_terms'))
+    await db.execute(sql.raw('vacuum analyze incident_embeddings'))
 
     const random = new SeededRandom(7, 0x9e11)
     const queries = syntheticIncidents(Math.max(QUERIES, RECALL_QUERIES), 4242).map((q) => ({

@@ -36,3 +36,7 @@ $$;
 --> statement-breakpoint
 CREATE TRIGGER incident_embeddings_started_at AFTER UPDATE OF started_at ON incidents
   FOR EACH ROW WHEN (NEW.started_at IS DISTINCT FROM OLD.started_at) EXECUTE FUNCTION incident_embeddings_follow_started_at();
+--> statement-breakpoint
+-- Statistics now, not at the next autovacuum: without them the planner takes the new table for a few rows and sorts
+-- every vector instead of walking the HNSW index (measured: 0.6 s a search at 100,000 incidents until ANALYZE).
+ANALYZE incident_embeddings;

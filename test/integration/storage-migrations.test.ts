@@ -143,6 +143,16 @@ describe.each([
     expect(moved.map((e) => e.embedding)).toEqual([expected!.a, expected!.b])
   })
 
+  it('leaves the new table with planner statistics, so the first searches walk the HNSW index rather than sort every vector', async () => {
+    // Column statistics: without them the planner guesses the selectivity of the model and time filters (0.6 s a search
+    // at 100,000 incidents, sorting every vector, until autovacuum analysed the table).
+    const [stats] = await rows<{ columns: number }>(
+      handle,
+      sql`select count(*)::int as columns from pg_stats where tablename = 'incident_embeddings' and attname in ('model', 'started_at')`,
+    )
+    expect(Number(stats!.columns)).toBe(2)
+  })
+
   it("keeps an embedding's start time equal to its incident's when that changes, and leaves it alone otherwise", async () => {
     await handle.db.execute(sql`update incidents set started_at = ${started(9)}::timestamptz where fingerprint = 'm:vertex'`)
     await handle.db.execute(sql`update incidents set status = 'resolved', resolved_at = now() where fingerprint = 'm:unnamed'`)
