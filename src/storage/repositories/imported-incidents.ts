@@ -3,8 +3,8 @@ import type { HistoryStore, ImportedIncidentRow } from '../../core/incidents/his
 import { importedFingerprint } from '../../core/incidents/history-import/imported-incident'
 import type { IncidentSource } from '../../core/incidents/types'
 import type { Database } from '../database'
-import { incidentEmbeddings, incidents } from '../schema'
-import { upsertIncidentEmbeddings } from './incident-embeddings'
+import { incidents } from '../schema'
+import { deleteIncidentEmbeddings, upsertIncidentEmbeddings } from './incident-embeddings'
 
 /** The source of every incident `sre-agent import` writes; its external ids are unique within it. */
 export const IMPORT_SOURCE = 'import' satisfies IncidentSource
@@ -104,7 +104,7 @@ export async function upsertImportedIncidents(
       })
       if (embedded.length > 0) await upsertIncidentEmbeddings(tx as unknown as Database, embedded)
       const unembedded = written.filter((w) => !w.inserted && !embeddingOf.get(w.externalId!)).map((w) => w.id)
-      if (unembedded.length > 0) await tx.delete(incidentEmbeddings).where(inArray(incidentEmbeddings.incidentId, unembedded))
+      await deleteIncidentEmbeddings(tx as unknown as Database, unembedded)
       return written
     })
     for (const r of result) {

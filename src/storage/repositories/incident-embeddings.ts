@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, or, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
 import type { EmbeddingStore, IncidentToEmbed, StaleEmbeddings } from '../../core/correlation/reembed-incidents'
 import type { Database } from '../database'
 import { preparedQuery } from '../prepared-query'
@@ -39,9 +39,9 @@ export async function upsertIncidentEmbeddings(
     })
 }
 
-/** Removes an incident's stored embedding (an incident written again without one). */
-export async function deleteIncidentEmbedding(db: Database, id: string): Promise<void> {
-  await db.delete(incidentEmbeddings).where(eq(incidentEmbeddings.incidentId, id))
+/** Removes incidents' stored embeddings (incidents written again without one). */
+export async function deleteIncidentEmbeddings(db: Database, ids: string[]): Promise<void> {
+  if (ids.length > 0) await db.delete(incidentEmbeddings).where(inArray(incidentEmbeddings.incidentId, ids))
 }
 
 // An embedding is stale when missing or made by another model: vector search cannot compare it.

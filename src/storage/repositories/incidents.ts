@@ -7,7 +7,7 @@ import { preparedQuery } from '../prepared-query'
 import type { NewAuditEntry } from './audit'
 import { parseStoredColumn } from '../parse-stored-column'
 import { DEFAULT_EMBEDDING_MODEL, incidentLabelsSchema, incidentLinksSchema, incidents } from '../schema'
-import { deleteIncidentEmbedding, upsertIncidentEmbeddings } from './incident-embeddings'
+import { deleteIncidentEmbeddings, upsertIncidentEmbeddings } from './incident-embeddings'
 
 export type Incident = Omit<typeof incidents.$inferSelect, 'searchVector'>
 
@@ -172,7 +172,7 @@ export async function updateIncident(db: Database, id: string, values: Partial<N
       .returning(incidentColumns)
     if (!row) throw new CodedError('incident_not_found', `incident ${id} does not exist`)
     if (embedding) await upsertIncidentEmbeddings(d, [{ incidentId: id, startedAt: row.startedAt, ...embedding }])
-    else if (embedding === null) await deleteIncidentEmbedding(d, id)
+    else if (embedding === null) await deleteIncidentEmbeddings(d, [id])
     return toIncident(row)
   }
   return embedding === undefined ? write(db) : db.transaction((tx) => write(tx as unknown as Database))
