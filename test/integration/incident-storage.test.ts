@@ -197,8 +197,15 @@ describe('incident storage on Postgres', () => {
     it('writes the opening once: concurrent and repeated calls return the same incident and one entry', async () => {
       const values = { fingerprint: `slack:${Math.random()}`, source: 'slack', title: 'checkout slow', severity: 'high' as const, startedAt: new Date() }
       const opened = { actor: 'U1', action: 'incident.opened', details: { via: '/sre analyze' }, slackChannel: 'C1' }
-      const first = await Promise.all(Array.from({ length: 4 }, () => openIncidentOnce(db, values, opened).catch(() => null)))
-      const again = await openIncidentOnce(db, values, opened)
+      const first = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          openIncidentOnce(db, values, opened)
+            .then((o) => o.incident)
+            .catch(() => null),
+        ),
+      )
+      const { incident: again, embeddingModel } = await openIncidentOnce(db, values, opened)
+      expect(embeddingModel).toBeNull()
       const ids = new Set([...first.filter((i) => i !== null).map((i) => i.id), again.id])
       expect(ids.size).toBe(1)
       const audit = await listAuditForIncident(db, again.id)
@@ -208,7 +215,7 @@ describe('incident storage on Postgres', () => {
 
   describe('writeTogether', () => {
     it('writes all or nothing in one statement', async () => {
-      const incident = await openIncidentOnce(db, {
+      const { incident } = await openIncidentOnce(db, {
         fingerprint: `fp-${Math.random()}`,
         source: 'generic',
         title: 't',

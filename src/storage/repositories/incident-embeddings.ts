@@ -1,7 +1,6 @@
 import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
 import type { EmbeddingStore, IncidentToEmbed, StaleEmbeddings } from '../../core/correlation/reembed-incidents'
 import type { Database } from '../database'
-import { preparedQuery } from '../prepared-query'
 import { incidentEmbeddings, incidents } from '../schema'
 
 /** An incident's stored embedding and the model that made it, or null when it has none. */
@@ -11,18 +10,6 @@ export async function getIncidentEmbedding(db: Database, id: string): Promise<{ 
     .from(incidentEmbeddings)
     .where(eq(incidentEmbeddings.incidentId, id))
   return row ?? null
-}
-
-/** The model of an incident's stored embedding, or null when it has none. */
-export async function getIncidentEmbeddingModel(db: Database, id: string): Promise<string | null> {
-  const query = preparedQuery(db, 'incident_embedding_model', (d) =>
-    d
-      .select({ model: incidentEmbeddings.model })
-      .from(incidentEmbeddings)
-      .where(eq(incidentEmbeddings.incidentId, sql.placeholder('id'))),
-  )
-  const [row] = await query.execute({ id })
-  return row?.model ?? null
 }
 
 /** Stores incidents' embeddings, replacing those they have; `startedAt` is the incident's (the search filters on it). */

@@ -6,7 +6,7 @@ import { postgresArrayLiteral } from '../postgres-array'
 import { preparedQuery } from '../prepared-query'
 import type { NewAuditEntry } from './audit'
 import { parseStoredColumn } from '../parse-stored-column'
-import { DEFAULT_EMBEDDING_MODEL, incidentLabelsSchema, incidentLinksSchema, incidents } from '../schema'
+import { DEFAULT_EMBEDDING_MODEL, incidentEmbeddings, incidentLabelsSchema, incidentLinksSchema, incidents } from '../schema'
 import { deleteIncidentEmbeddings, upsertIncidentEmbeddings } from './incident-embeddings'
 
 export type Incident = Omit<typeof incidents.$inferSelect, 'searchVector'>
@@ -45,7 +45,7 @@ export function toIncident(row: Incident): Incident {
 
 /**
  * Opens an incident under `fingerprint` unless one is already open under it, and
- * returns the open one either way: a retried job finds the incident it created.
+ * returns the open one either way (a retried job finds the incident it created), with the model of its stored embedding.
  * `opened`, when given, is the audit entry of the opening, written in the same statement as the incident and only
  * when this call created it (a retry after a crash neither loses it nor writes it twice).
  */
@@ -53,7 +53,7 @@ export async function openIncidentOnce(
   db: Database,
   values: NewIncident,
   opened?: Pick<NewAuditEntry, 'actor' | 'action' | 'details' | 'slackChannel'>,
-): Promise<Incident> {
+): Promise<{ incident: Incident; embeddingModel: string | null }> {
   const { row: incident, embedding } = splitEmbedding(values)
   const insert = db.insert(incidents).values(incident).onConflictDoNothing({ target: incidents.fingerprint, where: sql`status = 'open'` })
   // Its embedding, if any, is written with it, in its own table (migration 0025).
@@ -81,15 +81,18 @@ export async function openIncidentOnce(
   } else {
     await db.execute(sql`${withTerms} select count(*) from inserted`)
   }
+  // Read back with the model of its stored embedding: a retried job may find the incident opened without one (or with
+  // another model's), and only an embedding stored with it may stand in for embedding it again.
   const query = preparedQuery(db, 'open_incident_by_fingerprint', (d) =>
     d
-      .select(incidentColumns)
+      .select({ incident: incidentColumns, embeddingModel: incidentEmbeddings.model })
       .from(incidents)
+      .leftJoin(incidentEmbeddings, eq(incidentEmbeddings.incidentId, incidents.id))
       .where(and(eq(incidents.fingerprint, sql.placeholder('fingerprint')), eq(incidents.status, 'open'))),
   )
   const [row] = await query.execute({ fingerprint: values.fingerprint })
   if (!row) throw new CodedError('incident_create_failed', `no open incident under ${values.fingerprint}`)
-  return toIncident(row)
+  return { incident: toIncident(row.incident), embeddingModel: row.embeddingModel ?? null }
 }
 
 /** Writes an incident, and its embedding when given (in the same transaction). */

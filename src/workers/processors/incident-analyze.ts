@@ -8,7 +8,6 @@ import { incidentLabel } from '../../core/incidents/incident-label'
 import { analysisConfidenceWrite, completeAnalysis, failAnalysis, getLatestAnalysis, startAnalysis } from '../../storage/repositories/analyses'
 import { appendAudit, auditWrite } from '../../storage/repositories/audit'
 import { getIncident, updateIncident, type Incident } from '../../storage/repositories/incidents'
-import { getIncidentEmbeddingModel } from '../../storage/repositories/incident-embeddings'
 import { searchIncidentCandidates } from '../../storage/repositories/similar-incidents-search'
 import {
   listEarlierIncidentErrors,
@@ -37,7 +36,7 @@ export async function processIncidentAnalyze(
   deps: WorkerDeps,
   data: JobData<'incident.analyze'>,
   loaded?: Incident,
-  /** The embedding the caller stored with `loaded` (embedIncident): the search reuses it. */
+  /** The embedding stored with `loaded` (embedIncident), as the caller read it back with the incident: the search reuses it. */
   storedEmbedding?: { vector: number[]; model: string } | null,
 ): Promise<void> {
   const log = deps.logger.child({ incident: data.incidentId, job: 'incident.analyze' })
@@ -67,8 +66,7 @@ export async function processIncidentAnalyze(
   // Posted as analysing just now, or read (ensureIncidentRoot's write at most) just before: no need to read it again.
   if (!root.openedWith) await showCurrentIncidentProgress(deps, incident.id, root, analyzing, incident)
 
-  // The caller's embedding is reused only when the incident has one of that model stored (a retried job may find one opened without).
-  const reused = storedEmbedding && (await getIncidentEmbeddingModel(deps.db, incident.id)) === storedEmbedding.model ? storedEmbedding : null
+  const reused = storedEmbedding ?? null
   let result: Awaited<ReturnType<typeof analyzeIncident>>
   const { capacitySettings } = deps
   try {

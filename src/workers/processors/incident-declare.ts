@@ -16,7 +16,7 @@ export async function processIncidentDeclare(deps: WorkerDeps, data: JobData<'in
   // The same submission retried after a crash maps to the same incident.
   const fingerprint = `slack:declare:${createHash('sha256').update([data.userId, data.requestId].join('\n')).digest('hex').slice(0, 32)}`
   const moments = { startedAt: declaredAt, detectedAt: null, acknowledgedAt: declaredAt, mitigatedAt: null, resolvedAt: null }
-  const incident = await openIncidentOnce(deps.db, {
+  const { incident } = await openIncidentOnce(deps.db, {
     fingerprint,
     source: 'slack',
     title: data.title,

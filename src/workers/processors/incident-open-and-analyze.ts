@@ -40,12 +40,17 @@ export async function processIncidentOpenAndAnalyze(deps: WorkerDeps, data: JobD
   // Embedded before it is written, so the row is written once with its embedding: set by an update afterwards, the new
   // row version would enter every index of incidents again, the HNSW graph included.
   const embedding = await embedIncident(values, deps.embedder)
-  const incident = await openIncidentOnce(deps.db, embedding ? { ...values, embedding: embedding.vector, embeddingModel: embedding.model } : values, {
-    actor: data.userId,
-    action: 'incident.opened',
-    details: { via: '/sre analyze', text: data.text },
-    slackChannel: data.channelId,
-  })
+  const { incident, embeddingModel } = await openIncidentOnce(
+    deps.db,
+    embedding ? { ...values, embedding: embedding.vector, embeddingModel: embedding.model } : values,
+    {
+      actor: data.userId,
+      action: 'incident.opened',
+      details: { via: '/sre analyze', text: data.text },
+      slackChannel: data.channelId,
+    },
+  )
   // Analysed in this same job: one hop less between the command and the first reply.
-  await processIncidentAnalyze(deps, { incidentId: incident.id }, incident, embedding)
+  // Its embedding is reused only if stored with it: a retried job may find the incident opened without one.
+  await processIncidentAnalyze(deps, { incidentId: incident.id }, incident, embedding && embeddingModel === embedding.model ? embedding : null)
 }

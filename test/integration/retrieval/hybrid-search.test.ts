@@ -286,7 +286,14 @@ describe.each([
     const title = 'Kookaburra java.net.SocketTimeoutException in checkoutDb'
     const summary = `kookaburra "quoted" back\\slash {braces}, commas; id 123e4567-e89b-12d3-a456-426614174000 retried 30 times ${'kookaburra '.repeat(3)}`
     const before = Number((await rows(sql`select documents from incident_field_term_documents where term = 'kookaburra'`))[0]?.documents ?? 0)
-    const opened = await openIncidentOnce(db, { fingerprint: 'fields:kookaburra', source: 'slack', title, summary, severity: 'high', startedAt: NOW })
+    const { incident: opened } = await openIncidentOnce(db, {
+      fingerprint: 'fields:kookaburra',
+      source: 'slack',
+      title,
+      summary,
+      severity: 'high',
+      startedAt: NOW,
+    })
     await openIncidentOnce(db, { fingerprint: 'fields:kookaburra', source: 'slack', title, summary, severity: 'high', startedAt: NOW })
     const [stored] = await rows(sql`select * from incident_field_terms where incident_id = ${opened.id}::uuid`)
     const [expected] = await rows(sql`select * from incident_field_document(${title}, ${summary}, null)`)
@@ -385,8 +392,11 @@ describe.each([
   it('writes the embedding with the incident (the default model when none is named), replaces it on update, and keeps its start time', async () => {
     const [vector] = await embedder.embed(['echidna cache stampede'])
     const values = { fingerprint: 'embedding:echidna', source: 'slack', title: 'echidna cache stampede', severity: 'high' as const, startedAt: NOW }
-    const opened = await openIncidentOnce(db, { ...values, embedding: vector! })
-    await openIncidentOnce(db, { ...values, embedding: vector!, embeddingModel: 'vertex:gemini-embedding-001@768' })
+    const { incident: opened, embeddingModel } = await openIncidentOnce(db, { ...values, embedding: vector! })
+    expect(embeddingModel).toBe('local-hashing-v2')
+    // Opened again (a retried job) with another model's vector: the one stored stays, and the read-back says which it is.
+    const again = await openIncidentOnce(db, { ...values, embedding: vector!, embeddingModel: 'vertex:gemini-embedding-001@768' })
+    expect(again).toMatchObject({ incident: { id: opened.id }, embeddingModel: 'local-hashing-v2' })
     const first = await storedEmbedding(opened.id)
     expect(first).toMatchObject({ model: 'local-hashing-v2', sameStart: true })
     await updateIncident(db, opened.id, { startedAt: new Date(NOW.getTime() - DAY) })
