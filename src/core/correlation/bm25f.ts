@@ -44,7 +44,22 @@ export function bm25fIdf(documents: number, documentFrequency: number): number {
 
 /** Σ weight × value over the fields: a weighted term frequency or a weighted length. */
 export function weightedSum(counts: FieldCounts, weights: Readonly<FieldCounts> = BM25F_FIELD_WEIGHTS): number {
-  return weights.title * counts.title + weights.description * counts.description + weights.resolution * counts.resolution
+  return weightedFields(counts.title, counts.description, counts.resolution, weights)
+}
+
+/** weightedSum of the three fields' values given one by one (no object for them). */
+export function weightedFields(title: number, description: number, resolution: number, weights: Readonly<FieldCounts> = BM25F_FIELD_WEIGHTS): number {
+  return weights.title * title + weights.description * description + weights.resolution * resolution
+}
+
+/** A document's length normalisation, 1 − b + b · len / avglen, from its weighted length. */
+export function bm25fNorm(weightedLength: number, averageLength: number, b: number = BM25F_B): number {
+  return 1 - b + (averageLength > 0 ? (b * weightedLength) / averageLength : b)
+}
+
+/** One query term's part of the score: idf × tf (k1 + 1) / (tf + k1 · norm), for a weighted tf > 0. */
+export function bm25fTermScore(idf: number, tf: number, norm: number, k1: number = BM25F_K1): number {
+  return (idf * tf * (k1 + 1)) / (tf + k1 * norm)
 }
 
 /** The corpus' average weighted document length, from the per-field length totals. */
@@ -65,13 +80,13 @@ export function bm25fScore(
   const weights = options.weights ?? BM25F_FIELD_WEIGHTS
   const k1 = options.k1 ?? BM25F_K1
   const b = options.b ?? BM25F_B
-  const norm = 1 - b + (averageLength > 0 ? (b * weightedSum(doc.lengths, weights)) / averageLength : b)
+  const norm = bm25fNorm(weightedSum(doc.lengths, weights), averageLength, b)
   let score = 0
   for (const { term, idf } of query) {
     const counts = doc.counts.get(term)
     if (!counts) continue
     const tf = weightedSum(counts, weights)
-    if (tf > 0) score += (idf * tf * (k1 + 1)) / (tf + k1 * norm)
+    if (tf > 0) score += bm25fTermScore(idf, tf, norm, k1)
   }
   return score
 }

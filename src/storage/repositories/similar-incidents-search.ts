@@ -3,6 +3,7 @@ import type { CandidateQuery, CandidateSearchResult } from '../../core/correlati
 import type { SearchCandidate } from '../../core/correlation/hybrid-ranking'
 import type { PastIncident } from '../../core/correlation/past-incident-match'
 import { hasSearchSessionSettings, rowsOf, SEARCH_SESSION_SETTINGS, type Database } from '../database'
+import { ArrayElementMatcher } from '../postgres-array'
 import { incidentEmbeddings, incidents } from '../schema'
 import { type FieldTermSearch, searchFieldTerms } from './bm25f-search'
 import { incidentColumns, toIncident, type Incident } from './incidents'
@@ -55,29 +56,50 @@ const BM25_B = 0.75
  * query's order, with the same arithmetic as the pool's scoring in SQL (bm25Term), so a candidate found by the keyword arm
  * keeps the score that ranked it. A term counts twice in the title or service/policy (weights A, B), once elsewhere.
  * Scored here rather than in the statement: a query's few dozen terms tested one by one against each of ≈ 100–200
- * candidates cost the statement more than sending their lexemes.
+ * candidates cost the statement more than sending their lexemes. The lexemes come as Postgres writes a text[] and only
+ * the query's are read out (ArrayElementMatcher), without a string and a set entry for every lexeme of every candidate.
  */
-function keywordScore(
-  terms: ReadonlyArray<{ term: string; idf: number }>,
-  lexemes: readonly string[],
-  titleLexemes: readonly string[],
-  lexemeCount: number,
-  averageLexemes: number,
-  allIdf: number,
-): { bm25: number; keywordCoverage: number; matchedTerms: string[] } {
-  const anywhere = new Set(lexemes)
-  const inTitle = new Set(titleLexemes)
-  let bm25 = 0
-  let matchedIdf = 0
-  const matchedTerms: string[] = []
-  for (const { term, idf } of terms) {
-    const tf = !anywhere.has(term) ? 0 : inTitle.has(term) ? 2 : 1
-    bm25 += (idf * tf * (BM25_K1 + 1)) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * lexemeCount) / averageLexemes))
-    if (tf === 0) continue
-    matchedIdf += idf
-    matchedTerms.push(term)
+class KeywordScorer {
+  private readonly rank: Map<string, number>
+  private readonly matcher: ArrayElementMatcher
+  private readonly anywhere: Uint8Array
+  private readonly inTitle: Uint8Array
+  private readonly allIdf: number
+
+  constructor(
+    private readonly terms: ReadonlyArray<{ term: string; idf: number }>,
+    private readonly averageLexemes: number,
+  ) {
+    this.rank = new Map(terms.map((t, i) => [t.term, i]))
+    this.matcher = new ArrayElementMatcher(this.rank.keys())
+    this.anywhere = new Uint8Array(terms.length)
+    this.inTitle = new Uint8Array(terms.length)
+    this.allIdf = terms.reduce((sum, t) => sum + t.idf, 0)
   }
-  return { bm25, keywordCoverage: allIdf === 0 ? 0 : matchedIdf / allIdf, matchedTerms }
+
+  score(lexemes: string, titleLexemes: string, lexemeCount: number): { bm25: number; keywordCoverage: number; matchedTerms: string[] } {
+    const { terms, anywhere, inTitle, rank } = this
+    anywhere.fill(0)
+    inTitle.fill(0)
+    this.matcher.scan(lexemes, (term) => {
+      anywhere[rank.get(term)!] = 1
+    })
+    this.matcher.scan(titleLexemes, (term) => {
+      inTitle[rank.get(term)!] = 1
+    })
+    let bm25 = 0
+    let matchedIdf = 0
+    const matchedTerms: string[] = []
+    for (let q = 0; q < terms.length; q++) {
+      const { term, idf } = terms[q]!
+      const tf = !anywhere[q] ? 0 : inTitle[q] ? 2 : 1
+      bm25 += (idf * tf * (BM25_K1 + 1)) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * lexemeCount) / this.averageLexemes))
+      if (tf === 0) continue
+      matchedIdf += idf
+      matchedTerms.push(term)
+    }
+    return { bm25, keywordCoverage: this.allIdf === 0 ? 0 : matchedIdf / this.allIdf, matchedTerms }
+  }
 }
 
 /** Keywords kept per query (rarest first): bounds the cost of huge queries. */
@@ -244,14 +266,14 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
                i.root_cause, i.resolution, i.playbook_id,
                case when i.resolved_at is not null and i.resolved_at <= ${before} then i.resolution_outcome end as resolution_outcome,
                ${cosine} as cosine,
-               tsvector_to_array(i.search_vector) as lexemes, tsvector_to_array(ts_filter(i.search_vector, '{a,b}')) as title_lexemes,
+               tsvector_to_array(i.search_vector)::text as lexemes, tsvector_to_array(ts_filter(i.search_vector, '{a,b}'))::text as title_lexemes,
                length(i.search_vector) as lexeme_count,
                found.by_embedding, found.by_keywords, found.by_structured, found.by_fields
         from found join incidents i on i.id = found.id ${embeddings}`
   const rows = rowsOf(await db.execute(statement))
 
   const fieldScores = new Map(fields.ranked.map((h) => [h.id, h]))
-  const allIdf = terms.reduce((sum, t) => sum + t.idf, 0)
+  const keywords = new KeywordScorer(terms, averageLexemes)
   const candidates = rows.map((r): SearchCandidate => {
     const incident: PastIncident = {
       id: String(r.id),
@@ -271,7 +293,7 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
     return {
       incident,
       cosine: r.cosine === null || r.cosine === undefined ? null : num(r.cosine),
-      ...keywordScore(terms, r.lexemes as string[], r.title_lexemes as string[], num(r.lexeme_count), averageLexemes, allIdf),
+      ...keywords.score(String(r.lexemes), String(r.title_lexemes), num(r.lexeme_count)),
       sameService: Boolean(query.service && incident.service === query.service),
       sameResource: Boolean(query.resourceType && incident.resourceType === query.resourceType),
       samePolicy: Boolean(query.policyName && incident.policyName === query.policyName),
