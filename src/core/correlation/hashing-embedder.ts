@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { DEFAULT_STOPWORDS } from './stopwords'
 import type { Embedder } from './embedder'
 
@@ -62,7 +62,8 @@ const STEM_RULES: Array<[string, string]> = [
 ]
 
 function bucket(feature: string, dimensions: number): { index: number; sign: number } {
-  const digest = createHash('md5').update(feature).digest()
+  // One-shot: no Hash object per feature (a few hundred a text).
+  const digest = hash('md5', feature, 'buffer')
   return { index: digest.readUInt32LE(0) % dimensions, sign: digest[4]! & 1 ? 1 : -1 }
 }
 
