@@ -166,6 +166,42 @@ async function analyseQueryText(db: Database, text: string, excludeId: string | 
 }
 
 /**
+ * The keyword (BM25) arm: the `k` best of a pool of incidents holding the query's rarest keywords, taken rarest first
+ * while their document counts add up to LEXICAL_POOL (an incident sharing only common words is left to the embedding
+ * retriever), each scored by KeywordScorer from its lexemes. Equal scores go to the more recent incident, as the ranking
+ * breaks them: not to whichever the scan met first, which depends on where rows happen to lie in the table.
+ */
+async function keywordPoolBest(db: Database, analysed: QueryTerms, options: { before: SQL; exclude: SQL; k: number }): Promise<string[]> {
+  const selective: QueryTerms['terms'] = []
+  let pooled = 0
+  for (const t of analysed.terms) {
+    if (selective.length > 0 && pooled + t.documents > LEXICAL_POOL) break
+    selective.push(t)
+    pooled += t.documents
+  }
+  if (selective.length === 0) return []
+  const anyTerm = selective.map((t) => `'${t.term}'`).join(' | ')
+  const rows = rowsOf(
+    await db.execute(sql`
+      select id, started_at, tsvector_to_array(search_vector)::text as lexemes,
+             tsvector_to_array(ts_filter(search_vector, '{a,b}'))::text as title_lexemes, length(search_vector) as lexeme_count
+      from incidents
+      where search_vector @@ ${anyTerm}::tsquery and started_at < ${options.before} ${options.exclude}
+      limit ${sql.raw(String(LEXICAL_POOL))}`),
+  )
+  const scorer = new KeywordScorer(analysed.terms, analysed.averageLexemes)
+  return rows
+    .map((r) => ({
+      id: String(r.id),
+      score: scorer.score(String(r.lexemes), String(r.title_lexemes), num(r.lexeme_count)).bm25,
+      started: r.started_at instanceof Date ? r.started_at.getTime() : Date.parse(String(r.started_at)),
+    }))
+    .sort((x, y) => y.score - x.score || y.started - x.started)
+    .slice(0, options.k)
+    .map((r) => r.id)
+}
+
+/**
  * Candidates for hybrid ranking, from four retrievers over incidents that started
  * before `query.before`: HNSW cosine search on embeddings of the same model, BM25
  * over the full-text index, BM25F over the per-field terms (bm25f-search.ts), and
@@ -191,47 +227,25 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
           order by embedding <=> ${vector}::vector limit ${sql.raw(String(k))}`),
       ).then((rows) => rowsOf(rows).map((r) => String(r.incident_id)))
     : Promise.resolve([])
-  const [{ terms, known, signature, averageLexemes }, fields, nearestIds] = await Promise.all([
-    text ? analyseQueryText(db, text, query.excludeId) : noTerms,
+  // The keyword arm's pool is read as soon as the query's keyword statistics are known, beside the BM25F pool and the
+  // nearest neighbours, and scored here: in the statement that gathers the candidates it ran after all of them.
+  const keywordArm = text
+    ? analyseQueryText(db, text, query.excludeId).then(async (analysed) => ({
+        analysed,
+        ids: await keywordPoolBest(db, analysed, { before, exclude, k }),
+      }))
+    : Promise.resolve({ analysed: noTerms, ids: [] as string[] })
+  const [{ analysed, ids: keywordIds }, fields, nearestIds] = await Promise.all([
+    keywordArm,
     text ? searchFieldTerms(db, text, { before: query.before, excludeId: query.excludeId }) : noFields,
     nearest,
   ])
-  const termsJson = JSON.stringify(terms.map(({ term, idf }) => ({ term, idf })))
-  const selective: typeof terms = []
-  let pooled = 0
-  for (const t of terms) {
-    if (selective.length > 0 && pooled + t.documents > LEXICAL_POOL) break
-    selective.push(t)
-    pooled += t.documents
-  }
-  const anyTerm = selective.map((t) => `'${t.term}'`).join(' | ')
-
-  // BM25 with the term frequency read from the field a term is in: 2 in the title or
-  // service/policy (weights A, B), 1 in the summary only; document length in lexemes.
-  const k1 = sql.raw(String(BM25_K1))
-  const b = sql.raw(String(BM25_B))
-  const averageLength = sql`${averageLexemes}::float8`
-  // float8 throughout: numeric arithmetic here costs more than the text matching.
-  // Most query words are absent from most incidents: one test settles those.
-  const termFrequency = (v: SQL) =>
-    sql`cross join lateral (select (case when not ${v} @@ q.anywhere then 0 when ${v} @@ q.in_title then 2 else 1 end)::float8 as tf) f`
-  const bm25Term = (v: SQL) =>
-    sql`q.idf * f.tf * (${k1}::float8 + 1) / (f.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * length(${v})::float8 / ${averageLength}))`
+  const { terms, known, signature, averageLexemes } = analysed
 
   const givenIds = (ids: string[], arm: string) => sql`(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid as id, ${arm} as arm)`
   const arms: SQL[] = []
   if (nearestIds.length > 0) arms.push(givenIds(nearestIds, 'embedding'))
-  if (anyTerm) {
-    const poolLimit = sql`limit ${sql.raw(String(LEXICAL_POOL))}`
-    const poolScore = sql`(select coalesce(sum(${bm25Term(sql`pool.search_vector`)}), 0) from query_terms q ${termFrequency(sql`pool.search_vector`)})`
-    // Equal scores go to the more recent incident, as the ranking breaks them: not to whichever the scan met first, which
-    // depends on where rows happen to lie in the table (incidents without their embeddings, migration 0025, lie elsewhere).
-    arms.push(sql`(select id, 'keywords' as arm from (
-        select id, started_at, ${poolScore} as score from (
-          select id, started_at, search_vector from incidents where search_vector @@ ${anyTerm}::tsquery and started_at < ${before} ${exclude} ${poolLimit}
-        ) pool
-      ) scored order by score desc, started_at desc limit ${sql.raw(String(k))})`)
-  }
+  if (keywordIds.length > 0) arms.push(givenIds(keywordIds, 'keywords'))
   const fieldHits = fields.ranked.slice(0, k)
   if (fieldHits.length > 0)
     arms.push(
@@ -256,11 +270,7 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
   const cosine = vector ? sql`case when e.embedding is not null then 1 - (e.embedding <=> ${vector}::vector) end` : sql`null::float8`
   const embeddings = vector ? sql`left join incident_embeddings e on e.incident_id = i.id and e.model = ${query.embeddingModel}` : sql``
   const statement = sql`
-        with query_terms as materialized (
-          select term, idf, (quote_literal(term) || ':AB')::tsquery as in_title, quote_literal(term)::tsquery as anywhere
-          from jsonb_to_recordset(${termsJson}::jsonb) as t(term text, idf float8)
-        ),
-        hits as (${sql.join(arms, sql` union all `)}),
+        with hits as (${sql.join(arms, sql` union all `)}),
         found as (select id, ${ARM_FLAGS} from hits group by id)
         select i.id, i.number, i.title, i.service, i.resource_type, i.policy_name, i.error_signature, i.started_at, i.resolved_at,
                i.root_cause, i.resolution, i.playbook_id,
