@@ -3,22 +3,13 @@ import { eq } from 'drizzle-orm'
 import type { Database } from '../../src/storage/database'
 import { claimPostedMessage, getPostedMessage, releasePostedMessage, settlePostedMessage } from '../../src/storage/repositories/audit'
 import { slackMessages } from '../../src/storage/schema'
-import { createPgliteDatabase, createTestDatabase, type TestDatabase } from '../support/test-database'
+import { openTestDatabaseOfKind } from '../support/test-database'
 
 describe.each(['postgres', 'pglite'] as const)('claims of a message to post once, on %s', (kind) => {
-  let t: TestDatabase | null = null
   let db: Database
   let close: () => Promise<void>
   beforeAll(async () => {
-    if (kind === 'postgres') {
-      t = await createTestDatabase()
-      db = t.handle.db
-      close = () => t!.drop()
-    } else {
-      const handle = await createPgliteDatabase()
-      db = handle.db
-      close = () => handle.close()
-    }
+    ;({ db, close } = await openTestDatabaseOfKind(kind))
   })
   afterAll(async () => close())
 

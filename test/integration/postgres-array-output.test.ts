@@ -2,26 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { type Database, rowsOf } from '../../src/storage/database'
 import { ArrayElementMatcher, integerArrayElements, postgresArrayLiteral } from '../../src/storage/postgres-array'
-import { createPgliteDatabase, createTestDatabase, type TestDatabase } from '../support/test-database'
+import { openTestDatabaseOfKind } from '../support/test-database'
 
 // Elements Postgres writes quoted (empty, NULL as text, delimiters, braces, quotes, backslashes, spaces) and plain ones.
 const HOSTILE = ['', 'NULL', 'null', 'a,b', 'a b', 'tab\there', 'quote"d', 'back\\slash', '{brace}', '}', '"', '\\', 'ünïcödé', '<num>', '=java.net.x']
 const PLAIN = ['timeout', 'pool', 'orders-db', 'x', 'poolx', 'xpool', 'nul', 'nulll']
 
 describe.each(['postgres', 'pglite'] as const)('reading arrays as Postgres writes them, on %s', (kind) => {
-  let t: TestDatabase | null = null
   let db: Database
   let close: () => Promise<void>
   beforeAll(async () => {
-    if (kind === 'postgres') {
-      t = await createTestDatabase()
-      db = t.handle.db
-      close = () => t!.drop()
-    } else {
-      const handle = await createPgliteDatabase()
-      db = handle.db
-      close = () => handle.close()
-    }
+    ;({ db, close } = await openTestDatabaseOfKind(kind))
   })
   afterAll(async () => close())
 

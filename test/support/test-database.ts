@@ -39,6 +39,16 @@ export async function createPgliteDatabase(options: { migrationsFolder?: string 
   return handle
 }
 
+/** Either kind of database the product runs on, fresh and migrated, with the way to be rid of it (for `describe.each`). */
+export async function openTestDatabaseOfKind(kind: 'postgres' | 'pglite'): Promise<{ db: DatabaseHandle['db']; close(): Promise<void> }> {
+  if (kind === 'postgres') {
+    const t = await createTestDatabase()
+    return { db: t.handle.db, close: () => t.drop() }
+  }
+  const handle = await createPgliteDatabase()
+  return { db: handle.db, close: () => handle.close() }
+}
+
 /**
  * A copy of migrations/ that ends at migration `last` (its journal cut there): a database migrated with it, then with
  * migrateDatabase, goes through the later migrations with rows already in it. Removed with the returned function.
