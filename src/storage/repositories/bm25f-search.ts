@@ -13,6 +13,21 @@ const MAX_QUERY_TERMS = 64
  */
 export const FIELD_POOL = 500
 
+/**
+ * The terms whose incidents make a lexical arm's pool: rarest first (as given) while their document counts add up to
+ * `size`, at least one. An incident sharing only commoner words is left to the other retrievers.
+ */
+export function rarestFirstPool<T extends { documents: number }>(terms: readonly T[], size: number): T[] {
+  const pool: T[] = []
+  let documents = 0
+  for (const t of terms) {
+    if (pool.length > 0 && documents + t.documents > size) break
+    pool.push(t)
+    documents += t.documents
+  }
+  return pool
+}
+
 export interface FieldTermHit {
   id: string
   score: number
@@ -72,13 +87,7 @@ export async function searchFieldTerms(
     .sort((a, b) => b.idf - a.idf || (a.term < b.term ? -1 : 1))
     .slice(0, MAX_QUERY_TERMS)
   if (known.length === 0) return { ranked: [], terms: [] }
-  const selective: string[] = []
-  let pooled = 0
-  for (const t of known) {
-    if (selective.length > 0 && pooled + t.documents > poolSize) break
-    selective.push(t.term)
-    pooled += t.documents
-  }
+  const selective = rarestFirstPool(known, poolSize).map((t) => t.term)
 
   const exclude = options.excludeId ? sql`and f.incident_id <> ${options.excludeId}::uuid` : sql``
   // The pooled rows come back whole and their query terms are picked out here: unnesting up to 500 term arrays in SQL

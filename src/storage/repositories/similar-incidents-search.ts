@@ -5,7 +5,7 @@ import type { PastIncident } from '../../core/correlation/past-incident-match'
 import { hasSearchSessionSettings, rowsOf, SEARCH_SESSION_SETTINGS, type Database } from '../database'
 import { ArrayElementMatcher } from '../postgres-array'
 import { incidentEmbeddings, incidents } from '../schema'
-import { type FieldTermSearch, searchFieldTerms } from './bm25f-search'
+import { type FieldTermSearch, rarestFirstPool, searchFieldTerms } from './bm25f-search'
 import { incidentColumns, toIncident, type Incident } from './incidents'
 
 export interface SimilarIncidentRow {
@@ -53,10 +53,10 @@ const BM25_K1 = 1.2
 const BM25_B = 0.75
 /**
  * A candidate's BM25 score, keyword coverage and matched keywords, from its lexemes: the same sum, term by term in the
- * query's order, with the same arithmetic as the pool's scoring in SQL (bm25Term), so a candidate found by the keyword arm
- * keeps the score that ranked it. A term counts twice in the title or service/policy (weights A, B), once elsewhere.
- * Scored here rather than in the statement: a query's few dozen terms tested one by one against each of ≈ 100–200
- * candidates cost the statement more than sending their lexemes. The lexemes come as Postgres writes a text[] and only
+ * query's order, for the keyword arm's pool and for every candidate alike (hybrid-search.test.ts checks it against the
+ * formula in SQL). A term counts twice in the title or service/policy (weights A, B), once elsewhere.
+ * Scored here rather than in a statement: a query's few dozen terms tested one by one against each of ≈ 100–500
+ * incidents cost Postgres more than sending their lexemes. The lexemes come as Postgres writes a text[] and only
  * the query's are read out (ArrayElementMatcher), without a string and a set entry for every lexeme of every candidate.
  */
 class KeywordScorer {
@@ -101,6 +101,11 @@ class KeywordScorer {
     return { bm25, keywordCoverage: this.allIdf === 0 ? 0 : matchedIdf / this.allIdf, matchedTerms }
   }
 }
+
+/** An incident's lexemes, those of its title and service/policy (weights A, B) and their count, as KeywordScorer reads them. */
+const lexemeColumns = (searchVector: SQL) =>
+  sql`tsvector_to_array(${searchVector})::text as lexemes, tsvector_to_array(ts_filter(${searchVector}, '{a,b}'))::text as title_lexemes,
+      length(${searchVector}) as lexeme_count`
 
 /** Keywords kept per query (rarest first): bounds the cost of huge queries. */
 const MAX_QUERY_TERMS = 64
@@ -171,30 +176,27 @@ async function analyseQueryText(db: Database, text: string, excludeId: string | 
  * retriever), each scored by KeywordScorer from its lexemes. Equal scores go to the more recent incident, as the ranking
  * breaks them: not to whichever the scan met first, which depends on where rows happen to lie in the table.
  */
-async function keywordPoolBest(db: Database, analysed: QueryTerms, options: { before: SQL; exclude: SQL; k: number }): Promise<string[]> {
-  const selective: QueryTerms['terms'] = []
-  let pooled = 0
-  for (const t of analysed.terms) {
-    if (selective.length > 0 && pooled + t.documents > LEXICAL_POOL) break
-    selective.push(t)
-    pooled += t.documents
-  }
+async function keywordPoolBest(
+  db: Database,
+  analysed: QueryTerms,
+  scorer: KeywordScorer,
+  options: { before: SQL; exclude: SQL; k: number },
+): Promise<string[]> {
+  const selective = rarestFirstPool(analysed.terms, LEXICAL_POOL)
   if (selective.length === 0) return []
   const anyTerm = selective.map((t) => `'${t.term}'`).join(' | ')
   const rows = rowsOf(
     await db.execute(sql`
-      select id, started_at, tsvector_to_array(search_vector)::text as lexemes,
-             tsvector_to_array(ts_filter(search_vector, '{a,b}'))::text as title_lexemes, length(search_vector) as lexeme_count
+      select id, started_at, ${lexemeColumns(sql`search_vector`)}
       from incidents
       where search_vector @@ ${anyTerm}::tsquery and started_at < ${options.before} ${options.exclude}
       limit ${sql.raw(String(LEXICAL_POOL))}`),
   )
-  const scorer = new KeywordScorer(analysed.terms, analysed.averageLexemes)
   return rows
     .map((r) => ({
       id: String(r.id),
       score: scorer.score(String(r.lexemes), String(r.title_lexemes), num(r.lexeme_count)).bm25,
-      started: r.started_at instanceof Date ? r.started_at.getTime() : Date.parse(String(r.started_at)),
+      started: date(r.started_at).getTime(),
     }))
     .sort((x, y) => y.score - x.score || y.started - x.started)
     .slice(0, options.k)
@@ -229,18 +231,16 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
     : Promise.resolve([])
   // The keyword arm's pool is read as soon as the query's keyword statistics are known, beside the BM25F pool and the
   // nearest neighbours, and scored here: in the statement that gathers the candidates it ran after all of them.
-  const keywordArm = text
-    ? analyseQueryText(db, text, query.excludeId).then(async (analysed) => ({
-        analysed,
-        ids: await keywordPoolBest(db, analysed, { before, exclude, k }),
-      }))
-    : Promise.resolve({ analysed: noTerms, ids: [] as string[] })
-  const [{ analysed, ids: keywordIds }, fields, nearestIds] = await Promise.all([
+  const keywordArm = (text ? analyseQueryText(db, text, query.excludeId) : Promise.resolve(noTerms)).then(async (analysed) => {
+    const scorer = new KeywordScorer(analysed.terms, analysed.averageLexemes)
+    return { analysed, scorer, ids: await keywordPoolBest(db, analysed, scorer, { before, exclude, k }) }
+  })
+  const [{ analysed, scorer: keywords, ids: keywordIds }, fields, nearestIds] = await Promise.all([
     keywordArm,
     text ? searchFieldTerms(db, text, { before: query.before, excludeId: query.excludeId }) : noFields,
     nearest,
   ])
-  const { terms, known, signature, averageLexemes } = analysed
+  const { terms, known, signature } = analysed
 
   const givenIds = (ids: string[], arm: string) => sql`(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid as id, ${arm} as arm)`
   const arms: SQL[] = []
@@ -276,14 +276,12 @@ export async function searchIncidentCandidates(db: Database, query: CandidateQue
                i.root_cause, i.resolution, i.playbook_id,
                case when i.resolved_at is not null and i.resolved_at <= ${before} then i.resolution_outcome end as resolution_outcome,
                ${cosine} as cosine,
-               tsvector_to_array(i.search_vector)::text as lexemes, tsvector_to_array(ts_filter(i.search_vector, '{a,b}'))::text as title_lexemes,
-               length(i.search_vector) as lexeme_count,
+               ${lexemeColumns(sql`i.search_vector`)},
                found.by_embedding, found.by_keywords, found.by_structured, found.by_fields
         from found join incidents i on i.id = found.id ${embeddings}`
   const rows = rowsOf(await db.execute(statement))
 
   const fieldScores = new Map(fields.ranked.map((h) => [h.id, h]))
-  const keywords = new KeywordScorer(terms, averageLexemes)
   const candidates = rows.map((r): SearchCandidate => {
     const incident: PastIncident = {
       id: String(r.id),
